@@ -1,0 +1,276 @@
+//! A one-time code: what an authenticator shows and what a user types back.
+
+use core::fmt;
+
+use subtle::ConstantTimeEq;
+
+use crate::Digits;
+
+/// A code of 6 to 10 decimal digits.
+///
+/// It displays zero-padded (`{}`), compares in constant time, and its `Debug` is
+/// redacted: a code is a live credential for its period, so it should reach a log
+/// only when someone writes it there on purpose.
+///
+/// ```
+/// use otpkit::{Code, Digits};
+/// let typed = Code::parse(" 012 345 ", Digits::SIX)?;
+/// assert_eq!(typed.to_string(), "012345");
+/// assert_eq!(format!("{typed:?}"), "Code { digits: 6, .. }");
+/// # Ok::<(), otpkit::CodeError>(())
+/// ```
+#[derive(Clone, Copy)]
+pub struct Code {
+    value: u64,
+    digits: Digits,
+}
+
+impl Code {
+    pub(crate) const fn new(value: u64, digits: Digits) -> Self {
+        Code { value, digits }
+    }
+
+    /// Reads a code as people type it: ASCII digits, optionally surrounded by
+    /// whitespace and with one space between two digits (apps show "123 456").
+    /// Anything else — a wrong count, letters, full-width or other non-ASCII digits —
+    /// is an error.
+    ///
+    /// ```
+    /// use otpkit::{Code, CodeError, Digits};
+    /// assert!(Code::parse("123456", Digits::SIX).is_ok());
+    /// assert!(Code::parse("\t123 456\n", Digits::SIX).is_ok());
+    /// assert_eq!(Code::parse("12345", Digits::SIX).unwrap_err(),
+    ///            CodeError::WrongLength { expected: 6, got: 5 });
+    /// assert_eq!(Code::parse("12345６", Digits::SIX).unwrap_err(),
+    ///            CodeError::InvalidCharacter { position: 6 });
+    /// ```
+    pub fn parse(input: &str, digits: Digits) -> Result<Self, CodeError> {
+        let leading = input.len().saturating_sub(input.trim_start().len());
+        let offset = input.get(..leading).map_or(0, |s| s.chars().count());
+        let mut value: u64 = 0;
+        let mut count: usize = 0;
+        let mut space_used = false;
+        let mut previous_was_digit = false;
+        let mut chars = input.trim().chars().enumerate().peekable();
+        while let Some((index, ch)) = chars.next() {
+            let position = offset.saturating_add(index).saturating_add(1);
+            // `to_digit(10)` is `Some` for the ASCII digits only, not for other scripts'.
+            match (ch, ch.to_digit(10)) {
+                (_, Some(digit)) => {
+                    if count < usize::from(Digits::MAX) {
+                        value = value.saturating_mul(10).saturating_add(u64::from(digit));
+                    }
+                    count = count.saturating_add(1);
+                    previous_was_digit = true;
+                }
+                (' ', None)
+                    if previous_was_digit
+                        && !space_used
+                        && chars.peek().is_some_and(|(_, c)| c.is_ascii_digit()) =>
+                {
+                    space_used = true;
+                    previous_was_digit = false;
+                }
+                _ => return Err(CodeError::InvalidCharacter { position }),
+            }
+        }
+        if count != usize::from(digits.get()) {
+            return Err(CodeError::WrongLength {
+                expected: digits.get(),
+                got: count,
+            });
+        }
+        Ok(Code { value, digits })
+    }
+
+    /// The code as a number (leading zeros are in [`Code::digits`]).
+    ///
+    /// ```
+    /// let c = otpkit::Code::parse("000042", otpkit::Digits::SIX)?;
+    /// assert_eq!(c.value(), 42);
+    /// # Ok::<(), otpkit::CodeError>(())
+    /// ```
+    pub const fn value(&self) -> u64 {
+        self.value
+    }
+
+    /// How many digits the code has.
+    ///
+    /// ```
+    /// let c = otpkit::Code::parse("00000042", otpkit::Digits::EIGHT)?;
+    /// assert_eq!(c.digits(), otpkit::Digits::EIGHT);
+    /// # Ok::<(), otpkit::CodeError>(())
+    /// ```
+    pub const fn digits(&self) -> Digits {
+        self.digits
+    }
+}
+
+impl ConstantTimeEq for Code {
+    fn ct_eq(&self, other: &Self) -> subtle::Choice {
+        self.value.ct_eq(&other.value) & self.digits.get().ct_eq(&other.digits.get())
+    }
+}
+
+impl PartialEq for Code {
+    /// Constant time, so comparing a computed code with a typed one leaks nothing.
+    fn eq(&self, other: &Self) -> bool {
+        self.ct_eq(other).into()
+    }
+}
+
+impl Eq for Code {}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:0width$}",
+            self.value,
+            width = usize::from(self.digits.get())
+        )
+    }
+}
+
+impl fmt::Debug for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Code")
+            .field("digits", &self.digits.get())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why typed text is not a code. Messages never repeat what was typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CodeError {
+    /// The text has a different number of digits than the account uses.
+    WrongLength {
+        /// The account's digit count.
+        expected: u8,
+        /// How many digits were typed.
+        got: usize,
+    },
+    /// A character that is not an ASCII digit, surrounding whitespace or one
+    /// separating space.
+    InvalidCharacter {
+        /// 1-based position of the character, counted in characters.
+        position: usize,
+    },
+}
+
+impl fmt::Display for CodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CodeError::WrongLength { expected, got } => {
+                write!(f, "the code must have {expected} digits, got {got}")
+            }
+            CodeError::InvalidCharacter { position } => write!(
+                f,
+                "the code has a character other than the digits 0-9 at position {position}"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for CodeError {}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use std::string::ToString;
+
+    fn six(s: &str) -> Result<u64, CodeError> {
+        Code::parse(s, Digits::SIX).map(|c| c.value())
+    }
+
+    #[test]
+    fn accepted_forms() {
+        for s in [
+            "123456",
+            " 123456",
+            "123456 ",
+            "\t123456\r\n",
+            "123 456",
+            "12 3456",
+            " 123 456 ",
+        ] {
+            assert_eq!(six(s), Ok(123456), "{s:?}");
+        }
+        assert_eq!(six("000000"), Ok(0));
+    }
+
+    #[test]
+    fn rejected_forms() {
+        use CodeError::*;
+        for (s, e) in [
+            (
+                "",
+                WrongLength {
+                    expected: 6,
+                    got: 0,
+                },
+            ),
+            (
+                "12345",
+                WrongLength {
+                    expected: 6,
+                    got: 5,
+                },
+            ),
+            (
+                "1234567",
+                WrongLength {
+                    expected: 6,
+                    got: 7,
+                },
+            ),
+            ("123  456", InvalidCharacter { position: 4 }),
+            ("12 34 56", InvalidCharacter { position: 6 }),
+            ("123-456", InvalidCharacter { position: 4 }),
+            ("12345a", InvalidCharacter { position: 6 }),
+            ("１２３４５６", InvalidCharacter { position: 1 }),
+            ("12345٦", InvalidCharacter { position: 6 }),
+            ("+123456", InvalidCharacter { position: 1 }),
+            (
+                "123456 7",
+                WrongLength {
+                    expected: 6,
+                    got: 7,
+                },
+            ),
+            ("  12345x", InvalidCharacter { position: 8 }),
+        ] {
+            assert_eq!(six(s), Err(e), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn very_long_input_does_not_overflow() {
+        let s = "9".repeat(1000);
+        assert_eq!(
+            six(&s),
+            Err(CodeError::WrongLength {
+                expected: 6,
+                got: 1000
+            })
+        );
+    }
+
+    #[test]
+    fn display_pads_every_length() {
+        for n in 6..=10u8 {
+            let d = Digits::new(n).unwrap();
+            assert_eq!(Code::new(7, d).to_string().len(), usize::from(n));
+            assert!(Code::new(7, d).to_string().ends_with('7'));
+        }
+    }
+
+    #[test]
+    fn equality_includes_digits() {
+        assert_eq!(Code::new(5, Digits::SIX), Code::new(5, Digits::SIX));
+        assert_ne!(Code::new(5, Digits::SIX), Code::new(6, Digits::SIX));
+        assert_ne!(Code::new(5, Digits::SIX), Code::new(5, Digits::EIGHT));
+    }
+}

@@ -1,0 +1,256 @@
+//! TOTP (RFC 6238): HOTP with the counter taken from the clock.
+//!
+//! The step is T = floor((unix_time − T0) / period). A time before T0 has no step
+//! and is an error, not a wrap-around to a huge counter.
+
+use core::fmt;
+use core::num::NonZeroU64;
+
+use crate::verify::{Match, VerifyError, Window};
+use crate::{Algorithm, Code, Digits, Hotp, Secret};
+
+/// The length of a time step, at least one second.
+///
+/// ```
+/// use otpkit::Period;
+/// assert_eq!(Period::new(30)?, Period::DEFAULT);
+/// assert!(Period::new(0).is_err());
+/// # Ok::<(), otpkit::TimeError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Period(NonZeroU64);
+
+impl Period {
+    /// 30 seconds, RFC 6238's recommendation and every app's default.
+    pub const DEFAULT: Period = Period(NonZeroU64::new(30).unwrap());
+
+    /// A period of `seconds`; zero is an error.
+    pub const fn new(seconds: u64) -> Result<Self, TimeError> {
+        match NonZeroU64::new(seconds) {
+            Some(p) => Ok(Period(p)),
+            None => Err(TimeError::ZeroPeriod),
+        }
+    }
+
+    /// The period in seconds.
+    ///
+    /// ```
+    /// assert_eq!(otpkit::Period::DEFAULT.seconds(), 30);
+    /// ```
+    pub const fn seconds(self) -> u64 {
+        self.0.get()
+    }
+}
+
+impl Default for Period {
+    fn default() -> Self {
+        Period::DEFAULT
+    }
+}
+
+/// A TOTP generator and verifier for one secret.
+///
+/// ```
+/// use otpkit::{Algorithm, Digits, Period, Secret, Totp, Window};
+/// let secret = Secret::from_bytes(b"12345678901234567890")?;
+/// let totp = Totp::new(&secret, Algorithm::Sha1, Digits::EIGHT, Period::DEFAULT);
+/// assert_eq!(totp.code_at(59)?.to_string(), "94287082"); // RFC 6238 Appendix B
+/// let m = totp.verify("94287082", 59 + 30, Window::default())?;
+/// assert_eq!((m.step, m.offset), (1, -1)); // one step late, still inside ±1
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Totp {
+    hotp: Hotp,
+    period: Period,
+    t0: u64,
+}
+
+impl Totp {
+    /// A generator with T0 = 0 (the Unix epoch).
+    pub fn new(secret: &Secret, algorithm: Algorithm, digits: Digits, period: Period) -> Self {
+        Totp {
+            hotp: Hotp::new(secret, algorithm, digits),
+            period,
+            t0: 0,
+        }
+    }
+
+    /// The same generator counting steps from `t0` (Unix seconds) instead of 0.
+    ///
+    /// ```
+    /// # let secret = otpkit::Secret::from_bytes(b"12345678901234567890")?;
+    /// let totp = otpkit::Totp::new(&secret, Default::default(), Default::default(),
+    ///                              Default::default()).with_t0(1000);
+    /// assert_eq!(totp.step_at(1030)?, 1);
+    /// assert!(totp.step_at(999).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_t0(mut self, t0: u64) -> Self {
+        self.t0 = t0;
+        self
+    }
+
+    /// The time step at `unix_time` (seconds since the Unix epoch).
+    pub fn step_at(&self, unix_time: u64) -> Result<u64, TimeError> {
+        let elapsed = unix_time
+            .checked_sub(self.t0)
+            .ok_or(TimeError::BeforeEpoch)?;
+        Ok(elapsed / self.period.0)
+    }
+
+    /// The Unix time at which `step` begins.
+    ///
+    /// ```
+    /// # let secret = otpkit::Secret::from_bytes(b"12345678901234567890")?;
+    /// # let totp = otpkit::Totp::new(&secret, Default::default(), Default::default(), Default::default());
+    /// assert_eq!(totp.step_start(2)?, 60);
+    /// assert!(totp.step_start(u64::MAX).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn step_start(&self, step: u64) -> Result<u64, TimeError> {
+        step.checked_mul(self.period.seconds())
+            .and_then(|s| s.checked_add(self.t0))
+            .ok_or(TimeError::Overflow)
+    }
+
+    /// Seconds until the code shown at `unix_time` changes (1 to `period`).
+    ///
+    /// ```
+    /// # let secret = otpkit::Secret::from_bytes(b"12345678901234567890")?;
+    /// # let totp = otpkit::Totp::new(&secret, Default::default(), Default::default(), Default::default());
+    /// assert_eq!(totp.seconds_left(59)?, 1);
+    /// assert_eq!(totp.seconds_left(60)?, 30);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn seconds_left(&self, unix_time: u64) -> Result<u64, TimeError> {
+        let elapsed = unix_time
+            .checked_sub(self.t0)
+            .ok_or(TimeError::BeforeEpoch)?;
+        let into_step = elapsed % self.period.0;
+        Ok(self.period.seconds().saturating_sub(into_step))
+    }
+
+    /// The code shown at `unix_time`.
+    pub fn code_at(&self, unix_time: u64) -> Result<Code, TimeError> {
+        Ok(self.hotp.code(self.step_at(unix_time)?))
+    }
+
+    /// The code of time step `step`.
+    pub fn code_at_step(&self, step: u64) -> Code {
+        self.hotp.code(step)
+    }
+
+    /// Verifies a typed code at `unix_time`, accepting steps inside `window`.
+    ///
+    /// Constant time for a given window: every candidate is computed and compared.
+    /// The caller must still stop replays: store `m.step` and reject any later code
+    /// whose step is not greater (the `Verifier` does that for you).
+    pub fn verify(&self, code: &str, unix_time: u64, window: Window) -> Result<Match, VerifyError> {
+        let expected = self.step_at(unix_time)?;
+        let (first, last) = window.range(expected);
+        let step = self.hotp.verify_range(code, first, last)?;
+        Ok(Match::new(step, expected))
+    }
+
+    /// Verifies a typed code against every step in `first ..= last`; the matching
+    /// step (the latest, if several match). An empty range matches nothing.
+    pub fn verify_steps(&self, code: &str, first: u64, last: u64) -> Result<u64, VerifyError> {
+        self.hotp.verify_range(code, first, last)
+    }
+
+    /// [`Totp::verify_steps`] for an already parsed [`Code`].
+    pub fn verify_code_steps(
+        &self,
+        code: &Code,
+        first: u64,
+        last: u64,
+    ) -> Result<u64, VerifyError> {
+        self.hotp.verify_code_range(code, first, last)
+    }
+
+    /// The code shown now, by the system clock.
+    #[cfg(feature = "std")]
+    pub fn code_now(&self) -> Result<Code, TimeError> {
+        self.code_at(unix_now()?)
+    }
+
+    /// Verifies a typed code now, by the system clock.
+    #[cfg(feature = "std")]
+    pub fn verify_now(&self, code: &str, window: Window) -> Result<Match, VerifyError> {
+        self.verify(code, unix_now()?, window)
+    }
+
+    /// The hash algorithm.
+    pub fn algorithm(&self) -> Algorithm {
+        self.hotp.algorithm()
+    }
+
+    /// The code length.
+    pub fn digits(&self) -> Digits {
+        self.hotp.digits()
+    }
+
+    /// The step length.
+    pub fn period(&self) -> Period {
+        self.period
+    }
+
+    /// The Unix time step 0 begins at.
+    pub fn t0(&self) -> u64 {
+        self.t0
+    }
+}
+
+impl fmt::Debug for Totp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Totp")
+            .field("algorithm", &self.algorithm())
+            .field("digits", &self.digits().get())
+            .field("period", &self.period.seconds())
+            .field("t0", &self.t0)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Seconds since the Unix epoch by the system clock.
+///
+/// ```
+/// assert!(otpkit::unix_now()? > 1_700_000_000);
+/// # Ok::<(), otpkit::TimeError>(())
+/// ```
+#[cfg(feature = "std")]
+pub fn unix_now() -> Result<u64, TimeError> {
+    extern crate std;
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .map_err(|_| TimeError::ClockBeforeUnixEpoch)
+}
+
+/// Why a time could not be turned into a step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeError {
+    /// A period of zero seconds.
+    ZeroPeriod,
+    /// The time is before T0, so it has no step.
+    BeforeEpoch,
+    /// The computation would overflow 64 bits.
+    Overflow,
+    /// The system clock reads a time before 1970.
+    ClockBeforeUnixEpoch,
+}
+
+impl fmt::Display for TimeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeError::ZeroPeriod => "the period must be at least one second",
+            TimeError::BeforeEpoch => "the time is before the TOTP epoch T0",
+            TimeError::Overflow => "the time step is too large to compute",
+            TimeError::ClockBeforeUnixEpoch => "the system clock is set before 1970",
+        })
+    }
+}
+
+impl core::error::Error for TimeError {}
