@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Runs every test otpkit has, on a fresh machine: installs what is missing first.
+#   ./scripts/test-all.sh            everything (what CI runs)
+#   FUZZ_SECONDS=60 ./scripts/test-all.sh   longer fuzz smoke per target
+# Each stage prints its runner's closing lines; the last line counts the stages.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+FUZZ_SECONDS=${FUZZ_SECONDS:-25}
+export CARGO_TERM_COLOR=never
+
+passed=0
+failed=0
+failed_names=()
+stage() {
+  local name=$1
+  shift
+  echo
+  echo "==== $name (t=${SECONDS}s)"
+  if "$@"; then
+    passed=$((passed + 1))
+    echo "==== $name: ok (t=${SECONDS}s)"
+  else
+    failed=$((failed + 1))
+    failed_names+=("$name")
+    echo "==== $name: FAILED (t=${SECONDS}s)"
+  fi
+}
+
+# Prints cargo test's per-binary closing lines (and failures) but not every test name.
+cargo_test() {
+  local log
+  log=$(mktemp)
+  cargo test --locked "$@" >"$log" 2>&1
+  local rc=$?
+  grep -E '^ +(Running|Doc-tests) |^test result:|^failures:|^---- |panicked|^error' "$log" || true
+  if [ $rc -ne 0 ]; then tail -n 60 "$log"; fi
+  rm -f "$log"
+  return $rc
+}
+
+install_prerequisites() {
+  if ! command -v cargo >/dev/null; then
+    echo "cargo not found: install Rust with rustup first" >&2
+    return 1
+  fi
+  rustup component add rustfmt clippy >/dev/null 2>&1 || true
+  rustup target add thumbv7em-none-eabihf >/dev/null
+  if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+    rustup toolchain install nightly --profile minimal >/dev/null
+  fi
+  rustup component add --toolchain nightly miri rust-src >/dev/null
+}
+
+no_std_build() {
+  cargo build --locked -p otpkit --no-default-features --target thumbv7em-none-eabihf &&
+    cargo build --locked -p otpkit --no-default-features --features alloc --target thumbv7em-none-eabihf &&
+    echo "no_std: otpkit builds for thumbv7em-none-eabihf without std (with and without alloc)"
+}
+
+docs() {
+  RUSTDOCFLAGS="-D warnings" cargo doc --locked --workspace --no-deps --all-features --exclude otpkit-uniffi
+}
+
+stage "install prerequisites" install_prerequisites
+stage "cargo fmt --check" cargo fmt --all --check
+stage "clippy (deny warnings)" cargo clippy --locked --workspace --all-targets --all-features -- -D warnings
+stage "cargo test (workspace, default features)" cargo_test --workspace
+stage "cargo test (otpkit, all features)" cargo_test -p otpkit --all-features
+stage "cargo test (otpkit, no default features)" cargo_test -p otpkit --no-default-features --lib --tests
+stage "no_std build" no_std_build
+stage "cargo doc (deny warnings)" docs
+[ -f benches/Cargo.toml ] && stage "benches compile and run once (test mode)" cargo bench --locked -p otpkit-benches -- --test
+[ -x scripts/miri.sh ] && stage "miri (core unit tests)" scripts/miri.sh
+[ -x fuzz/run.sh ] && stage "fuzz smoke (${FUZZ_SECONDS}s per target)" fuzz/run.sh "$FUZZ_SECONDS"
+[ -x bindings/test.sh ] && stage "bindings (Kotlin, Python, Swift)" bindings/test.sh
+
+echo
+if [ $failed -gt 0 ]; then
+  echo "failed stages: ${failed_names[*]}"
+fi
+echo "stages: $passed passed, $failed failed"
+[ $failed -eq 0 ]
