@@ -1,0 +1,225 @@
+//! The command line, declared with clap's derive API.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use otpkit::Algorithm;
+
+const AFTER_HELP: &str = "\
+Secrets and URIs given as arguments are visible to other users in `ps`: pass `-` instead
+(`--secret -`, `--uri -`, or `-` for a URI argument) to read the value from the first
+line of standard input.
+
+Exit codes: 0 success or code accepted; 1 wrong code; 2 usage error or malformed input;
+3 code already used (replay); 4 locked out after too many failures; 5 state or output
+file error; 6 import finished but some entries could not be read.";
+
+/// One-time passwords (TOTP RFC 6238, HOTP RFC 4226, Steam Guard) from the command line.
+///
+/// Errors are one line on stderr, `otpkit: <message>`, and never contain a secret.
+#[derive(Debug, Parser)]
+#[command(name = "otpkit", version, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the current code (TOTP, HOTP with --hotp, or Steam Guard for a Steam URI).
+    Code(CodeArgs),
+    /// Enrol a new TOTP device: show a QR code, check two codes, write the state file.
+    Enroll(EnrollArgs),
+    /// Check a code against a state file (replay-protected, throttled).
+    Verify(VerifyArgs),
+    /// Re-synchronise a device whose clock drifted, with two consecutive codes.
+    Resync(ResyncArgs),
+    /// Show the fields of an otpauth:// URI and everything questionable about it.
+    Inspect(InspectArgs),
+    /// Turn a Google Authenticator export (otpauth-migration://) into otpauth:// URIs.
+    Import(ImportArgs),
+    /// Write the QR code of an otpauth:// URI to an SVG or PNG file.
+    Qr(QrArgs),
+}
+
+/// Where the secret comes from: exactly one of --secret and --uri.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct Source {
+    /// The Base32 secret (spaces, hyphens and lower case allowed); `-` reads it from stdin.
+    #[arg(long, value_name = "BASE32")]
+    pub secret: Option<String>,
+    /// An otpauth:// URI (totp, hotp, or Steam); `-` reads it from stdin.
+    #[arg(long, value_name = "URI")]
+    pub uri: Option<String>,
+}
+
+/// `otpkit code`.
+#[derive(Debug, Args)]
+pub struct CodeArgs {
+    /// The account.
+    #[command(flatten)]
+    pub source: Source,
+    /// HMAC algorithm, with --secret.
+    #[arg(long, value_name = "SHA1|SHA256|SHA512", value_parser = parse_algorithm, conflicts_with = "uri")]
+    pub algorithm: Option<Algorithm>,
+    /// Code length (6 to 10), with --secret.
+    #[arg(long, value_name = "N", conflicts_with = "uri")]
+    pub digits: Option<u8>,
+    /// TOTP period in seconds, with --secret.
+    #[arg(long, value_name = "SECONDS", conflicts_with_all = ["uri", "hotp"])]
+    pub period: Option<u64>,
+    /// Unix time to compute the TOTP code for (default: now).
+    #[arg(long, value_name = "UNIX", conflicts_with = "hotp")]
+    pub time: Option<u64>,
+    /// HOTP instead of TOTP (with --secret; needs --counter).
+    #[arg(long, requires = "counter", conflicts_with = "uri")]
+    pub hotp: bool,
+    /// HOTP counter (overrides an hotp URI's counter).
+    #[arg(long, value_name = "N")]
+    pub counter: Option<u64>,
+    /// Also print the seconds the TOTP code stays valid.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+/// `otpkit enroll`.
+#[derive(Debug, Args)]
+pub struct EnrollArgs {
+    /// The service name shown in the app (e.g. your company).
+    #[arg(long, value_name = "NAME")]
+    pub issuer: String,
+    /// The user's account name shown in the app (e.g. an email address).
+    #[arg(long, value_name = "NAME")]
+    pub account: String,
+    /// Where to write the device's secret and state (mode 0600).
+    #[arg(long, value_name = "FILE")]
+    pub state: PathBuf,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// HMAC algorithm. Google and Microsoft Authenticator compute SHA1 whatever the QR
+    /// code says, so only choose another for apps known to honour it.
+    #[arg(long, value_name = "SHA1|SHA256|SHA512", value_parser = parse_algorithm, default_value = "SHA1")]
+    pub algorithm: Algorithm,
+    /// Code length (6 to 10); most apps only show 6 or 8.
+    #[arg(long, value_name = "N", default_value_t = 6)]
+    pub digits: u8,
+    /// TOTP period in seconds; most apps only support 30.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub period: u64,
+    /// Draw the terminal QR code for a light background (dark modules as blocks).
+    #[arg(long)]
+    pub light_terminal: bool,
+    /// Unix time to check the codes at (default: now; for tests and replays).
+    #[arg(long, value_name = "UNIX")]
+    pub time: Option<u64>,
+}
+
+/// `otpkit verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The device file written by `otpkit enroll`.
+    #[arg(long, value_name = "FILE")]
+    pub state: PathBuf,
+    /// The code the user typed.
+    #[arg(value_name = "CODE")]
+    pub code: String,
+    /// Unix time to verify at (default: now; for tests and replays).
+    #[arg(long, value_name = "UNIX")]
+    pub time: Option<u64>,
+}
+
+/// `otpkit resync`.
+#[derive(Debug, Args)]
+pub struct ResyncArgs {
+    /// The device file written by `otpkit enroll`.
+    #[arg(long, value_name = "FILE")]
+    pub state: PathBuf,
+    /// A code from the device.
+    #[arg(value_name = "CODE1")]
+    pub code1: String,
+    /// The next code the device shows after CODE1.
+    #[arg(value_name = "CODE2")]
+    pub code2: String,
+    /// Unix time to verify at (default: now; for tests and replays).
+    #[arg(long, value_name = "UNIX")]
+    pub time: Option<u64>,
+}
+
+/// `otpkit inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The otpauth:// URI; `-` reads it from stdin.
+    #[arg(value_name = "URI")]
+    pub uri: String,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `otpkit import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The otpauth-migration:// URI from Google Authenticator's export QR code; `-`
+    /// reads it from stdin.
+    #[arg(value_name = "URI")]
+    pub uri: String,
+    /// Print a JSON array of account objects (the same objects as `inspect --json`).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `otpkit qr`.
+#[derive(Debug, Args)]
+pub struct QrArgs {
+    /// The otpauth:// URI; `-` reads it from stdin.
+    #[arg(value_name = "URI")]
+    pub uri: String,
+    /// Write an SVG image here (mode 0600: it contains the secret).
+    #[arg(long, value_name = "FILE", required_unless_present = "png")]
+    pub svg: Option<PathBuf>,
+    /// Write a PNG image here (mode 0600: it contains the secret).
+    #[arg(long, value_name = "FILE")]
+    pub png: Option<PathBuf>,
+    /// Replace existing files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+fn parse_algorithm(s: &str) -> Result<Algorithm, String> {
+    s.parse::<Algorithm>().map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn secret_and_uri_are_exclusive_and_required() {
+        assert!(Cli::try_parse_from(["otpkit", "code"]).is_err());
+        assert!(
+            Cli::try_parse_from(["otpkit", "code", "--secret", "A", "--uri", "B"]).is_err()
+        );
+        assert!(Cli::try_parse_from(["otpkit", "code", "--uri", "B", "--digits", "8"]).is_err());
+        assert!(Cli::try_parse_from(["otpkit", "code", "--secret", "A", "--hotp"]).is_err());
+        assert!(
+            Cli::try_parse_from(["otpkit", "code", "--secret", "A", "--hotp", "--counter", "1"])
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn qr_needs_an_output() {
+        assert!(Cli::try_parse_from(["otpkit", "qr", "otpauth://x"]).is_err());
+        assert!(Cli::try_parse_from(["otpkit", "qr", "otpauth://x", "--png", "a.png"]).is_ok());
+    }
+}

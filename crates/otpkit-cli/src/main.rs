@@ -1,0 +1,104 @@
+//! `otpkit`: one-time passwords from the command line.
+//!
+//! Run `otpkit --help` for the commands; the exit codes are listed on
+//! [`error::Exit`]. Every failure prints one line, `otpkit: <message>`, on stderr and
+//! never a secret; no input makes the tool panic.
+#![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod cli;
+mod commands;
+mod error;
+mod qr;
+mod state;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+
+use crate::cli::Cli;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_failure(&e),
+    };
+    let stdin = io::stdin();
+    let mut io = commands::Io {
+        stdin: &mut stdin.lock(),
+        stdout: &mut io::stdout().lock(),
+        stderr: &mut io::stderr(),
+    };
+    let result = commands::run(cli.command, &mut io);
+    let _ = io.stdout.flush();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "otpkit: {}", e.message);
+            e.exit.into()
+        }
+    }
+}
+
+/// Help and version go to stdout as clap prints them; every other parse failure
+/// becomes one line on stderr and exit 2. The line names arguments but never repeats
+/// a value the user typed, which may be a secret in the wrong place.
+fn clap_failure(e: &clap::Error) -> ExitCode {
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            return error::Exit::Usage.into();
+        }
+        _ => {}
+    }
+    let _ = writeln!(
+        io::stderr(),
+        "otpkit: {} (see `otpkit --help`)",
+        usage_message(e)
+    );
+    error::Exit::Usage.into()
+}
+
+fn usage_message(e: &clap::Error) -> String {
+    let args = match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        _ => String::new(),
+    };
+    match e.kind() {
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let reason = std::error::Error::source(e)
+                .map(|s| format!(": {s}"))
+                .unwrap_or_default();
+            format!("invalid value for {args}{reason}")
+        }
+        ErrorKind::MissingRequiredArgument => format!("missing required argument {args}"),
+        ErrorKind::ArgumentConflict => match e.get(ContextKind::PriorArg) {
+            Some(ContextValue::String(prior)) => format!("{args} cannot be used with {prior}"),
+            Some(ContextValue::Strings(prior)) => {
+                format!("{args} cannot be used with {}", prior.join(", "))
+            }
+            _ => format!("{args} cannot be used with the other arguments given"),
+        },
+        ErrorKind::UnknownArgument => match e.get(ContextKind::InvalidArg) {
+            // A flag's name is safe to repeat; a stray positional value may be a secret.
+            Some(ContextValue::String(s)) if s.starts_with('-') => {
+                let name = s.split('=').next().unwrap_or_default();
+                format!("unknown option {name}")
+            }
+            _ => "unexpected argument".to_owned(),
+        },
+        ErrorKind::InvalidSubcommand | ErrorKind::MissingSubcommand => {
+            "expected a command: code, enroll, verify, resync, inspect, import or qr".to_owned()
+        }
+        kind if args.is_empty() => kind.to_string(),
+        kind => format!("{kind}: {args}"),
+    }
+}

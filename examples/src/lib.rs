@@ -1,0 +1,1 @@
+//! Runnable otpkit examples (work in progress).
