@@ -37,6 +37,7 @@
 //! - `std` (default): [`unix_now`], `Totp::code_now`/`verify_now`; implies `alloc`.
 //! - `alloc`: helpers that return `String`s.
 //! - `getrandom` (default): [`Secret::generate`] from the OS RNG.
+//! - `serde`: `Serialize`/`Deserialize` for [`verifier::DeviceState`].
 //!
 //! With `default-features = false` the crate needs neither `std` nor an allocator:
 //! generating and verifying never touch the heap.
@@ -65,6 +66,7 @@ mod keyed;
 pub mod secret;
 mod totp;
 mod truncate;
+pub mod verifier;
 pub mod verify;
 
 pub use algorithm::{Algorithm, AlgorithmError};
@@ -75,4 +77,5 @@ pub use secret::{Base32, LengthPolicy, MAX_SECRET_LEN, MIN_SECRET_LEN, Secret, S
 #[cfg(feature = "std")]
 pub use totp::unix_now;
 pub use totp::{Period, TimeError, Totp};
+pub use verifier::{DeviceState, Outcome, Verifier};
 pub use verify::{Match, VerifyError, Window};

@@ -1,0 +1,181 @@
+//! Why enrolment or resynchronisation failed.
+
+use core::fmt;
+
+use crate::{CodeError, TimeError};
+
+/// Why two codes were not accepted as a consecutive pair (shared by enrolment and
+/// resynchronisation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PairError {
+    FirstNotFound,
+    SecondNotFound,
+    NotConsecutive,
+    SameCodeTwice,
+}
+
+/// Why [`Verifier::enroll`](super::Verifier::enroll) refused two codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EnrollError {
+    /// The first code matches no step in the enrolment window (wrong secret
+    /// scanned, or a clock further off than the window).
+    FirstCodeNotFound,
+    /// The first code was found but the second matches no step in the window.
+    SecondCodeNotFound,
+    /// Both codes match steps in the window, but not consecutive ones: the second
+    /// must be the very next code after the first.
+    NotConsecutive,
+    /// The same code was given twice; wait for the next code.
+    SameCodeTwice,
+    /// A code is not of the right form (the first malformed one's error).
+    Malformed(CodeError),
+    /// The time could not be turned into a step.
+    Time(TimeError),
+}
+
+impl From<PairError> for EnrollError {
+    fn from(e: PairError) -> Self {
+        match e {
+            PairError::FirstNotFound => EnrollError::FirstCodeNotFound,
+            PairError::SecondNotFound => EnrollError::SecondCodeNotFound,
+            PairError::NotConsecutive => EnrollError::NotConsecutive,
+            PairError::SameCodeTwice => EnrollError::SameCodeTwice,
+        }
+    }
+}
+
+impl fmt::Display for EnrollError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EnrollError::FirstCodeNotFound => f.write_str(
+                "the first code is not valid: check the secret was entered correctly \
+                 and the device's clock",
+            ),
+            EnrollError::SecondCodeNotFound => f.write_str("the second code is not valid"),
+            EnrollError::NotConsecutive => f.write_str(
+                "the two codes are not consecutive: enter a code, wait for the next one, \
+                 and enter that",
+            ),
+            EnrollError::SameCodeTwice => f.write_str(
+                "the same code was entered twice: wait for the next code and enter that",
+            ),
+            EnrollError::Malformed(e) => write!(f, "malformed code: {e}"),
+            EnrollError::Time(e) => write!(f, "cannot verify at this time: {e}"),
+        }
+    }
+}
+
+impl core::error::Error for EnrollError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            EnrollError::Malformed(e) => Some(e),
+            EnrollError::Time(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Why [`Verifier::resync`](super::Verifier::resync) refused two codes.
+///
+/// Resynchronisation does not change the state when it fails, so the server should
+/// count the failure with [`Verifier::record_failure`](super::Verifier::record_failure)
+/// when [`ResyncError::counts_as_failure`] says so.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ResyncError {
+    /// The device is locked out; the codes were not looked at.
+    Locked {
+        /// When the lock-out ends (Unix seconds; `u64::MAX`: until cleared).
+        until: u64,
+    },
+    /// The first code matches no unused step in the resynchronisation window.
+    FirstCodeNotFound,
+    /// The second code matches no unused step in the window.
+    SecondCodeNotFound,
+    /// Both codes match unused steps, but not consecutive ones.
+    NotConsecutive,
+    /// The same code was given twice.
+    SameCodeTwice,
+    /// A code is not of the right form (the first malformed one's error).
+    Malformed(CodeError),
+    /// The time could not be turned into a step.
+    Time(TimeError),
+    /// The HOTP counter would pass `u64::MAX`.
+    CounterExhausted,
+    /// The state belongs to the other kind of device.
+    WrongKind,
+}
+
+impl ResyncError {
+    /// Whether this is a failed guess that the throttle must count (wrong,
+    /// replayed or malformed codes), as opposed to a lock-out or an error of the
+    /// server's making.
+    ///
+    /// ```
+    /// use otpkit::verifier::ResyncError;
+    /// assert!(ResyncError::NotConsecutive.counts_as_failure());
+    /// assert!(!ResyncError::Locked { until: 5 }.counts_as_failure());
+    /// ```
+    pub const fn counts_as_failure(&self) -> bool {
+        matches!(
+            self,
+            ResyncError::FirstCodeNotFound
+                | ResyncError::SecondCodeNotFound
+                | ResyncError::NotConsecutive
+                | ResyncError::SameCodeTwice
+                | ResyncError::Malformed(_)
+        )
+    }
+}
+
+impl From<PairError> for ResyncError {
+    fn from(e: PairError) -> Self {
+        match e {
+            PairError::FirstNotFound => ResyncError::FirstCodeNotFound,
+            PairError::SecondNotFound => ResyncError::SecondCodeNotFound,
+            PairError::NotConsecutive => ResyncError::NotConsecutive,
+            PairError::SameCodeTwice => ResyncError::SameCodeTwice,
+        }
+    }
+}
+
+impl fmt::Display for ResyncError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ResyncError::Locked { until: u64::MAX } => {
+                f.write_str("too many failed attempts: locked until reset")
+            }
+            ResyncError::Locked { until } => {
+                write!(f, "too many failed attempts: locked until {until}")
+            }
+            ResyncError::FirstCodeNotFound => f.write_str("the first code is not valid"),
+            ResyncError::SecondCodeNotFound => f.write_str("the second code is not valid"),
+            ResyncError::NotConsecutive => f.write_str(
+                "the two codes are not consecutive: enter a code, wait for the next one, \
+                 and enter that",
+            ),
+            ResyncError::SameCodeTwice => f.write_str(
+                "the same code was entered twice: wait for the next code and enter that",
+            ),
+            ResyncError::Malformed(e) => write!(f, "malformed code: {e}"),
+            ResyncError::Time(e) => write!(f, "cannot verify at this time: {e}"),
+            ResyncError::CounterExhausted => f.write_str(
+                "the HOTP counter is exhausted; the device must be enrolled again",
+            ),
+            ResyncError::WrongKind => {
+                f.write_str("the device state is for TOTP but the verifier is HOTP, or the reverse")
+            }
+        }
+    }
+}
+
+impl core::error::Error for ResyncError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            ResyncError::Malformed(e) => Some(e),
+            ResyncError::Time(e) => Some(e),
+            _ => None,
+        }
+    }
+}

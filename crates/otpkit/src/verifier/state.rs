@@ -1,0 +1,424 @@
+//! What a server stores per device between sign-ins, and its one-column text form.
+//!
+//! The text form is `otpk1.` (format and version), the fields separated by dots,
+//! and a checksum:
+//!
+//! ```text
+//! otpk1.t.56666672.-2.0.0.dcd7b1304d5a
+//!       │ │        │  │ │ └ checksum: first 6 bytes of SHA-256 of everything before it, hex
+//!       │ │        │  │ └ locked until (Unix seconds, 0 = not locked)
+//!       │ │        │  └ consecutive failures
+//!       │ │        └ learned drift in steps
+//!       │ └ last accepted step (TOTP, `t`) or next counter (HOTP, `h`)
+//!       └ kind
+//! ```
+//!
+//! It holds **no secret**: the shared secret is stored separately by the server
+//! (and should be encrypted at rest); this string only records where the device's
+//! codes are up to, so leaking it does not let anyone compute a code. The checksum
+//! catches corruption and strings that are not states (a truncated column, a value
+//! from another system), not deliberate tampering: it has no key, so whoever can
+//! write the column can forge a valid state. Numbers are written in one canonical
+//! form (no leading zeros, no `+`, no `-0`), so decoding then encoding gives the
+//! same string back.
+
+use core::fmt;
+use core::str::FromStr;
+
+use sha2::{Digest, Sha256};
+
+/// The longest encoded state, in bytes.
+pub const MAX_ENCODED_LEN: usize = 96;
+
+const PREFIX: &str = "otpk";
+const VERSION: &str = "1";
+const CHECKSUM_BYTES: usize = 6;
+const CHECKSUM_CHARS: usize = 12;
+
+/// Whether a [`DeviceState`] counts time steps or HOTP counters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeviceKind {
+    /// A TOTP device: the position is the last accepted time step.
+    Totp,
+    /// An HOTP device: the position is the next counter value to accept.
+    Hotp,
+}
+
+/// One device's verification state: a value to persist after every operation.
+///
+/// ```
+/// use otpkit::verifier::DeviceState;
+/// let state = DeviceState::totp_at(56_666_672);
+/// let text = state.to_string(); // or state.encode() with the `alloc` feature
+/// assert!(text.starts_with("otpk1.t.56666672.0.0.0."));
+/// assert_eq!(text.parse::<DeviceState>()?, state);
+/// # Ok::<(), otpkit::verifier::StateError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DeviceState {
+    pub(crate) kind: DeviceKind,
+    /// TOTP: last accepted step. HOTP: next counter.
+    pub(crate) position: u64,
+    pub(crate) drift: i64,
+    pub(crate) failures: u32,
+    /// 0 when not locked.
+    pub(crate) locked_until: u64,
+}
+
+impl DeviceState {
+    /// The state of a TOTP device whose last accepted step is `last_step`, no drift,
+    /// no failures. [`Verifier::enroll`](super::Verifier::enroll) makes this for you;
+    /// use it to migrate devices enrolled elsewhere.
+    pub const fn totp_at(last_step: u64) -> Self {
+        DeviceState {
+            kind: DeviceKind::Totp,
+            position: last_step,
+            drift: 0,
+            failures: 0,
+            locked_until: 0,
+        }
+    }
+
+    /// The state of an HOTP device whose next valid counter is `next_counter`
+    /// (0 for a new token that was never enrolled by codes).
+    pub const fn hotp_at(next_counter: u64) -> Self {
+        DeviceState {
+            kind: DeviceKind::Hotp,
+            position: next_counter,
+            drift: 0,
+            failures: 0,
+            locked_until: 0,
+        }
+    }
+
+    /// A state from its fields, for importing devices from another system (and for
+    /// tests). `position` is the last accepted step (TOTP) or the next counter
+    /// (HOTP); `locked_until` 0 means not locked.
+    ///
+    /// ```
+    /// use otpkit::verifier::{DeviceKind, DeviceState};
+    /// let s = DeviceState::from_parts(DeviceKind::Totp, 100, -2, 1, 0);
+    /// assert_eq!((s.last_step(), s.drift(), s.failures()), (Some(100), -2, 1));
+    /// ```
+    pub const fn from_parts(
+        kind: DeviceKind,
+        position: u64,
+        drift: i64,
+        failures: u32,
+        locked_until: u64,
+    ) -> Self {
+        DeviceState {
+            kind,
+            position,
+            drift,
+            failures,
+            locked_until,
+        }
+    }
+
+    /// TOTP or HOTP.
+    pub const fn kind(&self) -> DeviceKind {
+        self.kind
+    }
+
+    /// The last accepted time step, for a TOTP device. No code of this step or
+    /// an earlier one is accepted again.
+    pub const fn last_step(&self) -> Option<u64> {
+        match self.kind {
+            DeviceKind::Totp => Some(self.position),
+            DeviceKind::Hotp => None,
+        }
+    }
+
+    /// The next counter value that can be accepted, for an HOTP device.
+    pub const fn next_counter(&self) -> Option<u64> {
+        match self.kind {
+            DeviceKind::Hotp => Some(self.position),
+            DeviceKind::Totp => None,
+        }
+    }
+
+    /// The learned clock drift in steps (device clock minus server clock; always 0
+    /// for HOTP).
+    pub const fn drift(&self) -> i64 {
+        self.drift
+    }
+
+    /// Consecutive failed attempts since the last success.
+    pub const fn failures(&self) -> u32 {
+        self.failures
+    }
+
+    /// Until when (Unix seconds, exclusive) the device is locked, if it is;
+    /// `Some(u64::MAX)` after [`NIST_MAX_FAILURES`](super::NIST_MAX_FAILURES)
+    /// consecutive failures: locked until [`DeviceState::with_failures_cleared`].
+    pub const fn locked_until(&self) -> Option<u64> {
+        if self.locked_until == 0 {
+            None
+        } else {
+            Some(self.locked_until)
+        }
+    }
+
+    /// The same state with the failure count and any lock-out cleared: what an
+    /// administrator does after confirming the user by other means.
+    ///
+    /// ```
+    /// use otpkit::verifier::DeviceState;
+    /// let s: DeviceState = "otpk1.h.7.0.100.18446744073709551615.99a4cd2f3343".parse()?;
+    /// assert_eq!(s.locked_until(), Some(u64::MAX));
+    /// let cleared = s.with_failures_cleared();
+    /// assert_eq!((cleared.failures(), cleared.locked_until()), (0, None));
+    /// assert_eq!(cleared.next_counter(), Some(7));
+    /// # Ok::<(), otpkit::verifier::StateError>(())
+    /// ```
+    pub const fn with_failures_cleared(mut self) -> Self {
+        self.failures = 0;
+        self.locked_until = 0;
+        self
+    }
+
+    /// The text form (see the [module docs](self)).
+    #[cfg(feature = "alloc")]
+    pub fn encode(&self) -> alloc::string::String {
+        alloc::string::ToString::to_string(self)
+    }
+
+    /// Reads the text form back. Any change to a valid string — a character
+    /// flipped, inserted or deleted, a truncation — is an error (short of a
+    /// 48-bit checksum collision), and no input makes it panic.
+    ///
+    /// ```
+    /// use otpkit::verifier::{DeviceState, StateError};
+    /// assert_eq!(DeviceState::decode("otpk1.t.5.0.0.0.000000000000"),
+    ///            Err(StateError::ChecksumMismatch));
+    /// assert_eq!(DeviceState::decode("{\"step\":5}"), Err(StateError::NotAState));
+    /// ```
+    pub fn decode(text: &str) -> Result<Self, StateError> {
+        if text.len() > MAX_ENCODED_LEN {
+            return Err(StateError::TooLong { len: text.len() });
+        }
+        let after_prefix = text.strip_prefix(PREFIX).ok_or(StateError::NotAState)?;
+        let (version, _) = after_prefix
+            .split_once('.')
+            .ok_or(StateError::NotAState)?;
+        if version != VERSION {
+            return Err(
+                if !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit()) {
+                    StateError::UnsupportedVersion
+                } else {
+                    StateError::NotAState
+                },
+            );
+        }
+        let (body, sum) = text.rsplit_once('.').ok_or(StateError::NotAState)?;
+        if sum.as_bytes() != checksum(body).as_slice() {
+            return Err(StateError::ChecksumMismatch);
+        }
+        let fields = body
+            .get(PREFIX.len().saturating_add(VERSION.len()).saturating_add(1)..)
+            .ok_or(StateError::NotAState)?;
+        let mut parts = fields.split('.');
+        let mut next = |field: &'static str| parts.next().ok_or(StateError::MissingField { field });
+        let kind = match next("kind")? {
+            "t" => DeviceKind::Totp,
+            "h" => DeviceKind::Hotp,
+            _ => return Err(StateError::InvalidField { field: "kind" }),
+        };
+        let position = parse_u64(next("position")?, "position")?;
+        let drift = parse_i64(next("drift")?, "drift")?;
+        let failures = u32::try_from(parse_u64(next("failures")?, "failures")?)
+            .map_err(|_| StateError::InvalidField { field: "failures" })?;
+        let locked_until = parse_u64(next("locked_until")?, "locked_until")?;
+        if parts.next().is_some() {
+            return Err(StateError::TrailingFields);
+        }
+        Ok(DeviceState {
+            kind,
+            position,
+            drift,
+            failures,
+            locked_until,
+        })
+    }
+
+    fn write_body(&self, out: &mut impl fmt::Write) -> fmt::Result {
+        let kind = match self.kind {
+            DeviceKind::Totp => "t",
+            DeviceKind::Hotp => "h",
+        };
+        write!(
+            out,
+            "{PREFIX}{VERSION}.{kind}.{}.{}.{}.{}",
+            self.position, self.drift, self.failures, self.locked_until
+        )
+    }
+}
+
+/// A canonical unsigned decimal: digits only, no leading zero except "0" itself.
+fn parse_u64(s: &str, field: &'static str) -> Result<u64, StateError> {
+    let bad = StateError::InvalidField { field };
+    let canonical = !s.is_empty()
+        && s.bytes().all(|b| b.is_ascii_digit())
+        && (s == "0" || !s.starts_with('0'));
+    if !canonical {
+        return Err(bad);
+    }
+    s.parse().map_err(|_| bad)
+}
+
+/// A canonical signed decimal: an optional `-` before a non-zero canonical unsigned.
+fn parse_i64(s: &str, field: &'static str) -> Result<i64, StateError> {
+    let bad = StateError::InvalidField { field };
+    let magnitude = s.strip_prefix('-').unwrap_or(s);
+    let canonical = !magnitude.is_empty()
+        && magnitude.bytes().all(|b| b.is_ascii_digit())
+        && (magnitude == "0" || !magnitude.starts_with('0'))
+        && !(s.starts_with('-') && magnitude == "0");
+    if !canonical {
+        return Err(bad);
+    }
+    s.parse().map_err(|_| bad)
+}
+
+/// The first [`CHECKSUM_BYTES`] of SHA-256(body), lowercase hex.
+fn checksum(body: &str) -> [u8; CHECKSUM_CHARS] {
+    let digest = Sha256::digest(body.as_bytes());
+    let mut out = [0u8; CHECKSUM_CHARS];
+    if let Some(head) = digest.get(..CHECKSUM_BYTES) {
+        data_encoding::HEXLOWER.encode_mut(head, &mut out);
+    }
+    out
+}
+
+/// A fixed buffer that `write!` can fill, so encoding needs no allocator.
+struct StackText {
+    bytes: [u8; MAX_ENCODED_LEN],
+    len: usize,
+}
+
+impl StackText {
+    fn as_str(&self) -> &str {
+        core::str::from_utf8(self.bytes.get(..self.len).unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+impl fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len.checked_add(s.len()).ok_or(fmt::Error)?;
+        self.bytes
+            .get_mut(self.len..end)
+            .ok_or(fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+impl fmt::Display for DeviceState {
+    /// The text form, with no allocation.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut body = StackText {
+            bytes: [0; MAX_ENCODED_LEN],
+            len: 0,
+        };
+        self.write_body(&mut body)?;
+        let body = body.as_str();
+        let sum = checksum(body);
+        f.write_str(body)?;
+        f.write_str(".")?;
+        f.write_str(core::str::from_utf8(&sum).map_err(|_| fmt::Error)?)
+    }
+}
+
+impl FromStr for DeviceState {
+    type Err = StateError;
+
+    /// Same as [`DeviceState::decode`].
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        DeviceState::decode(s)
+    }
+}
+
+/// Why a string is not a valid [`DeviceState`]. Messages never repeat the input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StateError {
+    /// Longer than any encoded state ([`MAX_ENCODED_LEN`]).
+    TooLong {
+        /// The input's length in bytes.
+        len: usize,
+    },
+    /// Does not start like an otpkit state (`otpk<version>.`).
+    NotAState,
+    /// An otpkit state of a format version this library does not read.
+    UnsupportedVersion,
+    /// The checksum does not match: the string was corrupted or truncated.
+    ChecksumMismatch,
+    /// A field is missing.
+    MissingField {
+        /// The field's name.
+        field: &'static str,
+    },
+    /// A field is not in its canonical form or out of range.
+    InvalidField {
+        /// The field's name.
+        field: &'static str,
+    },
+    /// More fields than this version has.
+    TrailingFields,
+}
+
+impl fmt::Display for StateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StateError::TooLong { len } => write!(
+                f,
+                "a device state is at most {MAX_ENCODED_LEN} bytes, got {len}"
+            ),
+            StateError::NotAState => f.write_str("not an otpkit device state"),
+            StateError::UnsupportedVersion => {
+                f.write_str("an otpkit device state of an unsupported format version")
+            }
+            StateError::ChecksumMismatch => {
+                f.write_str("the device state is corrupted (checksum mismatch)")
+            }
+            StateError::MissingField { field } => {
+                write!(f, "the device state lacks its {field} field")
+            }
+            StateError::InvalidField { field } => {
+                write!(f, "the device state's {field} field is invalid")
+            }
+            StateError::TrailingFields => f.write_str("the device state has extra fields"),
+        }
+    }
+}
+
+impl core::error::Error for StateError {}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for DeviceState {
+    /// As the text form (a string).
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for DeviceState {
+    /// From the text form; a bad string is an error carrying the [`StateError`] message.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Text;
+        impl serde::de::Visitor<'_> for Text {
+            type Value = DeviceState;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an otpkit device state string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<DeviceState, E> {
+                DeviceState::decode(v).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_str(Text)
+    }
+}
