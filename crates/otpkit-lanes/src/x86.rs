@@ -1,0 +1,301 @@
+//! The SHA-NI kernel: `N` HMACs of one counter each, their compressions interleaved.
+//!
+//! Each lane's HMAC is two dependent one-block compressions (inner, then outer over
+//! the inner digest), but different lanes do not depend on each other. The kernel
+//! runs the lanes in lock step, issuing each round group's instructions for every
+//! lane before the next group, so one lane's latency (a `sha1rnds4` or `sha256rnds2`
+//! waits for the previous one) is filled with the other lanes' independent work.
+//!
+//! Message blocks never touch memory: HOTP's blocks are the counter (or the inner
+//! digest, already in registers), a `0x80` byte and the bit length, so they are
+//! built with `_mm_set_epi32` and the digest registers are reused as the outer
+//! message directly. Every function here is safe to call once the `sha`, `sse2`,
+//! `ssse3` and `sse4.1` features are known to be present (Rust's target-feature
+//! rules: the intrinsics used are safe inside a function enabling them, and none of
+//! them takes a pointer).
+//!
+//! The register layouts follow RustCrypto's single-block `x86_sha` backends in
+//! `sha1` 0.11 and `sha2` 0.11; the tests compare every lane with RustCrypto's
+//! `hmac`.
+
+use core::arch::x86_64::{
+    __m128i, _mm_add_epi32, _mm_alignr_epi8, _mm_blend_epi16, _mm_extract_epi32, _mm_or_si128,
+    _mm_set_epi32, _mm_setzero_si128, _mm_sha1msg1_epu32, _mm_sha1msg2_epu32, _mm_sha1nexte_epu32,
+    _mm_sha1rnds4_epu32, _mm_sha256msg1_epu32, _mm_sha256msg2_epu32, _mm_sha256rnds2_epu32,
+    _mm_shuffle_epi32, _mm_xor_si128,
+};
+
+use crate::portable::{INNER_BITS, SHA1_OUTER_BITS, SHA256_OUTER_BITS, counter_words};
+
+/// `_mm_set_epi32` from `u32`s, highest element first (the intrinsic takes `i32`).
+#[inline]
+#[target_feature(enable = "sse2")]
+fn set(e3: u32, e2: u32, e1: u32, e0: u32) -> __m128i {
+    // Bit-for-bit reinterpretation, as the intrinsic's signature requires.
+    _mm_set_epi32(e3 as i32, e2 as i32, e1 as i32, e0 as i32)
+}
+
+/// Element `I` of a vector as `u32`.
+#[inline]
+#[target_feature(enable = "sse4.1")]
+fn get<const I: i32>(v: __m128i) -> u32 {
+    _mm_extract_epi32::<I>(v) as u32
+}
+
+/// The 32-bit big-endian length word, from a bit count below 2^32.
+const fn bits(n: u64) -> u32 {
+    // All three bit counts are below 1024.
+    n as u32
+}
+
+// ---------------------------------------------------------------------------------
+// SHA-1. State: `abcd` holds (a, b, c, d) from the highest element down; `e` holds
+// e in the highest element and zeros below. A message block is four vectors of
+// four words, W[4i] in the highest element.
+
+/// One group of four SHA-1 rounds (`K` = 0..20) for every lane; the message
+/// schedule for groups 4 and later is computed in place in the five-vector ring `w`.
+#[inline]
+#[target_feature(enable = "sha,sse2")]
+fn sha1_group<const N: usize, const K: usize, const F: i32>(
+    h0: &mut [__m128i; N],
+    h1: &mut [__m128i; N],
+    w: &mut [[__m128i; 5]; N],
+) {
+    for ((h0, h1), w) in h0.iter_mut().zip(h1.iter_mut()).zip(w.iter_mut()) {
+        if K >= 4 {
+            w[K % 5] = _mm_sha1msg2_epu32(
+                _mm_xor_si128(
+                    _mm_sha1msg1_epu32(w[(K + 1) % 5], w[(K + 2) % 5]),
+                    w[(K + 3) % 5],
+                ),
+                w[(K + 4) % 5],
+            );
+        }
+        if K == 0 {
+            // `h1` already holds e + W[0..4].
+            *h1 = _mm_sha1rnds4_epu32::<F>(*h0, *h1);
+        } else if K % 2 == 0 {
+            *h1 = _mm_sha1rnds4_epu32::<F>(*h0, _mm_sha1nexte_epu32(*h1, w[K % 5]));
+        } else {
+            *h0 = _mm_sha1rnds4_epu32::<F>(*h1, _mm_sha1nexte_epu32(*h0, w[K % 5]));
+        }
+    }
+}
+
+/// Compress one block per lane into `abcd`/`e`.
+#[inline]
+#[target_feature(enable = "sha,sse2")]
+fn sha1_compress<const N: usize>(
+    abcd: &mut [__m128i; N],
+    e: &mut [__m128i; N],
+    block: &[[__m128i; 4]; N],
+) {
+    let zero = _mm_setzero_si128();
+    let mut h0 = *abcd;
+    let mut h1 = [zero; N];
+    let mut w = [[zero; 5]; N];
+    for (((h1, w), e), block) in h1.iter_mut().zip(w.iter_mut()).zip(e.iter()).zip(block) {
+        *h1 = _mm_add_epi32(*e, block[0]);
+        w[..4].copy_from_slice(block);
+    }
+    sha1_group::<N, 0, 0>(&mut h0, &mut h1, &mut w);
+    sha1_group::<N, 1, 0>(&mut h0, &mut h1, &mut w);
+    sha1_group::<N, 2, 0>(&mut h0, &mut h1, &mut w);
+    sha1_group::<N, 3, 0>(&mut h0, &mut h1, &mut w);
+    sha1_group::<N, 4, 0>(&mut h0, &mut h1, &mut w);
+    sha1_group::<N, 5, 1>(&mut h0, &mut h1, &mut w);
+    sha1_group::<N, 6, 1>(&mut h0, &mut h1, &mut w);
+    sha1_group::<N, 7, 1>(&mut h0, &mut h1, &mut w);
+    sha1_group::<N, 8, 1>(&mut h0, &mut h1, &mut w);
+    sha1_group::<N, 9, 1>(&mut h0, &mut h1, &mut w);
+    sha1_group::<N, 10, 2>(&mut h0, &mut h1, &mut w);
+    sha1_group::<N, 11, 2>(&mut h0, &mut h1, &mut w);
+    sha1_group::<N, 12, 2>(&mut h0, &mut h1, &mut w);
+    sha1_group::<N, 13, 2>(&mut h0, &mut h1, &mut w);
+    sha1_group::<N, 14, 2>(&mut h0, &mut h1, &mut w);
+    sha1_group::<N, 15, 3>(&mut h0, &mut h1, &mut w);
+    sha1_group::<N, 16, 3>(&mut h0, &mut h1, &mut w);
+    sha1_group::<N, 17, 3>(&mut h0, &mut h1, &mut w);
+    sha1_group::<N, 18, 3>(&mut h0, &mut h1, &mut w);
+    sha1_group::<N, 19, 3>(&mut h0, &mut h1, &mut w);
+    for (((abcd, e), h0), h1) in abcd.iter_mut().zip(e.iter_mut()).zip(h0).zip(h1) {
+        *abcd = _mm_add_epi32(*abcd, h0);
+        *e = _mm_sha1nexte_epu32(h1, *e);
+    }
+}
+
+/// HMAC-SHA1(K, counter) for `N` counters, from the key's inner and outer states;
+/// the five digest words of each.
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+pub(crate) fn sha1_hmac<const N: usize>(
+    inner: &[u32; 5],
+    outer: &[u32; 5],
+    counters: &[u64; N],
+) -> [[u32; 5]; N] {
+    let zero = _mm_setzero_si128();
+    let [a, b, c, d, e] = *inner;
+    let mut abcd = [set(a, b, c, d); N];
+    let mut ee = [set(e, 0, 0, 0); N];
+    let mut block = [[zero; 4]; N];
+    for (block, counter) in block.iter_mut().zip(counters) {
+        let [hi, lo] = counter_words(*counter);
+        *block = [
+            set(hi, lo, 0x8000_0000, 0),
+            zero,
+            zero,
+            set(0, 0, 0, bits(INNER_BITS)),
+        ];
+    }
+    sha1_compress(&mut abcd, &mut ee, &block);
+
+    // The inner digest is the outer message: (a, b, c, d) is already W[0..4] in
+    // order, and `e` (zeros below) becomes W[4..8] with the 0x80 padding byte.
+    let padding = set(0, 0x8000_0000, 0, 0);
+    let length = set(0, 0, 0, bits(SHA1_OUTER_BITS));
+    for ((block, abcd), e) in block.iter_mut().zip(&abcd).zip(&ee) {
+        *block = [*abcd, _mm_or_si128(*e, padding), zero, length];
+    }
+    let [a, b, c, d, e] = *outer;
+    abcd = [set(a, b, c, d); N];
+    ee = [set(e, 0, 0, 0); N];
+    sha1_compress(&mut abcd, &mut ee, &block);
+
+    let mut tags = [[0u32; 5]; N];
+    for ((tag, abcd), e) in tags.iter_mut().zip(&abcd).zip(&ee) {
+        *tag = [
+            get::<3>(*abcd),
+            get::<2>(*abcd),
+            get::<1>(*abcd),
+            get::<0>(*abcd),
+            get::<3>(*e),
+        ];
+    }
+    tags
+}
+
+// ---------------------------------------------------------------------------------
+// SHA-256. State: `abef` holds (a, b, e, f) and `cdgh` holds (c, d, g, h), highest
+// element first. A message block is four vectors of four words, W[4i] in the
+// lowest element.
+
+/// SHA-256 round constants (FIPS 180-4 §4.2.2).
+const K32: [u32; 64] = [
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+];
+
+/// One group of four SHA-256 rounds (`R` = 0..16) for every lane; the message
+/// schedule for groups 4 and later is computed in place in the four-vector ring `w`.
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3")]
+fn sha256_group<const N: usize, const R: usize>(
+    abef: &mut [__m128i; N],
+    cdgh: &mut [__m128i; N],
+    w: &mut [[__m128i; 4]; N],
+) {
+    let k = set(K32[4 * R + 3], K32[4 * R + 2], K32[4 * R + 1], K32[4 * R]);
+    for ((abef, cdgh), w) in abef.iter_mut().zip(cdgh.iter_mut()).zip(w.iter_mut()) {
+        if R >= 4 {
+            let (w0, w1, w2, w3) = (w[R % 4], w[(R + 1) % 4], w[(R + 2) % 4], w[(R + 3) % 4]);
+            let t = _mm_add_epi32(_mm_sha256msg1_epu32(w0, w1), _mm_alignr_epi8::<4>(w3, w2));
+            w[R % 4] = _mm_sha256msg2_epu32(t, w3);
+        }
+        let t1 = _mm_add_epi32(w[R % 4], k);
+        *cdgh = _mm_sha256rnds2_epu32(*cdgh, *abef, t1);
+        let t2 = _mm_shuffle_epi32::<0x0E>(t1);
+        *abef = _mm_sha256rnds2_epu32(*abef, *cdgh, t2);
+    }
+}
+
+/// Compress one block per lane into `abef`/`cdgh`.
+#[inline]
+#[target_feature(enable = "sha,sse2,ssse3")]
+fn sha256_compress<const N: usize>(
+    abef: &mut [__m128i; N],
+    cdgh: &mut [__m128i; N],
+    block: &[[__m128i; 4]; N],
+) {
+    let (mut x, mut y, mut w) = (*abef, *cdgh, *block);
+    sha256_group::<N, 0>(&mut x, &mut y, &mut w);
+    sha256_group::<N, 1>(&mut x, &mut y, &mut w);
+    sha256_group::<N, 2>(&mut x, &mut y, &mut w);
+    sha256_group::<N, 3>(&mut x, &mut y, &mut w);
+    sha256_group::<N, 4>(&mut x, &mut y, &mut w);
+    sha256_group::<N, 5>(&mut x, &mut y, &mut w);
+    sha256_group::<N, 6>(&mut x, &mut y, &mut w);
+    sha256_group::<N, 7>(&mut x, &mut y, &mut w);
+    sha256_group::<N, 8>(&mut x, &mut y, &mut w);
+    sha256_group::<N, 9>(&mut x, &mut y, &mut w);
+    sha256_group::<N, 10>(&mut x, &mut y, &mut w);
+    sha256_group::<N, 11>(&mut x, &mut y, &mut w);
+    sha256_group::<N, 12>(&mut x, &mut y, &mut w);
+    sha256_group::<N, 13>(&mut x, &mut y, &mut w);
+    sha256_group::<N, 14>(&mut x, &mut y, &mut w);
+    sha256_group::<N, 15>(&mut x, &mut y, &mut w);
+    for (((abef, cdgh), x), y) in abef.iter_mut().zip(cdgh.iter_mut()).zip(x).zip(y) {
+        *abef = _mm_add_epi32(*abef, x);
+        *cdgh = _mm_add_epi32(*cdgh, y);
+    }
+}
+
+/// HMAC-SHA256(K, counter) for `N` counters, from the key's inner and outer
+/// states; the eight digest words of each.
+#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+pub(crate) fn sha256_hmac<const N: usize>(
+    inner: &[u32; 8],
+    outer: &[u32; 8],
+    counters: &[u64; N],
+) -> [[u32; 8]; N] {
+    let zero = _mm_setzero_si128();
+    let [a, b, c, d, e, f, g, h] = *inner;
+    let mut abef = [set(a, b, e, f); N];
+    let mut cdgh = [set(c, d, g, h); N];
+    let mut block = [[zero; 4]; N];
+    for (block, counter) in block.iter_mut().zip(counters) {
+        let [hi, lo] = counter_words(*counter);
+        *block = [
+            set(0, 0x8000_0000, lo, hi),
+            zero,
+            zero,
+            set(bits(INNER_BITS), 0, 0, 0),
+        ];
+    }
+    sha256_compress(&mut abef, &mut cdgh, &block);
+
+    // The inner digest (a..h) is W[0..8] of the outer message, lowest element first.
+    let padding = set(0, 0, 0, 0x8000_0000);
+    let length = set(bits(SHA256_OUTER_BITS), 0, 0, 0);
+    for ((block, abef), cdgh) in block.iter_mut().zip(&abef).zip(&cdgh) {
+        let feba = _mm_shuffle_epi32::<0x1B>(*abef);
+        let dchg = _mm_shuffle_epi32::<0xB1>(*cdgh);
+        let dcba = _mm_blend_epi16::<0xF0>(feba, dchg);
+        let hgfe = _mm_alignr_epi8::<8>(dchg, feba);
+        *block = [dcba, hgfe, padding, length];
+    }
+    let [a, b, c, d, e, f, g, h] = *outer;
+    abef = [set(a, b, e, f); N];
+    cdgh = [set(c, d, g, h); N];
+    sha256_compress(&mut abef, &mut cdgh, &block);
+
+    let mut tags = [[0u32; 8]; N];
+    for ((tag, abef), cdgh) in tags.iter_mut().zip(&abef).zip(&cdgh) {
+        *tag = [
+            get::<3>(*abef),
+            get::<2>(*abef),
+            get::<3>(*cdgh),
+            get::<2>(*cdgh),
+            get::<1>(*abef),
+            get::<0>(*abef),
+            get::<1>(*cdgh),
+            get::<0>(*cdgh),
+        ];
+    }
+    tags
+}
