@@ -63,7 +63,12 @@ mod code;
 mod digits;
 mod hotp;
 mod keyed;
+#[cfg(feature = "alloc")]
+pub mod migration;
+#[cfg(feature = "alloc")]
+pub mod otpauth;
 pub mod secret;
+pub mod steam;
 mod totp;
 mod truncate;
 pub mod verifier;

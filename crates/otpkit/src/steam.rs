@@ -1,0 +1,246 @@
+//! Steam Guard: Valve's TOTP variant with five-character codes.
+//!
+//! Steam computes an ordinary RFC 6238 TOTP step (HMAC-SHA1, 30-second period, T0 = 0)
+//! and RFC 4226 dynamic truncation, but instead of reducing the 31-bit number modulo
+//! 10^digits it spells it in base 26 over the alphabet [`STEAM_ALPHABET`], least
+//! significant character first, five characters long.
+//!
+//! Secrets reach authenticator apps as `steam://SECRET` (Base32) or as an
+//! `otpauth://` URI with `issuer=Steam` or `encoder=steam` (see
+//! [`Kind::Steam`](crate::otpauth::Kind::Steam), with the `alloc` feature).
+//!
+//! Nothing here allocates, so Steam codes work without an allocator too.
+//!
+//! ```
+//! use otpkit::Secret;
+//! use otpkit::steam::{SteamGuard, parse_steam_uri};
+//! let secret = parse_steam_uri("steam://GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")?;
+//! let guard = SteamGuard::new(&secret);
+//! let code = guard.code_at(1_700_000_000)?;
+//! assert_eq!(code.as_str().len(), 5);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use core::fmt;
+
+use subtle::ConstantTimeEq;
+
+use crate::keyed::KeyedHmac;
+use crate::verify::{Match, VerifyError, Window};
+use crate::{Algorithm, LengthPolicy, Secret, SecretError, TimeError};
+
+/// The 26 characters of a Steam Guard code: digits and consonants chosen so that no
+/// two are easily confused (no 0/O, 1/I, A, E, L, S, U, Z).
+pub const STEAM_ALPHABET: &[u8; 26] = b"23456789BCDFGHJKMNPQRTVWXY";
+
+/// The length of a Steam Guard code.
+pub const STEAM_CODE_LEN: usize = 5;
+
+/// Steam's fixed time step, in seconds.
+pub const STEAM_PERIOD: u64 = 30;
+
+/// A Steam Guard generator for one shared secret.
+///
+/// The secret is absorbed into the HMAC-SHA1 state once, here (the same keyed path
+/// [`Hotp`](crate::Hotp) uses); each code costs two compressions and no allocation.
+#[derive(Clone)]
+pub struct SteamGuard {
+    mac: KeyedHmac,
+}
+
+impl SteamGuard {
+    /// A generator for `secret` (the `shared_secret` of a Steam mobile authenticator).
+    pub fn new(secret: &Secret) -> Self {
+        SteamGuard {
+            mac: KeyedHmac::new(Algorithm::Sha1, secret),
+        }
+    }
+
+    /// The code shown at `unix` (seconds since the Unix epoch).
+    ///
+    /// Every `u64` time has a step, so this does not fail today; the `Result` keeps the
+    /// signature in line with [`Totp::code_at`](crate::Totp::code_at).
+    pub fn code_at(&self, unix: u64) -> Result<SteamCode, TimeError> {
+        Ok(self.code_at_step(unix / STEAM_PERIOD))
+    }
+
+    /// The code of time step `step` (`unix / 30`).
+    pub fn code_at_step(&self, step: u64) -> SteamCode {
+        SteamCode::from_truncated(self.mac.truncated(step))
+    }
+
+    /// The code shown now, by the system clock.
+    #[cfg(feature = "std")]
+    pub fn code_now(&self) -> Result<SteamCode, TimeError> {
+        self.code_at(crate::unix_now()?)
+    }
+
+    /// Seconds until the code shown at `unix` changes (1 to 30).
+    ///
+    /// ```
+    /// # let s = otpkit::Secret::from_bytes(&[1; 20])?;
+    /// let guard = otpkit::steam::SteamGuard::new(&s);
+    /// assert_eq!(guard.seconds_left(59), 1);
+    /// # Ok::<(), otpkit::SecretError>(())
+    /// ```
+    pub fn seconds_left(&self, unix: u64) -> u64 {
+        STEAM_PERIOD.saturating_sub(unix % STEAM_PERIOD)
+    }
+
+    /// Verifies a typed code at `unix` against every step of `window`, comparing each
+    /// candidate in constant time. Case-insensitive, surrounding whitespace ignored.
+    /// The caller must store `m.step` and reject later codes whose step is not greater.
+    ///
+    /// ```
+    /// use otpkit::{Secret, Window};
+    /// # let s = Secret::from_bytes(&[1; 20])?;
+    /// let guard = otpkit::steam::SteamGuard::new(&s);
+    /// let shown = guard.code_at(1_000)?;
+    /// let m = guard.verify(&shown.as_str().to_ascii_lowercase(), 1_030, Window::default())?;
+    /// assert_eq!(m.offset, -1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn verify(&self, code: &str, unix: u64, window: Window) -> Result<Match, VerifyError> {
+        let typed = code.trim();
+        let expected = unix / STEAM_PERIOD;
+        let (first, last) = window.range(expected);
+        let mut typed_upper = [0u8; STEAM_CODE_LEN];
+        let length_ok = typed.len() == STEAM_CODE_LEN;
+        typed_upper
+            .iter_mut()
+            .zip(typed.bytes())
+            .for_each(|(dst, b)| *dst = b.to_ascii_uppercase());
+        let mut found: Option<u64> = None;
+        let mut step = first;
+        loop {
+            let candidate = self.code_at_step(step);
+            if bool::from(candidate.chars.ct_eq(&typed_upper)) && length_ok {
+                found = Some(step);
+            }
+            if step >= last {
+                break;
+            }
+            step = step.saturating_add(1);
+        }
+        found
+            .map(|s| Match::new(s, expected))
+            .ok_or(VerifyError::Mismatch)
+    }
+}
+
+impl fmt::Debug for SteamGuard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SteamGuard").finish_non_exhaustive()
+    }
+}
+
+/// A five-character Steam Guard code. Displays as the code; its `Debug` is redacted
+/// (a code is a live credential for its period); compares in constant time.
+#[derive(Clone, Copy)]
+pub struct SteamCode {
+    chars: [u8; STEAM_CODE_LEN],
+}
+
+impl SteamCode {
+    /// Spells the 31-bit truncated HMAC in base 26 over [`STEAM_ALPHABET`], least
+    /// significant character first.
+    fn from_truncated(mut full: u32) -> Self {
+        let mut chars = [0u8; STEAM_CODE_LEN];
+        const RADIX: u32 = 26; // STEAM_ALPHABET.len()
+        for slot in chars.iter_mut() {
+            let index = usize::try_from(full % RADIX).unwrap_or(0);
+            *slot = STEAM_ALPHABET.get(index).copied().unwrap_or(b'2');
+            full /= RADIX;
+        }
+        SteamCode { chars }
+    }
+
+    /// The code as text, e.g. `"BJ3MJ"`.
+    pub fn as_str(&self) -> &str {
+        // Every byte comes from STEAM_ALPHABET, which is ASCII.
+        core::str::from_utf8(&self.chars).unwrap_or("")
+    }
+}
+
+impl fmt::Display for SteamCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for SteamCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SteamCode(..)")
+    }
+}
+
+impl PartialEq for SteamCode {
+    fn eq(&self, other: &Self) -> bool {
+        self.chars.ct_eq(&other.chars).into()
+    }
+}
+
+impl Eq for SteamCode {}
+
+/// Reads `steam://SECRET`, where SECRET is Base32 (as WinAuth and Aegis write it).
+/// The scheme is case-insensitive; the secret is read like [`Secret::from_base32`]
+/// (any case, spaces, padding) but may be short: Steam secrets are 160 bits, so a
+/// shorter one is accepted rather than second-guessed.
+///
+/// ```
+/// use otpkit::steam::{parse_steam_uri, SteamUriError};
+/// assert_eq!(parse_steam_uri("STEAM://gezdgnbvgy3tqojq")?.len(), 10);
+/// assert_eq!(parse_steam_uri("otpauth://x").unwrap_err(), SteamUriError::NotSteamUri);
+/// # Ok::<(), SteamUriError>(())
+/// ```
+pub fn parse_steam_uri(s: &str) -> Result<Secret, SteamUriError> {
+    const SCHEME: &str = "steam://";
+    if s.len() > MAX_STEAM_URI_LEN {
+        return Err(SteamUriError::TooLong { len: s.len() });
+    }
+    let rest = match (s.get(..SCHEME.len()), s.get(SCHEME.len()..)) {
+        (Some(scheme), Some(rest)) if scheme.eq_ignore_ascii_case(SCHEME) => rest,
+        _ => return Err(SteamUriError::NotSteamUri),
+    };
+    Secret::from_base32_with(rest, LengthPolicy::AllowShort).map_err(SteamUriError::Secret)
+}
+
+/// The longest `steam://` URI [`parse_steam_uri`] reads, in bytes.
+pub const MAX_STEAM_URI_LEN: usize = 1024;
+
+/// Why a `steam://` URI was not accepted. Messages never contain secret material.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SteamUriError {
+    /// The text does not start with `steam://`.
+    NotSteamUri,
+    /// Longer than [`MAX_STEAM_URI_LEN`].
+    TooLong {
+        /// The input's length in bytes.
+        len: usize,
+    },
+    /// The secret is not valid Base32.
+    Secret(SecretError),
+}
+
+impl fmt::Display for SteamUriError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SteamUriError::NotSteamUri => f.write_str("not a steam:// URI"),
+            SteamUriError::TooLong { len } => write!(
+                f,
+                "the steam:// URI is {len} bytes, longer than the {MAX_STEAM_URI_LEN}-byte limit"
+            ),
+            SteamUriError::Secret(e) => write!(f, "bad secret in steam:// URI: {e}"),
+        }
+    }
+}
+
+impl core::error::Error for SteamUriError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            SteamUriError::Secret(e) => Some(e),
+            _ => None,
+        }
+    }
+}
