@@ -1,0 +1,199 @@
+//! A dudect-style statistical constant-time test of `Totp::verify` (see
+//! docs/constant-time.md for the method and recorded results).
+//!
+//! Each bench times `Totp::verify` on two classes of input, interleaved at random:
+//!
+//! - Left: a code that matches the window at one position (one step behind, the
+//!   current step, or one step ahead, for the default window of ±1);
+//! - Right: a well-formed code that matches no step of the window.
+//!
+//! dudect-bencher then runs Welch's t-test on the two timing distributions (cropped
+//! at many percentiles) and prints the largest |t|. |t| above about 5 means the two
+//! classes are distinguishable by time, i.e. a leak.
+//!
+//! `naive_early_exit_*` is a positive control: a verifier written the usual insecure
+//! way (stop at the first match, compare strings with `==`). It must show a large |t|;
+//! if it does not, the measurement is too noisy to conclude anything.
+//!
+//! Run: `cargo run --release -p otpkit-ct` (add `-- --filter NAME` for one bench,
+//! `-- --continuous NAME` to keep sampling).
+
+use dudect_bencher::rand::{Rng, RngExt};
+use dudect_bencher::{BenchRng, Class, CtRunner, ctbench_main_with_seeds};
+use otpkit::{Algorithm, Digits, LengthPolicy, Period, Secret, Totp, Window};
+
+/// Timed calls per bench run (half in each class, on average).
+const SAMPLES: usize = 200_000;
+
+/// A TOTP verifier for a random 20-byte secret (SHA-1, 6 digits, 30 s: what apps use).
+fn random_totp(rng: &mut BenchRng) -> Totp {
+    let mut bytes = [0u8; 20];
+    rng.fill_bytes(&mut bytes);
+    let secret = Secret::from_bytes_with(&bytes, LengthPolicy::Rfc4226)
+        .unwrap_or_else(|e| panic!("20 bytes is a valid secret: {e}"));
+    Totp::new(&secret, Algorithm::Sha1, Digits::SIX, Period::DEFAULT)
+}
+
+/// A six-digit code that matches no step of `window` around `step`.
+fn non_matching_code(totp: &Totp, rng: &mut BenchRng, step: u64, window: Window) -> String {
+    let first = step - u64::from(window.behind());
+    let last = step + u64::from(window.ahead());
+    loop {
+        let code = format!("{:06}", rng.random_range(0..1_000_000u32));
+        if (first..=last).all(|s| totp.code_at_step(s).to_string() != code) {
+            return code;
+        }
+    }
+}
+
+/// What a sample's typed code is.
+#[derive(Clone, Copy)]
+enum Typed {
+    /// The code of the step at this offset from the current one.
+    MatchAt(i64),
+    /// A code that matches no step of the window.
+    NoMatch,
+}
+
+/// The samples: each one's class, typed code and verification time.
+fn make_inputs(
+    totp: &Totp,
+    rng: &mut BenchRng,
+    window: Window,
+    left: Typed,
+    right: Typed,
+) -> Vec<(Class, String, u64)> {
+    (0..SAMPLES)
+        .map(|_| {
+            let step = rng.random_range(1_000..1_000_000_000u64);
+            let now = step * 30 + rng.random_range(0..30u64);
+            let (class, typed) = if rng.random::<bool>() {
+                (Class::Left, left)
+            } else {
+                (Class::Right, right)
+            };
+            let code = match typed {
+                Typed::MatchAt(offset) => {
+                    let target = step
+                        .checked_add_signed(offset)
+                        .unwrap_or_else(|| panic!("offset {offset} stays inside u64"));
+                    totp.code_at_step(target).to_string()
+                }
+                Typed::NoMatch => non_matching_code(totp, rng, step, window),
+            };
+            (class, code, now)
+        })
+        .collect()
+}
+
+fn bench_verify(
+    runner: &mut CtRunner,
+    rng: &mut BenchRng,
+    window: Window,
+    left: Typed,
+    right: Typed,
+) {
+    let totp = random_totp(rng);
+    for (class, code, now) in make_inputs(&totp, rng, window, left, right) {
+        runner.run_one(class, || totp.verify(&code, now, window));
+    }
+}
+
+/// `Totp::verify`, default window (±1): a code from one step behind vs no match.
+fn verify_match_behind(runner: &mut CtRunner, rng: &mut BenchRng) {
+    bench_verify(
+        runner,
+        rng,
+        Window::default(),
+        Typed::MatchAt(-1),
+        Typed::NoMatch,
+    );
+}
+
+/// `Totp::verify`, default window (±1): a code from the current step vs no match.
+fn verify_match_current(runner: &mut CtRunner, rng: &mut BenchRng) {
+    bench_verify(
+        runner,
+        rng,
+        Window::default(),
+        Typed::MatchAt(0),
+        Typed::NoMatch,
+    );
+}
+
+/// `Totp::verify`, default window (±1): a code from one step ahead vs no match.
+fn verify_match_ahead(runner: &mut CtRunner, rng: &mut BenchRng) {
+    bench_verify(
+        runner,
+        rng,
+        Window::default(),
+        Typed::MatchAt(1),
+        Typed::NoMatch,
+    );
+}
+
+/// `Totp::verify`, a ±2 window: a code from the first step (two behind) vs no match.
+fn verify_wide_match_first(runner: &mut CtRunner, rng: &mut BenchRng) {
+    bench_verify(
+        runner,
+        rng,
+        Window::symmetric(2),
+        Typed::MatchAt(-2),
+        Typed::NoMatch,
+    );
+}
+
+/// `Totp::verify`, a ±2 window: a code from the last step (two ahead) vs no match.
+fn verify_wide_match_last(runner: &mut CtRunner, rng: &mut BenchRng) {
+    bench_verify(
+        runner,
+        rng,
+        Window::symmetric(2),
+        Typed::MatchAt(2),
+        Typed::NoMatch,
+    );
+}
+
+/// Where a code matched must not show: one step behind vs one step ahead (±1).
+fn position_behind_vs_ahead(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let window = Window::default();
+    bench_verify(runner, rng, window, Typed::MatchAt(-1), Typed::MatchAt(1));
+}
+
+/// Where a code matched must not show: the current step vs one step behind (±1).
+fn position_current_vs_behind(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let window = Window::default();
+    bench_verify(runner, rng, window, Typed::MatchAt(0), Typed::MatchAt(-1));
+}
+
+/// Where a code matched must not show: first vs last step of a ±2 window.
+fn position_wide_first_vs_last(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let window = Window::symmetric(2);
+    bench_verify(runner, rng, window, Typed::MatchAt(-2), Typed::MatchAt(2));
+}
+
+/// Positive control: the insecure way, stopping at the first matching step and
+/// comparing strings with `==`. A match one step behind is found after one HMAC
+/// instead of three, so this must show a large |t|.
+fn naive_early_exit_match_behind(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let totp = random_totp(rng);
+    let window = Window::default();
+    for (class, code, now) in make_inputs(&totp, rng, window, Typed::MatchAt(-1), Typed::NoMatch) {
+        runner.run_one(class, || {
+            let step = now / 30;
+            (step - 1..=step + 1).find(|&s| totp.code_at_step(s).to_string() == code)
+        });
+    }
+}
+
+ctbench_main_with_seeds!(
+    (verify_match_behind, Some(0x0701)),
+    (verify_match_current, Some(0x0702)),
+    (verify_match_ahead, Some(0x0703)),
+    (verify_wide_match_first, Some(0x0704)),
+    (verify_wide_match_last, Some(0x0705)),
+    (position_behind_vs_ahead, Some(0x0711)),
+    (position_current_vs_behind, Some(0x0712)),
+    (position_wide_first_vs_last, Some(0x0713)),
+    (naive_early_exit_match_behind, Some(0x0706))
+);
