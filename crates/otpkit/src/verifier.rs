@@ -344,7 +344,10 @@ impl Verifier {
         let c2_then_c1 = lo
             .checked_add(1)
             .and_then(|lo2| self.scan(c2, lo2, hi))
-            .filter(|&s2| s2.checked_sub(1).is_some_and(|s1| self.scan(c1, s1, s1).is_some()));
+            .filter(|&s2| {
+                s2.checked_sub(1)
+                    .is_some_and(|s1| self.scan(c1, s1, s1).is_some())
+            });
         if let Some(s2) = c2_then_c1 {
             return Ok(s2);
         }

@@ -238,7 +238,8 @@ fn hotp_enrol_sign_in_replay_resync_lockout() -> Result {
 
     // Lock-out after three wrong codes; unlock after 60 s.
     let next = token.code(pressed.get()).to_string();
-    let near = (pressed.get().saturating_sub(20)..pressed.get() + 20).map(|c| token.code(c).to_string());
+    let near =
+        (pressed.get().saturating_sub(20)..pressed.get() + 20).map(|c| token.code(c).to_string());
     for w in wrong_codes(near, 3) {
         let (outcome, new) = verifier.verify(&state, &w, now + 10);
         assert_eq!(outcome, Outcome::Invalid);

@@ -160,9 +160,9 @@ impl fmt::Display for ResyncError {
             ),
             ResyncError::Malformed(e) => write!(f, "malformed code: {e}"),
             ResyncError::Time(e) => write!(f, "cannot verify at this time: {e}"),
-            ResyncError::CounterExhausted => f.write_str(
-                "the HOTP counter is exhausted; the device must be enrolled again",
-            ),
+            ResyncError::CounterExhausted => {
+                f.write_str("the HOTP counter is exhausted; the device must be enrolled again")
+            }
             ResyncError::WrongKind => {
                 f.write_str("the device state is for TOTP but the verifier is HOTP, or the reverse")
             }

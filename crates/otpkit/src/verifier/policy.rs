@@ -123,7 +123,11 @@ impl Policy {
     /// assert_eq!(Policy::default().with_lockout(0, 10).unwrap_err(),
     ///            PolicyError::InvalidLockout { base_secs: 0, max_secs: 10 });
     /// ```
-    pub const fn with_lockout(mut self, base_secs: u64, max_secs: u64) -> Result<Self, PolicyError> {
+    pub const fn with_lockout(
+        mut self,
+        base_secs: u64,
+        max_secs: u64,
+    ) -> Result<Self, PolicyError> {
         if base_secs == 0 || base_secs > max_secs {
             return Err(PolicyError::InvalidLockout {
                 base_secs,

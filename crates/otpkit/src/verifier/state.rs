@@ -200,9 +200,7 @@ impl DeviceState {
             return Err(StateError::TooLong { len: text.len() });
         }
         let after_prefix = text.strip_prefix(PREFIX).ok_or(StateError::NotAState)?;
-        let (version, _) = after_prefix
-            .split_once('.')
-            .ok_or(StateError::NotAState)?;
+        let (version, _) = after_prefix.split_once('.').ok_or(StateError::NotAState)?;
         if version != VERSION {
             return Err(
                 if !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit()) {
@@ -259,9 +257,8 @@ impl DeviceState {
 /// A canonical unsigned decimal: digits only, no leading zero except "0" itself.
 fn parse_u64(s: &str, field: &'static str) -> Result<u64, StateError> {
     let bad = StateError::InvalidField { field };
-    let canonical = !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_digit())
-        && (s == "0" || !s.starts_with('0'));
+    let canonical =
+        !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
     if !canonical {
         return Err(bad);
     }

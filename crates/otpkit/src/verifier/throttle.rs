@@ -18,7 +18,10 @@ pub(crate) fn record_failure(policy: &Policy, state: &DeviceState, now: u64) -> 
     if next.failures >= NIST_MAX_FAILURES {
         next.locked_until = u64::MAX;
     } else if next.failures.checked_rem(policy.max_failures()) == Some(0) {
-        let level = next.failures.checked_div(policy.max_failures()).unwrap_or(1);
+        let level = next
+            .failures
+            .checked_div(policy.max_failures())
+            .unwrap_or(1);
         next.locked_until = now.saturating_add(delay(policy, level)).max(1);
     }
     next

@@ -1,0 +1,601 @@
+//! Every error variant of the verifier: how it is reached, what it says, and that
+//! neither its message nor any `Debug` output carries the secret or a typed code.
+
+use std::error::Error as _;
+
+use otpkit::verifier::{
+    DeviceKind, DeviceState, EnrollError, NIST_MAX_FAILURES, Outcome, Policy, PolicyError,
+    ResyncError, SignInError, StateError, Verifier,
+};
+use otpkit::{Algorithm, CodeError, Digits, Hotp, Period, Secret, TimeError, Totp};
+
+const NOW: u64 = 1_700_000_000;
+const SECRET: &[u8; 20] = b"12345678901234567890";
+
+fn secret() -> Secret {
+    Secret::from_bytes(SECRET).unwrap()
+}
+
+fn totp() -> Totp {
+    Totp::new(&secret(), Algorithm::Sha1, Digits::SIX, Period::DEFAULT)
+}
+
+fn hotp() -> Hotp {
+    Hotp::new(&secret(), Algorithm::Sha1, Digits::SIX)
+}
+
+fn tv() -> Verifier {
+    Verifier::totp(totp(), Policy::default())
+}
+
+fn hv() -> Verifier {
+    Verifier::hotp(hotp(), Policy::default())
+}
+
+fn at(offset: i64) -> String {
+    let t = totp();
+    let s = t.step_at(NOW).unwrap().checked_add_signed(offset).unwrap();
+    t.code_at_step(s).to_string()
+}
+
+/// A code matching no step within ±60 of NOW.
+fn wrong() -> String {
+    let near: Vec<String> = (-60..=60).map(at).collect();
+    (0u64..)
+        .map(|i| format!("{:06}", i * 7_919 % 1_000_000))
+        .find(|c| !near.contains(c))
+        .unwrap()
+}
+
+/// The message and Debug must not carry the secret (bytes or Base32) or the codes.
+fn assert_clean(text: &str, codes: &[&str]) {
+    let b32 = secret().base32().to_string();
+    assert!(!text.contains(&b32), "{text}");
+    assert!(!text.contains("12345678901234567890"), "{text}");
+    assert!(!text.contains("GEZDGNBV"), "{text}");
+    for c in codes {
+        assert!(!text.contains(c), "{text} contains a typed code");
+    }
+}
+
+fn check<E: std::error::Error>(e: E, message: &str, codes: &[&str]) {
+    assert_eq!(e.to_string(), message);
+    assert_clean(&e.to_string(), codes);
+    assert_clean(&format!("{e:?}"), codes);
+}
+
+#[test]
+fn enroll_errors() {
+    let v = tv();
+    let (a, b, w) = (at(0), at(1), wrong());
+    assert_eq!(
+        v.enroll(&a, &b, NOW).map(|s| s.last_step()),
+        Ok(Some(totp().step_at(NOW).unwrap() + 1))
+    );
+
+    let e = v.enroll(&w, &b, NOW).unwrap_err();
+    assert_eq!(e, EnrollError::FirstCodeNotFound);
+    check(
+        e,
+        "the first code is not valid: check the secret was entered correctly and the device's clock",
+        &[&w, &b],
+    );
+
+    let e = v.enroll(&a, &w, NOW).unwrap_err();
+    assert_eq!(e, EnrollError::SecondCodeNotFound);
+    check(e, "the second code is not valid", &[&a, &w]);
+
+    let far = at(5);
+    let e = v.enroll(&a, &far, NOW).unwrap_err();
+    assert_eq!(e, EnrollError::NotConsecutive);
+    check(
+        e,
+        "the two codes are not consecutive: enter a code, wait for the next one, and enter that",
+        &[&a, &far],
+    );
+    // Reversed order is not consecutive either.
+    assert_eq!(v.enroll(&b, &a, NOW), Err(EnrollError::NotConsecutive));
+    // Outside the enrolment window (±10) the first code is not found.
+    assert_eq!(
+        v.enroll(&at(11), &at(12), NOW),
+        Err(EnrollError::FirstCodeNotFound)
+    );
+    assert!(v.enroll(&at(9), &at(10), NOW).is_ok());
+    assert!(v.enroll(&at(-10), &at(-9), NOW).is_ok());
+
+    let e = v.enroll(&a, &a, NOW).unwrap_err();
+    assert_eq!(e, EnrollError::SameCodeTwice);
+    check(
+        e,
+        "the same code was entered twice: wait for the next code and enter that",
+        &[&a],
+    );
+
+    let e = v.enroll("12345", &b, NOW).unwrap_err();
+    assert_eq!(
+        e,
+        EnrollError::Malformed(CodeError::WrongLength {
+            expected: 6,
+            got: 5
+        })
+    );
+    assert!(e.source().is_some());
+    check(
+        e,
+        "malformed code: the code must have 6 digits, got 5",
+        &[&b],
+    );
+    assert_eq!(
+        v.enroll(&a, "12a456", NOW),
+        Err(EnrollError::Malformed(CodeError::InvalidCharacter {
+            position: 3
+        }))
+    );
+
+    let late = Verifier::totp(totp().with_t0(NOW + 1), Policy::default());
+    let e = late.enroll(&a, &b, NOW).unwrap_err();
+    assert_eq!(e, EnrollError::Time(TimeError::BeforeEpoch));
+    check(
+        e,
+        "cannot verify at this time: the time is before the TOTP epoch T0",
+        &[],
+    );
+}
+
+#[test]
+fn hotp_enroll_searches_from_counter_zero() {
+    let v = hv();
+    let h = hotp();
+    let c = |n: u64| h.code(n).to_string();
+    assert_eq!(v.enroll(&c(0), &c(1), 0).unwrap().next_counter(), Some(2));
+    assert_eq!(v.enroll(&c(9), &c(10), 0).unwrap().next_counter(), Some(11));
+    assert_eq!(
+        v.enroll(&c(10), &c(11), 0),
+        Err(EnrollError::SecondCodeNotFound)
+    );
+    assert_eq!(
+        v.enroll(&c(11), &c(12), 0),
+        Err(EnrollError::FirstCodeNotFound)
+    );
+}
+
+#[test]
+fn resync_errors() {
+    let v = tv();
+    let state = v.enroll(&at(-1), &at(0), NOW).unwrap();
+    let (a, b, w) = (at(12), at(13), wrong());
+    assert_eq!(v.resync(&state, &a, &b, NOW).map(|s| s.drift()), Ok(13));
+
+    let cases: [(ResyncError, &str, Result<DeviceState, ResyncError>); 5] = [
+        (
+            ResyncError::FirstCodeNotFound,
+            "the first code is not valid",
+            v.resync(&state, &w, &b, NOW),
+        ),
+        (
+            ResyncError::SecondCodeNotFound,
+            "the second code is not valid",
+            v.resync(&state, &a, &w, NOW),
+        ),
+        (
+            ResyncError::NotConsecutive,
+            "the two codes are not consecutive: enter a code, wait for the next one, and enter that",
+            v.resync(&state, &a, &at(15), NOW),
+        ),
+        (
+            ResyncError::SameCodeTwice,
+            "the same code was entered twice: wait for the next code and enter that",
+            v.resync(&state, &a, &a, NOW),
+        ),
+        (
+            ResyncError::Malformed(CodeError::WrongLength {
+                expected: 6,
+                got: 0,
+            }),
+            "malformed code: the code must have 6 digits, got 0",
+            v.resync(&state, "", &b, NOW),
+        ),
+    ];
+    for (expected, message, got) in cases {
+        assert_eq!(got, Err(expected));
+        assert!(expected.counts_as_failure());
+        check(expected, message, &[&a, &b, &w]);
+    }
+    // Codes at or before the last accepted step cannot resync (no replay by resync).
+    assert_eq!(
+        v.resync(&state, &at(-1), &at(0), NOW),
+        Err(ResyncError::FirstCodeNotFound)
+    );
+    // Beyond ±20 steps.
+    assert_eq!(
+        v.resync(&state, &at(21), &at(22), NOW),
+        Err(ResyncError::FirstCodeNotFound)
+    );
+    assert!(v.resync(&state, &at(19), &at(20), NOW).is_ok());
+
+    let locked = DeviceState::from_parts(DeviceKind::Totp, 5, 0, 5, NOW + 10);
+    let e = v.resync(&locked, &a, &b, NOW).unwrap_err();
+    assert_eq!(e, ResyncError::Locked { until: NOW + 10 });
+    assert!(!e.counts_as_failure());
+    check(
+        e,
+        &format!("too many failed attempts: locked until {}", NOW + 10),
+        &[],
+    );
+    let forever = DeviceState::from_parts(DeviceKind::Totp, 5, 0, 100, u64::MAX);
+    check(
+        v.resync(&forever, &a, &b, NOW).unwrap_err(),
+        "too many failed attempts: locked until reset",
+        &[],
+    );
+
+    let late = Verifier::totp(totp().with_t0(NOW + 1), Policy::default());
+    let e = late.resync(&state, &a, &b, NOW).unwrap_err();
+    assert_eq!(e, ResyncError::Time(TimeError::BeforeEpoch));
+    assert!(!e.counts_as_failure());
+    check(
+        e,
+        "cannot verify at this time: the time is before the TOTP epoch T0",
+        &[],
+    );
+
+    let e = hv().resync(&state, &a, &b, NOW).unwrap_err();
+    assert_eq!(e, ResyncError::WrongKind);
+    check(
+        e,
+        "the device state is for TOTP but the verifier is HOTP, or the reverse",
+        &[],
+    );
+
+    // HOTP: the counter never wraps.
+    let h = hotp();
+    let end = DeviceState::hotp_at(u64::MAX - 1);
+    let e = hv()
+        .resync(
+            &end,
+            &h.code(u64::MAX - 1).to_string(),
+            &h.code(u64::MAX).to_string(),
+            NOW,
+        )
+        .unwrap_err();
+    assert_eq!(e, ResyncError::CounterExhausted);
+    check(
+        e,
+        "the HOTP counter is exhausted; the device must be enrolled again",
+        &[],
+    );
+}
+
+#[test]
+fn failed_resyncs_are_throttled_through_record_failure() {
+    let v = Verifier::totp(totp(), Policy::default().with_max_failures(2).unwrap());
+    let mut state = v.enroll(&at(-1), &at(0), NOW).unwrap();
+    for _ in 0..2 {
+        let e = v.resync(&state, &wrong(), &at(1), NOW).unwrap_err();
+        assert!(e.counts_as_failure());
+        state = v.record_failure(&state, NOW);
+    }
+    assert_eq!(
+        v.resync(&state, &at(5), &at(6), NOW + 59),
+        Err(ResyncError::Locked { until: NOW + 60 })
+    );
+    let ok = v.resync(&state, &at(5), &at(6), NOW + 60).unwrap();
+    assert_eq!((ok.failures(), ok.locked_until()), (0, None));
+}
+
+#[test]
+fn sign_in_outcomes_and_errors() {
+    let v = tv();
+    let state = v.enroll(&at(-1), &at(0), NOW).unwrap();
+    let w = wrong();
+
+    let (o, s) = v.verify(&state, &w, NOW);
+    assert_eq!((o, s.failures()), (Outcome::Invalid, 1));
+    assert_eq!(o.to_string(), "the code is not valid");
+    let (o, s) = v.verify(&state, &at(0), NOW);
+    assert_eq!((o, s.failures()), (Outcome::Replayed, 1));
+    assert_eq!(o.to_string(), "the code was already used");
+    let (o, s) = v.verify(&state, "1234567", NOW);
+    assert_eq!(
+        o,
+        Outcome::Malformed(CodeError::WrongLength {
+            expected: 6,
+            got: 7
+        })
+    );
+    assert_eq!(s.failures(), 1, "malformed codes are throttled too");
+    assert_eq!(
+        o.to_string(),
+        "malformed code: the code must have 6 digits, got 7"
+    );
+    let (o, _) = v.verify(&state, &at(1), NOW);
+    assert_eq!(
+        o,
+        Outcome::Accepted {
+            step: totp().step_at(NOW).unwrap() + 1,
+            drift: 1
+        }
+    );
+    assert_eq!(o.to_string(), "the code was accepted");
+    assert_clean(&format!("{o:?}"), &[&at(1)]);
+
+    let late = Verifier::totp(totp().with_t0(NOW + 1), Policy::default());
+    let (o, s) = late.verify(&state, &at(1), NOW);
+    assert_eq!(o, Outcome::Error(SignInError::Time(TimeError::BeforeEpoch)));
+    assert_eq!(s, state, "a server-side error changes nothing");
+    check(
+        SignInError::Time(TimeError::BeforeEpoch),
+        "cannot verify at this time: the time is before the TOTP epoch T0",
+        &[],
+    );
+
+    let (o, s) = hv().verify(&state, &at(1), NOW);
+    assert_eq!((o, s), (Outcome::Error(SignInError::WrongKind), state));
+    check(
+        SignInError::WrongKind,
+        "the device state is for TOTP but the verifier is HOTP, or the reverse",
+        &[],
+    );
+
+    let h = hotp();
+    let end = DeviceState::hotp_at(u64::MAX);
+    let (o, s) = hv().verify(&end, &h.code(u64::MAX).to_string(), NOW);
+    assert_eq!((o, s), (Outcome::Error(SignInError::CounterExhausted), end));
+    check(
+        SignInError::CounterExhausted,
+        "the HOTP counter is exhausted; the device must be enrolled again",
+        &[],
+    );
+
+    let locked = DeviceState::from_parts(DeviceKind::Totp, 5, 0, 5, NOW + 1);
+    let (o, s) = v.verify(&locked, "not even a code", NOW);
+    assert_eq!(
+        (o, s),
+        (Outcome::Locked { until: NOW + 1 }, locked),
+        "the code is not evaluated"
+    );
+    assert_eq!(
+        o.to_string(),
+        format!("too many failed attempts: locked until {}", NOW + 1)
+    );
+}
+
+#[test]
+fn nist_limit_locks_until_cleared() {
+    let v = Verifier::totp(totp(), Policy::default().with_max_failures(100).unwrap());
+    let mut state = v.enroll(&at(-1), &at(0), NOW).unwrap();
+    for _ in 0..NIST_MAX_FAILURES {
+        state = v.verify(&state, &wrong(), NOW).1;
+    }
+    assert_eq!(state.locked_until(), Some(u64::MAX));
+    let (o, _) = v.verify(&state, &at(1), NOW + 100 * 365 * 86_400);
+    assert_eq!(o, Outcome::Locked { until: u64::MAX });
+    assert_eq!(
+        o.to_string(),
+        "too many failed attempts: locked until reset"
+    );
+    let (o, _) = v.verify(&state.with_failures_cleared(), &at(1), NOW);
+    assert!(o.is_accepted());
+}
+
+#[test]
+fn hotp_replay_and_invalid() {
+    let v = hv();
+    let h = hotp();
+    let state = DeviceState::hotp_at(20);
+    assert_eq!(
+        v.verify(&state, &h.code(19).to_string(), NOW).0,
+        Outcome::Replayed
+    );
+    assert_eq!(
+        v.verify(&state, &h.code(9).to_string(), NOW).0,
+        Outcome::Replayed
+    );
+    // Further back than the look-ahead: just invalid.
+    assert_eq!(
+        v.verify(&state, &h.code(8).to_string(), NOW).0,
+        Outcome::Invalid
+    );
+    assert_eq!(
+        v.verify(&state, &h.code(31).to_string(), NOW).0,
+        Outcome::Invalid
+    );
+    assert!(
+        v.verify(&state, &h.code(30).to_string(), NOW)
+            .0
+            .is_accepted()
+    );
+}
+
+#[test]
+fn policy_errors() {
+    let e = Policy::default().with_max_failures(0).unwrap_err();
+    assert_eq!(e, PolicyError::MaxFailuresOutOfRange { got: 0 });
+    check(
+        e,
+        "max_failures must be between 1 and 100 (NIST SP 800-63B), got 0",
+        &[],
+    );
+    assert!(
+        Policy::default()
+            .with_max_failures(NIST_MAX_FAILURES)
+            .is_ok()
+    );
+    assert!(
+        Policy::default()
+            .with_max_failures(NIST_MAX_FAILURES + 1)
+            .is_err()
+    );
+    let e = Policy::default().with_lockout(10, 5).unwrap_err();
+    assert_eq!(
+        e,
+        PolicyError::InvalidLockout {
+            base_secs: 10,
+            max_secs: 5
+        }
+    );
+    check(
+        e,
+        "the lock-out base delay must be at least 1 s and at most the maximum delay, got base 10 s and maximum 5 s",
+        &[],
+    );
+    let d = Policy::default();
+    assert_eq!(
+        (
+            d.enrol_window(),
+            d.window(),
+            d.resync_window(),
+            d.hotp_look_ahead(),
+            d.hotp_resync_look_ahead()
+        ),
+        (10, otpkit::Window::new(1, 1), 20, 10, 100)
+    );
+    assert_eq!(
+        (
+            d.max_drift_steps(),
+            d.max_failures(),
+            d.lockout_base_secs(),
+            d.lockout_max_secs()
+        ),
+        (20, 5, 60, 3600)
+    );
+}
+
+#[test]
+fn learned_drift_is_clamped() {
+    let v = Verifier::totp(totp(), Policy::default().with_max_drift_steps(4));
+    let s = v.enroll(&at(7), &at(8), NOW).unwrap();
+    assert_eq!(s.drift(), 4);
+    assert_eq!(s.last_step(), Some(totp().step_at(NOW).unwrap() + 8));
+}
+
+#[test]
+fn state_errors() {
+    let good = DeviceState::totp_at(42).to_string();
+    let (body, sum) = good.rsplit_once('.').unwrap();
+    let cases = [
+        (
+            "x".repeat(97),
+            StateError::TooLong { len: 97 },
+            "a device state is at most 96 bytes, got 97",
+        ),
+        (
+            "{\"step\":42}".into(),
+            StateError::NotAState,
+            "not an otpkit device state",
+        ),
+        (
+            "otpk".into(),
+            StateError::NotAState,
+            "not an otpkit device state",
+        ),
+        (
+            "otpkx.t.1".into(),
+            StateError::NotAState,
+            "not an otpkit device state",
+        ),
+        (
+            good.replacen("otpk1", "otpk2", 1),
+            StateError::UnsupportedVersion,
+            "an otpkit device state of an unsupported format version",
+        ),
+        (
+            format!("{body}.{}", "0".repeat(sum.len())),
+            StateError::ChecksumMismatch,
+            "the device state is corrupted (checksum mismatch)",
+        ),
+        (
+            body.to_string(),
+            StateError::ChecksumMismatch,
+            "the device state is corrupted (checksum mismatch)",
+        ),
+        (
+            good.to_uppercase().replacen("OTPK", "otpk", 1),
+            StateError::ChecksumMismatch,
+            "the device state is corrupted (checksum mismatch)",
+        ),
+    ];
+    for (text, e, message) in cases {
+        assert_eq!(DeviceState::decode(&text), Err(e), "{text}");
+        check(e, message, &[]);
+    }
+    // Well-checksummed but ill-formed bodies (as a buggy or foreign writer makes them).
+    for (body, e, message) in [
+        (
+            "otpk1.t.1.0.0",
+            StateError::MissingField {
+                field: "locked_until",
+            },
+            "the device state lacks its locked_until field",
+        ),
+        (
+            "otpk1.x.1.0.0.0",
+            StateError::InvalidField { field: "kind" },
+            "the device state's kind field is invalid",
+        ),
+        (
+            "otpk1.t.01.0.0.0",
+            StateError::InvalidField { field: "position" },
+            "the device state's position field is invalid",
+        ),
+        (
+            "otpk1.t.1.-0.0.0",
+            StateError::InvalidField { field: "drift" },
+            "the device state's drift field is invalid",
+        ),
+        (
+            "otpk1.t.1.+1.0.0",
+            StateError::InvalidField { field: "drift" },
+            "the device state's drift field is invalid",
+        ),
+        (
+            "otpk1.t.1.0.4294967296.0",
+            StateError::InvalidField { field: "failures" },
+            "the device state's failures field is invalid",
+        ),
+        (
+            "otpk1.t.18446744073709551616.0.0.0",
+            StateError::InvalidField { field: "position" },
+            "the device state's position field is invalid",
+        ),
+        (
+            "otpk1.t.1.0.0.0.0",
+            StateError::TrailingFields,
+            "the device state has extra fields",
+        ),
+    ] {
+        let text = format!("{body}.{}", sha256_12(body));
+        assert_eq!(DeviceState::decode(&text), Err(e), "{text}");
+        check(e, message, &[]);
+    }
+}
+
+/// The checksum as documented (first 6 bytes of SHA-256, lowercase hex), computed
+/// here independently of the crate's code.
+fn sha256_12(body: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(body.as_bytes())[..6]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn documented_checksum_matches() {
+    let s = DeviceState::from_parts(DeviceKind::Hotp, 7, 0, 100, u64::MAX);
+    let text = s.to_string();
+    let (body, sum) = text.rsplit_once('.').unwrap();
+    assert_eq!(sum, sha256_12(body));
+}
+
+#[test]
+fn debug_output_has_no_secret() {
+    let v = tv();
+    let d = format!("{v:?}");
+    assert!(d.contains("Sha1") && d.contains("policy"), "{d}");
+    assert_clean(&d, &[]);
+    let d = format!("{:?}", hv());
+    assert_clean(&d, &[]);
+    let state = v.enroll(&at(-1), &at(0), NOW).unwrap();
+    assert_clean(&format!("{state:?} {state}"), &[]);
+}
