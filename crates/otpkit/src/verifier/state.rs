@@ -1,26 +1,6 @@
 //! What a server stores per device between sign-ins, and its one-column text form.
 //!
-//! The text form is `otpk1.` (format and version), the fields separated by dots,
-//! and a checksum:
-//!
-//! ```text
-//! otpk1.t.56666672.-2.0.0.dcd7b1304d5a
-//!       │ │        │  │ │ └ checksum: first 6 bytes of SHA-256 of everything before it, hex
-//!       │ │        │  │ └ locked until (Unix seconds, 0 = not locked)
-//!       │ │        │  └ consecutive failures
-//!       │ │        └ learned drift in steps
-//!       │ └ last accepted step (TOTP, `t`) or next counter (HOTP, `h`)
-//!       └ kind
-//! ```
-//!
-//! It holds **no secret**: the shared secret is stored separately by the server
-//! (and should be encrypted at rest); this string only records where the device's
-//! codes are up to, so leaking it does not let anyone compute a code. The checksum
-//! catches corruption and strings that are not states (a truncated column, a value
-//! from another system), not deliberate tampering: it has no key, so whoever can
-//! write the column can forge a valid state. Numbers are written in one canonical
-//! form (no leading zeros, no `+`, no `-0`), so decoding then encoding gives the
-//! same string back.
+//! The form is documented on [`DeviceState`].
 
 use core::fmt;
 use core::str::FromStr;
@@ -46,6 +26,28 @@ pub enum DeviceKind {
 }
 
 /// One device's verification state: a value to persist after every operation.
+///
+/// Its text form is `otpk1.` (format and version), the fields separated by dots,
+/// and a checksum:
+///
+/// ```text
+/// otpk1.t.56666672.-2.0.0.dcd7b1304d5a
+///       │ │        │  │ │ └ checksum: first 6 bytes of SHA-256 of everything before it, hex
+///       │ │        │  │ └ locked until (Unix seconds, 0 = not locked)
+///       │ │        │  └ consecutive failures
+///       │ │        └ learned drift in steps
+///       │ └ last accepted step (TOTP, `t`) or next counter (HOTP, `h`)
+///       └ kind
+/// ```
+///
+/// It holds **no secret**: the shared secret is stored separately by the server
+/// (and should be encrypted at rest); this string only records where the device's
+/// codes are up to, so leaking it does not let anyone compute a code. The checksum
+/// catches corruption and strings that are not states (a truncated column, a value
+/// from another system), not deliberate tampering: it has no key, so whoever can
+/// write the column can forge a valid state. Numbers are written in one canonical
+/// form (no leading zeros, no `+`, no `-0`), so decoding then encoding gives the
+/// same string back.
 ///
 /// ```
 /// use otpkit::verifier::DeviceState;
@@ -179,7 +181,7 @@ impl DeviceState {
         self
     }
 
-    /// The text form (see the [module docs](self)).
+    /// The text form (see [`DeviceState`]).
     #[cfg(feature = "alloc")]
     pub fn encode(&self) -> alloc::string::String {
         alloc::string::ToString::to_string(self)
