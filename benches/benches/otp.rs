@@ -1,0 +1,180 @@
+//! otpkit against its peers and against the hash itself, in one binary and one run.
+//!
+//! Groups (criterion ids are `<group>/<implementation>[/<parameter>]`):
+//! - `generate_<alg>`: the code at time T — otpkit `Totp::code_at`, a hand-keyed
+//!   RustCrypto HMAC, totp-rs, totp-lite, libreauth.
+//! - `verify_pm{1,10}_{valid,wrong}_<alg>`: verifying a typed code at T with a window
+//!   of ±1 / ±10 steps — otpkit, totp-rs, libreauth (totp-lite cannot verify).
+//! - `verify_window_sha1/<impl>/<w>`: a wrong code against windows of ±w steps,
+//!   w ∈ {0,1,2,5,10,20,50}; criterion draws `report/lines.svg` (cost against w).
+//! - `floor`: the hash compression functions, six per iteration, as six independent
+//!   states (the throughput bound) and as one state chained six times (the latency
+//!   bound). One HMAC code costs two compressions, so verify ±1 costs six.
+//!
+//! Before anything is timed, every peer is checked to compute otpkit's codes and
+//! verdicts (`Fixture::check_agreement`); a disagreement aborts the run.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BatchSize, BenchmarkId, Criterion, PlottingBackend, Throughput};
+use otpkit::Window;
+use otpkit_benches::{Alg, Fixture, SWEEP, T};
+
+fn fixtures() -> Vec<Fixture> {
+    Alg::ALL
+        .into_iter()
+        .map(|alg| {
+            let f = Fixture::new(alg);
+            if let Err(e) = f.check_agreement() {
+                panic!("peers disagree, nothing would be comparable: {e}");
+            }
+            f
+        })
+        .collect()
+}
+
+fn generate(c: &mut Criterion, f: &Fixture) {
+    let mut g = c.benchmark_group(format!("generate_{}", f.alg.name()));
+    g.bench_function("otpkit", |b| b.iter(|| f.otpkit.code_at(black_box(T))));
+    g.bench_function("hmac_hand_keyed", |b| {
+        b.iter(|| f.hand.code_at(black_box(T)))
+    });
+    let rs = f.totp_rs(1);
+    g.bench_function("totp-rs", |b| b.iter(|| rs.generate(black_box(T))));
+    g.bench_function("totp-lite", |b| b.iter(|| f.totp_lite(black_box(T))));
+    g.bench_function("libreauth", |b| {
+        b.iter_batched_ref(
+            || f.libreauth(T, 0),
+            |totp| totp.generate(),
+            BatchSize::SmallInput,
+        )
+    });
+    g.finish();
+}
+
+fn verify(c: &mut Criterion, f: &Fixture) {
+    for half in [1u32, 10] {
+        let skew = u16::try_from(half).expect("small");
+        let rs = f.totp_rs(skew);
+        for (kind, code) in [("valid", &f.valid), ("wrong", &f.wrong)] {
+            let mut g = c.benchmark_group(format!("verify_pm{half}_{kind}_{}", f.alg.name()));
+            let window = Window::symmetric(half);
+            g.bench_function("otpkit", |b| {
+                b.iter(|| f.otpkit.verify(black_box(code), black_box(T), window))
+            });
+            g.bench_function("totp-rs", |b| {
+                b.iter(|| rs.check(black_box(code), black_box(T)))
+            });
+            g.bench_function("libreauth", |b| {
+                b.iter_batched_ref(
+                    || f.libreauth(T, u64::from(half)),
+                    |totp| totp.is_valid(black_box(code)),
+                    BatchSize::SmallInput,
+                )
+            });
+            g.finish();
+        }
+    }
+}
+
+/// Cost against window size: a wrong code (every candidate is computed) for
+/// windows of ±w steps. Throughput is set to the 2w+1 candidates, so criterion
+/// also reports the cost per candidate.
+fn window_sweep(c: &mut Criterion, f: &Fixture) {
+    let mut g = c.benchmark_group(format!("verify_window_{}", f.alg.name()));
+    for half in SWEEP {
+        g.throughput(Throughput::Elements(2 * u64::from(half) + 1));
+        let window = Window::symmetric(half);
+        g.bench_with_input(BenchmarkId::new("otpkit", half), &half, |b, _| {
+            b.iter(|| f.otpkit.verify(black_box(&f.wrong), black_box(T), window))
+        });
+        let rs = f.totp_rs(u16::try_from(half).expect("small"));
+        g.bench_with_input(BenchmarkId::new("totp-rs", half), &half, |b, _| {
+            b.iter(|| rs.check(black_box(&f.wrong), black_box(T)))
+        });
+        g.bench_with_input(BenchmarkId::new("libreauth", half), &half, |b, &half| {
+            b.iter_batched_ref(
+                || f.libreauth(T, u64::from(half)),
+                |totp| totp.is_valid(black_box(&f.wrong)),
+                BatchSize::SmallInput,
+            )
+        });
+    }
+    g.finish();
+}
+
+/// The floor: the compression functions alone, six calls per iteration.
+fn floor(c: &mut Criterion) {
+    let mut g = c.benchmark_group("floor");
+    // Distinct inputs so no two calls are the same computation.
+    let blocks64: [[u8; 64]; 6] = core::array::from_fn(|i| [i as u8 + 1; 64]);
+    let blocks128: [[u8; 128]; 6] = core::array::from_fn(|i| [i as u8 + 1; 128]);
+
+    g.bench_function("sha1_x6_independent", |b| {
+        let mut states: [[u32; 5]; 6] = core::array::from_fn(|i| [i as u32; 5]);
+        b.iter(|| {
+            for (state, block) in states.iter_mut().zip(&blocks64) {
+                sha1::block_api::compress(state, core::slice::from_ref(black_box(block)));
+            }
+            black_box(&states);
+        })
+    });
+    g.bench_function("sha1_x6_chained", |b| {
+        let mut state = [0u32; 5];
+        b.iter(|| {
+            for block in &blocks64 {
+                sha1::block_api::compress(&mut state, core::slice::from_ref(black_box(block)));
+            }
+            black_box(&state);
+        })
+    });
+    g.bench_function("sha256_x6_independent", |b| {
+        let mut states: [[u32; 8]; 6] = core::array::from_fn(|i| [i as u32; 8]);
+        b.iter(|| {
+            for (state, block) in states.iter_mut().zip(&blocks64) {
+                sha2::block_api::compress256(state, core::slice::from_ref(black_box(block)));
+            }
+            black_box(&states);
+        })
+    });
+    g.bench_function("sha512_x6_independent", |b| {
+        let mut states: [[u64; 8]; 6] = core::array::from_fn(|i| [i as u64; 8]);
+        b.iter(|| {
+            for (state, block) in states.iter_mut().zip(&blocks128) {
+                sha2::block_api::compress512(state, core::slice::from_ref(black_box(block)));
+            }
+            black_box(&states);
+        })
+    });
+    g.finish();
+}
+
+fn all(c: &mut Criterion) {
+    let fixtures = fixtures();
+    floor(c);
+    for f in &fixtures {
+        generate(c, f);
+        verify(c, f);
+    }
+    if let Some(sha1) = fixtures.iter().find(|f| f.alg == Alg::Sha1) {
+        window_sweep(c, sha1);
+    }
+}
+
+fn config() -> Criterion {
+    // Short defaults so the whole run fits in a few minutes on a small machine;
+    // benches/run.sh passes the same values explicitly.
+    Criterion::default()
+        .plotting_backend(PlottingBackend::Plotters)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_millis(1500))
+        .sample_size(60)
+}
+
+criterion::criterion_group! {
+    name = benches;
+    config = config();
+    targets = all
+}
+criterion::criterion_main!(benches);

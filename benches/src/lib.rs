@@ -1,0 +1,368 @@
+//! Shared fixtures for the otpkit benchmarks.
+//!
+//! One secret per algorithm (the RFC 6238 Appendix B seeds), one time, and every
+//! implementation set up on them: otpkit, a hand-keyed RustCrypto HMAC (the
+//! reference for "generate costs no more than the HMAC itself") and the peers
+//! totp-rs, totp-lite and libreauth. [`Fixture::check_agreement`] proves, before
+//! anything is timed, that all of them compute the same codes and accept and reject
+//! the same inputs, so the benchmarks compare equal work.
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha1::Sha1;
+use sha2::{Sha256, Sha512};
+
+/// The Unix time every benchmark runs at: 15 s into step 56 666 667, so a peer that
+/// reads the wall clock (libreauth) stays inside the same step for a while.
+pub const T: u64 = 1_700_000_025;
+
+/// TOTP period in seconds.
+pub const PERIOD: u64 = 30;
+
+/// Code length.
+pub const DIGITS: u8 = 6;
+
+/// The widest window (steps either side) any benchmark uses; the wrong code is
+/// wrong for every step within it.
+pub const MAX_HALF_WINDOW: u32 = 50;
+
+/// The half-widths of the cost-against-window sweep.
+pub const SWEEP: [u32; 7] = [0, 1, 2, 5, 10, 20, 50];
+
+/// The three HMAC hashes of RFC 6238.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Alg {
+    /// HMAC-SHA1.
+    Sha1,
+    /// HMAC-SHA256.
+    Sha256,
+    /// HMAC-SHA512.
+    Sha512,
+}
+
+impl Alg {
+    /// All three, in order.
+    pub const ALL: [Alg; 3] = [Alg::Sha1, Alg::Sha256, Alg::Sha512];
+
+    /// Short lower-case name, used in benchmark ids.
+    pub fn name(self) -> &'static str {
+        match self {
+            Alg::Sha1 => "sha1",
+            Alg::Sha256 => "sha256",
+            Alg::Sha512 => "sha512",
+        }
+    }
+
+    /// The RFC 6238 Appendix B seed for this hash (20, 32 and 64 bytes).
+    pub fn secret(self) -> &'static [u8] {
+        match self {
+            Alg::Sha1 => b"12345678901234567890",
+            Alg::Sha256 => b"12345678901234567890123456789012",
+            Alg::Sha512 => b"1234567890123456789012345678901234567890123456789012345678901234",
+        }
+    }
+
+    fn otpkit(self) -> otpkit::Algorithm {
+        match self {
+            Alg::Sha1 => otpkit::Algorithm::Sha1,
+            Alg::Sha256 => otpkit::Algorithm::Sha256,
+            Alg::Sha512 => otpkit::Algorithm::Sha512,
+        }
+    }
+
+    fn totp_rs(self) -> totp_rs::Algorithm {
+        match self {
+            Alg::Sha1 => totp_rs::Algorithm::SHA1,
+            Alg::Sha256 => totp_rs::Algorithm::SHA256,
+            Alg::Sha512 => totp_rs::Algorithm::SHA512,
+        }
+    }
+
+    fn libreauth(self) -> libreauth::hash::HashFunction {
+        match self {
+            Alg::Sha1 => libreauth::hash::HashFunction::Sha1,
+            Alg::Sha256 => libreauth::hash::HashFunction::Sha256,
+            Alg::Sha512 => libreauth::hash::HashFunction::Sha512,
+        }
+    }
+}
+
+/// RustCrypto HMAC keyed once (`Hmac::new_from_slice`), cloned per code: what a
+/// careful hand-written TOTP costs. otpkit's generate should be within 1.1× of it.
+#[derive(Clone)]
+pub enum HandKeyed {
+    /// HMAC-SHA1.
+    Sha1(Hmac<Sha1>),
+    /// HMAC-SHA256.
+    Sha256(Hmac<Sha256>),
+    /// HMAC-SHA512.
+    Sha512(Hmac<Sha512>),
+}
+
+impl HandKeyed {
+    /// Key the HMAC once.
+    pub fn new(alg: Alg, secret: &[u8]) -> Self {
+        match alg {
+            Alg::Sha1 => HandKeyed::Sha1(keyed(secret)),
+            Alg::Sha256 => HandKeyed::Sha256(keyed(secret)),
+            Alg::Sha512 => HandKeyed::Sha512(keyed(secret)),
+        }
+    }
+
+    /// The 6-digit code at Unix time `t` (period 30 s, T0 = 0).
+    pub fn code_at(&self, t: u64) -> u32 {
+        let step = t / PERIOD;
+        match self {
+            HandKeyed::Sha1(m) => truncated(m, step),
+            HandKeyed::Sha256(m) => truncated(m, step),
+            HandKeyed::Sha512(m) => truncated(m, step),
+        }
+    }
+}
+
+fn keyed<M: KeyInit>(key: &[u8]) -> M {
+    M::new_from_slice(key).expect("HMAC takes keys of any length")
+}
+
+fn truncated<M: Mac + Clone>(keyed: &M, step: u64) -> u32 {
+    let mut mac = keyed.clone();
+    mac.update(&step.to_be_bytes());
+    let tag = mac.finalize().into_bytes();
+    let offset = usize::from(tag[tag.len() - 1] & 0x0f);
+    let word = u32::from_be_bytes([
+        tag[offset],
+        tag[offset + 1],
+        tag[offset + 2],
+        tag[offset + 3],
+    ]);
+    (word & 0x7fff_ffff) % 1_000_000
+}
+
+/// Everything one algorithm's benchmarks need.
+pub struct Fixture {
+    /// The hash.
+    pub alg: Alg,
+    /// The raw secret.
+    pub secret: &'static [u8],
+    /// otpkit's generator/verifier.
+    pub otpkit: otpkit::Totp,
+    /// The hand-keyed RustCrypto reference.
+    pub hand: HandKeyed,
+    /// The code at [`T`] (valid at offset 0).
+    pub valid: String,
+    /// A well-formed code that matches no step within ±[`MAX_HALF_WINDOW`] of [`T`].
+    pub wrong: String,
+}
+
+impl Fixture {
+    /// Set up every implementation for `alg`.
+    pub fn new(alg: Alg) -> Self {
+        let secret = alg.secret();
+        let otpkit_secret = otpkit::Secret::from_bytes(secret).expect("RFC seeds are long enough");
+        let otpkit = otpkit::Totp::new(
+            &otpkit_secret,
+            alg.otpkit(),
+            otpkit::Digits::new(DIGITS).expect("6 digits"),
+            otpkit::Period::new(PERIOD).expect("non-zero"),
+        );
+        let valid = otpkit.code_at(T).expect("T is after T0").to_string();
+        let wrong = wrong_code(&otpkit);
+        Fixture {
+            alg,
+            secret,
+            hand: HandKeyed::new(alg, secret),
+            otpkit,
+            valid,
+            wrong,
+        }
+    }
+
+    /// A totp-rs generator accepting `skew` steps either side.
+    pub fn totp_rs(&self, skew: u16) -> totp_rs::Totp {
+        totp_rs::Builder::new()
+            .with_algorithm(self.alg.totp_rs())
+            .with_digits(DIGITS)
+            .with_step_duration(PERIOD)
+            .with_skew(skew)
+            .with_secret(self.secret)
+            .build()
+            .expect("RFC-compliant parameters")
+    }
+
+    /// totp-lite's code at `t` (it has no verification function).
+    pub fn totp_lite(&self, t: u64) -> String {
+        let digits = u32::from(DIGITS);
+        match self.alg {
+            Alg::Sha1 => totp_lite::totp_custom::<totp_lite::Sha1>(PERIOD, digits, self.secret, t),
+            Alg::Sha256 => {
+                totp_lite::totp_custom::<totp_lite::Sha256>(PERIOD, digits, self.secret, t)
+            }
+            Alg::Sha512 => {
+                totp_lite::totp_custom::<totp_lite::Sha512>(PERIOD, digits, self.secret, t)
+            }
+        }
+    }
+
+    /// A libreauth TOTP for time `t` with `tolerance` steps either side.
+    ///
+    /// libreauth has no "at time t" call: it reads the system clock and adds an
+    /// offset that `timestamp(t)` computes from the clock at build time. The result
+    /// is therefore at time `t` only for the next few seconds; benchmarks build it in
+    /// criterion's untimed setup (`iter_batched_ref`) right before use.
+    pub fn libreauth(&self, t: u64, tolerance: u64) -> libreauth::oath::TOTP {
+        libreauth::oath::TOTPBuilder::new()
+            .key(self.secret)
+            .hash_function(self.alg.libreauth())
+            .output_len(usize::from(DIGITS))
+            .period(u32::try_from(PERIOD).expect("small"))
+            .tolerance(tolerance)
+            .timestamp(i64::try_from(t).expect("small"))
+            .finalize()
+            .expect("valid libreauth parameters")
+    }
+
+    /// otpkit's verification of `code` at [`T`] with `half` steps either side.
+    pub fn otpkit_verify(&self, code: &str, half: u32) -> bool {
+        self.otpkit
+            .verify(code, T, otpkit::Window::symmetric(half))
+            .is_ok()
+    }
+
+    /// Assert that every implementation computes otpkit's codes and makes otpkit's
+    /// accept/reject decisions on the inputs the benchmarks use. Run at the start of
+    /// every benchmark binary (and by the tests), so a timing is never of a peer
+    /// doing different work.
+    pub fn check_agreement(&self) -> Result<(), String> {
+        let alg = self.alg.name();
+        let rs = self.totp_rs(1);
+        // Codes at several times, including T, RFC 6238's test times and step edges.
+        for t in [
+            T,
+            59,
+            1_111_111_109,
+            1_111_111_111,
+            1_234_567_890,
+            2_000_000_000,
+        ] {
+            let want = self
+                .otpkit
+                .code_at(t)
+                .map_err(|e| e.to_string())?
+                .to_string();
+            let got = [
+                ("hand-keyed HMAC", format!("{:06}", self.hand.code_at(t))),
+                ("totp-rs", rs.generate(t).to_string()),
+                ("totp-lite", self.totp_lite(t)),
+                // libreauth reads the wall clock (see `libreauth`): ask mid-step,
+                // same step as t, so a second ticking by cannot change the answer.
+                (
+                    "libreauth",
+                    self.libreauth(t - t % PERIOD + PERIOD / 2, 0).generate(),
+                ),
+            ];
+            for (who, code) in got {
+                if code != want {
+                    return Err(format!(
+                        "{alg}: {who} computes {code} at t={t}, otpkit {want}"
+                    ));
+                }
+            }
+        }
+        if self.valid == self.wrong {
+            return Err(format!("{alg}: the wrong code equals the valid one"));
+        }
+        // Window semantics: ±half around T's step, same verdicts everywhere.
+        for half in [0u32, 1, 10, MAX_HALF_WINDOW] {
+            let skew = u16::try_from(half).map_err(|e| e.to_string())?;
+            let rs = self.totp_rs(skew);
+            let mut cases = vec![
+                (self.valid.clone(), true, "the code of T's step".to_string()),
+                (self.wrong.clone(), false, "the wrong code".to_string()),
+            ];
+            for offset in [
+                -i64::from(half) - 1,
+                -i64::from(half),
+                i64::from(half),
+                i64::from(half) + 1,
+            ] {
+                let step = (T / PERIOD).saturating_add_signed(offset);
+                let code = self.otpkit.code_at_step(step).to_string();
+                // A code may recur inside the window by chance; skip such cases.
+                let inside = offset.unsigned_abs() <= u64::from(half);
+                let elsewhere = (-i64::from(half)..=i64::from(half))
+                    .filter(|o| *o != offset)
+                    .any(|o| {
+                        self.otpkit
+                            .code_at_step((T / PERIOD).saturating_add_signed(o))
+                            .to_string()
+                            == code
+                    });
+                if !elsewhere {
+                    cases.push((code, inside, format!("the code of offset {offset}")));
+                }
+            }
+            for (code, accept, what) in cases {
+                let verdicts = [
+                    ("otpkit", self.otpkit_verify(&code, half)),
+                    ("totp-rs", rs.check(&code, T).is_some()),
+                    (
+                        "libreauth",
+                        self.libreauth(T, u64::from(half)).is_valid(&code),
+                    ),
+                ];
+                for (who, verdict) in verdicts {
+                    if verdict != accept {
+                        return Err(format!(
+                            "{alg} ±{half}: {who} {} {what}",
+                            if verdict { "accepts" } else { "rejects" }
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The first 6-digit code, counting up from 000000, that is no step's code within
+/// ±[`MAX_HALF_WINDOW`] of [`T`].
+fn wrong_code(totp: &otpkit::Totp) -> String {
+    let center = T / PERIOD;
+    let taken: Vec<u64> = (center - u64::from(MAX_HALF_WINDOW)
+        ..=center + u64::from(MAX_HALF_WINDOW))
+        .map(|s| totp.code_at_step(s).value())
+        .collect();
+    let value = (0u64..)
+        .find(|v| !taken.contains(v))
+        .expect("101 codes cannot cover a million");
+    format!("{value:06}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_peer_agrees_with_otpkit() {
+        for alg in Alg::ALL {
+            Fixture::new(alg).check_agreement().unwrap();
+        }
+    }
+
+    #[test]
+    fn agreement_check_catches_a_differing_peer() {
+        // A fixture whose "valid" code is for another step must be refused: the
+        // check compares real verdicts, it does not pass by construction.
+        let mut f = Fixture::new(Alg::Sha1);
+        f.valid = f.otpkit.code_at_step(T / PERIOD + 5).to_string();
+        assert!(f.check_agreement().is_err());
+    }
+
+    #[test]
+    fn rfc6238_vector_through_the_hand_keyed_reference() {
+        // RFC 6238 Appendix B, 8-digit 94287082 at t=59 → its last 6 digits.
+        assert_eq!(
+            HandKeyed::new(Alg::Sha1, Alg::Sha1.secret()).code_at(59),
+            287_082
+        );
+    }
+}
