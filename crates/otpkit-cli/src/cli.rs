@@ -206,14 +206,20 @@ mod tests {
     #[test]
     fn secret_and_uri_are_exclusive_and_required() {
         assert!(Cli::try_parse_from(["otpkit", "code"]).is_err());
-        assert!(
-            Cli::try_parse_from(["otpkit", "code", "--secret", "A", "--uri", "B"]).is_err()
-        );
+        assert!(Cli::try_parse_from(["otpkit", "code", "--secret", "A", "--uri", "B"]).is_err());
         assert!(Cli::try_parse_from(["otpkit", "code", "--uri", "B", "--digits", "8"]).is_err());
         assert!(Cli::try_parse_from(["otpkit", "code", "--secret", "A", "--hotp"]).is_err());
         assert!(
-            Cli::try_parse_from(["otpkit", "code", "--secret", "A", "--hotp", "--counter", "1"])
-                .is_ok()
+            Cli::try_parse_from([
+                "otpkit",
+                "code",
+                "--secret",
+                "A",
+                "--hotp",
+                "--counter",
+                "1"
+            ])
+            .is_ok()
         );
     }
 

@@ -1,14 +1,19 @@
 //! What each subcommand does.
 
 use std::io::{BufRead, Write};
+use std::path::Path;
 
-use otpkit::{Algorithm, Digits, Hotp, LengthPolicy, Period, Secret, Totp};
+use otpkit::otpauth::{Account, Kind};
+use otpkit::verifier::{DeviceState, EnrollError, Outcome, Policy, ResyncError, SignInError};
+use otpkit::{Algorithm, Digits, Hotp, LengthPolicy, Period, Secret, Totp, Verifier, migration};
 use zeroize::Zeroizing;
 
-use crate::cli::{CodeArgs, Command, QrArgs};
-use crate::error::{self, CliError};
-use crate::qr;
-use crate::state::{self, Overwrite};
+use crate::cli::{
+    CodeArgs, Command, EnrollArgs, ImportArgs, InspectArgs, QrArgs, ResyncArgs, VerifyArgs,
+};
+use crate::error::{self, CliError, Exit};
+use crate::state::{self, DeviceFile, Overwrite};
+use crate::{json, qr};
 
 /// The standard streams, passed in so that prompts and output stay separate.
 pub struct Io<'a> {
@@ -18,32 +23,40 @@ pub struct Io<'a> {
     pub stdout: &'a mut dyn Write,
     /// Prompts and warnings.
     pub stderr: &'a mut dyn Write,
+    /// Whether stdin is a terminal. When it is not, nothing echoes the typed line,
+    /// so a newline is written after each prompt to keep stderr readable.
+    pub stdin_is_terminal: bool,
 }
 
 /// Runs one subcommand.
 pub fn run(command: Command, io: &mut Io<'_>) -> Result<(), CliError> {
     match command {
         Command::Code(args) => code(args, io),
+        Command::Enroll(args) => enroll(args, io),
+        Command::Verify(args) => verify(args, io),
+        Command::Resync(args) => resync(args, io),
+        Command::Inspect(args) => inspect(args, io),
+        Command::Import(args) => import(args, io),
         Command::Qr(args) => qr_files(args, io),
-        Command::Enroll(_)
-        | Command::Verify(_)
-        | Command::Resync(_)
-        | Command::Inspect(_)
-        | Command::Import(_) => Err(CliError::usage("this command is not available yet")),
     }
 }
 
+// ---- helpers ----------------------------------------------------------------------
+
 /// `value`, or the first line of stdin when `value` is `-` (so secrets stay out of
-/// `ps`). The line is wiped from memory when dropped.
+/// `ps`). The text is wiped from memory when dropped.
 fn read_value(value: String, what: &str, io: &mut Io<'_>) -> Result<Zeroizing<String>, CliError> {
     let value = Zeroizing::new(value);
     if value.as_str() != "-" {
         return Ok(value);
     }
-    let line = read_line(io)?
-        .ok_or_else(|| CliError::usage(format_args!("expected the {what} on stdin, got nothing")))?;
+    let line = read_line(io)?.ok_or_else(|| {
+        CliError::usage(format_args!("expected the {what} on stdin, got nothing"))
+    })?;
     if line.trim().is_empty() {
-        return Err(CliError::usage(format_args!("the {what} read from stdin is empty")));
+        return Err(CliError::usage(format_args!(
+            "the {what} read from stdin is empty"
+        )));
     }
     Ok(line)
 }
@@ -63,10 +76,24 @@ fn read_line(io: &mut Io<'_>) -> Result<Option<Zeroizing<String>>, CliError> {
     Ok(Some(line))
 }
 
+/// Prints `prompt` on stderr and reads the answer from stdin.
+fn prompt(io: &mut Io<'_>, prompt: &str) -> Result<Zeroizing<String>, CliError> {
+    io.stdout.flush().map_err(error::output)?;
+    write!(io.stderr, "{prompt}")
+        .and_then(|()| io.stderr.flush())
+        .map_err(error::output)?;
+    let line =
+        read_line(io)?.ok_or_else(|| CliError::usage("stdin ended before a code was entered"))?;
+    if !io.stdin_is_terminal {
+        let _ = writeln!(io.stderr);
+    }
+    Ok(line)
+}
+
 fn now_or(time: Option<u64>) -> Result<u64, CliError> {
     match time {
         Some(t) => Ok(t),
-        None => otpkit::unix_now().map_err(|e| CliError::usage(format_args!("{e}"))),
+        None => otpkit::unix_now().map_err(CliError::usage),
     }
 }
 
@@ -82,12 +109,70 @@ fn out(io: &mut Io<'_>, text: impl std::fmt::Display) -> Result<(), CliError> {
     writeln!(io.stdout, "{text}").map_err(error::output)
 }
 
+fn warn(io: &mut Io<'_>, text: impl std::fmt::Display) {
+    // A closed stderr is no reason to fail the command.
+    let _ = writeln!(io.stderr, "otpkit: warning: {text}");
+}
+
+/// Parses an `otpauth://` URI; a migration URI gets a pointer to `import`.
+fn parse_account(uri: &str) -> Result<otpkit::otpauth::Parsed, CliError> {
+    if is_migration(uri) {
+        return Err(CliError::usage(
+            "this is a Google Authenticator export (otpauth-migration://); use `otpkit import`",
+        ));
+    }
+    Account::parse(uri).map_err(|e| CliError::usage(format_args!("invalid otpauth URI: {e}")))
+}
+
+fn is_migration(uri: &str) -> bool {
+    uri.trim()
+        .get(..20)
+        .is_some_and(|s| s.eq_ignore_ascii_case("otpauth-migration://"))
+}
+
+fn overwrite(force: bool) -> Overwrite {
+    if force { Overwrite::Yes } else { Overwrite::No }
+}
+
 // ---- code -------------------------------------------------------------------------
 
 fn code(args: CodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     if let Some(uri) = args.source.uri {
-        let _uri = read_value(uri, "URI", io)?;
-        return Err(CliError::usage("--uri is not available yet"));
+        let uri = read_value(uri, "URI", io)?;
+        let parsed = parse_account(&uri)?;
+        if args.verbose {
+            for w in &parsed.warnings {
+                warn(io, w);
+            }
+        }
+        let account = parsed.account;
+        return match account.kind {
+            Kind::Hotp { counter } => {
+                if args.time.is_some() {
+                    return Err(CliError::usage(
+                        "--time applies to time-based accounts only",
+                    ));
+                }
+                let hotp = Hotp::new(&account.secret, account.algorithm, account.digits);
+                out(io, hotp.code(args.counter.unwrap_or(counter)))
+            }
+            Kind::Steam => {
+                no_counter(args.counter)?;
+                let steam = otpkit::steam::SteamGuard::new(&account.secret);
+                let now = now_or(args.time)?;
+                out(io, steam.code_at(now).map_err(CliError::usage)?)?;
+                if args.verbose {
+                    out(io, format_args!("{} s left", steam.seconds_left(now)))?;
+                }
+                Ok(())
+            }
+            Kind::Totp { period } => {
+                no_counter(args.counter)?;
+                let totp = Totp::new(&account.secret, account.algorithm, account.digits, period);
+                print_totp(&totp, now_or(args.time)?, args.verbose, io)
+            }
+            _ => Err(CliError::usage("this kind of account is not supported")),
+        };
     }
     let Some(text) = args.source.secret else {
         return Err(CliError::usage("give --secret or --uri"));
@@ -104,23 +189,375 @@ fn code(args: CodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
             .ok_or_else(|| CliError::usage("--hotp needs --counter"))?;
         return out(io, Hotp::new(&secret, algorithm, digits).code(counter));
     }
-    if args.counter.is_some() {
-        return Err(CliError::usage("--counter needs --hotp (or an hotp URI)"));
-    }
-    let totp = Totp::new(&secret, algorithm, digits, period(args.period.unwrap_or(30))?);
+    no_counter(args.counter)?;
+    let totp = Totp::new(
+        &secret,
+        algorithm,
+        digits,
+        period(args.period.unwrap_or(30))?,
+    );
     print_totp(&totp, now_or(args.time)?, args.verbose, io)
 }
 
+fn no_counter(counter: Option<u64>) -> Result<(), CliError> {
+    match counter {
+        Some(_) => Err(CliError::usage(
+            "--counter applies to HOTP only (--hotp, or an hotp URI)",
+        )),
+        None => Ok(()),
+    }
+}
+
 fn print_totp(totp: &Totp, now: u64, verbose: bool, io: &mut Io<'_>) -> Result<(), CliError> {
-    let code = totp
-        .code_at(now)
-        .map_err(|e| CliError::usage(format_args!("{e}")))?;
-    out(io, code)?;
+    out(io, totp.code_at(now).map_err(CliError::usage)?)?;
     if verbose {
-        let left = totp
-            .seconds_left(now)
-            .map_err(|e| CliError::usage(format_args!("{e}")))?;
+        let left = totp.seconds_left(now).map_err(CliError::usage)?;
         out(io, format_args!("{left} s left"))?;
+    }
+    Ok(())
+}
+
+// ---- enroll -----------------------------------------------------------------------
+
+fn enroll(args: EnrollArgs, io: &mut Io<'_>) -> Result<(), CliError> {
+    state::check_field("issuer", &args.issuer)?;
+    state::check_field("account name", &args.account)?;
+    if args.account.trim().is_empty() {
+        return Err(CliError::usage("the account name is empty"));
+    }
+    let digits = digits(args.digits)?;
+    let period = period(args.period)?;
+    let _lock = state::lock(&args.state)?;
+    if !args.force && args.state.exists() {
+        return Err(CliError::state(format_args!(
+            "{} already exists; pass --force to replace it",
+            args.state.display()
+        )));
+    }
+    let secret = Secret::generate(args.algorithm)
+        .map_err(|e| CliError::state(format_args!("cannot make a secret: {e}")))?;
+    let account = Account {
+        issuer: Some(args.issuer.clone()).filter(|i| !i.is_empty()),
+        name: args.account.clone(),
+        secret,
+        algorithm: args.algorithm,
+        digits,
+        kind: Kind::Totp { period },
+        extra: Vec::new(),
+    };
+    let uri = Zeroizing::new(account.to_uri());
+    let background = if args.light_terminal {
+        qr::Background::Light
+    } else {
+        qr::Background::Dark
+    };
+    let drawing = qr::terminal(&uri, background)?;
+    out(io, "Scan this QR code with your authenticator app:")?;
+    out(io, "")?;
+    out(io, drawing.as_str())?;
+    out(io, "")?;
+    out(
+        io,
+        format_args!(
+            "Or add the account by hand with this key: {}",
+            account.secret.base32_grouped()
+        ),
+    )?;
+    out(
+        io,
+        format_args!(
+            "  (time-based, {}, {} digits, every {} s)",
+            account.algorithm,
+            digits,
+            period.seconds()
+        ),
+    )?;
+    out(io, "")?;
+    out(io, "otpauth URI:")?;
+    out(io, uri.as_str())?;
+
+    let totp = Totp::new(&account.secret, account.algorithm, digits, period);
+    let verifier = Verifier::totp(totp, Policy::default());
+    let code1 = prompt(io, "Enter the code the app shows: ")?;
+    let code2 = prompt(io, "Wait for the next code and enter it: ")?;
+    let now = now_or(args.time)?;
+    let device_state = verifier.enroll(&code1, &code2, now).map_err(|e| {
+        let exit = match e {
+            EnrollError::Malformed(_) | EnrollError::Time(_) => Exit::Usage,
+            _ => Exit::Invalid,
+        };
+        CliError::new(exit, format_args!("enrolment failed: {e}"))
+    })?;
+    let device = DeviceFile {
+        issuer: account.issuer.clone(),
+        account: account.name.clone(),
+        algorithm: account.algorithm,
+        digits,
+        period,
+        secret: account.secret.clone(),
+        state: device_state.to_string(),
+    };
+    state::write_atomic(
+        &args.state,
+        device.to_text().as_bytes(),
+        overwrite(args.force),
+    )?;
+    out(
+        io,
+        format_args!(
+            "Enrolled {}; device saved to {}",
+            account.label(),
+            args.state.display()
+        ),
+    )
+}
+
+// ---- verify and resync ------------------------------------------------------------
+
+/// A device file read under its lock, with its decoded state and verifier.
+struct Loaded {
+    device: DeviceFile,
+    state: DeviceState,
+    verifier: Verifier,
+}
+
+fn load(path: &Path) -> Result<Loaded, CliError> {
+    let device = state::read(path)?;
+    let state: DeviceState = device.state.parse().map_err(|e| {
+        CliError::state(format_args!(
+            "the state file's verifier state is damaged: {e}"
+        ))
+    })?;
+    let verifier = Verifier::totp(device.totp(), Policy::default());
+    Ok(Loaded {
+        device,
+        state,
+        verifier,
+    })
+}
+
+fn save(path: &Path, loaded: &mut Loaded, new: DeviceState) -> Result<(), CliError> {
+    if new == loaded.state {
+        return Ok(());
+    }
+    loaded.device.state = new.to_string();
+    state::write_atomic(path, loaded.device.to_text().as_bytes(), Overwrite::Yes)?;
+    loaded.state = new;
+    Ok(())
+}
+
+fn locked_message(until: u64, now: u64) -> String {
+    if until == u64::MAX {
+        "too many failed attempts: the device is locked until an administrator \
+         re-enrols it"
+            .to_owned()
+    } else {
+        format!(
+            "too many failed attempts: locked for {} more s (until Unix time {until})",
+            until.saturating_sub(now)
+        )
+    }
+}
+
+/// " (3 of 5 failures before lock-out)" or " (now locked ...)".
+fn failure_note(loaded: &Loaded, now: u64) -> String {
+    if let Some(until) = loaded.state.locked_until().filter(|&until| until > now) {
+        return format!("; {}", locked_message(until, now));
+    }
+    format!(
+        " ({} of {} failed attempts before lock-out)",
+        loaded.state.failures(),
+        loaded.verifier.policy().max_failures()
+    )
+}
+
+fn verify(args: VerifyArgs, io: &mut Io<'_>) -> Result<(), CliError> {
+    let _lock = state::lock(&args.state)?;
+    let mut loaded = load(&args.state)?;
+    let now = now_or(args.time)?;
+    let code = Zeroizing::new(args.code);
+    let (outcome, new) = loaded.verifier.verify(&loaded.state, &code, now);
+    // Failures and lock-outs are state too: save whatever the outcome.
+    save(&args.state, &mut loaded, new)?;
+    match outcome {
+        Outcome::Accepted { drift, .. } => {
+            if drift == 0 {
+                out(io, "accepted")
+            } else {
+                let (n, way) = if drift > 0 {
+                    (drift.unsigned_abs(), "ahead")
+                } else {
+                    (drift.unsigned_abs(), "behind")
+                };
+                out(
+                    io,
+                    format_args!("accepted (the device's clock is {n} step(s) {way})"),
+                )
+            }
+        }
+        Outcome::Invalid => Err(CliError::new(
+            Exit::Invalid,
+            format_args!("the code is not valid{}", failure_note(&loaded, now)),
+        )),
+        Outcome::Replayed => Err(CliError::new(
+            Exit::Replayed,
+            format_args!(
+                "the code was already used; wait for the next one{}",
+                failure_note(&loaded, now)
+            ),
+        )),
+        Outcome::Locked { until } => Err(CliError::new(Exit::Locked, locked_message(until, now))),
+        Outcome::Malformed(e) => Err(CliError::usage(format_args!(
+            "malformed code: {e}{}",
+            failure_note(&loaded, now)
+        ))),
+        Outcome::Error(SignInError::WrongKind) => Err(CliError::state(
+            "the state file's verifier state is for an HOTP device",
+        )),
+        Outcome::Error(e) => Err(CliError::usage(e)),
+        other => Err(CliError::new(Exit::Invalid, other)),
+    }
+}
+
+fn resync(args: ResyncArgs, io: &mut Io<'_>) -> Result<(), CliError> {
+    let _lock = state::lock(&args.state)?;
+    let mut loaded = load(&args.state)?;
+    let now = now_or(args.time)?;
+    let (code1, code2) = (Zeroizing::new(args.code1), Zeroizing::new(args.code2));
+    match loaded.verifier.resync(&loaded.state, &code1, &code2, now) {
+        Ok(new) => {
+            save(&args.state, &mut loaded, new)?;
+            let drift = new.drift();
+            out(
+                io,
+                format_args!("resynchronised (the device's clock is {drift:+} step(s) off)"),
+            )
+        }
+        Err(e) => {
+            if e.counts_as_failure() {
+                let failed = loaded.verifier.record_failure(&loaded.state, now);
+                save(&args.state, &mut loaded, failed)?;
+            }
+            let exit = match e {
+                ResyncError::Locked { until } => {
+                    return Err(CliError::new(Exit::Locked, locked_message(until, now)));
+                }
+                ResyncError::Malformed(_) | ResyncError::Time(_) => Exit::Usage,
+                ResyncError::WrongKind => Exit::State,
+                _ => Exit::Invalid,
+            };
+            let note = if e.counts_as_failure() {
+                failure_note(&loaded, now)
+            } else {
+                String::new()
+            };
+            Err(CliError::new(
+                exit,
+                format_args!("resynchronisation failed: {e}{note}"),
+            ))
+        }
+    }
+}
+
+// ---- inspect and import -----------------------------------------------------------
+
+fn inspect(args: InspectArgs, io: &mut Io<'_>) -> Result<(), CliError> {
+    let uri = read_value(args.uri, "URI", io)?;
+    let parsed = parse_account(&uri)?;
+    let warnings: Vec<String> = parsed.warnings.iter().map(ToString::to_string).collect();
+    let account = &parsed.account;
+    if args.json {
+        let value = json::account(account, &warnings);
+        return out(io, Zeroizing::new(value.to_string()).as_str());
+    }
+    let none = "(none)";
+    let mut lines: Vec<(&str, String)> = vec![
+        ("type", json::type_name(account).to_owned()),
+        (
+            "issuer",
+            account
+                .issuer
+                .clone()
+                .filter(|i| !i.is_empty())
+                .unwrap_or_else(|| none.to_owned()),
+        ),
+        ("account", account.name.clone()),
+        ("secret", account.secret.base32_grouped().to_string()),
+        (
+            "secret bits",
+            account.secret.len().saturating_mul(8).to_string(),
+        ),
+        ("algorithm", account.algorithm.name().to_owned()),
+        ("digits", json::digits(account).to_string()),
+    ];
+    if let Some(p) = json::period(account) {
+        lines.push(("period", format!("{p} s")));
+    }
+    if let Some(c) = json::counter(account) {
+        lines.push(("counter", c.to_string()));
+    }
+    for (key, value) in &account.extra {
+        lines.push(("extra", format!("{key}={value}")));
+    }
+    if warnings.is_empty() {
+        lines.push(("warnings", none.to_owned()));
+    }
+    for w in warnings {
+        lines.push(("warning", w));
+    }
+    for (key, value) in lines {
+        let value = Zeroizing::new(value);
+        out(io, format_args!("{key:<12}{}", value.as_str()))?;
+    }
+    Ok(())
+}
+
+fn import(args: ImportArgs, io: &mut Io<'_>) -> Result<(), CliError> {
+    let uri = read_value(args.uri, "URI", io)?;
+    if !is_migration(&uri) {
+        return Err(CliError::usage(
+            "expected an otpauth-migration:// URI (Google Authenticator's export QR code)",
+        ));
+    }
+    let entries = migration::decode(&uri)
+        .map_err(|e| CliError::usage(format_args!("invalid migration URI: {e}")))?;
+    let total = entries.len();
+    let mut failed = 0usize;
+    let mut objects = Vec::new();
+    for (index, entry) in entries.into_iter().enumerate() {
+        let number = index.saturating_add(1);
+        // Re-reading the written URI yields the same warnings `inspect` would give.
+        let checked = entry.map_err(|e| e.to_string()).and_then(|account| {
+            let uri = Zeroizing::new(account.to_uri());
+            Account::parse(&uri)
+                .map(|p| (uri, p))
+                .map_err(|e| e.to_string())
+        });
+        match checked {
+            Ok((uri, parsed)) => {
+                if args.json {
+                    let warnings: Vec<String> =
+                        parsed.warnings.iter().map(ToString::to_string).collect();
+                    objects.push(json::account(&parsed.account, &warnings));
+                } else {
+                    out(io, uri.as_str())?;
+                }
+            }
+            Err(e) => {
+                failed = failed.saturating_add(1);
+                let _ = writeln!(io.stderr, "otpkit: entry {number} of {total}: {e}");
+            }
+        }
+    }
+    if args.json {
+        let text = Zeroizing::new(serde_json::Value::Array(objects).to_string());
+        out(io, text.as_str())?;
+    }
+    if failed > 0 {
+        return Err(CliError::new(
+            Exit::Partial,
+            format_args!("{failed} of {total} entries could not be imported"),
+        ));
     }
     Ok(())
 }
@@ -129,16 +566,14 @@ fn print_totp(totp: &Totp, now: u64, verbose: bool, io: &mut Io<'_>) -> Result<(
 
 fn qr_files(args: QrArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     let uri = read_value(args.uri, "URI", io)?;
-    if !uri.starts_with("otpauth://") && !uri.starts_with("otpauth-migration://") {
-        return Err(CliError::usage(
-            "expected an otpauth:// or otpauth-migration:// URI",
-        ));
-    }
-    let overwrite = if args.force {
-        Overwrite::Yes
+    // Check the URI first: a QR code of a mistyped URI would only fail on the phone.
+    if is_migration(&uri) {
+        migration::decode(&uri)
+            .map_err(|e| CliError::usage(format_args!("invalid migration URI: {e}")))?;
     } else {
-        Overwrite::No
-    };
+        parse_account(&uri)?;
+    }
+    let overwrite = overwrite(args.force);
     if let Some(path) = &args.svg {
         state::write_atomic(path, qr::svg(&uri)?.as_bytes(), overwrite)?;
     }

@@ -10,10 +10,11 @@
 mod cli;
 mod commands;
 mod error;
+mod json;
 mod qr;
 mod state;
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
         stdin: &mut stdin.lock(),
         stdout: &mut io::stdout().lock(),
         stderr: &mut io::stderr(),
+        stdin_is_terminal: stdin.is_terminal(),
     };
     let result = commands::run(cli.command, &mut io);
     let _ = io.stdout.flush();
@@ -51,10 +53,6 @@ fn clap_failure(e: &clap::Error) -> ExitCode {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = e.print();
             return ExitCode::SUCCESS;
-        }
-        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = e.print();
-            return error::Exit::Usage.into();
         }
         _ => {}
     }
@@ -95,7 +93,9 @@ fn usage_message(e: &clap::Error) -> String {
             }
             _ => "unexpected argument".to_owned(),
         },
-        ErrorKind::InvalidSubcommand | ErrorKind::MissingSubcommand => {
+        ErrorKind::InvalidSubcommand
+        | ErrorKind::MissingSubcommand
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             "expected a command: code, enroll, verify, resync, inspect, import or qr".to_owned()
         }
         kind if args.is_empty() => kind.to_string(),

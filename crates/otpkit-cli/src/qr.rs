@@ -94,7 +94,7 @@ mod tests {
         const S: usize = 4;
         decode(width * S, rows.len() * 2 * S, |x, y| {
             let ch = rows[y / (2 * S)][x / S];
-            let top = (y / S) % 2 == 0;
+            let top = (y / S).is_multiple_of(2);
             let filled = match ch {
                 '█' => true,
                 '▀' => top,

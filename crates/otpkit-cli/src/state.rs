@@ -107,7 +107,9 @@ impl DeviceFile {
                 _ => return Err(corrupt(format_args!("unknown key on line {number}"))),
             };
             if slot.is_some() {
-                return Err(corrupt(format_args!("key '{key}' repeated on line {number}")));
+                return Err(corrupt(format_args!(
+                    "key '{key}' repeated on line {number}"
+                )));
             }
             *slot = Some(Zeroizing::new(value.to_owned()));
         }
@@ -154,15 +156,14 @@ struct Fields {
     state: Option<Zeroizing<String>>,
 }
 
-fn required(
-    value: Option<Zeroizing<String>>,
-    key: &str,
-) -> Result<Zeroizing<String>, CliError> {
+fn required(value: Option<Zeroizing<String>>, key: &str) -> Result<Zeroizing<String>, CliError> {
     value.ok_or_else(|| corrupt(format_args!("the '{key}' line is missing")))
 }
 
 fn corrupt(detail: impl std::fmt::Display) -> CliError {
-    CliError::state(format_args!("the state file is not a valid device file: {detail}"))
+    CliError::state(format_args!(
+        "the state file is not a valid device file: {detail}"
+    ))
 }
 
 fn push_line(out: &mut String, key: &str, value: &str) {
@@ -212,9 +213,7 @@ pub fn lock(path: &Path) -> Result<StateLock, CliError> {
         .create(true)
         .truncate(false)
         .open(&lock_path)
-        .map_err(|e| {
-            CliError::state(format_args!("cannot open {}: {e}", lock_path.display()))
-        })?;
+        .map_err(|e| CliError::state(format_args!("cannot open {}: {e}", lock_path.display())))?;
     file.lock()
         .map_err(|e| CliError::state(format_args!("cannot lock {}: {e}", lock_path.display())))?;
     Ok(StateLock { _file: file })
@@ -353,12 +352,21 @@ mod tests {
     fn rejects_damage_without_echoing_values() {
         let good = sample().to_text();
         let cases = [
-            (good.replace("format=otpkit-device/1", "format=v9"), "unsupported format"),
+            (
+                good.replace("format=otpkit-device/1", "format=v9"),
+                "unsupported format",
+            ),
             (good.replace("digits=8", "digits=5"), "digits"),
             (good.replace("period=60", "period=0"), "period"),
-            (good.replace("algorithm=SHA256", "algorithm=MD5"), "algorithm"),
+            (
+                good.replace("algorithm=SHA256", "algorithm=MD5"),
+                "algorithm",
+            ),
             (good.replace("secret=GEZD", "secret=0EZD"), "secret"),
-            (good.replace("state=v1:abc\n", ""), "'state' line is missing"),
+            (
+                good.replace("state=v1:abc\n", ""),
+                "'state' line is missing",
+            ),
             (format!("{}color=blue\n", *good), "unknown key on line"),
             (format!("{}account=bob\n", *good), "repeated"),
             (format!("{}garbage\n", *good), "has no '='"),
