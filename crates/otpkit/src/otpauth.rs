@@ -88,7 +88,8 @@ pub struct Account {
     pub kind: Kind,
     /// Parameters this library does not interpret (`image`, `icon`, `color`, …), in
     /// order, names as written and values percent-decoded. [`Account::to_uri`] writes
-    /// them back, except any whose name is one of the parameters read here.
+    /// them back, except any whose name is one of the parameters read here (an
+    /// `encoder` other than `steam` is kept and written back).
     pub extra: Vec<(String, String)>,
 }
 
@@ -138,7 +139,8 @@ pub enum Warning {
         /// The secret's length in bits.
         bits: usize,
     },
-    /// The label's issuer prefix differs from `issuer=`; the parameter was used (as
+    /// The label's issuer prefix differs from `issuer=` (other than in ASCII case);
+    /// the parameter was used (as
     /// Google Authenticator does; Microsoft's external accounts look like this).
     IssuerConflict {
         /// The issuer in the label.
@@ -410,7 +412,7 @@ impl Account {
         };
         let issuer = match (issuer_param, label_issuer) {
             (Some(parameter), label) if !parameter.is_empty() => {
-                if let Some(label) = label.filter(|l| *l != parameter) {
+                if let Some(label) = label.filter(|l| !l.eq_ignore_ascii_case(&parameter)) {
                     warnings.push(Warning::IssuerConflict {
                         label,
                         parameter: parameter.clone(),
@@ -597,7 +599,14 @@ impl Account {
         }
         for (key, value) in &self.extra {
             let lowercase = key.to_ascii_lowercase();
-            if KNOWN.contains(&lowercase.as_str()) {
+            // An `encoder` other than steam is kept like any unknown parameter; one that
+            // would change the kind (or repeat Steam's) is not written.
+            let skip = if lowercase == "encoder" {
+                self.kind == Kind::Steam || value.eq_ignore_ascii_case("steam")
+            } else {
+                KNOWN.contains(&lowercase.as_str())
+            };
+            if skip {
                 continue;
             }
             uri.push('&');
