@@ -254,3 +254,34 @@ fn hotp_enrol_sign_in_replay_resync_lockout() -> Result {
     assert_eq!(state.failures(), 0);
     Ok(())
 }
+
+#[test]
+fn totp_drift_is_learned_at_each_sign_in() -> Result {
+    // An app whose clock gains one step between sign-ins: each sign-in re-centres
+    // the window (RFC 6238 §6), so a ±1 window keeps up with a drift of 5 steps.
+    let secret = Secret::from_bytes(b"12345678901234567890")?;
+    let totp = Totp::new(&secret, Algorithm::Sha1, Digits::SIX, Period::DEFAULT);
+    let verifier = Verifier::totp(totp.clone(), policy());
+    let mut now: u64 = 1_700_000_005;
+    let mut state = verifier.enroll(
+        &totp.code_at(now - 30)?.to_string(),
+        &totp.code_at(now)?.to_string(),
+        now,
+    )?;
+    assert_eq!(state.drift(), 0);
+    for gained in 1..=5i64 {
+        now += 300;
+        let app = App {
+            totp: totp.clone(),
+            skew: gained * 30,
+        };
+        let (outcome, new) = verifier.verify(&state, &app.code(now), now);
+        assert!(
+            matches!(outcome, Outcome::Accepted { drift, .. } if drift == gained),
+            "{outcome:?}"
+        );
+        assert_eq!(new.drift(), gained);
+        state = new;
+    }
+    Ok(())
+}
