@@ -75,7 +75,7 @@ fn sha1_group<const N: usize, const K: usize, const F: i32>(
         if K == 0 {
             // `h1` already holds e + W[0..4].
             *h1 = _mm_sha1rnds4_epu32::<F>(*h0, *h1);
-        } else if K % 2 == 0 {
+        } else if K.is_multiple_of(2) {
             *h1 = _mm_sha1rnds4_epu32::<F>(*h0, _mm_sha1nexte_epu32(*h1, w[K % 5]));
         } else {
             *h0 = _mm_sha1rnds4_epu32::<F>(*h1, _mm_sha1nexte_epu32(*h0, w[K % 5]));

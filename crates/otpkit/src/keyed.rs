@@ -6,18 +6,45 @@
 //! compressions (the 8-byte counter and the inner digest each fit one block) instead
 //! of four. The kept states are as sensitive as the secret: they are wiped on drop
 //! (the hash crates' `zeroize` feature) and never printed.
+//!
+//! With the `lanes` feature (default) SHA-1 and SHA-256 keys live in
+//! `otpkit-lanes`, which computes a window's candidates with interleaved SHA-NI
+//! instructions on x86-64 CPUs that have them and with RustCrypto's compression
+//! functions elsewhere; SHA-512 always uses RustCrypto's `hmac`.
 
 use hmac::{Hmac, KeyInit, Mac};
+#[cfg(not(feature = "lanes"))]
 use sha1::Sha1;
-use sha2::{Sha256, Sha512};
+#[cfg(not(feature = "lanes"))]
+use sha2::Sha256;
+use sha2::Sha512;
 
 use crate::{Algorithm, Secret, truncate};
 
+/// How many candidates [`KeyedHmac::truncated_batch`] computes at once at most.
+#[cfg(feature = "lanes")]
+pub(crate) const BATCH: usize = otpkit_lanes::LANES;
+/// How many candidates [`KeyedHmac::truncated_batch`] computes at once at most.
+#[cfg(not(feature = "lanes"))]
+pub(crate) const BATCH: usize = 4;
+
+#[cfg(feature = "lanes")]
+type Sha1Key = otpkit_lanes::KeyedSha1;
+#[cfg(not(feature = "lanes"))]
+type Sha1Key = Hmac<Sha1>;
+#[cfg(feature = "lanes")]
+type Sha256Key = otpkit_lanes::KeyedSha256;
+#[cfg(not(feature = "lanes"))]
+type Sha256Key = Hmac<Sha256>;
+
 /// HMAC with the key already absorbed, for one of the three algorithms.
+// One value per generator, and `no_std` without an allocator cannot box the
+// SHA-512 state: the size difference is accepted.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone)]
 pub(crate) enum KeyedHmac {
-    Sha1(Hmac<Sha1>),
-    Sha256(Hmac<Sha256>),
+    Sha1(Sha1Key),
+    Sha256(Sha256Key),
     Sha512(Hmac<Sha512>),
 }
 
@@ -26,20 +53,45 @@ impl KeyedHmac {
     pub(crate) fn new(algorithm: Algorithm, secret: &Secret) -> Self {
         let key = secret.as_bytes();
         match algorithm {
+            #[cfg(feature = "lanes")]
+            Algorithm::Sha1 => KeyedHmac::Sha1(otpkit_lanes::KeyedSha1::new(key)),
+            #[cfg(feature = "lanes")]
+            Algorithm::Sha256 => KeyedHmac::Sha256(otpkit_lanes::KeyedSha256::new(key)),
+            #[cfg(not(feature = "lanes"))]
             Algorithm::Sha1 => KeyedHmac::Sha1(keyed(key)),
+            #[cfg(not(feature = "lanes"))]
             Algorithm::Sha256 => KeyedHmac::Sha256(keyed(key)),
             Algorithm::Sha512 => KeyedHmac::Sha512(keyed(key)),
         }
     }
 
     /// HMAC(K, counter as 8 big-endian bytes), dynamically truncated to 31 bits
-    /// (RFC 4226 §5.3).
+    /// (RFC 4226 §5.3). One candidate: with `lanes`, a single-lane kernel call.
     pub(crate) fn truncated(&self, counter: u64) -> u32 {
         match self {
+            #[cfg(feature = "lanes")]
+            KeyedHmac::Sha1(key) => key.truncated(counter),
+            #[cfg(feature = "lanes")]
+            KeyedHmac::Sha256(key) => key.truncated(counter),
+            #[cfg(not(feature = "lanes"))]
             KeyedHmac::Sha1(mac) => tag_truncated(mac, counter),
+            #[cfg(not(feature = "lanes"))]
             KeyedHmac::Sha256(mac) => tag_truncated(mac, counter),
             KeyedHmac::Sha512(mac) => tag_truncated(mac, counter),
         }
+    }
+
+    /// [`truncated`](Self::truncated) for each of `counters` (at most [`BATCH`] of
+    /// them), computed together where the algorithm and CPU allow. Every counter is
+    /// computed: the time depends only on `N`.
+    pub(crate) fn truncated_batch<const N: usize>(&self, counters: &[u64; N]) -> [u32; N] {
+        #[cfg(feature = "lanes")]
+        match self {
+            KeyedHmac::Sha1(key) => return key.truncated_batch(counters),
+            KeyedHmac::Sha256(key) => return key.truncated_batch(counters),
+            KeyedHmac::Sha512(_) => {}
+        }
+        counters.map(|counter| self.truncated(counter))
     }
 }
 

@@ -37,6 +37,10 @@
 //! - `std` (default): [`unix_now`], `Totp::code_now`/`verify_now`; implies `alloc`.
 //! - `alloc`: helpers that return `String`s.
 //! - `getrandom` (default): [`Secret::generate`] from the OS RNG.
+//! - `lanes` (default): window verification computes its candidates together with
+//!   the multi-lane SHA-NI kernel of `otpkit-lanes` on x86-64 CPUs that have SHA-NI
+//!   (SHA-1, SHA-256); same results as without it. The core itself stays free of
+//!   `unsafe`.
 //! - `serde`: `Serialize`/`Deserialize` for [`verifier::DeviceState`].
 //!
 //! With `default-features = false` the crate needs neither `std` nor an allocator:

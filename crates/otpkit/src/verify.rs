@@ -9,7 +9,7 @@ use core::fmt;
 
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 
-use crate::keyed::KeyedHmac;
+use crate::keyed::{BATCH, KeyedHmac};
 use crate::truncate;
 use crate::{Code, CodeError, Digits, TimeError};
 
@@ -163,6 +163,10 @@ impl core::error::Error for VerifyError {
 /// Time depends only on the range's length. When several steps share a code
 /// (probability about window/10^digits) the latest wins, so a code that matches
 /// both an already-used step and a fresh one is credited to the fresh one.
+///
+/// Candidates are computed [`BATCH`] at a time (the last batch holds the rest), so
+/// that the `lanes` kernel can interleave their hash computations; the batch sizes
+/// depend only on the range's length, never on the codes.
 pub(crate) fn scan(
     mac: &KeyedHmac,
     digits: Digits,
@@ -170,22 +174,129 @@ pub(crate) fn scan(
     first: u64,
     last: u64,
 ) -> Option<u64> {
-    let mut found = Choice::from(0);
-    let mut matched: u64 = 0;
-    let mut step = first;
+    let mut scan = Scan {
+        mac,
+        digits,
+        typed,
+        found: Choice::from(0),
+        matched: 0,
+    };
+    let mut next = first;
     loop {
-        let candidate = Code::new(truncate::reduce(mac.truncated(step), digits), digits);
-        let equal = candidate.ct_eq(typed);
-        matched.conditional_assign(&step, equal);
-        found |= equal;
-        if step >= last {
+        // Steps left, counting `next`; at least 1 while next <= last.
+        let left = last.saturating_sub(next).saturating_add(1);
+        let done = match left {
+            1 => scan.batch::<1>(next),
+            2 => scan.batch::<2>(next),
+            3 => scan.batch::<3>(next),
+            _ => scan.batch::<BATCH>(next),
+        };
+        // `done` is the last step compared; stop after `last` (also when it is u64::MAX).
+        if done >= last {
             break;
         }
-        step = step.saturating_add(1);
+        next = done.saturating_add(1);
     }
-    if bool::from(found) {
-        Some(matched)
+    if bool::from(scan.found) {
+        Some(scan.matched)
     } else {
         None
+    }
+}
+
+// `scan` dispatches remainders of 1..=3 steps and full batches of 4.
+const _: () = assert!(BATCH == 4, "update scan's dispatch for a new BATCH");
+
+/// The running state of [`scan`].
+struct Scan<'a> {
+    mac: &'a KeyedHmac,
+    digits: Digits,
+    typed: &'a Code,
+    found: Choice,
+    matched: u64,
+}
+
+impl Scan<'_> {
+    /// Compare the `N` steps from `first` (which the caller checked exist); the
+    /// last step compared.
+    fn batch<const N: usize>(&mut self, first: u64) -> u64 {
+        let mut steps = [first; N];
+        let mut step = first;
+        for slot in steps.iter_mut() {
+            *slot = step;
+            step = step.saturating_add(1);
+        }
+        let truncated = self.mac.truncated_batch(&steps);
+        for (step, value) in steps.iter().zip(truncated) {
+            let candidate = Code::new(truncate::reduce(value, self.digits), self.digits);
+            let equal = candidate.ct_eq(self.typed);
+            self.matched.conditional_assign(step, equal);
+            self.found |= equal;
+        }
+        steps.last().copied().unwrap_or(first)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Algorithm, Secret};
+
+    fn keyed(algorithm: Algorithm) -> KeyedHmac {
+        let secret = Secret::from_bytes(b"12345678901234567890123456789012").unwrap();
+        KeyedHmac::new(algorithm, &secret)
+    }
+
+    fn code_of(mac: &KeyedHmac, step: u64) -> Code {
+        Code::new(
+            truncate::reduce(mac.truncated(step), Digits::SIX),
+            Digits::SIX,
+        )
+    }
+
+    /// The step-by-step definition: the latest step in the range with that code.
+    fn reference(mac: &KeyedHmac, typed: &Code, first: u64, last: u64) -> Option<u64> {
+        (first..=last)
+            .rev()
+            .find(|step| bool::from(code_of(mac, *step).ct_eq(typed)))
+    }
+
+    #[test]
+    fn batches_compute_what_single_candidates_do() {
+        for algorithm in Algorithm::ALL {
+            let mac = keyed(algorithm);
+            let steps = [0, 1, u64::MAX, 1 << 40];
+            let batch = mac.truncated_batch(&steps);
+            for (step, value) in steps.iter().zip(batch) {
+                assert_eq!(value, mac.truncated(*step), "{algorithm:?} step {step}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_window_length_and_position_matches_the_reference() {
+        for algorithm in Algorithm::ALL {
+            let mac = keyed(algorithm);
+            for len in 1u64..=11 {
+                for (first, name) in [(1_000, "middle"), (u64::MAX - (len - 1), "at u64::MAX")] {
+                    let last = first + (len - 1);
+                    for target in first..=last {
+                        let typed = code_of(&mac, target);
+                        assert_eq!(
+                            scan(&mac, Digits::SIX, &typed, first, last),
+                            reference(&mac, &typed, first, last),
+                            "{algorithm:?}, length {len} {name}, target {target}"
+                        );
+                    }
+                    // A code from just outside the range is not credited to it
+                    // (unless a step inside happens to share it).
+                    let outside = code_of(&mac, first.wrapping_sub(1));
+                    assert_eq!(
+                        scan(&mac, Digits::SIX, &outside, first, last),
+                        reference(&mac, &outside, first, last)
+                    );
+                }
+            }
+        }
     }
 }
