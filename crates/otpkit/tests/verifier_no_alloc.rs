@@ -1,0 +1,119 @@
+//! The verifier never touches the heap: enrol, sign in, resync, and the state's
+//! text form both ways (through `Display` into a fixed buffer) — counted by a
+//! global allocator. Only `DeviceState::encode` (feature `alloc`) returns a `String`.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::fmt::Write as _;
+
+use otpkit::verifier::{DeviceState, Policy, Verifier};
+use otpkit::{Algorithm, Digits, Hotp, Period, Secret, Totp};
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: defers to the system allocator; only counts calls on the current thread.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations_in(f: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.with(Cell::get);
+    f();
+    ALLOCATIONS.with(Cell::get) - before
+}
+
+/// A `fmt::Write` into a stack buffer.
+struct Buf {
+    bytes: [u8; 128],
+    len: usize,
+}
+
+impl std::fmt::Write for Buf {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        self.bytes
+            .get_mut(self.len..end)
+            .ok_or(std::fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// A code's digits in a stack buffer.
+fn digits(value: u64) -> [u8; 6] {
+    let mut out = [b'0'; 6];
+    let mut v = value;
+    for slot in out.iter_mut().rev() {
+        *slot = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    out
+}
+
+#[test]
+fn the_counter_counts() {
+    // Proves the harness: encode() builds a String, and that is seen.
+    let n = allocations_in(|| drop(std::hint::black_box(DeviceState::totp_at(1).encode())));
+    assert!(n >= 1);
+}
+
+#[test]
+fn verifier_operations_do_not_allocate() {
+    let secret = Secret::from_bytes(b"12345678901234567890").unwrap();
+    let totp = Totp::new(&secret, Algorithm::Sha1, Digits::SIX, Period::DEFAULT);
+    let hotp = Hotp::new(&secret, Algorithm::Sha1, Digits::SIX);
+    let now = 1_700_000_000;
+    let step = totp.step_at(now).unwrap();
+    let n = allocations_in(|| {
+        let v = Verifier::totp(totp.clone(), Policy::default());
+        let c = |s: u64| digits(totp.code_at_step(s).value());
+        let (a, b, d, e, f) = (c(step - 1), c(step), c(step + 1), c(step + 5), c(step + 6));
+        let state = v.enroll(s(&a), s(&b), now).unwrap();
+        let (o, state) = v.verify(&state, s(&d), now);
+        assert!(o.is_accepted());
+        let (o, state) = v.verify(&state, s(&d), now);
+        assert!(!o.is_accepted());
+        let (o, state) = v.verify(&state, "12a456", now);
+        assert!(!o.is_accepted());
+        let state = v.resync(&state, s(&e), s(&f), now).unwrap();
+
+        let mut buf = Buf {
+            bytes: [0; 128],
+            len: 0,
+        };
+        write!(buf, "{state}").unwrap();
+        let text = std::str::from_utf8(&buf.bytes[..buf.len]).unwrap();
+        assert_eq!(DeviceState::decode(text), Ok(state));
+        assert!(DeviceState::decode("otpk1.t.1.0.0.0.000000000000").is_err());
+
+        let hv = Verifier::hotp(hotp.clone(), Policy::default());
+        let h = |n: u64| digits(hotp.code(n).value());
+        let (h0, h1, h2) = (h(0), h(1), h(2));
+        let hs = hv.enroll(s(&h0), s(&h1), now).unwrap();
+        assert!(hv.verify(&hs, s(&h2), now).0.is_accepted());
+    });
+    assert_eq!(n, 0);
+}
+
+/// A code's digits as text, borrowed from the stack buffer.
+fn s(x: &[u8; 6]) -> &str {
+    std::str::from_utf8(x).unwrap()
+}
