@@ -309,7 +309,12 @@ pub fn encode_with_batch_id(
         };
         let bytes = Zeroizing::new(payload.encode_to_vec());
         let text = Zeroizing::new(BASE64.encode(bytes.as_slice()));
-        let mut uri = String::from("otpauth-migration://offline?data=");
+        // Reserved up front (base64 is ASCII; each byte encodes to at most three), so
+        // the String holding the secrets never reallocates.
+        let prefix = "otpauth-migration://offline?data=";
+        let mut uri =
+            String::with_capacity(text.len().saturating_mul(3).saturating_add(prefix.len()));
+        uri.push_str(prefix);
         uri.extend(utf8_percent_encode(&text, ENCODE));
         uris.push(uri);
     }

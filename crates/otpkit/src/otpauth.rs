@@ -558,7 +558,28 @@ impl Account {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn to_uri(&self) -> String {
-        let mut uri = String::from("otpauth://");
+        // Reserve the most the URI can take (every text byte encoded as three), so the
+        // String never reallocates and leaves copies of the secret in freed memory.
+        let texts = self
+            .extra
+            .iter()
+            .fold(self.name.len(), |n, (k, v)| {
+                n.saturating_add(k.len())
+                    .saturating_add(v.len())
+                    .saturating_add(2)
+            })
+            .saturating_add(
+                self.issuer
+                    .as_ref()
+                    .map_or(0, |i| i.len().saturating_mul(2)),
+            );
+        let mut uri = String::with_capacity(
+            texts
+                .saturating_mul(3)
+                .saturating_add(crate::MAX_SECRET_LEN.saturating_mul(8).div_ceil(5))
+                .saturating_add(160),
+        );
+        uri.push_str("otpauth://");
         uri.push_str(match self.kind {
             Kind::Hotp { .. } => "hotp/",
             Kind::Totp { .. } | Kind::Steam => "totp/",

@@ -226,6 +226,8 @@ fn google_name_prefix_rules() {
     let mut payload = entry(b"Other:bob", b"Svc");
     payload.extend(entry(b"Svc:  bob", b"Svc"));
     payload.extend(entry(b"NoIssuer: bob", b""));
+    // UTF-8 by hand: name "Ü:✓" (C3 9C, ':', E2 9C 93), issuer "" -> issuer "Ü".
+    payload.extend(entry(&[0xc3, 0x9c, b':', 0xe2, 0x9c, 0x93], b""));
     let b64 = base64::engine::general_purpose::STANDARD.encode(&payload);
     let entries = decode(&format!("otpauth-migration://offline?data={b64}")).unwrap();
     let labels: Vec<(Option<String>, String)> = entries
@@ -238,6 +240,7 @@ fn google_name_prefix_rules() {
             (Some("Svc".into()), "Other:bob".into()),
             (Some("Svc".into()), "bob".into()),
             (Some("NoIssuer".into()), "bob".into()),
+            (Some("Ü".into()), "✓".into()),
         ]
     );
 }

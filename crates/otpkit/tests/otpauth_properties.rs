@@ -149,6 +149,46 @@ proptest! {
         }
     }
 
+    /// Apps write parameters in any order and keys in any case: same account.
+    #[test]
+    fn parameter_order_and_key_case_do_not_matter(
+        account in account(),
+        shuffle_seed in any::<u64>(),
+        upper in any::<u64>(),
+    ) {
+        let uri = account.to_uri();
+        let (head, query) = uri.split_once('?').unwrap();
+        let mut params: Vec<String> = query.split('&').map(String::from).collect();
+        // A deterministic shuffle and case change driven by the seeds.
+        let mut state = shuffle_seed | 1;
+        for i in (1..params.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            params.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        for (i, p) in params.iter_mut().enumerate() {
+            if upper >> (i % 64) & 1 == 1 {
+                let (k, v) = p.split_once('=').unwrap();
+                *p = format!("{}={v}", k.to_ascii_uppercase());
+            }
+        }
+        let reordered = format!("{head}?{}", params.join("&"));
+        let mut parsed = Account::parse(&reordered)
+            .map_err(|e| TestCaseError::fail(format!("{reordered}: {e}")))?
+            .account;
+        let mut expected = account.clone();
+        // Unknown parameters keep their written name and their order of appearance.
+        let key = |(k, v): &(String, String)| (k.to_ascii_lowercase(), v.clone());
+        parsed.extra.sort_by_key(key);
+        expected.extra.sort_by_key(key);
+        for ((got, _), (want, _)) in parsed.extra.iter_mut().zip(&expected.extra) {
+            prop_assert!(got.eq_ignore_ascii_case(want));
+            *got = want.clone();
+        }
+        prop_assert_eq!(parsed, expected, "{}", reordered);
+    }
+
     #[test]
     fn parse_never_panics_on_arbitrary_text(s in any::<String>()) {
         let _ = Account::parse(&s);
