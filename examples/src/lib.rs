@@ -1,1 +1,17 @@
-//! Runnable otpkit examples (work in progress).
+//! Runnable otpkit examples, as a library so that their logic is tested and cannot
+//! rot, plus two binaries:
+//!
+//! - `server_flow`: the server side of MFA as AWS IAM does it (create a virtual
+//!   device, enable it with two codes, sign in, reject a replay, resynchronise),
+//!   with device state in SQLite updated by compare-and-swap. Runs start to finish
+//!   with a simulated authenticator and clock:
+//!   `cargo run -p otpkit-examples --bin server_flow`.
+//! - `authenticator`: a terminal authenticator app:
+//!   `cargo run -p otpkit-examples --bin authenticator -- --uri 'otpauth://…'`.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod authenticator;
+pub mod flow;
+pub mod server;
+pub mod store;
