@@ -15,7 +15,7 @@ use crate::store::{DeviceStore, StoreError};
 /// How many times a request re-reads and re-verifies after losing a
 /// compare-and-swap before giving up. Each retry means another request changed the
 /// same device in between, so more than a few means something is hammering it.
-const MAX_CAS_ATTEMPTS: u32 = 8;
+pub const MAX_CAS_ATTEMPTS: u32 = 8;
 
 /// A device created but not yet enabled: the secret is shown to the user once and
 /// kept server-side (encrypted) until two codes prove the phone has it.
