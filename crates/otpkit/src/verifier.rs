@@ -181,6 +181,22 @@ impl Verifier {
     /// one of the `hotp_look_ahead + 1` counters before `next` is `Replayed`.
     ///
     /// While the device is locked the code is not looked at: [`Outcome::Locked`].
+    ///
+    /// ```
+    /// use otpkit::{Hotp, Secret, verifier::{DeviceState, Outcome, Policy, Verifier}};
+    /// let secret = Secret::from_bytes(b"12345678901234567890")?;
+    /// let v = Verifier::hotp(Hotp::new(&secret, Default::default(), Default::default()),
+    ///                        Policy::default());
+    /// let state = DeviceState::hotp_at(0);
+    /// // RFC 4226's code for counter 2: two presses were lost, still in the look-ahead.
+    /// let (outcome, state) = v.verify(&state, "359152", 0);
+    /// assert_eq!(outcome, Outcome::Accepted { step: 2, drift: 2 });
+    /// assert_eq!(state.next_counter(), Some(3));
+    /// let (outcome, state) = v.verify(&state, "359152", 0);
+    /// assert_eq!(outcome, Outcome::Replayed);
+    /// assert_eq!(state.failures(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn verify(&self, state: &DeviceState, code: &str, now: u64) -> (Outcome, DeviceState) {
         if state.kind != self.kind() {
             return (Outcome::Error(SignInError::WrongKind), *state);
@@ -262,6 +278,29 @@ impl Verifier {
     /// moves past both codes. A locked device stays locked
     /// ([`ResyncError::Locked`]). A failure leaves the state as it was: count it
     /// with [`Verifier::record_failure`] when [`ResyncError::counts_as_failure`].
+    ///
+    /// ```
+    /// use otpkit::{Algorithm, Digits, Period, Secret, Totp};
+    /// use otpkit::verifier::{Outcome, Policy, Verifier};
+    /// let secret = Secret::from_bytes(b"12345678901234567890")?;
+    /// let totp = Totp::new(&secret, Algorithm::Sha1, Digits::SIX, Period::DEFAULT);
+    /// let v = Verifier::totp(totp.clone(), Policy::default());
+    /// let now = 1_700_000_000;
+    /// let code = |steps_ahead: u64| totp.code_at(now + 30 * steps_ahead).map(|c| c.to_string());
+    /// let state = v.enroll(&code(0)?, &code(1)?, now + 30)?;
+    /// // Months later the phone's clock runs 12 steps (6 minutes) fast.
+    /// let later = now + 86_400;
+    /// let fast = |k: u64| totp.code_at(later + 30 * (12 + k)).map(|c| c.to_string());
+    /// let (outcome, state) = v.verify(&state, &fast(0)?, later);
+    /// assert_eq!(outcome, Outcome::Invalid);
+    /// let state = match v.resync(&state, &fast(0)?, &fast(1)?, later) {
+    ///     Ok(s) => s,
+    ///     Err(e) if e.counts_as_failure() => v.record_failure(&state, later),
+    ///     Err(e) => return Err(e.into()),
+    /// };
+    /// assert_eq!((state.drift(), state.failures()), (13, 0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn resync(
         &self,
         state: &DeviceState,
