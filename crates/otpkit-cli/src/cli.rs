@@ -74,10 +74,11 @@ pub struct CodeArgs {
     /// Unix time to compute the TOTP code for (default: now).
     #[arg(long, value_name = "UNIX", conflicts_with = "hotp")]
     pub time: Option<u64>,
-    /// HOTP instead of TOTP (with --secret; needs --counter).
-    #[arg(long, requires = "counter", conflicts_with = "uri")]
+    /// HOTP at --counter instead of TOTP (with --secret, or with a URI's secret,
+    /// algorithm and digits).
+    #[arg(long, requires = "counter")]
     pub hotp: bool,
-    /// HOTP counter (overrides an hotp URI's counter).
+    /// HOTP counter (with --hotp, or to override an hotp URI's counter).
     #[arg(long, value_name = "N")]
     pub counter: Option<u64>,
     /// Also print the seconds the TOTP code stays valid.

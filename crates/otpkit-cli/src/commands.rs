@@ -147,6 +147,16 @@ fn code(args: CodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         }
         let account = parsed.account;
         return match account.kind {
+            Kind::Steam if args.hotp => Err(CliError::usage(
+                "--hotp cannot be used with a Steam account",
+            )),
+            Kind::Totp { .. } if args.hotp => {
+                let counter = args
+                    .counter
+                    .ok_or_else(|| CliError::usage("--hotp needs --counter"))?;
+                let hotp = Hotp::new(&account.secret, account.algorithm, account.digits);
+                out(io, hotp.code(counter))
+            }
             Kind::Hotp { counter } => {
                 if args.time.is_some() {
                     return Err(CliError::usage(

@@ -183,6 +183,16 @@ fn code_hotp_matches_rfc4226_vectors() {
         one_line(&["code", "--uri", &uri, "--counter", "9"]),
         "520489"
     );
+    assert_eq!(
+        one_line(&["code", "--hotp", "--counter", "4", "--uri", &uri]),
+        "338314"
+    );
+    // --hotp with a totp URI: HOTP with the URI's secret, algorithm and digits.
+    let totp_uri = format!("otpauth://totp/x?secret={SEED_SHA1}&digits=8");
+    assert_eq!(
+        one_line(&["code", "--hotp", "--counter", "1", "--uri", &totp_uri]),
+        "94287082"
+    );
 }
 
 #[test]
@@ -848,6 +858,8 @@ fn bad_input_is_one_line_without_secrets_or_panics() {
     let no_secret_type = format!("otpauth://nope/x?secret={secret}");
     let hotp_no_counter = format!("otpauth://hotp/x?secret={secret}");
     let totp_uri = format!("otpauth://totp/x?secret={secret}");
+    let steam_uri = format!("otpauth://totp/Steam:x?secret={secret}&issuer=Steam");
+    let hotp_uri = format!("otpauth://hotp/x?secret={secret}&counter=1");
     let migration = format!("otpauth-migration://offline?data={secret}%%");
     let invalid_char_secret = format!("{secret}1");
     let cases: Vec<(Vec<&str>, &str, i32)> = vec![
@@ -879,6 +891,12 @@ fn bad_input_is_one_line_without_secrets_or_panics() {
         (vec!["code", "--uri", &totp_uri, "--counter", "1"], "", 2),
         (vec!["code", "--uri", &totp_uri, "--digits", "8"], "", 2),
         (vec!["code", "--uri", &migration], "", 2),
+        (
+            vec!["code", "--uri", &steam_uri, "--hotp", "--counter", "1"],
+            "",
+            2,
+        ),
+        (vec!["code", "--uri", &hotp_uri, "--time", "5"], "", 2),
         (vec!["inspect", "not a uri"], "", 2),
         (vec!["inspect", &bad_digits], "", 2),
         (vec!["inspect", &migration], "", 2),
