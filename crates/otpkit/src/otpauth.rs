@@ -349,7 +349,8 @@ impl Account {
     /// as a space; a lowercase, padded or spaced secret; an 80-bit secret; an issuer
     /// prefix that disagrees with `issuer=` (the parameter wins); an empty `issuer=`
     /// (the prefix is used); unknown parameters (kept in [`Account::extra`]); a
-    /// fragment (`#…`, ignored); surrounding whitespace.
+    /// fragment (`#…`, ignored); surrounding whitespace. A malformed escape such as
+    /// `%zz` is kept as written (as browsers do); the decoded text must be UTF-8.
     ///
     /// ```
     /// use otpkit::otpauth::{Account, UriError, Warning};

@@ -536,3 +536,38 @@ fn label_helper() {
         .unwrap();
     assert_eq!(a.label(), "b");
 }
+
+#[test]
+fn every_warning_reads_as_a_distinct_sentence() {
+    let warnings = [
+        Warning::SecretLowercase,
+        Warning::SecretPadded,
+        Warning::SecretSpaced,
+        Warning::ShortSecret { bits: 80 },
+        Warning::IssuerConflict {
+            label: "A".into(),
+            parameter: "B".into(),
+        },
+        Warning::EmptyIssuerParameter,
+        Warning::AlgorithmIgnoredByApps(Algorithm::Sha256),
+        Warning::DigitsIgnoredByApps(Digits::EIGHT),
+        Warning::PeriodIgnoredByApps(Period::new(60).unwrap()),
+        Warning::IgnoredParameter { name: "counter" },
+    ];
+    let texts: std::collections::BTreeSet<String> =
+        warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(texts.len(), warnings.len(), "{texts:?}");
+    for t in &texts {
+        assert!(t.len() > 20 && !t.ends_with('.'), "{t}");
+    }
+    assert!(
+        Warning::ShortSecret { bits: 80 }
+            .to_string()
+            .contains("80 bits")
+    );
+    assert!(
+        Warning::PeriodIgnoredByApps(Period::new(60).unwrap())
+            .to_string()
+            .contains("60-second")
+    );
+}
