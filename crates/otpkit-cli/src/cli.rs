@@ -1,4 +1,7 @@
 //! The command line, declared with clap's derive API.
+//!
+//! The argument structs deliberately do not implement `Debug`: they hold secrets,
+//! codes and URIs, which must not end up in a log line.
 
 use std::path::PathBuf;
 
@@ -17,7 +20,7 @@ file error; 6 import finished but some entries could not be read.";
 /// One-time passwords (TOTP RFC 6238, HOTP RFC 4226, Steam Guard) from the command line.
 ///
 /// Errors are one line on stderr, `otpkit: <message>`, and never contain a secret.
-#[derive(Debug, Parser)]
+#[derive(Parser)]
 #[command(name = "otpkit", version, after_help = AFTER_HELP)]
 pub struct Cli {
     /// What to do.
@@ -26,7 +29,7 @@ pub struct Cli {
 }
 
 /// The subcommands.
-#[derive(Debug, Subcommand)]
+#[derive(Subcommand)]
 pub enum Command {
     /// Print the current code (TOTP, HOTP with --hotp, or Steam Guard for a Steam URI).
     Code(CodeArgs),
@@ -45,7 +48,7 @@ pub enum Command {
 }
 
 /// Where the secret comes from: exactly one of --secret and --uri.
-#[derive(Debug, Args)]
+#[derive(Args)]
 #[group(required = true, multiple = false)]
 pub struct Source {
     /// The Base32 secret (spaces, hyphens and lower case allowed); `-` reads it from stdin.
@@ -57,7 +60,7 @@ pub struct Source {
 }
 
 /// `otpkit code`.
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub struct CodeArgs {
     /// The account.
     #[command(flatten)]
@@ -87,7 +90,7 @@ pub struct CodeArgs {
 }
 
 /// `otpkit enroll`.
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub struct EnrollArgs {
     /// The service name shown in the app (e.g. your company).
     #[arg(long, value_name = "NAME")]
@@ -120,7 +123,7 @@ pub struct EnrollArgs {
 }
 
 /// `otpkit verify`.
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub struct VerifyArgs {
     /// The device file written by `otpkit enroll`.
     #[arg(long, value_name = "FILE")]
@@ -134,7 +137,7 @@ pub struct VerifyArgs {
 }
 
 /// `otpkit resync`.
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub struct ResyncArgs {
     /// The device file written by `otpkit enroll`.
     #[arg(long, value_name = "FILE")]
@@ -151,7 +154,7 @@ pub struct ResyncArgs {
 }
 
 /// `otpkit inspect`.
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub struct InspectArgs {
     /// The otpauth:// URI; `-` reads it from stdin.
     #[arg(value_name = "URI")]
@@ -162,7 +165,7 @@ pub struct InspectArgs {
 }
 
 /// `otpkit import`.
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub struct ImportArgs {
     /// The otpauth-migration:// URI from Google Authenticator's export QR code; `-`
     /// reads it from stdin.
@@ -174,7 +177,7 @@ pub struct ImportArgs {
 }
 
 /// `otpkit qr`.
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub struct QrArgs {
     /// The otpauth:// URI; `-` reads it from stdin.
     #[arg(value_name = "URI")]

@@ -1,6 +1,6 @@
 //! What each subcommand does.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::Path;
 
 use otpkit::otpauth::{Account, Kind};
@@ -61,15 +61,24 @@ fn read_value(value: String, what: &str, io: &mut Io<'_>) -> Result<Zeroizing<St
     Ok(line)
 }
 
+/// The longest line read from stdin: room for the longest migration URI the library
+/// reads (64 KiB), and a bound on what a runaway producer can make us buffer.
+const MAX_LINE: u64 = 128 * 1024;
+
 /// One line of stdin without its line ending; `None` at end of input.
 fn read_line(io: &mut Io<'_>) -> Result<Option<Zeroizing<String>>, CliError> {
     let mut line = Zeroizing::new(String::new());
-    let n = io
-        .stdin
+    let n = (&mut io.stdin)
+        .take(MAX_LINE)
         .read_line(&mut line)
         .map_err(|e| CliError::usage(format_args!("cannot read stdin: {e}")))?;
     if n == 0 {
         return Ok(None);
+    }
+    if !line.ends_with('\n') && u64::try_from(n).is_ok_and(|n| n >= MAX_LINE) {
+        return Err(CliError::usage(format_args!(
+            "the line read from stdin is longer than {MAX_LINE} bytes"
+        )));
     }
     let trimmed = line.trim_end_matches(['\r', '\n']).len();
     line.truncate(trimmed);
