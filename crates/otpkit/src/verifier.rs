@@ -324,9 +324,9 @@ impl Verifier {
                 let first = state
                     .position
                     .checked_add(1)
-                    .ok_or(ResyncError::FirstCodeNotFound)?
+                    .ok_or(ResyncError::Rejected)?
                     .max(lo);
-                let s2 = self.find_pair(&c1, &c2, first, hi)?;
+                let s2 = self.resync_pair(&c1, &c2, first, hi)?;
                 Ok(DeviceState {
                     position: s2,
                     drift: self.clamp_drift(offset(s2, now_step)),
@@ -336,7 +336,7 @@ impl Verifier {
             Device::Hotp(_) => {
                 let next = state.position;
                 let last = next.saturating_add(u64::from(self.policy.hotp_resync_look_ahead()));
-                let s2 = self.find_pair(&c1, &c2, next, last)?;
+                let s2 = self.resync_pair(&c1, &c2, next, last)?;
                 Ok(DeviceState {
                     position: s2.checked_add(1).ok_or(ResyncError::CounterExhausted)?,
                     ..cleared
@@ -378,27 +378,34 @@ impl Verifier {
     ///
     /// Two tries cover the tie rule (a code matching several steps reports the
     /// latest): the latest match of `c2` with `c1` just before it, then the latest
-    /// match of `c1` with `c2` just after it.
+    /// match of `c1` with `c2` just after it. Both tries always run, each a scan of
+    /// the range and a scan of one step, so the time depends on the range only.
+    fn pair(&self, c1: &Code, c2: &Code, lo: u64, hi: u64) -> Option<u64> {
+        let (Some(lo2), Some(hi1)) = (lo.checked_add(1), hi.checked_sub(1)) else {
+            return None;
+        };
+        if lo2 > hi {
+            return None;
+        }
+        // lo < hi here, so lo2 - 1 and hi1 + 1 stay in range.
+        let s2 = self.scan(c2, lo2, hi);
+        let before = s2.unwrap_or(lo2).saturating_sub(1);
+        let c2_then_c1 = self.scan(c1, before, before).is_some();
+        let s1 = self.scan(c1, lo, hi1);
+        let after = s1.unwrap_or(lo).saturating_add(1);
+        let c1_then_c2 = self.scan(c2, after, after).is_some();
+        match (s2, c2_then_c1, s1, c1_then_c2) {
+            (Some(s2), true, _, _) => Some(s2),
+            (_, _, Some(_), true) => Some(after),
+            _ => None,
+        }
+    }
+
+    /// [`Verifier::pair`] for enrolment, saying why it failed.
     fn find_pair(&self, c1: &Code, c2: &Code, lo: u64, hi: u64) -> Result<u64, PairError> {
-        let c2_then_c1 = lo
-            .checked_add(1)
-            .and_then(|lo2| self.scan(c2, lo2, hi))
-            .filter(|&s2| {
-                s2.checked_sub(1)
-                    .is_some_and(|s1| self.scan(c1, s1, s1).is_some())
-            });
-        if let Some(s2) = c2_then_c1 {
-            return Ok(s2);
-        }
-        let c1_then_c2 = hi
-            .checked_sub(1)
-            .and_then(|hi1| self.scan(c1, lo, hi1))
-            .and_then(|s1| s1.checked_add(1))
-            .filter(|&s2| self.scan(c2, s2, s2).is_some());
-        if let Some(s2) = c1_then_c2 {
-            return Ok(s2);
-        }
-        if c1 == c2 {
+        if let Some(s2) = self.pair(c1, c2, lo, hi) {
+            Ok(s2)
+        } else if c1 == c2 {
             Err(PairError::SameCodeTwice)
         } else if self.scan(c1, lo, hi).is_none() {
             Err(PairError::FirstNotFound)
@@ -407,6 +414,15 @@ impl Verifier {
         } else {
             Err(PairError::NotConsecutive)
         }
+    }
+
+    /// [`Verifier::pair`] for resynchronisation: one uninformative error.
+    fn resync_pair(&self, c1: &Code, c2: &Code, lo: u64, hi: u64) -> Result<u64, ResyncError> {
+        self.pair(c1, c2, lo, hi).ok_or(if c1 == c2 {
+            ResyncError::SameCodeTwice
+        } else {
+            ResyncError::Rejected
+        })
     }
 
     fn clamp_drift(&self, drift: i64) -> i64 {

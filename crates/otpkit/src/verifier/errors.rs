@@ -89,12 +89,11 @@ pub enum ResyncError {
         /// When the lock-out ends (Unix seconds; `u64::MAX`: until cleared).
         until: u64,
     },
-    /// The first code matches no unused step in the resynchronisation window.
-    FirstCodeNotFound,
-    /// The second code matches no unused step in the window.
-    SecondCodeNotFound,
-    /// Both codes match unused steps, but not consecutive ones.
-    NotConsecutive,
+    /// The two codes are not valid consecutive codes after the last accepted one
+    /// within the resynchronisation window. Deliberately one variant: unlike
+    /// enrolment, resynchronisation runs on an account an attacker may be guessing
+    /// at, so it does not say which code was wrong, nor whether either was close.
+    Rejected,
     /// The same code was given twice.
     SameCodeTwice,
     /// A code is not of the right form (the first malformed one's error).
@@ -114,29 +113,14 @@ impl ResyncError {
     ///
     /// ```
     /// use otpkit::verifier::ResyncError;
-    /// assert!(ResyncError::NotConsecutive.counts_as_failure());
+    /// assert!(ResyncError::Rejected.counts_as_failure());
     /// assert!(!ResyncError::Locked { until: 5 }.counts_as_failure());
     /// ```
     pub const fn counts_as_failure(&self) -> bool {
         matches!(
             self,
-            ResyncError::FirstCodeNotFound
-                | ResyncError::SecondCodeNotFound
-                | ResyncError::NotConsecutive
-                | ResyncError::SameCodeTwice
-                | ResyncError::Malformed(_)
+            ResyncError::Rejected | ResyncError::SameCodeTwice | ResyncError::Malformed(_)
         )
-    }
-}
-
-impl From<PairError> for ResyncError {
-    fn from(e: PairError) -> Self {
-        match e {
-            PairError::FirstNotFound => ResyncError::FirstCodeNotFound,
-            PairError::SecondNotFound => ResyncError::SecondCodeNotFound,
-            PairError::NotConsecutive => ResyncError::NotConsecutive,
-            PairError::SameCodeTwice => ResyncError::SameCodeTwice,
-        }
     }
 }
 
@@ -149,12 +133,7 @@ impl fmt::Display for ResyncError {
             ResyncError::Locked { until } => {
                 write!(f, "too many failed attempts: locked until {until}")
             }
-            ResyncError::FirstCodeNotFound => f.write_str("the first code is not valid"),
-            ResyncError::SecondCodeNotFound => f.write_str("the second code is not valid"),
-            ResyncError::NotConsecutive => f.write_str(
-                "the two codes are not consecutive: enter a code, wait for the next one, \
-                 and enter that",
-            ),
+            ResyncError::Rejected => f.write_str("the codes are not two consecutive valid codes"),
             ResyncError::SameCodeTwice => f.write_str(
                 "the same code was entered twice: wait for the next code and enter that",
             ),
