@@ -78,3 +78,101 @@ write("differential", "rfc6238_sha256", diff_seed(alg=1, digits=2, time=20000000
 write("differential", "rfc6238_sha512", diff_seed(alg=2, digits=2, time=20000000000, secret=RFC64))
 write("differential", "ten_digits_long_key", diff_seed(digits=4, counters=[MAX64, 2**63], secret=b"\x5a" * 128))
 write("differential", "one_byte_key_t0", diff_seed(alg=1, digits=3, time=MAX64, t0=12345, period=1, secret=b"k"))
+
+
+# --- otpauth: real-world URIs as text ------------------------------------------------
+for name, uri in {
+    "google_example": "otpauth://totp/Example:alice@google.com?secret=JBSWY3DPEHPK3PXP&issuer=Example",
+    "google_full": "otpauth://totp/ACME%20Co:john.doe@email.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ"
+                   "&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30",
+    "hotp_sha256_8": "otpauth://hotp/Bob%27s%20Bank:bob%40example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+                     "&issuer=Bob%27s%20Bank&algorithm=SHA256&digits=8&counter=7",
+    "aws_style": "otpauth://totp/Amazon%20Web%20Services:alice@123456789012?secret="
+                 + b32(RFC32) + "&issuer=Amazon%20Web%20Services",
+    "microsoft_conflict": "otpauth://totp/Contoso:alice@contoso.com?secret=" + b32(RFC20) + "&issuer=Microsoft",
+    "steam_issuer": "otpauth://totp/Steam:gamer?secret=" + b32(RFC20) + "&issuer=Steam",
+    "steam_aegis": "otpauth://steam/Steam:gamer?secret=" + b32(RFC20) + "&issuer=Steam&digits=5",
+    "encoder_other": "otpauth://totp/x?secret=" + b32(RFC20) + "&encoder=other",
+    "image_extra": "otpauth://totp/GitLab:me?secret=" + b32(RFC20)
+                   + "&issuer=GitLab&image=https%3A%2F%2Fexample.com%2Flogo.png&color=ff0000",
+    "lower_padded_spaced": "OTPAUTH://TOTP/Air+Canada%3a%20me?SECRET=gezd%20gnbv-gy3t%3D%3D&issuer=Air+Canada",
+    "no_issuer_colon_name": "otpauth://totp/:a%3Ab?secret=" + b32(RFC20),
+    "sha512_period60": "otpauth://totp/Vault:ops?secret=" + b32(RFC64) + "&algorithm=SHA512&period=60&digits=10",
+    "bad_duplicate": "otpauth://totp/x?secret=" + b32(RFC20) + "&secret=" + b32(RFC20),
+    "bad_digits": "otpauth://hotp/x?secret=" + b32(RFC20) + "&digits=11&counter=18446744073709551616",
+}.items():
+    write("otpauth", name, uri)
+
+
+# --- migration: byte 0 even = URI text, odd = raw protobuf payload -------------------
+def varint(n):
+    n &= 2**64 - 1
+    out = bytearray()
+    while True:
+        b = n & 0x7f
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def field(tag, wire, value):
+    key = varint(tag << 3 | wire)
+    if wire == 0:
+        return key + varint(value)
+    return key + varint(len(value)) + value
+
+
+def otp_parameters(secret, name, issuer=b"", algorithm=1, digits=1, otp_type=2, counter=0):
+    return (field(1, 2, secret) + field(2, 2, name) + field(3, 2, issuer) + field(4, 0, algorithm)
+            + field(5, 0, digits) + field(6, 0, otp_type) + field(7, 0, counter))
+
+
+def payload(entries, version=1, size=1, index=0, batch_id=0):
+    body = b"".join(field(1, 2, e) for e in entries)
+    return body + field(2, 0, version) + field(3, 0, size) + field(4, 0, index) + field(5, 0, batch_id)
+
+
+def migration_uri(raw):
+    from urllib.parse import quote
+    return "otpauth-migration://offline?data=" + quote(base64.b64encode(raw).decode(), safe="")
+
+
+EXPORT = payload([
+    otp_parameters(RFC20, b"Example:alice@google.com", b"Example"),
+    otp_parameters(RFC32, b"bob", b"Bank", algorithm=2, digits=2, otp_type=1, counter=42),
+    otp_parameters(b"\x01" * 10, b"GitHub:carol", b""),
+], size=2, index=0, batch_id=-1234567)
+write("migration", "uri_three_accounts", b"\x00" + migration_uri(EXPORT).encode())
+write("migration", "payload_three_accounts", b"\x01" + EXPORT)
+write("migration", "payload_md5_and_bad", b"\x03" + payload([
+    otp_parameters(RFC20, b"md5", algorithm=4),
+    otp_parameters(RFC20, b"eight", digits=3),
+    otp_parameters(RFC20, b"neg", otp_type=1, counter=-1),
+    otp_parameters(b"", b"empty"),
+    otp_parameters(RFC20, b"\xff\xfe", b"Bad UTF-8"),
+]))
+write("migration", "payload_empty", b"\x05")
+write("migration", "uri_urlsafe_spaces", b"\x00" + migration_uri(EXPORT).replace("%2B", " ").replace("%2F", "_").encode())
+write("migration", "uri_not_migration", b"\x00otpauth://totp/x?secret=" + b32(RFC20).encode())
+
+
+# --- state: byte 0 mod 3 = 0 whole text, 1 body (checksum added), 2 from_parts -------
+import hashlib
+
+
+def state_text(body):
+    body = "otpk1." + body
+    return body + "." + hashlib.sha256(body.encode()).digest()[:6].hex()
+
+
+write("state", "totp_drift", b"\x00" + state_text("t.56666672.-2.0.0").encode())
+write("state", "hotp_locked_forever", b"\x00" + state_text("h.7.0.100.18446744073709551615").encode())
+write("state", "body_totp", b"\x01t.100.1.3.1700000000")
+write("state", "body_noncanonical", b"\x01t.0100.-0.+3.0")
+write("state", "body_trailing", b"\x01h.1.0.0.0.9")
+write("state", "bad_checksum", b"\x00otpk1.t.5.0.0.0.000000000000")
+write("state", "other_version", b"\x00otpk2.t.5.0.0.0.000000000000")
+write("state", "parts_extremes", b"\x02\x01" + struct.pack(">QqIQ", MAX64, -2**63, MAX32, MAX64))

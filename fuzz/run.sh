@@ -53,13 +53,17 @@ for target in $(cargo +nightly fuzz list); do
     artifacts="$FUZZ_DIR/artifacts/$target"
     mkdir -p "$WORK/$target" "$artifacts" "$seeds"
     log="$WORK/$target.log"
+    dict=()
+    if [ -f "$FUZZ_DIR/dict/$target.dict" ]; then
+        dict=(-dict="$FUZZ_DIR/dict/$target.dict")
+    fi
     start=$(date +%s)
     # -jobs/-workers unset: one process. -rss_limit_mb guards against blow-ups;
     # -timeout flags any single input slower than 10 s.
     if "$BIN_DIR/$target" "$WORK/$target" "$seeds" \
         -max_total_time="$SECONDS_PER_TARGET" \
         -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-        -artifact_prefix="$artifacts/" >"$log" 2>&1; then
+        -artifact_prefix="$artifacts/" "${dict[@]}" >"$log" 2>&1; then
         status=ok
         passed=$((passed + 1))
     else
