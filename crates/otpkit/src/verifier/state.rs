@@ -152,7 +152,10 @@ impl DeviceState {
         self.failures
     }
 
-    /// Until when (Unix seconds, exclusive) the device is locked, if it is;
+    /// Until when (Unix seconds, exclusive) the device is or was last locked
+    /// (an ended lock-out is cleared by the next attempt); compare with the time, or
+    /// just call [`Verifier::verify`](super::Verifier::verify), which does.
+    ///
     /// `Some(u64::MAX)` after [`NIST_MAX_FAILURES`](super::NIST_MAX_FAILURES)
     /// consecutive failures: locked until [`DeviceState::with_failures_cleared`].
     pub const fn locked_until(&self) -> Option<u64> {
@@ -161,6 +164,18 @@ impl DeviceState {
         } else {
             Some(self.locked_until)
         }
+    }
+
+    /// Whether the device is locked out at `now` (Unix seconds).
+    ///
+    /// ```
+    /// use otpkit::verifier::{DeviceKind, DeviceState};
+    /// let s = DeviceState::from_parts(DeviceKind::Totp, 9, 0, 5, 1_000);
+    /// assert!(s.is_locked_at(999));
+    /// assert!(!s.is_locked_at(1_000));
+    /// ```
+    pub const fn is_locked_at(&self, now: u64) -> bool {
+        now < self.locked_until
     }
 
     /// The same state with the failure count and any lock-out cleared: what an

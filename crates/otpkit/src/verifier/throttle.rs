@@ -8,12 +8,15 @@ use super::{DeviceState, Policy};
 
 /// Whether `state` is locked at `now`; the lock's end if so.
 pub(crate) fn locked(state: &DeviceState, now: u64) -> Option<u64> {
-    state.locked_until().filter(|&until| now < until)
+    state.locked_until().filter(|_| state.is_locked_at(now))
 }
 
 /// `state` after one more failed attempt at `now`.
 pub(crate) fn record_failure(policy: &Policy, state: &DeviceState, now: u64) -> DeviceState {
     let mut next = *state;
+    if locked(state, now).is_none() {
+        next.locked_until = 0; // a lock-out that has ended is not kept around
+    }
     next.failures = state.failures.saturating_add(1);
     if next.failures >= NIST_MAX_FAILURES {
         next.locked_until = u64::MAX;
@@ -81,6 +84,16 @@ mod tests {
         assert_eq!(locked(&s, 0), None);
         let s = record_success(&s);
         assert_eq!((s.failures(), s.locked_until()), (0, None));
+    }
+
+    #[test]
+    fn an_ended_lock_is_cleared_by_the_next_failure() {
+        let p = Policy::default();
+        let mut s = DeviceState::totp_at(5);
+        s.failures = 5;
+        s.locked_until = 100;
+        let after = record_failure(&p, &s, 100);
+        assert_eq!((after.failures(), after.locked_until()), (6, None));
     }
 
     #[test]
