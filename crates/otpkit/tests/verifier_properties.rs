@@ -186,6 +186,41 @@ proptest! {
     }
 }
 
+proptest! {
+    /// Any stored state (even extreme or mismatched), any text, any time, any
+    /// policy: every operation returns; none panics or overflows.
+    #[test]
+    fn operations_never_panic(
+        state in any_state(),
+        code in prop_oneof![Just("755224".to_string()), "[0-9 ]{0,10}", "\\PC{0,12}"],
+        now in prop_oneof![any::<u64>(), Just(u64::MAX), Just(0u64)],
+        window in (any::<u8>(), any::<u8>()),
+        drift in any::<u32>(),
+    ) {
+        let secret = Secret::from_bytes(b"12345678901234567890").unwrap();
+        let policy = lenient()
+            .with_window(Window::new(window.0.into(), window.1.into()))
+            .with_max_drift_steps(drift)
+            .with_resync_window(u32::from(window.0))
+            .with_hotp_look_ahead(u32::from(window.1))
+            .with_hotp_resync_look_ahead(u32::from(window.0));
+        let t = Verifier::totp(
+            Totp::new(&secret, Algorithm::Sha1, Digits::SIX, Period::DEFAULT),
+            policy,
+        );
+        let h = Verifier::hotp(Hotp::new(&secret, Algorithm::Sha1, Digits::SIX), policy);
+        for v in [&t, &h] {
+            let (outcome, new) = v.verify(&state, &code, now);
+            if outcome.is_accepted() {
+                prop_assert_eq!(new.failures(), 0);
+            }
+            let _ = v.resync(&state, &code, &code, now);
+            let _ = v.enroll(&code, &code, now);
+            let _ = v.record_failure(&state, now);
+        }
+    }
+}
+
 fn any_state() -> impl Strategy<Value = DeviceState> {
     (
         prop_oneof![Just(DeviceKind::Totp), Just(DeviceKind::Hotp)],
