@@ -175,16 +175,22 @@ fn describe(outcome: &Outcome) -> String {
     }
 }
 
-/// A code no step near `now` (±5 steps, the phone's view) produces: what a guessing
-/// attacker types, guaranteed wrong whatever the secret.
-fn wrong_code(phone: &Phone, now: u64) -> String {
+/// The `nth` guess of an attacker: a popular code that no step near `now` (±5 steps
+/// of the phone's clock) produces, so it is wrong whatever the secret.
+fn wrong_code(phone: &Phone, now: u64, nth: usize) -> String {
+    const POPULAR: [&str; 8] = [
+        "123456", "000000", "111111", "654321", "123123", "999999", "112233", "121212",
+    ];
     let near: Vec<String> = (0..=10u64)
         .map(|i| phone.code(now.saturating_add(i * 30).saturating_sub(150)))
         .collect();
-    (0..10u64)
-        .map(|d| d.to_string().repeat(6))
-        .find(|c| !near.contains(c))
-        .unwrap_or_else(|| "012345".to_owned())
+    POPULAR
+        .iter()
+        .cycle()
+        .skip(nth % POPULAR.len())
+        .take(POPULAR.len())
+        .find(|c| !near.iter().any(|n| n == *c))
+        .map_or_else(|| "012345".to_owned(), |c| (*c).to_owned())
 }
 
 fn expect(ok: bool, what: &str) -> Result<(), DemoError> {
@@ -323,7 +329,7 @@ pub fn run(setup: Setup, out: &mut dyn Write) -> Result<Transcript, DemoError> {
         server.state(id)?.failures()
     ))?;
     while server.state(id)?.locked_until().is_none() && guesses.len() <= max as usize {
-        let guess = wrong_code(&phone, now);
+        let guess = wrong_code(&phone, now, guesses.len());
         let (outcome, _) = server.sign_in(id, &guess, now)?;
         n.say(
             now,
