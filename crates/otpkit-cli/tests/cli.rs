@@ -307,6 +307,34 @@ fn enroll(state: &Path, extra: &[&str], time: Option<u64>) -> (Run, Option<Accou
     )
 }
 
+/// Finds the half-block QR code in `text` and decodes it as a camera would see it on
+/// a dark terminal (blocks are light, blanks dark).
+fn scan_terminal_qr(text: &str) -> String {
+    let rows: Vec<Vec<char>> = text
+        .lines()
+        .skip_while(|l| !l.starts_with('█'))
+        .take_while(|l| !l.is_empty())
+        .map(|l| l.chars().collect())
+        .collect();
+    assert!(rows.len() > 10, "{text}");
+    const S: usize = 4; // pixels per module
+    let width = rows[0].len();
+    let mut img =
+        rqrr::PreparedImage::prepare_from_greyscale(width * S, rows.len() * 2 * S, |x, y| {
+            let top = (y / S).is_multiple_of(2);
+            let filled = match rows[y / (2 * S)][x / S] {
+                '█' => true,
+                '▀' => top,
+                '▄' => !top,
+                _ => false,
+            };
+            if filled { 255 } else { 0 }
+        });
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1);
+    grids[0].decode().unwrap().1
+}
+
 fn verify(state: &Path, code: &str, time: u64) -> Run {
     otpkit(&[
         "verify",
@@ -336,14 +364,14 @@ fn enroll_prints_uri_qr_and_grouped_secret_then_writes_a_private_state_file() {
     let grouped = account.secret.base32_grouped().to_string();
     assert!(run.stdout.contains(&grouped), "{}", run.stdout);
     assert!(grouped.split(' ').all(|g| g.len() == 4));
-    // A QR code drawn with half blocks; the prompts went to stderr.
-    assert!(
-        run.stdout
-            .lines()
-            .filter(|l| l.contains('▀') || l.contains('▄'))
-            .count()
-            > 10
-    );
+    // The QR code drawn with half blocks scans back to the printed URI.
+    let uri = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("otpauth://"))
+        .unwrap();
+    assert_eq!(scan_terminal_qr(&run.stdout), uri);
+    // The prompts went to stderr.
     assert!(run.stderr.contains("Enter the code"), "{}", run.stderr);
     assert!(run.stdout.contains("device saved to"), "{}", run.stdout);
     #[cfg(unix)]
