@@ -1,0 +1,322 @@
+//! Code generators: [`Totp`] and [`Hotp`], immutable and shareable across threads.
+
+use std::sync::Arc;
+
+use crate::Secret;
+use crate::error::{ParameterError, TimeError, VerifyError};
+
+/// The HMAC hash function (RFC 6238 §1.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum Algorithm {
+    /// HMAC-SHA1: the RFC 4226 algorithm and what every authenticator app computes.
+    Sha1,
+    /// HMAC-SHA256.
+    Sha256,
+    /// HMAC-SHA512.
+    Sha512,
+}
+
+impl From<Algorithm> for otpkit::Algorithm {
+    fn from(a: Algorithm) -> Self {
+        match a {
+            Algorithm::Sha1 => otpkit::Algorithm::Sha1,
+            Algorithm::Sha256 => otpkit::Algorithm::Sha256,
+            Algorithm::Sha512 => otpkit::Algorithm::Sha512,
+        }
+    }
+}
+
+impl Algorithm {
+    /// The binding's name for a core algorithm, or `None` for one added to the core
+    /// after these bindings were written.
+    pub fn from_core(a: otpkit::Algorithm) -> Option<Self> {
+        match a {
+            otpkit::Algorithm::Sha1 => Some(Algorithm::Sha1),
+            otpkit::Algorithm::Sha256 => Some(Algorithm::Sha256),
+            otpkit::Algorithm::Sha512 => Some(Algorithm::Sha512),
+            _ => None,
+        }
+    }
+}
+
+/// Which step a verified code matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct Match {
+    /// The matched step (TOTP time step or HOTP counter). Store it: a code at or
+    /// before it must never be accepted again.
+    pub step: u64,
+    /// The matched step minus the expected one: negative when the device is behind.
+    pub offset: i64,
+}
+
+impl From<otpkit::Match> for Match {
+    fn from(m: otpkit::Match) -> Self {
+        Match {
+            step: m.step,
+            offset: m.offset,
+        }
+    }
+}
+
+fn digits(n: u8) -> Result<otpkit::Digits, ParameterError> {
+    Ok(otpkit::Digits::new(n)?)
+}
+
+/// A time-based generator (RFC 6238): one secret with its algorithm, digits and
+/// period. The key is absorbed once at construction; each code then costs two hash
+/// compressions.
+#[derive(Debug, uniffi::Object)]
+#[uniffi::export(Debug)]
+pub struct Totp {
+    pub(crate) inner: otpkit::Totp,
+    algorithm: Algorithm,
+}
+
+impl Totp {
+    /// The core generator.
+    pub fn core(&self) -> &otpkit::Totp {
+        &self.inner
+    }
+}
+
+#[uniffi::export]
+impl Totp {
+    /// A generator for `secret`. `digits` is 6 to 10; `period` is in seconds, at least
+    /// one; `t0` is the Unix time steps are counted from (0 in every real deployment).
+    #[uniffi::constructor(default(digits = 6, period = 30, t0 = 0))]
+    pub fn new(
+        secret: Arc<Secret>,
+        algorithm: Algorithm,
+        digits: u8,
+        period: u64,
+        t0: u64,
+    ) -> Result<Arc<Self>, ParameterError> {
+        let period = otpkit::Period::new(period).map_err(ParameterError::Period)?;
+        let inner = otpkit::Totp::new(&secret.0, algorithm.into(), self::digits(digits)?, period)
+            .with_t0(t0);
+        Ok(Arc::new(Totp { inner, algorithm }))
+    }
+
+    /// The code for a Unix time, zero-padded.
+    pub fn code_at(&self, unix_time: u64) -> Result<String, TimeError> {
+        Ok(self.inner.code_at(unix_time)?.to_string())
+    }
+
+    /// The code for the system clock's current time.
+    pub fn code_now(&self) -> Result<String, TimeError> {
+        Ok(self.inner.code_now()?.to_string())
+    }
+
+    /// The code of a time step.
+    pub fn code_at_step(&self, step: u64) -> String {
+        self.inner.code_at_step(step).to_string()
+    }
+
+    /// Seconds until the code shown at `unix_time` changes: 1 to the period.
+    pub fn seconds_left(&self, unix_time: u64) -> Result<u64, TimeError> {
+        Ok(self.inner.seconds_left(unix_time)?)
+    }
+
+    /// The time step of a Unix time.
+    pub fn step_at(&self, unix_time: u64) -> Result<u64, TimeError> {
+        Ok(self.inner.step_at(unix_time)?)
+    }
+
+    /// Checks a typed code against the steps from `behind` before to `ahead` after
+    /// the step of `unix_time`, in constant time. This is the stateless check: it
+    /// does not stop replays. Servers should use `Verifier`, which does.
+    #[uniffi::method(default(behind = 1, ahead = 1))]
+    pub fn verify(
+        &self,
+        code: String,
+        unix_time: u64,
+        behind: u32,
+        ahead: u32,
+    ) -> Result<Match, VerifyError> {
+        let window = otpkit::Window::new(behind, ahead);
+        Ok(self.inner.verify(&code, unix_time, window)?.into())
+    }
+
+    /// The hash function.
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// The number of digits in a code.
+    pub fn digits(&self) -> u8 {
+        self.inner.digits().get()
+    }
+
+    /// The period in seconds.
+    pub fn period(&self) -> u64 {
+        self.inner.period().seconds()
+    }
+
+    /// The Unix time steps are counted from.
+    pub fn t0(&self) -> u64 {
+        self.inner.t0()
+    }
+}
+
+/// A counter-based generator (RFC 4226).
+#[derive(Debug, uniffi::Object)]
+#[uniffi::export(Debug)]
+pub struct Hotp {
+    pub(crate) inner: otpkit::Hotp,
+    algorithm: Algorithm,
+}
+
+impl Hotp {
+    /// The core generator.
+    pub fn core(&self) -> &otpkit::Hotp {
+        &self.inner
+    }
+}
+
+#[uniffi::export]
+impl Hotp {
+    /// A generator for `secret`; `digits` is 6 to 10.
+    #[uniffi::constructor(default(digits = 6))]
+    pub fn new(
+        secret: Arc<Secret>,
+        algorithm: Algorithm,
+        digits: u8,
+    ) -> Result<Arc<Self>, ParameterError> {
+        let inner = otpkit::Hotp::new(&secret.0, algorithm.into(), self::digits(digits)?);
+        Ok(Arc::new(Hotp { inner, algorithm }))
+    }
+
+    /// The code at a counter value, zero-padded.
+    pub fn code(&self, counter: u64) -> String {
+        self.inner.code(counter).to_string()
+    }
+
+    /// Checks a typed code against counters `counter` to `counter + look_ahead`, in
+    /// constant time. Stateless: the caller must move its counter past the match.
+    #[uniffi::method(default(look_ahead = 0))]
+    pub fn verify(
+        &self,
+        code: String,
+        counter: u64,
+        look_ahead: u32,
+    ) -> Result<Match, VerifyError> {
+        Ok(self.inner.verify(&code, counter, look_ahead)?.into())
+    }
+
+    /// The hash function.
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// The number of digits in a code.
+    pub fn digits(&self) -> u8 {
+        self.inner.digits().get()
+    }
+}
+
+/// The system clock's current Unix time in seconds.
+#[uniffi::export]
+pub fn unix_now() -> Result<u64, TimeError> {
+    Ok(otpkit::unix_now()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 6238 appendix B seeds: the ASCII digits repeated to 20, 32 and 64 bytes.
+    fn rfc_secret(alg: Algorithm) -> Arc<Secret> {
+        let len = match alg {
+            Algorithm::Sha1 => 20,
+            Algorithm::Sha256 => 32,
+            Algorithm::Sha512 => 64,
+        };
+        let bytes: Vec<u8> = b"1234567890".iter().copied().cycle().take(len).collect();
+        Secret::from_bytes(bytes, false).unwrap()
+    }
+
+    #[test]
+    fn rfc6238_vectors_through_the_binding_types() {
+        // (time, SHA1, SHA256, SHA512) from RFC 6238 appendix B.
+        let vectors = [
+            (59u64, "94287082", "46119246", "90693936"),
+            (1_111_111_109, "07081804", "68084774", "25091201"),
+            (2_000_000_000, "69279037", "90698825", "38618901"),
+        ];
+        for (time, sha1, sha256, sha512) in vectors {
+            for (alg, expected) in [
+                (Algorithm::Sha1, sha1),
+                (Algorithm::Sha256, sha256),
+                (Algorithm::Sha512, sha512),
+            ] {
+                let totp = Totp::new(rfc_secret(alg), alg, 8, 30, 0).unwrap();
+                assert_eq!(totp.code_at(time).unwrap(), expected, "{alg:?} at {time}");
+            }
+        }
+    }
+
+    #[test]
+    fn rfc4226_hotp_vectors() {
+        let hotp = Hotp::new(rfc_secret(Algorithm::Sha1), Algorithm::Sha1, 6).unwrap();
+        assert_eq!(hotp.code(0), "755224");
+        assert_eq!(hotp.code(9), "520489");
+        let m = hotp.verify("520489".into(), 5, 4).unwrap();
+        assert_eq!(m, Match { step: 9, offset: 4 });
+        assert!(matches!(
+            hotp.verify("520489".into(), 5, 3),
+            Err(VerifyError::Mismatch(_))
+        ));
+    }
+
+    #[test]
+    fn seconds_left_and_verify_window() {
+        let totp = Totp::new(rfc_secret(Algorithm::Sha1), Algorithm::Sha1, 6, 30, 0).unwrap();
+        assert_eq!(totp.seconds_left(59).unwrap(), 1);
+        assert_eq!(totp.seconds_left(60).unwrap(), 30);
+        let code = totp.code_at(59).unwrap();
+        assert_eq!(code.len(), 6);
+        let m = totp.verify(code.clone(), 59 + 30, 1, 0).unwrap();
+        assert_eq!(
+            m,
+            Match {
+                step: 1,
+                offset: -1
+            }
+        );
+        assert!(matches!(
+            totp.verify(code, 59 + 30, 0, 0),
+            Err(VerifyError::Mismatch(_))
+        ));
+        assert!(matches!(
+            totp.verify("12a456".into(), 59, 1, 1),
+            Err(VerifyError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn bad_parameters_are_typed() {
+        let s = rfc_secret(Algorithm::Sha1);
+        assert!(matches!(
+            Totp::new(s.clone(), Algorithm::Sha1, 5, 30, 0),
+            Err(ParameterError::Digits(_))
+        ));
+        assert!(matches!(
+            Totp::new(s.clone(), Algorithm::Sha1, 6, 0, 0),
+            Err(ParameterError::Period(_))
+        ));
+        assert!(matches!(
+            Hotp::new(s.clone(), Algorithm::Sha1, 11),
+            Err(ParameterError::Digits(_))
+        ));
+        let totp = Totp::new(s, Algorithm::Sha1, 6, 30, 100).unwrap();
+        assert!(matches!(totp.code_at(99), Err(TimeError::BeforeEpoch(_))));
+        assert_eq!(totp.t0(), 100);
+    }
+
+    #[test]
+    fn algorithms_round_trip_with_the_core() {
+        for a in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
+            assert_eq!(Algorithm::from_core(a.into()), Some(a));
+        }
+    }
+}

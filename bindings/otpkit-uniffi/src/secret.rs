@@ -1,0 +1,152 @@
+//! The shared secret, as an immutable object.
+
+use std::sync::Arc;
+
+use crate::Algorithm;
+use crate::error::SecretError;
+
+/// An OTP shared secret: 16 to 128 bytes (1 to 128 with `allow_short`).
+///
+/// Its bytes come out only when asked for by name (`bytes`, `base32`,
+/// `base32_grouped`); its debug text (`toString()` in Kotlin, `repr()` in Python,
+/// `debugDescription` in Swift) shows the length only. Equality is constant-time.
+#[derive(Debug, PartialEq, Eq, uniffi::Object)]
+#[uniffi::export(Debug, Eq)]
+pub struct Secret(pub(crate) otpkit::Secret);
+
+impl Secret {
+    /// The core secret.
+    pub fn core(&self) -> &otpkit::Secret {
+        &self.0
+    }
+}
+
+fn policy(allow_short: bool) -> otpkit::LengthPolicy {
+    if allow_short {
+        otpkit::LengthPolicy::AllowShort
+    } else {
+        otpkit::LengthPolicy::Rfc4226
+    }
+}
+
+#[uniffi::export]
+impl Secret {
+    /// A new random secret from the operating system's RNG, as long as the
+    /// algorithm's hash output (20, 32 or 64 bytes), as RFC 4226 recommends.
+    #[uniffi::constructor]
+    pub fn generate(algorithm: Algorithm) -> Result<Arc<Self>, SecretError> {
+        Ok(Arc::new(Secret(otpkit::Secret::generate(
+            algorithm.into(),
+        )?)))
+    }
+
+    /// A secret from Base32 as people paste it: any case, spaces, hyphens, optional
+    /// `=` padding. A character outside Base32 is an error naming its position. A
+    /// secret shorter than 128 bits is an error unless `allow_short` is true.
+    #[uniffi::constructor(default(allow_short = false))]
+    pub fn from_base32(text: String, allow_short: bool) -> Result<Arc<Self>, SecretError> {
+        Ok(Arc::new(Secret(otpkit::Secret::from_base32_with(
+            &text,
+            policy(allow_short),
+        )?)))
+    }
+
+    /// A secret from raw bytes; shorter than 128 bits only with `allow_short`.
+    #[uniffi::constructor(default(allow_short = false))]
+    pub fn from_bytes(bytes: Vec<u8>, allow_short: bool) -> Result<Arc<Self>, SecretError> {
+        Ok(Arc::new(Secret(otpkit::Secret::from_bytes_with(
+            &bytes,
+            policy(allow_short),
+        )?)))
+    }
+
+    /// The secret's bytes. Handle with care: this is the key itself.
+    pub fn bytes(&self) -> Vec<u8> {
+        self.0.as_bytes().to_vec()
+    }
+
+    /// The canonical Base32 text (uppercase, unpadded), as `otpauth://` URIs carry it.
+    pub fn base32(&self) -> String {
+        self.0.base32().to_string()
+    }
+
+    /// The Base32 text in groups of four separated by spaces, for typing by hand
+    /// (the "secret key" shown beside a QR code). `from_base32` reads it back.
+    pub fn base32_grouped(&self) -> String {
+        self.0.base32_grouped().to_string()
+    }
+
+    /// The length in bytes.
+    #[allow(clippy::len_without_is_empty)] // a secret is never empty
+    pub fn len(&self) -> u32 {
+        // At most 128 (the core's maximum), so the conversion never saturates.
+        u32::try_from(self.0.len()).unwrap_or(u32::MAX)
+    }
+
+    /// Whether the secret is shorter than RFC 4226's 128 bits.
+    pub fn is_short(&self) -> bool {
+        self.0.is_short()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base32_in_and_out() {
+        let s =
+            Secret::from_base32("gezd gnbv gy3t qojq gezd gnbv gy3t qojq".into(), false).unwrap();
+        assert_eq!(s.bytes(), b"12345678901234567890");
+        assert_eq!(s.base32(), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+        assert_eq!(
+            s.base32_grouped(),
+            "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ"
+        );
+        assert_eq!(s.len(), 20);
+        assert!(!s.is_short());
+    }
+
+    #[test]
+    fn short_secrets_need_opting_in() {
+        let e = Secret::from_base32("JBSWY3DPEHPK3PXP".into(), false).unwrap_err();
+        assert!(matches!(e, SecretError::TooShort(_)), "{e:?}");
+        let s = Secret::from_base32("JBSWY3DPEHPK3PXP".into(), true).unwrap();
+        assert!(s.is_short());
+        let e = Secret::from_bytes(vec![1; 10], false).unwrap_err();
+        assert!(matches!(e, SecretError::TooShort(_)), "{e:?}");
+        assert_eq!(Secret::from_bytes(vec![1; 10], true).unwrap().len(), 10);
+    }
+
+    #[test]
+    fn generated_length_follows_the_algorithm() {
+        for (alg, len) in [
+            (Algorithm::Sha1, 20),
+            (Algorithm::Sha256, 32),
+            (Algorithm::Sha512, 64),
+        ] {
+            assert_eq!(Secret::generate(alg).unwrap().len(), len);
+        }
+        assert_ne!(
+            Secret::generate(Algorithm::Sha1).unwrap(),
+            Secret::generate(Algorithm::Sha1).unwrap()
+        );
+    }
+
+    #[test]
+    fn debug_shows_no_material() {
+        let s = Secret::from_bytes(b"12345678901234567890".to_vec(), false).unwrap();
+        let debug = format!("{s:?}");
+        assert!(!debug.contains("GEZD") && !debug.contains("49"), "{debug}");
+        assert!(debug.contains("len: 20"), "{debug}");
+    }
+
+    #[test]
+    fn invalid_character_error_names_the_position_not_the_text() {
+        let e = Secret::from_base32("GEZDGNBVGY3TQOJ1GEZDGNBVGY3TQOJQ".into(), false).unwrap_err();
+        assert!(matches!(e, SecretError::InvalidCharacter(_)), "{e:?}");
+        let message = e.to_string();
+        assert!(message.contains("position 16"), "{message}");
+        assert!(!message.contains("GEZD"), "{message}");
+    }
+}
