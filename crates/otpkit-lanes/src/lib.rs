@@ -101,6 +101,7 @@ pub fn accelerated() -> bool {
 ///
 /// Branch-free and without a tag-dependent memory index: each of the four possible
 /// word pairs is masked in, and the byte offset within the word becomes a shift.
+#[inline]
 fn dynamic_truncation(first: &[u32; 5], last_word: u32) -> u32 {
     let offset = last_word & 0x0f;
     let index = u64::from(offset >> 2);
@@ -121,11 +122,11 @@ fn dynamic_truncation(first: &[u32; 5], last_word: u32) -> u32 {
 }
 
 /// Split `counters` into kernel calls of at most [`LANES`] lanes.
-fn batched<const N: usize, T: Copy + Default>(
+fn batched<const N: usize>(
     counters: &[u64; N],
-    mut lanes: impl FnMut(&[u64]) -> [T; LANES],
-) -> [T; N] {
-    let mut out = [T::default(); N];
+    mut lanes: impl FnMut(&[u64]) -> [u32; LANES],
+) -> [u32; N] {
+    let mut out = [0u32; N];
     for (chunk, out) in counters.chunks(LANES).zip(out.chunks_mut(LANES)) {
         let results = lanes(chunk);
         out.iter_mut()
@@ -153,7 +154,7 @@ impl ShaNi {
         inner: &[u32; 5],
         outer: &[u32; 5],
         counters: &[u64; N],
-    ) -> [[u32; 5]; N] {
+    ) -> [u32; N] {
         // SAFETY: `self` proves the kernel's target features were detected (see
         // "Safety argument" in the crate docs); the kernel takes no pointers.
         unsafe { x86::sha1_hmac(inner, outer, counters) }
@@ -166,7 +167,7 @@ impl ShaNi {
         inner: &[u32; 8],
         outer: &[u32; 8],
         counters: &[u64; N],
-    ) -> [[u32; 8]; N] {
+    ) -> [u32; N] {
         // SAFETY: as in `sha1` above.
         unsafe { x86::sha256_hmac(inner, outer, counters) }
     }
@@ -193,9 +194,9 @@ fn on_lanes<const N: usize, T>(
 /// Run a kernel on as many lanes as `chunk` has counters (1..=[`LANES`]).
 #[cfg(target_arch = "x86_64")]
 macro_rules! dispatch {
-    ($token:expr, $kernel:ident, $inner:expr, $outer:expr, $chunk:expr, $zero:expr) => {{
+    ($token:expr, $kernel:ident, $inner:expr, $outer:expr, $chunk:expr) => {{
         let (token, inner, outer, chunk) = ($token, $inner, $outer, $chunk);
-        let mut out = [$zero; LANES];
+        let mut out = [0u32; LANES];
         match chunk.len() {
             1 => on_lanes::<1, _>(chunk, &mut out, |c| token.$kernel(inner, outer, c)),
             2 => on_lanes::<2, _>(chunk, &mut out, |c| token.$kernel(inner, outer, c)),
@@ -269,18 +270,18 @@ impl KeyedSha1 {
     /// at a time with interleaved instructions when accelerated. The time taken
     /// depends only on `N`.
     pub fn truncated_batch<const N: usize>(&self, counters: &[u64; N]) -> [u32; N] {
-        let tags: [[u32; 5]; N] = batched(counters, |chunk| self.tags(chunk));
-        tags.map(|tag| dynamic_truncation(&tag, tag[4]))
+        batched(counters, |chunk| self.lanes(chunk))
     }
 
-    fn tags(&self, chunk: &[u64]) -> [[u32; 5]; LANES] {
+    fn lanes(&self, chunk: &[u64]) -> [u32; LANES] {
         #[cfg(target_arch = "x86_64")]
         if let Some(token) = self.sha_ni {
-            return dispatch!(token, sha1, &self.inner, &self.outer, chunk, [0u32; 5]);
+            return dispatch!(token, sha1, &self.inner, &self.outer, chunk);
         }
-        let mut out = [[0u32; 5]; LANES];
+        let mut out = [0u32; LANES];
         for (slot, counter) in out.iter_mut().zip(chunk) {
-            *slot = portable::sha1_tag(&self.inner, &self.outer, *counter);
+            let tag = portable::sha1_tag(&self.inner, &self.outer, *counter);
+            *slot = dynamic_truncation(&tag, tag[4]);
         }
         out
     }
@@ -367,21 +368,18 @@ impl KeyedSha256 {
     /// at a time with interleaved instructions when accelerated. The time taken
     /// depends only on `N`.
     pub fn truncated_batch<const N: usize>(&self, counters: &[u64; N]) -> [u32; N] {
-        let tags: [[u32; 8]; N] = batched(counters, |chunk| self.tags(chunk));
-        tags.map(|tag| {
-            let [a, b, c, d, e, _, _, h] = tag;
-            dynamic_truncation(&[a, b, c, d, e], h)
-        })
+        batched(counters, |chunk| self.lanes(chunk))
     }
 
-    fn tags(&self, chunk: &[u64]) -> [[u32; 8]; LANES] {
+    fn lanes(&self, chunk: &[u64]) -> [u32; LANES] {
         #[cfg(target_arch = "x86_64")]
         if let Some(token) = self.sha_ni {
-            return dispatch!(token, sha256, &self.inner, &self.outer, chunk, [0u32; 8]);
+            return dispatch!(token, sha256, &self.inner, &self.outer, chunk);
         }
-        let mut out = [[0u32; 8]; LANES];
+        let mut out = [0u32; LANES];
         for (slot, counter) in out.iter_mut().zip(chunk) {
-            *slot = portable::sha256_tag(&self.inner, &self.outer, *counter);
+            let [a, b, c, d, e, _, _, h] = portable::sha256_tag(&self.inner, &self.outer, *counter);
+            *slot = dynamic_truncation(&[a, b, c, d, e], h);
         }
         out
     }

@@ -25,6 +25,7 @@ use core::arch::x86_64::{
     _mm_shuffle_epi32, _mm_xor_si128,
 };
 
+use crate::dynamic_truncation;
 use crate::portable::{INNER_BITS, SHA1_OUTER_BITS, SHA256_OUTER_BITS, counter_words};
 
 /// `_mm_set_epi32` from `u32`s, highest element first (the intrinsic takes `i32`).
@@ -83,56 +84,56 @@ fn sha1_group<const N: usize, const K: usize, const F: i32>(
     }
 }
 
-/// Compress one block per lane into `abcd`/`e`.
-#[inline]
-#[target_feature(enable = "sha,sse2")]
-fn sha1_compress<const N: usize>(
-    abcd: &mut [__m128i; N],
-    e: &mut [__m128i; N],
-    block: &[[__m128i; 4]; N],
-) {
-    let zero = _mm_setzero_si128();
-    let mut h0 = *abcd;
-    let mut h1 = [zero; N];
-    let mut w = [[zero; 5]; N];
-    for (((h1, w), e), block) in h1.iter_mut().zip(w.iter_mut()).zip(e.iter()).zip(block) {
-        *h1 = _mm_add_epi32(*e, block[0]);
-        w[..4].copy_from_slice(block);
-    }
-    sha1_group::<N, 0, 0>(&mut h0, &mut h1, &mut w);
-    sha1_group::<N, 1, 0>(&mut h0, &mut h1, &mut w);
-    sha1_group::<N, 2, 0>(&mut h0, &mut h1, &mut w);
-    sha1_group::<N, 3, 0>(&mut h0, &mut h1, &mut w);
-    sha1_group::<N, 4, 0>(&mut h0, &mut h1, &mut w);
-    sha1_group::<N, 5, 1>(&mut h0, &mut h1, &mut w);
-    sha1_group::<N, 6, 1>(&mut h0, &mut h1, &mut w);
-    sha1_group::<N, 7, 1>(&mut h0, &mut h1, &mut w);
-    sha1_group::<N, 8, 1>(&mut h0, &mut h1, &mut w);
-    sha1_group::<N, 9, 1>(&mut h0, &mut h1, &mut w);
-    sha1_group::<N, 10, 2>(&mut h0, &mut h1, &mut w);
-    sha1_group::<N, 11, 2>(&mut h0, &mut h1, &mut w);
-    sha1_group::<N, 12, 2>(&mut h0, &mut h1, &mut w);
-    sha1_group::<N, 13, 2>(&mut h0, &mut h1, &mut w);
-    sha1_group::<N, 14, 2>(&mut h0, &mut h1, &mut w);
-    sha1_group::<N, 15, 3>(&mut h0, &mut h1, &mut w);
-    sha1_group::<N, 16, 3>(&mut h0, &mut h1, &mut w);
-    sha1_group::<N, 17, 3>(&mut h0, &mut h1, &mut w);
-    sha1_group::<N, 18, 3>(&mut h0, &mut h1, &mut w);
-    sha1_group::<N, 19, 3>(&mut h0, &mut h1, &mut w);
-    for (((abcd, e), h0), h1) in abcd.iter_mut().zip(e.iter_mut()).zip(h0).zip(h1) {
-        *abcd = _mm_add_epi32(*abcd, h0);
-        *e = _mm_sha1nexte_epu32(h1, *e);
-    }
+/// Compress one block per lane into `abcd`/`e` (arrays of `N` vectors).
+///
+/// A macro rather than a function so that both compressions of an HMAC sit in one
+/// function body (a `#[target_feature]` function cannot be `#[inline(always)]`):
+/// the inner digest then passes to the outer block in registers.
+macro_rules! sha1_compress {
+    ($n:ident, $abcd:ident, $e:ident, $block:ident) => {{
+        let zero = _mm_setzero_si128();
+        let mut h0 = $abcd;
+        let mut h1 = [zero; $n];
+        let mut w = [[zero; 5]; $n];
+        for (((h1, w), e), block) in h1.iter_mut().zip(w.iter_mut()).zip(&$e).zip(&$block) {
+            *h1 = _mm_add_epi32(*e, block[0]);
+            w[..4].copy_from_slice(block);
+        }
+        sha1_group::<$n, 0, 0>(&mut h0, &mut h1, &mut w);
+        sha1_group::<$n, 1, 0>(&mut h0, &mut h1, &mut w);
+        sha1_group::<$n, 2, 0>(&mut h0, &mut h1, &mut w);
+        sha1_group::<$n, 3, 0>(&mut h0, &mut h1, &mut w);
+        sha1_group::<$n, 4, 0>(&mut h0, &mut h1, &mut w);
+        sha1_group::<$n, 5, 1>(&mut h0, &mut h1, &mut w);
+        sha1_group::<$n, 6, 1>(&mut h0, &mut h1, &mut w);
+        sha1_group::<$n, 7, 1>(&mut h0, &mut h1, &mut w);
+        sha1_group::<$n, 8, 1>(&mut h0, &mut h1, &mut w);
+        sha1_group::<$n, 9, 1>(&mut h0, &mut h1, &mut w);
+        sha1_group::<$n, 10, 2>(&mut h0, &mut h1, &mut w);
+        sha1_group::<$n, 11, 2>(&mut h0, &mut h1, &mut w);
+        sha1_group::<$n, 12, 2>(&mut h0, &mut h1, &mut w);
+        sha1_group::<$n, 13, 2>(&mut h0, &mut h1, &mut w);
+        sha1_group::<$n, 14, 2>(&mut h0, &mut h1, &mut w);
+        sha1_group::<$n, 15, 3>(&mut h0, &mut h1, &mut w);
+        sha1_group::<$n, 16, 3>(&mut h0, &mut h1, &mut w);
+        sha1_group::<$n, 17, 3>(&mut h0, &mut h1, &mut w);
+        sha1_group::<$n, 18, 3>(&mut h0, &mut h1, &mut w);
+        sha1_group::<$n, 19, 3>(&mut h0, &mut h1, &mut w);
+        for (((abcd, e), h0), h1) in $abcd.iter_mut().zip($e.iter_mut()).zip(h0).zip(h1) {
+            *abcd = _mm_add_epi32(*abcd, h0);
+            *e = _mm_sha1nexte_epu32(h1, *e);
+        }
+    }};
 }
 
 /// HMAC-SHA1(K, counter) for `N` counters, from the key's inner and outer states;
-/// the five digest words of each.
+/// each dynamically truncated (RFC 4226 §5.3).
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
 pub(crate) fn sha1_hmac<const N: usize>(
     inner: &[u32; 5],
     outer: &[u32; 5],
     counters: &[u64; N],
-) -> [[u32; 5]; N] {
+) -> [u32; N] {
     let zero = _mm_setzero_si128();
     let [a, b, c, d, e] = *inner;
     let mut abcd = [set(a, b, c, d); N];
@@ -147,7 +148,7 @@ pub(crate) fn sha1_hmac<const N: usize>(
             set(0, 0, 0, bits(INNER_BITS)),
         ];
     }
-    sha1_compress(&mut abcd, &mut ee, &block);
+    sha1_compress!(N, abcd, ee, block);
 
     // The inner digest is the outer message: (a, b, c, d) is already W[0..4] in
     // order, and `e` (zeros below) becomes W[4..8] with the 0x80 padding byte.
@@ -159,19 +160,23 @@ pub(crate) fn sha1_hmac<const N: usize>(
     let [a, b, c, d, e] = *outer;
     abcd = [set(a, b, c, d); N];
     ee = [set(e, 0, 0, 0); N];
-    sha1_compress(&mut abcd, &mut ee, &block);
+    sha1_compress!(N, abcd, ee, block);
 
-    let mut tags = [[0u32; 5]; N];
-    for ((tag, abcd), e) in tags.iter_mut().zip(&abcd).zip(&ee) {
-        *tag = [
+    // Truncated straight from the registers: storing the words for a wider reload
+    // would stall on store-to-load forwarding.
+    let mut truncated = [0u32; N];
+    for ((t, abcd), e) in truncated.iter_mut().zip(&abcd).zip(&ee) {
+        let e = get::<3>(*e);
+        let words = [
             get::<3>(*abcd),
             get::<2>(*abcd),
             get::<1>(*abcd),
             get::<0>(*abcd),
-            get::<3>(*e),
+            e,
         ];
+        *t = dynamic_truncation(&words, e);
     }
-    tags
+    truncated
 }
 
 // ---------------------------------------------------------------------------------
@@ -246,13 +251,13 @@ fn sha256_compress<const N: usize>(
 }
 
 /// HMAC-SHA256(K, counter) for `N` counters, from the key's inner and outer
-/// states; the eight digest words of each.
+/// states, each dynamically truncated (RFC 4226 §5.3).
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
 pub(crate) fn sha256_hmac<const N: usize>(
     inner: &[u32; 8],
     outer: &[u32; 8],
     counters: &[u64; N],
-) -> [[u32; 8]; N] {
+) -> [u32; N] {
     let zero = _mm_setzero_si128();
     let [a, b, c, d, e, f, g, h] = *inner;
     let mut abef = [set(a, b, e, f); N];
@@ -284,18 +289,18 @@ pub(crate) fn sha256_hmac<const N: usize>(
     cdgh = [set(c, d, g, h); N];
     sha256_compress(&mut abef, &mut cdgh, &block);
 
-    let mut tags = [[0u32; 8]; N];
-    for ((tag, abef), cdgh) in tags.iter_mut().zip(&abef).zip(&cdgh) {
-        *tag = [
+    let mut truncated = [0u32; N];
+    for ((t, abef), cdgh) in truncated.iter_mut().zip(&abef).zip(&cdgh) {
+        // The tag is a..h; truncation reads at most its first 19 bytes (a..e) and
+        // takes the offset from the last byte (of h).
+        let words = [
             get::<3>(*abef),
             get::<2>(*abef),
             get::<3>(*cdgh),
             get::<2>(*cdgh),
             get::<1>(*abef),
-            get::<0>(*abef),
-            get::<1>(*cdgh),
-            get::<0>(*cdgh),
         ];
+        *t = dynamic_truncation(&words, get::<0>(*cdgh));
     }
-    tags
+    truncated
 }
