@@ -122,6 +122,7 @@ fn dynamic_truncation(first: &[u32; 5], last_word: u32) -> u32 {
 }
 
 /// Split `counters` into kernel calls of at most [`LANES`] lanes.
+#[cfg(target_arch = "x86_64")]
 fn batched<const N: usize>(
     counters: &[u64; N],
     mut lanes: impl FnMut(&[u64]) -> [u32; LANES],
@@ -270,20 +271,20 @@ impl KeyedSha1 {
     /// at a time with interleaved instructions when accelerated. The time taken
     /// depends only on `N`.
     pub fn truncated_batch<const N: usize>(&self, counters: &[u64; N]) -> [u32; N] {
-        batched(counters, |chunk| self.lanes(chunk))
-    }
-
-    fn lanes(&self, chunk: &[u64]) -> [u32; LANES] {
         #[cfg(target_arch = "x86_64")]
         if let Some(token) = self.sha_ni {
-            return dispatch!(token, sha1, &self.inner, &self.outer, chunk);
+            // A compile-time choice: small batches go to the kernel whole.
+            if N <= LANES {
+                return token.sha1(&self.inner, &self.outer, counters);
+            }
+            return batched(counters, |chunk| {
+                dispatch!(token, sha1, &self.inner, &self.outer, chunk)
+            });
         }
-        let mut out = [0u32; LANES];
-        for (slot, counter) in out.iter_mut().zip(chunk) {
-            let tag = portable::sha1_tag(&self.inner, &self.outer, *counter);
-            *slot = dynamic_truncation(&tag, tag[4]);
-        }
-        out
+        counters.map(|counter| {
+            let tag = portable::sha1_tag(&self.inner, &self.outer, counter);
+            dynamic_truncation(&tag, tag[4])
+        })
     }
 }
 
@@ -368,20 +369,20 @@ impl KeyedSha256 {
     /// at a time with interleaved instructions when accelerated. The time taken
     /// depends only on `N`.
     pub fn truncated_batch<const N: usize>(&self, counters: &[u64; N]) -> [u32; N] {
-        batched(counters, |chunk| self.lanes(chunk))
-    }
-
-    fn lanes(&self, chunk: &[u64]) -> [u32; LANES] {
         #[cfg(target_arch = "x86_64")]
         if let Some(token) = self.sha_ni {
-            return dispatch!(token, sha256, &self.inner, &self.outer, chunk);
+            // A compile-time choice: small batches go to the kernel whole.
+            if N <= LANES {
+                return token.sha256(&self.inner, &self.outer, counters);
+            }
+            return batched(counters, |chunk| {
+                dispatch!(token, sha256, &self.inner, &self.outer, chunk)
+            });
         }
-        let mut out = [0u32; LANES];
-        for (slot, counter) in out.iter_mut().zip(chunk) {
-            let [a, b, c, d, e, _, _, h] = portable::sha256_tag(&self.inner, &self.outer, *counter);
-            *slot = dynamic_truncation(&[a, b, c, d, e], h);
-        }
-        out
+        counters.map(|counter| {
+            let [a, b, c, d, e, _, _, h] = portable::sha256_tag(&self.inner, &self.outer, counter);
+            dynamic_truncation(&[a, b, c, d, e], h)
+        })
     }
 }
 

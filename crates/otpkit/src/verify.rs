@@ -277,7 +277,9 @@ mod tests {
     fn every_window_length_and_position_matches_the_reference() {
         for algorithm in Algorithm::ALL {
             let mac = keyed(algorithm);
-            for len in 1u64..=11 {
+            // Lengths past 2 × BATCH + 1 add nothing new; Miri gets the first few.
+            let longest = if cfg!(miri) { 5 } else { 11 };
+            for len in 1u64..=longest {
                 for (first, name) in [(1_000, "middle"), (u64::MAX - (len - 1), "at u64::MAX")] {
                     let last = first + (len - 1);
                     for target in first..=last {
