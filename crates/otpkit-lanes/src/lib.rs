@@ -55,11 +55,27 @@
 //! lanes_differential.rs`) check every lane count against RustCrypto's `hmac` on
 //! both paths.
 //!
-//! ## Secrets
+//! ## Secrets and timing
 //!
 //! The keyed states are as sensitive as the key. They are wiped on drop and not
 //! printed by `Debug`. As with every Rust SHA implementation, copies that the
 //! compiler makes in registers or on the stack while hashing are not wiped.
+//!
+//! Which path runs and how a batch is split depend only on the CPU and on the
+//! batch size `N`, never on keys or counters. The kernels run one fixed instruction
+//! sequence per `N`, with no branch or memory index depending on the data (the
+//! truncation picks its word with masks and a shift, not an index); the SHA-NI
+//! instructions, like the SSE moves and adds around them, are not known to take
+//! data-dependent time.
+//!
+//! ## Performance
+//!
+//! On the AMD EPYC (Zen 5) development machine, with the key absorbed: one SHA-1
+//! HMAC takes about 43 ns; three (a ±1 window) about 85 ns, less than six
+//! independent one-block `sha1::block_api::compress` calls (about 98 ns) and a
+//! third of the portable path's 270 ns. SHA-256: 59 ns for one, 115 ns for
+//! three. `examples/lanes_timing.rs` prints these figures for the machine it runs
+//! on.
 #![no_std]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(missing_docs)]
@@ -267,8 +283,9 @@ impl KeyedSha1 {
         t
     }
 
-    /// [`truncated`](Self::truncated) for each of `counters`, computed [`LANES`]
-    /// at a time with interleaved instructions when accelerated. The time taken
+    /// [`truncated`](Self::truncated) for each of `counters`. When accelerated, a
+    /// batch of up to [`LANES`] is one kernel call with the HMACs' instructions
+    /// interleaved; longer batches are split into such calls. The time taken
     /// depends only on `N`.
     pub fn truncated_batch<const N: usize>(&self, counters: &[u64; N]) -> [u32; N] {
         #[cfg(target_arch = "x86_64")]
@@ -365,8 +382,9 @@ impl KeyedSha256 {
         t
     }
 
-    /// [`truncated`](Self::truncated) for each of `counters`, computed [`LANES`]
-    /// at a time with interleaved instructions when accelerated. The time taken
+    /// [`truncated`](Self::truncated) for each of `counters`. When accelerated, a
+    /// batch of up to [`LANES`] is one kernel call with the HMACs' instructions
+    /// interleaved; longer batches are split into such calls. The time taken
     /// depends only on `N`.
     pub fn truncated_batch<const N: usize>(&self, counters: &[u64; N]) -> [u32; N] {
         #[cfg(target_arch = "x86_64")]
