@@ -32,6 +32,13 @@ val RFC6238 = listOf(
     listOf(20000000000uL, "65353130", "77737706", "47863826"),
 )
 
+/** Codes valid at no step within 30 of `now`'s: certain failures, whatever the secret. */
+fun wrongCodes(totp: Totp, now: ULong): List<String> {
+    val step = totp.stepAt(now)
+    val near = (step - 30uL..step + 30uL).map { totp.codeAtStep(it) }.toSet()
+    return (0..9).map { d -> d.toString().repeat(totp.digits().toInt()) }.filter { it !in near }
+}
+
 fun main() {
     val h = Harness()
 
@@ -115,6 +122,146 @@ fun main() {
         assertEquals("520489", hotp.code(9uL))
         assertEquals(Match(step = 9uL, offset = 4L), hotp.verify("520489", 5uL, lookAhead = 4u))
         assertFailsWith<VerifyException.Mismatch> { hotp.verify("520489", 5uL, lookAhead = 3u) }
+    }
+
+    h.test("otpauth: parse a URI, its warnings, and build it back") {
+        val parsed = parseOtpauthUri(
+            "otpauth://totp/ACME%20Co:john.doe@email.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ" +
+                "&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30"
+        )
+        val account = parsed.account
+        assertEquals("ACME Co", account.issuer)
+        assertEquals("john.doe@email.com", account.name)
+        assertEquals(Kind.Totp(period = 30uL), account.kind)
+        assertEquals(Algorithm.SHA1, account.algorithm)
+        assertTrue(parsed.warnings.isEmpty())
+        assertEquals("ACME Co:john.doe@email.com", account.label())
+        assertEquals(account, parseOtpauthUri(account.toUri()).account)
+        assertFalse(account.toString().contains("HXDM"), account.toString())
+        val totp = account.totp()!!
+        assertEquals(totp.codeAt(1_700_000_000uL), Totp(account.secret, Algorithm.SHA1).codeAt(1_700_000_000uL))
+        assertEquals(null, account.hotp())
+
+        val odd = parseOtpauthUri("otpauth://totp/x?secret=jbswy3dpehpk3pxp&algorithm=SHA256")
+        assertEquals(
+            listOf(UriWarningKind.SECRET_LOWERCASE, UriWarningKind.SHORT_SECRET, UriWarningKind.ALGORITHM_IGNORED_BY_APPS),
+            odd.warnings.map { it.kind },
+        )
+        assertTrue(odd.warnings[1].message.contains("80 bits"), odd.warnings[1].message)
+    }
+
+    h.test("otpauth: a bad URI is a typed exception with the core's message") {
+        assertFailsWith<UriException.NotOtpauth> { parseOtpauthUri("https://example.com/") }
+        assertFailsWith<UriException.MissingCounter> { parseOtpauthUri("otpauth://hotp/x?secret=GEZDGNBVGY3TQOJQ") }
+        val e = assertFailsWith<UriException.Secret> { parseOtpauthUri("otpauth://totp/x?secret=GEZ1GEZD") }
+        assertTrue(e.message!!.contains("position 4"), e.message)
+        assertFalse(e.message!!.contains("GEZ1"), e.message)
+        val bad = parseOtpauthUri("otpauth://totp/x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").account.copy(digits = 4u)
+        assertFailsWith<ParameterException.Digits> { bad.toUri() }
+    }
+
+    h.test("migration: encode Google Authenticator exports and decode them back") {
+        val a = parseOtpauthUri("otpauth://totp/ACME:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME").account
+        val b = parseOtpauthUri("otpauth://hotp/Bank:bob?secret=JBSWY3DPEHPK3PXPJBSWY3DP&counter=7&digits=8").account
+        val uris = encodeMigration(listOf(a, b), perBatch = 1u)
+        assertEquals(2, uris.size)
+        val first = decodeMigration(uris[0])
+        assertEquals(listOf<MigrationEntry>(MigrationEntry.Account(a)), first.entries)
+        assertEquals(2, first.batchSize)
+        assertEquals(listOf<MigrationEntry>(MigrationEntry.Account(b)), decodeMigration(uris[1]).entries)
+        assertFailsWith<MigrationException.NotMigrationUri> { decodeMigration("otpauth://totp/x?secret=A") }
+        val steam = a.copy(kind = Kind.Steam)
+        assertFailsWith<MigrationEncodeException.SteamUnsupported> { encodeMigration(listOf(steam)) }
+    }
+
+    h.test("steam: codes from a steam:// secret and from an otpauth URI agree") {
+        val secret = parseSteamUri("steam://GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
+        val guard = SteamGuard(secret)
+        val code = guard.codeAt(59uL)
+        assertEquals(5, code.length)
+        assertTrue(code.all { it in "23456789BCDFGHJKMNPQRTVWXY" }, code)
+        assertEquals(1uL, guard.verify(code.lowercase(), 59uL).step)
+        val account = parseOtpauthUri("otpauth://totp/Steam:me?secret=${secret.base32()}&issuer=Steam").account
+        assertEquals(Kind.Steam, account.kind)
+        assertEquals(code, account.steam()!!.codeAt(59uL))
+        assertFailsWith<SteamUriException.NotSteamUri> { parseSteamUri("http://x") }
+    }
+
+    h.test("server: enrol with two codes, verify, reject the replay, persist the state") {
+        val totp = Totp(rfcSecret(Algorithm.SHA1), Algorithm.SHA1)
+        val verifier = Verifier.totp(totp)
+        val now = 1_700_000_000uL
+        val step = totp.stepAt(now)
+        val enrolled = verifier.enroll(totp.codeAtStep(step - 1uL), totp.codeAtStep(step), now)
+        assertEquals(step, enrolled.lastStep())
+
+        // The state survives a trip through the database as a string.
+        val stored = enrolled.encode()
+        val loaded = DeviceState.decode(stored)
+        assertEquals(enrolled, loaded)
+
+        val code = totp.codeAt(now + 30uL)
+        val first = verifier.verify(loaded, code, now + 30uL)
+        assertEquals(Outcome.Accepted(step = step + 1uL, drift = 0L), first.outcome)
+        val replay = verifier.verify(first.state, code, now + 31uL)
+        assertEquals(Outcome.Replayed, replay.outcome)
+        assertEquals(1u, replay.state.failures())
+        val malformed = verifier.verify(replay.state, "12 34 56", now + 32uL)
+        assertTrue(malformed.outcome is Outcome.Malformed, malformed.outcome.toString())
+
+        assertFailsWith<EnrollException.SameCodeTwice> { verifier.enroll(code, code, now + 30uL) }
+        assertFailsWith<StateException.ChecksumMismatch> { DeviceState.decode(stored.replaceRange(8, 9, if (stored[8] == '1') "2" else "1")) }
+        assertFailsWith<SignInException.WrongKind> { verifier.verify(DeviceState.hotpAt(0uL), code, now) }
+        assertFailsWith<PolicyException.MaxFailuresOutOfRange> { Verifier.totp(totp, defaultPolicy().copy(maxFailures = 0u)) }
+    }
+
+    h.test("server: failures lock the device out, resync re-measures drift") {
+        val totp = Totp(rfcSecret(Algorithm.SHA1), Algorithm.SHA1)
+        val verifier = Verifier.totp(totp, defaultPolicy().copy(maxFailures = 2u))
+        val now = 1_700_000_000uL
+        val (wrong1, wrong2) = wrongCodes(totp, now)
+        var state = DeviceState.totpAt(totp.stepAt(now) - 10uL)
+        repeat(2) {
+            val failed = verifier.verify(state, wrong1, now)
+            assertEquals(Outcome.Invalid, failed.outcome)
+            state = failed.state
+        }
+        val locked = verifier.verify(state, totp.codeAt(now), now).outcome
+        assertTrue(locked is Outcome.Locked, locked.toString())
+        assertTrue(state.isLockedAt(now))
+        assertFailsWith<ResyncException.Locked> { verifier.resync(state, wrong1, wrong2, now) }
+
+        // A device 5 steps fast: sign-in (one step either side) fails, resync finds it.
+        val fresh = DeviceState.totpAt(totp.stepAt(now) - 10uL)
+        val ahead = totp.stepAt(now) + 5uL
+        val resynced = verifier.resync(fresh, totp.codeAtStep(ahead), totp.codeAtStep(ahead + 1uL), now)
+        assertEquals(6L, resynced.drift())
+        assertFailsWith<ResyncException.Rejected> { verifier.resync(fresh, wrong1, wrong2, now) }
+    }
+
+    h.test("threads: one Verifier and one Totp shared by 8 threads") {
+        val totp = Totp(rfcSecret(Algorithm.SHA1), Algorithm.SHA1)
+        val verifier = Verifier.totp(totp)
+        val pool = Executors.newFixedThreadPool(8)
+        try {
+            val jobs = (0 until 8).map { t ->
+                Callable {
+                    (0 until 25).map { i ->
+                        val now = 1_700_000_000uL + (t * 1000 + i * 37).toULong()
+                        val step = totp.stepAt(now)
+                        val state = verifier.enroll(totp.codeAtStep(step - 1uL), totp.codeAtStep(step), now)
+                        val code = totp.codeAt(now + 30uL)
+                        val ok = verifier.verify(state, code, now + 30uL)
+                        val again = verifier.verify(ok.state, code, now + 30uL)
+                        ok.outcome is Outcome.Accepted && again.outcome == Outcome.Replayed
+                    }.all { it }
+                }
+            }
+            assertEquals(List(8) { true }, pool.invokeAll(jobs).map { it.get() })
+        } finally {
+            pool.shutdown()
+            pool.awaitTermination(10, TimeUnit.SECONDS)
+        }
     }
 
     h.test("threads: one Totp shared by 8 threads gives the same codes") {

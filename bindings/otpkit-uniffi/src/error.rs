@@ -10,10 +10,19 @@
 //! built to know becomes `Other`, still carrying the core's message (it is never
 //! turned into a different, wrong variant).
 
+use otpkit::migration::{EncodeError, MigrationError as CoreMigrationError};
+use otpkit::otpauth::UriError as CoreUriError;
+use otpkit::steam::SteamUriError as CoreSteamUriError;
+use otpkit::verifier::{
+    EnrollError as CoreEnrollError, PolicyError as CorePolicyError, ResyncError as CoreResyncError,
+    SignInError as CoreSignInError, StateError as CoreStateError,
+};
+
 use core::fmt;
 
 /// Declares a flat binding error wrapping a core error, with one variant per core
-/// variant and `Other` for variants added to the core later.
+/// variant and `Other` for anything else (a variant added to the core later, or a
+/// value these bindings cannot represent), which carries its message.
 macro_rules! flat_error {
     (
         $(#[$meta:meta])*
@@ -26,18 +35,8 @@ macro_rules! flat_error {
         #[uniffi(flat_error)]
         pub enum $name {
             $( $(#[$vmeta])* $variant($core), )+
-            /// A kind of error these bindings do not know by name; the message says
-            /// what happened.
-            Other($core),
-        }
-
-        impl $name {
-            /// The core error this was made from.
-            pub fn core(&self) -> &$core {
-                match self {
-                    $( $name::$variant(e) )|+ | $name::Other(e) => e,
-                }
-            }
+            /// Something these bindings do not know by name; the message says what.
+            Other(String),
         }
 
         impl From<$core> for $name {
@@ -45,20 +44,26 @@ macro_rules! flat_error {
                 #[allow(unreachable_patterns)]
                 match e {
                     $( $pattern => $name::$variant(e), )+
-                    _ => $name::Other(e),
+                    _ => $name::Other(e.to_string()),
                 }
             }
         }
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Display::fmt(self.core(), f)
+                match self {
+                    $( $name::$variant(e) )|+ => fmt::Display::fmt(e, f),
+                    $name::Other(message) => f.write_str(message),
+                }
             }
         }
 
         impl std::error::Error for $name {
             fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-                Some(self.core())
+                match self {
+                    $( $name::$variant(e) )|+ => Some(e),
+                    $name::Other(_) => None,
+                }
             }
         }
     };
@@ -106,6 +111,169 @@ flat_error! {
         Mismatch <= otpkit::VerifyError::Mismatch,
         /// The time cannot be turned into a step.
         Time <= otpkit::VerifyError::Time(_),
+    }
+}
+
+flat_error! {
+    /// Why an `otpauth://` URI was not accepted.
+    UriError wraps CoreUriError {
+        /// Longer than the 4096-byte limit.
+        TooLong <= CoreUriError::TooLong { .. },
+        /// Not an `otpauth://` URI.
+        NotOtpauth <= CoreUriError::NotOtpauth,
+        /// Not `totp`, `hotp` or `steam`.
+        UnsupportedType <= CoreUriError::UnsupportedType,
+        /// No `secret=` parameter.
+        MissingSecret <= CoreUriError::MissingSecret,
+        /// The secret is not valid Base32 or has an impossible length.
+        Secret <= CoreUriError::Secret(_),
+        /// `algorithm=` is not SHA1, SHA256 or SHA512.
+        UnsupportedAlgorithm <= CoreUriError::UnsupportedAlgorithm,
+        /// `digits=` is outside 6 to 10.
+        DigitsOutOfRange <= CoreUriError::DigitsOutOfRange { .. },
+        /// `period=0`.
+        ZeroPeriod <= CoreUriError::ZeroPeriod,
+        /// An `hotp` URI without `counter=`.
+        MissingCounter <= CoreUriError::MissingCounter,
+        /// A number parameter is not a decimal number that fits 64 bits.
+        InvalidNumber <= CoreUriError::InvalidNumber { .. },
+        /// A percent-decoded part is not UTF-8.
+        InvalidUtf8 <= CoreUriError::InvalidUtf8 { .. },
+        /// A parameter appears twice.
+        DuplicateParameter <= CoreUriError::DuplicateParameter { .. },
+    }
+}
+
+flat_error! {
+    /// Why an `otpauth-migration://` export could not be read as a whole.
+    MigrationError wraps CoreMigrationError {
+        /// Longer than the 64 KiB limit.
+        TooLong <= CoreMigrationError::TooLong { .. },
+        /// Not `otpauth-migration://offline?…`.
+        NotMigrationUri <= CoreMigrationError::NotMigrationUri,
+        /// No `data=` parameter.
+        MissingData <= CoreMigrationError::MissingData,
+        /// `data=` appears more than once.
+        DuplicateData <= CoreMigrationError::DuplicateData,
+        /// `data` is not base64.
+        InvalidBase64 <= CoreMigrationError::InvalidBase64,
+        /// `data` is base64 but not a Google Authenticator export.
+        InvalidProtobuf <= CoreMigrationError::InvalidProtobuf,
+    }
+}
+
+flat_error! {
+    /// Why accounts could not be written as `otpauth-migration://` URIs.
+    MigrationEncodeError wraps EncodeError {
+        /// Zero accounts per batch.
+        ZeroBatchSize <= EncodeError::ZeroBatchSize,
+        /// More batches than the format can number.
+        TooManyBatches <= EncodeError::TooManyBatches,
+        /// The format has 6 and 8 digits only.
+        DigitsUnsupported <= EncodeError::DigitsUnsupported { .. },
+        /// The format has no period: every TOTP entry is 30 s.
+        PeriodUnsupported <= EncodeError::PeriodUnsupported { .. },
+        /// The format has no Steam type.
+        SteamUnsupported <= EncodeError::SteamUnsupported { .. },
+        /// The counter does not fit the format's signed 64 bits.
+        CounterTooLarge <= EncodeError::CounterTooLarge { .. },
+    }
+}
+
+flat_error! {
+    /// Why a `steam://` URI was not accepted.
+    SteamUriError wraps CoreSteamUriError {
+        /// Not a `steam://` URI.
+        NotSteamUri <= CoreSteamUriError::NotSteamUri,
+        /// Longer than the 1024-byte limit.
+        TooLong <= CoreSteamUriError::TooLong { .. },
+        /// The secret is not valid Base32.
+        Secret <= CoreSteamUriError::Secret(_),
+    }
+}
+
+flat_error! {
+    /// Why a verifier policy was not accepted.
+    PolicyError wraps CorePolicyError {
+        /// `max_failures` outside 1 to 100 (NIST SP 800-63B).
+        MaxFailuresOutOfRange <= CorePolicyError::MaxFailuresOutOfRange { .. },
+        /// A lock-out base delay of zero or above the maximum.
+        InvalidLockout <= CorePolicyError::InvalidLockout { .. },
+    }
+}
+
+flat_error! {
+    /// Why a stored device state could not be read.
+    StateError wraps CoreStateError {
+        /// Longer than any state.
+        TooLong <= CoreStateError::TooLong { .. },
+        /// Not an otpkit device state.
+        NotAState <= CoreStateError::NotAState,
+        /// A state of a format version this library does not read.
+        UnsupportedVersion <= CoreStateError::UnsupportedVersion,
+        /// The checksum does not match: the text was changed or truncated.
+        ChecksumMismatch <= CoreStateError::ChecksumMismatch,
+        /// A field is missing.
+        MissingField <= CoreStateError::MissingField { .. },
+        /// A field is not valid.
+        InvalidField <= CoreStateError::InvalidField { .. },
+        /// Extra fields after the last one.
+        TrailingFields <= CoreStateError::TrailingFields,
+    }
+}
+
+flat_error! {
+    /// Why two enrolment codes were refused.
+    EnrollError wraps CoreEnrollError {
+        /// The first code matches no step of the enrolment window (wrong secret
+        /// scanned, or a clock further off than the window).
+        FirstCodeNotFound <= CoreEnrollError::FirstCodeNotFound,
+        /// The second code matches no step of the window.
+        SecondCodeNotFound <= CoreEnrollError::SecondCodeNotFound,
+        /// Both codes are valid but not consecutive.
+        NotConsecutive <= CoreEnrollError::NotConsecutive,
+        /// The same code was given twice.
+        SameCodeTwice <= CoreEnrollError::SameCodeTwice,
+        /// A code is not of the right form.
+        Malformed <= CoreEnrollError::Malformed(_),
+        /// The time could not be turned into a step.
+        Time <= CoreEnrollError::Time(_),
+    }
+}
+
+flat_error! {
+    /// Why two resynchronisation codes were refused. The state is unchanged:
+    /// `Rejected`, `SameCodeTwice` and `Malformed` are failed guesses, which the
+    /// server must count with `Verifier.record_failure`; the others are not.
+    ResyncError wraps CoreResyncError {
+        /// The device is locked out; the codes were not looked at.
+        Locked <= CoreResyncError::Locked { .. },
+        /// Not two valid consecutive codes after the last accepted one (deliberately
+        /// not saying which code was wrong).
+        Rejected <= CoreResyncError::Rejected,
+        /// The same code was given twice.
+        SameCodeTwice <= CoreResyncError::SameCodeTwice,
+        /// A code is not of the right form.
+        Malformed <= CoreResyncError::Malformed(_),
+        /// The time could not be turned into a step.
+        Time <= CoreResyncError::Time(_),
+        /// The HOTP counter would pass its maximum.
+        CounterExhausted <= CoreResyncError::CounterExhausted,
+        /// The state is for the other kind of device.
+        WrongKind <= CoreResyncError::WrongKind,
+    }
+}
+
+flat_error! {
+    /// Why a sign-in attempt could not be evaluated at all. The state is unchanged
+    /// and no failure was counted.
+    SignInError wraps CoreSignInError {
+        /// The time could not be turned into a step.
+        Time <= CoreSignInError::Time(_),
+        /// The HOTP counter would pass its maximum: enrol the device again.
+        CounterExhausted <= CoreSignInError::CounterExhausted,
+        /// The state is for the other kind of device.
+        WrongKind <= CoreSignInError::WrongKind,
     }
 }
 
@@ -162,6 +330,14 @@ mod tests {
             SecretError::RngFailed(otpkit::SecretError::RngFailed)
         );
         let m = VerifyError::from(otpkit::VerifyError::Mismatch);
+        assert_eq!(
+            ResyncError::from(CoreResyncError::Locked { until: 9 }),
+            ResyncError::Locked(CoreResyncError::Locked { until: 9 })
+        );
+        assert_eq!(
+            UriError::from(CoreUriError::MissingSecret).to_string(),
+            CoreUriError::MissingSecret.to_string()
+        );
         assert_eq!(m, VerifyError::Mismatch(otpkit::VerifyError::Mismatch));
         let t = TimeError::from(otpkit::TimeError::BeforeEpoch);
         assert_eq!(t, TimeError::BeforeEpoch(otpkit::TimeError::BeforeEpoch));

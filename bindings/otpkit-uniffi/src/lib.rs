@@ -4,8 +4,16 @@
 //! module `otpkit`, the Swift module `otpkit`. The shared library is `otpkit_ffi`.
 //!
 //! The surface is thin: every function calls the core and converts types, adding no
-//! logic of its own. Objects ([`Secret`], [`Totp`], [`Hotp`]) are immutable, so one
-//! instance can be shared by any number of threads. Errors are flat enums, one per
+//! logic of its own.
+//!
+//! - Secrets: [`Secret`] (generate, Base32 in, canonical and grouped Base32 out).
+//! - Authenticator side: [`Totp`], [`Hotp`], [`SteamGuard`]; accounts from
+//!   `otpauth://` URIs ([`parse_otpauth_uri`], [`Account::to_uri`]) and Google
+//!   Authenticator exports ([`decode_migration`], [`encode_migration`]).
+//! - Server side: [`Verifier`] (enrol, verify, resync) with the stored
+//!   [`DeviceState`] and typed [`Outcome`]s.
+//!
+//! Objects are immutable, so one instance can be shared by any number of threads. Errors are flat enums, one per
 //! concern, whose foreign message is the core's `Display` text (never secret
 //! material).
 #![deny(unsafe_code)]
@@ -23,10 +31,20 @@
 
 uniffi::setup_scaffolding!("otpkit");
 
+mod account;
 mod error;
 mod otp;
 mod secret;
+mod server;
 
-pub use error::{ParameterError, SecretError, TimeError, VerifyError};
+pub use account::{
+    Account, Kind, MigrationBatch, MigrationEntry, Parameter, ParsedUri, SteamGuard, UriWarning,
+    UriWarningKind, decode_migration, encode_migration, parse_otpauth_uri, parse_steam_uri,
+};
+pub use error::{
+    EnrollError, MigrationEncodeError, MigrationError, ParameterError, PolicyError, ResyncError,
+    SecretError, SignInError, StateError, SteamUriError, TimeError, UriError, VerifyError,
+};
 pub use otp::{Algorithm, Hotp, Match, Totp, unix_now};
 pub use secret::Secret;
+pub use server::{DeviceState, Outcome, Policy, Verification, Verifier, default_policy};

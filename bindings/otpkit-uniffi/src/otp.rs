@@ -73,6 +73,11 @@ pub struct Totp {
 }
 
 impl Totp {
+    /// Wraps a core generator made with `algorithm`.
+    pub(crate) fn from_core(inner: otpkit::Totp, algorithm: Algorithm) -> Self {
+        Totp { inner, algorithm }
+    }
+
     /// The core generator.
     pub fn core(&self) -> &otpkit::Totp {
         &self.inner
@@ -167,6 +172,11 @@ pub struct Hotp {
 }
 
 impl Hotp {
+    /// Wraps a core generator made with `algorithm`.
+    pub(crate) fn from_core(inner: otpkit::Hotp, algorithm: Algorithm) -> Self {
+        Hotp { inner, algorithm }
+    }
+
     /// The core generator.
     pub fn core(&self) -> &otpkit::Hotp {
         &self.inner

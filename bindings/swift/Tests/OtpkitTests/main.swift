@@ -119,6 +119,117 @@ test("hotp: RFC 4226 vectors") {
     try expectEqual(hotp.verify(code: "520489", counter: 5, lookAhead: 4), Match(step: 9, offset: 4))
 }
 
+let acmeUri = "otpauth://totp/ACME%20Co:john.doe@email.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ"
+    + "&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30"
+
+/// Codes valid at no step within 30 of `now`'s: certain failures, whatever the secret.
+func wrongCodes(_ totp: Totp, _ now: UInt64) throws -> [String] {
+    let step = try totp.stepAt(unixTime: now)
+    var near = Set<String>()
+    for s in (step - 30)...(step + 30) { near.insert(totp.codeAtStep(step: s)) }
+    return (0..<10)
+        .map { String(repeating: String($0), count: Int(totp.digits())) }
+        .filter { !near.contains($0) }
+}
+
+test("otpauth: parse a URI, its warnings, and build it back") {
+    let parsed = try parseOtpauthUri(uri: acmeUri)
+    let account = parsed.account
+    try expectEqual(account.issuer, "ACME Co")
+    try expectEqual(account.name, "john.doe@email.com")
+    try expectEqual(account.kind, .totp(period: 30))
+    try expect(parsed.warnings.isEmpty, "no warnings for a canonical URI")
+    try expectEqual(account.label(), "ACME Co:john.doe@email.com")
+    let again = try parseOtpauthUri(uri: account.toUri()).account
+    try expect(again.secret == account.secret && again.name == account.name
+        && again.issuer == account.issuer && again.kind == account.kind, "URI round trip")
+    let odd = try parseOtpauthUri(uri: "otpauth://totp/x?secret=jbswy3dpehpk3pxp&algorithm=SHA256")
+    let kinds: [UriWarningKind] = odd.warnings.map { $0.kind }
+    try expectEqual(kinds, [.secretLowercase, .shortSecret, .algorithmIgnoredByApps])
+}
+
+test("otpauth: a bad URI is a typed error with the core's message") {
+    try expectThrows("not otpauth", { _ = try parseOtpauthUri(uri: "https://example.com/") },
+                     matches: { if case UriError.NotOtpauth = $0 { return true } else { return false } })
+    try expectThrows("bad secret", { _ = try parseOtpauthUri(uri: "otpauth://totp/x?secret=GEZ1GEZD") },
+                     matches: { error in
+        if case let UriError.Secret(message) = error {
+            return message.contains("position 4") && !message.contains("GEZ1")
+        }
+        return false
+    })
+}
+
+test("migration and steam") {
+    let a = try parseOtpauthUri(
+        uri: "otpauth://totp/ACME:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME").account
+    let uris = try encodeMigration(accounts: [a], perBatch: 10)
+    try expectEqual(uris.count, 1)
+    let batch = try decodeMigration(uri: uris[0])
+    guard batch.entries.count == 1, case let .account(decoded) = batch.entries[0] else {
+        throw Failure(description: "expected one account, got \(batch.entries)")
+    }
+    try expect(decoded.secret == a.secret && decoded.name == "alice" && decoded.issuer == "ACME",
+               "decoded account")
+    let secret = try parseSteamUri(uri: "steam://GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
+    let code = try SteamGuard(secret: secret).codeAt(unixTime: 59)
+    try expectEqual(code.count, 5)
+}
+
+test("server: enrol with two codes, verify, reject the replay, persist the state") {
+    let totp = try Totp(secret: rfcSecret(.sha1), algorithm: .sha1)
+    let verifier = try Verifier.totp(generator: totp)
+    let now: UInt64 = 1_700_000_000
+    let step = try totp.stepAt(unixTime: now)
+    let enrolled = try verifier.enroll(
+        code1: totp.codeAtStep(step: step - 1), code2: totp.codeAtStep(step: step), now: now)
+    try expectEqual(enrolled.lastStep(), step)
+    let stored = enrolled.encode()
+    let loaded = try DeviceState.decode(text: stored)
+    try expect(loaded == enrolled, "the state survives its string form")
+    let code = try totp.codeAt(unixTime: now + 30)
+    let first = try verifier.verify(state: loaded, code: code, now: now + 30)
+    try expectEqual(first.outcome, .accepted(step: step + 1, drift: 0))
+    let replay = try verifier.verify(state: first.state, code: code, now: now + 31)
+    try expectEqual(replay.outcome, .replayed)
+    try expectEqual(replay.state.failures(), 1)
+    try expectThrows("same code twice", { _ = try verifier.enroll(code1: code, code2: code, now: now + 30) },
+                     matches: { if case EnrollError.SameCodeTwice = $0 { return true } else { return false } })
+    var tampered = Array(stored)
+    tampered[8] = tampered[8] == "1" ? "2" : "1"
+    try expectThrows("tampered state", { _ = try DeviceState.decode(text: String(tampered)) },
+                     matches: { if case StateError.ChecksumMismatch = $0 { return true } else { return false } })
+    let wrong = try wrongCodes(totp, now)
+    let failed = try verifier.verify(state: loaded, code: wrong[0], now: now + 30)
+    try expectEqual(failed.outcome, .invalid)
+}
+
+test("threads: one Verifier shared by 8 threads") {
+    let totp = try Totp(secret: rfcSecret(.sha1), algorithm: .sha1)
+    let verifier = try Verifier.totp(generator: totp)
+    let lock = NSLock()
+    var results: [Bool] = []
+    DispatchQueue.concurrentPerform(iterations: 8) { t in
+        var ok = true
+        for i in 0..<25 {
+            let now = UInt64(1_700_000_000 + t * 1000 + i * 37)
+            do {
+                let step = try totp.stepAt(unixTime: now)
+                let state = try verifier.enroll(
+                    code1: totp.codeAtStep(step: step - 1), code2: totp.codeAtStep(step: step), now: now)
+                let code = try totp.codeAt(unixTime: now + 30)
+                let first = try verifier.verify(state: state, code: code, now: now + 30)
+                let again = try verifier.verify(state: first.state, code: code, now: now + 30)
+                if case .accepted = first.outcome, again.outcome == .replayed {} else { ok = false }
+            } catch {
+                ok = false
+            }
+        }
+        lock.lock(); results.append(ok); lock.unlock()
+    }
+    try expectEqual(results, Array(repeating: true, count: 8))
+}
+
 test("threads: one Totp shared by 8 threads gives the same codes") {
     let totp = try Totp(secret: rfcSecret(.sha256), algorithm: .sha256, digits: 8)
     let lock = NSLock()
