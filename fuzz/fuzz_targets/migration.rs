@@ -51,12 +51,17 @@ fuzz_target!(|data: &[u8]| {
         .iter()
         .filter_map(|e| e.as_ref().ok().cloned())
         .collect();
+    // Labels as shown in Debug: a secret's Base32 may legitimately appear there if a
+    // label spells it, so such secrets are not checked.
+    let visible = accounts
+        .iter()
+        .map(|a| format!("{:?} {:?}", a.issuer, a.name))
+        .collect::<String>()
+        .to_ascii_uppercase();
     for entry in &batch.entries {
         match entry {
             Ok(account) => {
                 let base32 = account.secret.base32().to_string();
-                let visible =
-                    format!("{:?} {:?}", account.issuer, account.name).to_ascii_uppercase();
                 if base32.len() >= 8 && !visible.contains(&base32) {
                     let shown = format!("{account:?} {batch:?}");
                     assert!(!shown.contains(&base32), "secret in Debug: {shown}");
