@@ -25,13 +25,14 @@ use otpkit::{Algorithm, Digits, LengthPolicy, Period, Secret, Totp, Window};
 /// Timed calls per bench run (half in each class, on average).
 const SAMPLES: usize = 200_000;
 
-/// A TOTP verifier for a random 20-byte secret (SHA-1, 6 digits, 30 s: what apps use).
-fn random_totp(rng: &mut BenchRng) -> Totp {
-    let mut bytes = [0u8; 20];
+/// A TOTP verifier for a random secret of the algorithm's default length (6 digits,
+/// 30 s: what apps use).
+fn random_totp(rng: &mut BenchRng, algorithm: Algorithm) -> Totp {
+    let mut bytes = vec![0u8; algorithm.default_secret_len()];
     rng.fill_bytes(&mut bytes);
     let secret = Secret::from_bytes_with(&bytes, LengthPolicy::Rfc4226)
-        .unwrap_or_else(|e| panic!("20 bytes is a valid secret: {e}"));
-    Totp::new(&secret, Algorithm::Sha1, Digits::SIX, Period::DEFAULT)
+        .unwrap_or_else(|e| panic!("a default-length secret is valid: {e}"));
+    Totp::new(&secret, algorithm, Digits::SIX, Period::DEFAULT)
 }
 
 /// A six-digit code that matches no step of `window` around `step`.
@@ -93,7 +94,18 @@ fn bench_verify(
     left: Typed,
     right: Typed,
 ) {
-    let totp = random_totp(rng);
+    bench_verify_with(runner, rng, Algorithm::Sha1, window, left, right);
+}
+
+fn bench_verify_with(
+    runner: &mut CtRunner,
+    rng: &mut BenchRng,
+    algorithm: Algorithm,
+    window: Window,
+    left: Typed,
+    right: Typed,
+) {
+    let totp = random_totp(rng, algorithm);
     for (class, code, now) in make_inputs(&totp, rng, window, left, right) {
         runner.run_one(class, || totp.verify(&code, now, window));
     }
@@ -172,11 +184,35 @@ fn position_wide_first_vs_last(runner: &mut CtRunner, rng: &mut BenchRng) {
     bench_verify(runner, rng, window, Typed::MatchAt(-2), Typed::MatchAt(2));
 }
 
+/// HMAC-SHA256 (on the lanes kernel by default), ±1: one step behind vs no match.
+fn sha256_match_behind(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let (w, l, r) = (Window::default(), Typed::MatchAt(-1), Typed::NoMatch);
+    bench_verify_with(runner, rng, Algorithm::Sha256, w, l, r);
+}
+
+/// HMAC-SHA256, ±1: one step behind vs one step ahead.
+fn sha256_position_behind_vs_ahead(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let (w, l, r) = (Window::default(), Typed::MatchAt(-1), Typed::MatchAt(1));
+    bench_verify_with(runner, rng, Algorithm::Sha256, w, l, r);
+}
+
+/// HMAC-SHA512 (always RustCrypto), ±1: one step behind vs no match.
+fn sha512_match_behind(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let (w, l, r) = (Window::default(), Typed::MatchAt(-1), Typed::NoMatch);
+    bench_verify_with(runner, rng, Algorithm::Sha512, w, l, r);
+}
+
+/// HMAC-SHA512, ±1: one step behind vs one step ahead.
+fn sha512_position_behind_vs_ahead(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let (w, l, r) = (Window::default(), Typed::MatchAt(-1), Typed::MatchAt(1));
+    bench_verify_with(runner, rng, Algorithm::Sha512, w, l, r);
+}
+
 /// Positive control: the insecure way, stopping at the first matching step and
 /// comparing strings with `==`. A match one step behind is found after one HMAC
 /// instead of three, so this must show a large |t|.
 fn naive_early_exit_match_behind(runner: &mut CtRunner, rng: &mut BenchRng) {
-    let totp = random_totp(rng);
+    let totp = random_totp(rng, Algorithm::Sha1);
     let window = Window::default();
     for (class, code, now) in make_inputs(&totp, rng, window, Typed::MatchAt(-1), Typed::NoMatch) {
         runner.run_one(class, || {
@@ -195,5 +231,9 @@ ctbench_main_with_seeds!(
     (position_behind_vs_ahead, Some(0x0711)),
     (position_current_vs_behind, Some(0x0712)),
     (position_wide_first_vs_last, Some(0x0713)),
+    (sha256_match_behind, Some(0x0721)),
+    (sha256_position_behind_vs_ahead, Some(0x0722)),
+    (sha512_match_behind, Some(0x0731)),
+    (sha512_position_behind_vs_ahead, Some(0x0732)),
     (naive_early_exit_match_behind, Some(0x0706))
 );
