@@ -26,6 +26,15 @@ fn allocations<R>(mut op: impl FnMut() -> R) -> usize {
 
 fn main() {
     let mut failures = Vec::new();
+    // benches/table.py copies this line into docs/benchmarks.md.
+    println!(
+        "otpkit-lanes SHA-NI kernel in use: {}",
+        if otpkit_lanes::accelerated() {
+            "yes"
+        } else {
+            "no (RustCrypto fallback)"
+        }
+    );
     println!("allocations per operation (one call, after a warm-up call)");
     for alg in Alg::ALL {
         let f = Fixture::new(alg);

@@ -7,6 +7,12 @@
 //!   of ±1 / ±10 steps — otpkit, totp-rs, libreauth (totp-lite cannot verify).
 //! - `verify_window_sha1/<impl>/<w>`: a wrong code against windows of ±w steps,
 //!   w ∈ {0,1,2,5,10,20,50}; criterion draws `report/lines.svg` (cost against w).
+//! - `verifier_enroll_sha1/otpkit/<w>`, `verifier_resync_sha1/otpkit/<w>`: the
+//!   server-side `Verifier::enroll` (two consecutive codes searched within ±w steps)
+//!   and `Verifier::resync` (a drifted device, codes at the window's far edge). No
+//!   peer has these operations.
+//! - `otpauth_parse`: reading an enrolment URI — otpkit `Account::parse`, totp-rs
+//!   `Totp::from_url`.
 //! - `floor`: the hash compression functions, six per iteration, as six independent
 //!   states (the throughput bound) and as one state chained six times (the latency
 //!   bound). One HMAC code costs two compressions, so verify ±1 costs six.
@@ -19,7 +25,9 @@ use std::time::Duration;
 
 use criterion::{BatchSize, BenchmarkId, Criterion, PlottingBackend, Throughput};
 use otpkit::Window;
-use otpkit_benches::{Alg, Fixture, SWEEP, T};
+use otpkit_benches::{
+    Alg, ENROL_WINDOWS, Fixture, RESYNC_WINDOWS, SWEEP, T, URI, VerifierCase, check_uri,
+};
 
 fn fixtures() -> Vec<Fixture> {
     Alg::ALL
@@ -104,6 +112,57 @@ fn window_sweep(c: &mut Criterion, f: &Fixture) {
     g.finish();
 }
 
+/// Enrolment and resynchronisation: otpkit's `Verifier` searches a wide window for
+/// two consecutive codes.
+fn verifier(c: &mut Criterion, f: &Fixture) {
+    let cases: Vec<(u32, u32, VerifierCase)> = ENROL_WINDOWS
+        .into_iter()
+        .zip(RESYNC_WINDOWS)
+        .map(|(e, r)| {
+            let case = VerifierCase::new(f, e, r)
+                .unwrap_or_else(|err| panic!("verifier inputs are wrong: {err}"));
+            (e, r, case)
+        })
+        .collect();
+    let mut g = c.benchmark_group(format!("verifier_enroll_{}", f.alg.name()));
+    for (e, r, case) in &cases {
+        let v = f.verifier(*e, *r);
+        g.bench_with_input(BenchmarkId::new("otpkit", e), e, |b, _| {
+            b.iter(|| v.enroll(black_box(&case.enrol1), black_box(&case.enrol2), T))
+        });
+    }
+    g.finish();
+    let mut g = c.benchmark_group(format!("verifier_resync_{}", f.alg.name()));
+    for (e, r, case) in &cases {
+        let v = f.verifier(*e, *r);
+        g.bench_with_input(BenchmarkId::new("otpkit", r), r, |b, _| {
+            b.iter(|| {
+                v.resync(
+                    black_box(&case.before_resync),
+                    black_box(&case.resync1),
+                    black_box(&case.resync2),
+                    T,
+                )
+            })
+        });
+    }
+    g.finish();
+}
+
+fn otpauth(c: &mut Criterion) {
+    if let Err(e) = check_uri() {
+        panic!("URI parsers disagree: {e}");
+    }
+    let mut g = c.benchmark_group("otpauth_parse");
+    g.bench_function("otpkit", |b| {
+        b.iter(|| otpkit::otpauth::Account::parse(black_box(URI)))
+    });
+    g.bench_function("totp-rs", |b| {
+        b.iter(|| totp_rs::Totp::from_url(black_box(URI)))
+    });
+    g.finish();
+}
+
 /// The floor: the compression functions alone, six calls per iteration.
 fn floor(c: &mut Criterion) {
     let mut g = c.benchmark_group("floor");
@@ -159,7 +218,9 @@ fn all(c: &mut Criterion) {
     }
     if let Some(sha1) = fixtures.iter().find(|f| f.alg == Alg::Sha1) {
         window_sweep(c, sha1);
+        verifier(c, sha1);
     }
+    otpauth(c);
 }
 
 fn config() -> Criterion {

@@ -28,6 +28,17 @@ pub const MAX_HALF_WINDOW: u32 = 50;
 /// The half-widths of the cost-against-window sweep.
 pub const SWEEP: [u32; 7] = [0, 1, 2, 5, 10, 20, 50];
 
+/// The enrolment and resynchronisation search half-widths benchmarked (steps either
+/// side of now). The first of each is otpkit's default policy.
+pub const ENROL_WINDOWS: [u32; 3] = [10, 50, 100];
+/// See [`ENROL_WINDOWS`].
+pub const RESYNC_WINDOWS: [u32; 3] = [20, 50, 100];
+
+/// The `otpauth://` URI the parse benchmarks read: a typical enrolment QR code
+/// (issuer in label and parameter, e-mail name, 20-byte secret, every parameter).
+pub const URI: &str = "otpauth://totp/ACME%20Co:john.doe@email.com?\
+secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30";
+
 /// The three HMAC hashes of RFC 6238.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Alg {
@@ -220,6 +231,22 @@ impl Fixture {
             .expect("valid libreauth parameters")
     }
 
+    /// otpkit's server-side [`Verifier`](otpkit::verifier::Verifier) for this
+    /// secret, enrolling within ±`enrol` steps and resynchronising within ±`resync`.
+    pub fn verifier(&self, enrol: u32, resync: u32) -> otpkit::verifier::Verifier {
+        let policy = otpkit::verifier::Policy::default()
+            .with_enrol_window(enrol)
+            .with_resync_window(resync);
+        otpkit::verifier::Verifier::totp(self.otpkit.clone(), policy)
+    }
+
+    /// The code of the step `offset` steps from [`T`]'s.
+    pub fn code_at_offset(&self, offset: i64) -> String {
+        self.otpkit
+            .code_at_step((T / PERIOD).saturating_add_signed(offset))
+            .to_string()
+    }
+
     /// otpkit's verification of `code` at [`T`] with `half` steps either side.
     pub fn otpkit_verify(&self, code: &str, half: u32) -> bool {
         self.otpkit
@@ -323,6 +350,71 @@ impl Fixture {
     }
 }
 
+/// The enrolment and resync inputs the verifier benchmarks use, checked to give the
+/// expected answers: enrol with the codes of steps −1 and 0; resync a device last
+/// seen 5 steps ago whose clock now runs `half − 1` steps fast (the far edge of the
+/// window, so the search really spans it).
+pub struct VerifierCase {
+    /// First enrolment code (step −1).
+    pub enrol1: String,
+    /// Second enrolment code (step 0).
+    pub enrol2: String,
+    /// The stored state before resync.
+    pub before_resync: otpkit::verifier::DeviceState,
+    /// First resync code.
+    pub resync1: String,
+    /// Second resync code.
+    pub resync2: String,
+}
+
+impl VerifierCase {
+    /// Build and check the inputs for a verifier with resync half-width `resync`.
+    pub fn new(f: &Fixture, enrol: u32, resync: u32) -> Result<Self, String> {
+        let v = f.verifier(enrol, resync);
+        let center = T / PERIOD;
+        let case = VerifierCase {
+            enrol1: f.code_at_offset(-1),
+            enrol2: f.code_at_offset(0),
+            before_resync: otpkit::verifier::DeviceState::totp_at(center - 5),
+            resync1: f.code_at_offset(i64::from(resync) - 1),
+            resync2: f.code_at_offset(i64::from(resync)),
+        };
+        let enrolled = v
+            .enroll(&case.enrol1, &case.enrol2, T)
+            .map_err(|e| format!("enrol ±{enrol}: {e}"))?;
+        if enrolled.last_step() != Some(center) {
+            return Err(format!("enrol ±{enrol}: state {enrolled:?}"));
+        }
+        let synced = v
+            .resync(&case.before_resync, &case.resync1, &case.resync2, T)
+            .map_err(|e| format!("resync ±{resync}: {e}"))?;
+        if synced.last_step() != Some(center + u64::from(resync)) {
+            return Err(format!("resync ±{resync}: state {synced:?}"));
+        }
+        Ok(case)
+    }
+}
+
+/// Check that otpkit's and totp-rs's parses of [`URI`] agree with each other and
+/// with the fixture.
+pub fn check_uri() -> Result<(), String> {
+    let parsed = otpkit::otpauth::Account::parse(URI).map_err(|e| e.to_string())?;
+    let ours = parsed.account.totp().ok_or("not a TOTP account")?;
+    let theirs = totp_rs::Totp::from_url(URI).map_err(|e| e.to_string())?;
+    let want = Fixture::new(Alg::Sha1)
+        .otpkit
+        .code_at(T)
+        .map_err(|e| e.to_string())?;
+    let got = [
+        ours.code_at(T).map_err(|e| e.to_string())?.to_string(),
+        theirs.generate(T).to_string(),
+    ];
+    if got.iter().any(|c| *c != want.to_string()) || parsed.account.name != theirs.account_name() {
+        return Err(format!("URI parses disagree: {got:?} vs {want}"));
+    }
+    Ok(())
+}
+
 /// The first 6-digit code, counting up from 000000, that is no step's code within
 /// ±[`MAX_HALF_WINDOW`] of [`T`].
 fn wrong_code(totp: &otpkit::Totp) -> String {
@@ -346,6 +438,28 @@ mod tests {
         for alg in Alg::ALL {
             Fixture::new(alg).check_agreement().unwrap();
         }
+    }
+
+    #[test]
+    fn verifier_inputs_do_what_the_benchmarks_claim() {
+        let f = Fixture::new(Alg::Sha1);
+        for (e, r) in ENROL_WINDOWS.into_iter().zip(RESYNC_WINDOWS) {
+            VerifierCase::new(&f, e, r).unwrap();
+        }
+        // One step further and the resync codes fall outside the window.
+        let mut case = VerifierCase::new(&f, 10, 20).unwrap();
+        case.resync1 = f.code_at_offset(20);
+        case.resync2 = f.code_at_offset(21);
+        assert!(
+            f.verifier(10, 20)
+                .resync(&case.before_resync, &case.resync1, &case.resync2, T)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn both_uri_parsers_agree() {
+        check_uri().unwrap();
     }
 
     #[test]
