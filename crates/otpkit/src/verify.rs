@@ -177,10 +177,14 @@ pub(crate) fn scan(
     let mut scan = Scan {
         mac,
         digits,
-        typed,
+        typed: typed.value(),
         found: Choice::from(0),
         matched: 0,
     };
+    // Codes of different lengths are different codes (as `Code`'s equality says),
+    // whatever their values: checked once here, so each candidate needs only a
+    // value comparison.
+    let same_length = typed.digits().get().ct_eq(&digits.get());
     let mut next = first;
     loop {
         // Steps left, counting `next`; at least 1 while next <= last.
@@ -197,7 +201,7 @@ pub(crate) fn scan(
         }
         next = done.saturating_add(1);
     }
-    if bool::from(scan.found) {
+    if bool::from(scan.found & same_length) {
         Some(scan.matched)
     } else {
         None
@@ -211,7 +215,8 @@ const _: () = assert!(BATCH == 4, "update scan's dispatch for a new BATCH");
 struct Scan<'a> {
     mac: &'a KeyedHmac,
     digits: Digits,
-    typed: &'a Code,
+    /// The typed code's value.
+    typed: u64,
     found: Choice,
     matched: u64,
 }
@@ -228,8 +233,7 @@ impl Scan<'_> {
         }
         let truncated = self.mac.truncated_batch(&steps);
         for (step, value) in steps.iter().zip(truncated) {
-            let candidate = Code::new(truncate::reduce(value, self.digits), self.digits);
-            let equal = candidate.ct_eq(self.typed);
+            let equal = truncate::reduce(value, self.digits).ct_eq(&self.typed);
             self.matched.conditional_assign(step, equal);
             self.found |= equal;
         }
@@ -271,6 +275,16 @@ mod tests {
                 assert_eq!(value, mac.truncated(*step), "{algorithm:?} step {step}");
             }
         }
+    }
+
+    #[test]
+    fn a_code_of_another_length_never_matches() {
+        let mac = keyed(Algorithm::Sha1);
+        let six = code_of(&mac, 1_000);
+        // The same number as an 8-digit code (typed zero-padded) is another code.
+        let eight = Code::new(six.value(), Digits::EIGHT);
+        assert_eq!(scan(&mac, Digits::SIX, &eight, 999, 1_001), None);
+        assert_eq!(scan(&mac, Digits::SIX, &six, 999, 1_001), Some(1_000));
     }
 
     #[test]
