@@ -17,6 +17,12 @@ cd "$(dirname "$0")"
 BINDINGS=$PWD
 ROOT=$(cd .. && pwd)
 step() { echo "== $* (t=${SECONDS}s)"; }
+# A failing runner does not stop the others; the script exits non-zero at the end.
+FAILED=()
+runner() { # name command...
+  local name=$1; shift
+  if ! "$@"; then FAILED+=("$name"); fi
+}
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 apt_install() {
@@ -45,8 +51,11 @@ mkdir -p "$OUT"
 if [ ! -x "$VENV/bin/python" ]; then python3 -m venv "$VENV"; fi
 "$VENV/bin/pip" install -q --disable-pip-version-check -r python/requirements-test.txt
 
+rm -f "$OUT"/{rust,kotlin,python,swift}.log
+
 step "rust: unit tests of the binding crate"
-(cd "$ROOT" && cargo test -p otpkit-uniffi 2>&1) | tee "$OUT/rust.log"
+rust_tests() { (cd "$ROOT" && cargo test -p otpkit-uniffi 2>&1) | tee "$OUT/rust.log"; }
+runner rust rust_tests
 
 step "build the shared library and uniffi-bindgen"
 # Built separately, as maturin does, so its `cargo run --bin uniffi-bindgen` reuses them.
@@ -65,20 +74,29 @@ test -f "$GEN/swift/otpkit.swift" && test -f "$GEN/swift/otpkitFFI.h" &&
 step "kotlin: compile the bindings and tests, run on the JVM"
 KOTLIN_CP="$JNA:$KOTLIN_HOME/lib/kotlin-test.jar"
 rm -rf "$OUT/kotlin" && mkdir -p "$OUT/kotlin"
-"$KOTLIN_HOME/bin/kotlinc" -Werror -cp "$KOTLIN_CP" \
-  "$GEN/kotlin/uniffi/otpkit/otpkit.kt" kotlin/*.kt -d "$OUT/kotlin/otpkit-tests.jar"
-java -ea -Djna.library.path="$LIBDIR" \
-  -cp "$OUT/kotlin/otpkit-tests.jar:$KOTLIN_CP:$KOTLIN_HOME/lib/kotlin-stdlib.jar" \
-  OtpkitTestKt 2>&1 | tee "$OUT/kotlin.log"
+kotlin_tests() {
+  "$KOTLIN_HOME/bin/kotlinc" -Werror -cp "$KOTLIN_CP" \
+    "$GEN/kotlin/uniffi/otpkit/otpkit.kt" kotlin/*.kt -d "$OUT/kotlin/otpkit-tests.jar" 2>&1 |
+    tee "$OUT/kotlin.log" || return 1
+  java -ea -Djna.library.path="$LIBDIR" \
+    -cp "$OUT/kotlin/otpkit-tests.jar:$KOTLIN_CP:$KOTLIN_HOME/lib/kotlin-stdlib.jar" \
+    OtpkitTestKt 2>&1 | tee "$OUT/kotlin.log"
+}
+runner kotlin kotlin_tests
 
 step "python: build the wheel with maturin, install it into a virtualenv, run pytest"
-rm -rf "$OUT/wheels"
-(cd python && CARGO_TARGET_DIR=$TARGET_DIR "$VENV/bin/maturin" build --profile dev \
-  --out "$OUT/wheels" 2>&1 | tail -3)
-"$VENV/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "$OUT"/wheels/otpkit-*.whl
-# Run from outside the source tree so `import otpkit` can only find the installed package.
-(cd "$OUT" && "$VENV/bin/python" -m pytest -p no:cacheprovider "$BINDINGS/python/tests" 2>&1) |
-  tee "$OUT/python.log"
+python_tests() {
+  rm -rf "$OUT/wheels"
+  (cd python && CARGO_TARGET_DIR=$TARGET_DIR "$VENV/bin/maturin" build --profile dev \
+    --out "$OUT/wheels" >"$OUT/maturin.log" 2>&1) || { tail -30 "$OUT/maturin.log"; return 1; }
+  tail -1 "$OUT/maturin.log"
+  "$VENV/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps \
+    "$OUT"/wheels/otpkit-*.whl || return 1
+  # From outside the source tree, so `import otpkit` can only find the installed package.
+  (cd "$OUT" && "$VENV/bin/python" -m pytest -p no:cacheprovider "$BINDINGS/python/tests" 2>&1) |
+    tee "$OUT/python.log"
+}
+runner python python_tests
 
 step "swift"
 if command -v swiftc >/dev/null; then
@@ -87,18 +105,24 @@ if command -v swiftc >/dev/null; then
   cp "$GEN/swift/otpkit.swift" swift/Sources/Otpkit/
   cp "$GEN/swift/otpkitFFI.h" swift/Sources/otpkitFFI/
   cp "$GEN/swift/otpkitFFI.modulemap" swift/Sources/otpkitFFI/module.modulemap
-  # One module: the generated API plus the test program.
-  swiftc -swift-version 5 -module-name OtpkitSwiftTests \
-    -Xcc -fmodule-map-file="$GEN/swift/otpkitFFI.modulemap" -I "$GEN/swift" \
-    -L "$LIBDIR" -lotpkit_ffi \
-    "$GEN/swift/otpkit.swift" swift/Tests/OtpkitTests/main.swift -o "$OUT/otpkit-swift-tests"
-  LD_LIBRARY_PATH="$LIBDIR" "$OUT/otpkit-swift-tests" 2>&1 | tee "$OUT/swift.log"
+  swift_tests() {
+    # One module: the generated API plus the test program.
+    swiftc -swift-version 5 -module-name OtpkitSwiftTests \
+      -Xcc -fmodule-map-file="$GEN/swift/otpkitFFI.modulemap" -I "$GEN/swift" \
+      -L "$LIBDIR" -lotpkit_ffi \
+      "$GEN/swift/otpkit.swift" swift/Tests/OtpkitTests/main.swift \
+      -o "$OUT/otpkit-swift-tests" 2>&1 | tee "$OUT/swift.log" || return 1
+    LD_LIBRARY_PATH="$LIBDIR" "$OUT/otpkit-swift-tests" 2>&1 | tee "$OUT/swift.log"
+  }
+  runner swift swift_tests
 else
   echo "swift: SKIPPED (no swiftc on this machine)" | tee "$OUT/swift.log"
 fi
 
 step "summary"
-grep -h '^test result:' "$OUT/rust.log"
-tail -n 1 "$OUT/kotlin.log"
-tail -n 1 "$OUT/python.log"
-tail -n 1 "$OUT/swift.log"
+grep -h '^test result:' "$OUT/rust.log" || true
+for log in kotlin python swift; do tail -n 1 "$OUT/$log.log" 2>/dev/null || true; done
+if [ ${#FAILED[@]} -gt 0 ]; then
+  echo "bindings: FAILED: ${FAILED[*]}"
+  exit 1
+fi
