@@ -289,7 +289,13 @@ mod tests {
 
     #[test]
     fn every_window_length_and_position_matches_the_reference() {
-        for algorithm in Algorithm::ALL {
+        // The batching does not depend on the algorithm; Miri checks it on SHA-1 only.
+        let algorithms: &[Algorithm] = if cfg!(miri) {
+            &[Algorithm::Sha1]
+        } else {
+            &Algorithm::ALL
+        };
+        for &algorithm in algorithms {
             let mac = keyed(algorithm);
             // Lengths past 2 × BATCH + 1 add nothing new; Miri gets the first few.
             let longest = if cfg!(miri) { 5 } else { 11 };
