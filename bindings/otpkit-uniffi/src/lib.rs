@@ -13,9 +13,34 @@
 //! - Server side: [`Verifier`] (enrol, verify, resync) with the stored
 //!   [`DeviceState`] and typed [`Outcome`]s.
 //!
-//! Objects are immutable, so one instance can be shared by any number of threads. Errors are flat enums, one per
-//! concern, whose foreign message is the core's `Display` text (never secret
-//! material).
+//! Objects are immutable, so one instance can be shared by any number of threads.
+//! Errors are flat enums, one per concern, whose foreign message is the core's
+//! `Display` text (never secret material).
+//!
+//! The same calls from Rust, as each language makes them:
+//!
+//! ```
+//! use otpkit_ffi::{Algorithm, DeviceState, Outcome, Totp, Verifier, parse_otpauth_uri};
+//!
+//! let parsed = parse_otpauth_uri(
+//!     "otpauth://totp/ACME:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME".into(),
+//! )?;
+//! let totp: std::sync::Arc<Totp> = parsed.account.totp()?.expect("a TOTP account");
+//! let verifier = Verifier::totp(totp.clone(), None)?;
+//!
+//! let now = 1_700_000_000;
+//! let step = totp.step_at(now)?;
+//! let state = verifier.enroll(totp.code_at_step(step - 1), totp.code_at_step(step), now)?;
+//! let stored: String = state.encode(); // one column in the users table
+//!
+//! let code = totp.code_at(now + 30)?;
+//! let attempt = verifier.verify(DeviceState::decode(stored)?, code.clone(), now + 30)?;
+//! assert!(matches!(attempt.outcome, Outcome::Accepted { .. }));
+//! let replay = verifier.verify(attempt.state, code, now + 31)?;
+//! assert_eq!(replay.outcome, Outcome::Replayed);
+//! # let _ = Algorithm::Sha1;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(

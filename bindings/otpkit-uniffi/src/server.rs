@@ -283,7 +283,7 @@ fn core_policy(policy: Option<Policy>) -> Result<core::Policy, PolicyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Algorithm, Secret};
+    use crate::{Algorithm, Hotp, Secret};
 
     fn totp() -> Arc<Totp> {
         let secret = Secret::from_bytes(b"12345678901234567890".to_vec(), false).unwrap();
@@ -344,6 +344,21 @@ mod tests {
             Verifier::totp(totp, Some(policy)),
             Err(PolicyError::MaxFailuresOutOfRange(_))
         ));
+    }
+
+    #[test]
+    fn hotp_enrol_and_verify() {
+        let secret = Secret::from_bytes(b"12345678901234567890".to_vec(), false).unwrap();
+        let hotp = Hotp::new(secret, Algorithm::Sha1, 6).unwrap();
+        let verifier = Verifier::hotp(hotp.clone(), None).unwrap();
+        let state = verifier.enroll(hotp.code(3), hotp.code(4), 0).unwrap();
+        assert_eq!(state.next_counter(), Some(5));
+        assert_eq!(state.last_step(), None);
+        let v = verifier.verify(state, hotp.code(7), 0).unwrap();
+        assert_eq!(v.outcome, Outcome::Accepted { step: 7, drift: 2 });
+        assert_eq!(v.state.next_counter(), Some(8));
+        let replay = verifier.verify(v.state, hotp.code(7), 0).unwrap();
+        assert_eq!(replay.outcome, Outcome::Replayed);
     }
 
     #[test]
