@@ -73,7 +73,7 @@
 //! On the AMD EPYC (Zen 5) development machine, with the key absorbed: one SHA-1
 //! HMAC takes about 43 ns; three (a ±1 window) about 85 ns, less than six
 //! independent one-block `sha1::block_api::compress` calls (about 98 ns) and a
-//! third of the portable path's 270 ns. SHA-256: 59 ns for one, 115 ns for
+//! third of the portable path's 270 ns. SHA-256: 58 ns for one, 108 ns for
 //! three. `examples/lanes_timing.rs` prints these figures for the machine it runs
 //! on.
 #![no_std]
