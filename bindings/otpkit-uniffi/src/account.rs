@@ -318,9 +318,11 @@ pub fn encode_migration(
 }
 
 /// A Steam Guard generator: five characters from Steam's alphabet, HMAC-SHA1, 30 s.
-#[derive(Debug, uniffi::Object)]
+#[derive(uniffi::Object)]
 #[uniffi::export(Debug)]
 pub struct SteamGuard(otpkit::steam::SteamGuard);
+
+crate::transparent_debug!(SteamGuard, 0);
 
 #[uniffi::export]
 impl SteamGuard {

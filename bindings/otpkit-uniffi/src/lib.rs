@@ -56,6 +56,19 @@
 
 uniffi::setup_scaffolding!("otpkit");
 
+/// `Debug` for a wrapper object as its core value's (which never shows key material),
+/// so foreign debug text reads `Secret { len: 20, .. }`, not a wrapper around it.
+macro_rules! transparent_debug {
+    ($ty:ident, $field:tt) => {
+        impl ::std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Debug::fmt(&self.$field, f)
+            }
+        }
+    };
+}
+pub(crate) use transparent_debug;
+
 mod account;
 mod error;
 mod otp;

@@ -65,12 +65,14 @@ fn digits(n: u8) -> Result<otpkit::Digits, ParameterError> {
 /// A time-based generator (RFC 6238): one secret with its algorithm, digits and
 /// period. The key is absorbed once at construction; each code then costs two hash
 /// compressions.
-#[derive(Debug, uniffi::Object)]
+#[derive(uniffi::Object)]
 #[uniffi::export(Debug)]
 pub struct Totp {
     pub(crate) inner: otpkit::Totp,
     algorithm: Algorithm,
 }
+
+crate::transparent_debug!(Totp, inner);
 
 impl Totp {
     /// Wraps a core generator made with `algorithm`.
@@ -164,12 +166,14 @@ impl Totp {
 }
 
 /// A counter-based generator (RFC 4226).
-#[derive(Debug, uniffi::Object)]
+#[derive(uniffi::Object)]
 #[uniffi::export(Debug)]
 pub struct Hotp {
     pub(crate) inner: otpkit::Hotp,
     algorithm: Algorithm,
 }
+
+crate::transparent_debug!(Hotp, inner);
 
 impl Hotp {
     /// Wraps a core generator made with `algorithm`.

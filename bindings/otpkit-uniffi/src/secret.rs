@@ -10,9 +10,11 @@ use crate::error::SecretError;
 /// Its bytes come out only when asked for by name (`bytes`, `base32`,
 /// `base32_grouped`); its debug text (`toString()` in Kotlin, `repr()` in Python,
 /// `debugDescription` in Swift) shows the length only. Equality is constant-time.
-#[derive(Debug, PartialEq, Eq, uniffi::Object)]
+#[derive(PartialEq, Eq, uniffi::Object)]
 #[uniffi::export(Debug, Eq)]
 pub struct Secret(pub(crate) otpkit::Secret);
+
+crate::transparent_debug!(Secret, 0);
 
 impl Secret {
     /// The core secret.

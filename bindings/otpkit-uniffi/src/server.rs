@@ -76,9 +76,11 @@ pub fn default_policy() -> Policy {
 /// What a server stores per device between sign-ins: the last accepted step (TOTP)
 /// or next counter (HOTP), the measured drift, and the failure count and lock-out.
 /// Immutable: every operation returns a new state to store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Object)]
+#[derive(Clone, Copy, PartialEq, Eq, uniffi::Object)]
 #[uniffi::export(Debug, Eq)]
 pub struct DeviceState(pub(crate) core::DeviceState);
+
+crate::transparent_debug!(DeviceState, 0);
 
 #[uniffi::export]
 impl DeviceState {
@@ -180,9 +182,11 @@ pub struct Verification {
 /// Checks codes for one device: enrolment, sign-in with replay protection and
 /// throttling, resynchronisation. Immutable, so one verifier can serve any number of
 /// threads; the per-device state goes in and out as a `DeviceState`.
-#[derive(Debug, uniffi::Object)]
+#[derive(uniffi::Object)]
 #[uniffi::export(Debug)]
 pub struct Verifier(core::Verifier);
+
+crate::transparent_debug!(Verifier, 0);
 
 #[uniffi::export]
 impl Verifier {
