@@ -70,7 +70,9 @@ for target in $(cargo +nightly fuzz list); do
         status=FAILED
         failed=$((failed + 1))
         failed_names+=("$target")
-        tail -n 40 "$log" >&2
+        # The assertion or sanitizer report, then libFuzzer's closing lines.
+        grep -m1 -A6 -E 'panicked at|ERROR: AddressSanitizer|ERROR: libFuzzer' "$log" >&2
+        grep -E '^(SUMMARY|artifact_prefix|Test unit written)' "$log" >&2
     fi
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     echo "fuzz: $target $status (${runs:-?} runs in $(($(date +%s) - start)) s)" >&2

@@ -220,7 +220,7 @@ fn steam_types_never_show_the_secret() {
 
 #[test]
 fn verifier_types_never_show_the_secret() {
-    use otpkit::verifier::{DeviceState, Policy, Verifier};
+    use otpkit::verifier::{DeviceState, Policy, SignInError, Verifier};
     let s = secret();
     let base32 = s.base32().to_string();
     let totp = Totp::new(&s, Algorithm::Sha1, Digits::SIX, Period::DEFAULT);
@@ -289,6 +289,14 @@ fn verifier_types_never_show_the_secret() {
         "PolicyError",
         &Policy::default().with_max_failures(0).unwrap_err(),
     );
+    for e in [
+        SignInError::Time(TimeError::Overflow),
+        SignInError::CounterExhausted,
+        SignInError::WrongKind,
+    ] {
+        check_error("SignInError", &e);
+    }
+    check_debug("DeviceKind", &state.kind());
 }
 
 #[cfg(feature = "alloc")]
