@@ -91,3 +91,8 @@ pub use totp::unix_now;
 pub use totp::{Period, TimeError, Totp};
 pub use verifier::{DeviceState, Outcome, Verifier};
 pub use verify::{Match, VerifyError, Window};
+
+/// The README's example, compiled and run as a doc test so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
