@@ -240,7 +240,7 @@ def generated(ns, med, allocs, command):
     L.append("")
     L.append("![verify cost against window half-width w, drawn by criterion](bench-verify-window-sha1.svg)")
     L.append("")
-    L.append("Chart: criterion's `verify_window_sha1` report (`report/lines.svg`, criterion's mean per point); x = candidates computed (2w + 1, criterion's "input size"), y = time per verification.")
+    L.append("Chart: criterion's `verify_window_sha1` report (`report/lines.svg`, criterion's mean per point); x = candidates computed (2w + 1, criterion's 'input size'), y = time per verification.")
     L.append("")
     sweep = {}
     for k, v in ns.items():
