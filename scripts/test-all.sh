@@ -67,7 +67,8 @@ stage "cargo fmt --check" cargo fmt --all --check
 stage "clippy (deny warnings)" cargo clippy --locked --workspace --all-targets --all-features -- -D warnings
 stage "cargo test (workspace, default features)" cargo_test --workspace
 stage "cargo test (otpkit, all features)" cargo_test -p otpkit --all-features
-stage "cargo test (otpkit, no default features)" cargo_test -p otpkit --no-default-features --lib --tests
+stage "cargo test (otpkit without the lanes kernel: pure RustCrypto)" cargo_test -p otpkit --no-default-features --features std,getrandom
+stage "cargo test (otpkit unit tests, no default features)" cargo_test -p otpkit --no-default-features --lib
 stage "no_std build" no_std_build
 stage "cargo doc (deny warnings)" docs
 [ -f benches/Cargo.toml ] && stage "benches compile and run once (test mode)" cargo bench --locked -p otpkit-benches -- --test
