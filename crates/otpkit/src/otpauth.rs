@@ -479,6 +479,13 @@ impl Account {
             if counter.is_some() {
                 warnings.push(Warning::IgnoredParameter { name: "counter" });
             }
+            // A Steam account (say from `issuer=Steam`) is written back with
+            // `encoder=steam`, so another encoder cannot be kept: drop it, with a note.
+            let before = extra.len();
+            extra.retain(|(key, _)| key != "encoder");
+            if extra.len() != before {
+                warnings.push(Warning::IgnoredParameter { name: "encoder" });
+            }
             (Kind::Steam, Algorithm::Sha1, Digits::SIX)
         } else {
             let digits = match digits_value {

@@ -571,3 +571,18 @@ fn every_warning_reads_as_a_distinct_sentence() {
             .contains("60-second")
     );
 }
+
+/// Regression (found by the `otpauth` fuzz target): a Steam account by `issuer=Steam`
+/// with another `encoder=` kept that encoder in `extra`, which `to_uri` cannot write
+/// beside `encoder=steam`, so parse → build → parse lost it.
+#[test]
+fn steam_by_issuer_with_another_encoder_round_trips() {
+    let p = parse(&format!(
+        "otpauth://totp/Steam:gamer?secret={RFC_B32}&issuer=Steam&encoder=other&d5="
+    ));
+    assert_eq!(p.account.kind, Kind::Steam);
+    assert!(p.warnings.contains(&Warning::IgnoredParameter { name: "encoder" }));
+    assert_eq!(p.account.extra, vec![("d5".to_string(), String::new())]);
+    let again = parse(&p.account.to_uri());
+    assert_eq!(again.account, p.account);
+}
