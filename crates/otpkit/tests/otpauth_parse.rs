@@ -581,7 +581,10 @@ fn steam_by_issuer_with_another_encoder_round_trips() {
         "otpauth://totp/Steam:gamer?secret={RFC_B32}&issuer=Steam&encoder=other&d5="
     ));
     assert_eq!(p.account.kind, Kind::Steam);
-    assert!(p.warnings.contains(&Warning::IgnoredParameter { name: "encoder" }));
+    assert!(
+        p.warnings
+            .contains(&Warning::IgnoredParameter { name: "encoder" })
+    );
     assert_eq!(p.account.extra, vec![("d5".to_string(), String::new())]);
     let again = parse(&p.account.to_uri());
     assert_eq!(again.account, p.account);
