@@ -24,4 +24,5 @@ cargo bench -p otpkit-benches --bench otp -- --warm-up-time "$warm" --measuremen
 python3 benches/table.py "$target/criterion" "$target/otpkit-allocations.txt" docs/benchmarks.md \
   "bash benches/run.sh  # cargo bench -p otpkit-benches --bench otp -- --warm-up-time $warm --measurement-time $measure"
 cp "$target/criterion/verify_window_sha1/report/lines.svg" docs/bench-verify-window-sha1.svg
-echo "docs/benchmarks.md and docs/bench-verify-window-sha1.svg updated"
+cp "$target/criterion/verify_window_sha1_otpkit/report/lines.svg" docs/bench-verify-window-sha1-otpkit.svg
+echo "docs/benchmarks.md and docs/bench-verify-window-sha1*.svg updated"

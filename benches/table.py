@@ -238,9 +238,17 @@ def generated(ns, med, allocs, command):
     L.append("")
     L.append("### Cost against window size (SHA-1, wrong code)")
     L.append("")
-    L.append("![verify cost against window half-width w, drawn by criterion](bench-verify-window-sha1.svg)")
+    L.append("otpkit alone (`verify_window_sha1_otpkit`):")
     L.append("")
-    L.append("Chart: criterion's `verify_window_sha1` report (`report/lines.svg`, criterion's mean per point); x = candidates computed (2w + 1, criterion's 'input size'), y = time per verification.")
+    L.append("![otpkit verify cost against candidates, drawn by criterion](bench-verify-window-sha1-otpkit.svg)")
+    L.append("")
+    L.append("otpkit, totp-rs and libreauth (`verify_window_sha1`):")
+    L.append("")
+    L.append("![verify cost against candidates for otpkit and peers, drawn by criterion](bench-verify-window-sha1.svg)")
+    L.append("")
+    L.append("Charts: criterion's `report/lines.svg` of each group (criterion's mean per point, so outliers show); "
+             "x = candidates computed (2w + 1, criterion's 'input size'), y = time per verification. "
+             "The table and fit below use p10.")
     L.append("")
     sweep = {}
     for k, v in ns.items():
