@@ -57,8 +57,13 @@ fi
 rm -f "$OUT"/{rust,kotlin,python,swift}.log
 
 step "rust: unit tests of the binding crate"
-rust_tests() { (cd "$ROOT" && cargo test -p otpkit-uniffi 2>&1) | tee "$OUT/rust.log"; }
-runner rust rust_tests
+if [ "${OTPKIT_RUST_TESTS_DONE:-}" = 1 ]; then
+  # scripts/test-all.sh has just run them with the whole workspace.
+  echo "rust: run by the workspace test stage" | tee "$OUT/rust.log"
+else
+  rust_tests() { (cd "$ROOT" && cargo test -p otpkit-uniffi 2>&1) | tee "$OUT/rust.log"; }
+  runner rust rust_tests
+fi
 
 step "build the shared library and uniffi-bindgen"
 # Built separately, as maturin does, so its `cargo run --bin uniffi-bindgen` reuses them.
