@@ -1,8 +1,9 @@
 //! The AWS MFA flow end to end: EnableMFADevice (enrol with two consecutive codes),
 //! sign-in, replay, ResyncMFADevice after a large drift, lock-out and unlock.
-//! The "authenticator" is simulated with its own copy of the secret (read back from
-//! the Base32 the user would type) and its own, wrong, clock.
+//! The "authenticator" is simulated with its own copy of the secret (scanned from the
+//! otpauth:// URI the server builds) and its own, wrong, clock.
 
+use otpkit::otpauth::{Account, Kind};
 use otpkit::verifier::{DeviceState, Outcome, Policy, ResyncError, Verifier};
 use otpkit::{Algorithm, Digits, Hotp, Period, Secret, Totp, Window};
 
@@ -54,19 +55,31 @@ fn load(column: &str) -> DeviceState {
 
 #[test]
 fn totp_enrol_sign_in_replay_resync_lockout() -> Result {
-    // The server makes a secret and shows it (the otpauth:// QR is another module).
+    // The server makes a secret and shows it: as the otpauth:// URI of a QR code, and
+    // as Base32 text for typing by hand.
     let secret = Secret::generate(Algorithm::Sha1)?;
+    let account = Account {
+        issuer: Some("Example Corp".into()),
+        name: "alice@example.com".into(),
+        secret: secret.clone(),
+        algorithm: Algorithm::Sha1,
+        digits: Digits::SIX,
+        kind: Kind::Totp {
+            period: Period::DEFAULT,
+        },
+        extra: Vec::new(),
+    };
+    let uri = account.to_uri();
+    assert!(uri.starts_with("otpauth://totp/Example%20Corp:alice%40example.com?secret="));
     let shown = secret.base32_grouped().to_string();
     assert_eq!(shown.replace(' ', "").len(), 32);
 
-    // The user types it into an app whose clock runs 3 steps (90 s) fast.
+    // The user scans the QR code into an app whose clock runs 3 steps (90 s) fast.
+    let scanned = Account::parse(&uri)?;
+    assert!(scanned.warnings.is_empty(), "{:?}", scanned.warnings);
+    assert_eq!(scanned.account.secret, Secret::from_base32(&shown)?);
     let app = App {
-        totp: Totp::new(
-            &Secret::from_base32(&shown)?,
-            Algorithm::Sha1,
-            Digits::SIX,
-            Period::DEFAULT,
-        ),
+        totp: scanned.account.totp().expect("a TOTP account"),
         skew: 90,
     };
     let server_totp = Totp::new(&secret, Algorithm::Sha1, Digits::SIX, Period::DEFAULT);
