@@ -240,10 +240,15 @@ fn entry_to_account(entry: &OtpParameters) -> Result<Account, EntryError> {
 /// its first `:` like an `otpauth://` label (an empty prefix meaning no issuer).
 fn split_name(name: &str, issuer: &str) -> (Option<String>, String) {
     if !issuer.is_empty() {
+        // Leading spaces are dropped with or without the prefix: the label this
+        // account is written back with ("Issuer: name") cannot keep them, so keeping
+        // them here would make decode → encode → decode change the name (found by
+        // the `migration` fuzz target).
         let account = name
             .strip_prefix(issuer)
             .and_then(|rest| rest.strip_prefix(':'))
-            .map_or(name, |rest| rest.trim_start_matches(' '));
+            .unwrap_or(name)
+            .trim_start_matches(' ');
         return (Some(String::from(issuer)), String::from(account));
     }
     match name.split_once(':') {

@@ -228,12 +228,21 @@ fn google_name_prefix_rules() {
     payload.extend(entry(b"NoIssuer: bob", b""));
     // UTF-8 by hand: name "Ü:✓" (C3 9C, ':', E2 9C 93), issuer "" -> issuer "Ü".
     payload.extend(entry(&[0xc3, 0x9c, b':', 0xe2, 0x9c, 0x93], b""));
+    // Regression (fuzz): name " a" with issuer "I" but no "I:" prefix.
+    payload.extend(entry(b" a", b"I"));
     let b64 = base64::engine::general_purpose::STANDARD.encode(&payload);
     let entries = decode(&format!("otpauth-migration://offline?data={b64}")).unwrap();
-    let labels: Vec<(Option<String>, String)> = entries
-        .into_iter()
-        .map(|e| e.map(|a| (a.issuer, a.name)).unwrap())
+    let accounts: Vec<Account> = entries.into_iter().map(|e| e.unwrap()).collect();
+    // decode -> encode -> decode is a fixed point for every one of them.
+    let again: Vec<Account> = migration::encode(&accounts, 10)
+        .unwrap()
+        .iter()
+        .flat_map(|uri| decode(uri).unwrap())
+        .map(|e| e.unwrap())
         .collect();
+    assert_eq!(again, accounts);
+    let labels: Vec<(Option<String>, String)> =
+        accounts.into_iter().map(|a| (a.issuer, a.name)).collect();
     assert_eq!(
         labels,
         vec![
@@ -241,6 +250,7 @@ fn google_name_prefix_rules() {
             (Some("Svc".into()), "bob".into()),
             (Some("NoIssuer".into()), "bob".into()),
             (Some("Ü".into()), "✓".into()),
+            (Some("I".into()), "a".into()),
         ]
     );
 }
