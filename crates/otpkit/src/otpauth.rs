@@ -547,6 +547,12 @@ impl Account {
     ///
     /// The result contains the secret: treat it like the secret.
     ///
+    /// [`Account::parse`] reads the result back to an equal account as long as it fits
+    /// in [`MAX_URI_LEN`] bytes. Percent-encoding can make it up to three times as
+    /// long as the text it encodes, so an account with very long names or extra
+    /// parameters (even one parsed from a URI under the limit) can build a URI that
+    /// parse refuses with [`UriError::TooLong`] — never one it reads differently.
+    ///
     /// ```
     /// use otpkit::otpauth::{Account, Kind};
     /// use otpkit::{Algorithm, Digits, Secret};

@@ -589,3 +589,19 @@ fn steam_by_issuer_with_another_encoder_round_trips() {
     let again = parse(&p.account.to_uri());
     assert_eq!(again.account, p.account);
 }
+
+/// Regression (found by the `otpauth` fuzz target): a URI under the parse limit can
+/// build a canonical URI over it, since percent-encoding expands text up to 3×. The
+/// re-parse must then be the typed length error, never a different account.
+#[test]
+fn canonical_uri_over_the_limit_is_a_typed_error() {
+    let name = " x".repeat(1500); // 3000 bytes in, "%20x" = 6000 bytes out
+    let p = parse(&format!("otpauth://totp/{name}?secret={RFC_B32}"));
+    assert!(p.account.name.len() < otpkit::otpauth::MAX_URI_LEN);
+    let uri = p.account.to_uri();
+    assert!(uri.len() > otpkit::otpauth::MAX_URI_LEN);
+    assert_eq!(
+        Account::parse(&uri).unwrap_err(),
+        UriError::TooLong { len: uri.len() }
+    );
+}
