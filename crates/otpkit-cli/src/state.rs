@@ -67,7 +67,14 @@ impl DeviceFile {
 
     /// The file's text. It contains the secret, so it is wiped when dropped.
     pub fn to_text(&self) -> Zeroizing<String> {
-        let mut out = Zeroizing::new(String::with_capacity(512));
+        // Room for every line up front: the buffer never reallocates, so no copy of
+        // the secret is left behind in freed memory.
+        let capacity = 256usize
+            .saturating_add(self.issuer.as_ref().map_or(0, String::len))
+            .saturating_add(self.account.len())
+            .saturating_add(self.state.len())
+            .saturating_add(self.secret.len().saturating_mul(2));
+        let mut out = Zeroizing::new(String::with_capacity(capacity));
         out.push_str(
             "# otpkit device file: a TOTP secret and its verifier state. Keep it private.\n",
         );
@@ -79,7 +86,11 @@ impl DeviceFile {
         push_line(&mut out, "algorithm", self.algorithm.name());
         push_line(&mut out, "digits", &self.digits.get().to_string());
         push_line(&mut out, "period", &self.period.seconds().to_string());
-        push_line(&mut out, "secret", &self.secret.base32().to_string());
+        push_line(
+            &mut out,
+            "secret",
+            &crate::secrets::base32_text(&self.secret, false),
+        );
         push_line(&mut out, "state", &self.state);
         out
     }
@@ -132,7 +143,7 @@ impl DeviceFile {
             .map_err(|_| corrupt("period: not a number of seconds"))
             .and_then(|n| Period::new(n).map_err(|e| corrupt(format_args!("period: {e}"))))?;
         let secret = Secret::from_base32(&required(fields.secret, "secret")?)
-            .map_err(|e| corrupt(format_args!("secret: {e}")))?;
+            .map_err(|e| corrupt(format_args!("secret: {}", crate::secrets::message(&e))))?;
         Ok(DeviceFile {
             issuer: fields.issuer.map(|s| s.to_string()),
             account: required(fields.account, "account")?.to_string(),

@@ -897,7 +897,8 @@ fn bad_input_is_one_line_without_secrets_or_panics() {
         (vec!["code"], "", 2),
         (vec!["code", "--secret", &invalid_char_secret], "", 2),
         (vec!["code", "--secret", "ABC"], "", 2),
-        (vec!["code", secret], "", 2),
+        // A positional secret is valid now (`otpkit code SECRET`); a second one is not.
+        (vec!["code", secret, secret], "", 2),
         (vec!["code", "--secret", secret, secret], "", 2),
         (vec!["code", "--secret", secret, "--uri", &totp_uri], "", 2),
         (vec!["code", "--secret", secret, "--digits", "12"], "", 2),
