@@ -56,17 +56,27 @@ pub fn digits(account: &Account) -> u64 {
 
 /// The account as a JSON object (see the module docs for the keys).
 pub fn account(account: &Account, warnings: &[String]) -> Value {
-    json!({
+    let mut value = json!({
         "type": type_name(account),
         "issuer": account.issuer.as_deref().filter(|i| !i.is_empty()),
         "account": account.name,
-        "secret": std::mem::take(&mut *crate::secrets::base32_text(&account.secret, false)),
+        // Filled in below: `json!` would serialise a copy of the text and drop the
+        // original unwiped.
+        "secret": Value::Null,
         "algorithm": account.algorithm.name(),
         "digits": digits(account),
         "period": period(account),
         "counter": counter(account),
         "warnings": warnings,
-    })
+    });
+    if let Some(slot) = value.get_mut("secret") {
+        // Moved, not copied: the text was allocated once at its final size.
+        *slot = Value::String(std::mem::take(&mut *crate::secrets::base32_text(
+            &account.secret,
+            false,
+        )));
+    }
+    value
 }
 
 /// `value` as compact JSON text in a wiped buffer allocated once at its final size,
