@@ -9,9 +9,9 @@ use clap::{Args, Parser, Subcommand};
 use otpkit::Algorithm;
 
 const AFTER_HELP: &str = "\
-Secrets and URIs given as arguments are visible to other users in `ps`: pass `-` instead
-(`--secret -`, `--uri -`, or `-` for a URI argument) to read the value from the first
-line of standard input.
+Secrets, URIs and codes given as arguments are visible to other users in `ps`: pass `-`
+instead (`code -`, `--secret -`, `--uri -`, `verify --state FILE -`, `check - -`, ...) to
+read each value from the next line of standard input.
 
 Exit codes: 0 success or code accepted; 1 wrong code; 2 usage error or malformed input;
 3 code already used (replay); 4 locked out after too many failures; 5 state or output

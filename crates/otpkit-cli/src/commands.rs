@@ -301,6 +301,15 @@ fn enroll(args: EnrollArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     out(io, "")?;
     out(
         io,
+        if args.light_terminal {
+            "(Drawn for a light background; on a dark terminal, run without --light-terminal.)"
+        } else {
+            "(Drawn for a dark background; if it does not scan on a light terminal, \
+             run again with --light-terminal.)"
+        },
+    )?;
+    out(
+        io,
         format_args!(
             "Or add the account by hand with this key: {}",
             account.secret.base32_grouped()
@@ -396,8 +405,8 @@ fn locked_message(until: u64, now: u64) -> String {
             .to_owned()
     } else {
         format!(
-            "too many failed attempts: locked for {} more s (until Unix time {until})",
-            until.saturating_sub(now)
+            "too many failed attempts: locked for now; try again after {}",
+            crate::when::until(until, now)
         )
     }
 }

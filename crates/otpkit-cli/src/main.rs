@@ -30,6 +30,7 @@ mod json;
 mod qr;
 mod secrets;
 mod state;
+mod when;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;

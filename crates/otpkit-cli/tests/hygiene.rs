@@ -27,6 +27,8 @@ mod qr;
 mod secrets;
 #[path = "../src/state.rs"]
 mod state;
+#[path = "../src/when.rs"]
+mod when;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
