@@ -195,7 +195,7 @@ pub fn check_field(name: &str, value: &str) -> Result<(), CliError> {
     Ok(())
 }
 
-/// `path` with `suffix` appended to its file name (`dev.state` → `dev.state.lock`).
+/// `path` with `suffix` appended to its file name (`dev.state` → `dev.state.tmp-1-0`).
 fn sidecar(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(suffix);
