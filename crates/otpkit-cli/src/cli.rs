@@ -167,8 +167,16 @@ pub struct ResyncArgs {
 #[derive(Args)]
 pub struct InspectArgs {
     /// The otpauth:// URI; `-` reads it from stdin.
-    #[arg(value_name = "URI")]
-    pub uri: String,
+    #[arg(value_name = "URI", required_unless_present = "state")]
+    pub uri: Option<String>,
+    /// Show a device file written by `otpkit enroll` instead: its account, its
+    /// verifier state (last code, drift, failures, lock-out) with local times; the
+    /// secret itself is not shown.
+    #[arg(long, value_name = "FILE", conflicts_with = "uri")]
+    pub state: Option<PathBuf>,
+    /// The time to judge the lock-out at, with --state (default: now).
+    #[arg(long, value_name = "UNIX", requires = "state")]
+    pub time: Option<u64>,
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,

@@ -518,7 +518,14 @@ fn resync(args: ResyncArgs, io: &mut Io<'_>) -> Result<(), CliError> {
 // ---- inspect and import -----------------------------------------------------------
 
 fn inspect(args: InspectArgs, io: &mut Io<'_>) -> Result<(), CliError> {
-    let uri = read_value(args.uri, "URI", io)?;
+    if let Some(path) = &args.state {
+        let now = now_or(args.time)?;
+        return crate::inspect_state::inspect_state(path, args.json, now, io);
+    }
+    let Some(uri) = args.uri else {
+        return Err(CliError::usage("give a URI or --state FILE"));
+    };
+    let uri = read_value(uri, "URI", io)?;
     let parsed = parse_account(&uri)?;
     let mut warnings: Vec<String> = parsed.warnings.iter().map(ToString::to_string).collect();
     warnings.extend(dropped_bits_warning(&uri));

@@ -26,6 +26,7 @@ mod check;
 mod cli;
 mod commands;
 mod error;
+mod inspect_state;
 mod json;
 mod qr;
 mod secrets;

@@ -249,3 +249,48 @@ fn a_short_secret_in_a_state_file_is_reported_without_rust_names() {
         r.stderr
     );
 }
+
+#[test]
+fn inspect_state_shows_local_times_and_raw_times_in_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = device(dir.path());
+    let p = path.to_str().unwrap();
+    // Lock the device out with wrong codes.
+    let t = (T + 60).to_string();
+    for _ in 0..5 {
+        assert_eq!(
+            run(&["verify", "--state", p, "000000", "--time", &t], "").code,
+            1
+        );
+    }
+    let r = run(&["inspect", "--state", p, "--time", &t], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stdout.contains(SEED) && !r.stdout.contains("GEZD"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("secret bits 160"), "{}", r.stdout);
+    assert!(r.stdout.contains("failures    5 of 5"), "{}", r.stdout);
+    assert!(r.stdout.contains("(Unix time 1800000000)"), "{}", r.stdout);
+    let locked = r.stdout.lines().find(|l| l.starts_with("locked")).unwrap();
+    assert!(
+        locked.contains(", in 1 min 0 s (Unix time 1800000120)"),
+        "{locked}"
+    );
+    let r = run(&["inspect", "--state", p, "--time", &t, "--json"], "");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["locked_until"], 1_800_000_120u64);
+    assert_eq!(v["last_step_time"], T);
+    assert_eq!(v["locked"], true);
+    assert!(!r.stdout.contains("GEZD"));
+    // A URI and --state together are refused.
+    assert_eq!(
+        run(
+            &["inspect", "otpauth://totp/a?secret=AAAA", "--state", p],
+            ""
+        )
+        .code,
+        2
+    );
+}

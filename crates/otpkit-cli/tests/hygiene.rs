@@ -19,6 +19,8 @@ mod cli;
 mod commands;
 #[path = "../src/error.rs"]
 mod error;
+#[path = "../src/inspect_state.rs"]
+mod inspect_state;
 #[path = "../src/json.rs"]
 mod json;
 #[path = "../src/qr.rs"]
@@ -235,7 +237,9 @@ fn inspect_and_json_leave_no_copy() {
     for json in [false, true] {
         let hits = freed_blocks_holding_secret(|| {
             let args = cli::InspectArgs {
-                uri: "-".into(),
+                uri: Some("-".into()),
+                state: None,
+                time: None,
                 json,
             };
             run(cli::Command::Inspect(args), uri.as_bytes()).unwrap();
