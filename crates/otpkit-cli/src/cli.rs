@@ -9,9 +9,9 @@ use clap::{Args, Parser, Subcommand};
 use otpkit::Algorithm;
 
 const AFTER_HELP: &str = "\
-Secrets and URIs given as arguments are visible to other users in `ps`: pass `-` instead
-(`--secret -`, `--uri -`, or `-` for a URI argument) to read the value from the first
-line of standard input.
+Secrets, URIs and codes given as arguments are visible to other users in `ps`: pass `-`
+instead (`code -`, `--secret -`, `--uri -`, `verify --state FILE -`, `check - -`, ...) to
+read each value from the next line of standard input.
 
 Exit codes: 0 success or code accepted; 1 wrong code; 2 usage error or malformed input;
 3 code already used (replay); 4 locked out after too many failures; 5 state or output
@@ -45,12 +45,19 @@ pub enum Command {
     Import(ImportArgs),
     /// Write the QR code of an otpauth:// URI to an SVG or PNG file.
     Qr(QrArgs),
+    /// Check a code against a secret without a state file (exit 0 if it matches, 1 if
+    /// not), like `oathtool --totp -w N SECRET CODE`; no replay protection.
+    Check(crate::check::CheckArgs),
 }
 
-/// Where the secret comes from: exactly one of --secret and --uri.
+/// Where the secret comes from: exactly one of SECRET, --secret and --uri.
 #[derive(Args)]
 #[group(required = true, multiple = false)]
 pub struct Source {
+    /// The secret (Base32, or hex with --hex), as `oathtool -b SECRET`; `-` reads it
+    /// from stdin. Same as --secret.
+    #[arg(value_name = "SECRET")]
+    pub secret_arg: Option<String>,
     /// The Base32 secret (spaces, hyphens and lower case allowed); `-` reads it from stdin.
     #[arg(long, value_name = "BASE32")]
     pub secret: Option<String>,
@@ -65,6 +72,9 @@ pub struct CodeArgs {
     /// The account.
     #[command(flatten)]
     pub source: Source,
+    /// The secret is hexadecimal (oathtool's default form), not Base32.
+    #[arg(long, conflicts_with = "uri")]
+    pub hex: bool,
     /// HMAC algorithm, with --secret.
     #[arg(long, value_name = "SHA1|SHA256|SHA512", value_parser = parse_algorithm, conflicts_with = "uri")]
     pub algorithm: Option<Algorithm>,
@@ -128,7 +138,7 @@ pub struct VerifyArgs {
     /// The device file written by `otpkit enroll`.
     #[arg(long, value_name = "FILE")]
     pub state: PathBuf,
-    /// The code the user typed.
+    /// The code the user typed; `-` reads it from stdin (keeps it out of `ps`).
     #[arg(value_name = "CODE")]
     pub code: String,
     /// Unix time to verify at (default: now; for tests and replays).
@@ -142,10 +152,10 @@ pub struct ResyncArgs {
     /// The device file written by `otpkit enroll`.
     #[arg(long, value_name = "FILE")]
     pub state: PathBuf,
-    /// A code from the device.
+    /// A code from the device; `-` reads it from stdin (one line per `-`).
     #[arg(value_name = "CODE1")]
     pub code1: String,
-    /// The next code the device shows after CODE1.
+    /// The next code the device shows after CODE1; `-` reads it from stdin.
     #[arg(value_name = "CODE2")]
     pub code2: String,
     /// Unix time to verify at (default: now; for tests and replays).
@@ -157,8 +167,16 @@ pub struct ResyncArgs {
 #[derive(Args)]
 pub struct InspectArgs {
     /// The otpauth:// URI; `-` reads it from stdin.
-    #[arg(value_name = "URI")]
-    pub uri: String,
+    #[arg(value_name = "URI", required_unless_present = "state")]
+    pub uri: Option<String>,
+    /// Show a device file written by `otpkit enroll` instead: its account, its
+    /// verifier state (last code, drift, failures, lock-out) with local times; the
+    /// secret itself is not shown.
+    #[arg(long, value_name = "FILE", conflicts_with = "uri")]
+    pub state: Option<PathBuf>,
+    /// The time to judge the lock-out at, with --state (default: now).
+    #[arg(long, value_name = "UNIX", requires = "state")]
+    pub time: Option<u64>,
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use otpkit::otpauth::{Account, Kind};
 use otpkit::verifier::{DeviceState, EnrollError, Outcome, Policy, ResyncError, SignInError};
-use otpkit::{Algorithm, Digits, Hotp, LengthPolicy, Period, Secret, Totp, Verifier, migration};
+use otpkit::{Algorithm, Digits, Hotp, Period, Secret, Totp, Verifier, migration};
 use zeroize::Zeroizing;
 
 use crate::cli::{
@@ -13,7 +13,7 @@ use crate::cli::{
 };
 use crate::error::{self, CliError, Exit};
 use crate::state::{self, DeviceFile, Overwrite};
-use crate::{json, qr};
+use crate::{json, qr, secrets};
 
 /// The standard streams, passed in so that prompts and output stay separate.
 pub struct Io<'a> {
@@ -38,6 +38,7 @@ pub fn run(command: Command, io: &mut Io<'_>) -> Result<(), CliError> {
         Command::Inspect(args) => inspect(args, io),
         Command::Import(args) => import(args, io),
         Command::Qr(args) => qr_files(args, io),
+        Command::Check(args) => crate::check::check(args, io),
     }
 }
 
@@ -45,7 +46,11 @@ pub fn run(command: Command, io: &mut Io<'_>) -> Result<(), CliError> {
 
 /// `value`, or the first line of stdin when `value` is `-` (so secrets stay out of
 /// `ps`). The text is wiped from memory when dropped.
-fn read_value(value: String, what: &str, io: &mut Io<'_>) -> Result<Zeroizing<String>, CliError> {
+pub(crate) fn read_value(
+    value: String,
+    what: &str,
+    io: &mut Io<'_>,
+) -> Result<Zeroizing<String>, CliError> {
     let value = Zeroizing::new(value);
     if value.as_str() != "-" {
         return Ok(value);
@@ -114,11 +119,11 @@ fn period(seconds: u64) -> Result<Period, CliError> {
     Period::new(seconds).map_err(|e| CliError::usage(format_args!("--period: {e}")))
 }
 
-fn out(io: &mut Io<'_>, text: impl std::fmt::Display) -> Result<(), CliError> {
+pub(crate) fn out(io: &mut Io<'_>, text: impl std::fmt::Display) -> Result<(), CliError> {
     writeln!(io.stdout, "{text}").map_err(error::output)
 }
 
-fn warn(io: &mut Io<'_>, text: impl std::fmt::Display) {
+pub(crate) fn warn(io: &mut Io<'_>, text: impl std::fmt::Display) {
     // A closed stderr is no reason to fail the command.
     let _ = writeln!(io.stderr, "otpkit: warning: {text}");
 }
@@ -149,6 +154,7 @@ fn code(args: CodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     if let Some(uri) = args.source.uri {
         let uri = read_value(uri, "URI", io)?;
         let parsed = parse_account(&uri)?;
+        warn_dropped_bits(&uri, io);
         if args.verbose {
             for w in &parsed.warnings {
                 warn(io, w);
@@ -193,13 +199,15 @@ fn code(args: CodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
             _ => Err(CliError::usage("this kind of account is not supported")),
         };
     }
-    let Some(text) = args.source.secret else {
-        return Err(CliError::usage("give --secret or --uri"));
+    let Some(text) = args.source.secret.or(args.source.secret_arg) else {
+        return Err(CliError::usage("give a SECRET, --secret or --uri"));
     };
     let text = read_value(text, "secret", io)?;
     // Existing accounts often have 80-bit secrets: computing their codes is fine.
-    let secret = Secret::from_base32_with(&text, LengthPolicy::AllowShort)
-        .map_err(|e| CliError::usage(format_args!("invalid secret: {e}")))?;
+    let (secret, warning) = secrets::parse(&text, args.hex)?;
+    if let Some(w) = warning {
+        warn(io, w);
+    }
     let algorithm = args.algorithm.unwrap_or(Algorithm::Sha1);
     let digits = digits(args.digits.unwrap_or(6))?;
     if args.hotp {
@@ -216,6 +224,22 @@ fn code(args: CodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         period(args.period.unwrap_or(30))?,
     );
     print_totp(&totp, now_or(args.time)?, args.verbose, io)
+}
+
+/// Warns when the URI's Base32 secret carries bits that do not fill a byte.
+fn warn_dropped_bits(uri: &str, io: &mut Io<'_>) {
+    if let Some(w) = dropped_bits_warning(uri) {
+        warn(io, w);
+    }
+}
+
+fn dropped_bits_warning(uri: &str) -> Option<String> {
+    let text = secrets::uri_secret_text(uri)?;
+    let dropped = secrets::dropped_bits(&text)?;
+    Some(format!(
+        "the Base32 secret is not canonical: its last {dropped} bit(s) do not fill a byte \
+         and were dropped; check that it was copied whole"
+    ))
 }
 
 fn no_counter(counter: Option<u64>) -> Result<(), CliError> {
@@ -275,6 +299,15 @@ fn enroll(args: EnrollArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     out(io, "")?;
     out(io, drawing.as_str())?;
     out(io, "")?;
+    out(
+        io,
+        if args.light_terminal {
+            "(Drawn for a light background; on a dark terminal, run without --light-terminal.)"
+        } else {
+            "(Drawn for a dark background; if it does not scan on a light terminal, \
+             run again with --light-terminal.)"
+        },
+    )?;
     out(
         io,
         format_args!(
@@ -372,8 +405,8 @@ fn locked_message(until: u64, now: u64) -> String {
             .to_owned()
     } else {
         format!(
-            "too many failed attempts: locked for {} more s (until Unix time {until})",
-            until.saturating_sub(now)
+            "too many failed attempts: locked for now; try again after {}",
+            crate::when::until(until, now)
         )
     }
 }
@@ -391,10 +424,11 @@ fn failure_note(loaded: &Loaded, now: u64) -> String {
 }
 
 fn verify(args: VerifyArgs, io: &mut Io<'_>) -> Result<(), CliError> {
+    // Read a `-` code before waiting for the lock.
+    let code = read_value(args.code, "code", io)?;
     let _lock = state::lock(&args.state)?;
     let mut loaded = load(&args.state)?;
     let now = now_or(args.time)?;
-    let code = Zeroizing::new(args.code);
     let (outcome, new) = loaded.verifier.verify(&loaded.state, &code, now);
     // Failures and lock-outs are state too: save whatever the outcome.
     save(&args.state, &mut loaded, new)?;
@@ -403,14 +437,12 @@ fn verify(args: VerifyArgs, io: &mut Io<'_>) -> Result<(), CliError> {
             if drift == 0 {
                 out(io, "accepted")
             } else {
-                let (n, way) = if drift > 0 {
-                    (drift.unsigned_abs(), "ahead")
-                } else {
-                    (drift.unsigned_abs(), "behind")
-                };
                 out(
                     io,
-                    format_args!("accepted (the device's clock is {n} step(s) {way})"),
+                    format_args!(
+                        "accepted (the device's clock is {})",
+                        secrets::drift_text(drift)
+                    ),
                 )
             }
         }
@@ -439,17 +471,22 @@ fn verify(args: VerifyArgs, io: &mut Io<'_>) -> Result<(), CliError> {
 }
 
 fn resync(args: ResyncArgs, io: &mut Io<'_>) -> Result<(), CliError> {
+    // Read `-` codes before waiting for the lock.
+    let code1 = read_value(args.code1, "first code", io)?;
+    let code2 = read_value(args.code2, "second code", io)?;
     let _lock = state::lock(&args.state)?;
     let mut loaded = load(&args.state)?;
     let now = now_or(args.time)?;
-    let (code1, code2) = (Zeroizing::new(args.code1), Zeroizing::new(args.code2));
     match loaded.verifier.resync(&loaded.state, &code1, &code2, now) {
         Ok(new) => {
             save(&args.state, &mut loaded, new)?;
             let drift = new.drift();
             out(
                 io,
-                format_args!("resynchronised (the device's clock is {drift:+} step(s) off)"),
+                format_args!(
+                    "resynchronised (the device's clock is {})",
+                    secrets::drift_text(drift)
+                ),
             )
         }
         Err(e) => {
@@ -481,13 +518,21 @@ fn resync(args: ResyncArgs, io: &mut Io<'_>) -> Result<(), CliError> {
 // ---- inspect and import -----------------------------------------------------------
 
 fn inspect(args: InspectArgs, io: &mut Io<'_>) -> Result<(), CliError> {
-    let uri = read_value(args.uri, "URI", io)?;
+    if let Some(path) = &args.state {
+        let now = now_or(args.time)?;
+        return crate::inspect_state::inspect_state(path, args.json, now, io);
+    }
+    let Some(uri) = args.uri else {
+        return Err(CliError::usage("give a URI or --state FILE"));
+    };
+    let uri = read_value(uri, "URI", io)?;
     let parsed = parse_account(&uri)?;
-    let warnings: Vec<String> = parsed.warnings.iter().map(ToString::to_string).collect();
+    let mut warnings: Vec<String> = parsed.warnings.iter().map(ToString::to_string).collect();
+    warnings.extend(dropped_bits_warning(&uri));
     let account = &parsed.account;
     if args.json {
         let value = json::account(account, &warnings);
-        return out(io, Zeroizing::new(value.to_string()).as_str());
+        return out(io, json::to_text(value).as_str());
     }
     let none = "(none)";
     let mut lines: Vec<(&str, String)> = vec![
@@ -501,7 +546,10 @@ fn inspect(args: InspectArgs, io: &mut Io<'_>) -> Result<(), CliError> {
                 .unwrap_or_else(|| none.to_owned()),
         ),
         ("account", account.name.clone()),
-        ("secret", account.secret.base32_grouped().to_string()),
+        (
+            "secret",
+            std::mem::take(&mut *secrets::base32_text(&account.secret, true)),
+        ),
         (
             "secret bits",
             account.secret.len().saturating_mul(8).to_string(),
@@ -569,7 +617,7 @@ fn import(args: ImportArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         }
     }
     if args.json {
-        let text = Zeroizing::new(serde_json::Value::Array(objects).to_string());
+        let text = json::to_text(serde_json::Value::Array(objects));
         out(io, text.as_str())?;
     }
     if failed > 0 {

@@ -17,6 +17,7 @@
 use otpkit::otpauth::{Account, Kind};
 use otpkit::steam::{STEAM_CODE_LEN, STEAM_PERIOD};
 use serde_json::{Value, json};
+use zeroize::{Zeroize, Zeroizing};
 
 /// The `type` value of an account.
 pub fn type_name(account: &Account) -> &'static str {
@@ -55,17 +56,64 @@ pub fn digits(account: &Account) -> u64 {
 
 /// The account as a JSON object (see the module docs for the keys).
 pub fn account(account: &Account, warnings: &[String]) -> Value {
-    json!({
+    let mut value = json!({
         "type": type_name(account),
         "issuer": account.issuer.as_deref().filter(|i| !i.is_empty()),
         "account": account.name,
-        "secret": account.secret.base32().to_string(),
+        // Filled in below: `json!` would serialise a copy of the text and drop the
+        // original unwiped.
+        "secret": Value::Null,
         "algorithm": account.algorithm.name(),
         "digits": digits(account),
         "period": period(account),
         "counter": counter(account),
         "warnings": warnings,
-    })
+    });
+    if let Some(slot) = value.get_mut("secret") {
+        // Moved, not copied: the text was allocated once at its final size.
+        *slot = Value::String(std::mem::take(&mut *crate::secrets::base32_text(
+            &account.secret,
+            false,
+        )));
+    }
+    value
+}
+
+/// `value` as compact JSON text in a wiped buffer allocated once at its final size,
+/// then every string in `value` (the secrets among them) wiped before it is freed:
+/// neither the text nor the value leaves a copy of a secret in freed memory.
+pub fn to_text(mut value: Value) -> Zeroizing<String> {
+    let mut counter = Counter(0);
+    // Writing to a counter cannot fail; serialising a `Value` cannot either.
+    let _ = serde_json::to_writer(&mut counter, &value);
+    let mut bytes = Zeroizing::new(Vec::with_capacity(counter.0));
+    let _ = serde_json::to_writer(&mut *bytes, &value);
+    wipe(&mut value);
+    // serde_json writes UTF-8; the conversion reuses the buffer.
+    let text = String::from_utf8(std::mem::take(&mut *bytes)).unwrap_or_default();
+    Zeroizing::new(text)
+}
+
+/// Zeroes every string (keys are not secret and stay) in `value`.
+fn wipe(value: &mut Value) {
+    match value {
+        Value::String(s) => s.zeroize(),
+        Value::Array(items) => items.iter_mut().for_each(wipe),
+        Value::Object(map) => map.values_mut().for_each(wipe),
+        _ => {}
+    }
+}
+
+struct Counter(usize);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 = self.0.saturating_add(buf.len());
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -22,12 +22,16 @@
     )
 )]
 
+mod check;
 mod cli;
 mod commands;
 mod error;
+mod inspect_state;
 mod json;
 mod qr;
+mod secrets;
 mod state;
+mod when;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -71,13 +75,32 @@ fn clap_failure(e: &clap::Error) -> ExitCode {
         }
         _ => {}
     }
-    let _ = writeln!(
-        io::stderr(),
-        "otpkit: {} (see `otpkit --help`)",
-        usage_message(e)
-    );
+    let help = match subcommand(std::env::args_os().skip(1)) {
+        Some(name) => format!("otpkit {name} --help"),
+        None => "otpkit --help".to_owned(),
+    };
+    let _ = writeln!(io::stderr(), "otpkit: {} (see `{help}`)", usage_message(e));
     error::Exit::Usage.into()
 }
+
+/// The subcommand named on the command line, if any: the first argument that is one
+/// of the subcommands' names (never any other value, which may be a secret).
+fn subcommand(args: impl Iterator<Item = std::ffi::OsString>) -> Option<&'static str> {
+    use clap::CommandFactory;
+    let command = Cli::command();
+    let names: Vec<&'static str> = command
+        .get_subcommands()
+        .map(|c| c.get_name())
+        .filter_map(|n| SUBCOMMANDS.iter().copied().find(|k| *k == n))
+        .collect();
+    args.take(1)
+        .filter_map(|a| a.into_string().ok())
+        .find_map(|a| names.iter().copied().find(|n| *n == a))
+}
+
+const SUBCOMMANDS: [&str; 8] = [
+    "code", "check", "enroll", "verify", "resync", "inspect", "import", "qr",
+];
 
 fn usage_message(e: &clap::Error) -> String {
     let args = match e.get(ContextKind::InvalidArg) {
@@ -106,12 +129,17 @@ fn usage_message(e: &clap::Error) -> String {
                 let name = s.split('=').next().unwrap_or_default();
                 format!("unknown option {name}")
             }
-            _ => "unexpected argument".to_owned(),
+            // Named by position only: the value itself is not repeated.
+            _ => match subcommand(std::env::args_os().skip(1)) {
+                Some(name) => format!("unexpected extra argument (a value) for `otpkit {name}`"),
+                None => "unexpected argument".to_owned(),
+            },
         },
         ErrorKind::InvalidSubcommand
         | ErrorKind::MissingSubcommand
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "expected a command: code, enroll, verify, resync, inspect, import or qr".to_owned()
+            "expected a command: code, check, enroll, verify, resync, inspect, import or qr"
+                .to_owned()
         }
         kind if args.is_empty() => kind.to_string(),
         kind => format!("{kind}: {args}"),

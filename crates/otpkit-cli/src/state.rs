@@ -23,13 +23,14 @@
 //! The file is written with mode 0600, atomically: a temporary file in the same
 //! directory is created 0600, written, fsynced and renamed over the target (then the
 //! directory is fsynced), so a crash leaves the old or the new file, never half of
-//! one. Read-modify-write cycles (`verify`, `resync`, `enroll`) hold an exclusive lock
-//! on the sidecar `FILE.lock` (created 0600, never deleted: deleting a lock file while
-//! another process waits on it would let two writers in), so two concurrent `verify`
-//! runs cannot both accept the same code.
+//! one. Read-modify-write cycles (`verify`, `resync`, `enroll --force`) hold an
+//! exclusive `flock` on the state file itself (see [`lock`]), so two concurrent
+//! `verify` runs cannot both accept the same code, whatever name each was given. No
+//! lock file is created. A state path that is a symbolic link, a file with more than
+//! one hard link and a file over [`MAX_STATE_LEN`] bytes are refused.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use otpkit::{Algorithm, Digits, Period, Secret, Totp};
@@ -66,7 +67,14 @@ impl DeviceFile {
 
     /// The file's text. It contains the secret, so it is wiped when dropped.
     pub fn to_text(&self) -> Zeroizing<String> {
-        let mut out = Zeroizing::new(String::with_capacity(512));
+        // Room for every line up front: the buffer never reallocates, so no copy of
+        // the secret is left behind in freed memory.
+        let capacity = 256usize
+            .saturating_add(self.issuer.as_ref().map_or(0, String::len))
+            .saturating_add(self.account.len())
+            .saturating_add(self.state.len())
+            .saturating_add(self.secret.len().saturating_mul(2));
+        let mut out = Zeroizing::new(String::with_capacity(capacity));
         out.push_str(
             "# otpkit device file: a TOTP secret and its verifier state. Keep it private.\n",
         );
@@ -78,7 +86,11 @@ impl DeviceFile {
         push_line(&mut out, "algorithm", self.algorithm.name());
         push_line(&mut out, "digits", &self.digits.get().to_string());
         push_line(&mut out, "period", &self.period.seconds().to_string());
-        push_line(&mut out, "secret", &self.secret.base32().to_string());
+        push_line(
+            &mut out,
+            "secret",
+            &crate::secrets::base32_text(&self.secret, false),
+        );
         push_line(&mut out, "state", &self.state);
         out
     }
@@ -131,7 +143,7 @@ impl DeviceFile {
             .map_err(|_| corrupt("period: not a number of seconds"))
             .and_then(|n| Period::new(n).map_err(|e| corrupt(format_args!("period: {e}"))))?;
         let secret = Secret::from_base32(&required(fields.secret, "secret")?)
-            .map_err(|e| corrupt(format_args!("secret: {e}")))?;
+            .map_err(|e| corrupt(format_args!("secret: {}", crate::secrets::message(&e))))?;
         Ok(DeviceFile {
             issuer: fields.issuer.map(|s| s.to_string()),
             account: required(fields.account, "account")?.to_string(),
@@ -183,7 +195,7 @@ pub fn check_field(name: &str, value: &str) -> Result<(), CliError> {
     Ok(())
 }
 
-/// `path` with `suffix` appended to its file name (`dev.state` → `dev.state.lock`).
+/// `path` with `suffix` appended to its file name (`dev.state` → `dev.state.tmp-1-0`).
 fn sidecar(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(suffix);
@@ -198,37 +210,188 @@ fn parent_dir(path: &Path) -> &Path {
     }
 }
 
-/// An exclusive lock on `FILE.lock`, released when dropped.
+/// The largest state file read: a device file is a few hundred bytes, so anything
+/// near this size was not written by otpkit and is refused before it is read.
+pub const MAX_STATE_LEN: u64 = 64 * 1024;
+
+/// An exclusive lock on the state file itself (its inode), released when dropped.
+/// `None` when the file did not exist when the lock was taken (`enroll` creates it
+/// without clobbering, so it needs no lock).
 pub struct StateLock {
-    _file: File,
+    _file: Option<File>,
 }
 
-/// Takes the exclusive lock that serialises read-modify-write cycles on `path`,
-/// waiting for another otpkit process that holds it.
+/// Checks that `path` names a file otpkit will treat as a state file: not a symbolic
+/// link, a regular file, one hard link, at most [`MAX_STATE_LEN`] bytes. `None` if
+/// nothing is there.
+fn check_path(path: &Path) -> Result<Option<fs::Metadata>, CliError> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(CliError::state(format_args!(
+                "cannot read {}: {e}",
+                path.display()
+            )));
+        }
+    };
+    if meta.file_type().is_symlink() {
+        return Err(CliError::state(format_args!(
+            "{} is a symbolic link; give the path of the state file itself              (otpkit refuses symbolic links so that every run locks and replaces the same file)",
+            path.display()
+        )));
+    }
+    check_file(path, &meta)?;
+    Ok(Some(meta))
+}
+
+/// The checks on an opened or stat'ed state file that do not depend on the path.
+fn check_file(path: &Path, meta: &fs::Metadata) -> Result<(), CliError> {
+    if !meta.is_file() {
+        return Err(CliError::state(format_args!(
+            "{} is not a regular file",
+            path.display()
+        )));
+    }
+    let links = link_count(meta);
+    if links > 1 {
+        return Err(CliError::state(format_args!(
+            "{} has {links} hard links; a state file must have exactly one              (another name for it would fork its replay state), so remove the other links",
+            path.display()
+        )));
+    }
+    too_large(path, meta.len())
+}
+
+fn too_large(path: &Path, len: u64) -> Result<(), CliError> {
+    if len > MAX_STATE_LEN {
+        return Err(CliError::state(format_args!(
+            "{} is larger than {MAX_STATE_LEN} bytes, the limit for a state file; \
+             it is not a device file written by otpkit",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn link_count(meta: &fs::Metadata) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    meta.nlink()
+}
+
+#[cfg(not(unix))]
+fn link_count(_meta: &fs::Metadata) -> u64 {
+    1
+}
+
+/// Whether two metadata describe the same file (device and inode).
+#[cfg(unix)]
+fn same_file(a: &fs::Metadata, b: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(_a: &fs::Metadata, _b: &fs::Metadata) -> bool {
+    true
+}
+
+/// Takes the exclusive lock that serialises read-modify-write cycles on the state
+/// file at `path`, waiting for another otpkit process that holds it.
+///
+/// The lock is `flock` on the state file itself, so every name that reaches the same
+/// file (a directory symlink, `..`, a relative path) takes the same lock; no lock file
+/// is ever created. Symbolic links as the last component and hard-linked files are
+/// refused (see [`check_path`]). A writer replaces the file by renaming a new one over
+/// it, so after the lock is granted the path is checked to still name the locked
+/// file; if it was replaced meanwhile, the new file is locked instead.
 pub fn lock(path: &Path) -> Result<StateLock, CliError> {
-    let lock_path = sidecar(path, ".lock");
-    let file = private_options()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&lock_path)
-        .map_err(|e| CliError::state(format_args!("cannot open {}: {e}", lock_path.display())))?;
-    file.lock()
-        .map_err(|e| CliError::state(format_args!("cannot lock {}: {e}", lock_path.display())))?;
-    Ok(StateLock { _file: file })
+    const ATTEMPTS: u32 = 1000;
+    for _ in 0..ATTEMPTS {
+        if check_path(path)?.is_none() {
+            // Fail now, not after `enroll` has shown a secret, if it cannot be created.
+            let dir = parent_dir(path);
+            return match fs::metadata(dir) {
+                Ok(meta) if meta.is_dir() => Ok(StateLock { _file: None }),
+                Ok(_) => Err(CliError::state(format_args!(
+                    "cannot create {}: {} is not a directory",
+                    path.display(),
+                    dir.display()
+                ))),
+                Err(e) => Err(CliError::state(format_args!(
+                    "cannot create {}: {}: {e}",
+                    path.display(),
+                    dir.display()
+                ))),
+            };
+        }
+        let file = match File::open(path) {
+            Ok(file) => file,
+            // Removed or being replaced between the check and the open: look again.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) => {
+                return Err(CliError::state(format_args!(
+                    "cannot open {}: {e}",
+                    path.display()
+                )));
+            }
+        };
+        file.lock()
+            .map_err(|e| CliError::state(format_args!("cannot lock {}: {e}", path.display())))?;
+        let held = file
+            .metadata()
+            .map_err(|e| CliError::state(format_args!("cannot read {}: {e}", path.display())))?;
+        match check_path(path)? {
+            Some(now) if same_file(&held, &now) => {
+                check_file(path, &held)?;
+                return Ok(StateLock { _file: Some(file) });
+            }
+            // Replaced (or removed) while we waited: lock what is there now.
+            _ => continue,
+        }
+    }
+    Err(CliError::state(format_args!(
+        "{} kept being replaced while waiting for its lock",
+        path.display()
+    )))
 }
 
-/// Reads and parses the device file at `path`.
+/// Reads and parses the device file at `path`: refuses a symbolic link, a hard-linked
+/// file and a file over [`MAX_STATE_LEN`] bytes, reading at most that much.
 pub fn read(path: &Path) -> Result<DeviceFile, CliError> {
-    let text = Zeroizing::new(fs::read_to_string(path).map_err(|e| match e.kind() {
-        io::ErrorKind::NotFound => CliError::state(format_args!(
+    let not_found = || {
+        CliError::state(format_args!(
             "no state file at {} (create one with `otpkit enroll`)",
             path.display()
-        )),
-        _ => CliError::state(format_args!("cannot read {}: {e}", path.display())),
-    })?);
-    DeviceFile::parse(&text)
+        ))
+    };
+    let cannot =
+        |e: io::Error| CliError::state(format_args!("cannot read {}: {e}", path.display()));
+    let before = check_path(path)?.ok_or_else(not_found)?;
+    let file = File::open(path).map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => not_found(),
+        _ => cannot(e),
+    })?;
+    let opened = file.metadata().map_err(cannot)?;
+    // The path was swapped (for a link, say) between the check and the open.
+    if !same_file(&before, &opened) {
+        return Err(CliError::state(format_args!(
+            "{} changed while it was being opened",
+            path.display()
+        )));
+    }
+    check_file(path, &opened)?;
+    // Room for the whole file up front, so the buffer holding the secret never
+    // reallocates (which would leave a copy in freed memory).
+    let capacity = usize::try_from(opened.len().saturating_add(1)).unwrap_or(0);
+    let mut bytes = Zeroizing::new(Vec::with_capacity(capacity));
+    file.take(MAX_STATE_LEN.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    too_large(path, u64::try_from(bytes.len()).unwrap_or(u64::MAX))?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| corrupt("the file is not UTF-8 text"))?;
+    DeviceFile::parse(text)
 }
 
 /// Whether to replace an existing file.
@@ -407,16 +570,74 @@ mod tests {
     }
 
     #[test]
-    fn lock_is_exclusive() {
+    fn lock_is_exclusive_and_creates_no_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("device");
+        // Nothing to lock yet, and nothing is created.
+        drop(lock(&path).unwrap());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+        fs::write(&path, b"x").unwrap();
         let held = lock(&path).unwrap();
-        let other = File::options()
-            .write(true)
-            .open(dir.path().join("device.lock"))
-            .unwrap();
+        let other = File::open(&path).unwrap();
         assert!(other.try_lock().is_err());
         drop(held);
         assert!(other.try_lock().is_ok());
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("device")]);
+    }
+
+    #[test]
+    fn lock_follows_a_replacement() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("device");
+        fs::write(&path, b"old").unwrap();
+        let held = lock(&path).unwrap();
+        let waiter = {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let _l = lock(&path).unwrap();
+                fs::read(&path).unwrap()
+            })
+        };
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        write_atomic(&path, b"new", Overwrite::Yes).unwrap();
+        drop(held);
+        // The waiter was queued on the old inode; it must end up holding the new one.
+        assert_eq!(waiter.join().unwrap(), b"new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_links_and_oversized_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("device");
+        fs::write(&path, sample().to_text().as_bytes()).unwrap();
+        assert!(read(&path).is_ok());
+        let alias = dir.path().join("alias");
+        std::os::unix::fs::symlink(&path, &alias).unwrap();
+        for e in [lock(&alias).err().unwrap(), read(&alias).err().unwrap()] {
+            assert!(e.message.contains("symbolic link"), "{}", e.message);
+        }
+        let hard = dir.path().join("hard");
+        fs::hard_link(&path, &hard).unwrap();
+        for p in [&path, &hard] {
+            for e in [lock(p).err().unwrap(), read(p).err().unwrap()] {
+                assert!(e.message.contains("2 hard links"), "{}", e.message);
+            }
+        }
+        fs::remove_file(&hard).unwrap();
+        let big = dir.path().join("big");
+        let f = File::create(&big).unwrap();
+        f.set_len(MAX_STATE_LEN + 1).unwrap();
+        for e in [lock(&big).err().unwrap(), read(&big).err().unwrap()] {
+            assert!(
+                e.message.contains("larger than 65536 bytes"),
+                "{}",
+                e.message
+            );
+        }
     }
 }

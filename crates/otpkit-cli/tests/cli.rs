@@ -358,6 +358,8 @@ fn enroll_prints_uri_qr_and_grouped_secret_then_writes_a_private_state_file() {
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let account = account.unwrap();
     assert_eq!(account.issuer.as_deref(), Some("Example Co"));
+    // It says how to switch to the light-terminal drawing.
+    assert!(run.stdout.contains("--light-terminal"), "{}", run.stdout);
     assert_eq!(account.name, "alice@example.com");
     assert_eq!(account.secret.len(), 20, "a fresh 160-bit SHA-1 secret");
     // The secret in groups of four, for typing by hand.
@@ -394,7 +396,8 @@ fn enroll_prints_uri_qr_and_grouped_secret_then_writes_a_private_state_file() {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
-    assert_eq!(names, ["alice.otp", "alice.otp.lock"]);
+    // Nor a lock file: the lock is taken on the state file itself.
+    assert_eq!(names, ["alice.otp"]);
 }
 
 #[test]
@@ -481,7 +484,9 @@ fn verify_replay_lockout_and_resync_through_the_state_file() {
     let good = code_at(&account, T + 60);
     let run = verify(&state, &good, T + 61);
     assert_failure(&run, 4, &[&good], "locked");
-    assert!(run.stderr.contains("locked for"), "{}", run.stderr);
+    assert!(run.stderr.contains("locked for now"), "{}", run.stderr);
+    // A local date-time with its offset, what is left, and the raw Unix time.
+    assert!(run.stderr.contains(" s (Unix time "), "{}", run.stderr);
     // The refused code was not used up: after the lock-out (60 s) it would be out of
     // the window, so sign in with the then-current code.
     let later = code_at(&account, T + 130);
@@ -896,7 +901,8 @@ fn bad_input_is_one_line_without_secrets_or_panics() {
         (vec!["code"], "", 2),
         (vec!["code", "--secret", &invalid_char_secret], "", 2),
         (vec!["code", "--secret", "ABC"], "", 2),
-        (vec!["code", secret], "", 2),
+        // A positional secret is valid now (`otpkit code SECRET`); a second one is not.
+        (vec!["code", secret, secret], "", 2),
         (vec!["code", "--secret", secret, secret], "", 2),
         (vec!["code", "--secret", secret, "--uri", &totp_uri], "", 2),
         (vec!["code", "--secret", secret, "--digits", "12"], "", 2),

@@ -1,0 +1,95 @@
+//! `otpkit check`: a stateless check of one code against a secret, for scripts, like
+//! `oathtool --totp -w N SECRET CODE`. No state file: nothing stops a replay, so this
+//! is for testing and tooling, not for signing people in (use `verify` for that).
+
+use clap::Args;
+use otpkit::{Algorithm, Digits, Hotp, Period, Totp, Window};
+
+use crate::commands::{Io, read_value};
+use crate::error::{CliError, Exit};
+use crate::secrets;
+
+/// `otpkit check`.
+#[derive(Args)]
+pub struct CheckArgs {
+    /// The secret (Base32, or hex with --hex); `-` reads it from stdin.
+    #[arg(value_name = "SECRET")]
+    pub secret: String,
+    /// The code to check; `-` reads it from stdin (after the secret if both are `-`).
+    #[arg(value_name = "CODE")]
+    pub code: String,
+    /// Time-based codes (the default).
+    #[arg(long, conflicts_with = "hotp")]
+    pub totp: bool,
+    /// Counter-based codes, from --counter (default 0) up to --window later counters.
+    #[arg(long)]
+    pub hotp: bool,
+    /// The secret is hexadecimal (oathtool's default form), not Base32.
+    #[arg(long)]
+    pub hex: bool,
+    /// Steps accepted either side of now (TOTP), or counters after --counter (HOTP).
+    #[arg(long, short = 'w', value_name = "N", default_value_t = 0)]
+    pub window: u32,
+    /// HMAC algorithm.
+    #[arg(long, value_name = "SHA1|SHA256|SHA512", value_parser = parse_algorithm, default_value = "SHA1")]
+    pub algorithm: Algorithm,
+    /// Code length (6 to 10).
+    #[arg(long, value_name = "N", default_value_t = 6)]
+    pub digits: u8,
+    /// TOTP period in seconds.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 30,
+        conflicts_with = "hotp"
+    )]
+    pub period: u64,
+    /// Unix time to check at (default: now).
+    #[arg(long, value_name = "UNIX", conflicts_with = "hotp")]
+    pub time: Option<u64>,
+    /// The first HOTP counter to try.
+    #[arg(long, value_name = "N", requires = "hotp")]
+    pub counter: Option<u64>,
+}
+
+fn parse_algorithm(s: &str) -> Result<Algorithm, String> {
+    s.parse::<Algorithm>().map_err(|e| e.to_string())
+}
+
+/// Exit 0 and `accepted …` on stdout when the code matches; exit 1 when it does not;
+/// exit 2 for a malformed secret, code or option.
+pub fn check(args: CheckArgs, io: &mut Io<'_>) -> Result<(), CliError> {
+    let text = read_value(args.secret, "secret", io)?;
+    let code = read_value(args.code, "code", io)?;
+    let (secret, warning) = secrets::parse(&text, args.hex)?;
+    if let Some(w) = warning {
+        crate::commands::warn(io, w);
+    }
+    let digits =
+        Digits::new(args.digits).map_err(|e| CliError::usage(format_args!("--digits: {e}")))?;
+    let not_valid = || CliError::new(Exit::Invalid, "the code is not valid");
+    let result = if args.hotp {
+        let first = args.counter.unwrap_or(0);
+        Hotp::new(&secret, args.algorithm, digits)
+            .verify(&code, first, args.window)
+            .map(|m| format!("accepted (counter {})", m.step))
+    } else {
+        let period =
+            Period::new(args.period).map_err(|e| CliError::usage(format_args!("--period: {e}")))?;
+        let now = match args.time {
+            Some(t) => t,
+            None => otpkit::unix_now().map_err(CliError::usage)?,
+        };
+        Totp::new(&secret, args.algorithm, digits, period)
+            .verify(&code, now, Window::symmetric(args.window))
+            .map(|m| match m.offset {
+                0 => "accepted".to_owned(),
+                offset => format!("accepted ({})", secrets::drift_text(offset)),
+            })
+    };
+    match result {
+        Ok(line) => crate::commands::out(io, line),
+        Err(otpkit::verify::VerifyError::Mismatch) => Err(not_valid()),
+        Err(e) => Err(CliError::usage(e)),
+    }
+}
