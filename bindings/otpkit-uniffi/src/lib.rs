@@ -41,8 +41,6 @@
 //! # let _ = Algorithm::Sha1;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
-#![deny(unsafe_code)]
-#![deny(missing_docs)]
 #![cfg_attr(
     not(test),
     deny(

@@ -32,8 +32,8 @@ use core::arch::x86_64::{
     _mm_shuffle_epi32, _mm_xor_si128,
 };
 
-use crate::dynamic_truncation;
 use crate::portable::{INNER_BITS, SHA1_OUTER_BITS, SHA256_OUTER_BITS, counter_words};
+use crate::truncate::dynamic_truncation;
 
 /// `_mm_set_epi32` from `u32`s, highest element first (the intrinsic takes `i32`).
 #[inline]
