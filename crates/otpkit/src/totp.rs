@@ -153,14 +153,10 @@ impl Totp {
         Ok(Match::new(step, expected))
     }
 
-    /// Verifies a typed code against every step in `first ..= last`; the matching
-    /// step (the latest, if several match). An empty range matches nothing.
-    pub fn verify_steps(&self, code: &str, first: u64, last: u64) -> Result<u64, VerifyError> {
-        self.hotp.verify_range(code, first, last)
-    }
-
-    /// [`Totp::verify_steps`] for an already parsed [`Code`].
-    pub fn verify_code_steps(
+    /// Verifies a parsed code against every step in `first ..= last`; the matching
+    /// step (the latest, if several match). An empty range matches nothing. The
+    /// range scan the `verifier` module runs (crate-internal).
+    pub(crate) fn verify_code_steps(
         &self,
         code: &Code,
         first: u64,
