@@ -187,6 +187,7 @@ impl Secret {
     /// # Ok::<(), otpkit::SecretError>(())
     /// ```
     #[cfg(feature = "getrandom")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "getrandom")))]
     pub fn generate(algorithm: Algorithm) -> Result<Self, SecretError> {
         Self::generate_len(algorithm.default_secret_len())
     }
@@ -199,6 +200,7 @@ impl Secret {
     /// # Ok::<(), otpkit::SecretError>(())
     /// ```
     #[cfg(feature = "getrandom")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "getrandom")))]
     pub fn generate_len(len: usize) -> Result<Self, SecretError> {
         Self::fill_with(len, |buf| {
             getrandom::fill(buf).map_err(|_| SecretError::RngFailed)

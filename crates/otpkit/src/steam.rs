@@ -72,6 +72,7 @@ impl SteamGuard {
 
     /// The code shown now, by the system clock.
     #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn code_now(&self) -> Result<SteamCode, TimeError> {
         self.code_at(crate::unix_now()?)
     }

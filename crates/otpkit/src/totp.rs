@@ -167,12 +167,14 @@ impl Totp {
 
     /// The code shown now, by the system clock.
     #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn code_now(&self) -> Result<Code, TimeError> {
         self.code_at(unix_now()?)
     }
 
     /// Verifies a typed code now, by the system clock.
     #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn verify_now(&self, code: &str, window: Window) -> Result<Match, VerifyError> {
         self.verify(code, unix_now()?, window)
     }
@@ -216,6 +218,7 @@ impl fmt::Debug for Totp {
 /// # Ok::<(), otpkit::TimeError>(())
 /// ```
 #[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub fn unix_now() -> Result<u64, TimeError> {
     extern crate std;
     std::time::SystemTime::now()

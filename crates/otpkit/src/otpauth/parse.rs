@@ -56,7 +56,7 @@ impl<'a> RawParams<'a> {
 }
 
 impl Account {
-    /// Reads an `otpauth://` URI; see the [module documentation](self).
+    /// Reads an `otpauth://` URI; see the [module documentation](crate::otpauth).
     ///
     /// Accepted leniently, each with a [`Warning`] where the user should know:
     /// scheme, type and parameter names in any case; the label's issuer prefix
