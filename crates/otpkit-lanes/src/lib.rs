@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![no_std]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![deny(unsafe_code)]
 
 use core::fmt;
 
@@ -46,33 +47,6 @@ impl ShaNi {
     /// `Some` if and only if `cpufeatures` detected sha, sse2, ssse3 and sse4.1.
     fn detect() -> Option<Self> {
         accelerated().then_some(ShaNi(()))
-    }
-
-    /// The SHA-1 kernel on `N` lanes.
-    #[cfg(all(feature = "sha-ni", target_arch = "x86_64"))]
-    #[allow(unsafe_code)] // one of the crate's two `unsafe` blocks (README: Safety argument)
-    fn sha1<const N: usize>(
-        self,
-        inner: &[u32; 5],
-        outer: &[u32; 5],
-        counters: &[u64; N],
-    ) -> [u32; N] {
-        // SAFETY: `self` proves the kernel's target features were detected (see
-        // "Safety argument" in the crate docs); the kernel takes no pointers.
-        unsafe { x86::sha1_hmac(inner, outer, counters) }
-    }
-
-    /// The SHA-256 kernel on `N` lanes.
-    #[cfg(all(feature = "sha-ni", target_arch = "x86_64"))]
-    #[allow(unsafe_code)] // the other of the two
-    fn sha256<const N: usize>(
-        self,
-        inner: &[u32; 8],
-        outer: &[u32; 8],
-        counters: &[u64; N],
-    ) -> [u32; N] {
-        // SAFETY: as in `sha1` above.
-        unsafe { x86::sha256_hmac(inner, outer, counters) }
     }
 }
 
@@ -153,11 +127,14 @@ macro_rules! keyed_hmac {
             /// them) take the portable path. The time taken depends only on `N`.
             pub fn truncated_batch<const N: usize>(&self, counters: &[u64; N]) -> [u32; N] {
                 #[cfg(all(feature = "sha-ni", target_arch = "x86_64"))]
-                if let Some(token) = self.sha_ni {
-                    // A compile-time choice on `N`, never on the data.
-                    if N <= LANES {
-                        return token.$kernel(&self.inner, &self.outer, counters);
-                    }
+                // A compile-time choice on `N`, never on the data.
+                if let (Some(ShaNi(())), true) = (self.sha_ni, N <= LANES) {
+                    #[allow(unsafe_code)] // the crate's one `unsafe` block
+                    // SAFETY: a `ShaNi` exists only once the kernel's target features
+                    // were detected (README: "Safety argument"); the kernel takes no
+                    // pointers, and all its arrays have sizes fixed by `N`.
+                    let truncated = unsafe { x86::$kernel(&self.inner, &self.outer, counters) };
+                    return truncated;
                 }
                 counters.map(|counter| $portable(&self.inner, &self.outer, counter))
             }
@@ -185,7 +162,7 @@ macro_rules! keyed_hmac {
 keyed_hmac! {
     /// HMAC-SHA1 with the key absorbed, ready for counters.
     KeyedSha1, "SHA1", words: 5,
-    key: portable::sha1_key, portable: sha1_portable, kernel: sha1,
+    key: portable::sha1_key, portable: sha1_portable, kernel: sha1_hmac,
     test_key: "b\"12345678901234567890\"",
     /// ```
     /// let key = otpkit_lanes::KeyedSha1::new(b"12345678901234567890");
@@ -196,7 +173,7 @@ keyed_hmac! {
 keyed_hmac! {
     /// HMAC-SHA256 with the key absorbed, ready for counters.
     KeyedSha256, "SHA256", words: 8,
-    key: portable::sha256_key, portable: sha256_portable, kernel: sha256,
+    key: portable::sha256_key, portable: sha256_portable, kernel: sha256_hmac,
     test_key: "b\"12345678901234567890123456789012\"",
     /// ```
     /// // RFC 6238 Appendix B, SHA-256, T = 1 (time 59): code 46119246.

@@ -56,6 +56,14 @@ const fn bits(n: u64) -> u32 {
     n as u32
 }
 
+/// `group::<N, C...>(args)` once for each listed set of const arguments `[C...]`, in
+/// order: the unrolled round groups of one compression.
+macro_rules! groups {
+    ($group:ident::<$n:ident> $args:tt : $([$($c:literal),*])*) => {
+        $( $group::<$n, $($c),*> $args; )*
+    };
+}
+
 // ---------------------------------------------------------------------------------
 // SHA-1. State: `abcd` holds (a, b, c, d) from the highest element down; `e` holds
 // e in the highest element and zeros below. A message block is four vectors of
@@ -106,26 +114,10 @@ macro_rules! sha1_compress {
             *h1 = _mm_add_epi32(*e, block[0]);
             w[..4].copy_from_slice(block);
         }
-        sha1_group::<$n, 0, 0>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 1, 0>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 2, 0>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 3, 0>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 4, 0>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 5, 1>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 6, 1>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 7, 1>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 8, 1>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 9, 1>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 10, 2>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 11, 2>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 12, 2>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 13, 2>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 14, 2>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 15, 3>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 16, 3>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 17, 3>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 18, 3>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 19, 3>(&mut h0, &mut h1, &mut w);
+        // Groups 0..20; the round function (and constant) changes every five.
+        groups!(sha1_group::<$n>(&mut h0, &mut h1, &mut w):
+            [0, 0] [1, 0] [2, 0] [3, 0] [4, 0] [5, 1] [6, 1] [7, 1] [8, 1] [9, 1]
+            [10, 2] [11, 2] [12, 2] [13, 2] [14, 2] [15, 3] [16, 3] [17, 3] [18, 3] [19, 3]);
         for (((abcd, e), h0), h1) in $abcd.iter_mut().zip($e.iter_mut()).zip(h0).zip(h1) {
             *abcd = _mm_add_epi32(*abcd, h0);
             *e = _mm_sha1nexte_epu32(h1, *e);
@@ -231,22 +223,8 @@ fn sha256_group<const N: usize, const R: usize>(
 macro_rules! sha256_compress {
     ($n:ident, $abef:ident, $cdgh:ident, $block:ident) => {{
         let (mut x, mut y, mut w) = ($abef, $cdgh, $block);
-        sha256_group::<$n, 0>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 1>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 2>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 3>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 4>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 5>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 6>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 7>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 8>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 9>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 10>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 11>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 12>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 13>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 14>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 15>(&mut x, &mut y, &mut w);
+        groups!(sha256_group::<$n>(&mut x, &mut y, &mut w):
+            [0] [1] [2] [3] [4] [5] [6] [7] [8] [9] [10] [11] [12] [13] [14] [15]);
         for (((abef, cdgh), x), y) in $abef.iter_mut().zip($cdgh.iter_mut()).zip(x).zip(y) {
             *abef = _mm_add_epi32(*abef, x);
             *cdgh = _mm_add_epi32(*cdgh, y);

@@ -220,18 +220,14 @@ fn entry_to_account(entry: &OtpParameters) -> Result<Account, EntryError> {
     };
     let name = core::str::from_utf8(&entry.name).map_err(|_| EntryError::InvalidUtf8)?;
     let issuer = core::str::from_utf8(&entry.issuer).map_err(|_| EntryError::InvalidUtf8)?;
-    let (issuer, name) = split_name(name, issuer);
     let secret = Secret::from_bytes_with(&entry.secret, LengthPolicy::AllowShort)
         .map_err(EntryError::Secret)?;
-    Ok(Account {
-        issuer,
-        name,
+    Ok(Account::from_parts(
+        split_name(name, issuer),
         secret,
-        algorithm,
-        digits,
-        kind,
-        extra: Vec::new(),
-    })
+        (algorithm, digits, kind),
+        Vec::new(),
+    ))
 }
 
 /// Google Authenticator writes `name` as the whole label, often `Issuer:account`. With

@@ -53,6 +53,25 @@ pub enum Kind {
 }
 
 impl Account {
+    /// An account from its parts: the one place the readers (`otpauth://`, Google
+    /// Authenticator export) assemble one.
+    pub(crate) fn from_parts(
+        (issuer, name): (Option<String>, String),
+        secret: Secret,
+        (algorithm, digits, kind): (Algorithm, Digits, Kind),
+        extra: Vec<(String, String)>,
+    ) -> Self {
+        Account {
+            issuer,
+            name,
+            secret,
+            algorithm,
+            digits,
+            kind,
+            extra,
+        }
+    }
+
     /// The label as apps display it: `Issuer:name`, or `name` without an issuer.
     ///
     /// ```

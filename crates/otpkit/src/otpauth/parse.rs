@@ -237,15 +237,7 @@ impl Account {
         };
 
         Ok(Parsed {
-            account: Account {
-                issuer,
-                name,
-                secret,
-                algorithm,
-                digits,
-                kind,
-                extra,
-            },
+            account: Account::from_parts((issuer, name), secret, (algorithm, digits, kind), extra),
             warnings,
         })
     }
