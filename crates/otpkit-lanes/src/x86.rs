@@ -50,6 +50,38 @@ fn get<const I: i32>(v: __m128i) -> u32 {
     _mm_extract_epi32::<I>(v) as u32
 }
 
+/// Four message words as one vector: `W[0]` in the lowest element when `LOW_FIRST`
+/// (SHA-256's layout), in the highest otherwise (SHA-1's).
+#[inline]
+#[target_feature(enable = "sse2")]
+fn message<const LOW_FIRST: bool>([w0, w1, w2, w3]: [u32; 4]) -> __m128i {
+    if LOW_FIRST {
+        set(w3, w2, w1, w0)
+    } else {
+        set(w0, w1, w2, w3)
+    }
+}
+
+/// Each lane's inner message block, the same for SHA-1 and SHA-256 but for the word
+/// order: the 8-byte counter, the `0x80` padding byte, zeros, and the bit length.
+#[inline]
+#[target_feature(enable = "sse2")]
+fn inner_blocks<const N: usize, const LOW_FIRST: bool>(counters: &[u64; N]) -> [[__m128i; 4]; N] {
+    let zero = _mm_setzero_si128();
+    let length = message::<LOW_FIRST>([0, 0, 0, bits(INNER_BITS)]);
+    let mut blocks = [[zero; 4]; N];
+    for (block, counter) in blocks.iter_mut().zip(counters) {
+        let [hi, lo] = counter_words(*counter);
+        *block = [
+            message::<LOW_FIRST>([hi, lo, 0x8000_0000, 0]),
+            zero,
+            zero,
+            length,
+        ];
+    }
+    blocks
+}
+
 /// The 32-bit big-endian length word, from a bit count below 2^32.
 const fn bits(n: u64) -> u32 {
     // All three bit counts are below 1024.
@@ -137,16 +169,7 @@ pub(crate) fn sha1_hmac<const N: usize>(
     let [a, b, c, d, e] = *inner;
     let mut abcd = [set(a, b, c, d); N];
     let mut ee = [set(e, 0, 0, 0); N];
-    let mut block = [[zero; 4]; N];
-    for (block, counter) in block.iter_mut().zip(counters) {
-        let [hi, lo] = counter_words(*counter);
-        *block = [
-            set(hi, lo, 0x8000_0000, 0),
-            zero,
-            zero,
-            set(0, 0, 0, bits(INNER_BITS)),
-        ];
-    }
+    let mut block = inner_blocks::<N, false>(counters);
     sha1_compress!(N, abcd, ee, block);
 
     // The inner digest is the outer message: (a, b, c, d) is already W[0..4] in
@@ -240,20 +263,10 @@ pub(crate) fn sha256_hmac<const N: usize>(
     outer: &[u32; 8],
     counters: &[u64; N],
 ) -> [u32; N] {
-    let zero = _mm_setzero_si128();
     let [a, b, c, d, e, f, g, h] = *inner;
     let mut abef = [set(a, b, e, f); N];
     let mut cdgh = [set(c, d, g, h); N];
-    let mut block = [[zero; 4]; N];
-    for (block, counter) in block.iter_mut().zip(counters) {
-        let [hi, lo] = counter_words(*counter);
-        *block = [
-            set(0, 0x8000_0000, lo, hi),
-            zero,
-            zero,
-            set(bits(INNER_BITS), 0, 0, 0),
-        ];
-    }
+    let mut block = inner_blocks::<N, true>(counters);
     sha256_compress!(N, abef, cdgh, block);
 
     // The inner digest (a..h) is W[0..8] of the outer message, lowest element first.
