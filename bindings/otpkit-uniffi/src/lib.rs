@@ -41,6 +41,7 @@
 //! # let _ = Algorithm::Sha1;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+#![deny(unsafe_code)]
 #![cfg_attr(
     not(test),
     deny(
