@@ -65,6 +65,21 @@ fn make_inputs(
     left: Typed,
     right: Typed,
 ) -> Vec<(Class, String, u64)> {
+    let code_at_step = |step| totp.code_at_step(step).to_string();
+    let no_match = |rng: &mut BenchRng, step| non_matching_code(totp, rng, step, window);
+    make_inputs_with(rng, left, right, code_at_step, no_match)
+}
+
+/// The samples for any 30-second code: a random step and second, a coin flip for
+/// the class, the code of the step at the class's offset (`code_at_step`) or one
+/// matching no step of the window around it (`no_match`).
+fn make_inputs_with(
+    rng: &mut BenchRng,
+    left: Typed,
+    right: Typed,
+    code_at_step: impl Fn(u64) -> String,
+    mut no_match: impl FnMut(&mut BenchRng, u64) -> String,
+) -> Vec<(Class, String, u64)> {
     (0..SAMPLES)
         .map(|_| {
             let step = rng.random_range(1_000..1_000_000_000u64);
@@ -79,9 +94,9 @@ fn make_inputs(
                     let target = step
                         .checked_add_signed(offset)
                         .unwrap_or_else(|| panic!("offset {offset} stays inside u64"));
-                    totp.code_at_step(target).to_string()
+                    code_at_step(target)
                 }
-                Typed::NoMatch => non_matching_code(totp, rng, step, window),
+                Typed::NoMatch => no_match(rng, step),
             };
             (class, code, now)
         })
@@ -222,31 +237,16 @@ fn random_secret(rng: &mut BenchRng, algorithm: Algorithm) -> Secret {
 fn bench_steam(runner: &mut CtRunner, rng: &mut BenchRng, left: Typed, right: Typed) {
     let guard = SteamGuard::new(&random_secret(rng, Algorithm::Sha1));
     let window = Window::default();
-    let inputs: Vec<(Class, String, u64)> = (0..SAMPLES)
-        .map(|_| {
-            let step = rng.random_range(1_000..1_000_000_000u64);
-            let now = step * 30 + rng.random_range(0..30u64);
-            let (class, typed) = if rng.random::<bool>() {
-                (Class::Left, left)
-            } else {
-                (Class::Right, right)
-            };
-            let code = match typed {
-                Typed::MatchAt(offset) => guard
-                    .code_at_step(step.checked_add_signed(offset).unwrap_or(step))
-                    .to_string(),
-                Typed::NoMatch => loop {
-                    let code: String = (0..5)
-                        .map(|_| char::from(STEAM_ALPHABET[rng.random_range(0..26usize)]))
-                        .collect();
-                    if (step - 1..=step + 1).all(|s| guard.code_at_step(s).as_str() != code) {
-                        break code;
-                    }
-                },
-            };
-            (class, code, now)
-        })
-        .collect();
+    let code_at_step = |step| guard.code_at_step(step).to_string();
+    let no_match = |rng: &mut BenchRng, step: u64| loop {
+        let code: String = (0..5)
+            .map(|_| char::from(STEAM_ALPHABET[rng.random_range(0..26usize)]))
+            .collect();
+        if (step - 1..=step + 1).all(|s| guard.code_at_step(s).as_str() != code) {
+            break code;
+        }
+    };
+    let inputs = make_inputs_with(rng, left, right, code_at_step, no_match);
     for (class, code, now) in inputs {
         runner.run_one(class, || guard.verify(&code, now, window));
     }
