@@ -9,9 +9,14 @@
 //! - `authenticator`: a terminal authenticator app:
 //!   `cargo run -p otpkit-examples --bin authenticator -- --uri 'otpauth://…'`.
 #![forbid(unsafe_code)]
-#![deny(missing_docs)]
 
 pub mod authenticator;
 pub mod flow;
 pub mod server;
 pub mod store;
+
+/// The repository README's Rust example, compiled and run as a doc test of this
+/// (unpublished) crate so it cannot rot; `cargo test -p otpkit-examples --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

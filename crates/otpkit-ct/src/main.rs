@@ -1,7 +1,9 @@
-//! A dudect-style statistical constant-time test of `Totp::verify` (see
-//! docs/constant-time.md for the method and recorded results).
+//! A dudect-style statistical constant-time test of every verification path:
+//! `Totp::verify` (SHA-1, SHA-256, SHA-512), `Hotp::verify`, `SteamGuard::verify` and
+//! `Verifier::verify` (see docs/constant-time.md for the method and recorded
+//! results).
 //!
-//! Each bench times `Totp::verify` on two classes of input, interleaved at random:
+//! Each bench times one of them on two classes of input, interleaved at random:
 //!
 //! - Left: a code that matches the window at one position (one step behind, the
 //!   current step, or one step ahead, for the default window of ±1);
@@ -20,7 +22,9 @@
 
 use dudect_bencher::rand::{Rng, RngExt};
 use dudect_bencher::{BenchRng, Class, CtRunner, ctbench_main_with_seeds};
-use otpkit::{Algorithm, Digits, LengthPolicy, Period, Secret, Totp, Window};
+use otpkit::steam::{STEAM_ALPHABET, SteamGuard};
+use otpkit::verifier::{DeviceState, Policy, Verifier};
+use otpkit::{Algorithm, Digits, Hotp, LengthPolicy, Period, Secret, Totp, Window};
 
 /// Timed calls per bench run (half in each class, on average).
 const SAMPLES: usize = 200_000;
@@ -28,10 +32,7 @@ const SAMPLES: usize = 200_000;
 /// A TOTP verifier for a random secret of the algorithm's default length (6 digits,
 /// 30 s: what apps use).
 fn random_totp(rng: &mut BenchRng, algorithm: Algorithm) -> Totp {
-    let mut bytes = vec![0u8; algorithm.default_secret_len()];
-    rng.fill_bytes(&mut bytes);
-    let secret = Secret::from_bytes_with(&bytes, LengthPolicy::Rfc4226)
-        .unwrap_or_else(|e| panic!("a default-length secret is valid: {e}"));
+    let secret = random_secret(rng, algorithm);
     Totp::new(&secret, algorithm, Digits::SIX, Period::DEFAULT)
 }
 
@@ -64,6 +65,21 @@ fn make_inputs(
     left: Typed,
     right: Typed,
 ) -> Vec<(Class, String, u64)> {
+    let code_at_step = |step| totp.code_at_step(step).to_string();
+    let no_match = |rng: &mut BenchRng, step| non_matching_code(totp, rng, step, window);
+    make_inputs_with(rng, left, right, code_at_step, no_match)
+}
+
+/// The samples for any 30-second code: a random step and second, a coin flip for
+/// the class, the code of the step at the class's offset (`code_at_step`) or one
+/// matching no step of the window around it (`no_match`).
+fn make_inputs_with(
+    rng: &mut BenchRng,
+    left: Typed,
+    right: Typed,
+    code_at_step: impl Fn(u64) -> String,
+    mut no_match: impl FnMut(&mut BenchRng, u64) -> String,
+) -> Vec<(Class, String, u64)> {
     (0..SAMPLES)
         .map(|_| {
             let step = rng.random_range(1_000..1_000_000_000u64);
@@ -78,9 +94,9 @@ fn make_inputs(
                     let target = step
                         .checked_add_signed(offset)
                         .unwrap_or_else(|| panic!("offset {offset} stays inside u64"));
-                    totp.code_at_step(target).to_string()
+                    code_at_step(target)
                 }
-                Typed::NoMatch => non_matching_code(totp, rng, step, window),
+                Typed::NoMatch => no_match(rng, step),
             };
             (class, code, now)
         })
@@ -208,6 +224,94 @@ fn sha512_position_behind_vs_ahead(runner: &mut CtRunner, rng: &mut BenchRng) {
     bench_verify_with(runner, rng, Algorithm::Sha512, w, l, r);
 }
 
+/// A random secret of the algorithm's default length.
+fn random_secret(rng: &mut BenchRng, algorithm: Algorithm) -> Secret {
+    let mut bytes = vec![0u8; algorithm.default_secret_len()];
+    rng.fill_bytes(&mut bytes);
+    Secret::from_bytes_with(&bytes, LengthPolicy::Rfc4226)
+        .unwrap_or_else(|e| panic!("a default-length secret is valid: {e}"))
+}
+
+/// `SteamGuard::verify` (Steam's alphabet through the shared scan), ±1, `left` vs
+/// `right`; a non-matching code is five random alphabet letters matching no step.
+fn bench_steam(runner: &mut CtRunner, rng: &mut BenchRng, left: Typed, right: Typed) {
+    let guard = SteamGuard::new(&random_secret(rng, Algorithm::Sha1));
+    let window = Window::default();
+    let code_at_step = |step| guard.code_at_step(step).to_string();
+    let no_match = |rng: &mut BenchRng, step: u64| loop {
+        let code: String = (0..5)
+            .map(|_| char::from(STEAM_ALPHABET[rng.random_range(0..26usize)]))
+            .collect();
+        if (step - 1..=step + 1).all(|s| guard.code_at_step(s).as_str() != code) {
+            break code;
+        }
+    };
+    let inputs = make_inputs_with(rng, left, right, code_at_step, no_match);
+    for (class, code, now) in inputs {
+        runner.run_one(class, || guard.verify(&code, now, window));
+    }
+}
+
+/// `SteamGuard::verify`, ±1: one step behind vs no match.
+fn steam_match_behind(runner: &mut CtRunner, rng: &mut BenchRng) {
+    bench_steam(runner, rng, Typed::MatchAt(-1), Typed::NoMatch);
+}
+
+/// `SteamGuard::verify`, ±1: one step behind vs one step ahead.
+fn steam_position_behind_vs_ahead(runner: &mut CtRunner, rng: &mut BenchRng) {
+    bench_steam(runner, rng, Typed::MatchAt(-1), Typed::MatchAt(1));
+}
+
+/// `Hotp::verify` with a look-ahead of 2: the code of the expected counter vs the
+/// code of the last counter of the look-ahead.
+fn hotp_position_first_vs_last(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let hotp = Hotp::new(
+        &random_secret(rng, Algorithm::Sha1),
+        Algorithm::Sha1,
+        Digits::SIX,
+    );
+    let inputs: Vec<(Class, String, u64)> = (0..SAMPLES)
+        .map(|_| {
+            let counter = rng.random_range(0..1_000_000_000u64);
+            let (class, at) = if rng.random::<bool>() {
+                (Class::Left, counter)
+            } else {
+                (Class::Right, counter + 2)
+            };
+            (class, hotp.code(at).to_string(), counter)
+        })
+        .collect();
+    for (class, code, counter) in inputs {
+        runner.run_one(class, || hotp.verify(&code, counter, 2));
+    }
+}
+
+/// `Verifier::verify` (TOTP, default policy) on an enrolled device that last
+/// signed in long before: a code one step behind vs one step ahead (both accepted).
+fn verifier_position_behind_vs_ahead(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let totp = random_totp(rng, Algorithm::Sha1);
+    let verifier = Verifier::totp(totp.clone(), Policy::default());
+    let enrolled_at = 1_000 * 30;
+    let state: DeviceState = verifier
+        .enroll(
+            &totp
+                .code_at(enrolled_at - 30)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .to_string(),
+            &totp
+                .code_at(enrolled_at)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .to_string(),
+            enrolled_at,
+        )
+        .unwrap_or_else(|e| panic!("enrolment with two consecutive codes: {e}"));
+    let window = Window::default();
+    let inputs = make_inputs(&totp, rng, window, Typed::MatchAt(-1), Typed::MatchAt(1));
+    for (class, code, now) in inputs {
+        runner.run_one(class, || verifier.verify(&state, &code, now));
+    }
+}
+
 /// Positive control: the insecure way, stopping at the first matching step and
 /// comparing strings with `==`. A match one step behind is found after one HMAC
 /// instead of three, so this must show a large |t|.
@@ -235,5 +339,9 @@ ctbench_main_with_seeds!(
     (sha256_position_behind_vs_ahead, Some(0x0722)),
     (sha512_match_behind, Some(0x0731)),
     (sha512_position_behind_vs_ahead, Some(0x0732)),
+    (steam_match_behind, Some(0x0741)),
+    (steam_position_behind_vs_ahead, Some(0x0742)),
+    (hotp_position_first_vs_last, Some(0x0751)),
+    (verifier_position_behind_vs_ahead, Some(0x0761)),
     (naive_early_exit_match_behind, Some(0x0706))
 );

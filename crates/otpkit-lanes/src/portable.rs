@@ -12,6 +12,7 @@
 //! `sha2::block_api::compress256` (which use SHA-NI themselves where available, one
 //! block at a time).
 
+use sha1::Digest;
 use zeroize::Zeroize;
 
 /// The 64-byte block HMAC pads a key to.
@@ -74,34 +75,29 @@ fn absorb<S: Copy>(
     state
 }
 
-/// HMAC-SHA1's inner and outer states for `key`.
-pub(crate) fn sha1_key(key: &[u8]) -> ([u32; 5], [u32; 5]) {
+/// HMAC's inner and outer states for `key` with hash `D`, whose initial value is
+/// `iv` and compression function `compress`.
+fn keyed<D: Digest, S: Copy>(key: &[u8], iv: S, compress: fn(&mut S, &[[u8; BLOCK]])) -> (S, S) {
     let mut block = key_block(key, |long, out| {
-        use sha1::Digest;
-        let digest = sha1::Sha1::digest(long);
+        let digest = D::digest(long);
         out.iter_mut()
             .zip(digest.iter())
             .for_each(|(slot, b)| *slot = *b);
     });
-    let inner = absorb(SHA1_IV, &block, 0x36, sha1::block_api::compress);
-    let outer = absorb(SHA1_IV, &block, 0x5c, sha1::block_api::compress);
+    let inner = absorb(iv, &block, 0x36, compress);
+    let outer = absorb(iv, &block, 0x5c, compress);
     block.zeroize();
     (inner, outer)
 }
 
+/// HMAC-SHA1's inner and outer states for `key`.
+pub(crate) fn sha1_key(key: &[u8]) -> ([u32; 5], [u32; 5]) {
+    keyed::<sha1::Sha1, _>(key, SHA1_IV, sha1::block_api::compress)
+}
+
 /// HMAC-SHA256's inner and outer states for `key`.
 pub(crate) fn sha256_key(key: &[u8]) -> ([u32; 8], [u32; 8]) {
-    let mut block = key_block(key, |long, out| {
-        use sha2::Digest;
-        let digest = sha2::Sha256::digest(long);
-        out.iter_mut()
-            .zip(digest.iter())
-            .for_each(|(slot, b)| *slot = *b);
-    });
-    let inner = absorb(SHA256_IV, &block, 0x36, sha2::block_api::compress256);
-    let outer = absorb(SHA256_IV, &block, 0x5c, sha2::block_api::compress256);
-    block.zeroize();
-    (inner, outer)
+    keyed::<sha2::Sha256, _>(key, SHA256_IV, sha2::block_api::compress256)
 }
 
 /// One padded final block: `words` as big-endian bytes, `0x80`, zeros, bit length.
@@ -129,30 +125,46 @@ pub(crate) fn counter_words(counter: u64) -> [u32; 2] {
     [(counter >> 32) as u32, counter as u32]
 }
 
-/// HMAC-SHA1(key, counter) as the five digest words.
-pub(crate) fn sha1_tag(inner: &[u32; 5], outer: &[u32; 5], counter: u64) -> [u32; 5] {
+/// HMAC(key, counter) as the `W` digest words: the inner block (counter), then the
+/// outer block (inner digest, `outer_bits` long), each one compression.
+fn tag<const W: usize>(
+    inner: &[u32; W],
+    outer: &[u32; W],
+    counter: u64,
+    outer_bits: u64,
+    compress: fn(&mut [u32; W], &[[u8; BLOCK]]),
+) -> [u32; W] {
     let mut inner_state = *inner;
     let block = final_block(&counter_words(counter), INNER_BITS);
-    sha1::block_api::compress(&mut inner_state, core::slice::from_ref(&block));
+    compress(&mut inner_state, core::slice::from_ref(&block));
     let mut outer_state = *outer;
-    let mut block = final_block(&inner_state, SHA1_OUTER_BITS);
-    sha1::block_api::compress(&mut outer_state, core::slice::from_ref(&block));
+    let mut block = final_block(&inner_state, outer_bits);
+    compress(&mut outer_state, core::slice::from_ref(&block));
     inner_state.zeroize();
     block.zeroize();
     outer_state
 }
 
+/// HMAC-SHA1(key, counter) as the five digest words.
+pub(crate) fn sha1_tag(inner: &[u32; 5], outer: &[u32; 5], counter: u64) -> [u32; 5] {
+    tag(
+        inner,
+        outer,
+        counter,
+        SHA1_OUTER_BITS,
+        sha1::block_api::compress,
+    )
+}
+
 /// HMAC-SHA256(key, counter) as the eight digest words.
 pub(crate) fn sha256_tag(inner: &[u32; 8], outer: &[u32; 8], counter: u64) -> [u32; 8] {
-    let mut inner_state = *inner;
-    let block = final_block(&counter_words(counter), INNER_BITS);
-    sha2::block_api::compress256(&mut inner_state, core::slice::from_ref(&block));
-    let mut outer_state = *outer;
-    let mut block = final_block(&inner_state, SHA256_OUTER_BITS);
-    sha2::block_api::compress256(&mut outer_state, core::slice::from_ref(&block));
-    inner_state.zeroize();
-    block.zeroize();
-    outer_state
+    tag(
+        inner,
+        outer,
+        counter,
+        SHA256_OUTER_BITS,
+        sha2::block_api::compress256,
+    )
 }
 
 #[cfg(test)]

@@ -32,8 +32,8 @@ use core::arch::x86_64::{
     _mm_shuffle_epi32, _mm_xor_si128,
 };
 
-use crate::dynamic_truncation;
 use crate::portable::{INNER_BITS, SHA1_OUTER_BITS, SHA256_OUTER_BITS, counter_words};
+use crate::truncate::dynamic_truncation;
 
 /// `_mm_set_epi32` from `u32`s, highest element first (the intrinsic takes `i32`).
 #[inline]
@@ -50,10 +50,50 @@ fn get<const I: i32>(v: __m128i) -> u32 {
     _mm_extract_epi32::<I>(v) as u32
 }
 
+/// Four message words as one vector: `W[0]` in the lowest element when `LOW_FIRST`
+/// (SHA-256's layout), in the highest otherwise (SHA-1's).
+#[inline]
+#[target_feature(enable = "sse2")]
+fn message<const LOW_FIRST: bool>([w0, w1, w2, w3]: [u32; 4]) -> __m128i {
+    if LOW_FIRST {
+        set(w3, w2, w1, w0)
+    } else {
+        set(w0, w1, w2, w3)
+    }
+}
+
+/// Each lane's inner message block, the same for SHA-1 and SHA-256 but for the word
+/// order: the 8-byte counter, the `0x80` padding byte, zeros, and the bit length.
+#[inline]
+#[target_feature(enable = "sse2")]
+fn inner_blocks<const N: usize, const LOW_FIRST: bool>(counters: &[u64; N]) -> [[__m128i; 4]; N] {
+    let zero = _mm_setzero_si128();
+    let length = message::<LOW_FIRST>([0, 0, 0, bits(INNER_BITS)]);
+    let mut blocks = [[zero; 4]; N];
+    for (block, counter) in blocks.iter_mut().zip(counters) {
+        let [hi, lo] = counter_words(*counter);
+        *block = [
+            message::<LOW_FIRST>([hi, lo, 0x8000_0000, 0]),
+            zero,
+            zero,
+            length,
+        ];
+    }
+    blocks
+}
+
 /// The 32-bit big-endian length word, from a bit count below 2^32.
 const fn bits(n: u64) -> u32 {
     // All three bit counts are below 1024.
     n as u32
+}
+
+/// `group::<N, C...>(args)` once for each listed set of const arguments `[C...]`, in
+/// order: the unrolled round groups of one compression.
+macro_rules! groups {
+    ($group:ident::<$n:ident> $args:tt : $([$($c:literal),*])*) => {
+        $( $group::<$n, $($c),*> $args; )*
+    };
 }
 
 // ---------------------------------------------------------------------------------
@@ -106,26 +146,10 @@ macro_rules! sha1_compress {
             *h1 = _mm_add_epi32(*e, block[0]);
             w[..4].copy_from_slice(block);
         }
-        sha1_group::<$n, 0, 0>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 1, 0>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 2, 0>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 3, 0>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 4, 0>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 5, 1>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 6, 1>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 7, 1>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 8, 1>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 9, 1>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 10, 2>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 11, 2>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 12, 2>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 13, 2>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 14, 2>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 15, 3>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 16, 3>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 17, 3>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 18, 3>(&mut h0, &mut h1, &mut w);
-        sha1_group::<$n, 19, 3>(&mut h0, &mut h1, &mut w);
+        // Groups 0..20; the round function (and constant) changes every five.
+        groups!(sha1_group::<$n>(&mut h0, &mut h1, &mut w):
+            [0, 0] [1, 0] [2, 0] [3, 0] [4, 0] [5, 1] [6, 1] [7, 1] [8, 1] [9, 1]
+            [10, 2] [11, 2] [12, 2] [13, 2] [14, 2] [15, 3] [16, 3] [17, 3] [18, 3] [19, 3]);
         for (((abcd, e), h0), h1) in $abcd.iter_mut().zip($e.iter_mut()).zip(h0).zip(h1) {
             *abcd = _mm_add_epi32(*abcd, h0);
             *e = _mm_sha1nexte_epu32(h1, *e);
@@ -145,16 +169,7 @@ pub(crate) fn sha1_hmac<const N: usize>(
     let [a, b, c, d, e] = *inner;
     let mut abcd = [set(a, b, c, d); N];
     let mut ee = [set(e, 0, 0, 0); N];
-    let mut block = [[zero; 4]; N];
-    for (block, counter) in block.iter_mut().zip(counters) {
-        let [hi, lo] = counter_words(*counter);
-        *block = [
-            set(hi, lo, 0x8000_0000, 0),
-            zero,
-            zero,
-            set(0, 0, 0, bits(INNER_BITS)),
-        ];
-    }
+    let mut block = inner_blocks::<N, false>(counters);
     sha1_compress!(N, abcd, ee, block);
 
     // The inner digest is the outer message: (a, b, c, d) is already W[0..4] in
@@ -231,22 +246,8 @@ fn sha256_group<const N: usize, const R: usize>(
 macro_rules! sha256_compress {
     ($n:ident, $abef:ident, $cdgh:ident, $block:ident) => {{
         let (mut x, mut y, mut w) = ($abef, $cdgh, $block);
-        sha256_group::<$n, 0>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 1>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 2>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 3>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 4>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 5>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 6>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 7>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 8>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 9>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 10>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 11>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 12>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 13>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 14>(&mut x, &mut y, &mut w);
-        sha256_group::<$n, 15>(&mut x, &mut y, &mut w);
+        groups!(sha256_group::<$n>(&mut x, &mut y, &mut w):
+            [0] [1] [2] [3] [4] [5] [6] [7] [8] [9] [10] [11] [12] [13] [14] [15]);
         for (((abef, cdgh), x), y) in $abef.iter_mut().zip($cdgh.iter_mut()).zip(x).zip(y) {
             *abef = _mm_add_epi32(*abef, x);
             *cdgh = _mm_add_epi32(*cdgh, y);
@@ -262,20 +263,10 @@ pub(crate) fn sha256_hmac<const N: usize>(
     outer: &[u32; 8],
     counters: &[u64; N],
 ) -> [u32; N] {
-    let zero = _mm_setzero_si128();
     let [a, b, c, d, e, f, g, h] = *inner;
     let mut abef = [set(a, b, e, f); N];
     let mut cdgh = [set(c, d, g, h); N];
-    let mut block = [[zero; 4]; N];
-    for (block, counter) in block.iter_mut().zip(counters) {
-        let [hi, lo] = counter_words(*counter);
-        *block = [
-            set(0, 0x8000_0000, lo, hi),
-            zero,
-            zero,
-            set(bits(INNER_BITS), 0, 0, 0),
-        ];
-    }
+    let mut block = inner_blocks::<N, true>(counters);
     sha256_compress!(N, abef, cdgh, block);
 
     // The inner digest (a..h) is W[0..8] of the outer message, lowest element first.

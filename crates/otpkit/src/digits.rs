@@ -5,7 +5,6 @@
 //! most that truncation can fill; six is the RFC minimum and what every app shows.
 
 use core::fmt;
-use core::num::NonZeroU64;
 
 /// A code length from 6 to 10 digits.
 ///
@@ -48,25 +47,6 @@ impl Digits {
     /// ```
     pub const fn get(self) -> u8 {
         self.0
-    }
-
-    /// 10^digits, the modulus a truncated HMAC is reduced by.
-    pub(crate) const fn modulus(self) -> NonZeroU64 {
-        // 10^6 ..= 10^10, well inside u64.
-        const POWERS: [NonZeroU64; 5] = [
-            NonZeroU64::new(1_000_000).unwrap(),
-            NonZeroU64::new(10_000_000).unwrap(),
-            NonZeroU64::new(100_000_000).unwrap(),
-            NonZeroU64::new(1_000_000_000).unwrap(),
-            NonZeroU64::new(10_000_000_000).unwrap(),
-        ];
-        match self.0 {
-            6 => POWERS[0],
-            7 => POWERS[1],
-            8 => POWERS[2],
-            9 => POWERS[3],
-            _ => POWERS[4],
-        }
     }
 }
 
@@ -116,14 +96,6 @@ mod tests {
     fn range_is_six_to_ten() {
         for n in 0..=255u8 {
             assert_eq!(Digits::new(n).is_ok(), (6..=10).contains(&n), "{n}");
-        }
-    }
-
-    #[test]
-    fn modulus_is_power_of_ten() {
-        for n in 6..=10u8 {
-            let d = Digits::new(n).unwrap();
-            assert_eq!(d.modulus().get(), 10u64.pow(u32::from(n)));
         }
     }
 }

@@ -3,8 +3,9 @@
 use core::fmt;
 
 use crate::keyed::KeyedHmac;
+use crate::truncate::{self, Form};
 use crate::verify::{self, Match, VerifyError};
-use crate::{Algorithm, Code, Digits, Secret, truncate};
+use crate::{Algorithm, Code, Digits, Secret};
 
 /// An HOTP generator and verifier for one secret.
 ///
@@ -84,8 +85,9 @@ impl Hotp {
         self.verify_code_range(&typed, first, last)
     }
 
-    /// [`Hotp::verify_range`] for an already parsed [`Code`].
-    pub fn verify_code_range(
+    /// [`Hotp::verify_range`] for an already parsed [`Code`]: the range scan the
+    /// `verifier` module runs (crate-internal; the public entry points take text).
+    pub(crate) fn verify_code_range(
         &self,
         code: &Code,
         first: u64,
@@ -94,7 +96,9 @@ impl Hotp {
         if first > last {
             return Err(VerifyError::Mismatch);
         }
-        verify::scan(&self.mac, self.digits, code, first, last).ok_or(VerifyError::Mismatch)
+        let typed = verify::Typed::decimal(code, self.digits);
+        let form = Form::Decimal(self.digits);
+        verify::scan(&self.mac, form, typed, first, last).ok_or(VerifyError::Mismatch)
     }
 
     /// The hash algorithm.

@@ -43,7 +43,7 @@ use prost::Message as _;
 use sha2::{Digest as _, Sha256};
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::otpauth::{Account, ENCODE, Kind, strip_prefix_ignore_case};
+use crate::otpauth::{Account, Colon, ENCODE, Kind, Label, strip_prefix_ignore_case};
 use crate::{Algorithm, Digits, LengthPolicy, Period, Secret, SecretError};
 
 /// The longest migration URI [`decode`] reads, in bytes. Google Authenticator puts
@@ -220,18 +220,14 @@ fn entry_to_account(entry: &OtpParameters) -> Result<Account, EntryError> {
     };
     let name = core::str::from_utf8(&entry.name).map_err(|_| EntryError::InvalidUtf8)?;
     let issuer = core::str::from_utf8(&entry.issuer).map_err(|_| EntryError::InvalidUtf8)?;
-    let (issuer, name) = split_name(name, issuer);
     let secret = Secret::from_bytes_with(&entry.secret, LengthPolicy::AllowShort)
         .map_err(EntryError::Secret)?;
-    Ok(Account {
-        issuer,
-        name,
+    Ok(Account::from_parts(
+        split_name(name, issuer),
         secret,
-        algorithm,
-        digits,
-        kind,
-        extra: Vec::new(),
-    })
+        (algorithm, digits, kind),
+        Vec::new(),
+    ))
 }
 
 /// Google Authenticator writes `name` as the whole label, often `Issuer:account`. With
@@ -339,7 +335,7 @@ fn account_to_entry(index: usize, account: &Account) -> Result<OtpParameters, En
             1,
             i64::try_from(counter).map_err(|_| EncodeError::CounterTooLarge { index })?,
         ),
-        _ => return Err(EncodeError::SteamUnsupported { index }),
+        Kind::Steam => return Err(EncodeError::SteamUnsupported { index }),
     };
     let digits = match account.digits.get() {
         6 => 1,
@@ -349,23 +345,12 @@ fn account_to_entry(index: usize, account: &Account) -> Result<OtpParameters, En
     let algorithm = match account.algorithm {
         Algorithm::Sha256 => 2,
         Algorithm::Sha512 => 3,
-        _ => 1,
+        Algorithm::Sha1 => 1,
     };
-    let issuer = account.issuer.as_deref().filter(|i| !i.is_empty());
-    let name = match issuer {
-        Some(issuer) => {
-            let mut label = String::from(issuer);
-            label.push(':');
-            label.push_str(&account.name);
-            label
-        }
-        None if account.name.contains(':') => {
-            let mut label = String::from(":");
-            label.push_str(&account.name);
-            label
-        }
-        None => account.name.clone(),
-    };
+    let label = Label::of(account);
+    let issuer = label.issuer;
+    let mut name = String::new();
+    label.write(&mut name, Colon::Protected, String::push_str);
     Ok(OtpParameters {
         secret: Vec::from(account.secret.as_bytes()),
         name: name.into_bytes(),
@@ -475,7 +460,12 @@ impl core::error::Error for EntryError {
     fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         match self {
             EntryError::Secret(e) => Some(e),
-            _ => None,
+            EntryError::Md5
+            | EntryError::UnknownAlgorithm { .. }
+            | EntryError::UnknownDigits { .. }
+            | EntryError::UnknownType { .. }
+            | EntryError::NegativeCounter
+            | EntryError::InvalidUtf8 => None,
         }
     }
 }

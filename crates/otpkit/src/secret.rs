@@ -187,6 +187,7 @@ impl Secret {
     /// # Ok::<(), otpkit::SecretError>(())
     /// ```
     #[cfg(feature = "getrandom")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "getrandom")))]
     pub fn generate(algorithm: Algorithm) -> Result<Self, SecretError> {
         Self::generate_len(algorithm.default_secret_len())
     }
@@ -199,6 +200,7 @@ impl Secret {
     /// # Ok::<(), otpkit::SecretError>(())
     /// ```
     #[cfg(feature = "getrandom")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "getrandom")))]
     pub fn generate_len(len: usize) -> Result<Self, SecretError> {
         Self::fill_with(len, |buf| {
             getrandom::fill(buf).map_err(|_| SecretError::RngFailed)
@@ -256,7 +258,12 @@ impl Secret {
     /// # Ok::<(), otpkit::SecretError>(())
     /// ```
     pub fn as_bytes(&self) -> &[u8] {
-        self.bytes.get(..self.len).unwrap_or_default()
+        // `len <= MAX_SECRET_LEN` by construction: every constructor checks it
+        // (`check_len`) before storing it, and only `Drop` writes it after that. Were
+        // that ever broken, an empty slice here would silently become an empty HMAC
+        // key, so this slices directly and a broken invariant fails loudly instead.
+        #[allow(clippy::indexing_slicing)]
+        &self.bytes[..self.len]
     }
 
     /// Length in bytes.
@@ -413,7 +420,10 @@ impl Base32Buf {
     }
 
     fn as_slice(&self) -> &[u8] {
-        self.buf.get(..self.len).unwrap_or_default()
+        // `len <= buf.len()`: `push` returns an error instead of growing past it.
+        // No fallback to an empty slice (that would be a silently empty secret).
+        #[allow(clippy::indexing_slicing)]
+        &self.buf[..self.len]
     }
 }
 
@@ -491,6 +501,18 @@ mod tests {
     use std::string::ToString;
 
     const RFC: &[u8] = b"12345678901234567890";
+
+    #[test]
+    #[should_panic]
+    fn a_broken_length_invariant_is_loud_not_an_empty_key() {
+        // Impossible through the API; were it ever to happen, `as_bytes` must not
+        // quietly hand HMAC an empty key.
+        let broken = Secret {
+            bytes: [7; MAX_SECRET_LEN],
+            len: MAX_SECRET_LEN + 1,
+        };
+        let _ = broken.as_bytes();
+    }
 
     #[test]
     fn pasted_forms_decode_alike() {

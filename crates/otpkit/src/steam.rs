@@ -23,10 +23,11 @@
 
 use core::fmt;
 
-use subtle::ConstantTimeEq;
+use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 
 use crate::keyed::KeyedHmac;
-use crate::verify::{Match, VerifyError, Window};
+use crate::truncate::Form;
+use crate::verify::{self, Match, Typed, VerifyError, Window};
 use crate::{Algorithm, LengthPolicy, Secret, SecretError, TimeError};
 
 /// The 26 characters of a Steam Guard code: digits and consonants chosen so that no
@@ -71,6 +72,7 @@ impl SteamGuard {
 
     /// The code shown now, by the system clock.
     #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn code_now(&self) -> Result<SteamCode, TimeError> {
         self.code_at(crate::unix_now()?)
     }
@@ -101,31 +103,39 @@ impl SteamGuard {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn verify(&self, code: &str, unix: u64, window: Window) -> Result<Match, VerifyError> {
-        let typed = code.trim();
         let expected = unix / STEAM_PERIOD;
         let (first, last) = window.range(expected);
-        let mut typed_upper = [0u8; STEAM_CODE_LEN];
-        let length_ok = typed.len() == STEAM_CODE_LEN;
-        typed_upper
-            .iter_mut()
-            .zip(typed.bytes())
-            .for_each(|(dst, b)| *dst = b.to_ascii_uppercase());
-        let mut found: Option<u64> = None;
-        let mut step = first;
-        loop {
-            let candidate = self.code_at_step(step);
-            if bool::from(candidate.chars.ct_eq(&typed_upper)) && length_ok {
-                found = Some(step);
-            }
-            if step >= last {
-                break;
-            }
-            step = step.saturating_add(1);
-        }
-        found
-            .map(|s| Match::new(s, expected))
+        verify::scan(&self.mac, Form::Steam, typed(code), first, last)
+            .map(|step| Match::new(step, expected))
             .ok_or(VerifyError::Mismatch)
     }
+}
+
+/// A typed Steam code as the scan compares it: the number its five characters spell
+/// in base 26 (least significant first, as [`SteamCode`] writes them), and whether
+/// it is five characters of the alphabet in any case, surrounding whitespace
+/// ignored. Each character is looked up against the whole alphabet, so even the
+/// typed text's own characters do not steer a branch or an index.
+fn typed(code: &str) -> Typed {
+    let text = code.trim();
+    let mut well_formed = Choice::from(u8::from(text.len() == STEAM_CODE_LEN));
+    let mut value: u64 = 0;
+    let mut weight: u64 = 1;
+    for byte in text.bytes().take(STEAM_CODE_LEN) {
+        let upper = byte.to_ascii_uppercase();
+        let mut index: u64 = 0;
+        let mut known = Choice::from(0);
+        for (i, letter) in (0u64..).zip(STEAM_ALPHABET) {
+            let hit = upper.ct_eq(letter);
+            index.conditional_assign(&i, hit);
+            known |= hit;
+        }
+        well_formed &= known;
+        // At most 25 · 26^4 + … < 26^5: no overflow.
+        value = value.wrapping_add(index.wrapping_mul(weight));
+        weight = weight.wrapping_mul(26);
+    }
+    Typed::new(value, well_formed)
 }
 
 impl fmt::Debug for SteamGuard {
@@ -242,5 +252,87 @@ impl core::error::Error for SteamUriError {
             SteamUriError::Secret(e) => Some(e),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use std::string::ToString;
+
+    fn guard() -> SteamGuard {
+        SteamGuard::new(&Secret::from_bytes(b"12345678901234567890").unwrap())
+    }
+
+    /// The step-by-step definition: the latest step whose code, as text, equals the
+    /// trimmed, upper-cased typed text.
+    fn reference(guard: &SteamGuard, code: &str, first: u64, last: u64) -> Option<u64> {
+        let typed = code.trim().to_ascii_uppercase();
+        (first..=last)
+            .rev()
+            .find(|step| guard.code_at_step(*step).as_str() == typed)
+    }
+
+    #[test]
+    fn a_typed_code_stands_for_its_step_number_modulo_26_to_the_fifth() {
+        let guard = guard();
+        for step in [0, 1, 56_666_666, u64::MAX] {
+            let shown = guard.code_at_step(step);
+            let typed = typed(shown.as_str());
+            assert!(bool::from(typed.well_formed));
+            assert_eq!(typed.value, Form::Steam.reduce(guard.mac.truncated(step)));
+        }
+    }
+
+    #[test]
+    fn verify_agrees_with_the_step_by_step_definition() {
+        let guard = guard();
+        let expected = 56_666_666;
+        let window = Window::new(2, 1);
+        let (first, last) = window.range(expected);
+        for step in first.saturating_sub(1)..=last.saturating_add(1) {
+            let shown = guard.code_at_step(step);
+            let lower = shown.as_str().to_ascii_lowercase();
+            let spaced = [" ", shown.as_str(), "\t"].concat();
+            for text in [shown.as_str(), lower.as_str(), spaced.as_str()] {
+                let got = guard.verify(text, expected * STEAM_PERIOD, window);
+                let want = reference(&guard, text, first, last);
+                assert_eq!(got.ok().map(|m| m.step), want, "{text:?} of step {step}");
+            }
+        }
+    }
+
+    #[test]
+    fn text_of_another_form_never_matches() {
+        let guard = guard();
+        let shown = guard.code_at_step(1_000).to_string();
+        let window = Window::symmetric(3);
+        let at = 1_000 * STEAM_PERIOD;
+        assert!(guard.verify(&shown, at, window).is_ok());
+        // Too short, too long, a letter outside the alphabet, a non-ASCII letter.
+        let short = &shown[..4];
+        let long = [shown.as_str(), "2"].concat();
+        let outside = ["A", &shown[1..]].concat();
+        let wide = ["Ä", &shown[2..]].concat();
+        for text in [
+            short,
+            long.as_str(),
+            outside.as_str(),
+            wide.as_str(),
+            "",
+            "22222",
+        ] {
+            assert_eq!(
+                guard.verify(text, at, window).ok().map(|m| m.step),
+                reference(&guard, text, 997, 1_003),
+                "{text:?}"
+            );
+        }
+        assert_eq!(guard.verify(short, at, window), Err(VerifyError::Mismatch));
+        assert_eq!(
+            guard.verify(&outside, at, window),
+            Err(VerifyError::Mismatch)
+        );
     }
 }

@@ -153,14 +153,10 @@ impl Totp {
         Ok(Match::new(step, expected))
     }
 
-    /// Verifies a typed code against every step in `first ..= last`; the matching
-    /// step (the latest, if several match). An empty range matches nothing.
-    pub fn verify_steps(&self, code: &str, first: u64, last: u64) -> Result<u64, VerifyError> {
-        self.hotp.verify_range(code, first, last)
-    }
-
-    /// [`Totp::verify_steps`] for an already parsed [`Code`].
-    pub fn verify_code_steps(
+    /// Verifies a parsed code against every step in `first ..= last`; the matching
+    /// step (the latest, if several match). An empty range matches nothing. The
+    /// range scan the `verifier` module runs (crate-internal).
+    pub(crate) fn verify_code_steps(
         &self,
         code: &Code,
         first: u64,
@@ -171,12 +167,14 @@ impl Totp {
 
     /// The code shown now, by the system clock.
     #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn code_now(&self) -> Result<Code, TimeError> {
         self.code_at(unix_now()?)
     }
 
     /// Verifies a typed code now, by the system clock.
     #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn verify_now(&self, code: &str, window: Window) -> Result<Match, VerifyError> {
         self.verify(code, unix_now()?, window)
     }
@@ -220,6 +218,7 @@ impl fmt::Debug for Totp {
 /// # Ok::<(), otpkit::TimeError>(())
 /// ```
 #[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub fn unix_now() -> Result<u64, TimeError> {
     extern crate std;
     std::time::SystemTime::now()

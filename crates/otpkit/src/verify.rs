@@ -10,7 +10,7 @@ use core::fmt;
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 
 use crate::keyed::{BATCH, KeyedHmac};
-use crate::truncate;
+use crate::truncate::Form;
 use crate::{Code, CodeError, Digits, TimeError};
 
 /// How many steps around the expected one a code may come from.
@@ -157,34 +157,54 @@ impl core::error::Error for VerifyError {
     }
 }
 
-/// Compare `typed` with the code of every step in `first..=last`; the latest
-/// matching step, if any.
+/// A typed code as [`scan`] compares it: the number it stands for in its [`Form`],
+/// and whether it has that form at all (a code of another length or alphabet never
+/// matches, whatever its number).
+#[derive(Clone, Copy)]
+pub(crate) struct Typed {
+    pub(crate) value: u64,
+    pub(crate) well_formed: Choice,
+}
+
+impl Typed {
+    /// `value` in the scan's form, if `well_formed` says the text had that form.
+    pub(crate) fn new(value: u64, well_formed: Choice) -> Self {
+        Typed { value, well_formed }
+    }
+
+    /// A parsed decimal code, for a scan of `digits`-digit codes. Codes of
+    /// different lengths are different codes (as [`Code`]'s equality says).
+    pub(crate) fn decimal(code: &Code, digits: Digits) -> Self {
+        Typed::new(code.value(), code.digits().get().ct_eq(&digits.get()))
+    }
+}
+
+/// The one scan every verification goes through (HOTP, TOTP, Steam Guard and the
+/// `verifier`): compare `typed` with the code of every step in `first..=last`, each
+/// code made in `form`; the latest matching step, if any.
 ///
-/// Time depends only on the range's length. When several steps share a code
-/// (probability about window/10^digits) the latest wins, so a code that matches
-/// both an already-used step and a fresh one is credited to the fresh one.
+/// Time depends only on the range's length and the (public) form. When several
+/// steps share a code (probability about window/10^digits) the latest wins, so a
+/// code that matches both an already-used step and a fresh one is credited to the
+/// fresh one.
 ///
 /// Candidates are computed [`BATCH`] at a time (the last batch holds the rest), so
 /// that the `lanes` kernel can interleave their hash computations; the batch sizes
 /// depend only on the range's length, never on the codes.
 pub(crate) fn scan(
     mac: &KeyedHmac,
-    digits: Digits,
-    typed: &Code,
+    form: Form,
+    typed: Typed,
     first: u64,
     last: u64,
 ) -> Option<u64> {
     let mut scan = Scan {
         mac,
-        digits,
-        typed: typed.value(),
+        form,
+        typed: typed.value,
         found: Choice::from(0),
         matched: 0,
     };
-    // Codes of different lengths are different codes (as `Code`'s equality says),
-    // whatever their values: checked once here, so each candidate needs only a
-    // value comparison.
-    let same_length = typed.digits().get().ct_eq(&digits.get());
     let mut next = first;
     loop {
         // Steps left, counting `next`; at least 1 while next <= last.
@@ -201,7 +221,7 @@ pub(crate) fn scan(
         }
         next = done.saturating_add(1);
     }
-    if bool::from(scan.found & same_length) {
+    if bool::from(scan.found & typed.well_formed) {
         Some(scan.matched)
     } else {
         None
@@ -214,7 +234,7 @@ const _: () = assert!(BATCH == 4, "update scan's dispatch for a new BATCH");
 /// The running state of [`scan`].
 struct Scan<'a> {
     mac: &'a KeyedHmac,
-    digits: Digits,
+    form: Form,
     /// The typed code's value.
     typed: u64,
     found: Choice,
@@ -233,7 +253,7 @@ impl Scan<'_> {
         }
         let truncated = self.mac.truncated_batch(&steps);
         for (step, value) in steps.iter().zip(truncated) {
-            let equal = truncate::reduce(value, self.digits).ct_eq(&self.typed);
+            let equal = self.form.reduce(value).ct_eq(&self.typed);
             self.matched.conditional_assign(step, equal);
             self.found |= equal;
         }
@@ -244,6 +264,7 @@ impl Scan<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::truncate;
     use crate::{Algorithm, Secret};
 
     fn keyed(algorithm: Algorithm) -> KeyedHmac {
@@ -256,6 +277,11 @@ mod tests {
             truncate::reduce(mac.truncated(step), Digits::SIX),
             Digits::SIX,
         )
+    }
+
+    fn decimal_scan(mac: &KeyedHmac, typed: &Code, first: u64, last: u64) -> Option<u64> {
+        let form = Form::Decimal(Digits::SIX);
+        scan(mac, form, Typed::decimal(typed, Digits::SIX), first, last)
     }
 
     /// The step-by-step definition: the latest step in the range with that code.
@@ -283,8 +309,8 @@ mod tests {
         let six = code_of(&mac, 1_000);
         // The same number as an 8-digit code (typed zero-padded) is another code.
         let eight = Code::new(six.value(), Digits::EIGHT);
-        assert_eq!(scan(&mac, Digits::SIX, &eight, 999, 1_001), None);
-        assert_eq!(scan(&mac, Digits::SIX, &six, 999, 1_001), Some(1_000));
+        assert_eq!(decimal_scan(&mac, &eight, 999, 1_001), None);
+        assert_eq!(decimal_scan(&mac, &six, 999, 1_001), Some(1_000));
     }
 
     #[test]
@@ -305,7 +331,7 @@ mod tests {
                     for target in first..=last {
                         let typed = code_of(&mac, target);
                         assert_eq!(
-                            scan(&mac, Digits::SIX, &typed, first, last),
+                            decimal_scan(&mac, &typed, first, last),
                             reference(&mac, &typed, first, last),
                             "{algorithm:?}, length {len} {name}, target {target}"
                         );
@@ -314,7 +340,7 @@ mod tests {
                     // (unless a step inside happens to share it).
                     let outside = code_of(&mac, first.wrapping_sub(1));
                     assert_eq!(
-                        scan(&mac, Digits::SIX, &outside, first, last),
+                        decimal_scan(&mac, &outside, first, last),
                         reference(&mac, &outside, first, last)
                     );
                 }

@@ -520,8 +520,10 @@ mod freed_memory {
 
     pub struct Probe;
 
+    // SAFETY: defers to the system allocator; only reads blocks it frees.
     unsafe impl GlobalAlloc for Probe {
         unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            // SAFETY: the caller's `GlobalAlloc::alloc` contract, passed on unchanged.
             unsafe { System.alloc(layout) }
         }
 
@@ -534,6 +536,7 @@ mod freed_memory {
                     HITS.fetch_add(1, Ordering::SeqCst);
                 }
             }
+            // SAFETY: `ptr` came from `System` through this allocator, with `layout`.
             unsafe { System.dealloc(ptr, layout) }
         }
     }

@@ -1,0 +1,159 @@
+//! The account an `otpauth://` URI describes, and its label.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::steam::SteamGuard;
+use crate::{Algorithm, Digits, Hotp, Period, Secret, Totp};
+
+/// One OTP account: what an `otpauth://` URI describes.
+///
+/// `Debug` shows the secret's length only (see [`Secret`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    /// Who issued the account (the service), from `issuer=` or the label's prefix.
+    /// `None` and `Some("")` both mean no issuer.
+    pub issuer: Option<String>,
+    /// The account name: the label after the issuer prefix, usually a user name or
+    /// e-mail address. Leading spaces are not kept (the label format allows spaces
+    /// after the `:` separator).
+    pub name: String,
+    /// The shared secret.
+    pub secret: Secret,
+    /// The HMAC hash. Always SHA-1 for [`Kind::Steam`].
+    pub algorithm: Algorithm,
+    /// The code length. Not used by [`Kind::Steam`] (always five characters).
+    pub digits: Digits,
+    /// Time- or counter-based, and the period or counter.
+    pub kind: Kind,
+    /// Parameters this library does not interpret (`image`, `icon`, `color`, …), in
+    /// order, names as written and values percent-decoded. [`Account::to_uri`] writes
+    /// them back, except any whose name is one of the parameters read here (an
+    /// `encoder` other than `steam` is kept and written back).
+    pub extra: Vec<(String, String)>,
+}
+
+/// What kind of one-time password an account produces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Kind {
+    /// RFC 6238 TOTP (`otpauth://totp/`).
+    Totp {
+        /// The time step (`period=`, 30 seconds by default).
+        period: Period,
+    },
+    /// RFC 4226 HOTP (`otpauth://hotp/`).
+    Hotp {
+        /// The counter of the next code (`counter=`, required).
+        counter: u64,
+    },
+    /// Steam Guard: `otpauth://totp/` with `issuer=Steam` or `encoder=steam`, or
+    /// `otpauth://steam/` (Aegis). Five characters, HMAC-SHA1, 30 seconds.
+    Steam,
+}
+
+impl Account {
+    /// An account from its parts: the one place the readers (`otpauth://`, Google
+    /// Authenticator export) assemble one.
+    pub(crate) fn from_parts(
+        (issuer, name): (Option<String>, String),
+        secret: Secret,
+        (algorithm, digits, kind): (Algorithm, Digits, Kind),
+        extra: Vec<(String, String)>,
+    ) -> Self {
+        Account {
+            issuer,
+            name,
+            secret,
+            algorithm,
+            digits,
+            kind,
+            extra,
+        }
+    }
+
+    /// The label as apps display it: `Issuer:name`, or `name` without an issuer.
+    ///
+    /// ```
+    /// let a: otpkit::otpauth::Account =
+    ///     "otpauth://totp/Example:alice@google.com?secret=JBSWY3DPEHPK3PXP&issuer=Example".parse()?;
+    /// assert_eq!(a.label(), "Example:alice@google.com");
+    /// # Ok::<(), otpkit::otpauth::UriError>(())
+    /// ```
+    pub fn label(&self) -> String {
+        let mut label = String::new();
+        Label::of(self).write(&mut label, Colon::AsWritten, String::push_str);
+        label
+    }
+
+    /// A TOTP generator for a [`Kind::Totp`] account; `None` for other kinds.
+    pub fn totp(&self) -> Option<Totp> {
+        match self.kind {
+            Kind::Totp { period } => {
+                Some(Totp::new(&self.secret, self.algorithm, self.digits, period))
+            }
+            _ => None,
+        }
+    }
+
+    /// An HOTP generator for a [`Kind::Hotp`] account; `None` for other kinds. The
+    /// next code is `hotp.code(counter)`.
+    pub fn hotp(&self) -> Option<Hotp> {
+        match self.kind {
+            Kind::Hotp { .. } => Some(Hotp::new(&self.secret, self.algorithm, self.digits)),
+            _ => None,
+        }
+    }
+
+    /// A Steam Guard generator for a [`Kind::Steam`] account; `None` for other kinds.
+    pub fn steam(&self) -> Option<SteamGuard> {
+        match self.kind {
+            Kind::Steam => Some(SteamGuard::new(&self.secret)),
+            _ => None,
+        }
+    }
+}
+
+/// What to do with a `:` in the name of an account without an issuer.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Colon {
+    /// Show the name as it is (for people: [`Account::label`]).
+    AsWritten,
+    /// Write an empty issuer prefix first (`:a:b`), so that a reader splitting the
+    /// label at its first `:` gets the whole name back (`otpauth://` URIs, Google
+    /// Authenticator export).
+    Protected,
+}
+
+/// An account's label, `Issuer:name` or `name`: the one builder behind
+/// [`Account::label`], the path of [`Account::to_uri`] and the `name` field of a
+/// Google Authenticator export.
+pub(crate) struct Label<'a> {
+    /// The issuer, if there is a non-empty one.
+    pub(crate) issuer: Option<&'a str>,
+    name: &'a str,
+}
+
+impl<'a> Label<'a> {
+    /// The label of `account` (an empty issuer counts as none).
+    pub(crate) fn of(account: &'a Account) -> Self {
+        Label {
+            issuer: account.issuer.as_deref().filter(|i| !i.is_empty()),
+            name: &account.name,
+        }
+    }
+
+    /// Appends the label to `out`, each of issuer and name through `text` (as is,
+    /// or percent-encoded); the separator `:` is always written literally.
+    pub(crate) fn write(&self, out: &mut String, colon: Colon, text: impl Fn(&mut String, &str)) {
+        match self.issuer {
+            Some(issuer) => {
+                text(out, issuer);
+                out.push(':');
+            }
+            None if colon == Colon::Protected && self.name.contains(':') => out.push(':'),
+            None => {}
+        }
+        text(out, self.name);
+    }
+}
