@@ -70,12 +70,16 @@ thread_local! {
 
 struct Probe;
 
+// SAFETY: every method forwards to `System` with the caller's own pointer and layout;
+// the probe only reads a block (inside its layout) before it is freed.
 unsafe impl GlobalAlloc for Probe {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's layout, passed on unchanged.
         unsafe { System.alloc_zeroed(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's layout, passed on unchanged.
         unsafe { System.alloc_zeroed(layout) }
     }
 
@@ -92,14 +96,18 @@ unsafe impl GlobalAlloc for Probe {
                 }
             }
         }
+        // SAFETY: `ptr` was allocated by `System` (through this allocator) with `layout`.
         unsafe { System.dealloc(ptr, layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: the caller guarantees `new_size` with `layout`'s alignment is valid.
         let new_layout = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
+        // SAFETY: a valid, non-zero-size layout (the caller's contract for realloc).
         let new = unsafe { self.alloc(new_layout) };
         if !new.is_null() {
+            // SAFETY: both blocks are live and at least `min(old, new)` bytes long; the old
+            // one was allocated by this allocator with `layout`.
             unsafe {
                 std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
                 self.dealloc(ptr, layout);
