@@ -4,7 +4,8 @@
 //! of Aegis, 2FAS, andOTP, Bitwarden, FreeOTP+, Authenticator Pro and Google
 //! Authenticator (including multi-QR transfers), and plain `otpauth://` lists; export
 //! Aegis vaults (plain or password-encrypted), `otpauth://` lists and Google
-//! Authenticator migration batches ([`export`]).
+//! Authenticator migration batches ([`export`]); and tell which well-known apps would
+//! mishandle an account ([`portability`]).
 //!
 //! Every import takes the file's bytes (and a password for encrypted files) and returns
 //! the accounts it could read plus one [`EntryReport`] per entry of the file, so one bad
@@ -54,6 +55,7 @@ mod freeotp_plus;
 mod json;
 pub mod migration;
 mod otpauth_list;
+pub mod portability;
 
 mod secret;
 mod twofas;
