@@ -163,7 +163,7 @@ pub(crate) fn otp_type(name: &str) -> Result<OtpType, EntryError> {
     }
 }
 
-/// Puts an account together; `None`/empty issuers become `None`.
+/// Puts an account together; an empty issuer becomes `None`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn account(
     issuer: Option<&str>,
@@ -174,11 +174,9 @@ pub(crate) fn account(
     kind: Kind,
 ) -> Account {
     Account {
-        issuer: issuer
-            .map(str::trim)
-            .filter(|i| !i.is_empty())
-            .map(str::to_owned),
-        name: name.trim().to_owned(),
+        // As the file writes them: only an empty issuer becomes `None`.
+        issuer: issuer.filter(|i| !i.is_empty()).map(str::to_owned),
+        name: name.to_owned(),
         secret,
         algorithm,
         digits,
