@@ -177,7 +177,7 @@ fn read_db(plaintext: &[u8]) -> Result<Import, ImportError> {
         });
     }
     let mut out = Import::new();
-    for raw in json::entries(F, &db.entries)? {
+    for raw in json::entries(&db.entries)? {
         let (label, result) = match json::entry::<Entry>(raw) {
             Ok(entry) => (
                 label_of(entry.issuer.as_deref(), &entry.name),

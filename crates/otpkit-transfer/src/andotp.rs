@@ -82,7 +82,7 @@ fn read_entries(data: &[u8]) -> Result<Import, ImportError> {
     let entries: Vec<Box<RawValue>> = serde_json::from_slice(data)
         .map_err(|e| ImportError::json(F, "expected a JSON array of andOTP entries", &e))?;
     let mut out = Import::new();
-    for raw in json::entries(F, &entries)? {
+    for raw in json::entries(&entries)? {
         let (label, result) = match json::entry::<Entry>(raw) {
             Ok(entry) => {
                 let (issuer, name) = names(&entry);

@@ -46,7 +46,7 @@ pub(crate) fn import(data: &[u8]) -> Result<Import, ImportError> {
     let backup: Backup = serde_json::from_slice(data)
         .map_err(|e| ImportError::json(F, "expected an Authenticator Pro backup object", &e))?;
     let mut out = Import::new();
-    for raw in json::entries(F, &backup.authenticators)? {
+    for raw in json::entries(&backup.authenticators)? {
         let (label, result) = match json::entry::<Authenticator>(raw) {
             Ok(a) => (
                 label_of(a.issuer.as_deref(), a.username.as_deref().unwrap_or("")),

@@ -179,7 +179,7 @@ fn open(value: &str, enc: &[u8], mac: &[u8]) -> Result<Zeroizing<Vec<u8>>, bool>
 
 fn read_items(items: &[Box<RawValue>]) -> Result<Import, ImportError> {
     let mut out = Import::new();
-    for raw in json::entries(F, items)? {
+    for raw in json::entries(items)? {
         let item = match json::entry::<Item>(raw) {
             Ok(item) => item,
             Err(e) => {

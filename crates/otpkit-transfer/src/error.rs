@@ -90,8 +90,6 @@ pub enum ImportError {
         /// What does not fit.
         what: &'static str,
     },
-    /// The operating system's random number generator failed (export only).
-    Rng,
 }
 
 impl ImportError {
@@ -165,7 +163,6 @@ impl fmt::Display for ImportError {
             ImportError::InconsistentBatches { what } => {
                 write!(f, "the migration QR codes do not belong together: {what}")
             }
-            ImportError::Rng => f.write_str("the system random number generator failed"),
         }
     }
 }
@@ -265,8 +262,6 @@ pub enum EntryError {
     Steam(SteamUriError),
     /// A Google migration entry was refused.
     Migration(MigrationEntryError),
-    /// The entry has no OTP secret at all (e.g. a Bitwarden login without TOTP).
-    NoOtp,
 }
 
 impl EntryError {
@@ -299,7 +294,6 @@ impl fmt::Display for EntryError {
             EntryError::Uri(e) => write!(f, "bad otpauth URI: {e}"),
             EntryError::Steam(e) => fmt::Display::fmt(e, f),
             EntryError::Migration(e) => fmt::Display::fmt(e, f),
-            EntryError::NoOtp => f.write_str("the entry has no one-time-password secret"),
         }
     }
 }

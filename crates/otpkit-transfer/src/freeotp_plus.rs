@@ -73,7 +73,7 @@ pub(crate) fn import(data: &[u8]) -> Result<Import, ImportError> {
     let export: Export = serde_json::from_slice(data)
         .map_err(|e| ImportError::json(F, "expected a FreeOTP+ export object with tokens", &e))?;
     let mut out = Import::new();
-    for raw in json::entries(F, &export.tokens)? {
+    for raw in json::entries(&export.tokens)? {
         let (label, result) = match json::entry::<Token>(raw) {
             Ok(token) => (label_of(issuer(&token), &token.label), read_token(&token)),
             Err(e) => (String::new(), Err(e)),

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use zeroize::Zeroizing;
 
-use crate::{EntryError, EntryWarning, Format, ImportError, clip};
+use crate::{EntryError, EntryWarning, ImportError, clip};
 
 /// A string field that may hold a secret: wiped on drop. Numbers are accepted and
 /// read as their decimal text (some apps write numeric-looking values as numbers).
@@ -58,17 +58,14 @@ impl<'de> Deserialize<'de> for Num {
     }
 }
 
-/// The entries of a JSON array, each kept as raw text so each is read on its own.
-pub(crate) fn entries(
-    format: Format,
-    raw: &[Box<RawValue>],
-) -> Result<&[Box<RawValue>], ImportError> {
+/// The entries of a JSON array (each kept as raw text, so each is read on its own),
+/// refused whole above [`crate::MAX_ENTRIES`].
+pub(crate) fn entries(raw: &[Box<RawValue>]) -> Result<&[Box<RawValue>], ImportError> {
     if raw.len() > crate::MAX_ENTRIES {
         return Err(ImportError::TooManyEntries {
             max: crate::MAX_ENTRIES,
         });
     }
-    let _ = format;
     Ok(raw)
 }
 

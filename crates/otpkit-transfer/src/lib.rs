@@ -225,6 +225,24 @@ impl Import {
         if self.report.len() >= MAX_ENTRIES {
             return Err(ImportError::TooManyEntries { max: MAX_ENTRIES });
         }
+        self.push_unbounded_at(index, label, result);
+        Ok(())
+    }
+
+    fn push_unbounded(
+        &mut self,
+        label: String,
+        result: Result<(Account, Vec<EntryWarning>), EntryError>,
+    ) {
+        self.push_unbounded_at(self.report.len(), label, result);
+    }
+
+    fn push_unbounded_at(
+        &mut self,
+        index: usize,
+        label: String,
+        result: Result<(Account, Vec<EntryWarning>), EntryError>,
+    ) {
         let outcome = match result {
             Ok((account, warnings)) => {
                 self.accounts.push(account);
@@ -237,7 +255,6 @@ impl Import {
             label,
             outcome,
         });
-        Ok(())
     }
 
     /// The reports of the entries that were not imported.

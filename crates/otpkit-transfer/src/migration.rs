@@ -204,11 +204,9 @@ fn push_batch(out: &mut Import, batch: Batch) {
             Ok((account, _)) => label_of(account.issuer.as_deref(), &account.name),
             Err(_) => String::new(),
         };
-        // Bounded by MAX_INPUT_LEN; a failure here means too many entries, which the
-        // report records as the last entry.
-        if out.push(label, result).is_err() {
-            return;
-        }
+        // No entry limit here: the assembler holds only what its caller added (each
+        // URI at most 64 KiB); `import` bounds the total.
+        out.push_unbounded(label, result);
     }
 }
 

@@ -51,11 +51,15 @@ pub fn secret_from_base32_lenient(text: &str) -> Result<LenientSecret, SecretErr
                 }
                 kept.push(ch);
             }
-            let secret = if symbols % 8 == 1 && symbols < 8 {
-                return Err(SecretError::InvalidLength { symbols });
-            } else {
-                Secret::from_base32_with(&kept, LengthPolicy::AllowShort)?
-            };
+            // A lone symbol holds no whole byte: that stays an invalid length.
+            let secret =
+                Secret::from_base32_with(&kept, LengthPolicy::AllowShort).map_err(|e| {
+                    if e == SecretError::Empty {
+                        SecretError::InvalidLength { symbols }
+                    } else {
+                        e
+                    }
+                })?;
             warnings.push(EntryWarning::TrailingBitsDropped {
                 symbols,
                 dropped: 1,
@@ -122,7 +126,10 @@ mod tests {
             secret_from_base32_lenient("ABC1EFGH"),
             Err(SecretError::InvalidCharacter { position: 4 })
         ));
-        assert!(secret_from_base32_lenient("A").is_err());
+        assert_eq!(
+            secret_from_base32_lenient("A"),
+            Err(SecretError::InvalidLength { symbols: 1 })
+        );
         assert!(secret_from_base32_lenient("").is_err());
     }
 }

@@ -142,7 +142,7 @@ fn decrypt(
 
 fn read_services(services: &[Box<RawValue>], schema: i64) -> Result<Import, ImportError> {
     let mut out = Import::new();
-    for raw in json::entries(F, services)? {
+    for raw in json::entries(services)? {
         let (label, result) = match json::entry::<Service>(raw) {
             Ok(service) => {
                 let name = service
