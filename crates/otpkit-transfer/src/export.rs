@@ -153,15 +153,18 @@ fn label(account: &Account) -> String {
 /// Plain text, one canonical `otpauth://` URI per line. Carries everything an
 /// [`Account`] holds, so it never has notes.
 pub fn otpauth_list(accounts: &[Account]) -> Exported<Zeroizing<String>> {
+    let uris: Vec<Zeroizing<String>> = accounts
+        .iter()
+        .map(|a| Zeroizing::new(a.to_uri()))
+        .collect();
+    // Reserved up front so the text holding the secrets never reallocates.
     let mut text = Zeroizing::new(String::with_capacity(
-        accounts
-            .iter()
-            .map(|a| a.to_uri().len().saturating_add(1))
+        uris.iter()
+            .map(|u| u.len().saturating_add(1))
             .fold(0usize, usize::saturating_add),
     ));
-    for account in accounts {
-        let uri = Zeroizing::new(account.to_uri());
-        text.push_str(&uri);
+    for uri in &uris {
+        text.push_str(uri);
         text.push('\n');
     }
     Exported {
@@ -452,7 +455,15 @@ pub fn aegis(
     })
 }
 
-fn into_string(bytes: Zeroizing<Vec<u8>>) -> Result<Zeroizing<String>, ExportError> {
-    let text = core::str::from_utf8(&bytes).map_err(|_| ExportError::Crypto)?;
-    Ok(Zeroizing::new(text.to_owned()))
+/// Moves the bytes into a `String` without copying them.
+fn into_string(mut bytes: Zeroizing<Vec<u8>>) -> Result<Zeroizing<String>, ExportError> {
+    let owned = core::mem::take(&mut *bytes);
+    match String::from_utf8(owned) {
+        Ok(text) => Ok(Zeroizing::new(text)),
+        // serde_json writes UTF-8; the bytes are wiped on the way out regardless.
+        Err(e) => {
+            let _wiped = Zeroizing::new(e.into_bytes());
+            Err(ExportError::Crypto)
+        }
+    }
 }

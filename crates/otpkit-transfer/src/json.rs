@@ -45,7 +45,10 @@ impl<'de> Deserialize<'de> for Num {
                 Ok(Num(v))
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Num, E> {
-                Ok(Num(i64::try_from(v).unwrap_or(i64::MAX)))
+                // Never saturate: a changed counter would give wrong codes.
+                i64::try_from(v)
+                    .map(Num)
+                    .map_err(|_| E::custom("number too large"))
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Num, E> {
                 v.trim()

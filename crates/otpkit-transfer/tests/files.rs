@@ -525,3 +525,24 @@ fn truncations_never_panic_and_nothing_leaks() {
         }
     }
 }
+
+/// A counter beyond `i64` is refused for that entry, never saturated (a changed
+/// counter would give wrong codes).
+#[test]
+fn huge_counters_are_refused_not_saturated() {
+    let vault = r#"{"version":1,"header":{"slots":null,"params":null},"db":{"version":3,"entries":[
+        {"type":"hotp","name":"big","issuer":"X","info":{"secret":"JBSWY3DPEHPK3PXP","algo":"SHA1","digits":6,"counter":18446744073709551615}},
+        {"type":"hotp","name":"ok","issuer":"X","info":{"secret":"JBSWY3DPEHPK3PXP","algo":"SHA1","digits":6,"counter":9223372036854775807}}]}}"#;
+    let out = import(Format::Aegis, vault.as_bytes(), None).unwrap();
+    assert!(matches!(
+        out.report[0].outcome,
+        Err(EntryError::Malformed { .. })
+    ));
+    assert_eq!(out.accounts.len(), 1);
+    assert_eq!(
+        out.accounts[0].kind,
+        Kind::Hotp {
+            counter: 9_223_372_036_854_775_807
+        }
+    );
+}
