@@ -226,3 +226,48 @@ fn google_migration_batches_and_omissions() {
     assert_eq!(back.missing_batches, vec![1]);
     assert_eq!(back.accounts.len(), 13);
 }
+
+#[test]
+fn google_migration_text_with_two_interleaved_exports() {
+    let make = |prefix: &str, seed: u8| -> Vec<Account> {
+        (0..12u8)
+            .map(|i| {
+                account(
+                    Some(prefix),
+                    &format!("u{i}"),
+                    seed.wrapping_add(i),
+                    Kind::Totp {
+                        period: Period::DEFAULT,
+                    },
+                    Algorithm::Sha1,
+                    6,
+                )
+            })
+            .collect()
+    };
+    let (a, b) = (make("A", 1), make("B", 100));
+    let ua = otpkit::migration::encode_with_batch_id(&a, 10, 111).unwrap();
+    let ub = otpkit::migration::encode_with_batch_id(&b, 10, 222).unwrap();
+    let text = format!("{}\n{}\n{}\n{}\n", ub[1], ua[0], ub[0], ua[1]);
+    let out = import(Format::GoogleMigration, text.as_bytes(), None).unwrap();
+    // Grouped by export in order of first appearance, each in batch order.
+    let expected: Vec<Account> = b.iter().chain(a.iter()).cloned().collect();
+    assert_eq!(out.accounts, expected);
+    assert!(out.missing_batches.is_empty());
+    assert_eq!(out.report.len(), 24);
+    // The same batch index of one export twice with other contents is refused.
+    let mut changed = a.clone();
+    changed[0].name = "other".into();
+    let uc = otpkit::migration::encode_with_batch_id(&changed, 10, 111).unwrap();
+    let text = format!("{}\n{}\n", ua[0], uc[0]);
+    assert!(matches!(
+        import(Format::GoogleMigration, text.as_bytes(), None),
+        Err(ImportError::InconsistentBatches { .. })
+    ));
+    // A line that is not a migration URI names its line.
+    let text = format!("{}\n\nhello\n", ua[0]);
+    assert!(matches!(
+        import(Format::GoogleMigration, text.as_bytes(), None),
+        Err(ImportError::Migration { line: 2, .. })
+    ));
+}
