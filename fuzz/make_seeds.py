@@ -176,3 +176,35 @@ write("state", "body_trailing", b"\x01h.1.0.0.0.9")
 write("state", "bad_checksum", b"\x00otpk1.t.5.0.0.0.000000000000")
 write("state", "other_version", b"\x00otpk2.t.5.0.0.0.000000000000")
 write("state", "parts_extremes", b"\x02\x01" + struct.pack(">QqIQ", MAX64, -2**63, MAX32, MAX64))
+
+
+# --- transfer_*: the otpkit-transfer test files (our own), and migration exports -----
+import shutil
+
+TRANSFER_DATA = os.path.join(HERE, "..", "crates", "otpkit-transfer", "tests", "data")
+for target, names in {
+    "transfer_aegis": ["aegis_plain.json", "aegis_encrypted.json"],
+    "transfer_2fas": ["twofas_plain.2fas", "twofas_encrypted.2fas"],
+    "transfer_andotp": ["andotp_plain.json", "andotp_encrypted.bin"],
+    "transfer_bitwarden": ["bitwarden_plain.json", "bitwarden_encrypted.json"],
+    "transfer_freeotp_plus": ["freeotp_plus.json"],
+    "transfer_authenticator_pro": ["authpro_plain.json"],
+    "transfer_otpauth_list": ["otpauth_list.txt"],
+}.items():
+    for name in names:
+        with open(os.path.join(TRANSFER_DATA, name), "rb") as f:
+            write(target, name, f.read())
+
+
+def batch(entries, size, index, batch_id):
+    return migration_uri(payload(entries, size=size, index=index, batch_id=batch_id))
+
+
+FIRST = [otp_parameters(RFC20, b"user%d" % i, b"Ex") for i in range(10)]
+SECOND = [otp_parameters(RFC20, b"user10", b"Ex")]
+two = [batch(FIRST, 2, 0, 77), batch(SECOND, 2, 1, 77)]
+write("transfer_google_migration", "single", migration_uri(EXPORT) + "\n")
+write("transfer_google_migration", "two_batches_reversed", "# scanned\n" + two[1] + "\n" + two[0] + "\n")
+write("transfer_assembler", "two_batches_duplicate", two[1] + "\n" + two[1] + "\n" + two[0] + "\n")
+write("transfer_assembler", "batch_id_zero", batch(FIRST, 2, 0, 0) + "\n" + two[1] + "\n")
+write("transfer_assembler", "index_out_of_range", batch(SECOND, 2, 5, 77) + "\n")

@@ -72,6 +72,14 @@ no_std_build() {
     echo "no_std: otpkit builds for thumbv7em-none-eabihf without std (with and without alloc)"
 }
 
+# The real apps' export files in ../shared/interop (third-party: read in place, never
+# copied): per-format pass counts, out-of-scope files with their reason, or a SKIP line.
+interop_corpus() {
+  cargo test --locked -p otpkit-transfer --test corpus -- --nocapture 2>&1 |
+    grep -E '^(corpus|SKIP|MISMATCH)|^test result:|panicked'
+  return "${PIPESTATUS[0]}"
+}
+
 docs() {
   RUSTDOCFLAGS="-D warnings" cargo doc --locked --workspace --no-deps --all-features --exclude otpkit-uniffi
 }
@@ -81,6 +89,7 @@ stage "fresh-machine check (apt simulated from nothing)" fresh_machine_check
 stage "cargo fmt --check" cargo fmt --all --check
 stage "clippy (deny warnings)" cargo clippy --locked --workspace --all-targets --all-features -- -D warnings
 stage "cargo test (workspace, default features)" cargo_test --workspace
+stage "interop corpus (otpkit-transfer vs ../shared/interop)" interop_corpus
 stage "cargo test (otpkit, all features)" cargo_test -p otpkit --all-features
 stage "cargo test (otpkit without the lanes kernel: pure RustCrypto)" cargo_test -p otpkit --no-default-features --features std,getrandom
 stage "cargo test (otpkit unit tests, no default features)" cargo_test -p otpkit --no-default-features --lib

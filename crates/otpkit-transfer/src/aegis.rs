@@ -1,0 +1,236 @@
+//! Aegis vault JSON, plain and encrypted.
+//!
+//! Per Aegis's vault documentation (docs/vault.md in beemdevelopment/Aegis): the file
+//! is `{"version": 1, "header": {"slots", "params"}, "db"}`. A plain vault has null
+//! `slots`/`params` and `db` is the database object. An encrypted vault's `db` is
+//! base64 of the database JSON encrypted with AES-256-GCM under a random master key
+//! (nonce and tag in `header.params`, hex). Each password slot (`type` 1) holds the
+//! master key encrypted with AES-256-GCM (`key`, `key_params.nonce/tag`, hex) under a
+//! key derived by scrypt from the password (`n`, `r`, `p`, hex `salt`, 32 bytes).
+//! Slot type 0 is a raw key, 2 a biometric key: neither opens with a password.
+
+use base64::Engine as _;
+use otpkit::otpauth::Kind;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use zeroize::Zeroizing;
+
+use crate::crypto;
+use crate::json::{self, Num, OtpType, SecretText};
+use crate::secret::secret_from_base32_lenient;
+use crate::{EntryError, Format, Import, ImportError, label_of};
+
+const F: Format = Format::Aegis;
+
+#[derive(Deserialize)]
+struct Vault<'a> {
+    version: Option<Num>,
+    header: Option<Header>,
+    #[serde(borrow)]
+    db: &'a RawValue,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    slots: Option<Vec<Slot>>,
+    params: Option<Params>,
+}
+
+#[derive(Deserialize)]
+struct Params {
+    nonce: String,
+    tag: String,
+}
+
+#[derive(Deserialize)]
+struct Slot {
+    #[serde(rename = "type")]
+    kind: Num,
+    key: String,
+    key_params: Params,
+    n: Option<u64>,
+    r: Option<u32>,
+    p: Option<u32>,
+    salt: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Db {
+    version: Option<Num>,
+    entries: Vec<Box<RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    name: String,
+    issuer: Option<String>,
+    info: Info,
+}
+
+#[derive(Deserialize)]
+struct Info {
+    secret: Option<SecretText>,
+    algo: Option<String>,
+    digits: Option<Num>,
+    period: Option<Num>,
+    counter: Option<Num>,
+}
+
+pub(crate) fn import(data: &[u8], password: Option<&[u8]>) -> Result<Import, ImportError> {
+    let vault: Vault<'_> = serde_json::from_slice(data)
+        .map_err(|e| ImportError::json(F, "expected an Aegis vault object", &e))?;
+    if let Some(Num(v)) = vault.version
+        && v != 1
+    {
+        return Err(ImportError::UnsupportedVersion {
+            format: F,
+            version: v,
+        });
+    }
+    let slots = vault.header.as_ref().and_then(|h| h.slots.as_ref());
+    match slots {
+        None => read_db(vault.db.get().as_bytes()),
+        Some(slots) => {
+            let params = vault
+                .header
+                .as_ref()
+                .and_then(|h| h.params.as_ref())
+                .ok_or(ImportError::malformed(F, "header.params is missing"))?;
+            let db_b64: String = serde_json::from_str(vault.db.get())
+                .map_err(|e| ImportError::json(F, "db must be a base64 string", &e))?;
+            let plaintext = decrypt(slots, params, &db_b64, password)?;
+            read_db(&plaintext)
+        }
+    }
+}
+
+fn hex(text: &str, what: &'static str) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+    data_encoding::HEXLOWER_PERMISSIVE
+        .decode(text.as_bytes())
+        .map(Zeroizing::new)
+        .map_err(|_| ImportError::malformed(F, what))
+}
+
+fn decrypt(
+    slots: &[Slot],
+    params: &Params,
+    db_b64: &str,
+    password: Option<&[u8]>,
+) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+    let password_slots: Vec<&Slot> = slots.iter().filter(|s| s.kind == Num(1)).collect();
+    if password_slots.is_empty() {
+        return Err(ImportError::UnsupportedEncryption {
+            format: F,
+            what: "the vault has no password slot",
+        });
+    }
+    let password = password.ok_or(ImportError::PasswordRequired { format: F })?;
+    let mut master = None;
+    for slot in password_slots {
+        let salt = hex(
+            slot.salt.as_deref().unwrap_or(""),
+            "a slot's salt is not hex",
+        )?;
+        let key = crypto::scrypt(
+            password,
+            &salt,
+            slot.n.unwrap_or(0),
+            slot.r.unwrap_or(0),
+            slot.p.unwrap_or(0),
+        )
+        .map_err(|e| ImportError::KdfParameters {
+            format: F,
+            what: e.0,
+        })?;
+        let sealed = hex(&slot.key, "a slot's key is not hex")?;
+        let nonce = hex(&slot.key_params.nonce, "a slot's nonce is not hex")?;
+        let tag = hex(&slot.key_params.tag, "a slot's tag is not hex")?;
+        if let Some(k) = crypto::gcm_open(key.as_slice(), &nonce, &sealed, &tag) {
+            master = Some(k);
+            break;
+        }
+    }
+    let master = master.ok_or(ImportError::WrongPassword { format: F })?;
+    let ciphertext = Zeroizing::new(
+        base64::engine::general_purpose::STANDARD
+            .decode(db_b64.trim())
+            .map_err(|_| ImportError::malformed(F, "db is not base64"))?,
+    );
+    let nonce = hex(&params.nonce, "header.params.nonce is not hex")?;
+    let tag = hex(&params.tag, "header.params.tag is not hex")?;
+    crypto::gcm_open(&master, &nonce, &ciphertext, &tag)
+        .ok_or(ImportError::IntegrityCheckFailed { format: F })
+}
+
+fn read_db(plaintext: &[u8]) -> Result<Import, ImportError> {
+    let db: Db = serde_json::from_slice(plaintext)
+        .map_err(|e| ImportError::json(F, "expected the vault database object", &e))?;
+    if let Some(Num(v)) = db.version
+        && !(1..=3).contains(&v)
+    {
+        return Err(ImportError::UnsupportedVersion {
+            format: F,
+            version: v,
+        });
+    }
+    let mut out = Import::new();
+    for raw in json::entries(&db.entries)? {
+        let (label, result) = match json::entry::<Entry>(raw) {
+            Ok(entry) => (
+                label_of(entry.issuer.as_deref(), &entry.name),
+                read_entry(&entry),
+            ),
+            Err(e) => (String::new(), Err(e)),
+        };
+        out.push(label, result)?;
+    }
+    Ok(out)
+}
+
+fn read_entry(
+    entry: &Entry,
+) -> Result<(otpkit::otpauth::Account, Vec<crate::EntryWarning>), EntryError> {
+    let otp_type = json::otp_type(&entry.kind)?;
+    let secret_text = entry
+        .info
+        .secret
+        .as_ref()
+        .ok_or(EntryError::MissingField("info.secret"))?;
+    let read = secret_from_base32_lenient(&secret_text.0).map_err(EntryError::Secret)?;
+    let mut warnings = read.warnings;
+    let algorithm = json::algorithm(entry.info.algo.as_deref(), "info.algo", &mut warnings)?;
+    let digits_raw = entry.info.digits.map(|n| n.0);
+    let (kind, digits) = match otp_type {
+        OtpType::Totp => (
+            Kind::Totp {
+                period: json::period(entry.info.period.map(|n| n.0), "info.period", &mut warnings)?,
+            },
+            json::digits(digits_raw, "info.digits", &mut warnings)?,
+        ),
+        OtpType::Hotp => (
+            Kind::Hotp {
+                counter: json::counter(
+                    entry.info.counter.map(|n| n.0),
+                    "info.counter",
+                    &mut warnings,
+                )?,
+            },
+            json::digits(digits_raw, "info.digits", &mut warnings)?,
+        ),
+        OtpType::Steam => (Kind::Steam, otpkit::Digits::SIX),
+    };
+    Ok((
+        json::account(
+            entry.issuer.as_deref(),
+            &entry.name,
+            read.secret,
+            algorithm,
+            digits,
+            kind,
+        ),
+        warnings,
+    ))
+}

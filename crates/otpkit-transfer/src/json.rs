@@ -1,0 +1,186 @@
+//! Shared pieces of the JSON importers: field values to otpkit types.
+
+use otpkit::otpauth::{Account, Kind};
+use otpkit::{Algorithm, Digits, Period, Secret};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use zeroize::Zeroizing;
+
+use crate::{EntryError, EntryWarning, ImportError, clip};
+
+/// A string field that may hold a secret: wiped on drop. Numbers are accepted and
+/// read as their decimal text (some apps write numeric-looking values as numbers).
+#[derive(Default)]
+pub(crate) struct SecretText(pub Zeroizing<String>);
+
+impl<'de> Deserialize<'de> for SecretText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = SecretText;
+            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<SecretText, E> {
+                Ok(SecretText(Zeroizing::new(v.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// A JSON number or numeric string as `i64` (apps disagree on which they write).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Num(pub i64);
+
+impl<'de> Deserialize<'de> for Num {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Num;
+            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str("a whole number")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Num, E> {
+                Ok(Num(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Num, E> {
+                // Never saturate: a changed counter would give wrong codes.
+                i64::try_from(v)
+                    .map(Num)
+                    .map_err(|_| E::custom("number too large"))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Num, E> {
+                v.trim()
+                    .parse()
+                    .map(Num)
+                    .map_err(|_| E::custom("not a whole number"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The entries of a JSON array (each kept as raw text, so each is read on its own),
+/// refused whole above [`crate::MAX_ENTRIES`].
+pub(crate) fn entries(raw: &[Box<RawValue>]) -> Result<&[Box<RawValue>], ImportError> {
+    if raw.len() > crate::MAX_ENTRIES {
+        return Err(ImportError::TooManyEntries {
+            max: crate::MAX_ENTRIES,
+        });
+    }
+    Ok(raw)
+}
+
+/// Reads one entry of type `T` from its raw JSON.
+pub(crate) fn entry<'a, T: Deserialize<'a>>(raw: &'a RawValue) -> Result<T, EntryError> {
+    serde_json::from_str(raw.get()).map_err(|e| EntryError::json(&e))
+}
+
+pub(crate) fn algorithm(
+    name: Option<&str>,
+    field: &'static str,
+    warnings: &mut Vec<EntryWarning>,
+) -> Result<Algorithm, EntryError> {
+    match name.map(str::trim).filter(|n| !n.is_empty()) {
+        None => {
+            warnings.push(EntryWarning::Defaulted { field });
+            Ok(Algorithm::Sha1)
+        }
+        Some(n) => {
+            let n = n
+                .strip_prefix("Hmac")
+                .or_else(|| n.strip_prefix("HMAC"))
+                .unwrap_or(n);
+            n.parse()
+                .map_err(|_| EntryError::UnsupportedAlgorithm(clip(n)))
+        }
+    }
+}
+
+pub(crate) fn digits(
+    value: Option<i64>,
+    field: &'static str,
+    warnings: &mut Vec<EntryWarning>,
+) -> Result<Digits, EntryError> {
+    match value {
+        None => {
+            warnings.push(EntryWarning::Defaulted { field });
+            Ok(Digits::SIX)
+        }
+        Some(d) => u8::try_from(d)
+            .ok()
+            .and_then(|d| Digits::new(d).ok())
+            .ok_or(EntryError::InvalidDigits(d)),
+    }
+}
+
+pub(crate) fn period(
+    value: Option<i64>,
+    field: &'static str,
+    warnings: &mut Vec<EntryWarning>,
+) -> Result<Period, EntryError> {
+    match value {
+        None => {
+            warnings.push(EntryWarning::Defaulted { field });
+            Ok(Period::DEFAULT)
+        }
+        Some(p) => u64::try_from(p)
+            .ok()
+            .and_then(|p| Period::new(p).ok())
+            .ok_or(EntryError::InvalidPeriod(p)),
+    }
+}
+
+pub(crate) fn counter(
+    value: Option<i64>,
+    field: &'static str,
+    warnings: &mut Vec<EntryWarning>,
+) -> Result<u64, EntryError> {
+    match value {
+        None => {
+            warnings.push(EntryWarning::Defaulted { field });
+            Ok(0)
+        }
+        Some(c) => u64::try_from(c).map_err(|_| EntryError::InvalidCounter),
+    }
+}
+
+/// The OTP kinds the JSON formats name.
+pub(crate) enum OtpType {
+    Totp,
+    Hotp,
+    Steam,
+}
+
+/// `totp`/`hotp`/`steam` in any case; anything else is unsupported.
+pub(crate) fn otp_type(name: &str) -> Result<OtpType, EntryError> {
+    match name.trim().to_ascii_lowercase().as_str() {
+        "totp" => Ok(OtpType::Totp),
+        "hotp" => Ok(OtpType::Hotp),
+        "steam" => Ok(OtpType::Steam),
+        _ => Err(EntryError::UnsupportedType(clip(name))),
+    }
+}
+
+/// Puts an account together; an empty issuer becomes `None`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn account(
+    issuer: Option<&str>,
+    name: &str,
+    secret: Secret,
+    algorithm: Algorithm,
+    digits: Digits,
+    kind: Kind,
+) -> Account {
+    Account {
+        // As the file writes them: only an empty issuer becomes `None`.
+        issuer: issuer.filter(|i| !i.is_empty()).map(str::to_owned),
+        name: name.to_owned(),
+        secret,
+        algorithm,
+        digits,
+        kind,
+        extra: Vec::new(),
+    }
+}

@@ -1,0 +1,303 @@
+//! # otpkit-transfer
+//!
+//! Moving OTP accounts in and out of authenticator apps: import the backups and exports
+//! of Aegis, 2FAS, andOTP, Bitwarden, FreeOTP+, Authenticator Pro and Google
+//! Authenticator (including multi-QR transfers), and plain `otpauth://` lists; export
+//! Aegis vaults (plain or password-encrypted), `otpauth://` lists and Google
+//! Authenticator migration batches ([`export`]); and tell which well-known apps would
+//! mishandle an account ([`portability`]).
+//!
+//! Every import takes the file's bytes (and a password for encrypted files) and returns
+//! the accounts it could read plus one [`EntryReport`] per entry of the file, so one bad
+//! entry never loses the others. A wrong password or a failed integrity check is a
+//! typed [`ImportError`]; nothing panics on hostile input (sizes, entry counts and key
+//! derivation costs are bounded). Secrets live in [`otpkit::Secret`] (wiped on drop);
+//! decrypted plaintexts and keys are held in [`zeroize::Zeroizing`] buffers. No error,
+//! warning, `Debug` or `Display` output contains secret material.
+//!
+//! ```
+//! use otpkit_transfer::{import, Format};
+//! let file = b"otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP\n\
+//!              not a uri\n";
+//! let result = import(Format::OtpauthList, file, None)?;
+//! assert_eq!(result.accounts.len(), 1);
+//! assert_eq!(result.report.len(), 2);
+//! assert!(result.report[1].outcome.is_err()); // line 2 failed alone
+//! # Ok::<(), otpkit_transfer::ImportError>(())
+//! ```
+//!
+//! The format facts each importer relies on, and what each format can carry, are in
+//! `docs/transfer.md` of the repository.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
+mod aegis;
+mod andotp;
+mod authpro;
+mod bitwarden;
+mod crypto;
+mod error;
+pub mod export;
+mod freeotp_plus;
+mod json;
+pub mod migration;
+mod otpauth_list;
+pub mod portability;
+
+mod secret;
+mod twofas;
+
+use core::fmt;
+use core::str::FromStr;
+
+pub use error::{EntryError, EntryWarning, ImportError};
+pub use otpkit::otpauth::Account;
+pub use secret::{LenientSecret, secret_from_base32_lenient};
+
+/// The largest file [`import`] reads, in bytes (16 MiB). Real backups are a few
+/// hundred kilobytes at most, even with icons.
+pub const MAX_INPUT_LEN: usize = 16 * 1024 * 1024;
+
+/// The most entries [`import`] reads from one file. Larger files are refused whole
+/// rather than read partly.
+pub const MAX_ENTRIES: usize = 10_000;
+
+/// The file formats [`import`] reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Format {
+    /// Plain text, one `otpauth://` URI per line (blank lines and `#` comments are
+    /// skipped). Aegis, WinAuth and many others export this.
+    OtpauthList,
+    /// Google Authenticator's "Transfer accounts" QR codes: one
+    /// `otpauth-migration://offline?data=…` URI per line, as scanned. URIs of one
+    /// multi-QR export are assembled by [`migration::Assembler`].
+    GoogleMigration,
+    /// Aegis vault JSON, plain or encrypted with a password slot.
+    Aegis,
+    /// 2FAS backup (`.2fas`), plain or encrypted.
+    TwoFas,
+    /// andOTP backup: plain JSON, or encrypted (`.json.aes`, new PBKDF2 format and
+    /// old SHA-256 format).
+    AndOtp,
+    /// Bitwarden JSON export (plain or password-protected) and the Bitwarden
+    /// Authenticator app's JSON export.
+    Bitwarden,
+    /// FreeOTP+ JSON export.
+    FreeOtpPlus,
+    /// Authenticator Pro (Stratum) plain JSON backup.
+    AuthenticatorPro,
+}
+
+impl Format {
+    /// Every format, in the order of the docs.
+    pub const ALL: [Format; 8] = [
+        Format::OtpauthList,
+        Format::GoogleMigration,
+        Format::Aegis,
+        Format::TwoFas,
+        Format::AndOtp,
+        Format::Bitwarden,
+        Format::FreeOtpPlus,
+        Format::AuthenticatorPro,
+    ];
+
+    /// The format's name as the CLI spells it (`aegis`, `2fas`, …).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Format::OtpauthList => "otpauth-list",
+            Format::GoogleMigration => "google-migration",
+            Format::Aegis => "aegis",
+            Format::TwoFas => "2fas",
+            Format::AndOtp => "andotp",
+            Format::Bitwarden => "bitwarden",
+            Format::FreeOtpPlus => "freeotp-plus",
+            Format::AuthenticatorPro => "authenticator-pro",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A format name [`Format::from_str`] does not know.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownFormat;
+
+impl fmt::Display for UnknownFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("unknown format; expected one of ")?;
+        for (i, format) in Format::ALL.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(format.name())?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UnknownFormat {}
+
+impl FromStr for Format {
+    type Err = UnknownFormat;
+
+    /// ```
+    /// use otpkit_transfer::Format;
+    /// assert_eq!("2fas".parse(), Ok(Format::TwoFas));
+    /// assert!("keepass".parse::<Format>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or(UnknownFormat)
+    }
+}
+
+/// What happened to one entry of the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntryReport {
+    /// The entry's 0-based position in the file (line number − 1 for line formats,
+    /// counting every line).
+    pub index: usize,
+    /// The entry's label as the file names it (`Issuer:name`, or what the file has);
+    /// empty when the file gives none. Never secret.
+    pub label: String,
+    /// The notes for an imported entry, or why the entry was not imported.
+    pub outcome: Result<Vec<EntryWarning>, EntryError>,
+}
+
+/// The result of an import: the accounts read, in file order, and a report for every
+/// entry of the file (imported or not).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Import {
+    /// The accounts that could be read, in the file's order.
+    pub accounts: Vec<Account>,
+    /// One report per entry of the file, in the file's order; the `n`-th report with
+    /// an `Ok` outcome belongs to `accounts[n]`.
+    pub report: Vec<EntryReport>,
+    /// For [`Format::GoogleMigration`]: the batch indexes (0-based) of multi-QR
+    /// exports that were not in the input. Empty when nothing is missing.
+    pub missing_batches: Vec<usize>,
+}
+
+impl Import {
+    fn new() -> Self {
+        Import {
+            accounts: Vec::new(),
+            report: Vec::new(),
+            missing_batches: Vec::new(),
+        }
+    }
+
+    /// Records one entry's outcome; an account goes to `accounts`.
+    fn push(
+        &mut self,
+        label: String,
+        result: Result<(Account, Vec<EntryWarning>), EntryError>,
+    ) -> Result<(), ImportError> {
+        self.push_at(self.report.len(), label, result)
+    }
+
+    fn push_at(
+        &mut self,
+        index: usize,
+        label: String,
+        result: Result<(Account, Vec<EntryWarning>), EntryError>,
+    ) -> Result<(), ImportError> {
+        if self.report.len() >= MAX_ENTRIES {
+            return Err(ImportError::TooManyEntries { max: MAX_ENTRIES });
+        }
+        self.push_unbounded_at(index, label, result);
+        Ok(())
+    }
+
+    fn push_unbounded(
+        &mut self,
+        label: String,
+        result: Result<(Account, Vec<EntryWarning>), EntryError>,
+    ) {
+        self.push_unbounded_at(self.report.len(), label, result);
+    }
+
+    fn push_unbounded_at(
+        &mut self,
+        index: usize,
+        label: String,
+        result: Result<(Account, Vec<EntryWarning>), EntryError>,
+    ) {
+        let outcome = match result {
+            Ok((account, warnings)) => {
+                self.accounts.push(account);
+                Ok(warnings)
+            }
+            Err(e) => Err(e),
+        };
+        self.report.push(EntryReport {
+            index,
+            label,
+            outcome,
+        });
+    }
+
+    /// The reports of the entries that were not imported.
+    pub fn failures(&self) -> impl Iterator<Item = &EntryReport> {
+        self.report.iter().filter(|r| r.outcome.is_err())
+    }
+}
+
+/// Reads a file of `format`. `password` is needed for encrypted files (and ignored
+/// for plain ones); it is the password as UTF-8 bytes.
+///
+/// Errors are about the file as a whole: too large, not the format, no password
+/// for an encrypted file, a wrong password, a failed integrity check. An entry that
+/// cannot be read is reported in [`Import::report`] and the others are still read.
+pub fn import(format: Format, data: &[u8], password: Option<&[u8]>) -> Result<Import, ImportError> {
+    if data.len() > MAX_INPUT_LEN {
+        return Err(ImportError::TooLarge {
+            len: data.len(),
+            max: MAX_INPUT_LEN,
+        });
+    }
+    match format {
+        Format::OtpauthList => otpauth_list::import(data),
+        Format::GoogleMigration => migration::import(data),
+        Format::Aegis => aegis::import(data, password),
+        Format::TwoFas => twofas::import(data, password),
+        Format::AndOtp => andotp::import(data, password),
+        Format::Bitwarden => bitwarden::import(data, password),
+        Format::FreeOtpPlus => freeotp_plus::import(data),
+        Format::AuthenticatorPro => authpro::import(data),
+    }
+}
+
+/// A label as files show it: `Issuer:name`, or the name alone.
+fn label_of(issuer: Option<&str>, name: &str) -> String {
+    match issuer.filter(|i| !i.is_empty()) {
+        Some(issuer) if !name.is_empty() => format!("{issuer}:{name}"),
+        Some(issuer) => issuer.to_owned(),
+        None => name.to_owned(),
+    }
+}
+
+/// Non-secret text from a file, cut to a length fit for a message.
+fn clip(text: &str) -> String {
+    text.chars().take(64).collect()
+}
