@@ -48,6 +48,7 @@
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![deny(unused_must_use)]
 #![cfg_attr(
     not(test),
     deny(
