@@ -4,7 +4,10 @@ use std::io::{BufRead, Read, Write};
 use std::path::Path;
 
 use otpkit::otpauth::{Account, Kind};
-use otpkit::verifier::{DeviceState, EnrollError, Outcome, Policy, ResyncError, SignInError};
+use otpkit::verifier::{
+    DeviceState, EnrollError, EnrollOutcome, NIST_MAX_FAILURES, Outcome, Policy, ResyncError,
+    ResyncOutcome, SignInError,
+};
 use otpkit::{Algorithm, Digits, Hotp, LengthPolicy, Period, Secret, Totp, Verifier, migration};
 use zeroize::Zeroizing;
 
@@ -85,15 +88,15 @@ fn read_line(io: &mut Io<'_>) -> Result<Option<Zeroizing<String>>, CliError> {
     Ok(Some(line))
 }
 
-/// Prints `prompt` on stderr and reads the answer from stdin.
-fn prompt(io: &mut Io<'_>, prompt: &str) -> Result<Zeroizing<String>, CliError> {
+/// Prints `question` on stderr and reads the answer from stdin; `None` when stdin
+/// has ended.
+fn prompt(io: &mut Io<'_>, question: &str) -> Result<Option<Zeroizing<String>>, CliError> {
     io.stdout.flush().map_err(error::output)?;
-    write!(io.stderr, "{prompt}")
+    write!(io.stderr, "{question}")
         .and_then(|()| io.stderr.flush())
         .map_err(error::output)?;
-    let line =
-        read_line(io)?.ok_or_else(|| CliError::usage("stdin ended before a code was entered"))?;
-    if !io.stdin_is_terminal {
+    let line = read_line(io)?;
+    if !io.stdin_is_terminal || line.is_none() {
         let _ = writeln!(io.stderr);
     }
     Ok(line)
@@ -297,16 +300,7 @@ fn enroll(args: EnrollArgs, io: &mut Io<'_>) -> Result<(), CliError> {
 
     let totp = Totp::new(&account.secret, account.algorithm, digits, period);
     let verifier = Verifier::totp(totp, Policy::default());
-    let code1 = prompt(io, "Enter the code the app shows: ")?;
-    let code2 = prompt(io, "Wait for the next code and enter it: ")?;
-    let now = now_or(args.time)?;
-    let device_state = verifier.enroll(&code1, &code2, now).map_err(|e| {
-        let exit = match e {
-            EnrollError::Malformed(_) | EnrollError::Time(_) => Exit::Usage,
-            _ => Exit::Invalid,
-        };
-        CliError::new(exit, format_args!("enrolment failed: {e}"))
-    })?;
+    let device_state = enroll_codes(&verifier, args.time, io)?;
     let device = DeviceFile {
         issuer: account.issuer.clone(),
         account: account.name.clone(),
@@ -329,6 +323,63 @@ fn enroll(args: EnrollArgs, io: &mut Io<'_>) -> Result<(), CliError> {
             args.state.display()
         ),
     )
+}
+
+/// Asks for codes until enrolment succeeds, checking each code as it is typed: a
+/// typo or a code that is not the next one asks again, with the same secret (the
+/// user has already scanned it). The pending enrolment throttles guesses like a
+/// sign-in. Fails only when stdin ends or the enrolment is locked for good.
+fn enroll_codes(
+    verifier: &Verifier,
+    time: Option<u64>,
+    io: &mut Io<'_>,
+) -> Result<DeviceState, CliError> {
+    let mut pending = verifier.begin_enrollment();
+    let mut last_error: Option<EnrollError> = None;
+    loop {
+        let question = if pending.awaits_second_code() {
+            "Wait for the next code and enter it: "
+        } else {
+            "Enter the code the app shows: "
+        };
+        let Some(code) = prompt(io, question)? else {
+            return Err(match last_error {
+                Some(e) => CliError::new(
+                    Exit::Invalid,
+                    format_args!("enrolment failed: {e}; nothing was saved"),
+                ),
+                None => CliError::usage("stdin ended before the codes were entered"),
+            });
+        };
+        let now = now_or(time)?;
+        let (outcome, next) = verifier.enroll_code(&pending, &code, now);
+        pending = next;
+        match outcome {
+            EnrollOutcome::Enrolled { .. } => return Ok(pending),
+            EnrollOutcome::NeedNextCode => last_error = None,
+            EnrollOutcome::Rejected(EnrollError::Time(e)) => {
+                return Err(CliError::usage(format_args!("enrolment failed: {e}")));
+            }
+            EnrollOutcome::Rejected(EnrollError::Locked { until: u64::MAX }) => {
+                return Err(CliError::new(
+                    Exit::Locked,
+                    format_args!(
+                        "enrolment failed: {NIST_MAX_FAILURES} wrong codes; run `otpkit enroll \
+                         --force` to start again with a new secret"
+                    ),
+                ));
+            }
+            EnrollOutcome::Rejected(e) => {
+                let note = match pending.locked_until().filter(|&u| u > now) {
+                    Some(until) => format!("; {}", locked_message(until, now)),
+                    None => String::new(),
+                };
+                let _ = writeln!(io.stderr, "otpkit: {e}{note}; try again");
+                last_error = Some(e);
+            }
+            other => return Err(CliError::new(Exit::Invalid, other)),
+        }
+    }
 }
 
 // ---- verify and resync ------------------------------------------------------------
@@ -366,28 +417,72 @@ fn save(path: &Path, loaded: &mut Loaded, new: DeviceState) -> Result<(), CliErr
 }
 
 fn locked_message(until: u64, now: u64) -> String {
+    locked_message_in(until, now, &jiff::tz::TimeZone::system())
+}
+
+/// The lock-out message, with its end as a local time in `tz` and the time left.
+fn locked_message_in(until: u64, now: u64, tz: &jiff::tz::TimeZone) -> String {
     if until == u64::MAX {
-        "too many failed attempts: the device is locked until an administrator \
+        return "too many failed attempts: the device is locked until an administrator \
          re-enrols it"
-            .to_owned()
-    } else {
-        format!(
-            "too many failed attempts: locked for {} more s (until Unix time {until})",
-            until.saturating_sub(now)
-        )
+            .to_owned();
+    }
+    let left = until.saturating_sub(now);
+    let local = i64::try_from(until)
+        .ok()
+        .and_then(|s| jiff::Timestamp::from_second(s).ok())
+        .map(|t| {
+            t.to_zoned(tz.clone())
+                .strftime("%Y-%m-%d %H:%M:%S %Z")
+                .to_string()
+        });
+    match local {
+        Some(local) => format!(
+            "too many failed attempts: locked until {local} ({} from now)",
+            duration(left)
+        ),
+        None => format!(
+            "too many failed attempts: locked for {} (until Unix time {until})",
+            duration(left)
+        ),
     }
 }
 
-/// " (3 of 5 failures before lock-out)" or " (now locked ...)".
-fn failure_note(loaded: &Loaded, now: u64) -> String {
-    if let Some(until) = loaded.state.locked_until().filter(|&until| until > now) {
-        return format!("; {}", locked_message(until, now));
+/// "45 s", "2 min 5 s", "1 h 0 min".
+fn duration(secs: u64) -> String {
+    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
+    if h > 0 {
+        format!("{h} h {m} min")
+    } else if m > 0 {
+        format!("{m} min {s} s")
+    } else {
+        format!("{s} s")
     }
-    format!(
-        " ({} of {} failed attempts before lock-out)",
-        loaded.state.failures(),
-        loaded.verifier.policy().max_failures()
+}
+
+/// " (3 of 5 failed attempts before lock-out)" or "; locked until ...".
+fn failure_note(loaded: &Loaded, now: u64) -> String {
+    failure_note_for(
+        &loaded.state,
+        loaded.verifier.policy().max_failures(),
+        now,
+        &jiff::tz::TimeZone::system(),
     )
+}
+
+/// The failures since the last lock-out (the count itself goes on across ended
+/// lock-outs, towards the permanent lock).
+fn failure_note_for(state: &DeviceState, max: u32, now: u64, tz: &jiff::tz::TimeZone) -> String {
+    if let Some(until) = state.locked_until().filter(|&until| until > now) {
+        return format!("; {}", locked_message_in(until, now, tz));
+    }
+    let this_round = state.failures().checked_rem(max).unwrap_or(0);
+    let for_good = NIST_MAX_FAILURES.saturating_sub(state.failures());
+    if for_good < max {
+        format!(" ({for_good} more failed attempts lock the device until it is reset)")
+    } else {
+        format!(" ({this_round} of {max} failed attempts before lock-out)")
+    }
 }
 
 fn verify(args: VerifyArgs, io: &mut Io<'_>) -> Result<(), CliError> {
@@ -399,7 +494,9 @@ fn verify(args: VerifyArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     // Failures and lock-outs are state too: save whatever the outcome.
     save(&args.state, &mut loaded, new)?;
     match outcome {
-        Outcome::Accepted { drift, .. } => {
+        Outcome::Accepted { .. } => {
+            // The drift the state learned (a late code is not a slow clock).
+            let drift = new.drift();
             if drift == 0 {
                 out(io, "accepted")
             } else {
@@ -433,6 +530,9 @@ fn verify(args: VerifyArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         Outcome::Error(SignInError::WrongKind) => Err(CliError::state(
             "the state file's verifier state is for an HOTP device",
         )),
+        Outcome::Error(SignInError::NotEnrolled) => Err(CliError::state(
+            "the state file's device has not finished enrolling",
+        )),
         Outcome::Error(e) => Err(CliError::usage(e)),
         other => Err(CliError::new(Exit::Invalid, other)),
     }
@@ -443,29 +543,26 @@ fn resync(args: ResyncArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     let mut loaded = load(&args.state)?;
     let now = now_or(args.time)?;
     let (code1, code2) = (Zeroizing::new(args.code1), Zeroizing::new(args.code2));
-    match loaded.verifier.resync(&loaded.state, &code1, &code2, now) {
-        Ok(new) => {
-            save(&args.state, &mut loaded, new)?;
-            let drift = new.drift();
-            out(
-                io,
-                format_args!("resynchronised (the device's clock is {drift:+} step(s) off)"),
-            )
+    let (outcome, new) = loaded.verifier.resync(&loaded.state, &code1, &code2, now);
+    // A refused resync is a failure, counted in the new state: save it whatever the
+    // outcome.
+    let counted = new.failures() > loaded.state.failures();
+    save(&args.state, &mut loaded, new)?;
+    match outcome {
+        ResyncOutcome::Resynced { drift, .. } => out(
+            io,
+            format_args!("resynchronised (the device's clock is {drift:+} step(s) off)"),
+        ),
+        ResyncOutcome::Rejected(ResyncError::Locked { until }) => {
+            Err(CliError::new(Exit::Locked, locked_message(until, now)))
         }
-        Err(e) => {
-            if e.counts_as_failure() {
-                let failed = loaded.verifier.record_failure(&loaded.state, now);
-                save(&args.state, &mut loaded, failed)?;
-            }
+        ResyncOutcome::Rejected(e) => {
             let exit = match e {
-                ResyncError::Locked { until } => {
-                    return Err(CliError::new(Exit::Locked, locked_message(until, now)));
-                }
                 ResyncError::Malformed(_) | ResyncError::Time(_) => Exit::Usage,
-                ResyncError::WrongKind => Exit::State,
+                ResyncError::WrongKind | ResyncError::NotEnrolled => Exit::State,
                 _ => Exit::Invalid,
             };
-            let note = if e.counts_as_failure() {
+            let note = if counted {
                 failure_note(&loaded, now)
             } else {
                 String::new()
@@ -475,6 +572,7 @@ fn resync(args: ResyncArgs, io: &mut Io<'_>) -> Result<(), CliError> {
                 format_args!("resynchronisation failed: {e}{note}"),
             ))
         }
+        other => Err(CliError::new(Exit::Invalid, other)),
     }
 }
 
@@ -600,4 +698,56 @@ fn qr_files(args: QrArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         state::write_atomic(path, &qr::png(&uri)?, overwrite)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::tz::TimeZone;
+    use otpkit::verifier::DeviceKind;
+
+    const NOW: u64 = 1_700_000_000; // 2023-11-14 22:13:20 UTC
+
+    /// Defect 8 of issue 12: after an ended lock-out the message said "(22 of 5
+    /// failed attempts before lock-out)".
+    #[test]
+    fn failure_count_restarts_after_each_lock_out() {
+        let utc = TimeZone::UTC;
+        let note = |failures, locked_until| {
+            let s = DeviceState::from_parts(DeviceKind::Totp, 5, 0, failures, locked_until);
+            failure_note_for(&s, 5, NOW, &utc)
+        };
+        assert_eq!(note(1, 0), " (1 of 5 failed attempts before lock-out)");
+        assert_eq!(note(4, 0), " (4 of 5 failed attempts before lock-out)");
+        // The fifth failure locked; it ended (locked_until in the past), then two more.
+        assert_eq!(note(22, 0), " (2 of 5 failed attempts before lock-out)");
+        assert_eq!(
+            note(22, NOW - 1),
+            " (2 of 5 failed attempts before lock-out)"
+        );
+        // Near the permanent NIST lock the note says so.
+        assert_eq!(
+            note(97, 0),
+            " (3 more failed attempts lock the device until it is reset)"
+        );
+    }
+
+    #[test]
+    fn lock_out_end_is_a_local_time_with_the_time_left() {
+        let utc = TimeZone::UTC;
+        let s = DeviceState::from_parts(DeviceKind::Totp, 5, 0, 5, NOW + 125);
+        assert_eq!(
+            failure_note_for(&s, 5, NOW, &utc),
+            "; too many failed attempts: locked until 2023-11-14 22:15:25 UTC (2 min 5 s from now)"
+        );
+        let paris = TimeZone::get("Europe/Paris").unwrap_or(TimeZone::fixed(jiff::tz::offset(1)));
+        let text = locked_message_in(NOW + 3_600, NOW, &paris);
+        assert!(text.contains("2023-11-15 00:13:20"), "{text}");
+        assert!(text.ends_with("(1 h 0 min from now)"), "{text}");
+        assert_eq!(
+            locked_message_in(u64::MAX, NOW, &utc),
+            "too many failed attempts: the device is locked until an administrator re-enrols it"
+        );
+        assert_eq!(duration(45), "45 s");
+    }
 }
