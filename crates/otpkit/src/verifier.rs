@@ -719,7 +719,8 @@ impl Verifier {
         self.clamp_drift(old.clamp(lo, hi))
     }
 
-    fn digits(&self) -> Digits {
+    /// The device's code length.
+    pub fn digits(&self) -> Digits {
         match &self.device {
             Device::Totp(t) => t.digits(),
             Device::Hotp(h) => h.digits(),
