@@ -9,7 +9,8 @@
 //!   w ∈ {0,1,2,5,10,20,50}; criterion draws `report/lines.svg` (cost against w).
 //!   `verify_window_sha1_otpkit` repeats otpkit's line alone, for its own chart.
 //! - `verifier_enroll_sha1/otpkit/<w>`, `verifier_resync_sha1/otpkit/<w>`: the
-//!   server-side `Verifier::enroll` (two consecutive codes searched within ±w steps)
+//!   server-side `Verifier::enroll` from a pending enrolment (two consecutive codes
+//!   searched within ±w steps)
 //!   and `Verifier::resync` (a drifted device, codes at the window's far edge). No
 //!   peer has these operations.
 //! - `otpauth_parse`: reading an enrolment URI — otpkit `Account::parse`, totp-rs
@@ -142,8 +143,16 @@ fn verifier(c: &mut Criterion, f: &Fixture) {
     let mut g = c.benchmark_group(format!("verifier_enroll_{}", f.alg.name()));
     for (e, r, case) in &cases {
         let v = f.verifier(*e, *r);
+        let pending = v.begin_enrollment();
         g.bench_with_input(BenchmarkId::new("otpkit", e), e, |b, _| {
-            b.iter(|| v.enroll(black_box(&case.enrol1), black_box(&case.enrol2), T))
+            b.iter(|| {
+                v.enroll(
+                    black_box(&pending),
+                    black_box(&case.enrol1),
+                    black_box(&case.enrol2),
+                    T,
+                )
+            })
         });
     }
     g.finish();

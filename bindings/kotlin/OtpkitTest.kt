@@ -187,12 +187,14 @@ fun main() {
         assertFailsWith<SteamUriException.NotSteamUri> { parseSteamUri("http://x") }
     }
 
-    h.test("server: enrol with two codes, verify, reject the replay, persist the state") {
+    h.test("server: enroll with two codes, verify, reject the replay, persist the state") {
         val totp = Totp(rfcSecret(Algorithm.SHA1), Algorithm.SHA1)
         val verifier = Verifier.totp(totp)
         val now = 1_700_000_000uL
         val step = totp.stepAt(now)
-        val enrolled = verifier.enroll(totp.codeAtStep(step - 1uL), totp.codeAtStep(step), now)
+        val enrollment = verifier.enroll(verifier.beginEnrollment(), totp.codeAtStep(step - 1uL), totp.codeAtStep(step), now)
+        assertEquals(EnrollOutcome.Enrolled(step = step, drift = 0L), enrollment.outcome)
+        val enrolled = enrollment.state
         assertEquals(step, enrolled.lastStep())
 
         // The state survives a trip through the database as a string.
@@ -209,7 +211,9 @@ fun main() {
         val malformed = verifier.verify(replay.state, "12 34 56", now + 32uL)
         assertTrue(malformed.outcome is Outcome.Malformed, malformed.outcome.toString())
 
-        assertFailsWith<EnrollException.SameCodeTwice> { verifier.enroll(code, code, now + 30uL) }
+        val twice = verifier.enroll(verifier.beginEnrollment(), totp.codeAtStep(step), totp.codeAtStep(step), now)
+        assertEquals(EnrollRefusal.SAME_CODE_TWICE, (twice.outcome as EnrollOutcome.Refused).why)
+        assertFailsWith<EnrollException.AlreadyEnrolled> { verifier.enroll(enrolled, code, code, now + 30uL) }
         assertFailsWith<StateException.ChecksumMismatch> { DeviceState.decode(stored.replaceRange(8, 9, if (stored[8] == '1') "2" else "1")) }
         assertFailsWith<SignInException.WrongKind> { verifier.verify(DeviceState.hotpAt(0uL), code, now) }
         assertFailsWith<PolicyException.MaxFailuresOutOfRange> { Verifier.totp(totp, defaultPolicy().copy(maxFailures = 0u)) }
@@ -229,21 +233,78 @@ fun main() {
         val locked = verifier.verify(state, totp.codeAt(now), now).outcome
         assertTrue(locked is Outcome.Locked, locked.toString())
         assertTrue(state.isLockedAt(now))
-        assertFailsWith<ResyncException.Locked> { verifier.resync(state, wrong1, wrong2, now) }
+        val whileLocked = verifier.resync(state, wrong1, wrong2, now)
+        assertTrue(whileLocked.outcome is ResyncOutcome.Locked, whileLocked.outcome.toString())
+        assertEquals(state, whileLocked.state)
 
-        // A device 5 steps fast: sign-in (one step either side) fails, resync finds it.
+        // A device 5 steps fast: outside the sign-in scan, resync finds it. The
+        // drift covers a clock up to 8 steps fast (the codes may have been typed late).
         val fresh = DeviceState.totpAt(totp.stepAt(now) - 10uL)
         val ahead = totp.stepAt(now) + 5uL
         val resynced = verifier.resync(fresh, totp.codeAtStep(ahead), totp.codeAtStep(ahead + 1uL), now)
-        assertEquals(6L, resynced.drift())
-        assertFailsWith<ResyncException.Rejected> { verifier.resync(fresh, wrong1, wrong2, now) }
+        assertEquals(ResyncOutcome.Resynced(step = ahead + 1uL, drift = 8L), resynced.outcome)
+        assertEquals(8L, resynced.state.drift())
+    }
+
+    h.test("server: a failed resync is counted without the caller's help") {
+        val totp = Totp(rfcSecret(Algorithm.SHA1), Algorithm.SHA1)
+        val verifier = Verifier.totp(totp, defaultPolicy().copy(maxFailures = 3u))
+        val now = 1_700_000_000uL
+        val (wrong1, wrong2) = wrongCodes(totp, now)
+        var state = DeviceState.totpAt(totp.stepAt(now) - 10uL)
+        for (i in 1..3) {
+            val refused = verifier.resync(state, wrong1, wrong2, now)
+            assertEquals(ResyncOutcome.Rejected, refused.outcome)
+            assertEquals(i.toUInt(), refused.state.failures())
+            state = DeviceState.decode(refused.state.encode())
+        }
+        assertTrue(state.isLockedAt(now))
+    }
+
+    h.test("server: enrollment retries with the same secret; wrong codes are counted") {
+        val totp = Totp(Secret.generate(Algorithm.SHA1), Algorithm.SHA1)
+        val verifier = Verifier.totp(totp)
+        val now = 1_700_000_000uL
+        val step = totp.stepAt(now)
+        val (wrong1, _) = wrongCodes(totp, now)
+        // The secret is shown: a pending enrollment is stored.
+        var stored = verifier.beginEnrollment().encode()
+        val typo = verifier.enrollCode(DeviceState.decode(stored), wrong1, now)
+        val refused = typo.outcome as EnrollOutcome.Refused
+        assertEquals(EnrollRefusal.FIRST_CODE_NOT_FOUND, refused.why)
+        assertEquals(1u, typo.state.failures())
+        assertFalse(typo.state.isEnrolled())
+        stored = typo.state.encode()
+        // Same secret, right codes, one at a time.
+        val first = verifier.enrollCode(DeviceState.decode(stored), totp.codeAtStep(step), now)
+        assertEquals(EnrollOutcome.NeedNextCode, first.outcome)
+        assertTrue(first.state.awaitsSecondCode())
+        val second = verifier.enrollCode(first.state, totp.codeAtStep(step + 1uL), now + 30uL)
+        assertEquals(EnrollOutcome.Enrolled(step = step + 1uL, drift = 0L), second.outcome)
+        assertTrue(second.state.isEnrolled())
+        assertEquals(0u, second.state.failures())
+        // A pending enrollment cannot sign in.
+        assertFailsWith<SignInException.NotEnrolled> { verifier.verify(verifier.beginEnrollment(), totp.codeAt(now), now) }
+        // HOTP enrolled again from the last known counter: old codes stay refused.
+        val hotp = Hotp(rfcSecret(Algorithm.SHA1), Algorithm.SHA1)
+        val hv = Verifier.hotp(hotp)
+        val old = hv.enroll(DeviceState.enrollingHotp(40uL), hotp.code(3uL), hotp.code(4uL), 0uL)
+        assertEquals(EnrollRefusal.FIRST_CODE_NOT_FOUND, (old.outcome as EnrollOutcome.Refused).why)
+        val again = hv.enroll(old.state, hotp.code(41uL), hotp.code(42uL), 0uL)
+        assertEquals(EnrollOutcome.Enrolled(step = 42uL, drift = 0L), again.outcome)
+        assertEquals(43uL, again.state.nextCounter())
+        // Policies are bounded.
+        assertFailsWith<PolicyException.OutOfRange> { Verifier.totp(totp, defaultPolicy().copy(behind = 1_000_000u)) }
+        assertTrue(verifier.worstCaseGuessProbability() < 0.01)
     }
 
     h.test("server, HOTP: enrol a token, accept within the look-ahead, refuse a used counter") {
         val verifier = Verifier.hotp(Hotp(rfcSecret(Algorithm.SHA1), Algorithm.SHA1))
         val now = 1_700_000_000uL
         // RFC 4226 appendix D: counters 0..9.
-        val enrolled = verifier.enroll("755224", "287082", now)
+        val enrollment = verifier.enroll(verifier.beginEnrollment(), "755224", "287082", now)
+        assertEquals(EnrollOutcome.Enrolled(step = 1uL, drift = 0L), enrollment.outcome)
+        val enrolled = enrollment.state
         assertEquals(2uL, enrolled.nextCounter())
         assertEquals(null, enrolled.lastStep())
         // The button pressed once without signing in: counter 3 is within the look-ahead.
@@ -269,7 +330,7 @@ fun main() {
                     (0 until 25).map { i ->
                         val now = 1_700_000_000uL + (t * 1000 + i * 37).toULong()
                         val step = totp.stepAt(now)
-                        val state = verifier.enroll(totp.codeAtStep(step - 1uL), totp.codeAtStep(step), now)
+                        val state = verifier.enroll(verifier.beginEnrollment(), totp.codeAtStep(step - 1uL), totp.codeAtStep(step), now).state
                         val code = totp.codeAt(now + 30uL)
                         val ok = verifier.verify(state, code, now + 30uL)
                         val again = verifier.verify(ok.state, code, now + 30uL)

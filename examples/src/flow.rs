@@ -1,4 +1,4 @@
-//! The narrated server flow: enrol, sign in, a replayed code, two servers racing,
+//! The narrated server flow: enroll (after a typo, with the same secret), sign in, a replayed code, two servers racing,
 //! a guessing attacker locked out, a drifted phone resynchronised. A simulated
 //! authenticator app (which reads the QR code's URI like a real one) supplies the
 //! codes and a simulated clock moves time on, so it runs in milliseconds.
@@ -55,6 +55,9 @@ impl Phone {
 /// What happened at each step, for tests and for the summary.
 #[derive(Debug)]
 pub struct Transcript {
+    /// Whether the mistyped first enrolment attempt was refused (and the second,
+    /// with the same secret, went through).
+    pub retried_enrolment: bool,
     /// The device id and state after enrolment.
     pub enrolled: (i64, DeviceState),
     /// The first sign-in.
@@ -220,7 +223,7 @@ pub fn run(setup: Setup, out: &mut dyn Write) -> Result<Transcript, DemoError> {
 
     n.heading("Enrolment (CreateVirtualMFADevice, EnableMFADevice)")?;
     let user = "alice@example.com";
-    let pending = match setup.secret {
+    let mut pending = match setup.secret {
         Some(secret) => server.create_device_with(user, Ok(secret))?,
         None => server.create_device(user)?,
     };
@@ -250,12 +253,38 @@ pub fn run(setup: Setup, out: &mut dyn Write) -> Result<Transcript, DemoError> {
     now += 30;
     let code2 = phone.code(now);
     n.say(now, "phone", format_args!("shows {code2}"))?;
-    let (id, enrolled) = server.enable_device(&pending, &code1, &code2, now)?;
+    // A slip of the finger: the first code typed wrong (one digit off, and not by
+    // chance the code of any step the server searches).
+    let nearby: Vec<String> = (0..=24u64)
+        .map(|k| phone.code((now + k * 30).saturating_sub(360)))
+        .collect();
+    let typo = (1..)
+        .map(|k| format!("{:06}", (code1.parse::<u32>().unwrap_or(0) + k) % 1_000_000))
+        .find(|c| !nearby.contains(c))
+        .unwrap_or_default();
+    let refused = server.enable_device(&mut pending, &typo, &code2, now);
     n.say(
         now,
         "server",
         format_args!(
-            "EnableMFADevice({code1}, {code2}) -> device #{id} enabled, phone clock {:+} step(s)",
+            "EnableMFADevice({typo}, {code2}) -> {}",
+            match &refused {
+                Ok(_) => "enabled".to_owned(),
+                Err(e) => format!("REFUSED: {e} (attempt counted; same QR code, try again)"),
+            }
+        ),
+    )?;
+    expect(
+        refused.is_err() && pending.state.failures() == 1,
+        "a mistyped enrolment code was not refused and counted",
+    )?;
+    let enrolled_typo = refused.is_err();
+    let (id, enrolled) = server.enable_device(&mut pending, &code1, &code2, now)?;
+    n.say(
+        now,
+        "server",
+        format_args!(
+            "EnableMFADevice({code1}, {code2}) -> device #{id} enabled, learned drift {:+} step(s)",
             enrolled.drift()
         ),
     )?;
@@ -384,7 +413,7 @@ pub fn run(setup: Setup, out: &mut dyn Write) -> Result<Transcript, DemoError> {
         now,
         "server",
         format_args!(
-            "ResyncMFADevice({r1}, {r2}) -> resynchronised, phone clock {:+} step(s)",
+            "ResyncMFADevice({r1}, {r2}) -> resynchronised, learned drift {:+} step(s)",
             state.drift()
         ),
     )?;
@@ -408,6 +437,7 @@ pub fn run(setup: Setup, out: &mut dyn Write) -> Result<Transcript, DemoError> {
     ))?;
 
     Ok(Transcript {
+        retried_enrolment: enrolled_typo,
         enrolled: (id, enrolled),
         sign_in,
         replay,

@@ -7,7 +7,10 @@
 use std::fmt;
 
 use otpkit::otpauth::{Account, Kind};
-use otpkit::verifier::{DeviceState, EnrollError, Outcome, Policy, ResyncError, StateError};
+use otpkit::verifier::{
+    DeviceState, EnrollError, EnrollOutcome, Outcome, Policy, ResyncError, ResyncOutcome,
+    StateError,
+};
 use otpkit::{Algorithm, Digits, Period, Secret, SecretError, Totp, Verifier};
 
 use crate::store::{DeviceStore, StoreError};
@@ -18,12 +21,18 @@ use crate::store::{DeviceStore, StoreError};
 pub const MAX_CAS_ATTEMPTS: u32 = 8;
 
 /// A device created but not yet enabled: the secret is shown to the user once and
-/// kept server-side (encrypted) until two codes prove the phone has it.
+/// kept server-side (encrypted) until two codes prove the phone has it. Its
+/// pending-enrolment state throttles wrong codes like sign-ins, and a refused
+/// attempt keeps the secret, so the user retries with what they already scanned.
+/// (Kept in memory here; a real server stores `state` with the secret, with the
+/// same compare-and-swap as a device's.)
 pub struct PendingDevice {
     /// The user it is for.
     pub user_name: String,
     /// What the QR code carries.
     pub account: Account,
+    /// The pending enrolment: failures and lock-out so far.
+    pub state: DeviceState,
 }
 
 impl PendingDevice {
@@ -133,6 +142,7 @@ impl MfaServer {
         let secret = secret.map_err(ServerError::Secret)?;
         Ok(PendingDevice {
             user_name: user_name.to_owned(),
+            state: DeviceState::enrolling_totp(),
             account: Account {
                 issuer: Some(self.issuer.clone()),
                 name: user_name.to_owned(),
@@ -152,10 +162,12 @@ impl MfaServer {
     }
 
     /// `EnableMFADevice`: checks two consecutive codes and stores the device.
-    /// Returns the device id and its initial state.
+    /// Returns the device id and its initial state. When the codes are refused the
+    /// pending device stays (with the attempt counted in its state): the user tries
+    /// again with the same secret.
     pub fn enable_device(
         &self,
-        pending: &PendingDevice,
+        pending: &mut PendingDevice,
         code1: &str,
         code2: &str,
         now: u64,
@@ -166,10 +178,17 @@ impl MfaServer {
             _ => Period::DEFAULT,
         };
         let totp = Totp::new(&account.secret, account.algorithm, account.digits, period);
-        let state = self
+        let (outcome, state) = self
             .verifier(totp)
-            .enroll(code1, code2, now)
-            .map_err(ServerError::Enroll)?;
+            .enroll(&pending.state, code1, code2, now);
+        pending.state = state;
+        match outcome {
+            EnrollOutcome::Enrolled { .. } => {}
+            EnrollOutcome::Rejected(e) => return Err(ServerError::Enroll(e)),
+            // Two codes at once either enroll or are refused; a future outcome is
+            // not an enrolment.
+            _ => return Err(ServerError::Enroll(EnrollError::SecondCodeNotFound)),
+        }
         let id = self.store.insert(
             &pending.user_name,
             &account.secret,
@@ -231,11 +250,11 @@ impl MfaServer {
         for _ in 0..MAX_CAS_ATTEMPTS {
             let device = self.store.load(id)?;
             let old: DeviceState = device.state.parse()?;
-            let verifier = self.verifier(device.totp);
-            let (result, new) = match verifier.resync(&old, code1, code2, now) {
-                Ok(new) => (Ok(new), new),
-                Err(e) if e.counts_as_failure() => (Err(e), verifier.record_failure(&old, now)),
-                Err(e) => (Err(e), old),
+            // A refused pair is counted in `new` by the verifier itself.
+            let (outcome, new) = self.verifier(device.totp).resync(&old, code1, code2, now);
+            let result = match outcome {
+                ResyncOutcome::Rejected(e) => Err(e),
+                _ => Ok(new),
             };
             if new == old
                 || self

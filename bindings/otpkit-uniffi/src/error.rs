@@ -199,6 +199,9 @@ flat_error! {
         MaxFailuresOutOfRange <= CorePolicyError::MaxFailuresOutOfRange { .. },
         /// A lock-out base delay of zero or above the maximum.
         InvalidLockout <= CorePolicyError::InvalidLockout { .. },
+        /// A window, look-ahead or drift bound above its documented maximum (a
+        /// wider search would let guesses through).
+        OutOfRange <= CorePolicyError::OutOfRange { .. },
     }
 }
 
@@ -223,44 +226,34 @@ flat_error! {
 }
 
 flat_error! {
-    /// Why two enrolment codes were refused.
+    /// Why an enrolment attempt could not be evaluated at all (the state is
+    /// unchanged and no failure was counted). Refused codes are not errors but an
+    /// `EnrollOutcome.Refused`, which comes with the state to store.
     EnrollError wraps CoreEnrollError {
-        /// The first code matches no step of the enrolment window (wrong secret
-        /// scanned, or a clock further off than the window).
-        FirstCodeNotFound <= CoreEnrollError::FirstCodeNotFound,
-        /// The second code matches no step of the window.
-        SecondCodeNotFound <= CoreEnrollError::SecondCodeNotFound,
-        /// Both codes are valid but not consecutive.
-        NotConsecutive <= CoreEnrollError::NotConsecutive,
-        /// The same code was given twice.
-        SameCodeTwice <= CoreEnrollError::SameCodeTwice,
-        /// A code is not of the right form.
-        Malformed <= CoreEnrollError::Malformed(_),
         /// The time could not be turned into a step.
         Time <= CoreEnrollError::Time(_),
+        /// The state is not a pending enrolment: the device is enrolled already.
+        AlreadyEnrolled <= CoreEnrollError::AlreadyEnrolled,
+        /// The state is for the other kind of device.
+        WrongKind <= CoreEnrollError::WrongKind,
+        /// The HOTP counter would pass its maximum.
+        CounterExhausted <= CoreEnrollError::CounterExhausted,
     }
 }
 
 flat_error! {
-    /// Why two resynchronisation codes were refused. The state is unchanged:
-    /// `Rejected`, `SameCodeTwice` and `Malformed` are failed guesses, which the
-    /// server must count with `Verifier.record_failure`; the others are not.
+    /// Why a resynchronisation attempt could not be evaluated at all (the state is
+    /// unchanged and no failure was counted). Refused codes are not errors but a
+    /// `ResyncOutcome`, which comes with the state to store (the failure counted).
     ResyncError wraps CoreResyncError {
-        /// The device is locked out; the codes were not looked at.
-        Locked <= CoreResyncError::Locked { .. },
-        /// Not two valid consecutive codes after the last accepted one (deliberately
-        /// not saying which code was wrong).
-        Rejected <= CoreResyncError::Rejected,
-        /// The same code was given twice.
-        SameCodeTwice <= CoreResyncError::SameCodeTwice,
-        /// A code is not of the right form.
-        Malformed <= CoreResyncError::Malformed(_),
         /// The time could not be turned into a step.
         Time <= CoreResyncError::Time(_),
         /// The HOTP counter would pass its maximum.
         CounterExhausted <= CoreResyncError::CounterExhausted,
         /// The state is for the other kind of device.
         WrongKind <= CoreResyncError::WrongKind,
+        /// The device has not finished enrolling.
+        NotEnrolled <= CoreResyncError::NotEnrolled,
     }
 }
 
@@ -274,6 +267,8 @@ flat_error! {
         CounterExhausted <= CoreSignInError::CounterExhausted,
         /// The state is for the other kind of device.
         WrongKind <= CoreSignInError::WrongKind,
+        /// The state is a pending enrolment: finish it first.
+        NotEnrolled <= CoreSignInError::NotEnrolled,
     }
 }
 
@@ -331,8 +326,8 @@ mod tests {
         );
         let m = VerifyError::from(otpkit::VerifyError::Mismatch);
         assert_eq!(
-            ResyncError::from(CoreResyncError::Locked { until: 9 }),
-            ResyncError::Locked(CoreResyncError::Locked { until: 9 })
+            ResyncError::from(CoreResyncError::NotEnrolled),
+            ResyncError::NotEnrolled(CoreResyncError::NotEnrolled)
         );
         assert_eq!(
             UriError::from(CoreUriError::MissingSecret).to_string(),

@@ -20,7 +20,9 @@
 //! The same calls from Rust, as each language makes them:
 //!
 //! ```
-//! use otpkit_ffi::{Algorithm, DeviceState, Outcome, Totp, Verifier, parse_otpauth_uri};
+//! use otpkit_ffi::{
+//!     Algorithm, DeviceState, EnrollOutcome, Outcome, Totp, Verifier, parse_otpauth_uri,
+//! };
 //!
 //! let parsed = parse_otpauth_uri(
 //!     "otpauth://totp/ACME:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME".into(),
@@ -30,8 +32,11 @@
 //!
 //! let now = 1_700_000_000;
 //! let step = totp.step_at(now)?;
-//! let state = verifier.enroll(totp.code_at_step(step - 1), totp.code_at_step(step), now)?;
-//! let stored: String = state.encode(); // one column in the users table
+//! // From the moment the secret is shown: a pending enrolment, stored like any state.
+//! let pending = verifier.begin_enrollment();
+//! let enrolled = verifier.enroll(pending, totp.code_at_step(step - 1), totp.code_at_step(step), now)?;
+//! assert!(matches!(enrolled.outcome, EnrollOutcome::Enrolled { .. }));
+//! let stored: String = enrolled.state.encode(); // one column in the users table
 //!
 //! let code = totp.code_at(now + 30)?;
 //! let attempt = verifier.verify(DeviceState::decode(stored)?, code.clone(), now + 30)?;
@@ -87,4 +92,7 @@ pub use error::{
 };
 pub use otp::{Algorithm, Hotp, Match, Totp, unix_now};
 pub use secret::Secret;
-pub use server::{DeviceState, Outcome, Policy, Verification, Verifier, default_policy};
+pub use server::{
+    DeviceState, EnrollOutcome, EnrollRefusal, Enrollment, Outcome, Policy, ResyncOutcome,
+    Resynchronisation, Verification, Verifier, default_policy,
+};

@@ -1,5 +1,8 @@
-//! The server side: enrol a device with two codes, verify sign-ins without replays,
-//! resynchronise, and keep the per-device state as one string.
+//! The server side: enroll a device (a pending enrolment from the moment the secret
+//! is shown; codes checked one at a time or two at once, retried with the same
+//! secret), verify sign-ins without replays, resynchronise, and keep the per-device
+//! state as one string. Every operation that judges codes returns the state to
+//! store, whatever the outcome: failures are counted in it.
 
 use std::sync::Arc;
 
@@ -11,19 +14,22 @@ use crate::{Hotp, Totp};
 /// How tolerant a verifier is. Start from `default_policy()` and change fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
 pub struct Policy {
-    /// Steps (TOTP) or counters (HOTP) searched either side when enrolling.
-    pub enrol_window: u32,
-    /// TOTP steps accepted behind the expected one at sign-in.
+    /// Steps (TOTP) or counters (HOTP) searched either side when enrolling (at most
+    /// 100).
+    pub enroll_window: u32,
+    /// TOTP steps accepted behind the server's clock at sign-in (at most 10; the
+    /// last one is where a slow clock shows first).
     pub behind: u32,
-    /// TOTP steps accepted ahead of the expected one at sign-in.
+    /// TOTP steps accepted ahead of the server's clock at sign-in (at most 10).
     pub ahead: u32,
-    /// TOTP steps searched either side when resynchronising.
+    /// TOTP steps searched either side when resynchronising (at most 120).
     pub resync_window: u32,
-    /// HOTP counters accepted ahead of the expected one at sign-in.
+    /// HOTP counters accepted ahead of the expected one at sign-in (at most 50).
     pub hotp_look_ahead: u32,
-    /// HOTP counters searched ahead when resynchronising.
+    /// HOTP counters searched ahead when resynchronising (at most 1000).
     pub hotp_resync_look_ahead: u32,
-    /// The most TOTP drift, in steps, the state remembers.
+    /// The most TOTP drift, in steps, the state remembers and the scan widens to
+    /// (at most 40).
     pub max_drift_steps: u32,
     /// Failures before a lock-out: 1 to 100 (NIST SP 800-63B).
     pub max_failures: u32,
@@ -36,7 +42,7 @@ pub struct Policy {
 impl From<&core::Policy> for Policy {
     fn from(p: &core::Policy) -> Self {
         Policy {
-            enrol_window: p.enrol_window(),
+            enroll_window: p.enroll_window(),
             behind: p.window().behind(),
             ahead: p.window().ahead(),
             resync_window: p.resync_window(),
@@ -55,19 +61,20 @@ impl TryFrom<&Policy> for core::Policy {
 
     fn try_from(p: &Policy) -> Result<Self, PolicyError> {
         Ok(core::Policy::default()
-            .with_enrol_window(p.enrol_window)
-            .with_window(otpkit::Window::new(p.behind, p.ahead))
-            .with_resync_window(p.resync_window)
-            .with_hotp_look_ahead(p.hotp_look_ahead)
-            .with_hotp_resync_look_ahead(p.hotp_resync_look_ahead)
-            .with_max_drift_steps(p.max_drift_steps)
+            .with_enroll_window(p.enroll_window)?
+            .with_window(otpkit::Window::new(p.behind, p.ahead))?
+            .with_resync_window(p.resync_window)?
+            .with_hotp_look_ahead(p.hotp_look_ahead)?
+            .with_hotp_resync_look_ahead(p.hotp_resync_look_ahead)?
+            .with_max_drift_steps(p.max_drift_steps)?
             .with_max_failures(p.max_failures)?
             .with_lockout(p.lockout_base_secs, p.lockout_max_secs)?)
     }
 }
 
-/// The core's default policy: enrol within ±10 steps, accept one step either side,
-/// lock out after 5 failures for 60 s doubling up to an hour.
+/// The core's default policy: enroll within ±10 steps, accept 4 steps behind (90 s
+/// to type and submit, plus one) and 2 ahead, lock out after 5 failures for 60 s
+/// doubling up to an hour.
 #[uniffi::export]
 pub fn default_policy() -> Policy {
     Policy::from(&core::Policy::default())
@@ -100,6 +107,30 @@ impl DeviceState {
     #[uniffi::constructor]
     pub fn hotp_at(next_counter: u64) -> Arc<Self> {
         Arc::new(DeviceState(core::DeviceState::hotp_at(next_counter)))
+    }
+
+    /// A pending TOTP enrolment, to store when the secret is shown.
+    #[uniffi::constructor]
+    pub fn enrolling_totp() -> Arc<Self> {
+        Arc::new(DeviceState(core::DeviceState::enrolling_totp()))
+    }
+
+    /// A pending HOTP enrolment searching from `from_counter`: 0 for a new token,
+    /// the last known counter for a token enrolled again (its old codes stay
+    /// refused).
+    #[uniffi::constructor]
+    pub fn enrolling_hotp(from_counter: u64) -> Arc<Self> {
+        Arc::new(DeviceState(core::DeviceState::enrolling_hotp(from_counter)))
+    }
+
+    /// Whether enrolment has finished.
+    pub fn is_enrolled(&self) -> bool {
+        self.0.is_enrolled()
+    }
+
+    /// While enrolling: whether the next code must be the one after the first.
+    pub fn awaits_second_code(&self) -> bool {
+        self.0.awaits_second_code()
     }
 
     /// The one-line text to store (ASCII, at most 96 bytes, with a checksum).
@@ -179,6 +210,95 @@ pub struct Verification {
     pub state: Arc<DeviceState>,
 }
 
+/// Why enrolment codes were refused (the user may try again with the same secret).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum EnrollRefusal {
+    /// The (first) code matches no step of the enrolment window: a typo, the wrong
+    /// secret scanned, or a clock further off than the window. Counted.
+    FirstCodeNotFound,
+    /// The second code matches no step of the window. Counted.
+    SecondCodeNotFound,
+    /// Both codes are valid but not consecutive.
+    NotConsecutive,
+    /// The same code was given twice: wait for the next one.
+    SameCodeTwice,
+    /// A code is not of the right form. Counted.
+    Malformed,
+    /// Too many failed attempts: the codes were not looked at.
+    Locked,
+    /// A reason this binding does not know (see `message`).
+    Other,
+}
+
+/// What became of an enrolment attempt.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum EnrollOutcome {
+    /// Enrolled: the state is ready for sign-ins.
+    Enrolled {
+        /// The step (TOTP) or counter (HOTP) of the last code.
+        step: u64,
+        /// The clock drift learned (0 unless the codes prove the clock is off).
+        drift: i64,
+    },
+    /// The code is valid: ask for the device's next code.
+    NeedNextCode,
+    /// Refused; ask again (the secret stays the same).
+    Refused {
+        /// Why.
+        why: EnrollRefusal,
+        /// The core's message for the user, without the codes.
+        message: String,
+        /// For `Locked`: when the lock-out ends (Unix seconds).
+        locked_until: Option<u64>,
+    },
+}
+
+/// The outcome of an enrolment attempt and the state to store afterwards.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Enrollment {
+    /// What became of the attempt.
+    pub outcome: EnrollOutcome,
+    /// The state to store (pending until enrolled).
+    pub state: Arc<DeviceState>,
+}
+
+/// What became of a resynchronisation attempt. Only `Resynced` brings the device
+/// back; every refusal except `Locked` is counted as a failure in the state.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum ResyncOutcome {
+    /// In sync again.
+    Resynced {
+        /// The step (TOTP) or counter (HOTP) of the second code.
+        step: u64,
+        /// The drift learned (TOTP), in steps.
+        drift: i64,
+    },
+    /// Not two valid consecutive codes after the last accepted one (deliberately
+    /// not saying which code was wrong).
+    Rejected,
+    /// The same code was given twice.
+    SameCodeTwice,
+    /// A code is not of the right form.
+    Malformed {
+        /// Why, without repeating what was typed.
+        reason: String,
+    },
+    /// Too many failures: the codes were not looked at.
+    Locked {
+        /// When the lock-out ends (Unix seconds; the largest value: until reset).
+        until: u64,
+    },
+}
+
+/// The outcome of a resynchronisation attempt and the state to store afterwards.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Resynchronisation {
+    /// What became of the attempt.
+    pub outcome: ResyncOutcome,
+    /// The state to store (with the failure counted when refused).
+    pub state: Arc<DeviceState>,
+}
+
 /// Checks codes for one device: enrolment, sign-in with replay protection and
 /// throttling, resynchronisation. Immutable, so one verifier can serve any number of
 /// threads; the per-device state goes in and out as a `DeviceState`.
@@ -215,16 +335,45 @@ impl Verifier {
         Policy::from(self.0.policy())
     }
 
-    /// Enrols a device from two consecutive codes the user typed, proving the secret
-    /// was copied right (and, for TOTP, measuring the clock's drift). Returns the
-    /// first state to store; both codes count as used.
+    /// A pending enrolment for this kind of device (HOTP: from counter 0). Store it
+    /// when the secret is shown, then pass it to `enroll_code` or `enroll`.
+    pub fn begin_enrollment(&self) -> Arc<DeviceState> {
+        Arc::new(DeviceState(self.0.begin_enrollment()))
+    }
+
+    /// The worst-case probability that an online attacker guessing at random gets
+    /// in before the permanent lock (100 consecutive failures, NIST SP 800-63B).
+    pub fn worst_case_guess_probability(&self) -> f64 {
+        self.0
+            .policy()
+            .worst_case_guess_probability(self.0.kind(), self.0.digits())
+    }
+
+    /// Enrolment one code at a time, as the user types them: the first valid code
+    /// gives `NeedNextCode`, the one right after it `Enrolled`. A wrong code is
+    /// `Refused` and counted; the user tries again with the same secret. Returns
+    /// the state to store whatever the outcome; throws only when the attempt could
+    /// not be evaluated (then the state is unchanged).
+    pub fn enroll_code(
+        &self,
+        state: Arc<DeviceState>,
+        code: String,
+        now: u64,
+    ) -> Result<Enrollment, EnrollError> {
+        enrollment(self.0.enroll_code(&state.0, &code, now))
+    }
+
+    /// Enrolment with two consecutive codes at once (a web form), from a pending
+    /// enrolment. Like `enroll_code`, returns the state to store whatever the
+    /// outcome.
     pub fn enroll(
         &self,
+        state: Arc<DeviceState>,
         code1: String,
         code2: String,
         now: u64,
-    ) -> Result<Arc<DeviceState>, EnrollError> {
-        Ok(Arc::new(DeviceState(self.0.enroll(&code1, &code2, now)?)))
+    ) -> Result<Enrollment, EnrollError> {
+        enrollment(self.0.enroll(&state.0, &code1, &code2, now))
     }
 
     /// Checks a sign-in code at Unix time `now` against the stored `state`. Returns
@@ -255,26 +404,75 @@ impl Verifier {
     }
 
     /// Re-measures a TOTP device's drift (or an HOTP device's counter) from two
-    /// consecutive codes, searching a wider window than sign-in does. Returns the new
-    /// state; on error the state is unchanged (see `ResyncError` for which errors to
-    /// count with `record_failure`).
+    /// consecutive codes, searching a wider window than sign-in does. Returns the
+    /// outcome and the state to store whatever the outcome (a refused pair is
+    /// counted as a failure in it); throws only when the attempt could not be
+    /// evaluated at all (then the state is unchanged).
     pub fn resync(
         &self,
         state: Arc<DeviceState>,
         code1: String,
         code2: String,
         now: u64,
-    ) -> Result<Arc<DeviceState>, ResyncError> {
-        Ok(Arc::new(DeviceState(
-            self.0.resync(&state.0, &code1, &code2, now)?,
-        )))
+    ) -> Result<Resynchronisation, ResyncError> {
+        let (outcome, new_state) = self.0.resync(&state.0, &code1, &code2, now);
+        let outcome = match outcome {
+            core::ResyncOutcome::Resynced { step, drift } => {
+                ResyncOutcome::Resynced { step, drift }
+            }
+            core::ResyncOutcome::Rejected(e) => match e {
+                core::ResyncError::Rejected => ResyncOutcome::Rejected,
+                core::ResyncError::SameCodeTwice => ResyncOutcome::SameCodeTwice,
+                core::ResyncError::Malformed(m) => ResyncOutcome::Malformed {
+                    reason: m.to_string(),
+                },
+                core::ResyncError::Locked { until } => ResyncOutcome::Locked { until },
+                other => return Err(other.into()),
+            },
+            other => return Err(ResyncError::Other(other.to_string())),
+        };
+        Ok(Resynchronisation {
+            outcome,
+            state: Arc::new(DeviceState(new_state)),
+        })
     }
+}
 
-    /// The state after one more failed attempt at `now` (for failures the verifier
-    /// did not see, such as a refused resynchronisation).
-    pub fn record_failure(&self, state: Arc<DeviceState>, now: u64) -> Arc<DeviceState> {
-        Arc::new(DeviceState(self.0.record_failure(&state.0, now)))
-    }
+/// The binding's view of an enrolment result.
+fn enrollment(
+    (outcome, state): (core::EnrollOutcome, core::DeviceState),
+) -> Result<Enrollment, EnrollError> {
+    let refused = |why, e: &core::EnrollError, locked_until| EnrollOutcome::Refused {
+        why,
+        message: e.to_string(),
+        locked_until,
+    };
+    let outcome = match outcome {
+        core::EnrollOutcome::Enrolled { step, drift } => EnrollOutcome::Enrolled { step, drift },
+        core::EnrollOutcome::NeedNextCode => EnrollOutcome::NeedNextCode,
+        core::EnrollOutcome::Rejected(e) => match e {
+            core::EnrollError::FirstCodeNotFound => {
+                refused(EnrollRefusal::FirstCodeNotFound, &e, None)
+            }
+            core::EnrollError::SecondCodeNotFound => {
+                refused(EnrollRefusal::SecondCodeNotFound, &e, None)
+            }
+            core::EnrollError::NotConsecutive => refused(EnrollRefusal::NotConsecutive, &e, None),
+            core::EnrollError::SameCodeTwice => refused(EnrollRefusal::SameCodeTwice, &e, None),
+            core::EnrollError::Malformed(_) => refused(EnrollRefusal::Malformed, &e, None),
+            core::EnrollError::Locked { until } => refused(EnrollRefusal::Locked, &e, Some(until)),
+            core::EnrollError::Time(_)
+            | core::EnrollError::AlreadyEnrolled
+            | core::EnrollError::WrongKind
+            | core::EnrollError::CounterExhausted => return Err(e.into()),
+            _ => refused(EnrollRefusal::Other, &e, None),
+        },
+        other => return Err(EnrollError::Other(other.to_string())),
+    };
+    Ok(Enrollment {
+        outcome,
+        state: Arc::new(DeviceState(state)),
+    })
 }
 
 fn core_policy(policy: Option<Policy>) -> Result<core::Policy, PolicyError> {
@@ -301,8 +499,14 @@ mod tests {
         let now = 1_700_000_000;
         let step = totp.step_at(now).unwrap();
         let state = verifier
-            .enroll(totp.code_at_step(step - 1), totp.code_at_step(step), now)
-            .unwrap();
+            .enroll(
+                verifier.begin_enrollment(),
+                totp.code_at_step(step - 1),
+                totp.code_at_step(step),
+                now,
+            )
+            .unwrap()
+            .state;
         assert_eq!(state.last_step(), Some(step));
         let next = totp.code_at(now + 30).unwrap();
         let v = verifier.verify(state, next.clone(), now + 30).unwrap();
@@ -330,10 +534,33 @@ mod tests {
     fn typed_errors_and_outcomes() {
         let totp = totp();
         let verifier = Verifier::totp(totp.clone(), None).unwrap();
+        let refused = verifier
+            .enroll(
+                verifier.begin_enrollment(),
+                "123456".into(),
+                "123456".into(),
+                1_700_000_000,
+            )
+            .unwrap();
+        assert!(
+            matches!(
+                refused.outcome,
+                EnrollOutcome::Refused {
+                    why: EnrollRefusal::FirstCodeNotFound | EnrollRefusal::SameCodeTwice,
+                    ..
+                }
+            ),
+            "{refused:?}"
+        );
         let e = verifier
-            .enroll("123456".into(), "123456".into(), 1_700_000_000)
+            .enroll(
+                DeviceState::totp_at(5),
+                "123456".into(),
+                "123457".into(),
+                1_700_000_000,
+            )
             .unwrap_err();
-        assert!(matches!(e, EnrollError::SameCodeTwice(_)), "{e:?}");
+        assert!(matches!(e, EnrollError::AlreadyEnrolled(_)), "{e:?}");
         let state = DeviceState::totp_at(0);
         let v = verifier.verify(state.clone(), "12345".into(), 100).unwrap();
         assert!(matches!(v.outcome, Outcome::Malformed { .. }), "{v:?}");
@@ -355,7 +582,10 @@ mod tests {
         let secret = Secret::from_bytes(b"12345678901234567890".to_vec(), false).unwrap();
         let hotp = Hotp::new(secret, Algorithm::Sha1, 6).unwrap();
         let verifier = Verifier::hotp(hotp.clone(), None).unwrap();
-        let state = verifier.enroll(hotp.code(3), hotp.code(4), 0).unwrap();
+        let state = verifier
+            .enroll(verifier.begin_enrollment(), hotp.code(3), hotp.code(4), 0)
+            .unwrap()
+            .state;
         assert_eq!(state.next_counter(), Some(5));
         assert_eq!(state.last_step(), None);
         let v = verifier.verify(state, hotp.code(7), 0).unwrap();
@@ -366,11 +596,96 @@ mod tests {
     }
 
     #[test]
+    fn enrollment_retries_with_the_same_secret_and_counts_failures() {
+        let totp = totp();
+        let verifier = Verifier::totp(totp.clone(), None).unwrap();
+        let now = 1_700_000_000;
+        let step = totp.step_at(now).unwrap();
+        let near: Vec<String> = (step - 12..=step + 12)
+            .map(|s| totp.code_at_step(s))
+            .collect();
+        let wrong = (0..10)
+            .map(|d| d.to_string().repeat(6))
+            .find(|c| !near.contains(c))
+            .unwrap();
+        let pending = verifier.begin_enrollment();
+        let first = verifier.enroll_code(pending, wrong, now).unwrap();
+        assert!(
+            matches!(
+                first.outcome,
+                EnrollOutcome::Refused {
+                    why: EnrollRefusal::FirstCodeNotFound,
+                    ..
+                }
+            ),
+            "{first:?}"
+        );
+        assert_eq!(first.state.failures(), 1);
+        // Stored and read back, as a server would between requests.
+        let pending = DeviceState::decode(first.state.encode()).unwrap();
+        let next = verifier
+            .enroll_code(pending, totp.code_at_step(step), now)
+            .unwrap();
+        assert_eq!(next.outcome, EnrollOutcome::NeedNextCode);
+        assert!(next.state.awaits_second_code());
+        let done = verifier
+            .enroll_code(next.state, totp.code_at_step(step + 1), now + 30)
+            .unwrap();
+        assert_eq!(
+            done.outcome,
+            EnrollOutcome::Enrolled {
+                step: step + 1,
+                drift: 0
+            }
+        );
+        assert!(done.state.is_enrolled());
+        assert_eq!(done.state.failures(), 0);
+    }
+
+    #[test]
+    fn a_failed_resync_is_counted() {
+        let totp = totp();
+        let verifier = Verifier::totp(totp.clone(), None).unwrap();
+        let now = 1_700_000_000;
+        let step = totp.step_at(now).unwrap();
+        let state = DeviceState::totp_at(step);
+        let near: Vec<String> = (step - 30..=step + 30)
+            .map(|s| totp.code_at_step(s))
+            .collect();
+        let wrong: Vec<String> = (0..10)
+            .map(|d| d.to_string().repeat(6))
+            .filter(|c| !near.contains(c))
+            .collect();
+        let r = verifier
+            .resync(state, wrong[0].clone(), wrong[1].clone(), now)
+            .unwrap();
+        assert_eq!(r.outcome, ResyncOutcome::Rejected);
+        assert_eq!(r.state.failures(), 1);
+        let ok = verifier
+            .resync(
+                r.state,
+                totp.code_at_step(step + 8),
+                totp.code_at_step(step + 9),
+                now,
+            )
+            .unwrap();
+        assert!(matches!(ok.outcome, ResyncOutcome::Resynced { step: s, .. } if s == step + 9));
+        assert_eq!(ok.state.failures(), 0);
+        let p = verifier.worst_case_guess_probability();
+        assert!((p - 100.0 * 27.0 / 1e6).abs() < 1e-12, "{p}");
+    }
+
+    #[test]
     fn policy_round_trips_through_the_core() {
         let mut policy = default_policy();
         policy.max_failures = 3;
         policy.behind = 2;
         let core = core::Policy::try_from(&policy).unwrap();
         assert_eq!(Policy::from(&core), policy);
+        policy.behind = 1_000_000;
+        assert!(matches!(
+            core::Policy::try_from(&policy),
+            Err(PolicyError::OutOfRange(_))
+        ));
     }
 }

@@ -8,11 +8,14 @@ import otpkit
 from otpkit import (
     Algorithm,
     DeviceState,
+    EnrollOutcome,
+    EnrollRefusal,
     Hotp,
     Kind,
     Match,
     MigrationEntry,
     Outcome,
+    ResyncOutcome,
     Secret,
     SteamGuard,
     Totp,
@@ -215,12 +218,16 @@ def test_steam():
         otpkit.parse_steam_uri("http://x")
 
 
-def test_server_enrol_verify_replay_and_persist():
+def test_server_enroll_verify_replay_and_persist():
     totp = Totp(rfc_secret(Algorithm.SHA1), Algorithm.SHA1)
     verifier = Verifier.totp(totp)
     now = 1_700_000_000
     step = totp.step_at(now)
-    enrolled = verifier.enroll(totp.code_at_step(step - 1), totp.code_at_step(step), now)
+    enrollment = verifier.enroll(
+        verifier.begin_enrollment(), totp.code_at_step(step - 1), totp.code_at_step(step), now
+    )
+    assert enrollment.outcome == EnrollOutcome.ENROLLED(step=step, drift=0)
+    enrolled = enrollment.state
     assert enrolled.last_step() == step
 
     stored = enrolled.encode()
@@ -236,8 +243,13 @@ def test_server_enrol_verify_replay_and_persist():
     malformed = verifier.verify(replay.state, "12 34 56", now + 32)
     assert malformed.outcome.is_malformed()
 
-    with pytest.raises(otpkit.EnrollError.SameCodeTwice):
-        verifier.enroll(code, code, now + 30)
+    twice = verifier.enroll(
+        verifier.begin_enrollment(), totp.code_at_step(step), totp.code_at_step(step), now
+    )
+    assert twice.outcome.is_refused()
+    assert twice.outcome.why == EnrollRefusal.SAME_CODE_TWICE
+    with pytest.raises(otpkit.EnrollError.AlreadyEnrolled):
+        verifier.enroll(enrolled, code, code, now + 30)
     tampered = stored[:8] + ("2" if stored[8] == "1" else "1") + stored[9:]
     with pytest.raises(otpkit.StateError.ChecksumMismatch):
         DeviceState.decode(tampered)
@@ -263,22 +275,87 @@ def test_server_lockout_and_resync():
         state = failed.state
     assert verifier.verify(state, totp.code_at(now), now).outcome.is_locked()
     assert state.is_locked_at(now)
-    with pytest.raises(otpkit.ResyncError.Locked):
-        verifier.resync(state, wrong1, wrong2, now)
+    while_locked = verifier.resync(state, wrong1, wrong2, now)
+    assert while_locked.outcome.is_locked()
+    assert while_locked.state == state
 
+    # 5 steps fast: outside the sign-in scan, resync finds it; the drift covers a
+    # clock up to 8 steps fast (the codes may have been typed late).
     fresh = DeviceState.totp_at(totp.step_at(now) - 10)
     ahead = totp.step_at(now) + 5
     resynced = verifier.resync(fresh, totp.code_at_step(ahead), totp.code_at_step(ahead + 1), now)
-    assert resynced.drift() == 6
-    with pytest.raises(otpkit.ResyncError.Rejected):
-        verifier.resync(fresh, wrong1, wrong2, now)
+    assert resynced.outcome == ResyncOutcome.RESYNCED(step=ahead + 1, drift=8)
+    assert resynced.state.drift() == 8
+
+
+def test_failed_resync_is_counted_without_the_callers_help():
+    totp = Totp(rfc_secret(Algorithm.SHA1), Algorithm.SHA1)
+    policy = otpkit.default_policy()
+    policy.max_failures = 3
+    verifier = Verifier.totp(totp, policy)
+    now = 1_700_000_000
+    wrong1, wrong2 = wrong_codes(totp, now)[:2]
+    state = DeviceState.totp_at(totp.step_at(now) - 10)
+    for i in range(1, 4):
+        refused = verifier.resync(state, wrong1, wrong2, now)
+        assert refused.outcome == ResyncOutcome.REJECTED()
+        assert refused.state.failures() == i
+        state = DeviceState.decode(refused.state.encode())
+    assert state.is_locked_at(now)
+
+
+def test_enrollment_retries_with_the_same_secret():
+    totp = Totp(Secret.generate(Algorithm.SHA1), Algorithm.SHA1)
+    verifier = Verifier.totp(totp)
+    now = 1_700_000_000
+    step = totp.step_at(now)
+    wrong = wrong_codes(totp, now)[0]
+    # The secret is shown: a pending enrollment is stored.
+    stored = verifier.begin_enrollment().encode()
+    typo = verifier.enroll_code(DeviceState.decode(stored), wrong, now)
+    assert typo.outcome.is_refused()
+    assert typo.outcome.why == EnrollRefusal.FIRST_CODE_NOT_FOUND
+    assert typo.state.failures() == 1
+    assert not typo.state.is_enrolled()
+    stored = typo.state.encode()
+    # Same secret, right codes, one at a time.
+    first = verifier.enroll_code(DeviceState.decode(stored), totp.code_at_step(step), now)
+    assert first.outcome == EnrollOutcome.NEED_NEXT_CODE()
+    assert first.state.awaits_second_code()
+    second = verifier.enroll_code(first.state, totp.code_at_step(step + 1), now + 30)
+    assert second.outcome == EnrollOutcome.ENROLLED(step=step + 1, drift=0)
+    assert second.state.is_enrolled() and second.state.failures() == 0
+    with pytest.raises(otpkit.SignInError.NotEnrolled):
+        verifier.verify(verifier.begin_enrollment(), totp.code_at(now), now)
+    # As reported in issue 12: codes of T-120 and T-90 submitted at T are a late
+    # person, not a slow clock.
+    late = verifier.enroll(
+        verifier.begin_enrollment(), totp.code_at(now - 120), totp.code_at(now - 90), now
+    )
+    assert late.outcome.is_enrolled()
+    assert late.state.drift() == 0
+    # HOTP enrolled again from the last known counter: old codes stay refused.
+    hotp = Hotp(rfc_secret(Algorithm.SHA1), Algorithm.SHA1)
+    hv = Verifier.hotp(hotp)
+    old = hv.enroll(DeviceState.enrolling_hotp(40), hotp.code(3), hotp.code(4), 0)
+    assert old.outcome.why == EnrollRefusal.FIRST_CODE_NOT_FOUND
+    again = hv.enroll(old.state, hotp.code(41), hotp.code(42), 0)
+    assert again.outcome == EnrollOutcome.ENROLLED(step=42, drift=0)
+    assert again.state.next_counter() == 43
+    policy = otpkit.default_policy()
+    policy.behind = 1_000_000
+    with pytest.raises(otpkit.PolicyError.OutOfRange):
+        Verifier.totp(totp, policy)
+    assert verifier.worst_case_guess_probability() < 0.01
 
 
 def test_server_hotp_verifier():
     verifier = Verifier.hotp(Hotp(rfc_secret(Algorithm.SHA1), Algorithm.SHA1))
     now = 1_700_000_000
     # RFC 4226 appendix D: counters 0..9.
-    enrolled = verifier.enroll("755224", "287082", now)
+    enrollment = verifier.enroll(verifier.begin_enrollment(), "755224", "287082", now)
+    assert enrollment.outcome == EnrollOutcome.ENROLLED(step=1, drift=0)
+    enrolled = enrollment.state
     assert enrolled.next_counter() == 2 and enrolled.last_step() is None
     # The button pressed once without signing in: counter 3 is within the look-ahead.
     skipped = verifier.verify(enrolled, "969429", now + 5)
@@ -302,7 +379,9 @@ def test_threads_share_one_verifier():
         for i in range(25):
             now = 1_700_000_000 + t * 1000 + i * 37
             step = totp.step_at(now)
-            state = verifier.enroll(totp.code_at_step(step - 1), totp.code_at_step(step), now)
+            state = verifier.enroll(
+                verifier.begin_enrollment(), totp.code_at_step(step - 1), totp.code_at_step(step), now
+            ).state
             code = totp.code_at(now + 30)
             ok = verifier.verify(state, code, now + 30)
             again = verifier.verify(ok.state, code, now + 30)

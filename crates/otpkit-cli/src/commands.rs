@@ -4,7 +4,10 @@ use std::io::{BufRead, Read, Write};
 use std::path::Path;
 
 use otpkit::otpauth::{Account, Kind};
-use otpkit::verifier::{DeviceState, EnrollError, Outcome, Policy, ResyncError, SignInError};
+use otpkit::verifier::{
+    DeviceState, EnrollError, EnrollOutcome, NIST_MAX_FAILURES, Outcome, Policy, ResyncError,
+    ResyncOutcome, SignInError,
+};
 use otpkit::{Algorithm, Digits, Hotp, Period, Secret, Totp, Verifier, migration};
 use zeroize::Zeroizing;
 
@@ -90,15 +93,15 @@ fn read_line(io: &mut Io<'_>) -> Result<Option<Zeroizing<String>>, CliError> {
     Ok(Some(line))
 }
 
-/// Prints `prompt` on stderr and reads the answer from stdin.
-fn prompt(io: &mut Io<'_>, prompt: &str) -> Result<Zeroizing<String>, CliError> {
+/// Prints `question` on stderr and reads the answer from stdin; `None` when stdin
+/// has ended.
+fn prompt(io: &mut Io<'_>, question: &str) -> Result<Option<Zeroizing<String>>, CliError> {
     io.stdout.flush().map_err(error::output)?;
-    write!(io.stderr, "{prompt}")
+    write!(io.stderr, "{question}")
         .and_then(|()| io.stderr.flush())
         .map_err(error::output)?;
-    let line =
-        read_line(io)?.ok_or_else(|| CliError::usage("stdin ended before a code was entered"))?;
-    if !io.stdin_is_terminal {
+    let line = read_line(io)?;
+    if !io.stdin_is_terminal || line.is_none() {
         let _ = writeln!(io.stderr);
     }
     Ok(line)
@@ -330,16 +333,7 @@ fn enroll(args: EnrollArgs, io: &mut Io<'_>) -> Result<(), CliError> {
 
     let totp = Totp::new(&account.secret, account.algorithm, digits, period);
     let verifier = Verifier::totp(totp, Policy::default());
-    let code1 = prompt(io, "Enter the code the app shows: ")?;
-    let code2 = prompt(io, "Wait for the next code and enter it: ")?;
-    let now = now_or(args.time)?;
-    let device_state = verifier.enroll(&code1, &code2, now).map_err(|e| {
-        let exit = match e {
-            EnrollError::Malformed(_) | EnrollError::Time(_) => Exit::Usage,
-            _ => Exit::Invalid,
-        };
-        CliError::new(exit, format_args!("enrolment failed: {e}"))
-    })?;
+    let device_state = enroll_codes(&verifier, args.time, io)?;
     let device = DeviceFile {
         issuer: account.issuer.clone(),
         account: account.name.clone(),
@@ -362,6 +356,63 @@ fn enroll(args: EnrollArgs, io: &mut Io<'_>) -> Result<(), CliError> {
             args.state.display()
         ),
     )
+}
+
+/// Asks for codes until enrolment succeeds, checking each code as it is typed: a
+/// typo or a code that is not the next one asks again, with the same secret (the
+/// user has already scanned it). The pending enrolment throttles guesses like a
+/// sign-in. Fails only when stdin ends or the enrolment is locked for good.
+fn enroll_codes(
+    verifier: &Verifier,
+    time: Option<u64>,
+    io: &mut Io<'_>,
+) -> Result<DeviceState, CliError> {
+    let mut pending = verifier.begin_enrollment();
+    let mut last_error: Option<EnrollError> = None;
+    loop {
+        let question = if pending.awaits_second_code() {
+            "Wait for the next code and enter it: "
+        } else {
+            "Enter the code the app shows: "
+        };
+        let Some(code) = prompt(io, question)? else {
+            return Err(match last_error {
+                Some(e) => CliError::new(
+                    Exit::Invalid,
+                    format_args!("enrolment failed: {e}; nothing was saved"),
+                ),
+                None => CliError::usage("stdin ended before the codes were entered"),
+            });
+        };
+        let now = now_or(time)?;
+        let (outcome, next) = verifier.enroll_code(&pending, &code, now);
+        pending = next;
+        match outcome {
+            EnrollOutcome::Enrolled { .. } => return Ok(pending),
+            EnrollOutcome::NeedNextCode => last_error = None,
+            EnrollOutcome::Rejected(EnrollError::Time(e)) => {
+                return Err(CliError::usage(format_args!("enrolment failed: {e}")));
+            }
+            EnrollOutcome::Rejected(EnrollError::Locked { until: u64::MAX }) => {
+                return Err(CliError::new(
+                    Exit::Locked,
+                    format_args!(
+                        "enrolment failed: {NIST_MAX_FAILURES} wrong codes; run `otpkit enroll \
+                         --force` to start again with a new secret"
+                    ),
+                ));
+            }
+            EnrollOutcome::Rejected(e) => {
+                let note = match pending.locked_until().filter(|&u| u > now) {
+                    Some(until) => format!("; {}", locked_message(until, now)),
+                    None => String::new(),
+                };
+                let _ = writeln!(io.stderr, "otpkit: {e}{note}; try again");
+                last_error = Some(e);
+            }
+            other => return Err(CliError::new(Exit::Invalid, other)),
+        }
+    }
 }
 
 // ---- verify and resync ------------------------------------------------------------
@@ -398,6 +449,7 @@ fn save(path: &Path, loaded: &mut Loaded, new: DeviceState) -> Result<(), CliErr
     Ok(())
 }
 
+/// The lock-out message, with its end as a local date-time and the time left.
 fn locked_message(until: u64, now: u64) -> String {
     if until == u64::MAX {
         "too many failed attempts: the device is locked until an administrator \
@@ -411,16 +463,24 @@ fn locked_message(until: u64, now: u64) -> String {
     }
 }
 
-/// " (3 of 5 failures before lock-out)" or " (now locked ...)".
+/// " (3 of 5 failed attempts before lock-out)" or "; locked until ...".
 fn failure_note(loaded: &Loaded, now: u64) -> String {
-    if let Some(until) = loaded.state.locked_until().filter(|&until| until > now) {
+    failure_note_for(&loaded.state, loaded.verifier.policy().max_failures(), now)
+}
+
+/// The failures since the last lock-out (the count itself goes on across ended
+/// lock-outs, towards the permanent lock).
+fn failure_note_for(state: &DeviceState, max: u32, now: u64) -> String {
+    if let Some(until) = state.locked_until().filter(|&until| until > now) {
         return format!("; {}", locked_message(until, now));
     }
-    format!(
-        " ({} of {} failed attempts before lock-out)",
-        loaded.state.failures(),
-        loaded.verifier.policy().max_failures()
-    )
+    let this_round = state.failures().checked_rem(max).unwrap_or(0);
+    let for_good = NIST_MAX_FAILURES.saturating_sub(state.failures());
+    if for_good < max {
+        format!(" ({for_good} more failed attempts lock the device until it is reset)")
+    } else {
+        format!(" ({this_round} of {max} failed attempts before lock-out)")
+    }
 }
 
 fn verify(args: VerifyArgs, io: &mut Io<'_>) -> Result<(), CliError> {
@@ -434,7 +494,10 @@ fn verify(args: VerifyArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     save(&args.state, &mut loaded, new)?;
     match outcome {
         Outcome::Accepted { drift, .. } => {
-            if drift == 0 {
+            // Only when the state learned that the clock is off (a late code is not a
+            // slow clock) is the measured offset worth saying; the learned drift
+            // itself is where the scan looks, with a margin, not the clock's offset.
+            if new.drift() == 0 || drift == 0 {
                 out(io, "accepted")
             } else {
                 out(
@@ -465,6 +528,9 @@ fn verify(args: VerifyArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         Outcome::Error(SignInError::WrongKind) => Err(CliError::state(
             "the state file's verifier state is for an HOTP device",
         )),
+        Outcome::Error(SignInError::NotEnrolled) => Err(CliError::state(
+            "the state file's device has not finished enrolling",
+        )),
         Outcome::Error(e) => Err(CliError::usage(e)),
         other => Err(CliError::new(Exit::Invalid, other)),
     }
@@ -477,32 +543,29 @@ fn resync(args: ResyncArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     let _lock = state::lock(&args.state)?;
     let mut loaded = load(&args.state)?;
     let now = now_or(args.time)?;
-    match loaded.verifier.resync(&loaded.state, &code1, &code2, now) {
-        Ok(new) => {
-            save(&args.state, &mut loaded, new)?;
-            let drift = new.drift();
-            out(
-                io,
-                format_args!(
-                    "resynchronised (the device's clock is {})",
-                    secrets::drift_text(drift)
-                ),
-            )
+    let (outcome, new) = loaded.verifier.resync(&loaded.state, &code1, &code2, now);
+    // A refused resync is a failure, counted in the new state: save it whatever the
+    // outcome.
+    let counted = new.failures() > loaded.state.failures();
+    save(&args.state, &mut loaded, new)?;
+    match outcome {
+        ResyncOutcome::Resynced { drift, .. } => out(
+            io,
+            format_args!(
+                "resynchronised (the device's clock is {})",
+                secrets::drift_text(drift)
+            ),
+        ),
+        ResyncOutcome::Rejected(ResyncError::Locked { until }) => {
+            Err(CliError::new(Exit::Locked, locked_message(until, now)))
         }
-        Err(e) => {
-            if e.counts_as_failure() {
-                let failed = loaded.verifier.record_failure(&loaded.state, now);
-                save(&args.state, &mut loaded, failed)?;
-            }
+        ResyncOutcome::Rejected(e) => {
             let exit = match e {
-                ResyncError::Locked { until } => {
-                    return Err(CliError::new(Exit::Locked, locked_message(until, now)));
-                }
                 ResyncError::Malformed(_) | ResyncError::Time(_) => Exit::Usage,
-                ResyncError::WrongKind => Exit::State,
+                ResyncError::WrongKind | ResyncError::NotEnrolled => Exit::State,
                 _ => Exit::Invalid,
             };
-            let note = if e.counts_as_failure() {
+            let note = if counted {
                 failure_note(&loaded, now)
             } else {
                 String::new()
@@ -512,6 +575,7 @@ fn resync(args: ResyncArgs, io: &mut Io<'_>) -> Result<(), CliError> {
                 format_args!("resynchronisation failed: {e}{note}"),
             ))
         }
+        other => Err(CliError::new(Exit::Invalid, other)),
     }
 }
 
@@ -648,4 +712,54 @@ fn qr_files(args: QrArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         state::write_atomic(path, &qr::png(&uri)?, overwrite)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use otpkit::verifier::DeviceKind;
+
+    const NOW: u64 = 1_700_000_000; // 2023-11-14 22:13:20 UTC
+
+    /// Defect 8 of issue 12: after an ended lock-out the message said "(22 of 5
+    /// failed attempts before lock-out)".
+    #[test]
+    fn failure_count_restarts_after_each_lock_out() {
+        let note = |failures, locked_until| {
+            let s = DeviceState::from_parts(DeviceKind::Totp, 5, 0, failures, locked_until);
+            failure_note_for(&s, 5, NOW)
+        };
+        assert_eq!(note(1, 0), " (1 of 5 failed attempts before lock-out)");
+        assert_eq!(note(4, 0), " (4 of 5 failed attempts before lock-out)");
+        // The fifth failure locked; it ended (locked_until in the past), then two more.
+        assert_eq!(note(22, 0), " (2 of 5 failed attempts before lock-out)");
+        assert_eq!(
+            note(22, NOW - 1),
+            " (2 of 5 failed attempts before lock-out)"
+        );
+        // Near the permanent NIST lock the note says so.
+        assert_eq!(
+            note(97, 0),
+            " (3 more failed attempts lock the device until it is reset)"
+        );
+    }
+
+    #[test]
+    fn lock_out_end_is_a_local_time_with_the_time_left() {
+        // The local date-time itself is tested in `when`; here: the note carries it.
+        let s = DeviceState::from_parts(DeviceKind::Totp, 5, 0, 5, NOW + 125);
+        let note = failure_note_for(&s, 5, NOW);
+        assert!(
+            note.starts_with("; too many failed attempts: locked for now; try again after "),
+            "{note}"
+        );
+        assert!(
+            note.ends_with(", in 2 min 5 s (Unix time 1700000125)"),
+            "{note}"
+        );
+        assert_eq!(
+            locked_message(u64::MAX, NOW),
+            "too many failed attempts: the device is locked until an administrator re-enrols it"
+        );
+    }
 }

@@ -242,6 +242,16 @@ fn code_defaults_to_now() {
 /// Runs `otpkit enroll` like a user would: reads the printed URI, computes two
 /// consecutive codes from it the way the phone would, types them in.
 fn enroll(state: &Path, extra: &[&str], time: Option<u64>) -> (Run, Option<Account>) {
+    enroll_typing(state, extra, time, &[])
+}
+
+/// [`enroll`], typing the lines `before` (typos, wrong codes) before the two codes.
+fn enroll_typing(
+    state: &Path,
+    extra: &[&str],
+    time: Option<u64>,
+    before: &[&str],
+) -> (Run, Option<Account>) {
     let mut args = vec![
         "enroll".to_owned(),
         "--issuer".into(),
@@ -284,6 +294,9 @@ fn enroll(state: &Path, extra: &[&str], time: Option<u64>) -> (Run, Option<Accou
         // The code shown half a minute ago and the one shown now.
         let c1 = totp.code_at_step(step - 1);
         let c2 = totp.code_at_step(step);
+        for line in before {
+            writeln!(stdin, "{line}").unwrap();
+        }
         writeln!(stdin, "{c1}\n{c2}").unwrap();
     }
     drop(stdin);
@@ -416,8 +429,14 @@ fn enroll_with_wrong_codes_writes_nothing() {
         ],
         "123456\n654321\n",
     );
-    // Wrong codes (with overwhelming probability): exit 1, no file.
+    // Wrong codes (with overwhelming probability), each refused with a new prompt,
+    // then stdin ends: exit 1, no file.
     assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("Enter the code the app shows").count(),
+        3
+    );
+    assert_eq!(run.stderr.matches("try again").count(), 2);
     assert!(
         run.stderr
             .lines()
@@ -426,7 +445,7 @@ fn enroll_with_wrong_codes_writes_nothing() {
             .starts_with("otpkit: enrolment failed")
     );
     assert!(!state.exists());
-    // Stdin closed before the second code: a usage error.
+    // Stdin closed before any code: a usage error.
     let run = otpkit_with_stdin(
         &[
             "enroll",
@@ -437,10 +456,38 @@ fn enroll_with_wrong_codes_writes_nothing() {
             "--state",
             state.to_str().unwrap(),
         ],
-        "123456\n",
+        "",
     );
     assert_eq!(run.code, 2);
     assert!(!state.exists());
+}
+
+/// Issue 12: a typo, a malformed code or a wrong second code re-prompts, and the
+/// enrolment goes on with the secret the user already scanned.
+#[test]
+fn enroll_re_prompts_after_typos_and_keeps_the_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("dev");
+    let (run, account) = enroll_typing(&state, &[], Some(T), &["12345", "000000"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let account = account.unwrap();
+    assert!(run.stderr.contains("malformed code"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the first code is not valid"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.matches("try again").count(), 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Wait for the next code"),
+        "{}",
+        run.stderr
+    );
+    let text = std::fs::read_to_string(&state).unwrap();
+    assert!(text.contains(&format!("secret={}\n", account.secret.base32())));
+    // The typos were not kept against the user: enrolment succeeded with 0 failures.
+    let run = verify(&state, &code_at(&account, T + 30), T + 31);
+    assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
 #[test]
@@ -528,6 +575,12 @@ fn verify_replay_lockout_and_resync_through_the_state_file() {
         &(T + 280).to_string(),
     ]);
     assert_failure(&run, 1, &[&r1, &r2], "resync replay");
+    // The refused resync was counted in the state file.
+    assert!(
+        run.stderr.contains("(1 of 5 failed attempts"),
+        "{}",
+        run.stderr
+    );
     #[cfg(unix)]
     assert_eq!(mode(&state), 0o600);
 }

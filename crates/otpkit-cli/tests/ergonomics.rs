@@ -184,10 +184,13 @@ fn check_is_stateless_with_documented_exit_codes() {
 /// Writes an enrolled device file (enrolled at `T`).
 fn device(dir: &std::path::Path) -> std::path::PathBuf {
     let verifier = Verifier::totp(totp(), Policy::default());
-    let state = verifier
-        .enroll(&code_at(T - 30), &code_at(T), T)
-        .unwrap()
-        .to_string();
+    let (outcome, state) = verifier.enroll(
+        &verifier.begin_enrollment(),
+        &code_at(T - 30),
+        &code_at(T),
+        T,
+    );
+    assert!(outcome.is_enrolled(), "{outcome:?}");
     let path = dir.join("dev.state");
     std::fs::write(
         &path,

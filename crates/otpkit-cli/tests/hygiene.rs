@@ -168,7 +168,9 @@ fn enrolled_state() -> String {
     let verifier = otpkit::Verifier::totp(d.totp(), otpkit::verifier::Policy::default());
     let c1 = d.totp().code_at(T - 30).unwrap().to_string();
     let c2 = d.totp().code_at(T).unwrap().to_string();
-    verifier.enroll(&c1, &c2, T).unwrap().to_string()
+    let (outcome, state) = verifier.enroll(&verifier.begin_enrollment(), &c1, &c2, T);
+    assert!(outcome.is_enrolled(), "{outcome:?}");
+    state.to_string()
 }
 
 #[test]

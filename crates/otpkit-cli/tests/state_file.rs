@@ -30,10 +30,13 @@ fn code_at(time: u64) -> String {
 /// Writes an enrolled device file at `path` (enrolled at `T`) with mode 0600.
 fn write_device(path: &Path) {
     let verifier = Verifier::totp(totp(), Policy::default());
-    let state = verifier
-        .enroll(&code_at(T - 30), &code_at(T), T)
-        .unwrap()
-        .to_string();
+    let (outcome, state) = verifier.enroll(
+        &verifier.begin_enrollment(),
+        &code_at(T - 30),
+        &code_at(T),
+        T,
+    );
+    assert!(outcome.is_enrolled(), "{outcome:?}");
     let text = format!(
         "format=otpkit-device/1\naccount=alice\nalgorithm=SHA1\ndigits=6\nperiod=30\n\
          secret={SECRET}\nstate={state}\n"

@@ -23,7 +23,7 @@
 use dudect_bencher::rand::{Rng, RngExt};
 use dudect_bencher::{BenchRng, Class, CtRunner, ctbench_main_with_seeds};
 use otpkit::steam::{STEAM_ALPHABET, SteamGuard};
-use otpkit::verifier::{DeviceState, Policy, Verifier};
+use otpkit::verifier::{DeviceState, EnrollOutcome, Policy, Verifier};
 use otpkit::{Algorithm, Digits, Hotp, LengthPolicy, Period, Secret, Totp, Window};
 
 /// Timed calls per bench run (half in each class, on average).
@@ -292,19 +292,22 @@ fn verifier_position_behind_vs_ahead(runner: &mut CtRunner, rng: &mut BenchRng) 
     let totp = random_totp(rng, Algorithm::Sha1);
     let verifier = Verifier::totp(totp.clone(), Policy::default());
     let enrolled_at = 1_000 * 30;
-    let state: DeviceState = verifier
-        .enroll(
-            &totp
-                .code_at(enrolled_at - 30)
-                .unwrap_or_else(|e| panic!("{e}"))
-                .to_string(),
-            &totp
-                .code_at(enrolled_at)
-                .unwrap_or_else(|e| panic!("{e}"))
-                .to_string(),
-            enrolled_at,
-        )
-        .unwrap_or_else(|e| panic!("enrolment with two consecutive codes: {e}"));
+    let (outcome, state): (_, DeviceState) = verifier.enroll(
+        &verifier.begin_enrollment(),
+        &totp
+            .code_at(enrolled_at - 30)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .to_string(),
+        &totp
+            .code_at(enrolled_at)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .to_string(),
+        enrolled_at,
+    );
+    assert!(
+        matches!(outcome, EnrollOutcome::Enrolled { .. }),
+        "enrolment with two consecutive codes: {outcome:?}"
+    );
     let window = Window::default();
     let inputs = make_inputs(&totp, rng, window, Typed::MatchAt(-1), Typed::MatchAt(1));
     for (class, code, now) in inputs {

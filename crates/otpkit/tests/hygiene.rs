@@ -220,7 +220,9 @@ fn steam_types_never_show_the_secret() {
 
 #[test]
 fn verifier_types_never_show_the_secret() {
-    use otpkit::verifier::{DeviceState, Policy, SignInError, Verifier};
+    use otpkit::verifier::{
+        DeviceState, EnrollOutcome, Policy, ResyncOutcome, SignInError, Verifier,
+    };
     let s = secret();
     let base32 = s.base32().to_string();
     let totp = Totp::new(&s, Algorithm::Sha1, Digits::SIX, Period::DEFAULT);
@@ -238,7 +240,11 @@ fn verifier_types_never_show_the_secret() {
     let step = totp.step_at(now).unwrap();
     let c1 = totp.code_at_step(step - 1).to_string();
     let c2 = totp.code_at_step(step).to_string();
-    let state = verifier.enroll(&c1, &c2, now).unwrap();
+    let pending = verifier.begin_enrollment();
+    check_display_debug("DeviceState (pending)", &pending);
+    let (outcome, state) = verifier.enroll(&pending, &c1, &c2, now);
+    assert!(outcome.is_enrolled());
+    check_debug("EnrollOutcome", &outcome);
     check_display_debug("DeviceState", &state);
 
     for (a, b) in [
@@ -247,14 +253,18 @@ fn verifier_types_never_show_the_secret() {
         (base32.as_str(), c2.as_str()),
         ("999999", "999998"),
     ] {
-        if let Err(e) = verifier.enroll(a, b, now) {
+        if let (EnrollOutcome::Rejected(e), _) = verifier.enroll(&pending, a, b, now) {
             check_error("EnrollError", &e);
         }
+        let (outcome, after) = verifier.enroll_code(&pending, a, now);
+        check_debug("EnrollOutcome", &outcome);
+        check_display_debug("DeviceState (pending, after a code)", &after);
     }
-    check_error(
-        "EnrollError",
-        &verifier.enroll(&base32, &c2, now).unwrap_err(),
-    );
+    let (outcome, _) = verifier.enroll(&pending, &base32, &c2, now);
+    let EnrollOutcome::Rejected(e) = outcome else {
+        panic!("{outcome:?}")
+    };
+    check_error("EnrollError", &e);
     let (outcome, next) = verifier.verify(&state, &base32, now);
     check_debug("Outcome (malformed)", &outcome);
     check_display_debug("DeviceState after failure", &next);
@@ -267,16 +277,15 @@ fn verifier_types_never_show_the_secret() {
         (c1.as_str(), c1.as_str()),
         ("000000", "000001"),
     ] {
-        if let Err(e) = verifier.resync(&state, a, b, now) {
+        if let (ResyncOutcome::Rejected(e), _) = verifier.resync(&state, a, b, now) {
             check_error("ResyncError", &e);
         }
     }
-    check_error(
-        "ResyncError",
-        &verifier
-            .resync(&DeviceState::hotp_at(3), &c1, &c2, now)
-            .unwrap_err(),
-    );
+    let (outcome, _) = verifier.resync(&DeviceState::hotp_at(3), &c1, &c2, now);
+    let ResyncOutcome::Rejected(e) = outcome else {
+        panic!("{outcome:?}")
+    };
+    check_error("ResyncError", &e);
     check_error(
         "StateError",
         &DeviceState::decode(&format!("otpk1.t.{base32}.0.0.0.000000000000")).unwrap_err(),
@@ -293,6 +302,7 @@ fn verifier_types_never_show_the_secret() {
         SignInError::Time(TimeError::Overflow),
         SignInError::CounterExhausted,
         SignInError::WrongKind,
+        SignInError::NotEnrolled,
     ] {
         check_error("SignInError", &e);
     }

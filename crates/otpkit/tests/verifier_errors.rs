@@ -4,8 +4,8 @@
 use std::error::Error as _;
 
 use otpkit::verifier::{
-    DeviceKind, DeviceState, EnrollError, NIST_MAX_FAILURES, Outcome, Policy, PolicyError,
-    ResyncError, SignInError, StateError, Verifier,
+    DeviceKind, DeviceState, EnrollError, EnrollOutcome, NIST_MAX_FAILURES, Outcome, Policy,
+    PolicyError, ResyncError, ResyncOutcome, SignInError, StateError, Verifier,
 };
 use otpkit::{Algorithm, CodeError, Digits, Hotp, Period, Secret, TimeError, Totp};
 
@@ -47,6 +47,46 @@ fn wrong() -> String {
         .unwrap()
 }
 
+/// Two-code enrolment from a fresh pending state, as a `Result`.
+fn enroll(v: &Verifier, a: &str, b: &str, now: u64) -> Result<DeviceState, EnrollError> {
+    match v.enroll(&v.begin_enrollment(), a, b, now) {
+        (EnrollOutcome::Enrolled { .. }, state) => Ok(state),
+        (EnrollOutcome::Rejected(e), _) => Err(e),
+        (other, _) => panic!("{other:?}"),
+    }
+}
+
+/// `resync` as a `Result`, checking that a refusal counts as one failure exactly
+/// when it judged the codes.
+fn resync(
+    v: &Verifier,
+    state: &DeviceState,
+    a: &str,
+    b: &str,
+    now: u64,
+) -> Result<DeviceState, ResyncError> {
+    match v.resync(state, a, b, now) {
+        (ResyncOutcome::Resynced { drift, .. }, new) => {
+            assert_eq!(new.drift(), drift);
+            Ok(new)
+        }
+        (ResyncOutcome::Rejected(e), new) => {
+            let judged = matches!(
+                e,
+                ResyncError::Rejected | ResyncError::SameCodeTwice | ResyncError::Malformed(_)
+            );
+            let expected = if judged {
+                state.failures() + 1
+            } else {
+                state.failures()
+            };
+            assert_eq!(new.failures(), expected, "{e:?}");
+            Err(e)
+        }
+        (other, _) => panic!("{other:?}"),
+    }
+}
+
 /// The message and Debug must not carry the secret (bytes or Base32) or the codes.
 fn assert_clean(text: &str, codes: &[&str]) {
     let b32 = secret().base32().to_string();
@@ -69,11 +109,11 @@ fn enroll_errors() {
     let v = tv();
     let (a, b, w) = (at(0), at(1), wrong());
     assert_eq!(
-        v.enroll(&a, &b, NOW).map(|s| s.last_step()),
+        enroll(&v, &a, &b, NOW).map(|s| s.last_step()),
         Ok(Some(totp().step_at(NOW).unwrap() + 1))
     );
 
-    let e = v.enroll(&w, &b, NOW).unwrap_err();
+    let e = enroll(&v, &w, &b, NOW).unwrap_err();
     assert_eq!(e, EnrollError::FirstCodeNotFound);
     check(
         e,
@@ -81,12 +121,12 @@ fn enroll_errors() {
         &[&w, &b],
     );
 
-    let e = v.enroll(&a, &w, NOW).unwrap_err();
+    let e = enroll(&v, &a, &w, NOW).unwrap_err();
     assert_eq!(e, EnrollError::SecondCodeNotFound);
     check(e, "the second code is not valid", &[&a, &w]);
 
     let far = at(5);
-    let e = v.enroll(&a, &far, NOW).unwrap_err();
+    let e = enroll(&v, &a, &far, NOW).unwrap_err();
     assert_eq!(e, EnrollError::NotConsecutive);
     check(
         e,
@@ -94,16 +134,16 @@ fn enroll_errors() {
         &[&a, &far],
     );
     // Reversed order is not consecutive either.
-    assert_eq!(v.enroll(&b, &a, NOW), Err(EnrollError::NotConsecutive));
+    assert_eq!(enroll(&v, &b, &a, NOW), Err(EnrollError::NotConsecutive));
     // Outside the enrolment window (±10) the first code is not found.
     assert_eq!(
-        v.enroll(&at(11), &at(12), NOW),
+        enroll(&v, &at(11), &at(12), NOW),
         Err(EnrollError::FirstCodeNotFound)
     );
-    assert!(v.enroll(&at(9), &at(10), NOW).is_ok());
-    assert!(v.enroll(&at(-10), &at(-9), NOW).is_ok());
+    assert!(enroll(&v, &at(9), &at(10), NOW).is_ok());
+    assert!(enroll(&v, &at(-10), &at(-9), NOW).is_ok());
 
-    let e = v.enroll(&a, &a, NOW).unwrap_err();
+    let e = enroll(&v, &a, &a, NOW).unwrap_err();
     assert_eq!(e, EnrollError::SameCodeTwice);
     check(
         e,
@@ -111,7 +151,7 @@ fn enroll_errors() {
         &[&a],
     );
 
-    let e = v.enroll("12345", &b, NOW).unwrap_err();
+    let e = enroll(&v, "12345", &b, NOW).unwrap_err();
     assert_eq!(
         e,
         EnrollError::Malformed(CodeError::WrongLength {
@@ -126,14 +166,14 @@ fn enroll_errors() {
         &[&b],
     );
     assert_eq!(
-        v.enroll(&a, "12a456", NOW),
+        enroll(&v, &a, "12a456", NOW),
         Err(EnrollError::Malformed(CodeError::InvalidCharacter {
             position: 3
         }))
     );
 
     let late = Verifier::totp(totp().with_t0(NOW + 1), Policy::default());
-    let e = late.enroll(&a, &b, NOW).unwrap_err();
+    let e = enroll(&late, &a, &b, NOW).unwrap_err();
     assert_eq!(e, EnrollError::Time(TimeError::BeforeEpoch));
     check(
         e,
@@ -147,14 +187,17 @@ fn hotp_enroll_searches_from_counter_zero() {
     let v = hv();
     let h = hotp();
     let c = |n: u64| h.code(n).to_string();
-    assert_eq!(v.enroll(&c(0), &c(1), 0).unwrap().next_counter(), Some(2));
-    assert_eq!(v.enroll(&c(9), &c(10), 0).unwrap().next_counter(), Some(11));
+    assert_eq!(enroll(&v, &c(0), &c(1), 0).unwrap().next_counter(), Some(2));
     assert_eq!(
-        v.enroll(&c(10), &c(11), 0),
+        enroll(&v, &c(9), &c(10), 0).unwrap().next_counter(),
+        Some(11)
+    );
+    assert_eq!(
+        enroll(&v, &c(10), &c(11), 0),
         Err(EnrollError::SecondCodeNotFound)
     );
     assert_eq!(
-        v.enroll(&c(11), &c(12), 0),
+        enroll(&v, &c(11), &c(12), 0),
         Err(EnrollError::FirstCodeNotFound)
     );
 }
@@ -162,9 +205,10 @@ fn hotp_enroll_searches_from_counter_zero() {
 #[test]
 fn resync_errors() {
     let v = tv();
-    let state = v.enroll(&at(-1), &at(0), NOW).unwrap();
+    let state = enroll(&v, &at(-1), &at(0), NOW).unwrap();
     let (a, b, w) = (at(12), at(13), wrong());
-    assert_eq!(v.resync(&state, &a, &b, NOW).map(|s| s.drift()), Ok(13));
+    // A code 13 steps ahead: a clock at least that fast, maybe 3 more if typed late.
+    assert_eq!(resync(&v, &state, &a, &b, NOW).map(|s| s.drift()), Ok(15));
 
     // Whatever is wrong with the pair, the answer is the same: no oracle for
     // which code was valid or how close either came.
@@ -173,27 +217,27 @@ fn resync_errors() {
         (
             ResyncError::Rejected,
             rejected,
-            v.resync(&state, &w, &b, NOW),
+            resync(&v, &state, &w, &b, NOW),
         ),
         (
             ResyncError::Rejected,
             rejected,
-            v.resync(&state, &a, &w, NOW),
+            resync(&v, &state, &a, &w, NOW),
         ),
         (
             ResyncError::Rejected,
             rejected,
-            v.resync(&state, &a, &at(15), NOW),
+            resync(&v, &state, &a, &at(15), NOW),
         ),
         (
             ResyncError::Rejected,
             rejected,
-            v.resync(&state, &b, &a, NOW),
+            resync(&v, &state, &b, &a, NOW),
         ),
         (
             ResyncError::SameCodeTwice,
             "the same code was entered twice: wait for the next code and enter that",
-            v.resync(&state, &a, &a, NOW),
+            resync(&v, &state, &a, &a, NOW),
         ),
         (
             ResyncError::Malformed(CodeError::WrongLength {
@@ -201,35 +245,33 @@ fn resync_errors() {
                 got: 0,
             }),
             "malformed code: the code must have 6 digits, got 0",
-            v.resync(&state, "", &b, NOW),
+            resync(&v, &state, "", &b, NOW),
         ),
     ];
     for (expected, message, got) in cases {
         assert_eq!(got, Err(expected));
-        assert!(expected.counts_as_failure());
         check(expected, message, &[&a, &b, &w]);
     }
     // Codes at or before the last accepted step cannot resync (no replay by resync).
     assert_eq!(
-        v.resync(&state, &at(-1), &at(0), NOW),
+        resync(&v, &state, &at(-1), &at(0), NOW),
         Err(ResyncError::Rejected)
     );
     // Beyond ±20 steps.
     assert_eq!(
-        v.resync(&state, &at(21), &at(22), NOW),
+        resync(&v, &state, &at(21), &at(22), NOW),
         Err(ResyncError::Rejected)
     );
-    assert!(v.resync(&state, &at(19), &at(20), NOW).is_ok());
-    assert!(v.resync(&state, &at(1), &at(2), NOW).is_ok());
+    assert!(resync(&v, &state, &at(19), &at(20), NOW).is_ok());
+    assert!(resync(&v, &state, &at(1), &at(2), NOW).is_ok());
     assert!(
-        v.resync(&state, &at(-20), &at(-19), NOW).is_err(),
+        resync(&v, &state, &at(-20), &at(-19), NOW).is_err(),
         "before the last step"
     );
 
     let locked = DeviceState::from_parts(DeviceKind::Totp, 5, 0, 5, NOW + 10);
-    let e = v.resync(&locked, &a, &b, NOW).unwrap_err();
+    let e = resync(&v, &locked, &a, &b, NOW).unwrap_err();
     assert_eq!(e, ResyncError::Locked { until: NOW + 10 });
-    assert!(!e.counts_as_failure());
     check(
         e,
         &format!("too many failed attempts: locked until {}", NOW + 10),
@@ -237,22 +279,21 @@ fn resync_errors() {
     );
     let forever = DeviceState::from_parts(DeviceKind::Totp, 5, 0, 100, u64::MAX);
     check(
-        v.resync(&forever, &a, &b, NOW).unwrap_err(),
+        resync(&v, &forever, &a, &b, NOW).unwrap_err(),
         "too many failed attempts: locked until reset",
         &[],
     );
 
     let late = Verifier::totp(totp().with_t0(NOW + 1), Policy::default());
-    let e = late.resync(&state, &a, &b, NOW).unwrap_err();
+    let e = resync(&late, &state, &a, &b, NOW).unwrap_err();
     assert_eq!(e, ResyncError::Time(TimeError::BeforeEpoch));
-    assert!(!e.counts_as_failure());
     check(
         e,
         "cannot verify at this time: the time is before the TOTP epoch T0",
         &[],
     );
 
-    let e = hv().resync(&state, &a, &b, NOW).unwrap_err();
+    let e = resync(&hv(), &state, &a, &b, NOW).unwrap_err();
     assert_eq!(e, ResyncError::WrongKind);
     check(
         e,
@@ -263,14 +304,14 @@ fn resync_errors() {
     // HOTP: the counter never wraps.
     let h = hotp();
     let end = DeviceState::hotp_at(u64::MAX - 1);
-    let e = hv()
-        .resync(
-            &end,
-            &h.code(u64::MAX - 1).to_string(),
-            &h.code(u64::MAX).to_string(),
-            NOW,
-        )
-        .unwrap_err();
+    let e = resync(
+        &hv(),
+        &end,
+        &h.code(u64::MAX - 1).to_string(),
+        &h.code(u64::MAX).to_string(),
+        NOW,
+    )
+    .unwrap_err();
     assert_eq!(e, ResyncError::CounterExhausted);
     check(
         e,
@@ -279,27 +320,42 @@ fn resync_errors() {
     );
 }
 
+/// Defect 3: a failed resync used to leave the state unchanged unless the caller
+/// remembered `record_failure`; 1,000 wrong attempts left `failures() == 0`.
 #[test]
-fn failed_resyncs_are_throttled_through_record_failure() {
+fn failed_resyncs_are_counted_by_resync_itself() {
     let v = Verifier::totp(totp(), Policy::default().with_max_failures(2).unwrap());
-    let mut state = v.enroll(&at(-1), &at(0), NOW).unwrap();
-    for _ in 0..2 {
-        let e = v.resync(&state, &wrong(), &at(1), NOW).unwrap_err();
-        assert!(e.counts_as_failure());
-        state = v.record_failure(&state, NOW);
+    let mut state = enroll(&v, &at(-1), &at(0), NOW).unwrap();
+    for i in 1..=2 {
+        let (outcome, new) = v.resync(&state, &wrong(), &at(1), NOW);
+        assert_eq!(outcome, ResyncOutcome::Rejected(ResyncError::Rejected));
+        assert_eq!(new.failures(), i);
+        state = new;
     }
     assert_eq!(
         v.resync(&state, &at(5), &at(6), NOW + 59),
-        Err(ResyncError::Locked { until: NOW + 60 })
+        (
+            ResyncOutcome::Rejected(ResyncError::Locked { until: NOW + 60 }),
+            state
+        )
     );
-    let ok = v.resync(&state, &at(5), &at(6), NOW + 60).unwrap();
+    let ok = resync(&v, &state, &at(5), &at(6), NOW + 60).unwrap();
     assert_eq!((ok.failures(), ok.locked_until()), (0, None));
+
+    // Many wrong attempts reach the permanent NIST lock.
+    let v = Verifier::totp(totp(), Policy::default().with_max_failures(100).unwrap());
+    let mut state = enroll(&v, &at(-1), &at(0), NOW).unwrap();
+    for _ in 0..1_000 {
+        state = v.resync(&state, &wrong(), &at(1), NOW).1;
+    }
+    assert_eq!(state.failures(), NIST_MAX_FAILURES);
+    assert_eq!(state.locked_until(), Some(u64::MAX));
 }
 
 #[test]
 fn sign_in_outcomes_and_errors() {
     let v = tv();
-    let state = v.enroll(&at(-1), &at(0), NOW).unwrap();
+    let state = enroll(&v, &at(-1), &at(0), NOW).unwrap();
     let w = wrong();
 
     let (o, s) = v.verify(&state, &w, NOW);
@@ -376,7 +432,7 @@ fn sign_in_outcomes_and_errors() {
 #[test]
 fn nist_limit_locks_until_cleared() {
     let v = Verifier::totp(totp(), Policy::default().with_max_failures(100).unwrap());
-    let mut state = v.enroll(&at(-1), &at(0), NOW).unwrap();
+    let mut state = enroll(&v, &at(-1), &at(0), NOW).unwrap();
     for _ in 0..NIST_MAX_FAILURES {
         state = v.verify(&state, &wrong(), NOW).1;
     }
@@ -455,13 +511,13 @@ fn policy_errors() {
     let d = Policy::default();
     assert_eq!(
         (
-            d.enrol_window(),
+            d.enroll_window(),
             d.window(),
             d.resync_window(),
             d.hotp_look_ahead(),
             d.hotp_resync_look_ahead()
         ),
-        (10, otpkit::Window::new(1, 1), 20, 10, 100)
+        (10, otpkit::Window::new(4, 2), 20, 10, 100)
     );
     assert_eq!(
         (
@@ -476,8 +532,8 @@ fn policy_errors() {
 
 #[test]
 fn learned_drift_is_clamped() {
-    let v = Verifier::totp(totp(), Policy::default().with_max_drift_steps(4));
-    let s = v.enroll(&at(7), &at(8), NOW).unwrap();
+    let v = Verifier::totp(totp(), Policy::default().with_max_drift_steps(4).unwrap());
+    let s = enroll(&v, &at(7), &at(8), NOW).unwrap();
     assert_eq!(s.drift(), 4);
     assert_eq!(s.last_step(), Some(totp().step_at(NOW).unwrap() + 8));
 }
@@ -609,6 +665,6 @@ fn debug_output_has_no_secret() {
     assert_clean(&d, &[]);
     let d = format!("{:?}", hv());
     assert_clean(&d, &[]);
-    let state = v.enroll(&at(-1), &at(0), NOW).unwrap();
+    let state = enroll(&v, &at(-1), &at(0), NOW).unwrap();
     assert_clean(&format!("{state:?} {state}"), &[]);
 }

@@ -58,14 +58,19 @@ fn verifier_operations_do_not_allocate() {
         let v = Verifier::totp(totp.clone(), Policy::default());
         let c = |s: u64| digits(totp.code_at_step(s).value());
         let (a, b, d, e, f) = (c(step - 1), c(step), c(step + 1), c(step + 5), c(step + 6));
-        let state = v.enroll(s(&a), s(&b), now).unwrap();
+        let (o, state) = v.enroll_code(&v.begin_enrollment(), "000000", now);
+        assert!(!o.is_enrolled());
+        let (_, state) = v.enroll_code(&state, s(&a), now);
+        let (o, state) = v.enroll_code(&state, s(&b), now);
+        assert!(o.is_enrolled());
         let (o, state) = v.verify(&state, s(&d), now);
         assert!(o.is_accepted());
         let (o, state) = v.verify(&state, s(&d), now);
         assert!(!o.is_accepted());
         let (o, state) = v.verify(&state, "12a456", now);
         assert!(!o.is_accepted());
-        let state = v.resync(&state, s(&e), s(&f), now).unwrap();
+        let (o, state) = v.resync(&state, s(&e), s(&f), now);
+        assert!(o.is_resynced());
 
         let mut buf = Buf {
             bytes: [0; 128],
@@ -79,7 +84,8 @@ fn verifier_operations_do_not_allocate() {
         let hv = Verifier::hotp(hotp.clone(), Policy::default());
         let h = |n: u64| digits(hotp.code(n).value());
         let (h0, h1, h2) = (h(0), h(1), h(2));
-        let hs = hv.enroll(s(&h0), s(&h1), now).unwrap();
+        let (o, hs) = hv.enroll(&hv.begin_enrollment(), s(&h0), s(&h1), now);
+        assert!(o.is_enrolled());
         assert!(hv.verify(&hs, s(&h2), now).0.is_accepted());
     });
     assert_eq!(n, 0);

@@ -4,7 +4,9 @@
 //! otpauth:// URI the server builds) and its own, wrong, clock.
 
 use otpkit::otpauth::{Account, Kind};
-use otpkit::verifier::{DeviceState, Outcome, Policy, ResyncError, Verifier};
+use otpkit::verifier::{
+    DeviceState, EnrollOutcome, Outcome, Policy, ResyncError, ResyncOutcome, Verifier,
+};
 use otpkit::{Algorithm, Digits, Hotp, Period, Secret, Totp, Window};
 
 type Result = std::result::Result<(), Box<dyn std::error::Error>>;
@@ -25,9 +27,13 @@ impl App {
 fn policy() -> Policy {
     Policy::default()
         .with_window(Window::new(1, 1))
-        .with_enrol_window(10)
+        .unwrap()
+        .with_enroll_window(10)
+        .unwrap()
         .with_resync_window(20)
+        .unwrap()
         .with_max_drift_steps(20)
+        .unwrap()
         .with_max_failures(3)
         .unwrap()
         .with_lockout(60, 600)
@@ -42,6 +48,16 @@ fn wrong_codes(near: impl Iterator<Item = String>, n: usize) -> Vec<String> {
         .filter(|c| !near.contains(c))
         .take(n)
         .collect()
+}
+
+/// Enrolls with two codes at once from a fresh pending enrolment.
+fn enroll(verifier: &Verifier, code1: &str, code2: &str, now: u64) -> DeviceState {
+    let (outcome, state) = verifier.enroll(&verifier.begin_enrollment(), code1, code2, now);
+    assert!(
+        matches!(outcome, EnrollOutcome::Enrolled { .. }),
+        "{outcome:?}"
+    );
+    state
 }
 
 /// Stores the state as its text column, as a server would.
@@ -91,7 +107,7 @@ fn totp_enrol_sign_in_replay_resync_lockout() -> Result {
     let code1 = app.code(now);
     now += 30;
     let code2 = app.code(now);
-    let state = verifier.enroll(&code1, &code2, now)?;
+    let state = enroll(&verifier, &code1, &code2, now);
     assert_eq!(state.drift(), 3, "the app's clock offset is learned");
     assert_eq!(state.last_step(), Some(now_step(now) + 3));
     assert_eq!(state.failures(), 0);
@@ -101,7 +117,7 @@ fn totp_enrol_sign_in_replay_resync_lockout() -> Result {
     assert_eq!(verifier.verify(&state, &code1, now).0, Outcome::Replayed);
 
     // Sign-in a minute later: accepted although the app is 3 steps ahead,
-    // because the window is centred on now + learned drift.
+    // because the scan is widened to now + learned drift.
     now += 60;
     let code = app.code(now);
     let (outcome, new) = verifier.verify(&load(&column), &code, now);
@@ -142,7 +158,8 @@ fn totp_enrol_sign_in_replay_resync_lockout() -> Result {
     let r1 = far.code(now);
     now += 30;
     let r2 = far.code(now);
-    let resynced = verifier.resync(&load(&column), &r1, &r2, now)?;
+    let (outcome, resynced) = verifier.resync(&load(&column), &r1, &r2, now);
+    assert!(outcome.is_resynced(), "{outcome:?}");
     assert_eq!(resynced.drift(), 15);
     assert_eq!(resynced.failures(), 0);
     assert_eq!(resynced.last_step(), Some(now_step(now) + 15));
@@ -177,7 +194,10 @@ fn totp_enrol_sign_in_replay_resync_lockout() -> Result {
     assert_eq!(same, locked);
     assert_eq!(
         verifier.resync(&locked, &far.code(now), &far.code(now + 30), now + 30),
-        Err(ResyncError::Locked { until: now + 60 })
+        (
+            ResyncOutcome::Rejected(ResyncError::Locked { until: now + 60 }),
+            locked
+        )
     );
 
     // Three more failures after it ends: the next lock-out lasts twice as long.
@@ -217,7 +237,7 @@ fn hotp_enrol_sign_in_replay_resync_lockout() -> Result {
     // The user presses the button once to test it, then enrols with the next two.
     let _ = press();
     let (c1, c2) = (press(), press());
-    let state = verifier.enroll(&c1, &c2, now)?;
+    let state = enroll(&verifier, &c1, &c2, now);
     assert_eq!(state.next_counter(), Some(3));
     assert_eq!(verifier.verify(&state, &c2, now).0, Outcome::Replayed);
 
@@ -243,7 +263,8 @@ fn hotp_enrol_sign_in_replay_resync_lockout() -> Result {
     let lost = press();
     let (outcome, state) = verifier.verify(&state, &lost, now + 3);
     assert_eq!(outcome, Outcome::Invalid);
-    let state = verifier.resync(&state, &press(), &press(), now + 4)?;
+    let (outcome, state) = verifier.resync(&state, &press(), &press(), now + 4);
+    assert!(outcome.is_resynced(), "{outcome:?}");
     assert_eq!(state.next_counter(), Some(pressed.get()));
     assert_eq!(state.failures(), 0);
     let (outcome, mut state) = verifier.verify(&state, &press(), now + 5);
@@ -270,17 +291,18 @@ fn hotp_enrol_sign_in_replay_resync_lockout() -> Result {
 
 #[test]
 fn totp_drift_is_learned_at_each_sign_in() -> Result {
-    // An app whose clock gains one step between sign-ins: each sign-in re-centres
-    // the window (RFC 6238 §6), so a ±1 window keeps up with a drift of 5 steps.
+    // An app whose clock gains one step between sign-ins: each sign-in widens the
+    // scan further (RFC 6238 §6), so a ±1 window keeps up with a drift of 5 steps.
     let secret = Secret::from_bytes(b"12345678901234567890")?;
     let totp = Totp::new(&secret, Algorithm::Sha1, Digits::SIX, Period::DEFAULT);
     let verifier = Verifier::totp(totp.clone(), policy());
     let mut now: u64 = 1_700_000_005;
-    let mut state = verifier.enroll(
+    let mut state = enroll(
+        &verifier,
         &totp.code_at(now - 30)?.to_string(),
         &totp.code_at(now)?.to_string(),
         now,
-    )?;
+    );
     assert_eq!(state.drift(), 0);
     for gained in 1..=5i64 {
         now += 300;

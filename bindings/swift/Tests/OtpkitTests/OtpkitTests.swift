@@ -173,9 +173,12 @@ final class OtpkitTests: XCTestCase {
         let verifier = try Verifier.totp(generator: totp)
         let now: UInt64 = 1_700_000_000
         let step = try totp.stepAt(unixTime: now)
-        let enrolled = try verifier.enroll(
-            code1: totp.codeAtStep(step: step - 1), code2: totp.codeAtStep(step: step), now: now)
-        XCTAssertEqual(try enrolled.lastStep(), step)
+        let enrollment = try verifier.enroll(
+            state: verifier.beginEnrollment(), code1: totp.codeAtStep(step: step - 1),
+            code2: totp.codeAtStep(step: step), now: now)
+        XCTAssertEqual(enrollment.outcome, .enrolled(step: step, drift: 0))
+        let enrolled = enrollment.state
+        XCTAssertEqual(enrolled.lastStep(), step)
         let stored = enrolled.encode()
         let loaded = try DeviceState.decode(text: stored)
         XCTAssertTrue(try loaded == enrolled, "the state survives its string form")
@@ -185,8 +188,12 @@ final class OtpkitTests: XCTestCase {
         let replay = try verifier.verify(state: first.state, code: code, now: now + 31)
         XCTAssertEqual(try replay.outcome, .replayed)
         XCTAssertEqual(try replay.state.failures(), 1)
-        assertThrows("same code twice", { _ = try verifier.enroll(code1: code, code2: code, now: now + 30) },
-                         matches: { if case EnrollError.SameCodeTwice = $0 { return true } else { return false } })
+        let twice = try verifier.enroll(
+            state: verifier.beginEnrollment(), code1: code, code2: code, now: now + 30)
+        guard case let .refused(why, _, _) = twice.outcome else {
+            return XCTFail("the same code twice was not refused: \(twice.outcome)")
+        }
+        XCTAssertEqual(why, .sameCodeTwice)
         var tampered = Array(stored)
         tampered[8] = tampered[8] == "1" ? "2" : "1"
         assertThrows("tampered state", { _ = try DeviceState.decode(text: String(tampered)) },
@@ -209,7 +216,8 @@ final class OtpkitTests: XCTestCase {
                 do {
                     let step = try totp.stepAt(unixTime: now)
                     let state = try verifier.enroll(
-                        code1: totp.codeAtStep(step: step - 1), code2: totp.codeAtStep(step: step), now: now)
+                        state: verifier.beginEnrollment(), code1: totp.codeAtStep(step: step - 1),
+                        code2: totp.codeAtStep(step: step), now: now).state
                     let code = try totp.codeAt(unixTime: now + 30)
                     let first = try verifier.verify(state: state, code: code, now: now + 30)
                     let again = try verifier.verify(state: first.state, code: code, now: now + 30)
@@ -262,19 +270,24 @@ final class OtpkitTests: XCTestCase {
         let locked = try verifier.verify(state: state, code: totp.codeAt(unixTime: now), now: now).outcome
         guard case .locked = locked else { return XCTFail("expected locked, got \(locked)") }
         XCTAssertTrue(state.isLockedAt(now: now))
-        assertThrows("resync while locked", {
-            _ = try verifier.resync(state: state, code1: wrong[0], code2: wrong[1], now: now)
-        }, matches: { if case ResyncError.Locked = $0 { return true } else { return false } })
+        let whileLocked = try verifier.resync(state: state, code1: wrong[0], code2: wrong[1], now: now)
+        guard case .locked = whileLocked.outcome else {
+            return XCTFail("resync while locked: \(whileLocked.outcome)")
+        }
+        XCTAssertEqual(whileLocked.state, state)
 
-        // A device 5 steps fast: sign-in (one step either side) fails, resync finds it.
+        // A device 5 steps fast: outside the sign-in scan, resync finds it; the drift
+        // covers a clock up to 8 steps fast (the codes may have been typed late).
         let fresh = try DeviceState.totpAt(lastStep: totp.stepAt(unixTime: now) - 10)
         let ahead = try totp.stepAt(unixTime: now) + 5
         let resynced = try verifier.resync(
             state: fresh, code1: totp.codeAtStep(step: ahead), code2: totp.codeAtStep(step: ahead + 1), now: now)
-        XCTAssertEqual(resynced.drift(), 6)
-        assertThrows("wrong resync codes", {
-            _ = try verifier.resync(state: fresh, code1: wrong[0], code2: wrong[1], now: now)
-        }, matches: { if case ResyncError.Rejected = $0 { return true } else { return false } })
+        XCTAssertEqual(resynced.outcome, .resynced(step: ahead + 1, drift: 8))
+        XCTAssertEqual(resynced.state.drift(), 8)
+        // A refused pair is counted in the returned state, without the caller's help.
+        let refused = try verifier.resync(state: fresh, code1: wrong[0], code2: wrong[1], now: now)
+        XCTAssertEqual(refused.outcome, .rejected)
+        XCTAssertEqual(refused.state.failures(), 1)
     }
 
     /// server, HOTP: enrol a token, accept within the look-ahead, refuse a used counter
@@ -283,7 +296,10 @@ final class OtpkitTests: XCTestCase {
         let verifier = try Verifier.hotp(generator: hotp)
         let now: UInt64 = 1_700_000_000
         // RFC 4226 appendix D: counters 0..9.
-        let enrolled = try verifier.enroll(code1: "755224", code2: "287082", now: now)
+        let enrollment = try verifier.enroll(
+            state: verifier.beginEnrollment(), code1: "755224", code2: "287082", now: now)
+        XCTAssertEqual(enrollment.outcome, .enrolled(step: 1, drift: 0))
+        let enrolled = enrollment.state
         XCTAssertEqual(enrolled.nextCounter(), 2)
         XCTAssertNil(enrolled.lastStep())
         // The button pressed twice without signing in: counter 3 is within the look-ahead.

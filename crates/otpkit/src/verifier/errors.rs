@@ -32,6 +32,17 @@ pub enum EnrollError {
     Malformed(CodeError),
     /// The time could not be turned into a step.
     Time(TimeError),
+    /// Too many failed attempts: the codes were not looked at.
+    Locked {
+        /// When the lock-out ends (Unix seconds; `u64::MAX`: until cleared).
+        until: u64,
+    },
+    /// The state is not a pending enrolment: the device is enrolled already.
+    AlreadyEnrolled,
+    /// The state belongs to the other kind of device.
+    WrongKind,
+    /// The HOTP counter would pass `u64::MAX`.
+    CounterExhausted,
 }
 
 impl From<PairError> for EnrollError {
@@ -62,6 +73,19 @@ impl fmt::Display for EnrollError {
             ),
             EnrollError::Malformed(e) => write!(f, "malformed code: {e}"),
             EnrollError::Time(e) => write!(f, "cannot verify at this time: {e}"),
+            EnrollError::Locked { until: u64::MAX } => {
+                f.write_str("too many failed attempts: locked until reset")
+            }
+            EnrollError::Locked { until } => {
+                write!(f, "too many failed attempts: locked until {until}")
+            }
+            EnrollError::AlreadyEnrolled => f.write_str("the device is already enrolled"),
+            EnrollError::WrongKind => {
+                f.write_str("the device state is for TOTP but the verifier is HOTP, or the reverse")
+            }
+            EnrollError::CounterExhausted => {
+                f.write_str("the HOTP counter is exhausted; start a new enrolment")
+            }
         }
     }
 }
@@ -78,9 +102,8 @@ impl core::error::Error for EnrollError {
 
 /// Why [`Verifier::resync`](super::Verifier::resync) refused two codes.
 ///
-/// Resynchronisation does not change the state when it fails, so the server should
-/// count the failure with [`Verifier::record_failure`](super::Verifier::record_failure)
-/// when [`ResyncError::counts_as_failure`] says so.
+/// The state `resync` returns with it already counts the failure when the codes
+/// were wrong, repeated or malformed; store it whatever the outcome.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ResyncError {
@@ -104,24 +127,8 @@ pub enum ResyncError {
     CounterExhausted,
     /// The state belongs to the other kind of device.
     WrongKind,
-}
-
-impl ResyncError {
-    /// Whether this is a failed guess that the throttle must count (wrong,
-    /// replayed or malformed codes), as opposed to a lock-out or an error of the
-    /// server's making.
-    ///
-    /// ```
-    /// use otpkit::verifier::ResyncError;
-    /// assert!(ResyncError::Rejected.counts_as_failure());
-    /// assert!(!ResyncError::Locked { until: 5 }.counts_as_failure());
-    /// ```
-    pub const fn counts_as_failure(&self) -> bool {
-        matches!(
-            self,
-            ResyncError::Rejected | ResyncError::SameCodeTwice | ResyncError::Malformed(_)
-        )
-    }
+    /// The device has not finished enrolling.
+    NotEnrolled,
 }
 
 impl fmt::Display for ResyncError {
@@ -145,6 +152,7 @@ impl fmt::Display for ResyncError {
             ResyncError::WrongKind => {
                 f.write_str("the device state is for TOTP but the verifier is HOTP, or the reverse")
             }
+            ResyncError::NotEnrolled => f.write_str("the device has not finished enrolling"),
         }
     }
 }

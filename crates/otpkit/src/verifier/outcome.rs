@@ -2,6 +2,7 @@
 
 use core::fmt;
 
+use super::{EnrollError, ResyncError};
 use crate::{CodeError, TimeError};
 
 /// The result of [`Verifier::verify`](super::Verifier::verify).
@@ -11,14 +12,17 @@ use crate::{CodeError, TimeError};
 /// code belongs to a step already used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
+#[must_use = "only `Accepted` lets the user in"]
 pub enum Outcome {
     /// The code is valid and fresh.
     Accepted {
         /// The time step (TOTP) or counter (HOTP) it belongs to.
         step: u64,
-        /// TOTP: the device's clock offset in steps measured by this code
-        /// (`step` minus the server's current step). HOTP: how many counter values
-        /// the device skipped (`step` minus the expected counter).
+        /// TOTP: `step` minus the server's current step, as measured by this code
+        /// (a late submission and a slow clock both make it negative; the drift the
+        /// state learns from it is [`DeviceState::drift`](super::DeviceState::drift)).
+        /// HOTP: how many counter values the device skipped (`step` minus the
+        /// expected counter).
         drift: i64,
     },
     /// The code matches no step in the window. Counts as a failure.
@@ -83,6 +87,9 @@ pub enum SignInError {
     /// The state belongs to the other kind of device (TOTP state given to an HOTP
     /// verifier or the reverse).
     WrongKind,
+    /// The state is a pending enrolment: finish it with
+    /// [`Verifier::enroll_code`](super::Verifier::enroll_code) first.
+    NotEnrolled,
 }
 
 impl fmt::Display for SignInError {
@@ -95,6 +102,7 @@ impl fmt::Display for SignInError {
             SignInError::WrongKind => {
                 f.write_str("the device state is for TOTP but the verifier is HOTP, or the reverse")
             }
+            SignInError::NotEnrolled => f.write_str("the device has not finished enrolling"),
         }
     }
 }
@@ -104,6 +112,86 @@ impl core::error::Error for SignInError {
         match self {
             SignInError::Time(e) => Some(e),
             _ => None,
+        }
+    }
+}
+
+/// The result of [`Verifier::enroll_code`](super::Verifier::enroll_code) and
+/// [`Verifier::enroll`](super::Verifier::enroll). Store the state returned with it
+/// whatever it is: a pending enrolment keeps the first code and the failure count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+#[must_use = "only `Enrolled` finishes the enrolment"]
+pub enum EnrollOutcome {
+    /// The device is enrolled; the state is ready for sign-ins.
+    Enrolled {
+        /// The step (TOTP) or counter (HOTP) of the last code accepted.
+        step: u64,
+        /// TOTP: the clock drift learned, in steps (0 unless the codes prove the
+        /// device's clock is off); HOTP: 0.
+        drift: i64,
+    },
+    /// The code is valid: ask for the device's next code.
+    NeedNextCode,
+    /// The code or codes were refused; the user may try again with the same
+    /// secret. Wrong and malformed codes count as failures (see the state).
+    Rejected(EnrollError),
+}
+
+impl EnrollOutcome {
+    /// Whether enrolment is complete.
+    ///
+    /// ```
+    /// use otpkit::verifier::EnrollOutcome;
+    /// assert!(EnrollOutcome::Enrolled { step: 5, drift: 0 }.is_enrolled());
+    /// assert!(!EnrollOutcome::NeedNextCode.is_enrolled());
+    /// ```
+    pub const fn is_enrolled(&self) -> bool {
+        matches!(self, EnrollOutcome::Enrolled { .. })
+    }
+}
+
+impl fmt::Display for EnrollOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EnrollOutcome::Enrolled { .. } => f.write_str("the device is enrolled"),
+            EnrollOutcome::NeedNextCode => {
+                f.write_str("the code is valid: now enter the next code the device shows")
+            }
+            EnrollOutcome::Rejected(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// The result of [`Verifier::resync`](super::Verifier::resync). Store the state
+/// returned with it whatever it is: a refused resynchronisation is a failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+#[must_use = "only `Resynced` means the device is in sync again"]
+pub enum ResyncOutcome {
+    /// The device is in sync again.
+    Resynced {
+        /// The step (TOTP) or counter (HOTP) of the second code.
+        step: u64,
+        /// TOTP: the drift learned, in steps; HOTP: 0.
+        drift: i64,
+    },
+    /// Refused.
+    Rejected(ResyncError),
+}
+
+impl ResyncOutcome {
+    /// Whether the device is in sync again.
+    pub const fn is_resynced(&self) -> bool {
+        matches!(self, ResyncOutcome::Resynced { .. })
+    }
+}
+
+impl fmt::Display for ResyncOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ResyncOutcome::Resynced { .. } => f.write_str("the device is in sync again"),
+            ResyncOutcome::Rejected(e) => write!(f, "{e}"),
         }
     }
 }

@@ -1,8 +1,10 @@
-//! How tolerant a [`Verifier`](super::Verifier) is: windows, drift and throttling.
+//! How tolerant a [`Verifier`](super::Verifier) is: windows, drift and throttling,
+//! each with a documented maximum, and what a policy costs in guessing odds.
 
 use core::fmt;
 
-use crate::Window;
+use super::DeviceKind;
+use crate::{Digits, Window};
 
 /// NIST SP 800-63B §5.2.2: no more than 100 consecutive failed attempts on one
 /// account. [`Policy::with_max_failures`] refuses more, and a device that reaches
@@ -10,16 +12,39 @@ use crate::Window;
 /// [`DeviceState::with_failures_cleared`](super::DeviceState::with_failures_cleared).
 pub const NIST_MAX_FAILURES: u32 = 100;
 
+/// The largest TOTP sign-in window side ([`Window::behind`] and [`Window::ahead`]
+/// each): 10 steps, five minutes at the default 30 s period.
+pub const MAX_SIGN_IN_STEPS: u32 = 10;
+
+/// The largest enrolment search, in steps either side of now (TOTP) or counters
+/// after the start (HOTP): 100, 50 minutes at 30 s. Enrolment runs in an
+/// authenticated session and is throttled like sign-in.
+pub const MAX_ENROLL_WINDOW: u32 = 100;
+
+/// The largest TOTP resynchronisation search, in steps either side of now: 120,
+/// an hour at 30 s.
+pub const MAX_RESYNC_WINDOW: u32 = 120;
+
+/// The largest HOTP sign-in look-ahead (RFC 4226 §7.4 parameter s).
+pub const MAX_HOTP_LOOK_AHEAD: u32 = 50;
+
+/// The largest HOTP resynchronisation look-ahead.
+pub const MAX_HOTP_RESYNC_LOOK_AHEAD: u32 = 1_000;
+
+/// The largest learned TOTP clock drift, in steps: 40, twenty minutes at 30 s.
+pub const MAX_DRIFT_STEPS: u32 = 40;
+
 /// The rules a [`Verifier`](super::Verifier) applies.
 ///
-/// Build one from [`Policy::default`] and the `with_*` setters; the getters read
-/// it back.
+/// Build one from [`Policy::default`] and the `with_*` setters (each refuses a value
+/// above its documented maximum with a [`PolicyError`], so no setting can switch
+/// MFA off); the getters read it back.
 ///
 /// ```
 /// use otpkit::Window;
 /// use otpkit::verifier::Policy;
 /// let p = Policy::default()
-///     .with_window(Window::new(2, 1))
+///     .with_window(Window::new(2, 1))?
 ///     .with_max_failures(3)?
 ///     .with_lockout(30, 900)?;
 /// assert_eq!(p.window(), Window::new(2, 1));
@@ -29,7 +54,7 @@ pub const NIST_MAX_FAILURES: u32 = 100;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Policy {
-    enrol_window: u32,
+    enroll_window: u32,
     window: Window,
     resync_window: u32,
     hotp_look_ahead: u32,
@@ -41,13 +66,16 @@ pub struct Policy {
 }
 
 impl Default for Policy {
-    /// ±10 steps to enrol, 1 behind / 1 ahead to sign in (RFC 6238 §5.2), ±20 steps
-    /// to resync, HOTP look-ahead 10 (100 to resync), learned drift up to ±20 steps,
-    /// lock-out after 5 consecutive failures for 60 s, doubling up to an hour.
+    /// ±10 steps to enroll; 4 steps behind and 2 ahead to sign in (a person may take
+    /// 90 s to read, type and submit a code, and the fourth step behind is where a
+    /// slow clock shows first; the steps ahead are where a fast clock shows first,
+    /// two so that a clock gaining slowly is seen before it leaves the scan); ±20 steps to resync; HOTP look-ahead 10 (100 to
+    /// resync); learned drift up to ±20 steps; lock-out after 5 consecutive failures
+    /// for 60 s, doubling up to an hour.
     fn default() -> Self {
         Policy {
-            enrol_window: 10,
-            window: Window::DEFAULT,
+            enroll_window: 10,
+            window: Window::new(4, 2),
             resync_window: 20,
             hotp_look_ahead: 10,
             hotp_resync_look_ahead: 100,
@@ -59,44 +87,103 @@ impl Default for Policy {
     }
 }
 
+/// `Err` if `got > max`.
+const fn bounded(setting: &'static str, got: u32, max: u32) -> Result<u32, PolicyError> {
+    if got > max {
+        Err(PolicyError::OutOfRange { setting, got, max })
+    } else {
+        Ok(got)
+    }
+}
+
 impl Policy {
     /// Enrolment search: TOTP steps within ±`steps` of now; HOTP counters
-    /// `0 ..= steps` (a new token starts at counter 0).
-    pub const fn with_enrol_window(mut self, steps: u32) -> Self {
-        self.enrol_window = steps;
-        self
+    /// `start ..= start + steps`. At most [`MAX_ENROLL_WINDOW`].
+    ///
+    /// ```
+    /// use otpkit::verifier::{MAX_ENROLL_WINDOW, Policy, PolicyError};
+    /// assert!(matches!(Policy::default().with_enroll_window(MAX_ENROLL_WINDOW + 1),
+    ///                  Err(PolicyError::OutOfRange { setting: "enroll_window", .. })));
+    /// ```
+    #[must_use = "the setter returns a new policy"]
+    pub const fn with_enroll_window(mut self, steps: u32) -> Result<Self, PolicyError> {
+        match bounded("enroll_window", steps, MAX_ENROLL_WINDOW) {
+            Ok(steps) => self.enroll_window = steps,
+            Err(e) => return Err(e),
+        }
+        Ok(self)
     }
 
-    /// The TOTP sign-in window, around now plus the learned drift.
-    pub const fn with_window(mut self, window: Window) -> Self {
+    /// The TOTP sign-in window around the server's clock. All but the last of the
+    /// `behind` steps are how late a person may submit a code (reading, typing,
+    /// network) without that being taken for a slow clock; a code in the last step
+    /// behind, or in the `ahead` steps, is evidence of a clock that is off. Each side at most
+    /// [`MAX_SIGN_IN_STEPS`]. Drift learned for a device widens the scan from this
+    /// window towards the device's clock; it never moves it away from the server's.
+    ///
+    /// ```
+    /// use otpkit::Window;
+    /// use otpkit::verifier::{Policy, PolicyError};
+    /// assert_eq!(Policy::default().with_window(Window::symmetric(1_000_000)),
+    ///            Err(PolicyError::OutOfRange { setting: "window", got: 1_000_000, max: 10 }));
+    /// ```
+    #[must_use = "the setter returns a new policy"]
+    pub const fn with_window(mut self, window: Window) -> Result<Self, PolicyError> {
+        let widest = if window.behind() > window.ahead() {
+            window.behind()
+        } else {
+            window.ahead()
+        };
+        if let Err(e) = bounded("window", widest, MAX_SIGN_IN_STEPS) {
+            return Err(e);
+        }
         self.window = window;
-        self
+        Ok(self)
     }
 
-    /// The TOTP resynchronisation search: ±`steps` around now.
-    pub const fn with_resync_window(mut self, steps: u32) -> Self {
-        self.resync_window = steps;
-        self
+    /// The TOTP resynchronisation search: ±`steps` around now. At most
+    /// [`MAX_RESYNC_WINDOW`].
+    #[must_use = "the setter returns a new policy"]
+    pub const fn with_resync_window(mut self, steps: u32) -> Result<Self, PolicyError> {
+        match bounded("resync_window", steps, MAX_RESYNC_WINDOW) {
+            Ok(steps) => self.resync_window = steps,
+            Err(e) => return Err(e),
+        }
+        Ok(self)
     }
 
     /// HOTP sign-in look-ahead (RFC 4226 §7.4 parameter s): counters
-    /// `next ..= next + steps` are tried.
-    pub const fn with_hotp_look_ahead(mut self, steps: u32) -> Self {
-        self.hotp_look_ahead = steps;
-        self
+    /// `next ..= next + steps` are tried. At most [`MAX_HOTP_LOOK_AHEAD`].
+    #[must_use = "the setter returns a new policy"]
+    pub const fn with_hotp_look_ahead(mut self, steps: u32) -> Result<Self, PolicyError> {
+        match bounded("hotp_look_ahead", steps, MAX_HOTP_LOOK_AHEAD) {
+            Ok(steps) => self.hotp_look_ahead = steps,
+            Err(e) => return Err(e),
+        }
+        Ok(self)
     }
 
-    /// HOTP resynchronisation look-ahead: counters `next ..= next + steps`.
-    pub const fn with_hotp_resync_look_ahead(mut self, steps: u32) -> Self {
-        self.hotp_resync_look_ahead = steps;
-        self
+    /// HOTP resynchronisation look-ahead: counters `next ..= next + steps`. At most
+    /// [`MAX_HOTP_RESYNC_LOOK_AHEAD`].
+    #[must_use = "the setter returns a new policy"]
+    pub const fn with_hotp_resync_look_ahead(mut self, steps: u32) -> Result<Self, PolicyError> {
+        match bounded("hotp_resync_look_ahead", steps, MAX_HOTP_RESYNC_LOOK_AHEAD) {
+            Ok(steps) => self.hotp_resync_look_ahead = steps,
+            Err(e) => return Err(e),
+        }
+        Ok(self)
     }
 
-    /// The largest TOTP clock drift, in steps, that is learned (RFC 6238 §6);
-    /// larger observed drifts are clamped to ±`steps`.
-    pub const fn with_max_drift_steps(mut self, steps: u32) -> Self {
-        self.max_drift_steps = steps;
-        self
+    /// The largest TOTP clock drift, in steps, that is learned (RFC 6238 §6) and
+    /// honoured when a stored state is read; larger drifts are clamped to
+    /// ±`steps`. At most [`MAX_DRIFT_STEPS`].
+    #[must_use = "the setter returns a new policy"]
+    pub const fn with_max_drift_steps(mut self, steps: u32) -> Result<Self, PolicyError> {
+        match bounded("max_drift_steps", steps, MAX_DRIFT_STEPS) {
+            Ok(steps) => self.max_drift_steps = steps,
+            Err(e) => return Err(e),
+        }
+        Ok(self)
     }
 
     /// Consecutive failures that lock the device (1 to [`NIST_MAX_FAILURES`]).
@@ -106,6 +193,7 @@ impl Policy {
     /// assert_eq!(Policy::default().with_max_failures(101).unwrap_err(),
     ///            PolicyError::MaxFailuresOutOfRange { got: 101 });
     /// ```
+    #[must_use = "the setter returns a new policy"]
     pub const fn with_max_failures(mut self, failures: u32) -> Result<Self, PolicyError> {
         if failures == 0 || failures > NIST_MAX_FAILURES {
             return Err(PolicyError::MaxFailuresOutOfRange { got: failures });
@@ -123,6 +211,7 @@ impl Policy {
     /// assert_eq!(Policy::default().with_lockout(0, 10).unwrap_err(),
     ///            PolicyError::InvalidLockout { base_secs: 0, max_secs: 10 });
     /// ```
+    #[must_use = "the setter returns a new policy"]
     pub const fn with_lockout(
         mut self,
         base_secs: u64,
@@ -139,9 +228,9 @@ impl Policy {
         Ok(self)
     }
 
-    /// See [`Policy::with_enrol_window`].
-    pub const fn enrol_window(&self) -> u32 {
-        self.enrol_window
+    /// See [`Policy::with_enroll_window`].
+    pub const fn enroll_window(&self) -> u32 {
+        self.enroll_window
     }
 
     /// See [`Policy::with_window`].
@@ -183,6 +272,61 @@ impl Policy {
     pub const fn lockout_max_secs(&self) -> u64 {
         self.lockout_max_secs
     }
+
+    /// The most candidate steps (TOTP) or counters (HOTP) one sign-in compares a
+    /// code with: the window around the server's clock widened by the largest
+    /// drift (TOTP), or the look-ahead (HOTP).
+    ///
+    /// ```
+    /// use otpkit::verifier::{DeviceKind, Policy};
+    /// assert_eq!(Policy::default().sign_in_candidates(DeviceKind::Totp), 4 + 1 + 2 + 20);
+    /// assert_eq!(Policy::default().sign_in_candidates(DeviceKind::Hotp), 11);
+    /// ```
+    pub const fn sign_in_candidates(&self, kind: DeviceKind) -> u64 {
+        match kind {
+            DeviceKind::Totp => self
+                .window
+                .len()
+                .saturating_add(self.max_drift_steps as u64),
+            DeviceKind::Hotp => (self.hotp_look_ahead as u64).saturating_add(1),
+        }
+    }
+
+    /// The worst-case probability that an online attacker who guesses codes at
+    /// random succeeds before the device locks for good, i.e. within
+    /// [`NIST_MAX_FAILURES`] consecutive attempts (NIST SP 800-63B §5.2.2).
+    ///
+    /// This is RFC 4226's bound (§7.3, Appendix A: `Sec = s·v / 10^Digit`) with
+    /// `v` = 100 attempts and `s` the candidates one attempt is compared with: for
+    /// sign-in [`Policy::sign_in_candidates`] (every step the widest drift can make
+    /// the scan cover), for resynchronisation the resync window's steps divided by
+    /// a second code's `10^Digit`; each attempt counts the larger of the two. It is
+    /// a union bound, so it over-states the exact chance slightly; lock-out delays
+    /// slow the attacker down but do not change it. Capped at 1.
+    ///
+    /// ```
+    /// use otpkit::Digits;
+    /// use otpkit::verifier::{DeviceKind, Policy};
+    /// let p = Policy::default().worst_case_guess_probability(DeviceKind::Totp, Digits::SIX);
+    /// assert!((p - 100.0 * 27.0 / 1e6).abs() < 1e-12); // 0.27 %
+    /// ```
+    pub fn worst_case_guess_probability(&self, kind: DeviceKind, digits: Digits) -> f64 {
+        let mut codes = 1.0f64;
+        for _ in 0..digits.get() {
+            codes *= 10.0;
+        }
+        let sign_in = self.sign_in_candidates(kind) as f64 / codes;
+        let resync_candidates = match kind {
+            DeviceKind::Totp => u64::from(self.resync_window)
+                .saturating_mul(2)
+                .saturating_add(1),
+            DeviceKind::Hotp => u64::from(self.hotp_resync_look_ahead).saturating_add(1),
+        };
+        let resync = resync_candidates as f64 / (codes * codes);
+        let per_attempt = if sign_in > resync { sign_in } else { resync };
+        let total = per_attempt * f64::from(NIST_MAX_FAILURES);
+        if total > 1.0 { 1.0 } else { total }
+    }
 }
 
 /// Why a [`Policy`] setting was refused.
@@ -201,6 +345,15 @@ pub enum PolicyError {
         /// The refused maximum delay.
         max_secs: u64,
     },
+    /// A window, look-ahead or drift bound above its documented maximum.
+    OutOfRange {
+        /// The setting's name, as in its `with_*` setter.
+        setting: &'static str,
+        /// The refused value (for `window`, its wider side).
+        got: u32,
+        /// The largest value allowed.
+        max: u32,
+    },
 }
 
 impl fmt::Display for PolicyError {
@@ -218,8 +371,79 @@ impl fmt::Display for PolicyError {
                 "the lock-out base delay must be at least 1 s and at most the maximum delay, \
                  got base {base_secs} s and maximum {max_secs} s"
             ),
+            PolicyError::OutOfRange { setting, got, max } => write!(
+                f,
+                "{setting} must be at most {max} steps (a wider search lets guesses through), got {got}"
+            ),
         }
     }
 }
 
 impl core::error::Error for PolicyError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bound_is_enforced_at_its_maximum() {
+        let p = Policy::default();
+        assert!(p.with_enroll_window(MAX_ENROLL_WINDOW).is_ok());
+        assert!(p.with_enroll_window(MAX_ENROLL_WINDOW + 1).is_err());
+        assert!(p.with_window(Window::new(MAX_SIGN_IN_STEPS, 0)).is_ok());
+        assert!(
+            p.with_window(Window::new(0, MAX_SIGN_IN_STEPS + 1))
+                .is_err()
+        );
+        assert!(p.with_window(Window::new(u32::MAX, 0)).is_err());
+        assert!(p.with_resync_window(MAX_RESYNC_WINDOW).is_ok());
+        assert!(p.with_resync_window(MAX_RESYNC_WINDOW + 1).is_err());
+        assert!(p.with_hotp_look_ahead(MAX_HOTP_LOOK_AHEAD).is_ok());
+        assert!(p.with_hotp_look_ahead(MAX_HOTP_LOOK_AHEAD + 1).is_err());
+        assert!(
+            p.with_hotp_resync_look_ahead(MAX_HOTP_RESYNC_LOOK_AHEAD)
+                .is_ok()
+        );
+        assert!(p.with_hotp_resync_look_ahead(u32::MAX).is_err());
+        assert!(p.with_max_drift_steps(MAX_DRIFT_STEPS).is_ok());
+        assert_eq!(
+            p.with_max_drift_steps(MAX_DRIFT_STEPS + 1),
+            Err(PolicyError::OutOfRange {
+                setting: "max_drift_steps",
+                got: MAX_DRIFT_STEPS + 1,
+                max: MAX_DRIFT_STEPS
+            })
+        );
+    }
+
+    #[test]
+    fn guess_probability_follows_rfc_4226_appendix_a() {
+        let exact = Policy::default()
+            .with_window(Window::exact())
+            .unwrap()
+            .with_max_drift_steps(0)
+            .unwrap();
+        // One candidate, 100 attempts, 10^8 codes.
+        let p = exact.worst_case_guess_probability(DeviceKind::Totp, Digits::EIGHT);
+        assert!((p - 1e-6).abs() < 1e-18, "{p}");
+        let hotp = Policy::default().worst_case_guess_probability(DeviceKind::Hotp, Digits::SIX);
+        assert!((hotp - 100.0 * 11.0 / 1e6).abs() < 1e-15, "{hotp}");
+        // The widest allowed policy is still far from switching MFA off.
+        let widest = Policy::default()
+            .with_window(Window::symmetric(MAX_SIGN_IN_STEPS))
+            .unwrap()
+            .with_max_drift_steps(MAX_DRIFT_STEPS)
+            .unwrap()
+            .with_resync_window(MAX_RESYNC_WINDOW)
+            .unwrap();
+        let p = widest.worst_case_guess_probability(DeviceKind::Totp, Digits::SIX);
+        assert!((p - 100.0 * 61.0 / 1e6).abs() < 1e-15, "{p}");
+        assert!(p < 0.01);
+        // The bound grows with the window: wider is never reported safer.
+        let wider = Policy::default().with_window(Window::new(6, 1)).unwrap();
+        assert!(
+            wider.worst_case_guess_probability(DeviceKind::Totp, Digits::SIX)
+                > Policy::default().worst_case_guess_probability(DeviceKind::Totp, Digits::SIX)
+        );
+    }
+}

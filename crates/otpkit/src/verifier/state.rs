@@ -25,7 +25,23 @@ pub enum DeviceKind {
     Hotp,
 }
 
-/// One device's verification state: a value to persist after every operation.
+/// Where a device is in its life: enrolling (the secret was shown, codes are being
+/// checked) or enrolled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Phase {
+    /// Enrolled: the position is the last accepted step or the next counter.
+    Enrolled,
+    /// Enrolling, no code accepted yet. HOTP: the position is the lowest counter
+    /// enrolment accepts.
+    AwaitingFirst,
+    /// Enrolling, the first code was accepted at the position's step or counter;
+    /// the next code must be the one right after it.
+    AwaitingSecond,
+}
+
+/// One device's verification state: a value to persist after every operation,
+/// from the moment the secret is shown (a pending enrolment, see
+/// [`Verifier::begin_enrollment`](super::Verifier::begin_enrollment)) on.
 ///
 /// Its text form is `otpk1.` (format and version), the fields separated by dots,
 /// and a checksum:
@@ -37,7 +53,9 @@ pub enum DeviceKind {
 ///       │ │        │  └ consecutive failures
 ///       │ │        └ learned drift in steps
 ///       │ └ last accepted step (TOTP, `t`) or next counter (HOTP, `h`)
-///       └ kind
+///       └ kind: `t` TOTP, `h` HOTP; while enrolling `t0`/`h0` (no code yet; HOTP:
+///         the position is the lowest counter accepted) and `t1`/`h1` (the first
+///         code was accepted at the position)
 /// ```
 ///
 /// It holds **no secret**: the shared secret is stored separately by the server
@@ -58,8 +76,10 @@ pub enum DeviceKind {
 /// # Ok::<(), otpkit::verifier::StateError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[must_use = "a device state must be stored, or the failure count and replay record are lost"]
 pub struct DeviceState {
     pub(crate) kind: DeviceKind,
+    pub(crate) phase: Phase,
     /// TOTP: last accepted step. HOTP: next counter.
     pub(crate) position: u64,
     pub(crate) drift: i64,
@@ -75,6 +95,7 @@ impl DeviceState {
     pub const fn totp_at(last_step: u64) -> Self {
         DeviceState {
             kind: DeviceKind::Totp,
+            phase: Phase::Enrolled,
             position: last_step,
             drift: 0,
             failures: 0,
@@ -87,6 +108,7 @@ impl DeviceState {
     pub const fn hotp_at(next_counter: u64) -> Self {
         DeviceState {
             kind: DeviceKind::Hotp,
+            phase: Phase::Enrolled,
             position: next_counter,
             drift: 0,
             failures: 0,
@@ -112,11 +134,64 @@ impl DeviceState {
     ) -> Self {
         DeviceState {
             kind,
+            phase: Phase::Enrolled,
             position,
             drift,
             failures,
             locked_until,
         }
+    }
+
+    /// A pending TOTP enrolment: store it when the secret is shown, then pass it
+    /// to [`Verifier::enroll_code`](super::Verifier::enroll_code) (or
+    /// [`Verifier::enroll`](super::Verifier::enroll)) until it is enrolled. Its
+    /// attempts are throttled like sign-ins.
+    ///
+    /// ```
+    /// use otpkit::verifier::{DeviceKind, DeviceState};
+    /// let s = DeviceState::enrolling_totp();
+    /// assert!(!s.is_enrolled());
+    /// assert_eq!(s.kind(), DeviceKind::Totp);
+    /// ```
+    pub const fn enrolling_totp() -> Self {
+        DeviceState {
+            kind: DeviceKind::Totp,
+            phase: Phase::AwaitingFirst,
+            position: 0,
+            drift: 0,
+            failures: 0,
+            locked_until: 0,
+        }
+    }
+
+    /// A pending HOTP enrolment whose codes are searched from `from_counter`: 0
+    /// for a new token, or the counter the server last knew for a token enrolled
+    /// again, so its old codes stay refused.
+    ///
+    /// ```
+    /// use otpkit::verifier::DeviceState;
+    /// assert!(!DeviceState::enrolling_hotp(7).is_enrolled());
+    /// ```
+    pub const fn enrolling_hotp(from_counter: u64) -> Self {
+        DeviceState {
+            kind: DeviceKind::Hotp,
+            phase: Phase::AwaitingFirst,
+            position: from_counter,
+            drift: 0,
+            failures: 0,
+            locked_until: 0,
+        }
+    }
+
+    /// Whether enrolment finished (a pending enrolment cannot sign in or resync).
+    pub const fn is_enrolled(&self) -> bool {
+        matches!(self.phase, Phase::Enrolled)
+    }
+
+    /// While enrolling: whether the first code was accepted, so the next code must
+    /// be the one right after it.
+    pub const fn awaits_second_code(&self) -> bool {
+        matches!(self.phase, Phase::AwaitingSecond)
     }
 
     /// TOTP or HOTP.
@@ -126,23 +201,26 @@ impl DeviceState {
 
     /// The last accepted time step, for a TOTP device. No code of this step or
     /// an earlier one is accepted again.
+    /// `None` while enrolling.
     pub const fn last_step(&self) -> Option<u64> {
-        match self.kind {
-            DeviceKind::Totp => Some(self.position),
-            DeviceKind::Hotp => None,
+        match (self.kind, self.phase) {
+            (DeviceKind::Totp, Phase::Enrolled) => Some(self.position),
+            _ => None,
         }
     }
 
-    /// The next counter value that can be accepted, for an HOTP device.
+    /// The next counter value that can be accepted, for an HOTP device. `None`
+    /// while enrolling.
     pub const fn next_counter(&self) -> Option<u64> {
-        match self.kind {
-            DeviceKind::Hotp => Some(self.position),
-            DeviceKind::Totp => None,
+        match (self.kind, self.phase) {
+            (DeviceKind::Hotp, Phase::Enrolled) => Some(self.position),
+            _ => None,
         }
     }
 
     /// The learned clock drift in steps (device clock minus server clock; always 0
-    /// for HOTP).
+    /// for HOTP), as stored: the verifier clamps it to its policy's
+    /// [`max_drift_steps`](super::Policy::max_drift_steps) when it reads it.
     pub const fn drift(&self) -> i64 {
         self.drift
     }
@@ -236,9 +314,13 @@ impl DeviceState {
             .ok_or(StateError::NotAState)?;
         let mut parts = fields.split('.');
         let mut next = |field: &'static str| parts.next().ok_or(StateError::MissingField { field });
-        let kind = match next("kind")? {
-            "t" => DeviceKind::Totp,
-            "h" => DeviceKind::Hotp,
+        let (kind, phase) = match next("kind")? {
+            "t" => (DeviceKind::Totp, Phase::Enrolled),
+            "h" => (DeviceKind::Hotp, Phase::Enrolled),
+            "t0" => (DeviceKind::Totp, Phase::AwaitingFirst),
+            "h0" => (DeviceKind::Hotp, Phase::AwaitingFirst),
+            "t1" => (DeviceKind::Totp, Phase::AwaitingSecond),
+            "h1" => (DeviceKind::Hotp, Phase::AwaitingSecond),
             _ => return Err(StateError::InvalidField { field: "kind" }),
         };
         let position = parse_u64(next("position")?, "position")?;
@@ -251,6 +333,7 @@ impl DeviceState {
         }
         Ok(DeviceState {
             kind,
+            phase,
             position,
             drift,
             failures,
@@ -259,9 +342,13 @@ impl DeviceState {
     }
 
     fn write_body(&self, out: &mut impl fmt::Write) -> fmt::Result {
-        let kind = match self.kind {
-            DeviceKind::Totp => "t",
-            DeviceKind::Hotp => "h",
+        let kind = match (self.kind, self.phase) {
+            (DeviceKind::Totp, Phase::Enrolled) => "t",
+            (DeviceKind::Hotp, Phase::Enrolled) => "h",
+            (DeviceKind::Totp, Phase::AwaitingFirst) => "t0",
+            (DeviceKind::Hotp, Phase::AwaitingFirst) => "h0",
+            (DeviceKind::Totp, Phase::AwaitingSecond) => "t1",
+            (DeviceKind::Hotp, Phase::AwaitingSecond) => "h1",
         };
         write!(
             out,
