@@ -99,7 +99,9 @@ pub(crate) enum MacAlgorithm {
 impl MacAlgorithm {
     pub(crate) fn from_uri(uri: &str) -> Option<Self> {
         match uri {
-            "http://www.w3.org/2000/09/xmldsig#hmac-sha1" => Some(MacAlgorithm::Sha1),
+            // The second spelling is not in RFC 6030 but python-pskc writes it.
+            "http://www.w3.org/2000/09/xmldsig#hmac-sha1"
+            | "http://www.w3.org/2001/04/xmldsig-more#hmac-sha1" => Some(MacAlgorithm::Sha1),
             "http://www.w3.org/2001/04/xmldsig-more#hmac-sha224" => Some(MacAlgorithm::Sha224),
             "http://www.w3.org/2001/04/xmldsig-more#hmac-sha256" => Some(MacAlgorithm::Sha256),
             "http://www.w3.org/2001/04/xmldsig-more#hmac-sha384" => Some(MacAlgorithm::Sha384),

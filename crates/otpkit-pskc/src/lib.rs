@@ -397,6 +397,8 @@ impl std::error::Error for PskcError {}
 pub enum KeyError {
     /// Not HOTP or TOTP (a PIN, OCRA, …): the algorithm URI.
     UnsupportedAlgorithm(String),
+    /// The key has no `Algorithm`: HOTP or TOTP is not known, and not guessed.
+    NoAlgorithm,
     /// `<Suite>` names a hash other than SHA-1, SHA-256 or SHA-512.
     UnsupportedSuite(String),
     /// Codes other than decimal (`<ResponseFormat Encoding>`).
@@ -445,6 +447,9 @@ impl fmt::Display for KeyError {
         match self {
             KeyError::UnsupportedAlgorithm(uri) => {
                 write!(f, "algorithm {uri:?} is not HOTP or TOTP")
+            }
+            KeyError::NoAlgorithm => {
+                f.write_str("the key names no algorithm, so it is neither HOTP nor TOTP")
             }
             KeyError::UnsupportedSuite(s) => write!(f, "hash suite {s:?} is not supported"),
             KeyError::UnsupportedEncoding(e) => {
@@ -639,8 +644,12 @@ impl Keys {
             .descendants()
             .any(|n| n.is_element() && n.tag_name().name() == "EncryptedValue")
             || child(root, "MACMethod").is_some();
-        let derived = child(root, "EncryptionKey").and_then(|k| child(k, "DerivedKey"));
-        let encryption = match (encrypted, derived, decryption) {
+        let encryption_key = child(root, "EncryptionKey");
+        let derived = encryption_key.and_then(|k| child(k, "DerivedKey"));
+        // Keys transported with a public key (RFC 6030 §6.3, `<ds:X509Data>`) need
+        // the recipient's private key: not decrypted here, each key says so.
+        let asymmetric = encryption_key.is_some_and(|k| child(k, "X509Data").is_some());
+        let encryption = match (encrypted && !asymmetric, derived, decryption) {
             (false, _, _) => None,
             (true, Some(derived), Decryption::Password(password)) => {
                 Some(derive_key(derived, password, options)?)
@@ -742,7 +751,7 @@ struct Parts {
 }
 
 fn read_key(key: Node<'_, '_>, keys: &Keys, options: &Options) -> Result<Parts, KeyError> {
-    let uri = key.attribute("Algorithm").unwrap_or_default();
+    let uri = key.attribute("Algorithm").ok_or(KeyError::NoAlgorithm)?;
     let is_totp = match uri {
         HOTP_URI => false,
         TOTP_URI => true,
