@@ -34,7 +34,9 @@
 //!   (RFC 6030 §6.1: AES-128-CBC, and AES-192/256-CBC) and with a key derived from a
 //!   password (§6.2: PBKDF2, HMAC-SHA1 by default). When a `<ValueMAC>` is present it
 //!   is always checked with the container's MAC key, over the encrypted value (IV and
-//!   ciphertext); a mismatch is an error for that key.
+//!   ciphertext); a mismatch is an error for that key. A wrong key or password is
+//!   caught when the MAC key does not decrypt or a MAC does not match; in a file
+//!   without MACs only the CBC padding check catches it (about 255 times in 256).
 //! - HOTP (`urn:ietf:params:xml:ns:keyprov:pskc:hotp`) and TOTP (`…:totp`) keys with
 //!   their digits, hash (`<Suite>`), counter, time interval, time (T0) and time drift,
 //!   and the device's manufacturer, serial number and model.
@@ -182,7 +184,10 @@ pub enum Kind {
     Totp {
         /// The time step (`<TimeInterval>`, 30 s when absent).
         period: Period,
-        /// T0, the Unix time steps count from (`<Time>`, 0 when absent).
+        /// T0, the Unix time steps count from (`<Time>`, 0 when absent). RFC 6030
+        /// leaves `<Time>`'s meaning to the algorithm; it is read as T0 in Unix
+        /// seconds, as vendor files and other importers use it (every vendor file
+        /// seen has 0).
         t0: u64,
         /// The device's clock drift in steps, device minus server (`<TimeDrift>`,
         /// 0 when absent).
