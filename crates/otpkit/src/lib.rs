@@ -35,7 +35,7 @@
 //!
 //! ## Features
 //! - `std` (default): [`unix_now`], `Totp::code_now`/`verify_now`; implies `alloc`.
-//! - `alloc`: helpers that return `String`s; [`recovery`] codes.
+//! - `alloc`: helpers that return `String`s.
 //! - `getrandom` (default): [`Secret::generate`] from the OS RNG.
 //! - `lanes` (default): window verification computes its candidates together with
 //!   the multi-lane SHA-NI kernel of `otpkit-lanes` on x86-64 CPUs that have SHA-NI

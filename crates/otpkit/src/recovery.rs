@@ -987,6 +987,33 @@ impl fmt::Display for RecoveryStateError {
 
 impl core::error::Error for RecoveryStateError {}
 
+#[cfg(feature = "serde")]
+impl serde::Serialize for RecoveryState {
+    /// As the text form (a string).
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for RecoveryState {
+    /// From the text form; a bad string is an error carrying the
+    /// [`RecoveryStateError`] message.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Text;
+        impl serde::de::Visitor<'_> for Text {
+            type Value = RecoveryState;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an otpkit recovery code state string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RecoveryState, E> {
+                RecoveryState::decode(v).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_str(Text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -504,3 +504,15 @@ fn dropped_codes_leave_no_copy_on_the_heap() {
     });
     assert_eq!(left, 0, "a dropped set left codes in freed memory");
 }
+
+#[cfg(feature = "serde")]
+#[test]
+fn serde_uses_the_text_form() {
+    let set = RecoveryCodes::generate_with_rng(&fast(), &mut rng(12)).unwrap();
+    let json = serde_json::to_string(set.state()).unwrap();
+    assert_eq!(json, format!("\"{}\"", set.state().encode()));
+    let back: RecoveryState = serde_json::from_str(&json).unwrap();
+    assert_eq!(&back, set.state());
+    let err = serde_json::from_str::<RecoveryState>("\"otpr1.x\"").unwrap_err();
+    assert!(err.to_string().contains("recovery code state"), "{err}");
+}
