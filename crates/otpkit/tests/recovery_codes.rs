@@ -516,3 +516,70 @@ fn serde_uses_the_text_form() {
     let err = serde_json::from_str::<RecoveryState>("\"otpr1.x\"").unwrap_err();
     assert!(err.to_string().contains("recovery code state"), "{err}");
 }
+
+/// Servers racing on one stored recovery state with compare-and-swap persistence
+/// (`UPDATE … SET state = :new WHERE state = :old`, here a mutex-guarded string): the
+/// same code is accepted exactly once, and wrong guesses racing alongside are all
+/// counted.
+#[test]
+fn racing_servers_accept_a_code_once_and_lose_no_failure() {
+    use std::sync::{Arc, Barrier, Mutex};
+
+    let set = RecoveryCodes::generate_with_rng(&fast(), &mut rng(13)).unwrap();
+    let code = set.codes()[4].to_string();
+    // The row, and how many writes it has had (to order the outcomes).
+    let store = Arc::new(Mutex::new((set.state().encode(), 0u32)));
+    let policy = Policy::default().with_max_failures(100).unwrap();
+    let threads = 8;
+    let barrier = Arc::new(Barrier::new(threads));
+    let handles: Vec<_> = (0..threads)
+        .map(|i| {
+            let (store, barrier) = (store.clone(), barrier.clone());
+            // Half the servers get the right code, half a wrong one.
+            let input = if i % 2 == 0 {
+                code.clone()
+            } else {
+                "2222-2222-2222-2222".to_owned()
+            };
+            std::thread::spawn(move || {
+                barrier.wait();
+                loop {
+                    let old = store.lock().unwrap().0.clone();
+                    let state: RecoveryState = old.parse().unwrap();
+                    let (outcome, new) = state.verify(&input, NOW, &policy);
+                    let mut row = store.lock().unwrap();
+                    if row.0 == old {
+                        row.0 = new.encode();
+                        row.1 += 1;
+                        return (outcome, row.1);
+                    }
+                }
+            })
+        })
+        .collect();
+    let outcomes: Vec<(RecoveryOutcome, u32)> =
+        handles.into_iter().map(|h| h.join().unwrap()).collect();
+    let accepted: Vec<u32> = outcomes
+        .iter()
+        .filter(|(o, _)| o.is_accepted())
+        .map(|(_, seq)| *seq)
+        .collect();
+    assert_eq!(accepted.len(), 1, "{outcomes:?}");
+    assert_eq!(
+        outcomes
+            .iter()
+            .filter(|(o, _)| *o == RecoveryOutcome::AlreadyUsed)
+            .count(),
+        3
+    );
+    let last: RecoveryState = store.lock().unwrap().0.parse().unwrap();
+    assert!(last.is_used(4));
+    assert_eq!(last.remaining(), 9);
+    // Every failure written after the acceptance is counted (earlier ones were
+    // cleared by it): none was lost to a race.
+    let failures_after = outcomes
+        .iter()
+        .filter(|(o, seq)| !o.is_accepted() && *seq > accepted[0])
+        .count() as u32;
+    assert_eq!(last.failures(), failures_after);
+}
