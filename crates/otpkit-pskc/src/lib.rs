@@ -46,6 +46,17 @@
 //! with the whole file (not XML, a DTD, too large, wrong key for the MAC key) are a
 //! [`PskcError`].
 //!
+//! ## What is not done
+//!
+//! - XML signatures (RFC 6030 §7, `<Signature>`) are not verified: the file's
+//!   integrity rests on the MACs and on how the file reached you.
+//! - Keys transported under a public key (§6.3), and Triple DES, Camellia and
+//!   AES key wrap, are not decrypted; such keys report
+//!   [`KeyError::UnsupportedCipher`].
+//! - `<Policy>` (start and expiry dates, PIN policy, usage limits) is not enforced.
+//! - Keys that are not HOTP or TOTP (OCRA, PINs, passwords) report
+//!   [`KeyError::UnsupportedAlgorithm`].
+//!
 //! ## Hostile input
 //!
 //! DTDs (and so every entity but XML's five predefined ones) are refused, the input
