@@ -583,3 +583,24 @@ fn racing_servers_accept_a_code_once_and_lose_no_failure() {
         .count() as u32;
     assert_eq!(last.failures(), failures_after);
 }
+
+#[test]
+fn the_largest_set_fits_the_encoded_limit() {
+    let policy = fast().with_count(64).unwrap().with_length(32).unwrap();
+    let set = RecoveryCodes::generate_with_rng(&policy, &mut rng(14)).unwrap();
+    let mut state = set.state().clone();
+    for code in set.codes() {
+        let (outcome, next) = state.verify(code.ungrouped(), NOW, &Policy::default());
+        assert!(outcome.is_accepted());
+        state = next;
+    }
+    let text = state.encode();
+    assert!(
+        text.len() <= otpkit::recovery::MAX_ENCODED_LEN,
+        "{}",
+        text.len()
+    );
+    assert_eq!(text.parse::<RecoveryState>().unwrap(), state);
+    assert_eq!(state.remaining(), 0);
+    assert!(text.contains(".ffffffffffffffff."));
+}
