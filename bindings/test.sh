@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # Builds the otpkit uniffi bindings and runs every language's tests against the real
-# shared library:
+# shared library, each language consuming the artefact its users get:
 #   1. Rust unit tests of the binding crate (cargo test -p otpkit-uniffi)
-#   2. cdylib + uniffi-bindgen, then Kotlin and Swift sources generated in library mode
-#   3. Kotlin: compiled with kotlinc (npm kotlin-compiler, pinned in tools/), run on
-#      the JVM with JNA (Debian libjna-java)
-#   4. Python: a wheel built by maturin (bindings = "uniffi"), pip-installed into a
+#   2. Kotlin: bindings/package.sh kotlin makes otpkit.jar (the API plus the native
+#      library as a JNA resource); the tests are compiled against that JAR with kotlinc
+#      (npm kotlin-compiler, pinned in tools/) and run with only it, JNA (Debian
+#      libjna-java) and the Kotlin stdlib on the class path: no -Djna.library.path
+#   3. Python: a wheel built by maturin (bindings = "uniffi"), pip-installed into a
 #      fresh virtualenv, tested with pytest
-#   5. Swift: compiled with swiftc and run where swiftc exists; otherwise SKIPPED
-#      (the hand-written Swift is then only parsed with tree-sitter-swift)
-# Installs what it needs on a fresh machine (apt-get, npm ci, pip). Generated sources
-# and build products go under the Cargo target directory (CARGO_TARGET_DIR or the
-# workspace's target/), never into the source tree (Swift's Sources/ excepted, which
-# is gitignored).
+#   4. Swift: bindings/package.sh swift fills the SwiftPM package in bindings/swift, and
+#      `swift test` runs its XCTest suite; where the machine has no Swift, the toolchain
+#      is Debian trixie's swiftlang in a cached debootstrap tree (scripts/swift-toolchain.sh).
+#      SKIPPED only when no toolchain can be had, with the reason in one line.
+# Installs what it needs on a fresh machine (scripts/prerequisites.sh, npm ci, pip).
+# Generated sources and build products go under the Cargo target directory (CARGO_TARGET_DIR
+# or the workspace's target/), except the SwiftPM package's Sources/, lib/ and .build/,
+# which are gitignored.
 set -euo pipefail
 cd "$(dirname "$0")"
 BINDINGS=$PWD
@@ -25,16 +28,9 @@ runner() { # name command...
   if ! "$@"; then FAILED+=("$name"); fi
 }
 
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-apt_install() {
-  as_root apt-get update -q >/dev/null
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends "$@" >/dev/null
-}
-
 step "tools"
-if ! command -v java >/dev/null; then apt_install default-jdk-headless; fi
+"$ROOT/scripts/prerequisites.sh" jvm python
 JNA=/usr/share/java/jna.jar
-if [ ! -f "$JNA" ]; then apt_install libjna-java; fi
 KOTLIN_HOME=$BINDINGS/tools/node_modules/kotlin-compiler
 want_kotlin=$(sed -n 's/.*"kotlin-compiler": "\(.*\)".*/\1/p' tools/package.json)
 have_kotlin=$(sed -n 's/^ *"version": "\(.*\)".*/\1/p' "$KOTLIN_HOME/package.json" 2>/dev/null || true)
@@ -50,7 +46,7 @@ OUT=$TARGET_DIR/bindings
 VENV=$OUT/venv
 mkdir -p "$OUT"
 if [ ! -x "$VENV/bin/python" ]; then
-  python3 -m venv "$VENV" || { rm -rf "$VENV"; apt_install python3-venv; python3 -m venv "$VENV"; }
+  python3 -m venv "$VENV"
 fi
 "$VENV/bin/pip" install -q --disable-pip-version-check -r python/requirements-test.txt
 
@@ -65,29 +61,17 @@ else
   runner rust rust_tests
 fi
 
-step "build the shared library and uniffi-bindgen"
-# Built separately, as maturin does, so its `cargo run --bin uniffi-bindgen` reuses them.
-(cd "$ROOT" && cargo build -p uniffi-bindgen && cargo build -p otpkit-uniffi)
-LIBDIR=$TARGET_DIR/debug
-LIB=$LIBDIR/libotpkit_ffi.so
-GEN=$OUT/generated
-rm -rf "$GEN"
-for lang in kotlin swift; do
-  "$LIBDIR/uniffi-bindgen" generate --no-format --language "$lang" --out-dir "$GEN/$lang" "$LIB"
-done
-test -f "$GEN/kotlin/uniffi/otpkit/otpkit.kt"
-test -f "$GEN/swift/otpkit.swift" && test -f "$GEN/swift/otpkitFFI.h" &&
-  test -f "$GEN/swift/otpkitFFI.modulemap"
-
-step "kotlin: compile the bindings and tests, run on the JVM"
-KOTLIN_CP="$JNA:$KOTLIN_HOME/lib/kotlin-test.jar"
-rm -rf "$OUT/kotlin" && mkdir -p "$OUT/kotlin"
+step "kotlin: package otpkit.jar, compile the tests against it, run on the JVM"
+rm -rf "$OUT/kotlin-tests" && mkdir -p "$OUT/kotlin-tests"
 kotlin_tests() {
-  "$KOTLIN_HOME/bin/kotlinc" -Werror -cp "$KOTLIN_CP" \
-    "$GEN/kotlin/uniffi/otpkit/otpkit.kt" kotlin/*.kt -d "$OUT/kotlin/otpkit-tests.jar" 2>&1 |
-    tee "$OUT/kotlin.log" || return 1
-  java -ea -Djna.library.path="$LIBDIR" \
-    -cp "$OUT/kotlin/otpkit-tests.jar:$KOTLIN_CP:$KOTLIN_HOME/lib/kotlin-stdlib.jar" \
+  local jar
+  jar=$(KOTLIN_HOME=$KOTLIN_HOME "$BINDINGS/package.sh" kotlin | tail -n 1) || return 1
+  jar tf "$jar" | grep -q "/libotpkit_ffi.so$" || { echo "kotlin: $jar lacks the native library"; return 1; }
+  "$KOTLIN_HOME/bin/kotlinc" -Werror -cp "$jar:$JNA:$KOTLIN_HOME/lib/kotlin-test.jar" \
+    kotlin/*.kt -d "$OUT/kotlin-tests/otpkit-tests.jar" 2>&1 | tee "$OUT/kotlin.log" || return 1
+  # Only the JAR, JNA and the Kotlin stdlib: JNA finds the library inside the JAR.
+  env -u LD_LIBRARY_PATH java -ea \
+    -cp "$OUT/kotlin-tests/otpkit-tests.jar:$jar:$JNA:$KOTLIN_HOME/lib/kotlin-test.jar:$KOTLIN_HOME/lib/kotlin-stdlib.jar" \
     OtpkitTestKt 2>&1 | tee "$OUT/kotlin.log"
 }
 runner kotlin kotlin_tests
@@ -106,27 +90,30 @@ python_tests() {
 }
 runner python python_tests
 
-step "swift"
-if command -v swiftc >/dev/null; then
-  # The SwiftPM layout (bindings/swift) gets the generated sources too.
-  mkdir -p swift/Sources/Otpkit swift/Sources/otpkitFFI
-  cp "$GEN/swift/otpkit.swift" swift/Sources/Otpkit/
-  cp "$GEN/swift/otpkitFFI.h" swift/Sources/otpkitFFI/
-  cp "$GEN/swift/otpkitFFI.modulemap" swift/Sources/otpkitFFI/module.modulemap
-  swift_tests() {
-    # One module: the generated API plus the test program.
-    swiftc -swift-version 5 -module-name OtpkitSwiftTests \
-      -Xcc -fmodule-map-file="$GEN/swift/otpkitFFI.modulemap" -I "$GEN/swift" \
-      -L "$LIBDIR" -lotpkit_ffi \
-      "$GEN/swift/otpkit.swift" swift/Tests/OtpkitTests/main.swift \
-      -o "$OUT/otpkit-swift-tests" 2>&1 | tee "$OUT/swift.log" || return 1
-    LD_LIBRARY_PATH="$LIBDIR" "$OUT/otpkit-swift-tests" 2>&1 | tee "$OUT/swift.log"
-  }
+step "swift: SwiftPM package, swift test (XCTest)"
+swift_tests() {
+  "$BINDINGS/package.sh" swift >/dev/null || return 1
+  # --disable-swift-testing: the suite is XCTest; without it Swift 6 also prints an empty
+  # swift-testing run ("0 tests passed") after XCTest's summary.
+  local cmd=(swift test --disable-swift-testing)
+  if command -v swift >/dev/null; then
+    (cd swift && "${cmd[@]}") >"$OUT/swift-full.log" 2>&1
+  else
+    "$ROOT/scripts/swift-toolchain.sh" run swift "${cmd[@]}" >"$OUT/swift-full.log" 2>&1
+  fi
+  local rc=$?
+  grep -E "error:|failed \(|^Test Suite 'All tests'|Executed [0-9]+ tests" "$OUT/swift-full.log" | tail -n 20
+  [ $rc -eq 0 ] || tail -n 30 "$OUT/swift-full.log"
+  grep -E 'Executed [0-9]+ tests' "$OUT/swift-full.log" | tail -n 1 >"$OUT/swift.log"
+  return $rc
+}
+if command -v swift >/dev/null; then
+  runner swift swift_tests
+elif why=$("$ROOT/scripts/swift-toolchain.sh" ensure 2>&1 >/dev/null); then
   runner swift swift_tests
 else
-  # Not a test run: only a parse of the hand-written Swift, to catch syntax slips.
-  runner swift-syntax "$VENV/bin/python" tools/swift_syntax_check.py swift/Tests/OtpkitTests/*.swift
-  echo "swift: SKIPPED (no swiftc on this machine)" | tee "$OUT/swift.log"
+  # Only when no toolchain can be had: say why in one line.
+  echo "swift: SKIPPED ($(echo "$why" | tail -n 1))" | tee "$OUT/swift.log"
 fi
 
 step "summary"

@@ -44,12 +44,26 @@ install_prerequisites() {
     echo "cargo not found: install Rust with rustup first" >&2
     return 1
   fi
+  # System packages (JDK, JNA, venv, debootstrap, oathtool), each only when missing.
+  scripts/prerequisites.sh || return 1
   rustup component add rustfmt clippy >/dev/null 2>&1 || true
   rustup target add thumbv7em-none-eabihf >/dev/null
   if ! rustup run nightly rustc --version >/dev/null 2>&1; then
     rustup toolchain install nightly --profile minimal >/dev/null
   fi
   rustup component add --toolchain nightly miri rust-src >/dev/null
+}
+
+# The fresh-machine property, checked on any machine: every apt install step, simulated
+# as if nothing were installed, must be installable together (no conflict with the
+# machine's own Node.js); and the check must refuse a list that pulls Debian's npm.
+fresh_machine_check() {
+  scripts/prerequisites.sh --fresh || return 1
+  if OTPKIT_EXTRA_REQUIREMENTS='jvm | cmd:npm | npm | self-test' scripts/prerequisites.sh --fresh jvm >/dev/null 2>&1; then
+    echo "fresh-machine check: FAILED to refuse Debian's npm" >&2
+    return 1
+  fi
+  echo "fresh-machine check: refuses Debian's npm (self-test)"
 }
 
 no_std_build() {
@@ -63,6 +77,7 @@ docs() {
 }
 
 stage "install prerequisites" install_prerequisites
+stage "fresh-machine check (apt simulated from nothing)" fresh_machine_check
 stage "cargo fmt --check" cargo fmt --all --check
 stage "clippy (deny warnings)" cargo clippy --locked --workspace --all-targets --all-features -- -D warnings
 stage "cargo test (workspace, default features)" cargo_test --workspace

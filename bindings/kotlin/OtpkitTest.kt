@@ -239,6 +239,26 @@ fun main() {
         assertFailsWith<ResyncException.Rejected> { verifier.resync(fresh, wrong1, wrong2, now) }
     }
 
+    h.test("server, HOTP: enrol a token, accept within the look-ahead, refuse a used counter") {
+        val verifier = Verifier.hotp(Hotp(rfcSecret(Algorithm.SHA1), Algorithm.SHA1))
+        val now = 1_700_000_000uL
+        // RFC 4226 appendix D: counters 0..9.
+        val enrolled = verifier.enroll("755224", "287082", now)
+        assertEquals(2uL, enrolled.nextCounter())
+        assertEquals(null, enrolled.lastStep())
+        // The button pressed once without signing in: counter 3 is within the look-ahead.
+        val skipped = verifier.verify(enrolled, "969429", now + 5uL)
+        assertEquals(Outcome.Accepted(3uL, 1L), skipped.outcome)
+        val replay = verifier.verify(skipped.state, "969429", now + 6uL)
+        assertEquals(Outcome.Replayed, replay.outcome)
+        val older = verifier.verify(replay.state, "359152", now + 7uL)
+        assertTrue(older.outcome !is Outcome.Accepted, older.outcome.toString())
+        assertEquals(2u, older.state.failures())
+        val next = verifier.verify(DeviceState.decode(older.state.encode()), "338314", now + 8uL)
+        assertEquals(Outcome.Accepted(4uL, 0L), next.outcome)
+        assertEquals(0u, next.state.failures())
+    }
+
     h.test("threads: one Verifier and one Totp shared by 8 threads") {
         val totp = Totp(rfcSecret(Algorithm.SHA1), Algorithm.SHA1)
         val verifier = Verifier.totp(totp)

@@ -1,12 +1,19 @@
 // swift-tools-version:5.7
-// The otpkit Swift package. Its sources are generated, not committed: run
-// `bindings/test.sh` (or the `generate` step in it) to build libotpkit_ffi and write
-//   Sources/Otpkit/otpkit.swift           (the Swift API)
-//   Sources/otpkitFFI/otpkitFFI.h         (the C ABI)
-//   Sources/otpkitFFI/module.modulemap
-// Then link with the library's folder on the search path, e.g.
-//   swift run -Xlinker -L"$CARGO_TARGET_DIR/debug" OtpkitTests
+// The otpkit Swift package: the uniffi-generated Swift API over libotpkit_ffi.
+//
+// Its sources and the library are generated, not committed. From the repository root:
+//   bindings/package.sh swift        # builds libotpkit_ffi, writes Sources/ and lib/
+//   cd bindings/swift && swift test  # builds the package and runs the XCTest suite
+// which writes
+//   Sources/Otpkit/otpkit.swift           the Swift API
+//   Sources/otpkitFFI/otpkitFFI.h         the C ABI
+//   Sources/otpkitFFI/module.modulemap    the C ABI as a Clang module
+//   lib/libotpkit_ffi.so                  the Rust library (.dylib on macOS)
+// The library is linked from lib/ and found there at run time through an rpath, so
+// `swift build`, `swift test` and `swift run` need no LD_LIBRARY_PATH.
 import PackageDescription
+
+let libDir = Context.packageDirectory + "/lib"
 
 let package = Package(
     name: "Otpkit",
@@ -19,11 +26,12 @@ let package = Package(
             name: "Otpkit",
             dependencies: ["otpkitFFI"],
             path: "Sources/Otpkit",
-            linkerSettings: [.linkedLibrary("otpkit_ffi")]
+            linkerSettings: [
+                .linkedLibrary("otpkit_ffi"),
+                .unsafeFlags(["-L", libDir, "-Xlinker", "-rpath", "-Xlinker", libDir]),
+            ]
         ),
-        // A plain test program (no XCTest needed): prints `swift: N passed, M failed`
-        // and exits non-zero on failure.
-        .executableTarget(
+        .testTarget(
             name: "OtpkitTests",
             dependencies: ["Otpkit"],
             path: "Tests/OtpkitTests"

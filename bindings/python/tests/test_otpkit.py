@@ -274,6 +274,25 @@ def test_server_lockout_and_resync():
         verifier.resync(fresh, wrong1, wrong2, now)
 
 
+def test_server_hotp_verifier():
+    verifier = Verifier.hotp(Hotp(rfc_secret(Algorithm.SHA1), Algorithm.SHA1))
+    now = 1_700_000_000
+    # RFC 4226 appendix D: counters 0..9.
+    enrolled = verifier.enroll("755224", "287082", now)
+    assert enrolled.next_counter() == 2 and enrolled.last_step() is None
+    # The button pressed once without signing in: counter 3 is within the look-ahead.
+    skipped = verifier.verify(enrolled, "969429", now + 5)
+    assert skipped.outcome == Outcome.ACCEPTED(step=3, drift=1)
+    replay = verifier.verify(skipped.state, "969429", now + 6)
+    assert replay.outcome == Outcome.REPLAYED()
+    older = verifier.verify(replay.state, "359152", now + 7)
+    assert not older.outcome.is_accepted()
+    assert older.state.failures() == 2
+    nxt = verifier.verify(DeviceState.decode(older.state.encode()), "338314", now + 8)
+    assert nxt.outcome == Outcome.ACCEPTED(step=4, drift=0)
+    assert nxt.state.failures() == 0
+
+
 def test_threads_share_one_verifier():
     totp = Totp(rfc_secret(Algorithm.SHA1), Algorithm.SHA1)
     verifier = Verifier.totp(totp)

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Builds libotpkit_ffi, generates the uniffi sources and packages each language's
+# artefact the way its users consume it:
+#
+#   bindings/package.sh kotlin [--release]
+#       -> $TARGET/bindings/kotlin/otpkit.jar: the Kotlin API compiled, plus the native
+#          library as a JNA resource (linux-x86-64/libotpkit_ffi.so), so a JVM program
+#          needs only this JAR, JNA and the Kotlin standard library on its class path.
+#   bindings/package.sh swift [--release]
+#       -> bindings/swift ready for `swift build` / `swift test`: Sources/Otpkit/otpkit.swift,
+#          Sources/otpkitFFI/{otpkitFFI.h,module.modulemap} and lib/libotpkit_ffi.so
+#          (all gitignored; Package.swift links and runs against lib/).
+#
+# $TARGET is the Cargo target directory. Prints the artefact's path last.
+set -euo pipefail
+cd "$(dirname "$0")"
+BINDINGS=$PWD
+ROOT=$(cd .. && pwd)
+lang=${1:-}
+profile=debug
+cargo_profile=()
+if [ "${2:-}" = --release ]; then profile=release; cargo_profile=(--release); fi
+
+TARGET_DIR=$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+OUT=$TARGET_DIR/bindings
+LIBDIR=$TARGET_DIR/$profile
+LIB=$LIBDIR/libotpkit_ffi.so
+GEN=$OUT/generated-$profile
+
+build() {
+  # The library and the generator from the same uniffi version, in the same profile.
+  (cd "$ROOT" && cargo build --locked -q -p uniffi-bindgen "${cargo_profile[@]}" &&
+    cargo build --locked -q -p otpkit-uniffi "${cargo_profile[@]}")
+  rm -rf "$GEN/$1"
+  "$LIBDIR/uniffi-bindgen" generate --no-format --language "$1" --out-dir "$GEN/$1" "$LIB" >/dev/null
+}
+
+# JNA's name for this platform's resource folder (com.sun.jna.Platform.RESOURCE_PREFIX).
+jna_prefix() {
+  case "$(uname -s)-$(uname -m)" in
+    Linux-x86_64) echo linux-x86-64 ;;
+    Linux-aarch64) echo linux-aarch64 ;;
+    Darwin-x86_64) echo darwin-x86-64 ;;
+    Darwin-arm64) echo darwin-aarch64 ;;
+    *) echo "package.sh: no JNA resource prefix known for $(uname -s)-$(uname -m)" >&2; return 1 ;;
+  esac
+}
+
+case $lang in
+  kotlin)
+    build kotlin
+    JNA=${JNA_JAR:-/usr/share/java/jna.jar}
+    KOTLIN_HOME=${KOTLIN_HOME:-$BINDINGS/tools/node_modules/kotlin-compiler}
+    [ -f "$JNA" ] || { echo "package.sh: no JNA at $JNA (scripts/prerequisites.sh jvm)" >&2; exit 1; }
+    [ -x "$KOTLIN_HOME/bin/kotlinc" ] || { echo "package.sh: no kotlinc at $KOTLIN_HOME (cd bindings/tools && npm ci)" >&2; exit 1; }
+    export JAVA_OPTS="${JAVA_OPTS:--Xmx2g -XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
+    stage=$OUT/kotlin-jar-$profile
+    rm -rf "$stage" && mkdir -p "$stage/classes/$(jna_prefix)"
+    "$KOTLIN_HOME/bin/kotlinc" -Werror -cp "$JNA" "$GEN/kotlin/uniffi/otpkit/otpkit.kt" \
+      -d "$stage/classes" 2>&1
+    cp "$LIB" "$stage/classes/$(jna_prefix)/"
+    mkdir -p "$OUT/kotlin"
+    jar --create --file "$OUT/kotlin/otpkit.jar" -C "$stage/classes" .
+    echo "$OUT/kotlin/otpkit.jar"
+    ;;
+  swift)
+    build swift
+    mkdir -p swift/Sources/Otpkit swift/Sources/otpkitFFI swift/lib
+    cp "$GEN/swift/otpkit.swift" swift/Sources/Otpkit/
+    cp "$GEN/swift/otpkitFFI.h" swift/Sources/otpkitFFI/
+    # SwiftPM's system-library target wants the map named module.modulemap beside the
+    # header. Its `use "Darwin"` line is inert on Linux (clang checks `use` declarations
+    # only under -fmodules-decluse, which Swift does not pass), so it is kept as generated.
+    cp "$GEN/swift/otpkitFFI.modulemap" swift/Sources/otpkitFFI/module.modulemap
+    cp "$LIB" swift/lib/
+    echo "$BINDINGS/swift"
+    ;;
+  *)
+    sed -n '2,14p' "$0"
+    exit 2
+    ;;
+esac
