@@ -26,7 +26,9 @@ mod cli;
 mod commands;
 mod error;
 mod json;
+mod pskc;
 mod qr;
+mod recovery;
 mod state;
 
 use std::io::{self, IsTerminal, Write};
@@ -111,7 +113,8 @@ fn usage_message(e: &clap::Error) -> String {
         ErrorKind::InvalidSubcommand
         | ErrorKind::MissingSubcommand
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "expected a command: code, enroll, verify, resync, inspect, import or qr".to_owned()
+            "expected a command: code, enroll, verify, resync, inspect, import, qr or recovery"
+                .to_owned()
         }
         kind if args.is_empty() => kind.to_string(),
         kind => format!("{kind}: {args}"),
