@@ -94,7 +94,7 @@ final class RecoveryPskcTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(totp.totp).codeAt(unixTime: 59), "94287082") // RFC 6238
         let hotp = try XCTUnwrap(reports[1].token)
         XCTAssertEqual(hotp.account.kind, .hotp(counter: 7))
-        XCTAssertEqual(try XCTUnwrap(hotp.hotp).code(counter: 0), "84755224") // RFC 4226
+        XCTAssertEqual(try XCTUnwrap(hotp.hotp).code(counter: 0), "755224") // RFC 4226, 6 digits (no ResponseFormat)
         XCTAssertEqual(hotp.deviceState.nextCounter(), 7)
         XCTAssertNil(reports[0].error)
     }
