@@ -702,7 +702,8 @@ impl RecoveryState {
     }
 
     /// This state after one more failure at `now`, by the sign-in throttle's rule
-    /// (see `verifier::throttle`; the `recovery_codes` test checks that both agree).
+    /// and with its delay (`verifier::throttle::delay`; the `recovery_codes` test
+    /// checks that both agree).
     fn failed(&self, policy: &Policy, now: u64) -> Self {
         let mut next = self.clone();
         if !self.is_locked_at(now) {
@@ -716,13 +717,7 @@ impl RecoveryState {
                 .failures
                 .checked_div(policy.max_failures())
                 .unwrap_or(1);
-            let factor = 1u64
-                .checked_shl(level.saturating_sub(1))
-                .unwrap_or(u64::MAX);
-            let delay = policy
-                .lockout_base_secs()
-                .saturating_mul(factor)
-                .min(policy.lockout_max_secs());
+            let delay = crate::verifier::throttle::delay(policy, level);
             next.locked_until = now.saturating_add(delay).max(1);
         }
         next

@@ -65,7 +65,7 @@ mod errors;
 mod outcome;
 mod policy;
 mod state;
-mod throttle;
+pub(crate) mod throttle;
 
 use core::fmt;
 
