@@ -208,3 +208,46 @@ write("transfer_google_migration", "two_batches_reversed", "# scanned\n" + two[1
 write("transfer_assembler", "two_batches_duplicate", two[1] + "\n" + two[1] + "\n" + two[0] + "\n")
 write("transfer_assembler", "batch_id_zero", batch(FIRST, 2, 0, 0) + "\n" + two[1] + "\n")
 write("transfer_assembler", "index_out_of_range", batch(SECOND, 2, 5, 77) + "\n")
+# --- pskc: byte 0 mod 3 = 0 no key, 1 the Figure 6 pre-shared key, 2 password "qwerty" --
+# RFC 6030's own figures (read from otpkit-pskc's tests/data, which hold them as in the
+# RFC text) and hand-made documents; no third-party files.
+import re
+
+
+def rfc_figure(name):
+    number = name.rsplit("_", 1)[1]
+    path = os.path.join(HERE, "..", "crates", "otpkit-pskc", "tests", "data",
+                        "rfc6030-figure-" + number + ".xml")
+    # The files end with one newline added for editors; the seeds are the figures as before.
+    return open(path).read()[:-1]
+
+
+write("pskc", "figure3_plain", b"\x00" + rfc_figure("FIGURE_3").encode())
+write("pskc", "figure6_psk", b"\x01" + rfc_figure("FIGURE_6").encode())
+write("pskc", "figure7_password", b"\x02" + rfc_figure("FIGURE_7").encode())
+TOTP_DOC = (
+    '<KeyContainer Version="1.0" xmlns="urn:ietf:params:xml:ns:keyprov:pskc">'
+    "<KeyPackage><DeviceInfo><Manufacturer>Acme</Manufacturer><SerialNo>1</SerialNo></DeviceInfo>"
+    '<Key Id="1" Algorithm="urn:ietf:params:xml:ns:keyprov:pskc:totp"><AlgorithmParameters>'
+    '<Suite>HMAC-SHA256</Suite><ResponseFormat Length="8" Encoding="DECIMAL"/></AlgorithmParameters>'
+    "<Data><Secret><PlainValue>" + base64.b64encode(RFC32).decode() + "</PlainValue></Secret>"
+    "<Time><PlainValue>0</PlainValue></Time><TimeInterval><PlainValue>60</PlainValue></TimeInterval>"
+    "<TimeDrift><PlainValue>-1</PlainValue></TimeDrift></Data></Key></KeyPackage></KeyContainer>"
+)
+write("pskc", "totp_all_fields", b"\x00" + TOTP_DOC.encode())
+write("pskc", "dtd_entity", b'\x00<?xml version="1.0"?><!DOCTYPE KeyContainer [<!ENTITY x "y">]>' + TOTP_DOC.encode())
+write("pskc", "truncated", b"\x00" + TOTP_DOC.encode()[:300])
+
+
+# --- recovery_state: byte 0 mod 2 = 0 whole text, 1 body (checksum added) -----------
+def recovery_text(body):
+    body = "otpr1." + body
+    return body + "." + hashlib.sha256(body.encode()).digest()[:6].hex()
+
+
+HASH = "A" * 22
+SALT = "B" * 21 + "A"
+write("recovery_state", "two_codes", b"\x00" + recovery_text("0123456789abcdef.16.1.%s.0.0.1.%s,%s" % (SALT, HASH, HASH)).encode())
+write("recovery_state", "body_locked", ("\x01fedcba9876543210.13.1000.%s.5.1700000060.0.%s" % (SALT, HASH)).encode())
+write("recovery_state", "body_bad_used", ("\x01fedcba9876543210.13.1.%s.0.0.4.%s" % (SALT, HASH)).encode())
+write("recovery_state", "bad_checksum", b"\x00otpr1.0123456789abcdef.16.1.x.0.0.0.y.000000000000")

@@ -320,6 +320,8 @@ fun main() {
         assertEquals(0u, next.state.failures())
     }
 
+    recoveryPskcTests(h)
+
     h.test("threads: one Verifier and one Totp shared by 8 threads") {
         val totp = Totp(rfcSecret(Algorithm.SHA1), Algorithm.SHA1)
         val verifier = Verifier.totp(totp)

@@ -12,6 +12,9 @@
 //!   Authenticator exports ([`decode_migration`], [`encode_migration`]).
 //! - Server side: [`Verifier`] (enrol, verify, resync) with the stored
 //!   [`DeviceState`] and typed [`Outcome`]s.
+//! - Recovery codes: [`generate_recovery_codes`], [`RecoveryState`] (verify, encode,
+//!   decode). Hardware tokens: [`import_pskc`] (PSKC, RFC 6030), one
+//!   [`PskcKeyReport`] per key.
 //!
 //! Objects are immutable, so one instance can be shared by any number of threads.
 //! Errors are flat enums, one per concern, whose foreign message is the core's
@@ -79,6 +82,8 @@ pub(crate) use transparent_debug;
 mod account;
 mod error;
 mod otp;
+mod pskc;
+mod recovery;
 mod secret;
 mod server;
 
@@ -91,6 +96,11 @@ pub use error::{
     SecretError, SignInError, StateError, SteamUriError, TimeError, UriError, VerifyError,
 };
 pub use otp::{Algorithm, Hotp, Match, Totp, unix_now};
+pub use pskc::{PskcError, PskcKeyReport, PskcToken, import_pskc};
+pub use recovery::{
+    RecoveryCodeSet, RecoveryError, RecoveryOutcome, RecoveryState, RecoveryVerification,
+    generate_recovery_codes,
+};
 pub use secret::Secret;
 pub use server::{
     DeviceState, EnrollOutcome, EnrollRefusal, Enrollment, Outcome, Policy, ResyncOutcome,

@@ -15,7 +15,8 @@ read each value from the next line of standard input.
 
 Exit codes: 0 success or code accepted; 1 wrong code; 2 usage error or malformed input;
 3 code already used (replay); 4 locked out after too many failures; 5 state or output
-file error; 6 import finished but some entries could not be read.";
+file error; 6 import finished but some entries could not be read. `recovery use` answers
+the same way: 0 accepted, 1 not a valid code, 2 malformed, 3 already used, 4 locked.";
 
 /// One-time passwords (TOTP RFC 6238, HOTP RFC 4226, Steam Guard) from the command line.
 ///
@@ -41,13 +42,16 @@ pub enum Command {
     Resync(ResyncArgs),
     /// Show the fields of an otpauth:// URI and everything questionable about it.
     Inspect(InspectArgs),
-    /// Turn a Google Authenticator export (otpauth-migration://) into otpauth:// URIs.
+    /// Turn a Google Authenticator export (otpauth-migration://) into otpauth:// URIs,
+    /// or read hardware tokens from a PSKC file (--from pskc).
     Import(ImportArgs),
     /// Write the QR code of an otpauth:// URI to an SVG or PNG file.
     Qr(QrArgs),
     /// Check a code against a secret without a state file (exit 0 if it matches, 1 if
     /// not), like `oathtool --totp -w N SECRET CODE`; no replay protection.
     Check(crate::check::CheckArgs),
+    /// Single-use recovery codes: generate a set, use one.
+    Recovery(crate::recovery::RecoveryArgs),
 }
 
 /// Where the secret comes from: exactly one of SECRET, --secret and --uri.
@@ -186,12 +190,15 @@ pub struct InspectArgs {
 #[derive(Args)]
 pub struct ImportArgs {
     /// The otpauth-migration:// URI from Google Authenticator's export QR code; `-`
-    /// reads it from stdin.
-    #[arg(value_name = "URI")]
+    /// reads it from stdin. With --from pskc: the PSKC file.
+    #[arg(value_name = "URI|FILE")]
     pub uri: String,
     /// Print a JSON array of account objects (the same objects as `inspect --json`).
     #[arg(long)]
     pub json: bool,
+    /// PSKC import.
+    #[command(flatten)]
+    pub pskc: crate::pskc::PskcArgs,
 }
 
 /// `otpkit qr`.

@@ -39,9 +39,11 @@ pub fn run(command: Command, io: &mut Io<'_>) -> Result<(), CliError> {
         Command::Verify(args) => verify(args, io),
         Command::Resync(args) => resync(args, io),
         Command::Inspect(args) => inspect(args, io),
+        Command::Import(args) if args.pskc.is_pskc() => crate::pskc::import(args, io),
         Command::Import(args) => import(args, io),
         Command::Qr(args) => qr_files(args, io),
         Command::Check(args) => crate::check::check(args, io),
+        Command::Recovery(args) => crate::recovery::run(args, io),
     }
 }
 

@@ -28,7 +28,9 @@ mod commands;
 mod error;
 mod inspect_state;
 mod json;
+mod pskc;
 mod qr;
+mod recovery;
 mod secrets;
 mod state;
 mod when;
@@ -138,7 +140,7 @@ fn usage_message(e: &clap::Error) -> String {
         ErrorKind::InvalidSubcommand
         | ErrorKind::MissingSubcommand
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "expected a command: code, check, enroll, verify, resync, inspect, import or qr"
+            "expected a command: code, check, enroll, verify, resync, inspect, import, qr or recovery"
                 .to_owned()
         }
         kind if args.is_empty() => kind.to_string(),

@@ -23,8 +23,12 @@ mod error;
 mod inspect_state;
 #[path = "../src/json.rs"]
 mod json;
+#[path = "../src/pskc.rs"]
+mod pskc;
 #[path = "../src/qr.rs"]
 mod qr;
+#[path = "../src/recovery.rs"]
+mod recovery;
 #[path = "../src/secrets.rs"]
 mod secrets;
 #[path = "../src/state.rs"]

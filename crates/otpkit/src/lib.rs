@@ -31,6 +31,8 @@ pub mod migration;
 #[cfg(feature = "alloc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
 pub mod otpauth;
+#[cfg(feature = "alloc")]
+pub mod recovery;
 pub mod secret;
 pub mod steam;
 mod totp;

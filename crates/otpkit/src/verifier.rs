@@ -149,7 +149,7 @@ mod errors;
 mod outcome;
 mod policy;
 mod state;
-mod throttle;
+pub(crate) mod throttle;
 
 use core::fmt;
 

@@ -1,0 +1,610 @@
+//! Recovery codes: every code verifies exactly once, no code of another set does,
+//! input variants verify, the stored form holds no code, failures are throttled
+//! exactly like sign-in, and dropped codes leave no copy in freed heap memory.
+#![cfg(feature = "alloc")]
+
+use otpkit::recovery::{
+    GenerateError, PolicyError, RecoveryCode, RecoveryCodes, RecoveryOutcome, RecoveryPolicy,
+    RecoveryState, RecoveryStateError,
+};
+use otpkit::verifier::{DeviceState, NIST_MAX_FAILURES, Outcome, Policy, Verifier};
+use otpkit::{Hotp, Secret};
+use proptest::prelude::*;
+use sha2::{Digest, Sha256};
+
+/// A deterministic CSPRNG stand-in for tests: SHA-256 in counter mode over a seed.
+struct TestRng {
+    seed: u64,
+    counter: u64,
+}
+
+impl rand_core::TryRng for TestRng {
+    type Error = core::convert::Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        let mut b = [0; 4];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        let mut b = [0; 8];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u64::from_le_bytes(b))
+    }
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        for chunk in dst.chunks_mut(32) {
+            self.counter += 1;
+            let block = Sha256::new()
+                .chain_update(self.seed.to_le_bytes())
+                .chain_update(self.counter.to_le_bytes())
+                .finalize();
+            chunk.copy_from_slice(&block[..chunk.len()]);
+        }
+        Ok(())
+    }
+}
+impl rand_core::TryCryptoRng for TestRng {}
+
+fn rng(seed: u64) -> TestRng {
+    TestRng { seed, counter: 0 }
+}
+
+/// One PBKDF2 iteration keeps the property tests fast; the cost is not what they test.
+fn fast() -> RecoveryPolicy {
+    RecoveryPolicy::default().with_iterations(1).unwrap()
+}
+
+fn policy_strategy() -> impl Strategy<Value = RecoveryPolicy> {
+    (1usize..=12, 13usize..=32, 0usize..=8).prop_map(|(count, len, group)| {
+        fast()
+            .with_count(count)
+            .unwrap()
+            .with_length(len)
+            .unwrap()
+            .with_group(group)
+            .unwrap()
+    })
+}
+
+const NOW: u64 = 1_700_000_000;
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn every_code_verifies_exactly_once(policy in policy_strategy(), seed: u64, order_seed: u64) {
+        let set = RecoveryCodes::generate_with_rng(&policy, &mut rng(seed)).unwrap();
+        prop_assert_eq!(set.codes().len(), policy.count());
+        let throttle = Policy::default();
+        let mut state = set.state().clone();
+        // A shuffled order of use.
+        let mut order: Vec<usize> = (0..policy.count()).collect();
+        order.sort_by_key(|i| Sha256::digest([order_seed.to_le_bytes(), (*i as u64).to_le_bytes()].concat()));
+        for (used, &i) in order.iter().enumerate() {
+            let code = set.codes()[i].to_string();
+            let (outcome, next) = state.verify(&code, NOW, &throttle);
+            prop_assert_eq!(outcome, RecoveryOutcome::Accepted { index: i, remaining: policy.count() - used - 1 });
+            prop_assert!(next.is_used(i));
+            // The state goes through its text form, as it would through a database.
+            state = next.encode().parse().unwrap();
+            let (again, after) = state.verify(&code, NOW, &throttle);
+            prop_assert_eq!(again, RecoveryOutcome::AlreadyUsed);
+            prop_assert_eq!(after.failures(), 1);
+            state = state.clone();
+        }
+        prop_assert_eq!(state.remaining(), 0);
+        for code in set.codes() {
+            prop_assert_eq!(state.verify(code.ungrouped(), NOW, &throttle).0, RecoveryOutcome::AlreadyUsed);
+        }
+    }
+
+    #[test]
+    fn no_code_of_another_set_verifies(policy in policy_strategy(), seed: u64) {
+        let a = RecoveryCodes::generate_with_rng(&policy, &mut rng(seed)).unwrap();
+        let b = RecoveryCodes::generate_with_rng(&policy, &mut rng(seed ^ 0x5555_5555)).unwrap();
+        prop_assert_ne!(a.state().set_id(), b.state().set_id());
+        for code in b.codes() {
+            let (outcome, next) = a.state().verify(&code.to_string(), NOW, &Policy::default());
+            prop_assert_eq!(outcome, RecoveryOutcome::Invalid);
+            prop_assert_eq!(next.failures(), 1);
+            prop_assert_eq!(next.remaining(), a.state().remaining());
+        }
+    }
+
+    #[test]
+    fn case_spaces_and_hyphens_are_ignored(
+        policy in policy_strategy(),
+        seed: u64,
+        pick: prop::sample::Index,
+        seps in prop::collection::vec((any::<bool>(), prop::sample::select(vec!["", " ", "-", "  ", " - ", "\t"])), 32),
+    ) {
+        let set = RecoveryCodes::generate_with_rng(&policy, &mut rng(seed)).unwrap();
+        let i = pick.index(policy.count());
+        let code = set.codes()[i].ungrouped();
+        let typed: String = code
+            .chars()
+            .zip(&seps)
+            .map(|(c, (lower, sep))| format!("{sep}{}", if *lower { c.to_ascii_lowercase() } else { c }))
+            .collect();
+        let (outcome, _) = set.state().verify(&typed, NOW, &Policy::default());
+        prop_assert_eq!(outcome, RecoveryOutcome::Accepted { index: i, remaining: policy.count() - 1 });
+    }
+
+    #[test]
+    fn the_stored_form_never_holds_a_code(policy in policy_strategy(), seed: u64) {
+        let set = RecoveryCodes::generate_with_rng(&policy, &mut rng(seed)).unwrap();
+        let stored = set.state().encode();
+        let debug = format!("{:?} {:#?}", set, set.state());
+        for code in set.codes() {
+            let plain = code.ungrouped();
+            for text in [&stored, &debug] {
+                let upper = text.to_ascii_uppercase();
+                // Any 8-character run of a code (40 bits) would be a leak.
+                for w in 0..=plain.len() - 8 {
+                    prop_assert!(!upper.contains(&plain[w..w + 8]), "{} holds part of a code", text);
+                }
+            }
+            let debug_code = format!("{:?}", code);
+            prop_assert!(!debug_code.contains(&plain[..8]));
+        }
+        prop_assert_eq!(stored.parse::<RecoveryState>().unwrap(), set.state().clone());
+    }
+
+    #[test]
+    fn any_change_to_the_stored_form_is_refused(seed: u64, at: prop::sample::Index, byte in 0x21u8..0x7f) {
+        let set = RecoveryCodes::generate_with_rng(&fast().with_count(3).unwrap(), &mut rng(seed)).unwrap();
+        let text = set.state().encode();
+        let i = at.index(text.len());
+        let mut bytes = text.clone().into_bytes();
+        prop_assume!(bytes[i] != byte);
+        bytes[i] = byte;
+        let changed = String::from_utf8(bytes).unwrap();
+        prop_assert!(changed.parse::<RecoveryState>().is_err());
+        let mut shorter = text.clone();
+        shorter.remove(i);
+        prop_assert!(shorter.parse::<RecoveryState>().is_err());
+    }
+
+    #[test]
+    fn decoding_never_panics(text in "otpr1\\.[0-9a-zA-Z,._-]{0,300}") {
+        let _ = text.parse::<RecoveryState>();
+    }
+}
+
+#[test]
+fn default_codes_are_80_bits_in_groups_of_four() {
+    let set = RecoveryCodes::generate_with_rng(&RecoveryPolicy::default(), &mut rng(1)).unwrap();
+    assert_eq!(set.codes().len(), 10);
+    for code in set.codes() {
+        let shown = code.to_string();
+        assert_eq!(shown.len(), 19);
+        assert!(shown.split('-').all(|g| g.len() == 4), "{shown}");
+        assert!(
+            code.ungrouped()
+                .bytes()
+                .all(|b| otpkit::recovery::ALPHABET.contains(&b))
+        );
+    }
+    assert_eq!(RecoveryPolicy::default().entropy_bits(), 80);
+    let state = set.state();
+    assert!(
+        state
+            .encode()
+            .starts_with(&format!("otpr1.{}.16.10000.", state.set_id()))
+    );
+    // A full-cost verification works end to end.
+    let (outcome, _) = state.verify(&set.codes()[9].to_string(), NOW, &Policy::default());
+    assert_eq!(
+        outcome,
+        RecoveryOutcome::Accepted {
+            index: 9,
+            remaining: 9
+        }
+    );
+}
+
+#[test]
+fn weak_policies_are_refused_unless_asked_for() {
+    let short = RecoveryPolicy::default().with_length(12).unwrap(); // 60 bits
+    assert_eq!(
+        RecoveryCodes::generate_with_rng(&short, &mut rng(1)).unwrap_err(),
+        GenerateError::Policy(PolicyError::TooLittleEntropy { bits: 60, min: 64 })
+    );
+    let lowered = short.with_min_entropy_bits(60).unwrap();
+    assert!(RecoveryCodes::generate_with_rng(&lowered, &mut rng(1)).is_ok());
+    assert_eq!(
+        RecoveryPolicy::default().with_min_entropy_bits(19),
+        Err(PolicyError::MinimumTooLow { got: 19 })
+    );
+    assert_eq!(
+        RecoveryPolicy::default().with_count(65),
+        Err(PolicyError::CountOutOfRange { got: 65 })
+    );
+    assert_eq!(
+        RecoveryPolicy::default().with_count(0),
+        Err(PolicyError::CountOutOfRange { got: 0 })
+    );
+    assert_eq!(
+        RecoveryPolicy::default().with_length(33),
+        Err(PolicyError::LengthOutOfRange { got: 33 })
+    );
+    assert_eq!(
+        RecoveryPolicy::default().with_iterations(0),
+        Err(PolicyError::IterationsOutOfRange { got: 0 })
+    );
+}
+
+#[test]
+fn malformed_input_is_a_counted_failure() {
+    let set = RecoveryCodes::generate_with_rng(&fast(), &mut rng(2)).unwrap();
+    let code = set.codes()[0].ungrouped().to_owned();
+    for bad in [
+        "".to_owned(),
+        code[..15].to_owned(),
+        format!("{code}2"),
+        format!("{}0", &code[..15]),
+        format!("{}O", &code[..15]),
+        format!("{}_", &code[..15]),
+        format!("{code}{}", " ".repeat(200)),
+    ] {
+        let (outcome, next) = set.state().verify(&bad, NOW, &Policy::default());
+        assert_eq!(outcome, RecoveryOutcome::Malformed, "{bad:?}");
+        assert_eq!(next.failures(), 1);
+    }
+}
+
+#[test]
+fn a_new_set_invalidates_the_old_one() {
+    let old = RecoveryCodes::generate_with_rng(&fast(), &mut rng(3)).unwrap();
+    let new = RecoveryCodes::generate_with_rng(&fast(), &mut rng(4)).unwrap();
+    assert_ne!(old.state().set_id(), new.state().set_id());
+    for code in old.codes() {
+        assert_eq!(
+            new.state()
+                .verify(code.ungrouped(), NOW, &Policy::default())
+                .0,
+            RecoveryOutcome::Invalid
+        );
+    }
+}
+
+#[test]
+fn an_accepted_code_clears_failures() {
+    let set = RecoveryCodes::generate_with_rng(&fast(), &mut rng(5)).unwrap();
+    let (_, failed) = set
+        .state()
+        .verify("2222222222222222", NOW, &Policy::default());
+    assert_eq!(failed.failures(), 1);
+    let (outcome, ok) = failed.verify(set.codes()[1].ungrouped(), NOW, &Policy::default());
+    assert!(outcome.is_accepted());
+    assert_eq!((ok.failures(), ok.remaining()), (0, 9));
+}
+
+/// The recovery throttle and the sign-in throttle, fed the same failures at the same
+/// times under the same policy, lock at the same moments for the same time.
+#[test]
+fn throttling_is_the_sign_in_throttle() {
+    let policy = Policy::default()
+        .with_max_failures(3)
+        .unwrap()
+        .with_lockout(10, 100)
+        .unwrap();
+    let secret = Secret::from_bytes(b"12345678901234567890").unwrap();
+    let verifier = Verifier::hotp(
+        Hotp::new(&secret, Default::default(), Default::default()),
+        policy,
+    );
+    let set = RecoveryCodes::generate_with_rng(&fast(), &mut rng(6)).unwrap();
+    let good = set.codes()[0].ungrouped().to_owned();
+    let mut device = DeviceState::hotp_at(0);
+    let mut recovery = set.into_state();
+    let mut now = NOW;
+    let mut locks = 0;
+    for attempt in 0..400u64 {
+        // Malformed sign-in codes count as failures; wrong recovery codes likewise.
+        let (o1, d) = verifier.verify(&device, "not a code", now);
+        let (o2, r) = recovery.verify("2222-2222-2222-2222", now, &policy);
+        match (o1, o2) {
+            (Outcome::Locked { until: a }, RecoveryOutcome::Locked { until: b }) => {
+                assert_eq!(a, b);
+                locks += 1;
+            }
+            (Outcome::Malformed(_), RecoveryOutcome::Invalid) => {}
+            other => panic!("attempt {attempt}: {other:?}"),
+        }
+        assert_eq!(
+            (d.failures(), d.locked_until()),
+            (r.failures(), r.locked_until()),
+            "attempt {attempt}"
+        );
+        device = d;
+        recovery = r;
+        now += attempt % 7 * 5;
+    }
+    assert!(locks > 0);
+    assert_eq!(recovery.failures(), NIST_MAX_FAILURES);
+    assert_eq!(recovery.locked_until(), Some(u64::MAX));
+    // Locked for good: even the right code is not looked at.
+    let (outcome, same) = recovery.verify(&good, u64::MAX - 1, &policy);
+    assert_eq!(outcome, RecoveryOutcome::Locked { until: u64::MAX });
+    assert_eq!(same, recovery);
+    // Until an administrator clears it.
+    let cleared = recovery.with_failures_cleared();
+    assert!(cleared.verify(&good, now, &policy).0.is_accepted());
+}
+
+#[test]
+fn locked_means_not_looked_at_and_nothing_counted() {
+    let policy = Policy::default().with_max_failures(2).unwrap();
+    let set = RecoveryCodes::generate_with_rng(&fast(), &mut rng(7)).unwrap();
+    let (_, s) = set.state().verify("x", NOW, &policy);
+    let (_, s) = s.verify("x", NOW, &policy);
+    assert_eq!(s.locked_until(), Some(NOW + 60));
+    let (outcome, same) = s.verify(set.codes()[0].ungrouped(), NOW + 59, &policy);
+    assert_eq!(outcome, RecoveryOutcome::Locked { until: NOW + 60 });
+    assert_eq!(same, s);
+    assert!(
+        s.verify(set.codes()[0].ungrouped(), NOW + 60, &policy)
+            .0
+            .is_accepted()
+    );
+}
+
+#[test]
+fn decode_errors_are_typed() {
+    let set =
+        RecoveryCodes::generate_with_rng(&fast().with_count(2).unwrap(), &mut rng(8)).unwrap();
+    let text = set.state().encode();
+    assert_eq!(
+        "otpk1.t.5.0.0.0.000000000000".parse::<RecoveryState>(),
+        Err(RecoveryStateError::NotAState)
+    );
+    assert_eq!(
+        text.replacen("otpr1.", "otpr2.", 1)
+            .parse::<RecoveryState>(),
+        Err(RecoveryStateError::UnsupportedVersion)
+    );
+    assert_eq!(
+        "x".repeat(3000).parse::<RecoveryState>(),
+        Err(RecoveryStateError::TooLong { len: 3000 })
+    );
+    // A re-checksummed state with a used bit past the set is refused.
+    let body = text.rsplit_once('.').unwrap().0;
+    let fields: Vec<&str> = body.split('.').collect();
+    let mut bad = fields.clone();
+    bad[7] = "4";
+    let bad = bad.join(".");
+    let sum: String = Sha256::digest(bad.as_bytes())[..6]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(
+        format!("{bad}.{sum}").parse::<RecoveryState>(),
+        Err(RecoveryStateError::InvalidField { field: "used" })
+    );
+}
+
+#[test]
+fn messages_name_no_code() {
+    let set = RecoveryCodes::generate_with_rng(&fast(), &mut rng(9)).unwrap();
+    let code = set.codes()[0].ungrouped();
+    for outcome in [
+        set.state().verify(code, NOW, &Policy::default()).0,
+        set.state()
+            .verify(&code.to_lowercase(), NOW, &Policy::default())
+            .0,
+    ] {
+        assert!(!format!("{outcome} {outcome:?}").contains(&code[..8]));
+    }
+}
+
+/// Observes heap blocks as they are freed, to show that dropped codes leave no copy.
+///
+/// Soundness: `dealloc` gets a pointer `System` allocated with `layout`, still
+/// allocated until passed on, so reading `layout.size()` bytes is in bounds. Reading
+/// them as `u8` needs every byte initialised, so only blocks freed on the arming
+/// thread while armed, with exactly the layout of an array of `RecoveryCode` (34
+/// bytes, alignment 1, no padding; the Vec below is full) are read. The needles are
+/// in a const-initialised thread-local `Cell` without destructor, so the scan never
+/// allocates.
+mod freed_memory {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use otpkit::recovery::RecoveryCode;
+
+    pub const N: usize = 10;
+
+    thread_local! {
+        static ARMED: Cell<Option<usize>> = const { Cell::new(None) };
+        static NEEDLES: Cell<[[u8; 16]; N]> = const { Cell::new([[0; 16]; N]) };
+    }
+    static HITS: AtomicUsize = AtomicUsize::new(0);
+
+    pub struct Probe;
+
+    // SAFETY: every method forwards to `System` with the caller's own pointer and
+    // layout; the probe only reads a block (inside its layout) before it is freed.
+    unsafe impl GlobalAlloc for Probe {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            // SAFETY: the caller's layout, passed on unchanged.
+            unsafe { System.alloc(layout) }
+        }
+
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            let armed = ARMED.try_with(Cell::get).ok().flatten();
+            if let Some(count) = armed
+                && Layout::array::<RecoveryCode>(count).ok() == Some(layout)
+            {
+                // SAFETY: see the module documentation.
+                let block = unsafe { std::slice::from_raw_parts(ptr, layout.size()) };
+                let needles = NEEDLES.with(Cell::get);
+                for needle in &needles {
+                    if block.windows(16).any(|w| w == needle) {
+                        HITS.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+            }
+            // SAFETY: `ptr` was allocated by `System` (through this allocator) with `layout`.
+            unsafe { System.dealloc(ptr, layout) }
+        }
+    }
+
+    #[global_allocator]
+    static GLOBAL: Probe = Probe;
+
+    /// How many codes were found in blocks of `count` codes freed during `f`.
+    pub fn codes_left_in_freed_blocks(needles: [[u8; 16]; N], f: impl FnOnce()) -> usize {
+        HITS.store(0, Ordering::SeqCst);
+        NEEDLES.with(|n| n.set(needles));
+        ARMED.with(|a| a.set(Some(N)));
+        f();
+        ARMED.with(|a| a.set(None));
+        HITS.load(Ordering::SeqCst)
+    }
+}
+
+#[test]
+fn dropped_codes_leave_no_copy_on_the_heap() {
+    use freed_memory::{N, codes_left_in_freed_blocks};
+    use std::mem::ManuallyDrop;
+
+    let policy = fast().with_count(N).unwrap();
+    let needles_of = |codes: &[RecoveryCode]| {
+        let mut out = [[0u8; 16]; N];
+        for (o, c) in out.iter_mut().zip(codes) {
+            o.copy_from_slice(c.ungrouped().as_bytes());
+        }
+        out
+    };
+
+    // Control: the same codes in a block whose drop is suppressed are seen.
+    let set = RecoveryCodes::generate_with_rng(&policy, &mut rng(10)).unwrap();
+    let needles = needles_of(set.codes());
+    let copies: Vec<ManuallyDrop<RecoveryCode>> =
+        set.codes().iter().cloned().map(ManuallyDrop::new).collect();
+    assert_eq!(copies.capacity(), N);
+    assert_eq!(
+        codes_left_in_freed_blocks(needles, || drop(copies)),
+        N,
+        "the probe must see codes that were not wiped"
+    );
+
+    // Generating, showing, verifying and dropping a set leaves none.
+    let mut needles = [[0u8; 16]; N];
+    let left = codes_left_in_freed_blocks([[0xff; 16]; N], || {
+        let set = RecoveryCodes::generate_with_rng(&policy, &mut rng(11)).unwrap();
+        needles = needles_of(set.codes());
+        drop(set);
+    });
+    assert_eq!(left, 0);
+    let set = RecoveryCodes::generate_with_rng(&policy, &mut rng(11)).unwrap();
+    assert_eq!(needles_of(set.codes()), needles, "same seed, same codes");
+    let left = codes_left_in_freed_blocks(needles, || {
+        let state = set.state().clone();
+        let (outcome, _) = state.verify(set.codes()[2].ungrouped(), NOW, &Policy::default());
+        assert!(outcome.is_accepted());
+        drop(set);
+    });
+    assert_eq!(left, 0, "a dropped set left codes in freed memory");
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn serde_uses_the_text_form() {
+    let set = RecoveryCodes::generate_with_rng(&fast(), &mut rng(12)).unwrap();
+    let json = serde_json::to_string(set.state()).unwrap();
+    assert_eq!(json, format!("\"{}\"", set.state().encode()));
+    let back: RecoveryState = serde_json::from_str(&json).unwrap();
+    assert_eq!(&back, set.state());
+    let err = serde_json::from_str::<RecoveryState>("\"otpr1.x\"").unwrap_err();
+    assert!(err.to_string().contains("recovery code state"), "{err}");
+}
+
+/// Servers racing on one stored recovery state with compare-and-swap persistence
+/// (`UPDATE … SET state = :new WHERE state = :old`, here a mutex-guarded string): the
+/// same code is accepted exactly once, and wrong guesses racing alongside are all
+/// counted.
+#[test]
+fn racing_servers_accept_a_code_once_and_lose_no_failure() {
+    use std::sync::{Arc, Barrier, Mutex};
+
+    let set = RecoveryCodes::generate_with_rng(&fast(), &mut rng(13)).unwrap();
+    let code = set.codes()[4].to_string();
+    // The row, and how many writes it has had (to order the outcomes).
+    let store = Arc::new(Mutex::new((set.state().encode(), 0u32)));
+    let policy = Policy::default().with_max_failures(100).unwrap();
+    let threads = 8;
+    let barrier = Arc::new(Barrier::new(threads));
+    let handles: Vec<_> = (0..threads)
+        .map(|i| {
+            let (store, barrier) = (store.clone(), barrier.clone());
+            // Half the servers get the right code, half a wrong one.
+            let input = if i % 2 == 0 {
+                code.clone()
+            } else {
+                "2222-2222-2222-2222".to_owned()
+            };
+            std::thread::spawn(move || {
+                barrier.wait();
+                loop {
+                    let old = store.lock().unwrap().0.clone();
+                    let state: RecoveryState = old.parse().unwrap();
+                    let (outcome, new) = state.verify(&input, NOW, &policy);
+                    let mut row = store.lock().unwrap();
+                    if row.0 == old {
+                        row.0 = new.encode();
+                        row.1 += 1;
+                        return (outcome, row.1);
+                    }
+                }
+            })
+        })
+        .collect();
+    let outcomes: Vec<(RecoveryOutcome, u32)> =
+        handles.into_iter().map(|h| h.join().unwrap()).collect();
+    let accepted: Vec<u32> = outcomes
+        .iter()
+        .filter(|(o, _)| o.is_accepted())
+        .map(|(_, seq)| *seq)
+        .collect();
+    assert_eq!(accepted.len(), 1, "{outcomes:?}");
+    assert_eq!(
+        outcomes
+            .iter()
+            .filter(|(o, _)| *o == RecoveryOutcome::AlreadyUsed)
+            .count(),
+        3
+    );
+    let last: RecoveryState = store.lock().unwrap().0.parse().unwrap();
+    assert!(last.is_used(4));
+    assert_eq!(last.remaining(), 9);
+    // Every failure written after the acceptance is counted (earlier ones were
+    // cleared by it): none was lost to a race.
+    let failures_after = outcomes
+        .iter()
+        .filter(|(o, seq)| !o.is_accepted() && *seq > accepted[0])
+        .count() as u32;
+    assert_eq!(last.failures(), failures_after);
+}
+
+#[test]
+fn the_largest_set_fits_the_encoded_limit() {
+    let policy = fast().with_count(64).unwrap().with_length(32).unwrap();
+    let set = RecoveryCodes::generate_with_rng(&policy, &mut rng(14)).unwrap();
+    let mut state = set.state().clone();
+    for code in set.codes() {
+        let (outcome, next) = state.verify(code.ungrouped(), NOW, &Policy::default());
+        assert!(outcome.is_accepted());
+        state = next;
+    }
+    let text = state.encode();
+    assert!(
+        text.len() <= otpkit::recovery::MAX_ENCODED_LEN,
+        "{}",
+        text.len()
+    );
+    assert_eq!(text.parse::<RecoveryState>().unwrap(), state);
+    assert_eq!(state.remaining(), 0);
+    assert!(text.contains(".ffffffffffffffff."));
+}
