@@ -1,5 +1,8 @@
 //! Google Authenticator export (`otpauth-migration://`): hand-made payloads checked
 //! against the protobuf schema, encoder round trips, and every error.
+
+#[path = "support/cases.rs"]
+mod cases;
 #![cfg(feature = "alloc")]
 
 use base64::Engine as _;
@@ -429,7 +432,7 @@ fn name_text() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(cases::cases(256)))]
 
     #[test]
     fn encode_decode_round_trip(
