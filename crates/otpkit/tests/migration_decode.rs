@@ -1,9 +1,9 @@
 //! Google Authenticator export (`otpauth-migration://`): hand-made payloads checked
 //! against the protobuf schema, encoder round trips, and every error.
+#![cfg(feature = "alloc")]
 
 #[path = "support/cases.rs"]
 mod cases;
-#![cfg(feature = "alloc")]
 
 use base64::Engine as _;
 use otpkit::migration::{

@@ -1,8 +1,8 @@
 //! Property tests: what we build parses back to the same account; parsing never panics.
+#![cfg(feature = "alloc")]
 
 #[path = "support/cases.rs"]
 mod cases;
-#![cfg(feature = "alloc")]
 
 use otpkit::otpauth::{Account, Kind, Warning};
 use otpkit::{Algorithm, Digits, LengthPolicy, Period, Secret};
