@@ -32,7 +32,7 @@ if ! cargo mutants --version >/dev/null 2>&1; then
 fi
 
 args=(--package otpkit --package otpkit-lanes --jobs "$JOBS" --timeout "$TIMEOUT"
-  --no-shuffle --output "$OUT")
+  --no-shuffle --output "$OUT" --copy-target=true)
 if [ "${1:-}" = "--full" ]; then
   shift
   args+=("$@")
