@@ -2,6 +2,9 @@
 //! against the protobuf schema, encoder round trips, and every error.
 #![cfg(feature = "alloc")]
 
+#[path = "support/cases.rs"]
+mod cases;
+
 use base64::Engine as _;
 use otpkit::migration::{
     self, EncodeError, EntryError, MAX_MIGRATION_URI_LEN, MigrationError, decode, decode_batch,
@@ -429,7 +432,7 @@ fn name_text() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(cases::cases(256)))]
 
     #[test]
     fn encode_decode_round_trip(

@@ -1,6 +1,9 @@
 //! Property tests: what we build parses back to the same account; parsing never panics.
 #![cfg(feature = "alloc")]
 
+#[path = "support/cases.rs"]
+mod cases;
+
 use otpkit::otpauth::{Account, Kind, Warning};
 use otpkit::{Algorithm, Digits, LengthPolicy, Period, Secret};
 use proptest::prelude::*;
@@ -122,7 +125,7 @@ fn account() -> impl Strategy<Value = Account> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(cases::cases(512)))]
 
     #[test]
     fn build_then_parse_gives_the_same_account(account in account()) {

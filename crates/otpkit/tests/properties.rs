@@ -1,5 +1,8 @@
 //! Property tests of the core: round trips, windows and Base32 leniency.
 
+#[path = "support/cases.rs"]
+mod cases;
+
 use otpkit::{Algorithm, Code, Digits, LengthPolicy, Period, Secret, Totp, VerifyError, Window};
 use proptest::prelude::*;
 
@@ -16,7 +19,7 @@ fn secret() -> impl Strategy<Value = Secret> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 4 } else { 256 }))]
+    #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 4 } else { cases::cases(256) }))]
 
     /// A code from any step inside the window is accepted and reported at its step
     /// (or a later step sharing the same code: the documented tie rule).

@@ -1,0 +1,95 @@
+//! The system clock helpers, generator `Debug` output and empty step ranges.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use otpkit::{Algorithm, Digits, Hotp, Period, Secret, Totp, VerifyError, Window, unix_now};
+
+fn secret() -> Secret {
+    Secret::from_bytes(b"12345678901234567890").unwrap()
+}
+
+fn system_seconds() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+#[test]
+fn unix_now_reads_the_system_clock() {
+    let before = system_seconds();
+    let now = unix_now().unwrap();
+    let after = system_seconds();
+    assert!(
+        before <= now && now <= after,
+        "{before} <= {now} <= {after}"
+    );
+}
+
+#[test]
+fn the_now_helpers_use_the_current_step() {
+    let t = Totp::new(
+        &secret(),
+        Algorithm::Sha1,
+        Digits::SIX,
+        Period::new(3600).unwrap(),
+    );
+    // An hour-long period, so the step does not change during the test (except
+    // exactly at an hour boundary, which the one-step-behind window absorbs).
+    let code = t.code_now().unwrap();
+    assert_eq!(code, t.code_at(system_seconds()).unwrap());
+    let m = t.verify_now(&code.to_string(), Window::new(1, 0)).unwrap();
+    assert_eq!(
+        m.step,
+        t.step_at(system_seconds()).unwrap() - (-m.offset) as u64
+    );
+    assert!(m.offset == 0 || m.offset == -1);
+}
+
+#[test]
+fn totp_debug_shows_its_parameters_only() {
+    let t = Totp::new(
+        &secret(),
+        Algorithm::Sha256,
+        Digits::EIGHT,
+        Period::new(60).unwrap(),
+    )
+    .with_t0(5);
+    assert_eq!(
+        format!("{t:?}"),
+        "Totp { algorithm: Sha256, digits: 8, period: 60, t0: 5, .. }"
+    );
+    let h = Hotp::new(&secret(), Algorithm::Sha1, Digits::SIX);
+    assert_eq!(format!("{h:?}"), "Hotp { algorithm: Sha1, digits: 6, .. }");
+}
+
+#[test]
+fn an_empty_range_matches_nothing_and_a_one_step_range_its_step() {
+    let h = Hotp::new(&secret(), Algorithm::Sha1, Digits::SIX);
+    let t = Totp::new(&secret(), Algorithm::Sha1, Digits::SIX, Period::DEFAULT);
+    for step in [0u64, 5, 1_000] {
+        // first > last is empty, even though `first`'s code is the one typed.
+        let first = h.code(step + 1);
+        let text = first.to_string();
+        assert_eq!(
+            h.verify_code_range(&first, step + 1, step),
+            Err(VerifyError::Mismatch)
+        );
+        assert_eq!(
+            h.verify_range(&text, step + 1, step),
+            Err(VerifyError::Mismatch)
+        );
+        assert_eq!(
+            t.verify_code_steps(&first, step + 1, step),
+            Err(VerifyError::Mismatch)
+        );
+        assert_eq!(
+            t.verify_steps(&text, step + 1, step),
+            Err(VerifyError::Mismatch)
+        );
+        // first == last: exactly that step.
+        let code = h.code(step);
+        assert_eq!(h.verify_code_range(&code, step, step), Ok(step));
+        assert_eq!(t.verify_steps(&code.to_string(), step, step), Ok(step));
+    }
+}

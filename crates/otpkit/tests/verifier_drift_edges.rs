@@ -1,0 +1,108 @@
+//! The learned drift moves the sign-in window: back for a slow device clock,
+//! forward for a fast one, and the window is cut at the first and last step
+//! rather than wrapping around.
+
+use otpkit::verifier::{DeviceKind, DeviceState, Outcome, Policy, Verifier};
+use otpkit::{Algorithm, Digits, Period, Secret, Totp};
+
+const NOW: u64 = 1_700_000_000;
+
+fn totp(period: u64) -> Totp {
+    Totp::new(
+        &Secret::from_bytes(b"12345678901234567890").unwrap(),
+        Algorithm::Sha1,
+        Digits::SIX,
+        Period::new(period).unwrap(),
+    )
+}
+
+fn state(last: u64, drift: i64) -> DeviceState {
+    DeviceState::from_parts(DeviceKind::Totp, last, drift, 0, 0)
+}
+
+#[test]
+fn a_slow_clock_is_looked_for_behind_now() {
+    let t = totp(30);
+    let v = Verifier::totp(t.clone(), Policy::default());
+    let now_step = t.step_at(NOW).unwrap();
+    let before = state(now_step - 20, -5);
+    let slow = t.code_at_step(now_step - 5).to_string();
+    assert_eq!(
+        v.verify(&before, &slow, NOW).0,
+        Outcome::Accepted {
+            step: now_step - 5,
+            drift: -5
+        }
+    );
+    // The device's code for the true now lies outside the shifted window.
+    let on_time = t.code_at_step(now_step + 2).to_string();
+    assert_eq!(v.verify(&before, &on_time, NOW).0, Outcome::Invalid);
+}
+
+#[test]
+fn a_fast_clock_is_looked_for_ahead_of_now() {
+    let t = totp(30);
+    let v = Verifier::totp(t.clone(), Policy::default());
+    let now_step = t.step_at(NOW).unwrap();
+    let before = state(now_step - 20, 5);
+    let fast = t.code_at_step(now_step + 5).to_string();
+    assert_eq!(
+        v.verify(&before, &fast, NOW).0,
+        Outcome::Accepted {
+            step: now_step + 5,
+            drift: 5
+        }
+    );
+    let behind = t.code_at_step(now_step - 2).to_string();
+    assert_eq!(v.verify(&before, &behind, NOW).0, Outcome::Invalid);
+}
+
+#[test]
+fn a_slow_clock_near_the_first_step_gets_a_window_cut_at_step_zero() {
+    let t = totp(30);
+    let v = Verifier::totp(t.clone(), Policy::default());
+    // Now is step 1; drift -5 would centre the window at step -4: it is cut at 0.
+    let before = state(0, -5);
+    let code = t.code_at_step(1).to_string();
+    let (outcome, after) = v.verify(&before, &code, 45);
+    assert_eq!(outcome, Outcome::Accepted { step: 1, drift: 0 });
+    assert_eq!(after.last_step(), Some(1));
+}
+
+#[test]
+fn a_fast_clock_near_the_last_step_gets_a_window_cut_at_the_last_step() {
+    // With a 1-second period the step is the time itself, so u64::MAX is a step.
+    let t = totp(1);
+    let v = Verifier::totp(t.clone(), Policy::default());
+    let before = state(u64::MAX - 3, 5);
+    let code = t.code_at_step(u64::MAX).to_string();
+    let (outcome, after) = v.verify(&before, &code, u64::MAX);
+    assert_eq!(
+        outcome,
+        Outcome::Accepted {
+            step: u64::MAX,
+            drift: 0
+        }
+    );
+    assert_eq!(after.last_step(), Some(u64::MAX));
+    // Nothing follows the last step: its code again is a replay.
+    assert_eq!(v.verify(&after, &code, u64::MAX).0, Outcome::Replayed);
+}
+
+#[test]
+fn a_window_far_from_the_device_steps_rejects_without_wrapping() {
+    // A drift that would wrap past u64::MAX or below 0 must not bring codes of
+    // steps at the other end of the range into the window.
+    let t = totp(1);
+    let v = Verifier::totp(t.clone(), Policy::default());
+    let low = t.code_at_step(0).to_string();
+    let near_max = state(u64::MAX - 30, 20);
+    let (outcome, _) = v.verify(&near_max, &low, u64::MAX - 1);
+    assert!(
+        matches!(outcome, Outcome::Invalid | Outcome::Replayed),
+        "{outcome:?}"
+    );
+    let high = t.code_at_step(u64::MAX).to_string();
+    let (outcome, _) = v.verify(&state(0, -20), &high, 3);
+    assert_eq!(outcome, Outcome::Invalid);
+}
