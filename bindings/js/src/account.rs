@@ -149,8 +149,9 @@ fn from_js(obj: &JsValue) -> Result<core::Account, JsValue> {
                 .map_err(|e| core_error("TimeError", &e))?,
         },
         "hotp" => core::Kind::Hotp {
-            counter: u64::try_from(get(obj, "counter")?)
-                .map_err(|_| type_error("account.counter must be a bigint from 0 to 2^64 - 1"))?,
+            counter: u64::try_from(get(obj, "counter")?).map_err(|_| {
+                type_error("account.counter must be a bigint from 0n to 2n ** 64n - 1n")
+            })?,
         },
         "steam" => core::Kind::Steam,
         _ => {

@@ -2,7 +2,7 @@
 
 use wasm_bindgen::JsValue;
 
-use crate::error::range_error;
+use crate::error::{range_error, type_error};
 
 /// `Number.MAX_SAFE_INTEGER`: every integer up to it is exact in a JS number.
 pub(crate) const MAX_SAFE: u64 = (1 << 53) - 1;
@@ -54,4 +54,15 @@ pub(crate) fn from_i64(value: i64, what: &str) -> Result<f64, JsValue> {
             "{what} is outside the safe integer range"
         )))
     }
+}
+
+/// A JS `bigint` from 0 to 2^64 − 1 as a `u64` (an HOTP counter). wasm-bindgen's own
+/// `u64` arguments wrap out-of-range bigints modulo 2^64, so counters come in as
+/// `JsValue` and are checked here: anything else is a `TypeError`.
+pub(crate) fn to_counter(value: JsValue, what: &str) -> Result<u64, JsValue> {
+    u64::try_from(value).map_err(|_| {
+        type_error(&format!(
+            "{what} must be a bigint from 0n to 2n ** 64n - 1n"
+        ))
+    })
 }

@@ -4,7 +4,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::Secret;
 use crate::error::{core_error, set};
-use crate::num::{from_i64, from_u64, to_u8, to_u32, to_u64};
+use crate::num::{from_i64, from_u64, to_counter, to_u8, to_u32, to_u64};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_OTP: &str = r#"
@@ -215,9 +215,12 @@ impl Hotp {
         )))
     }
 
-    /// The code at a counter value, zero-padded.
-    pub fn code(&self, counter: u64) -> String {
-        self.0.code(counter).to_string()
+    /// The code at a counter value (a `bigint` from 0 to 2^64 − 1), zero-padded.
+    pub fn code(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "bigint")] counter: JsValue,
+    ) -> Result<String, JsValue> {
+        Ok(self.0.code(to_counter(counter, "counter")?).to_string())
     }
 
     /// Checks a typed code against counters `counter` to `counter + lookAhead`
@@ -227,9 +230,10 @@ impl Hotp {
     pub fn verify(
         &self,
         code: &str,
-        counter: u64,
+        #[wasm_bindgen(unchecked_param_type = "bigint")] counter: JsValue,
         look_ahead: Option<f64>,
     ) -> Result<JsValue, JsValue> {
+        let counter = to_counter(counter, "counter")?;
         let look_ahead = look_ahead.map_or(Ok(0), |l| to_u32(l, "lookAhead"))?;
         let m = self
             .0

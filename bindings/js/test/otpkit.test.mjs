@@ -100,7 +100,13 @@ test('typed errors carry the core message and never the secret', () => {
   for (const bad of [-1, 1.5, NaN, Infinity, 2 ** 53]) {
     assert.throws(() => totp.codeAt(bad), RangeError);
   }
-  assert.throws(() => new Hotp(rfcSecret(20)).code(-1n), TypeError);
+  // HOTP counters are bigints in 0..2^64-1: never wrapped, never a rounded number.
+  const hotp = new Hotp(rfcSecret(20));
+  assert.equal(hotp.code(2n ** 64n - 1n).length, 6);
+  for (const bad of [-1n, 2n ** 64n, 5, '5']) {
+    assert.throws(() => hotp.code(bad), TypeError, String(bad));
+    assert.throws(() => hotp.verify('755224', bad), TypeError, String(bad));
+  }
 });
 
 const URI = 'otpauth://totp/ACME%20Co:john.doe@email.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30';
