@@ -17,12 +17,12 @@ const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 test('web authenticator shows the core\'s code in headless Chromium', async () => {
   const { server, url } = await serve();
   const profile = mkdtempSync(join(tmpdir(), 'otpkit-chromium-'));
-  const browser = await chromium.launch({
+  // A new empty profile (--user-data-dir), which Playwright takes as this argument.
+  const browser = await chromium.launchPersistentContext(profile, {
     executablePath,
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--user-data-dir=${profile}`],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   try {
     const page = await browser.newPage();
