@@ -293,7 +293,7 @@ pub fn decode_migration(uri: &str) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = encodeMigration)]
 pub fn encode_migration(
     #[wasm_bindgen(unchecked_param_type = "Account[]")] accounts: Vec<JsValue>,
-    per_batch: Option<f64>,
+    #[wasm_bindgen(js_name = perBatch)] per_batch: Option<f64>,
 ) -> Result<Vec<String>, JsValue> {
     let accounts = accounts
         .iter()

@@ -86,10 +86,10 @@ impl Totp {
     #[wasm_bindgen(constructor)]
     pub fn new(
         secret: &Secret,
-        #[wasm_bindgen(unchecked_param_type = "Algorithm")] algorithm: Option<String>,
-        digits: Option<f64>,
-        period: Option<f64>,
-        t0: Option<f64>,
+        #[wasm_bindgen(unchecked_optional_param_type = "Algorithm")] algorithm: Option<String>,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] digits: Option<f64>,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] period: Option<f64>,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] t0: Option<f64>,
     ) -> Result<Totp, JsValue> {
         let period = match period {
             None => otpkit::Period::DEFAULT,
@@ -108,7 +108,10 @@ impl Totp {
 
     /// The code for a Unix time in seconds, zero-padded.
     #[wasm_bindgen(js_name = codeAt)]
-    pub fn code_at(&self, unix_time: f64) -> Result<String, JsValue> {
+    pub fn code_at(
+        &self,
+        #[wasm_bindgen(js_name = unixTime)] unix_time: f64,
+    ) -> Result<String, JsValue> {
         let t = to_u64(unix_time, "unixTime")?;
         Ok(self.0.code_at(t).map_err(time_error)?.to_string())
     }
@@ -127,14 +130,20 @@ impl Totp {
 
     /// Seconds until the code shown at `unixTime` changes: 1 to the period.
     #[wasm_bindgen(js_name = secondsLeft)]
-    pub fn seconds_left(&self, unix_time: f64) -> Result<f64, JsValue> {
+    pub fn seconds_left(
+        &self,
+        #[wasm_bindgen(js_name = unixTime)] unix_time: f64,
+    ) -> Result<f64, JsValue> {
         let t = to_u64(unix_time, "unixTime")?;
         from_u64(self.0.seconds_left(t).map_err(time_error)?, "seconds left")
     }
 
     /// The time step of a Unix time.
     #[wasm_bindgen(js_name = stepAt)]
-    pub fn step_at(&self, unix_time: f64) -> Result<f64, JsValue> {
+    pub fn step_at(
+        &self,
+        #[wasm_bindgen(js_name = unixTime)] unix_time: f64,
+    ) -> Result<f64, JsValue> {
         let t = to_u64(unix_time, "unixTime")?;
         from_u64(self.0.step_at(t).map_err(time_error)?, "step")
     }
@@ -146,7 +155,7 @@ impl Totp {
     pub fn verify(
         &self,
         code: &str,
-        unix_time: f64,
+        #[wasm_bindgen(js_name = unixTime)] unix_time: f64,
         behind: Option<f64>,
         ahead: Option<f64>,
     ) -> Result<JsValue, JsValue> {
@@ -205,8 +214,8 @@ impl Hotp {
     #[wasm_bindgen(constructor)]
     pub fn new(
         secret: &Secret,
-        #[wasm_bindgen(unchecked_param_type = "Algorithm")] algorithm: Option<String>,
-        digits: Option<f64>,
+        #[wasm_bindgen(unchecked_optional_param_type = "Algorithm")] algorithm: Option<String>,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] digits: Option<f64>,
     ) -> Result<Hotp, JsValue> {
         Ok(Hotp(otpkit::Hotp::new(
             &secret.0,
@@ -231,7 +240,7 @@ impl Hotp {
         &self,
         code: &str,
         #[wasm_bindgen(unchecked_param_type = "bigint")] counter: JsValue,
-        look_ahead: Option<f64>,
+        #[wasm_bindgen(js_name = lookAhead)] look_ahead: Option<f64>,
     ) -> Result<JsValue, JsValue> {
         let counter = to_counter(counter, "counter")?;
         let look_ahead = look_ahead.map_or(Ok(0), |l| to_u32(l, "lookAhead"))?;
@@ -272,7 +281,10 @@ impl SteamGuard {
 
     /// The code for a Unix time in seconds.
     #[wasm_bindgen(js_name = codeAt)]
-    pub fn code_at(&self, unix_time: f64) -> Result<String, JsValue> {
+    pub fn code_at(
+        &self,
+        #[wasm_bindgen(js_name = unixTime)] unix_time: f64,
+    ) -> Result<String, JsValue> {
         let t = to_u64(unix_time, "unixTime")?;
         Ok(self.0.code_at(t).map_err(time_error)?.to_string())
     }
@@ -285,7 +297,10 @@ impl SteamGuard {
 
     /// Seconds until the code shown at `unixTime` changes: 1 to 30.
     #[wasm_bindgen(js_name = secondsLeft)]
-    pub fn seconds_left(&self, unix_time: f64) -> Result<f64, JsValue> {
+    pub fn seconds_left(
+        &self,
+        #[wasm_bindgen(js_name = unixTime)] unix_time: f64,
+    ) -> Result<f64, JsValue> {
         let t = to_u64(unix_time, "unixTime")?;
         from_u64(self.0.seconds_left(t), "seconds left")
     }
@@ -296,7 +311,7 @@ impl SteamGuard {
     pub fn verify(
         &self,
         code: &str,
-        unix_time: f64,
+        #[wasm_bindgen(js_name = unixTime)] unix_time: f64,
         behind: Option<f64>,
         ahead: Option<f64>,
     ) -> Result<JsValue, JsValue> {

@@ -24,7 +24,7 @@ impl Secret {
     /// long as the algorithm's hash output (20, 32 or 64 bytes). `algorithm` is
     /// `"SHA1"` (the default), `"SHA256"` or `"SHA512"`.
     pub fn generate(
-        #[wasm_bindgen(unchecked_param_type = "Algorithm")] algorithm: Option<String>,
+        #[wasm_bindgen(unchecked_optional_param_type = "Algorithm")] algorithm: Option<String>,
     ) -> Result<Secret, JsValue> {
         let algorithm = self::algorithm(algorithm)?;
         otpkit::Secret::generate(algorithm)
@@ -35,7 +35,10 @@ impl Secret {
     /// A secret from Base32 as people paste it: any case, spaces, hyphens, optional
     /// `=` padding. A secret shorter than 128 bits is an error unless `allowShort`.
     #[wasm_bindgen(js_name = fromBase32)]
-    pub fn from_base32(text: &str, allow_short: Option<bool>) -> Result<Secret, JsValue> {
+    pub fn from_base32(
+        text: &str,
+        #[wasm_bindgen(js_name = allowShort)] allow_short: Option<bool>,
+    ) -> Result<Secret, JsValue> {
         otpkit::Secret::from_base32_with(text, policy(allow_short))
             .map(Secret)
             .map_err(|e| core_error("SecretError", &e))
@@ -43,7 +46,10 @@ impl Secret {
 
     /// A secret from raw bytes; shorter than 128 bits only with `allowShort`.
     #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(bytes: &[u8], allow_short: Option<bool>) -> Result<Secret, JsValue> {
+    pub fn from_bytes(
+        bytes: &[u8],
+        #[wasm_bindgen(js_name = allowShort)] allow_short: Option<bool>,
+    ) -> Result<Secret, JsValue> {
         otpkit::Secret::from_bytes_with(bytes, policy(allow_short))
             .map(Secret)
             .map_err(|e| core_error("SecretError", &e))
