@@ -14,7 +14,7 @@
 //! ## Numbers
 //!
 //! - Unix times, TOTP time steps, periods and seconds are JS `number`s: whole
-//!   seconds from 0 to `Number.MAX_SAFE_INTEGER` (2^53 − 1, far past year 275 000),
+//!   seconds from 0 to `Number.MAX_SAFE_INTEGER` (2^53 − 1 seconds: about 285 million years),
 //!   so no precision is lost. Anything else (negative, fractional, NaN, larger) is a
 //!   `RangeError`, never rounded.
 //! - HOTP counters are `bigint`: they are `u64` in RFC 4226 and in stored states,
