@@ -26,10 +26,12 @@ export CARGO_TERM_COLOR=never
 OUT=target/mutants
 SCOPE=(crates/otpkit/src crates/otpkit-lanes/src)
 
-if ! cargo mutants --version >/dev/null 2>&1; then
-  echo "installing cargo-mutants $CARGO_MUTANTS_VERSION"
-  cargo install cargo-mutants --locked --version "$CARGO_MUTANTS_VERSION" || exit 1
-fi
+install_mutants() {
+  if ! cargo mutants --version >/dev/null 2>&1; then
+    echo "installing cargo-mutants $CARGO_MUTANTS_VERSION"
+    cargo install cargo-mutants --locked --version "$CARGO_MUTANTS_VERSION" || exit 1
+  fi
+}
 
 args=(--package otpkit --package otpkit-lanes --jobs "$JOBS" --timeout "$TIMEOUT"
   --no-shuffle --output "$OUT" --copy-target=true)
@@ -71,6 +73,8 @@ else
   args+=(--in-diff "$diff_file")
 fi
 
+# Installed only now: a change that touches no mutable line needs no cargo-mutants.
+install_mutants
 # SIGINT first so cargo-mutants records what it finished; KILL if it lingers.
 start=$SECONDS
 timeout --signal=INT --kill-after=60 "$BUDGET" cargo mutants "${args[@]}"

@@ -12,14 +12,15 @@
 #
 # Groups: jvm (Kotlin tests: a JDK and JNA), python (virtualenv), swift (debootstrap for
 # the Swift toolchain tree, see scripts/swift-toolchain.sh), oath (oathtool, the liboath
-# reference CLI for differential tests). Rust targets, Miri, cargo-fuzz, kotlinc (npm)
-# and pip packages are installed by the scripts that use them, never with apt.
+# reference CLI for differential tests), js (Chromium for the wasm package's browser
+# test). Rust targets, Miri, cargo-fuzz, cargo-mutants, wasm-bindgen-cli, kotlinc and
+# the npm/pip packages are installed by the scripts that use them, never with apt.
 set -euo pipefail
 
 fresh=0
 if [ "${1:-}" = --fresh ]; then fresh=1; shift; fi
 groups=("$@")
-[ ${#groups[@]} -gt 0 ] || groups=(jvm python swift oath)
+[ ${#groups[@]} -gt 0 ] || groups=(jvm python swift oath js)
 
 # One line per requirement: group | what must be present | Debian package | why.
 # "cmd:X" is a command on PATH, "file:X" a file, "venv" a working `python3 -m venv`.
@@ -30,6 +31,7 @@ jvm    | file:/usr/share/java/jna.jar | libjna-java  | JNA, which the uniffi Kot
 python | venv                    | python3-venv         | the virtualenv the Python wheel is tested in
 swift  | cmd:debootstrap         | debootstrap          | builds the Debian trixie tree that carries swiftlang
 oath   | cmd:oathtool            | oathtool             | the liboath reference implementation for differential tests
+js     | file:/usr/bin/chromium  | chromium             | headless browser test of the wasm package (playwright-core drives it)
 '
 # The check's own test adds a requirement it must refuse (see scripts/test-all.sh).
 REQUIREMENTS+=${OTPKIT_EXTRA_REQUIREMENTS:-}

@@ -6,7 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+FUZZ_SECONDS=${FUZZ_SECONDS:-15}
 export CARGO_TERM_COLOR=never
 
 passed=0
@@ -102,6 +102,9 @@ stage "cargo doc (deny warnings)" docs
 [ -x fuzz/run.sh ] && stage "fuzz smoke (${FUZZ_SECONDS}s per target)" fuzz/run.sh "$FUZZ_SECONDS"
 # The binding crate's Rust tests already ran in the workspace stage above.
 [ -x bindings/test.sh ] && stage "bindings (Kotlin, Python, Swift)" env OTPKIT_RUST_TESTS_DONE=1 bindings/test.sh
+stage "js/wasm binding (node --test, headless Chromium)" bash bindings/js/test.sh
+# Mutants of the lines the last commit changed in the core and lanes crates (bounded).
+stage "mutation testing (changed lines)" env MUTANTS_BUDGET="${MUTANTS_BUDGET:-900}" scripts/mutants.sh
 
 echo
 if [ $failed -gt 0 ]; then

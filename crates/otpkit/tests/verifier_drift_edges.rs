@@ -1,5 +1,5 @@
-//! The learned drift moves the sign-in window: back for a slow device clock,
-//! forward for a fast one, and the window is cut at the first and last step
+//! The learned drift widens the sign-in scan: back for a slow device clock,
+//! forward for a fast one (never away from the server's own clock), and the window is cut at the first and last step
 //! rather than wrapping around.
 
 use otpkit::verifier::{DeviceKind, DeviceState, Outcome, Policy, Verifier};
@@ -34,9 +34,12 @@ fn a_slow_clock_is_looked_for_behind_now() {
             drift: -5
         }
     );
-    // The device's code for the true now lies outside the shifted window.
-    let on_time = t.code_at_step(now_step + 2).to_string();
-    assert_eq!(v.verify(&before, &on_time, NOW).0, Outcome::Invalid);
+    // Drift only widens the scan: a correct clock's code is still accepted (issue 12),
+    // and a code past the policy's steps ahead of now is not.
+    let on_time = t.code_at_step(now_step).to_string();
+    assert!(v.verify(&before, &on_time, NOW).0.is_accepted());
+    let too_far = t.code_at_step(now_step + 3).to_string();
+    assert_eq!(v.verify(&before, &too_far, NOW).0, Outcome::Invalid);
 }
 
 #[test]
@@ -53,8 +56,12 @@ fn a_fast_clock_is_looked_for_ahead_of_now() {
             drift: 5
         }
     );
-    let behind = t.code_at_step(now_step - 2).to_string();
-    assert_eq!(v.verify(&before, &behind, NOW).0, Outcome::Invalid);
+    // Drift only widens the scan: a correct clock's code is still accepted (issue 12),
+    // and a code past the policy's steps behind now is not.
+    let on_time = t.code_at_step(now_step).to_string();
+    assert!(v.verify(&before, &on_time, NOW).0.is_accepted());
+    let too_far = t.code_at_step(now_step - 5).to_string();
+    assert_eq!(v.verify(&before, &too_far, NOW).0, Outcome::Invalid);
 }
 
 #[test]
