@@ -99,7 +99,10 @@ swift_tests() {
   if command -v swift >/dev/null; then
     (cd swift && "${cmd[@]}") >"$OUT/swift-full.log" 2>&1
   else
-    "$ROOT/scripts/swift-toolchain.sh" run swift "${cmd[@]}" >"$OUT/swift-full.log" 2>&1
+    # The whole repository is mounted, so tests can read the shared test files (the RFC
+    # 6030 figures under crates/otpkit-pskc/tests/data).
+    "$ROOT/scripts/swift-toolchain.sh" run "$ROOT" "${cmd[@]}" --package-path bindings/swift \
+      >"$OUT/swift-full.log" 2>&1
   fi
   local rc=$?
   grep -E "error:|failed \(|^Test Suite 'All tests'|Executed [0-9]+ tests" "$OUT/swift-full.log" | tail -n 20
