@@ -34,6 +34,7 @@ pub mod otpauth;
 #[cfg(feature = "alloc")]
 pub mod recovery;
 pub mod secret;
+mod state_text;
 pub mod steam;
 mod totp;
 mod truncate;

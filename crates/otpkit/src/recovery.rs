@@ -56,7 +56,7 @@
 //! Wrong, already used and malformed codes count as failures, and the state locks
 //! after [`Policy::max_failures`] of them, exactly as a device does at sign-in (same
 //! [`Policy`], same delays, locked for good at
-//! [`NIST_MAX_FAILURES`]). While locked, no code
+//! [`NIST_MAX_FAILURES`](crate::verifier::NIST_MAX_FAILURES)). While locked, no code
 //! is looked at. An accepted code clears the count.
 //!
 //! ## A new set
@@ -69,11 +69,12 @@ use alloc::vec::Vec;
 use core::fmt;
 use core::str::FromStr;
 
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use crate::verifier::{NIST_MAX_FAILURES, Policy};
+use crate::state_text::{Fault, Format, state_text_error, state_text_serde};
+use crate::verifier::{Policy, throttle};
 
 /// The 32 characters codes are made of: no `0`, `O`, `1` or `I`.
 pub const ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
@@ -94,12 +95,15 @@ pub const MAX_ENCODED_LEN: usize = 2048;
 /// included); longer input is malformed.
 pub const MAX_INPUT_LEN: usize = 128;
 
-const PREFIX: &str = "otpr";
-const VERSION: &str = "1";
+/// `otpr1.…`: the frame of the text form (see [`crate::state_text`]).
+const FORMAT: Format = Format {
+    prefix: "otpr",
+    version: "1",
+    max_len: MAX_ENCODED_LEN,
+};
 const HASH_LEN: usize = 16;
 const SALT_LEN: usize = 16;
 const SET_ID_LEN: usize = 8;
-const CHECKSUM_BYTES: usize = 6;
 const DOMAIN: &[u8] = b"otpkit recovery code v1";
 
 /// How a set of codes is made: how many, how long, how they are grouped, how much
@@ -702,24 +706,11 @@ impl RecoveryState {
     }
 
     /// This state after one more failure at `now`, by the sign-in throttle's rule
-    /// and with its delay (`verifier::throttle::delay`; the `recovery_codes` test
-    /// checks that both agree).
+    /// (the `recovery_codes` test checks that both agree).
     fn failed(&self, policy: &Policy, now: u64) -> Self {
         let mut next = self.clone();
-        if !self.is_locked_at(now) {
-            next.locked_until = 0;
-        }
-        next.failures = self.failures.saturating_add(1);
-        if next.failures >= NIST_MAX_FAILURES {
-            next.locked_until = u64::MAX;
-        } else if next.failures.checked_rem(policy.max_failures()) == Some(0) {
-            let level = next
-                .failures
-                .checked_div(policy.max_failures())
-                .unwrap_or(1);
-            let delay = crate::verifier::throttle::delay(policy, level);
-            next.locked_until = now.saturating_add(delay).max(1);
-        }
+        (next.failures, next.locked_until) =
+            throttle::after_failure(policy, self.failures, self.locked_until, now);
         next
     }
 
@@ -728,77 +719,29 @@ impl RecoveryState {
         alloc::string::ToString::to_string(self)
     }
 
-    fn body(&self) -> String {
-        let mut out = String::new();
-        // Writing to a String cannot fail.
-        let _ = fmt::Write::write_fmt(
-            &mut out,
-            format_args!(
-                "{PREFIX}{VERSION}.{}.{}.{}.{}.{}.{}.{:x}.",
-                data_encoding::HEXLOWER.encode(&self.set_id),
-                self.code_len,
-                self.iterations,
-                data_encoding::BASE64URL_NOPAD.encode(&self.salt),
-                self.failures,
-                self.locked_until,
-                self.used
-            ),
-        );
-        for (i, hash) in self.hashes.iter().enumerate() {
-            if i != 0 {
-                out.push(',');
-            }
-            out.push_str(&data_encoding::BASE64URL_NOPAD.encode(hash));
-        }
-        out
-    }
-
     /// Reads the text form back; any change to a valid string is an error (short
     /// of a 48-bit checksum collision), and no input makes it panic.
     pub fn decode(text: &str) -> Result<Self, RecoveryStateError> {
-        use RecoveryStateError as E;
-        if text.len() > MAX_ENCODED_LEN {
-            return Err(E::TooLong { len: text.len() });
-        }
-        let after_prefix = text.strip_prefix(PREFIX).ok_or(E::NotAState)?;
-        let (version, _) = after_prefix.split_once('.').ok_or(E::NotAState)?;
-        if version != VERSION {
-            return Err(
-                if !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit()) {
-                    E::UnsupportedVersion
-                } else {
-                    E::NotAState
-                },
-            );
-        }
-        let (body, sum) = text.rsplit_once('.').ok_or(E::NotAState)?;
-        if sum.as_bytes() != checksum(body).as_slice() {
-            return Err(E::ChecksumMismatch);
-        }
-        let fields = after_prefix
-            .get(VERSION.len().saturating_add(1)..)
-            .and_then(|f| f.rsplit_once('.'))
-            .map(|(f, _)| f)
-            .ok_or(E::NotAState)?;
-        let mut parts = fields.split('.');
-        let mut next = |field: &'static str| parts.next().ok_or(E::MissingField { field });
-        let set_id = fixed::<SET_ID_LEN>(&data_encoding::HEXLOWER, next("set_id")?, "set_id")?;
-        let code_len = parse_u64(next("code_len")?, "code_len")?;
-        let code_len = u8::try_from(code_len)
+        let mut fields = FORMAT.fields(text)?;
+        let set_id =
+            fixed::<SET_ID_LEN>(&data_encoding::HEXLOWER, fields.next("set_id")?, "set_id")?;
+        let code_len = u8::try_from(fields.next_u64("code_len")?)
             .ok()
             .filter(|n| *n != 0 && usize::from(*n) <= MAX_CODE_LEN)
-            .ok_or(E::InvalidField { field: "code_len" })?;
-        let iterations = u32::try_from(parse_u64(next("iterations")?, "iterations")?)
-            .ok()
+            .ok_or(Fault::InvalidField { field: "code_len" })?;
+        let iterations = Some(fields.next_u32("iterations")?)
             .filter(|n| *n != 0 && *n <= MAX_ITERATIONS)
-            .ok_or(E::InvalidField {
+            .ok_or(Fault::InvalidField {
                 field: "iterations",
             })?;
-        let salt = fixed::<SALT_LEN>(&data_encoding::BASE64URL_NOPAD, next("salt")?, "salt")?;
-        let failures = u32::try_from(parse_u64(next("failures")?, "failures")?)
-            .map_err(|_| E::InvalidField { field: "failures" })?;
-        let locked_until = parse_u64(next("locked_until")?, "locked_until")?;
-        let used_text = next("used")?;
+        let salt = fixed::<SALT_LEN>(
+            &data_encoding::BASE64URL_NOPAD,
+            fields.next("salt")?,
+            "salt",
+        )?;
+        let failures = fields.next_u32("failures")?;
+        let locked_until = fields.next_u64("locked_until")?;
+        let used_text = fields.next("used")?;
         let used_ok = !used_text.is_empty()
             && used_text
                 .bytes()
@@ -807,15 +750,13 @@ impl RecoveryState {
         let used = u64::from_str_radix(used_text, 16)
             .ok()
             .filter(|_| used_ok)
-            .ok_or(E::InvalidField { field: "used" })?;
-        let hashes_text = next("hashes")?;
-        if parts.next().is_some() {
-            return Err(E::TrailingFields);
-        }
+            .ok_or(Fault::InvalidField { field: "used" })?;
+        let hashes_text = fields.next("hashes")?;
+        fields.end()?;
         let mut hashes = Vec::new();
         for h in hashes_text.split(',') {
             if hashes.len() >= MAX_CODES {
-                return Err(E::InvalidField { field: "hashes" });
+                return Err(Fault::InvalidField { field: "hashes" }.into());
             }
             hashes.push(fixed::<HASH_LEN>(
                 &data_encoding::BASE64URL_NOPAD,
@@ -828,7 +769,7 @@ impl RecoveryState {
             .and_then(|n| 1u64.checked_shl(n))
             .map_or(u64::MAX, |b| b.wrapping_sub(1));
         if used & !all != 0 {
-            return Err(E::InvalidField { field: "used" });
+            return Err(Fault::InvalidField { field: "used" }.into());
         }
         Ok(RecoveryState {
             set_id,
@@ -867,12 +808,13 @@ fn normalise<'a>(input: &str, len: usize, buf: &'a mut [u8; MAX_CODE_LEN]) -> Op
     buf.get(..n)
 }
 
+/// `text` as exactly `N` bytes in `encoding`'s canonical spelling.
 fn fixed<const N: usize>(
     encoding: &data_encoding::Encoding,
     text: &str,
     field: &'static str,
-) -> Result<[u8; N], RecoveryStateError> {
-    let bad = RecoveryStateError::InvalidField { field };
+) -> Result<[u8; N], Fault> {
+    let bad = Fault::InvalidField { field };
     let mut out = [0u8; N];
     if encoding.decode_len(text.len()).ok() != Some(N) {
         return Err(bad);
@@ -887,32 +829,28 @@ fn fixed<const N: usize>(
     Ok(out)
 }
 
-fn parse_u64(s: &str, field: &'static str) -> Result<u64, RecoveryStateError> {
-    let bad = RecoveryStateError::InvalidField { field };
-    let canonical =
-        !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
-    if !canonical {
-        return Err(bad);
-    }
-    s.parse().map_err(|_| bad)
-}
-
-fn checksum(body: &str) -> [u8; 2 * CHECKSUM_BYTES] {
-    let digest = Sha256::digest(body.as_bytes());
-    let mut out = [0u8; 2 * CHECKSUM_BYTES];
-    if let Some(head) = digest.get(..CHECKSUM_BYTES) {
-        data_encoding::HEXLOWER.encode_mut(head, &mut out);
-    }
-    out
-}
-
 impl fmt::Display for RecoveryState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let body = self.body();
-        let sum = checksum(&body);
-        f.write_str(&body)?;
-        f.write_str(".")?;
-        f.write_str(core::str::from_utf8(&sum).map_err(|_| fmt::Error)?)
+        FORMAT.write(f, |out| {
+            write!(
+                out,
+                "{}.{}.{}.{}.{}.{}.{:x}.",
+                data_encoding::HEXLOWER.encode(&self.set_id),
+                self.code_len,
+                self.iterations,
+                data_encoding::BASE64URL_NOPAD.encode(&self.salt),
+                self.failures,
+                self.locked_until,
+                self.used
+            )?;
+            for (i, hash) in self.hashes.iter().enumerate() {
+                if i != 0 {
+                    out.write_str(",")?;
+                }
+                out.write_str(&data_encoding::BASE64URL_NOPAD.encode(hash))?;
+            }
+            Ok(())
+        })
     }
 }
 
@@ -925,89 +863,20 @@ impl FromStr for RecoveryState {
     }
 }
 
-/// Why a string is not a valid [`RecoveryState`]. Messages never repeat the input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum RecoveryStateError {
-    /// Longer than any encoded state ([`MAX_ENCODED_LEN`]).
-    TooLong {
-        /// The input's length in bytes.
-        len: usize,
-    },
-    /// Does not start like a recovery state (`otpr<version>.`).
-    NotAState,
-    /// A recovery state of a format version this library does not read.
-    UnsupportedVersion,
-    /// The checksum does not match: the string was corrupted or truncated.
-    ChecksumMismatch,
-    /// A field is missing.
-    MissingField {
-        /// The field's name.
-        field: &'static str,
-    },
-    /// A field is not in its canonical form or out of range.
-    InvalidField {
-        /// The field's name.
-        field: &'static str,
-    },
-    /// More fields than this version has.
-    TrailingFields,
-}
-
-impl fmt::Display for RecoveryStateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use RecoveryStateError as E;
-        match self {
-            E::TooLong { len } => write!(
-                f,
-                "a recovery code state is at most {MAX_ENCODED_LEN} bytes, got {len}"
-            ),
-            E::NotAState => f.write_str("not an otpkit recovery code state"),
-            E::UnsupportedVersion => {
-                f.write_str("an otpkit recovery code state of an unsupported format version")
-            }
-            E::ChecksumMismatch => {
-                f.write_str("the recovery code state is corrupted (checksum mismatch)")
-            }
-            E::MissingField { field } => {
-                write!(f, "the recovery code state lacks its {field} field")
-            }
-            E::InvalidField { field } => {
-                write!(f, "the recovery code state's {field} field is invalid")
-            }
-            E::TrailingFields => f.write_str("the recovery code state has extra fields"),
-        }
+state_text_error! {
+    /// Why a string is not a valid [`RecoveryState`]. Messages never repeat the input.
+    pub enum RecoveryStateError {
+        noun: "recovery code state",
+        prefix: "otpr",
+        max_len: MAX_ENCODED_LEN,
     }
 }
 
-impl core::error::Error for RecoveryStateError {}
-
-#[cfg(feature = "serde")]
-impl serde::Serialize for RecoveryState {
-    /// As the text form (a string).
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-#[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for RecoveryState {
-    /// From the text form; a bad string is an error carrying the
-    /// [`RecoveryStateError`] message.
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Text;
-        impl serde::de::Visitor<'_> for Text {
-            type Value = RecoveryState;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an otpkit recovery code state string")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RecoveryState, E> {
-                RecoveryState::decode(v).map_err(E::custom)
-            }
-        }
-        deserializer.deserialize_str(Text)
-    }
-}
+state_text_serde!(
+    RecoveryState,
+    RecoveryStateError,
+    "an otpkit recovery code state string"
+);
 
 #[cfg(test)]
 mod tests {

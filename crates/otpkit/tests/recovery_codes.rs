@@ -383,6 +383,58 @@ fn decode_errors_are_typed() {
     );
 }
 
+/// The stored string is a compatibility contract: a state written by an earlier
+/// release reads back, and the same set is written the same way.
+#[test]
+fn the_stored_form_is_stable() {
+    let policy = fast().with_count(2).unwrap();
+    let set = RecoveryCodes::generate_with_rng(&policy, &mut rng(8)).unwrap();
+    let (_, state) = set.state().verify("nope", NOW, &Policy::default());
+    let (_, state) = state.verify(set.codes()[1].ungrouped(), NOW, &Policy::default());
+    let (_, state) = state.verify("nope", NOW, &Policy::default());
+    const GOLDEN: &str = "otpr1.d74243a247f30928.16.1.qKtIteSjg6_KC7CKYd5rcA.1.0.2.\
+        7g8HO1bi2IsraWKYSK_KIw,dGIoGwjWGf-RHnDdcDthHA.74519d8cd0c1";
+    assert_eq!(state.encode(), GOLDEN);
+    assert_eq!(GOLDEN.parse::<RecoveryState>(), Ok(state));
+}
+
+#[test]
+fn decode_error_messages_name_the_state_and_field() {
+    let cases = [
+        (
+            RecoveryStateError::TooLong { len: 3000 },
+            "a recovery code state is at most 2048 bytes, got 3000",
+        ),
+        (
+            RecoveryStateError::NotAState,
+            "not an otpkit recovery code state",
+        ),
+        (
+            RecoveryStateError::UnsupportedVersion,
+            "an otpkit recovery code state of an unsupported format version",
+        ),
+        (
+            RecoveryStateError::ChecksumMismatch,
+            "the recovery code state is corrupted (checksum mismatch)",
+        ),
+        (
+            RecoveryStateError::MissingField { field: "salt" },
+            "the recovery code state lacks its salt field",
+        ),
+        (
+            RecoveryStateError::InvalidField { field: "used" },
+            "the recovery code state's used field is invalid",
+        ),
+        (
+            RecoveryStateError::TrailingFields,
+            "the recovery code state has extra fields",
+        ),
+    ];
+    for (error, message) in cases {
+        assert_eq!(error.to_string(), message);
+    }
+}
+
 #[test]
 fn messages_name_no_code() {
     let set = RecoveryCodes::generate_with_rng(&fast(), &mut rng(9)).unwrap();

@@ -5,15 +5,17 @@
 use core::fmt;
 use core::str::FromStr;
 
-use sha2::{Digest, Sha256};
+use crate::state_text::{Format, state_text_error, state_text_serde};
 
 /// The longest encoded state, in bytes.
 pub const MAX_ENCODED_LEN: usize = 96;
 
-const PREFIX: &str = "otpk";
-const VERSION: &str = "1";
-const CHECKSUM_BYTES: usize = 6;
-const CHECKSUM_CHARS: usize = 12;
+/// `otpk1.…`: the frame of the text form (see [`crate::state_text`]).
+const FORMAT: Format = Format {
+    prefix: "otpk",
+    version: "1",
+    max_len: MAX_ENCODED_LEN,
+};
 
 /// Whether a [`DeviceState`] counts time steps or HOTP counters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -291,30 +293,8 @@ impl DeviceState {
     /// assert_eq!(DeviceState::decode("{\"step\":5}"), Err(StateError::NotAState));
     /// ```
     pub fn decode(text: &str) -> Result<Self, StateError> {
-        if text.len() > MAX_ENCODED_LEN {
-            return Err(StateError::TooLong { len: text.len() });
-        }
-        let after_prefix = text.strip_prefix(PREFIX).ok_or(StateError::NotAState)?;
-        let (version, _) = after_prefix.split_once('.').ok_or(StateError::NotAState)?;
-        if version != VERSION {
-            return Err(
-                if !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit()) {
-                    StateError::UnsupportedVersion
-                } else {
-                    StateError::NotAState
-                },
-            );
-        }
-        let (body, sum) = text.rsplit_once('.').ok_or(StateError::NotAState)?;
-        if sum.as_bytes() != checksum(body).as_slice() {
-            return Err(StateError::ChecksumMismatch);
-        }
-        let fields = body
-            .get(PREFIX.len().saturating_add(VERSION.len()).saturating_add(1)..)
-            .ok_or(StateError::NotAState)?;
-        let mut parts = fields.split('.');
-        let mut next = |field: &'static str| parts.next().ok_or(StateError::MissingField { field });
-        let (kind, phase) = match next("kind")? {
+        let mut fields = FORMAT.fields(text)?;
+        let (kind, phase) = match fields.next("kind")? {
             "t" => (DeviceKind::Totp, Phase::Enrolled),
             "h" => (DeviceKind::Hotp, Phase::Enrolled),
             "t0" => (DeviceKind::Totp, Phase::AwaitingFirst),
@@ -323,14 +303,11 @@ impl DeviceState {
             "h1" => (DeviceKind::Hotp, Phase::AwaitingSecond),
             _ => return Err(StateError::InvalidField { field: "kind" }),
         };
-        let position = parse_u64(next("position")?, "position")?;
-        let drift = parse_i64(next("drift")?, "drift")?;
-        let failures = u32::try_from(parse_u64(next("failures")?, "failures")?)
-            .map_err(|_| StateError::InvalidField { field: "failures" })?;
-        let locked_until = parse_u64(next("locked_until")?, "locked_until")?;
-        if parts.next().is_some() {
-            return Err(StateError::TrailingFields);
-        }
+        let position = fields.next_u64("position")?;
+        let drift = fields.next_i64("drift")?;
+        let failures = fields.next_u32("failures")?;
+        let locked_until = fields.next_u64("locked_until")?;
+        fields.end()?;
         Ok(DeviceState {
             kind,
             phase,
@@ -340,8 +317,11 @@ impl DeviceState {
             locked_until,
         })
     }
+}
 
-    fn write_body(&self, out: &mut impl fmt::Write) -> fmt::Result {
+impl fmt::Display for DeviceState {
+    /// The text form, with no allocation.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = match (self.kind, self.phase) {
             (DeviceKind::Totp, Phase::Enrolled) => "t",
             (DeviceKind::Hotp, Phase::Enrolled) => "h",
@@ -350,86 +330,13 @@ impl DeviceState {
             (DeviceKind::Totp, Phase::AwaitingSecond) => "t1",
             (DeviceKind::Hotp, Phase::AwaitingSecond) => "h1",
         };
-        write!(
-            out,
-            "{PREFIX}{VERSION}.{kind}.{}.{}.{}.{}",
-            self.position, self.drift, self.failures, self.locked_until
-        )
-    }
-}
-
-/// A canonical unsigned decimal: digits only, no leading zero except "0" itself.
-fn parse_u64(s: &str, field: &'static str) -> Result<u64, StateError> {
-    let bad = StateError::InvalidField { field };
-    let canonical =
-        !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
-    if !canonical {
-        return Err(bad);
-    }
-    s.parse().map_err(|_| bad)
-}
-
-/// A canonical signed decimal: an optional `-` before a non-zero canonical unsigned.
-fn parse_i64(s: &str, field: &'static str) -> Result<i64, StateError> {
-    let bad = StateError::InvalidField { field };
-    let magnitude = s.strip_prefix('-').unwrap_or(s);
-    let canonical = !magnitude.is_empty()
-        && magnitude.bytes().all(|b| b.is_ascii_digit())
-        && (magnitude == "0" || !magnitude.starts_with('0'))
-        && !(s.starts_with('-') && magnitude == "0");
-    if !canonical {
-        return Err(bad);
-    }
-    s.parse().map_err(|_| bad)
-}
-
-/// The first [`CHECKSUM_BYTES`] of SHA-256(body), lowercase hex.
-fn checksum(body: &str) -> [u8; CHECKSUM_CHARS] {
-    let digest = Sha256::digest(body.as_bytes());
-    let mut out = [0u8; CHECKSUM_CHARS];
-    if let Some(head) = digest.get(..CHECKSUM_BYTES) {
-        data_encoding::HEXLOWER.encode_mut(head, &mut out);
-    }
-    out
-}
-
-/// A fixed buffer that `write!` can fill, so encoding needs no allocator.
-struct StackText {
-    bytes: [u8; MAX_ENCODED_LEN],
-    len: usize,
-}
-
-impl StackText {
-    fn as_str(&self) -> &str {
-        core::str::from_utf8(self.bytes.get(..self.len).unwrap_or_default()).unwrap_or_default()
-    }
-}
-
-impl fmt::Write for StackText {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let end = self.len.checked_add(s.len()).ok_or(fmt::Error)?;
-        self.bytes
-            .get_mut(self.len..end)
-            .ok_or(fmt::Error)?
-            .copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
-    }
-}
-
-impl fmt::Display for DeviceState {
-    /// The text form, with no allocation.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut body = StackText {
-            bytes: [0; MAX_ENCODED_LEN],
-            len: 0,
-        };
-        self.write_body(&mut body)?;
-        let body = body.as_str();
-        let sum = checksum(body);
-        f.write_str(body)?;
-        f.write_str(".")?;
-        f.write_str(core::str::from_utf8(&sum).map_err(|_| fmt::Error)?)
+        FORMAT.write(f, |out| {
+            write!(
+                out,
+                "{kind}.{}.{}.{}.{}",
+                self.position, self.drift, self.failures, self.locked_until
+            )
+        })
     }
 }
 
@@ -442,84 +349,13 @@ impl FromStr for DeviceState {
     }
 }
 
-/// Why a string is not a valid [`DeviceState`]. Messages never repeat the input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum StateError {
-    /// Longer than any encoded state ([`MAX_ENCODED_LEN`]).
-    TooLong {
-        /// The input's length in bytes.
-        len: usize,
-    },
-    /// Does not start like an otpkit state (`otpk<version>.`).
-    NotAState,
-    /// An otpkit state of a format version this library does not read.
-    UnsupportedVersion,
-    /// The checksum does not match: the string was corrupted or truncated.
-    ChecksumMismatch,
-    /// A field is missing.
-    MissingField {
-        /// The field's name.
-        field: &'static str,
-    },
-    /// A field is not in its canonical form or out of range.
-    InvalidField {
-        /// The field's name.
-        field: &'static str,
-    },
-    /// More fields than this version has.
-    TrailingFields,
-}
-
-impl fmt::Display for StateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StateError::TooLong { len } => write!(
-                f,
-                "a device state is at most {MAX_ENCODED_LEN} bytes, got {len}"
-            ),
-            StateError::NotAState => f.write_str("not an otpkit device state"),
-            StateError::UnsupportedVersion => {
-                f.write_str("an otpkit device state of an unsupported format version")
-            }
-            StateError::ChecksumMismatch => {
-                f.write_str("the device state is corrupted (checksum mismatch)")
-            }
-            StateError::MissingField { field } => {
-                write!(f, "the device state lacks its {field} field")
-            }
-            StateError::InvalidField { field } => {
-                write!(f, "the device state's {field} field is invalid")
-            }
-            StateError::TrailingFields => f.write_str("the device state has extra fields"),
-        }
+state_text_error! {
+    /// Why a string is not a valid [`DeviceState`]. Messages never repeat the input.
+    pub enum StateError {
+        noun: "device state",
+        prefix: "otpk",
+        max_len: MAX_ENCODED_LEN,
     }
 }
 
-impl core::error::Error for StateError {}
-
-#[cfg(feature = "serde")]
-impl serde::Serialize for DeviceState {
-    /// As the text form (a string).
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-#[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for DeviceState {
-    /// From the text form; a bad string is an error carrying the [`StateError`] message.
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Text;
-        impl serde::de::Visitor<'_> for Text {
-            type Value = DeviceState;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an otpkit device state string")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<DeviceState, E> {
-                DeviceState::decode(v).map_err(E::custom)
-            }
-        }
-        deserializer.deserialize_str(Text)
-    }
-}
+state_text_serde!(DeviceState, StateError, "an otpkit device state string");

@@ -14,20 +14,30 @@ pub(crate) fn locked(state: &DeviceState, now: u64) -> Option<u64> {
 /// `state` after one more failed attempt at `now`.
 pub(crate) fn record_failure(policy: &Policy, state: &DeviceState, now: u64) -> DeviceState {
     let mut next = *state;
-    if locked(state, now).is_none() {
-        next.locked_until = 0; // a lock-out that has ended is not kept around
-    }
-    next.failures = state.failures.saturating_add(1);
-    if next.failures >= NIST_MAX_FAILURES {
-        next.locked_until = u64::MAX;
-    } else if next.failures.checked_rem(policy.max_failures()) == Some(0) {
-        let level = next
-            .failures
-            .checked_div(policy.max_failures())
-            .unwrap_or(1);
-        next.locked_until = now.saturating_add(delay(policy, level)).max(1);
-    }
+    (next.failures, next.locked_until) =
+        after_failure(policy, state.failures, state.locked_until, now);
     next
+}
+
+/// The consecutive failures and lock-out end (0: not locked) after one more
+/// failure at `now`, from those before it: the rule for a device's sign-ins and
+/// for a set of recovery codes alike.
+pub(crate) fn after_failure(
+    policy: &Policy,
+    failures: u32,
+    locked_until: u64,
+    now: u64,
+) -> (u32, u64) {
+    // A lock-out that has ended is not kept around.
+    let mut locked_until = if now < locked_until { locked_until } else { 0 };
+    let failures = failures.saturating_add(1);
+    if failures >= NIST_MAX_FAILURES {
+        locked_until = u64::MAX;
+    } else if failures.checked_rem(policy.max_failures()) == Some(0) {
+        let level = failures.checked_div(policy.max_failures()).unwrap_or(1);
+        locked_until = now.saturating_add(delay(policy, level)).max(1);
+    }
+    (failures, locked_until)
 }
 
 /// `state` after a success: failures and lock-out cleared.
