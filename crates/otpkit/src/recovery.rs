@@ -67,14 +67,14 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
-use core::str::FromStr;
 
 use sha2::Sha256;
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use crate::state_text::{Fault, Format, state_text_error, state_text_serde};
-use crate::verifier::{Policy, throttle};
+use crate::state_text::{Fault, Format, state_text_error, state_text_traits};
+use crate::verifier::Policy;
+use crate::verifier::throttle::Lockout;
 
 /// The 32 characters codes are made of: no `0`, `O`, `1` or `I`.
 pub const ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
@@ -467,8 +467,7 @@ impl RecoveryCodes {
                 salt,
                 iterations: policy.iterations,
                 code_len: policy.length,
-                failures: 0,
-                locked_until: 0,
+                lock: Lockout::NONE,
                 used: 0,
                 hashes,
             },
@@ -588,8 +587,7 @@ pub struct RecoveryState {
     salt: [u8; SALT_LEN],
     iterations: u32,
     code_len: u8,
-    failures: u32,
-    locked_until: u64,
+    lock: Lockout,
     used: u64,
     hashes: Vec<[u8; HASH_LEN]>,
 }
@@ -601,8 +599,8 @@ impl fmt::Debug for RecoveryState {
             .field("set_id", &self.set_id())
             .field("codes", &self.count())
             .field("unused", &self.remaining())
-            .field("failures", &self.failures)
-            .field("locked_until", &self.locked_until)
+            .field("failures", &self.lock.failures)
+            .field("locked_until", &self.lock.until)
             .finish_non_exhaustive()
     }
 }
@@ -633,29 +631,24 @@ impl RecoveryState {
 
     /// Consecutive failed attempts since the last accepted code.
     pub const fn failures(&self) -> u32 {
-        self.failures
+        self.lock.failures
     }
 
     /// Until when (Unix seconds, exclusive) the set is or was last locked.
     pub const fn locked_until(&self) -> Option<u64> {
-        if self.locked_until == 0 {
-            None
-        } else {
-            Some(self.locked_until)
-        }
+        self.lock.until()
     }
 
     /// Whether attempts are refused at `now`.
     pub const fn is_locked_at(&self, now: u64) -> bool {
-        now < self.locked_until
+        self.lock.is_locked_at(now)
     }
 
     /// The same state with failures and lock-out cleared (an administrator's
     /// action).
     #[must_use]
     pub fn with_failures_cleared(mut self) -> Self {
-        self.failures = 0;
-        self.locked_until = 0;
+        self.lock = Lockout::NONE;
         self
     }
 
@@ -672,7 +665,7 @@ impl RecoveryState {
         if self.is_locked_at(now) {
             return (
                 RecoveryOutcome::Locked {
-                    until: self.locked_until,
+                    until: self.lock.until,
                 },
                 self.clone(),
             );
@@ -709,8 +702,7 @@ impl RecoveryState {
     /// (the `recovery_codes` test checks that both agree).
     fn failed(&self, policy: &Policy, now: u64) -> Self {
         let mut next = self.clone();
-        (next.failures, next.locked_until) =
-            throttle::after_failure(policy, self.failures, self.locked_until, now);
+        next.lock = self.lock.after_failure(policy, now);
         next
     }
 
@@ -776,8 +768,10 @@ impl RecoveryState {
             salt,
             iterations,
             code_len,
-            failures,
-            locked_until,
+            lock: Lockout {
+                failures,
+                until: locked_until,
+            },
             used,
             hashes,
         })
@@ -839,8 +833,8 @@ impl fmt::Display for RecoveryState {
                 self.code_len,
                 self.iterations,
                 data_encoding::BASE64URL_NOPAD.encode(&self.salt),
-                self.failures,
-                self.locked_until,
+                self.lock.failures,
+                self.lock.until,
                 self.used
             )?;
             for (i, hash) in self.hashes.iter().enumerate() {
@@ -854,15 +848,6 @@ impl fmt::Display for RecoveryState {
     }
 }
 
-impl FromStr for RecoveryState {
-    type Err = RecoveryStateError;
-
-    /// Same as [`RecoveryState::decode`].
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        RecoveryState::decode(s)
-    }
-}
-
 state_text_error! {
     /// Why a string is not a valid [`RecoveryState`]. Messages never repeat the input.
     pub enum RecoveryStateError {
@@ -872,7 +857,7 @@ state_text_error! {
     }
 }
 
-state_text_serde!(
+state_text_traits!(
     RecoveryState,
     RecoveryStateError,
     "an otpkit recovery code state string"

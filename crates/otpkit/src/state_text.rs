@@ -15,7 +15,8 @@
 //!
 //! Each state type also gets its public error enum from [`state_text_error!`] (the
 //! same variants, messages naming the state) and, with the `serde` feature, its
-//! `Serialize`/`Deserialize` impls from [`state_text_serde!`].
+//! `FromStr` and (with the `serde` feature) `Serialize`/`Deserialize` impls
+//! from [`state_text_traits!`].
 
 use core::fmt;
 
@@ -271,11 +272,20 @@ macro_rules! state_text_error {
 }
 pub(crate) use state_text_error;
 
-/// With the `serde` feature: `Serialize` as the text form (its `Display`) and
-/// `Deserialize` from it (its `FromStr`), a bad string being an error that
-/// carries the state's error message.
-macro_rules! state_text_serde {
+/// `FromStr` by the state's `decode` and, with the `serde` feature, `Serialize`
+/// as the text form (its `Display`) and `Deserialize` from it, a bad string being
+/// an error that carries the state's error message.
+macro_rules! state_text_traits {
     ($state:ident, $error:ident, $expecting:literal) => {
+        impl core::str::FromStr for $state {
+            type Err = $error;
+
+            #[doc = concat!("Same as [`", stringify!($state), "::decode`].")]
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $state::decode(s)
+            }
+        }
+
         #[cfg(feature = "serde")]
         impl serde::Serialize for $state {
             /// As the text form (a string).
@@ -307,7 +317,7 @@ macro_rules! state_text_serde {
         }
     };
 }
-pub(crate) use state_text_serde;
+pub(crate) use state_text_traits;
 
 #[cfg(test)]
 mod tests {

@@ -6,6 +6,16 @@ use core::fmt;
 use super::DeviceKind;
 use crate::{Digits, Window};
 
+/// `?` for the `const` setters, where `?` is not allowed.
+macro_rules! const_try {
+    ($result:expr) => {
+        match $result {
+            Ok(value) => value,
+            Err(e) => return Err(e),
+        }
+    };
+}
+
 /// NIST SP 800-63B §5.2.2: no more than 100 consecutive failed attempts on one
 /// account. [`Policy::with_max_failures`] refuses more, and a device that reaches
 /// this many consecutive failures stays locked until
@@ -107,10 +117,7 @@ impl Policy {
     /// ```
     #[must_use = "the setter returns a new policy"]
     pub const fn with_enroll_window(mut self, steps: u32) -> Result<Self, PolicyError> {
-        match bounded("enroll_window", steps, MAX_ENROLL_WINDOW) {
-            Ok(steps) => self.enroll_window = steps,
-            Err(e) => return Err(e),
-        }
+        self.enroll_window = const_try!(bounded("enroll_window", steps, MAX_ENROLL_WINDOW));
         Ok(self)
     }
 
@@ -134,9 +141,7 @@ impl Policy {
         } else {
             window.ahead()
         };
-        if let Err(e) = bounded("window", widest, MAX_SIGN_IN_STEPS) {
-            return Err(e);
-        }
+        const_try!(bounded("window", widest, MAX_SIGN_IN_STEPS));
         self.window = window;
         Ok(self)
     }
@@ -145,10 +150,7 @@ impl Policy {
     /// [`MAX_RESYNC_WINDOW`].
     #[must_use = "the setter returns a new policy"]
     pub const fn with_resync_window(mut self, steps: u32) -> Result<Self, PolicyError> {
-        match bounded("resync_window", steps, MAX_RESYNC_WINDOW) {
-            Ok(steps) => self.resync_window = steps,
-            Err(e) => return Err(e),
-        }
+        self.resync_window = const_try!(bounded("resync_window", steps, MAX_RESYNC_WINDOW));
         Ok(self)
     }
 
@@ -156,10 +158,7 @@ impl Policy {
     /// `next ..= next + steps` are tried. At most [`MAX_HOTP_LOOK_AHEAD`].
     #[must_use = "the setter returns a new policy"]
     pub const fn with_hotp_look_ahead(mut self, steps: u32) -> Result<Self, PolicyError> {
-        match bounded("hotp_look_ahead", steps, MAX_HOTP_LOOK_AHEAD) {
-            Ok(steps) => self.hotp_look_ahead = steps,
-            Err(e) => return Err(e),
-        }
+        self.hotp_look_ahead = const_try!(bounded("hotp_look_ahead", steps, MAX_HOTP_LOOK_AHEAD));
         Ok(self)
     }
 
@@ -167,10 +166,11 @@ impl Policy {
     /// [`MAX_HOTP_RESYNC_LOOK_AHEAD`].
     #[must_use = "the setter returns a new policy"]
     pub const fn with_hotp_resync_look_ahead(mut self, steps: u32) -> Result<Self, PolicyError> {
-        match bounded("hotp_resync_look_ahead", steps, MAX_HOTP_RESYNC_LOOK_AHEAD) {
-            Ok(steps) => self.hotp_resync_look_ahead = steps,
-            Err(e) => return Err(e),
-        }
+        self.hotp_resync_look_ahead = const_try!(bounded(
+            "hotp_resync_look_ahead",
+            steps,
+            MAX_HOTP_RESYNC_LOOK_AHEAD
+        ));
         Ok(self)
     }
 
@@ -179,10 +179,7 @@ impl Policy {
     /// ±`steps`. At most [`MAX_DRIFT_STEPS`].
     #[must_use = "the setter returns a new policy"]
     pub const fn with_max_drift_steps(mut self, steps: u32) -> Result<Self, PolicyError> {
-        match bounded("max_drift_steps", steps, MAX_DRIFT_STEPS) {
-            Ok(steps) => self.max_drift_steps = steps,
-            Err(e) => return Err(e),
-        }
+        self.max_drift_steps = const_try!(bounded("max_drift_steps", steps, MAX_DRIFT_STEPS));
         Ok(self)
     }
 

@@ -3,9 +3,9 @@
 //! The form is documented on [`DeviceState`].
 
 use core::fmt;
-use core::str::FromStr;
 
-use crate::state_text::{Format, state_text_error, state_text_serde};
+use super::throttle::Lockout;
+use crate::state_text::{Format, state_text_error, state_text_traits};
 
 /// The longest encoded state, in bytes.
 pub const MAX_ENCODED_LEN: usize = 96;
@@ -85,9 +85,7 @@ pub struct DeviceState {
     /// TOTP: last accepted step. HOTP: next counter.
     pub(crate) position: u64,
     pub(crate) drift: i64,
-    pub(crate) failures: u32,
-    /// 0 when not locked.
-    pub(crate) locked_until: u64,
+    pub(crate) lock: Lockout,
 }
 
 impl DeviceState {
@@ -100,8 +98,7 @@ impl DeviceState {
             phase: Phase::Enrolled,
             position: last_step,
             drift: 0,
-            failures: 0,
-            locked_until: 0,
+            lock: Lockout::NONE,
         }
     }
 
@@ -113,8 +110,7 @@ impl DeviceState {
             phase: Phase::Enrolled,
             position: next_counter,
             drift: 0,
-            failures: 0,
-            locked_until: 0,
+            lock: Lockout::NONE,
         }
     }
 
@@ -139,8 +135,10 @@ impl DeviceState {
             phase: Phase::Enrolled,
             position,
             drift,
-            failures,
-            locked_until,
+            lock: Lockout {
+                failures,
+                until: locked_until,
+            },
         }
     }
 
@@ -161,8 +159,7 @@ impl DeviceState {
             phase: Phase::AwaitingFirst,
             position: 0,
             drift: 0,
-            failures: 0,
-            locked_until: 0,
+            lock: Lockout::NONE,
         }
     }
 
@@ -180,8 +177,7 @@ impl DeviceState {
             phase: Phase::AwaitingFirst,
             position: from_counter,
             drift: 0,
-            failures: 0,
-            locked_until: 0,
+            lock: Lockout::NONE,
         }
     }
 
@@ -229,7 +225,7 @@ impl DeviceState {
 
     /// Consecutive failed attempts since the last success.
     pub const fn failures(&self) -> u32 {
-        self.failures
+        self.lock.failures
     }
 
     /// Until when (Unix seconds, exclusive) the device is or was last locked
@@ -239,11 +235,7 @@ impl DeviceState {
     /// `Some(u64::MAX)` after [`NIST_MAX_FAILURES`](super::NIST_MAX_FAILURES)
     /// consecutive failures: locked until [`DeviceState::with_failures_cleared`].
     pub const fn locked_until(&self) -> Option<u64> {
-        if self.locked_until == 0 {
-            None
-        } else {
-            Some(self.locked_until)
-        }
+        self.lock.until()
     }
 
     /// Whether the device is locked out at `now` (Unix seconds).
@@ -255,7 +247,7 @@ impl DeviceState {
     /// assert!(!s.is_locked_at(1_000));
     /// ```
     pub const fn is_locked_at(&self, now: u64) -> bool {
-        now < self.locked_until
+        self.lock.is_locked_at(now)
     }
 
     /// The same state with the failure count and any lock-out cleared: what an
@@ -271,8 +263,7 @@ impl DeviceState {
     /// # Ok::<(), otpkit::verifier::StateError>(())
     /// ```
     pub const fn with_failures_cleared(mut self) -> Self {
-        self.failures = 0;
-        self.locked_until = 0;
+        self.lock = Lockout::NONE;
         self
     }
 
@@ -313,8 +304,10 @@ impl DeviceState {
             phase,
             position,
             drift,
-            failures,
-            locked_until,
+            lock: Lockout {
+                failures,
+                until: locked_until,
+            },
         })
     }
 }
@@ -334,18 +327,9 @@ impl fmt::Display for DeviceState {
             write!(
                 out,
                 "{kind}.{}.{}.{}.{}",
-                self.position, self.drift, self.failures, self.locked_until
+                self.position, self.drift, self.lock.failures, self.lock.until
             )
         })
-    }
-}
-
-impl FromStr for DeviceState {
-    type Err = StateError;
-
-    /// Same as [`DeviceState::decode`].
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        DeviceState::decode(s)
     }
 }
 
@@ -358,4 +342,4 @@ state_text_error! {
     }
 }
 
-state_text_serde!(DeviceState, StateError, "an otpkit device state string");
+state_text_traits!(DeviceState, StateError, "an otpkit device state string");

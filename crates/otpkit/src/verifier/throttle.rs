@@ -14,30 +14,58 @@ pub(crate) fn locked(state: &DeviceState, now: u64) -> Option<u64> {
 /// `state` after one more failed attempt at `now`.
 pub(crate) fn record_failure(policy: &Policy, state: &DeviceState, now: u64) -> DeviceState {
     let mut next = *state;
-    (next.failures, next.locked_until) =
-        after_failure(policy, state.failures, state.locked_until, now);
+    next.lock = state.lock.after_failure(policy, now);
     next
 }
 
-/// The consecutive failures and lock-out end (0: not locked) after one more
-/// failure at `now`, from those before it: the rule for a device's sign-ins and
-/// for a set of recovery codes alike.
-pub(crate) fn after_failure(
-    policy: &Policy,
-    failures: u32,
-    locked_until: u64,
-    now: u64,
-) -> (u32, u64) {
-    // A lock-out that has ended is not kept around.
-    let mut locked_until = if now < locked_until { locked_until } else { 0 };
-    let failures = failures.saturating_add(1);
-    if failures >= NIST_MAX_FAILURES {
-        locked_until = u64::MAX;
-    } else if failures.checked_rem(policy.max_failures()) == Some(0) {
-        let level = failures.checked_div(policy.max_failures()).unwrap_or(1);
-        locked_until = now.saturating_add(delay(policy, level)).max(1);
+/// Consecutive failures and the end of the lock-out they caused: what a device
+/// state and a set of recovery codes both hold, counted by one rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Lockout {
+    /// Consecutive failed attempts since the last success.
+    pub(crate) failures: u32,
+    /// Until when (Unix seconds, exclusive) attempts are refused; 0 when not locked.
+    pub(crate) until: u64,
+}
+
+impl Lockout {
+    /// No failure, not locked.
+    pub(crate) const NONE: Lockout = Lockout {
+        failures: 0,
+        until: 0,
+    };
+
+    /// The end of the current or last lock-out, if any.
+    pub(crate) const fn until(&self) -> Option<u64> {
+        if self.until == 0 {
+            None
+        } else {
+            Some(self.until)
+        }
     }
-    (failures, locked_until)
+
+    /// Whether attempts are refused at `now`.
+    pub(crate) const fn is_locked_at(&self, now: u64) -> bool {
+        now < self.until
+    }
+
+    /// After one more failure at `now`.
+    pub(crate) fn after_failure(self, policy: &Policy, now: u64) -> Self {
+        // A lock-out that has ended is not kept around.
+        let mut until = if self.is_locked_at(now) {
+            self.until
+        } else {
+            0
+        };
+        let failures = self.failures.saturating_add(1);
+        if failures >= NIST_MAX_FAILURES {
+            until = u64::MAX;
+        } else if failures.checked_rem(policy.max_failures()) == Some(0) {
+            let level = failures.checked_div(policy.max_failures()).unwrap_or(1);
+            until = now.saturating_add(delay(policy, level)).max(1);
+        }
+        Lockout { failures, until }
+    }
 }
 
 /// `state` after a success: failures and lock-out cleared.
@@ -81,7 +109,7 @@ mod tests {
             if let Some(until) = s.locked_until() {
                 if i % 3 == 0 || i == NIST_MAX_FAILURES {
                     locks.push(until);
-                    s.locked_until = 0; // as if the delay passed
+                    s.lock.until = 0; // as if the delay passed
                     continue;
                 }
                 panic!("locked after {i} failures");
@@ -100,8 +128,10 @@ mod tests {
     fn an_ended_lock_is_cleared_by_the_next_failure() {
         let p = Policy::default();
         let mut s = DeviceState::totp_at(5);
-        s.failures = 5;
-        s.locked_until = 100;
+        s.lock = Lockout {
+            failures: 5,
+            until: 100,
+        };
         let after = record_failure(&p, &s, 100);
         assert_eq!((after.failures(), after.locked_until()), (6, None));
     }
@@ -109,7 +139,7 @@ mod tests {
     #[test]
     fn lock_ends_at_until() {
         let mut s = DeviceState::totp_at(5);
-        s.locked_until = 100;
+        s.lock.until = 100;
         assert_eq!(locked(&s, 99), Some(100));
         assert_eq!(locked(&s, 100), None);
     }
