@@ -250,7 +250,7 @@ impl core::error::Error for SteamUriError {
     fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         match self {
             SteamUriError::Secret(e) => Some(e),
-            _ => None,
+            SteamUriError::NotSteamUri | SteamUriError::TooLong { .. } => None,
         }
     }
 }

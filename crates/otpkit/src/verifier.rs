@@ -581,7 +581,7 @@ impl Verifier {
                 let start = match state.phase {
                     // The first code's counter is taken; the search goes on after it.
                     Phase::AwaitingSecond => state.position.checked_add(1),
-                    _ => Some(state.position),
+                    Phase::AwaitingFirst | Phase::Enrolled => Some(state.position),
                 }
                 .ok_or(EnrollError::CounterExhausted)?;
                 Ok((start, start.saturating_add(u64::from(window))))

@@ -92,7 +92,7 @@ impl Account {
             Kind::Totp { period } => {
                 Some(Totp::new(&self.secret, self.algorithm, self.digits, period))
             }
-            _ => None,
+            Kind::Hotp { .. } | Kind::Steam => None,
         }
     }
 
@@ -101,7 +101,7 @@ impl Account {
     pub fn hotp(&self) -> Option<Hotp> {
         match self.kind {
             Kind::Hotp { .. } => Some(Hotp::new(&self.secret, self.algorithm, self.digits)),
-            _ => None,
+            Kind::Totp { .. } | Kind::Steam => None,
         }
     }
 
@@ -109,7 +109,7 @@ impl Account {
     pub fn steam(&self) -> Option<SteamGuard> {
         match self.kind {
             Kind::Steam => Some(SteamGuard::new(&self.secret)),
-            _ => None,
+            Kind::Totp { .. } | Kind::Hotp { .. } => None,
         }
     }
 }

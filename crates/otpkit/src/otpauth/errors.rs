@@ -181,7 +181,17 @@ impl core::error::Error for UriError {
     fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         match self {
             UriError::Secret(e) => Some(e),
-            _ => None,
+            UriError::TooLong { .. }
+            | UriError::NotOtpauth
+            | UriError::UnsupportedType
+            | UriError::MissingSecret
+            | UriError::UnsupportedAlgorithm
+            | UriError::DigitsOutOfRange { .. }
+            | UriError::ZeroPeriod
+            | UriError::MissingCounter
+            | UriError::InvalidNumber { .. }
+            | UriError::InvalidUtf8 { .. }
+            | UriError::DuplicateParameter { .. } => None,
         }
     }
 }

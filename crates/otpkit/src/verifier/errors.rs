@@ -95,7 +95,14 @@ impl core::error::Error for EnrollError {
         match self {
             EnrollError::Malformed(e) => Some(e),
             EnrollError::Time(e) => Some(e),
-            _ => None,
+            EnrollError::FirstCodeNotFound
+            | EnrollError::SecondCodeNotFound
+            | EnrollError::NotConsecutive
+            | EnrollError::SameCodeTwice
+            | EnrollError::Locked { .. }
+            | EnrollError::AlreadyEnrolled
+            | EnrollError::WrongKind
+            | EnrollError::CounterExhausted => None,
         }
     }
 }
@@ -162,7 +169,12 @@ impl core::error::Error for ResyncError {
         match self {
             ResyncError::Malformed(e) => Some(e),
             ResyncError::Time(e) => Some(e),
-            _ => None,
+            ResyncError::Locked { .. }
+            | ResyncError::Rejected
+            | ResyncError::SameCodeTwice
+            | ResyncError::CounterExhausted
+            | ResyncError::WrongKind
+            | ResyncError::NotEnrolled => None,
         }
     }
 }

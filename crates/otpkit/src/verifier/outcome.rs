@@ -111,7 +111,9 @@ impl core::error::Error for SignInError {
     fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         match self {
             SignInError::Time(e) => Some(e),
-            _ => None,
+            SignInError::CounterExhausted | SignInError::WrongKind | SignInError::NotEnrolled => {
+                None
+            }
         }
     }
 }

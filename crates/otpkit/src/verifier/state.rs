@@ -203,7 +203,7 @@ impl DeviceState {
     pub const fn last_step(&self) -> Option<u64> {
         match (self.kind, self.phase) {
             (DeviceKind::Totp, Phase::Enrolled) => Some(self.position),
-            _ => None,
+            (DeviceKind::Hotp, _) | (_, Phase::AwaitingFirst | Phase::AwaitingSecond) => None,
         }
     }
 
@@ -212,7 +212,7 @@ impl DeviceState {
     pub const fn next_counter(&self) -> Option<u64> {
         match (self.kind, self.phase) {
             (DeviceKind::Hotp, Phase::Enrolled) => Some(self.position),
-            _ => None,
+            (DeviceKind::Totp, _) | (_, Phase::AwaitingFirst | Phase::AwaitingSecond) => None,
         }
     }
 
