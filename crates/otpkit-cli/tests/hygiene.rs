@@ -15,7 +15,7 @@
 mod check;
 #[path = "../src/cli.rs"]
 mod cli;
-#[path = "../src/commands.rs"]
+#[path = "../src/commands/mod.rs"]
 mod commands;
 #[path = "../src/error.rs"]
 mod error;

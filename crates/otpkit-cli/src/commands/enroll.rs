@@ -1,0 +1,164 @@
+//! `otpkit enroll`: a new secret shown as URI and QR code, confirmed by two consecutive codes.
+
+use otpkit::otpauth::{Account, Kind};
+use otpkit::verifier::{DeviceState, EnrollError, EnrollOutcome, NIST_MAX_FAILURES, Policy};
+use otpkit::{Secret, Totp, Verifier};
+use zeroize::Zeroizing;
+
+use crate::cli::EnrollArgs;
+use crate::error::{CliError, Exit};
+use crate::qr;
+use crate::state::{self, DeviceFile};
+
+use super::device::locked_message;
+use super::{Io, digits, now_or, out, overwrite, period, prompt};
+
+pub(super) fn run(args: EnrollArgs, io: &mut Io<'_>) -> Result<(), CliError> {
+    state::check_field("issuer", &args.issuer)?;
+    state::check_field("account name", &args.account)?;
+    if args.account.trim().is_empty() {
+        return Err(CliError::usage("the account name is empty"));
+    }
+    let digits = digits(args.digits)?;
+    let period = period(args.period)?;
+    let _lock = state::lock(&args.state)?;
+    if !args.force && args.state.exists() {
+        return Err(CliError::state(format_args!(
+            "{} already exists; pass --force to replace it",
+            args.state.display()
+        )));
+    }
+    let secret = Secret::generate(args.algorithm)
+        .map_err(|e| CliError::state(format_args!("cannot make a secret: {e}")))?;
+    let account = Account {
+        issuer: Some(args.issuer.clone()).filter(|i| !i.is_empty()),
+        name: args.account.clone(),
+        secret,
+        algorithm: args.algorithm,
+        digits,
+        kind: Kind::Totp { period },
+        extra: Vec::new(),
+    };
+    let uri = Zeroizing::new(account.to_uri());
+    let background = if args.light_terminal {
+        qr::Background::Light
+    } else {
+        qr::Background::Dark
+    };
+    let drawing = qr::terminal(&uri, background)?;
+    out(io, "Scan this QR code with your authenticator app:")?;
+    out(io, "")?;
+    out(io, drawing.as_str())?;
+    out(io, "")?;
+    out(
+        io,
+        if args.light_terminal {
+            "(Drawn for a light background; on a dark terminal, run without --light-terminal.)"
+        } else {
+            "(Drawn for a dark background; if it does not scan on a light terminal, \
+             run again with --light-terminal.)"
+        },
+    )?;
+    out(
+        io,
+        format_args!(
+            "Or add the account by hand with this key: {}",
+            account.secret.base32_grouped()
+        ),
+    )?;
+    out(
+        io,
+        format_args!(
+            "  (time-based, {}, {} digits, every {} s)",
+            account.algorithm,
+            digits,
+            period.seconds()
+        ),
+    )?;
+    out(io, "")?;
+    out(io, "otpauth URI:")?;
+    out(io, uri.as_str())?;
+
+    let totp = Totp::new(&account.secret, account.algorithm, digits, period);
+    let verifier = Verifier::totp(totp, Policy::default());
+    let device_state = enroll_codes(&verifier, args.time, io)?;
+    let device = DeviceFile {
+        issuer: account.issuer.clone(),
+        account: account.name.clone(),
+        algorithm: account.algorithm,
+        digits,
+        period,
+        secret: account.secret.clone(),
+        state: device_state.to_string(),
+    };
+    state::write_atomic(
+        &args.state,
+        device.to_text().as_bytes(),
+        overwrite(args.force),
+    )?;
+    out(
+        io,
+        format_args!(
+            "Enrolled {}; device saved to {}",
+            account.label(),
+            args.state.display()
+        ),
+    )
+}
+
+/// Asks for codes until enrolment succeeds, checking each code as it is typed: a
+/// typo or a code that is not the next one asks again, with the same secret (the
+/// user has already scanned it). The pending enrolment throttles guesses like a
+/// sign-in. Fails only when stdin ends or the enrolment is locked for good.
+fn enroll_codes(
+    verifier: &Verifier,
+    time: Option<u64>,
+    io: &mut Io<'_>,
+) -> Result<DeviceState, CliError> {
+    let mut pending = verifier.begin_enrollment();
+    let mut last_error: Option<EnrollError> = None;
+    loop {
+        let question = if pending.awaits_second_code() {
+            "Wait for the next code and enter it: "
+        } else {
+            "Enter the code the app shows: "
+        };
+        let Some(code) = prompt(io, question)? else {
+            return Err(match last_error {
+                Some(e) => CliError::new(
+                    Exit::Invalid,
+                    format_args!("enrolment failed: {e}; nothing was saved"),
+                ),
+                None => CliError::usage("stdin ended before the codes were entered"),
+            });
+        };
+        let now = now_or(time)?;
+        let (outcome, next) = verifier.enroll_code(&pending, &code, now);
+        pending = next;
+        match outcome {
+            EnrollOutcome::Enrolled { .. } => return Ok(pending),
+            EnrollOutcome::NeedNextCode => last_error = None,
+            EnrollOutcome::Rejected(EnrollError::Time(e)) => {
+                return Err(CliError::usage(format_args!("enrolment failed: {e}")));
+            }
+            EnrollOutcome::Rejected(EnrollError::Locked { until: u64::MAX }) => {
+                return Err(CliError::new(
+                    Exit::Locked,
+                    format_args!(
+                        "enrolment failed: {NIST_MAX_FAILURES} wrong codes; run `otpkit enroll \
+                         --force` to start again with a new secret"
+                    ),
+                ));
+            }
+            EnrollOutcome::Rejected(e) => {
+                let note = match pending.locked_until().filter(|&u| u > now) {
+                    Some(until) => format!("; {}", locked_message(until, now)),
+                    None => String::new(),
+                };
+                let _ = writeln!(io.stderr, "otpkit: {e}{note}; try again");
+                last_error = Some(e);
+            }
+            other => return Err(CliError::new(Exit::Invalid, other)),
+        }
+    }
+}
