@@ -116,8 +116,14 @@ impl std::io::Write for Counter {
     }
 }
 
+/// The documented list of account fields, shared with the end-to-end tests.
+#[cfg(test)]
+#[path = "../tests/support/json_fields.rs"]
+mod json_fields;
+
 #[cfg(test)]
 mod tests {
+    use super::json_fields::ACCOUNT_KEYS as KEYS;
     use super::*;
 
     fn keys(v: &Value) -> Vec<&str> {
@@ -125,18 +131,6 @@ mod tests {
         k.sort_unstable();
         k
     }
-
-    const KEYS: [&str; 9] = [
-        "account",
-        "algorithm",
-        "counter",
-        "digits",
-        "issuer",
-        "period",
-        "secret",
-        "type",
-        "warnings",
-    ];
 
     #[test]
     fn totp_hotp_steam() {

@@ -1,6 +1,8 @@
 //! End-to-end tests of the `otpkit` binary: every command run as a process, with the
 //! codes computed independently by the library from the secret the tool printed.
 
+mod support;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -9,48 +11,14 @@ use otpkit::otpauth::Account;
 use otpkit::{Algorithm, Digits, Period, Secret, Totp};
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_otpkit");
+use support::{
+    ACCOUNT_KEYS, BIN, Run, SEED as SEED_SHA1, T, racing_verifies, run as otpkit,
+    run_with_stdin as otpkit_with_stdin,
+};
 
-/// RFC 6238 Appendix B seeds, Base32.
-const SEED_SHA1: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+/// RFC 6238 Appendix B seeds, Base32 (SHA-1: [`SEED_SHA1`]).
 const SEED_SHA256: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA";
 const SEED_SHA512: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNA";
-
-/// A fixed clock for the state-file tests: 2027-01-15.
-const T: u64 = 1_800_000_000;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn otpkit_with_stdin(args: &[&str], stdin: &str) -> Run {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The tool may stop reading early (that is what some tests check): a closed pipe
-    // is fine, any other write error is not.
-    if let Err(e) = child.stdin.take().unwrap().write_all(stdin.as_bytes()) {
-        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
-    }
-    let out = child.wait_with_output().unwrap();
-    let run = Run {
-        code: out.status.code().expect("killed by a signal"),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    };
-    assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);
-    run
-}
-
-fn otpkit(args: &[&str]) -> Run {
-    otpkit_with_stdin(args, "")
-}
 
 /// Succeeds and prints exactly one line.
 fn one_line(args: &[&str]) -> String {
@@ -83,12 +51,6 @@ fn assert_failure(run: &Run, code: i32, forbidden: &[&str], context: &str) {
             run.stderr
         );
     }
-}
-
-#[cfg(unix)]
-fn mode(path: &Path) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
 // ---- code -------------------------------------------------------------------------
@@ -390,7 +352,7 @@ fn enroll_prints_uri_qr_and_grouped_secret_then_writes_a_private_state_file() {
     assert!(run.stderr.contains("Enter the code"), "{}", run.stderr);
     assert!(run.stdout.contains("device saved to"), "{}", run.stdout);
     #[cfg(unix)]
-    assert_eq!(mode(&state), 0o600);
+    assert_eq!(support::mode(&state), 0o600);
     let text = std::fs::read_to_string(&state).unwrap();
     assert!(text.contains("format=otpkit-device/1\n"));
     assert!(text.contains(&format!("secret={}\n", account.secret.base32())));
@@ -512,7 +474,7 @@ fn verify_replay_lockout_and_resync_through_the_state_file() {
         run.stderr
     );
     #[cfg(unix)]
-    assert_eq!(mode(&state), 0o600);
+    assert_eq!(support::mode(&state), 0o600);
     let run = verify(&state, &next, T + 32);
     assert_failure(&run, 3, &[&next], "replay");
     assert!(run.stderr.contains("already used"));
@@ -582,7 +544,7 @@ fn verify_replay_lockout_and_resync_through_the_state_file() {
         run.stderr
     );
     #[cfg(unix)]
-    assert_eq!(mode(&state), 0o600);
+    assert_eq!(support::mode(&state), 0o600);
 }
 
 #[test]
@@ -606,23 +568,7 @@ fn concurrent_verifies_accept_a_code_once() {
     let (run, account) = enroll(&state, &[], Some(T));
     assert_eq!(run.code, 0, "{}", run.stderr);
     let code = code_at(&account.unwrap(), T + 30);
-    let time = (T + 30).to_string();
-    let children: Vec<_> = (0..6)
-        .map(|_| {
-            Command::new(BIN)
-                .args(["verify", "--state", state.to_str().unwrap(), &code])
-                .args(["--time", &time])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    let mut codes: Vec<i32> = children
-        .into_iter()
-        .map(|mut c| c.wait().unwrap().code().unwrap())
-        .collect();
-    codes.sort_unstable();
+    let codes = racing_verifies(&[state.as_path(); 6], &code, T + 30);
     assert_eq!(codes, [0, 3, 3, 3, 3, 3]);
 }
 
@@ -660,18 +606,6 @@ fn damaged_state_files_are_refused_without_leaking_the_secret() {
 
 // ---- inspect and import ------------------------------------------------------------
 
-const KEYS: [&str; 9] = [
-    "account",
-    "algorithm",
-    "counter",
-    "digits",
-    "issuer",
-    "period",
-    "secret",
-    "type",
-    "warnings",
-];
-
 fn sorted_keys(v: &Value) -> Vec<String> {
     let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
     k.sort();
@@ -684,7 +618,7 @@ fn inspect_json_has_exactly_the_documented_fields() {
     let run = otpkit(&["inspect", "--json", uri]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let v: Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(sorted_keys(&v), KEYS);
+    assert_eq!(sorted_keys(&v), ACCOUNT_KEYS);
     assert_eq!(v["type"], "totp");
     assert_eq!(v["issuer"], "ACME Co");
     assert_eq!(v["account"], "john.doe@email.com");
@@ -706,7 +640,7 @@ fn inspect_json_has_exactly_the_documented_fields() {
     // HOTP without an issuer; a canonical URI has no warnings.
     let uri = format!("otpauth://hotp/bob?secret={SEED_SHA1}&counter=42");
     let v: Value = serde_json::from_str(&otpkit(&["inspect", "--json", &uri]).stdout).unwrap();
-    assert_eq!(sorted_keys(&v), KEYS);
+    assert_eq!(sorted_keys(&v), ACCOUNT_KEYS);
     assert_eq!(v["type"], "hotp");
     assert_eq!(v["issuer"], Value::Null);
     assert_eq!(v["account"], "bob");
@@ -850,7 +784,7 @@ fn import_prints_uris_and_json_and_reports_bad_entries() {
     let items = v.as_array().unwrap();
     assert_eq!(items.len(), 2);
     for item in items {
-        assert_eq!(sorted_keys(item), KEYS);
+        assert_eq!(sorted_keys(item), ACCOUNT_KEYS);
         assert_eq!(item["secret"], SEED_SHA1);
     }
     assert_eq!(items[0]["type"], "totp");
@@ -907,8 +841,8 @@ fn qr_png_decodes_back_to_the_uri() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     #[cfg(unix)]
     {
-        assert_eq!(mode(&png), 0o600);
-        assert_eq!(mode(&svg), 0o600);
+        assert_eq!(support::mode(&png), 0o600);
+        assert_eq!(support::mode(&svg), 0o600);
     }
     let img = image::open(&png).unwrap().to_luma8();
     let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(

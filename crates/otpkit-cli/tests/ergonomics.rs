@@ -1,54 +1,12 @@
 //! oathtool-style ergonomics: a positional or hex secret, the stateless `check`,
 //! codes from stdin, warnings for non-canonical Base32, messages in the CLI's terms.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod support;
 
-use otpkit::verifier::Policy;
-use otpkit::{Algorithm, Digits, Period, Secret, Totp, Verifier};
+use support::{SEED, T, code_at, run_with_stdin as run, write_device};
 
-const BIN: &str = env!("CARGO_BIN_EXE_otpkit");
-const SEED: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+/// [`SEED`] in hex.
 const SEED_HEX: &str = "3132333435363738393031323334353637383930";
-const T: u64 = 1_800_000_000;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[&str], stdin: &str) -> Run {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    let out = child.wait_with_output().unwrap();
-    let r = Run {
-        code: out.status.code().unwrap(),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    };
-    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
-    r
-}
-
-fn totp() -> Totp {
-    Totp::new(
-        &Secret::from_base32(SEED).unwrap(),
-        Algorithm::Sha1,
-        Digits::SIX,
-        Period::new(30).unwrap(),
-    )
-}
-
-fn code_at(time: u64) -> String {
-    totp().code_at(time).unwrap().to_string()
-}
 
 #[test]
 fn positional_and_hex_secrets_give_the_rfc_codes() {
@@ -181,32 +139,11 @@ fn check_is_stateless_with_documented_exit_codes() {
     assert_eq!(run(&["check", "0OOO", &good], "").code, 2);
 }
 
-/// Writes an enrolled device file (enrolled at `T`).
-fn device(dir: &std::path::Path) -> std::path::PathBuf {
-    let verifier = Verifier::totp(totp(), Policy::default());
-    let (outcome, state) = verifier.enroll(
-        &verifier.begin_enrollment(),
-        &code_at(T - 30),
-        &code_at(T),
-        T,
-    );
-    assert!(outcome.is_enrolled(), "{outcome:?}");
-    let path = dir.join("dev.state");
-    std::fs::write(
-        &path,
-        format!(
-            "format=otpkit-device/1\naccount=a\nalgorithm=SHA1\ndigits=6\nperiod=30\n\
-             secret={SEED}\nstate={state}\n"
-        ),
-    )
-    .unwrap();
-    path
-}
-
 #[test]
 fn verify_and_resync_read_codes_from_stdin_and_word_drift_alike() {
     let dir = tempfile::tempdir().unwrap();
-    let path = device(dir.path());
+    let path = dir.path().join("dev.state");
+    write_device(&path);
     let p = path.to_str().unwrap();
     // The device runs one step ahead: verify says so.
     let t = (T + 300).to_string();
@@ -240,7 +177,8 @@ fn verify_and_resync_read_codes_from_stdin_and_word_drift_alike() {
 #[test]
 fn a_short_secret_in_a_state_file_is_reported_without_rust_names() {
     let dir = tempfile::tempdir().unwrap();
-    let path = device(dir.path());
+    let path = dir.path().join("dev.state");
+    write_device(&path);
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, text.replace(SEED, "JBSWY3DPEHPK3PXP")).unwrap();
     let r = run(&["verify", "--state", path.to_str().unwrap(), "123456"], "");
@@ -256,7 +194,8 @@ fn a_short_secret_in_a_state_file_is_reported_without_rust_names() {
 #[test]
 fn inspect_state_shows_local_times_and_raw_times_in_json() {
     let dir = tempfile::tempdir().unwrap();
-    let path = device(dir.path());
+    let path = dir.path().join("dev.state");
+    write_device(&path);
     let p = path.to_str().unwrap();
     // Lock the device out with wrong codes.
     let t = (T + 60).to_string();

@@ -3,78 +3,25 @@
 //! `tests/data` (the files that crate's own tests use) with the pre-shared key and
 //! password the RFC gives.
 
-use std::io::Write;
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use otpkit::{Algorithm, Digits, Hotp, Period, Secret, Totp};
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_otpkit");
-const T: u64 = 1_800_000_000;
+use support::{
+    Run, SEED as RFC_SECRET_B32, T, arg as s, assert_private, expect, run, run_with_stdin,
+};
+
 /// RFC 6030 Figure 6's pre-shared key.
 const PSK_HEX: &str = "12345678901234567890123456789012";
-/// RFC 6030's test secret, "12345678901234567890", in Base32.
-const RFC_SECRET_B32: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run_with_stdin(args: &[&str], stdin: &str) -> Run {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Err(e) = child.stdin.take().unwrap().write_all(stdin.as_bytes()) {
-        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
-    }
-    let out = child.wait_with_output().unwrap();
-    let run = Run {
-        code: out.status.code().expect("killed by a signal"),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    };
-    assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);
-    run
-}
-
-fn run(args: &[&str]) -> Run {
-    run_with_stdin(args, "")
-}
-
-fn expect(run: &Run, code: i32, context: &str) {
-    assert_eq!(
-        run.code, code,
-        "{context}: stdout {:?} stderr {:?}",
-        run.stdout, run.stderr
-    );
-}
 
 fn figure(n: u32) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../otpkit-pskc/tests/data")
         .join(format!("rfc6030-figure-{n}.xml"))
 }
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-#[cfg(unix)]
-fn assert_private(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(path).unwrap().permissions().mode();
-    assert_eq!(mode & 0o777, 0o600, "{}", path.display());
-}
-
-#[cfg(not(unix))]
-fn assert_private(_: &Path) {}
 
 // ---- recovery ---------------------------------------------------------------------
 

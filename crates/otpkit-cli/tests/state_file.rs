@@ -3,70 +3,23 @@
 //! and the absence of leftover files. Every test runs the built binary.
 #![cfg(unix)]
 
+mod support;
+
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-use otpkit::verifier::Policy;
-use otpkit::{Algorithm, Digits, Period, Secret, Totp, Verifier};
+use support::{BIN, Run, T, arg, code_at, racing_verifies, run, write_device};
 
-const BIN: &str = env!("CARGO_BIN_EXE_otpkit");
-const SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
-const T: u64 = 1_800_000_000;
-
-fn totp() -> Totp {
-    Totp::new(
-        &Secret::from_base32(SECRET).unwrap(),
-        Algorithm::Sha1,
-        Digits::SIX,
-        Period::new(30).unwrap(),
-    )
-}
-
-fn code_at(time: u64) -> String {
-    totp().code_at(time).unwrap().to_string()
-}
-
-/// Writes an enrolled device file at `path` (enrolled at `T`) with mode 0600.
-fn write_device(path: &Path) {
-    let verifier = Verifier::totp(totp(), Policy::default());
-    let (outcome, state) = verifier.enroll(
-        &verifier.begin_enrollment(),
-        &code_at(T - 30),
-        &code_at(T),
-        T,
-    );
-    assert!(outcome.is_enrolled(), "{outcome:?}");
-    let text = format!(
-        "format=otpkit-device/1\naccount=alice\nalgorithm=SHA1\ndigits=6\nperiod=30\n\
-         secret={SECRET}\nstate={state}\n"
-    );
-    fs::write(path, text).unwrap();
-}
-
-fn run(args: &[&str]) -> Output {
-    let out = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
-    out
-}
-
-fn verify(state: &Path, time: u64) -> Output {
+fn verify(state: &Path, time: u64) -> Run {
     run(&[
         "verify",
         "--state",
-        state.to_str().unwrap(),
+        arg(state),
         &code_at(time),
         "--time",
         &time.to_string(),
     ])
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8(out.stderr.clone()).unwrap()
 }
 
 fn names(dir: &Path) -> Vec<String> {
@@ -87,8 +40,8 @@ fn a_symlinked_state_path_is_refused() {
     std::os::unix::fs::symlink(&real, &alias).unwrap();
     let before = fs::read(&real).unwrap();
     let out = verify(&alias, T + 30);
-    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
-    assert!(stderr(&out).contains("symbolic link"), "{}", stderr(&out));
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    assert!(out.stderr.contains("symbolic link"), "{}", out.stderr);
     // Untouched, and the link is still a link.
     assert_eq!(fs::read(&real).unwrap(), before);
     assert!(
@@ -98,8 +51,8 @@ fn a_symlinked_state_path_is_refused() {
             .is_symlink()
     );
     // The code is still good through the real name, once.
-    assert_eq!(verify(&real, T + 30).status.code(), Some(0));
-    assert_eq!(verify(&real, T + 30).status.code(), Some(3));
+    assert_eq!(verify(&real, T + 30).code, 0);
+    assert_eq!(verify(&real, T + 30).code, 3);
     // `enroll` refuses a symlink too (before showing any secret).
     let out = run(&[
         "enroll",
@@ -108,10 +61,10 @@ fn a_symlinked_state_path_is_refused() {
         "--account",
         "a",
         "--state",
-        alias.to_str().unwrap(),
+        arg(&alias),
         "--force",
     ]);
-    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert_eq!(out.code, 5, "{}", out.stderr);
     assert!(out.stdout.is_empty());
 }
 
@@ -124,11 +77,11 @@ fn a_hard_linked_state_file_is_refused() {
     fs::hard_link(&real, &hard).unwrap();
     for path in [&real, &hard] {
         let out = verify(path, T + 30);
-        assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
-        assert!(stderr(&out).contains("2 hard links"), "{}", stderr(&out));
+        assert_eq!(out.code, 5, "{}", out.stderr);
+        assert!(out.stderr.contains("2 hard links"), "{}", out.stderr);
     }
     fs::remove_file(&hard).unwrap();
-    assert_eq!(verify(&real, T + 30).status.code(), Some(0));
+    assert_eq!(verify(&real, T + 30).code, 0);
 }
 
 #[test]
@@ -143,30 +96,7 @@ fn racing_processes_through_two_spellings_accept_a_code_once() {
     for round in 1..=20u64 {
         let time = T + 30 * round;
         let code = code_at(time);
-        let t = time.to_string();
-        let children: Vec<_> = [&real, &other, &real, &other]
-            .iter()
-            .map(|p| {
-                Command::new(BIN)
-                    .args([
-                        "verify",
-                        "--state",
-                        p.to_str().unwrap(),
-                        &code,
-                        "--time",
-                        &t,
-                    ])
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .spawn()
-                    .unwrap()
-            })
-            .collect();
-        let mut codes: Vec<i32> = children
-            .into_iter()
-            .map(|mut c| c.wait().unwrap().code().unwrap())
-            .collect();
-        codes.sort_unstable();
+        let codes = racing_verifies(&[&real, &other, &real, &other], &code, time);
         assert_eq!(codes, [0, 3, 3, 3], "round {round}");
     }
     assert_eq!(names(dir.path()), ["dev.state", "link"]);
@@ -179,7 +109,7 @@ fn a_planted_lock_symlink_is_not_followed() {
     write_device(&real);
     let target = dir.path().join("victim");
     std::os::unix::fs::symlink(&target, dir.path().join("dev.state.lock")).unwrap();
-    assert_eq!(verify(&real, T + 30).status.code(), Some(0));
+    assert_eq!(verify(&real, T + 30).code, 0);
     assert!(!target.exists(), "the lock symlink was followed");
 }
 
@@ -194,11 +124,11 @@ fn an_oversized_state_file_is_refused_quickly() {
     drop(f);
     let start = std::time::Instant::now();
     let out = verify(&real, T + 30);
-    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert_eq!(out.code, 5, "{}", out.stderr);
     assert!(
-        stderr(&out).contains("larger than 65536 bytes"),
+        out.stderr.contains("larger than 65536 bytes"),
         "{}",
-        stderr(&out)
+        out.stderr
     );
     assert!(start.elapsed() < std::time::Duration::from_secs(2));
 }
@@ -209,7 +139,7 @@ fn no_lock_files_are_left_behind() {
     // A state file that does not exist.
     let missing = dir.path().join("nonexist");
     let out = verify(&missing, T);
-    assert_eq!(out.status.code(), Some(5));
+    assert_eq!(out.code, 5);
     // A failed enroll (stdin closed before any code).
     let failed = dir.path().join("failed");
     let out = run(&[
@@ -219,14 +149,14 @@ fn no_lock_files_are_left_behind() {
         "--account",
         "a",
         "--state",
-        failed.to_str().unwrap(),
+        arg(&failed),
     ]);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(out.code, 2, "{}", out.stderr);
     // Verify and a failed verify on a real file.
     let real = dir.path().join("dev.state");
     write_device(&real);
-    assert_eq!(verify(&real, T + 30).status.code(), Some(0));
-    assert_eq!(verify(&real, T + 30).status.code(), Some(3));
+    assert_eq!(verify(&real, T + 30).code, 0);
+    assert_eq!(verify(&real, T + 30).code, 3);
     assert_eq!(names(dir.path()), ["dev.state"]);
 }
 
