@@ -477,6 +477,16 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
 mod tests {
     use super::*;
 
+    /// The names in `dir`, sorted.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
+
     fn sample() -> DeviceFile {
         DeviceFile {
             issuer: Some("Example Co".into()),
@@ -562,11 +572,7 @@ mod tests {
         write_atomic(&path, b"three", Overwrite::Yes).unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"three");
         // No temporary files are left behind.
-        let names: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("device")]);
+        assert_eq!(names(dir.path()), ["device"]);
     }
 
     #[test]
@@ -582,11 +588,7 @@ mod tests {
         assert!(other.try_lock().is_err());
         drop(held);
         assert!(other.try_lock().is_ok());
-        let names: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("device")]);
+        assert_eq!(names(dir.path()), ["device"]);
     }
 
     #[test]

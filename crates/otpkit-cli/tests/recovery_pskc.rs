@@ -17,6 +17,18 @@ use support::{
 /// RFC 6030 Figure 6's pre-shared key.
 const PSK_HEX: &str = "12345678901234567890123456789012";
 
+/// `otpkit import FILE --from pskc` with `extra` arguments.
+fn import_pskc(file: &Path, extra: &[&str]) -> Run {
+    import_pskc_with_stdin(file, extra, "")
+}
+
+/// [`import_pskc`] with `stdin` written to the tool.
+fn import_pskc_with_stdin(file: &Path, extra: &[&str], stdin: &str) -> Run {
+    let mut args = vec!["import", s(file), "--from", "pskc"];
+    args.extend_from_slice(extra);
+    run_with_stdin(&args, stdin)
+}
+
 fn figure(n: u32) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../otpkit-pskc/tests/data")
@@ -210,7 +222,7 @@ fn rfc_hotp_code(counter: u64) -> String {
 
 #[test]
 fn figure_3_plain_as_json_and_uri() {
-    let r = run(&["import", s(&figure(3)), "--from", "pskc", "--json"]);
+    let r = import_pskc(&figure(3), &["--json"]);
     expect(&r, 0, "figure 3");
     let tokens = json_array(&r.stdout);
     assert_eq!(tokens.len(), 1);
@@ -224,7 +236,7 @@ fn figure_3_plain_as_json_and_uri() {
     assert_eq!(t["serial_number"], "987654321");
     assert_eq!(t["key_id"], "12345678");
     // The same object as `inspect --json` for the account, plus the device fields.
-    let r = run(&["import", s(&figure(3)), "--from", "pskc"]);
+    let r = import_pskc(&figure(3), &[]);
     expect(&r, 0, "figure 3 as URI");
     let uri = r.stdout.trim();
     let inspect = run(&["inspect", uri, "--json"]);
@@ -241,7 +253,7 @@ fn figure_3_plain_as_json_and_uri() {
 
 #[test]
 fn figure_2_short_secret_is_reported_per_key() {
-    let r = run(&["import", s(&figure(2)), "--from", "pskc", "--json"]);
+    let r = import_pskc(&figure(2), &["--json"]);
     expect(&r, 6, "figure 2 (a 32-bit secret)");
     assert!(r.stderr.contains("key 1 of 1"), "{}", r.stderr);
     assert_eq!(json_array(&r.stdout).len(), 0);
@@ -249,15 +261,7 @@ fn figure_2_short_secret_is_reported_per_key() {
 
 #[test]
 fn figure_6_pre_shared_key() {
-    let r = run(&[
-        "import",
-        s(&figure(6)),
-        "--from",
-        "pskc",
-        "--key-hex",
-        PSK_HEX,
-        "--json",
-    ]);
+    let r = import_pskc(&figure(6), &["--key-hex", PSK_HEX, "--json"]);
     expect(&r, 0, "right key");
     let tokens = json_array(&r.stdout);
     assert_eq!(tokens[0]["secret"], RFC_SECRET_B32);
@@ -266,48 +270,20 @@ fn figure_6_pre_shared_key() {
     let dir = tempfile::tempdir().unwrap();
     let key_file = dir.path().join("transport.key");
     std::fs::write(&key_file, "1234 5678 9012 3456 7890 1234 5678 9012\n").unwrap();
-    let r = run(&[
-        "import",
-        s(&figure(6)),
-        "--from",
-        "pskc",
-        "--key-file",
-        s(&key_file),
-    ]);
+    let r = import_pskc(&figure(6), &["--key-file", s(&key_file)]);
     expect(&r, 0, "key file");
     assert!(r.stdout.contains(RFC_SECRET_B32));
     // And from stdin.
-    let r = run_with_stdin(
-        &["import", s(&figure(6)), "--from", "pskc", "--key-hex", "-"],
-        &format!("{PSK_HEX}\n"),
-    );
+    let r = import_pskc_with_stdin(&figure(6), &["--key-hex", "-"], &format!("{PSK_HEX}\n"));
     expect(&r, 0, "key on stdin");
     // A wrong key, no key, a malformed key: exit 2, no key material in the message.
     let wrong = "12345678901234567890123456789013";
-    let r = run(&[
-        "import",
-        s(&figure(6)),
-        "--from",
-        "pskc",
-        "--key-hex",
-        wrong,
-    ]);
+    let r = import_pskc(&figure(6), &["--key-hex", wrong]);
     expect(&r, 2, "wrong key");
     assert!(!r.stderr.contains(wrong) && !r.stdout.contains(RFC_SECRET_B32));
+    expect(&import_pskc(&figure(6), &[]), 2, "no key");
     expect(
-        &run(&["import", s(&figure(6)), "--from", "pskc"]),
-        2,
-        "no key",
-    );
-    expect(
-        &run(&[
-            "import",
-            s(&figure(6)),
-            "--from",
-            "pskc",
-            "--key-hex",
-            "xyz",
-        ]),
+        &import_pskc(&figure(6), &["--key-hex", "xyz"]),
         2,
         "not hex",
     );
@@ -315,59 +291,31 @@ fn figure_6_pre_shared_key() {
     let tampered = dir.path().join("tampered.xml");
     let xml = std::fs::read_to_string(figure(6)).unwrap();
     std::fs::write(&tampered, xml.replace("Ml8jwZqIUqGv", "Ml8jwZqIUqGw")).unwrap();
-    let r = run(&[
-        "import",
-        s(&tampered),
-        "--from",
-        "pskc",
-        "--key-hex",
-        PSK_HEX,
-    ]);
+    let r = import_pskc(&tampered, &["--key-hex", PSK_HEX]);
     expect(&r, 6, "tampered");
     assert!(r.stderr.contains("MAC"), "{}", r.stderr);
 }
 
 #[test]
 fn figure_7_password_from_stdin_never_argv() {
-    let r = run_with_stdin(
-        &["import", s(&figure(7)), "--from", "pskc", "--json"],
-        "qwerty\n",
-    );
+    let r = import_pskc_with_stdin(&figure(7), &["--json"], "qwerty\n");
     expect(&r, 0, "password");
     let tokens = json_array(&r.stdout);
     assert_eq!(tokens[0]["secret"], RFC_SECRET_B32);
     assert_eq!(tokens[0]["manufacturer"], "TokenVendorAcme");
     assert_eq!(tokens[0]["defaulted"], serde_json::json!(["counter"]));
-    let r = run_with_stdin(&["import", s(&figure(7)), "--from", "pskc"], "qwertz\n");
+    let r = import_pskc_with_stdin(&figure(7), &[], "qwertz\n");
     expect(&r, 2, "wrong password");
     assert!(!r.stderr.contains("qwert"), "{}", r.stderr);
-    expect(
-        &run(&["import", s(&figure(7)), "--from", "pskc"]),
-        2,
-        "no password",
-    );
+    expect(&import_pskc(&figure(7), &[]), 2, "no password");
     // There is no option to pass the password on the command line.
     expect(
-        &run(&[
-            "import",
-            s(&figure(7)),
-            "--from",
-            "pskc",
-            "--password",
-            "qwerty",
-        ]),
+        &import_pskc(&figure(7), &["--password", "qwerty"]),
         2,
         "--password",
     );
     // A pre-shared key for a password container is a usage error that says so.
-    let r = run(&[
-        "import",
-        s(&figure(7)),
-        "--from",
-        "pskc",
-        "--key-hex",
-        PSK_HEX,
-    ]);
+    let r = import_pskc(&figure(7), &["--key-hex", PSK_HEX]);
     expect(&r, 2, "key for a password file");
     assert!(r.stderr.contains("password"), "{}", r.stderr);
 }
@@ -386,9 +334,9 @@ fn pskc_options_need_from_and_hostile_files_fail_cleanly() {
         "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"b\">]><KeyContainer/>",
     )
     .unwrap();
-    expect(&run(&["import", s(&dtd), "--from", "pskc"]), 2, "DTD");
+    expect(&import_pskc(&dtd, &[]), 2, "DTD");
     expect(
-        &run(&["import", s(&dir.path().join("absent")), "--from", "pskc"]),
+        &import_pskc(&dir.path().join("absent"), &[]),
         5,
         "missing file",
     );
@@ -469,13 +417,6 @@ fn enroll_dir_writes_one_device_file_per_totp_token() {
     expect(&r, 6, "again");
     assert!(r.stderr.contains("already exists"), "{}", r.stderr);
     // Not a directory.
-    let r = run(&[
-        "import",
-        s(&file),
-        "--from",
-        "pskc",
-        "--enroll-dir",
-        s(&file),
-    ]);
+    let r = import_pskc(&file, &["--enroll-dir", s(&file)]);
     expect(&r, 5, "not a directory");
 }

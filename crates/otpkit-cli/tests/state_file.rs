@@ -11,6 +11,21 @@ use std::process::{Command, Stdio};
 
 use support::{BIN, Run, T, arg, code_at, racing_verifies, run, write_device};
 
+/// `otpkit enroll` into `state` with an empty stdin, `extra` arguments added.
+fn enroll(state: &Path, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "enroll",
+        "--issuer",
+        "X",
+        "--account",
+        "a",
+        "--state",
+        arg(state),
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
 fn verify(state: &Path, time: u64) -> Run {
     run(&[
         "verify",
@@ -54,16 +69,7 @@ fn a_symlinked_state_path_is_refused() {
     assert_eq!(verify(&real, T + 30).code, 0);
     assert_eq!(verify(&real, T + 30).code, 3);
     // `enroll` refuses a symlink too (before showing any secret).
-    let out = run(&[
-        "enroll",
-        "--issuer",
-        "X",
-        "--account",
-        "a",
-        "--state",
-        arg(&alias),
-        "--force",
-    ]);
+    let out = enroll(&alias, &["--force"]);
     assert_eq!(out.code, 5, "{}", out.stderr);
     assert!(out.stdout.is_empty());
 }
@@ -142,15 +148,7 @@ fn no_lock_files_are_left_behind() {
     assert_eq!(out.code, 5);
     // A failed enroll (stdin closed before any code).
     let failed = dir.path().join("failed");
-    let out = run(&[
-        "enroll",
-        "--issuer",
-        "X",
-        "--account",
-        "a",
-        "--state",
-        arg(&failed),
-    ]);
+    let out = enroll(&failed, &[]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     // Verify and a failed verify on a real file.
     let real = dir.path().join("dev.state");
