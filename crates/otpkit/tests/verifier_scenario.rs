@@ -2,6 +2,7 @@
 //! sign-in, replay, ResyncMFADevice after a large drift, lock-out and unlock.
 //! The "authenticator" is simulated with its own copy of the secret (scanned from the
 //! otpauth:// URI the server builds) and its own, wrong, clock.
+#![cfg(all(feature = "alloc", feature = "getrandom"))]
 
 use otpkit::otpauth::{Account, Kind};
 use otpkit::verifier::{
