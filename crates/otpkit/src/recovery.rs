@@ -431,13 +431,16 @@ impl RecoveryCodes {
         fill(&mut set_id)?;
         fill(&mut salt)?;
         let len = usize::from(policy.length);
+        // `with_length` keeps `len` within MAX_CODE_LEN; were that ever broken, an
+        // error rather than a code made of fewer characters.
+        let too_long = GenerateError::Policy(PolicyError::LengthOutOfRange { got: len });
         // Exact capacity: the buffer never moves, so no copy of a code is left in
         // a block freed by a reallocation.
         let mut codes: Vec<RecoveryCode> = Vec::with_capacity(policy.count());
         let mut hashes = Vec::with_capacity(policy.count());
         let mut random = Zeroizing::new([0u8; MAX_CODE_LEN]);
         while codes.len() < policy.count() {
-            let random = random.get_mut(..len).unwrap_or_default();
+            let random = random.get_mut(..len).ok_or(too_long)?;
             fill(random)?;
             let mut code = RecoveryCode {
                 chars: [0; MAX_CODE_LEN],
@@ -453,7 +456,7 @@ impl RecoveryCodes {
                 continue;
             }
             hashes.push(derive(
-                code.chars.get(..len).unwrap_or_default(),
+                code.chars.get(..len).ok_or(too_long)?,
                 &set_id,
                 &salt,
                 policy.iterations,
@@ -895,6 +898,26 @@ mod tests {
         for bad in b"01IO" {
             assert!(!ALPHABET.contains(bad));
         }
+    }
+
+    #[test]
+    fn a_length_past_the_buffer_is_an_error_not_a_shorter_code() {
+        // Only reachable by breaking `with_length`'s bound, as this test does.
+        let policy = RecoveryPolicy {
+            length: 33,
+            count: 1,
+            ..fast()
+        };
+        let result = RecoveryCodes::generate_from(&policy, |buf| {
+            buf.fill(7);
+            Ok(())
+        });
+        assert_eq!(
+            result.err(),
+            Some(GenerateError::Policy(PolicyError::LengthOutOfRange {
+                got: 33
+            }))
+        );
     }
 
     #[test]
