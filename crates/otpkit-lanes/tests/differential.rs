@@ -40,25 +40,34 @@ fn check_batch<const N: usize>(key: &[u8], counters: &[u64]) {
     let batch: [u64; N] = core::array::from_fn(|i| counters[i % counters.len()]);
     for keyed in sha1_keys(key) {
         let got = keyed.truncated_batch(&batch);
-        for (i, (g, c)) in got.iter().zip(batch).enumerate() {
-            assert_eq!(
-                *g,
-                reference_sha1(key, c),
-                "SHA-1 lane {i} of {N}, counter {c}, accelerated {}",
-                keyed.is_accelerated()
-            );
-        }
+        assert_lanes("SHA-1", &got, &batch, keyed.is_accelerated(), |c| {
+            reference_sha1(key, c)
+        });
     }
     for keyed in sha256_keys(key) {
         let got = keyed.truncated_batch(&batch);
-        for (i, (g, c)) in got.iter().zip(batch).enumerate() {
-            assert_eq!(
-                *g,
-                reference_sha256(key, c),
-                "SHA-256 lane {i} of {N}, counter {c}, accelerated {}",
-                keyed.is_accelerated()
-            );
-        }
+        assert_lanes("SHA-256", &got, &batch, keyed.is_accelerated(), |c| {
+            reference_sha256(key, c)
+        });
+    }
+}
+
+/// Every lane of `got` is the reference value of its counter.
+fn assert_lanes(
+    hash: &str,
+    got: &[u32],
+    batch: &[u64],
+    accelerated: bool,
+    reference: impl Fn(u64) -> u32,
+) {
+    assert_eq!(got.len(), batch.len());
+    for (i, (g, c)) in got.iter().zip(batch).enumerate() {
+        assert_eq!(
+            *g,
+            reference(*c),
+            "{hash} lane {i} of {}, counter {c}, accelerated {accelerated}",
+            batch.len()
+        );
     }
 }
 
