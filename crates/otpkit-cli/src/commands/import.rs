@@ -1,4 +1,5 @@
-//! `otpkit import`: device files from otpauth and Google Authenticator migration URIs.
+//! `otpkit import`: the accounts of a Google Authenticator export (`otpauth-migration://`) as
+//! otpauth URIs or JSON, each entry checked on its own (`--from pskc` is in `pskc.rs`).
 
 use otpkit::migration;
 use otpkit::otpauth::Account;
