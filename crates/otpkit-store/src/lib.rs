@@ -85,11 +85,19 @@ pub mod seal;
 mod service;
 mod store;
 
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "redis")]
+mod redis;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
 pub use generator::{Generator, GeneratorError};
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
+#[cfg(feature = "redis")]
+pub use redis::RedisStore;
 pub use service::{
     Answer, DEFAULT_MAX_ATTEMPTS, MAX_DEVICE_ID_LEN, MfaService, ServiceError, Stats,
 };

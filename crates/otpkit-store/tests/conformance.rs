@@ -21,3 +21,47 @@ fn sqlite_store_conforms() {
     let path = dir.path().join("devices.sqlite");
     common::suite("sqlite", || otpkit_store::SqliteStore::open(&path).unwrap());
 }
+
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_store_conforms() {
+    let Some(url) = common::server_url("OTPKIT_TEST_POSTGRES_URL", "PostgreSQL") else {
+        return;
+    };
+    common::suite("postgres", || {
+        otpkit_store::PostgresStore::connect(&url).unwrap()
+    });
+}
+
+#[cfg(feature = "redis")]
+#[test]
+fn redis_store_conforms() {
+    let Some(url) = common::server_url("OTPKIT_TEST_REDIS_URL", "Redis") else {
+        return;
+    };
+    common::suite("redis", || otpkit_store::RedisStore::connect(&url).unwrap());
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_bad_url_and_unreachable_server_are_typed_errors() {
+    use otpkit_store::{PostgresStore, StoreError};
+    let err = PostgresStore::connect("postgres://u:hunter2@127.0.0.1:bad/db").unwrap_err();
+    assert!(matches!(err, StoreError::Config { .. }), "{err}");
+    assert!(!err.to_string().contains("hunter2"), "{err}");
+    // Port 9 (discard) on loopback: nothing listens.
+    let err = PostgresStore::connect("postgres://u:hunter2@127.0.0.1:9/db").unwrap_err();
+    assert!(err.is_unavailable(), "{err}");
+    assert!(!format!("{err} {err:?}").contains("hunter2"), "{err:?}");
+}
+
+#[cfg(feature = "redis")]
+#[test]
+fn redis_bad_url_and_unreachable_server_are_typed_errors() {
+    use otpkit_store::{RedisStore, StoreError};
+    let err = RedisStore::connect("http://127.0.0.1/").unwrap_err();
+    assert!(matches!(err, StoreError::Config { .. }), "{err}");
+    let err = RedisStore::connect("redis://:hunter2@127.0.0.1:9/").unwrap_err();
+    assert!(err.is_unavailable(), "{err}");
+    assert!(!format!("{err} {err:?}").contains("hunter2"), "{err:?}");
+}
