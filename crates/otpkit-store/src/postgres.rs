@@ -110,6 +110,20 @@ impl PostgresStore {
 
     /// Runs `f` on the connection, opening it again if it broke. A connection that
     /// fails is dropped, so the next call reconnects.
+    /// [`Self::with`] for an operation that changes nothing: on a broken
+    /// connection (the server restarted since it was opened) it is tried once more
+    /// on a new one. Writes are not retried here: whether a write on a broken
+    /// connection took effect is unknown, and the caller must be told.
+    fn read<T>(
+        &self,
+        f: impl Fn(&mut Conn) -> Result<T, postgres::Error>,
+    ) -> Result<T, StoreError> {
+        match self.with(&f) {
+            Err(e) if e.is_unavailable() => self.with(&f),
+            result => result,
+        }
+    }
+
     fn with<T>(
         &self,
         f: impl FnOnce(&mut Conn) -> Result<T, postgres::Error>,
@@ -199,7 +213,7 @@ impl DeviceStore for PostgresStore {
     }
 
     fn load(&self, id: &str) -> Result<Option<DeviceRow>, StoreError> {
-        self.with(|c| c.client.query_opt(&c.load, &[&id]))?
+        self.read(|c| c.client.query_opt(&c.load, &[&id]))?
             .map(|r| {
                 Ok(DeviceRow {
                     id: id.to_owned(),

@@ -105,7 +105,7 @@ impl RedisStore {
     /// Records the layout version, or refuses a newer one.
     fn check_layout(&self) -> Result<(), StoreError> {
         let key = format!("{}schema", self.prefix);
-        let version: i64 = self.with(|c| {
+        let version: i64 = self.read(|c| {
             redis::cmd("SET")
                 .arg(&key)
                 .arg(LAYOUT_VERSION)
@@ -122,6 +122,20 @@ impl RedisStore {
             });
         }
         Ok(())
+    }
+
+    /// [`Self::with`] for an operation that changes nothing: on a broken
+    /// connection (the server restarted since it was opened) it is tried once more
+    /// on a new one. Writes are not retried here: whether a write on a broken
+    /// connection took effect is unknown, and the caller must be told.
+    fn read<T>(
+        &self,
+        f: impl Fn(&mut Connection) -> Result<T, RedisError>,
+    ) -> Result<T, StoreError> {
+        match self.with(&f) {
+            Err(e) if e.is_unavailable() => self.with(&f),
+            result => result,
+        }
     }
 
     fn with<T>(
@@ -174,7 +188,7 @@ impl DeviceStore for RedisStore {
 
     fn load(&self, id: &str) -> Result<Option<DeviceRow>, StoreError> {
         let key = self.key(id);
-        let fields: (Option<String>, Option<String>, Option<String>) = self.with(|c| {
+        let fields: (Option<String>, Option<String>, Option<String>) = self.read(|c| {
             redis::cmd("HMGET")
                 .arg(&key)
                 .arg("params")
