@@ -309,7 +309,10 @@ impl Keyring {
             .map_err(|_| SealError::NotAuthentic {
                 key_id: key_id.to_owned(),
             })?;
-        Secret::from_bytes_with(&buf, LengthPolicy::Rfc4226).map_err(|_| SealError::InvalidSecret)
+        // Authenticated: this is a secret that was a valid `Secret` when sealed,
+        // including an 80-bit one a service chose to accept (hardware tokens).
+        Secret::from_bytes_with(&buf, LengthPolicy::AllowShort)
+            .map_err(|_| SealError::InvalidSecret)
     }
 
     /// `sealed` again under the current key, or `None` if it already uses it. The
@@ -401,6 +404,14 @@ mod tests {
         );
         // A fresh nonce per seal: the same secret never seals to the same text.
         assert_ne!(ring.seal("alice", &secret()).unwrap(), sealed);
+    }
+
+    #[test]
+    fn short_secrets_accepted_at_enrolment_open_again() {
+        let ring = Keyring::new(key("k1", 1));
+        let short = Secret::from_bytes_with(&[9; 10], LengthPolicy::AllowShort).unwrap();
+        let sealed = ring.seal("token-1", &short).unwrap();
+        assert_eq!(ring.open("token-1", &sealed).unwrap().as_bytes(), &[9; 10]);
     }
 
     #[test]
