@@ -103,6 +103,7 @@ where
     verify_and_replay(&service, &prefix);
     failures_counted_and_lock_out_cleared(&service, &prefix);
     resync_and_remove(&service, &prefix);
+    hotp_device(&service, &prefix);
     sealed_secret_bound_to_its_row(&service, &prefix);
     reseal_after_rotation(&make, &prefix);
     lost_swap_is_retried(&make, &prefix);
@@ -240,6 +241,35 @@ fn resync_and_remove<S: DeviceStore>(service: &MfaService<S>, prefix: &str) {
     ));
     // Removed, the id can be enrolled again with a new secret.
     enrolled(service, &id, 6);
+}
+
+fn hotp_device<S: DeviceStore>(service: &MfaService<S>, prefix: &str) {
+    use otpkit::Algorithm;
+    let id = format!("{prefix}/hotp");
+    let secret = Secret::from_bytes(b"12345678901234567890").unwrap();
+    let generator = Generator::Hotp {
+        algorithm: Algorithm::Sha1,
+        digits: Digits::SIX,
+    };
+    let pending = service.begin_enrollment(&id, &secret, generator).unwrap();
+    assert!(!pending.is_enrolled());
+    // RFC 4226 Appendix D: counters 0 and 1 enrol, 2 signs in once.
+    let a = service.enroll(&id, "755224", "287082", T0).unwrap();
+    assert!(a.outcome.is_enrolled(), "{:?}", a.outcome);
+    assert_eq!(service.state(&id).unwrap().next_counter(), Some(2));
+    assert!(
+        service
+            .verify(&id, "359152", T0)
+            .unwrap()
+            .outcome
+            .is_accepted()
+    );
+    assert_eq!(
+        service.verify(&id, "359152", T0).unwrap().outcome,
+        Outcome::Replayed
+    );
+    let row = service.store().load(&id).unwrap().unwrap();
+    assert_eq!(row.params, "hotp.SHA1.6");
 }
 
 fn sealed_secret_bound_to_its_row<S: DeviceStore>(service: &MfaService<S>, prefix: &str) {
