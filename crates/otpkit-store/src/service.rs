@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use otpkit::verifier::{DeviceState, EnrollOutcome, Outcome, Policy, ResyncOutcome, StateError};
 use otpkit::{Secret, Verifier};
@@ -181,7 +182,10 @@ impl<S: DeviceStore> MfaService<S> {
     }
 
     /// Gives up after `attempts` lost compare-and-swaps (at least 1) instead of
-    /// [`DEFAULT_MAX_ATTEMPTS`].
+    /// [`DEFAULT_MAX_ATTEMPTS`]. The first retry is immediate (two servers racing
+    /// are settled by it); from the second lost swap on, the loop waits a random
+    /// 1–2 ms, doubling up to 16–32 ms, so requests piling onto one device stop
+    /// colliding in lockstep.
     #[must_use = "the setter returns a new service"]
     pub fn with_max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = attempts.max(1);
@@ -378,11 +382,34 @@ impl<S: DeviceStore> MfaService<S> {
                 });
             }
             self.conflicts.fetch_add(1, Ordering::Relaxed);
+            if attempt < self.max_attempts {
+                backoff(attempt);
+            }
         }
         Err(ServiceError::Contention {
             attempts: self.max_attempts,
         })
     }
+}
+
+/// The wait after the `lost`-th lost compare-and-swap: none after the first, then
+/// a random time in `[cap / 2, cap]` with `cap` = 2, 4, 8, 16, 32 ms.
+fn backoff(lost: u32) {
+    if lost < 2 {
+        return;
+    }
+    let cap_us = 1_000u64
+        .checked_shl(lost.saturating_sub(1).min(5))
+        .unwrap_or(32_000);
+    let half = cap_us / 2;
+    let mut r = [0u8; 4];
+    // Without randomness, wait the minimum: still spaced, only not jittered.
+    let jitter = match getrandom::fill(&mut r) {
+        Ok(()) => u64::from(u32::from_le_bytes(r)).checked_rem(half.saturating_add(1)),
+        Err(_) => None,
+    }
+    .unwrap_or(0);
+    std::thread::sleep(Duration::from_micros(half.saturating_add(jitter)));
 }
 
 fn parse_state(row: &DeviceRow) -> Result<DeviceState, ServiceError> {
@@ -401,4 +428,66 @@ fn parse_generator(row: &DeviceRow) -> Result<Generator, ServiceError> {
             id: row.id.clone(),
             column: "params",
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::MemoryStore;
+    use crate::seal::SealingKey;
+    use std::time::Instant;
+
+    /// A store where every compare-and-swap loses.
+    struct AlwaysLoses(MemoryStore);
+
+    impl DeviceStore for AlwaysLoses {
+        fn insert(&self, row: &DeviceRow) -> Result<bool, StoreError> {
+            self.0.insert(row)
+        }
+        fn load(&self, id: &str) -> Result<Option<DeviceRow>, StoreError> {
+            self.0.load(id)
+        }
+        fn compare_and_swap(&self, _: &str, _: &str, _: &str) -> Result<bool, StoreError> {
+            Ok(false)
+        }
+        fn replace_secret(&self, id: &str, old: &str, new: &str) -> Result<bool, StoreError> {
+            self.0.replace_secret(id, old, new)
+        }
+        fn remove(&self, id: &str) -> Result<bool, StoreError> {
+            self.0.remove(id)
+        }
+    }
+
+    #[test]
+    fn lost_swaps_back_off_from_the_second_and_give_up_at_the_bound() {
+        let keyring = Keyring::new(SealingKey::new("k", [1; 32]).unwrap());
+        let service = MfaService::new(AlwaysLoses(MemoryStore::new()), keyring, Policy::default())
+            .with_max_attempts(6);
+        let secret = Secret::from_bytes(&[3; 20]).unwrap();
+        let pending = service
+            .begin_enrollment("dev", &secret, Generator::default())
+            .unwrap();
+        assert!(!pending.is_enrolled());
+        let started = Instant::now();
+        // A wrong pair changes the state (a counted failure), so it must be swapped.
+        let err = service
+            .enroll("dev", "000000", "111111", 1_800_000_000)
+            .unwrap_err();
+        let waited = started.elapsed();
+        assert!(
+            matches!(err, ServiceError::Contention { attempts: 6 }),
+            "{err}"
+        );
+        assert_eq!(
+            service.stats(),
+            Stats {
+                requests: 1,
+                conflicts: 6
+            }
+        );
+        // Waits after the 2nd to 5th lost swaps: at least 1 + 2 + 4 + 8 ms; none
+        // after the last; at most 2 + 4 + 8 + 16 ms (plus scheduling).
+        assert!(waited >= Duration::from_millis(15), "{waited:?}");
+        assert!(waited < Duration::from_secs(2), "{waited:?}");
+    }
 }
