@@ -65,3 +65,19 @@ fn redis_bad_url_and_unreachable_server_are_typed_errors() {
     assert!(err.is_unavailable(), "{err}");
     assert!(!format!("{err} {err:?}").contains("hunter2"), "{err:?}");
 }
+
+/// An async server shares one service between tasks (`Arc<MfaService<_>>` moved
+/// into `spawn_blocking`): every store's service must be `Send + Sync + 'static`.
+/// (A compile-time check: this file does not build otherwise.)
+#[test]
+fn services_can_be_shared_by_threads_and_tasks() {
+    fn shareable<T: Send + Sync + 'static>() {}
+    shareable::<otpkit_store::MfaService<MemoryStore>>();
+    shareable::<otpkit_store::MfaService<Box<dyn otpkit_store::DeviceStore + Send + Sync>>>();
+    #[cfg(feature = "sqlite")]
+    shareable::<otpkit_store::MfaService<otpkit_store::SqliteStore>>();
+    #[cfg(feature = "postgres")]
+    shareable::<otpkit_store::MfaService<otpkit_store::PostgresStore>>();
+    #[cfg(feature = "redis")]
+    shareable::<otpkit_store::MfaService<otpkit_store::RedisStore>>();
+}
