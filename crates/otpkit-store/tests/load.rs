@@ -16,6 +16,7 @@
 //!
 //! `OTPKIT_LOAD_ROUNDS` (default 12) and `OTPKIT_LOAD_THREADS` (per process,
 //! default 4) scale it; `OTPKIT_LOAD_RESTART=0` runs without the restart.
+#![cfg(any(feature = "sqlite", feature = "postgres", feature = "redis"))]
 
 mod common;
 
@@ -451,6 +452,7 @@ fn config(store: &str, target: String) -> Config {
     }
 }
 
+#[cfg(any(feature = "postgres", feature = "redis"))]
 /// The server restart needs `scripts/services.sh`'s directory; without it (a server
 /// started some other way) the load runs without the fault, and says so.
 /// `OTPKIT_LOAD_RESTART=0` leaves it out on purpose (throughput alone).
