@@ -96,6 +96,8 @@ case ${1:-} in
   start)
     dir=$(mktemp -d /tmp/otpkit-services.XXXXXX)
     mkdir -p "$dir/redis"
+    # A start that fails half-way stops what it started and removes the directory.
+    trap 'pg_stop "$dir"; redis_stop "$dir" >/dev/null 2>&1; rm -rf "$dir"' EXIT
     cat >"$dir/env.sh" <<EOF
 PG_PORT=$(free_port)
 REDIS_PORT=$(free_port)
@@ -110,6 +112,7 @@ EOF
     fi
     pg_start "$dir"
     redis_start "$dir"
+    trap - EXIT
     log "PostgreSQL on 127.0.0.1:$PG_PORT, Redis on 127.0.0.1:$REDIS_PORT, in $dir"
     echo "export OTPKIT_SERVICES_DIR=$dir"
     echo "export OTPKIT_TEST_POSTGRES_URL=postgres://otpkit@127.0.0.1:$PG_PORT/postgres"
