@@ -13,17 +13,19 @@
 # Groups: jvm (Kotlin tests: a JDK and JNA), python (virtualenv), swift (debootstrap for
 # the Swift toolchain tree, see scripts/swift-toolchain.sh), oath (oathtool, the liboath
 # reference CLI for differential tests), js (Chromium for the wasm package's browser
-# test). Rust targets, Miri, cargo-fuzz, cargo-mutants, wasm-bindgen-cli, kotlinc and
+# test), store (the PostgreSQL and Redis servers the device-store tests start on
+# loopback with scripts/services.sh). Rust targets, Miri, cargo-fuzz, cargo-mutants, wasm-bindgen-cli, kotlinc and
 # the npm/pip packages are installed by the scripts that use them, never with apt.
 set -euo pipefail
 
 fresh=0
 if [ "${1:-}" = --fresh ]; then fresh=1; shift; fi
 groups=("$@")
-[ ${#groups[@]} -gt 0 ] || groups=(jvm python swift oath js)
+[ ${#groups[@]} -gt 0 ] || groups=(jvm python swift oath js store)
 
 # One line per requirement: group | what must be present | Debian package | why.
-# "cmd:X" is a command on PATH, "file:X" a file, "venv" a working `python3 -m venv`.
+# "cmd:X" is a command on PATH, "file:X" a file, "glob:X" any file matching the
+# pattern, "venv" a working `python3 -m venv`.
 REQUIREMENTS='
 jvm    | cmd:java                | default-jdk-headless | runs the Kotlin tests (JNA) and kotlinc
 jvm    | cmd:jar                 | default-jdk-headless | packs the Kotlin binding and the native library into one JAR
@@ -32,6 +34,8 @@ python | venv                    | python3-venv         | the virtualenv the Pyt
 swift  | cmd:debootstrap         | debootstrap          | builds the Debian trixie tree that carries swiftlang
 oath   | cmd:oathtool            | oathtool             | the liboath reference implementation for differential tests
 js     | file:/usr/bin/chromium  | chromium             | headless browser test of the wasm package (playwright-core drives it)
+store  | glob:/usr/lib/postgresql/*/bin/initdb | postgresql | the PostgreSQL server the device-store tests run against
+store  | cmd:redis-server        | redis-server         | the Redis server the device-store tests run against
 '
 # The check's own test adds a requirement it must refuse (see scripts/test-all.sh).
 REQUIREMENTS+=${OTPKIT_EXTRA_REQUIREMENTS:-}
@@ -40,6 +44,7 @@ present() { # what
   case $1 in
     cmd:*) command -v "${1#cmd:}" >/dev/null 2>&1 ;;
     file:*) [ -f "${1#file:}" ] ;;
+    glob:*) compgen -G "${1#glob:}" >/dev/null ;;
     venv) python3 -c 'import venv, ensurepip' >/dev/null 2>&1 ;;
     *) echo "prerequisites: unknown check $1" >&2; return 2 ;;
   esac

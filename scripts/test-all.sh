@@ -44,7 +44,8 @@ install_prerequisites() {
     echo "cargo not found: install Rust with rustup first" >&2
     return 1
   fi
-  # System packages (JDK, JNA, venv, debootstrap, oathtool), each only when missing.
+  # System packages (JDK, JNA, venv, debootstrap, oathtool, PostgreSQL, Redis), each
+  # only when missing.
   scripts/prerequisites.sh || return 1
   rustup component add rustfmt clippy >/dev/null 2>&1 || true
   rustup target add thumbv7em-none-eabihf >/dev/null
@@ -80,6 +81,16 @@ interop_corpus() {
   return "${PIPESTATUS[0]}"
 }
 
+# The device stores against real servers: PostgreSQL and Redis started on loopback
+# in a temporary directory (scripts/services.sh), stopped whatever happens. CI=1 makes
+# a missing server URL a failure instead of a skip.
+device_stores() (
+  services=$(scripts/services.sh start) || exit 1
+  eval "$services"
+  trap 'scripts/services.sh stop' EXIT
+  CI=${CI:-1} cargo_test -p otpkit-store --all-features
+)
+
 docs() {
   RUSTDOCFLAGS="-D warnings" cargo doc --locked --workspace --no-deps --all-features --exclude otpkit-uniffi
 }
@@ -91,6 +102,7 @@ stage "clippy (deny warnings)" cargo clippy --locked --workspace --all-targets -
 stage "cargo test (workspace, default features)" cargo_test --workspace
 stage "interop corpus (otpkit-transfer vs ../shared/interop)" interop_corpus
 stage "cargo test (otpkit, all features)" cargo_test -p otpkit --all-features
+stage "device stores on real PostgreSQL and Redis (otpkit-store, all features)" device_stores
 stage "cargo test (otpkit without the lanes kernel: pure RustCrypto)" cargo_test -p otpkit --no-default-features --features std,getrandom
 stage "cargo test (otpkit unit tests, no default features)" cargo_test -p otpkit --no-default-features --lib
 stage "no_std build" no_std_build

@@ -10,8 +10,10 @@ use otpkit::otpauth::{Account, UriError};
 use otpkit::verifier::{DeviceState, Outcome, Policy};
 use otpkit::{Secret, SecretError, Totp};
 
+use otpkit_store::seal::{Keyring, SealingKey};
+use otpkit_store::{DeviceStore, SqliteStore};
+
 use crate::server::{MfaServer, ServerError};
-use crate::store::DeviceStore;
 
 /// An authenticator app on a phone whose clock may be off.
 pub struct Phone {
@@ -58,8 +60,8 @@ pub struct Transcript {
     /// Whether the mistyped first enrolment attempt was refused (and the second,
     /// with the same secret, went through).
     pub retried_enrolment: bool,
-    /// The device id and state after enrolment.
-    pub enrolled: (i64, DeviceState),
+    /// The device id (the user name) and state after enrolment.
+    pub enrolled: (String, DeviceState),
     /// The first sign-in.
     pub sign_in: Outcome,
     /// The same code again.
@@ -120,9 +122,9 @@ impl From<ServerError> for DemoError {
     }
 }
 
-impl From<crate::store::StoreError> for DemoError {
-    fn from(e: crate::store::StoreError) -> Self {
-        DemoError::Server(ServerError::Store(e))
+impl From<otpkit_store::ServiceError> for DemoError {
+    fn from(e: otpkit_store::ServiceError) -> Self {
+        DemoError::Server(ServerError::Service(e))
     }
 }
 
@@ -139,7 +141,7 @@ pub struct Setup {
     /// The device secret; `None` draws a random one.
     pub secret: Option<Secret>,
     /// The SQLite store.
-    pub store: DeviceStore,
+    pub store: SqliteStore,
 }
 
 /// Narrates to `out`.
@@ -210,11 +212,14 @@ pub fn run(setup: Setup, out: &mut dyn Write) -> Result<Transcript, DemoError> {
     let mut now = start;
     let mut n = Narrator { out, start };
     let policy = Policy::default();
-    let server = MfaServer::new(setup.store, "Example Corp", policy);
+    // The key that seals device secrets at rest. A real server loads it from a
+    // secrets manager (SealingKey::from_base64); a demo run makes a fresh one.
+    let key = SealingKey::generate("demo").map_err(otpkit_store::ServiceError::Seal)?;
+    let server = MfaServer::new(setup.store, Keyring::new(key), "Example Corp", policy);
 
     writeln!(
         n.out,
-        "otpkit server flow: an AWS-style virtual MFA device, device state in SQLite,"
+        "otpkit server flow: an AWS-style virtual MFA device on otpkit-store (SQLite, sealed secret),"
     )?;
     writeln!(
         n.out,
@@ -223,7 +228,7 @@ pub fn run(setup: Setup, out: &mut dyn Write) -> Result<Transcript, DemoError> {
 
     n.heading("Enrolment (CreateVirtualMFADevice, EnableMFADevice)")?;
     let user = "alice@example.com";
-    let mut pending = match setup.secret {
+    let pending = match setup.secret {
         Some(secret) => server.create_device_with(user, Ok(secret))?,
         None => server.create_device(user)?,
     };
@@ -262,7 +267,7 @@ pub fn run(setup: Setup, out: &mut dyn Write) -> Result<Transcript, DemoError> {
         .map(|k| format!("{:06}", (code1.parse::<u32>().unwrap_or(0) + k) % 1_000_000))
         .find(|c| !nearby.contains(c))
         .unwrap_or_default();
-    let refused = server.enable_device(&mut pending, &typo, &code2, now);
+    let refused = server.enable_device(&pending, &typo, &code2, now);
     n.say(
         now,
         "server",
@@ -275,41 +280,53 @@ pub fn run(setup: Setup, out: &mut dyn Write) -> Result<Transcript, DemoError> {
         ),
     )?;
     expect(
-        refused.is_err() && pending.state.failures() == 1,
+        refused.is_err() && server.state(user)?.failures() == 1,
         "a mistyped enrolment code was not refused and counted",
     )?;
     let enrolled_typo = refused.is_err();
-    let (id, enrolled) = server.enable_device(&mut pending, &code1, &code2, now)?;
+    let enrolled = server.enable_device(&pending, &code1, &code2, now)?;
+    let id = pending.user_name.clone();
     n.say(
         now,
         "server",
         format_args!(
-            "EnableMFADevice({code1}, {code2}) -> device #{id} enabled, learned drift {:+} step(s)",
+            "EnableMFADevice({code1}, {code2}) -> device {id} enabled, learned drift {:+} step(s)",
             enrolled.drift()
         ),
     )?;
-    n.more(format_args!("devices.state = '{enrolled}'"))?;
+    n.more(format_args!("otpkit_devices.state = '{enrolled}'"))?;
+    let sealed = server
+        .service()
+        .store()
+        .load(&id)
+        .map_err(otpkit_store::ServiceError::Store)?
+        .map(|row| row.secret)
+        .unwrap_or_default();
+    n.more(format_args!(
+        "otpkit_devices.secret = '{}…' (AES-256-GCM, bound to the device id)",
+        sealed.chars().take(24).collect::<String>()
+    ))?;
 
     n.heading("Sign-in and replay protection")?;
     now += 65;
     let code = phone.code(now);
-    let before = server.store().load(id)?.state;
-    let (sign_in, _) = server.sign_in(id, &code, now)?;
+    let before = server.stored_state(&id)?;
+    let (sign_in, _) = server.sign_in(&id, &code, now)?;
     n.say(
         now,
         "user",
         format_args!("signs in with {code} -> {}", describe(&sign_in)),
     )?;
-    let after = server.store().load(id)?.state;
+    let after = server.stored_state(&id)?;
     n.more(format_args!(
-        "UPDATE devices SET state = '{after}' WHERE id = {id} AND state = '{before}' -> 1 row"
+        "UPDATE otpkit_devices SET state = '{after}' WHERE id = '{id}' AND state = '{before}' -> 1 row"
     ))?;
     expect(
         sign_in.is_accepted(),
         "the phone's current code was refused",
     )?;
     now += 5;
-    let (replay, _) = server.sign_in(id, &code, now)?;
+    let (replay, _) = server.sign_in(&id, &code, now)?;
     n.say(
         now,
         "attacker",
@@ -323,14 +340,14 @@ pub fn run(setup: Setup, out: &mut dyn Write) -> Result<Transcript, DemoError> {
     n.heading("Two servers race on one code (compare-and-swap)")?;
     now += 30;
     let code = phone.code(now);
-    let read = server.store().load(id)?.state;
+    let read = server.stored_state(&id)?;
     n.say(
         now,
         "servers",
         format_args!("A and B both receive {code} and both read state '{read}'"),
     )?;
-    let a = server.sign_in_once(id, &read, &code, now)?;
-    let b = server.sign_in_once(id, &read, &code, now)?;
+    let a = server.sign_in_once(&id, &read, &code, now)?;
+    let b = server.sign_in_once(&id, &read, &code, now)?;
     for (name, (outcome, won)) in [("A", &a), ("B", &b)] {
         n.more(format_args!(
             "server {name}: verifier says {}; its UPDATE changed {} row(s)",
@@ -338,7 +355,7 @@ pub fn run(setup: Setup, out: &mut dyn Write) -> Result<Transcript, DemoError> {
             u8::from(*won)
         ))?;
     }
-    let (race_retry, _) = server.sign_in(id, &code, now)?;
+    let (race_retry, _) = server.sign_in(&id, &code, now)?;
     n.more(format_args!(
         "server B re-reads the device and verifies again -> {}",
         describe(&race_retry)
@@ -355,11 +372,11 @@ pub fn run(setup: Setup, out: &mut dyn Write) -> Result<Transcript, DemoError> {
     let max = policy.max_failures();
     n.more(format_args!(
         "(the policy locks a device after {max} consecutive failures; it has {} so far)",
-        server.state(id)?.failures()
+        server.state(&id)?.failures()
     ))?;
-    while server.state(id)?.locked_until().is_none() && guesses.len() <= max as usize {
+    while server.state(&id)?.locked_until().is_none() && guesses.len() <= max as usize {
         let guess = wrong_code(&phone, now, guesses.len());
-        let (outcome, _) = server.sign_in(id, &guess, now)?;
+        let (outcome, _) = server.sign_in(&id, &guess, now)?;
         n.say(
             now,
             "attacker",
@@ -368,7 +385,7 @@ pub fn run(setup: Setup, out: &mut dyn Write) -> Result<Transcript, DemoError> {
         guesses.push(outcome);
         now += 2;
     }
-    let state = server.state(id)?;
+    let state = server.state(&id)?;
     let until = state.locked_until().unwrap_or_default();
     n.more(format_args!(
         "{} consecutive failures: device locked until +{} s ({} s from now)",
@@ -377,7 +394,7 @@ pub fn run(setup: Setup, out: &mut dyn Write) -> Result<Transcript, DemoError> {
         until.saturating_sub(now)
     ))?;
     let code = phone.code(now);
-    let (while_locked, _) = server.sign_in(id, &code, now)?;
+    let (while_locked, _) = server.sign_in(&id, &code, now)?;
     n.say(
         now,
         "user",
@@ -392,7 +409,7 @@ pub fn run(setup: Setup, out: &mut dyn Write) -> Result<Transcript, DemoError> {
     now = state.locked_until().unwrap_or(now).saturating_add(60);
     phone.set_clock_offset(240);
     let code = phone.code(now);
-    let (drifted, _) = server.sign_in(id, &code, now)?;
+    let (drifted, _) = server.sign_in(&id, &code, now)?;
     n.say(
         now,
         "phone",
@@ -408,7 +425,7 @@ pub fn run(setup: Setup, out: &mut dyn Write) -> Result<Transcript, DemoError> {
     let r1 = phone.code(now);
     now += 30;
     let r2 = phone.code(now);
-    let state = server.resync(id, &r1, &r2, now)?;
+    let state = server.resync(&id, &r1, &r2, now)?;
     n.say(
         now,
         "server",
@@ -419,7 +436,7 @@ pub fn run(setup: Setup, out: &mut dyn Write) -> Result<Transcript, DemoError> {
     )?;
     now += 40;
     let code = phone.code(now);
-    let (after_resync, _) = server.sign_in(id, &code, now)?;
+    let (after_resync, _) = server.sign_in(&id, &code, now)?;
     n.say(
         now,
         "user",
@@ -427,10 +444,10 @@ pub fn run(setup: Setup, out: &mut dyn Write) -> Result<Transcript, DemoError> {
     )?;
     expect(after_resync.is_accepted(), "sign-in after resync refused")?;
 
-    let final_state = server.state(id)?;
+    let final_state = server.state(&id)?;
     n.heading("Done")?;
     n.more(format_args!(
-        "device #{id}: state '{final_state}' (last step {}, drift {:+}, {} failures)",
+        "device {id}: state '{final_state}' (last step {}, drift {:+}, {} failures)",
         final_state.last_step().unwrap_or_default(),
         final_state.drift(),
         final_state.failures()

@@ -3,7 +3,8 @@
 //!
 //! - `server_flow`: the server side of MFA as AWS IAM does it (create a virtual
 //!   device, enable it with two codes, sign in, reject a replay, resynchronise),
-//!   with device state in SQLite updated by compare-and-swap. Runs start to finish
+//!   on `otpkit-store`: devices in SQLite, the secret sealed with a server key, state
+//!   updated by compare-and-swap. Runs start to finish
 //!   with a simulated authenticator and clock:
 //!   `cargo run -p otpkit-examples --bin server_flow`.
 //! - `authenticator`: a terminal authenticator app:
@@ -13,7 +14,6 @@
 pub mod authenticator;
 pub mod flow;
 pub mod server;
-pub mod store;
 
 /// The repository README's Rust example, compiled and run as a doc test of this
 /// (unpublished) crate so it cannot rot; `cargo test -p otpkit-examples --doc`.

@@ -1,8 +1,9 @@
 //! The server side of virtual MFA devices, as AWS IAM does it: create a device
 //! (secret + QR code), enable it with two consecutive codes, sign in with one code,
-//! resynchronise with two. Device state lives in a [`DeviceStore`] and every change
-//! goes through compare-and-swap, so concurrent requests on different servers can
-//! neither accept one code twice nor lose each other's failure counts.
+//! resynchronise with two. Built on `otpkit-store`: devices in SQLite, secrets
+//! sealed with a server key, every change a bounded read-verify-compare-and-swap
+//! loop ([`MfaService`]), so concurrent requests on different servers can neither
+//! accept one code twice nor lose each other's failure counts.
 
 use std::fmt;
 
@@ -11,28 +12,19 @@ use otpkit::verifier::{
     DeviceState, EnrollError, EnrollOutcome, Outcome, Policy, ResyncError, ResyncOutcome,
     StateError,
 };
-use otpkit::{Algorithm, Digits, Period, Secret, SecretError, Totp, Verifier};
+use otpkit::{Algorithm, Digits, Period, Secret, SecretError};
+use otpkit_store::seal::{Keyring, SealedSecret};
+use otpkit_store::{DeviceStore, Generator, MfaService, ServiceError, SqliteStore};
 
-use crate::store::{DeviceStore, StoreError};
-
-/// How many times a request re-reads and re-verifies after losing a
-/// compare-and-swap before giving up. Each retry means another request changed the
-/// same device in between, so more than a few means something is hammering it.
-pub const MAX_CAS_ATTEMPTS: u32 = 8;
-
-/// A device created but not yet enabled: the secret is shown to the user once and
-/// kept server-side (encrypted) until two codes prove the phone has it. Its
-/// pending-enrolment state throttles wrong codes like sign-ins, and a refused
-/// attempt keeps the secret, so the user retries with what they already scanned.
-/// (Kept in memory here; a real server stores `state` with the secret, with the
-/// same compare-and-swap as a device's.)
+/// A device created but not yet enabled: its secret is shown to the user and
+/// stored sealed, with a pending-enrolment state that throttles wrong codes like
+/// sign-ins; a refused attempt keeps the secret, so the user retries with what
+/// they already scanned.
 pub struct PendingDevice {
-    /// The user it is for.
+    /// The user it is for (the device id in the store).
     pub user_name: String,
     /// What the QR code carries.
     pub account: Account,
-    /// The pending enrolment: failures and lock-out so far.
-    pub state: DeviceState,
 }
 
 impl PendingDevice {
@@ -47,9 +39,9 @@ impl PendingDevice {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ServerError {
-    /// The database failed.
-    Store(StoreError),
-    /// The stored state column is damaged.
+    /// The device service failed (store, sealing, contention).
+    Service(ServiceError),
+    /// A state read earlier is not a state.
     State(StateError),
     /// No secret could be generated.
     Secret(SecretError),
@@ -57,21 +49,16 @@ pub enum ServerError {
     Enroll(EnrollError),
     /// The two resynchronisation codes were refused.
     Resync(ResyncError),
-    /// Lost the compare-and-swap [`MAX_CAS_ATTEMPTS`] times in a row.
-    Contention,
 }
 
 impl fmt::Display for ServerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ServerError::Store(e) => write!(f, "{e}"),
-            ServerError::State(e) => write!(f, "stored device state is damaged: {e}"),
+            ServerError::Service(e) => write!(f, "{e}"),
+            ServerError::State(e) => write!(f, "device state is damaged: {e}"),
             ServerError::Secret(e) => write!(f, "cannot create a secret: {e}"),
             ServerError::Enroll(e) => write!(f, "enrolment refused: {e}"),
             ServerError::Resync(e) => write!(f, "resynchronisation refused: {e}"),
-            ServerError::Contention => {
-                f.write_str("the device is being changed by too many requests at once")
-            }
         }
     }
 }
@@ -79,19 +66,24 @@ impl fmt::Display for ServerError {
 impl std::error::Error for ServerError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ServerError::Store(e) => Some(e),
+            ServerError::Service(e) => Some(e),
             ServerError::State(e) => Some(e),
             ServerError::Secret(e) => Some(e),
             ServerError::Enroll(e) => Some(e),
             ServerError::Resync(e) => Some(e),
-            ServerError::Contention => None,
         }
     }
 }
 
-impl From<StoreError> for ServerError {
-    fn from(e: StoreError) -> Self {
-        ServerError::Store(e)
+impl From<ServiceError> for ServerError {
+    fn from(e: ServiceError) -> Self {
+        ServerError::Service(e)
+    }
+}
+
+impl From<otpkit_store::StoreError> for ServerError {
+    fn from(e: otpkit_store::StoreError) -> Self {
+        ServerError::Service(ServiceError::Store(e))
     }
 }
 
@@ -101,34 +93,34 @@ impl From<StateError> for ServerError {
     }
 }
 
-/// The MFA service: a store and a policy.
+/// The MFA service: devices in SQLite, an issuer name for the phone app.
 pub struct MfaServer {
-    store: DeviceStore,
-    policy: Policy,
+    service: MfaService<SqliteStore>,
     issuer: String,
 }
 
 impl MfaServer {
-    /// A server named `issuer` (shown in the phone app) over `store`.
-    pub fn new(store: DeviceStore, issuer: &str, policy: Policy) -> Self {
+    /// A server named `issuer` (shown in the phone app) over `store`, sealing
+    /// secrets with `keyring`.
+    pub fn new(store: SqliteStore, keyring: Keyring, issuer: &str, policy: Policy) -> Self {
         MfaServer {
-            store,
-            policy,
+            service: MfaService::new(store, keyring, policy),
             issuer: issuer.to_owned(),
         }
     }
 
-    /// The store, for inspection.
-    pub fn store(&self) -> &DeviceStore {
-        &self.store
+    /// The device service (store, keyring, counters).
+    pub fn service(&self) -> &MfaService<SqliteStore> {
+        &self.service
     }
 
     /// The policy in force.
     pub fn policy(&self) -> &Policy {
-        &self.policy
+        self.service.policy()
     }
 
-    /// `CreateVirtualMFADevice`: a fresh 160-bit secret for `user_name`.
+    /// `CreateVirtualMFADevice`: a fresh 160-bit secret for `user_name`, stored
+    /// sealed with a pending enrolment.
     pub fn create_device(&self, user_name: &str) -> Result<PendingDevice, ServerError> {
         self.create_device_with(user_name, Secret::generate(Algorithm::Sha1))
     }
@@ -140,9 +132,12 @@ impl MfaServer {
         secret: Result<Secret, SecretError>,
     ) -> Result<PendingDevice, ServerError> {
         let secret = secret.map_err(ServerError::Secret)?;
+        let pending = self
+            .service
+            .begin_enrollment(user_name, &secret, Generator::default())?;
+        debug_assert!(!pending.is_enrolled());
         Ok(PendingDevice {
             user_name: user_name.to_owned(),
-            state: DeviceState::enrolling_totp(),
             account: Account {
                 issuer: Some(self.issuer.clone()),
                 name: user_name.to_owned(),
@@ -157,84 +152,68 @@ impl MfaServer {
         })
     }
 
-    fn verifier(&self, totp: Totp) -> Verifier {
-        Verifier::totp(totp, self.policy)
-    }
-
-    /// `EnableMFADevice`: checks two consecutive codes and stores the device.
-    /// Returns the device id and its initial state. When the codes are refused the
+    /// `EnableMFADevice`: checks two consecutive codes. When they are refused the
     /// pending device stays (with the attempt counted in its state): the user tries
     /// again with the same secret.
     pub fn enable_device(
         &self,
-        pending: &mut PendingDevice,
+        pending: &PendingDevice,
         code1: &str,
         code2: &str,
         now: u64,
-    ) -> Result<(i64, DeviceState), ServerError> {
-        let account = &pending.account;
-        let period = match account.kind {
-            Kind::Totp { period } => period,
-            _ => Period::DEFAULT,
-        };
-        let totp = Totp::new(&account.secret, account.algorithm, account.digits, period);
-        let (outcome, state) = self
-            .verifier(totp)
-            .enroll(&pending.state, code1, code2, now);
-        pending.state = state;
-        match outcome {
-            EnrollOutcome::Enrolled { .. } => {}
-            EnrollOutcome::Rejected(e) => return Err(ServerError::Enroll(e)),
-            // Two codes at once either enroll or are refused; a future outcome is
-            // not an enrolment.
-            _ => return Err(ServerError::Enroll(EnrollError::SecondCodeNotFound)),
+    ) -> Result<DeviceState, ServerError> {
+        let answer = self.service.enroll(&pending.user_name, code1, code2, now)?;
+        match answer.outcome {
+            EnrollOutcome::Enrolled { .. } => Ok(answer.state),
+            EnrollOutcome::Rejected(e) => Err(ServerError::Enroll(e)),
+            // Two codes at once either enroll or are refused.
+            _ => Err(ServerError::Enroll(EnrollError::SecondCodeNotFound)),
         }
-        let id = self.store.insert(
-            &pending.user_name,
-            &account.secret,
-            account.algorithm,
-            account.digits,
-            period,
-            &state.to_string(),
-        )?;
-        Ok((id, state))
     }
 
-    /// Sign-in with one code: read, verify, compare-and-swap; on a lost swap read
-    /// again and verify again. Returns the outcome and how many attempts it took.
-    pub fn sign_in(&self, id: i64, code: &str, now: u64) -> Result<(Outcome, u32), ServerError> {
-        for attempt in 1..=MAX_CAS_ATTEMPTS {
-            let device = self.store.load(id)?;
-            let old: DeviceState = device.state.parse()?;
-            let (outcome, new) = self.verifier(device.totp).verify(&old, code, now);
-            // Failures and lock-outs are state too; an unchanged state needs no write.
-            if new == old
-                || self
-                    .store
-                    .compare_and_swap(id, &device.state, &new.to_string())?
-            {
-                return Ok((outcome, attempt));
-            }
-        }
-        Err(ServerError::Contention)
+    /// Sign-in with one code (the crate's read-verify-swap loop). Returns the
+    /// outcome and how many rounds it took.
+    pub fn sign_in(
+        &self,
+        user_name: &str,
+        code: &str,
+        now: u64,
+    ) -> Result<(Outcome, u32), ServerError> {
+        let answer = self.service.verify(user_name, code, now)?;
+        Ok((answer.outcome, answer.attempts))
     }
 
     /// One verification against a state read earlier, written back by
-    /// compare-and-swap without retrying: what one of two racing servers does. Returns
-    /// the outcome it computed and whether its write went through.
+    /// compare-and-swap without retrying: what one of two racing servers does in a
+    /// single round of the loop. Returns the outcome it computed and whether its
+    /// write went through.
     pub fn sign_in_once(
         &self,
-        id: i64,
+        user_name: &str,
         read_state: &str,
         code: &str,
         now: u64,
     ) -> Result<(Outcome, bool), ServerError> {
-        let device = self.store.load(id)?;
+        let store = self.service.store();
+        let row = store
+            .load(user_name)?
+            .ok_or_else(|| ServiceError::NoSuchDevice {
+                id: user_name.to_owned(),
+            })?;
+        let secret = self
+            .service
+            .keyring()
+            .open(user_name, &SealedSecret::from_stored(row.secret))
+            .map_err(ServiceError::Seal)?;
+        let generator: Generator = row.params.parse().map_err(|_| ServiceError::Corrupt {
+            id: user_name.to_owned(),
+            column: "params",
+        })?;
         let old: DeviceState = read_state.parse()?;
-        let (outcome, new) = self.verifier(device.totp).verify(&old, code, now);
-        let won = self
-            .store
-            .compare_and_swap(id, read_state, &new.to_string())?;
+        let (outcome, new) = generator
+            .verifier(&secret, *self.policy())
+            .verify(&old, code, now);
+        let won = store.compare_and_swap(user_name, read_state, &new.encode())?;
         Ok((outcome, won))
     }
 
@@ -242,33 +221,32 @@ impl MfaServer {
     /// A refused pair counts as a failed attempt (it is a guess like any other).
     pub fn resync(
         &self,
-        id: i64,
+        user_name: &str,
         code1: &str,
         code2: &str,
         now: u64,
     ) -> Result<DeviceState, ServerError> {
-        for _ in 0..MAX_CAS_ATTEMPTS {
-            let device = self.store.load(id)?;
-            let old: DeviceState = device.state.parse()?;
-            // A refused pair is counted in `new` by the verifier itself.
-            let (outcome, new) = self.verifier(device.totp).resync(&old, code1, code2, now);
-            let result = match outcome {
-                ResyncOutcome::Rejected(e) => Err(e),
-                _ => Ok(new),
-            };
-            if new == old
-                || self
-                    .store
-                    .compare_and_swap(id, &device.state, &new.to_string())?
-            {
-                return result.map_err(ServerError::Resync);
-            }
+        let answer = self.service.resync(user_name, code1, code2, now)?;
+        match answer.outcome {
+            ResyncOutcome::Rejected(e) => Err(ServerError::Resync(e)),
+            _ => Ok(answer.state),
         }
-        Err(ServerError::Contention)
     }
 
     /// The stored state of a device.
-    pub fn state(&self, id: i64) -> Result<DeviceState, ServerError> {
-        Ok(self.store.load(id)?.state.parse()?)
+    pub fn state(&self, user_name: &str) -> Result<DeviceState, ServerError> {
+        Ok(self.service.state(user_name)?)
+    }
+
+    /// The state column exactly as stored (the `old` of the next compare-and-swap).
+    pub fn stored_state(&self, user_name: &str) -> Result<String, ServerError> {
+        let row =
+            self.service
+                .store()
+                .load(user_name)?
+                .ok_or_else(|| ServiceError::NoSuchDevice {
+                    id: user_name.to_owned(),
+                })?;
+        Ok(row.state)
     }
 }

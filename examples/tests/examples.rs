@@ -4,7 +4,7 @@ use std::process::Command;
 
 use otpkit::verifier::Outcome;
 use otpkit_examples::flow::{self, Setup};
-use otpkit_examples::store::DeviceStore;
+use otpkit_store::{DeviceStore, SqliteStore};
 
 const START: u64 = 1_800_000_000;
 
@@ -12,7 +12,7 @@ fn run_flow(secret: Option<otpkit::Secret>) -> (flow::Transcript, String) {
     let setup = Setup {
         start: START,
         secret,
-        store: DeviceStore::in_memory().unwrap(),
+        store: SqliteStore::in_memory().unwrap(),
     };
     let mut out = Vec::new();
     let transcript = flow::run(setup, &mut out).unwrap();
@@ -23,7 +23,7 @@ fn run_flow(secret: Option<otpkit::Secret>) -> (flow::Transcript, String) {
 fn server_flow_goes_through_every_step() {
     let (t, text) = run_flow(Some(flow::fixed_secret().unwrap()));
     assert!(t.retried_enrolment);
-    assert_eq!(t.enrolled.0, 1);
+    assert_eq!(t.enrolled.0, "alice@example.com");
     // The phone is 40 s slow. Enrolment ends at START + 30 (step n + 1, with n =
     // START / 30) while the phone shows step n - 1 (at START - 10): two steps behind,
     // which a person typing slowly also produces, so no drift is learned.
@@ -52,7 +52,8 @@ fn server_flow_goes_through_every_step() {
     for expected in [
         "EnableMFADevice(",
         "REFUSED: enrolment refused: the first code is not valid",
-        "-> device #1 enabled",
+        "-> device alice@example.com enabled",
+        "otpkit_devices.secret = 'otps1.demo.",
         "ACCEPTED",
         "REJECTED: the code was already used",
         "its UPDATE changed 1 row(s)",
@@ -96,9 +97,10 @@ fn server_flow_binary_runs_and_persists_to_sqlite() {
     assert!(stdout.contains("ACCEPTED"), "{stdout}");
     assert!(stdout.contains("already used"), "{stdout}");
     // The final state is in the file.
-    let store = DeviceStore::open(&db).unwrap();
-    let device = store.load(1).unwrap();
-    assert_eq!(device.user_name, "alice@example.com");
+    let store = SqliteStore::open(&db).unwrap();
+    let device = store.load("alice@example.com").unwrap().unwrap();
+    // The secret is sealed in the file, not in Base32.
+    assert!(device.secret.starts_with("otps1.demo."), "{device:?}");
     let state: otpkit::DeviceState = device.state.parse().unwrap();
     assert_eq!(state.failures(), 0);
     assert!(stdout.contains(&device.state), "{stdout}");

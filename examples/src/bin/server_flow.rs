@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use otpkit_examples::flow::{self, Setup};
-use otpkit_examples::store::DeviceStore;
+use otpkit_store::SqliteStore;
 
 /// Runs the AWS-style MFA flow (enrol, sign in, replay, race, lock-out, resync)
 /// with a simulated authenticator app and clock.
@@ -28,8 +28,8 @@ struct Args {
 fn main() -> ExitCode {
     let args = Args::parse();
     let store = match &args.db {
-        Some(path) => DeviceStore::open(path),
-        None => DeviceStore::in_memory(),
+        Some(path) => SqliteStore::open(path),
+        None => SqliteStore::in_memory(),
     };
     let result = store.map_err(|e| e.to_string()).and_then(|store| {
         let start = otpkit::unix_now().map_err(|e| e.to_string())?;

@@ -1,0 +1,243 @@
+//! A shared PostgreSQL server (the synchronous `postgres` client, no TLS: run it
+//! on loopback or a private network, or terminate TLS in front of it).
+//!
+//! ## Compare-and-swap: a conditional `UPDATE`, not row locking
+//!
+//! ```sql
+//! UPDATE otpkit_devices SET state = $new WHERE id = $id AND state = $old
+//! ```
+//!
+//! runs on its own (autocommit): one round trip, atomic, and it holds a row lock
+//! only for the duration of that statement. The alternative, `BEGIN; SELECT …
+//! FOR UPDATE; (verify) ; UPDATE; COMMIT`, takes four round trips and holds the
+//! row lock while the client computes the HMACs and across the network: a client
+//! that stalls, is paused or loses its connection blocks every other request for
+//! that device until the server notices, and a server restart aborts the open
+//! transaction mid-way. With the conditional update nothing is held between
+//! requests, a lost race costs one more read (the same loop as every other
+//! store), and a restart can only cut a single statement, whose outcome the
+//! caller treats as unknown ([`StoreError::Unavailable`]).
+//!
+//! The connection is opened again after it breaks (server restarted), on the next
+//! operation.
+//!
+//! Schema (migration 1, run under an advisory lock so concurrent servers starting
+//! together apply it once):
+//!
+//! ```sql
+#![doc = include_str!("sql/postgres_v1.sql")]
+//! ```
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use postgres::error::SqlState;
+use postgres::{Client, Config, NoTls, Statement};
+
+use crate::store::{DeviceRow, DeviceStore, StoreError};
+
+const STORE: &str = "postgres";
+const MIGRATIONS: &[&str] = &[include_str!("sql/postgres_v1.sql")];
+/// `pg_advisory_xact_lock` key for migrations ("otpk" in ASCII).
+const MIGRATION_LOCK: i64 = 0x6f74_706b;
+
+struct Conn {
+    client: Client,
+    insert: Statement,
+    load: Statement,
+    cas: Statement,
+    replace_secret: Statement,
+    remove: Statement,
+}
+
+/// A device table in PostgreSQL.
+pub struct PostgresStore {
+    config: Config,
+    conn: Mutex<Option<Conn>>,
+}
+
+impl std::fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The config holds the password.
+        f.debug_struct("PostgresStore").finish_non_exhaustive()
+    }
+}
+
+fn classify(e: postgres::Error) -> StoreError {
+    let lost = e.is_closed()
+        || match e.code() {
+            // No SQLSTATE: the connection or the socket failed.
+            None => true,
+            Some(code) => {
+                *code == SqlState::ADMIN_SHUTDOWN
+                    || *code == SqlState::CRASH_SHUTDOWN
+                    || *code == SqlState::CANNOT_CONNECT_NOW
+                    || code.code().starts_with("08")
+            }
+        };
+    if lost {
+        StoreError::Unavailable {
+            store: STORE,
+            source: Box::new(e),
+        }
+    } else {
+        StoreError::Failed {
+            store: STORE,
+            source: Box::new(e),
+        }
+    }
+}
+
+impl PostgresStore {
+    /// Connects to `url` (`postgres://user:password@host:port/db` or the
+    /// `host=… user=…` form) and runs the migrations not yet applied.
+    pub fn connect(url: &str) -> Result<Self, StoreError> {
+        let mut config: Config = url.parse().map_err(|_| StoreError::Config {
+            store: STORE,
+            reason: "not a PostgreSQL connection string".to_owned(),
+        })?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(5));
+        }
+        let mut client = config.connect(NoTls).map_err(classify)?;
+        migrate(&mut client)?;
+        let conn = prepare(client)?;
+        Ok(PostgresStore {
+            config,
+            conn: Mutex::new(Some(conn)),
+        })
+    }
+
+    /// Runs `f` on the connection, opening it again if it broke. A connection that
+    /// fails is dropped, so the next call reconnects.
+    /// [`Self::with`] for an operation that changes nothing: on a broken
+    /// connection (the server restarted since it was opened) it is tried once more
+    /// on a new one. Writes are not retried here: whether a write on a broken
+    /// connection took effect is unknown, and the caller must be told.
+    fn read<T>(
+        &self,
+        f: impl Fn(&mut Conn) -> Result<T, postgres::Error>,
+    ) -> Result<T, StoreError> {
+        match self.with(&f) {
+            Err(e) if e.is_unavailable() => self.with(&f),
+            result => result,
+        }
+    }
+
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Conn) -> Result<T, postgres::Error>,
+    ) -> Result<T, StoreError> {
+        let mut guard: MutexGuard<'_, Option<Conn>> =
+            self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        if guard.as_ref().is_none_or(|c| c.client.is_closed()) {
+            *guard = None;
+            let client = self.config.connect(NoTls).map_err(classify)?;
+            *guard = Some(prepare(client)?);
+        }
+        let Some(conn) = guard.as_mut() else {
+            return Err(StoreError::Config {
+                store: STORE,
+                reason: "no connection".to_owned(),
+            });
+        };
+        f(conn).map_err(|e| {
+            let e = classify(e);
+            if e.is_unavailable() {
+                *guard = None;
+            }
+            e
+        })
+    }
+}
+
+fn prepare(mut client: Client) -> Result<Conn, StoreError> {
+    let mut p = |sql: &str| client.prepare(sql).map_err(classify);
+    let insert = p(
+        "INSERT INTO otpkit_devices (id, params, secret, state) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO NOTHING",
+    )?;
+    let load = p("SELECT params, secret, state FROM otpkit_devices WHERE id = $1")?;
+    let cas = p("UPDATE otpkit_devices SET state = $1 WHERE id = $2 AND state = $3")?;
+    let replace_secret = p("UPDATE otpkit_devices SET secret = $1 WHERE id = $2 AND secret = $3")?;
+    let remove = p("DELETE FROM otpkit_devices WHERE id = $1")?;
+    Ok(Conn {
+        client,
+        insert,
+        load,
+        cas,
+        replace_secret,
+        remove,
+    })
+}
+
+fn migrate(client: &mut Client) -> Result<(), StoreError> {
+    let mut tx = client.transaction().map_err(classify)?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .map_err(classify)?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS otpkit_schema (version INTEGER NOT NULL)")
+        .map_err(classify)?;
+    let done: Option<i32> = tx
+        .query_one("SELECT max(version) FROM otpkit_schema", &[])
+        .map_err(classify)?
+        .get(0);
+    let done = usize::try_from(done.unwrap_or(0)).unwrap_or(usize::MAX);
+    if done > MIGRATIONS.len() {
+        return Err(StoreError::Config {
+            store: STORE,
+            reason: format!(
+                "the database has schema version {done}, newer than this program's {}",
+                MIGRATIONS.len()
+            ),
+        });
+    }
+    for (version, sql) in MIGRATIONS.iter().enumerate().skip(done) {
+        tx.batch_execute(sql).map_err(classify)?;
+        let version = i32::try_from(version.saturating_add(1)).unwrap_or(i32::MAX);
+        tx.execute(
+            "INSERT INTO otpkit_schema (version) VALUES ($1)",
+            &[&version],
+        )
+        .map_err(classify)?;
+    }
+    tx.commit().map_err(classify)
+}
+
+impl DeviceStore for PostgresStore {
+    fn insert(&self, row: &DeviceRow) -> Result<bool, StoreError> {
+        self.with(|c| {
+            c.client
+                .execute(&c.insert, &[&row.id, &row.params, &row.secret, &row.state])
+        })
+        .map(|n| n == 1)
+    }
+
+    fn load(&self, id: &str) -> Result<Option<DeviceRow>, StoreError> {
+        self.read(|c| c.client.query_opt(&c.load, &[&id]))?
+            .map(|r| {
+                Ok(DeviceRow {
+                    id: id.to_owned(),
+                    params: r.try_get(0)?,
+                    secret: r.try_get(1)?,
+                    state: r.try_get(2)?,
+                })
+            })
+            .transpose()
+            .map_err(classify)
+    }
+
+    fn compare_and_swap(&self, id: &str, old: &str, new: &str) -> Result<bool, StoreError> {
+        self.with(|c| c.client.execute(&c.cas, &[&new, &id, &old]))
+            .map(|n| n == 1)
+    }
+
+    fn replace_secret(&self, id: &str, old: &str, new: &str) -> Result<bool, StoreError> {
+        self.with(|c| c.client.execute(&c.replace_secret, &[&new, &id, &old]))
+            .map(|n| n == 1)
+    }
+
+    fn remove(&self, id: &str) -> Result<bool, StoreError> {
+        self.with(|c| c.client.execute(&c.remove, &[&id]))
+            .map(|n| n == 1)
+    }
+}

@@ -1,0 +1,224 @@
+//! A shared Redis server (the `redis` client).
+//!
+//! Each device is a hash `PREFIXdevice:ID` with the fields `params`, `secret` and
+//! `state`; `PREFIXschema` holds the layout version (1).
+//!
+//! ## Compare-and-swap: a Lua script, not `WATCH`/`MULTI`
+//!
+//! ```lua
+#![doc = include_str!("lua/cas.lua")]
+//! ```
+//!
+//! Redis runs a script atomically: no other command runs between its `HGET` and
+//! its `HSET`. That is one round trip and no client-side state. `WATCH key; HGET;
+//! MULTI; HSET; EXEC` needs four round trips, and the watch lives on the
+//! connection: a connection shared or pooled between requests mixes their
+//! watches, and an `EXEC` aborted by another writer comes back as a nil reply the
+//! client must recognise. The script's answer is simply 1 (swapped) or 0 (the
+//! state was not `old`), the same contract as the SQL stores.
+//!
+//! The connection is opened again after it breaks (server restarted), on the next
+//! operation. Redis keeps data in memory: run it with persistence (AOF or RDB)
+//! when the devices must survive a restart.
+
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use redis::{Client, Connection, ConnectionLike, RedisError, Script};
+
+use crate::store::{DeviceRow, DeviceStore, StoreError};
+
+const STORE: &str = "redis";
+const LAYOUT_VERSION: i64 = 1;
+const TIMEOUT: Duration = Duration::from_secs(5);
+
+const INSERT: &str = "if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'params', ARGV[1], 'secret', ARGV[2], 'state', ARGV[3])
+return 1";
+
+/// A device table in Redis.
+pub struct RedisStore {
+    client: Client,
+    conn: Mutex<Option<Connection>>,
+    prefix: String,
+    insert: Script,
+    cas: Script,
+}
+
+impl std::fmt::Debug for RedisStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisStore")
+            .field("prefix", &self.prefix)
+            .finish_non_exhaustive()
+    }
+}
+
+fn classify(e: RedisError) -> StoreError {
+    if e.is_io_error() || e.is_connection_dropped() || e.is_connection_refusal() || e.is_timeout() {
+        StoreError::Unavailable {
+            store: STORE,
+            source: Box::new(e),
+        }
+    } else {
+        StoreError::Failed {
+            store: STORE,
+            source: Box::new(e),
+        }
+    }
+}
+
+fn damaged(what: &str) -> StoreError {
+    StoreError::Failed {
+        store: STORE,
+        source: what.into(),
+    }
+}
+
+impl RedisStore {
+    /// Connects to `url` (`redis://[:password@]host:port[/db]`), keys prefixed
+    /// `otpkit:`.
+    pub fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::connect_with_prefix(url, "otpkit:")
+    }
+
+    /// Connects with another key prefix (several deployments in one database).
+    pub fn connect_with_prefix(url: &str, prefix: &str) -> Result<Self, StoreError> {
+        let client = Client::open(url).map_err(|_| StoreError::Config {
+            store: STORE,
+            reason: "not a Redis URL".to_owned(),
+        })?;
+        let store = RedisStore {
+            client,
+            conn: Mutex::new(None),
+            prefix: prefix.to_owned(),
+            insert: Script::new(INSERT),
+            cas: Script::new(include_str!("lua/cas.lua")),
+        };
+        store.check_layout()?;
+        Ok(store)
+    }
+
+    fn key(&self, id: &str) -> String {
+        format!("{}device:{id}", self.prefix)
+    }
+
+    /// Records the layout version, or refuses a newer one.
+    fn check_layout(&self) -> Result<(), StoreError> {
+        let key = format!("{}schema", self.prefix);
+        let version: i64 = self.read(|c| {
+            redis::cmd("SET")
+                .arg(&key)
+                .arg(LAYOUT_VERSION)
+                .arg("NX")
+                .exec(c)?;
+            redis::cmd("GET").arg(&key).query(c)
+        })?;
+        if version > LAYOUT_VERSION {
+            return Err(StoreError::Config {
+                store: STORE,
+                reason: format!(
+                    "the database has layout version {version}, newer than this program's {LAYOUT_VERSION}"
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// [`Self::with`] for an operation that changes nothing: on a broken
+    /// connection (the server restarted since it was opened) it is tried once more
+    /// on a new one. Writes are not retried here: whether a write on a broken
+    /// connection took effect is unknown, and the caller must be told.
+    fn read<T>(
+        &self,
+        f: impl Fn(&mut Connection) -> Result<T, RedisError>,
+    ) -> Result<T, StoreError> {
+        match self.with(&f) {
+            Err(e) if e.is_unavailable() => self.with(&f),
+            result => result,
+        }
+    }
+
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, RedisError>,
+    ) -> Result<T, StoreError> {
+        let mut guard = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        if guard.as_ref().is_none_or(|c| !c.is_open()) {
+            *guard = None;
+            let conn = self
+                .client
+                .get_connection_with_timeout(TIMEOUT)
+                .map_err(classify)?;
+            conn.set_read_timeout(Some(TIMEOUT)).map_err(classify)?;
+            conn.set_write_timeout(Some(TIMEOUT)).map_err(classify)?;
+            *guard = Some(conn);
+        }
+        let Some(conn) = guard.as_mut() else {
+            return Err(damaged("no connection"));
+        };
+        f(conn).map_err(|e| {
+            let e = classify(e);
+            if e.is_unavailable() {
+                *guard = None;
+            }
+            e
+        })
+    }
+
+    fn swap_field(&self, id: &str, field: &str, old: &str, new: &str) -> Result<bool, StoreError> {
+        let key = self.key(id);
+        let n: i64 = self.with(|c| self.cas.key(&key).arg(field).arg(old).arg(new).invoke(c))?;
+        Ok(n == 1)
+    }
+}
+
+impl DeviceStore for RedisStore {
+    fn insert(&self, row: &DeviceRow) -> Result<bool, StoreError> {
+        let key = self.key(&row.id);
+        let n: i64 = self.with(|c| {
+            self.insert
+                .key(&key)
+                .arg(&row.params)
+                .arg(&row.secret)
+                .arg(&row.state)
+                .invoke(c)
+        })?;
+        Ok(n == 1)
+    }
+
+    fn load(&self, id: &str) -> Result<Option<DeviceRow>, StoreError> {
+        let key = self.key(id);
+        let fields: (Option<String>, Option<String>, Option<String>) = self.read(|c| {
+            redis::cmd("HMGET")
+                .arg(&key)
+                .arg("params")
+                .arg("secret")
+                .arg("state")
+                .query(c)
+        })?;
+        match fields {
+            (None, None, None) => Ok(None),
+            (Some(params), Some(secret), Some(state)) => Ok(Some(DeviceRow {
+                id: id.to_owned(),
+                params,
+                secret,
+                state,
+            })),
+            _ => Err(damaged("the device hash is missing a field")),
+        }
+    }
+
+    fn compare_and_swap(&self, id: &str, old: &str, new: &str) -> Result<bool, StoreError> {
+        self.swap_field(id, "state", old, new)
+    }
+
+    fn replace_secret(&self, id: &str, old: &str, new: &str) -> Result<bool, StoreError> {
+        self.swap_field(id, "secret", old, new)
+    }
+
+    fn remove(&self, id: &str) -> Result<bool, StoreError> {
+        let key = self.key(id);
+        let n: i64 = self.with(|c| redis::cmd("DEL").arg(&key).query(c))?;
+        Ok(n == 1)
+    }
+}

@@ -1,0 +1,493 @@
+//! The read-verify-compare-and-swap loop, once for every store.
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use otpkit::verifier::{DeviceState, EnrollOutcome, Outcome, Policy, ResyncOutcome, StateError};
+use otpkit::{Secret, Verifier};
+
+use crate::seal::{Keyring, SealError, SealedSecret};
+use crate::store::{DeviceRow, DeviceStore, StoreError};
+use crate::{Generator, GeneratorError};
+
+/// The longest device id, in bytes.
+pub const MAX_DEVICE_ID_LEN: usize = 255;
+
+/// How many times a request reads, verifies and tries its compare-and-swap by
+/// default before giving up with [`ServiceError::Contention`]. Each lost swap means
+/// another request changed the same device in between; a person signing in never
+/// races more than a few, so more means the device is being hammered.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 16;
+
+/// What a request came to: the verifier's outcome, the state now stored, and how
+/// many read-verify-swap rounds it took (1 without contention).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[must_use = "the outcome says whether the user may sign in"]
+pub struct Answer<O> {
+    /// The verifier's outcome.
+    pub outcome: O,
+    /// The state stored (or found unchanged) when the request ended.
+    pub state: DeviceState,
+    /// Read-verify-swap rounds used.
+    pub attempts: u32,
+}
+
+/// Why a request was not answered with an outcome.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ServiceError {
+    /// The store failed or could not be reached.
+    Store(StoreError),
+    /// No device has this id.
+    NoSuchDevice {
+        /// The id asked for.
+        id: String,
+    },
+    /// A device with this id exists already (remove it first to enrol again).
+    DeviceExists {
+        /// The id.
+        id: String,
+    },
+    /// A device id must be 1 to [`MAX_DEVICE_ID_LEN`] bytes without control
+    /// characters.
+    InvalidDeviceId,
+    /// The device is enrolled: its secret is never shown again.
+    AlreadyEnrolled {
+        /// The id.
+        id: String,
+    },
+    /// A stored column is damaged (changed outside this crate).
+    Corrupt {
+        /// The device.
+        id: String,
+        /// `params` or `state`.
+        column: &'static str,
+    },
+    /// The sealed secret could not be opened (or a secret sealed).
+    Seal(SealError),
+    /// Lost the compare-and-swap this many times in a row.
+    Contention {
+        /// Rounds tried.
+        attempts: u32,
+    },
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ServiceError::Store(e) => write!(f, "{e}"),
+            ServiceError::NoSuchDevice { id } => write!(f, "no MFA device {id:?}"),
+            ServiceError::DeviceExists { id } => write!(f, "MFA device {id:?} exists already"),
+            ServiceError::InvalidDeviceId => write!(
+                f,
+                "a device id must be 1 to {MAX_DEVICE_ID_LEN} bytes without control characters"
+            ),
+            ServiceError::AlreadyEnrolled { id } => {
+                write!(
+                    f,
+                    "MFA device {id:?} is enrolled: its secret is not shown again"
+                )
+            }
+            ServiceError::Corrupt { id, column } => {
+                write!(f, "MFA device {id:?} has a damaged {column} column")
+            }
+            ServiceError::Seal(e) => write!(f, "{e}"),
+            ServiceError::Contention { attempts } => write!(
+                f,
+                "the device was changed by other requests {attempts} times in a row; try again"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ServiceError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ServiceError::Store(e) => Some(e),
+            ServiceError::Seal(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        ServiceError::Store(e)
+    }
+}
+
+impl From<SealError> for ServiceError {
+    fn from(e: SealError) -> Self {
+        ServiceError::Seal(e)
+    }
+}
+
+/// Counters since the service was made: requests that went through the loop,
+/// and compare-and-swaps lost (each one a retry, or the last one of a
+/// [`ServiceError::Contention`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Requests that read a device.
+    pub requests: u64,
+    /// Compare-and-swaps lost to another request.
+    pub conflicts: u64,
+}
+
+/// MFA devices on a [`DeviceStore`]: enrolment with two codes, sign-in,
+/// resynchronisation, lock-out clearing and removal, each a bounded
+/// read-verify-compare-and-swap loop, with secrets sealed by a [`Keyring`].
+///
+/// Synchronous, like the verifier; `Sync` when the store is, so one service can be
+/// shared by threads (an async server calls it from `spawn_blocking`).
+pub struct MfaService<S> {
+    store: S,
+    keyring: Keyring,
+    policy: Policy,
+    max_attempts: u32,
+    requests: AtomicU64,
+    conflicts: AtomicU64,
+}
+
+impl<S: fmt::Debug> fmt::Debug for MfaService<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MfaService")
+            .field("store", &self.store)
+            .field("keyring", &self.keyring)
+            .field("policy", &self.policy)
+            .field("max_attempts", &self.max_attempts)
+            .finish()
+    }
+}
+
+fn check_id(id: &str) -> Result<(), ServiceError> {
+    if id.is_empty() || id.len() > MAX_DEVICE_ID_LEN || id.chars().any(char::is_control) {
+        Err(ServiceError::InvalidDeviceId)
+    } else {
+        Ok(())
+    }
+}
+
+impl<S: DeviceStore> MfaService<S> {
+    /// A service over `store`, sealing with `keyring`, verifying with `policy`.
+    pub fn new(store: S, keyring: Keyring, policy: Policy) -> Self {
+        MfaService {
+            store,
+            keyring,
+            policy,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+            requests: AtomicU64::new(0),
+            conflicts: AtomicU64::new(0),
+        }
+    }
+
+    /// Gives up after `attempts` lost compare-and-swaps (at least 1) instead of
+    /// [`DEFAULT_MAX_ATTEMPTS`]. The first retry is immediate (two servers racing
+    /// are settled by it); from the second lost swap on, the loop waits a random
+    /// 1–2 ms, doubling up to 16–32 ms, so requests piling onto one device stop
+    /// colliding in lockstep.
+    #[must_use = "the setter returns a new service"]
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The keyring.
+    pub fn keyring(&self) -> &Keyring {
+        &self.keyring
+    }
+
+    /// Requests and conflicts so far.
+    pub fn stats(&self) -> Stats {
+        Stats {
+            requests: self.requests.load(Ordering::Relaxed),
+            conflicts: self.conflicts.load(Ordering::Relaxed),
+        }
+    }
+
+    /// `CreateVirtualMFADevice`: stores a pending device for `id` with `secret`
+    /// sealed, from the moment the secret is shown (its enrolment attempts are
+    /// throttled like sign-ins). Returns the pending state.
+    pub fn begin_enrollment(
+        &self,
+        id: &str,
+        secret: &Secret,
+        generator: Generator,
+    ) -> Result<DeviceState, ServiceError> {
+        check_id(id)?;
+        let verifier = generator.verifier(secret, self.policy);
+        let state = verifier.begin_enrollment();
+        let row = DeviceRow {
+            id: id.to_owned(),
+            params: generator.to_string(),
+            secret: self.keyring.seal(id, secret)?.as_str().to_owned(),
+            state: state.encode(),
+        };
+        if self.store.insert(&row)? {
+            Ok(state)
+        } else {
+            Err(ServiceError::DeviceExists { id: id.to_owned() })
+        }
+    }
+
+    /// The secret of a device still enrolling, to show its QR code again (a retry
+    /// keeps the same secret). Refused once the device is enrolled.
+    pub fn pending_secret(&self, id: &str) -> Result<(Secret, Generator), ServiceError> {
+        let (row, state) = self.read(id)?;
+        if state.is_enrolled() {
+            return Err(ServiceError::AlreadyEnrolled { id: id.to_owned() });
+        }
+        let generator = parse_generator(&row)?;
+        let secret = self
+            .keyring
+            .open(id, &SealedSecret::from_stored(row.secret))?;
+        Ok((secret, generator))
+    }
+
+    /// `EnableMFADevice`: two consecutive codes finish the enrolment. A refused
+    /// pair is counted (see [`Verifier::enroll`]); the user tries again with the
+    /// same secret.
+    pub fn enroll(
+        &self,
+        id: &str,
+        code1: &str,
+        code2: &str,
+        now: u64,
+    ) -> Result<Answer<EnrollOutcome>, ServiceError> {
+        self.update(id, |v, s| Ok(v()?.enroll(s, code1, code2, now)))
+    }
+
+    /// Enrolment one code at a time ([`Verifier::enroll_code`]).
+    pub fn enroll_code(
+        &self,
+        id: &str,
+        code: &str,
+        now: u64,
+    ) -> Result<Answer<EnrollOutcome>, ServiceError> {
+        self.update(id, |v, s| Ok(v()?.enroll_code(s, code, now)))
+    }
+
+    /// Sign-in with one code: only [`Outcome::Accepted`] lets the user in, and only
+    /// once the new state is stored, so no code is accepted twice even by racing
+    /// servers, and no failure is lost.
+    pub fn verify(&self, id: &str, code: &str, now: u64) -> Result<Answer<Outcome>, ServiceError> {
+        self.update(id, |v, s| Ok(v()?.verify(s, code, now)))
+    }
+
+    /// `ResyncMFADevice`: two consecutive codes from a drifted device; a refused
+    /// pair is counted.
+    pub fn resync(
+        &self,
+        id: &str,
+        code1: &str,
+        code2: &str,
+        now: u64,
+    ) -> Result<Answer<ResyncOutcome>, ServiceError> {
+        self.update(id, |v, s| Ok(v()?.resync(s, code1, code2, now)))
+    }
+
+    /// An administrator clears the failure count and any lock-out (after
+    /// confirming the user by other means).
+    pub fn clear_lockout(&self, id: &str) -> Result<Answer<()>, ServiceError> {
+        self.update(id, |_, s| Ok(((), s.with_failures_cleared())))
+    }
+
+    /// `DeactivateMFADevice` / `DeleteVirtualMFADevice`: removes the device.
+    /// `Ok(false)` if there was none.
+    pub fn remove(&self, id: &str) -> Result<bool, ServiceError> {
+        check_id(id)?;
+        Ok(self.store.remove(id)?)
+    }
+
+    /// The stored state of a device.
+    pub fn state(&self, id: &str) -> Result<DeviceState, ServiceError> {
+        self.read(id).map(|(_, state)| state)
+    }
+
+    /// Moves the device's sealed secret to the keyring's current key. `Ok(false)`
+    /// if it already used it. After every device is resealed the old key can be
+    /// dropped from the keyring.
+    pub fn reseal(&self, id: &str) -> Result<bool, ServiceError> {
+        check_id(id)?;
+        for _ in 0..self.max_attempts {
+            let row = self.load(id)?;
+            let Some(new) = self
+                .keyring
+                .reseal(id, &SealedSecret::from_stored(row.secret.clone()))?
+            else {
+                return Ok(false);
+            };
+            if self.store.replace_secret(id, &row.secret, new.as_str())? {
+                return Ok(true);
+            }
+        }
+        Err(ServiceError::Contention {
+            attempts: self.max_attempts,
+        })
+    }
+
+    fn load(&self, id: &str) -> Result<DeviceRow, ServiceError> {
+        self.store
+            .load(id)?
+            .ok_or_else(|| ServiceError::NoSuchDevice { id: id.to_owned() })
+    }
+
+    fn read(&self, id: &str) -> Result<(DeviceRow, DeviceState), ServiceError> {
+        check_id(id)?;
+        let row = self.load(id)?;
+        let state = parse_state(&row)?;
+        Ok((row, state))
+    }
+
+    /// The loop: read the row, run `op` on its state (with the verifier built on
+    /// demand: clearing a lock-out needs no secret), store the new state by
+    /// compare-and-swap; on a lost swap, again from the read.
+    fn update<O>(
+        &self,
+        id: &str,
+        op: impl Fn(
+            &dyn Fn() -> Result<Verifier, ServiceError>,
+            &DeviceState,
+        ) -> Result<(O, DeviceState), ServiceError>,
+    ) -> Result<Answer<O>, ServiceError> {
+        check_id(id)?;
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        for attempt in 1..=self.max_attempts {
+            let row = self.load(id)?;
+            let old = parse_state(&row)?;
+            let verifier = || -> Result<Verifier, ServiceError> {
+                let generator = parse_generator(&row)?;
+                let secret = self
+                    .keyring
+                    .open(id, &SealedSecret::from_stored(row.secret.clone()))?;
+                Ok(generator.verifier(&secret, self.policy))
+            };
+            let (outcome, new) = op(&verifier, &old)?;
+            // Failures and lock-outs are state too; an unchanged state needs no write.
+            if new == old || self.store.compare_and_swap(id, &row.state, &new.encode())? {
+                return Ok(Answer {
+                    outcome,
+                    state: new,
+                    attempts: attempt,
+                });
+            }
+            self.conflicts.fetch_add(1, Ordering::Relaxed);
+            if attempt < self.max_attempts {
+                backoff(attempt);
+            }
+        }
+        Err(ServiceError::Contention {
+            attempts: self.max_attempts,
+        })
+    }
+}
+
+/// The wait after the `lost`-th lost compare-and-swap: none after the first, then
+/// a random time in `[cap / 2, cap]` with `cap` = 2, 4, 8, 16, 32 ms.
+fn backoff(lost: u32) {
+    if lost < 2 {
+        return;
+    }
+    let cap_us = 1_000u64
+        .checked_shl(lost.saturating_sub(1).min(5))
+        .unwrap_or(32_000);
+    let half = cap_us / 2;
+    let mut r = [0u8; 4];
+    // Without randomness, wait the minimum: still spaced, only not jittered.
+    let jitter = match getrandom::fill(&mut r) {
+        Ok(()) => u64::from(u32::from_le_bytes(r)).checked_rem(half.saturating_add(1)),
+        Err(_) => None,
+    }
+    .unwrap_or(0);
+    std::thread::sleep(Duration::from_micros(half.saturating_add(jitter)));
+}
+
+fn parse_state(row: &DeviceRow) -> Result<DeviceState, ServiceError> {
+    row.state
+        .parse()
+        .map_err(|_: StateError| ServiceError::Corrupt {
+            id: row.id.clone(),
+            column: "state",
+        })
+}
+
+fn parse_generator(row: &DeviceRow) -> Result<Generator, ServiceError> {
+    row.params
+        .parse()
+        .map_err(|_: GeneratorError| ServiceError::Corrupt {
+            id: row.id.clone(),
+            column: "params",
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::MemoryStore;
+    use crate::seal::SealingKey;
+    use std::time::Instant;
+
+    /// A store where every compare-and-swap loses.
+    struct AlwaysLoses(MemoryStore);
+
+    impl DeviceStore for AlwaysLoses {
+        fn insert(&self, row: &DeviceRow) -> Result<bool, StoreError> {
+            self.0.insert(row)
+        }
+        fn load(&self, id: &str) -> Result<Option<DeviceRow>, StoreError> {
+            self.0.load(id)
+        }
+        fn compare_and_swap(&self, _: &str, _: &str, _: &str) -> Result<bool, StoreError> {
+            Ok(false)
+        }
+        fn replace_secret(&self, id: &str, old: &str, new: &str) -> Result<bool, StoreError> {
+            self.0.replace_secret(id, old, new)
+        }
+        fn remove(&self, id: &str) -> Result<bool, StoreError> {
+            self.0.remove(id)
+        }
+    }
+
+    #[test]
+    fn lost_swaps_back_off_from_the_second_and_give_up_at_the_bound() {
+        let keyring = Keyring::new(SealingKey::new("k", [1; 32]).unwrap());
+        let service = MfaService::new(AlwaysLoses(MemoryStore::new()), keyring, Policy::default())
+            .with_max_attempts(6);
+        let secret = Secret::from_bytes(&[3; 20]).unwrap();
+        let pending = service
+            .begin_enrollment("dev", &secret, Generator::default())
+            .unwrap();
+        assert!(!pending.is_enrolled());
+        let started = Instant::now();
+        // A wrong pair changes the state (a counted failure), so it must be swapped.
+        let err = service
+            .enroll("dev", "000000", "111111", 1_800_000_000)
+            .unwrap_err();
+        let waited = started.elapsed();
+        assert!(
+            matches!(err, ServiceError::Contention { attempts: 6 }),
+            "{err}"
+        );
+        assert_eq!(
+            service.stats(),
+            Stats {
+                requests: 1,
+                conflicts: 6
+            }
+        );
+        // Waits after the 2nd to 5th lost swaps: at least 1 + 2 + 4 + 8 ms; none
+        // after the last; at most 2 + 4 + 8 + 16 ms (plus scheduling).
+        assert!(waited >= Duration::from_millis(15), "{waited:?}");
+        assert!(waited < Duration::from_secs(2), "{waited:?}");
+    }
+}
