@@ -7,9 +7,10 @@
 #      library as a JNA resource); the tests are compiled against that JAR with kotlinc
 #      (npm kotlin-compiler, pinned in tools/) and run with only it, JNA (Debian
 #      libjna-java) and the Kotlin stdlib on the class path: no -Djna.library.path
-#   3. Python: the release wheel of the PyO3 extension (bindings/otpkit-python) built by
-#      maturin, pip-installed into the virtualenv, tested with pytest (which also runs
-#      the README's Python example and mypy --strict over python/typing/usage.py)
+#   3. Python: the release wheel (profile release-ffi) of the PyO3 extension
+#      (bindings/otpkit-python) built by maturin, pip-installed into the virtualenv,
+#      checked with mypy --strict (python/typing/usage.py) and tested with pytest
+#      (which also runs the README's Python example)
 #   4. Swift: bindings/package.sh swift fills the SwiftPM package in bindings/swift, and
 #      `swift test` runs its XCTest suite; where the machine has no Swift, the toolchain
 #      is Debian trixie's swiftlang in a cached debootstrap tree (scripts/swift-toolchain.sh).
@@ -81,7 +82,7 @@ runner kotlin kotlin_tests
 step "python: build the release wheel (PyO3) with maturin, install it, run pytest and mypy"
 python_tests() {
   rm -rf "$OUT/wheels"
-  (cd python && CARGO_TARGET_DIR=$TARGET_DIR "$VENV/bin/maturin" build --release \
+  (cd python && CARGO_TARGET_DIR=$TARGET_DIR "$VENV/bin/maturin" build --profile release-ffi \
     --out "$OUT/wheels" >"$OUT/maturin.log" 2>&1) || { tail -30 "$OUT/maturin.log"; return 1; }
   tail -1 "$OUT/maturin.log"
   local wheel

@@ -123,7 +123,10 @@ impl Account {
             _ => {
                 return Err(bad_value(
                     "kind",
-                    format!("expected 'totp', 'hotp' or 'steam', got {}", args::quote(kind)),
+                    format!(
+                        "expected 'totp', 'hotp' or 'steam', got {}",
+                        args::quote(kind)
+                    ),
                 ));
             }
         };

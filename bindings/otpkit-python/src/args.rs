@@ -29,7 +29,10 @@ pub(crate) fn algorithm(value: &str) -> PyResult<Algorithm> {
     value.parse().map_err(|_| {
         bad_value(
             "algorithm",
-            format!("expected 'sha1', 'sha256' or 'sha512', got {}", quote(value)),
+            format!(
+                "expected 'sha1', 'sha256' or 'sha512', got {}",
+                quote(value)
+            ),
         )
     })
 }

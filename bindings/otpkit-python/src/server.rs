@@ -467,7 +467,7 @@ impl Verifier {
         let now = args::time("now", now)?;
         let (outcome, new) = self.verifier.verify(&state, code, now);
         let message = outcome.to_string();
-        let mut r = match outcome {
+        Ok(match outcome {
             Outcome::Accepted { step, drift } => {
                 let mut r = Result::new("accepted", message, new);
                 r.step = Some(step);
@@ -485,9 +485,7 @@ impl Verifier {
             Outcome::Error(SignInError::Time(e)) => return Err(bad_value("now", e)),
             Outcome::Error(e) => return Err(state_error(e)),
             _ => return Err(state_error(message)),
-        };
-        r.reason = None;
-        Ok(r)
+        })
     }
 
     /// Resynchronises a drifted device with two consecutive codes; failures are
