@@ -88,9 +88,13 @@ python_tests() {
   local wheel
   wheel=$(ls "$OUT"/wheels/otpkit-*.whl)
   # What users get: the stubs and the PEP 561 marker are in the wheel.
-  for f in otpkit/py.typed otpkit/_otpkit.pyi otpkit/__init__.py; do
-    unzip -l "$wheel" | grep -q " $f\$" || { echo "python: $wheel lacks $f"; return 1; }
-  done
+  "$VENV/bin/python" - "$wheel" <<'PY' || return 1
+import sys, zipfile
+names = set(zipfile.ZipFile(sys.argv[1]).namelist())
+missing = {"otpkit/py.typed", "otpkit/_otpkit.pyi", "otpkit/__init__.py"} - names
+if missing or not any(n.startswith("otpkit/_otpkit.") and n.endswith(".so") for n in names):
+    sys.exit(f"python: {sys.argv[1]} lacks {sorted(missing) or 'the extension module'}")
+PY
   "$VENV/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "$wheel" ||
     return 1
   # From outside the source tree, so `import otpkit` can only find the installed package.
