@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Builds the otpkit uniffi bindings and runs every language's tests against the real
-# shared library, each language consuming the artefact its users get:
+# Builds the otpkit bindings (uniffi for Kotlin and Swift, PyO3 for Python) and runs every
+# language's tests against the real native library, each language consuming the
+# artefact its users get:
 #   1. Rust unit tests of the binding crate (cargo test -p otpkit-uniffi)
 #   2. Kotlin: bindings/package.sh kotlin makes otpkit.jar (the API plus the native
 #      library as a JNA resource); the tests are compiled against that JAR with kotlinc
 #      (npm kotlin-compiler, pinned in tools/) and run with only it, JNA (Debian
 #      libjna-java) and the Kotlin stdlib on the class path: no -Djna.library.path
-#   3. Python: a wheel built by maturin (bindings = "uniffi"), pip-installed into a
-#      fresh virtualenv, tested with pytest
+#   3. Python: the release wheel (profile release-ffi) of the PyO3 extension
+#      (bindings/otpkit-python) built by maturin, pip-installed into the virtualenv,
+#      checked with mypy --strict (python/typing/usage.py) and tested with pytest
+#      (which also runs the README's Python example)
 #   4. Swift: bindings/package.sh swift fills the SwiftPM package in bindings/swift, and
 #      `swift test` runs its XCTest suite; where the machine has no Swift, the toolchain
 #      is Debian trixie's swiftlang in a cached debootstrap tree (scripts/swift-toolchain.sh).
@@ -76,15 +79,27 @@ kotlin_tests() {
 }
 runner kotlin kotlin_tests
 
-step "python: build the wheel with maturin, install it into a virtualenv, run pytest"
+step "python: build the release wheel (PyO3) with maturin, install it, run pytest and mypy"
 python_tests() {
   rm -rf "$OUT/wheels"
-  (cd python && CARGO_TARGET_DIR=$TARGET_DIR "$VENV/bin/maturin" build --profile dev \
+  (cd python && CARGO_TARGET_DIR=$TARGET_DIR "$VENV/bin/maturin" build --profile release-ffi \
     --out "$OUT/wheels" >"$OUT/maturin.log" 2>&1) || { tail -30 "$OUT/maturin.log"; return 1; }
   tail -1 "$OUT/maturin.log"
-  "$VENV/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps \
-    "$OUT"/wheels/otpkit-*.whl || return 1
+  local wheel
+  wheel=$(ls "$OUT"/wheels/otpkit-*.whl)
+  # What users get: the stubs and the PEP 561 marker are in the wheel.
+  "$VENV/bin/python" - "$wheel" <<'PY' || return 1
+import sys, zipfile
+names = set(zipfile.ZipFile(sys.argv[1]).namelist())
+missing = {"otpkit/py.typed", "otpkit/_otpkit.pyi", "otpkit/__init__.py"} - names
+if missing or not any(n.startswith("otpkit/_otpkit.") and n.endswith(".so") for n in names):
+    sys.exit(f"python: {sys.argv[1]} lacks {sorted(missing) or 'the extension module'}")
+PY
+  "$VENV/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "$wheel" ||
+    return 1
   # From outside the source tree, so `import otpkit` can only find the installed package.
+  (cd "$OUT" && "$VENV/bin/python" -m mypy --strict --no-incremental --cache-dir "$OUT/mypy-cache" \
+    "$BINDINGS/python/typing/usage.py" 2>&1) | tee "$OUT/mypy.log" || return 1
   (cd "$OUT" && "$VENV/bin/python" -m pytest -p no:cacheprovider "$BINDINGS/python/tests" 2>&1) |
     tee "$OUT/python.log"
 }

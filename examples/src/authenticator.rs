@@ -5,15 +5,8 @@ use std::fmt;
 use std::io::{self, Write};
 use std::time::Duration;
 
-use otpkit::otpauth::{Account, Kind, UriError};
-use otpkit::steam::SteamGuard;
-use otpkit::{Algorithm, Digits, Hotp, LengthPolicy, Period, Secret, SecretError, TimeError, Totp};
-
-enum Generator {
-    Totp(Totp),
-    Hotp { hotp: Hotp, counter: u64 },
-    Steam(SteamGuard),
-}
+use otpkit::otpauth::{Account, UriError};
+use otpkit::{Generator, LengthPolicy, Secret, SecretError, TimeError, Totp};
 
 /// One account in the app.
 pub struct App {
@@ -53,8 +46,6 @@ pub enum AddError {
     Uri(UriError),
     /// The secret is not valid Base32.
     Secret(SecretError),
-    /// The account kind is not supported by this example.
-    Unsupported,
 }
 
 impl fmt::Display for AddError {
@@ -62,7 +53,6 @@ impl fmt::Display for AddError {
         match self {
             AddError::Uri(e) => write!(f, "invalid otpauth URI: {e}"),
             AddError::Secret(e) => write!(f, "invalid secret: {e}"),
-            AddError::Unsupported => f.write_str("unsupported kind of account"),
         }
     }
 }
@@ -73,23 +63,9 @@ impl App {
     /// Adds an account from its QR code's `otpauth://` URI.
     pub fn from_uri(uri: &str) -> Result<Self, AddError> {
         let account = Account::parse(uri).map_err(AddError::Uri)?.account;
-        let generator = match account.kind {
-            Kind::Totp { period } => Generator::Totp(Totp::new(
-                &account.secret,
-                account.algorithm,
-                account.digits,
-                period,
-            )),
-            Kind::Hotp { counter } => Generator::Hotp {
-                hotp: Hotp::new(&account.secret, account.algorithm, account.digits),
-                counter,
-            },
-            Kind::Steam => Generator::Steam(SteamGuard::new(&account.secret)),
-            _ => return Err(AddError::Unsupported),
-        };
         Ok(App {
             label: account.label(),
-            generator,
+            generator: account.generator(),
         })
     }
 
@@ -100,12 +76,7 @@ impl App {
             Secret::from_base32_with(base32, LengthPolicy::AllowShort).map_err(AddError::Secret)?;
         Ok(App {
             label: "(manual entry)".to_owned(),
-            generator: Generator::Totp(Totp::new(
-                &secret,
-                Algorithm::Sha1,
-                Digits::SIX,
-                Period::DEFAULT,
-            )),
+            generator: Generator::Totp(Totp::from_secret(&secret)),
         })
     }
 
@@ -117,27 +88,13 @@ impl App {
     /// The code at `now`. For HOTP each call shows the next counter's code, like
     /// pressing the app's refresh button.
     pub fn show(&mut self, now: u64) -> Result<Shown, TimeError> {
-        Ok(match &mut self.generator {
-            Generator::Totp(totp) => Shown {
-                code: totp.code_at(now)?.to_string(),
-                seconds_left: Some(totp.seconds_left(now)?),
-                counter: None,
-            },
-            Generator::Steam(steam) => Shown {
-                code: steam.code_at(now)?.to_string(),
-                seconds_left: Some(steam.seconds_left(now)),
-                counter: None,
-            },
-            Generator::Hotp { hotp, counter } => {
-                let shown = Shown {
-                    code: hotp.code(*counter).to_string(),
-                    seconds_left: None,
-                    counter: Some(*counter),
-                };
-                *counter = counter.saturating_add(1);
-                shown
-            }
-        })
+        let shown = Shown {
+            code: self.generator.code_at(now)?.to_string(),
+            seconds_left: self.generator.seconds_left(now)?,
+            counter: self.generator.counter(),
+        };
+        self.generator.advance();
+        Ok(shown)
     }
 }
 

@@ -23,6 +23,7 @@ extern crate alloc;
 mod algorithm;
 mod code;
 mod digits;
+mod generator;
 mod hotp;
 mod keyed;
 #[cfg(feature = "alloc")]
@@ -44,11 +45,18 @@ pub mod verify;
 pub use algorithm::{Algorithm, AlgorithmError};
 pub use code::{Code, CodeError};
 pub use digits::{Digits, DigitsError};
+pub use generator::{GeneratedCode, Generator};
 pub use hotp::Hotp;
 pub use secret::{Base32, LengthPolicy, MAX_SECRET_LEN, MIN_SECRET_LEN, Secret, SecretError};
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use totp::unix_now;
 pub use totp::{Period, TimeError, Totp};
-pub use verifier::{DeviceState, Outcome, Verifier};
+// What a server needs for the enrol / sign-in / resync flow, beside the generators.
+#[cfg(feature = "alloc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
+pub use otpauth::{Account, Kind};
+pub use verifier::{
+    DeviceState, EnrollOutcome, Outcome, Policy, ResyncOutcome, SignInError, Verifier,
+};
 pub use verify::{Match, VerifyError, Window};

@@ -76,6 +76,20 @@ impl Totp {
         }
     }
 
+    /// A generator with the defaults every authenticator app assumes: HMAC-SHA1,
+    /// 6 digits, 30 seconds, T0 = 0. The explicit form is [`Totp::new`].
+    ///
+    /// ```
+    /// use otpkit::{Secret, Totp};
+    /// let secret = Secret::from_bytes(b"12345678901234567890")?;
+    /// let totp = Totp::from_secret(&secret);
+    /// assert_eq!(totp.code_at(59)?.to_string(), "287082");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_secret(secret: &Secret) -> Self {
+        Totp::new(secret, Algorithm::Sha1, Digits::SIX, Period::DEFAULT)
+    }
+
     /// The same generator counting steps from `t0` (Unix seconds) instead of 0.
     ///
     /// ```

@@ -4,7 +4,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::steam::SteamGuard;
-use crate::{Algorithm, Digits, Hotp, Period, Secret, Totp};
+use crate::{Algorithm, Digits, Generator, Hotp, Period, Secret, Totp};
 
 /// One OTP account: what an `otpauth://` URI describes.
 ///
@@ -69,6 +69,86 @@ impl Account {
             digits,
             kind,
             extra,
+        }
+    }
+
+    /// A new TOTP enrolment: a fresh 160-bit secret from the operating system's RNG
+    /// and the defaults every authenticator app reads (HMAC-SHA1, 6 digits, 30 s).
+    /// An empty `issuer` means none. The explicit form is a struct literal.
+    ///
+    /// ```
+    /// use otpkit::otpauth::{Account, Kind};
+    /// let account = Account::new_totp("Example", "alice@example.com")?;
+    /// assert_eq!(account.secret.len(), 20);
+    /// assert_eq!(account.kind, Kind::Totp { period: otpkit::Period::DEFAULT });
+    /// assert!(account.to_uri().starts_with("otpauth://totp/Example:alice%40example.com?secret="));
+    /// # Ok::<(), otpkit::SecretError>(())
+    /// ```
+    #[cfg(feature = "getrandom")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "getrandom")))]
+    pub fn new_totp(
+        issuer: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Result<Self, crate::SecretError> {
+        Ok(Account::totp_with_secret(
+            issuer,
+            name,
+            Secret::generate(Algorithm::Sha1)?,
+        ))
+    }
+
+    /// A TOTP account for an existing `secret`, with the usual defaults (HMAC-SHA1,
+    /// 6 digits, 30 s). An empty `issuer` means none.
+    ///
+    /// ```
+    /// use otpkit::{otpauth::Account, Secret};
+    /// let secret = Secret::from_bytes(b"12345678901234567890")?;
+    /// let account = Account::totp_with_secret("", "bob", secret);
+    /// assert_eq!(account.issuer, None);
+    /// assert_eq!(account.to_uri(), "otpauth://totp/bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+    /// # Ok::<(), otpkit::SecretError>(())
+    /// ```
+    pub fn totp_with_secret(
+        issuer: impl Into<String>,
+        name: impl Into<String>,
+        secret: Secret,
+    ) -> Self {
+        let issuer: String = issuer.into();
+        Account {
+            issuer: (!issuer.is_empty()).then_some(issuer),
+            name: name.into(),
+            secret,
+            algorithm: Algorithm::Sha1,
+            digits: Digits::SIX,
+            kind: Kind::Totp {
+                period: Period::DEFAULT,
+            },
+            extra: Vec::new(),
+        }
+    }
+
+    /// The account's generator, whatever its kind: the one dispatch on [`Kind`] an
+    /// app needs. For HOTP it starts at the account's counter.
+    ///
+    /// ```
+    /// let a: otpkit::otpauth::Account =
+    ///     "otpauth://hotp/Example:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=1".parse()?;
+    /// let mut generator = a.generator();
+    /// assert_eq!(generator.code_at(0)?.to_string(), "287082"); // RFC 4226, counter 1
+    /// generator.advance();
+    /// assert_eq!(generator.code_at(0)?.to_string(), "359152"); // counter 2
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn generator(&self) -> Generator {
+        match self.kind {
+            Kind::Totp { period } => {
+                Generator::Totp(Totp::new(&self.secret, self.algorithm, self.digits, period))
+            }
+            Kind::Hotp { counter } => Generator::Hotp {
+                hotp: Hotp::new(&self.secret, self.algorithm, self.digits),
+                counter,
+            },
+            Kind::Steam => Generator::Steam(SteamGuard::new(&self.secret)),
         }
     }
 

@@ -1,0 +1,320 @@
+//! `Account` (what an `otpauth://` URI describes), `parse_uri` and `UriWarning`.
+
+use otpkit::otpauth::{self, Kind, Warning};
+use otpkit::steam::STEAM_PERIOD;
+use otpkit::{Generator, Secret};
+use pyo3::prelude::*;
+
+use crate::args;
+use crate::errors::bad_value;
+use crate::otp::{Hotp, SteamGuard, Totp};
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Account>()?;
+    m.add_class::<UriWarning>()?;
+    m.add_function(wrap_pyfunction!(parse_uri, m)?)?;
+    Ok(())
+}
+
+/// Something `parse_uri` normalised or found doubtful; the account is still usable.
+#[pyclass(frozen, eq, module = "otpkit")]
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct UriWarning {
+    /// A stable name: `secret_lowercase`, `secret_padded`, `secret_spaced`,
+    /// `short_secret`, `issuer_conflict`, `empty_issuer_parameter`,
+    /// `algorithm_ignored_by_apps`, `digits_ignored_by_apps`,
+    /// `period_ignored_by_apps`, `ignored_parameter` or `other`.
+    #[pyo3(get)]
+    kind: &'static str,
+    /// The warning in words, for people.
+    #[pyo3(get)]
+    message: String,
+}
+
+#[pymethods]
+impl UriWarning {
+    fn __repr__(&self) -> String {
+        format!(
+            "UriWarning(kind='{}', message={})",
+            self.kind,
+            args::quote(&self.message)
+        )
+    }
+
+    fn __str__(&self) -> String {
+        self.message.clone()
+    }
+}
+
+impl From<&Warning> for UriWarning {
+    fn from(w: &Warning) -> Self {
+        let kind = match w {
+            Warning::SecretLowercase => "secret_lowercase",
+            Warning::SecretPadded => "secret_padded",
+            Warning::SecretSpaced => "secret_spaced",
+            Warning::ShortSecret { .. } => "short_secret",
+            Warning::IssuerConflict { .. } => "issuer_conflict",
+            Warning::EmptyIssuerParameter => "empty_issuer_parameter",
+            Warning::AlgorithmIgnoredByApps(_) => "algorithm_ignored_by_apps",
+            Warning::DigitsIgnoredByApps(_) => "digits_ignored_by_apps",
+            Warning::PeriodIgnoredByApps(_) => "period_ignored_by_apps",
+            Warning::IgnoredParameter { .. } => "ignored_parameter",
+            _ => "other",
+        };
+        UriWarning {
+            kind,
+            message: w.to_string(),
+        }
+    }
+}
+
+/// One OTP account: issuer, name, secret and parameters, as an `otpauth://` URI
+/// carries them.
+///
+/// `Account("alice@example.com", issuer="Example")` makes a new TOTP enrolment with
+/// a fresh 160-bit secret and the defaults every app reads (SHA-1, 6 digits, 30 s).
+/// `repr()` never shows the secret; `.secret` gives it as Base32, to show the user.
+#[pyclass(frozen, module = "otpkit")]
+#[derive(Clone)]
+pub(crate) struct Account {
+    pub(crate) account: otpauth::Account,
+    pub(crate) warnings: Vec<UriWarning>,
+}
+
+impl Account {
+    pub(crate) fn from_core(account: otpauth::Account) -> Self {
+        Account {
+            account,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+#[pymethods]
+impl Account {
+    #[new]
+    #[pyo3(signature = (name, secret = None, *, issuer = None, kind = "totp", algorithm = "sha1",
+                        digits = 6, period = 30, counter = 0))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        name: String,
+        secret: Option<&Bound<'_, PyAny>>,
+        issuer: Option<String>,
+        kind: &str,
+        algorithm: &str,
+        digits: i64,
+        period: i64,
+        counter: i64,
+    ) -> PyResult<Self> {
+        let secret = match secret {
+            Some(s) => args::secret("secret", s)?,
+            None => {
+                Secret::generate(otpkit::Algorithm::Sha1).map_err(|e| bad_value("secret", e))?
+            }
+        };
+        let kind = match kind.to_ascii_lowercase().as_str() {
+            "totp" => Kind::Totp {
+                period: args::period(period)?,
+            },
+            "hotp" => Kind::Hotp {
+                counter: args::unsigned("counter", counter)?,
+            },
+            "steam" => Kind::Steam,
+            _ => {
+                return Err(bad_value(
+                    "kind",
+                    format!(
+                        "expected 'totp', 'hotp' or 'steam', got {}",
+                        args::quote(kind)
+                    ),
+                ));
+            }
+        };
+        Ok(Account::from_core(otpauth::Account {
+            issuer: issuer.filter(|i| !i.is_empty()),
+            name,
+            secret,
+            algorithm: args::algorithm(algorithm)?,
+            digits: args::digits(digits)?,
+            kind,
+            extra: Vec::new(),
+        }))
+    }
+
+    /// The service, or None.
+    #[getter]
+    fn issuer(&self) -> Option<&str> {
+        self.account.issuer.as_deref().filter(|i| !i.is_empty())
+    }
+
+    /// The account name (user name or e-mail address).
+    #[getter]
+    fn name(&self) -> &str {
+        &self.account.name
+    }
+
+    /// The secret as Base32 text without padding, to show the user beside the QR code.
+    #[getter]
+    fn secret(&self) -> String {
+        self.account.secret.base32().to_string()
+    }
+
+    /// The secret in groups of four characters (`"ABCD EFGH …"`), as apps ask for it.
+    #[getter]
+    fn secret_grouped(&self) -> String {
+        self.account.secret.base32_grouped().to_string()
+    }
+
+    /// `"totp"`, `"hotp"` or `"steam"`.
+    #[getter]
+    fn kind(&self) -> &'static str {
+        match self.account.kind {
+            Kind::Hotp { .. } => "hotp",
+            Kind::Steam => "steam",
+            _ => "totp",
+        }
+    }
+
+    /// `"sha1"`, `"sha256"` or `"sha512"`.
+    #[getter]
+    fn algorithm(&self) -> &'static str {
+        args::algorithm_name(self.account.algorithm)
+    }
+
+    /// The code length (5 characters for Steam, whatever this says).
+    #[getter]
+    fn digits(&self) -> u8 {
+        self.account.digits.get()
+    }
+
+    /// The period in seconds for time-based accounts; None for HOTP.
+    #[getter]
+    fn period(&self) -> Option<u64> {
+        match self.account.kind {
+            Kind::Totp { period } => Some(period.seconds()),
+            Kind::Hotp { .. } => None,
+            _ => Some(STEAM_PERIOD),
+        }
+    }
+
+    /// The HOTP counter of the next code; None for time-based accounts.
+    #[getter]
+    fn counter(&self) -> Option<u64> {
+        match self.account.kind {
+            Kind::Hotp { counter } => Some(counter),
+            _ => None,
+        }
+    }
+
+    /// URI parameters otpkit does not interpret (`image`, `color`, …), in order.
+    #[getter]
+    fn extra(&self) -> Vec<(String, String)> {
+        self.account.extra.clone()
+    }
+
+    /// What `parse_uri` normalised or found doubtful (empty otherwise).
+    #[getter]
+    fn warnings(&self) -> Vec<UriWarning> {
+        self.warnings.clone()
+    }
+
+    /// `Issuer:name`, or the name alone, as apps show it.
+    #[getter]
+    fn label(&self) -> String {
+        self.account.label()
+    }
+
+    /// The canonical `otpauth://` URI, for the enrolment QR code.
+    fn provisioning_uri(&self) -> String {
+        self.account.to_uri()
+    }
+
+    /// A `Totp` for a TOTP account; None for other kinds.
+    fn totp(&self) -> Option<Totp> {
+        self.account.totp().map(|totp| Totp {
+            totp,
+            secret: self.account.secret.clone(),
+        })
+    }
+
+    /// An `Hotp` for an HOTP account; None for other kinds.
+    fn hotp(&self) -> Option<Hotp> {
+        self.account.hotp().map(|hotp| Hotp {
+            hotp,
+            secret: self.account.secret.clone(),
+        })
+    }
+
+    /// A `SteamGuard` for a Steam account; None for other kinds.
+    fn steam(&self) -> Option<SteamGuard> {
+        self.account.steam().map(|guard| SteamGuard { guard })
+    }
+
+    /// The code the account shows now (HOTP: the code of `counter`).
+    fn now(&self) -> PyResult<String> {
+        self.at(None)
+    }
+
+    /// The code the account shows at `for_time` (HOTP: the code of `counter`, whatever
+    /// the time).
+    #[pyo3(signature = (for_time = None))]
+    fn at(&self, for_time: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+        let generator = self.account.generator();
+        let t = match generator {
+            Generator::Hotp { .. } => 0,
+            _ => args::time("for_time", for_time)?,
+        };
+        Ok(generator
+            .code_at(t)
+            .map_err(|e| bad_value("for_time", e))?
+            .to_string())
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<Account>()
+            .is_ok_and(|o| o.get().account == self.account)
+    }
+
+    fn __repr__(&self) -> String {
+        let issuer = args::quote_opt(self.issuer());
+        let detail = match self.account.kind {
+            Kind::Hotp { counter } => format!("counter={counter}"),
+            _ => format!("period={}", self.period().unwrap_or(STEAM_PERIOD)),
+        };
+        format!(
+            "Account(issuer={issuer}, name={}, kind='{}', algorithm='{}', digits={}, {detail})",
+            args::quote(&self.account.name),
+            self.kind(),
+            self.algorithm(),
+            self.digits()
+        )
+    }
+}
+
+/// Reads an `otpauth://` URI (or `steam://SECRET`) leniently, as the apps do; what it
+/// normalised or doubts is in the account's `warnings`. Raises ValueError for a URI
+/// that cannot be trusted (not otpauth, no secret, bad Base32, …).
+#[pyfunction]
+pub(crate) fn parse_uri(uri: &str) -> PyResult<Account> {
+    if uri
+        .get(..8)
+        .is_some_and(|p| p.eq_ignore_ascii_case("steam://"))
+    {
+        let secret = otpkit::steam::parse_steam_uri(uri).map_err(|e| bad_value("uri", e))?;
+        return Ok(Account::from_core(otpauth::Account {
+            issuer: Some("Steam".to_owned()),
+            name: String::new(),
+            secret,
+            algorithm: otpkit::Algorithm::Sha1,
+            digits: otpkit::Digits::default(),
+            kind: Kind::Steam,
+            extra: Vec::new(),
+        }));
+    }
+    let parsed = otpauth::Account::parse(uri).map_err(|e| bad_value("uri", e))?;
+    Ok(Account {
+        warnings: parsed.warnings.iter().map(UriWarning::from).collect(),
+        account: parsed.account,
+    })
+}

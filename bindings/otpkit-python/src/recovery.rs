@@ -1,0 +1,390 @@
+//! Recovery codes (the sign-in of last resort) and PSKC (RFC 6030) token import.
+
+use otpkit::recovery as core;
+use otpkit_pskc as pskc;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
+use zeroize::Zeroizing;
+
+use crate::account::Account;
+use crate::args;
+use crate::errors::{
+    ImportFailedError, OtpkitError, PasswordRequiredError, WrongPasswordError, bad_type, bad_value,
+};
+use crate::otp::{Hotp, Totp};
+use crate::server::Policy;
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<RecoveryCodes>()?;
+    m.add_class::<RecoveryState>()?;
+    m.add_class::<RecoveryResult>()?;
+    m.add_class::<PskcKey>()?;
+    m.add_class::<PskcToken>()?;
+    m.add_function(wrap_pyfunction!(generate_recovery_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(import_pskc, m)?)?;
+    Ok(())
+}
+
+/// A new set of recovery codes: show `codes` to the user once, store `state`.
+#[pyclass(frozen, module = "otpkit")]
+pub(crate) struct RecoveryCodes {
+    /// The codes, grouped for reading (`"ABCD-EFGH-…"`); shown once, never stored.
+    #[pyo3(get)]
+    codes: Vec<String>,
+    /// What to store: hashes only, no code.
+    #[pyo3(get)]
+    state: RecoveryState,
+}
+
+#[pymethods]
+impl RecoveryCodes {
+    fn __repr__(&self) -> String {
+        format!(
+            "RecoveryCodes(count={}, state={})",
+            self.codes.len(),
+            self.state.__repr__()
+        )
+    }
+}
+
+/// `count` codes of `length` characters each (defaults: 10 codes of 16 characters).
+#[pyfunction]
+#[pyo3(signature = (count = 10, length = 16))]
+fn generate_recovery_codes(count: i64, length: i64) -> PyResult<RecoveryCodes> {
+    let count = usize::try_from(count).map_err(|_| bad_value("count", "must not be negative"))?;
+    let length =
+        usize::try_from(length).map_err(|_| bad_value("length", "must not be negative"))?;
+    let policy = core::RecoveryPolicy::default()
+        .with_count(count)
+        .map_err(|e| bad_value("count", e))?
+        .with_length(length)
+        .map_err(|e| bad_value("length", e))?;
+    let set = core::RecoveryCodes::generate(&policy).map_err(|e| bad_value("count/length", e))?;
+    Ok(RecoveryCodes {
+        codes: set.codes().iter().map(ToString::to_string).collect(),
+        state: RecoveryState(set.into_state()),
+    })
+}
+
+/// The stored state of a recovery-code set. `str(state)` is the text to store;
+/// `RecoveryState(text)` reads it back (ValueError if damaged).
+#[pyclass(frozen, eq, module = "otpkit")]
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct RecoveryState(core::RecoveryState);
+
+#[pymethods]
+impl RecoveryState {
+    #[new]
+    fn new(text: &str) -> PyResult<Self> {
+        core::RecoveryState::decode(text)
+            .map(RecoveryState)
+            .map_err(|e| bad_value("text", e))
+    }
+
+    /// The stored form (same as `str(state)`).
+    fn encode(&self) -> String {
+        self.0.encode()
+    }
+
+    fn __str__(&self) -> String {
+        self.0.encode()
+    }
+
+    /// Checks a typed code (any case, spaces or hyphens) at `now`; a used code marks
+    /// it used. Never raises on a wrong code.
+    #[pyo3(signature = (code, now = None, policy = None))]
+    fn verify(
+        &self,
+        code: &str,
+        now: Option<&Bound<'_, PyAny>>,
+        policy: Option<PyRef<'_, Policy>>,
+    ) -> PyResult<RecoveryResult> {
+        let now = args::time("now", now)?;
+        let policy = policy.map(|p| p.0).unwrap_or_default();
+        let (outcome, state) = self.0.verify(code, now, &policy);
+        let mut r = RecoveryResult {
+            outcome: "malformed",
+            ok: false,
+            index: None,
+            remaining: None,
+            locked_until: None,
+            state: RecoveryState(state),
+        };
+        match outcome {
+            core::RecoveryOutcome::Accepted { index, remaining } => {
+                r.outcome = "accepted";
+                r.ok = true;
+                r.index = Some(index);
+                r.remaining = Some(remaining);
+            }
+            core::RecoveryOutcome::Invalid => r.outcome = "invalid",
+            core::RecoveryOutcome::AlreadyUsed => r.outcome = "already_used",
+            core::RecoveryOutcome::Locked { until } => {
+                r.outcome = "locked";
+                r.locked_until = Some(until);
+            }
+            _ => {}
+        }
+        Ok(r)
+    }
+
+    /// The set's identifier (not secret).
+    #[getter]
+    fn set_id(&self) -> String {
+        self.0.set_id()
+    }
+    #[getter]
+    fn count(&self) -> usize {
+        self.0.count()
+    }
+    #[getter]
+    fn remaining(&self) -> usize {
+        self.0.remaining()
+    }
+    #[getter]
+    fn failures(&self) -> u32 {
+        self.0.failures()
+    }
+    #[getter]
+    fn locked_until(&self) -> Option<u64> {
+        self.0.locked_until()
+    }
+
+    /// Whether code number `index` (0-based) was used.
+    fn is_used(&self, index: usize) -> bool {
+        self.0.is_used(index)
+    }
+
+    /// The same state with the failures and lock-out cleared.
+    fn with_failures_cleared(&self) -> Self {
+        RecoveryState(self.0.clone().with_failures_cleared())
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "RecoveryState(set_id='{}', count={}, remaining={}, failures={})",
+            self.0.set_id(),
+            self.0.count(),
+            self.0.remaining(),
+            self.0.failures()
+        )
+    }
+}
+
+/// What a recovery code came to: `outcome` is `accepted`, `invalid`, `already_used`,
+/// `locked` or `malformed`; `state` is the new state to store, whatever the outcome.
+#[pyclass(frozen, module = "otpkit")]
+pub(crate) struct RecoveryResult {
+    #[pyo3(get)]
+    outcome: &'static str,
+    #[pyo3(get)]
+    ok: bool,
+    /// Which code was used (0-based), when accepted.
+    #[pyo3(get)]
+    index: Option<usize>,
+    /// Codes left, when accepted.
+    #[pyo3(get)]
+    remaining: Option<usize>,
+    #[pyo3(get)]
+    locked_until: Option<u64>,
+    #[pyo3(get)]
+    state: RecoveryState,
+}
+
+#[pymethods]
+impl RecoveryResult {
+    fn __bool__(&self) -> bool {
+        self.ok
+    }
+
+    fn __repr__(&self) -> String {
+        let opt = |v: Option<String>| v.unwrap_or_else(|| "None".to_owned());
+        format!(
+            "RecoveryResult(outcome='{}', ok={}, index={}, remaining={}, locked_until={})",
+            self.outcome,
+            if self.ok { "True" } else { "False" },
+            opt(self.index.map(|v| v.to_string())),
+            opt(self.remaining.map(|v| v.to_string())),
+            opt(self.locked_until.map(|v| v.to_string())),
+        )
+    }
+}
+
+/// One key of a PSKC file: the token, or why it could not be read.
+#[pyclass(frozen, module = "otpkit")]
+pub(crate) struct PskcKey {
+    #[pyo3(get)]
+    key_id: Option<String>,
+    #[pyo3(get)]
+    serial_number: Option<String>,
+    #[pyo3(get)]
+    token: Option<Py<PskcToken>>,
+    #[pyo3(get)]
+    error: Option<String>,
+}
+
+#[pymethods]
+impl PskcKey {
+    fn __repr__(&self) -> String {
+        format!(
+            "PskcKey(key_id={}, serial_number={}, ok={}, error={})",
+            args::quote_opt(self.key_id.as_deref()),
+            args::quote_opt(self.serial_number.as_deref()),
+            if self.token.is_some() {
+                "True"
+            } else {
+                "False"
+            },
+            args::quote_opt(self.error.as_deref())
+        )
+    }
+}
+
+/// A hardware token read from a PSKC file: its account, device data, generator and
+/// the verifier state to start from (its counter or drift).
+#[pyclass(frozen, module = "otpkit")]
+pub(crate) struct PskcToken {
+    #[pyo3(get)]
+    account: Py<Account>,
+    #[pyo3(get)]
+    manufacturer: Option<String>,
+    #[pyo3(get)]
+    serial_number: Option<String>,
+    #[pyo3(get)]
+    model: Option<String>,
+    #[pyo3(get)]
+    key_id: Option<String>,
+    #[pyo3(get)]
+    friendly_name: Option<String>,
+    #[pyo3(get)]
+    user_id: Option<String>,
+    #[pyo3(get)]
+    t0: u64,
+    #[pyo3(get)]
+    drift: i64,
+    #[pyo3(get)]
+    totp: Option<Py<Totp>>,
+    #[pyo3(get)]
+    hotp: Option<Py<Hotp>>,
+    /// The verifier state to store for the token, as text.
+    #[pyo3(get)]
+    device_state: String,
+}
+
+#[pymethods]
+impl PskcToken {
+    fn __repr__(&self) -> String {
+        format!(
+            "PskcToken(manufacturer={}, serial_number={}, model={}, t0={}, drift={})",
+            args::quote_opt(self.manufacturer.as_deref()),
+            args::quote_opt(self.serial_number.as_deref()),
+            args::quote_opt(self.model.as_deref()),
+            self.t0,
+            self.drift
+        )
+    }
+}
+
+fn token(py: Python<'_>, t: &pskc::Token) -> PyResult<PskcToken> {
+    let (t0, drift) = match t.kind {
+        pskc::Kind::Totp { t0, drift, .. } => (t0, drift),
+        _ => (0, 0),
+    };
+    let totp = t
+        .totp()
+        .map(|totp| {
+            Py::new(
+                py,
+                Totp {
+                    totp,
+                    secret: t.secret.clone(),
+                },
+            )
+        })
+        .transpose()?;
+    let hotp = t
+        .hotp()
+        .map(|(hotp, _)| {
+            Py::new(
+                py,
+                Hotp {
+                    hotp,
+                    secret: t.secret.clone(),
+                },
+            )
+        })
+        .transpose()?;
+    Ok(PskcToken {
+        account: Py::new(py, Account::from_core(t.to_account()))?,
+        manufacturer: t.device.manufacturer.clone(),
+        serial_number: t.device.serial_number.clone(),
+        model: t.device.model.clone(),
+        key_id: t.key_id.clone(),
+        friendly_name: t.friendly_name.clone(),
+        user_id: t.user_id.clone(),
+        t0,
+        drift,
+        totp,
+        hotp,
+        device_state: t.device_state().encode(),
+    })
+}
+
+/// Reads a PSKC (RFC 6030) file of hardware tokens, decrypting with a pre-shared key
+/// or a password if it is encrypted. One key that cannot be read is reported in its
+/// `PskcKey.error`; the file as a whole raises PasswordRequiredError (no key or
+/// password for an encrypted file), WrongPasswordError or ImportFailedError.
+#[pyfunction]
+#[pyo3(signature = (xml, pre_shared_key = None, password = None))]
+fn import_pskc(
+    py: Python<'_>,
+    xml: &Bound<'_, PyAny>,
+    pre_shared_key: Option<&[u8]>,
+    password: Option<&str>,
+) -> PyResult<Vec<PskcKey>> {
+    let xml = if let Ok(b) = xml.cast::<PyBytes>() {
+        b.as_bytes().to_vec()
+    } else if let Ok(s) = xml.cast::<PyString>() {
+        s.to_cow()?.as_bytes().to_vec()
+    } else {
+        return Err(bad_type("xml", "str or bytes", xml));
+    };
+    let key = pre_shared_key.map(|k| Zeroizing::new(k.to_vec()));
+    let password = password.map(|p| Zeroizing::new(p.as_bytes().to_vec()));
+    let decryption = match (&key, &password) {
+        (Some(_), Some(_)) => {
+            return Err(OtpkitError::new_err(
+                "pre_shared_key, password: give one of them, not both",
+            ));
+        }
+        (Some(k), None) => pskc::Decryption::PreSharedKey(k),
+        (None, Some(p)) => pskc::Decryption::Password(p),
+        (None, None) => pskc::Decryption::None,
+    };
+    let imported = py.detach(|| pskc::import(&xml, decryption)).map_err(|e| {
+        let message = e.to_string();
+        match e {
+            pskc::PskcError::NeedsPreSharedKey | pskc::PskcError::NeedsPassword => {
+                PasswordRequiredError::new_err(message)
+            }
+            pskc::PskcError::WrongKeyOrPassword => WrongPasswordError::new_err(message),
+            _ => ImportFailedError::new_err(message),
+        }
+    })?;
+    imported
+        .keys
+        .iter()
+        .map(|k| {
+            let (token, error) = match &k.result {
+                Ok(t) => (Some(Py::new(py, token(py, t)?)?), None),
+                Err(e) => (None, Some(e.to_string())),
+            };
+            Ok(PskcKey {
+                key_id: k.key_id.clone(),
+                serial_number: k.serial_number.clone(),
+                token,
+                error,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,601 @@
+//! The server side: `Policy`, `DeviceState` and `Verifier` (enrol with two codes, sign
+//! in, refuse a replay, resync), with the state kept as one string per device.
+
+use otpkit::Window;
+use otpkit::verifier::{
+    self, DeviceKind, EnrollError, EnrollOutcome, Outcome, ResyncError, ResyncOutcome, SignInError,
+};
+use pyo3::prelude::*;
+
+use crate::args;
+use crate::errors::{bad_type, bad_value};
+use crate::otp::{Hotp, Totp};
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Policy>()?;
+    m.add_class::<DeviceState>()?;
+    m.add_class::<Verifier>()?;
+    m.add_class::<Result>()?;
+    Ok(())
+}
+
+/// The verifier's settings; every argument is optional and defaults to otpkit's
+/// defaults (sign-in window 4 steps behind and 2 ahead, 5 failures before a lock-out
+/// of 60 s doubling to an hour, …). Out-of-range values raise ValueError.
+#[pyclass(frozen, eq, module = "otpkit")]
+#[derive(Clone, PartialEq)]
+pub(crate) struct Policy(pub(crate) verifier::Policy);
+
+#[pymethods]
+impl Policy {
+    #[new]
+    #[pyo3(signature = (*, behind = None, ahead = None, enroll_window = None, resync_window = None,
+                        hotp_look_ahead = None, hotp_resync_look_ahead = None,
+                        max_drift_steps = None, max_failures = None, lockout_base_secs = None,
+                        lockout_max_secs = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        behind: Option<i64>,
+        ahead: Option<i64>,
+        enroll_window: Option<i64>,
+        resync_window: Option<i64>,
+        hotp_look_ahead: Option<i64>,
+        hotp_resync_look_ahead: Option<i64>,
+        max_drift_steps: Option<i64>,
+        max_failures: Option<i64>,
+        lockout_base_secs: Option<i64>,
+        lockout_max_secs: Option<i64>,
+    ) -> PyResult<Self> {
+        let mut p = verifier::Policy::default();
+        let fail = |name: &str, e: verifier::PolicyError| bad_value(name, e);
+        if behind.is_some() || ahead.is_some() {
+            let w = p.window();
+            let behind = behind.map_or(Ok(w.behind()), |v| args::small("behind", v))?;
+            let ahead = ahead.map_or(Ok(w.ahead()), |v| args::small("ahead", v))?;
+            p = p
+                .with_window(Window::new(behind, ahead))
+                .map_err(|e| fail("behind/ahead", e))?;
+        }
+        if let Some(v) = enroll_window {
+            p = p
+                .with_enroll_window(args::small("enroll_window", v)?)
+                .map_err(|e| fail("enroll_window", e))?;
+        }
+        if let Some(v) = resync_window {
+            p = p
+                .with_resync_window(args::small("resync_window", v)?)
+                .map_err(|e| fail("resync_window", e))?;
+        }
+        if let Some(v) = hotp_look_ahead {
+            p = p
+                .with_hotp_look_ahead(args::small("hotp_look_ahead", v)?)
+                .map_err(|e| fail("hotp_look_ahead", e))?;
+        }
+        if let Some(v) = hotp_resync_look_ahead {
+            p = p
+                .with_hotp_resync_look_ahead(args::small("hotp_resync_look_ahead", v)?)
+                .map_err(|e| fail("hotp_resync_look_ahead", e))?;
+        }
+        if let Some(v) = max_drift_steps {
+            p = p
+                .with_max_drift_steps(args::small("max_drift_steps", v)?)
+                .map_err(|e| fail("max_drift_steps", e))?;
+        }
+        if let Some(v) = max_failures {
+            p = p
+                .with_max_failures(args::small("max_failures", v)?)
+                .map_err(|e| fail("max_failures", e))?;
+        }
+        if lockout_base_secs.is_some() || lockout_max_secs.is_some() {
+            let base = lockout_base_secs.map_or(Ok(p.lockout_base_secs()), |v| {
+                args::unsigned("lockout_base_secs", v)
+            })?;
+            let max = lockout_max_secs.map_or(Ok(p.lockout_max_secs()), |v| {
+                args::unsigned("lockout_max_secs", v)
+            })?;
+            p = p
+                .with_lockout(base, max)
+                .map_err(|e| fail("lockout_base_secs/lockout_max_secs", e))?;
+        }
+        Ok(Policy(p))
+    }
+
+    #[getter]
+    fn behind(&self) -> u32 {
+        self.0.window().behind()
+    }
+    #[getter]
+    fn ahead(&self) -> u32 {
+        self.0.window().ahead()
+    }
+    #[getter]
+    fn enroll_window(&self) -> u32 {
+        self.0.enroll_window()
+    }
+    #[getter]
+    fn resync_window(&self) -> u32 {
+        self.0.resync_window()
+    }
+    #[getter]
+    fn hotp_look_ahead(&self) -> u32 {
+        self.0.hotp_look_ahead()
+    }
+    #[getter]
+    fn hotp_resync_look_ahead(&self) -> u32 {
+        self.0.hotp_resync_look_ahead()
+    }
+    #[getter]
+    fn max_drift_steps(&self) -> u32 {
+        self.0.max_drift_steps()
+    }
+    #[getter]
+    fn max_failures(&self) -> u32 {
+        self.0.max_failures()
+    }
+    #[getter]
+    fn lockout_base_secs(&self) -> u64 {
+        self.0.lockout_base_secs()
+    }
+    #[getter]
+    fn lockout_max_secs(&self) -> u64 {
+        self.0.lockout_max_secs()
+    }
+
+    fn __repr__(&self) -> String {
+        let p = &self.0;
+        format!(
+            "Policy(behind={}, ahead={}, enroll_window={}, resync_window={}, hotp_look_ahead={}, \
+             hotp_resync_look_ahead={}, max_drift_steps={}, max_failures={}, \
+             lockout_base_secs={}, lockout_max_secs={})",
+            p.window().behind(),
+            p.window().ahead(),
+            p.enroll_window(),
+            p.resync_window(),
+            p.hotp_look_ahead(),
+            p.hotp_resync_look_ahead(),
+            p.max_drift_steps(),
+            p.max_failures(),
+            p.lockout_base_secs(),
+            p.lockout_max_secs()
+        )
+    }
+}
+
+/// One device's verifier state: last step or next counter, learned drift, failures,
+/// lock-out. Holds no secret. `str(state)` is the versioned, checksummed text to
+/// store with the user; `DeviceState(text)` reads it back (ValueError if damaged).
+#[pyclass(frozen, eq, hash, module = "otpkit")]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct DeviceState(pub(crate) verifier::DeviceState);
+
+/// A state argument: a `DeviceState` or its text.
+pub(crate) fn state_arg(value: &Bound<'_, PyAny>) -> PyResult<verifier::DeviceState> {
+    if let Ok(s) = value.cast::<DeviceState>() {
+        return Ok(s.get().0);
+    }
+    if let Ok(text) = value.extract::<std::borrow::Cow<'_, str>>() {
+        return verifier::DeviceState::decode(&text).map_err(|e| bad_value("state", e));
+    }
+    Err(bad_type("state", "a DeviceState or its str", value))
+}
+
+#[pymethods]
+impl DeviceState {
+    #[new]
+    fn new(text: &str) -> PyResult<Self> {
+        verifier::DeviceState::decode(text)
+            .map(DeviceState)
+            .map_err(|e| bad_value("text", e))
+    }
+
+    /// An enrolled TOTP device whose last accepted step is `last_step` (migrating
+    /// from another store).
+    #[staticmethod]
+    fn totp_at(last_step: i64) -> PyResult<Self> {
+        Ok(DeviceState(verifier::DeviceState::totp_at(args::unsigned(
+            "last_step",
+            last_step,
+        )?)))
+    }
+
+    /// An enrolled HOTP device whose next counter is `next_counter`.
+    #[staticmethod]
+    fn hotp_at(next_counter: i64) -> PyResult<Self> {
+        Ok(DeviceState(verifier::DeviceState::hotp_at(args::unsigned(
+            "next_counter",
+            next_counter,
+        )?)))
+    }
+
+    /// A pending HOTP enrolment from a known counter (re-enrolling a token: codes
+    /// below it stay refused).
+    #[staticmethod]
+    fn enrolling_hotp(from_counter: i64) -> PyResult<Self> {
+        Ok(DeviceState(verifier::DeviceState::enrolling_hotp(
+            args::unsigned("from_counter", from_counter)?,
+        )))
+    }
+
+    /// The stored form (same as `str(state)`).
+    fn encode(&self) -> String {
+        self.0.encode()
+    }
+
+    fn __str__(&self) -> String {
+        self.0.encode()
+    }
+
+    /// `"totp"` or `"hotp"`.
+    #[getter]
+    fn kind(&self) -> &'static str {
+        match self.0.kind() {
+            DeviceKind::Hotp => "hotp",
+            _ => "totp",
+        }
+    }
+    #[getter]
+    fn is_enrolled(&self) -> bool {
+        self.0.is_enrolled()
+    }
+    #[getter]
+    fn awaits_second_code(&self) -> bool {
+        self.0.awaits_second_code()
+    }
+    #[getter]
+    fn last_step(&self) -> Option<u64> {
+        self.0.last_step()
+    }
+    #[getter]
+    fn next_counter(&self) -> Option<u64> {
+        self.0.next_counter()
+    }
+    #[getter]
+    fn drift(&self) -> i64 {
+        self.0.drift()
+    }
+    #[getter]
+    fn failures(&self) -> u32 {
+        self.0.failures()
+    }
+    #[getter]
+    fn locked_until(&self) -> Option<u64> {
+        self.0.locked_until()
+    }
+
+    /// Whether sign-in is locked at `now` (Unix seconds, datetime, None for now).
+    #[pyo3(signature = (now = None))]
+    fn is_locked(&self, now: Option<&Bound<'_, PyAny>>) -> PyResult<bool> {
+        Ok(self.0.is_locked_at(args::time("now", now)?))
+    }
+
+    /// The same state with the failure count and lock-out cleared (an administrator's
+    /// reset after checking the user another way).
+    fn with_failures_cleared(&self) -> Self {
+        DeviceState(self.0.with_failures_cleared())
+    }
+
+    fn __repr__(&self) -> String {
+        let s = &self.0;
+        let position = match (s.last_step(), s.next_counter()) {
+            (_, Some(c)) => format!("next_counter={c}"),
+            (Some(step), None) => format!("last_step={step}"),
+            (None, None) => "last_step=None".to_owned(),
+        };
+        let locked = match s.locked_until() {
+            Some(t) => t.to_string(),
+            None => "None".to_owned(),
+        };
+        format!(
+            "DeviceState(kind='{}', enrolled={}, {position}, drift={}, failures={}, locked_until={locked})",
+            self.kind(),
+            if s.is_enrolled() { "True" } else { "False" },
+            s.drift(),
+            s.failures(),
+        )
+    }
+}
+
+/// What one verifier call came to, with the new state to store (whatever the outcome:
+/// failures are counted in it).
+///
+/// `outcome` is one of: `accepted`, `invalid`, `replayed`, `locked`, `malformed`
+/// (sign-in); `enrolled`, `need_next_code`, `rejected` (enrolment); `resynced`,
+/// `rejected` (resync). `ok` is True for `accepted`, `enrolled` and `resynced` only.
+/// `reason` names why an enrolment or resync was rejected (`first_code_not_found`,
+/// `second_code_not_found`, `not_consecutive`, `same_code_twice`, `malformed`,
+/// `locked`, `not_found`).
+#[pyclass(frozen, module = "otpkit")]
+pub(crate) struct Result {
+    #[pyo3(get)]
+    outcome: &'static str,
+    #[pyo3(get)]
+    ok: bool,
+    #[pyo3(get)]
+    reason: Option<&'static str>,
+    /// The new state, as the text to store.
+    #[pyo3(get)]
+    state: String,
+    /// The matched step (TOTP) or counter (HOTP), when accepted.
+    #[pyo3(get)]
+    step: Option<u64>,
+    /// The device's learned drift in steps, when accepted.
+    #[pyo3(get)]
+    drift: Option<i64>,
+    /// Until when sign-in is locked (Unix seconds), when locked.
+    #[pyo3(get)]
+    locked_until: Option<u64>,
+    /// The outcome in words, for people.
+    #[pyo3(get)]
+    message: String,
+    new_state: verifier::DeviceState,
+}
+
+#[pymethods]
+impl Result {
+    /// The new state as a `DeviceState`.
+    #[getter]
+    fn device_state(&self) -> DeviceState {
+        DeviceState(self.new_state)
+    }
+
+    fn __bool__(&self) -> bool {
+        self.ok
+    }
+
+    fn __repr__(&self) -> String {
+        let opt = |v: Option<String>| v.unwrap_or_else(|| "None".to_owned());
+        format!(
+            "Result(outcome='{}', ok={}, reason={}, step={}, drift={}, locked_until={})",
+            self.outcome,
+            if self.ok { "True" } else { "False" },
+            opt(self.reason.map(|r| format!("'{r}'"))),
+            opt(self.step.map(|s| s.to_string())),
+            opt(self.drift.map(|d| d.to_string())),
+            opt(self.locked_until.map(|t| t.to_string())),
+        )
+    }
+}
+
+impl Result {
+    fn new(outcome: &'static str, message: String, state: verifier::DeviceState) -> Self {
+        Result {
+            outcome,
+            ok: matches!(outcome, "accepted" | "enrolled" | "resynced"),
+            reason: None,
+            state: state.encode(),
+            step: None,
+            drift: None,
+            locked_until: None,
+            message,
+            new_state: state,
+        }
+    }
+}
+
+enum Device {
+    Totp(otpkit::Totp),
+    Hotp(otpkit::Hotp),
+}
+
+/// Server-side verification for one secret: enrolment with two consecutive codes,
+/// sign-in with replay refusal and throttling, resync with two codes. Keeps no
+/// state itself: each call takes the device's state (a `DeviceState` or its text)
+/// and returns the new one in the `Result`, to store with a compare-and-swap.
+/// `now` is optional everywhere (None: the system clock).
+///
+/// A wrong code is a `Result` with `ok` False, never an exception; ValueError is for
+/// a state that does not belong to this verifier (TOTP vs HOTP, not enrolled yet,
+/// already enrolled) or a damaged state text.
+#[pyclass(frozen, module = "otpkit")]
+pub(crate) struct Verifier {
+    verifier: verifier::Verifier,
+    device: Device,
+}
+
+fn state_error(e: impl std::fmt::Display) -> PyErr {
+    bad_value("state", e)
+}
+
+#[pymethods]
+impl Verifier {
+    #[new]
+    #[pyo3(signature = (otp, policy = None))]
+    fn new(otp: &Bound<'_, PyAny>, policy: Option<PyRef<'_, Policy>>) -> PyResult<Self> {
+        let policy = policy.map(|p| p.0).unwrap_or_default();
+        if let Ok(t) = otp.cast::<Totp>() {
+            let totp = t.get().totp.clone();
+            Ok(Verifier {
+                verifier: verifier::Verifier::totp(totp.clone(), policy),
+                device: Device::Totp(totp),
+            })
+        } else if let Ok(h) = otp.cast::<Hotp>() {
+            let hotp = h.get().hotp.clone();
+            Ok(Verifier {
+                verifier: verifier::Verifier::hotp(hotp.clone(), policy),
+                device: Device::Hotp(hotp),
+            })
+        } else {
+            Err(bad_type("otp", "a Totp or an Hotp", otp))
+        }
+    }
+
+    /// The state to store when the secret is first shown: a pending enrolment, throttled
+    /// like a sign-in.
+    fn begin_enrollment(&self) -> String {
+        self.verifier.begin_enrollment().encode()
+    }
+
+    /// Enrols with two consecutive codes typed at `now`.
+    #[pyo3(signature = (state, first, second, now = None))]
+    fn enroll(
+        &self,
+        state: &Bound<'_, PyAny>,
+        first: &str,
+        second: &str,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Result> {
+        let state = state_arg(state)?;
+        let now = args::time("now", now)?;
+        let (outcome, new) = self.verifier.enroll(&state, first, second, now);
+        enroll_result(outcome, new)
+    }
+
+    /// Enrols one code at a time: the first valid code gives `need_next_code`, the
+    /// next one `enrolled`.
+    #[pyo3(signature = (state, code, now = None))]
+    fn enroll_code(
+        &self,
+        state: &Bound<'_, PyAny>,
+        code: &str,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Result> {
+        let state = state_arg(state)?;
+        let now = args::time("now", now)?;
+        let (outcome, new) = self.verifier.enroll_code(&state, code, now);
+        enroll_result(outcome, new)
+    }
+
+    /// Signs in with one code: `accepted` once, `replayed` for the same code again.
+    #[pyo3(signature = (state, code, now = None))]
+    fn verify(
+        &self,
+        state: &Bound<'_, PyAny>,
+        code: &str,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Result> {
+        let state = state_arg(state)?;
+        let now = args::time("now", now)?;
+        let (outcome, new) = self.verifier.verify(&state, code, now);
+        let message = outcome.to_string();
+        Ok(match outcome {
+            Outcome::Accepted { step, drift } => {
+                let mut r = Result::new("accepted", message, new);
+                r.step = Some(step);
+                r.drift = Some(drift);
+                r
+            }
+            Outcome::Invalid => Result::new("invalid", message, new),
+            Outcome::Replayed => Result::new("replayed", message, new),
+            Outcome::Locked { until } => {
+                let mut r = Result::new("locked", message, new);
+                r.locked_until = Some(until);
+                r
+            }
+            Outcome::Malformed(_) => Result::new("malformed", message, new),
+            Outcome::Error(SignInError::Time(e)) => return Err(bad_value("now", e)),
+            Outcome::Error(e) => return Err(state_error(e)),
+            _ => return Err(state_error(message)),
+        })
+    }
+
+    /// Resynchronises a drifted device with two consecutive codes; failures are
+    /// counted like sign-in failures.
+    #[pyo3(signature = (state, first, second, now = None))]
+    fn resync(
+        &self,
+        state: &Bound<'_, PyAny>,
+        first: &str,
+        second: &str,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Result> {
+        let state = state_arg(state)?;
+        let now = args::time("now", now)?;
+        let (outcome, new) = self.verifier.resync(&state, first, second, now);
+        let message = outcome.to_string();
+        match outcome {
+            ResyncOutcome::Resynced { step, drift } => {
+                let mut r = Result::new("resynced", message, new);
+                r.step = Some(step);
+                r.drift = Some(drift);
+                Ok(r)
+            }
+            ResyncOutcome::Rejected(e) => {
+                let reason = match e {
+                    ResyncError::Locked { until } => {
+                        let mut r = Result::new("locked", message, new);
+                        r.locked_until = Some(until);
+                        r.reason = Some("locked");
+                        return Ok(r);
+                    }
+                    ResyncError::Rejected => "not_found",
+                    ResyncError::SameCodeTwice => "same_code_twice",
+                    ResyncError::Malformed(_) => "malformed",
+                    ResyncError::Time(t) => return Err(bad_value("now", t)),
+                    other => return Err(state_error(other)),
+                };
+                let mut r = Result::new("rejected", message, new);
+                r.reason = Some(reason);
+                Ok(r)
+            }
+            _ => Err(state_error(message)),
+        }
+    }
+
+    /// The settings in force.
+    #[getter]
+    fn policy(&self) -> Policy {
+        Policy(*self.verifier.policy())
+    }
+
+    /// The odds that a guesser gets in before the lock-outs stop them, over the
+    /// policy's worst case (see the Rust docs of `Policy::worst_case_guess_probability`).
+    fn worst_case_guess_probability(&self) -> f64 {
+        let digits = match &self.device {
+            Device::Totp(t) => t.digits(),
+            Device::Hotp(h) => h.digits(),
+        };
+        self.verifier
+            .policy()
+            .worst_case_guess_probability(self.verifier.kind(), digits)
+    }
+
+    fn __repr__(&self) -> String {
+        match &self.device {
+            Device::Totp(t) => format!(
+                "Verifier(Totp(digits={}, period={}, algorithm='{}'))",
+                t.digits().get(),
+                t.period().seconds(),
+                args::algorithm_name(t.algorithm())
+            ),
+            Device::Hotp(h) => format!(
+                "Verifier(Hotp(digits={}, algorithm='{}'))",
+                h.digits().get(),
+                args::algorithm_name(h.algorithm())
+            ),
+        }
+    }
+}
+
+fn enroll_result(outcome: EnrollOutcome, new: verifier::DeviceState) -> PyResult<Result> {
+    let message = outcome.to_string();
+    match outcome {
+        EnrollOutcome::Enrolled { step, drift } => {
+            let mut r = Result::new("enrolled", message, new);
+            r.step = Some(step);
+            r.drift = Some(drift);
+            Ok(r)
+        }
+        EnrollOutcome::NeedNextCode => Ok(Result::new("need_next_code", message, new)),
+        EnrollOutcome::Rejected(e) => {
+            let reason = match e {
+                EnrollError::FirstCodeNotFound => "first_code_not_found",
+                EnrollError::SecondCodeNotFound => "second_code_not_found",
+                EnrollError::NotConsecutive => "not_consecutive",
+                EnrollError::SameCodeTwice => "same_code_twice",
+                EnrollError::Malformed(_) => "malformed",
+                EnrollError::Locked { until } => {
+                    let mut r = Result::new("locked", message, new);
+                    r.locked_until = Some(until);
+                    r.reason = Some("locked");
+                    return Ok(r);
+                }
+                EnrollError::Time(t) => return Err(bad_value("now", t)),
+                other => return Err(state_error(other)),
+            };
+            let mut r = Result::new("rejected", message, new);
+            r.reason = Some(reason);
+            Ok(r)
+        }
+        _ => Err(state_error(message)),
+    }
+}

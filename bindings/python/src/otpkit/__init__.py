@@ -1,0 +1,88 @@
+"""otpkit: HOTP (RFC 4226) and TOTP (RFC 6238) for servers and authenticator apps.
+
+A native extension over the otpkit Rust crate. pyotp's idioms work as they are::
+
+    import otpkit
+    totp = otpkit.Totp(otpkit.random_base32())
+    code = totp.now()
+    assert totp.verify(code)          # a wrong code is False, never an exception
+
+For a server, ``Verifier`` adds what a stateless check cannot: enrolment with two
+consecutive codes, refusing a replayed code, throttling and drift, with the device's
+state kept as one string. ``import_accounts`` and the ``export_*`` functions move
+accounts in and out of authenticator-app backups.
+"""
+
+from ._otpkit import (
+    Account,
+    DeviceState,
+    Hotp,
+    ImportEntry,
+    ImportFailedError,
+    ImportReport,
+    Match,
+    MigrationAssembler,
+    MigrationExport,
+    OtpkitError,
+    PasswordRequiredError,
+    PortabilityFinding,
+    Policy,
+    PskcKey,
+    PskcToken,
+    RecoveryCodes,
+    RecoveryResult,
+    RecoveryState,
+    Result,
+    SteamGuard,
+    TextExport,
+    Totp,
+    UriWarning,
+    Verifier,
+    WrongPasswordError,
+    check_portability,
+    export_aegis,
+    export_google_migration,
+    export_otpauth_list,
+    generate_recovery_codes,
+    import_accounts,
+    import_pskc,
+    parse_uri,
+    random_base32,
+)
+
+__all__ = [
+    "Account",
+    "DeviceState",
+    "Hotp",
+    "ImportEntry",
+    "ImportFailedError",
+    "ImportReport",
+    "Match",
+    "MigrationAssembler",
+    "MigrationExport",
+    "OtpkitError",
+    "PasswordRequiredError",
+    "PortabilityFinding",
+    "Policy",
+    "PskcKey",
+    "PskcToken",
+    "RecoveryCodes",
+    "RecoveryResult",
+    "RecoveryState",
+    "Result",
+    "SteamGuard",
+    "TextExport",
+    "Totp",
+    "UriWarning",
+    "Verifier",
+    "WrongPasswordError",
+    "check_portability",
+    "export_aegis",
+    "export_google_migration",
+    "export_otpauth_list",
+    "generate_recovery_codes",
+    "import_accounts",
+    "import_pskc",
+    "parse_uri",
+    "random_base32",
+]
