@@ -40,6 +40,8 @@ pub fn run(command: Command, io: &mut Io<'_>) -> Result<(), CliError> {
         Command::Resync(args) => resync(args, io),
         Command::Inspect(args) => inspect(args, io),
         Command::Import(args) if args.pskc.is_pskc() => crate::pskc::import(args, io),
+        Command::Import(args) if args.pskc.from.is_some() => crate::import::import(args, io),
+        Command::Export(args) => crate::export::export(args, io),
         Command::Import(args) => import(args, io),
         Command::Qr(args) => qr_files(args, io),
         Command::Check(args) => crate::check::check(args, io),

@@ -19,6 +19,10 @@ mod cli;
 mod commands;
 #[path = "../src/error.rs"]
 mod error;
+#[path = "../src/export.rs"]
+mod export;
+#[path = "../src/import.rs"]
+mod import;
 #[path = "../src/inspect_state.rs"]
 mod inspect_state;
 #[path = "../src/json.rs"]
