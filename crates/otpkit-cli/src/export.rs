@@ -8,7 +8,6 @@
 //! vault.json`. What the target format cannot carry is said on stderr, never dropped
 //! silently.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -134,7 +133,12 @@ pub fn export(args: ExportArgs, io: &mut Io<'_>) -> Result<(), CliError> {
             };
             let exported = export::aegis(accounts, pw.as_ref().map(|p| p.as_bytes()))
                 .map_err(|e| CliError::usage(format_args!("cannot export: {e}")))?;
-            let mut text = exported.output;
+            // Copied into a buffer one byte larger, not pushed to: growing the vault's
+            // text in place could leave an unwiped copy of it behind.
+            let mut text = Zeroizing::new(String::with_capacity(
+                exported.output.len().saturating_add(1),
+            ));
+            text.push_str(&exported.output);
             text.push('\n');
             write_text(&args, text.as_bytes(), io)?;
             exported.notes
@@ -301,16 +305,13 @@ fn write_batches(
         Background::Dark
     };
     for (i, uri) in (1usize..).zip(uris) {
-        let mut text = Zeroizing::new(String::new());
-        let _ = writeln!(
-            text,
+        let drawing = qr::terminal(uri, background)?;
+        writeln!(
+            io.stdout,
             "QR code {i} of {n} (scan them all with Google Authenticator's \"Import accounts\"):"
-        );
-        text.push_str(&qr::terminal(uri, background)?);
-        text.push('\n');
-        io.stdout
-            .write_all(text.as_bytes())
-            .map_err(error::output)?;
+        )
+        .and_then(|()| writeln!(io.stdout, "{}", drawing.as_str()))
+        .map_err(error::output)?;
     }
     io.stdout.flush().map_err(error::output)
 }

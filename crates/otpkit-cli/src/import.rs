@@ -81,23 +81,23 @@ fn read_input(file: &str, io: &mut Io<'_>) -> Result<Zeroizing<Vec<u8>>, CliErro
     let limit = u64::try_from(MAX_INPUT_LEN)
         .unwrap_or(u64::MAX)
         .saturating_add(1);
-    let mut data = Zeroizing::new(Vec::new());
-    if file == "-" {
-        (&mut io.stdin)
-            .take(limit)
-            .read_to_end(&mut data)
-            .map_err(|e| CliError::usage(format_args!("cannot read stdin: {e}")))?;
+    let data = if file == "-" {
+        read_wiped(&mut (&mut io.stdin).take(limit), 0)
+            .map_err(|e| CliError::usage(format_args!("cannot read stdin: {e}")))?
     } else {
         let path = Path::new(file);
         let fail = |e: std::io::Error| {
             CliError::state(format_args!("cannot read {}: {e}", path.display()))
         };
-        File::open(path)
-            .map_err(fail)?
-            .take(limit)
-            .read_to_end(&mut data)
-            .map_err(fail)?;
-    }
+        let file = File::open(path).map_err(fail)?;
+        let size = file
+            .metadata()
+            .ok()
+            .and_then(|m| usize::try_from(m.len()).ok())
+            .unwrap_or(0)
+            .min(MAX_INPUT_LEN);
+        read_wiped(&mut file.take(limit), size).map_err(fail)?
+    };
     if data.len() > MAX_INPUT_LEN {
         return Err(CliError::usage(format_args!(
             "the input is larger than {MAX_INPUT_LEN} bytes"
@@ -106,14 +106,48 @@ fn read_input(file: &str, io: &mut Io<'_>) -> Result<Zeroizing<Vec<u8>>, CliErro
     Ok(data)
 }
 
+/// Everything `reader` gives, in a buffer that never leaves an unwiped copy behind:
+/// it starts at `expected` bytes (plus room to see the end) and, when it must grow, the
+/// contents move to a new wiped buffer twice as large and the old one is wiped.
+fn read_wiped(reader: &mut dyn Read, expected: usize) -> std::io::Result<Zeroizing<Vec<u8>>> {
+    let mut data = Zeroizing::new(Vec::with_capacity(expected.saturating_add(1).max(4096)));
+    let mut chunk = Zeroizing::new([0u8; 4096]);
+    loop {
+        let n = match reader.read(&mut chunk[..]) {
+            Ok(0) => return Ok(data),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let part = chunk.get(..n).unwrap_or_default();
+        if data.len().saturating_add(n) > data.capacity() {
+            let mut bigger = Zeroizing::new(Vec::with_capacity(
+                data.capacity()
+                    .saturating_mul(2)
+                    .max(data.len().saturating_add(n)),
+            ));
+            bigger.extend_from_slice(&data);
+            data = bigger;
+        }
+        data.extend_from_slice(part);
+    }
+}
+
 /// One line of stdin without its line ending (wiped when dropped); `what` names it in
 /// the error when stdin has nothing.
 pub(crate) fn stdin_line(io: &mut Io<'_>, what: &str) -> Result<Zeroizing<String>, CliError> {
-    let mut line = Zeroizing::new(String::new());
+    // Reserved up front so that a password line never makes the buffer reallocate
+    // (which would leave an unwiped copy behind).
+    let mut line = Zeroizing::new(String::with_capacity(4096));
     (&mut io.stdin)
-        .take(64 * 1024)
+        .take(4095)
         .read_line(&mut line)
         .map_err(|e| CliError::usage(format_args!("cannot read stdin: {e}")))?;
+    if !line.ends_with('\n') && line.len() >= 4095 {
+        return Err(CliError::usage(format_args!(
+            "the {what} line on stdin is longer than 4094 bytes"
+        )));
+    }
     let trimmed = line.trim_end_matches(['\r', '\n']).len();
     line.truncate(trimmed);
     if line.is_empty() {
