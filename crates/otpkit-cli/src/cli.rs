@@ -194,6 +194,7 @@ pub struct InspectArgs {
 
 /// `otpkit import`.
 #[derive(Args)]
+#[command(after_help = crate::import::IMPORT_HELP)]
 pub struct ImportArgs {
     /// Without --from: the otpauth-migration:// URI from Google Authenticator's export
     /// QR code (`-` reads it from stdin). With --from FORMAT: the file to read (`-`

@@ -290,7 +290,13 @@ fn write_batches(
         return write_text(args, text.as_bytes(), io);
     }
     if let Some(dir) = &args.out_dir {
-        std::fs::create_dir_all(dir)
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        // Private like the files in it: the QR codes carry the secrets.
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder
+            .create(dir)
             .map_err(|e| CliError::state(format_args!("cannot create {}: {e}", dir.display())))?;
         for (i, uri) in (1usize..).zip(uris) {
             let path = dir.join(format!("batch-{i}-of-{n}.png"));

@@ -22,6 +22,20 @@ use crate::commands::Io;
 use crate::error::{self, CliError, Exit};
 use crate::json;
 
+/// `otpkit import --help`'s closing text.
+pub const IMPORT_HELP: &str = "\
+Examples:
+  otpkit import 'otpauth-migration://offline?data=...'      # one Google export QR code
+  otpkit import backup.2fas --from 2fas                      # otpauth:// URIs on stdout
+  otpkit import vault.json --from aegis --json < pw.txt      # password: stdin's first line
+  otpkit import scans.txt --from google-migration            # multi-QR transfer, any order
+  otpkit import tokens.xml --from pskc --key-hex -           # PSKC, pre-shared key on stdin
+
+A report of every entry (imported, its warnings, or why it was not) goes to stderr,
+never with a secret. Passwords are never arguments: a prompt at a terminal, else the
+first line of stdin (so an encrypted FILE cannot be `-`). Exit 6: some entries failed
+or QR codes of a transfer are missing; 7: wrong password or failed integrity check.";
+
 /// The formats `import --from` (and `export --from`) read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum From {

@@ -412,6 +412,12 @@ fn convert_round_trip_aegis_to_google_migration_to_import() {
     );
     expect(&r, 0, "to migration");
     no_password(&r, vault_pw);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&qr).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "--out-dir is created private");
+    }
     let first = qr.join("batch-1-of-2.png");
     let second = qr.join("batch-2-of-2.png");
     assert_private(&first);
@@ -599,6 +605,30 @@ fn export_files_are_private_and_not_overwritten() {
     expect(&run(&forced, ""), 6, "forced");
     let vault: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(vault["db"]["entries"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn help_documents_the_formats_and_examples() {
+    let r = run(&["import", "--help"], "");
+    expect(&r, 0, "import --help");
+    for text in [
+        "authenticator-pro",
+        "google-migration",
+        "--from pskc",
+        "first line of stdin",
+    ] {
+        assert!(r.stdout.contains(text), "{text}: {}", r.stdout);
+    }
+    let r = run(&["export", "--help"], "");
+    expect(&r, 0, "export --help");
+    for text in [
+        "--out-dir",
+        "--encrypt",
+        "--input backup.2fas",
+        "otpauth-list",
+    ] {
+        assert!(r.stdout.contains(text), "{text}: {}", r.stdout);
+    }
 }
 
 #[test]
