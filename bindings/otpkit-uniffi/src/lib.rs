@@ -15,6 +15,11 @@
 //! - Recovery codes: [`generate_recovery_codes`], [`RecoveryState`] (verify, encode,
 //!   decode). Hardware tokens: [`import_pskc`] (PSKC, RFC 6030), one
 //!   [`PskcKeyReport`] per key.
+//! - Moving accounts between apps: [`import_accounts`] (Aegis, 2FAS, andOTP,
+//!   Bitwarden, FreeOTP+, Authenticator Pro, Google migration, `otpauth://` lists,
+//!   with a [`TransferEntry`] per entry), [`MigrationAssembler`] for multi-QR
+//!   transfers, [`export_aegis`], [`export_otpauth_list`], [`export_google_migration`]
+//!   and the [`check_portability`] of an account.
 //!
 //! Objects are immutable, so one instance can be shared by any number of threads.
 //! Errors are flat enums, one per concern, whose foreign message is the core's
@@ -86,6 +91,7 @@ mod pskc;
 mod recovery;
 mod secret;
 mod server;
+mod transfer;
 
 pub use account::{
     Account, Kind, MigrationBatch, MigrationEntry, Parameter, ParsedUri, SteamGuard, UriWarning,
@@ -105,4 +111,11 @@ pub use secret::Secret;
 pub use server::{
     DeviceState, EnrollOutcome, EnrollRefusal, Enrollment, Outcome, Policy, ResyncOutcome,
     Resynchronisation, Verification, Verifier, default_policy,
+};
+pub use transfer::{
+    ExportNote, MigrationAdded, MigrationAssembler, MigrationExport, PortabilityApp,
+    PortabilityFinding, PortabilityProblem, TextExport, TransferEntry, TransferError,
+    TransferFormat, TransferImport, TransferWarning, TransferWarningKind, check_portability,
+    check_portability_uri, export_aegis, export_google_migration, export_otpauth_list,
+    import_accounts, transfer_format_name,
 };

@@ -15,7 +15,8 @@ read each value from the next line of standard input.
 
 Exit codes: 0 success or code accepted; 1 wrong code; 2 usage error or malformed input;
 3 code already used (replay); 4 locked out after too many failures; 5 state or output
-file error; 6 import finished but some entries could not be read. `recovery use` answers
+file error; 6 import finished but some entries could not be read (or export left
+accounts out); 7 wrong password or failed integrity check (import, export). `recovery use` answers
 the same way: 0 accepted, 1 not a valid code, 2 malformed, 3 already used, 4 locked.";
 
 /// One-time passwords (TOTP RFC 6238, HOTP RFC 4226, Steam Guard) from the command line.
@@ -42,9 +43,14 @@ pub enum Command {
     Resync(ResyncArgs),
     /// Show the fields of an otpauth:// URI and everything questionable about it.
     Inspect(InspectArgs),
-    /// Turn a Google Authenticator export (otpauth-migration://) into otpauth:// URIs,
-    /// or read hardware tokens from a PSKC file (--from pskc).
+    /// Read accounts: a Google Authenticator export URI (otpauth-migration://), or a
+    /// file with --from FORMAT (aegis, 2fas, andotp, bitwarden, freeotp-plus,
+    /// authenticator-pro, google-migration, otpauth-list, pskc); prints otpauth:// URIs
+    /// or JSON and reports every entry on stderr.
     Import(ImportArgs),
+    /// Write accounts as an Aegis vault, an otpauth:// list or Google Authenticator
+    /// migration QR codes; with --from and --input, convert another app's backup.
+    Export(crate::export::ExportArgs),
     /// Write the QR code of an otpauth:// URI to an SVG or PNG file.
     Qr(QrArgs),
     /// Check a code against a secret without a state file (exit 0 if it matches, 1 if
@@ -188,9 +194,12 @@ pub struct InspectArgs {
 
 /// `otpkit import`.
 #[derive(Args)]
+#[command(after_help = crate::import::IMPORT_HELP)]
 pub struct ImportArgs {
-    /// The otpauth-migration:// URI from Google Authenticator's export QR code; `-`
-    /// reads it from stdin. With --from pskc: the PSKC file.
+    /// Without --from: the otpauth-migration:// URI from Google Authenticator's export
+    /// QR code (`-` reads it from stdin). With --from FORMAT: the file to read (`-`
+    /// reads the whole of stdin; an encrypted file must then be given by path, as its
+    /// password comes from stdin).
     #[arg(value_name = "URI|FILE")]
     pub uri: String,
     /// Print a JSON array of account objects (the same objects as `inspect --json`).

@@ -18,7 +18,8 @@ use std::process::ExitCode;
 /// | 3 | the code was already used (replay) |
 /// | 4 | locked out after too many failed attempts; try again later |
 /// | 5 | the state file (or an output file) could not be read, locked or written |
-/// | 6 | `import`: some entries could not be read (the good ones were still printed) |
+/// | 6 | `import`: some entries could not be read (the good ones were still printed); `export`: some accounts could not be carried |
+/// | 7 | `import`/`export`: wrong password, or the file failed its integrity check |
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {
     /// The code was not valid.
@@ -33,6 +34,8 @@ pub enum Exit {
     State,
     /// Some import entries failed.
     Partial,
+    /// A wrong password, or an encrypted file that failed its integrity check.
+    Password,
 }
 
 impl Exit {
@@ -45,6 +48,7 @@ impl Exit {
             Exit::Locked => 4,
             Exit::State => 5,
             Exit::Partial => 6,
+            Exit::Password => 7,
         }
     }
 }
@@ -120,6 +124,7 @@ mod tests {
             Exit::Locked,
             Exit::State,
             Exit::Partial,
+            Exit::Password,
         ];
         let mut codes: Vec<u8> = all.iter().map(|e| e.code()).collect();
         codes.sort_unstable();

@@ -26,6 +26,8 @@ mod check;
 mod cli;
 mod commands;
 mod error;
+mod export;
+mod import;
 mod inspect_state;
 mod json;
 mod pskc;
@@ -100,8 +102,8 @@ fn subcommand(args: impl Iterator<Item = std::ffi::OsString>) -> Option<&'static
         .find_map(|a| names.iter().copied().find(|n| *n == a))
 }
 
-const SUBCOMMANDS: [&str; 8] = [
-    "code", "check", "enroll", "verify", "resync", "inspect", "import", "qr",
+const SUBCOMMANDS: [&str; 9] = [
+    "code", "check", "enroll", "verify", "resync", "inspect", "import", "export", "qr",
 ];
 
 fn usage_message(e: &clap::Error) -> String {
@@ -140,7 +142,7 @@ fn usage_message(e: &clap::Error) -> String {
         ErrorKind::InvalidSubcommand
         | ErrorKind::MissingSubcommand
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "expected a command: code, check, enroll, verify, resync, inspect, import, qr or recovery"
+            "expected a command: code, check, enroll, verify, resync, inspect, import, export, qr or recovery"
                 .to_owned()
         }
         kind if args.is_empty() => kind.to_string(),

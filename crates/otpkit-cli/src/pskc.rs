@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use otpkit::otpauth::Account;
 use otpkit_pskc::{Decryption, Defaulted, Import, Kind, Options, PskcError, Token};
 use serde_json::{Value, json};
@@ -21,19 +21,14 @@ use crate::error::{self, CliError, Exit};
 use crate::json;
 use crate::state::{self, DeviceFile, Overwrite};
 
-/// The formats `import` reads besides Google Authenticator's export.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum From {
-    /// A PSKC key container (RFC 6030), as hardware token vendors deliver seeds.
-    Pskc,
-}
-
 /// `import`'s PSKC options.
 #[derive(Args)]
 pub struct PskcArgs {
-    /// Read FILE as this format instead of an otpauth-migration:// URI.
+    /// Read FILE as this format instead of an otpauth-migration:// URI. Encrypted
+    /// files take their password from a prompt, or from the first line of stdin when
+    /// stdin is not a terminal (never from the command line).
     #[arg(long, value_name = "FORMAT")]
-    pub from: Option<From>,
+    pub from: Option<crate::import::From>,
     /// The container's pre-shared key (RFC 6030 §6.1) in hex; `-` reads it from stdin.
     #[arg(
         long,
@@ -54,7 +49,7 @@ pub struct PskcArgs {
 impl PskcArgs {
     /// Whether `import` reads a PSKC file.
     pub fn is_pskc(&self) -> bool {
-        self.from == Some(From::Pskc)
+        self.from == Some(crate::import::From::Pskc)
     }
 }
 

@@ -55,9 +55,10 @@ struct Slot {
 }
 
 #[derive(Deserialize)]
-struct Db {
+struct Db<'a> {
     version: Option<Num>,
-    entries: Vec<Box<RawValue>>,
+    #[serde(borrow)]
+    entries: Vec<&'a RawValue>,
 }
 
 #[derive(Deserialize)]

@@ -79,7 +79,7 @@ fn decrypt(data: &[u8], password: &[u8]) -> Result<Zeroizing<Vec<u8>>, ImportErr
 }
 
 fn read_entries(data: &[u8]) -> Result<Import, ImportError> {
-    let entries: Vec<Box<RawValue>> = serde_json::from_slice(data)
+    let entries: Vec<&RawValue> = serde_json::from_slice(data)
         .map_err(|e| ImportError::json(F, "expected a JSON array of andOTP entries", &e))?;
     let mut out = Import::new();
     for raw in json::entries(&entries)? {

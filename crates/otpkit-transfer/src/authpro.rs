@@ -18,8 +18,9 @@ const F: Format = Format::AuthenticatorPro;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct Backup {
-    authenticators: Vec<Box<RawValue>>,
+struct Backup<'a> {
+    #[serde(borrow)]
+    authenticators: Vec<&'a RawValue>,
 }
 
 #[derive(Deserialize)]

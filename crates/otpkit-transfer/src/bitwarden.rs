@@ -34,13 +34,13 @@ const F: Format = Format::Bitwarden;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Export {
+struct Export<'a> {
     #[serde(default)]
     encrypted: bool,
     #[serde(default)]
     password_protected: bool,
-    #[serde(default)]
-    items: Vec<Box<RawValue>>,
+    #[serde(default, borrow)]
+    items: Vec<&'a RawValue>,
     salt: Option<String>,
     kdf_type: Option<Num>,
     kdf_iterations: Option<Num>,
@@ -89,7 +89,7 @@ fn num(value: Option<Num>, what: &'static str) -> Result<u32, ImportError> {
         .ok_or(ImportError::KdfParameters { format: F, what })
 }
 
-fn decrypt(export: &Export, password: &[u8]) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+fn decrypt(export: &Export<'_>, password: &[u8]) -> Result<Zeroizing<Vec<u8>>, ImportError> {
     let salt = export
         .salt
         .as_deref()
@@ -177,7 +177,7 @@ fn open(value: &str, enc: &[u8], mac: &[u8]) -> Result<Zeroizing<Vec<u8>>, bool>
     crypto::cbc_open(enc, &iv, &ciphertext).ok_or(true)
 }
 
-fn read_items(items: &[Box<RawValue>]) -> Result<Import, ImportError> {
+fn read_items(items: &[&RawValue]) -> Result<Import, ImportError> {
     let mut out = Import::new();
     for raw in json::entries(items)? {
         let item = match json::entry::<Item>(raw) {

@@ -16,8 +16,9 @@ use crate::{EntryError, EntryWarning, Format, Import, ImportError, label_of};
 const F: Format = Format::FreeOtpPlus;
 
 #[derive(Deserialize)]
-struct Export {
-    tokens: Vec<Box<RawValue>>,
+struct Export<'a> {
+    #[serde(borrow)]
+    tokens: Vec<&'a RawValue>,
 }
 
 #[derive(Deserialize)]

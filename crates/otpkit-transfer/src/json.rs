@@ -61,9 +61,10 @@ impl<'de> Deserialize<'de> for Num {
     }
 }
 
-/// The entries of a JSON array (each kept as raw text, so each is read on its own),
+/// The entries of a JSON array (each kept as raw text borrowed from the file, so each
+/// is read on its own and no unwiped copy of an entry's secret is made),
 /// refused whole above [`crate::MAX_ENTRIES`].
-pub(crate) fn entries(raw: &[Box<RawValue>]) -> Result<&[Box<RawValue>], ImportError> {
+pub(crate) fn entries<'a, 'b>(raw: &'b [&'a RawValue]) -> Result<&'b [&'a RawValue], ImportError> {
     if raw.len() > crate::MAX_ENTRIES {
         return Err(ImportError::TooManyEntries {
             max: crate::MAX_ENTRIES,

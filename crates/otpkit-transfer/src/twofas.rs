@@ -27,9 +27,9 @@ const ITERATIONS: u32 = 10_000;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Backup {
-    #[serde(default)]
-    services: Vec<Box<RawValue>>,
+struct Backup<'a> {
+    #[serde(default, borrow)]
+    services: Vec<&'a RawValue>,
     schema_version: Option<Num>,
     services_encrypted: Option<String>,
     reference: Option<String>,
@@ -70,7 +70,7 @@ pub(crate) fn import(data: &[u8], password: Option<&[u8]>) -> Result<Import, Imp
         Some(sealed) => {
             let password = password.ok_or(ImportError::PasswordRequired { format: F })?;
             let plaintext = decrypt(sealed, backup.reference.as_deref(), password)?;
-            let services: Vec<Box<RawValue>> = serde_json::from_slice(&plaintext).map_err(|e| {
+            let services: Vec<&RawValue> = serde_json::from_slice(&plaintext).map_err(|e| {
                 ImportError::json(F, "the decrypted services are not a JSON array", &e)
             })?;
             read_services(&services, schema)
@@ -140,7 +140,7 @@ fn decrypt(
     }
 }
 
-fn read_services(services: &[Box<RawValue>], schema: i64) -> Result<Import, ImportError> {
+fn read_services(services: &[&RawValue], schema: i64) -> Result<Import, ImportError> {
     let mut out = Import::new();
     for raw in json::entries(services)? {
         let (label, result) = match json::entry::<Service>(raw) {
