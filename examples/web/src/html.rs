@@ -51,7 +51,7 @@ button {{ font: inherit; padding: .3rem .9rem; background: #ec7211; color: #fff;
 nav button {{ background: none; color: #0073bb; padding: 0; }}
 .error {{ color: #d13212; border-left: 4px solid #d13212; padding-left: .5rem; }}
 .notice {{ color: #1d8102; border-left: 4px solid #1d8102; padding-left: .5rem; }}
-#secret-key {{ font: 1.2rem monospace; letter-spacing: .05em; background: #f2f3f3; padding: .2rem .4rem; }}
+#secret-key {{ font: 1.2rem monospace; white-space: nowrap; letter-spacing: .05em; background: #f2f3f3; padding: .2rem .4rem; }}
 #qr svg {{ width: 256px; height: 256px; }}
 table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; }}
 </style></head>
