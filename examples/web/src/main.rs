@@ -18,6 +18,8 @@
 mod app;
 mod html;
 mod session;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, SocketAddr};
