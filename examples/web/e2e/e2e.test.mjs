@@ -22,6 +22,13 @@ const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const serverBin = process.env.OTPKIT_WEB_BIN ?? join(repo, 'target', 'debug', 'otpkit-web');
 const cliBin = process.env.OTPKIT_BIN ?? join(repo, 'target', 'debug', 'otpkit');
 const artefacts = join(repo, 'target', 'web-e2e');
+// OTPKIT_WEB_STORE=postgres://… or redis://… (a server built with that feature) runs
+// the same flow on a shared store; names then get a suffix, since the store outlives
+// the server's in-memory accounts.
+const store = process.env.OTPKIT_WEB_STORE;
+const suffix = store ? `-${Date.now().toString(36)}` : '';
+const alice = `alice${suffix}`;
+const root = `root${suffix}`;
 
 /** The TOTP code at Unix time `t` for the Base32 `secret`, from the core (secret on stdin). */
 function code(secret, t) {
@@ -31,7 +38,7 @@ function code(secret, t) {
 
 /** Starts the server on a free port; resolves with its URL, the process and its output. */
 function startServer() {
-  const child = spawn(serverBin, ['--port', '0', '--admin', 'root'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(serverBin, ['--port', '0', '--admin', root, ...(store ? ['--store', store] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   const output = { text: '' };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output.text}`)), 20_000);
@@ -76,7 +83,7 @@ test('the AWS virtual-MFA flow in headless Chromium', async () => {
 
     // Create an account: straight to "Set up virtual MFA device".
     await page.goto(`${url}/`);
-    await page.fill('#signup-user', 'alice');
+    await page.fill('#signup-user', alice);
     await page.fill('#signup-password', password);
     await page.click('#signup');
     assert.equal(new URL(page.url()).pathname, '/mfa/assign');
@@ -113,19 +120,19 @@ test('the AWS virtual-MFA flow in headless Chromium', async () => {
     await signOut();
 
     // Password + the next code signs in; the same code again is a replay.
-    await signIn('alice', password, at(1));
-    assert.equal(await whoami(), 'alice');
+    await signIn(alice, password, at(1));
+    assert.equal(await whoami(), alice);
     await signOut();
-    await signIn('alice', password, at(1));
+    await signIn(alice, password, at(1));
     assert.match(await page.textContent('#error'), /used already/);
     assert.equal(await whoami(), null);
     // A wrong password is refused before any code is looked at.
-    await signIn('alice', 'not the password', at(2));
+    await signIn(alice, 'not the password', at(2));
     assert.equal(await page.textContent('#error'), 'Wrong user name or password.');
 
     // Resync with two consecutive codes from a clock running ahead.
-    await signIn('alice', password, at(2));
-    assert.equal(await whoami(), 'alice');
+    await signIn(alice, password, at(2));
+    assert.equal(await whoami(), alice);
     await page.click('#resync');
     await page.fill('#code1', at(4));
     await page.fill('#code2', at(5));
@@ -136,34 +143,34 @@ test('the AWS virtual-MFA flow in headless Chromium', async () => {
     // Wrong codes lock the device; then even the right code is refused.
     let error = '';
     for (let i = 0; i < 8 && !/locked/.test(error); i += 1) {
-      await signIn('alice', password, wrong);
+      await signIn(alice, password, wrong);
       error = await page.textContent('#error');
     }
     assert.match(error, /Too many failed attempts: locked/);
-    await signIn('alice', password, at(6));
+    await signIn(alice, password, at(6));
     assert.match(await page.textContent('#error'), /locked/);
 
     // An administrator clears the lock-out.
     await page.goto(`${url}/`);
-    await page.fill('#signup-user', 'root');
+    await page.fill('#signup-user', root);
     await page.fill('#signup-password', 'administrator password');
     await page.click('#signup');
     await page.goto(`${url}/admin`);
-    assert.match(await page.textContent('tr[data-user="alice"] .status'), /^locked out/);
-    await page.click('button[data-user="alice"]');
+    assert.match(await page.textContent(`tr[data-user="${alice}"] .status`), /^locked out/);
+    await page.click(`button[data-user="${alice}"]`);
     assert.equal(await page.textContent('#notice'), 'Lock-out cleared.');
-    assert.equal(await page.textContent('tr[data-user="alice"] .status'), 'assigned, 0 failures');
+    assert.equal(await page.textContent(`tr[data-user="${alice}"] .status`), 'assigned, 0 failures');
     await signOut();
 
     // Alice signs in again, removes the device; then the password alone is enough.
-    await signIn('alice', password, at(6));
-    assert.equal(await whoami(), 'alice');
+    await signIn(alice, password, at(6));
+    assert.equal(await whoami(), alice);
     await page.click('#remove');
     assert.equal(await page.textContent('#notice'), 'MFA device removed.');
     assert.equal(await page.textContent('#mfa-status'), 'No MFA device assigned.');
     await signOut();
-    await signIn('alice', password, '');
-    assert.equal(await whoami(), 'alice');
+    await signIn(alice, password, '');
+    assert.equal(await whoami(), alice);
 
     // Nothing the server printed holds the secret or a password.
     const compact = secret.replaceAll(' ', '');
