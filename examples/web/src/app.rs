@@ -16,7 +16,7 @@
 #![allow(clippy::result_large_err)]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
@@ -415,17 +415,18 @@ async fn signin(State(app): Shared, headers: HeaderMap, Form(f): Form<Credential
     let code = Zeroizing::new(f.code);
     // The password first: without it nobody can spend the user's code attempts.
     let result = blocking(&app, move |a| -> Result<Result<(), String>, ServiceError> {
-        let Some(hash) = a.password_hash(&user) else {
-            return Ok(Err("Wrong user name or password.".into()));
-        };
-        let ok = PasswordHash::new(&hash)
+        // An unknown name costs the same Argon2 run as a wrong password, so the
+        // time taken does not tell which names have accounts.
+        let known = a.password_hash(&user);
+        let hash = known.as_deref().unwrap_or(unknown_user_hash());
+        let matches = PasswordHash::new(hash)
             .map(|h| {
                 Argon2::default()
                     .verify_password(password.as_bytes(), &h)
                     .is_ok()
             })
             .unwrap_or(false);
-        if !ok {
+        if known.is_none() || !matches {
             return Ok(Err("Wrong user name or password.".into()));
         }
         match device(a, &user)? {
@@ -452,6 +453,17 @@ async fn signin(State(app): Shared, headers: HeaderMap, Form(f): Form<Credential
         Ok(Err(e)) => server_error(e),
         Err(r) => r,
     }
+}
+
+/// A hash no password is checked against successfully (for unknown user names).
+fn unknown_user_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| {
+        Argon2::default()
+            .hash_password(b"no account has this password")
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    })
 }
 
 #[derive(Deserialize)]

@@ -333,6 +333,9 @@ async fn a_wrong_password_spends_no_code_attempt_and_admins_clear_lockouts() {
         assert_eq!(r.text_of("error"), "Wrong user name or password.");
     }
     assert_eq!(c.app.mfa.state("carol").unwrap().failures(), 0);
+    let unknown = c.sign_in("nobody", PASSWORD, "").await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.text_of("error"), "Wrong user name or password.");
 
     for _ in 0..5 {
         c.sign_in("carol", PASSWORD, "000000").await;
