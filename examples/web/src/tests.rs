@@ -152,8 +152,47 @@ async fn sign_up_and_show_secret(c: &mut Client, user: &str) -> String {
     assert_eq!(r.location.as_deref(), Some("/mfa/assign"));
     let page = c.get("/mfa/assign").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("<svg"));
-    page.text_of("secret-key").to_owned()
+    let key = page.text_of("secret-key").to_owned();
+    // What a phone's camera reads: the account and the same secret as the text.
+    let scanned = scan_svg(&page.body);
+    let wanted = format!(
+        "otpauth://totp/ACME:{user}?secret={}&issuer=ACME",
+        key.replace(' ', "")
+    );
+    assert_eq!(scanned, wanted);
+    key
+}
+
+/// Draws the page's QR code (`<path d="M{x} {y}h{s}v{s}H{x}V{y}…">`, one square per
+/// module) into a bitmap and decodes it with `rqrr`, an independent QR decoder.
+fn scan_svg(page: &str) -> String {
+    let svg = &page[page.find("<svg").unwrap()..];
+    let size: usize = svg[svg.find("width=\"").unwrap() + 7..]
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let d = svg[svg.find(" d=\"").unwrap() + 4..]
+        .split('"')
+        .next()
+        .unwrap();
+    let mut dark = vec![false; size * size];
+    for square in d.split('M').filter(|s| !s.is_empty()) {
+        let (x, rest) = square.split_once(' ').unwrap();
+        let (y, rest) = rest.split_once('h').unwrap();
+        let side: usize = rest.split('v').next().unwrap().parse().unwrap();
+        let (x, y): (usize, usize) = (x.parse().unwrap(), y.parse().unwrap());
+        for row in y..y + side {
+            dark[row * size + x..row * size + x + side].fill(true);
+        }
+    }
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(size, size, |x, y| {
+        if dark[y * size + x] { 0 } else { 255 }
+    });
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code on the page");
+    grids[0].decode().unwrap().1
 }
 
 fn phone(secret: &str) -> impl Fn(i64) -> String {
