@@ -410,6 +410,8 @@ async fn a_wrong_password_spends_no_code_attempt_and_admins_clear_lockouts() {
     assert!(page.body.contains("locked out"), "{}", page.body);
     let r = other.post("/admin/clear", &[("user", "carol")]).await;
     assert_eq!(r.location.as_deref(), Some("/admin?done=cleared"));
+    let gone = other.post("/admin/clear", &[("user", "nobody")]).await;
+    assert_eq!(gone.location.as_deref(), Some("/admin"));
     assert_eq!(c.app.mfa.state("carol").unwrap().failures(), 0);
     let ok = c.sign_in("carol", PASSWORD, &at(1)).await;
     assert_eq!(ok.location.as_deref(), Some("/"));
