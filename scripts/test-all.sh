@@ -88,7 +88,8 @@ device_stores() (
   services=$(scripts/services.sh start) || exit 1
   eval "$services"
   trap 'scripts/services.sh stop' EXIT
-  CI=${CI:-1} cargo_test -p otpkit-store --all-features
+  CI=${CI:-1} cargo_test -p otpkit-store --all-features &&
+    CI=${CI:-1} cargo_test -p otpkit-web-example --all-features
 )
 
 docs() {
@@ -102,7 +103,7 @@ stage "clippy (deny warnings)" cargo clippy --locked --workspace --all-targets -
 stage "cargo test (workspace, default features)" cargo_test --workspace
 stage "interop corpus (otpkit-transfer vs ../shared/interop)" interop_corpus
 stage "cargo test (otpkit, all features)" cargo_test -p otpkit --all-features
-stage "device stores on real PostgreSQL and Redis (otpkit-store, all features)" device_stores
+stage "device stores on real PostgreSQL and Redis (otpkit-store and the web example, all features)" device_stores
 stage "cargo test (otpkit without the lanes kernel: pure RustCrypto)" cargo_test -p otpkit --no-default-features --features std,getrandom
 stage "cargo test (otpkit unit tests, no default features)" cargo_test -p otpkit --no-default-features --lib
 stage "no_std build" no_std_build
@@ -115,6 +116,7 @@ stage "cargo doc (deny warnings)" docs
 # The binding crate's Rust tests already ran in the workspace stage above.
 [ -x bindings/test.sh ] && stage "bindings (Kotlin, Python, Swift)" env OTPKIT_RUST_TESTS_DONE=1 bindings/test.sh
 stage "js/wasm binding (node --test, headless Chromium)" bash bindings/js/test.sh
+stage "web example end to end (headless Chromium: assign, sign in, replay, resync, lock-out, remove)" bash examples/web/e2e/test.sh
 # Mutants of the lines the last commit changed in the core and lanes crates (bounded).
 stage "mutation testing (changed lines)" env MUTANTS_BUDGET="${MUTANTS_BUDGET:-900}" scripts/mutants.sh
 

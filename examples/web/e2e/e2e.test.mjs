@@ -1,0 +1,185 @@
+// Drives the web example (examples/web) in headless Chromium (Debian's, through
+// playwright-core) the way a person with a phone would: create an account, read the
+// secret key off the "Set up virtual MFA device" page, type two consecutive codes,
+// sign in with password + code, see a replayed code refused, resync, get locked out,
+// have an administrator clear it, remove the device. Codes come from the core through
+// the CLI (`otpkit code`), never from JavaScript. A screenshot of the enrolment page is
+// kept at target/web-e2e/assign-mfa.png.
+//
+// Needs target/debug/otpkit-web and target/debug/otpkit (or OTPKIT_WEB_BIN, OTPKIT_BIN):
+//   cargo build -p otpkit-web-example -p otpkit-cli && (cd examples/web/e2e && npm ci && npm test)
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const repo = fileURLToPath(new URL('../../..', import.meta.url));
+const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const serverBin = process.env.OTPKIT_WEB_BIN ?? join(repo, 'target', 'debug', 'otpkit-web');
+const cliBin = process.env.OTPKIT_BIN ?? join(repo, 'target', 'debug', 'otpkit');
+const artefacts = join(repo, 'target', 'web-e2e');
+// OTPKIT_WEB_STORE=postgres://… or redis://… (a server built with that feature) runs
+// the same flow on a shared store; names then get a suffix, since the store outlives
+// the server's in-memory accounts.
+const store = process.env.OTPKIT_WEB_STORE;
+const suffix = store ? `-${Date.now().toString(36)}` : '';
+const alice = `alice${suffix}`;
+const root = `root${suffix}`;
+
+/** The TOTP code at Unix time `t` for the Base32 `secret`, from the core (secret on stdin). */
+function code(secret, t) {
+  return execFileSync(cliBin, ['code', '--secret', '-', '--time', String(t)], { input: secret })
+    .toString().trim();
+}
+
+/** Starts the server on a free port; resolves with its URL, the process and its output. */
+function startServer() {
+  const child = spawn(serverBin, ['--port', '0', '--admin', root, ...(store ? ['--store', store] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = { text: '' };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output.text}`)), 20_000);
+    const read = (chunk) => {
+      output.text += chunk;
+      const m = output.text.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1], output });
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.on('exit', (status) => reject(new Error(`server exited (${status}):\n${output.text}`)));
+  });
+}
+
+test('the AWS virtual-MFA flow in headless Chromium', async () => {
+  const { child, url, output } = await startServer();
+  const profile = mkdtempSync(join(tmpdir(), 'otpkit-web-chromium-'));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage();
+    const password = 'correct horse battery';
+    const signIn = async (user, pw, otp) => {
+      await page.goto(`${url}/`);
+      await page.fill('#signin-user', user);
+      await page.fill('#signin-password', pw);
+      await page.fill('#signin-code', otp);
+      await page.click('#signin');
+    };
+    const signOut = async () => {
+      await page.click('#signout');
+      assert.equal(await page.textContent('#notice'), 'Signed out.');
+    };
+    const whoami = async () => (await page.$('#whoami')) ? page.textContent('#whoami') : null;
+
+    // Create an account: straight to "Set up virtual MFA device".
+    await page.goto(`${url}/`);
+    await page.fill('#signup-user', alice);
+    await page.fill('#signup-password', password);
+    await page.click('#signup');
+    assert.equal(new URL(page.url()).pathname, '/mfa/assign');
+    assert.equal(await page.textContent('h1'), 'Set up virtual MFA device');
+    const secret = (await page.textContent('#secret-key')).trim();
+    assert.match(secret, /^[A-Z2-7]{4}( [A-Z2-7]{4}){7}$/, 'a 160-bit key in groups of four');
+    assert.ok(await page.$('#qr svg'), 'the QR code is an inline SVG');
+    mkdirSync(artefacts, { recursive: true });
+    await page.screenshot({ path: join(artefacts, 'assign-mfa.png'), fullPage: true });
+
+    // The session cookie: not readable by scripts, not sent by other sites.
+    const [cookie] = await browser.cookies(url);
+    assert.equal(cookie.name, 'otpkit_sid');
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.sameSite, 'Strict');
+    assert.equal(await page.evaluate(() => document.cookie), '');
+
+    // A wrong pair is refused; the retry shows the same secret.
+    const t = Math.floor(Date.now() / 1000);
+    const at = (k) => code(secret, t + 30 * k);
+    const wrong = at(0) === '000000' ? '999999' : '000000';
+    await page.fill('#code1', wrong);
+    await page.fill('#code2', wrong);
+    await page.click('#assign-submit');
+    assert.match(await page.textContent('#error'), /^The codes were refused/);
+    assert.equal((await page.textContent('#secret-key')).trim(), secret);
+
+    // Two consecutive codes assign the device.
+    await page.fill('#code1', at(-1));
+    await page.fill('#code2', at(0));
+    await page.click('#assign-submit');
+    assert.match(await page.textContent('#notice'), /^MFA device assigned/);
+    assert.equal(await page.textContent('#mfa-status'), 'Virtual MFA device assigned.');
+    await signOut();
+
+    // Password + the next code signs in; the same code again is a replay.
+    await signIn(alice, password, at(1));
+    assert.equal(await whoami(), alice);
+    await signOut();
+    await signIn(alice, password, at(1));
+    assert.match(await page.textContent('#error'), /used already/);
+    assert.equal(await whoami(), null);
+    // A wrong password is refused before any code is looked at.
+    await signIn(alice, 'not the password', at(2));
+    assert.equal(await page.textContent('#error'), 'Wrong user name or password.');
+
+    // Resync with two consecutive codes from a clock running ahead.
+    await signIn(alice, password, at(2));
+    assert.equal(await whoami(), alice);
+    await page.click('#resync');
+    await page.fill('#code1', at(4));
+    await page.fill('#code2', at(5));
+    await page.click('#resync-submit');
+    assert.equal(await page.textContent('#notice'), 'MFA device resynchronised.');
+    await signOut();
+
+    // Wrong codes lock the device; then even the right code is refused.
+    let error = '';
+    for (let i = 0; i < 8 && !/locked/.test(error); i += 1) {
+      await signIn(alice, password, wrong);
+      error = await page.textContent('#error');
+    }
+    assert.match(error, /Too many failed attempts: locked/);
+    await signIn(alice, password, at(6));
+    assert.match(await page.textContent('#error'), /locked/);
+
+    // An administrator clears the lock-out.
+    await page.goto(`${url}/`);
+    await page.fill('#signup-user', root);
+    await page.fill('#signup-password', 'administrator password');
+    await page.click('#signup');
+    await page.goto(`${url}/admin`);
+    assert.match(await page.textContent(`tr[data-user="${alice}"] .status`), /^locked out/);
+    await page.click(`button[data-user="${alice}"]`);
+    assert.equal(await page.textContent('#notice'), 'Lock-out cleared.');
+    assert.equal(await page.textContent(`tr[data-user="${alice}"] .status`), 'assigned, 0 failures');
+    await signOut();
+
+    // Alice signs in again, removes the device; then the password alone is enough.
+    await signIn(alice, password, at(6));
+    assert.equal(await whoami(), alice);
+    await page.click('#remove');
+    assert.equal(await page.textContent('#notice'), 'MFA device removed.');
+    assert.equal(await page.textContent('#mfa-status'), 'No MFA device assigned.');
+    await signOut();
+    await signIn(alice, password, '');
+    assert.equal(await whoami(), alice);
+
+    // Nothing the server printed holds the secret or a password.
+    const compact = secret.replaceAll(' ', '');
+    for (const s of [compact, secret.slice(0, 9), password]) {
+      assert.equal(output.text.includes(s), false, `server output contains ${s.slice(0, 4)}…`);
+    }
+  } finally {
+    await browser.close();
+    child.kill('SIGTERM');
+    rmSync(profile, { recursive: true, force: true });
+  }
+});

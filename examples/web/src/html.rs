@@ -1,0 +1,129 @@
+//! The pages' HTML: one layout, escaped text, the QR code as inline SVG.
+
+use std::fmt::Write as _;
+
+use otpkit::otpauth::{Account, Kind};
+use otpkit::{Algorithm, Digits, Period, Secret};
+use qrcode::QrCode;
+use qrcode::render::svg;
+use zeroize::Zeroizing;
+
+/// `text` with `& < > " '` escaped, for element text and attribute values.
+pub fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A whole page: `body` is HTML already; `user` and `csrf` give the header its
+/// sign-out button.
+pub fn layout(title: &str, user: Option<&str>, csrf: &str, body: &str) -> String {
+    let mut nav = String::from(r#"<a href="/">Home</a>"#);
+    if let Some(user) = user {
+        let _ = write!(
+            nav,
+            r#" · signed in as <b id="whoami">{}</b>
+<form method="post" action="/signout" class="inline"><input type="hidden" name="csrf" value="{}"><button id="signout">Sign out</button></form>"#,
+            esc(user),
+            esc(csrf)
+        );
+    }
+    format!(
+        r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · otpkit web example</title>
+<style>
+body {{ font: 16px/1.45 system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #16191f; }}
+nav {{ border-bottom: 1px solid #ccc; padding-bottom: .5rem; margin-bottom: 1rem; }}
+form.inline {{ display: inline; }}
+label {{ display: block; margin: .5rem 0; }}
+input {{ font: inherit; padding: .25rem .4rem; }}
+button {{ font: inherit; padding: .3rem .9rem; background: #ec7211; color: #fff; border: 0; border-radius: 2px; cursor: pointer; }}
+nav button {{ background: none; color: #0073bb; padding: 0; }}
+.error {{ color: #d13212; border-left: 4px solid #d13212; padding-left: .5rem; }}
+.notice {{ color: #1d8102; border-left: 4px solid #1d8102; padding-left: .5rem; }}
+#secret-key {{ font: 1.2rem monospace; white-space: nowrap; letter-spacing: .05em; background: #f2f3f3; padding: .2rem .4rem; }}
+#qr svg {{ width: 256px; height: 256px; }}
+table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; }}
+</style></head>
+<body><nav>{nav}</nav>
+<h1>{title}</h1>
+{body}
+</body></html>
+"#,
+        title = esc(title),
+    )
+}
+
+/// A paragraph saying what went wrong (`class="error"`, `id="error"`).
+pub fn error(message: &str) -> String {
+    format!(r#"<p class="error" id="error">{}</p>"#, esc(message))
+}
+
+/// A paragraph saying what went right (`id="notice"`).
+pub fn notice(message: &str) -> String {
+    format!(r#"<p class="notice" id="notice">{}</p>"#, esc(message))
+}
+
+/// The `otpauth://` URI an authenticator app scans: TOTP, SHA-1, 6 digits, 30 s
+/// (what every app supports), labelled `issuer:user`. Contains the secret.
+pub fn otpauth_uri(issuer: &str, user: &str, secret: &Secret) -> Zeroizing<String> {
+    let account = Account {
+        issuer: Some(issuer.to_owned()),
+        name: user.to_owned(),
+        secret: secret.clone(),
+        algorithm: Algorithm::Sha1,
+        digits: Digits::SIX,
+        kind: Kind::Totp {
+            period: Period::DEFAULT,
+        },
+        extra: Vec::new(),
+    };
+    Zeroizing::new(account.to_uri())
+}
+
+/// `uri` as an inline `<svg>` element (no XML declaration), with a quiet zone.
+pub fn qr_svg(uri: &str) -> Result<Zeroizing<String>, qrcode::types::QrError> {
+    let code = QrCode::new(uri.as_bytes())?;
+    let document = Zeroizing::new(
+        code.render::<svg::Color<'_>>()
+            .min_dimensions(256, 256)
+            .quiet_zone(true)
+            .build(),
+    );
+    let start = document.find("<svg").unwrap_or(0);
+    Ok(Zeroizing::new(
+        document.get(start..).unwrap_or("").to_owned(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_builds_a_scannable_uri_and_svg() {
+        assert_eq!(
+            esc(r#"<a href="x">&'"#),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+        let secret = Secret::from_bytes(b"12345678901234567890").unwrap();
+        let uri = otpauth_uri("ACME", "alice@example.com", &secret);
+        assert_eq!(
+            uri.as_str(),
+            "otpauth://totp/ACME:alice%40example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME"
+        );
+        let svg = qr_svg(&uri).unwrap();
+        assert!(svg.starts_with("<svg"), "{}", &svg[..40]);
+        assert!(svg.trim_end().ends_with("</svg>"));
+    }
+}

@@ -1,0 +1,197 @@
+//! The AWS console's virtual-MFA flow in a browser, on `otpkit-store`:
+//!
+//! ```sh
+//! cargo run -p otpkit-web-example -- --port 8080 --admin root
+//! ```
+//!
+//! then open <http://127.0.0.1:8080/>, create an account, scan the QR code with a
+//! phone's authenticator app, type two consecutive codes; sign out and sign in with
+//! the password and a code. See [`app`] for the routes.
+//!
+//! Devices are kept by [`otpkit_store::MfaService`] in SQLite (in memory unless
+//! `--store sqlite:PATH`), or in PostgreSQL or Redis (`--store postgres://…`,
+//! `--store redis://…`, built with the `postgres` / `redis` feature), with the
+//! secrets sealed under a key from `OTPKIT_WEB_SEALING_KEY` (base64, 32 bytes) or a
+//! fresh one for this run. Accounts and sessions are a demo store in memory.
+#![forbid(unsafe_code)]
+
+mod app;
+mod html;
+mod session;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeSet;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use otpkit::verifier::Policy;
+use otpkit_store::seal::{Keyring, SealingKey};
+use otpkit_store::{MfaService, SqliteStore, StoreError};
+
+use crate::app::{App, Store};
+
+/// The environment variable holding the sealing key (base64 of 32 bytes).
+const KEY_VAR: &str = "OTPKIT_WEB_SEALING_KEY";
+
+/// An example web server: assign a virtual MFA device, sign in with a code, resync,
+/// remove, clear a lock-out. Listens on 127.0.0.1 only.
+#[derive(Parser)]
+#[command(name = "otpkit-web")]
+struct Args {
+    /// TCP port on 127.0.0.1; 0 picks a free one (printed on start).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Where MFA devices are kept: `sqlite::memory:`, `sqlite:PATH`, `postgres://…`
+    /// (feature `postgres`) or `redis://…` (feature `redis`).
+    #[arg(long, default_value = "sqlite::memory:")]
+    store: String,
+    /// An account name that may use /admin (repeatable).
+    #[arg(long = "admin", value_name = "NAME")]
+    admins: Vec<String>,
+    /// The issuer the authenticator app shows.
+    #[arg(long, default_value = "otpkit web example")]
+    issuer: String,
+}
+
+fn open_store(spec: &str) -> Result<Store, String> {
+    let err = |e: StoreError| e.to_string();
+    if let Some(path) = spec.strip_prefix("sqlite:") {
+        return if path == ":memory:" {
+            SqliteStore::in_memory()
+                .map(|s| Box::new(s) as Store)
+                .map_err(err)
+        } else {
+            SqliteStore::open(Path::new(path))
+                .map(|s| Box::new(s) as Store)
+                .map_err(err)
+        };
+    }
+    if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+        #[cfg(feature = "postgres")]
+        return otpkit_store::PostgresStore::connect(spec)
+            .map(|s| Box::new(DroppedOffRuntime(Some(s))) as Store)
+            .map_err(err);
+        #[cfg(not(feature = "postgres"))]
+        return Err("this build has no PostgreSQL store: run with --features postgres".into());
+    }
+    if spec.starts_with("redis://") {
+        #[cfg(feature = "redis")]
+        return otpkit_store::RedisStore::connect(spec)
+            .map(|s| Box::new(s) as Store)
+            .map_err(err);
+        #[cfg(not(feature = "redis"))]
+        return Err("this build has no Redis store: run with --features redis".into());
+    }
+    Err("--store must start with sqlite:, postgres:// or redis://".into())
+}
+
+/// A store dropped on a plain thread. The synchronous `postgres` client closes its
+/// connection by blocking on its own small runtime, which panics on a thread that
+/// drives async tasks (where the last `Arc<App>` may go when the server stops).
+#[cfg(feature = "postgres")]
+struct DroppedOffRuntime<S: Send + 'static>(Option<S>);
+
+#[cfg(feature = "postgres")]
+impl<S: Send + 'static> Drop for DroppedOffRuntime<S> {
+    fn drop(&mut self) {
+        let Some(store) = self.0.take() else { return };
+        if tokio::runtime::Handle::try_current().is_ok() {
+            let _ = std::thread::spawn(move || drop(store)).join();
+        } else {
+            drop(store);
+        }
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl<S: otpkit_store::DeviceStore + Send + 'static> otpkit_store::DeviceStore
+    for DroppedOffRuntime<S>
+{
+    fn insert(&self, row: &otpkit_store::DeviceRow) -> Result<bool, StoreError> {
+        self.inner()?.insert(row)
+    }
+    fn load(&self, id: &str) -> Result<Option<otpkit_store::DeviceRow>, StoreError> {
+        self.inner()?.load(id)
+    }
+    fn compare_and_swap(&self, id: &str, old: &str, new: &str) -> Result<bool, StoreError> {
+        self.inner()?.compare_and_swap(id, old, new)
+    }
+    fn replace_secret(&self, id: &str, old: &str, new: &str) -> Result<bool, StoreError> {
+        self.inner()?.replace_secret(id, old, new)
+    }
+    fn remove(&self, id: &str) -> Result<bool, StoreError> {
+        self.inner()?.remove(id)
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl<S: Send + 'static> DroppedOffRuntime<S> {
+    /// The store (always there until dropped).
+    fn inner(&self) -> Result<&S, StoreError> {
+        self.0.as_ref().ok_or_else(|| StoreError::Config {
+            store: "postgres",
+            reason: "the store was dropped".into(),
+        })
+    }
+}
+
+fn keyring() -> Result<(Keyring, &'static str), String> {
+    match std::env::var(KEY_VAR) {
+        Ok(text) => SealingKey::from_base64("web", text.trim())
+            .map(|k| (Keyring::new(k), "from OTPKIT_WEB_SEALING_KEY"))
+            .map_err(|e| format!("{KEY_VAR}: {e}")),
+        Err(_) => SealingKey::generate("web")
+            .map(|k| {
+                (
+                    Keyring::new(k),
+                    "generated for this run (set OTPKIT_WEB_SEALING_KEY to open the devices after a restart)",
+                )
+            })
+            .map_err(|e| e.to_string()),
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("otpkit-web: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let store = tokio::task::spawn_blocking({
+        let spec = args.store.clone();
+        move || open_store(&spec)
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    let (keyring, key_source) = keyring()?;
+    let mfa = MfaService::new(store, keyring, Policy::default());
+    let admins: BTreeSet<String> = args.admins.into_iter().collect();
+    let app = Arc::new(App::new(mfa, admins, args.issuer));
+
+    let listener =
+        tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)))
+            .await
+            .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", args.port))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    // The store's kind only: a connection string may hold a password.
+    let kind = args.store.split(':').next().unwrap_or("");
+    println!("otpkit-web: device store {kind}; sealing key {key_source}");
+    println!("otpkit-web: listening on http://{addr}/");
+    axum::serve(listener, app::router(app))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())
+}

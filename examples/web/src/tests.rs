@@ -1,0 +1,418 @@
+//! The handlers through `tower::ServiceExt::oneshot`, with a cookie jar of one.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::header::{CONTENT_TYPE, COOKIE, HOST, LOCATION, ORIGIN, SET_COOKIE};
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use otpkit::verifier::Policy;
+use otpkit::{Algorithm, Digits, Period, Secret, Totp};
+use otpkit_store::seal::{Keyring, SealingKey};
+use otpkit_store::{MfaService, SqliteStore};
+use tower::ServiceExt;
+
+use crate::app::{App, Store, router};
+
+struct Client {
+    app: Arc<App>,
+    router: Router,
+    cookie: Option<String>,
+    origin: Option<&'static str>,
+}
+
+struct Reply {
+    status: StatusCode,
+    location: Option<String>,
+    body: String,
+}
+
+impl Reply {
+    fn csrf(&self) -> String {
+        let start = self.body.find(r#"name="csrf" value=""#).unwrap() + 19;
+        let len = self.body[start..].find('"').unwrap();
+        self.body[start..start + len].to_owned()
+    }
+
+    fn text_of(&self, id: &str) -> &str {
+        let open = format!(r#"id="{id}">"#);
+        let start = self.body.find(&open).unwrap_or_else(|| panic!("no #{id}")) + open.len();
+        let len = self.body[start..].find('<').unwrap();
+        &self.body[start..start + len]
+    }
+}
+
+fn encode(pairs: &[(&str, &str)]) -> String {
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+impl Client {
+    fn new() -> Self {
+        Client::on(Box::new(SqliteStore::in_memory().unwrap()))
+    }
+
+    fn on(store: Store) -> Self {
+        let keyring = Keyring::new(SealingKey::new("test", [7; 32]).unwrap());
+        let mfa = MfaService::new(store, keyring, Policy::default());
+        let admins = BTreeSet::from(["root".to_owned()]);
+        let app = Arc::new(App::new(mfa, admins, "ACME".into()));
+        Client {
+            router: router(Arc::clone(&app)),
+            app,
+            cookie: None,
+            origin: Some("http://127.0.0.1:8080"),
+        }
+    }
+
+    async fn send(&mut self, method: &str, path: &str, form: Option<String>) -> Reply {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(HOST, "127.0.0.1:8080");
+        if let Some(c) = &self.cookie {
+            req = req.header(COOKIE, c.as_str());
+        }
+        let body = match form {
+            Some(f) => {
+                if let Some(o) = self.origin {
+                    req = req.header(ORIGIN, o);
+                }
+                req = req.header(CONTENT_TYPE, "application/x-www-form-urlencoded");
+                Body::from(f)
+            }
+            None => Body::empty(),
+        };
+        let res = self
+            .router
+            .clone()
+            .oneshot(req.body(body).unwrap())
+            .await
+            .unwrap();
+        if let Some(set) = res.headers().get(SET_COOKIE) {
+            let set = set.to_str().unwrap();
+            assert!(set.contains("; HttpOnly; SameSite=Strict"), "{set}");
+            self.cookie = Some(set.split(';').next().unwrap().to_owned());
+        }
+        let status = res.status();
+        let location = res
+            .headers()
+            .get(LOCATION)
+            .map(|l| l.to_str().unwrap().to_owned());
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            location,
+            body: String::from_utf8(bytes.to_vec()).unwrap(),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Reply {
+        self.send("GET", path, None).await
+    }
+
+    /// Posts `pairs` with the CSRF token of a fresh `GET /`.
+    async fn post(&mut self, path: &str, pairs: &[(&str, &str)]) -> Reply {
+        let csrf = self.get("/").await.csrf();
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(pairs);
+        self.send("POST", path, Some(encode(&all))).await
+    }
+
+    async fn sign_in(&mut self, user: &str, password: &str, code: &str) -> Reply {
+        self.post(
+            "/signin",
+            &[("user", user), ("password", password), ("code", code)],
+        )
+        .await
+    }
+}
+
+const PASSWORD: &str = "correct horse";
+
+/// Signs up `user` and reads the secret off the assign page.
+async fn sign_up_and_show_secret(c: &mut Client, user: &str) -> String {
+    let r = c
+        .post("/signup", &[("user", user), ("password", PASSWORD)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location.as_deref(), Some("/mfa/assign"));
+    let page = c.get("/mfa/assign").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let key = page.text_of("secret-key").to_owned();
+    // What a phone's camera reads: the account and the same secret as the text.
+    let scanned = scan_svg(&page.body);
+    let wanted = format!(
+        "otpauth://totp/ACME:{user}?secret={}&issuer=ACME",
+        key.replace(' ', "")
+    );
+    assert_eq!(scanned, wanted);
+    key
+}
+
+/// Draws the page's QR code (`<path d="M{x} {y}h{s}v{s}H{x}V{y}…">`, one square per
+/// module) into a bitmap and decodes it with `rqrr`, an independent QR decoder.
+fn scan_svg(page: &str) -> String {
+    let svg = &page[page.find("<svg").unwrap()..];
+    let size: usize = svg[svg.find("width=\"").unwrap() + 7..]
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let d = svg[svg.find(" d=\"").unwrap() + 4..]
+        .split('"')
+        .next()
+        .unwrap();
+    let mut dark = vec![false; size * size];
+    for square in d.split('M').filter(|s| !s.is_empty()) {
+        let (x, rest) = square.split_once(' ').unwrap();
+        let (y, rest) = rest.split_once('h').unwrap();
+        let side: usize = rest.split('v').next().unwrap().parse().unwrap();
+        let (x, y): (usize, usize) = (x.parse().unwrap(), y.parse().unwrap());
+        for row in y..y + side {
+            dark[row * size + x..row * size + x + side].fill(true);
+        }
+    }
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(size, size, |x, y| {
+        if dark[y * size + x] { 0 } else { 255 }
+    });
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code on the page");
+    grids[0].decode().unwrap().1
+}
+
+fn phone(secret: &str) -> impl Fn(i64) -> String {
+    let secret = Secret::from_base32(secret).unwrap();
+    let totp = Totp::new(&secret, Algorithm::Sha1, Digits::SIX, Period::DEFAULT);
+    let t = otpkit::unix_now().unwrap();
+    move |k: i64| {
+        totp.code_at(t.checked_add_signed(30 * k).unwrap())
+            .unwrap()
+            .to_string()
+    }
+}
+
+#[tokio::test]
+async fn assign_sign_in_replay_resync_remove() {
+    flow(Client::new(), "alice").await;
+}
+
+/// A user name no earlier run on a shared server has used.
+fn fresh_name(prefix: &str) -> String {
+    let mut r = [0u8; 6];
+    getrandom::fill(&mut r).unwrap();
+    let hex: String = r.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{prefix}-{hex}")
+}
+
+/// The URL in `var`, or `None` after saying why the test is skipped; with `CI` set a
+/// missing URL fails (as in otpkit-store's tests).
+#[cfg(any(feature = "postgres", feature = "redis"))]
+fn server_url(var: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!(
+                "{var} is not set but CI is (start servers with `eval \"$(scripts/services.sh start)\"`)"
+            )
+        }
+        _ => {
+            eprintln!("SKIP: {var} is not set: the web flow did not run on that server");
+            None
+        }
+    }
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn the_flow_on_postgres() {
+    if let Some(url) = server_url("OTPKIT_TEST_POSTGRES_URL") {
+        let store = tokio::task::spawn_blocking(move || crate::open_store(&url))
+            .await
+            .unwrap()
+            .unwrap();
+        flow(Client::on(store), &fresh_name("alice")).await;
+    }
+}
+
+#[cfg(feature = "redis")]
+#[tokio::test]
+async fn the_flow_on_redis() {
+    if let Some(url) = server_url("OTPKIT_TEST_REDIS_URL") {
+        let store = tokio::task::spawn_blocking(move || crate::open_store(&url))
+            .await
+            .unwrap()
+            .unwrap();
+        flow(Client::on(store), &fresh_name("alice")).await;
+    }
+}
+
+/// Assign (a refused pair keeps the secret), sign in, replay refused, resync, remove.
+async fn flow(mut c: Client, user: &str) {
+    let first = c.get("/").await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(c.cookie.is_some(), "a first visit starts a session");
+
+    let secret = sign_up_and_show_secret(&mut c, user).await;
+    assert_eq!(secret.len(), 39, "32 Base32 characters in groups of four");
+    let at = phone(&secret);
+
+    // A refused pair: the same secret again.
+    let refused = c
+        .post("/mfa/assign", &[("code1", "000000"), ("code2", "000001")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.text_of("secret-key"), secret);
+
+    let done = c
+        .post("/mfa/assign", &[("code1", &at(-1)), ("code2", &at(0))])
+        .await;
+    assert_eq!(done.location.as_deref(), Some("/?done=assigned"));
+    // Enrolled: the secret is not shown again.
+    assert_eq!(c.get("/mfa/assign").await.location.as_deref(), Some("/"));
+
+    c.post("/signout", &[]).await;
+    let ok = c.sign_in(user, PASSWORD, &at(1)).await;
+    assert_eq!(ok.location.as_deref(), Some("/"));
+    assert!(
+        c.get("/")
+            .await
+            .body
+            .contains(&format!(r#"id="whoami">{user}<"#))
+    );
+
+    c.post("/signout", &[]).await;
+    let replay = c.sign_in(user, PASSWORD, &at(1)).await;
+    assert_eq!(replay.status, StatusCode::UNAUTHORIZED);
+    assert!(replay.text_of("error").contains("used already"));
+    let none = c.sign_in(user, PASSWORD, "").await;
+    assert_eq!(
+        none.status,
+        StatusCode::UNAUTHORIZED,
+        "an enrolled device needs a code"
+    );
+
+    assert_eq!(
+        c.sign_in(user, PASSWORD, &at(2)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let bad = c
+        .post("/mfa/resync", &[("code1", &at(4)), ("code2", &at(6))])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let resynced = c
+        .post("/mfa/resync", &[("code1", &at(4)), ("code2", &at(5))])
+        .await;
+    assert_eq!(resynced.location.as_deref(), Some("/?done=resynced"));
+
+    let removed = c.post("/mfa/remove", &[]).await;
+    assert_eq!(removed.location.as_deref(), Some("/?done=removed"));
+    // Through the page: a direct (blocking) store call has no place on an async
+    // thread, and the synchronous PostgreSQL client panics there.
+    assert!(
+        c.get("/")
+            .await
+            .body
+            .contains(r#"id="mfa-status">No MFA device assigned."#)
+    );
+}
+
+#[tokio::test]
+async fn forms_without_the_token_from_another_origin_or_session_are_refused() {
+    let mut c = Client::new();
+    sign_up_and_show_secret(&mut c, "bob").await;
+    let csrf = c.get("/").await.csrf();
+    let remove = |token: &str| Some(encode(&[("csrf", token)]));
+
+    // Wrong token.
+    let r = c.send("POST", "/mfa/remove", remove("0000")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Right token, another site's Origin.
+    c.origin = Some("http://evil.example");
+    let r = c.send("POST", "/mfa/remove", remove(&csrf)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Right token, no session cookie.
+    c.origin = None;
+    let cookie = c.cookie.take();
+    let r = c.send("POST", "/mfa/remove", remove(&csrf)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(c.app.mfa.state("bob").is_ok(), "nothing was removed");
+
+    // The same post with the session (no Origin header: older browsers) works.
+    c.cookie = cookie;
+    let r = c.send("POST", "/mfa/remove", remove(&csrf)).await;
+    assert_eq!(r.location.as_deref(), Some("/?done=removed"));
+}
+
+#[tokio::test]
+async fn a_wrong_password_spends_no_code_attempt_and_admins_clear_lockouts() {
+    let mut c = Client::new();
+    let secret = sign_up_and_show_secret(&mut c, "carol").await;
+    let at = phone(&secret);
+    c.post("/mfa/assign", &[("code1", &at(-1)), ("code2", &at(0))])
+        .await;
+    c.post("/signout", &[]).await;
+
+    for _ in 0..8 {
+        let r = c.sign_in("carol", "wrong password", "000000").await;
+        assert_eq!(r.text_of("error"), "Wrong user name or password.");
+    }
+    assert_eq!(c.app.mfa.state("carol").unwrap().failures(), 0);
+    let unknown = c.sign_in("nobody", PASSWORD, "").await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.text_of("error"), "Wrong user name or password.");
+
+    for _ in 0..5 {
+        c.sign_in("carol", PASSWORD, "000000").await;
+    }
+    let locked = c.sign_in("carol", PASSWORD, &at(1)).await;
+    assert!(
+        locked
+            .text_of("error")
+            .starts_with("Too many failed attempts")
+    );
+
+    // Not an admin: refused.
+    let mut other = Client {
+        router: c.router.clone(),
+        app: Arc::clone(&c.app),
+        cookie: None,
+        origin: c.origin,
+    };
+    other
+        .post("/signup", &[("user", "mallory"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(other.get("/admin").await.status, StatusCode::FORBIDDEN);
+    let r = other.post("/admin/clear", &[("user", "carol")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(c.app.mfa.state("carol").unwrap().failures() > 0);
+
+    // root is.
+    other.post("/signout", &[]).await;
+    other
+        .post("/signup", &[("user", "root"), ("password", PASSWORD)])
+        .await;
+    let page = other.get("/admin").await;
+    assert!(page.body.contains("locked out"), "{}", page.body);
+    let r = other.post("/admin/clear", &[("user", "carol")]).await;
+    assert_eq!(r.location.as_deref(), Some("/admin?done=cleared"));
+    let gone = other.post("/admin/clear", &[("user", "nobody")]).await;
+    assert_eq!(gone.location.as_deref(), Some("/admin"));
+    assert_eq!(c.app.mfa.state("carol").unwrap().failures(), 0);
+    let ok = c.sign_in("carol", PASSWORD, &at(1)).await;
+    assert_eq!(ok.location.as_deref(), Some("/"));
+}
