@@ -112,10 +112,10 @@ pub struct EnrollArgs {
     /// The user's account name shown in the app (e.g. an email address).
     #[arg(long, value_name = "NAME")]
     pub account: String,
-    /// Where to write the device's secret and state (mode 0600).
-    #[arg(long, value_name = "FILE")]
-    pub state: PathBuf,
-    /// Replace FILE if it exists.
+    /// Where to keep the device: --state FILE or --store URL.
+    #[command(flatten)]
+    pub target: crate::target::Target,
+    /// Replace FILE (or the store's device) if it exists.
     #[arg(long)]
     pub force: bool,
     /// HMAC algorithm. Google and Microsoft Authenticator compute SHA1 whatever the QR
@@ -139,9 +139,9 @@ pub struct EnrollArgs {
 /// `otpkit verify`.
 #[derive(Args)]
 pub struct VerifyArgs {
-    /// The device file written by `otpkit enroll`.
-    #[arg(long, value_name = "FILE")]
-    pub state: PathBuf,
+    /// The device: --state FILE or --store URL --device ID.
+    #[command(flatten)]
+    pub target: crate::target::Target,
     /// The code the user typed; `-` reads it from stdin (keeps it out of `ps`).
     #[arg(value_name = "CODE")]
     pub code: String,
@@ -153,9 +153,9 @@ pub struct VerifyArgs {
 /// `otpkit resync`.
 #[derive(Args)]
 pub struct ResyncArgs {
-    /// The device file written by `otpkit enroll`.
-    #[arg(long, value_name = "FILE")]
-    pub state: PathBuf,
+    /// The device: --state FILE or --store URL --device ID.
+    #[command(flatten)]
+    pub target: crate::target::Target,
     /// A code from the device; `-` reads it from stdin (one line per `-`).
     #[arg(value_name = "CODE1")]
     pub code1: String,
@@ -181,6 +181,9 @@ pub struct InspectArgs {
     /// The time to judge the lock-out at, with --state (default: now).
     #[arg(long, value_name = "UNIX", requires = "state")]
     pub time: Option<u64>,
+    /// The sealing key of a sealed device file.
+    #[command(flatten)]
+    pub key: crate::target::SealKey,
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,

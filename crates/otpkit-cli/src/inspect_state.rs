@@ -12,8 +12,14 @@ use crate::error::CliError;
 use crate::{secrets, state, when};
 
 /// Prints the device file at `path` as judged at `now`.
-pub fn inspect_state(path: &Path, json: bool, now: u64, io: &mut Io<'_>) -> Result<(), CliError> {
-    let device = state::read(path)?;
+pub fn inspect_state(
+    path: &Path,
+    key: &crate::target::SealKey,
+    json: bool,
+    now: u64,
+    io: &mut Io<'_>,
+) -> Result<(), CliError> {
+    let device = state::read(path, key.keyring()?.as_ref())?;
     let device_state: DeviceState = device.state.parse().map_err(|e| {
         CliError::state(format_args!(
             "the state file's verifier state is damaged: {e}"
