@@ -371,6 +371,32 @@ fn a_store_this_build_lacks_or_an_unknown_scheme_is_a_usage_error() {
             "the URL was repeated: {}",
             r.stderr
         );
+    } // A server that cannot be reached: exit 5, and the password is not repeated.
+    let mut unreachable = Vec::new();
+    if cfg!(feature = "postgres") {
+        unreachable.push("postgres://u:sekritpw@127.0.0.1:1/x");
+    }
+    if cfg!(feature = "redis") {
+        unreachable.push("redis://:sekritpw@127.0.0.1:1/");
+    }
+    for url in unreachable {
+        let r = run(&[
+            "verify",
+            "123456",
+            "--store",
+            url,
+            "--device",
+            "a",
+            "--seal-key-file",
+            &keys,
+        ]);
+        expect(&r, 5, url);
+        assert!(r.stderr.contains("unavailable"), "{}", r.stderr);
+        assert!(
+            !r.stderr.contains("sekritpw"),
+            "the password was repeated: {}",
+            r.stderr
+        );
     }
 }
 
