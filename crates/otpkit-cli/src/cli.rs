@@ -14,9 +14,16 @@ instead (`code -`, `--secret -`, `--uri -`, `verify --state FILE -`, `check - -`
 read each value from the next line of standard input.
 
 Exit codes: 0 success or code accepted; 1 wrong code; 2 usage error or malformed input;
-3 code already used (replay); 4 locked out after too many failures; 5 state or output
-file error; 6 import finished but some entries could not be read. `recovery use` answers
-the same way: 0 accepted, 1 not a valid code, 2 malformed, 3 already used, 4 locked.";
+3 code already used (replay); 4 locked out after too many failures; 5 state file, device
+store or output file error (also: a sealed secret without its key, or with the wrong
+key); 6 import finished but some entries could not be read. `recovery use` answers
+the same way: 0 accepted, 1 not a valid code, 2 malformed, 3 already used, 4 locked.
+
+enroll, verify and resync keep the device in --state FILE or in a device store:
+--store sqlite:PATH (or postgres://…, redis://… when built with those features) with
+--device ID. Stores, and state files written with --seal-key-file, keep the secret
+sealed under a server key read from --seal-key-file FILE, OTPKIT_SEAL_KEY_FILE or
+OTPKIT_SEAL_KEY (lines of ID:KEY, hex or base64; the first key seals), never from argv.";
 
 /// One-time passwords (TOTP RFC 6238, HOTP RFC 4226, Steam Guard) from the command line.
 ///
@@ -34,9 +41,10 @@ pub struct Cli {
 pub enum Command {
     /// Print the current code (TOTP, HOTP with --hotp, or Steam Guard for a Steam URI).
     Code(CodeArgs),
-    /// Enrol a new TOTP device: show a QR code, check two codes, write the state file.
+    /// Enrol a new TOTP device: show a QR code, check two codes, write the state file
+    /// (or the device store).
     Enroll(EnrollArgs),
-    /// Check a code against a state file (replay-protected, throttled).
+    /// Check a code against a state file or device store (replay-protected, throttled).
     Verify(VerifyArgs),
     /// Re-synchronise a device whose clock drifted, with two consecutive codes.
     Resync(ResyncArgs),
