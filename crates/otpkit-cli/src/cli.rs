@@ -179,15 +179,22 @@ pub struct ResyncArgs {
 #[derive(Args)]
 pub struct InspectArgs {
     /// The otpauth:// URI; `-` reads it from stdin.
-    #[arg(value_name = "URI", required_unless_present = "state")]
+    #[arg(value_name = "URI", required_unless_present_any = ["state", "store"])]
     pub uri: Option<String>,
     /// Show a device file written by `otpkit enroll` instead: its account, its
     /// verifier state (last code, drift, failures, lock-out) with local times; the
     /// secret itself is not shown.
     #[arg(long, value_name = "FILE", conflicts_with = "uri")]
     pub state: Option<PathBuf>,
-    /// The time to judge the lock-out at, with --state (default: now).
-    #[arg(long, value_name = "UNIX", requires = "state")]
+    /// Show device --device ID of a device store instead (`sqlite:PATH`, `postgres://…`,
+    /// `redis://…`): its generator and verifier state; the sealed secret is not opened.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["uri", "state"], requires = "device")]
+    pub store: Option<String>,
+    /// The device's id, with --store.
+    #[arg(long, value_name = "ID", requires = "store")]
+    pub device: Option<String>,
+    /// The time to judge the lock-out at, with --state or --store (default: now).
+    #[arg(long, value_name = "UNIX", conflicts_with = "uri")]
     pub time: Option<u64>,
     /// The sealing key of a sealed device file.
     #[command(flatten)]

@@ -138,6 +138,15 @@ pub type Service = MfaService<Box<dyn DeviceStore>>;
 /// Opens the store named by `url`. Errors never repeat the URL (it may hold a
 /// password).
 pub fn open_store(url: &str, keyring: Keyring) -> Result<Service, CliError> {
+    Ok(MfaService::new(
+        open_device_store(url)?,
+        keyring,
+        Policy::default(),
+    ))
+}
+
+/// The store named by `url`, without a service (no key needed to read states).
+pub fn open_device_store(url: &str) -> Result<Box<dyn DeviceStore>, CliError> {
     let store: Box<dyn DeviceStore> = if let Some(path) = url.strip_prefix("sqlite:") {
         if path.is_empty() {
             return Err(CliError::usage("--store sqlite:PATH needs a path"));
@@ -152,7 +161,7 @@ pub fn open_store(url: &str, keyring: Keyring) -> Result<Service, CliError> {
             "--store must be sqlite:PATH, postgres://… or redis://…",
         ));
     };
-    Ok(MfaService::new(store, keyring, Policy::default()))
+    Ok(store)
 }
 
 #[cfg(feature = "postgres")]

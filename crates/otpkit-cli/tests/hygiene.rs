@@ -301,6 +301,8 @@ fn inspect_and_json_leave_no_copy() {
             let args = cli::InspectArgs {
                 uri: Some("-".into()),
                 state: None,
+                store: None,
+                device: None,
                 time: None,
                 key: target::SealKey {
                     seal_key_file: None,

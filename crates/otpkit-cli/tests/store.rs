@@ -292,6 +292,33 @@ fn store_scenario(url: &str) {
         resynced.stdout
     );
 
+    // inspect reads the state without the key (the sealed secret is not opened).
+    let inspect = run(&[
+        "inspect", "--store", url, "--device", &id, "--time", &t3, "--json",
+    ]);
+    expect(&inspect, 0, "inspect --store");
+    let value: serde_json::Value = serde_json::from_str(&inspect.stdout).unwrap();
+    assert_eq!(value["device"], serde_json::json!(id));
+    assert_eq!(value["algorithm"], "SHA1");
+    assert_eq!(value["period"], 30);
+    assert_eq!(value["secret_bits"], serde_json::Value::Null);
+    // The resync's second code (T + 630) is the last one used, and a drift was learned.
+    assert_eq!(value["last_step"], (T + 630) / 30, "{value}");
+    assert!(value["drift"].as_i64().unwrap() > 0, "{value}");
+    assert_eq!(
+        value["failures"], 0,
+        "the resync cleared the failures: {value}"
+    );
+    let text = run(&["inspect", "--store", url, "--device", &id, "--time", &t3]);
+    expect(&text, 0, "inspect --store");
+    assert!(
+        text.stdout.contains("(sealed in the store; not opened)"),
+        "{}",
+        text.stdout
+    );
+    let missing = run(&["inspect", "--store", url, "--device", "nobody-at-all-here"]);
+    expect(&missing, 5, "inspect an unknown device");
+
     // An unknown device, a device without --store, both targets at once.
     let other = unique("nobody");
     let none = verify(
