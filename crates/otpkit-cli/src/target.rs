@@ -68,7 +68,8 @@ impl SealKey {
         match std::env::var(KEY_ENV) {
             Ok(text) if !text.trim().is_empty() => {
                 let text = Zeroizing::new(text);
-                parse_keys(&text.replace(',', "\n"), KEY_ENV).map(Some)
+                let lines = Zeroizing::new(text.replace(',', "\n"));
+                parse_keys(&lines, KEY_ENV).map(Some)
             }
             Ok(_) | Err(std::env::VarError::NotPresent) => Ok(None),
             Err(std::env::VarError::NotUnicode(_)) => {
