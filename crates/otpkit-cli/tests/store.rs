@@ -621,3 +621,59 @@ fn a_bad_key_file_names_the_line_never_the_key() {
         r.stderr
     );
 }
+
+/// `enroll --store` without `--device` names the device after the account; a sealed
+/// state file resyncs like a plain one.
+#[test]
+fn the_account_names_the_device_and_a_sealed_file_resyncs() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = write_key(dir.path(), "keys", &format!("k1:{KEY_HEX}\n"));
+    let url = format!("sqlite:{}", arg(&dir.path().join("mfa.sqlite")));
+    let (enrolled, account) = enroll(&["--store", &url, "--seal-key-file", &keys], &[]);
+    expect(&enrolled, 0, "enroll --store without --device");
+    assert!(
+        enrolled
+            .stdout
+            .contains("device \"alice@example.com\" saved"),
+        "{}",
+        enrolled.stdout
+    );
+    let account = account.unwrap();
+    let t = (T + 30).to_string();
+    let r = run(&[
+        "verify",
+        &code(&account, T + 30),
+        "--time",
+        &t,
+        "--store",
+        &url,
+        "--device",
+        "alice@example.com",
+        "--seal-key-file",
+        &keys,
+    ]);
+    expect(&r, 0, "verify by account name");
+
+    let state = dir.path().join("sealed.otpkit");
+    let (enrolled, account) = enroll(&["--state", arg(&state), "--seal-key-file", &keys], &[]);
+    expect(&enrolled, 0, "enroll a sealed file");
+    let account = account.unwrap();
+    let (r1, r2) = (code(&account, T + 600), code(&account, T + 630));
+    let t = (T + 330).to_string();
+    let r = run(&[
+        "resync",
+        &r1,
+        &r2,
+        "--time",
+        &t,
+        "--state",
+        arg(&state),
+        "--seal-key-file",
+        &keys,
+    ]);
+    expect(&r, 0, "resync a sealed file");
+    let text = std::fs::read_to_string(&state).unwrap();
+    assert!(text.contains("format=otpkit-device/2\n"), "{text}");
+    let r = run(&["resync", &r1, &r2, "--time", &t, "--state", arg(&state)]);
+    expect(&r, 5, "resync a sealed file without the key");
+}
