@@ -81,15 +81,20 @@ interop_corpus() {
   return "${PIPESTATUS[0]}"
 }
 
-# The device stores against real servers: PostgreSQL and Redis started on loopback
-# in a temporary directory (scripts/services.sh), stopped whatever happens. CI=1 makes
-# a missing server URL a failure instead of a skip.
+# The device stores against real servers (the store crate, then the CLI's --store):
+# PostgreSQL and Redis started on loopback in a temporary directory
+# (scripts/services.sh), stopped whatever happens. CI=1 makes a missing server URL a
+# failure instead of a skip.
 device_stores() (
   services=$(scripts/services.sh start) || exit 1
   eval "$services"
   trap 'scripts/services.sh stop' EXIT
-  CI=${CI:-1} cargo_test -p otpkit-store --all-features &&
-    CI=${CI:-1} cargo_test -p otpkit-web-example --all-features
+  local rc=0
+  CI=${CI:-1} cargo_test -p otpkit-store --all-features || rc=1
+  CI=${CI:-1} cargo_test -p otpkit-web-example --all-features || rc=1
+  # The CLI's --store on the same servers (tests/store.rs).
+  CI=${CI:-1} cargo_test -p otpkit-cli --features postgres,redis --test store || rc=1
+  exit "$rc"
 )
 
 docs() {

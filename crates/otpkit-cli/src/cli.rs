@@ -14,10 +14,18 @@ instead (`code -`, `--secret -`, `--uri -`, `verify --state FILE -`, `check - -`
 read each value from the next line of standard input.
 
 Exit codes: 0 success or code accepted; 1 wrong code; 2 usage error or malformed input;
-3 code already used (replay); 4 locked out after too many failures; 5 state or output
-file error; 6 import finished but some entries could not be read (or export left
-accounts out); 7 wrong password or failed integrity check (import, export). `recovery use` answers
-the same way: 0 accepted, 1 not a valid code, 2 malformed, 3 already used, 4 locked.";
+3 code already used (replay); 4 locked out after too many failures; 5 state file, device
+store or output file error (also: a sealed secret without its key, or with the wrong
+key); 6 import finished but some entries could not be read (or export left accounts
+out); 7 wrong password or failed integrity check (import, export). `recovery use`
+answers the same way: 0 accepted, 1 not a valid code, 2 malformed, 3 already used,
+4 locked.
+
+enroll, verify and resync keep the device in --state FILE or in a device store:
+--store sqlite:PATH (or postgres://…, redis://… when built with those features) with
+--device ID. Stores, and state files written with --seal-key-file, keep the secret
+sealed under a server key read from --seal-key-file FILE, OTPKIT_SEAL_KEY_FILE or
+OTPKIT_SEAL_KEY (lines of ID:KEY, hex or base64; the first key seals), never from argv.";
 
 /// One-time passwords (TOTP RFC 6238, HOTP RFC 4226, Steam Guard) from the command line.
 ///
@@ -35,9 +43,10 @@ pub struct Cli {
 pub enum Command {
     /// Print the current code (TOTP, HOTP with --hotp, or Steam Guard for a Steam URI).
     Code(CodeArgs),
-    /// Enrol a new TOTP device: show a QR code, check two codes, write the state file.
+    /// Enrol a new TOTP device: show a QR code, check two codes, write the state file
+    /// (or the device store).
     Enroll(EnrollArgs),
-    /// Check a code against a state file (replay-protected, throttled).
+    /// Check a code against a state file or device store (replay-protected, throttled).
     Verify(VerifyArgs),
     /// Re-synchronise a device whose clock drifted, with two consecutive codes.
     Resync(ResyncArgs),
@@ -118,10 +127,10 @@ pub struct EnrollArgs {
     /// The user's account name shown in the app (e.g. an email address).
     #[arg(long, value_name = "NAME")]
     pub account: String,
-    /// Where to write the device's secret and state (mode 0600).
-    #[arg(long, value_name = "FILE")]
-    pub state: PathBuf,
-    /// Replace FILE if it exists.
+    /// Where to keep the device: --state FILE or --store URL.
+    #[command(flatten)]
+    pub target: crate::target::Target,
+    /// Replace FILE (or the store's device) if it exists.
     #[arg(long)]
     pub force: bool,
     /// HMAC algorithm. Google and Microsoft Authenticator compute SHA1 whatever the QR
@@ -145,9 +154,9 @@ pub struct EnrollArgs {
 /// `otpkit verify`.
 #[derive(Args)]
 pub struct VerifyArgs {
-    /// The device file written by `otpkit enroll`.
-    #[arg(long, value_name = "FILE")]
-    pub state: PathBuf,
+    /// The device: --state FILE or --store URL --device ID.
+    #[command(flatten)]
+    pub target: crate::target::Target,
     /// The code the user typed; `-` reads it from stdin (keeps it out of `ps`).
     #[arg(value_name = "CODE")]
     pub code: String,
@@ -159,9 +168,9 @@ pub struct VerifyArgs {
 /// `otpkit resync`.
 #[derive(Args)]
 pub struct ResyncArgs {
-    /// The device file written by `otpkit enroll`.
-    #[arg(long, value_name = "FILE")]
-    pub state: PathBuf,
+    /// The device: --state FILE or --store URL --device ID.
+    #[command(flatten)]
+    pub target: crate::target::Target,
     /// A code from the device; `-` reads it from stdin (one line per `-`).
     #[arg(value_name = "CODE1")]
     pub code1: String,
@@ -177,16 +186,26 @@ pub struct ResyncArgs {
 #[derive(Args)]
 pub struct InspectArgs {
     /// The otpauth:// URI; `-` reads it from stdin.
-    #[arg(value_name = "URI", required_unless_present = "state")]
+    #[arg(value_name = "URI", required_unless_present_any = ["state", "store"])]
     pub uri: Option<String>,
     /// Show a device file written by `otpkit enroll` instead: its account, its
     /// verifier state (last code, drift, failures, lock-out) with local times; the
     /// secret itself is not shown.
     #[arg(long, value_name = "FILE", conflicts_with = "uri")]
     pub state: Option<PathBuf>,
-    /// The time to judge the lock-out at, with --state (default: now).
-    #[arg(long, value_name = "UNIX", requires = "state")]
+    /// Show device --device ID of a device store instead (`sqlite:PATH`, `postgres://…`,
+    /// `redis://…`): its generator and verifier state; the sealed secret is not opened.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["uri", "state"], requires = "device")]
+    pub store: Option<String>,
+    /// The device's id, with --store.
+    #[arg(long, value_name = "ID", requires = "store")]
+    pub device: Option<String>,
+    /// The time to judge the lock-out at, with --state or --store (default: now).
+    #[arg(long, value_name = "UNIX", conflicts_with = "uri")]
     pub time: Option<u64>,
+    /// The sealing key of a sealed device file.
+    #[command(flatten)]
+    pub key: crate::target::SealKey,
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,

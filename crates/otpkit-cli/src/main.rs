@@ -35,6 +35,7 @@ mod qr;
 mod recovery;
 mod secrets;
 mod state;
+mod target;
 mod when;
 
 use std::io::{self, IsTerminal, Write};

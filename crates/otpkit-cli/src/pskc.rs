@@ -320,6 +320,7 @@ fn enroll(dir: &Path, token: &Token) -> Result<(), CliError> {
         period,
         secret: token.secret.clone(),
         state: token.device_state().to_string(),
+        sealed: None,
     };
     let _lock = state::lock(&path)?;
     state::write_atomic(&path, device.to_text().as_bytes(), Overwrite::No)

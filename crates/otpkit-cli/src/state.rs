@@ -18,6 +18,17 @@
 //! state=...                 (otpkit::verifier::DeviceState::encode)
 //! ```
 //!
+//! # Sealed secrets (`otpkit-device/2`)
+//!
+//! Written with `--seal-key-file`, the file says `format=otpkit-device/2` and holds
+//! `sealed-secret=otps1.KEYID.DATA` instead of `secret=`: the secret sealed with
+//! AES-256-GCM under the server key (`otpkit_store::seal`), bound to the file's
+//! account name, so it opens only with the key and only for that account. Every
+//! other line is as in `/1`. Unsealed files are still written and read as `/1`; a
+//! sealed file read without the key is refused with an error naming
+//! `--seal-key-file`. A file sealed with an older key of the key file is re-sealed
+//! with the first key when it is next saved.
+//!
 //! # Safety of updates
 //!
 //! The file is written with mode 0600, atomically: a temporary file in the same
@@ -36,10 +47,14 @@ use std::path::{Path, PathBuf};
 use otpkit::{Algorithm, Digits, Period, Secret, Totp};
 use zeroize::Zeroizing;
 
+use otpkit_store::seal::{Keyring, SealedSecret};
+
 use crate::error::CliError;
 
 /// The `format=` value this version writes and reads.
 pub const FORMAT: &str = "otpkit-device/1";
+/// The `format=` value of a file whose secret is sealed.
+pub const FORMAT_SEALED: &str = "otpkit-device/2";
 
 /// One enrolled device.
 pub struct DeviceFile {
@@ -57,12 +72,33 @@ pub struct DeviceFile {
     pub secret: Secret,
     /// The verifier's encoded device state (last accepted step, failures, lock-out).
     pub state: String,
+    /// The secret as sealed in the file (`otpkit-device/2`), or `None` for a file that
+    /// keeps it in Base32 (`/1`). Set by [`DeviceFile::seal`].
+    pub sealed: Option<SealedSecret>,
 }
 
 impl DeviceFile {
     /// The TOTP generator this device's app runs.
     pub fn totp(&self) -> Totp {
         Totp::new(&self.secret, self.algorithm, self.digits, self.period)
+    }
+
+    /// Seals the secret with `keyring`'s current key, bound to the account name:
+    /// from now on the file is written as `otpkit-device/2`. A secret already sealed
+    /// with the current key is left as it is (the file does not change on every save).
+    pub fn seal(&mut self, keyring: &Keyring) -> Result<(), CliError> {
+        let current = self
+            .sealed
+            .as_ref()
+            .and_then(|s| s.key_id().ok())
+            .is_some_and(|id| id == keyring.current_key_id());
+        if !current {
+            let sealed = keyring
+                .seal(&self.account, &self.secret)
+                .map_err(|e| CliError::state(format_args!("cannot seal the secret: {e}")))?;
+            self.sealed = Some(sealed);
+        }
+        Ok(())
     }
 
     /// The file's text. It contains the secret, so it is wiped when dropped.
@@ -78,7 +114,12 @@ impl DeviceFile {
         out.push_str(
             "# otpkit device file: a TOTP secret and its verifier state. Keep it private.\n",
         );
-        push_line(&mut out, "format", FORMAT);
+        let format = if self.sealed.is_some() {
+            FORMAT_SEALED
+        } else {
+            FORMAT
+        };
+        push_line(&mut out, "format", format);
         if let Some(issuer) = &self.issuer {
             push_line(&mut out, "issuer", issuer);
         }
@@ -86,17 +127,27 @@ impl DeviceFile {
         push_line(&mut out, "algorithm", self.algorithm.name());
         push_line(&mut out, "digits", &self.digits.get().to_string());
         push_line(&mut out, "period", &self.period.seconds().to_string());
-        push_line(
-            &mut out,
-            "secret",
-            &crate::secrets::base32_text(&self.secret, false),
-        );
+        match &self.sealed {
+            Some(sealed) => push_line(&mut out, "sealed-secret", sealed.as_str()),
+            None => push_line(
+                &mut out,
+                "secret",
+                &crate::secrets::base32_text(&self.secret, false),
+            ),
+        }
         push_line(&mut out, "state", &self.state);
         out
     }
 
     /// Reads the file's text. Errors name the line and key, never a value.
+    #[cfg(test)]
     pub fn parse(text: &str) -> Result<Self, CliError> {
+        Self::parse_with(text, None)
+    }
+
+    /// Reads the file's text, opening a sealed secret with `keyring`. Errors name
+    /// the line and key, never a value.
+    pub fn parse_with(text: &str, keyring: Option<&Keyring>) -> Result<Self, CliError> {
         let mut fields = Fields::default();
         for (index, line) in text.lines().enumerate() {
             let number = index.saturating_add(1);
@@ -115,6 +166,7 @@ impl DeviceFile {
                 "digits" => &mut fields.digits,
                 "period" => &mut fields.period,
                 "secret" => &mut fields.secret,
+                "sealed-secret" => &mut fields.sealed,
                 "state" => &mut fields.state,
                 _ => return Err(corrupt(format_args!("unknown key on line {number}"))),
             };
@@ -126,11 +178,15 @@ impl DeviceFile {
             *slot = Some(Zeroizing::new(value.to_owned()));
         }
         let format = required(fields.format, "format")?;
-        if format.as_str() != FORMAT {
-            return Err(corrupt(format_args!(
-                "unsupported format (this otpkit reads {FORMAT})"
-            )));
-        }
+        let sealed_format = match format.as_str() {
+            FORMAT => false,
+            FORMAT_SEALED => true,
+            _ => {
+                return Err(corrupt(format_args!(
+                    "unsupported format (this otpkit reads {FORMAT} and {FORMAT_SEALED})"
+                )));
+            }
+        };
         let algorithm = required(fields.algorithm, "algorithm")?
             .parse::<Algorithm>()
             .map_err(|e| corrupt(format_args!("algorithm: {e}")))?;
@@ -142,16 +198,46 @@ impl DeviceFile {
             .parse::<u64>()
             .map_err(|_| corrupt("period: not a number of seconds"))
             .and_then(|n| Period::new(n).map_err(|e| corrupt(format_args!("period: {e}"))))?;
-        let secret = Secret::from_base32(&required(fields.secret, "secret")?)
-            .map_err(|e| corrupt(format_args!("secret: {}", crate::secrets::message(&e))))?;
+        let account = required(fields.account, "account")?.to_string();
+        let (secret, sealed) = if sealed_format {
+            if fields.secret.is_some() {
+                return Err(corrupt(format!(
+                    "a {FORMAT_SEALED} file has a 'sealed-secret' line, not 'secret'"
+                )));
+            }
+            let sealed =
+                SealedSecret::from_stored(required(fields.sealed, "sealed-secret")?.to_string());
+            let Some(keyring) = keyring else {
+                return Err(CliError::state(
+                    "the state file's secret is sealed: give its key with --seal-key-file \
+                     FILE (or OTPKIT_SEAL_KEY_FILE / OTPKIT_SEAL_KEY)",
+                ));
+            };
+            let secret = keyring.open(&account, &sealed).map_err(|e| {
+                CliError::state(format_args!(
+                    "cannot open the state file's sealed secret: {e}"
+                ))
+            })?;
+            (secret, Some(sealed))
+        } else {
+            if fields.sealed.is_some() {
+                return Err(corrupt(format!(
+                    "a 'sealed-secret' line needs format={FORMAT_SEALED}"
+                )));
+            }
+            let secret = Secret::from_base32(&required(fields.secret, "secret")?)
+                .map_err(|e| corrupt(format_args!("secret: {}", crate::secrets::message(&e))))?;
+            (secret, None)
+        };
         Ok(DeviceFile {
             issuer: fields.issuer.map(|s| s.to_string()),
-            account: required(fields.account, "account")?.to_string(),
+            account,
             algorithm,
             digits,
             period,
             secret,
             state: required(fields.state, "state")?.to_string(),
+            sealed,
         })
     }
 }
@@ -165,6 +251,7 @@ struct Fields {
     digits: Option<Zeroizing<String>>,
     period: Option<Zeroizing<String>>,
     secret: Option<Zeroizing<String>>,
+    sealed: Option<Zeroizing<String>>,
     state: Option<Zeroizing<String>>,
 }
 
@@ -358,8 +445,9 @@ pub fn lock(path: &Path) -> Result<StateLock, CliError> {
 }
 
 /// Reads and parses the device file at `path`: refuses a symbolic link, a hard-linked
-/// file and a file over [`MAX_STATE_LEN`] bytes, reading at most that much.
-pub fn read(path: &Path) -> Result<DeviceFile, CliError> {
+/// file and a file over [`MAX_STATE_LEN`] bytes, reading at most that much. A sealed
+/// secret is opened with `keyring` (and refused without one).
+pub fn read(path: &Path, keyring: Option<&Keyring>) -> Result<DeviceFile, CliError> {
     let not_found = || {
         CliError::state(format_args!(
             "no state file at {} (create one with `otpkit enroll`)",
@@ -391,7 +479,7 @@ pub fn read(path: &Path) -> Result<DeviceFile, CliError> {
         .map_err(cannot)?;
     too_large(path, u64::try_from(bytes.len()).unwrap_or(u64::MAX))?;
     let text = std::str::from_utf8(&bytes).map_err(|_| corrupt("the file is not UTF-8 text"))?;
-    DeviceFile::parse(text)
+    DeviceFile::parse_with(text, keyring)
 }
 
 /// Whether to replace an existing file.
@@ -496,7 +584,77 @@ mod tests {
             period: Period::new(60).unwrap(),
             secret: Secret::from_bytes(b"12345678901234567890").unwrap(),
             state: "v1:abc".into(),
+            sealed: None,
         }
+    }
+
+    fn ring(id: &str, byte: u8) -> Keyring {
+        Keyring::new(otpkit_store::seal::SealingKey::new(id, [byte; 32]).unwrap())
+    }
+
+    #[test]
+    fn sealed_file_round_trips_only_with_its_key() {
+        let mut d = sample();
+        d.seal(&ring("k1", 1)).unwrap();
+        let text = d.to_text();
+        assert!(text.contains("format=otpkit-device/2\n"), "{}", *text);
+        assert!(text.contains("sealed-secret=otps1.k1."), "{}", *text);
+        assert!(!text.contains("GEZD"), "the secret is in the clear");
+        let back = DeviceFile::parse_with(&text, Some(&ring("k1", 1))).unwrap();
+        assert_eq!(back.secret, sample().secret);
+        assert_eq!(back.state, "v1:abc");
+        // Saved again unchanged with the same key: the sealed text is kept.
+        let mut again = back;
+        again.seal(&ring("k1", 1)).unwrap();
+        assert_eq!(again.to_text(), text);
+
+        let e = DeviceFile::parse(&text).err().unwrap();
+        assert!(e.message.contains("--seal-key-file"), "{}", e.message);
+        let e = DeviceFile::parse_with(&text, Some(&ring("k1", 2)))
+            .err()
+            .unwrap();
+        assert!(e.message.contains("does not open"), "{}", e.message);
+        let e = DeviceFile::parse_with(&text, Some(&ring("k2", 1)))
+            .err()
+            .unwrap();
+        assert!(e.message.contains("not in the keyring"), "{}", e.message);
+        // Bound to the account: moved into another account's file, it does not open.
+        let moved = text.replace("account=alice@example.com", "account=bob@example.com");
+        let e = DeviceFile::parse_with(&moved, Some(&ring("k1", 1)))
+            .err()
+            .unwrap();
+        assert!(e.message.contains("does not open"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_plain_file_reads_with_or_without_a_key_and_mixed_files_are_refused() {
+        let plain = sample().to_text();
+        assert!(DeviceFile::parse_with(&plain, Some(&ring("k1", 1))).is_ok());
+        let mut d = sample();
+        d.seal(&ring("k1", 1)).unwrap();
+        let sealed = d.to_text();
+        let line = sealed
+            .lines()
+            .find(|l| l.starts_with("sealed-secret="))
+            .unwrap()
+            .to_owned();
+        let both = format!("{}{line}\n", *plain);
+        assert!(DeviceFile::parse(&both).is_err());
+        let both = format!("{}secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\n", *sealed);
+        assert!(DeviceFile::parse_with(&both, Some(&ring("k1", 1))).is_err());
+    }
+
+    #[test]
+    fn a_rotated_key_reseals_on_save() {
+        let mut d = sample();
+        d.seal(&ring("old", 1)).unwrap();
+        let rotated = Keyring::new(otpkit_store::seal::SealingKey::new("new", [2; 32]).unwrap())
+            .with_old_key(otpkit_store::seal::SealingKey::new("old", [1; 32]).unwrap())
+            .unwrap();
+        let mut back = DeviceFile::parse_with(&d.to_text(), Some(&rotated)).unwrap();
+        back.seal(&rotated).unwrap();
+        assert!(back.to_text().contains("sealed-secret=otps1.new."));
+        assert!(DeviceFile::parse_with(&back.to_text(), Some(&ring("new", 2))).is_ok());
     }
 
     #[test]
@@ -617,16 +775,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("device");
         fs::write(&path, sample().to_text().as_bytes()).unwrap();
-        assert!(read(&path).is_ok());
+        assert!(read(&path, None).is_ok());
         let alias = dir.path().join("alias");
         std::os::unix::fs::symlink(&path, &alias).unwrap();
-        for e in [lock(&alias).err().unwrap(), read(&alias).err().unwrap()] {
+        for e in [
+            lock(&alias).err().unwrap(),
+            read(&alias, None).err().unwrap(),
+        ] {
             assert!(e.message.contains("symbolic link"), "{}", e.message);
         }
         let hard = dir.path().join("hard");
         fs::hard_link(&path, &hard).unwrap();
         for p in [&path, &hard] {
-            for e in [lock(p).err().unwrap(), read(p).err().unwrap()] {
+            for e in [lock(p).err().unwrap(), read(p, None).err().unwrap()] {
                 assert!(e.message.contains("2 hard links"), "{}", e.message);
             }
         }
@@ -634,7 +795,7 @@ mod tests {
         let big = dir.path().join("big");
         let f = File::create(&big).unwrap();
         f.set_len(MAX_STATE_LEN + 1).unwrap();
-        for e in [lock(&big).err().unwrap(), read(&big).err().unwrap()] {
+        for e in [lock(&big).err().unwrap(), read(&big, None).err().unwrap()] {
             assert!(
                 e.message.contains("larger than 65536 bytes"),
                 "{}",

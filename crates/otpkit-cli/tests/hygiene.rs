@@ -37,6 +37,8 @@ mod recovery;
 mod secrets;
 #[path = "../src/state.rs"]
 mod state;
+#[path = "../src/target.rs"]
+mod target;
 #[path = "../src/when.rs"]
 mod when;
 
@@ -166,6 +168,7 @@ fn device(state: String) -> state::DeviceFile {
         period: otpkit::Period::new(30).unwrap(),
         secret: secret(),
         state,
+        sealed: None,
     }
 }
 
@@ -207,10 +210,55 @@ fn state_file_write_and_read_leave_no_copy() {
     assert_eq!(hits, 0, "DeviceFile::to_text / write_atomic");
     let hits = freed_blocks_holding_secret(|| {
         let _lock = state::lock(&path).unwrap();
-        let d = state::read(&path).unwrap();
+        let d = state::read(&path, None).unwrap();
         assert_eq!(d.secret, secret());
     });
     assert_eq!(hits, 0, "state::read");
+}
+
+fn file_target(path: &std::path::Path, key: Option<&std::path::Path>) -> target::Target {
+    target::Target {
+        state: Some(path.to_path_buf()),
+        store: None,
+        device: None,
+        key: target::SealKey {
+            seal_key_file: key.map(std::path::Path::to_path_buf),
+        },
+    }
+}
+
+/// A sealed state file: the secret is opened, used and sealed again (the key file
+/// lists a newer key first, so the save re-seals) without a copy left behind.
+#[test]
+fn sealed_file_verify_leaves_no_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dev.state");
+    let keys = dir.path().join("keys");
+    let old = otpkit_store::seal::SealingKey::new("old", [1; 32]).unwrap();
+    std::fs::write(
+        &keys,
+        format!(
+            "new:{}\nold:{}\n",
+            "ab".repeat(32),
+            old.to_base64().as_str()
+        ),
+    )
+    .unwrap();
+    let mut d = device(enrolled_state());
+    d.seal(&otpkit_store::seal::Keyring::new(old)).unwrap();
+    state::write_atomic(&path, d.to_text().as_bytes(), state::Overwrite::No).unwrap();
+    let code = d.totp().code_at(T + 30).unwrap().to_string();
+    let hits = freed_blocks_holding_secret(|| {
+        let args = cli::VerifyArgs {
+            target: file_target(&path, Some(&keys)),
+            code: code.clone(),
+            time: Some(T + 30),
+        };
+        run(cli::Command::Verify(args), b"").unwrap();
+    });
+    assert_eq!(hits, 0, "verify of a sealed file");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("sealed-secret=otps1.new."), "{text}");
 }
 
 #[test]
@@ -223,7 +271,7 @@ fn verify_and_resync_leave_no_copy() {
     let code = totp.code_at(T + 30).unwrap().to_string();
     let hits = freed_blocks_holding_secret(|| {
         let args = cli::VerifyArgs {
-            state: path.clone(),
+            target: file_target(&path, None),
             code: "-".into(),
             time: Some(T + 30),
         };
@@ -236,7 +284,7 @@ fn verify_and_resync_leave_no_copy() {
     );
     let hits = freed_blocks_holding_secret(|| {
         let args = cli::ResyncArgs {
-            state: path.clone(),
+            target: file_target(&path, None),
             code1: c1.clone(),
             code2: c2.clone(),
             time: Some(T + 300),
@@ -257,7 +305,12 @@ fn inspect_and_json_leave_no_copy() {
             let args = cli::InspectArgs {
                 uri: Some("-".into()),
                 state: None,
+                store: None,
+                device: None,
                 time: None,
+                key: target::SealKey {
+                    seal_key_file: None,
+                },
                 json,
             };
             run(cli::Command::Inspect(args), uri.as_bytes()).unwrap();

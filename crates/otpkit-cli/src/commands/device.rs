@@ -1,13 +1,121 @@
-//! A device file as `verify` and `resync` use it: read and saved under its lock, and
-//! what a failure or a lock-out tells the user.
+//! A device as `verify` and `resync` use it — a file read and saved under its lock,
+//! or a row of a device store — and what a failure or a lock-out tells the user.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use otpkit::Verifier;
-use otpkit::verifier::{DeviceState, NIST_MAX_FAILURES, Policy};
+use otpkit::verifier::{DeviceState, NIST_MAX_FAILURES, Outcome, Policy, ResyncOutcome};
+use otpkit_store::seal::Keyring;
 
 use crate::error::CliError;
-use crate::state::{self, DeviceFile, Overwrite};
+use crate::state::{self, DeviceFile, Overwrite, StateLock};
+use crate::target::{self, Service, Target};
+
+/// The device a command works on.
+pub(super) enum Device {
+    /// A state file, locked for the whole command.
+    File {
+        path: PathBuf,
+        _lock: StateLock,
+        loaded: Box<Loaded>,
+        keyring: Option<Keyring>,
+    },
+    /// A row of a device store (each request its own compare-and-swap loop).
+    Store { service: Box<Service>, id: String },
+}
+
+impl Device {
+    /// Opens the device `target` names: locks and reads the file, or connects to
+    /// the store.
+    pub(super) fn open(target: &Target) -> Result<Device, CliError> {
+        match (&target.state, &target.store) {
+            (Some(path), None) => {
+                let keyring = target.key.keyring()?;
+                let lock = state::lock(path)?;
+                let loaded = load(path, keyring.as_ref())?;
+                Ok(Device::File {
+                    path: path.clone(),
+                    _lock: lock,
+                    loaded: Box::new(loaded),
+                    keyring,
+                })
+            }
+            (None, Some(url)) => {
+                let Some(id) = target.device.clone() else {
+                    return Err(CliError::usage("--store needs --device ID"));
+                };
+                let keyring = target.key.required("--store")?;
+                let service = target::open_store(url, keyring)?;
+                Ok(Device::Store {
+                    service: Box::new(service),
+                    id,
+                })
+            }
+            _ => Err(CliError::usage("give --state FILE or --store URL")),
+        }
+    }
+
+    /// The stored state now.
+    pub(super) fn state(&self) -> Result<DeviceState, CliError> {
+        match self {
+            Device::File { loaded, .. } => Ok(loaded.state),
+            Device::Store { service, id } => service.state(id).map_err(target::service_error),
+        }
+    }
+
+    /// One sign-in code; the new state is stored whatever the outcome.
+    pub(super) fn verify(
+        &mut self,
+        code: &str,
+        now: u64,
+    ) -> Result<(Outcome, DeviceState), CliError> {
+        match self {
+            Device::File {
+                path,
+                loaded,
+                keyring,
+                ..
+            } => {
+                let (outcome, new) = loaded.verifier.verify(&loaded.state, code, now);
+                save(path, loaded, new, keyring.as_ref())?;
+                Ok((outcome, new))
+            }
+            Device::Store { service, id } => {
+                let answer = service
+                    .verify(id, code, now)
+                    .map_err(target::service_error)?;
+                Ok((answer.outcome, answer.state))
+            }
+        }
+    }
+
+    /// Two consecutive codes re-learn the drift; stored whatever the outcome.
+    pub(super) fn resync(
+        &mut self,
+        code1: &str,
+        code2: &str,
+        now: u64,
+    ) -> Result<(ResyncOutcome, DeviceState), CliError> {
+        match self {
+            Device::File {
+                path,
+                loaded,
+                keyring,
+                ..
+            } => {
+                let (outcome, new) = loaded.verifier.resync(&loaded.state, code1, code2, now);
+                save(path, loaded, new, keyring.as_ref())?;
+                Ok((outcome, new))
+            }
+            Device::Store { service, id } => {
+                let answer = service
+                    .resync(id, code1, code2, now)
+                    .map_err(target::service_error)?;
+                Ok((answer.outcome, answer.state))
+            }
+        }
+    }
+}
 
 /// A device file read under its lock, with its decoded state and verifier.
 pub(super) struct Loaded {
@@ -16,8 +124,8 @@ pub(super) struct Loaded {
     pub(super) verifier: Verifier,
 }
 
-pub(super) fn load(path: &Path) -> Result<Loaded, CliError> {
-    let device = state::read(path)?;
+pub(super) fn load(path: &Path, keyring: Option<&Keyring>) -> Result<Loaded, CliError> {
+    let device = state::read(path, keyring)?;
     let state: DeviceState = device.state.parse().map_err(|e| {
         CliError::state(format_args!(
             "the state file's verifier state is damaged: {e}"
@@ -31,11 +139,21 @@ pub(super) fn load(path: &Path) -> Result<Loaded, CliError> {
     })
 }
 
-pub(super) fn save(path: &Path, loaded: &mut Loaded, new: DeviceState) -> Result<(), CliError> {
+/// Saves `new` (when it changed). A sealed file is re-sealed with the key file's
+/// first key if an older key sealed it.
+pub(super) fn save(
+    path: &Path,
+    loaded: &mut Loaded,
+    new: DeviceState,
+    keyring: Option<&Keyring>,
+) -> Result<(), CliError> {
     if new == loaded.state {
         return Ok(());
     }
     loaded.device.state = new.to_string();
+    if let (Some(keyring), Some(_)) = (keyring, &loaded.device.sealed) {
+        loaded.device.seal(keyring)?;
+    }
     state::write_atomic(path, loaded.device.to_text().as_bytes(), Overwrite::Yes)?;
     loaded.state = new;
     Ok(())
@@ -55,9 +173,10 @@ pub(super) fn locked_message(until: u64, now: u64) -> String {
     }
 }
 
-/// " (3 of 5 failed attempts before lock-out)" or "; locked until ...".
-pub(super) fn failure_note(loaded: &Loaded, now: u64) -> String {
-    failure_note_for(&loaded.state, loaded.verifier.policy().max_failures(), now)
+/// " (3 of 5 failed attempts before lock-out)" or "; locked until ...", for the
+/// state stored after a request.
+pub(super) fn failure_note(state: &DeviceState, now: u64) -> String {
+    failure_note_for(state, Policy::default().max_failures(), now)
 }
 
 /// The failures since the last lock-out (the count itself goes on across ended

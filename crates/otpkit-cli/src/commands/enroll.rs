@@ -3,12 +3,15 @@
 use otpkit::otpauth::{Account, Kind};
 use otpkit::verifier::{DeviceState, EnrollError, EnrollOutcome, NIST_MAX_FAILURES, Policy};
 use otpkit::{Secret, Totp, Verifier};
+use otpkit_store::seal::Keyring;
+use otpkit_store::{DeviceRow, DeviceStore as _, Generator, ServiceError};
 use zeroize::Zeroizing;
 
 use crate::cli::EnrollArgs;
 use crate::error::{CliError, Exit};
 use crate::qr;
-use crate::state::{self, DeviceFile};
+use crate::state::{self, DeviceFile, StateLock};
+use crate::target::{self, Service};
 
 use super::device::locked_message;
 use super::{Io, digits, now_or, out, overwrite, period, prompt};
@@ -21,13 +24,8 @@ pub(super) fn run(args: EnrollArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     }
     let digits = digits(args.digits)?;
     let period = period(args.period)?;
-    let _lock = state::lock(&args.state)?;
-    if !args.force && args.state.exists() {
-        return Err(CliError::state(format_args!(
-            "{} already exists; pass --force to replace it",
-            args.state.display()
-        )));
-    }
+    // Everything that can fail before the secret is shown fails now.
+    let target = open_target(&args)?;
     let secret = Secret::generate(args.algorithm)
         .map_err(|e| CliError::state(format_args!("cannot make a secret: {e}")))?;
     let account = Account {
@@ -82,28 +80,149 @@ pub(super) fn run(args: EnrollArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     let totp = Totp::new(&account.secret, account.algorithm, digits, period);
     let verifier = Verifier::totp(totp, Policy::default());
     let device_state = enroll_codes(&verifier, args.time, io)?;
-    let device = DeviceFile {
-        issuer: account.issuer.clone(),
-        account: account.name.clone(),
-        algorithm: account.algorithm,
-        digits,
-        period,
-        secret: account.secret.clone(),
-        state: device_state.to_string(),
+    match target {
+        Target::File {
+            path,
+            _lock,
+            keyring,
+        } => {
+            let mut device = DeviceFile {
+                issuer: account.issuer.clone(),
+                account: account.name.clone(),
+                algorithm: account.algorithm,
+                digits,
+                period,
+                secret: account.secret.clone(),
+                state: device_state.to_string(),
+                sealed: None,
+            };
+            if let Some(keyring) = &keyring {
+                device.seal(keyring)?;
+            }
+            state::write_atomic(&path, device.to_text().as_bytes(), overwrite(args.force))?;
+            let sealed = if keyring.is_some() {
+                " (secret sealed)"
+            } else {
+                ""
+            };
+            out(
+                io,
+                format_args!(
+                    "Enrolled {}; device saved to {}{sealed}",
+                    account.label(),
+                    path.display()
+                ),
+            )
+        }
+        Target::Store { service, id } => {
+            let generator = Generator::Totp {
+                algorithm: account.algorithm,
+                digits,
+                period,
+            };
+            store_device(
+                &service,
+                &id,
+                &account.secret,
+                generator,
+                device_state,
+                args.force,
+            )?;
+            out(
+                io,
+                format_args!(
+                    "Enrolled {}; device {id:?} saved to the store (secret sealed)",
+                    account.label()
+                ),
+            )
+        }
+    }
+}
+
+/// Where the enrolled device goes, checked before the secret is shown.
+enum Target {
+    File {
+        path: std::path::PathBuf,
+        _lock: StateLock,
+        keyring: Option<Keyring>,
+    },
+    Store {
+        service: Box<Service>,
+        id: String,
+    },
+}
+
+fn open_target(args: &EnrollArgs) -> Result<Target, CliError> {
+    let t = &args.target;
+    if let Some(url) = &t.store {
+        let id = t.device.clone().unwrap_or_else(|| args.account.clone());
+        let keyring = t.key.required("--store")?;
+        let service = target::open_store(url, keyring)?;
+        match service.state(&id) {
+            Err(ServiceError::NoSuchDevice { .. }) => {}
+            Err(e) => return Err(target::service_error(e)),
+            Ok(_) if args.force => {}
+            Ok(_) => {
+                return Err(CliError::state(format_args!(
+                    "device {id:?} exists in the store; pass --force to replace it"
+                )));
+            }
+        }
+        return Ok(Target::Store {
+            service: Box::new(service),
+            id,
+        });
+    }
+    let Some(path) = t.state.clone() else {
+        return Err(CliError::usage("give --state FILE or --store URL"));
     };
-    state::write_atomic(
-        &args.state,
-        device.to_text().as_bytes(),
-        overwrite(args.force),
-    )?;
-    out(
-        io,
-        format_args!(
-            "Enrolled {}; device saved to {}",
-            account.label(),
-            args.state.display()
-        ),
-    )
+    let keyring = t.key.keyring()?;
+    let lock = state::lock(&path)?;
+    if !args.force && path.exists() {
+        return Err(CliError::state(format_args!(
+            "{} already exists; pass --force to replace it",
+            path.display()
+        )));
+    }
+    Ok(Target::File {
+        path,
+        _lock: lock,
+        keyring,
+    })
+}
+
+/// Stores the enrolled device (sealed), like the file: nothing is stored before
+/// the codes are confirmed. With `force` a device of the same id is replaced.
+fn store_device(
+    service: &Service,
+    id: &str,
+    secret: &Secret,
+    generator: Generator,
+    state: DeviceState,
+    force: bool,
+) -> Result<(), CliError> {
+    let sealed = service
+        .keyring()
+        .seal(id, secret)
+        .map_err(|e| CliError::state(format_args!("cannot seal the secret: {e}")))?;
+    let row = DeviceRow {
+        id: id.to_owned(),
+        params: generator.to_string(),
+        secret: sealed.as_str().to_owned(),
+        state: state.encode(),
+    };
+    if force {
+        service.remove(id).map_err(target::service_error)?;
+    }
+    let store_failed = |e| target::service_error(ServiceError::Store(e));
+    if service.store().insert(&row).map_err(store_failed)? {
+        Ok(())
+    } else {
+        Err(CliError::state(format_args!(
+            "device {id:?} was created in the store by someone else meanwhile; pass --force \
+             to replace it"
+        )))
+    }
 }
 
 /// Asks for codes until enrolment succeeds, checking each code as it is typed: a

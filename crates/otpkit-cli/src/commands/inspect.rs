@@ -9,9 +9,13 @@ use crate::{json, secrets};
 use super::{Io, dropped_bits_warning, now_or, out, parse_account, read_value};
 
 pub(super) fn run(args: InspectArgs, io: &mut Io<'_>) -> Result<(), CliError> {
+    if let (Some(url), Some(id)) = (&args.store, &args.device) {
+        let now = now_or(args.time)?;
+        return crate::inspect_state::inspect_store(url, id, args.json, now, io);
+    }
     if let Some(path) = &args.state {
         let now = now_or(args.time)?;
-        return crate::inspect_state::inspect_state(path, args.json, now, io);
+        return crate::inspect_state::inspect_state(path, &args.key, args.json, now, io);
     }
     let Some(uri) = args.uri else {
         return Err(CliError::usage("give a URI or --state FILE"));

@@ -5,23 +5,21 @@ use otpkit::verifier::{ResyncError, ResyncOutcome};
 use crate::cli::ResyncArgs;
 use crate::error::{CliError, Exit};
 use crate::secrets;
-use crate::state;
 
-use super::device::{failure_note, load, locked_message, save};
+use super::device::{Device, failure_note, locked_message};
 use super::{Io, now_or, out, read_value};
 
 pub(super) fn run(args: ResyncArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     // Read `-` codes before waiting for the lock.
     let code1 = read_value(args.code1, "first code", io)?;
     let code2 = read_value(args.code2, "second code", io)?;
-    let _lock = state::lock(&args.state)?;
-    let mut loaded = load(&args.state)?;
+    let mut device = Device::open(&args.target)?;
+    let before = device.state()?;
     let now = now_or(args.time)?;
-    let (outcome, new) = loaded.verifier.resync(&loaded.state, &code1, &code2, now);
-    // A refused resync is a failure, counted in the new state: save it whatever the
+    // A refused resync is a failure, counted in the new state: stored whatever the
     // outcome.
-    let counted = new.failures() > loaded.state.failures();
-    save(&args.state, &mut loaded, new)?;
+    let (outcome, new) = device.resync(&code1, &code2, now)?;
+    let counted = new.failures() > before.failures();
     match outcome {
         ResyncOutcome::Resynced { drift, .. } => out(
             io,
@@ -40,7 +38,7 @@ pub(super) fn run(args: ResyncArgs, io: &mut Io<'_>) -> Result<(), CliError> {
                 _ => Exit::Invalid,
             };
             let note = if counted {
-                failure_note(&loaded, now)
+                failure_note(&new, now)
             } else {
                 String::new()
             };

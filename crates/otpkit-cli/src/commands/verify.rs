@@ -5,20 +5,17 @@ use otpkit::verifier::{Outcome, SignInError};
 use crate::cli::VerifyArgs;
 use crate::error::{CliError, Exit};
 use crate::secrets;
-use crate::state;
 
-use super::device::{failure_note, load, locked_message, save};
+use super::device::{Device, failure_note, locked_message};
 use super::{Io, now_or, out, read_value};
 
 pub(super) fn run(args: VerifyArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     // Read a `-` code before waiting for the lock.
     let code = read_value(args.code, "code", io)?;
-    let _lock = state::lock(&args.state)?;
-    let mut loaded = load(&args.state)?;
+    let mut device = Device::open(&args.target)?;
     let now = now_or(args.time)?;
-    let (outcome, new) = loaded.verifier.verify(&loaded.state, &code, now);
-    // Failures and lock-outs are state too: save whatever the outcome.
-    save(&args.state, &mut loaded, new)?;
+    // Failures and lock-outs are state too: stored whatever the outcome.
+    let (outcome, new) = device.verify(&code, now)?;
     match outcome {
         Outcome::Accepted { drift, .. } => {
             // Only when the state learned that the clock is off (a late code is not a
@@ -38,26 +35,26 @@ pub(super) fn run(args: VerifyArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         }
         Outcome::Invalid => Err(CliError::new(
             Exit::Invalid,
-            format_args!("the code is not valid{}", failure_note(&loaded, now)),
+            format_args!("the code is not valid{}", failure_note(&new, now)),
         )),
         Outcome::Replayed => Err(CliError::new(
             Exit::Replayed,
             format_args!(
                 "the code was already used; wait for the next one{}",
-                failure_note(&loaded, now)
+                failure_note(&new, now)
             ),
         )),
         Outcome::Locked { until } => Err(CliError::new(Exit::Locked, locked_message(until, now))),
         Outcome::Malformed(e) => Err(CliError::usage(format_args!(
             "malformed code: {e}{}",
-            failure_note(&loaded, now)
+            failure_note(&new, now)
         ))),
         Outcome::Error(SignInError::WrongKind) => Err(CliError::state(
-            "the state file's verifier state is for an HOTP device",
+            "the device's verifier state is for an HOTP device",
         )),
-        Outcome::Error(SignInError::NotEnrolled) => Err(CliError::state(
-            "the state file's device has not finished enrolling",
-        )),
+        Outcome::Error(SignInError::NotEnrolled) => {
+            Err(CliError::state("the device has not finished enrolling"))
+        }
         Outcome::Error(e) => Err(CliError::usage(e)),
         other => Err(CliError::new(Exit::Invalid, other)),
     }
