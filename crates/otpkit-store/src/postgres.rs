@@ -21,6 +21,8 @@
 //! The connection is opened again after it breaks (server restarted), on the next
 //! operation.
 //!
+//! The connection lives on a thread of its own: see [`PostgresStore`].
+//!
 //! Schema (migration 1, run under an advisory lock so concurrent servers starting
 //! together apply it once):
 //!
@@ -28,7 +30,8 @@
 #![doc = include_str!("sql/postgres_v1.sql")]
 //! ```
 
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::mpsc::{self, Sender};
+use std::thread;
 use std::time::Duration;
 
 use postgres::error::SqlState;
@@ -50,15 +53,42 @@ struct Conn {
     remove: Statement,
 }
 
-/// A device table in PostgreSQL.
-pub struct PostgresStore {
+/// What the connection thread owns: the connection (if open) and how to open it.
+struct Worker {
     config: Config,
-    conn: Mutex<Option<Conn>>,
+    conn: Option<Conn>,
+}
+
+/// An operation sent to the connection thread; it sends its own answer back.
+type Job = Box<dyn FnOnce(&mut Worker) + Send>;
+
+/// A device table in PostgreSQL.
+///
+/// ## Safe to own from async code; call it from `spawn_blocking`
+///
+/// The `postgres` client runs a small tokio runtime of its own and blocks on it
+/// in every call *and when it is dropped*; on a thread of another tokio runtime
+/// that panics ("Cannot start a runtime from within a runtime"). So the
+/// connection lives on a thread of its own (`otpkit-postgres`), started by
+/// [`PostgresStore::connect`]: each operation is sent to it and its answer
+/// awaited, one at a time (as one connection serves them anyway). Dropping the
+/// store only closes a channel — the thread then closes the connection and ends
+/// by itself — so a drop never blocks or panics, wherever it happens. An async
+/// server can keep the store (or an [`MfaService`](crate::MfaService) over it) in
+/// its state and let the last `Arc` go in any task.
+///
+/// The operations still *block* the calling thread for a round trip to the
+/// server: from async code call them in `tokio::task::spawn_blocking` (or your
+/// runtime's equivalent), so the runtime's threads are not held. Called on a
+/// runtime thread directly they work, but stall that thread's other tasks.
+pub struct PostgresStore {
+    /// To the connection thread; dropping it ends the thread.
+    jobs: Sender<Job>,
 }
 
 impl std::fmt::Debug for PostgresStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The config holds the password.
+        // The connection's config holds the password.
         f.debug_struct("PostgresStore").finish_non_exhaustive()
     }
 }
@@ -88,9 +118,19 @@ fn classify(e: postgres::Error) -> StoreError {
     }
 }
 
+/// The connection thread is gone (it cannot stop while the store exists unless
+/// it panicked).
+fn thread_gone() -> StoreError {
+    StoreError::Failed {
+        store: STORE,
+        source: "the PostgreSQL connection thread stopped".into(),
+    }
+}
+
 impl PostgresStore {
     /// Connects to `url` (`postgres://user:password@host:port/db` or the
-    /// `host=… user=…` form) and runs the migrations not yet applied.
+    /// `host=… user=…` form) and runs the migrations not yet applied, on the
+    /// store's own connection thread (started here).
     pub fn connect(url: &str) -> Result<Self, StoreError> {
         let mut config: Config = url.parse().map_err(|_| StoreError::Config {
             store: STORE,
@@ -99,23 +139,62 @@ impl PostgresStore {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(5));
         }
-        let mut client = config.connect(NoTls).map_err(classify)?;
-        migrate(&mut client)?;
-        let conn = prepare(client)?;
-        Ok(PostgresStore {
-            config,
-            conn: Mutex::new(Some(conn)),
-        })
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let mut worker = Worker { config, conn: None };
+        thread::Builder::new()
+            .name("otpkit-postgres".to_owned())
+            .spawn(move || {
+                // Ends when the store (the only sender) is dropped; the connection
+                // is then dropped here, on this thread.
+                for job in queue {
+                    job(&mut worker);
+                }
+            })
+            .map_err(|e| StoreError::Failed {
+                store: STORE,
+                source: Box::new(e),
+            })?;
+        let store = PostgresStore { jobs };
+        store.run(|w| {
+            let mut client = w.config.connect(NoTls).map_err(classify)?;
+            migrate(&mut client)?;
+            w.conn = Some(prepare(client)?);
+            Ok(())
+        })?;
+        Ok(store)
     }
 
-    /// Runs `f` on the connection, opening it again if it broke. A connection that
-    /// fails is dropped, so the next call reconnects.
+    /// Runs `job` on the connection thread and waits for its answer.
+    fn run<T: Send + 'static>(
+        &self,
+        job: impl FnOnce(&mut Worker) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (answer, answered) = mpsc::sync_channel(1);
+        self.jobs
+            .send(Box::new(move |w: &mut Worker| {
+                // The caller waits for it; nothing to do if it is gone.
+                let _ = answer.send(job(w));
+            }))
+            .map_err(|_| thread_gone())?;
+        answered.recv().map_err(|_| thread_gone())?
+    }
+
+    /// A write on the connection thread.
+    fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Conn) -> Result<T, postgres::Error> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        self.run(|w| w.with(f))
+    }
+}
+
+impl Worker {
     /// [`Self::with`] for an operation that changes nothing: on a broken
     /// connection (the server restarted since it was opened) it is tried once more
     /// on a new one. Writes are not retried here: whether a write on a broken
     /// connection took effect is unknown, and the caller must be told.
     fn read<T>(
-        &self,
+        &mut self,
         f: impl Fn(&mut Conn) -> Result<T, postgres::Error>,
     ) -> Result<T, StoreError> {
         match self.with(&f) {
@@ -124,18 +203,18 @@ impl PostgresStore {
         }
     }
 
+    /// Runs `f` on the connection, opening it again if it broke. A connection that
+    /// fails is dropped, so the next call reconnects.
     fn with<T>(
-        &self,
+        &mut self,
         f: impl FnOnce(&mut Conn) -> Result<T, postgres::Error>,
     ) -> Result<T, StoreError> {
-        let mut guard: MutexGuard<'_, Option<Conn>> =
-            self.conn.lock().unwrap_or_else(PoisonError::into_inner);
-        if guard.as_ref().is_none_or(|c| c.client.is_closed()) {
-            *guard = None;
+        if self.conn.as_ref().is_none_or(|c| c.client.is_closed()) {
+            self.conn = None;
             let client = self.config.connect(NoTls).map_err(classify)?;
-            *guard = Some(prepare(client)?);
+            self.conn = Some(prepare(client)?);
         }
-        let Some(conn) = guard.as_mut() else {
+        let Some(conn) = self.conn.as_mut() else {
             return Err(StoreError::Config {
                 store: STORE,
                 reason: "no connection".to_owned(),
@@ -144,7 +223,7 @@ impl PostgresStore {
         f(conn).map_err(|e| {
             let e = classify(e);
             if e.is_unavailable() {
-                *guard = None;
+                self.conn = None;
             }
             e
         })
@@ -205,7 +284,8 @@ fn migrate(client: &mut Client) -> Result<(), StoreError> {
 
 impl DeviceStore for PostgresStore {
     fn insert(&self, row: &DeviceRow) -> Result<bool, StoreError> {
-        self.with(|c| {
+        let row = row.clone();
+        self.write(move |c| {
             c.client
                 .execute(&c.insert, &[&row.id, &row.params, &row.secret, &row.state])
         })
@@ -213,31 +293,37 @@ impl DeviceStore for PostgresStore {
     }
 
     fn load(&self, id: &str) -> Result<Option<DeviceRow>, StoreError> {
-        self.read(|c| c.client.query_opt(&c.load, &[&id]))?
-            .map(|r| {
-                Ok(DeviceRow {
-                    id: id.to_owned(),
-                    params: r.try_get(0)?,
-                    secret: r.try_get(1)?,
-                    state: r.try_get(2)?,
+        let id = id.to_owned();
+        self.run(move |w| {
+            w.read(|c| c.client.query_opt(&c.load, &[&id]))?
+                .map(|r| {
+                    Ok(DeviceRow {
+                        id: id.clone(),
+                        params: r.try_get(0)?,
+                        secret: r.try_get(1)?,
+                        state: r.try_get(2)?,
+                    })
                 })
-            })
-            .transpose()
-            .map_err(classify)
+                .transpose()
+                .map_err(classify)
+        })
     }
 
     fn compare_and_swap(&self, id: &str, old: &str, new: &str) -> Result<bool, StoreError> {
-        self.with(|c| c.client.execute(&c.cas, &[&new, &id, &old]))
+        let (id, old, new) = (id.to_owned(), old.to_owned(), new.to_owned());
+        self.write(move |c| c.client.execute(&c.cas, &[&new, &id, &old]))
             .map(|n| n == 1)
     }
 
     fn replace_secret(&self, id: &str, old: &str, new: &str) -> Result<bool, StoreError> {
-        self.with(|c| c.client.execute(&c.replace_secret, &[&new, &id, &old]))
+        let (id, old, new) = (id.to_owned(), old.to_owned(), new.to_owned());
+        self.write(move |c| c.client.execute(&c.replace_secret, &[&new, &id, &old]))
             .map(|n| n == 1)
     }
 
     fn remove(&self, id: &str) -> Result<bool, StoreError> {
-        self.with(|c| c.client.execute(&c.remove, &[&id]))
+        let id = id.to_owned();
+        self.write(move |c| c.client.execute(&c.remove, &[&id]))
             .map(|n| n == 1)
     }
 }

@@ -37,6 +37,11 @@ redis.call('HSET', KEYS[1], 'params', ARGV[1], 'secret', ARGV[2], 'state', ARGV[
 return 1";
 
 /// A device table in Redis.
+///
+/// The synchronous `redis` client is a plain socket with no runtime inside: the
+/// store can be created, kept and dropped on an async runtime's threads
+/// (`tests/async_owner.rs`). Its operations block for a round trip, so async code
+/// calls them in `tokio::task::spawn_blocking`.
 pub struct RedisStore {
     client: Client,
     conn: Mutex<Option<Connection>>,

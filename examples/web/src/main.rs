@@ -73,7 +73,7 @@ fn open_store(spec: &str) -> Result<Store, String> {
     if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
         #[cfg(feature = "postgres")]
         return otpkit_store::PostgresStore::connect(spec)
-            .map(|s| Box::new(DroppedOffRuntime(Some(s))) as Store)
+            .map(|s| Box::new(s) as Store)
             .map_err(err);
         #[cfg(not(feature = "postgres"))]
         return Err("this build has no PostgreSQL store: run with --features postgres".into());
@@ -87,56 +87,6 @@ fn open_store(spec: &str) -> Result<Store, String> {
         return Err("this build has no Redis store: run with --features redis".into());
     }
     Err("--store must start with sqlite:, postgres:// or redis://".into())
-}
-
-/// A store dropped on a plain thread. The synchronous `postgres` client closes its
-/// connection by blocking on its own small runtime, which panics on a thread that
-/// drives async tasks (where the last `Arc<App>` may go when the server stops).
-#[cfg(feature = "postgres")]
-struct DroppedOffRuntime<S: Send + 'static>(Option<S>);
-
-#[cfg(feature = "postgres")]
-impl<S: Send + 'static> Drop for DroppedOffRuntime<S> {
-    fn drop(&mut self) {
-        let Some(store) = self.0.take() else { return };
-        if tokio::runtime::Handle::try_current().is_ok() {
-            let _ = std::thread::spawn(move || drop(store)).join();
-        } else {
-            drop(store);
-        }
-    }
-}
-
-#[cfg(feature = "postgres")]
-impl<S: otpkit_store::DeviceStore + Send + 'static> otpkit_store::DeviceStore
-    for DroppedOffRuntime<S>
-{
-    fn insert(&self, row: &otpkit_store::DeviceRow) -> Result<bool, StoreError> {
-        self.inner()?.insert(row)
-    }
-    fn load(&self, id: &str) -> Result<Option<otpkit_store::DeviceRow>, StoreError> {
-        self.inner()?.load(id)
-    }
-    fn compare_and_swap(&self, id: &str, old: &str, new: &str) -> Result<bool, StoreError> {
-        self.inner()?.compare_and_swap(id, old, new)
-    }
-    fn replace_secret(&self, id: &str, old: &str, new: &str) -> Result<bool, StoreError> {
-        self.inner()?.replace_secret(id, old, new)
-    }
-    fn remove(&self, id: &str) -> Result<bool, StoreError> {
-        self.inner()?.remove(id)
-    }
-}
-
-#[cfg(feature = "postgres")]
-impl<S: Send + 'static> DroppedOffRuntime<S> {
-    /// The store (always there until dropped).
-    fn inner(&self) -> Result<&S, StoreError> {
-        self.0.as_ref().ok_or_else(|| StoreError::Config {
-            store: "postgres",
-            reason: "the store was dropped".into(),
-        })
-    }
 }
 
 fn keyring() -> Result<(Keyring, &'static str), String> {
