@@ -23,8 +23,9 @@ answers the same way: 0 accepted, 1 not a valid code, 2 malformed, 3 already use
 
 enroll, verify and resync keep the device in --state FILE or in a device store:
 --store sqlite:PATH (or postgres://…, redis://… when built with those features) with
---device ID. Stores, and state files written with --seal-key-file, keep the secret
-sealed under a server key read from --seal-key-file FILE, OTPKIT_SEAL_KEY_FILE or
+--device ID (a URL with a password: set OTPKIT_STORE instead of --store, out of `ps`;
+it stands for --store, so unset it to use --state). Stores, and state files written
+with --seal-key-file, keep the secret sealed under a server key read from --seal-key-file FILE, OTPKIT_SEAL_KEY_FILE or
 OTPKIT_SEAL_KEY (lines of ID:KEY, hex or base64; the first key seals), never from argv.";
 
 /// One-time passwords (TOTP RFC 6238, HOTP RFC 4226, Steam Guard) from the command line.
@@ -195,7 +196,15 @@ pub struct InspectArgs {
     pub state: Option<PathBuf>,
     /// Show device --device ID of a device store instead (`sqlite:PATH`, `postgres://…`,
     /// `redis://…`): its generator and verifier state; the sealed secret is not opened.
-    #[arg(long, value_name = "URL", conflicts_with_all = ["uri", "state"], requires = "device")]
+    /// A URL with a password belongs in OTPKIT_STORE, not on the command line.
+    #[arg(
+        long,
+        value_name = "URL",
+        conflicts_with_all = ["uri", "state"],
+        requires = "device",
+        env = crate::target::STORE_ENV,
+        hide_env_values = true
+    )]
     pub store: Option<String>,
     /// The device's id, with --store.
     #[arg(long, value_name = "ID", requires = "store")]

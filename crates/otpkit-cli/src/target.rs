@@ -20,6 +20,9 @@ use zeroize::Zeroizing;
 
 use crate::error::{CliError, Exit};
 
+/// The environment variable holding the store URL (same as `--store`; keeps a
+/// password in the URL out of the process list).
+pub const STORE_ENV: &str = "OTPKIT_STORE";
 /// The environment variable naming the key file (same as `--seal-key-file`).
 pub const KEY_FILE_ENV: &str = "OTPKIT_SEAL_KEY_FILE";
 /// The environment variable holding the keys themselves (the key file's lines,
@@ -34,8 +37,9 @@ pub struct Target {
     pub state: Option<PathBuf>,
     /// A device store instead of a file: `sqlite:PATH`, `postgres://…` or `redis://…`
     /// (PostgreSQL and Redis when built with the `postgres`/`redis` features). Its
-    /// secrets are sealed: needs the sealing key (--seal-key-file).
-    #[arg(long, value_name = "URL", conflicts_with = "state")]
+    /// secrets are sealed: needs the sealing key (--seal-key-file). A URL with a
+    /// password belongs in OTPKIT_STORE, not on the command line (`ps` shows it).
+    #[arg(long, value_name = "URL", conflicts_with = "state", env = STORE_ENV, hide_env_values = true)]
     pub store: Option<String>,
     /// The device's id in the store (for `enroll`: default the account name).
     #[arg(long, value_name = "ID", requires = "store")]

@@ -59,6 +59,7 @@ fn run_env(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
         .args(args)
         .env_remove("OTPKIT_SEAL_KEY_FILE")
         .env_remove("OTPKIT_SEAL_KEY")
+        .env_remove("OTPKIT_STORE")
         .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -109,6 +110,7 @@ fn enroll(target: &[&str], extra: &[&str]) -> (Run, Option<Account>) {
         .args(&args)
         .env_remove("OTPKIT_SEAL_KEY_FILE")
         .env_remove("OTPKIT_SEAL_KEY")
+        .env_remove("OTPKIT_STORE")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -365,6 +367,62 @@ fn postgres_store() {
 fn redis_store() {
     if let Some(url) = server_url("OTPKIT_TEST_REDIS_URL", "Redis") {
         store_scenario(&url);
+    }
+}
+
+/// OTPKIT_STORE stands for --store (a URL's password stays out of `ps`), and
+/// --help names the variable without showing its value.
+#[test]
+fn the_store_url_from_otpkit_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = write_key(dir.path(), "keys", &format!("k1:{KEY_HEX}\n"));
+    let url = format!("sqlite:{}", arg(&dir.path().join("mfa.sqlite")));
+    let id = unique("alice");
+    let (enrolled, account) = enroll(
+        &["--store", &url, "--device", &id, "--seal-key-file", &keys],
+        &[],
+    );
+    expect(&enrolled, 0, "enroll --store");
+    let account = account.unwrap();
+    let env = [("OTPKIT_STORE", url.as_str())];
+
+    let t = (T + 30).to_string();
+    let ok = run_env(
+        &[
+            "verify",
+            "--device",
+            &id,
+            "--seal-key-file",
+            &keys,
+            "--time",
+            &t,
+            &code(&account, T + 30),
+        ],
+        &env,
+        "",
+    );
+    expect(&ok, 0, "verify with OTPKIT_STORE");
+    let shown = run_env(&["inspect", "--device", &id, "--json"], &env, "");
+    expect(&shown, 0, "inspect with OTPKIT_STORE");
+    assert!(shown.stdout.contains(&id), "{}", shown.stdout);
+    // Without it (and without --store or --state) there is no device to check.
+    let none = run_env(&["verify", "--device", &id, "123456"], &[], "");
+    expect(&none, 2, "verify without a store");
+
+    let secret_url = [("OTPKIT_STORE", "postgres://otpkit:hunter2@db.example/mfa")];
+    for command in ["enroll", "verify", "resync", "inspect"] {
+        let help = run_env(&[command, "--help"], &secret_url, "");
+        expect(&help, 0, "--help");
+        assert!(
+            help.stdout.contains("[env: OTPKIT_STORE]"),
+            "{command}: {}",
+            help.stdout
+        );
+        assert!(
+            !help.stdout.contains("hunter2"),
+            "{command}: {}",
+            help.stdout
+        );
     }
 }
 

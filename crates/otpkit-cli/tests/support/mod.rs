@@ -33,6 +33,8 @@ pub struct Run {
 pub fn run_with_stdin(args: &[&str], stdin: &str) -> Run {
     let mut child = Command::new(BIN)
         .args(args)
+        // A developer's own store must not turn --state runs into store runs.
+        .env_remove("OTPKIT_STORE")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
