@@ -25,8 +25,8 @@ enroll, verify and resync keep the device in --state FILE or in a device store:
 --store sqlite:PATH (or postgres://…, redis://… when built with those features) with
 --device ID (a URL with a password: set OTPKIT_STORE instead of --store, out of `ps`;
 it stands for --store, so unset it to use --state). Stores, and state files written
-with --seal-key-file, keep the secret sealed under a server key read from --seal-key-file FILE, OTPKIT_SEAL_KEY_FILE or
-OTPKIT_SEAL_KEY (lines of ID:KEY, hex or base64; the first key seals), never from argv.";
+with --seal-key-file, keep the secret sealed under a server key read from
+--seal-key-file FILE, OTPKIT_SEAL_KEY_FILE or OTPKIT_SEAL_KEY (lines of ID:KEY, hex or base64; the first key seals), never from argv.";
 
 /// One-time passwords (TOTP RFC 6238, HOTP RFC 4226, Steam Guard) from the command line.
 ///

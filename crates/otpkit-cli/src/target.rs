@@ -94,6 +94,7 @@ impl SealKey {
 }
 
 fn read_key_file(path: &Path, from: &str) -> Result<Keyring, CliError> {
+    warn_if_shared(path);
     let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
         CliError::usage(format_args!(
             "cannot read the sealing key file {} ({from}): {e}",
@@ -102,6 +103,29 @@ fn read_key_file(path: &Path, from: &str) -> Result<Keyring, CliError> {
     })?);
     parse_keys(&text, &format!("the sealing key file {}", path.display()))
 }
+
+/// Warns (one line on stderr, the path and mode, never the content) when the key
+/// file is readable by its group or by others. A warning, not a refusal: a key
+/// deliberately shared with a service group (0640) or mounted by a secrets
+/// manager with its own mode is a legitimate setup the tool cannot judge, and
+/// refusing would stop verification on every server at once.
+#[cfg(unix)]
+fn warn_if_shared(path: &Path) {
+    use std::os::unix::fs::PermissionsExt as _;
+    if let Ok(meta) = std::fs::metadata(path) {
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            eprintln!(
+                "otpkit: warning: the sealing key file {} is readable by others than its \
+                 owner (mode {mode:04o}); chmod 600 it",
+                path.display()
+            );
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn warn_if_shared(_path: &Path) {}
 
 /// Parses key lines; `source` names where they came from in errors.
 pub fn parse_keys(text: &str, source: &str) -> Result<Keyring, CliError> {

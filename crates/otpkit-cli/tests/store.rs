@@ -426,6 +426,40 @@ fn the_store_url_from_otpkit_store() {
     }
 }
 
+/// A key file readable by group or others gets a one-line warning naming the path
+/// (never a key) and still works; a 0600 one gets none.
+#[cfg(unix)]
+#[test]
+fn a_key_file_readable_by_others_is_warned_about() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let keys = write_key(dir.path(), "keys", &format!("k1:{KEY_HEX}\n"));
+    let url = format!("sqlite:{}", arg(&dir.path().join("mfa.sqlite")));
+    for (mode, warned) in [(0o600, false), (0o640, true), (0o604, true)] {
+        // verify reads the key before it finds that the device is missing.
+        std::fs::set_permissions(&keys, std::fs::Permissions::from_mode(mode)).unwrap();
+        let r = run(&[
+            "verify",
+            "--store",
+            &url,
+            "--device",
+            "nobody",
+            "--seal-key-file",
+            &keys,
+            "123456",
+        ]);
+        let lines: Vec<&str> = r.stderr.lines().filter(|l| l.contains("warning")).collect();
+        if warned {
+            assert_eq!(lines.len(), 1, "mode {mode:o}: {}", r.stderr);
+            assert!(lines[0].contains(&keys), "{}", lines[0]);
+            assert!(lines[0].contains(&format!("{mode:04o}")), "{}", lines[0]);
+        } else {
+            assert!(lines.is_empty(), "mode {mode:o}: {}", r.stderr);
+        }
+        expect(&r, 5, "verify of a missing device");
+    }
+}
+
 /// Without the feature, a postgres:// or redis:// store is a clear usage error.
 #[test]
 fn a_store_this_build_lacks_or_an_unknown_scheme_is_a_usage_error() {
