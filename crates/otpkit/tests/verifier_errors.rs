@@ -668,3 +668,81 @@ fn debug_output_has_no_secret() {
     let state = enroll(&v, &at(-1), &at(0), NOW).unwrap();
     assert_clean(&format!("{state:?} {state}"), &[]);
 }
+
+/// Two-code enrolment counts a refusal as a failed attempt unless both codes were
+/// valid (the user typed real codes, just not two consecutive ones): the same
+/// error can be a failure or not, depending on whether the first code is valid.
+#[test]
+fn two_code_enrolment_counts_a_refusal_unless_both_codes_were_valid() {
+    let v = tv();
+    let pending = v.begin_enrollment();
+    let failures_after = |a: &str, b: &str| match v.enroll(&pending, a, b, NOW) {
+        (EnrollOutcome::Rejected(e), state) => (e, state.failures()),
+        (other, _) => panic!("{other:?}"),
+    };
+    let (a, b, far, w) = (at(0), at(1), at(5), wrong());
+    // Valid codes, refused: not an attempt at guessing, not counted.
+    assert_eq!(failures_after(&a, &far), (EnrollError::NotConsecutive, 0));
+    assert_eq!(failures_after(&b, &a), (EnrollError::NotConsecutive, 0));
+    assert_eq!(failures_after(&a, &a), (EnrollError::SameCodeTwice, 0));
+    // The same wrong code twice is refused as the same code, and counted.
+    assert_eq!(failures_after(&w, &w), (EnrollError::SameCodeTwice, 1));
+    // A wrong code anywhere is counted.
+    assert_eq!(failures_after(&w, &b), (EnrollError::FirstCodeNotFound, 1));
+    assert_eq!(failures_after(&a, &w), (EnrollError::SecondCodeNotFound, 1));
+}
+
+/// A malformed code's or a clock's error is the `source` of every verifier error
+/// that wraps it; the other variants have none.
+#[test]
+fn wrapped_errors_are_the_sources() {
+    let code = CodeError::WrongLength {
+        expected: 6,
+        got: 5,
+    };
+    let time = TimeError::BeforeEpoch;
+    let code_of = |e: &dyn std::error::Error| {
+        e.source()
+            .and_then(|s| s.downcast_ref::<CodeError>())
+            .copied()
+    };
+    let time_of = |e: &dyn std::error::Error| {
+        e.source()
+            .and_then(|s| s.downcast_ref::<TimeError>())
+            .copied()
+    };
+    assert_eq!(code_of(&ResyncError::Malformed(code)), Some(code));
+    assert_eq!(time_of(&ResyncError::Time(time)), Some(time));
+    assert_eq!(code_of(&EnrollError::Malformed(code)), Some(code));
+    assert_eq!(time_of(&EnrollError::Time(time)), Some(time));
+    assert_eq!(time_of(&SignInError::Time(time)), Some(time));
+    for e in [
+        ResyncError::Locked { until: 5 },
+        ResyncError::Rejected,
+        ResyncError::SameCodeTwice,
+        ResyncError::CounterExhausted,
+        ResyncError::WrongKind,
+        ResyncError::NotEnrolled,
+    ] {
+        assert!(e.source().is_none(), "{e:?}");
+    }
+    for e in [
+        EnrollError::FirstCodeNotFound,
+        EnrollError::SecondCodeNotFound,
+        EnrollError::NotConsecutive,
+        EnrollError::SameCodeTwice,
+        EnrollError::Locked { until: 5 },
+        EnrollError::AlreadyEnrolled,
+        EnrollError::WrongKind,
+        EnrollError::CounterExhausted,
+    ] {
+        assert!(e.source().is_none(), "{e:?}");
+    }
+    for e in [
+        SignInError::CounterExhausted,
+        SignInError::WrongKind,
+        SignInError::NotEnrolled,
+    ] {
+        assert!(e.source().is_none(), "{e:?}");
+    }
+}
