@@ -746,3 +746,27 @@ fn wrapped_errors_are_the_sources() {
         assert!(e.source().is_none(), "{e:?}");
     }
 }
+
+/// An enrolment's drift comes from its codes only: an HOTP device enrolls with no
+/// drift even from a stored pending state that carries one (decoded text is the
+/// only way to get such a state).
+#[test]
+fn enrolment_ignores_a_drift_carried_by_the_pending_state() {
+    let v = hv();
+    for (kind, code) in [("h1", "287082"), ("h0", "755224")] {
+        let body = format!("otpk1.{kind}.0.4.0.0");
+        let pending = DeviceState::decode(&format!("{body}.{}", sha256_12(&body))).unwrap();
+        assert_eq!((pending.drift(), pending.is_enrolled()), (4, false));
+        let (outcome, state) = v.enroll_code(&pending, code, NOW);
+        if kind == "h0" {
+            // RFC 4226's codes for counters 0 and 1: one at a time.
+            assert_eq!(outcome, EnrollOutcome::NeedNextCode);
+            let (outcome, state) = v.enroll_code(&state, "287082", NOW);
+            assert_eq!(outcome, EnrollOutcome::Enrolled { step: 1, drift: 0 });
+            assert_eq!((state.drift(), state.next_counter()), (0, Some(2)));
+        } else {
+            assert_eq!(outcome, EnrollOutcome::Enrolled { step: 1, drift: 0 });
+            assert_eq!((state.drift(), state.next_counter()), (0, Some(2)));
+        }
+    }
+}
