@@ -770,3 +770,31 @@ fn enrolment_ignores_a_drift_carried_by_the_pending_state() {
         }
     }
 }
+
+/// What each outcome says (e.g. shown to the user) and its predicate.
+#[test]
+fn outcome_messages_and_predicates() {
+    let enrolled = EnrollOutcome::Enrolled { step: 3, drift: 0 };
+    assert_eq!(enrolled.to_string(), "the device is enrolled");
+    assert!(enrolled.is_enrolled());
+    assert_eq!(
+        EnrollOutcome::NeedNextCode.to_string(),
+        "the code is valid: now enter the next code the device shows"
+    );
+    assert!(!EnrollOutcome::NeedNextCode.is_enrolled());
+    let rejected = EnrollOutcome::Rejected(EnrollError::SameCodeTwice);
+    assert_eq!(rejected.to_string(), EnrollError::SameCodeTwice.to_string());
+    assert!(!rejected.is_enrolled());
+
+    let resynced = ResyncOutcome::Resynced { step: 3, drift: -2 };
+    assert_eq!(resynced.to_string(), "the device is in sync again");
+    assert!(resynced.is_resynced());
+    for e in [
+        ResyncError::Rejected,
+        ResyncError::Locked { until: u64::MAX },
+    ] {
+        let o = ResyncOutcome::Rejected(e);
+        assert_eq!(o.to_string(), e.to_string());
+        assert!(!o.is_resynced(), "{o:?}");
+    }
+}
