@@ -815,3 +815,23 @@ fn offset(step: u64, expected: u64) -> i64 {
     let diff = i128::from(step).saturating_sub(i128::from(expected));
     i64::try_from(diff).unwrap_or(if diff < 0 { i64::MIN } else { i64::MAX })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::offset;
+
+    #[test]
+    fn offset_is_the_signed_difference_saturating_at_both_ends() {
+        assert_eq!(offset(10, 7), 3);
+        assert_eq!(offset(7, 10), -3);
+        assert_eq!(offset(5, 5), 0);
+        // Past i64 in either direction it saturates instead of wrapping.
+        assert_eq!(offset(u64::MAX, 0), i64::MAX);
+        assert_eq!(offset(0, u64::MAX), i64::MIN);
+        // The last differences that still fit are exact.
+        assert_eq!(offset(i64::MAX as u64, 0), i64::MAX);
+        assert_eq!(offset(0, i64::MAX as u64), -i64::MAX);
+        assert_eq!(offset(0, i64::MAX as u64 + 1), i64::MIN);
+        assert_eq!(offset(0, i64::MAX as u64 + 2), i64::MIN);
+    }
+}

@@ -215,3 +215,76 @@ mod otpauth {
         assert_eq!(a.extra, vec![("encoder".to_string(), "other".to_string())]);
     }
 }
+
+#[test]
+fn a_uri_of_exactly_the_limit_is_read_one_byte_more_is_too_long() {
+    // Spaces are allowed inside the Base32 text, so a valid URI can be padded to any
+    // length: the limit is on the input's bytes, inclusive.
+    let at_limit = format!("steam://GEZDGNBV{}", " ".repeat(MAX_STEAM_URI_LEN - 16));
+    assert_eq!(at_limit.len(), MAX_STEAM_URI_LEN);
+    assert_eq!(parse_steam_uri(&at_limit).unwrap().len(), 5);
+    let over = format!("{at_limit} ");
+    assert_eq!(
+        parse_steam_uri(&over).unwrap_err(),
+        SteamUriError::TooLong {
+            len: MAX_STEAM_URI_LEN + 1
+        }
+    );
+}
+
+#[test]
+fn steam_uri_error_messages_and_sources() {
+    use std::error::Error as _;
+    assert_eq!(SteamUriError::NotSteamUri.to_string(), "not a steam:// URI");
+    assert_eq!(
+        SteamUriError::TooLong { len: 2000 }.to_string(),
+        format!("the steam:// URI is 2000 bytes, longer than the {MAX_STEAM_URI_LEN}-byte limit")
+    );
+    let bad = parse_steam_uri("steam://GEZD1NBV").unwrap_err();
+    let cause = SecretError::InvalidCharacter { position: 5 };
+    assert_eq!(
+        bad.to_string(),
+        format!("bad secret in steam:// URI: {cause}")
+    );
+    let source = bad.source().expect("a bad secret is the source");
+    assert_eq!(source.downcast_ref::<SecretError>(), Some(&cause));
+    assert!(SteamUriError::NotSteamUri.source().is_none());
+    assert!(SteamUriError::TooLong { len: 2000 }.source().is_none());
+}
+
+#[test]
+fn codes_of_different_steps_compare_unequal() {
+    let guard = SteamGuard::new(&Secret::from_bytes(RFC).unwrap());
+    let a = guard.code_at(59).unwrap();
+    let b = guard.code_at(1_111_111_109).unwrap();
+    assert_eq!(a, guard.code_at(30).unwrap(), "same step, same code");
+    assert_ne!(a, b, "{a} and {b}");
+}
+
+#[test]
+fn guard_debug_names_the_type_and_nothing_else() {
+    let guard = SteamGuard::new(&Secret::from_bytes(RFC).unwrap());
+    assert_eq!(format!("{guard:?}"), "SteamGuard { .. }");
+}
+
+#[test]
+fn a_character_outside_the_alphabet_is_never_read_as_one_inside_it() {
+    // Steam's alphabet leaves out look-alikes such as 0, 1, A, E, I, L, O, S, U, Z. A
+    // code typed with one of them in place of a real character is refused, even where
+    // that character is the alphabet's first ('2').
+    let guard = SteamGuard::new(&Secret::from_bytes(RFC).unwrap());
+    let (unix, code) = (0..10_000u64)
+        .map(|i| 1_700_000_000 + 30 * i)
+        .map(|t| (t, guard.code_at(t).unwrap().to_string()))
+        .find(|(_, c)| c.contains('2'))
+        .expect("some code among 10 000 has a '2'");
+    assert!(guard.verify(&code, unix, Window::exact()).is_ok());
+    for wrong in ['1', 'Z', '0', '!', ' '] {
+        let typo = code.replacen('2', &wrong.to_string(), 1);
+        assert_eq!(
+            guard.verify(&typo, unix, Window::exact()).unwrap_err(),
+            otpkit::VerifyError::Mismatch,
+            "{typo:?} for {code}"
+        );
+    }
+}

@@ -113,3 +113,57 @@ fn a_window_far_from_the_device_steps_rejects_without_wrapping() {
     let (outcome, _) = v.verify(&state(0, -20), &high, 3);
     assert_eq!(outcome, Outcome::Invalid);
 }
+
+/// A code from the step ahead of the server's is evidence of a fast clock (a
+/// delay never makes a code early), so it is learned as drift; the on-time code
+/// is no evidence and leaves no drift. With one step behind (no allowance for a
+/// late code), the fastest clock that code allows is one step ahead.
+#[test]
+fn a_code_from_the_next_step_is_learned_as_a_fast_clock() {
+    let t = totp(30);
+    let policy = Policy::default()
+        .with_window(otpkit::Window::new(1, 1))
+        .unwrap();
+    let v = Verifier::totp(t.clone(), policy);
+    let now_step = t.step_at(NOW).unwrap();
+    let fresh = state(now_step - 10, 0);
+    let ahead = t.code_at_step(now_step + 1).to_string();
+    let (outcome, after) = v.verify(&fresh, &ahead, NOW);
+    assert_eq!(
+        outcome,
+        Outcome::Accepted {
+            step: now_step + 1,
+            drift: 1
+        }
+    );
+    assert_eq!(after.drift(), 1);
+    let on_time = t.code_at_step(now_step).to_string();
+    let (outcome, after) = v.verify(&fresh, &on_time, NOW);
+    assert!(outcome.is_accepted());
+    assert_eq!(after.drift(), 0);
+}
+
+/// A learned slow clock is kept while a code is still consistent with it (three
+/// steps behind allow a code two steps late from a correct clock, or on time from
+/// a clock two steps slow: no evidence either way), and otherwise decays towards 0
+/// only as far as the code allows.
+#[test]
+fn a_slow_clock_is_kept_while_its_codes_allow_it() {
+    let t = totp(30);
+    let policy = Policy::default()
+        .with_window(otpkit::Window::new(3, 1))
+        .unwrap()
+        .with_max_drift_steps(10)
+        .unwrap();
+    let v = Verifier::totp(t.clone(), policy);
+    let now_step = t.step_at(NOW).unwrap();
+    let late = t.code_at_step(now_step - 2).to_string();
+    let (outcome, after) = v.verify(&state(now_step - 10, -2), &late, NOW);
+    assert!(outcome.is_accepted());
+    assert_eq!(after.drift(), -2);
+    // An on-time code allows a clock at most one step slow: -3 becomes -1.
+    let on_time = t.code_at_step(now_step).to_string();
+    let (outcome, after) = v.verify(&state(now_step - 10, -3), &on_time, NOW);
+    assert!(outcome.is_accepted());
+    assert_eq!(after.drift(), -1);
+}

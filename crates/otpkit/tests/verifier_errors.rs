@@ -668,3 +668,133 @@ fn debug_output_has_no_secret() {
     let state = enroll(&v, &at(-1), &at(0), NOW).unwrap();
     assert_clean(&format!("{state:?} {state}"), &[]);
 }
+
+/// Two-code enrolment counts a refusal as a failed attempt unless both codes were
+/// valid (the user typed real codes, just not two consecutive ones): the same
+/// error can be a failure or not, depending on whether the first code is valid.
+#[test]
+fn two_code_enrolment_counts_a_refusal_unless_both_codes_were_valid() {
+    let v = tv();
+    let pending = v.begin_enrollment();
+    let failures_after = |a: &str, b: &str| match v.enroll(&pending, a, b, NOW) {
+        (EnrollOutcome::Rejected(e), state) => (e, state.failures()),
+        (other, _) => panic!("{other:?}"),
+    };
+    let (a, b, far, w) = (at(0), at(1), at(5), wrong());
+    // Valid codes, refused: not an attempt at guessing, not counted.
+    assert_eq!(failures_after(&a, &far), (EnrollError::NotConsecutive, 0));
+    assert_eq!(failures_after(&b, &a), (EnrollError::NotConsecutive, 0));
+    assert_eq!(failures_after(&a, &a), (EnrollError::SameCodeTwice, 0));
+    // The same wrong code twice is refused as the same code, and counted.
+    assert_eq!(failures_after(&w, &w), (EnrollError::SameCodeTwice, 1));
+    // A wrong code anywhere is counted.
+    assert_eq!(failures_after(&w, &b), (EnrollError::FirstCodeNotFound, 1));
+    assert_eq!(failures_after(&a, &w), (EnrollError::SecondCodeNotFound, 1));
+}
+
+/// A malformed code's or a clock's error is the `source` of every verifier error
+/// that wraps it; the other variants have none.
+#[test]
+fn wrapped_errors_are_the_sources() {
+    let code = CodeError::WrongLength {
+        expected: 6,
+        got: 5,
+    };
+    let time = TimeError::BeforeEpoch;
+    let code_of = |e: &dyn std::error::Error| {
+        e.source()
+            .and_then(|s| s.downcast_ref::<CodeError>())
+            .copied()
+    };
+    let time_of = |e: &dyn std::error::Error| {
+        e.source()
+            .and_then(|s| s.downcast_ref::<TimeError>())
+            .copied()
+    };
+    assert_eq!(code_of(&ResyncError::Malformed(code)), Some(code));
+    assert_eq!(time_of(&ResyncError::Time(time)), Some(time));
+    assert_eq!(code_of(&EnrollError::Malformed(code)), Some(code));
+    assert_eq!(time_of(&EnrollError::Time(time)), Some(time));
+    assert_eq!(time_of(&SignInError::Time(time)), Some(time));
+    for e in [
+        ResyncError::Locked { until: 5 },
+        ResyncError::Rejected,
+        ResyncError::SameCodeTwice,
+        ResyncError::CounterExhausted,
+        ResyncError::WrongKind,
+        ResyncError::NotEnrolled,
+    ] {
+        assert!(e.source().is_none(), "{e:?}");
+    }
+    for e in [
+        EnrollError::FirstCodeNotFound,
+        EnrollError::SecondCodeNotFound,
+        EnrollError::NotConsecutive,
+        EnrollError::SameCodeTwice,
+        EnrollError::Locked { until: 5 },
+        EnrollError::AlreadyEnrolled,
+        EnrollError::WrongKind,
+        EnrollError::CounterExhausted,
+    ] {
+        assert!(e.source().is_none(), "{e:?}");
+    }
+    for e in [
+        SignInError::CounterExhausted,
+        SignInError::WrongKind,
+        SignInError::NotEnrolled,
+    ] {
+        assert!(e.source().is_none(), "{e:?}");
+    }
+}
+
+/// An enrolment's drift comes from its codes only: an HOTP device enrolls with no
+/// drift even from a stored pending state that carries one (decoded text is the
+/// only way to get such a state).
+#[test]
+fn enrolment_ignores_a_drift_carried_by_the_pending_state() {
+    let v = hv();
+    for (kind, code) in [("h1", "287082"), ("h0", "755224")] {
+        let body = format!("otpk1.{kind}.0.4.0.0");
+        let pending = DeviceState::decode(&format!("{body}.{}", sha256_12(&body))).unwrap();
+        assert_eq!((pending.drift(), pending.is_enrolled()), (4, false));
+        let (outcome, state) = v.enroll_code(&pending, code, NOW);
+        if kind == "h0" {
+            // RFC 4226's codes for counters 0 and 1: one at a time.
+            assert_eq!(outcome, EnrollOutcome::NeedNextCode);
+            let (outcome, state) = v.enroll_code(&state, "287082", NOW);
+            assert_eq!(outcome, EnrollOutcome::Enrolled { step: 1, drift: 0 });
+            assert_eq!((state.drift(), state.next_counter()), (0, Some(2)));
+        } else {
+            assert_eq!(outcome, EnrollOutcome::Enrolled { step: 1, drift: 0 });
+            assert_eq!((state.drift(), state.next_counter()), (0, Some(2)));
+        }
+    }
+}
+
+/// What each outcome says (e.g. shown to the user) and its predicate.
+#[test]
+fn outcome_messages_and_predicates() {
+    let enrolled = EnrollOutcome::Enrolled { step: 3, drift: 0 };
+    assert_eq!(enrolled.to_string(), "the device is enrolled");
+    assert!(enrolled.is_enrolled());
+    assert_eq!(
+        EnrollOutcome::NeedNextCode.to_string(),
+        "the code is valid: now enter the next code the device shows"
+    );
+    assert!(!EnrollOutcome::NeedNextCode.is_enrolled());
+    let rejected = EnrollOutcome::Rejected(EnrollError::SameCodeTwice);
+    assert_eq!(rejected.to_string(), EnrollError::SameCodeTwice.to_string());
+    assert!(!rejected.is_enrolled());
+
+    let resynced = ResyncOutcome::Resynced { step: 3, drift: -2 };
+    assert_eq!(resynced.to_string(), "the device is in sync again");
+    assert!(resynced.is_resynced());
+    for e in [
+        ResyncError::Rejected,
+        ResyncError::Locked { until: u64::MAX },
+    ] {
+        let o = ResyncOutcome::Rejected(e);
+        assert_eq!(o.to_string(), e.to_string());
+        assert!(!o.is_resynced(), "{o:?}");
+    }
+}

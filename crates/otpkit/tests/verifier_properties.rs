@@ -4,6 +4,9 @@ use otpkit::verifier::{DeviceKind, DeviceState, Outcome, Policy, StateError, Ver
 use otpkit::{Algorithm, Digits, Hotp, Period, Secret, Totp, Window};
 use proptest::prelude::*;
 
+#[path = "support/cases.rs"]
+mod cases;
+
 const START: u64 = 1_700_000_000;
 
 fn totp(secret: &[u8; 20]) -> Totp {
@@ -23,7 +26,7 @@ fn lenient() -> Policy {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+    #![proptest_config(ProptestConfig::with_cases(cases::cases(128)))]
 
     /// Whatever drift a state carries (even beyond the policy's bound), a sign-in
     /// code is accepted exactly when its step is fresh and inside the scan: the
