@@ -74,6 +74,10 @@ case $lang in
     # only under -fmodules-decluse, which Swift does not pass), so it is kept as generated.
     cp "$GEN/swift/otpkitFFI.modulemap" swift/Sources/otpkitFFI/module.modulemap
     cp "$LIB" swift/lib/
+    # README.md's Swift example (the one ```swift block), run by ReadmeExampleTests.
+    sed -n '/^```swift$/,/^```$/p' README.md | sed '1d;$d' >swift/Tests/OtpkitTests/ReadmeExample.swift
+    grep -q '^func readmeExample' swift/Tests/OtpkitTests/ReadmeExample.swift ||
+      { echo "package.sh: no \`\`\`swift example with readmeExample() in README.md" >&2; exit 1; }
     echo "$BINDINGS/swift"
     ;;
   *)

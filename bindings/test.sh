@@ -70,12 +70,18 @@ kotlin_tests() {
   local jar
   jar=$(KOTLIN_HOME=$KOTLIN_HOME "$BINDINGS/package.sh" kotlin | tail -n 1) || return 1
   jar tf "$jar" | grep -q "/libotpkit_ffi.so$" || { echo "kotlin: $jar lacks the native library"; return 1; }
+  # README.md's Kotlin example (the one ```kotlin block) is compiled and run as it is.
+  sed -n '/^```kotlin$/,/^```$/p' README.md | sed '1d;$d' >"$OUT/kotlin-tests/Readme.kt"
+  grep -q '^fun main' "$OUT/kotlin-tests/Readme.kt" ||
+    { echo "kotlin: no \`\`\`kotlin example with a main() in README.md"; return 1; }
   "$KOTLIN_HOME/bin/kotlinc" -Werror -cp "$jar:$JNA:$KOTLIN_HOME/lib/kotlin-test.jar" \
-    kotlin/*.kt -d "$OUT/kotlin-tests/otpkit-tests.jar" 2>&1 | tee "$OUT/kotlin.log" || return 1
+    kotlin/*.kt "$OUT/kotlin-tests/Readme.kt" -d "$OUT/kotlin-tests/otpkit-tests.jar" 2>&1 |
+    tee "$OUT/kotlin.log" || return 1
   # Only the JAR, JNA and the Kotlin stdlib: JNA finds the library inside the JAR.
-  env -u LD_LIBRARY_PATH java -ea \
-    -cp "$OUT/kotlin-tests/otpkit-tests.jar:$jar:$JNA:$KOTLIN_HOME/lib/kotlin-test.jar:$KOTLIN_HOME/lib/kotlin-stdlib.jar" \
-    OtpkitTestKt 2>&1 | tee "$OUT/kotlin.log"
+  local cp="$OUT/kotlin-tests/otpkit-tests.jar:$jar:$JNA:$KOTLIN_HOME/lib/kotlin-test.jar:$KOTLIN_HOME/lib/kotlin-stdlib.jar"
+  env -u LD_LIBRARY_PATH java -ea -cp "$cp" example.ReadmeKt 2>&1 | tee "$OUT/kotlin-readme.log" || return 1
+  grep -q '^readme example: ok$' "$OUT/kotlin-readme.log" || { echo "kotlin: README example failed"; return 1; }
+  env -u LD_LIBRARY_PATH java -ea -cp "$cp" OtpkitTestKt 2>&1 | tee "$OUT/kotlin.log"
 }
 runner kotlin kotlin_tests
 
