@@ -19,7 +19,7 @@ cargo build --locked -p otpkit-web-example -p otpkit-cli
 log="$root/target/web-e2e/node-test.log"
 mkdir -p "$(dirname "$log")"
 set +e
-(cd "$here" && node --test --test-reporter=tap e2e.test.mjs) 2>&1 | tee "$log"
+(cd "$here" && node --test --test-reporter=tap e2e.test.mjs readme.test.mjs) 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 pass="$(awk '/^# pass / { print $3 }' "$log" | tail -n 1)"
