@@ -17,10 +17,14 @@
 //!
 //! Any other block fails the test until it gets a checker, and the number of blocks
 //! of each kind is asserted, so a new example cannot be skipped silently.
+#![cfg(unix)] // bash, process groups
 
 use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
 
 use otpkit::otpauth::Account;
 
@@ -163,18 +167,36 @@ fn step_now(account: &Account) -> u64 {
     totp.step_at(otpkit::unix_now().unwrap()).unwrap()
 }
 
-/// Runs `cmd` like a person at the terminal with a phone: when an `otpauth://` URI is
-/// printed (`otpkit enroll`), types the two consecutive codes the phone shows (the
-/// previous step's and the current one, at `time` or now); when `Enrolled …` is
-/// printed, types the code the phone shows next, for a `verify -` that follows. stdin
-/// is closed when the command's stdout ends. Returns the last URI's account.
-fn drive(mut cmd: Command, time: Option<u64>) -> (Run, Option<Account>) {
+/// How long a block may run before it is killed (a command waiting for input that
+/// never comes must fail the test, not hang it).
+const TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Runs `cmd` (in its own process group, killed with everything it started after
+/// [`TIMEOUT`]). With `user` it is driven like a person at the terminal with a phone:
+/// when an `otpauth://` URI is printed (`otpkit enroll`), the two consecutive codes
+/// the phone shows are typed (the previous step's and the current one, at `time` or
+/// now); when `Enrolled …` is printed, the code the phone shows next, for a
+/// `verify -` that follows; stdin is closed when the command's stdout ends. Without
+/// `user`, stdin is empty. Returns the last URI's account.
+fn drive(mut cmd: Command, user: bool, time: Option<u64>) -> (Run, Option<Account>) {
     let mut child = cmd
-        .stdin(Stdio::piped())
+        .stdin(if user { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
+        .process_group(0)
         .spawn()
         .unwrap();
+    let (done, finished) = mpsc::channel::<()>();
+    let group = child.id().to_string();
+    let watchdog = std::thread::spawn(move || {
+        let timed_out = finished.recv_timeout(TIMEOUT) == Err(RecvTimeoutError::Timeout);
+        if timed_out {
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{group}")])
+                .status();
+        }
+        timed_out
+    });
     let mut stderr = child.stderr.take().unwrap();
     let errors = std::thread::spawn(move || {
         let mut text = String::new();
@@ -191,7 +213,9 @@ fn drive(mut cmd: Command, time: Option<u64>) -> (Run, Option<Account>) {
         stdout.read_line(&mut line).unwrap() > 0
     } {
         printed.push_str(&line);
-        let typed = if line.starts_with("otpauth://") {
+        let typed = if !user {
+            None
+        } else if line.starts_with("otpauth://") {
             let a = Account::parse(line.trim_end()).unwrap().account;
             let step = match time {
                 Some(t) => a.totp().unwrap().step_at(t).unwrap(),
@@ -218,6 +242,11 @@ fn drive(mut cmd: Command, time: Option<u64>) -> (Run, Option<Account>) {
     }
     drop(stdin);
     let status = child.wait().unwrap();
+    let _ = done.send(());
+    assert!(
+        !watchdog.join().unwrap(),
+        "timed out after {TIMEOUT:?}: {printed}"
+    );
     let run = Run {
         code: status.code().expect("killed by a signal"),
         stdout: printed,
@@ -292,7 +321,7 @@ impl Sandbox {
             .args(["enroll", "--issuer", "Example", "--account"])
             .args(["alice@example.com", "--state", "alice.otp"])
             .current_dir(d);
-        let (run, account) = drive(enroll, None);
+        let (run, account) = drive(enroll, true, None);
         assert_eq!(run.code, 0, "enroll: {}", run.stderr);
         let account = account.unwrap();
         let code = code_at_step(&account, step_now(&account) + 1);
@@ -479,17 +508,8 @@ fn run_sh_block(sandbox: &Sandbox, block: &Block) -> tempfile::TempDir {
     let run_part = |script: &str| {
         let script = format!("set -euo pipefail\n{script}\n");
         let cmd = sandbox.bash(dir.path(), &script);
-        let run = if block.body.contains("otpkit enroll") {
-            drive(cmd, None).0
-        } else {
-            let mut cmd = cmd;
-            let out = cmd.stdin(Stdio::null()).output().unwrap();
-            Run {
-                code: out.status.code().expect("killed by a signal"),
-                stdout: String::from_utf8(out.stdout).unwrap(),
-                stderr: String::from_utf8(out.stderr).unwrap(),
-            }
-        };
+        // Only `enroll` asks for what a person types; other blocks get no input.
+        let run = drive(cmd, block.body.contains("otpkit enroll"), None).0;
         assert!(
             run.code == 0 && !run.stderr.contains("panicked"),
             "README.md line {}: the ```sh block failed (exit {}):\n{script}\nstdout:\n{}\nstderr:\n{}",
@@ -578,12 +598,9 @@ fn console_transcripts_show_what_the_tool_prints() {
                 }
             }
         }
-        let out = sandbox
-            .bash(dir.path(), &script)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        let printed = String::from_utf8(out.stdout).unwrap();
+        let printed = drive(sandbox.bash(dir.path(), &script), false, None)
+            .0
+            .stdout;
         assert_eq!(
             printed, expected,
             "README.md line {}: the transcript's output is not what the tool prints",
@@ -623,7 +640,7 @@ fn the_state_file_format_is_what_enroll_writes() {
             &time.to_string(),
         ])
         .current_dir(dir.path());
-    let (run, _) = drive(enroll, Some(time));
+    let (run, _) = drive(enroll, true, Some(time));
     assert_eq!(run.code, 0, "{}", run.stderr);
     let written = std::fs::read_to_string(dir.path().join("dev")).unwrap();
     let (ours, theirs): (Vec<&str>, Vec<&str>) =
