@@ -504,7 +504,6 @@ fn run_sh_block(sandbox: &Sandbox, block: &Block) -> tempfile::TempDir {
         }
         None => (body.clone(), None),
     };
-    let mut parts = vec![first];
     let run_part = |script: &str| {
         let script = format!("set -euo pipefail\n{script}\n");
         let cmd = sandbox.bash(dir.path(), &script);
@@ -520,7 +519,7 @@ fn run_sh_block(sandbox: &Sandbox, block: &Block) -> tempfile::TempDir {
         );
         run
     };
-    let printed = run_part(&parts[0]).stdout;
+    let printed = run_part(&first).stdout;
     if let Some(mut rest) = rest {
         let codes = recovery_codes(&printed);
         assert!(
@@ -533,8 +532,7 @@ fn run_sh_block(sandbox: &Sandbox, block: &Block) -> tempfile::TempDir {
         for (sample, real) in samples.iter().zip(&codes) {
             rest = rest.replace(sample.as_str(), &like_sample(real, sample));
         }
-        parts.push(rest);
-        run_part(&parts[1]);
+        run_part(&rest);
     }
     dir
 }
@@ -611,59 +609,117 @@ fn console_transcripts_show_what_the_tool_prints() {
     assert_eq!(checked, CONSOLE);
 }
 
-/// The state file format block is what `enroll` writes for its issuer and account,
-/// at the time of its `state` line's last step: every line the same but the secret's
-/// value, which is random (same length and alphabet).
-#[test]
-fn the_state_file_format_is_what_enroll_writes() {
+/// The README's state file block, and its value for `key`.
+fn device_file_block() -> (String, impl Fn(&str) -> String) {
     let text = fenced_blocks(&readme())
         .into_iter()
         .find(is_device_file)
         .unwrap()
         .body;
-    let value = |key: &str| {
-        text.lines()
+    let lines = text.clone();
+    let value = move |key: &str| {
+        lines
+            .lines()
             .find_map(|l| l.strip_prefix(key)?.strip_prefix('='))
             .unwrap_or_else(|| panic!("no {key}= in the README's state file"))
+            .to_owned()
     };
+    (text, value)
+}
+
+/// The file `otpkit enroll` writes for the README block's issuer and account, at the
+/// time of its `state` line's last step, with `extra` arguments.
+fn enrolled_like_the_readme(extra: &[&str]) -> String {
+    let (_, value) = device_file_block();
     let step: u64 = value("state").split('.').nth(2).unwrap().parse().unwrap();
     let time = step * 30;
     let dir = tempfile::tempdir().unwrap();
     let mut enroll = Command::new(BIN);
     enroll
-        .args(["enroll", "--issuer", value("issuer"), "--account"])
+        .args(["enroll", "--issuer", &value("issuer"), "--account"])
         .args([
-            value("account"),
+            &value("account"),
             "--state",
             "dev",
             "--time",
             &time.to_string(),
         ])
+        .args(extra)
         .current_dir(dir.path());
     let (run, _) = drive(enroll, true, Some(time));
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let written = std::fs::read_to_string(dir.path().join("dev")).unwrap();
+    std::fs::read_to_string(dir.path().join("dev")).unwrap()
+}
+
+fn is_base32(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|c| matches!(c, b'A'..=b'Z' | b'2'..=b'7'))
+}
+
+/// The state file format block is what `enroll` writes for its issuer and account,
+/// at the time of its `state` line's last step: every line the same but the secret's
+/// value, which is random (same length and alphabet).
+#[test]
+fn the_state_file_format_is_what_enroll_writes() {
+    let (text, _) = device_file_block();
+    let written = enrolled_like_the_readme(&[]);
+    let context = format!("README:\n{text}\nenroll wrote:\n{written}");
     let (ours, theirs): (Vec<&str>, Vec<&str>) =
         (text.lines().collect(), written.lines().collect());
-    assert_eq!(
-        ours.len(),
-        theirs.len(),
-        "README:\n{text}\nenroll wrote:\n{written}"
-    );
+    assert_eq!(ours.len(), theirs.len(), "{context}");
     for (ours, theirs) in ours.iter().zip(&theirs) {
         match (ours.strip_prefix("secret="), theirs.strip_prefix("secret=")) {
             (Some(a), Some(b)) => {
-                assert_eq!(a.len(), b.len(), "the secret's length");
-                assert!(
-                    a.bytes().all(|c| data_encoding::BASE32_NOPAD
-                        .specification()
-                        .symbols
-                        .as_bytes()
-                        .contains(&c)),
-                    "{a}"
-                );
+                assert_eq!(a.len(), b.len(), "the secret's length: {context}");
+                assert!(is_base32(a) && is_base32(b), "{context}");
             }
-            _ => assert_eq!(ours, theirs, "README:\n{text}\nenroll wrote:\n{written}"),
+            _ => assert_eq!(ours, theirs, "{context}"),
+        }
+    }
+}
+
+/// What the README says of a sealed file (`--seal-key-file`): its `format=` and
+/// `sealed-secret=otps1.KEYID.DATA` instead of `secret=`, "every other line is the
+/// same".
+#[test]
+fn a_sealed_state_file_differs_only_where_the_readme_says() {
+    let readme = readme();
+    let paragraph = readme
+        .split("\n\n")
+        .find(|p| p.starts_with("A sealed file (`--seal-key-file`)"))
+        .expect("the README's paragraph on sealed files");
+    let code = |prefix: &str| {
+        paragraph
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .find(|c| c.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no `{prefix}…` in: {paragraph}"))
+            .to_owned()
+    };
+    let format = code("format=");
+    let sealed = code("sealed-secret=");
+    assert_eq!(sealed, "sealed-secret=otps1.KEYID.DATA", "{paragraph}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let keys = dir.path().join("seal.keys");
+    std::fs::write(&keys, SEAL_KEYS).unwrap();
+    let key_id = SEAL_KEYS.lines().find_map(|l| l.split_once(':')).unwrap().0;
+    let (text, _) = device_file_block();
+    let written = enrolled_like_the_readme(&["--seal-key-file", keys.to_str().unwrap()]);
+    let context = format!("README:\n{text}\nenroll --seal-key-file wrote:\n{written}");
+    let (ours, theirs): (Vec<&str>, Vec<&str>) =
+        (text.lines().collect(), written.lines().collect());
+    assert_eq!(ours.len(), theirs.len(), "{context}");
+    for (ours, theirs) in ours.iter().zip(&theirs) {
+        if ours.starts_with("format=") {
+            assert_eq!(*theirs, format, "{context}");
+        } else if ours.starts_with("secret=") {
+            let data = theirs
+                .strip_prefix(&format!("sealed-secret=otps1.{key_id}."))
+                .unwrap_or_else(|| panic!("{context}"));
+            assert!(!data.is_empty() && !data.contains('.'), "{context}");
+        } else {
+            assert_eq!(ours, theirs, "{context}");
         }
     }
 }
