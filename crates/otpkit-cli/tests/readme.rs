@@ -17,6 +17,20 @@
 //!
 //! Any other block fails the test until it gets a checker, and the number of blocks
 //! of each kind is asserted, so a new example cannot be skipped silently.
+//!
+//! The repository's README.md (`../../README.md`) is read too ([`top_readme`]):
+//!
+//! - its ```` ```sh ```` blocks run the same way; in them `cargo run -p otpkit-cli --`
+//!   is the built `otpkit` (see [`Sandbox::script`]), and any other `cargo` command
+//!   fails the test;
+//! - each ```` ```sh no-run ```` block (too heavy for a test, or a server) must be one
+//!   that CI runs as it is written, and is checked against where CI runs it
+//!   ([`top_no_run_check`]): the test command against `.ci/run`, the long simulation
+//!   against the simulation test and the workspace stage of `scripts/test-all.sh`, the
+//!   store servers against that script's device-store stage, the web server against
+//!   `examples/web/README.md`, whose command `examples/web/e2e/readme.test.mjs` runs;
+//! - its ```` ```rust ```` blocks are doc tests of `otpkit-examples` (checked to be
+//!   included there), and the one ```` ```rust,ignore ```` block is counted.
 #![cfg(unix)] // bash, process groups
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -36,9 +50,58 @@ const SH_RUN: usize = 4;
 const SH_NO_RUN: usize = 1;
 const CONSOLE: usize = 1;
 const TEXT: usize = 1;
+/// How many blocks of each kind the repository's README.md has.
+const TOP_SH_RUN: usize = 2;
+const TOP_SH_NO_RUN: usize = 4;
+const TOP_RUST: usize = 2;
+const TOP_RUST_IGNORE: usize = 1;
+/// The password of the sandbox's andOTP backup (`otp.json.aes`).
+const ANDOTP_PASSWORD: &str = "otpkit-test";
 
 fn readme() -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap()
+}
+
+/// A file of the repository, by its path from the root.
+fn repo_file(path: &str) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The repository's README.md.
+fn top_readme() -> String {
+    repo_file("README.md")
+}
+
+/// The commands of a shell block: comment lines and trailing ` # …` comments left
+/// out, lines ending in `\` joined with the next, surrounding blanks trimmed.
+fn commands(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut pending = String::new();
+    for line in body.lines() {
+        let line = line.trim();
+        if line.starts_with('#') {
+            continue;
+        }
+        let line = line.find(" #").map_or(line, |i| line[..i].trim_end());
+        if let Some(head) = line.strip_suffix('\\') {
+            pending.push_str(head.trim_end());
+            pending.push(' ');
+            continue;
+        }
+        pending.push_str(line);
+        let command = std::mem::take(&mut pending);
+        if !command.trim().is_empty() {
+            out.push(command.trim().to_owned());
+        }
+    }
+    out
+}
+
+#[test]
+fn commands_drop_comments_and_join_continued_lines() {
+    let body = "# a comment\nA=1 B=2 \\\n  cargo test -- --x   # why\n\nls  \n";
+    assert_eq!(commands(body), ["A=1 B=2 cargo test -- --x", "ls"]);
 }
 
 /// A fenced code block: its first line's number (1-based), info string and body.
@@ -287,6 +350,32 @@ fn transfer_data(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// `otp.json.aes` (see [`Sandbox`]): andOTP's current encrypted format,
+/// `[iterations, u32 BE][salt, 12][nonce, 12][ciphertext‖tag]`, AES-256-GCM under
+/// PBKDF2-HMAC-SHA1(password, salt, iterations) (otpkit-transfer's `andotp.rs`).
+fn andotp_backup() -> Vec<u8> {
+    use aes_gcm::aead::{AeadInOut, KeyInit};
+    use aes_gcm::{Aes256Gcm, Nonce};
+
+    let mut entries: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(transfer_data("andotp_plain.json")).unwrap())
+            .unwrap();
+    let list = entries.as_array_mut().unwrap();
+    let before = list.len();
+    list.retain(|e| e["type"] != "MOTP" && e["type"] != "STEAM");
+    assert_eq!(list.len(), before - 2, "andotp_plain.json changed");
+    let mut data = serde_json::to_vec(&entries).unwrap();
+
+    let (iterations, salt, nonce) = (1000u32, [7u8; 12], [9u8; 12]);
+    let mut key = [0u8; 32];
+    pbkdf2::pbkdf2_hmac::<sha1::Sha1>(ANDOTP_PASSWORD.as_bytes(), &salt, iterations, &mut key);
+    let tag = Aes256Gcm::new_from_slice(&key)
+        .unwrap()
+        .encrypt_inout_detached(&Nonce::from(nonce), &[], data.as_mut_slice().into())
+        .unwrap();
+    [&iterations.to_be_bytes()[..], &salt, &nonce, &data, &tag].concat()
+}
+
 /// The sealing key file the `--store` block's `OTPKIT_SEAL_KEY_FILE` names.
 const SEAL_KEYS: &str = "# made for the README test\n2026-11:00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n";
 
@@ -304,6 +393,11 @@ const SEAL_KEYS: &str = "# made for the README test\n2026-11:0011223344556677889
 /// - `aegis-export.json`: otpkit-transfer's `aegis_plain.json` (7 entries, 3 that
 ///   cannot be imported): the import report's example.
 /// - `tokens.xml`: RFC 6030 figure 3 from otpkit-pskc's tests.
+/// - `otp.json.aes`: an encrypted andOTP backup (andOTP's current format) of
+///   otpkit-transfer's `andotp_plain.json` without the two entries the top README's
+///   conversions cannot take through (mOTP, which nothing reads, and Steam Guard,
+///   which Google's migration format has no type for); `passwords.txt`: its password
+///   ([`ANDOTP_PASSWORD`]), then `pw.txt`'s.
 /// - `etc/otpkit/seal.keys` (0600) and `var/lib/otpkit/`: where the `--store` block's
 ///   `/etc/otpkit/` and `/var/lib/otpkit/` are moved (see [`Sandbox::script`]).
 struct Sandbox {
@@ -376,6 +470,12 @@ impl Sandbox {
             d.join("tokens.xml"),
         )
         .unwrap();
+        std::fs::write(d.join("otp.json.aes"), andotp_backup()).unwrap();
+        std::fs::write(
+            d.join("passwords.txt"),
+            format!("{ANDOTP_PASSWORD}\n{PASSWORD}\n"),
+        )
+        .unwrap();
         std::fs::create_dir_all(d.join("etc/otpkit")).unwrap();
         std::fs::create_dir_all(d.join("var/lib/otpkit")).unwrap();
         let keys = d.join("etc/otpkit/seal.keys");
@@ -408,12 +508,25 @@ impl Sandbox {
     }
 
     /// The block as a script for `dir`: the system paths of the `--store` example
-    /// (`/etc/otpkit/…`, `/var/lib/otpkit/…`) are moved into `dir`; nothing else is
-    /// changed.
+    /// (`/etc/otpkit/…`, `/var/lib/otpkit/…`) are moved into `dir`, and
+    /// `cargo run -p otpkit-cli -- ARGS` (build the package's one binary, run it with
+    /// ARGS) is the `otpkit` this test built, with ARGS; nothing else is changed.
+    /// Panics on any other `cargo` command: such a block is marked ```` ```sh no-run ````
+    /// and checked against what CI runs.
     fn script(body: &str, dir: &Path) -> String {
         let d = dir.to_str().unwrap();
-        body.replace("/etc/otpkit/", &format!("{d}/etc/otpkit/"))
+        let script = body
+            .replace("/etc/otpkit/", &format!("{d}/etc/otpkit/"))
             .replace("/var/lib/otpkit/", &format!("{d}/var/lib/otpkit/"))
+            .replace(CARGO_RUN_CLI, "otpkit ");
+        for command in commands(&script) {
+            assert!(
+                !command.split_whitespace().any(|w| w == "cargo"),
+                "a cargo command in a ```sh block: {command:?}; only `{CARGO_RUN_CLI}…` runs \
+                 in a test: mark the block ```sh no-run and check it against what CI runs"
+            );
+        }
+        script
     }
 
     /// `bash` in `dir` with the test's `otpkit` first on `PATH`, `$SECRET` and `$CODE`,
@@ -484,13 +597,32 @@ fn like_sample(real: &str, sample: &str) -> String {
     }
 }
 
-/// Runs one ```sh block in a fresh copy of the sandbox; panics with the block's line
-/// and output unless every command succeeds.
+/// `cargo run` of the CLI, as the top README's main job writes it.
+const CARGO_RUN_CLI: &str = "cargo run -p otpkit-cli -- ";
+
+/// What [`CARGO_RUN_CLI`] runs is the binary this test runs: the package's one
+/// binary, `otpkit`.
+#[test]
+fn cargo_run_of_the_cli_package_is_the_tested_binary() {
+    let manifest = repo_file("crates/otpkit-cli/Cargo.toml");
+    assert!(
+        manifest.contains("\nname = \"otpkit-cli\"\n"),
+        "{CARGO_RUN_CLI}: the package"
+    );
+    let bins: Vec<&str> = manifest.split("[[bin]]").skip(1).collect();
+    assert_eq!(bins.len(), 1, "one binary, which `cargo run -p` picks");
+    assert!(bins[0].trim_start().starts_with("name = \"otpkit\"\n"));
+    assert_eq!(Path::new(BIN).file_name().unwrap(), "otpkit");
+}
+
+/// Runs one ```sh block of `file` in a fresh copy of the sandbox; panics with the
+/// block's line and output unless every command succeeds. Returns the directory and
+/// what the block printed on stdout.
 ///
 /// The README's sample recovery codes cannot be codes of a set made in the test: the
 /// block runs up to the first line using one, then the rest with the i-th sample
 /// replaced by the i-th code the first part printed, in the sample's case and spacing.
-fn run_sh_block(sandbox: &Sandbox, block: &Block) -> tempfile::TempDir {
+fn run_sh_block(sandbox: &Sandbox, file: &str, block: &Block) -> (tempfile::TempDir, String) {
     let dir = sandbox.fresh_copy();
     let body = Sandbox::script(&block.body, dir.path());
     let samples = sample_recovery_codes(&body);
@@ -508,10 +640,10 @@ fn run_sh_block(sandbox: &Sandbox, block: &Block) -> tempfile::TempDir {
         let script = format!("set -euo pipefail\n{script}\n");
         let cmd = sandbox.bash(dir.path(), &script);
         // Only `enroll` asks for what a person types; other blocks get no input.
-        let run = drive(cmd, block.body.contains("otpkit enroll"), None).0;
+        let run = drive(cmd, body.contains("otpkit enroll"), None).0;
         assert!(
             run.code == 0 && !run.stderr.contains("panicked"),
-            "README.md line {}: the ```sh block failed (exit {}):\n{script}\nstdout:\n{}\nstderr:\n{}",
+            "{file} line {}: the ```sh block failed (exit {}):\n{script}\nstdout:\n{}\nstderr:\n{}",
             block.line,
             run.code,
             run.stdout,
@@ -519,12 +651,12 @@ fn run_sh_block(sandbox: &Sandbox, block: &Block) -> tempfile::TempDir {
         );
         run
     };
-    let printed = run_part(&first).stdout;
+    let mut printed = run_part(&first).stdout;
     if let Some(mut rest) = rest {
         let codes = recovery_codes(&printed);
         assert!(
             codes.len() >= samples.len(),
-            "README.md line {}: the block uses {} sample recovery codes but printed {:?}",
+            "{file} line {}: the block uses {} sample recovery codes but printed {:?}",
             block.line,
             samples.len(),
             codes
@@ -532,9 +664,9 @@ fn run_sh_block(sandbox: &Sandbox, block: &Block) -> tempfile::TempDir {
         for (sample, real) in samples.iter().zip(&codes) {
             rest = rest.replace(sample.as_str(), &like_sample(real, sample));
         }
-        run_part(&rest);
+        printed.push_str(&run_part(&rest).stdout);
     }
-    dir
+    (dir, printed)
 }
 
 #[test]
@@ -543,7 +675,7 @@ fn every_sh_block_runs() {
     let blocks = fenced_blocks(&readme());
     let mut ran = 0;
     for block in blocks.iter().filter(|b| b.info == "sh") {
-        let dir = run_sh_block(&sandbox, block);
+        let (dir, _) = run_sh_block(&sandbox, "README.md", block);
         // The --store example's database is in the sandbox, not in /var/lib.
         if block.body.contains("sqlite:/var/lib/otpkit/") {
             let db = block.body.split("sqlite:/var/lib/otpkit/").nth(1).unwrap();
@@ -722,4 +854,298 @@ fn a_sealed_state_file_differs_only_where_the_readme_says() {
             assert_eq!(ours, theirs, "{context}");
         }
     }
+}
+
+/// Every block of the repository's README.md is run, checked against what CI runs
+/// (```` ```sh no-run ````, each by its own check, each check used once) or is a doc
+/// test; the counts are asserted so a new block cannot be skipped silently.
+#[test]
+fn top_readme_every_block_is_run_or_checked() {
+    let blocks = fenced_blocks(&top_readme());
+    let count = |f: &dyn Fn(&Block) -> bool| blocks.iter().filter(|b| f(b)).count();
+    let mut checked = Vec::new();
+    for b in &blocks {
+        match b.info.as_str() {
+            "sh" | "rust" | "rust,ignore" => {}
+            "sh no-run" => checked.push(top_no_run_check(b)),
+            _ => panic!(
+                "README.md line {}: a ```{} block this test does not run or check; run it in \
+                 crates/otpkit-cli/tests/readme.rs, or mark a shell block that CI runs \
+                 elsewhere ```sh no-run and check it there (top_no_run_check)",
+                b.line, b.info
+            ),
+        }
+    }
+    checked.sort_unstable();
+    checked.dedup();
+    assert_eq!(
+        checked.len(),
+        TOP_SH_NO_RUN,
+        "each no-run block has its own check"
+    );
+    assert_eq!(count(&|b| b.info == "sh"), TOP_SH_RUN, "```sh blocks");
+    assert_eq!(
+        count(&|b| b.info == "sh no-run"),
+        TOP_SH_NO_RUN,
+        "no-run blocks"
+    );
+    assert_eq!(count(&|b| b.info == "rust"), TOP_RUST, "```rust blocks");
+    assert_eq!(
+        count(&|b| b.info == "rust,ignore"),
+        TOP_RUST_IGNORE,
+        "```rust,ignore"
+    );
+    // The ```rust blocks run as doc tests of otpkit-examples.
+    let examples = repo_file("examples/src/lib.rs");
+    assert!(
+        examples.contains("#[cfg(doctest)]\n#[doc = include_str!(\"../../README.md\")]"),
+        "examples/src/lib.rs no longer includes README.md as doc tests"
+    );
+}
+
+/// Checks a ```` ```sh no-run ```` block of the top README against what CI runs;
+/// returns which check it was. Panics if no check is for this block.
+fn top_no_run_check(block: &Block) -> &'static str {
+    let commands = commands(&block.body);
+    let first = commands.first().map_or("", String::as_str);
+    if first == "./scripts/test-all.sh" {
+        check_test_command(block, &commands);
+        "test command"
+    } else if first.contains("--test verifier_simulation") {
+        check_simulation(block, &commands);
+        "simulation"
+    } else if first.contains("scripts/services.sh start") {
+        check_store_tests(block, &commands);
+        "store servers"
+    } else if first.starts_with("cargo run -p otpkit-web-example ") {
+        check_web_server(block, &commands);
+        "web server"
+    } else {
+        panic!(
+            "README.md line {}: a ```sh no-run block that nothing checks against what CI \
+             runs: {commands:?}",
+            block.line
+        )
+    }
+}
+
+/// The README's test command is what `.ci/run` runs, from the repository root.
+fn check_test_command(block: &Block, commands: &[String]) {
+    let ci = repo_file(".ci/run");
+    assert!(
+        ci.lines().any(|l| l.trim() == r#"cd "$(dirname "$0")/..""#),
+        ".ci/run runs from the repository root, as the README's commands do"
+    );
+    let runs: Vec<&str> = ci
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("exec "))
+        .collect();
+    assert_eq!(
+        commands, runs,
+        "README.md line {}: the test command is not what .ci/run runs",
+        block.line
+    );
+}
+
+/// A `stage` line of `scripts/test-all.sh` runs `what`.
+fn test_all_has_stage(script: &str, what: &str) -> bool {
+    script
+        .lines()
+        .any(|l| l.starts_with("stage \"") && l.trim_end().ends_with(&format!("\" {what}")))
+}
+
+/// The long simulation is the simulation test CI runs (the workspace stage of
+/// `scripts/test-all.sh`, with the defaults the README gives) with other parameters:
+/// each variable the README sets is one the test reads, `--release` and
+/// `-- --nocapture` only change its speed and output, and the seed is another.
+fn check_simulation(block: &Block, commands: &[String]) {
+    assert_eq!(commands.len(), 1, "README.md line {}", block.line);
+    let words: Vec<&str> = commands[0].split_whitespace().collect();
+    let (env, command) = words.split_at(words.iter().take_while(|w| w.contains('=')).count());
+    let source_path = "crates/otpkit/tests/verifier_simulation.rs";
+    let source = repo_file(source_path);
+    let default = |name: &str| -> u64 {
+        let at = format!("env_or(\"{name}\", ");
+        let rest = source.split(&at).nth(1).unwrap_or_else(|| {
+            panic!(
+                "README.md line {}: {source_path} does not read {name}",
+                block.line
+            )
+        });
+        rest.split(')').next().unwrap().trim().parse().unwrap()
+    };
+    let mut seed = None;
+    for assignment in env {
+        let (name, value) = assignment.split_once('=').unwrap();
+        let value: u64 = value
+            .parse()
+            .unwrap_or_else(|_| panic!("{assignment}: a whole number"));
+        let _ = default(name);
+        if name == "OTPKIT_SIM_SEED" {
+            seed = Some(value);
+        }
+    }
+    assert_ne!(
+        seed,
+        Some(default("OTPKIT_SIM_SEED")),
+        "\"with another seed\""
+    );
+    let essential: Vec<&str> = command
+        .iter()
+        .copied()
+        .filter(|w| *w != "--release")
+        .collect();
+    assert_eq!(
+        essential,
+        [
+            "cargo",
+            "test",
+            "-p",
+            "otpkit",
+            "--test",
+            "verifier_simulation",
+            "--",
+            "--nocapture"
+        ],
+        "README.md line {}",
+        block.line
+    );
+    assert!(repo_file("crates/otpkit/Cargo.toml").contains("\nname = \"otpkit\"\n"));
+    assert!(
+        test_all_has_stage(&repo_file("scripts/test-all.sh"), "cargo_test --workspace"),
+        "CI runs the simulation in the workspace's tests"
+    );
+    let prose = format!(
+        "runs {} users over {} days in the normal test run",
+        default("OTPKIT_SIM_USERS"),
+        default("OTPKIT_SIM_DAYS")
+    );
+    assert!(
+        top_readme().replace('\n', " ").contains(&prose),
+        "the README says what the normal run is: {prose:?}"
+    );
+}
+
+/// The store servers and tests are what the device-store stage of
+/// `scripts/test-all.sh` runs: the servers started and their exports evaluated, the
+/// same `cargo test` (the script's `cargo_test` adds `--locked`, and `CI=1` makes a
+/// missing server a failure), the servers stopped.
+fn check_store_tests(block: &Block, commands: &[String]) {
+    let script = repo_file("scripts/test-all.sh");
+    assert!(test_all_has_stage(&script, "device_stores"));
+    assert!(
+        script.contains("  cargo test --locked \"$@\" "),
+        "cargo_test is cargo test --locked"
+    );
+    let stage = script
+        .split("\ndevice_stores() (\n")
+        .nth(1)
+        .and_then(|s| s.split("\n)\n").next())
+        .expect("test-all.sh's device_stores");
+    for command in commands {
+        let found = if command == r#"eval "$(scripts/services.sh start)""# {
+            stage.contains("=$(scripts/services.sh start)") && stage.contains("eval \"$services\"")
+        } else if command == "scripts/services.sh stop" {
+            stage.contains("trap 'scripts/services.sh stop' EXIT")
+        } else if let Some(args) = command.strip_prefix("cargo test ") {
+            stage.lines().any(|l| {
+                let words: Vec<&str> = l.split_whitespace().collect();
+                let Some(at) = words.iter().position(|w| *w == "cargo_test") else {
+                    return false;
+                };
+                let end = words.iter().position(|w| *w == "||").unwrap_or(words.len());
+                words[at + 1..end].join(" ") == args
+            })
+        } else {
+            false
+        };
+        assert!(
+            found,
+            "README.md line {}: {command:?} is not what test-all.sh's device_stores runs:\n{stage}",
+            block.line
+        );
+    }
+}
+
+/// The web server's command is examples/web/README.md's, which
+/// `examples/web/e2e/readme.test.mjs` runs in CI's web stage; the page to open is on
+/// the port it gives.
+fn check_web_server(block: &Block, commands: &[String]) {
+    let web = repo_file("examples/web/README.md");
+    let web_blocks = fenced_blocks(&web);
+    let theirs = web_blocks
+        .iter()
+        .find(|b| b.lang() == "sh")
+        .map(|b| self::commands(&b.body))
+        .expect("examples/web/README.md's ```sh block");
+    assert_eq!(
+        commands, theirs,
+        "README.md line {}: not the command of examples/web/README.md",
+        block.line
+    );
+    let words: Vec<&str> = commands[0].split_whitespace().collect();
+    let port = words[words.iter().position(|w| *w == "--port").unwrap() + 1];
+    assert!(
+        block
+            .body
+            .contains(&format!("open http://127.0.0.1:{port}/")),
+        "README.md line {}: the page is on port {port}",
+        block.line
+    );
+    assert!(repo_file("examples/web/e2e/readme.test.mjs").contains("new URL('../README.md'"));
+    assert!(repo_file("examples/web/e2e/test.sh").contains("readme.test.mjs"));
+    assert!(test_all_has_stage(
+        &repo_file("scripts/test-all.sh"),
+        "bash examples/web/e2e/test.sh"
+    ));
+}
+
+/// The top README's ```` ```sh ```` blocks run: the main job (`enroll`, with the
+/// phone's codes typed) writes its state file and prints the secret key in groups of
+/// four; an encrypted Aegis export (`--encrypt … --out FILE`) is encrypted.
+#[test]
+fn top_readme_sh_blocks_run() {
+    let sandbox = Sandbox::new();
+    let mut ran = 0;
+    for block in fenced_blocks(&top_readme())
+        .iter()
+        .filter(|b| b.info == "sh")
+    {
+        let (dir, printed) = run_sh_block(&sandbox, "README.md (top)", block);
+        for command in commands(&block.body) {
+            let words: Vec<&str> = command.split_whitespace().collect();
+            let after = |flag: &str| {
+                let at = words.iter().position(|w| *w == flag)?;
+                words.get(at + 1).copied()
+            };
+            if command.contains(" enroll ") {
+                let file = after("--state").expect("enroll --state FILE");
+                let state = std::fs::read_to_string(dir.path().join(file)).unwrap();
+                let secret = state
+                    .lines()
+                    .find_map(|l| l.strip_prefix("secret="))
+                    .unwrap();
+                let groups: Vec<String> = secret
+                    .as_bytes()
+                    .chunks(4)
+                    .map(|g| String::from_utf8(g.to_vec()).unwrap())
+                    .collect();
+                assert!(printed.contains(&groups.join(" ")), "{printed}");
+                assert!(printed.lines().any(|l| l.starts_with("otpauth://")));
+            }
+            if command.contains(" --encrypt ") && command.contains(" --to aegis ") {
+                let file = after("--out").expect("--encrypt --out FILE");
+                let vault: serde_json::Value =
+                    serde_json::from_slice(&std::fs::read(dir.path().join(file)).unwrap()).unwrap();
+                assert!(
+                    vault["header"]["slots"]
+                        .as_array()
+                        .is_some_and(|s| !s.is_empty()),
+                    "{file} is encrypted"
+                );
+            }
+        }
+        ran += 1;
+    }
+    assert_eq!(ran, TOP_SH_RUN);
 }
