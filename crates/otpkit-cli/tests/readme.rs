@@ -30,7 +30,9 @@
 //!   store servers against that script's device-store stage, the web server against
 //!   `examples/web/README.md`, whose command `examples/web/e2e/readme.test.mjs` runs;
 //! - its ```` ```rust ```` blocks are doc tests of `otpkit-examples` (checked to be
-//!   included there), and the one ```` ```rust,ignore ```` block is counted.
+//!   included there); the one ```` ```rust,ignore ```` block (connecting to PostgreSQL
+//!   and Redis servers) is checked to make the calls otpkit-store's conformance test
+//!   makes on real servers in CI ([`check_store_adapters`]).
 #![cfg(unix)] // bash, process groups
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -866,7 +868,8 @@ fn top_readme_every_block_is_run_or_checked() {
     let mut checked = Vec::new();
     for b in &blocks {
         match b.info.as_str() {
-            "sh" | "rust" | "rust,ignore" => {}
+            "sh" | "rust" => {}
+            "rust,ignore" => check_store_adapters(b),
             "sh no-run" => checked.push(top_no_run_check(b)),
             _ => panic!(
                 "README.md line {}: a ```{} block this test does not run or check; run it in \
@@ -900,6 +903,61 @@ fn top_readme_every_block_is_run_or_checked() {
     assert!(
         examples.contains("#[cfg(doctest)]\n#[doc = include_str!(\"../../README.md\")]"),
         "examples/src/lib.rs no longer includes README.md as doc tests"
+    );
+}
+
+/// The ```` ```rust,ignore ```` block's `otpkit_store::TYPE::connect(…)` calls are the
+/// ones otpkit-store's conformance test makes against real servers in the device-store
+/// stage of `scripts/test-all.sh`, and each TYPE is behind the feature the README
+/// names.
+fn check_store_adapters(block: &Block) {
+    let conformance = repo_file("crates/otpkit-store/tests/conformance.rs");
+    let lib = repo_file("crates/otpkit-store/src/lib.rs");
+    let readme = top_readme();
+    let lines: Vec<&str> = readme.lines().collect();
+    // The paragraph before the block.
+    let before = lines[..block.line - 1]
+        .iter()
+        .rev()
+        .skip_while(|l| l.trim().is_empty())
+        .take_while(|l| !l.trim().is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut calls = 0;
+    for line in block.body.lines() {
+        let Some(call) = line.split("otpkit_store::").nth(1) else {
+            continue;
+        };
+        let ty = call.split("::").next().unwrap();
+        let call = format!("otpkit_store::{ty}::connect(");
+        assert!(
+            line.contains(&call) && conformance.contains(&call),
+            "README.md line {}: {line:?} is not a call the conformance test makes",
+            block.line
+        );
+        let feature = lib
+            .split(&format!("::{ty};"))
+            .next()
+            .and_then(|head| head.rsplit("#[cfg(feature = \"").next())
+            .and_then(|f| f.split('"').next())
+            .unwrap();
+        assert!(
+            before.contains(&format!("`{feature}`")),
+            "README.md line {}: {ty} needs the `{feature}` feature, which the paragraph \
+             before the block does not name",
+            block.line
+        );
+        calls += 1;
+    }
+    assert_eq!(
+        calls, 2,
+        "README.md line {}: PostgreSQL and Redis",
+        block.line
+    );
+    assert!(
+        repo_file("scripts/test-all.sh").contains("cargo_test -p otpkit-store --all-features"),
+        "the device-store stage runs otpkit-store's tests with every feature"
     );
 }
 
