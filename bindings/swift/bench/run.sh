@@ -30,8 +30,10 @@ TARGET_DIR=$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 groups='generate_sha1|verify_pm1_valid_sha1|verify_pm1_wrong_sha1'
 rm -rf "$TARGET_DIR"/criterion/{generate_sha1,verify_pm1_valid_sha1,verify_pm1_wrong_sha1}
+log=$TARGET_DIR/bindings/swift-bench-criterion.log
 (cd "$ROOT" && cargo bench --locked -q -p otpkit-benches --bench otp -- \
-  --warm-up-time 0.5 --measurement-time 1.5 "^($groups)/otpkit\$" >/dev/null)
+  --warm-up-time 0.5 --measurement-time 1.5 "^($groups)/otpkit\$" >"$log" 2>&1) ||
+  { tail -n 20 "$log"; exit 1; }
 # criterion's median and the 10th percentile of its per-iteration sample times
 # (as benches/table.py reports them).
 python3 - "$TARGET_DIR/criterion" "$groups" <<'PY'
