@@ -11,29 +11,55 @@
 #          Sources/otpkitFFI/{otpkitFFI.h,module.modulemap} and lib/libotpkit_ffi.so
 #          (all gitignored; Package.swift links and runs against lib/).
 #
+# Without --release the library is the debug build (what bindings/test.sh tests). With
+# --release it is what an app ships: the workspace profile release-ffi (LTO, one codegen
+# unit), built as release-ffi-symbols (the same code with its symbol table, which
+# uniffi-bindgen needs to read the binding's metadata), then stripped into
+# $TARGET/bindings/lib-release/libotpkit_ffi.so, the copy that is packaged.
+#
 # $TARGET is the Cargo target directory. Prints the artefact's path last.
 set -euo pipefail
 cd "$(dirname "$0")"
 BINDINGS=$PWD
 ROOT=$(cd .. && pwd)
 lang=${1:-}
-profile=debug
-cargo_profile=()
-if [ "${2:-}" = --release ]; then profile=release; cargo_profile=(--release); fi
+case ${2:-} in
+  "") profile=debug cargo_profile=dev ;;
+  --release) profile=release-ffi-symbols cargo_profile=release-ffi-symbols ;;
+  *) echo "package.sh: unknown option ${2} (only --release)" >&2; exit 2 ;;
+esac
 
 TARGET_DIR=$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 OUT=$TARGET_DIR/bindings
-LIBDIR=$TARGET_DIR/$profile
-LIB=$LIBDIR/libotpkit_ffi.so
+# The library uniffi-bindgen reads (with symbols) and LIB, the one that is packaged.
+BUILT=$TARGET_DIR/$profile/libotpkit_ffi.so
+LIB=$BUILT
 GEN=$OUT/generated-$profile
 
+# Strips a copy of the library the way cargo's `strip = true` does (all symbols; the
+# dynamic symbol table, which the loader and JNA use, stays).
+strip_copy() { # from to
+  mkdir -p "$(dirname "$2")"
+  rm -f "$2"
+  case "$(uname -s)" in
+    Darwin) cp "$1" "$2" && strip -x "$2" ;;
+    *) strip --strip-all -o "$2" "$1" ;;
+  esac
+}
+
 build() {
-  # The library and the generator from the same uniffi version, in the same profile.
-  (cd "$ROOT" && cargo build --locked -q -p uniffi-bindgen "${cargo_profile[@]}" &&
-    cargo build --locked -q -p otpkit-uniffi "${cargo_profile[@]}")
+  # The generator is a build tool: always the dev profile (one build shared by both
+  # paths); it reads the metadata of any build of the library with the same uniffi.
+  (cd "$ROOT" && cargo build --locked -q -p uniffi-bindgen &&
+    cargo build --locked -q -p otpkit-uniffi --profile "$cargo_profile")
   rm -rf "$GEN/$1"
-  "$LIBDIR/uniffi-bindgen" generate --no-format --language "$1" --out-dir "$GEN/$1" "$LIB" >/dev/null
+  "$TARGET_DIR/debug/uniffi-bindgen" generate --no-format --language "$1" --out-dir "$GEN/$1" \
+    "$BUILT" >/dev/null
+  if [ "$profile" != debug ]; then
+    LIB=$OUT/lib-release/libotpkit_ffi.so
+    strip_copy "$BUILT" "$LIB"
+  fi
 }
 
 # JNA's name for this platform's resource folder (com.sun.jna.Platform.RESOURCE_PREFIX).
@@ -81,7 +107,7 @@ case $lang in
     echo "$BINDINGS/swift"
     ;;
   *)
-    sed -n '2,14p' "$0"
+    sed -n '2,20p' "$0"
     exit 2
     ;;
 esac
