@@ -189,6 +189,47 @@ fn code_from_totp_and_steam_uris() {
     }
 }
 
+/// `code --uri` goes through the core's generator for every kind: what each kind
+/// refuses, and `--verbose`'s seconds left for the time-based kinds only.
+#[test]
+fn code_uri_options_each_kind_refuses_and_verbose() {
+    let steam_uri = format!("otpauth://totp/Steam:gabe?secret={SEED_SHA1}&issuer=Steam");
+    let hotp_uri = format!("otpauth://hotp/x?secret={SEED_SHA1}&counter=3");
+    let totp_uri = format!("otpauth://totp/x?secret={SEED_SHA1}");
+    for (args, says) in [
+        (
+            vec!["--hotp", "--counter", "1", "--uri", &steam_uri],
+            "--hotp cannot be used with a Steam account",
+        ),
+        (
+            vec!["--counter", "1", "--uri", &steam_uri],
+            "--counter applies to HOTP only",
+        ),
+        (
+            vec!["--counter", "1", "--uri", &totp_uri],
+            "--counter applies to HOTP only",
+        ),
+        (
+            vec!["--time", "59", "--uri", &hotp_uri],
+            "--time applies to time-based accounts only",
+        ),
+    ] {
+        let run = otpkit(&[&["code"], args.as_slice()].concat());
+        assert_failure(&run, 2, &[SEED_SHA1], says);
+        assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+    }
+    // 1_700_000_000 is 20 s into its 30 s step: 10 s left.
+    let steam = otpkit(&["code", "--uri", &steam_uri, "--time", "1700000000", "-v"]);
+    assert_eq!(
+        steam.stdout.lines().nth(1),
+        Some("10 s left"),
+        "{}",
+        steam.stdout
+    );
+    let hotp = otpkit(&["code", "--uri", &hotp_uri, "-v"]);
+    assert_eq!(hotp.stdout, "969429\n", "no time left for HOTP");
+}
+
 #[test]
 fn code_defaults_to_now() {
     let secret = Secret::from_base32(SEED_SHA1).unwrap();
