@@ -3,16 +3,14 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use otpkit::otpauth::Account;
 use otpkit::{Algorithm, Digits, Period, Secret, Totp};
 use serde_json::Value;
 
 use support::{
-    ACCOUNT_KEYS, BIN, Run, SEED as SEED_SHA1, T, racing_verifies, run as otpkit,
+    ACCOUNT_KEYS, Run, SEED as SEED_SHA1, T, racing_verifies, run as otpkit,
     run_with_stdin as otpkit_with_stdin,
 };
 
@@ -255,72 +253,21 @@ fn enroll_typing(
     time: Option<u64>,
     before: &[&str],
 ) -> (Run, Option<Account>) {
+    let t = time.map(|t| t.to_string());
     let mut args = vec![
-        "enroll".to_owned(),
-        "--issuer".into(),
-        "Example Co".into(),
-        "--account".into(),
-        "alice@example.com".into(),
-        "--state".into(),
-        state.to_str().unwrap().into(),
+        "enroll",
+        "--issuer",
+        "Example Co",
+        "--account",
+        "alice@example.com",
+        "--state",
+        state.to_str().unwrap(),
     ];
-    if let Some(t) = time {
-        args.extend(["--time".into(), t.to_string()]);
+    if let Some(t) = &t {
+        args.extend(["--time", t]);
     }
-    args.extend(extra.iter().map(|s| (*s).to_owned()));
-    let mut child = Command::new(BIN)
-        .args(&args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut printed = String::new();
-    let mut account = None;
-    loop {
-        let mut line = String::new();
-        if stdout.read_line(&mut line).unwrap() == 0 {
-            break;
-        }
-        printed.push_str(&line);
-        if line.starts_with("otpauth://") {
-            account = Some(Account::parse(line.trim_end()).unwrap().account);
-            break;
-        }
-    }
-    let mut stdin = child.stdin.take().unwrap();
-    if let Some(account) = &account {
-        let totp = account.totp().unwrap();
-        let now = time.unwrap_or_else(|| otpkit::unix_now().unwrap());
-        let step = totp.step_at(now).unwrap();
-        // The code shown half a minute ago and the one shown now.
-        let c1 = totp.code_at_step(step - 1);
-        let c2 = totp.code_at_step(step);
-        for line in before {
-            writeln!(stdin, "{line}").unwrap();
-        }
-        writeln!(stdin, "{c1}\n{c2}").unwrap();
-    }
-    drop(stdin);
-    stdout.read_to_string(&mut printed).unwrap();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    let status = child.wait().unwrap();
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    (
-        Run {
-            code: status.code().unwrap(),
-            stdout: printed,
-            stderr,
-        },
-        account,
-    )
+    args.extend_from_slice(extra);
+    support::enroll_typing(&args, time, before)
 }
 
 /// Finds the half-block QR code in `text` and decodes it as a camera would see it on
