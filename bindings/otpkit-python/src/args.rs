@@ -66,13 +66,17 @@ pub(crate) fn unsigned(argument: &str, value: i64) -> PyResult<u64> {
         .map_err(|_| bad_value(argument, format!("must not be negative, got {value}")))
 }
 
+/// A count from 0 to `max` (a window, a look-ahead).
+pub(crate) fn at_most(argument: &str, value: i64, max: u32) -> PyResult<u32> {
+    u32::try_from(value)
+        .ok()
+        .filter(|n| *n <= max)
+        .ok_or_else(|| bad_value(argument, format!("must be from 0 to {max}, got {value}")))
+}
+
+/// A count the core takes as a `u32` (a policy's steps and failures).
 pub(crate) fn small(argument: &str, value: i64) -> PyResult<u32> {
-    u32::try_from(value).map_err(|_| {
-        bad_value(
-            argument,
-            format!("must be from 0 to {}, got {value}", u32::MAX),
-        )
-    })
+    at_most(argument, value, u32::MAX)
 }
 
 /// A time as Python code has one: `None` (now, by the system clock), Unix seconds as
@@ -131,5 +135,31 @@ pub(crate) fn quote(s: &str) -> String {
 
 /// `quote` for an optional str, `None` for none.
 pub(crate) fn quote_opt(s: Option<&str>) -> String {
-    s.map_or_else(|| "None".to_owned(), quote)
+    py_opt(s.map(quote))
+}
+
+/// A bool as Python's `repr` writes it.
+pub(crate) fn py_bool(value: bool) -> &'static str {
+    if value { "True" } else { "False" }
+}
+
+/// An optional value as Python's `repr` writes it: the value, or `None`.
+pub(crate) fn py_opt<T: std::fmt::Display>(value: Option<T>) -> String {
+    value.map_or_else(|| "None".to_owned(), |v| v.to_string())
+}
+
+/// The `__repr__` of a verification result: `Class(outcome='…', ok=True, name=value, …)`,
+/// the values already as Python writes them.
+pub(crate) fn result_repr(
+    class: &str,
+    outcome: &str,
+    ok: bool,
+    fields: &[(&str, String)],
+) -> String {
+    let mut out = format!("{class}(outcome={}, ok={}", quote(outcome), py_bool(ok));
+    for (name, value) in fields {
+        out.push_str(&format!(", {name}={value}"));
+    }
+    out.push(')');
+    out
 }

@@ -2,7 +2,7 @@
 
 use otpkit::otpauth::{Account, Kind};
 use otpkit::steam::SteamGuard as CoreSteam;
-use otpkit::{Secret, Window};
+use otpkit::{Algorithm, Digits, Secret, Window};
 use pyo3::prelude::*;
 
 use crate::args;
@@ -47,16 +47,45 @@ impl From<otpkit::Match> for Match {
 }
 
 fn window(valid_window: i64) -> PyResult<Window> {
-    let n = u32::try_from(valid_window)
-        .ok()
-        .filter(|n| *n <= 100)
-        .ok_or_else(|| {
-            bad_value(
-                "valid_window",
-                format!("must be from 0 to 100 steps, got {valid_window}"),
-            )
-        })?;
-    Ok(Window::symmetric(n))
+    Ok(Window::symmetric(args::at_most(
+        "valid_window",
+        valid_window,
+        100,
+    )?))
+}
+
+/// The arguments every generator's constructor takes, checked in order: the secret,
+/// the algorithm and the code length.
+fn key_args(
+    secret: &Bound<'_, PyAny>,
+    algorithm: &str,
+    digits: i64,
+) -> PyResult<(Secret, Algorithm, Digits)> {
+    Ok((
+        args::secret("secret", secret)?,
+        args::algorithm(algorithm)?,
+        args::digits(digits)?,
+    ))
+}
+
+/// The `otpauth://` URI of a generator, for an authenticator app's QR code (an
+/// empty issuer is none).
+fn uri(
+    secret: &Secret,
+    (algorithm, digits, kind): (Algorithm, Digits, Kind),
+    name: &str,
+    issuer: Option<&str>,
+) -> String {
+    Account {
+        issuer: issuer.filter(|i| !i.is_empty()).map(str::to_owned),
+        name: name.to_owned(),
+        secret: secret.clone(),
+        algorithm,
+        digits,
+        kind,
+        extra: Vec::new(),
+    }
+    .to_uri()
 }
 
 /// A new random Base32 secret of `length` characters (default 32: 160 bits, what
@@ -101,14 +130,9 @@ impl Totp {
         algorithm: &str,
         t0: i64,
     ) -> PyResult<Self> {
-        let secret = args::secret("secret", secret)?;
-        let totp = otpkit::Totp::new(
-            &secret,
-            args::algorithm(algorithm)?,
-            args::digits(digits)?,
-            args::period(period)?,
-        )
-        .with_t0(args::unsigned("t0", t0)?);
+        let (secret, algorithm, digits) = key_args(secret, algorithm, digits)?;
+        let totp = otpkit::Totp::new(&secret, algorithm, digits, args::period(period)?)
+            .with_t0(args::unsigned("t0", t0)?);
         Ok(Totp { totp, secret })
     }
 
@@ -180,18 +204,11 @@ impl Totp {
     /// The `otpauth://totp/` URI for an authenticator app's QR code.
     #[pyo3(signature = (name, issuer_name = None))]
     fn provisioning_uri(&self, name: &str, issuer_name: Option<&str>) -> String {
-        Account {
-            issuer: issuer_name.filter(|i| !i.is_empty()).map(str::to_owned),
-            name: name.to_owned(),
-            secret: self.secret.clone(),
-            algorithm: self.totp.algorithm(),
-            digits: self.totp.digits(),
-            kind: Kind::Totp {
-                period: self.totp.period(),
-            },
-            extra: Vec::new(),
-        }
-        .to_uri()
+        let kind = Kind::Totp {
+            period: self.totp.period(),
+        };
+        let params = (self.totp.algorithm(), self.totp.digits(), kind);
+        uri(&self.secret, params, name, issuer_name)
     }
 
     /// The code length.
@@ -244,8 +261,8 @@ impl Hotp {
     #[new]
     #[pyo3(signature = (secret, digits = 6, algorithm = "sha1"))]
     fn new(secret: &Bound<'_, PyAny>, digits: i64, algorithm: &str) -> PyResult<Self> {
-        let secret = args::secret("secret", secret)?;
-        let hotp = otpkit::Hotp::new(&secret, args::algorithm(algorithm)?, args::digits(digits)?);
+        let (secret, algorithm, digits) = key_args(secret, algorithm, digits)?;
+        let hotp = otpkit::Hotp::new(&secret, algorithm, digits);
         Ok(Hotp { hotp, secret })
     }
 
@@ -268,15 +285,7 @@ impl Hotp {
     #[pyo3(signature = (otp, counter, look_ahead = 0))]
     fn r#match(&self, otp: &str, counter: i64, look_ahead: i64) -> PyResult<Option<Match>> {
         let counter = args::unsigned("counter", counter)?;
-        let look_ahead = u32::try_from(look_ahead)
-            .ok()
-            .filter(|n| *n <= 1000)
-            .ok_or_else(|| {
-                bad_value(
-                    "look_ahead",
-                    format!("must be from 0 to 1000, got {look_ahead}"),
-                )
-            })?;
+        let look_ahead = args::at_most("look_ahead", look_ahead, 1000)?;
         Ok(self
             .hotp
             .verify(otp, counter, look_ahead)
@@ -292,18 +301,11 @@ impl Hotp {
         initial_count: i64,
         issuer_name: Option<&str>,
     ) -> PyResult<String> {
-        Ok(Account {
-            issuer: issuer_name.filter(|i| !i.is_empty()).map(str::to_owned),
-            name: name.to_owned(),
-            secret: self.secret.clone(),
-            algorithm: self.hotp.algorithm(),
-            digits: self.hotp.digits(),
-            kind: Kind::Hotp {
-                counter: args::unsigned("initial_count", initial_count)?,
-            },
-            extra: Vec::new(),
-        }
-        .to_uri())
+        let kind = Kind::Hotp {
+            counter: args::unsigned("initial_count", initial_count)?,
+        };
+        let params = (self.hotp.algorithm(), self.hotp.digits(), kind);
+        Ok(uri(&self.secret, params, name, issuer_name))
     }
 
     /// The code length.

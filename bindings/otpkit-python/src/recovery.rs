@@ -198,14 +198,15 @@ impl RecoveryResult {
     }
 
     fn __repr__(&self) -> String {
-        let opt = |v: Option<String>| v.unwrap_or_else(|| "None".to_owned());
-        format!(
-            "RecoveryResult(outcome='{}', ok={}, index={}, remaining={}, locked_until={})",
+        args::result_repr(
+            "RecoveryResult",
             self.outcome,
-            if self.ok { "True" } else { "False" },
-            opt(self.index.map(|v| v.to_string())),
-            opt(self.remaining.map(|v| v.to_string())),
-            opt(self.locked_until.map(|v| v.to_string())),
+            self.ok,
+            &[
+                ("index", args::py_opt(self.index)),
+                ("remaining", args::py_opt(self.remaining)),
+                ("locked_until", args::py_opt(self.locked_until)),
+            ],
         )
     }
 }
@@ -230,11 +231,7 @@ impl PskcKey {
             "PskcKey(key_id={}, serial_number={}, ok={}, error={})",
             args::quote_opt(self.key_id.as_deref()),
             args::quote_opt(self.serial_number.as_deref()),
-            if self.token.is_some() {
-                "True"
-            } else {
-                "False"
-            },
+            args::py_bool(self.token.is_some()),
             args::quote_opt(self.error.as_deref())
         )
     }

@@ -19,6 +19,27 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
+/// A `Policy` setter taking a step count.
+type Setter =
+    fn(verifier::Policy, u32) -> std::result::Result<verifier::Policy, verifier::PolicyError>;
+
+/// Two settings the policy takes together (a window's two sides, the lock-out's
+/// base and cap): `None` when neither is given, else both, the one not given kept
+/// at `current`.
+fn pair<T>(
+    (first, a): (&str, Option<i64>),
+    (second, b): (&str, Option<i64>),
+    current: (T, T),
+    check: fn(&str, i64) -> PyResult<T>,
+) -> PyResult<Option<(T, T)>> {
+    if a.is_none() && b.is_none() {
+        return Ok(None);
+    }
+    let a = a.map_or(Ok(current.0), |v| check(first, v))?;
+    let b = b.map_or(Ok(current.1), |v| check(second, v))?;
+    Ok(Some((a, b)))
+}
+
 /// The verifier's settings; every argument is optional and defaults to otpkit's
 /// defaults (sign-in window 4 steps behind and 2 ahead, 5 failures before a lock-out
 /// of 60 s doubling to an hour, …). Out-of-range values raise ValueError.
@@ -46,56 +67,48 @@ impl Policy {
         lockout_base_secs: Option<i64>,
         lockout_max_secs: Option<i64>,
     ) -> PyResult<Self> {
-        let mut p = verifier::Policy::default();
-        let fail = |name: &str, e: verifier::PolicyError| bad_value(name, e);
-        if behind.is_some() || ahead.is_some() {
-            let w = p.window();
-            let behind = behind.map_or(Ok(w.behind()), |v| args::small("behind", v))?;
-            let ahead = ahead.map_or(Ok(w.ahead()), |v| args::small("ahead", v))?;
-            p = p
-                .with_window(Window::new(behind, ahead))
-                .map_err(|e| fail("behind/ahead", e))?;
-        }
-        if let Some(v) = enroll_window {
-            p = p
-                .with_enroll_window(args::small("enroll_window", v)?)
-                .map_err(|e| fail("enroll_window", e))?;
-        }
-        if let Some(v) = resync_window {
-            p = p
-                .with_resync_window(args::small("resync_window", v)?)
-                .map_err(|e| fail("resync_window", e))?;
-        }
-        if let Some(v) = hotp_look_ahead {
-            p = p
-                .with_hotp_look_ahead(args::small("hotp_look_ahead", v)?)
-                .map_err(|e| fail("hotp_look_ahead", e))?;
-        }
-        if let Some(v) = hotp_resync_look_ahead {
-            p = p
-                .with_hotp_resync_look_ahead(args::small("hotp_resync_look_ahead", v)?)
-                .map_err(|e| fail("hotp_resync_look_ahead", e))?;
-        }
-        if let Some(v) = max_drift_steps {
-            p = p
-                .with_max_drift_steps(args::small("max_drift_steps", v)?)
-                .map_err(|e| fail("max_drift_steps", e))?;
-        }
-        if let Some(v) = max_failures {
-            p = p
-                .with_max_failures(args::small("max_failures", v)?)
-                .map_err(|e| fail("max_failures", e))?;
-        }
-        if lockout_base_secs.is_some() || lockout_max_secs.is_some() {
-            let base = lockout_base_secs.map_or(Ok(p.lockout_base_secs()), |v| {
-                args::unsigned("lockout_base_secs", v)
+        let p = verifier::Policy::default();
+        let w = p.window();
+        let p = match pair(
+            ("behind", behind),
+            ("ahead", ahead),
+            (w.behind(), w.ahead()),
+            args::small,
+        )? {
+            None => p,
+            Some((b, a)) => p
+                .with_window(Window::new(b, a))
+                .map_err(|e| bad_value("behind/ahead", e))?,
+        };
+        use verifier::Policy as P;
+        let steps: [(&str, Option<i64>, Setter); 6] = [
+            ("enroll_window", enroll_window, P::with_enroll_window),
+            ("resync_window", resync_window, P::with_resync_window),
+            ("hotp_look_ahead", hotp_look_ahead, P::with_hotp_look_ahead),
+            (
+                "hotp_resync_look_ahead",
+                hotp_resync_look_ahead,
+                P::with_hotp_resync_look_ahead,
+            ),
+            ("max_drift_steps", max_drift_steps, P::with_max_drift_steps),
+            ("max_failures", max_failures, P::with_max_failures),
+        ];
+        let mut p = steps
+            .into_iter()
+            .try_fold(p, |p, (name, value, set)| match value {
+                None => Ok(p),
+                Some(v) => set(p, args::small(name, v)?).map_err(|e| bad_value(name, e)),
             })?;
-            let max = lockout_max_secs.map_or(Ok(p.lockout_max_secs()), |v| {
-                args::unsigned("lockout_max_secs", v)
-            })?;
+        let lockout = (p.lockout_base_secs(), p.lockout_max_secs());
+        if let Some((base, max)) = pair(
+            ("lockout_base_secs", lockout_base_secs),
+            ("lockout_max_secs", lockout_max_secs),
+            lockout,
+            args::unsigned,
+        )? {
             p = p
                 .with_lockout(base, max)
-                .map_err(|e| fail("lockout_base_secs/lockout_max_secs", e))?;
+                .map_err(|e| bad_value("lockout_base_secs/lockout_max_secs", e))?;
         }
         Ok(Policy(p))
     }
@@ -281,14 +294,11 @@ impl DeviceState {
             (Some(step), None) => format!("last_step={step}"),
             (None, None) => "last_step=None".to_owned(),
         };
-        let locked = match s.locked_until() {
-            Some(t) => t.to_string(),
-            None => "None".to_owned(),
-        };
+        let locked = args::py_opt(s.locked_until());
         format!(
             "DeviceState(kind='{}', enrolled={}, {position}, drift={}, failures={}, locked_until={locked})",
             self.kind(),
-            if s.is_enrolled() { "True" } else { "False" },
+            args::py_bool(s.is_enrolled()),
             s.drift(),
             s.failures(),
         )
@@ -343,15 +353,16 @@ impl Result {
     }
 
     fn __repr__(&self) -> String {
-        let opt = |v: Option<String>| v.unwrap_or_else(|| "None".to_owned());
-        format!(
-            "Result(outcome='{}', ok={}, reason={}, step={}, drift={}, locked_until={})",
+        args::result_repr(
+            "Result",
             self.outcome,
-            if self.ok { "True" } else { "False" },
-            opt(self.reason.map(|r| format!("'{r}'"))),
-            opt(self.step.map(|s| s.to_string())),
-            opt(self.drift.map(|d| d.to_string())),
-            opt(self.locked_until.map(|t| t.to_string())),
+            self.ok,
+            &[
+                ("reason", args::py_opt(self.reason.map(args::quote))),
+                ("step", args::py_opt(self.step)),
+                ("drift", args::py_opt(self.drift)),
+                ("locked_until", args::py_opt(self.locked_until)),
+            ],
         )
     }
 }

@@ -57,7 +57,7 @@ impl ImportEntry {
             "ImportEntry(index={}, label={}, ok={}, warnings={}, error={})",
             self.index,
             crate::args::quote(&self.label),
-            if self.ok { "True" } else { "False" },
+            crate::args::py_bool(self.ok),
             quote_list(&self.warnings),
             crate::args::quote_opt(self.error.as_deref())
         )
@@ -319,9 +319,7 @@ impl MigrationAssembler {
     fn __repr__(&self) -> String {
         format!(
             "MigrationAssembler(batch_size={}, missing={:?})",
-            self.0
-                .batch_size()
-                .map_or("None".to_owned(), |s| s.to_string()),
+            crate::args::py_opt(self.0.batch_size()),
             self.0.missing()
         )
     }

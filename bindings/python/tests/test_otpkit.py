@@ -356,6 +356,55 @@ def test_policy_defaults_and_repr():
     assert Verifier(Totp(rfc_secret("sha1")), Policy(max_failures=3)).policy.max_failures == 3
 
 
+def test_every_policy_keyword_sets_its_setting_and_names_itself_when_refused():
+    # Each keyword alone: the setting changes and the others keep their defaults.
+    defaults = Policy()
+    names = [
+        "behind", "ahead", "enroll_window", "resync_window", "hotp_look_ahead",
+        "hotp_resync_look_ahead", "max_drift_steps", "max_failures",
+        "lockout_base_secs", "lockout_max_secs",
+    ]
+    for name in names:
+        value = getattr(defaults, name) + 1
+        p = Policy(**{name: value})
+        assert getattr(p, name) == value, name
+        assert all(getattr(p, n) == getattr(defaults, n) for n in names if n != name), name
+    # Refused: a negative value by the binding, too large a one by the core; either
+    # way the error names the keyword (the pairs name both).
+    for name in names:
+        prefix = {"behind": "behind/ahead", "ahead": "behind/ahead"}.get(name, name)
+        with pytest.raises(ValueError, match=f"^{name}: must not be negative|^{name}: must be from 0"):
+            Policy(**{name: -1})
+        if name.startswith("lockout_"):
+            continue
+        with pytest.raises(ValueError, match=f"^{prefix}: "):
+            Policy(**{name: 1_000_000})
+    with pytest.raises(ValueError, match="^lockout_base_secs/lockout_max_secs: "):
+        Policy(lockout_base_secs=120, lockout_max_secs=60)
+
+
+def test_result_reprs_name_every_field_as_python_writes_it():
+    totp = Totp(rfc_secret("sha1"))
+    verifier = Verifier(totp)
+    now = 1_700_000_000
+    twice = verifier.enroll(verifier.begin_enrollment(), totp.at(now), totp.at(now), now)
+    assert repr(twice) == (
+        "Result(outcome='rejected', ok=False, reason='same_code_twice', step=None,"
+        " drift=None, locked_until=None)"
+    )
+    state = DeviceState.totp_at(totp.timecode(now) - 10)
+    ok = verifier.verify(state, totp.at(now), now)
+    assert repr(ok) == (
+        f"Result(outcome='accepted', ok=True, reason=None, step={totp.timecode(now)},"
+        " drift=0, locked_until=None)"
+    )
+    codes = otpkit.generate_recovery_codes()
+    used = codes.state.verify(codes.codes[2], now)
+    assert repr(used) == (
+        "RecoveryResult(outcome='accepted', ok=True, index=2, remaining=9, locked_until=None)"
+    )
+
+
 def test_threads_share_one_verifier():
     totp = Totp(rfc_secret("sha1"))
     verifier = Verifier(totp)

@@ -19,7 +19,7 @@ use std::process::ExitCode;
 /// | 4 | locked out after too many failed attempts; try again later |
 /// | 5 | the state file (or an output file) could not be read, locked or written |
 /// | 6 | `import`: some entries could not be read (the good ones were still printed); `export`: some accounts could not be carried |
-/// | 7 | `import`/`export`: wrong password, or the file failed its integrity check |
+/// | 7 | `import`/`export`: wrong password (or PSKC pre-shared key), or the file failed its integrity check |
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {
     /// The code was not valid.
@@ -34,7 +34,8 @@ pub enum Exit {
     State,
     /// Some import entries failed.
     Partial,
-    /// A wrong password, or an encrypted file that failed its integrity check.
+    /// A wrong password (or PSKC pre-shared key), or an encrypted file that failed its
+    /// integrity check.
     Password,
 }
 

@@ -29,19 +29,13 @@ pub fn type_name(account: &Account) -> &'static str {
     }
 }
 
-/// The period in seconds, if the account is time-based.
+/// The period in seconds, if the account is time-based. (The core's `Generator`
+/// answers the counter and the seconds left, not the period or the code length:
+/// those two come from the account's kind and the core's Steam constants.)
 pub fn period(account: &Account) -> Option<u64> {
     match account.kind {
         Kind::Totp { period } => Some(period.seconds()),
         Kind::Steam => Some(STEAM_PERIOD),
-        _ => None,
-    }
-}
-
-/// The HOTP counter, if the account is counter-based.
-pub fn counter(account: &Account) -> Option<u64> {
-    match account.kind {
-        Kind::Hotp { counter } => Some(counter),
         _ => None,
     }
 }
@@ -66,7 +60,7 @@ pub fn account(account: &Account, warnings: &[String]) -> Value {
         "algorithm": account.algorithm.name(),
         "digits": digits(account),
         "period": period(account),
-        "counter": counter(account),
+        "counter": account.generator().counter(),
         "warnings": warnings,
     });
     if let Some(slot) = value.get_mut("secret") {

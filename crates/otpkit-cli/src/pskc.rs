@@ -129,8 +129,24 @@ fn password(io: &mut Io<'_>) -> Result<Zeroizing<String>, CliError> {
     stdin_line(io, "container password")
 }
 
-fn pskc_error(e: &PskcError) -> CliError {
-    CliError::usage(format_args!("cannot import the PSKC file: {e}"))
+/// The exit code and message of an import that failed as a whole: a wrong
+/// pre-shared key or password is exit 7, as a wrong password for any other import
+/// format; everything else (not PSKC, hostile, unsupported) is a usage error.
+fn pskc_error(e: &PskcError, password: bool) -> CliError {
+    match e {
+        PskcError::WrongKeyOrPassword => CliError::new(
+            Exit::Password,
+            format_args!(
+                "cannot import the PSKC file: wrong {} for the PSKC file",
+                if password {
+                    "password"
+                } else {
+                    "pre-shared key"
+                }
+            ),
+        ),
+        _ => CliError::usage(format_args!("cannot import the PSKC file: {e}")),
+    }
 }
 
 /// `otpkit import FILE --from pskc`.
@@ -162,7 +178,7 @@ pub fn import(args: ImportArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         Err(PskcError::NeedsPassword) if key.is_none() => {
             let pw = password(io)?;
             otpkit_pskc::import_with(&xml, Decryption::Password(pw.as_bytes()), &options)
-                .map_err(|e| pskc_error(&e))?
+                .map_err(|e| pskc_error(&e, true))?
         }
         Err(PskcError::NeedsPassword) => {
             return Err(CliError::usage(
@@ -170,7 +186,7 @@ pub fn import(args: ImportArgs, io: &mut Io<'_>) -> Result<(), CliError> {
                  leave out --key-hex/--key-file and give the password at the prompt or on stdin",
             ));
         }
-        Err(e) => return Err(pskc_error(&e)),
+        Err(e) => return Err(pskc_error(&e, false)),
         Ok(imported) => imported,
     };
     report(&imported, &args, io)

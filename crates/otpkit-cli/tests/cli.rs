@@ -3,16 +3,14 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use otpkit::otpauth::Account;
 use otpkit::{Algorithm, Digits, Period, Secret, Totp};
 use serde_json::Value;
 
 use support::{
-    ACCOUNT_KEYS, BIN, Run, SEED as SEED_SHA1, T, racing_verifies, run as otpkit,
+    ACCOUNT_KEYS, Run, SEED as SEED_SHA1, T, racing_verifies, run as otpkit,
     run_with_stdin as otpkit_with_stdin,
 };
 
@@ -189,6 +187,47 @@ fn code_from_totp_and_steam_uris() {
     }
 }
 
+/// `code --uri` goes through the core's generator for every kind: what each kind
+/// refuses, and `--verbose`'s seconds left for the time-based kinds only.
+#[test]
+fn code_uri_options_each_kind_refuses_and_verbose() {
+    let steam_uri = format!("otpauth://totp/Steam:gabe?secret={SEED_SHA1}&issuer=Steam");
+    let hotp_uri = format!("otpauth://hotp/x?secret={SEED_SHA1}&counter=3");
+    let totp_uri = format!("otpauth://totp/x?secret={SEED_SHA1}");
+    for (args, says) in [
+        (
+            vec!["--hotp", "--counter", "1", "--uri", &steam_uri],
+            "--hotp cannot be used with a Steam account",
+        ),
+        (
+            vec!["--counter", "1", "--uri", &steam_uri],
+            "--counter applies to HOTP only",
+        ),
+        (
+            vec!["--counter", "1", "--uri", &totp_uri],
+            "--counter applies to HOTP only",
+        ),
+        (
+            vec!["--time", "59", "--uri", &hotp_uri],
+            "--time applies to time-based accounts only",
+        ),
+    ] {
+        let run = otpkit(&[&["code"], args.as_slice()].concat());
+        assert_failure(&run, 2, &[SEED_SHA1], says);
+        assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+    }
+    // 1_700_000_000 is 20 s into its 30 s step: 10 s left.
+    let steam = otpkit(&["code", "--uri", &steam_uri, "--time", "1700000000", "-v"]);
+    assert_eq!(
+        steam.stdout.lines().nth(1),
+        Some("10 s left"),
+        "{}",
+        steam.stdout
+    );
+    let hotp = otpkit(&["code", "--uri", &hotp_uri, "-v"]);
+    assert_eq!(hotp.stdout, "969429\n", "no time left for HOTP");
+}
+
 #[test]
 fn code_defaults_to_now() {
     let secret = Secret::from_base32(SEED_SHA1).unwrap();
@@ -214,72 +253,21 @@ fn enroll_typing(
     time: Option<u64>,
     before: &[&str],
 ) -> (Run, Option<Account>) {
+    let t = time.map(|t| t.to_string());
     let mut args = vec![
-        "enroll".to_owned(),
-        "--issuer".into(),
-        "Example Co".into(),
-        "--account".into(),
-        "alice@example.com".into(),
-        "--state".into(),
-        state.to_str().unwrap().into(),
+        "enroll",
+        "--issuer",
+        "Example Co",
+        "--account",
+        "alice@example.com",
+        "--state",
+        state.to_str().unwrap(),
     ];
-    if let Some(t) = time {
-        args.extend(["--time".into(), t.to_string()]);
+    if let Some(t) = &t {
+        args.extend(["--time", t]);
     }
-    args.extend(extra.iter().map(|s| (*s).to_owned()));
-    let mut child = Command::new(BIN)
-        .args(&args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut printed = String::new();
-    let mut account = None;
-    loop {
-        let mut line = String::new();
-        if stdout.read_line(&mut line).unwrap() == 0 {
-            break;
-        }
-        printed.push_str(&line);
-        if line.starts_with("otpauth://") {
-            account = Some(Account::parse(line.trim_end()).unwrap().account);
-            break;
-        }
-    }
-    let mut stdin = child.stdin.take().unwrap();
-    if let Some(account) = &account {
-        let totp = account.totp().unwrap();
-        let now = time.unwrap_or_else(|| otpkit::unix_now().unwrap());
-        let step = totp.step_at(now).unwrap();
-        // The code shown half a minute ago and the one shown now.
-        let c1 = totp.code_at_step(step - 1);
-        let c2 = totp.code_at_step(step);
-        for line in before {
-            writeln!(stdin, "{line}").unwrap();
-        }
-        writeln!(stdin, "{c1}\n{c2}").unwrap();
-    }
-    drop(stdin);
-    stdout.read_to_string(&mut printed).unwrap();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    let status = child.wait().unwrap();
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    (
-        Run {
-            code: status.code().unwrap(),
-            stdout: printed,
-            stderr,
-        },
-        account,
-    )
+    args.extend_from_slice(extra);
+    support::enroll_typing(&args, time, before)
 }
 
 /// Finds the half-block QR code in `text` and decodes it as a camera would see it on

@@ -5,12 +5,10 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use otpkit::otpauth::Account;
-use support::{BIN, Run, T, arg, expect};
+use support::{Run, T, arg, expect};
 
 /// The sealing key the tests use, as written in the key file.
 const KEY_HEX: &str = "6b6579206f6620746865206f74706b697420636c692073746f72652074657374";
@@ -55,24 +53,7 @@ fn write_key(dir: &Path, name: &str, lines: &str) -> String {
 /// Runs the binary with `args` and `env`; it must not panic, and it never prints
 /// either test key.
 fn run_env(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .env_remove("OTPKIT_SEAL_KEY_FILE")
-        .env_remove("OTPKIT_SEAL_KEY")
-        .env_remove("OTPKIT_STORE")
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    let out = child.wait_with_output().unwrap();
-    let run = Run {
-        code: out.status.code().expect("killed by a signal"),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    };
+    let run = support::run_env(args, env, stdin.as_bytes());
     no_key_in(&run, args);
     run
 }
@@ -82,7 +63,6 @@ fn run(args: &[&str]) -> Run {
 }
 
 fn no_key_in(run: &Run, args: &[&str]) {
-    assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);
     for key in [KEY_HEX, WRONG_HEX] {
         for half in [&key[..32], &key[32..]] {
             assert!(!run.stdout.contains(half), "{args:?} printed a key");
@@ -106,62 +86,27 @@ fn enroll(target: &[&str], extra: &[&str]) -> (Run, Option<Account>) {
     ];
     args.extend_from_slice(target);
     args.extend_from_slice(extra);
-    let mut child = Command::new(BIN)
-        .args(&args)
-        .env_remove("OTPKIT_SEAL_KEY_FILE")
-        .env_remove("OTPKIT_SEAL_KEY")
-        .env_remove("OTPKIT_STORE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut printed = String::new();
-    let mut account = None;
-    loop {
-        let mut line = String::new();
-        if stdout.read_line(&mut line).unwrap() == 0 {
-            break;
-        }
-        printed.push_str(&line);
-        if line.starts_with("otpauth://") {
-            account = Some(Account::parse(line.trim_end()).unwrap().account);
-            break;
-        }
-    }
-    let mut stdin = child.stdin.take().unwrap();
-    if let Some(account) = &account {
-        let totp = account.totp().unwrap();
-        let step = totp.step_at(T).unwrap();
-        let _ = writeln!(
-            stdin,
-            "{}\n{}",
-            totp.code_at_step(step - 1),
-            totp.code_at_step(step)
-        );
-    }
-    drop(stdin);
-    stdout.read_to_string(&mut printed).unwrap();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    let status = child.wait().unwrap();
-    let run = Run {
-        code: status.code().unwrap(),
-        stdout: printed,
-        stderr,
-    };
+    let (run, account) = support::enroll_typing(&args, Some(T), &[]);
     no_key_in(&run, &args);
     (run, account)
 }
 
 fn code(account: &Account, t: u64) -> String {
     account.totp().unwrap().code_at(t).unwrap().to_string()
+}
+
+/// `otpkit verify` of the account's code at `t`, at `t`, on `target` (the device's
+/// place and key arguments).
+fn verify_at(account: &Account, t: u64, target: &[&str]) -> Run {
+    verify_code(&code(account, t), t, target)
+}
+
+/// `otpkit verify CODE --time t` on `target`.
+fn verify_code(code: &str, t: u64, target: &[&str]) -> Run {
+    let t = t.to_string();
+    let mut args = vec!["verify", code, "--time", &t];
+    args.extend_from_slice(target);
+    run(&args)
 }
 
 /// The whole life of one device in the store at `url`.
@@ -202,17 +147,11 @@ fn store_scenario(url: &str) {
     assert!(shown.is_none());
     assert!(again.stderr.contains("--force"), "{}", again.stderr);
 
-    let t1 = (T + 30).to_string();
     let c1 = code(&account, T + 30);
-    let verify = |c: &str, t: &str, target: &[&str]| {
-        let mut args = vec!["verify", c, "--time", t];
-        args.extend_from_slice(target);
-        run(&args)
-    };
-    let ok = verify(&c1, &t1, &target);
+    let ok = verify_code(&c1, T + 30, &target);
     expect(&ok, 0, "verify");
     assert_eq!(ok.stdout, "accepted\n");
-    let replay = verify(&c1, &(T + 31).to_string(), &target);
+    let replay = verify_code(&c1, T + 31, &target);
     expect(&replay, 3, "replay");
     assert!(replay.stderr.contains("already used"), "{}", replay.stderr);
     // A replay counts as a failed attempt, and so does a wrong code: in the store,
@@ -223,7 +162,7 @@ fn store_scenario(url: &str) {
         replay.stderr
     );
     let wrong_code = if c1 == "000000" { "111111" } else { "000000" };
-    let bad = verify(wrong_code, &(T + 60).to_string(), &target);
+    let bad = verify_code(wrong_code, T + 60, &target);
     expect(&bad, 1, "wrong code");
     assert!(
         bad.stderr.contains("(2 of 5 failed attempts"),
@@ -234,9 +173,9 @@ fn store_scenario(url: &str) {
     // The wrong key is a typed error; no key names the flag.
     let c2 = code(&account, T + 90);
     let t2 = (T + 90).to_string();
-    let wrong_key = verify(
+    let wrong_key = verify_code(
         &c2,
-        &t2,
+        T + 90,
         &["--store", url, "--device", &id, "--seal-key-file", &wrong],
     );
     expect(&wrong_key, 5, "wrong key");
@@ -245,7 +184,7 @@ fn store_scenario(url: &str) {
         "{}",
         wrong_key.stderr
     );
-    let no_key = verify(&c2, &t2, &["--store", url, "--device", &id]);
+    let no_key = verify_code(&c2, T + 90, &["--store", url, "--device", &id]);
     expect(&no_key, 2, "no key");
     assert!(
         no_key.stderr.contains("--seal-key-file"),
@@ -323,26 +262,31 @@ fn store_scenario(url: &str) {
 
     // An unknown device, a device without --store, both targets at once.
     let other = unique("nobody");
-    let none = verify(
-        &c1,
-        &t1,
-        &["--store", url, "--device", &other, "--seal-key-file", &keys],
-    );
-    expect(&none, 5, "unknown device");
-    assert!(none.stderr.contains("no device"), "{}", none.stderr);
-    let no_id = verify(&c1, &t1, &["--store", url, "--seal-key-file", &keys]);
-    expect(&no_id, 2, "--store without --device");
-    let both = verify(&c1, &t1, &["--store", url, "--state", "x", "--device", &id]);
-    expect(&both, 2, "--store with --state");
+    for (target, exit, says) in [
+        (
+            &["--store", url, "--device", &other, "--seal-key-file", &keys][..],
+            5,
+            "no device",
+        ),
+        (&["--store", url, "--seal-key-file", &keys], 2, "--device"),
+        (
+            &["--store", url, "--state", "x", "--device", &id],
+            2,
+            "--state",
+        ),
+    ] {
+        let r = verify_code(&c1, T + 30, target);
+        expect(&r, exit, &format!("{target:?}"));
+        assert!(r.stderr.contains(says), "{target:?}: {}", r.stderr);
+    }
 
     // --force replaces the device: the old phone's codes no longer work.
     let (forced, new_account) = enroll(&target, &["--force"]);
     expect(&forced, 0, "enroll --force");
     let new_account = new_account.unwrap();
     assert_ne!(new_account.secret, account.secret);
-    let t4 = (T + 60).to_string();
-    let old_phone = verify(&code(&account, T + 60), &t4, &target);
-    let new_phone = verify(&code(&new_account, T + 60), &t4, &target);
+    let old_phone = verify_at(&account, T + 60, &target);
+    let new_phone = verify_at(&new_account, T + 60, &target);
     expect(&new_phone, 0, "the new phone after --force");
     assert_ne!(old_phone.code, 0, "the replaced phone still signs in");
 }
@@ -460,59 +404,46 @@ fn a_key_file_readable_by_others_is_warned_about() {
     }
 }
 
-/// Without the feature, a postgres:// or redis:// store is a clear usage error.
+/// Without the feature, a postgres:// or redis:// store is a clear usage error (2); a
+/// server that cannot be reached is exit 5. Either way the URL's password is not
+/// repeated.
 #[test]
 fn a_store_this_build_lacks_or_an_unknown_scheme_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     let keys = write_key(dir.path(), "keys", &format!("k1:{KEY_HEX}\n"));
-    let mut urls = vec![("mysql://db/x", "must be sqlite:PATH")];
-    if !cfg!(feature = "postgres") {
-        urls.push(("postgres://u:pw@db/x", "without PostgreSQL support"));
+    // (URL, exit, what the message says, the password it must not repeat)
+    let mut urls = vec![("mysql://db/x", 2, "must be sqlite:PATH", "pw")];
+    // Each server: reached when this build has it, else refused by name.
+    for (enabled, unreachable, lacking, says) in [
+        (
+            cfg!(feature = "postgres"),
+            "postgres://u:sekritpw@127.0.0.1:1/x",
+            "postgres://u:pw@db/x",
+            "without PostgreSQL support",
+        ),
+        (
+            cfg!(feature = "redis"),
+            "redis://:sekritpw@127.0.0.1:1/",
+            "redis://:pw@cache/",
+            "without Redis support",
+        ),
+    ] {
+        urls.push(if enabled {
+            (unreachable, 5, "unavailable", "sekritpw")
+        } else {
+            (lacking, 2, says, "pw")
+        });
     }
-    if !cfg!(feature = "redis") {
-        urls.push(("redis://:pw@cache/", "without Redis support"));
-    }
-    for (url, expected) in urls {
-        let r = run(&[
-            "verify",
+    for (url, exit, says, password) in urls {
+        let r = verify_code(
             "123456",
-            "--store",
-            url,
-            "--device",
-            "a",
-            "--seal-key-file",
-            &keys,
-        ]);
-        expect(&r, 2, url);
-        assert!(r.stderr.contains(expected), "{}", r.stderr);
-        assert!(
-            !r.stderr.contains("pw"),
-            "the URL was repeated: {}",
-            r.stderr
+            T,
+            &["--store", url, "--device", "a", "--seal-key-file", &keys],
         );
-    } // A server that cannot be reached: exit 5, and the password is not repeated.
-    let mut unreachable = Vec::new();
-    if cfg!(feature = "postgres") {
-        unreachable.push("postgres://u:sekritpw@127.0.0.1:1/x");
-    }
-    if cfg!(feature = "redis") {
-        unreachable.push("redis://:sekritpw@127.0.0.1:1/");
-    }
-    for url in unreachable {
-        let r = run(&[
-            "verify",
-            "123456",
-            "--store",
-            url,
-            "--device",
-            "a",
-            "--seal-key-file",
-            &keys,
-        ]);
-        expect(&r, 5, url);
-        assert!(r.stderr.contains("unavailable"), "{}", r.stderr);
+        expect(&r, exit, url);
+        assert!(r.stderr.contains(says), "{}", r.stderr);
         assert!(
-            !r.stderr.contains("sekritpw"),
+            !r.stderr.contains(password),
             "the password was repeated: {}",
             r.stderr
         );
@@ -545,42 +476,35 @@ fn sealed_state_file() {
     support::assert_private(Path::new(state));
 
     let c1 = code(&account, T + 30);
-    let t1 = (T + 30).to_string();
-    let no_key = run(&["verify", &c1, "--time", &t1, "--state", state]);
-    expect(&no_key, 5, "sealed file without the key");
-    assert!(
-        no_key
-            .stderr
-            .contains("sealed: give its key with --seal-key-file"),
-        "{}",
-        no_key.stderr
-    );
-    let wrong_key = run(&[
-        "verify",
-        &c1,
-        "--time",
-        &t1,
-        "--state",
-        state,
-        "--seal-key-file",
-        &wrong,
-    ]);
-    expect(&wrong_key, 5, "sealed file, wrong key");
-    assert!(
-        wrong_key.stderr.contains("does not open"),
-        "{}",
-        wrong_key.stderr
-    );
+    for (target, says) in [
+        (
+            &["--state", state][..],
+            "sealed: give its key with --seal-key-file",
+        ),
+        (
+            &["--state", state, "--seal-key-file", &wrong],
+            "does not open",
+        ),
+    ] {
+        let refused = verify_code(&c1, T + 30, target);
+        expect(&refused, 5, &format!("sealed file, {target:?}"));
+        assert!(refused.stderr.contains(says), "{}", refused.stderr);
+    }
     // Neither failed attempt changed the file.
     assert_eq!(std::fs::read_to_string(state).unwrap(), text);
 
     let with_key = ["--state", state, "--seal-key-file", &keys];
-    let mut args = vec!["verify", &c1, "--time", &t1];
-    args.extend_from_slice(&with_key);
-    expect(&run(&args), 0, "sealed file with its key");
+    expect(
+        &verify_code(&c1, T + 30, &with_key),
+        0,
+        "sealed file with its key",
+    );
+    expect(
+        &verify_code(&c1, T + 31, &with_key),
+        3,
+        "replay on a sealed file",
+    );
     let t2 = (T + 31).to_string();
-    args[3] = &t2;
-    expect(&run(&args), 3, "replay on a sealed file");
     // Still sealed with the same sealed text after the save (not re-sealed each time).
     let after = std::fs::read_to_string(state).unwrap();
     let sealed_line = |t: &str| {
@@ -609,34 +533,18 @@ fn sealed_state_file() {
         "rotated",
         &format!("k2:{WRONG_HEX}\nk1:{KEY_HEX}\n"),
     );
-    let c2 = code(&account, T + 60);
-    let t3 = (T + 60).to_string();
-    let r = run(&[
-        "verify",
-        &c2,
-        "--time",
-        &t3,
-        "--state",
-        state,
-        "--seal-key-file",
-        &rotated,
-    ]);
+    let r = verify_at(
+        &account,
+        T + 60,
+        &["--state", state, "--seal-key-file", &rotated],
+    );
     expect(&r, 0, "verify with a rotated key file");
     let rotated_text = std::fs::read_to_string(state).unwrap();
     assert!(
         rotated_text.contains("sealed-secret=otps1.k2."),
         "{rotated_text}"
     );
-    let old_only = run(&[
-        "verify",
-        &code(&account, T + 90),
-        "--time",
-        &(T + 90).to_string(),
-        "--state",
-        state,
-        "--seal-key-file",
-        &keys,
-    ]);
+    let old_only = verify_at(&account, T + 90, &with_key);
     expect(&old_only, 5, "the retired key after re-sealing");
     assert!(
         old_only.stderr.contains("not in the keyring"),
@@ -656,28 +564,11 @@ fn an_unsealed_file_still_works_with_or_without_a_key() {
     let account = account.unwrap();
     let text = std::fs::read_to_string(&state).unwrap();
     assert!(text.contains("format=otpkit-device/1\n"), "{text}");
-    let t1 = (T + 30).to_string();
-    let r = run(&[
-        "verify",
-        &code(&account, T + 30),
-        "--time",
-        &t1,
-        "--state",
-        arg(&state),
-        "--seal-key-file",
-        &keys,
-    ]);
-    expect(&r, 0, "plain file with a key");
-    let t2 = (T + 60).to_string();
-    let r = run(&[
-        "verify",
-        &code(&account, T + 60),
-        "--time",
-        &t2,
-        "--state",
-        arg(&state),
-    ]);
-    expect(&r, 0, "plain file without a key");
+    let plain = ["--state", arg(&state), "--seal-key-file", &keys];
+    for (t, target) in [(T + 30, &plain[..]), (T + 60, &plain[..2])] {
+        let r = verify_at(&account, t, target);
+        expect(&r, 0, &format!("plain file, {target:?}"));
+    }
 }
 
 #[test]
@@ -686,32 +577,20 @@ fn a_bad_key_file_names_the_line_never_the_key() {
     let state = dir.path().join("s");
     let short = &KEY_HEX[..60];
     let bad = write_key(dir.path(), "bad", &format!("# ok\nk1:{short}\n"));
-    let r = run(&[
-        "verify",
-        "123456",
-        "--state",
-        arg(&state),
-        "--seal-key-file",
-        &bad,
-    ]);
-    expect(&r, 2, "bad key file");
-    assert!(r.stderr.contains("line 2"), "{}", r.stderr);
-    assert!(!r.stderr.contains(&short[..20]), "{}", r.stderr);
     let missing = dir.path().join("missing");
-    let r = run(&[
-        "verify",
-        "123456",
-        "--state",
-        arg(&state),
-        "--seal-key-file",
-        arg(&missing),
-    ]);
-    expect(&r, 2, "missing key file");
-    assert!(
-        r.stderr.contains("cannot read the sealing key file"),
-        "{}",
-        r.stderr
-    );
+    for (file, says) in [
+        (bad.as_str(), "line 2"),
+        (arg(&missing), "cannot read the sealing key file"),
+    ] {
+        let r = verify_code(
+            "123456",
+            T,
+            &["--state", arg(&state), "--seal-key-file", file],
+        );
+        expect(&r, 2, file);
+        assert!(r.stderr.contains(says), "{}", r.stderr);
+        assert!(!r.stderr.contains(&short[..20]), "{}", r.stderr);
+    }
 }
 
 /// `enroll --store` without `--device` names the device after the account; a sealed
@@ -731,20 +610,19 @@ fn the_account_names_the_device_and_a_sealed_file_resyncs() {
         enrolled.stdout
     );
     let account = account.unwrap();
-    let t = (T + 30).to_string();
-    let r = run(&[
-        "verify",
-        &code(&account, T + 30),
-        "--time",
-        &t,
+    let by_name = [
         "--store",
         &url,
         "--device",
         "alice@example.com",
         "--seal-key-file",
         &keys,
-    ]);
-    expect(&r, 0, "verify by account name");
+    ];
+    expect(
+        &verify_at(&account, T + 30, &by_name),
+        0,
+        "verify by account name",
+    );
 
     let state = dir.path().join("sealed.otpkit");
     let (enrolled, account) = enroll(&["--state", arg(&state), "--seal-key-file", &keys], &[]);

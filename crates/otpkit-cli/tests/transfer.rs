@@ -3,62 +3,17 @@
 //! (every encrypted one has the password `otpkit-test`), plus a pass over the interop
 //! corpus in `../shared/interop` when it is present.
 
-use std::io::Write;
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use serde_json::Value;
+use support::{
+    ACCOUNT_KEYS as KEYS, Run, arg as s, assert_private, expect, run_with_stdin as run,
+    run_with_stdin_bytes as run_bytes,
+};
 
-const BIN: &str = env!("CARGO_BIN_EXE_otpkit");
 const PASSWORD: &str = "otpkit-test";
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Vec<Value> {
-        match serde_json::from_str(&self.stdout) {
-            Ok(Value::Array(items)) => items,
-            other => panic!("not a JSON array: {other:?}\n{}", self.stdout),
-        }
-    }
-}
-
-fn run_bytes(args: &[&str], stdin: &[u8]) -> Run {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Err(e) = child.stdin.take().unwrap().write_all(stdin) {
-        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
-    }
-    let out = child.wait_with_output().unwrap();
-    let run = Run {
-        code: out.status.code().expect("killed by a signal"),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    };
-    assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);
-    run
-}
-
-fn run(args: &[&str], stdin: &str) -> Run {
-    run_bytes(args, stdin.as_bytes())
-}
-
-fn expect(run: &Run, code: i32, context: &str) {
-    assert_eq!(
-        run.code, code,
-        "{context}: stdout {:?} stderr {:?}",
-        run.stdout, run.stderr
-    );
-}
 
 /// The password given never appears in what the tool prints.
 fn no_password(run: &Run, password: &str) {
@@ -72,32 +27,20 @@ fn data(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
+/// `otpkit import FILE --from FROM` plus `extra`, with `stdin` (a password).
+fn import(file: &Path, from: &str, extra: &[&str], stdin: &str) -> Run {
+    let mut args = vec!["import", s(file), "--from", from];
+    args.extend_from_slice(extra);
+    run(&args, stdin)
 }
 
-#[cfg(unix)]
-fn assert_private(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(path).unwrap().permissions().mode();
-    assert_eq!(mode & 0o777, 0o600, "{}", path.display());
+/// `otpkit export --to TO --input INPUT` plus `extra` (`--from`, where the output
+/// goes), with `stdin` (a password).
+fn export(to: &str, input: &Path, extra: &[&str], stdin: &str) -> Run {
+    let mut args = vec!["export", "--to", to, "--input", s(input)];
+    args.extend_from_slice(extra);
+    run(&args, stdin)
 }
-
-#[cfg(not(unix))]
-fn assert_private(_: &Path) {}
-
-/// `inspect --json`'s keys.
-const KEYS: [&str; 9] = [
-    "account",
-    "algorithm",
-    "counter",
-    "digits",
-    "issuer",
-    "period",
-    "secret",
-    "type",
-    "warnings",
-];
 
 fn keys(v: &Value) -> Vec<&str> {
     let mut k: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
@@ -130,7 +73,7 @@ fn every_fixture_imports_with_a_report_and_json_objects() {
         } else {
             String::new()
         };
-        let r = run(&["import", s(&file), "--from", from, "--json"], &stdin);
+        let r = import(&file, from, &["--json"], &stdin);
         assert!(
             r.code == 0 || r.code == 6,
             "{name}: {} {}",
@@ -159,7 +102,7 @@ fn every_fixture_imports_with_a_report_and_json_objects() {
         );
         // Without --json: one otpauth:// URI per account, which `inspect --json` reads
         // back to the same object.
-        let plain = run(&["import", s(&file), "--from", from], &stdin);
+        let plain = import(&file, from, &[], &stdin);
         assert_eq!(plain.code, r.code, "{name}");
         let uris: Vec<&str> = plain.stdout.lines().collect();
         assert_eq!(uris.len(), objects.len(), "{name}");
@@ -181,10 +124,7 @@ fn every_fixture_imports_with_a_report_and_json_objects() {
 
 #[test]
 fn aegis_report_names_failures_and_the_lenient_base32_warning() {
-    let r = run(
-        &["import", s(&data("aegis_plain.json")), "--from", "aegis"],
-        "",
-    );
+    let r = import(&data("aegis_plain.json"), "aegis", &[], "");
     expect(&r, 6, "aegis with bad entries");
     assert_eq!(r.stdout.lines().count(), 4);
     assert!(
@@ -218,19 +158,13 @@ fn encrypted_files_take_the_password_from_stdin_never_argv() {
             continue;
         }
         let file = data(name);
-        let ok = run(
-            &["import", s(&file), "--from", from],
-            &format!("{PASSWORD}\n"),
-        );
+        let ok = import(&file, from, &[], &format!("{PASSWORD}\n"));
         assert!(ok.code == 0 || ok.code == 6, "{name}: {}", ok.stderr);
         assert!(!ok.stdout.is_empty());
         no_password(&ok, PASSWORD);
 
         let wrong_pw = "not-the-pass-word";
-        let wrong = run(
-            &["import", s(&file), "--from", from],
-            &format!("{wrong_pw}\n"),
-        );
+        let wrong = import(&file, from, &[], &format!("{wrong_pw}\n"));
         expect(&wrong, 7, name);
         assert!(wrong.stdout.is_empty(), "{name}");
         assert!(
@@ -242,7 +176,7 @@ fn encrypted_files_take_the_password_from_stdin_never_argv() {
         );
         no_password(&wrong, wrong_pw);
 
-        let none = run(&["import", s(&file), "--from", from], "");
+        let none = import(&file, from, &[], "");
         expect(&none, 2, name);
         assert!(none.stderr.contains("password"), "{}", none.stderr);
 
@@ -257,10 +191,7 @@ fn encrypted_files_take_the_password_from_stdin_never_argv() {
         );
 
         // There is no option for the password.
-        let argv = run(
-            &["import", s(&file), "--from", from, "--password", PASSWORD],
-            "",
-        );
+        let argv = import(&file, from, &["--password", PASSWORD], "");
         expect(&argv, 2, name);
         no_password(&argv, PASSWORD);
     }
@@ -281,7 +212,7 @@ fn hostile_and_damaged_files_are_typed_errors() {
         "google-migration",
         "otpauth-list",
     ] {
-        let r = run(&["import", s(&junk), "--from", from], "x\n");
+        let r = import(&junk, from, &[], "x\n");
         expect(&r, 2, from);
         assert!(r.stdout.is_empty(), "{from}");
         assert!(
@@ -302,30 +233,14 @@ fn hostile_and_damaged_files_are_typed_errors() {
     vault["db"] = Value::String(chars.into_iter().collect());
     let tampered = dir.path().join("tampered.json");
     std::fs::write(&tampered, vault.to_string()).unwrap();
-    let r = run(
-        &["import", s(&tampered), "--from", "aegis"],
-        &format!("{PASSWORD}\n"),
-    );
+    let r = import(&tampered, "aegis", &[], &format!("{PASSWORD}\n"));
     expect(&r, 7, "tampered");
     assert!(r.stderr.contains("integrity check"), "{}", r.stderr);
     // A missing file is a file error.
-    let r = run(
-        &["import", s(&dir.path().join("absent")), "--from", "aegis"],
-        "",
-    );
+    let r = import(&dir.path().join("absent"), "aegis", &[], "");
     expect(&r, 5, "absent");
     // PSKC options belong to PSKC.
-    let r = run(
-        &[
-            "import",
-            s(&data("aegis_plain.json")),
-            "--from",
-            "aegis",
-            "--key-hex",
-            "00",
-        ],
-        "",
-    );
+    let r = import(&data("aegis_plain.json"), "aegis", &["--key-hex", "00"], "");
     expect(&r, 2, "--key-hex");
 }
 
@@ -361,27 +276,17 @@ fn convert_round_trip_aegis_to_google_migration_to_import() {
     let dir = tempfile::tempdir().unwrap();
     let list = dir.path().join("list.txt");
     std::fs::write(&list, twelve_accounts()).unwrap();
-    let original = run(
-        &["import", s(&list), "--from", "otpauth-list", "--json"],
-        "",
-    );
+    let original = import(&list, "otpauth-list", &["--json"], "");
     expect(&original, 0, "list");
     assert_eq!(original.json().len(), 12);
 
     // otpauth list -> encrypted Aegis vault (the password on stdin, the list by path).
     let vault = dir.path().join("vault.json");
     let vault_pw = "vault pass phrase";
-    let r = run(
-        &[
-            "export",
-            "--to",
-            "aegis",
-            "--encrypt",
-            "--input",
-            s(&list),
-            "--out",
-            s(&vault),
-        ],
+    let r = export(
+        "aegis",
+        &list,
+        &["--encrypt", "--out", s(&vault)],
         &format!("{vault_pw}\n"),
     );
     expect(&r, 0, "to aegis");
@@ -396,18 +301,10 @@ fn convert_round_trip_aegis_to_google_migration_to_import() {
 
     // Aegis -> Google migration QR codes as PNG files.
     let qr = dir.path().join("qr");
-    let r = run(
-        &[
-            "export",
-            "--to",
-            "google-migration",
-            "--from",
-            "aegis",
-            "--input",
-            s(&vault),
-            "--out-dir",
-            s(&qr),
-        ],
+    let r = export(
+        "google-migration",
+        &vault,
+        &["--from", "aegis", "--out-dir", s(&qr)],
         &format!("{vault_pw}\n"),
     );
     expect(&r, 0, "to migration");
@@ -431,26 +328,14 @@ fn convert_round_trip_aegis_to_google_migration_to_import() {
     // Scanned out of order, one twice: the same accounts as the original list.
     let scanned = dir.path().join("scanned.txt");
     std::fs::write(&scanned, format!("{}\n{}\n{}\n", uris[1], uris[0], uris[1])).unwrap();
-    let back = run(
-        &[
-            "import",
-            s(&scanned),
-            "--from",
-            "google-migration",
-            "--json",
-        ],
-        "",
-    );
+    let back = import(&scanned, "google-migration", &["--json"], "");
     expect(&back, 0, "import migration");
     assert_eq!(back.json(), original.json());
 
     // Only the second QR code: its accounts, and the first reported missing.
     let half = dir.path().join("half.txt");
     std::fs::write(&half, format!("{}\n", uris[1])).unwrap();
-    let r = run(
-        &["import", s(&half), "--from", "google-migration", "--json"],
-        "",
-    );
+    let r = import(&half, "google-migration", &["--json"], "");
     expect(&r, 6, "missing batch");
     assert_eq!(r.json(), original.json()[10..].to_vec());
     assert!(
@@ -463,51 +348,22 @@ fn convert_round_trip_aegis_to_google_migration_to_import() {
     // The URIs to a file (`--out`) import the same; the terminal drawing has one code
     // per batch.
     let uri_file = dir.path().join("uris.txt");
-    let r = run(
-        &[
-            "export",
-            "--to",
-            "google-migration",
-            "--input",
-            s(&list),
-            "--out",
-            s(&uri_file),
-        ],
-        "",
-    );
+    let r = export("google-migration", &list, &["--out", s(&uri_file)], "");
     expect(&r, 0, "uris");
     assert_private(&uri_file);
-    let back = run(
-        &[
-            "import",
-            s(&uri_file),
-            "--from",
-            "google-migration",
-            "--json",
-        ],
-        "",
-    );
+    let back = import(&uri_file, "google-migration", &["--json"], "");
     assert_eq!(back.json(), original.json());
-    let drawn = run(
-        &["export", "--to", "google-migration", "--input", s(&list)],
-        "",
-    );
+    let drawn = export("google-migration", &list, &[], "");
     expect(&drawn, 0, "terminal");
     assert!(drawn.stdout.contains("QR code 1 of 2"));
     assert!(drawn.stdout.contains("QR code 2 of 2"));
     assert!(drawn.stdout.contains('█'));
 
     // Aegis -> otpauth list: the same accounts again, secrets included.
-    let r = run(
-        &[
-            "export",
-            "--to",
-            "otpauth-list",
-            "--from",
-            "aegis",
-            "--input",
-            s(&vault),
-        ],
+    let r = export(
+        "otpauth-list",
+        &vault,
+        &["--from", "aegis"],
         &format!("{vault_pw}\n"),
     );
     expect(&r, 0, "to list");
@@ -522,18 +378,10 @@ fn convert_round_trip_aegis_to_google_migration_to_import() {
 fn export_says_what_the_format_cannot_carry() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("uris.txt");
-    let r = run(
-        &[
-            "export",
-            "--to",
-            "google-migration",
-            "--from",
-            "aegis",
-            "--input",
-            s(&data("aegis_plain.json")),
-            "--out",
-            s(&out),
-        ],
+    let r = export(
+        "google-migration",
+        &data("aegis_plain.json"),
+        &["--from", "aegis", "--out", s(&out)],
         "",
     );
     expect(&r, 6, "left out");
@@ -546,25 +394,13 @@ fn export_says_what_the_format_cannot_carry() {
     ] {
         assert!(r.stderr.contains(line), "{line}\n{}", r.stderr);
     }
-    let back = run(
-        &["import", s(&out), "--from", "google-migration", "--json"],
-        "",
-    );
+    let back = import(&out, "google-migration", &["--json"], "");
     expect(&back, 0, "reimport");
     assert_eq!(back.json().len(), 1);
     assert_eq!(back.json()[0]["account"], "alice@example.com");
 
     // Aegis keeps everything but unknown URI parameters, and says so.
-    let r = run(
-        &[
-            "export",
-            "--to",
-            "aegis",
-            "--input",
-            s(&data("otpauth_list.txt")),
-        ],
-        "",
-    );
+    let r = export("aegis", &data("otpauth_list.txt"), &[], "");
     expect(&r, 6, "list with bad lines");
     assert!(
         r.stderr.contains(
@@ -740,7 +576,7 @@ fn interop_corpus_through_the_cli() {
         let format: otpkit_transfer::Format = from.parse().unwrap();
         let library = otpkit_transfer::import(format, &bytes, password.map(str::as_bytes));
         let stdin = password.map(|p| format!("{p}\n")).unwrap_or_default();
-        let r = run(&["import", s(&path), "--from", from, "--json"], &stdin);
+        let r = import(&path, from, &["--json"], &stdin);
         match library {
             Ok(imported) => {
                 let partial =

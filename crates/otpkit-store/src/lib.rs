@@ -81,6 +81,8 @@
 
 mod generator;
 mod memory;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "redis"))]
+mod migrate;
 pub mod seal;
 mod service;
 mod store;

@@ -105,17 +105,7 @@ fn classify(e: postgres::Error) -> StoreError {
                     || code.code().starts_with("08")
             }
         };
-    if lost {
-        StoreError::Unavailable {
-            store: STORE,
-            source: Box::new(e),
-        }
-    } else {
-        StoreError::Failed {
-            store: STORE,
-            source: Box::new(e),
-        }
-    }
+    StoreError::from_driver(STORE, lost, e)
 }
 
 /// The connection thread is gone (it cannot stop while the store exists unless
@@ -250,36 +240,47 @@ fn prepare(mut client: Client) -> Result<Conn, StoreError> {
     })
 }
 
+/// Runs the migrations not yet applied, in one transaction under an advisory lock
+/// (so servers starting together do not both run them).
 fn migrate(client: &mut Client) -> Result<(), StoreError> {
     let mut tx = client.transaction().map_err(classify)?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .map_err(classify)?;
-    tx.batch_execute("CREATE TABLE IF NOT EXISTS otpkit_schema (version INTEGER NOT NULL)")
-        .map_err(classify)?;
-    let done: Option<i32> = tx
-        .query_one("SELECT max(version) FROM otpkit_schema", &[])
-        .map_err(classify)?
-        .get(0);
-    let done = usize::try_from(done.unwrap_or(0)).unwrap_or(usize::MAX);
-    if done > MIGRATIONS.len() {
-        return Err(StoreError::Config {
-            store: STORE,
-            reason: format!(
-                "the database has schema version {done}, newer than this program's {}",
-                MIGRATIONS.len()
-            ),
-        });
-    }
-    for (version, sql) in MIGRATIONS.iter().enumerate().skip(done) {
-        tx.batch_execute(sql).map_err(classify)?;
-        let version = i32::try_from(version.saturating_add(1)).unwrap_or(i32::MAX);
-        tx.execute(
-            "INSERT INTO otpkit_schema (version) VALUES ($1)",
-            &[&version],
-        )
-        .map_err(classify)?;
-    }
+    crate::migrate::migrate(STORE, MIGRATIONS, &mut Schema(&mut tx))?;
     tx.commit().map_err(classify)
+}
+
+/// The `otpkit_schema` table, in the migration's transaction.
+struct Schema<'t, 'c>(&'t mut postgres::Transaction<'c>);
+
+impl crate::migrate::Schema for Schema<'_, '_> {
+    fn version(&mut self) -> Result<i64, StoreError> {
+        self.0
+            .batch_execute("CREATE TABLE IF NOT EXISTS otpkit_schema (version INTEGER NOT NULL)")
+            .map_err(classify)?;
+        let found: Option<i32> = self
+            .0
+            .query_one("SELECT max(version) FROM otpkit_schema", &[])
+            .map_err(classify)?
+            .try_get(0)
+            .map_err(classify)?;
+        Ok(found.map_or(0, i64::from))
+    }
+
+    fn apply(&mut self, version: i64, step: &str) -> Result<(), StoreError> {
+        self.0.batch_execute(step).map_err(classify)?;
+        let version = i32::try_from(version).map_err(|_| StoreError::Config {
+            store: STORE,
+            reason: format!("schema version {version} does not fit the version column"),
+        })?;
+        self.0
+            .execute(
+                "INSERT INTO otpkit_schema (version) VALUES ($1)",
+                &[&version],
+            )
+            .map_err(classify)?;
+        Ok(())
+    }
 }
 
 impl DeviceStore for PostgresStore {

@@ -1,7 +1,8 @@
 //! A shared Redis server (the `redis` client).
 //!
 //! Each device is a hash `PREFIXdevice:ID` with the fields `params`, `secret` and
-//! `state`; `PREFIXschema` holds the layout version (1).
+//! `state`; `PREFIXschema` holds the layout's version: how many of its migrations
+//! ran (one so far: the hashes need nothing created).
 //!
 //! ## Compare-and-swap: a Lua script, not `WATCH`/`MULTI`
 //!
@@ -29,7 +30,19 @@ use redis::{Client, Connection, ConnectionLike, RedisError, Script};
 use crate::store::{DeviceRow, DeviceStore, StoreError};
 
 const STORE: &str = "redis";
-const LAYOUT_VERSION: i64 = 1;
+/// The layout's migrations, in order: Lua that [`MIGRATE`] runs atomically,
+/// between checking the version and recording the next (`ARGV[2]` is the key
+/// prefix). Version 1, the device hashes, needs nothing created.
+const MIGRATIONS: &[&str] = &[""];
+
+/// One migration step (in place of `STEP`): run only if the version is still the
+/// one before it (another server starting at the same time may have run it),
+/// then recorded.
+const MIGRATE: &str =
+    "if tonumber(redis.call('GET', KEYS[1]) or '0') ~= tonumber(ARGV[1]) - 1 then return 0 end
+STEP
+redis.call('SET', KEYS[1], ARGV[1])
+return 1";
 const TIMEOUT: Duration = Duration::from_secs(5);
 
 const INSERT: &str = "if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
@@ -59,17 +72,9 @@ impl std::fmt::Debug for RedisStore {
 }
 
 fn classify(e: RedisError) -> StoreError {
-    if e.is_io_error() || e.is_connection_dropped() || e.is_connection_refusal() || e.is_timeout() {
-        StoreError::Unavailable {
-            store: STORE,
-            source: Box::new(e),
-        }
-    } else {
-        StoreError::Failed {
-            store: STORE,
-            source: Box::new(e),
-        }
-    }
+    let lost =
+        e.is_io_error() || e.is_connection_dropped() || e.is_connection_refusal() || e.is_timeout();
+    StoreError::from_driver(STORE, lost, e)
 }
 
 fn damaged(what: &str) -> StoreError {
@@ -99,34 +104,12 @@ impl RedisStore {
             insert: Script::new(INSERT),
             cas: Script::new(include_str!("lua/cas.lua")),
         };
-        store.check_layout()?;
+        crate::migrate::migrate(STORE, MIGRATIONS, &mut Schema(&store))?;
         Ok(store)
     }
 
     fn key(&self, id: &str) -> String {
         format!("{}device:{id}", self.prefix)
-    }
-
-    /// Records the layout version, or refuses a newer one.
-    fn check_layout(&self) -> Result<(), StoreError> {
-        let key = format!("{}schema", self.prefix);
-        let version: i64 = self.read(|c| {
-            redis::cmd("SET")
-                .arg(&key)
-                .arg(LAYOUT_VERSION)
-                .arg("NX")
-                .exec(c)?;
-            redis::cmd("GET").arg(&key).query(c)
-        })?;
-        if version > LAYOUT_VERSION {
-            return Err(StoreError::Config {
-                store: STORE,
-                reason: format!(
-                    "the database has layout version {version}, newer than this program's {LAYOUT_VERSION}"
-                ),
-            });
-        }
-        Ok(())
     }
 
     /// [`Self::with`] for an operation that changes nothing: on a broken
@@ -174,6 +157,31 @@ impl RedisStore {
         let key = self.key(id);
         let n: i64 = self.with(|c| self.cas.key(&key).arg(field).arg(old).arg(new).invoke(c))?;
         Ok(n == 1)
+    }
+}
+
+/// The `PREFIXschema` key, for one run of the migrations.
+struct Schema<'a>(&'a RedisStore);
+
+impl Schema<'_> {
+    fn key(&self) -> String {
+        format!("{}schema", self.0.prefix)
+    }
+}
+
+impl crate::migrate::Schema for Schema<'_> {
+    fn version(&mut self) -> Result<i64, StoreError> {
+        let key = self.key();
+        let found: Option<i64> = self.0.read(|c| redis::cmd("GET").arg(&key).query(c))?;
+        Ok(found.unwrap_or(0))
+    }
+
+    fn apply(&mut self, version: i64, step: &str) -> Result<(), StoreError> {
+        let (key, script) = (self.key(), Script::new(&MIGRATE.replace("STEP", step)));
+        let _ran: i64 = self
+            .0
+            .with(|c| script.key(&key).arg(version).arg(&self.0.prefix).invoke(c))?;
+        Ok(())
     }
 }
 

@@ -80,31 +80,35 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let tx = conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
         .map_err(failed)?;
-    tx.execute_batch("CREATE TABLE IF NOT EXISTS otpkit_schema (version INTEGER NOT NULL)")
-        .map_err(failed)?;
-    let done: Option<i64> = tx
-        .query_row("SELECT max(version) FROM otpkit_schema", [], |r| r.get(0))
-        .map_err(failed)?;
-    let done = usize::try_from(done.unwrap_or(0)).unwrap_or(usize::MAX);
-    if done > MIGRATIONS.len() {
-        return Err(StoreError::Config {
-            store: STORE,
-            reason: format!(
-                "the database has schema version {done}, newer than this program's {}",
-                MIGRATIONS.len()
-            ),
-        });
-    }
-    for (version, sql) in MIGRATIONS.iter().enumerate().skip(done) {
-        tx.execute_batch(sql).map_err(failed)?;
-        let version = i64::try_from(version.saturating_add(1)).unwrap_or(i64::MAX);
-        tx.execute(
-            "INSERT INTO otpkit_schema (version) VALUES (?1)",
-            params![version],
-        )
-        .map_err(failed)?;
-    }
+    crate::migrate::migrate(STORE, MIGRATIONS, &mut Schema(&tx))?;
     tx.commit().map_err(failed)
+}
+
+/// The `otpkit_schema` table, in the migration's transaction.
+struct Schema<'a>(&'a rusqlite::Transaction<'a>);
+
+impl crate::migrate::Schema for Schema<'_> {
+    fn version(&mut self) -> Result<i64, StoreError> {
+        self.0
+            .execute_batch("CREATE TABLE IF NOT EXISTS otpkit_schema (version INTEGER NOT NULL)")
+            .map_err(failed)?;
+        let found: Option<i64> = self
+            .0
+            .query_row("SELECT max(version) FROM otpkit_schema", [], |r| r.get(0))
+            .map_err(failed)?;
+        Ok(found.unwrap_or(0))
+    }
+
+    fn apply(&mut self, version: i64, step: &str) -> Result<(), StoreError> {
+        self.0.execute_batch(step).map_err(failed)?;
+        self.0
+            .execute(
+                "INSERT INTO otpkit_schema (version) VALUES (?1)",
+                params![version],
+            )
+            .map_err(failed)?;
+        Ok(())
+    }
 }
 
 impl DeviceStore for SqliteStore {

@@ -148,4 +148,20 @@ impl StoreError {
     pub fn is_unavailable(&self) -> bool {
         matches!(self, StoreError::Unavailable { .. })
     }
+
+    /// A driver's error: [`StoreError::Unavailable`] if the connection was `lost`,
+    /// [`StoreError::Failed`] otherwise.
+    #[cfg(any(feature = "postgres", feature = "redis"))]
+    pub(crate) fn from_driver(
+        store: &'static str,
+        lost: bool,
+        e: impl Error + Send + Sync + 'static,
+    ) -> Self {
+        let source = Box::new(e);
+        if lost {
+            StoreError::Unavailable { store, source }
+        } else {
+            StoreError::Failed { store, source }
+        }
+    }
 }

@@ -81,3 +81,68 @@ fn services_can_be_shared_by_threads_and_tasks() {
     #[cfg(feature = "redis")]
     shareable::<otpkit_store::MfaService<otpkit_store::RedisStore>>();
 }
+
+/// Migrations run once per database, and a database from a newer program (a
+/// higher schema version) is refused, not misread. A database of its own, so the
+/// other tests' shared one is not touched.
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_migrations_run_once_and_a_newer_schema_is_refused() {
+    use otpkit_store::{PostgresStore, StoreError};
+    let Some(url) = common::server_url("OTPKIT_TEST_POSTGRES_URL", "PostgreSQL") else {
+        return;
+    };
+    let db = common::run_prefix("migrate").replace('-', "_");
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {db}"))
+        .unwrap();
+    let (base, _) = url.rsplit_once('/').unwrap();
+    let db_url = format!("{base}/{db}");
+    drop(PostgresStore::connect(&db_url).unwrap());
+    drop(PostgresStore::connect(&db_url).unwrap());
+    let mut conn = postgres::Client::connect(&db_url, postgres::NoTls).unwrap();
+    let versions: Vec<i32> = conn
+        .query("SELECT version FROM otpkit_schema", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(versions, [1]);
+    conn.execute("INSERT INTO otpkit_schema (version) VALUES (99)", &[])
+        .unwrap();
+    drop(conn);
+    let err = PostgresStore::connect(&db_url).unwrap_err();
+    assert!(matches!(err, StoreError::Config { .. }), "{err}");
+    assert!(err.to_string().contains("schema version 99"), "{err}");
+    admin.batch_execute(&format!("DROP DATABASE {db}")).unwrap();
+}
+
+/// The same for Redis's layout version, under a prefix of its own.
+#[cfg(feature = "redis")]
+#[test]
+fn redis_migrations_run_once_and_a_newer_layout_is_refused() {
+    use otpkit_store::{RedisStore, StoreError};
+    let Some(url) = common::server_url("OTPKIT_TEST_REDIS_URL", "Redis") else {
+        return;
+    };
+    let prefix = format!("{}:", common::run_prefix("migrate"));
+    let key = format!("{prefix}schema");
+    let mut conn = redis::Client::open(url.as_str())
+        .unwrap()
+        .get_connection()
+        .unwrap();
+    let get = |c: &mut redis::Connection| -> Option<i64> {
+        redis::cmd("GET").arg(&key).query(c).unwrap()
+    };
+    assert_eq!(get(&mut conn), None);
+    drop(RedisStore::connect_with_prefix(&url, &prefix).unwrap());
+    assert_eq!(get(&mut conn), Some(1));
+    drop(RedisStore::connect_with_prefix(&url, &prefix).unwrap());
+    assert_eq!(get(&mut conn), Some(1));
+    redis::cmd("SET").arg(&key).arg(99).exec(&mut conn).unwrap();
+    let err = RedisStore::connect_with_prefix(&url, &prefix).unwrap_err();
+    assert!(matches!(err, StoreError::Config { .. }), "{err}");
+    assert!(err.to_string().contains("schema version 99"), "{err}");
+    redis::cmd("DEL").arg(&key).exec(&mut conn).unwrap();
+}

@@ -33,7 +33,7 @@ use otpkit_store::{DeviceStore, Generator, MfaService, ServiceError};
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
-use crate::html::{error, esc, layout, notice, otpauth_uri, qr_svg};
+use crate::html::{error, error_if_any, esc, layout, notice, otpauth_uri, qr_svg};
 use crate::session::{Session, Sessions, form_allowed, set_cookie};
 
 /// Any store, chosen at start-up.
@@ -289,11 +289,7 @@ fn signin_forms(v: &Visit, message: &str) -> String {
 <button id="signup">Create account</button>
 </form>
 <p>Accounts live in this server's memory only (a demo: passwords hashed with Argon2id); MFA devices live in the device store.</p>"#,
-        message = if message.is_empty() {
-            String::new()
-        } else {
-            error(message)
-        },
+        message = error_if_any(message),
     )
 }
 
@@ -549,20 +545,14 @@ async fn assign_form(app: &Arc<App>, v: &Visit, message: &str, status: StatusCod
 Or type this secret key into the app: <code id="secret-key">{key}</code></li>
 <li>Type two consecutive MFA codes from the app below.
 <form method="post" action="/mfa/assign" id="assign-form">
-<input type="hidden" name="csrf" value="{csrf}">
-<label>MFA code 1 <input name="code1" id="code1" inputmode="numeric" autocomplete="off" required></label>
-<label>MFA code 2 <input name="code2" id="code2" inputmode="numeric" autocomplete="off" required></label>
+{inputs}
 <button id="assign-submit">Assign MFA</button>
 </form></li>
 </ol>"#,
-        message = if message.is_empty() {
-            String::new()
-        } else {
-            error(message)
-        },
+        message = error_if_any(message),
         svg = svg.as_str(),
         key = key.as_str(),
-        csrf = esc(&v.session.csrf),
+        inputs = two_code_inputs(v),
     );
     v.page(status, "Set up virtual MFA device", &body)
 }
@@ -574,22 +564,56 @@ struct TwoCodes {
     code2: String,
 }
 
+/// The inside of a form asking for two consecutive codes (enrolment, resync): the
+/// CSRF token and the two inputs, posted as [`TwoCodes`].
+fn two_code_inputs(v: &Visit) -> String {
+    format!(
+        r#"<input type="hidden" name="csrf" value="{csrf}">
+<label>MFA code 1 <input name="code1" id="code1" inputmode="numeric" autocomplete="off" required></label>
+<label>MFA code 2 <input name="code2" id="code2" inputmode="numeric" autocomplete="off" required></label>"#,
+        csrf = esc(&v.session.csrf),
+    )
+}
+
+/// What the service does with two consecutive codes: `MfaService::enroll` or
+/// `MfaService::resync` (the user, the codes, the time).
+type TwoCodeOp<T> = fn(&MfaService<Store>, &str, &str, &str, u64) -> Result<T, ServiceError>;
+
+impl TwoCodes {
+    /// A posted pair of consecutive codes: the CSRF token checked, someone signed
+    /// in, then `op` for them with the codes as typed (surrounding spaces dropped),
+    /// off the async threads. `Err` is the response to send instead; otherwise the
+    /// visit and the service's answer.
+    async fn submit<T: Send + 'static>(
+        self,
+        app: &Arc<App>,
+        headers: &HeaderMap,
+        op: TwoCodeOp<T>,
+    ) -> Result<(Visit, Result<T, ServiceError>), Response> {
+        let v = posted(app, headers, &self.csrf)?;
+        let (user, now) = match (signed_in(&v), now()) {
+            (Ok(u), Ok(t)) => (u, t),
+            (Err(r), _) | (_, Err(r)) => return Err(r),
+        };
+        let answer = blocking(app, move |a| {
+            op(&a.mfa, &user, self.code1.trim(), self.code2.trim(), now)
+        })
+        .await?;
+        Ok((v, answer))
+    }
+}
+
 async fn assign(State(app): Shared, headers: HeaderMap, Form(f): Form<TwoCodes>) -> Response {
-    let v = match posted(&app, &headers, &f.csrf) {
-        Ok(v) => v,
+    let (v, result) = match f
+        .submit(&app, &headers, |m, u, a, b, t| m.enroll(u, a, b, t))
+        .await
+    {
+        Ok(submitted) => submitted,
         Err(r) => return r,
     };
-    let (user, now) = match (signed_in(&v), now()) {
-        (Ok(u), Ok(t)) => (u, t),
-        (Err(r), _) | (_, Err(r)) => return r,
-    };
-    let result = blocking(&app, move |a| {
-        a.mfa.enroll(&user, f.code1.trim(), f.code2.trim(), now)
-    })
-    .await;
     match result {
-        Ok(Ok(answer)) if answer.outcome.is_enrolled() => v.redirect("/?done=assigned"),
-        Ok(Ok(answer)) => {
+        Ok(answer) if answer.outcome.is_enrolled() => v.redirect("/?done=assigned"),
+        Ok(answer) => {
             let why = match answer.outcome {
                 EnrollOutcome::Rejected(e) => {
                     format!("The codes were refused: {e}. Type the next two codes the app shows.")
@@ -598,9 +622,8 @@ async fn assign(State(app): Shared, headers: HeaderMap, Form(f): Form<TwoCodes>)
             };
             assign_form(&app, &v, &why, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Ok(Err(ServiceError::NoSuchDevice { .. })) => v.redirect("/mfa/assign"),
-        Ok(Err(e)) => server_error(e),
-        Err(r) => r,
+        Err(ServiceError::NoSuchDevice { .. }) => v.redirect("/mfa/assign"),
+        Err(e) => server_error(e),
     }
 }
 
@@ -609,17 +632,11 @@ fn resync_body(v: &Visit, message: &str) -> String {
         r#"{message}
 <p>If the MFA codes are refused although the app shows them, the device's clock may have drifted. Type two consecutive codes to resynchronise.</p>
 <form method="post" action="/mfa/resync" id="resync-form">
-<input type="hidden" name="csrf" value="{csrf}">
-<label>MFA code 1 <input name="code1" id="code1" inputmode="numeric" autocomplete="off" required></label>
-<label>MFA code 2 <input name="code2" id="code2" inputmode="numeric" autocomplete="off" required></label>
+{inputs}
 <button id="resync-submit">Resync</button>
 </form>"#,
-        message = if message.is_empty() {
-            String::new()
-        } else {
-            error(message)
-        },
-        csrf = esc(&v.session.csrf),
+        message = error_if_any(message),
+        inputs = two_code_inputs(v),
     )
 }
 
@@ -634,21 +651,16 @@ async fn resync_page(State(app): Shared, headers: HeaderMap) -> Response {
 }
 
 async fn resync(State(app): Shared, headers: HeaderMap, Form(f): Form<TwoCodes>) -> Response {
-    let v = match posted(&app, &headers, &f.csrf) {
-        Ok(v) => v,
+    let (v, result) = match f
+        .submit(&app, &headers, |m, u, a, b, t| m.resync(u, a, b, t))
+        .await
+    {
+        Ok(submitted) => submitted,
         Err(r) => return r,
     };
-    let (user, now) = match (signed_in(&v), now()) {
-        (Ok(u), Ok(t)) => (u, t),
-        (Err(r), _) | (_, Err(r)) => return r,
-    };
-    let result = blocking(&app, move |a| {
-        a.mfa.resync(&user, f.code1.trim(), f.code2.trim(), now)
-    })
-    .await;
     match result {
-        Ok(Ok(answer)) if answer.outcome.is_resynced() => v.redirect("/?done=resynced"),
-        Ok(Ok(answer)) => {
+        Ok(answer) if answer.outcome.is_resynced() => v.redirect("/?done=resynced"),
+        Ok(answer) => {
             let why = match answer.outcome {
                 ResyncOutcome::Rejected(e) => format!("The codes were refused: {e}."),
                 other => format!("{other}"),
@@ -659,8 +671,7 @@ async fn resync(State(app): Shared, headers: HeaderMap, Form(f): Form<TwoCodes>)
                 &resync_body(&v, &why),
             )
         }
-        Ok(Err(e)) => server_error(e),
-        Err(r) => r,
+        Err(e) => server_error(e),
     }
 }
 

@@ -69,6 +69,15 @@ pub fn error(message: &str) -> String {
     format!(r#"<p class="error" id="error">{}</p>"#, esc(message))
 }
 
+/// [`error`] for a message that may be empty: nothing when it is.
+pub fn error_if_any(message: &str) -> String {
+    if message.is_empty() {
+        String::new()
+    } else {
+        error(message)
+    }
+}
+
 /// A paragraph saying what went right (`id="notice"`).
 pub fn notice(message: &str) -> String {
     format!(r#"<p class="notice" id="notice">{}</p>"#, esc(message))

@@ -358,6 +358,44 @@ async fn forms_without_the_token_from_another_origin_or_session_are_refused() {
     assert_eq!(r.location.as_deref(), Some("/?done=removed"));
 }
 
+/// Both two-code forms (assign, resync) go through one path: the token is checked,
+/// a signed-out post goes back to the home page and changes nothing, and the codes
+/// are read as typed with surrounding spaces dropped.
+#[tokio::test]
+async fn the_two_code_forms_check_token_and_session_and_trim_the_codes() {
+    let mut c = Client::new();
+    for path in ["/mfa/assign", "/mfa/resync"] {
+        let forged = encode(&[("csrf", "0000"), ("code1", "000000"), ("code2", "000001")]);
+        let r = c.send("POST", path, Some(forged)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+        let r = c
+            .post(path, &[("code1", "000000"), ("code2", "000001")])
+            .await;
+        assert_eq!(r.location.as_deref(), Some("/"), "{path} signed out");
+    }
+    let secret = sign_up_and_show_secret(&mut c, "carol").await;
+    let at = phone(&secret);
+    let spaced = |k: i64| format!(" {}\t", at(k));
+    let form = c.get("/mfa/assign").await.body;
+    assert!(form.contains(r#"id="assign-form""#) && form.contains(r#"name="code2""#));
+    let done = c
+        .post(
+            "/mfa/assign",
+            &[("code1", &spaced(-1)), ("code2", &spaced(0))],
+        )
+        .await;
+    assert_eq!(done.location.as_deref(), Some("/?done=assigned"));
+    let form = c.get("/mfa/resync").await.body;
+    assert!(form.contains(r#"id="resync-form""#) && form.contains(r#"name="code2""#));
+    let resynced = c
+        .post(
+            "/mfa/resync",
+            &[("code1", &spaced(3)), ("code2", &spaced(4))],
+        )
+        .await;
+    assert_eq!(resynced.location.as_deref(), Some("/?done=resynced"));
+}
+
 #[tokio::test]
 async fn a_wrong_password_spends_no_code_attempt_and_admins_clear_lockouts() {
     let mut c = Client::new();

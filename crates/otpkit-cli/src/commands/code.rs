@@ -1,7 +1,6 @@
 //! `otpkit code`: the current code of an account (TOTP, HOTP or Steam).
 
-use otpkit::otpauth::Kind;
-use otpkit::{Algorithm, Hotp, Totp};
+use otpkit::{Algorithm, Generator, Hotp, Totp};
 
 use crate::cli::CodeArgs;
 use crate::error::CliError;
@@ -22,43 +21,34 @@ pub(super) fn run(args: CodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
             }
         }
         let account = parsed.account;
-        return match account.kind {
-            Kind::Steam if args.hotp => Err(CliError::usage(
-                "--hotp cannot be used with a Steam account",
-            )),
-            Kind::Totp { .. } if args.hotp => {
-                let counter = args
-                    .counter
-                    .ok_or_else(|| CliError::usage("--hotp needs --counter"))?;
-                let hotp = Hotp::new(&account.secret, account.algorithm, account.digits);
-                out(io, hotp.code(counter))
-            }
-            Kind::Hotp { counter } => {
-                if args.time.is_some() {
+        // The core's generator for the account's kind (TOTP, HOTP or Steam).
+        let mut generator = account.generator();
+        if args.hotp {
+            match generator {
+                Generator::Steam(_) => {
                     return Err(CliError::usage(
-                        "--time applies to time-based accounts only",
+                        "--hotp cannot be used with a Steam account",
                     ));
                 }
-                let hotp = Hotp::new(&account.secret, account.algorithm, account.digits);
-                out(io, hotp.code(args.counter.unwrap_or(counter)))
-            }
-            Kind::Steam => {
-                no_counter(args.counter)?;
-                let steam = otpkit::steam::SteamGuard::new(&account.secret);
-                let now = now_or(args.time)?;
-                out(io, steam.code_at(now).map_err(CliError::usage)?)?;
-                if args.verbose {
-                    out(io, format_args!("{} s left", steam.seconds_left(now)))?;
+                // A TOTP URI's secret, read as HOTP at --counter.
+                Generator::Totp(_) => {
+                    generator = Generator::Hotp {
+                        hotp: Hotp::new(&account.secret, account.algorithm, account.digits),
+                        counter: args
+                            .counter
+                            .ok_or_else(|| CliError::usage("--hotp needs --counter"))?,
+                    };
                 }
-                Ok(())
+                _ => {}
             }
-            Kind::Totp { period } => {
-                no_counter(args.counter)?;
-                let totp = Totp::new(&account.secret, account.algorithm, account.digits, period);
-                print_totp(&totp, now_or(args.time)?, args.verbose, io)
+        }
+        if let Some(at) = args.counter {
+            match &mut generator {
+                Generator::Hotp { counter, .. } => *counter = at,
+                _ => no_counter(args.counter)?,
             }
-            _ => Err(CliError::usage("this kind of account is not supported")),
-        };
+        }
+        return print_code(&generator, args.time, args.verbose, io);
     }
     let Some(text) = args.source.secret.or(args.source.secret_arg) else {
         return Err(CliError::usage("give a SECRET, --secret or --uri"));
@@ -71,20 +61,20 @@ pub(super) fn run(args: CodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     }
     let algorithm = args.algorithm.unwrap_or(Algorithm::Sha1);
     let digits = digits(args.digits.unwrap_or(6))?;
-    if args.hotp {
+    let generator = if args.hotp {
         let counter = args
             .counter
             .ok_or_else(|| CliError::usage("--hotp needs --counter"))?;
-        return out(io, Hotp::new(&secret, algorithm, digits).code(counter));
-    }
-    no_counter(args.counter)?;
-    let totp = Totp::new(
-        &secret,
-        algorithm,
-        digits,
-        period(args.period.unwrap_or(30))?,
-    );
-    print_totp(&totp, now_or(args.time)?, args.verbose, io)
+        Generator::Hotp {
+            hotp: Hotp::new(&secret, algorithm, digits),
+            counter,
+        }
+    } else {
+        no_counter(args.counter)?;
+        let period = period(args.period.unwrap_or(30))?;
+        Generator::Totp(Totp::new(&secret, algorithm, digits, period))
+    };
+    print_code(&generator, args.time, args.verbose, io)
 }
 
 /// Warns when the URI's Base32 secret carries bits that do not fill a byte.
@@ -103,10 +93,27 @@ fn no_counter(counter: Option<u64>) -> Result<(), CliError> {
     }
 }
 
-fn print_totp(totp: &Totp, now: u64, verbose: bool, io: &mut Io<'_>) -> Result<(), CliError> {
-    out(io, totp.code_at(now).map_err(CliError::usage)?)?;
-    if verbose {
-        let left = totp.seconds_left(now).map_err(CliError::usage)?;
+/// The generator's code at `--time` (default now), and with `--verbose` the seconds
+/// it has left; an HOTP code is the counter's, and takes no time.
+fn print_code(
+    generator: &Generator,
+    time: Option<u64>,
+    verbose: bool,
+    io: &mut Io<'_>,
+) -> Result<(), CliError> {
+    let now = match generator.counter() {
+        Some(_) if time.is_some() => {
+            return Err(CliError::usage(
+                "--time applies to time-based accounts only",
+            ));
+        }
+        Some(_) => 0,
+        None => now_or(time)?,
+    };
+    out(io, generator.code_at(now).map_err(CliError::usage)?)?;
+    if let Some(left) = generator.seconds_left(now).map_err(CliError::usage)?
+        && verbose
+    {
         out(io, format_args!("{left} s left"))?;
     }
     Ok(())

@@ -55,7 +55,7 @@ pub(super) fn run(args: InspectArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     if let Some(p) = json::period(account) {
         lines.push(("period", format!("{p} s")));
     }
-    if let Some(c) = json::counter(account) {
+    if let Some(c) = account.generator().counter() {
         lines.push(("counter", c.to_string()));
     }
     for (key, value) in &account.extra {

@@ -31,10 +31,18 @@ pub struct Run {
 
 /// Runs the binary with `args`, `stdin` written to it; it must not panic.
 pub fn run_with_stdin(args: &[&str], stdin: &str) -> Run {
-    let mut child = Command::new(BIN)
-        .args(args)
-        // A developer's own store must not turn --state runs into store runs.
-        .env_remove("OTPKIT_STORE")
+    run_with_stdin_bytes(args, stdin.as_bytes())
+}
+
+/// [`run_with_stdin`] with any bytes on stdin.
+pub fn run_with_stdin_bytes(args: &[&str], stdin: &[u8]) -> Run {
+    run_env(args, &[], stdin)
+}
+
+/// [`run_with_stdin_bytes`] with the variables `env` set.
+pub fn run_env(args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Run {
+    let mut child = command(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -42,7 +50,7 @@ pub fn run_with_stdin(args: &[&str], stdin: &str) -> Run {
         .unwrap();
     // The tool may stop reading early (that is what some tests check): a closed pipe
     // is fine, any other write error is not.
-    if let Err(e) = child.stdin.take().unwrap().write_all(stdin.as_bytes()) {
+    if let Err(e) = child.stdin.take().unwrap().write_all(stdin) {
         assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
     }
     let out = child.wait_with_output().unwrap();
@@ -53,6 +61,96 @@ pub fn run_with_stdin(args: &[&str], stdin: &str) -> Run {
     };
     assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);
     run
+}
+
+/// The binary with `args`, without the developer's own store or sealing key in its
+/// environment (they must not turn `--state` runs into store or sealed runs).
+pub fn command(args: &[&str]) -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .args(args)
+        .env_remove("OTPKIT_STORE")
+        .env_remove("OTPKIT_SEAL_KEY_FILE")
+        .env_remove("OTPKIT_SEAL_KEY");
+    command
+}
+
+impl Run {
+    /// stdout as the JSON array `--json` prints.
+    pub fn json(&self) -> Vec<serde_json::Value> {
+        match serde_json::from_str(&self.stdout) {
+            Ok(serde_json::Value::Array(items)) => items,
+            other => panic!("not a JSON array: {other:?}\n{}", self.stdout),
+        }
+    }
+}
+
+/// Runs `otpkit enroll` with `args` like a user would: reads the printed URI, types
+/// the lines `before` (typos, wrong codes), then the two consecutive codes the phone
+/// shows at `now` (`None`: the real clock once the URI is shown): the one half a
+/// minute ago and the current one. The run, and the account the tool showed (`None`
+/// if it showed none: nothing is typed then).
+pub fn enroll_typing(
+    args: &[&str],
+    now: Option<u64>,
+    before: &[&str],
+) -> (Run, Option<otpkit::otpauth::Account>) {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = command(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut printed = String::new();
+    let mut account = None;
+    loop {
+        let mut line = String::new();
+        if stdout.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        printed.push_str(&line);
+        if line.starts_with("otpauth://") {
+            let parsed = otpkit::otpauth::Account::parse(line.trim_end()).unwrap();
+            account = Some(parsed.account);
+            break;
+        }
+    }
+    let mut stdin = child.stdin.take().unwrap();
+    if let Some(account) = &account {
+        let totp = account.totp().unwrap();
+        let now = now.unwrap_or_else(|| otpkit::unix_now().unwrap());
+        let step = totp.step_at(now).unwrap();
+        // The tool may stop reading early (a refused code ends it): a closed pipe is
+        // fine.
+        for line in before {
+            let _ = writeln!(stdin, "{line}");
+        }
+        let _ = writeln!(
+            stdin,
+            "{}\n{}",
+            totp.code_at_step(step - 1),
+            totp.code_at_step(step)
+        );
+    }
+    drop(stdin);
+    stdout.read_to_string(&mut printed).unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    let run = Run {
+        code: status.code().expect("killed by a signal"),
+        stdout: printed,
+        stderr,
+    };
+    (run, account)
 }
 
 /// Runs the binary with `args` and an empty stdin.
