@@ -52,7 +52,10 @@ TARGET_DIR=$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps |
 OUT=$TARGET_DIR/bindings
 VENV=$OUT/venv
 mkdir -p "$OUT"
-if [ ! -x "$VENV/bin/python" ]; then
+# A virtualenv copied or moved from elsewhere keeps the old path in its scripts' #! lines,
+# so its `pip` (which the README's pip commands below run) would install into the old one.
+if [ ! -x "$VENV/bin/python" ] || [ "$(head -n 1 "$VENV/bin/pip" 2>/dev/null)" != "#!$VENV/bin/python3" ]; then
+  rm -rf "$VENV"
   python3 -m venv "$VENV"
 fi
 "$VENV/bin/pip" install -q --disable-pip-version-check -r python/requirements-test.txt
