@@ -29,3 +29,18 @@ class Harness {
         exitProcess(if (failed == 0 && passed > 0) 0 else 1)
     }
 }
+
+/**
+ * Runs `body`, which must throw the one binding exception, `OtpkitException`, as
+ * its subclass `T` and with `reason` (any reason when null). Returns it.
+ */
+inline fun <reified T : uniffi.otpkit.OtpkitException> expectError(
+    reason: uniffi.otpkit.ErrorReason?,
+    what: String = "",
+    body: () -> Unit,
+): T {
+    val e = kotlin.test.assertFailsWith<uniffi.otpkit.OtpkitException>(what) { body() }
+    kotlin.test.assertTrue(e is T, "$what: expected ${T::class.simpleName}, got ${e::class.simpleName}: ${e.message}")
+    if (reason != null) kotlin.test.assertEquals(reason, e.reason(), "$what: ${e.message}")
+    return e
+}

@@ -5,7 +5,6 @@ import java.util.concurrent.Callable
 import java.util.concurrent.Executors
 import java.util.concurrent.TimeUnit
 import kotlin.test.assertEquals
-import kotlin.test.assertFailsWith
 import kotlin.test.assertFalse
 import kotlin.test.assertNotEquals
 import kotlin.test.assertTrue
@@ -66,17 +65,17 @@ fun main() {
     }
 
     h.test("secret: typed errors carrying the core's message") {
-        val e = assertFailsWith<SecretException.InvalidCharacter> {
+        val e = expectError<OtpkitException.InvalidInput>(ErrorReason.SECRET_INVALID_CHARACTER) {
             Secret.fromBase32("GEZDGNBVGY3TQOJ1GEZDGNBVGY3TQOJQ")
         }
-        assertTrue(e.message!!.contains("position 16"), e.message)
-        assertFalse(e.message!!.contains("GEZD"), e.message)
-        val short = assertFailsWith<SecretException.TooShort> { Secret.fromBase32("JBSWY3DPEHPK3PXP") }
-        assertTrue(short.message!!.contains("80 bits"), short.message)
+        assertTrue(e.message.contains("position 16"), e.message)
+        assertFalse(e.message.contains("GEZD"), e.message)
+        val short = expectError<OtpkitException.InvalidInput>(ErrorReason.SECRET_TOO_SHORT) { Secret.fromBase32("JBSWY3DPEHPK3PXP") }
+        assertTrue(short.message.contains("80 bits"), short.message)
         assertTrue(Secret.fromBase32("JBSWY3DPEHPK3PXP", allowShort = true).isShort())
-        assertFailsWith<SecretException.Empty> { Secret.fromBase32(" - ") }
-        // Every variant is a SecretException, so one catch handles them all.
-        assertFailsWith<SecretException> { Secret.fromBytes(ByteArray(129)) }
+        expectError<OtpkitException.InvalidInput>(ErrorReason.SECRET_EMPTY) { Secret.fromBase32(" - ") }
+        // Every failure is an OtpkitException: one catch handles them all.
+        expectError<OtpkitException.InvalidInput>(ErrorReason.SECRET_TOO_LONG) { Secret.fromBytes(ByteArray(129)) }
     }
 
     h.test("totp: RFC 6238 vectors for SHA1/256/512 with 20/32/64-byte seeds") {
@@ -103,17 +102,17 @@ fun main() {
         val totp = Totp(rfcSecret(Algorithm.SHA1), Algorithm.SHA1)
         val code = totp.codeAt(59uL)
         assertEquals(Match(step = 1uL, offset = -1L), totp.verify(code, 89uL, behind = 1u, ahead = 0u))
-        assertFailsWith<VerifyException.Mismatch> { totp.verify(code, 89uL, behind = 0u, ahead = 0u) }
-        val bad = assertFailsWith<VerifyException.Malformed> { totp.verify("12a456", 59uL) }
-        assertTrue(bad.message!!.contains("position 3"), bad.message)
+        expectError<OtpkitException.InvalidInput>(ErrorReason.CODE_MISMATCH) { totp.verify(code, 89uL, behind = 0u, ahead = 0u) }
+        val bad = expectError<OtpkitException.InvalidInput>(ErrorReason.CODE_MALFORMED) { totp.verify("12a456", 59uL) }
+        assertTrue(bad.message.contains("position 3"), bad.message)
     }
 
     h.test("totp: bad parameters are typed errors") {
         val s = rfcSecret(Algorithm.SHA1)
-        assertFailsWith<ParameterException.Digits> { Totp(s, Algorithm.SHA1, digits = 5u) }
-        assertFailsWith<ParameterException.Period> { Totp(s, Algorithm.SHA1, period = 0uL) }
+        expectError<OtpkitException.InvalidInput>(ErrorReason.DIGITS_OUT_OF_RANGE) { Totp(s, Algorithm.SHA1, digits = 5u) }
+        expectError<OtpkitException.InvalidInput>(ErrorReason.ZERO_PERIOD) { Totp(s, Algorithm.SHA1, period = 0uL) }
         val late = Totp(s, Algorithm.SHA1, t0 = 100uL)
-        assertFailsWith<TimeException.BeforeEpoch> { late.codeAt(99uL) }
+        expectError<OtpkitException.Clock>(ErrorReason.BEFORE_EPOCH) { late.codeAt(99uL) }
     }
 
     h.test("hotp: RFC 4226 vectors and look-ahead") {
@@ -121,7 +120,7 @@ fun main() {
         assertEquals("755224", hotp.code(0uL))
         assertEquals("520489", hotp.code(9uL))
         assertEquals(Match(step = 9uL, offset = 4L), hotp.verify("520489", 5uL, lookAhead = 4u))
-        assertFailsWith<VerifyException.Mismatch> { hotp.verify("520489", 5uL, lookAhead = 3u) }
+        expectError<OtpkitException.InvalidInput>(ErrorReason.CODE_MISMATCH) { hotp.verify("520489", 5uL, lookAhead = 3u) }
     }
 
     h.test("otpauth: parse a URI, its warnings, and build it back") {
@@ -151,13 +150,13 @@ fun main() {
     }
 
     h.test("otpauth: a bad URI is a typed exception with the core's message") {
-        assertFailsWith<UriException.NotOtpauth> { parseOtpauthUri("https://example.com/") }
-        assertFailsWith<UriException.MissingCounter> { parseOtpauthUri("otpauth://hotp/x?secret=GEZDGNBVGY3TQOJQ") }
-        val e = assertFailsWith<UriException.Secret> { parseOtpauthUri("otpauth://totp/x?secret=GEZ1GEZD") }
-        assertTrue(e.message!!.contains("position 4"), e.message)
-        assertFalse(e.message!!.contains("GEZ1"), e.message)
+        expectError<OtpkitException.InvalidInput>(ErrorReason.NOT_OTPAUTH_URI) { parseOtpauthUri("https://example.com/") }
+        expectError<OtpkitException.InvalidInput>(ErrorReason.MISSING_COUNTER) { parseOtpauthUri("otpauth://hotp/x?secret=GEZDGNBVGY3TQOJQ") }
+        val e = expectError<OtpkitException.InvalidInput>(ErrorReason.SECRET_INVALID_CHARACTER) { parseOtpauthUri("otpauth://totp/x?secret=GEZ1GEZD") }
+        assertTrue(e.message.contains("position 4"), e.message)
+        assertFalse(e.message.contains("GEZ1"), e.message)
         val bad = parseOtpauthUri("otpauth://totp/x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").account.copy(digits = 4u)
-        assertFailsWith<ParameterException.Digits> { bad.toUri() }
+        expectError<OtpkitException.InvalidInput>(ErrorReason.DIGITS_OUT_OF_RANGE) { bad.toUri() }
     }
 
     h.test("migration: encode Google Authenticator exports and decode them back") {
@@ -169,9 +168,9 @@ fun main() {
         assertEquals(listOf<MigrationEntry>(MigrationEntry.Account(a)), first.entries)
         assertEquals(2, first.batchSize)
         assertEquals(listOf<MigrationEntry>(MigrationEntry.Account(b)), decodeMigration(uris[1]).entries)
-        assertFailsWith<MigrationException.NotMigrationUri> { decodeMigration("otpauth://totp/x?secret=A") }
+        expectError<OtpkitException.InvalidInput>(ErrorReason.NOT_MIGRATION_URI) { decodeMigration("otpauth://totp/x?secret=A") }
         val steam = a.copy(kind = Kind.Steam)
-        assertFailsWith<MigrationEncodeException.SteamUnsupported> { encodeMigration(listOf(steam)) }
+        expectError<OtpkitException.Unsupported>(ErrorReason.STEAM_UNSUPPORTED) { encodeMigration(listOf(steam)) }
     }
 
     h.test("steam: codes from a steam:// secret and from an otpauth URI agree") {
@@ -184,7 +183,7 @@ fun main() {
         val account = parseOtpauthUri("otpauth://totp/Steam:me?secret=${secret.base32()}&issuer=Steam").account
         assertEquals(Kind.Steam, account.kind)
         assertEquals(code, account.steam()!!.codeAt(59uL))
-        assertFailsWith<SteamUriException.NotSteamUri> { parseSteamUri("http://x") }
+        expectError<OtpkitException.InvalidInput>(ErrorReason.NOT_STEAM_URI) { parseSteamUri("http://x") }
     }
 
     h.test("server: enroll with two codes, verify, reject the replay, persist the state") {
@@ -213,10 +212,10 @@ fun main() {
 
         val twice = verifier.enroll(verifier.beginEnrollment(), totp.codeAtStep(step), totp.codeAtStep(step), now)
         assertEquals(EnrollRefusal.SAME_CODE_TWICE, (twice.outcome as EnrollOutcome.Refused).why)
-        assertFailsWith<EnrollException.AlreadyEnrolled> { verifier.enroll(enrolled, code, code, now + 30uL) }
-        assertFailsWith<StateException.ChecksumMismatch> { DeviceState.decode(stored.replaceRange(8, 9, if (stored[8] == '1') "2" else "1")) }
-        assertFailsWith<SignInException.WrongKind> { verifier.verify(DeviceState.hotpAt(0uL), code, now) }
-        assertFailsWith<PolicyException.MaxFailuresOutOfRange> { Verifier.totp(totp, defaultPolicy().copy(maxFailures = 0u)) }
+        expectError<OtpkitException.WrongState>(ErrorReason.ALREADY_ENROLLED) { verifier.enroll(enrolled, code, code, now + 30uL) }
+        expectError<OtpkitException.Damaged>(ErrorReason.STATE_CHECKSUM_MISMATCH) { DeviceState.decode(stored.replaceRange(8, 9, if (stored[8] == '1') "2" else "1")) }
+        expectError<OtpkitException.WrongState>(ErrorReason.WRONG_KIND) { verifier.verify(DeviceState.hotpAt(0uL), code, now) }
+        expectError<OtpkitException.InvalidInput>(ErrorReason.MAX_FAILURES_OUT_OF_RANGE) { Verifier.totp(totp, defaultPolicy().copy(maxFailures = 0u)) }
     }
 
     h.test("server: failures lock the device out, resync re-measures drift") {
@@ -284,7 +283,7 @@ fun main() {
         assertTrue(second.state.isEnrolled())
         assertEquals(0u, second.state.failures())
         // A pending enrollment cannot sign in.
-        assertFailsWith<SignInException.NotEnrolled> { verifier.verify(verifier.beginEnrollment(), totp.codeAt(now), now) }
+        expectError<OtpkitException.WrongState>(ErrorReason.NOT_ENROLLED) { verifier.verify(verifier.beginEnrollment(), totp.codeAt(now), now) }
         // HOTP enrolled again from the last known counter: old codes stay refused.
         val hotp = Hotp(rfcSecret(Algorithm.SHA1), Algorithm.SHA1)
         val hv = Verifier.hotp(hotp)
@@ -294,7 +293,7 @@ fun main() {
         assertEquals(EnrollOutcome.Enrolled(step = 42uL, drift = 0L), again.outcome)
         assertEquals(43uL, again.state.nextCounter())
         // Policies are bounded.
-        assertFailsWith<PolicyException.OutOfRange> { Verifier.totp(totp, defaultPolicy().copy(behind = 1_000_000u)) }
+        expectError<OtpkitException.InvalidInput>(ErrorReason.POLICY_OUT_OF_RANGE) { Verifier.totp(totp, defaultPolicy().copy(behind = 1_000_000u)) }
         assertTrue(verifier.worstCaseGuessProbability() < 0.01)
     }
 
@@ -318,6 +317,77 @@ fun main() {
         val next = verifier.verify(DeviceState.decode(older.state.encode()), "338314", now + 8uL)
         assertEquals(Outcome.Accepted(4uL, 0L), next.outcome)
         assertEquals(0u, next.state.failures())
+    }
+
+    h.test("errors: every failure is an OtpkitException of the caller's action, with the precise reason") {
+        val totp = Totp(rfcSecret(Algorithm.SHA1))
+        val verifier = Verifier.totp(totp)
+        val cases: List<Triple<() -> Any?, kotlin.reflect.KClass<out OtpkitException>, ErrorReason>> = listOf(
+            Triple({ Secret.fromBase32("GEZDGNBVGY3TQOJ1GEZDGNBVGY3TQOJQ") }, OtpkitException.InvalidInput::class, ErrorReason.SECRET_INVALID_CHARACTER),
+            Triple({ totp.verify("12a456", 59uL) }, OtpkitException.InvalidInput::class, ErrorReason.CODE_MALFORMED),
+            Triple({ parseOtpauthUri("otpauth://totp/x?secret=GEZ1GEZD") }, OtpkitException.InvalidInput::class, ErrorReason.SECRET_INVALID_CHARACTER),
+            Triple({ importPskc(rfc6030Figure(7)) }, OtpkitException.Password::class, ErrorReason.PASSWORD_REQUIRED),
+            Triple({ DeviceState.decode("{\"step\":5}") }, OtpkitException.Damaged::class, ErrorReason.NOT_A_STATE),
+            Triple({ parseOtpauthUri("otpauth://yubikey/x?secret=GEZDGNBVGY3TQOJQ") }, OtpkitException.Unsupported::class, ErrorReason.UNSUPPORTED_URI_TYPE),
+            Triple({ verifier.verify(verifier.beginEnrollment(), "123456", 1_700_000_000uL) }, OtpkitException.WrongState::class, ErrorReason.NOT_ENROLLED),
+            Triple({ Totp(rfcSecret(Algorithm.SHA1), t0 = 100uL).codeAt(99uL) }, OtpkitException.Clock::class, ErrorReason.BEFORE_EPOCH),
+        )
+        for ((call, variant, reason) in cases) {
+            try {
+                call()
+                error("$reason: no exception")
+            } catch (e: OtpkitException) {
+                assertTrue(variant.isInstance(e), "$reason: got ${e::class.simpleName}")
+                assertEquals(reason, e.reason())
+                // The core's sentence: the detail, toString(), and within message.
+                assertEquals(e.detail(), e.toString())
+                assertTrue(e.detail().isNotEmpty() && e.message.orEmpty().contains(e.detail()), e.message)
+                assertFalse(e.detail().contains("GEZ1") || e.detail().contains("12a456"), e.detail())
+            }
+        }
+        // The subclass carries the same as properties.
+        val e = expectError<OtpkitException.InvalidInput>(ErrorReason.SECRET_TOO_SHORT) { Secret.fromBase32("JBSWY3DPEHPK3PXP") }
+        assertEquals(ErrorReason.SECRET_TOO_SHORT, e.reason)
+        assertTrue(e.detail.contains("80 bits"), e.detail)
+    }
+
+    h.test("defaults: SHA-1, 6 digits, 30 s, window ±1, the default policy and Account fields") {
+        val secret = rfcSecret(Algorithm.SHA1)
+        assertEquals(20u, Secret.generate().len())
+        val totp = Totp(secret)
+        assertEquals(Algorithm.SHA1, totp.algorithm())
+        assertEquals(6u.toUByte(), totp.digits())
+        assertEquals(30uL, totp.period())
+        assertEquals(totp.codeAt(1_700_000_000uL), Totp(secret, Algorithm.SHA1, 6u, 30uL, 0uL).codeAt(1_700_000_000uL))
+        // ±1 step by default, not ±0 nor ±2.
+        assertEquals(-1L, totp.verify(totp.codeAt(1_700_000_000uL - 30uL), 1_700_000_000uL).offset)
+        expectError<OtpkitException.InvalidInput>(ErrorReason.CODE_MISMATCH) {
+            totp.verify(totp.codeAt(1_700_000_000uL - 60uL), 1_700_000_000uL)
+        }
+        assertEquals("755224", Hotp(secret).code(0uL))
+        assertEquals(defaultPolicy(), Policy())
+        assertEquals(defaultPolicy().copy(maxFailures = 3u), Policy(maxFailures = 3u))
+        val account = Account(name = "alice", secret = secret, algorithm = Algorithm.SHA1, kind = Kind.Totp(30uL))
+        assertEquals(null, account.issuer)
+        assertEquals(6u.toUByte(), account.digits)
+        assertEquals(emptyList<Parameter>(), account.extra)
+        assertEquals(account, parseOtpauthUri(account.toUri()).account)
+    }
+
+    h.test("traits: generators print their settings, never the secret; states hash by value") {
+        val secret = rfcSecret(Algorithm.SHA256)
+        val totp = Totp(secret, Algorithm.SHA256, digits = 8u, period = 60uL)
+        assertEquals("TOTP SHA-256, 8 digits, 60 s", totp.toString())
+        assertEquals("HOTP SHA-1, 6 digits", Hotp(secret).toString())
+        assertEquals("Steam Guard", SteamGuard(secret).toString())
+        for (text in listOf(totp.toString(), Hotp(secret).toString(), secret.toString(), Account(name = "a", secret = secret, algorithm = Algorithm.SHA256, kind = Kind.Steam).toString())) {
+            assertFalse(text.contains(secret.base32().substring(0, 8)) || text.contains("1234"), text)
+        }
+        val a = DeviceState.totpAt(7uL)
+        val b = DeviceState.decode(a.encode())
+        assertEquals(a, b)
+        assertEquals(a.hashCode(), b.hashCode())
+        assertEquals(2, hashSetOf(a, b, DeviceState.totpAt(8uL)).size)
     }
 
     recoveryPskcTests(h)

@@ -5,7 +5,6 @@
 import java.io.File
 import kotlin.test.assertContentEquals
 import kotlin.test.assertEquals
-import kotlin.test.assertFailsWith
 import kotlin.test.assertFalse
 import kotlin.test.assertNotNull
 import kotlin.test.assertNull
@@ -51,9 +50,9 @@ fun recoveryPskcTests(h: Harness) {
         assertEquals(5u, state.failures())
         assertTrue(state.verify(mine.codes[0], 1001uL).outcome is RecoveryOutcome.Locked)
         assertEquals(RecoveryOutcome.Malformed, mine.state.verify("nope", 1000uL).outcome)
-        val weak = assertFailsWith<RecoveryException.InvalidPolicy> { generateRecoveryCodes(length = 10u) }
-        assertTrue(weak.message!!.contains("64"), weak.message)
-        assertFailsWith<RecoveryException.InvalidState> { RecoveryState.decode("otpr1.x") }
+        val weak = expectError<OtpkitException.InvalidInput>(ErrorReason.RECOVERY_CODES_TOO_WEAK) { generateRecoveryCodes(length = 10u) }
+        assertTrue(weak.message.contains("64"), weak.message)
+        expectError<OtpkitException.Damaged>(ErrorReason.RECOVERY_STATE_DAMAGED) { RecoveryState.decode("otpr1.x") }
     }
 
     h.test("pskc: RFC 6030 figures 3, 6 and 7 in the clear, with the key and the password") {
@@ -73,12 +72,12 @@ fun recoveryPskcTests(h: Harness) {
     }
 
     h.test("pskc: wrong key or password, none, both, a DTD, a short secret per key") {
-        assertFailsWith<PskcException.WrongKeyOrPassword> { importPskc(rfc6030Figure(6), preSharedKey = ByteArray(16)) }
-        assertFailsWith<PskcException.NeedsPassword> { importPskc(rfc6030Figure(7)) }
-        val wrong = assertFailsWith<PskcException.WrongKeyOrPassword> { importPskc(rfc6030Figure(7), password = "qwertz") }
-        assertFalse(wrong.message!!.contains("qwert"))
-        assertFailsWith<PskcException.KeyAndPassword> { importPskc(rfc6030Figure(6), preSharedKey = psk, password = "x") }
-        assertFailsWith<PskcException.Invalid> { importPskc("<!DOCTYPE x><KeyContainer/>") }
+        expectError<OtpkitException.Password>(ErrorReason.WRONG_KEY_OR_PASSWORD) { importPskc(rfc6030Figure(6), preSharedKey = ByteArray(16)) }
+        expectError<OtpkitException.Password>(ErrorReason.PASSWORD_REQUIRED) { importPskc(rfc6030Figure(7)) }
+        val wrong = expectError<OtpkitException.Password>(ErrorReason.WRONG_KEY_OR_PASSWORD) { importPskc(rfc6030Figure(7), password = "qwertz") }
+        assertFalse(wrong.message.contains("qwert"))
+        expectError<OtpkitException.InvalidInput>(ErrorReason.KEY_AND_PASSWORD) { importPskc(rfc6030Figure(6), preSharedKey = psk, password = "x") }
+        expectError<OtpkitException.InvalidInput>(ErrorReason.FILE_MALFORMED) { importPskc("<!DOCTYPE x><KeyContainer/>") }
         val short = importPskc(rfc6030Figure(2)).single()
         assertNull(short.token)
         assertTrue(short.error!!.contains("bits"), short.error)

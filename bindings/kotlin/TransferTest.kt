@@ -5,7 +5,6 @@
 
 import java.io.File
 import kotlin.test.assertEquals
-import kotlin.test.assertFailsWith
 import kotlin.test.assertFalse
 import kotlin.test.assertNotNull
 import kotlin.test.assertNull
@@ -87,19 +86,19 @@ fun transferTests(h: Harness) {
         for ((name, format, encrypted) in transferFixtures) {
             if (!(encrypted as Boolean)) continue
             val data = transferFixture(name as String)
-            val wrong = assertFailsWith<TransferException.WrongPassword>(name) {
+            val wrong = expectError<OtpkitException.Password>(ErrorReason.WRONG_PASSWORD, name) {
                 importAccounts(format as TransferFormat, data, "not-the-password")
             }
-            assertFalse(wrong.message!!.contains("not-the-password"))
-            assertFailsWith<TransferException.PasswordRequired>(name) { importAccounts(format as TransferFormat, data) }
+            assertFalse(wrong.message.contains("not-the-password"))
+            expectError<OtpkitException.Password>(ErrorReason.PASSWORD_REQUIRED, name) { importAccounts(format as TransferFormat, data) }
         }
         for (format in TransferFormat.entries) {
             if (format == TransferFormat.OTPAUTH_LIST) continue
-            val e = assertFailsWith<TransferException.Malformed>(format.name) {
+            val e = expectError<OtpkitException.InvalidInput>(null, format.name) {
                 // With a password: andOTP's encrypted form is binary, so junk reads as encrypted.
                 importAccounts(format, byteArrayOf(0, -1, '{'.code.toByte(), '['.code.toByte()), "x")
             }
-            assertTrue(e.message!!.contains(transferFormatName(format)), e.message)
+            assertTrue(e.message.contains(transferFormatName(format)), e.message)
         }
         // In a list, a bad line fails alone.
         val list = importAccounts(TransferFormat.OTPAUTH_LIST, "not a uri\n".toByteArray())
@@ -121,8 +120,8 @@ fun transferTests(h: Harness) {
         assertFalse(assembler.isComplete())
         assertEquals(MigrationAdded.DUPLICATE, assembler.add(exported.uris[1]))
         val other = exportGoogleMigration(accounts.take(1)).uris.single()
-        assertFailsWith<TransferException.NotThisExport> { assembler.add(other) }
-        assertFailsWith<TransferException.Malformed> { assembler.add("otpauth-migration://offline?data=%%%") }
+        expectError<OtpkitException.InvalidInput>(ErrorReason.DIFFERENT_EXPORT) { assembler.add(other) }
+        expectError<OtpkitException.InvalidInput>(ErrorReason.MIGRATION_INVALID_BASE64) { assembler.add("otpauth-migration://offline?data=%%%") }
         assembler.add(exported.uris[0])
         assertTrue(assembler.isComplete())
         val done = assembler.finish()
@@ -139,7 +138,7 @@ fun transferTests(h: Harness) {
         val vault = exportAegis(accounts, "vault password")
         assertFalse(vault.text.contains(accounts[0].secret.base32()))
         assertEquals(accounts, importAccounts(TransferFormat.AEGIS, vault.text.toByteArray(), "vault password").accounts)
-        assertFailsWith<TransferException.WrongPassword> {
+        expectError<OtpkitException.Password>(ErrorReason.WRONG_PASSWORD) {
             importAccounts(TransferFormat.AEGIS, vault.text.toByteArray(), "other")
         }
         val plain = exportAegis(accounts)
@@ -147,7 +146,7 @@ fun transferTests(h: Harness) {
         val list = exportOtpauthList(accounts)
         assertEquals(12, list.text.lines().filter { it.isNotEmpty() }.size)
         assertEquals(accounts, importAccounts(TransferFormat.OTPAUTH_LIST, list.text.toByteArray()).accounts)
-        assertFailsWith<TransferException.InvalidInput> { exportAegis(accounts, "") }
+        expectError<OtpkitException.InvalidInput>(ErrorReason.EMPTY_PASSWORD) { exportAegis(accounts, "") }
 
         val aegis = importAccounts(TransferFormat.AEGIS, transferFixture("aegis_plain.json")).accounts
         val migration = exportGoogleMigration(aegis)
@@ -167,6 +166,6 @@ fun transferTests(h: Harness) {
         assertTrue(checkPortability(plain).isEmpty())
         val sixty = plain.copy(kind = Kind.Totp(period = 60uL))
         assertTrue(checkPortability(sixty).any { it.problem == PortabilityProblem.PERIOD_IGNORED })
-        assertFailsWith<TransferException.InvalidInput> { checkPortabilityUri("https://example.com") }
+        expectError<OtpkitException.InvalidInput>(ErrorReason.NOT_OTPAUTH_URI) { checkPortabilityUri("https://example.com") }
     }
 }

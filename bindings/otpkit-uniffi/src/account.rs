@@ -4,11 +4,7 @@ use std::sync::Arc;
 
 use otpkit::otpauth as core;
 
-use crate::error::{
-    MigrationEncodeError, MigrationError, ParameterError, SteamUriError, TimeError, UriError,
-    VerifyError,
-};
-use crate::{Algorithm, Hotp, Match, Secret, Totp};
+use crate::{Algorithm, ErrorReason, Hotp, Match, OtpkitError, Secret, Totp};
 
 /// What kind of one-time password an account produces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -38,10 +34,13 @@ pub struct Parameter {
 }
 
 /// One OTP account: what an `otpauth://` URI describes. Its text form shows the
-/// secret's length only.
+/// secret's length only. `issuer` (none), `digits` (6) and `extra` (empty) have
+/// defaults in Kotlin and Swift; equality compares the secrets in constant time.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Eq)]
 pub struct Account {
     /// The service that issued the account; `None` or empty for none.
+    #[uniffi(default = None)]
     pub issuer: Option<String>,
     /// The account name, usually a user name or e-mail address.
     pub name: String,
@@ -50,20 +49,22 @@ pub struct Account {
     /// The HMAC hash (always SHA-1 for Steam).
     pub algorithm: Algorithm,
     /// The code length, 6 to 10 (not used by Steam).
+    #[uniffi(default = 6)]
     pub digits: u8,
     /// Time- or counter-based, with the period or counter, or Steam.
     pub kind: Kind,
     /// Parameters otpkit does not interpret, in order.
+    #[uniffi(default = [])]
     pub extra: Vec<Parameter>,
 }
 
 impl Account {
     /// The core account, or why these values are not one (digits outside 6 to 10,
     /// a zero period).
-    pub fn to_core(&self) -> Result<core::Account, ParameterError> {
+    pub fn to_core(&self) -> Result<core::Account, OtpkitError> {
         let kind = match self.kind {
             Kind::Totp { period } => core::Kind::Totp {
-                period: otpkit::Period::new(period).map_err(ParameterError::Period)?,
+                period: crate::otp::period(period)?,
             },
             Kind::Hotp { counter } => core::Kind::Hotp { counter },
             Kind::Steam => core::Kind::Steam,
@@ -123,17 +124,17 @@ impl Account {
 impl Account {
     /// The canonical `otpauth://` URI, which every authenticator app reads back to
     /// the same values. It contains the secret: treat it like the secret.
-    pub fn to_uri(&self) -> Result<String, ParameterError> {
+    pub fn to_uri(&self) -> Result<String, OtpkitError> {
         Ok(self.to_core()?.to_uri())
     }
 
     /// The label apps show: `issuer:name`, or the name alone.
-    pub fn label(&self) -> Result<String, ParameterError> {
+    pub fn label(&self) -> Result<String, OtpkitError> {
         Ok(self.to_core()?.label())
     }
 
     /// The TOTP generator for a TOTP account, `None` for other kinds.
-    pub fn totp(&self) -> Result<Option<Arc<Totp>>, ParameterError> {
+    pub fn totp(&self) -> Result<Option<Arc<Totp>>, OtpkitError> {
         let core = self.to_core()?;
         Ok(core
             .totp()
@@ -141,7 +142,7 @@ impl Account {
     }
 
     /// The HOTP generator for an HOTP account, `None` for other kinds.
-    pub fn hotp(&self) -> Result<Option<Arc<Hotp>>, ParameterError> {
+    pub fn hotp(&self) -> Result<Option<Arc<Hotp>>, OtpkitError> {
         let core = self.to_core()?;
         Ok(core
             .hotp()
@@ -149,7 +150,7 @@ impl Account {
     }
 
     /// The Steam Guard generator for a Steam account, `None` for other kinds.
-    pub fn steam(&self) -> Result<Option<Arc<SteamGuard>>, ParameterError> {
+    pub fn steam(&self) -> Result<Option<Arc<SteamGuard>>, OtpkitError> {
         Ok(self.to_core()?.steam().map(|s| Arc::new(SteamGuard(s))))
     }
 }
@@ -215,6 +216,7 @@ impl From<&core::Warning> for UriWarning {
 
 /// A parsed `otpauth://` URI: the account and the notes for the user.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Eq)]
 pub struct ParsedUri {
     /// The account.
     pub account: Account,
@@ -225,10 +227,10 @@ pub struct ParsedUri {
 /// Parses an `otpauth://totp/…`, `otpauth://hotp/…` or `otpauth://steam/…` URI as
 /// real services and apps write them, with a typed error where it cannot be trusted.
 #[uniffi::export]
-pub fn parse_otpauth_uri(uri: String) -> Result<ParsedUri, UriError> {
+pub fn parse_otpauth_uri(uri: String) -> Result<ParsedUri, OtpkitError> {
     let parsed = core::Account::parse(&uri)?;
     Ok(ParsedUri {
-        account: Account::from_core(&parsed.account).map_err(UriError::Other)?,
+        account: Account::from_core(&parsed.account).map_err(OtpkitError::not_representable)?,
         warnings: parsed.warnings.iter().map(UriWarning::from).collect(),
     })
 }
@@ -266,7 +268,7 @@ pub struct MigrationBatch {
 /// Decodes an `otpauth-migration://offline?data=…` URI (a Google Authenticator
 /// export QR code). Each entry succeeds or fails on its own.
 #[uniffi::export]
-pub fn decode_migration(uri: String) -> Result<MigrationBatch, MigrationError> {
+pub fn decode_migration(uri: String) -> Result<MigrationBatch, OtpkitError> {
     let batch = otpkit::migration::decode_batch(&uri)?;
     let entries = batch
         .entries
@@ -298,18 +300,20 @@ pub fn decode_migration(uri: String) -> Result<MigrationBatch, MigrationError> {
 pub fn encode_migration(
     accounts: Vec<Account>,
     per_batch: u32,
-) -> Result<Vec<String>, MigrationEncodeError> {
+) -> Result<Vec<String>, OtpkitError> {
     use otpkit::migration::EncodeError;
     let mut core_accounts = Vec::with_capacity(accounts.len());
     for (index, account) in accounts.iter().enumerate() {
         // Values that are no core account at all are ones the format cannot carry
         // either; report them as the core reports such accounts.
-        let core = account.to_core().map_err(|e| match e {
-            ParameterError::Digits(_) => EncodeError::DigitsUnsupported {
+        let core = account.to_core().map_err(|e| match e.reason() {
+            ErrorReason::DigitsOutOfRange => EncodeError::DigitsUnsupported {
                 index,
                 digits: account.digits,
-            },
-            ParameterError::Period(_) => EncodeError::PeriodUnsupported { index, seconds: 0 },
+            }
+            .into(),
+            ErrorReason::ZeroPeriod => EncodeError::PeriodUnsupported { index, seconds: 0 }.into(),
+            _ => e,
         })?;
         core_accounts.push(core);
     }
@@ -318,11 +322,18 @@ pub fn encode_migration(
 }
 
 /// A Steam Guard generator: five characters from Steam's alphabet, HMAC-SHA1, 30 s.
+/// Its text (`Display`: Kotlin `toString()`, Swift `description`) is `Steam Guard`.
 #[derive(uniffi::Object)]
-#[uniffi::export(Debug)]
+#[uniffi::export(Debug, Display)]
 pub struct SteamGuard(otpkit::steam::SteamGuard);
 
 crate::transparent_debug!(SteamGuard, 0);
+
+impl std::fmt::Display for SteamGuard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Steam Guard")
+    }
+}
 
 #[uniffi::export]
 impl SteamGuard {
@@ -333,12 +344,12 @@ impl SteamGuard {
     }
 
     /// The code for a Unix time.
-    pub fn code_at(&self, unix_time: u64) -> Result<String, TimeError> {
+    pub fn code_at(&self, unix_time: u64) -> Result<String, OtpkitError> {
         Ok(self.0.code_at(unix_time)?.to_string())
     }
 
     /// The code for the system clock's current time.
-    pub fn code_now(&self) -> Result<String, TimeError> {
+    pub fn code_now(&self) -> Result<String, OtpkitError> {
         Ok(self.0.code_now()?.to_string())
     }
 
@@ -356,7 +367,7 @@ impl SteamGuard {
         unix_time: u64,
         behind: u32,
         ahead: u32,
-    ) -> Result<Match, VerifyError> {
+    ) -> Result<Match, OtpkitError> {
         let window = otpkit::Window::new(behind, ahead);
         Ok(self.0.verify(&code, unix_time, window)?.into())
     }
@@ -364,7 +375,7 @@ impl SteamGuard {
 
 /// The secret of a `steam://BASE32` URI (as Steam Desktop Authenticator exports).
 #[uniffi::export]
-pub fn parse_steam_uri(uri: String) -> Result<Arc<Secret>, SteamUriError> {
+pub fn parse_steam_uri(uri: String) -> Result<Arc<Secret>, OtpkitError> {
     Ok(Arc::new(Secret(otpkit::steam::parse_steam_uri(&uri)?)))
 }
 
@@ -411,15 +422,19 @@ mod tests {
     #[test]
     fn bad_uris_are_typed() {
         assert!(matches!(
-            parse_otpauth_uri("https://example.com".into()),
-            Err(UriError::NotOtpauth(_))
+            (parse_otpauth_uri("https://example.com".into())).map_err(|e| e.reason()),
+            Err(crate::ErrorReason::NotOtpauthUri)
         ));
         assert!(matches!(
-            parse_otpauth_uri("otpauth://hotp/x?secret=GEZDGNBVGY3TQOJQ".into()),
-            Err(UriError::MissingCounter(_))
+            (parse_otpauth_uri("otpauth://hotp/x?secret=GEZDGNBVGY3TQOJQ".into()))
+                .map_err(|e| e.reason()),
+            Err(crate::ErrorReason::MissingCounter)
         ));
         let e = parse_otpauth_uri("otpauth://totp/x?secret=GEZ1".into()).unwrap_err();
-        assert!(matches!(e, UriError::Secret(_)), "{e:?}");
+        assert!(
+            e.reason() == crate::ErrorReason::SecretInvalidCharacter,
+            "{e:?}"
+        );
         assert!(!e.to_string().contains("GEZ1"), "{e}");
     }
 
@@ -427,13 +442,19 @@ mod tests {
     fn invalid_record_values_are_errors_not_panics() {
         let mut account = parse_otpauth_uri(URI.into()).unwrap().account;
         account.digits = 4;
-        assert!(matches!(account.to_uri(), Err(ParameterError::Digits(_))));
+        assert!(matches!(
+            (account.to_uri()).map_err(|e| e.reason()),
+            Err(crate::ErrorReason::DigitsOutOfRange)
+        ));
         account.digits = 6;
         account.kind = Kind::Totp { period: 0 };
-        assert!(matches!(account.totp(), Err(ParameterError::Period(_))));
         assert!(matches!(
-            encode_migration(vec![account], 10),
-            Err(MigrationEncodeError::PeriodUnsupported(_))
+            (account.totp()).map_err(|e| e.reason()),
+            Err(crate::ErrorReason::ZeroPeriod)
+        ));
+        assert!(matches!(
+            (encode_migration(vec![account], 10)).map_err(|e| e.reason()),
+            Err(crate::ErrorReason::PeriodUnsupported)
         ));
     }
 
@@ -454,8 +475,9 @@ mod tests {
         let second = decode_migration(uris[1].clone()).unwrap();
         assert_eq!(second.entries, [MigrationEntry::Account { account: b }]);
         assert!(matches!(
-            decode_migration("otpauth-migration://offline?data=%%%".into()),
-            Err(MigrationError::InvalidBase64(_))
+            (decode_migration("otpauth-migration://offline?data=%%%".into()))
+                .map_err(|e| e.reason()),
+            Err(crate::ErrorReason::MigrationInvalidBase64)
         ));
     }
 
@@ -477,8 +499,8 @@ mod tests {
             guard.code_at(59).unwrap()
         );
         assert!(matches!(
-            parse_steam_uri("http://x".into()),
-            Err(SteamUriError::NotSteamUri(_))
+            (parse_steam_uri("http://x".into())).map_err(|e| e.reason()),
+            Err(crate::ErrorReason::NotSteamUri)
         ));
     }
 }

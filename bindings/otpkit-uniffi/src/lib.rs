@@ -22,8 +22,9 @@
 //!   and the [`check_portability`] of an account.
 //!
 //! Objects are immutable, so one instance can be shared by any number of threads.
-//! Errors are flat enums, one per concern, whose foreign message is the core's
-//! `Display` text (never secret material).
+//! Every function throws one error type, [`OtpkitError`]: its variant is what the
+//! caller does (correct the input, ask for a password, …), its [`ErrorReason`] the
+//! exact cause, its detail the core's `Display` text (never secret material).
 //!
 //! The same calls from Rust, as each language makes them:
 //!
@@ -97,15 +98,11 @@ pub use account::{
     Account, Kind, MigrationBatch, MigrationEntry, Parameter, ParsedUri, SteamGuard, UriWarning,
     UriWarningKind, decode_migration, encode_migration, parse_otpauth_uri, parse_steam_uri,
 };
-pub use error::{
-    EnrollError, MigrationEncodeError, MigrationError, ParameterError, PolicyError, ResyncError,
-    SecretError, SignInError, StateError, SteamUriError, TimeError, UriError, VerifyError,
-};
+pub use error::{ErrorReason, OtpkitError};
 pub use otp::{Algorithm, Hotp, Match, Totp, unix_now};
-pub use pskc::{PskcError, PskcKeyReport, PskcToken, import_pskc};
+pub use pskc::{PskcKeyReport, PskcToken, import_pskc};
 pub use recovery::{
-    RecoveryCodeSet, RecoveryError, RecoveryOutcome, RecoveryState, RecoveryVerification,
-    generate_recovery_codes,
+    RecoveryCodeSet, RecoveryOutcome, RecoveryState, RecoveryVerification, generate_recovery_codes,
 };
 pub use secret::Secret;
 pub use server::{
@@ -114,8 +111,8 @@ pub use server::{
 };
 pub use transfer::{
     ExportNote, MigrationAdded, MigrationAssembler, MigrationExport, PortabilityApp,
-    PortabilityFinding, PortabilityProblem, TextExport, TransferEntry, TransferError,
-    TransferFormat, TransferImport, TransferWarning, TransferWarningKind, check_portability,
-    check_portability_uri, export_aegis, export_google_migration, export_otpauth_list,
-    import_accounts, transfer_format_name,
+    PortabilityFinding, PortabilityProblem, TextExport, TransferEntry, TransferFormat,
+    TransferImport, TransferWarning, TransferWarningKind, check_portability, check_portability_uri,
+    export_aegis, export_google_migration, export_otpauth_list, import_accounts,
+    transfer_format_name,
 };

@@ -2,18 +2,30 @@
 
 use std::sync::Arc;
 
+use crate::OtpkitError;
 use crate::Secret;
-use crate::error::{ParameterError, TimeError, VerifyError};
 
-/// The HMAC hash function (RFC 6238 §1.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+/// The HMAC hash function (RFC 6238 §1.2). Where a binding function takes it as an
+/// optional argument, `None` (the default) is SHA-1.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum Algorithm {
     /// HMAC-SHA1: the RFC 4226 algorithm and what every authenticator app computes.
+    #[default]
     Sha1,
     /// HMAC-SHA256.
     Sha256,
     /// HMAC-SHA512.
     Sha512,
+}
+
+impl std::fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Algorithm::Sha1 => "SHA-1",
+            Algorithm::Sha256 => "SHA-256",
+            Algorithm::Sha512 => "SHA-512",
+        })
+    }
 }
 
 impl From<Algorithm> for otpkit::Algorithm {
@@ -58,21 +70,44 @@ impl From<otpkit::Match> for Match {
     }
 }
 
-fn digits(n: u8) -> Result<otpkit::Digits, ParameterError> {
+fn digits(n: u8) -> Result<otpkit::Digits, OtpkitError> {
     Ok(otpkit::Digits::new(n)?)
+}
+
+/// A period of `seconds`, or the `ZeroPeriod` error.
+pub(crate) fn period(seconds: u64) -> Result<otpkit::Period, OtpkitError> {
+    Ok(otpkit::Period::new(seconds)?)
 }
 
 /// A time-based generator (RFC 6238): one secret with its algorithm, digits and
 /// period. The key is absorbed once at construction; each code then costs two hash
-/// compressions.
+/// compressions. Its text (`Display`: Kotlin `toString()`, Swift `description`) is
+/// its settings, `TOTP SHA-1, 6 digits, 30 s`; the debug text shows the secret's
+/// length only.
 #[derive(uniffi::Object)]
-#[uniffi::export(Debug)]
+#[uniffi::export(Debug, Display)]
 pub struct Totp {
     pub(crate) inner: otpkit::Totp,
     algorithm: Algorithm,
 }
 
 crate::transparent_debug!(Totp, inner);
+
+impl std::fmt::Display for Totp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "TOTP {}, {} digits, {} s",
+            self.algorithm,
+            self.inner.digits().get(),
+            self.inner.period().seconds()
+        )?;
+        match self.inner.t0() {
+            0 => Ok(()),
+            t0 => write!(f, " from {t0}"),
+        }
+    }
+}
 
 impl Totp {
     /// Wraps a core generator made with `algorithm`.
@@ -88,29 +123,31 @@ impl Totp {
 
 #[uniffi::export]
 impl Totp {
-    /// A generator for `secret`. `digits` is 6 to 10; `period` is in seconds, at least
-    /// one; `t0` is the Unix time steps are counted from (0 in every real deployment).
-    #[uniffi::constructor(default(digits = 6, period = 30, t0 = 0))]
+    /// A generator for `secret`. `algorithm` defaults to SHA-1; `digits` (default 6)
+    /// is 6 to 10; `period` is in seconds (default 30), at least one; `t0` is the Unix
+    /// time steps are counted from (0 in every real deployment).
+    #[uniffi::constructor(default(algorithm = None, digits = 6, period = 30, t0 = 0))]
     pub fn new(
         secret: Arc<Secret>,
-        algorithm: Algorithm,
+        algorithm: Option<Algorithm>,
         digits: u8,
         period: u64,
         t0: u64,
-    ) -> Result<Arc<Self>, ParameterError> {
-        let period = otpkit::Period::new(period).map_err(ParameterError::Period)?;
+    ) -> Result<Arc<Self>, OtpkitError> {
+        let algorithm = algorithm.unwrap_or_default();
+        let period = self::period(period)?;
         let inner = otpkit::Totp::new(&secret.0, algorithm.into(), self::digits(digits)?, period)
             .with_t0(t0);
         Ok(Arc::new(Totp { inner, algorithm }))
     }
 
     /// The code for a Unix time, zero-padded.
-    pub fn code_at(&self, unix_time: u64) -> Result<String, TimeError> {
+    pub fn code_at(&self, unix_time: u64) -> Result<String, OtpkitError> {
         Ok(self.inner.code_at(unix_time)?.to_string())
     }
 
     /// The code for the system clock's current time.
-    pub fn code_now(&self) -> Result<String, TimeError> {
+    pub fn code_now(&self) -> Result<String, OtpkitError> {
         Ok(self.inner.code_now()?.to_string())
     }
 
@@ -120,12 +157,12 @@ impl Totp {
     }
 
     /// Seconds until the code shown at `unix_time` changes: 1 to the period.
-    pub fn seconds_left(&self, unix_time: u64) -> Result<u64, TimeError> {
+    pub fn seconds_left(&self, unix_time: u64) -> Result<u64, OtpkitError> {
         Ok(self.inner.seconds_left(unix_time)?)
     }
 
     /// The time step of a Unix time.
-    pub fn step_at(&self, unix_time: u64) -> Result<u64, TimeError> {
+    pub fn step_at(&self, unix_time: u64) -> Result<u64, OtpkitError> {
         Ok(self.inner.step_at(unix_time)?)
     }
 
@@ -139,7 +176,7 @@ impl Totp {
         unix_time: u64,
         behind: u32,
         ahead: u32,
-    ) -> Result<Match, VerifyError> {
+    ) -> Result<Match, OtpkitError> {
         let window = otpkit::Window::new(behind, ahead);
         Ok(self.inner.verify(&code, unix_time, window)?.into())
     }
@@ -165,15 +202,27 @@ impl Totp {
     }
 }
 
-/// A counter-based generator (RFC 4226).
+/// A counter-based generator (RFC 4226). Its text is its settings, `HOTP SHA-1, 6
+/// digits`.
 #[derive(uniffi::Object)]
-#[uniffi::export(Debug)]
+#[uniffi::export(Debug, Display)]
 pub struct Hotp {
     pub(crate) inner: otpkit::Hotp,
     algorithm: Algorithm,
 }
 
 crate::transparent_debug!(Hotp, inner);
+
+impl std::fmt::Display for Hotp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "HOTP {}, {} digits",
+            self.algorithm,
+            self.inner.digits().get()
+        )
+    }
+}
 
 impl Hotp {
     /// Wraps a core generator made with `algorithm`.
@@ -189,13 +238,15 @@ impl Hotp {
 
 #[uniffi::export]
 impl Hotp {
-    /// A generator for `secret`; `digits` is 6 to 10.
-    #[uniffi::constructor(default(digits = 6))]
+    /// A generator for `secret`; `algorithm` defaults to SHA-1, `digits` (default 6)
+    /// is 6 to 10.
+    #[uniffi::constructor(default(algorithm = None, digits = 6))]
     pub fn new(
         secret: Arc<Secret>,
-        algorithm: Algorithm,
+        algorithm: Option<Algorithm>,
         digits: u8,
-    ) -> Result<Arc<Self>, ParameterError> {
+    ) -> Result<Arc<Self>, OtpkitError> {
+        let algorithm = algorithm.unwrap_or_default();
         let inner = otpkit::Hotp::new(&secret.0, algorithm.into(), self::digits(digits)?);
         Ok(Arc::new(Hotp { inner, algorithm }))
     }
@@ -213,7 +264,7 @@ impl Hotp {
         code: String,
         counter: u64,
         look_ahead: u32,
-    ) -> Result<Match, VerifyError> {
+    ) -> Result<Match, OtpkitError> {
         Ok(self.inner.verify(&code, counter, look_ahead)?.into())
     }
 
@@ -230,7 +281,7 @@ impl Hotp {
 
 /// The system clock's current Unix time in seconds.
 #[uniffi::export]
-pub fn unix_now() -> Result<u64, TimeError> {
+pub fn unix_now() -> Result<u64, OtpkitError> {
     Ok(otpkit::unix_now()?)
 }
 
@@ -263,7 +314,7 @@ mod tests {
                 (Algorithm::Sha256, sha256),
                 (Algorithm::Sha512, sha512),
             ] {
-                let totp = Totp::new(rfc_secret(alg), alg, 8, 30, 0).unwrap();
+                let totp = Totp::new(rfc_secret(alg), Some(alg), 8, 30, 0).unwrap();
                 assert_eq!(totp.code_at(time).unwrap(), expected, "{alg:?} at {time}");
             }
         }
@@ -271,20 +322,20 @@ mod tests {
 
     #[test]
     fn rfc4226_hotp_vectors() {
-        let hotp = Hotp::new(rfc_secret(Algorithm::Sha1), Algorithm::Sha1, 6).unwrap();
+        let hotp = Hotp::new(rfc_secret(Algorithm::Sha1), Some(Algorithm::Sha1), 6).unwrap();
         assert_eq!(hotp.code(0), "755224");
         assert_eq!(hotp.code(9), "520489");
         let m = hotp.verify("520489".into(), 5, 4).unwrap();
         assert_eq!(m, Match { step: 9, offset: 4 });
         assert!(matches!(
-            hotp.verify("520489".into(), 5, 3),
-            Err(VerifyError::Mismatch(_))
+            (hotp.verify("520489".into(), 5, 3)).map_err(|e| e.reason()),
+            Err(crate::ErrorReason::CodeMismatch)
         ));
     }
 
     #[test]
     fn seconds_left_and_verify_window() {
-        let totp = Totp::new(rfc_secret(Algorithm::Sha1), Algorithm::Sha1, 6, 30, 0).unwrap();
+        let totp = Totp::new(rfc_secret(Algorithm::Sha1), Some(Algorithm::Sha1), 6, 30, 0).unwrap();
         assert_eq!(totp.seconds_left(59).unwrap(), 1);
         assert_eq!(totp.seconds_left(60).unwrap(), 30);
         let code = totp.code_at(59).unwrap();
@@ -298,12 +349,12 @@ mod tests {
             }
         );
         assert!(matches!(
-            totp.verify(code, 59 + 30, 0, 0),
-            Err(VerifyError::Mismatch(_))
+            (totp.verify(code, 59 + 30, 0, 0)).map_err(|e| e.reason()),
+            Err(crate::ErrorReason::CodeMismatch)
         ));
         assert!(matches!(
-            totp.verify("12a456".into(), 59, 1, 1),
-            Err(VerifyError::Malformed(_))
+            (totp.verify("12a456".into(), 59, 1, 1)).map_err(|e| e.reason()),
+            Err(crate::ErrorReason::CodeMalformed)
         ));
     }
 
@@ -311,19 +362,22 @@ mod tests {
     fn bad_parameters_are_typed() {
         let s = rfc_secret(Algorithm::Sha1);
         assert!(matches!(
-            Totp::new(s.clone(), Algorithm::Sha1, 5, 30, 0),
-            Err(ParameterError::Digits(_))
+            (Totp::new(s.clone(), Some(Algorithm::Sha1), 5, 30, 0)).map_err(|e| e.reason()),
+            Err(crate::ErrorReason::DigitsOutOfRange)
         ));
         assert!(matches!(
-            Totp::new(s.clone(), Algorithm::Sha1, 6, 0, 0),
-            Err(ParameterError::Period(_))
+            (Totp::new(s.clone(), Some(Algorithm::Sha1), 6, 0, 0)).map_err(|e| e.reason()),
+            Err(crate::ErrorReason::ZeroPeriod)
         ));
         assert!(matches!(
-            Hotp::new(s.clone(), Algorithm::Sha1, 11),
-            Err(ParameterError::Digits(_))
+            (Hotp::new(s.clone(), Some(Algorithm::Sha1), 11)).map_err(|e| e.reason()),
+            Err(crate::ErrorReason::DigitsOutOfRange)
         ));
-        let totp = Totp::new(s, Algorithm::Sha1, 6, 30, 100).unwrap();
-        assert!(matches!(totp.code_at(99), Err(TimeError::BeforeEpoch(_))));
+        let totp = Totp::new(s, Some(Algorithm::Sha1), 6, 30, 100).unwrap();
+        assert!(matches!(
+            (totp.code_at(99)).map_err(|e| e.reason()),
+            Err(crate::ErrorReason::BeforeEpoch)
+        ));
         assert_eq!(totp.t0(), 100);
     }
 
@@ -331,6 +385,38 @@ mod tests {
     fn algorithms_round_trip_with_the_core() {
         for a in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
             assert_eq!(Algorithm::from_core(a.into()), Some(a));
+        }
+    }
+
+    #[test]
+    fn algorithm_defaults_to_sha1() {
+        let s = rfc_secret(Algorithm::Sha1);
+        let default = Totp::new(s.clone(), None, 8, 30, 0).unwrap();
+        assert_eq!(default.algorithm(), Algorithm::Sha1);
+        assert_eq!(default.code_at(59).unwrap(), "94287082");
+        assert_eq!(Hotp::new(s, None, 6).unwrap().code(0), "755224");
+    }
+
+    #[test]
+    fn display_is_the_settings_and_never_the_secret() {
+        let s = rfc_secret(Algorithm::Sha256);
+        let totp = Totp::new(s.clone(), Some(Algorithm::Sha256), 8, 60, 0).unwrap();
+        assert_eq!(totp.to_string(), "TOTP SHA-256, 8 digits, 60 s");
+        let late = Totp::new(s.clone(), None, 6, 30, 100).unwrap();
+        assert_eq!(late.to_string(), "TOTP SHA-1, 6 digits, 30 s from 100");
+        let hotp = Hotp::new(s.clone(), Some(Algorithm::Sha512), 7).unwrap();
+        assert_eq!(hotp.to_string(), "HOTP SHA-512, 7 digits");
+        let base32 = s.base32();
+        for text in [
+            totp.to_string(),
+            format!("{totp:?}"),
+            hotp.to_string(),
+            format!("{hotp:?}"),
+        ] {
+            assert!(
+                !text.contains(&base32[..8]) && !text.contains("1234"),
+                "{text}"
+            );
         }
     }
 }

@@ -1,57 +1,12 @@
 //! Hardware tokens from PSKC key containers (RFC 6030, [`otpkit_pskc`]): one report
 //! per key, so one bad key never loses the rest.
 
-use std::fmt;
 use std::sync::Arc;
 
 use otpkit_pskc as core;
 use zeroize::Zeroizing;
 
-use crate::{Account, Algorithm, DeviceState, Hotp, Totp};
-
-/// Why a PSKC container as a whole could not be read. The message is the core's
-/// text and never holds a key, a password or key material.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Error)]
-#[uniffi(flat_error)]
-pub enum PskcError {
-    /// The container is encrypted with a pre-shared key and none was given.
-    NeedsPreSharedKey(String),
-    /// The container is encrypted with a password and none was given.
-    NeedsPassword(String),
-    /// The key or password does not decrypt the container's MAC key.
-    WrongKeyOrPassword(String),
-    /// Both a pre-shared key and a password were given.
-    KeyAndPassword(String),
-    /// Not a PSKC file, not well-formed, hostile (a DTD, too large or deep) or using
-    /// something not supported; the message says which.
-    Invalid(String),
-}
-
-impl fmt::Display for PskcError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PskcError::NeedsPreSharedKey(m)
-            | PskcError::NeedsPassword(m)
-            | PskcError::WrongKeyOrPassword(m)
-            | PskcError::KeyAndPassword(m)
-            | PskcError::Invalid(m) => f.write_str(m),
-        }
-    }
-}
-
-impl std::error::Error for PskcError {}
-
-impl From<core::PskcError> for PskcError {
-    fn from(e: core::PskcError) -> Self {
-        let message = e.to_string();
-        match e {
-            core::PskcError::NeedsPreSharedKey => PskcError::NeedsPreSharedKey(message),
-            core::PskcError::NeedsPassword => PskcError::NeedsPassword(message),
-            core::PskcError::WrongKeyOrPassword => PskcError::WrongKeyOrPassword(message),
-            _ => PskcError::Invalid(message),
-        }
-    }
-}
+use crate::{Account, Algorithm, DeviceState, ErrorReason, Hotp, OtpkitError, Totp};
 
 /// One imported hardware token: its account, generator and starting verifier state,
 /// and what identifies the device in hand.
@@ -134,13 +89,14 @@ pub fn import_pskc(
     xml: String,
     pre_shared_key: Option<Vec<u8>>,
     password: Option<String>,
-) -> Result<Vec<PskcKeyReport>, PskcError> {
+) -> Result<Vec<PskcKeyReport>, OtpkitError> {
     let key = pre_shared_key.map(Zeroizing::new);
     let password = password.map(Zeroizing::new);
     let decryption = match (&key, &password) {
         (Some(_), Some(_)) => {
-            return Err(PskcError::KeyAndPassword(
-                "give a pre-shared key or a password, not both".to_owned(),
+            return Err(OtpkitError::new(
+                ErrorReason::KeyAndPassword,
+                "give a pre-shared key or a password, not both",
             ));
         }
         (Some(k), None) => core::Decryption::PreSharedKey(k),
@@ -200,12 +156,21 @@ mod tests {
     #[test]
     fn container_errors_are_flat_and_say_why() {
         let wrong = import_pskc(FIGURE_6.into(), Some(vec![0; 16]), None).unwrap_err();
-        assert!(matches!(wrong, PskcError::WrongKeyOrPassword(_)), "{wrong}");
+        assert!(
+            wrong.reason() == crate::ErrorReason::WrongKeyOrPassword,
+            "{wrong}"
+        );
         let none = import_pskc(FIGURE_7.into(), None, None).unwrap_err();
-        assert!(matches!(none, PskcError::NeedsPassword(_)), "{none}");
+        assert!(
+            none.reason() == crate::ErrorReason::PasswordRequired,
+            "{none}"
+        );
         let both = import_pskc(FIGURE_6.into(), Some(PSK.to_vec()), Some("x".into())).unwrap_err();
-        assert!(matches!(both, PskcError::KeyAndPassword(_)), "{both}");
+        assert!(
+            both.reason() == crate::ErrorReason::KeyAndPassword,
+            "{both}"
+        );
         let dtd = import_pskc("<!DOCTYPE x><KeyContainer/>".into(), None, None).unwrap_err();
-        assert!(matches!(dtd, PskcError::Invalid(_)), "{dtd}");
+        assert!(dtd.reason() == crate::ErrorReason::FileMalformed, "{dtd}");
     }
 }

@@ -1,61 +1,11 @@
 //! Single-use recovery codes ([`otpkit::recovery`]): generate a set, show the codes
 //! once, store only the [`RecoveryState`], verify a code against it.
 
-use std::fmt;
 use std::sync::Arc;
 
 use otpkit::recovery as core;
 
-use crate::Policy;
-
-/// Why recovery codes could not be generated, read or checked. The message is the
-/// core's text and never holds a code.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Error)]
-#[uniffi(flat_error)]
-pub enum RecoveryError {
-    /// The count or length is out of range, or the codes would be too weak.
-    InvalidPolicy(String),
-    /// The random number generator failed.
-    RngFailed(String),
-    /// The stored state is damaged, truncated or not a recovery state.
-    InvalidState(String),
-    /// The sign-in policy given to `verify` is not valid.
-    InvalidVerifierPolicy(String),
-}
-
-impl fmt::Display for RecoveryError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RecoveryError::InvalidPolicy(m)
-            | RecoveryError::RngFailed(m)
-            | RecoveryError::InvalidState(m)
-            | RecoveryError::InvalidVerifierPolicy(m) => f.write_str(m),
-        }
-    }
-}
-
-impl std::error::Error for RecoveryError {}
-
-impl From<core::PolicyError> for RecoveryError {
-    fn from(e: core::PolicyError) -> Self {
-        RecoveryError::InvalidPolicy(e.to_string())
-    }
-}
-
-impl From<core::GenerateError> for RecoveryError {
-    fn from(e: core::GenerateError) -> Self {
-        match e {
-            core::GenerateError::Policy(p) => RecoveryError::InvalidPolicy(p.to_string()),
-            other => RecoveryError::RngFailed(other.to_string()),
-        }
-    }
-}
-
-impl From<core::RecoveryStateError> for RecoveryError {
-    fn from(e: core::RecoveryStateError) -> Self {
-        RecoveryError::InvalidState(e.to_string())
-    }
-}
+use crate::{ErrorReason, OtpkitError, Policy};
 
 /// A new set: the codes to show the user once, and the state to store in place of
 /// any older set (which stops working).
@@ -71,10 +21,19 @@ pub struct RecoveryCodeSet {
 /// Generates `count` codes (1 to 64, default 10) of `length` characters (default
 /// 16, 80 bits; fewer than 13 characters, 64 bits, are refused).
 #[uniffi::export(default(count = 10, length = 16))]
-pub fn generate_recovery_codes(count: u32, length: u32) -> Result<RecoveryCodeSet, RecoveryError> {
-    let too_large = |what: &str| RecoveryError::InvalidPolicy(format!("{what} is too large"));
-    let count = usize::try_from(count).map_err(|_| too_large("the count"))?;
-    let length = usize::try_from(length).map_err(|_| too_large("the length"))?;
+pub fn generate_recovery_codes(count: u32, length: u32) -> Result<RecoveryCodeSet, OtpkitError> {
+    let count = usize::try_from(count).map_err(|_| {
+        OtpkitError::new(
+            ErrorReason::RecoveryCountOutOfRange,
+            "the count is too large",
+        )
+    })?;
+    let length = usize::try_from(length).map_err(|_| {
+        OtpkitError::new(
+            ErrorReason::RecoveryLengthOutOfRange,
+            "the length is too large",
+        )
+    })?;
     let policy = core::RecoveryPolicy::default()
         .with_count(count)?
         .with_length(length)?;
@@ -148,7 +107,7 @@ pub struct RecoveryVerification {
 impl RecoveryState {
     /// Reads a state written by `encode`; damage is an error.
     #[uniffi::constructor]
-    pub fn decode(text: String) -> Result<Arc<Self>, RecoveryError> {
+    pub fn decode(text: String) -> Result<Arc<Self>, OtpkitError> {
         Ok(Arc::new(RecoveryState(core::RecoveryState::decode(&text)?)))
     }
 
@@ -200,11 +159,10 @@ impl RecoveryState {
         code: String,
         now: u64,
         policy: Option<Policy>,
-    ) -> Result<RecoveryVerification, RecoveryError> {
+    ) -> Result<RecoveryVerification, OtpkitError> {
         let policy = match policy {
             None => otpkit::verifier::Policy::default(),
-            Some(p) => otpkit::verifier::Policy::try_from(&p)
-                .map_err(|e| RecoveryError::InvalidVerifierPolicy(e.to_string()))?,
+            Some(p) => otpkit::verifier::Policy::try_from(&p)?,
         };
         let code = zeroize::Zeroizing::new(code);
         let (outcome, state) = self.0.verify(&code, now, &policy);
@@ -249,11 +207,14 @@ mod tests {
     #[test]
     fn errors_carry_the_core_message() {
         let weak = generate_recovery_codes(10, 10).unwrap_err();
-        assert!(matches!(weak, RecoveryError::InvalidPolicy(_)), "{weak}");
+        assert!(
+            weak.reason() == crate::ErrorReason::RecoveryCodesTooWeak,
+            "{weak}"
+        );
         assert!(weak.to_string().contains("64"), "{weak}");
         let damaged = RecoveryState::decode("otpr1.nope".into()).unwrap_err();
         assert!(
-            matches!(damaged, RecoveryError::InvalidState(_)),
+            damaged.reason() == crate::ErrorReason::RecoveryStateDamaged,
             "{damaged}"
         );
         let set = generate_recovery_codes(1, 16).unwrap();
@@ -265,6 +226,9 @@ mod tests {
             .state
             .verify("x".into(), 0, Some(bad_policy))
             .unwrap_err();
-        assert!(matches!(e, RecoveryError::InvalidVerifierPolicy(_)), "{e}");
+        assert!(
+            e.reason() == crate::ErrorReason::MaxFailuresOutOfRange,
+            "{e}"
+        );
     }
 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::Algorithm;
-use crate::error::SecretError;
+use crate::OtpkitError;
 
 /// An OTP shared secret: 16 to 128 bytes (1 to 128 with `allow_short`).
 ///
@@ -35,10 +35,11 @@ fn policy(allow_short: bool) -> otpkit::LengthPolicy {
 impl Secret {
     /// A new random secret from the operating system's RNG, as long as the
     /// algorithm's hash output (20, 32 or 64 bytes), as RFC 4226 recommends.
-    #[uniffi::constructor]
-    pub fn generate(algorithm: Algorithm) -> Result<Arc<Self>, SecretError> {
+    /// `algorithm` defaults to SHA-1 (`None`), what every authenticator app computes.
+    #[uniffi::constructor(default(algorithm = None))]
+    pub fn generate(algorithm: Option<Algorithm>) -> Result<Arc<Self>, OtpkitError> {
         Ok(Arc::new(Secret(otpkit::Secret::generate(
-            algorithm.into(),
+            algorithm.unwrap_or_default().into(),
         )?)))
     }
 
@@ -46,7 +47,7 @@ impl Secret {
     /// `=` padding. A character outside Base32 is an error naming its position. A
     /// secret shorter than 128 bits is an error unless `allow_short` is true.
     #[uniffi::constructor(default(allow_short = false))]
-    pub fn from_base32(text: String, allow_short: bool) -> Result<Arc<Self>, SecretError> {
+    pub fn from_base32(text: String, allow_short: bool) -> Result<Arc<Self>, OtpkitError> {
         Ok(Arc::new(Secret(otpkit::Secret::from_base32_with(
             &text,
             policy(allow_short),
@@ -55,7 +56,7 @@ impl Secret {
 
     /// A secret from raw bytes; shorter than 128 bits only with `allow_short`.
     #[uniffi::constructor(default(allow_short = false))]
-    pub fn from_bytes(bytes: Vec<u8>, allow_short: bool) -> Result<Arc<Self>, SecretError> {
+    pub fn from_bytes(bytes: Vec<u8>, allow_short: bool) -> Result<Arc<Self>, OtpkitError> {
         Ok(Arc::new(Secret(otpkit::Secret::from_bytes_with(
             &bytes,
             policy(allow_short),
@@ -112,11 +113,29 @@ mod tests {
     #[test]
     fn short_secrets_need_opting_in() {
         let e = Secret::from_base32("JBSWY3DPEHPK3PXP".into(), false).unwrap_err();
-        assert!(matches!(e, SecretError::TooShort(_)), "{e:?}");
+        assert!(
+            matches!(
+                e,
+                OtpkitError::InvalidInput {
+                    reason: crate::ErrorReason::SecretTooShort,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
         let s = Secret::from_base32("JBSWY3DPEHPK3PXP".into(), true).unwrap();
         assert!(s.is_short());
         let e = Secret::from_bytes(vec![1; 10], false).unwrap_err();
-        assert!(matches!(e, SecretError::TooShort(_)), "{e:?}");
+        assert!(
+            matches!(
+                e,
+                OtpkitError::InvalidInput {
+                    reason: crate::ErrorReason::SecretTooShort,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
         assert_eq!(Secret::from_bytes(vec![1; 10], true).unwrap().len(), 10);
     }
 
@@ -127,11 +146,11 @@ mod tests {
             (Algorithm::Sha256, 32),
             (Algorithm::Sha512, 64),
         ] {
-            assert_eq!(Secret::generate(alg).unwrap().len(), len);
+            assert_eq!(Secret::generate(Some(alg)).unwrap().len(), len);
         }
         assert_ne!(
-            Secret::generate(Algorithm::Sha1).unwrap(),
-            Secret::generate(Algorithm::Sha1).unwrap()
+            Secret::generate(None).unwrap(),
+            Secret::generate(None).unwrap()
         );
     }
 
@@ -146,7 +165,16 @@ mod tests {
     #[test]
     fn invalid_character_error_names_the_position_not_the_text() {
         let e = Secret::from_base32("GEZDGNBVGY3TQOJ1GEZDGNBVGY3TQOJQ".into(), false).unwrap_err();
-        assert!(matches!(e, SecretError::InvalidCharacter(_)), "{e:?}");
+        assert!(
+            matches!(
+                e,
+                OtpkitError::InvalidInput {
+                    reason: crate::ErrorReason::SecretInvalidCharacter,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
         let message = e.to_string();
         assert!(message.contains("position 16"), "{message}");
         assert!(!message.contains("GEZD"), "{message}");

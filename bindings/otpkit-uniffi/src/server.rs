@@ -8,34 +8,46 @@ use std::sync::Arc;
 
 use otpkit::verifier as core;
 
-use crate::error::{EnrollError, PolicyError, ResyncError, SignInError, StateError};
+use crate::OtpkitError;
 use crate::{Hotp, Totp};
 
-/// How tolerant a verifier is. Start from `default_policy()` and change fields.
+/// How tolerant a verifier is. Every field defaults to the core's default policy,
+/// so `Policy()` (Kotlin, Swift) is `default_policy()` and `Policy(maxFailures = 3u)`
+/// changes one setting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
 pub struct Policy {
     /// Steps (TOTP) or counters (HOTP) searched either side when enrolling (at most
     /// 100).
+    #[uniffi(default = 10)]
     pub enroll_window: u32,
     /// TOTP steps accepted behind the server's clock at sign-in (at most 10; the
     /// last one is where a slow clock shows first).
+    #[uniffi(default = 4)]
     pub behind: u32,
     /// TOTP steps accepted ahead of the server's clock at sign-in (at most 10).
+    #[uniffi(default = 2)]
     pub ahead: u32,
     /// TOTP steps searched either side when resynchronising (at most 120).
+    #[uniffi(default = 20)]
     pub resync_window: u32,
     /// HOTP counters accepted ahead of the expected one at sign-in (at most 50).
+    #[uniffi(default = 10)]
     pub hotp_look_ahead: u32,
     /// HOTP counters searched ahead when resynchronising (at most 1000).
+    #[uniffi(default = 100)]
     pub hotp_resync_look_ahead: u32,
     /// The most TOTP drift, in steps, the state remembers and the scan widens to
     /// (at most 40).
+    #[uniffi(default = 20)]
     pub max_drift_steps: u32,
     /// Failures before a lock-out: 1 to 100 (NIST SP 800-63B).
+    #[uniffi(default = 5)]
     pub max_failures: u32,
     /// The first lock-out's length in seconds; each further one doubles.
+    #[uniffi(default = 60)]
     pub lockout_base_secs: u64,
     /// The longest lock-out in seconds.
+    #[uniffi(default = 3600)]
     pub lockout_max_secs: u64,
 }
 
@@ -57,9 +69,9 @@ impl From<&core::Policy> for Policy {
 }
 
 impl TryFrom<&Policy> for core::Policy {
-    type Error = PolicyError;
+    type Error = OtpkitError;
 
-    fn try_from(p: &Policy) -> Result<Self, PolicyError> {
+    fn try_from(p: &Policy) -> Result<Self, OtpkitError> {
         Ok(core::Policy::default()
             .with_enroll_window(p.enroll_window)?
             .with_window(otpkit::Window::new(p.behind, p.ahead))?
@@ -83,8 +95,8 @@ pub fn default_policy() -> Policy {
 /// What a server stores per device between sign-ins: the last accepted step (TOTP)
 /// or next counter (HOTP), the measured drift, and the failure count and lock-out.
 /// Immutable: every operation returns a new state to store.
-#[derive(Clone, Copy, PartialEq, Eq, uniffi::Object)]
-#[uniffi::export(Debug, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, uniffi::Object)]
+#[uniffi::export(Debug, Eq, Hash)]
 pub struct DeviceState(pub(crate) core::DeviceState);
 
 crate::transparent_debug!(DeviceState, 0);
@@ -93,7 +105,7 @@ crate::transparent_debug!(DeviceState, 0);
 impl DeviceState {
     /// Reads a state written by `encode`; a changed or truncated text is an error.
     #[uniffi::constructor]
-    pub fn decode(text: String) -> Result<Arc<Self>, StateError> {
+    pub fn decode(text: String) -> Result<Arc<Self>, OtpkitError> {
         Ok(Arc::new(DeviceState(core::DeviceState::decode(&text)?)))
     }
 
@@ -203,6 +215,7 @@ pub enum Outcome {
 /// The outcome of a sign-in attempt and the state to store afterwards (store it
 /// whatever the outcome: failures are counted in it).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Eq)]
 pub struct Verification {
     /// What became of the attempt.
     pub outcome: Outcome,
@@ -255,6 +268,7 @@ pub enum EnrollOutcome {
 
 /// The outcome of an enrolment attempt and the state to store afterwards.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Eq)]
 pub struct Enrollment {
     /// What became of the attempt.
     pub outcome: EnrollOutcome,
@@ -292,6 +306,7 @@ pub enum ResyncOutcome {
 
 /// The outcome of a resynchronisation attempt and the state to store afterwards.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Eq)]
 pub struct Resynchronisation {
     /// What became of the attempt.
     pub outcome: ResyncOutcome,
@@ -312,7 +327,7 @@ crate::transparent_debug!(Verifier, 0);
 impl Verifier {
     /// A verifier for a TOTP device; `policy` defaults to `default_policy()`.
     #[uniffi::constructor(default(policy = None))]
-    pub fn totp(generator: Arc<Totp>, policy: Option<Policy>) -> Result<Arc<Self>, PolicyError> {
+    pub fn totp(generator: Arc<Totp>, policy: Option<Policy>) -> Result<Arc<Self>, OtpkitError> {
         let policy = core_policy(policy)?;
         Ok(Arc::new(Verifier(core::Verifier::totp(
             generator.inner.clone(),
@@ -322,7 +337,7 @@ impl Verifier {
 
     /// A verifier for an HOTP device; `policy` defaults to `default_policy()`.
     #[uniffi::constructor(default(policy = None))]
-    pub fn hotp(generator: Arc<Hotp>, policy: Option<Policy>) -> Result<Arc<Self>, PolicyError> {
+    pub fn hotp(generator: Arc<Hotp>, policy: Option<Policy>) -> Result<Arc<Self>, OtpkitError> {
         let policy = core_policy(policy)?;
         Ok(Arc::new(Verifier(core::Verifier::hotp(
             generator.inner.clone(),
@@ -359,7 +374,7 @@ impl Verifier {
         state: Arc<DeviceState>,
         code: String,
         now: u64,
-    ) -> Result<Enrollment, EnrollError> {
+    ) -> Result<Enrollment, OtpkitError> {
         enrollment(self.0.enroll_code(&state.0, &code, now))
     }
 
@@ -372,7 +387,7 @@ impl Verifier {
         code1: String,
         code2: String,
         now: u64,
-    ) -> Result<Enrollment, EnrollError> {
+    ) -> Result<Enrollment, OtpkitError> {
         enrollment(self.0.enroll(&state.0, &code1, &code2, now))
     }
 
@@ -384,7 +399,7 @@ impl Verifier {
         state: Arc<DeviceState>,
         code: String,
         now: u64,
-    ) -> Result<Verification, SignInError> {
+    ) -> Result<Verification, OtpkitError> {
         let (outcome, new_state) = self.0.verify(&state.0, &code, now);
         let outcome = match outcome {
             core::Outcome::Accepted { step, drift } => Outcome::Accepted { step, drift },
@@ -395,7 +410,7 @@ impl Verifier {
                 reason: e.to_string(),
             },
             core::Outcome::Error(e) => return Err(e.into()),
-            other => return Err(SignInError::Other(other.to_string())),
+            other => return Err(OtpkitError::other(other.to_string())),
         };
         Ok(Verification {
             outcome,
@@ -414,7 +429,7 @@ impl Verifier {
         code1: String,
         code2: String,
         now: u64,
-    ) -> Result<Resynchronisation, ResyncError> {
+    ) -> Result<Resynchronisation, OtpkitError> {
         let (outcome, new_state) = self.0.resync(&state.0, &code1, &code2, now);
         let outcome = match outcome {
             core::ResyncOutcome::Resynced { step, drift } => {
@@ -429,7 +444,7 @@ impl Verifier {
                 core::ResyncError::Locked { until } => ResyncOutcome::Locked { until },
                 other => return Err(other.into()),
             },
-            other => return Err(ResyncError::Other(other.to_string())),
+            other => return Err(OtpkitError::other(other.to_string())),
         };
         Ok(Resynchronisation {
             outcome,
@@ -441,7 +456,7 @@ impl Verifier {
 /// The binding's view of an enrolment result.
 fn enrollment(
     (outcome, state): (core::EnrollOutcome, core::DeviceState),
-) -> Result<Enrollment, EnrollError> {
+) -> Result<Enrollment, OtpkitError> {
     let refused = |why, e: &core::EnrollError, locked_until| EnrollOutcome::Refused {
         why,
         message: e.to_string(),
@@ -467,7 +482,7 @@ fn enrollment(
             | core::EnrollError::CounterExhausted => return Err(e.into()),
             _ => refused(EnrollRefusal::Other, &e, None),
         },
-        other => return Err(EnrollError::Other(other.to_string())),
+        other => return Err(OtpkitError::other(other.to_string())),
     };
     Ok(Enrollment {
         outcome,
@@ -475,7 +490,7 @@ fn enrollment(
     })
 }
 
-fn core_policy(policy: Option<Policy>) -> Result<core::Policy, PolicyError> {
+fn core_policy(policy: Option<Policy>) -> Result<core::Policy, OtpkitError> {
     match policy {
         Some(p) => core::Policy::try_from(&p),
         None => Ok(core::Policy::default()),
@@ -489,7 +504,7 @@ mod tests {
 
     fn totp() -> Arc<Totp> {
         let secret = Secret::from_bytes(b"12345678901234567890".to_vec(), false).unwrap();
-        Totp::new(secret, Algorithm::Sha1, 6, 30, 0).unwrap()
+        Totp::new(secret, Some(Algorithm::Sha1), 6, 30, 0).unwrap()
     }
 
     #[test]
@@ -527,7 +542,10 @@ mod tests {
         // "otpk1.t.<step>…": change the step's first digit.
         tampered[8] = if tampered[8] == b'1' { b'2' } else { b'1' };
         let e = DeviceState::decode(String::from_utf8(tampered).unwrap()).unwrap_err();
-        assert!(matches!(e, StateError::ChecksumMismatch(_)), "{e:?}");
+        assert!(
+            e.reason() == crate::ErrorReason::StateChecksumMismatch,
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -560,27 +578,27 @@ mod tests {
                 1_700_000_000,
             )
             .unwrap_err();
-        assert!(matches!(e, EnrollError::AlreadyEnrolled(_)), "{e:?}");
+        assert!(e.reason() == crate::ErrorReason::AlreadyEnrolled, "{e:?}");
         let state = DeviceState::totp_at(0);
         let v = verifier.verify(state.clone(), "12345".into(), 100).unwrap();
         assert!(matches!(v.outcome, Outcome::Malformed { .. }), "{v:?}");
         let hotp_state = DeviceState::hotp_at(0);
         assert!(matches!(
-            verifier.verify(hotp_state, "123456".into(), 100),
-            Err(SignInError::WrongKind(_))
+            (verifier.verify(hotp_state, "123456".into(), 100)).map_err(|e| e.reason()),
+            Err(crate::ErrorReason::WrongKind)
         ));
         let mut policy = default_policy();
         policy.max_failures = 0;
         assert!(matches!(
-            Verifier::totp(totp, Some(policy)),
-            Err(PolicyError::MaxFailuresOutOfRange(_))
+            (Verifier::totp(totp, Some(policy))).map_err(|e| e.reason()),
+            Err(crate::ErrorReason::MaxFailuresOutOfRange)
         ));
     }
 
     #[test]
     fn hotp_enrol_and_verify() {
         let secret = Secret::from_bytes(b"12345678901234567890".to_vec(), false).unwrap();
-        let hotp = Hotp::new(secret, Algorithm::Sha1, 6).unwrap();
+        let hotp = Hotp::new(secret, Some(Algorithm::Sha1), 6).unwrap();
         let verifier = Verifier::hotp(hotp.clone(), None).unwrap();
         let state = verifier
             .enroll(verifier.begin_enrollment(), hotp.code(3), hotp.code(4), 0)
@@ -684,8 +702,27 @@ mod tests {
         assert_eq!(Policy::from(&core), policy);
         policy.behind = 1_000_000;
         assert!(matches!(
-            core::Policy::try_from(&policy),
-            Err(PolicyError::OutOfRange(_))
+            (core::Policy::try_from(&policy)).map_err(|e| e.reason()),
+            Err(crate::ErrorReason::PolicyOutOfRange)
         ));
+    }
+
+    #[test]
+    fn policy_field_defaults_are_the_core_defaults() {
+        // The `#[uniffi(default = …)]` literals on `Policy`'s fields, in order: a
+        // change of the core's defaults must be made there too.
+        let literals = Policy {
+            enroll_window: 10,
+            behind: 4,
+            ahead: 2,
+            resync_window: 20,
+            hotp_look_ahead: 10,
+            hotp_resync_look_ahead: 100,
+            max_drift_steps: 20,
+            max_failures: 5,
+            lockout_base_secs: 60,
+            lockout_max_secs: 3600,
+        };
+        assert_eq!(literals, default_policy());
     }
 }

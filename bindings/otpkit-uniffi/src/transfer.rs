@@ -9,97 +9,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use otpkit_transfer as core;
 use otpkit_transfer::export::{self as core_export, Omission};
-use otpkit_transfer::migration::{AssembleError, Assembler};
+use otpkit_transfer::migration::Assembler;
 use otpkit_transfer::portability::{self as core_portability, App, Problem};
 use zeroize::Zeroizing;
 
-use crate::Account;
-
-/// Why an import, an export or a check failed as a whole. The message says exactly
-/// what (the core's text); it never holds a secret or a password.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Error)]
-#[uniffi(flat_error)]
-pub enum TransferError {
-    /// The file is encrypted and no password was given: ask for one and try again.
-    PasswordRequired(String),
-    /// The password is wrong.
-    WrongPassword(String),
-    /// The password opened the file's key but the content failed its integrity
-    /// check: the file is damaged or was changed.
-    Damaged(String),
-    /// Not a file of the format asked for, or damaged, too large or with too many
-    /// entries; the message says which (with a line and column where it can).
-    Malformed(String),
-    /// A version or an encryption of the format that cannot be read (for example a
-    /// vault with biometric slots only, or key-derivation costs beyond the bounds).
-    Unsupported(String),
-    /// A scanned migration QR code that does not belong with the ones added before
-    /// (another export, an index outside the batch count, the same index with
-    /// other contents).
-    NotThisExport(String),
-    /// An account, URI or password given to an export or a check is not valid.
-    InvalidInput(String),
-    /// Something else failed (the system RNG, encryption); the message says what.
-    Failed(String),
-}
-
-impl std::fmt::Display for TransferError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            TransferError::PasswordRequired(m)
-            | TransferError::WrongPassword(m)
-            | TransferError::Damaged(m)
-            | TransferError::Malformed(m)
-            | TransferError::Unsupported(m)
-            | TransferError::NotThisExport(m)
-            | TransferError::InvalidInput(m)
-            | TransferError::Failed(m) => f.write_str(m),
-        }
-    }
-}
-
-impl std::error::Error for TransferError {}
-
-impl From<core::ImportError> for TransferError {
-    fn from(e: core::ImportError) -> Self {
-        use core::ImportError as E;
-        let m = e.to_string();
-        match e {
-            E::PasswordRequired { .. } => TransferError::PasswordRequired(m),
-            E::WrongPassword { .. } => TransferError::WrongPassword(m),
-            E::IntegrityCheckFailed { .. } => TransferError::Damaged(m),
-            E::TooLarge { .. }
-            | E::TooManyEntries { .. }
-            | E::Malformed { .. }
-            | E::Migration { .. }
-            | E::InconsistentBatches { .. } => TransferError::Malformed(m),
-            E::UnsupportedVersion { .. }
-            | E::UnsupportedEncryption { .. }
-            | E::KdfParameters { .. } => TransferError::Unsupported(m),
-            _ => TransferError::Failed(m),
-        }
-    }
-}
-
-impl From<AssembleError> for TransferError {
-    fn from(e: AssembleError) -> Self {
-        let m = e.to_string();
-        match e {
-            AssembleError::Migration(_) => TransferError::Malformed(m),
-            _ => TransferError::NotThisExport(m),
-        }
-    }
-}
-
-impl From<core_export::ExportError> for TransferError {
-    fn from(e: core_export::ExportError) -> Self {
-        let m = e.to_string();
-        match e {
-            core_export::ExportError::EmptyPassword => TransferError::InvalidInput(m),
-            _ => TransferError::Failed(m),
-        }
-    }
-}
+use crate::{Account, OtpkitError};
 
 /// The file formats [`import_accounts`] reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -264,7 +178,7 @@ pub fn import_accounts(
     format: TransferFormat,
     data: Vec<u8>,
     password: Option<String>,
-) -> Result<TransferImport, TransferError> {
+) -> Result<TransferImport, OtpkitError> {
     let data = Zeroizing::new(data);
     let password = password.map(Zeroizing::new);
     let imported = core::import(
@@ -314,7 +228,7 @@ impl MigrationAssembler {
     }
 
     /// Adds one scanned `otpauth-migration://` URI.
-    pub fn add(&self, uri: String) -> Result<MigrationAdded, TransferError> {
+    pub fn add(&self, uri: String) -> Result<MigrationAdded, OtpkitError> {
         let uri = Zeroizing::new(uri);
         let added = self.with(|a| a.add(&uri))?;
         Ok(match added {
@@ -389,20 +303,20 @@ fn notes(notes: Vec<core_export::ExportNote>) -> Vec<ExportNote> {
         .collect()
 }
 
-fn core_accounts(accounts: &[Account]) -> Result<Vec<otpkit::otpauth::Account>, TransferError> {
+fn core_accounts(accounts: &[Account]) -> Result<Vec<otpkit::otpauth::Account>, OtpkitError> {
     accounts
         .iter()
         .enumerate()
         .map(|(i, a)| {
             a.to_core()
-                .map_err(|e| TransferError::InvalidInput(format!("account {i}: {e}")))
+                .map_err(|e| e.prefixed(&format!("account {i}: ")))
         })
         .collect()
 }
 
 /// The accounts as plain text, one canonical `otpauth://` URI per line.
 #[uniffi::export]
-pub fn export_otpauth_list(accounts: Vec<Account>) -> Result<TextExport, TransferError> {
+pub fn export_otpauth_list(accounts: Vec<Account>) -> Result<TextExport, OtpkitError> {
     let exported = core_export::otpauth_list(&core_accounts(&accounts)?);
     Ok(TextExport {
         text: exported.output.to_string(),
@@ -414,7 +328,7 @@ pub fn export_otpauth_list(accounts: Vec<Account>) -> Result<TextExport, Transfe
 /// with a shared random batch id. Accounts the format cannot express are left out
 /// with a note.
 #[uniffi::export]
-pub fn export_google_migration(accounts: Vec<Account>) -> Result<MigrationExport, TransferError> {
+pub fn export_google_migration(accounts: Vec<Account>) -> Result<MigrationExport, OtpkitError> {
     let exported = core_export::google_migration(&core_accounts(&accounts)?)?;
     Ok(MigrationExport {
         uris: exported.output.iter().map(|u| u.to_string()).collect(),
@@ -428,7 +342,7 @@ pub fn export_google_migration(accounts: Vec<Account>) -> Result<MigrationExport
 pub fn export_aegis(
     accounts: Vec<Account>,
     password: Option<String>,
-) -> Result<TextExport, TransferError> {
+) -> Result<TextExport, OtpkitError> {
     let password = password.map(Zeroizing::new);
     let exported = core_export::aegis(
         &core_accounts(&accounts)?,
@@ -519,21 +433,19 @@ fn findings(findings: Vec<core_portability::Finding>) -> Vec<PortabilityFinding>
 /// Which well-known apps would mishandle `account`, and why; empty for SHA-1,
 /// 6 digits and 30 s.
 #[uniffi::export]
-pub fn check_portability(account: Account) -> Result<Vec<PortabilityFinding>, TransferError> {
-    let account = account
-        .to_core()
-        .map_err(|e| TransferError::InvalidInput(e.to_string()))?;
+pub fn check_portability(account: Account) -> Result<Vec<PortabilityFinding>, OtpkitError> {
+    let account = account.to_core()?;
     Ok(findings(core_portability::check(&account)))
 }
 
 /// [`check_portability`] for an `otpauth://` URI, which also sees how the URI
 /// spells its values (a lowercase `algorithm`).
 #[uniffi::export]
-pub fn check_portability_uri(uri: String) -> Result<Vec<PortabilityFinding>, TransferError> {
+pub fn check_portability_uri(uri: String) -> Result<Vec<PortabilityFinding>, OtpkitError> {
     let uri = Zeroizing::new(uri);
     core_portability::check_uri(&uri)
         .map(findings)
-        .map_err(|e| TransferError::InvalidInput(format!("invalid otpauth URI: {e}")))
+        .map_err(|e| OtpkitError::from(e).prefixed("invalid otpauth URI: "))
 }
 
 #[cfg(test)]
@@ -583,13 +495,19 @@ mod tests {
     fn errors_are_the_variants_callers_act_on() {
         let data = fixture("aegis_encrypted.json");
         let none = import_accounts(TransferFormat::Aegis, data.clone(), None).unwrap_err();
-        assert!(matches!(none, TransferError::PasswordRequired(_)), "{none}");
+        assert!(
+            none.reason() == crate::ErrorReason::PasswordRequired,
+            "{none}"
+        );
         let wrong =
             import_accounts(TransferFormat::Aegis, data, Some("nope-nope".into())).unwrap_err();
-        assert!(matches!(wrong, TransferError::WrongPassword(_)), "{wrong}");
+        assert!(
+            wrong.reason() == crate::ErrorReason::WrongPassword,
+            "{wrong}"
+        );
         assert!(!wrong.to_string().contains("nope-nope"));
         let junk = import_accounts(TransferFormat::TwoFas, b"{[".to_vec(), None).unwrap_err();
-        assert!(matches!(junk, TransferError::Malformed(_)), "{junk}");
+        assert!(junk.reason() == crate::ErrorReason::FileMalformed, "{junk}");
         assert!(junk.to_string().contains("2fas"), "{junk}");
     }
 
@@ -624,7 +542,7 @@ mod tests {
         );
         let other = export_google_migration(accounts[..1].to_vec()).unwrap();
         let e = assembler.add(other.uris[0].clone()).unwrap_err();
-        assert!(matches!(e, TransferError::NotThisExport(_)), "{e}");
+        assert!(e.reason() == crate::ErrorReason::DifferentExport, "{e}");
         assembler.add(exported.uris[0].clone()).unwrap();
         assert!(assembler.is_complete());
         assert_eq!(assembler.finish().accounts, accounts);
@@ -641,7 +559,10 @@ mod tests {
         let back = import_accounts(TransferFormat::OtpauthList, text.into_bytes(), None).unwrap();
         assert_eq!(back.accounts, accounts);
         let empty = export_aegis(accounts, Some(String::new())).unwrap_err();
-        assert!(matches!(empty, TransferError::InvalidInput(_)), "{empty}");
+        assert!(
+            empty.reason() == crate::ErrorReason::EmptyPassword,
+            "{empty}"
+        );
     }
 
     #[test]
@@ -661,6 +582,6 @@ mod tests {
         );
         assert!(f.iter().all(|f| !f.sources.is_empty()));
         let e = check_portability_uri("https://example.com".into()).unwrap_err();
-        assert!(matches!(e, TransferError::InvalidInput(_)), "{e}");
+        assert!(e.reason() == crate::ErrorReason::NotOtpauthUri, "{e}");
     }
 }

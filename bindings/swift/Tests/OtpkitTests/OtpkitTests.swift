@@ -20,6 +20,27 @@ func assertThrows(
     }
 }
 
+/// The case of the one binding error: what the caller does about it.
+func caseName(_ error: OtpkitError) -> String {
+    switch error {
+    case .InvalidInput: return "InvalidInput"
+    case .Password: return "Password"
+    case .Damaged: return "Damaged"
+    case .Unsupported: return "Unsupported"
+    case .WrongState: return "WrongState"
+    case .Clock: return "Clock"
+    case .System: return "System"
+    case .Other: return "Other"
+    }
+}
+
+/// Whether `error` is an `OtpkitError` of the case `action` with `reason` (any
+/// reason when nil).
+func isOtpkitError(_ error: Error, _ reason: ErrorReason?, _ action: String) -> Bool {
+    guard let e = error as? OtpkitError else { return false }
+    return caseName(e) == action && (reason == nil || e.reason() == reason)
+}
+
 /// RFC 6238 appendix B seeds: the ASCII digits repeated to 20, 32 and 64 bytes.
 func rfcSecret(_ algorithm: Algorithm) throws -> Secret {
     let len: Int
@@ -78,13 +99,14 @@ final class OtpkitTests: XCTestCase {
         assertThrows("invalid character", {
             _ = try Secret.fromBase32(text: "GEZDGNBVGY3TQOJ1GEZDGNBVGY3TQOJQ")
         }, matches: { error in
-            if case let SecretError.InvalidCharacter(message) = error {
-                return message.contains("position 16") && !message.contains("GEZD")
+            if case let OtpkitError.InvalidInput(reason, detail) = error {
+                return reason == .secretInvalidCharacter && detail.contains("position 16")
+                    && !detail.contains("GEZD")
             }
             return false
         })
         assertThrows("too short", { _ = try Secret.fromBase32(text: "JBSWY3DPEHPK3PXP") },
-                         matches: { if case SecretError.TooShort = $0 { return true } else { return false } })
+                         matches: { isOtpkitError($0, .secretTooShort, "InvalidInput") })
         XCTAssertTrue(try Secret.fromBase32(text: "JBSWY3DPEHPK3PXP", allowShort: true).isShort(), "allowShort")
     }
 
@@ -107,9 +129,9 @@ final class OtpkitTests: XCTestCase {
         let code = try totp.codeAt(unixTime: 59)
         XCTAssertEqual(try totp.verify(code: code, unixTime: 89, behind: 1, ahead: 0), Match(step: 1, offset: -1))
         assertThrows("mismatch", { _ = try totp.verify(code: code, unixTime: 89, behind: 0, ahead: 0) },
-                         matches: { if case VerifyError.Mismatch = $0 { return true } else { return false } })
+                         matches: { isOtpkitError($0, .codeMismatch, "InvalidInput") })
         assertThrows("digits", { _ = try Totp(secret: rfcSecret(.sha1), algorithm: .sha1, digits: 5) },
-                         matches: { if case ParameterError.Digits = $0 { return true } else { return false } })
+                         matches: { isOtpkitError($0, .digitsOutOfRange, "InvalidInput") })
     }
 
     /// hotp: RFC 4226 vectors
@@ -140,11 +162,12 @@ final class OtpkitTests: XCTestCase {
     /// otpauth: a bad URI is a typed error with the core's message
     func testOtpauthABadUriIsATypedErrorWithTheCoreSMessage() throws {
         assertThrows("not otpauth", { _ = try parseOtpauthUri(uri: "https://example.com/") },
-                         matches: { if case UriError.NotOtpauth = $0 { return true } else { return false } })
+                         matches: { isOtpkitError($0, .notOtpauthUri, "InvalidInput") })
         assertThrows("bad secret", { _ = try parseOtpauthUri(uri: "otpauth://totp/x?secret=GEZ1GEZD") },
                          matches: { error in
-            if case let UriError.Secret(message) = error {
-                return message.contains("position 4") && !message.contains("GEZ1")
+            if case let OtpkitError.InvalidInput(reason, detail) = error {
+                return reason == .secretInvalidCharacter && detail.contains("position 4")
+                    && !detail.contains("GEZ1")
             }
             return false
         })
@@ -197,7 +220,7 @@ final class OtpkitTests: XCTestCase {
         var tampered = Array(stored)
         tampered[8] = tampered[8] == "1" ? "2" : "1"
         assertThrows("tampered state", { _ = try DeviceState.decode(text: String(tampered)) },
-                         matches: { if case StateError.ChecksumMismatch = $0 { return true } else { return false } })
+                         matches: { isOtpkitError($0, .stateChecksumMismatch, "Damaged") })
         let wrong = try wrongCodes(totp, now)
         let failed = try verifier.verify(state: loaded, code: wrong[0], now: now + 30)
         XCTAssertEqual(try failed.outcome, .invalid)
@@ -339,5 +362,96 @@ final class OtpkitTests: XCTestCase {
             XCTAssertTrue(text.contains("position 32"), text)
             XCTAssertFalse(text.contains("HXDMVJEC"), text)
         }
+    }
+
+    /// errors: every failure is an OtpkitError of the caller's action, with the precise reason
+    func testEveryFailureIsAnOtpkitErrorOfItsActionWithItsReason() throws {
+        let totp = try Totp(secret: rfcSecret(.sha1))
+        let verifier = try Verifier.totp(generator: totp)
+        let cases: [(String, ErrorReason, () throws -> Void)] = [
+            ("InvalidInput", .secretInvalidCharacter,
+             { _ = try Secret.fromBase32(text: "GEZDGNBVGY3TQOJ1GEZDGNBVGY3TQOJQ") }),
+            ("InvalidInput", .codeMalformed, { _ = try totp.verify(code: "12a456", unixTime: 59) }),
+            ("InvalidInput", .secretInvalidCharacter,
+             { _ = try parseOtpauthUri(uri: "otpauth://totp/x?secret=GEZ1GEZD") }),
+            ("Password", .passwordRequired, { _ = try importPskc(xml: rfc6030Figure(7)) }),
+            ("Damaged", .notAState, { _ = try DeviceState.decode(text: "{\"step\":5}") }),
+            ("Unsupported", .unsupportedUriType,
+             { _ = try parseOtpauthUri(uri: "otpauth://yubikey/x?secret=GEZDGNBVGY3TQOJQ") }),
+            ("WrongState", .notEnrolled,
+             { _ = try verifier.verify(state: verifier.beginEnrollment(), code: "123456", now: 1_700_000_000) }),
+            ("Clock", .beforeEpoch, { _ = try Totp(secret: rfcSecret(.sha1), t0: 100).codeAt(unixTime: 99) }),
+        ]
+        for (action, reason, call) in cases {
+            do {
+                try call()
+                XCTFail("\(reason): no error thrown")
+            } catch let e as OtpkitError {
+                XCTAssertEqual(caseName(e), action, "\(reason)")
+                XCTAssertEqual(e.reason(), reason)
+                // The core's sentence: detail(), description, and in localizedDescription.
+                XCTAssertFalse(e.detail().isEmpty)
+                XCTAssertEqual(e.description, e.detail())
+                XCTAssertTrue(e.localizedDescription.contains(e.detail()), e.localizedDescription)
+                XCTAssertFalse(e.detail().contains("GEZ1") || e.detail().contains("12a456"), e.detail())
+            } catch {
+                XCTFail("\(reason): not an OtpkitError: \(error)")
+            }
+        }
+        // Errors are values: Equatable and Hashable, matched by case and reason.
+        do {
+            _ = try Secret.fromBase32(text: "JBSWY3DPEHPK3PXP")
+            XCTFail("a short secret was accepted")
+        } catch OtpkitError.InvalidInput(reason: .secretTooShort, let detail) {
+            XCTAssertTrue(detail.contains("80 bits"), detail)
+            XCTAssertEqual(Set([OtpkitError.InvalidInput(reason: .secretTooShort, detail: detail),
+                                OtpkitError.InvalidInput(reason: .secretTooShort, detail: detail)]).count, 1)
+        }
+    }
+
+    /// defaults: SHA-1, 6 digits, 30 s, window ±1, the default policy and Account fields
+    func testDefaults() throws {
+        let secret = try rfcSecret(.sha1)
+        XCTAssertEqual(try Secret.generate().len(), 20)
+        let totp = try Totp(secret: secret)
+        XCTAssertEqual(totp.algorithm(), .sha1)
+        XCTAssertEqual(totp.digits(), 6)
+        XCTAssertEqual(totp.period(), 30)
+        let now: UInt64 = 1_700_000_000
+        XCTAssertEqual(try totp.verify(code: totp.codeAt(unixTime: now - 30), unixTime: now).offset, -1)
+        assertThrows("two steps behind", { _ = try totp.verify(code: totp.codeAt(unixTime: now - 60), unixTime: now) },
+                     matches: { isOtpkitError($0, .codeMismatch, "InvalidInput") })
+        XCTAssertEqual(try Hotp(secret: secret).code(counter: 0), "755224")
+        XCTAssertEqual(Policy(), defaultPolicy())
+        var three = defaultPolicy()
+        three.maxFailures = 3
+        XCTAssertEqual(Policy(maxFailures: 3), three)
+        let account = Account(name: "alice", secret: secret, algorithm: .sha1, kind: .totp(period: 30))
+        XCTAssertNil(account.issuer)
+        XCTAssertEqual(account.digits, 6)
+        XCTAssertTrue(account.extra.isEmpty)
+        XCTAssertEqual(try parseOtpauthUri(uri: account.toUri()).account, account)
+    }
+
+    /// traits: generators describe their settings, never the secret; states and records compare by value
+    func testDescriptionsEqualityAndHashing() throws {
+        let secret = try rfcSecret(.sha256)
+        let totp = try Totp(secret: secret, algorithm: .sha256, digits: 8, period: 60)
+        XCTAssertEqual("\(totp)", "TOTP SHA-256, 8 digits, 60 s")
+        XCTAssertEqual(try Hotp(secret: secret).description, "HOTP SHA-1, 6 digits")
+        XCTAssertEqual(SteamGuard(secret: secret).description, "Steam Guard")
+        let prefix = String(secret.base32().prefix(8))
+        let account = Account(name: "a", secret: secret, algorithm: .sha256, kind: .steam)
+        for text in [String(describing: totp), String(reflecting: totp), String(reflecting: secret),
+                     String(describing: account), String(reflecting: account)] {
+            XCTAssertFalse(text.contains(prefix) || text.contains("1234"), text)
+        }
+        let a = DeviceState.totpAt(lastStep: 7)
+        let b = try DeviceState.decode(text: a.encode())
+        XCTAssertEqual(a, b)
+        XCTAssertEqual(Set([a, b, DeviceState.totpAt(lastStep: 8)]).count, 2)
+        // Records holding objects are Equatable through Rust's equality.
+        XCTAssertEqual(try parseOtpauthUri(uri: acmeUri), try parseOtpauthUri(uri: acmeUri))
+        XCTAssertNotEqual(try parseOtpauthUri(uri: acmeUri).account, account)
     }
 }

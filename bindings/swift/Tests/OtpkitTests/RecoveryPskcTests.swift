@@ -78,9 +78,9 @@ final class RecoveryPskcTests: XCTestCase {
             XCTFail("not locked after 5 failures")
         }
         assertThrows("weak codes", { _ = try generateRecoveryCodes(count: 10, length: 10) },
-                     matches: { if case RecoveryError.InvalidPolicy = $0 { return true } else { return false } })
+                     matches: { isOtpkitError($0, .recoveryCodesTooWeak, "InvalidInput") })
         assertThrows("damaged state", { _ = try RecoveryState.decode(text: "otpr1.x") },
-                     matches: { if case RecoveryError.InvalidState = $0 { return true } else { return false } })
+                     matches: { isOtpkitError($0, .recoveryStateDamaged, "Damaged") })
     }
 
     func testPlainPskcTokens() throws {
@@ -101,10 +101,10 @@ final class RecoveryPskcTests: XCTestCase {
 
     func testPskcContainerErrors() throws {
         assertThrows("a DTD", { _ = try importPskc(xml: "<!DOCTYPE x><KeyContainer/>") },
-                     matches: { if case PskcError.Invalid = $0 { return true } else { return false } })
+                     matches: { isOtpkitError($0, .fileMalformed, "InvalidInput") })
         assertThrows("key and password", {
             _ = try importPskc(xml: plainPskc, preSharedKey: Data(count: 16), password: "x")
-        }, matches: { if case PskcError.KeyAndPassword = $0 { return true } else { return false } })
+        }, matches: { isOtpkitError($0, .keyAndPassword, "InvalidInput") })
     }
 
     func testRfc6030PreSharedKeyFigure() throws {
@@ -114,7 +114,7 @@ final class RecoveryPskcTests: XCTestCase {
         let token = try XCTUnwrap(try importPskc(xml: xml, preSharedKey: psk)[0].token)
         XCTAssertEqual(token.account.secret.bytes(), Data("12345678901234567890".utf8))
         assertThrows("wrong key", { _ = try importPskc(xml: xml, preSharedKey: Data(count: 16)) },
-                     matches: { if case PskcError.WrongKeyOrPassword = $0 { return true } else { return false } })
+                     matches: { isOtpkitError($0, .wrongKeyOrPassword, "Password") })
     }
 
     func testRfc6030PasswordFigure() throws {
@@ -122,6 +122,6 @@ final class RecoveryPskcTests: XCTestCase {
         let token = try XCTUnwrap(try importPskc(xml: xml, password: "qwerty")[0].token)
         XCTAssertEqual(token.manufacturer, "TokenVendorAcme")
         assertThrows("no password", { _ = try importPskc(xml: xml) },
-                     matches: { if case PskcError.NeedsPassword = $0 { return true } else { return false } })
+                     matches: { isOtpkitError($0, .passwordRequired, "Password") })
     }
 }

@@ -90,14 +90,14 @@ final class TransferTests: XCTestCase {
         for (name, format, encrypted, _, _) in transferFixtures where encrypted {
             let data = try transferFixture(name)
             assertThrows(name, { _ = try importAccounts(format: format, data: data, password: "not-the-password") },
-                         matches: { if case TransferError.WrongPassword(let m) = $0 { return !m.contains("not-the") } else { return false } })
+                         matches: { isOtpkitError($0, .wrongPassword, "Password") && !"\($0)".contains("not-the") })
             assertThrows(name, { _ = try importAccounts(format: format, data: data) },
-                         matches: { if case TransferError.PasswordRequired = $0 { return true } else { return false } })
+                         matches: { isOtpkitError($0, .passwordRequired, "Password") })
         }
         let formats: [TransferFormat] = [.googleMigration, .aegis, .twoFas, .andOtp, .bitwarden, .freeOtpPlus, .authenticatorPro]
         for format in formats {
             assertThrows("junk", { _ = try importAccounts(format: format, data: Data([0, 0xff, 0x7b, 0x5b]), password: "x") },
-                         matches: { if case TransferError.Malformed = $0 { return true } else { return false } })
+                         matches: { isOtpkitError($0, nil, "InvalidInput") })
         }
     }
 
@@ -113,7 +113,7 @@ final class TransferTests: XCTestCase {
         XCTAssertEqual(try assembler.add(uri: exported.uris[1]), .duplicate)
         let other = try exportGoogleMigration(accounts: Array(accounts.prefix(1))).uris[0]
         assertThrows("other export", { _ = try assembler.add(uri: other) },
-                     matches: { if case TransferError.NotThisExport = $0 { return true } else { return false } })
+                     matches: { isOtpkitError($0, .differentExport, "InvalidInput") })
         _ = try assembler.add(uri: exported.uris[0])
         XCTAssertTrue(assembler.isComplete())
         XCTAssertEqual(try uris(assembler.finish().accounts), try uris(accounts))
@@ -131,7 +131,7 @@ final class TransferTests: XCTestCase {
         let list = try exportOtpauthList(accounts: accounts)
         XCTAssertEqual(try uris(try importAccounts(format: .otpauthList, data: Data(list.text.utf8)).accounts), try uris(accounts))
         assertThrows("empty password", { _ = try exportAegis(accounts: accounts, password: "") },
-                     matches: { if case TransferError.InvalidInput = $0 { return true } else { return false } })
+                     matches: { isOtpkitError($0, .emptyPassword, "InvalidInput") })
         let aegis = try importAccounts(format: .aegis, data: try transferFixture("aegis_plain.json")).accounts
         let migration = try exportGoogleMigration(accounts: aegis)
         XCTAssertEqual(migration.notes.filter { $0.skipped }.map { $0.index }, [1, 2, 3])
@@ -148,6 +148,6 @@ final class TransferTests: XCTestCase {
         let plain = try parseOtpauthUri(uri: "otpauth://totp/x?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP").account
         XCTAssertTrue(try checkPortability(account: plain).isEmpty)
         assertThrows("not a URI", { _ = try checkPortabilityUri(uri: "https://example.com") },
-                     matches: { if case TransferError.InvalidInput = $0 { return true } else { return false } })
+                     matches: { isOtpkitError($0, .notOtpauthUri, "InvalidInput") })
     }
 }

@@ -56,7 +56,7 @@ final class VerifierV2Tests: XCTestCase {
             try verifier.verify(
                 state: verifier.beginEnrollment(), code: totp.codeAt(unixTime: now), now: now)
         ) { error in
-            guard case SignInError.NotEnrolled = error else {
+            guard case OtpkitError.WrongState(reason: .notEnrolled, _) = error else {
                 return XCTFail("wrong error \(error)")
             }
         }
@@ -113,7 +113,7 @@ final class VerifierV2Tests: XCTestCase {
         var policy = defaultPolicy()
         policy.behind = 1_000_000
         XCTAssertThrowsError(try Verifier.totp(generator: totp, policy: policy)) { error in
-            guard case PolicyError.OutOfRange = error else {
+            guard case OtpkitError.InvalidInput(reason: .policyOutOfRange, _) = error else {
                 return XCTFail("wrong error \(error)")
             }
         }
