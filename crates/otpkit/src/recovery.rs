@@ -74,7 +74,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::state_text::{Fault, Format, state_text_error, state_text_traits};
 use crate::verifier::Policy;
-use crate::verifier::throttle::Lockout;
+use crate::verifier::throttle::{Lockout, lockout_accessors};
 
 /// The 32 characters codes are made of: no `0`, `O`, `1` or `I`.
 pub const ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
@@ -632,21 +632,6 @@ impl RecoveryState {
             .is_some_and(|bits| bits & 1 == 1)
     }
 
-    /// Consecutive failed attempts since the last accepted code.
-    pub const fn failures(&self) -> u32 {
-        self.lock.failures
-    }
-
-    /// Until when (Unix seconds, exclusive) the set is or was last locked.
-    pub const fn locked_until(&self) -> Option<u64> {
-        self.lock.until()
-    }
-
-    /// Whether attempts are refused at `now`.
-    pub const fn is_locked_at(&self, now: u64) -> bool {
-        self.lock.is_locked_at(now)
-    }
-
     /// The same state with failures and lock-out cleared (an administrator's
     /// action).
     #[must_use]
@@ -849,6 +834,12 @@ impl fmt::Display for RecoveryState {
             Ok(())
         })
     }
+}
+
+lockout_accessors! {
+    RecoveryState, "set";
+    locked_until;
+    is_locked_at;
 }
 
 state_text_error! {

@@ -68,6 +68,45 @@ impl Lockout {
     }
 }
 
+/// The lock-out accessors of a state that keeps a [`Lockout`] in its `lock` field
+/// — `failures`, `locked_until` and `is_locked_at` — written once for a device
+/// ([`DeviceState`]) and a set of recovery codes
+/// ([`RecoveryState`](crate::recovery::RecoveryState)). `$noun` names what is
+/// locked in their docs; doc lines before `locked_until;` and `is_locked_at;` are
+/// added to those methods' docs.
+macro_rules! lockout_accessors {
+    (
+        $state:ty, $noun:literal;
+        $(#[$locked_until_doc:meta])*
+        locked_until;
+        $(#[$is_locked_at_doc:meta])*
+        is_locked_at;
+    ) => {
+        impl $state {
+            /// Consecutive failed attempts since the last success.
+            pub const fn failures(&self) -> u32 {
+                self.lock.failures
+            }
+
+            #[doc = concat!(
+                "Until when (Unix seconds, exclusive) the ", $noun,
+                " is or was last locked (an ended lock-out is cleared by the next attempt)."
+            )]
+            $(#[$locked_until_doc])*
+            pub const fn locked_until(&self) -> Option<u64> {
+                self.lock.until()
+            }
+
+            #[doc = concat!("Whether the ", $noun, " is locked out (attempts are refused) at `now` (Unix seconds).")]
+            $(#[$is_locked_at_doc])*
+            pub const fn is_locked_at(&self, now: u64) -> bool {
+                self.lock.is_locked_at(now)
+            }
+        }
+    };
+}
+pub(crate) use lockout_accessors;
+
 /// `state` after a success: failures and lock-out cleared.
 pub(crate) fn record_success(state: &DeviceState) -> DeviceState {
     state.with_failures_cleared()
