@@ -420,39 +420,45 @@ fn verifier_resync_position_first_vs_last(runner: &mut CtRunner, rng: &mut Bench
     }
 }
 
-/// `RecoveryState::verify` (default set: 10 codes of 16 characters, one PBKDF2
+/// Sets of recovery codes a bench draws from: enough that the typed text of
+/// either class is as random as a code (parsing reads every character, and a
+/// bench that always typed the same two codes would time their text, not where
+/// they matched).
+const RECOVERY_SETS: usize = 2_000;
+
+/// `RecoveryState::verify` (default sets: 10 codes of 16 characters, one PBKDF2
 /// iteration so that the comparison is not drowned in the derivation's time): the
-/// first code of the set vs the last. Both are accepted (the stored state is the
-/// same for every sample, so no code is ever used).
+/// first code of a random set vs the last code of a random set. Both are accepted
+/// (the stored states are the same for every sample, so no code is ever used).
 fn recovery_position_first_vs_last(runner: &mut CtRunner, rng: &mut BenchRng) {
     let policy = RecoveryPolicy::default()
         .with_iterations(1)
         .unwrap_or_else(|e| panic!("{e}"));
-    let set = RecoveryCodes::generate_with_rng(&policy, rng).unwrap_or_else(|e| panic!("{e}"));
-    let (first, last) = match set.codes() {
-        [first, .., last] => (first.to_string(), last.to_string()),
-        _ => panic!("a default set has 10 codes"),
-    };
-    let state = set.state();
     let throttle = Policy::default();
-    for code in [&first, &last] {
-        let (outcome, _) = state.verify(code, 0, &throttle);
+    let sets: Vec<RecoveryCodes> = (0..RECOVERY_SETS)
+        .map(|_| RecoveryCodes::generate_with_rng(&policy, rng).unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    let inputs: Vec<(Class, &RecoveryCodes, String)> = (0..SAMPLES)
+        .map(|_| {
+            let set = &sets[rng.random_range(0..RECOVERY_SETS)];
+            let (class, code) = match (rng.random::<bool>(), set.codes()) {
+                (true, [first, ..]) => (Class::Left, first),
+                (false, [.., last]) => (Class::Right, last),
+                _ => panic!("a default set has 10 codes"),
+            };
+            (class, set, code.to_string())
+        })
+        .collect();
+    if let Some((_, set, code)) = inputs.first() {
+        let (outcome, _) = set.state().verify(code, 0, &throttle);
         assert!(
             matches!(outcome, RecoveryOutcome::Accepted { .. }),
             "{outcome:?}"
         );
     }
-    let inputs: Vec<(Class, &String)> = (0..SAMPLES)
-        .map(|_| {
-            if rng.random::<bool>() {
-                (Class::Left, &first)
-            } else {
-                (Class::Right, &last)
-            }
-        })
-        .collect();
-    for (class, code) in inputs {
-        runner.run_one(class, || state.verify(code, 1_700_000_000, &throttle));
+    for (class, set, code) in inputs {
+        let state = set.state();
+        runner.run_one(class, || state.verify(&code, 1_700_000_000, &throttle));
     }
 }
 
