@@ -260,16 +260,9 @@ impl Verifier {
         code: &str,
         now: u64,
     ) -> (EnrollOutcome, DeviceState) {
-        if let Err(e) = self.check_pending(state, now) {
-            return (EnrollOutcome::Rejected(e), *state);
-        }
-        let typed = match self.parse(code) {
-            Ok(c) => c,
-            Err(e) => return self.enroll_failed(state, EnrollError::Malformed(e), now),
-        };
-        let (lo, hi) = match self.enroll_range(state, now) {
-            Ok(range) => range,
-            Err(e) => return (EnrollOutcome::Rejected(e), *state),
+        let (typed, (lo, hi)) = match self.enroll_attempt(state, self.parse(code), now) {
+            Ok(ready) => ready,
+            Err(answer) => return answer,
         };
         let awaiting_second = matches!(state.phase, Phase::AwaitingSecond);
         if awaiting_second {
@@ -329,18 +322,13 @@ impl Verifier {
         code2: &str,
         now: u64,
     ) -> (EnrollOutcome, DeviceState) {
-        if let Err(e) = self.check_pending(state, now) {
-            return (EnrollOutcome::Rejected(e), *state);
-        }
-        let (c1, c2) = match (self.parse(code1), self.parse(code2)) {
-            (Ok(c1), Ok(c2)) => (c1, c2),
-            (Err(e), _) | (_, Err(e)) => {
-                return self.enroll_failed(state, EnrollError::Malformed(e), now);
-            }
-        };
-        let (lo, hi) = match self.enroll_range(state, now) {
-            Ok(range) => range,
-            Err(e) => return (EnrollOutcome::Rejected(e), *state),
+        // The first malformed code's error, as `enroll_attempt` reports it.
+        let both = self
+            .parse(code1)
+            .and_then(|c1| Ok((c1, self.parse(code2)?)));
+        let ((c1, c2), (lo, hi)) = match self.enroll_attempt(state, both, now) {
+            Ok(ready) => ready,
+            Err(answer) => return answer,
         };
         match self.find_pair(&c1, &c2, lo, hi) {
             Ok(s2) => self.enrolled(state, s2, now),
@@ -553,6 +541,29 @@ impl Verifier {
 
     fn record_failure(&self, state: &DeviceState, now: u64) -> DeviceState {
         throttle::record_failure(&self.policy, state, now)
+    }
+
+    /// What every enrolment attempt checks before its scan, in this order: a
+    /// pending enrolment of this kind, not locked (refused, not counted); the typed
+    /// code or codes, already `parsed` (a malformed one counts as a failure); the
+    /// range to search. `Ok`: the codes and the range; `Err`: the attempt's answer.
+    fn enroll_attempt<C>(
+        &self,
+        state: &DeviceState,
+        parsed: Result<C, CodeError>,
+        now: u64,
+    ) -> Result<(C, (u64, u64)), (EnrollOutcome, DeviceState)> {
+        if let Err(e) = self.check_pending(state, now) {
+            return Err((EnrollOutcome::Rejected(e), *state));
+        }
+        let codes = match parsed {
+            Ok(codes) => codes,
+            Err(e) => return Err(self.enroll_failed(state, EnrollError::Malformed(e), now)),
+        };
+        match self.enroll_range(state, now) {
+            Ok(range) => Ok((codes, range)),
+            Err(e) => Err((EnrollOutcome::Rejected(e), *state)),
+        }
     }
 
     /// Refuses a state that cannot take enrolment codes now.
