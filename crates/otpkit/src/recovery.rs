@@ -74,7 +74,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::state_text::{Fault, Format, state_text_error, state_text_traits};
 use crate::verifier::Policy;
-use crate::verifier::throttle::{Lockout, lockout_accessors};
+use crate::verifier::throttle::{LockedUntil, Lockout, lockout_accessors};
 
 /// The 32 characters codes are made of: no `0`, `O`, `1` or `I`.
 pub const ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
@@ -554,12 +554,7 @@ impl fmt::Display for RecoveryOutcome {
             }
             RecoveryOutcome::Invalid => f.write_str("not a valid recovery code"),
             RecoveryOutcome::AlreadyUsed => f.write_str("the recovery code was already used"),
-            RecoveryOutcome::Locked { until: u64::MAX } => {
-                f.write_str("too many failed attempts: locked until reset")
-            }
-            RecoveryOutcome::Locked { until } => {
-                write!(f, "too many failed attempts: locked until {until}")
-            }
+            RecoveryOutcome::Locked { until } => write!(f, "{}", LockedUntil(*until)),
             RecoveryOutcome::Malformed => f.write_str("not a recovery code of the right form"),
         }
     }

@@ -2,6 +2,7 @@
 
 use core::fmt;
 
+use super::throttle::LockedUntil;
 use crate::{CodeError, TimeError};
 
 /// Why two codes were not accepted as a consecutive pair (shared by enrolment and
@@ -73,12 +74,7 @@ impl fmt::Display for EnrollError {
             ),
             EnrollError::Malformed(e) => write!(f, "malformed code: {e}"),
             EnrollError::Time(e) => write!(f, "cannot verify at this time: {e}"),
-            EnrollError::Locked { until: u64::MAX } => {
-                f.write_str("too many failed attempts: locked until reset")
-            }
-            EnrollError::Locked { until } => {
-                write!(f, "too many failed attempts: locked until {until}")
-            }
+            EnrollError::Locked { until } => write!(f, "{}", LockedUntil(*until)),
             EnrollError::AlreadyEnrolled => f.write_str("the device is already enrolled"),
             EnrollError::WrongKind => {
                 f.write_str("the device state is for TOTP but the verifier is HOTP, or the reverse")
@@ -141,12 +137,7 @@ pub enum ResyncError {
 impl fmt::Display for ResyncError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ResyncError::Locked { until: u64::MAX } => {
-                f.write_str("too many failed attempts: locked until reset")
-            }
-            ResyncError::Locked { until } => {
-                write!(f, "too many failed attempts: locked until {until}")
-            }
+            ResyncError::Locked { until } => write!(f, "{}", LockedUntil(*until)),
             ResyncError::Rejected => f.write_str("the codes are not two consecutive valid codes"),
             ResyncError::SameCodeTwice => f.write_str(
                 "the same code was entered twice: wait for the next code and enter that",

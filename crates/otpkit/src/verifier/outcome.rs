@@ -2,6 +2,7 @@
 
 use core::fmt;
 
+use super::throttle::LockedUntil;
 use super::{EnrollError, ResyncError};
 use crate::{CodeError, TimeError};
 
@@ -64,12 +65,7 @@ impl fmt::Display for Outcome {
             Outcome::Accepted { .. } => f.write_str("the code was accepted"),
             Outcome::Invalid => f.write_str("the code is not valid"),
             Outcome::Replayed => f.write_str("the code was already used"),
-            Outcome::Locked { until: u64::MAX } => {
-                f.write_str("too many failed attempts: locked until reset")
-            }
-            Outcome::Locked { until } => {
-                write!(f, "too many failed attempts: locked until {until}")
-            }
+            Outcome::Locked { until } => write!(f, "{}", LockedUntil(*until)),
             Outcome::Malformed(e) => write!(f, "malformed code: {e}"),
             Outcome::Error(e) => write!(f, "{e}"),
         }

@@ -3,6 +3,8 @@
 //! with each lock-out up to a cap; at [`NIST_MAX_FAILURES`] consecutive failures it
 //! locks until an administrator clears it. A success resets the count.
 
+use core::fmt;
+
 use super::policy::NIST_MAX_FAILURES;
 use super::{DeviceState, Policy};
 
@@ -106,6 +108,20 @@ macro_rules! lockout_accessors {
     };
 }
 pub(crate) use lockout_accessors;
+
+/// The sentence for an attempt refused by a lock-out ending at `.0` (Unix
+/// seconds; `u64::MAX`: until cleared), the same in every outcome and error that
+/// reports one.
+pub(crate) struct LockedUntil(pub(crate) u64);
+
+impl fmt::Display for LockedUntil {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            u64::MAX => f.write_str("too many failed attempts: locked until reset"),
+            until => write!(f, "too many failed attempts: locked until {until}"),
+        }
+    }
+}
 
 /// `state` after a success: failures and lock-out cleared.
 pub(crate) fn record_success(state: &DeviceState) -> DeviceState {
