@@ -73,8 +73,8 @@ use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::state_text::{Fault, Format, state_text_error, state_text_traits};
-use crate::verifier::Policy;
 use crate::verifier::throttle::{LockedUntil, Lockout, lockout_accessors};
+use crate::verifier::{Policy, outcome_impls};
 
 /// The 32 characters codes are made of: no `0`, `O`, `1` or `I`.
 pub const ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
@@ -539,25 +539,15 @@ pub enum RecoveryOutcome {
     Malformed,
 }
 
-impl RecoveryOutcome {
+outcome_impls! {
+    RecoveryOutcome;
     /// Whether the user may sign in.
-    pub const fn is_accepted(&self) -> bool {
-        matches!(self, RecoveryOutcome::Accepted { .. })
-    }
-}
-
-impl fmt::Display for RecoveryOutcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RecoveryOutcome::Accepted { remaining, .. } => {
-                write!(f, "the recovery code was accepted; {remaining} left")
-            }
-            RecoveryOutcome::Invalid => f.write_str("not a valid recovery code"),
-            RecoveryOutcome::AlreadyUsed => f.write_str("the recovery code was already used"),
-            RecoveryOutcome::Locked { until } => write!(f, "{}", LockedUntil(*until)),
-            RecoveryOutcome::Malformed => f.write_str("not a recovery code of the right form"),
-        }
-    }
+    is_accepted: RecoveryOutcome::Accepted { .. },
+    RecoveryOutcome::Accepted { remaining, .. } => format_args!("the recovery code was accepted; {remaining} left"),
+    RecoveryOutcome::Invalid => "not a valid recovery code",
+    RecoveryOutcome::AlreadyUsed => "the recovery code was already used",
+    RecoveryOutcome::Locked { until } => LockedUntil(*until),
+    RecoveryOutcome::Malformed => "not a recovery code of the right form",
 }
 
 /// A set's stored state: hashes, used codes, failures. Its text form:

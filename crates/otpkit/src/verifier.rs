@@ -154,6 +154,7 @@ pub(crate) mod throttle;
 use core::fmt;
 
 pub use errors::{EnrollError, ResyncError};
+pub(crate) use outcome::outcome_impls;
 pub use outcome::{EnrollOutcome, Outcome, ResyncOutcome, SignInError};
 pub use policy::{
     MAX_DRIFT_STEPS, MAX_ENROLL_WINDOW, MAX_HOTP_LOOK_AHEAD, MAX_HOTP_RESYNC_LOOK_AHEAD,
