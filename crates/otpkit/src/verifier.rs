@@ -154,6 +154,7 @@ pub(crate) mod throttle;
 use core::fmt;
 
 pub use errors::{EnrollError, ResyncError};
+#[cfg(feature = "alloc")] // for `recovery`
 pub(crate) use outcome::outcome_impls;
 pub use outcome::{EnrollOutcome, Outcome, ResyncOutcome, SignInError};
 pub use policy::{
