@@ -33,6 +33,7 @@ macro_rules! outcome_impls {
         }
     };
 }
+#[cfg(feature = "alloc")] // for `recovery`, through `verifier`
 pub(crate) use outcome_impls;
 
 /// The result of [`Verifier::verify`](super::Verifier::verify).
