@@ -289,32 +289,34 @@ fn hotp_position_first_vs_last(runner: &mut CtRunner, rng: &mut BenchRng) {
 }
 
 /// `Verifier::verify` (TOTP, default policy) on an enrolled device that last
-/// signed in long before: a code one step behind vs one step ahead (both accepted).
-fn verifier_position_behind_vs_ahead(runner: &mut CtRunner, rng: &mut BenchRng) {
-    let totp = random_totp(rng, Algorithm::Sha1);
-    let verifier = Verifier::totp(totp.clone(), Policy::default());
-    let enrolled_at = 1_000 * 30;
-    let (outcome, state): (_, DeviceState) = verifier.enroll(
-        &verifier.begin_enrollment(),
-        &totp
-            .code_at(enrolled_at - 30)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .to_string(),
-        &totp
-            .code_at(enrolled_at)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .to_string(),
-        enrolled_at,
-    );
-    assert!(
-        matches!(outcome, EnrollOutcome::Enrolled { .. }),
-        "enrolment with two consecutive codes: {outcome:?}"
-    );
+/// signed in long before: a code at `left` steps from the current one vs at
+/// `right` (both accepted).
+fn bench_verifier(runner: &mut CtRunner, rng: &mut BenchRng, left: i64, right: i64) {
+    let (totp, verifier, state) = enrolled_device(rng);
     let window = Window::default();
-    let inputs = make_inputs(&totp, rng, window, Typed::MatchAt(-1), Typed::MatchAt(1));
+    let inputs = make_inputs(
+        &totp,
+        rng,
+        window,
+        Typed::MatchAt(left),
+        Typed::MatchAt(right),
+    );
     for (class, code, now) in inputs {
         runner.run_one(class, || verifier.verify(&state, &code, now));
     }
+}
+
+/// `Verifier::verify`: one step behind vs one step ahead. After the scan, the
+/// accepted step's offset chooses how the drift is learned (ahead: a fast clock;
+/// behind: no evidence, see `Verifier::learn_drift`).
+fn verifier_position_behind_vs_ahead(runner: &mut CtRunner, rng: &mut BenchRng) {
+    bench_verifier(runner, rng, -1, 1);
+}
+
+/// `Verifier::verify`: one step behind vs the current step (both "no evidence"
+/// for the drift).
+fn verifier_position_current_vs_behind(runner: &mut CtRunner, rng: &mut BenchRng) {
+    bench_verifier(runner, rng, 0, -1);
 }
 
 /// An enrolled TOTP device (default policy) whose last sign-in was at step 1,000,
@@ -493,6 +495,7 @@ ctbench_main_with_seeds!(
     (steam_position_behind_vs_ahead, Some(0x0742)),
     (hotp_position_first_vs_last, Some(0x0751)),
     (verifier_position_behind_vs_ahead, Some(0x0761)),
+    (verifier_position_current_vs_behind, Some(0x0765)),
     (verifier_enroll_code_position_first_vs_last, Some(0x0762)),
     (verifier_enroll_position_first_vs_last, Some(0x0763)),
     (verifier_resync_position_first_vs_last, Some(0x0764)),
