@@ -72,6 +72,7 @@ use sha2::Sha256;
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use crate::sentences::sentences;
 use crate::state_text::{Fault, Format, state_text_error, state_text_traits};
 use crate::verifier::throttle::{LockedUntil, Lockout, lockout_accessors};
 use crate::verifier::{Policy, outcome_impls};
@@ -272,36 +273,28 @@ pub enum PolicyError {
     },
 }
 
-impl fmt::Display for PolicyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PolicyError::CountOutOfRange { got } => write!(
-                f,
-                "a recovery code set has 1 to {MAX_CODES} codes, got {got}"
-            ),
-            PolicyError::LengthOutOfRange { got } => write!(
-                f,
-                "a recovery code has 1 to {MAX_CODE_LEN} characters, got {got}"
-            ),
-            PolicyError::GroupOutOfRange { got } => write!(
-                f,
-                "a recovery code group has at most {MAX_CODE_LEN} characters, got {got}"
-            ),
-            PolicyError::MinimumTooLow { got } => write!(
-                f,
-                "recovery codes need at least {MIN_ENTROPY_BITS} bits of entropy \
-                 (NIST SP 800-63B), got a minimum of {got}"
-            ),
-            PolicyError::IterationsOutOfRange { got } => write!(
-                f,
-                "PBKDF2 iterations must be 1 to {MAX_ITERATIONS}, got {got}"
-            ),
-            PolicyError::TooLittleEntropy { bits, min } => write!(
-                f,
-                "recovery codes of this length have {bits} bits of entropy, \
-                 the policy requires at least {min}"
-            ),
-        }
+sentences! {
+    PolicyError {
+        PolicyError::CountOutOfRange { got } => format_args!(
+            "a recovery code set has 1 to {MAX_CODES} codes, got {got}"
+        ),
+        PolicyError::LengthOutOfRange { got } => format_args!(
+            "a recovery code has 1 to {MAX_CODE_LEN} characters, got {got}"
+        ),
+        PolicyError::GroupOutOfRange { got } => format_args!(
+            "a recovery code group has at most {MAX_CODE_LEN} characters, got {got}"
+        ),
+        PolicyError::MinimumTooLow { got } => format_args!(
+            "recovery codes need at least {MIN_ENTROPY_BITS} bits of entropy \
+             (NIST SP 800-63B), got a minimum of {got}"
+        ),
+        PolicyError::IterationsOutOfRange { got } => format_args!(
+            "PBKDF2 iterations must be 1 to {MAX_ITERATIONS}, got {got}"
+        ),
+        PolicyError::TooLittleEntropy { bits, min } => format_args!(
+            "recovery codes of this length have {bits} bits of entropy, \
+             the policy requires at least {min}"
+        ),
     }
 }
 

@@ -7,8 +7,8 @@ use super::{EnrollError, ResyncError};
 use crate::{CodeError, TimeError, VerifyError};
 
 /// An outcome type's two impls from one table: the predicate `$is` (whether the
-/// outcome is `$success`, with its docs) and `Display`, one sentence per variant:
-/// a string, or anything `Display` (the error a rejection carries). Used by the
+/// outcome is `$success`, with its docs) and `Display`, one sentence per variant
+/// (see [`crate::sentences`]). Used by the
 /// verifier's outcomes and by [`RecoveryOutcome`](crate::recovery::RecoveryOutcome).
 macro_rules! outcome_impls {
     (
@@ -24,12 +24,8 @@ macro_rules! outcome_impls {
             }
         }
 
-        impl core::fmt::Display for $outcome {
-            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                match self {
-                    $($variant => core::fmt::Display::fmt(&$sentence, f),)+
-                }
-            }
+        $crate::sentences::sentences! {
+            $outcome { $($variant => $sentence,)+ }
         }
     };
 }
