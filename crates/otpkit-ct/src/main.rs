@@ -464,6 +464,40 @@ fn recovery_position_first_vs_last(runner: &mut CtRunner, rng: &mut BenchRng) {
     }
 }
 
+/// `RecoveryState::verify` typing one fixed text per class: the first code of one
+/// set vs its last (both accepted). Unlike `recovery_position_first_vs_last` the
+/// two classes differ in their text, so this times how the typed characters are
+/// read (each looked up in the alphabet) as well as where the code matched.
+fn recovery_text_first_vs_last(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let policy = RecoveryPolicy::default()
+        .with_iterations(1)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let throttle = Policy::default();
+    let set = RecoveryCodes::generate_with_rng(&policy, rng).unwrap_or_else(|e| panic!("{e}"));
+    let (first, last) = match set.codes() {
+        [first, .., last] => (first.to_string(), last.to_string()),
+        _ => panic!("a default set has 10 codes"),
+    };
+    let state = set.state();
+    let classes: Vec<Class> = (0..SAMPLES)
+        .map(|_| {
+            if rng.random::<bool>() {
+                Class::Left
+            } else {
+                Class::Right
+            }
+        })
+        .collect();
+    for class in classes {
+        let code = if matches!(class, Class::Left) {
+            &first
+        } else {
+            &last
+        };
+        runner.run_one(class, || state.verify(code, 1_700_000_000, &throttle));
+    }
+}
+
 /// Positive control: the insecure way, stopping at the first matching step and
 /// comparing strings with `==`. A match one step behind is found after one HMAC
 /// instead of three, so this must show a large |t|.
@@ -500,5 +534,6 @@ ctbench_main_with_seeds!(
     (verifier_enroll_position_first_vs_last, Some(0x0763)),
     (verifier_resync_position_first_vs_last, Some(0x0764)),
     (recovery_position_first_vs_last, Some(0x0771)),
+    (recovery_text_first_vs_last, Some(0x0772)),
     (naive_early_exit_match_behind, Some(0x0706))
 );
