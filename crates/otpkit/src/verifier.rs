@@ -727,7 +727,7 @@ impl Verifier {
         // than any delay explains); at most one of them.
         let fast = select::lt(0, observed);
         let slow = select::lt(observed, late.saturating_neg());
-        let kept = select::select(decayed, old, fast | slow);
+        let kept = select::select(select::select(decayed, old, fast), old, slow);
         let lo = select::select(
             select::select(
                 observed.saturating_sub(1),
