@@ -1,6 +1,7 @@
 //! A dudect-style statistical constant-time test of every verification path:
-//! `Totp::verify` (SHA-1, SHA-256, SHA-512), `Hotp::verify`, `SteamGuard::verify` and
-//! `Verifier::verify` (see docs/constant-time.md for the method and recorded
+//! `Totp::verify` (SHA-1, SHA-256, SHA-512), `Hotp::verify`, `SteamGuard::verify`,
+//! the `Verifier`'s sign-in, enrolment (`enroll_code`, `enroll`) and `resync`, and
+//! `RecoveryState::verify` (see docs/constant-time.md for the method and recorded
 //! results).
 //!
 //! Each bench times one of them on two classes of input, interleaved at random:
@@ -22,8 +23,9 @@
 
 use dudect_bencher::rand::{Rng, RngExt};
 use dudect_bencher::{BenchRng, Class, CtRunner, ctbench_main_with_seeds};
+use otpkit::recovery::{RecoveryCodes, RecoveryOutcome, RecoveryPolicy};
 use otpkit::steam::{STEAM_ALPHABET, SteamGuard};
-use otpkit::verifier::{DeviceState, EnrollOutcome, Policy, Verifier};
+use otpkit::verifier::{DeviceState, EnrollOutcome, Policy, ResyncOutcome, Verifier};
 use otpkit::{Algorithm, Digits, Hotp, LengthPolicy, Period, Secret, Totp, Window};
 
 /// Timed calls per bench run (half in each class, on average).
@@ -287,31 +289,212 @@ fn hotp_position_first_vs_last(runner: &mut CtRunner, rng: &mut BenchRng) {
 }
 
 /// `Verifier::verify` (TOTP, default policy) on an enrolled device that last
-/// signed in long before: a code one step behind vs one step ahead (both accepted).
+/// signed in long before: a code at `left` steps from the current one vs at
+/// `right` (both accepted).
+fn bench_verifier(runner: &mut CtRunner, rng: &mut BenchRng, left: i64, right: i64) {
+    let (totp, verifier, state) = enrolled_device(rng);
+    let window = Window::default();
+    let inputs = make_inputs(
+        &totp,
+        rng,
+        window,
+        Typed::MatchAt(left),
+        Typed::MatchAt(right),
+    );
+    for (class, code, now) in inputs {
+        runner.run_one(class, || verifier.verify(&state, &code, now));
+    }
+}
+
+/// `Verifier::verify`: one step behind vs one step ahead. After the scan, the
+/// accepted step's offset chooses how the drift is learned (ahead: a fast clock;
+/// behind: no evidence, see `Verifier::learn_drift`).
 fn verifier_position_behind_vs_ahead(runner: &mut CtRunner, rng: &mut BenchRng) {
+    bench_verifier(runner, rng, -1, 1);
+}
+
+/// `Verifier::verify`: one step behind vs the current step (both "no evidence"
+/// for the drift).
+fn verifier_position_current_vs_behind(runner: &mut CtRunner, rng: &mut BenchRng) {
+    bench_verifier(runner, rng, 0, -1);
+}
+
+/// An enrolled TOTP device (default policy) whose last sign-in was at step 1,000,
+/// long before any sample's step.
+fn enrolled_device(rng: &mut BenchRng) -> (Totp, Verifier, DeviceState) {
     let totp = random_totp(rng, Algorithm::Sha1);
     let verifier = Verifier::totp(totp.clone(), Policy::default());
-    let enrolled_at = 1_000 * 30;
-    let (outcome, state): (_, DeviceState) = verifier.enroll(
+    let code = |step: u64| totp.code_at_step(step).to_string();
+    let (outcome, state) = verifier.enroll(
         &verifier.begin_enrollment(),
-        &totp
-            .code_at(enrolled_at - 30)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .to_string(),
-        &totp
-            .code_at(enrolled_at)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .to_string(),
-        enrolled_at,
+        &code(999),
+        &code(1_000),
+        1_000 * 30,
     );
     assert!(
         matches!(outcome, EnrollOutcome::Enrolled { .. }),
         "enrolment with two consecutive codes: {outcome:?}"
     );
-    let window = Window::default();
-    let inputs = make_inputs(&totp, rng, window, Typed::MatchAt(-1), Typed::MatchAt(1));
+    (totp, verifier, state)
+}
+
+/// Samples of two consecutive codes: Left the pair whose second code is at
+/// `left` steps from the current one, Right at `right`; a random step and second.
+fn make_pairs(
+    totp: &Totp,
+    rng: &mut BenchRng,
+    left: i64,
+    right: i64,
+) -> Vec<(Class, String, String, u64)> {
+    (0..SAMPLES)
+        .map(|_| {
+            let step = rng.random_range(1_000_000..1_000_000_000u64);
+            let now = step * 30 + rng.random_range(0..30u64);
+            let (class, offset) = if rng.random::<bool>() {
+                (Class::Left, left)
+            } else {
+                (Class::Right, right)
+            };
+            let second = step
+                .checked_add_signed(offset)
+                .unwrap_or_else(|| panic!("offset {offset} stays inside u64"));
+            let code = |s: u64| totp.code_at_step(s).to_string();
+            (class, code(second - 1), code(second), now)
+        })
+        .collect()
+}
+
+/// `Verifier::enroll_code` (TOTP, default policy: ±10 steps) on a pending
+/// enrolment: a first code from the first step of the search vs from its last.
+/// Both are accepted (`NeedNextCode`).
+fn verifier_enroll_code_position_first_vs_last(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let totp = random_totp(rng, Algorithm::Sha1);
+    let verifier = Verifier::totp(totp.clone(), Policy::default());
+    let pending = verifier.begin_enrollment();
+    let reach = i64::from(Policy::default().enroll_window());
+    let window = Window::symmetric(Policy::default().enroll_window());
+    let inputs = make_inputs(
+        &totp,
+        rng,
+        window,
+        Typed::MatchAt(-reach),
+        Typed::MatchAt(reach),
+    );
     for (class, code, now) in inputs {
-        runner.run_one(class, || verifier.verify(&state, &code, now));
+        runner.run_one(class, || verifier.enroll_code(&pending, &code, now));
+    }
+}
+
+/// `Verifier::enroll` (two codes at once, TOTP, default policy: ±10 steps): the
+/// first consecutive pair of the search vs the last. Both enrol the device.
+fn verifier_enroll_position_first_vs_last(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let totp = random_totp(rng, Algorithm::Sha1);
+    let verifier = Verifier::totp(totp.clone(), Policy::default());
+    let pending = verifier.begin_enrollment();
+    let reach = i64::from(Policy::default().enroll_window());
+    let sample = verifier.enroll(
+        &pending,
+        &totp.code_at_step(99).to_string(),
+        &totp.code_at_step(100).to_string(),
+        100 * 30,
+    );
+    assert!(sample.0.is_enrolled(), "a pair at the current step enrols");
+    for (class, code1, code2, now) in make_pairs(&totp, rng, 1 - reach, reach) {
+        runner.run_one(class, || verifier.enroll(&pending, &code1, &code2, now));
+    }
+}
+
+/// `Verifier::resync` (TOTP, default policy: ±20 steps) on an enrolled device:
+/// the first consecutive pair of the search vs the last. Both resync the device.
+fn verifier_resync_position_first_vs_last(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let (totp, verifier, state) = enrolled_device(rng);
+    let reach = i64::from(Policy::default().resync_window());
+    let inputs = make_pairs(&totp, rng, 1 - reach, reach);
+    if let Some((_, code1, code2, now)) = inputs.first() {
+        let (outcome, _) = verifier.resync(&state, code1, code2, *now);
+        assert!(
+            matches!(outcome, ResyncOutcome::Resynced { .. }),
+            "a pair inside the resync window: {outcome:?}"
+        );
+    }
+    for (class, code1, code2, now) in inputs {
+        runner.run_one(class, || verifier.resync(&state, &code1, &code2, now));
+    }
+}
+
+/// Sets of recovery codes a bench draws from: enough that the typed text of
+/// either class is as random as a code (parsing reads every character, and a
+/// bench that always typed the same two codes would time their text, not where
+/// they matched).
+const RECOVERY_SETS: usize = 2_000;
+
+/// `RecoveryState::verify` (default sets: 10 codes of 16 characters, one PBKDF2
+/// iteration so that the comparison is not drowned in the derivation's time): the
+/// first code of a random set vs the last code of a random set. Both are accepted
+/// (the stored states are the same for every sample, so no code is ever used).
+fn recovery_position_first_vs_last(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let policy = RecoveryPolicy::default()
+        .with_iterations(1)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let throttle = Policy::default();
+    let sets: Vec<RecoveryCodes> = (0..RECOVERY_SETS)
+        .map(|_| RecoveryCodes::generate_with_rng(&policy, rng).unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    let inputs: Vec<(Class, &RecoveryCodes, String)> = (0..SAMPLES)
+        .map(|_| {
+            let set = &sets[rng.random_range(0..RECOVERY_SETS)];
+            let (class, code) = match (rng.random::<bool>(), set.codes()) {
+                (true, [first, ..]) => (Class::Left, first),
+                (false, [.., last]) => (Class::Right, last),
+                _ => panic!("a default set has 10 codes"),
+            };
+            (class, set, code.to_string())
+        })
+        .collect();
+    if let Some((_, set, code)) = inputs.first() {
+        let (outcome, _) = set.state().verify(code, 0, &throttle);
+        assert!(
+            matches!(outcome, RecoveryOutcome::Accepted { .. }),
+            "{outcome:?}"
+        );
+    }
+    for (class, set, code) in inputs {
+        let state = set.state();
+        runner.run_one(class, || state.verify(&code, 1_700_000_000, &throttle));
+    }
+}
+
+/// `RecoveryState::verify` typing one fixed text per class: the first code of one
+/// set vs its last (both accepted). Unlike `recovery_position_first_vs_last` the
+/// two classes differ in their text, so this times how the typed characters are
+/// read (each looked up in the alphabet) as well as where the code matched.
+fn recovery_text_first_vs_last(runner: &mut CtRunner, rng: &mut BenchRng) {
+    let policy = RecoveryPolicy::default()
+        .with_iterations(1)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let throttle = Policy::default();
+    let set = RecoveryCodes::generate_with_rng(&policy, rng).unwrap_or_else(|e| panic!("{e}"));
+    let (first, last) = match set.codes() {
+        [first, .., last] => (first.to_string(), last.to_string()),
+        _ => panic!("a default set has 10 codes"),
+    };
+    let state = set.state();
+    let classes: Vec<Class> = (0..SAMPLES)
+        .map(|_| {
+            if rng.random::<bool>() {
+                Class::Left
+            } else {
+                Class::Right
+            }
+        })
+        .collect();
+    for class in classes {
+        let code = if matches!(class, Class::Left) {
+            &first
+        } else {
+            &last
+        };
+        runner.run_one(class, || state.verify(code, 1_700_000_000, &throttle));
     }
 }
 
@@ -346,5 +529,11 @@ ctbench_main_with_seeds!(
     (steam_position_behind_vs_ahead, Some(0x0742)),
     (hotp_position_first_vs_last, Some(0x0751)),
     (verifier_position_behind_vs_ahead, Some(0x0761)),
+    (verifier_position_current_vs_behind, Some(0x0765)),
+    (verifier_enroll_code_position_first_vs_last, Some(0x0762)),
+    (verifier_enroll_position_first_vs_last, Some(0x0763)),
+    (verifier_resync_position_first_vs_last, Some(0x0764)),
+    (recovery_position_first_vs_last, Some(0x0771)),
+    (recovery_text_first_vs_last, Some(0x0772)),
     (naive_early_exit_match_behind, Some(0x0706))
 );

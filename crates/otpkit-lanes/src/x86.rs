@@ -96,6 +96,47 @@ macro_rules! groups {
     };
 }
 
+/// The one HMAC definition both hashes share: `N` lanes of HMAC(K, counter) from
+/// the key's inner and outer states, each dynamically truncated (RFC 4226 §5.3).
+/// The inner compression over the counter block, the outer over the inner digest
+/// (passed in registers), then truncation; the hash supplies how its state is held
+/// (`$state`: two vectors), its compression macro, its outer block and its
+/// truncation; `$low_first`: the word order of its message vectors (see
+/// [`message`]).
+macro_rules! hmac_kernel {
+    (
+        $(#[$doc:meta])*
+        $name:ident: $words:ty, low first: $low_first:literal, $state:ident, $compress:ident,
+        $outer_block:ident, $truncate:ident
+    ) => {
+        $(#[$doc])*
+        #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+        pub(crate) fn $name<const N: usize>(
+            inner: &$words,
+            outer: &$words,
+            counters: &[u64; N],
+        ) -> [u32; N] {
+            let (x, y) = $state(*inner);
+            let (mut x, mut y) = ([x; N], [y; N]);
+            let mut block = inner_blocks::<N, $low_first>(counters);
+            $compress!(N, x, y, block);
+
+            for ((block, x), y) in block.iter_mut().zip(&x).zip(&y) {
+                *block = $outer_block(*x, *y);
+            }
+            let (outer_x, outer_y) = $state(*outer);
+            (x, y) = ([outer_x; N], [outer_y; N]);
+            $compress!(N, x, y, block);
+
+            let mut truncated = [0u32; N];
+            for ((t, x), y) in truncated.iter_mut().zip(&x).zip(&y) {
+                *t = $truncate(*x, *y);
+            }
+            truncated
+        }
+    };
+}
+
 // ---------------------------------------------------------------------------------
 // SHA-1. State: `abcd` holds (a, b, c, d) from the highest element down; `e` holds
 // e in the highest element and zeros below. A message block is four vectors of
@@ -157,48 +198,43 @@ macro_rules! sha1_compress {
     }};
 }
 
-/// HMAC-SHA1(K, counter) for `N` counters, from the key's inner and outer states;
-/// each dynamically truncated (RFC 4226 §5.3).
-#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-pub(crate) fn sha1_hmac<const N: usize>(
-    inner: &[u32; 5],
-    outer: &[u32; 5],
-    counters: &[u64; N],
-) -> [u32; N] {
-    let zero = _mm_setzero_si128();
-    let [a, b, c, d, e] = *inner;
-    let mut abcd = [set(a, b, c, d); N];
-    let mut ee = [set(e, 0, 0, 0); N];
-    let mut block = inner_blocks::<N, false>(counters);
-    sha1_compress!(N, abcd, ee, block);
+/// A SHA-1 state as the kernel holds it: (`abcd`, `e`).
+#[inline]
+#[target_feature(enable = "sse2")]
+fn sha1_state([a, b, c, d, e]: [u32; 5]) -> (__m128i, __m128i) {
+    (set(a, b, c, d), set(e, 0, 0, 0))
+}
 
-    // The inner digest is the outer message: (a, b, c, d) is already W[0..4] in
-    // order, and `e` (zeros below) becomes W[4..8] with the 0x80 padding byte.
+/// The outer message block from the inner digest: (a, b, c, d) is already W[0..4]
+/// in order, and `e` (zeros below) becomes W[4..8] with the 0x80 padding byte.
+#[inline]
+#[target_feature(enable = "sse2")]
+fn sha1_outer_block(abcd: __m128i, e: __m128i) -> [__m128i; 4] {
     let padding = set(0, 0x8000_0000, 0, 0);
     let length = set(0, 0, 0, bits(SHA1_OUTER_BITS));
-    for ((block, abcd), e) in block.iter_mut().zip(&abcd).zip(&ee) {
-        *block = [*abcd, _mm_or_si128(*e, padding), zero, length];
-    }
-    let [a, b, c, d, e] = *outer;
-    abcd = [set(a, b, c, d); N];
-    ee = [set(e, 0, 0, 0); N];
-    sha1_compress!(N, abcd, ee, block);
+    [abcd, _mm_or_si128(e, padding), _mm_setzero_si128(), length]
+}
 
-    // Truncated straight from the registers: storing the words for a wider reload
-    // would stall on store-to-load forwarding.
-    let mut truncated = [0u32; N];
-    for ((t, abcd), e) in truncated.iter_mut().zip(&abcd).zip(&ee) {
-        let e = get::<3>(*e);
-        let words = [
-            get::<3>(*abcd),
-            get::<2>(*abcd),
-            get::<1>(*abcd),
-            get::<0>(*abcd),
-            e,
-        ];
-        *t = dynamic_truncation(&words, e);
-    }
-    truncated
+/// The dynamically truncated tag (a, b, c, d, e), straight from the registers:
+/// storing the words for a wider reload would stall on store-to-load forwarding.
+#[inline]
+#[target_feature(enable = "sse4.1")]
+fn sha1_truncate(abcd: __m128i, e: __m128i) -> u32 {
+    let e = get::<3>(e);
+    let words = [
+        get::<3>(abcd),
+        get::<2>(abcd),
+        get::<1>(abcd),
+        get::<0>(abcd),
+        e,
+    ];
+    dynamic_truncation(&words, e)
+}
+
+hmac_kernel! {
+    /// HMAC-SHA1(K, counter) for `N` counters, from the key's inner and outer
+    /// states; each dynamically truncated (RFC 4226 §5.3).
+    sha1_hmac: [u32; 5], low first: false, sha1_state, sha1_compress, sha1_outer_block, sha1_truncate
 }
 
 // ---------------------------------------------------------------------------------
@@ -255,47 +291,44 @@ macro_rules! sha256_compress {
     }};
 }
 
-/// HMAC-SHA256(K, counter) for `N` counters, from the key's inner and outer
-/// states, each dynamically truncated (RFC 4226 §5.3).
-#[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-pub(crate) fn sha256_hmac<const N: usize>(
-    inner: &[u32; 8],
-    outer: &[u32; 8],
-    counters: &[u64; N],
-) -> [u32; N] {
-    let [a, b, c, d, e, f, g, h] = *inner;
-    let mut abef = [set(a, b, e, f); N];
-    let mut cdgh = [set(c, d, g, h); N];
-    let mut block = inner_blocks::<N, true>(counters);
-    sha256_compress!(N, abef, cdgh, block);
+/// A SHA-256 state as the kernel holds it: (`abef`, `cdgh`).
+#[inline]
+#[target_feature(enable = "sse2")]
+fn sha256_state([a, b, c, d, e, f, g, h]: [u32; 8]) -> (__m128i, __m128i) {
+    (set(a, b, e, f), set(c, d, g, h))
+}
 
-    // The inner digest (a..h) is W[0..8] of the outer message, lowest element first.
+/// The outer message block from the inner digest: (a..h) is W[0..8], lowest
+/// element first, then the padding and the length.
+#[inline]
+#[target_feature(enable = "sse2,ssse3,sse4.1")]
+fn sha256_outer_block(abef: __m128i, cdgh: __m128i) -> [__m128i; 4] {
     let padding = set(0, 0, 0, 0x8000_0000);
     let length = set(bits(SHA256_OUTER_BITS), 0, 0, 0);
-    for ((block, abef), cdgh) in block.iter_mut().zip(&abef).zip(&cdgh) {
-        let feba = _mm_shuffle_epi32::<0x1B>(*abef);
-        let dchg = _mm_shuffle_epi32::<0xB1>(*cdgh);
-        let dcba = _mm_blend_epi16::<0xF0>(feba, dchg);
-        let hgfe = _mm_alignr_epi8::<8>(dchg, feba);
-        *block = [dcba, hgfe, padding, length];
-    }
-    let [a, b, c, d, e, f, g, h] = *outer;
-    abef = [set(a, b, e, f); N];
-    cdgh = [set(c, d, g, h); N];
-    sha256_compress!(N, abef, cdgh, block);
+    let feba = _mm_shuffle_epi32::<0x1B>(abef);
+    let dchg = _mm_shuffle_epi32::<0xB1>(cdgh);
+    let dcba = _mm_blend_epi16::<0xF0>(feba, dchg);
+    let hgfe = _mm_alignr_epi8::<8>(dchg, feba);
+    [dcba, hgfe, padding, length]
+}
 
-    let mut truncated = [0u32; N];
-    for ((t, abef), cdgh) in truncated.iter_mut().zip(&abef).zip(&cdgh) {
-        // The tag is a..h; truncation reads at most its first 19 bytes (a..e) and
-        // takes the offset from the last byte (of h).
-        let words = [
-            get::<3>(*abef),
-            get::<2>(*abef),
-            get::<3>(*cdgh),
-            get::<2>(*cdgh),
-            get::<1>(*abef),
-        ];
-        *t = dynamic_truncation(&words, get::<0>(*cdgh));
-    }
-    truncated
+/// The dynamically truncated tag a..h: truncation reads at most its first 19
+/// bytes (a..e) and takes the offset from the last byte (of h).
+#[inline]
+#[target_feature(enable = "sse4.1")]
+fn sha256_truncate(abef: __m128i, cdgh: __m128i) -> u32 {
+    let words = [
+        get::<3>(abef),
+        get::<2>(abef),
+        get::<3>(cdgh),
+        get::<2>(cdgh),
+        get::<1>(abef),
+    ];
+    dynamic_truncation(&words, get::<0>(cdgh))
+}
+
+hmac_kernel! {
+    /// HMAC-SHA256(K, counter) for `N` counters, from the key's inner and outer
+    /// states; each dynamically truncated (RFC 4226 §5.3).
+    sha256_hmac: [u32; 8], low first: true, sha256_state, sha256_compress, sha256_outer_block, sha256_truncate
 }

@@ -77,20 +77,23 @@ impl FromStr for Algorithm {
     /// Accepts `SHA1`, `SHA256`, `SHA512` in any case, with or without a hyphen
     /// (`sha-256`), as real `otpauth://` URIs carry them.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        const NAMES: [(&str, Algorithm); 6] = [
-            ("SHA1", Algorithm::Sha1),
-            ("SHA-1", Algorithm::Sha1),
-            ("SHA256", Algorithm::Sha256),
-            ("SHA-256", Algorithm::Sha256),
-            ("SHA512", Algorithm::Sha512),
-            ("SHA-512", Algorithm::Sha512),
-        ];
-        NAMES
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(s))
-            .map(|(_, algorithm)| *algorithm)
+        Algorithm::ALL
+            .into_iter()
+            .find(|algorithm| spells(algorithm.name(), s))
             .ok_or(AlgorithmError::Unsupported)
     }
+}
+
+/// Whether `s` is `name` (`SHA256`: every name is `SHA` and a bit count) in any
+/// case, with or without a hyphen after `SHA` (`sha-256`).
+fn spells(name: &str, s: &str) -> bool {
+    let (Some(family), Some(bits)) = (name.get(..3), name.get(3..)) else {
+        return false;
+    };
+    let (Some(prefix), Some(rest)) = (s.get(..3), s.get(3..)) else {
+        return false;
+    };
+    prefix.eq_ignore_ascii_case(family) && rest.strip_prefix('-').unwrap_or(rest) == bits
 }
 
 /// Why an algorithm name was not accepted.

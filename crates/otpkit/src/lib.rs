@@ -35,6 +35,7 @@ pub mod otpauth;
 #[cfg(feature = "alloc")]
 pub mod recovery;
 pub mod secret;
+mod sentences;
 mod state_text;
 pub mod steam;
 mod totp;

@@ -44,6 +44,7 @@ use sha2::{Digest as _, Sha256};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::otpauth::{Account, Colon, ENCODE, Kind, Label, strip_prefix_ignore_case};
+use crate::sentences::sentences;
 use crate::{Algorithm, Digits, LengthPolicy, Period, Secret, SecretError};
 
 /// The longest migration URI [`decode`] reads, in bytes. Google Authenticator puts
@@ -438,35 +439,26 @@ pub enum EntryError {
     Secret(SecretError),
 }
 
-impl fmt::Display for EntryError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            EntryError::Md5 => f.write_str("the account uses MD5, which is not supported"),
-            EntryError::UnknownAlgorithm { value } => {
-                write!(f, "unknown algorithm number {value}")
-            }
-            EntryError::UnknownDigits { value } => write!(f, "unknown digit-count number {value}"),
-            EntryError::UnknownType { value } => {
-                write!(f, "OTP type {value} is neither HOTP (1) nor TOTP (2)")
-            }
-            EntryError::NegativeCounter => f.write_str("the HOTP counter is negative"),
-            EntryError::InvalidUtf8 => f.write_str("the account name or issuer is not UTF-8"),
-            EntryError::Secret(e) => write!(f, "bad secret: {e}"),
-        }
+sentences! {
+    EntryError {
+        EntryError::Md5 => "the account uses MD5, which is not supported",
+        EntryError::UnknownAlgorithm { value } => format_args!("unknown algorithm number {value}"),
+        EntryError::UnknownDigits { value } => format_args!("unknown digit-count number {value}"),
+        EntryError::UnknownType { value } => format_args!(
+            "OTP type {value} is neither HOTP (1) nor TOTP (2)"
+        ),
+        EntryError::NegativeCounter => "the HOTP counter is negative",
+        EntryError::InvalidUtf8 => "the account name or issuer is not UTF-8",
+        EntryError::Secret(e) => format_args!("bad secret: {e}"),
     }
-}
-
-impl core::error::Error for EntryError {
-    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
-        match self {
-            EntryError::Secret(e) => Some(e),
-            EntryError::Md5
-            | EntryError::UnknownAlgorithm { .. }
-            | EntryError::UnknownDigits { .. }
-            | EntryError::UnknownType { .. }
-            | EntryError::NegativeCounter
-            | EntryError::InvalidUtf8 => None,
-        }
+    caused by {
+        EntryError::Secret(e) => Some(e),
+        EntryError::Md5
+        | EntryError::UnknownAlgorithm { .. }
+        | EntryError::UnknownDigits { .. }
+        | EntryError::UnknownType { .. }
+        | EntryError::NegativeCounter
+        | EntryError::InvalidUtf8 => None,
     }
 }
 

@@ -72,9 +72,10 @@ use sha2::Sha256;
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use crate::sentences::sentences;
 use crate::state_text::{Fault, Format, state_text_error, state_text_traits};
-use crate::verifier::Policy;
-use crate::verifier::throttle::Lockout;
+use crate::verifier::throttle::{LockedUntil, Lockout, lockout_accessors};
+use crate::verifier::{Policy, outcome_impls};
 
 /// The 32 characters codes are made of: no `0`, `O`, `1` or `I`.
 pub const ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
@@ -272,36 +273,28 @@ pub enum PolicyError {
     },
 }
 
-impl fmt::Display for PolicyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PolicyError::CountOutOfRange { got } => write!(
-                f,
-                "a recovery code set has 1 to {MAX_CODES} codes, got {got}"
-            ),
-            PolicyError::LengthOutOfRange { got } => write!(
-                f,
-                "a recovery code has 1 to {MAX_CODE_LEN} characters, got {got}"
-            ),
-            PolicyError::GroupOutOfRange { got } => write!(
-                f,
-                "a recovery code group has at most {MAX_CODE_LEN} characters, got {got}"
-            ),
-            PolicyError::MinimumTooLow { got } => write!(
-                f,
-                "recovery codes need at least {MIN_ENTROPY_BITS} bits of entropy \
-                 (NIST SP 800-63B), got a minimum of {got}"
-            ),
-            PolicyError::IterationsOutOfRange { got } => write!(
-                f,
-                "PBKDF2 iterations must be 1 to {MAX_ITERATIONS}, got {got}"
-            ),
-            PolicyError::TooLittleEntropy { bits, min } => write!(
-                f,
-                "recovery codes of this length have {bits} bits of entropy, \
-                 the policy requires at least {min}"
-            ),
-        }
+sentences! {
+    PolicyError {
+        PolicyError::CountOutOfRange { got } => format_args!(
+            "a recovery code set has 1 to {MAX_CODES} codes, got {got}"
+        ),
+        PolicyError::LengthOutOfRange { got } => format_args!(
+            "a recovery code has 1 to {MAX_CODE_LEN} characters, got {got}"
+        ),
+        PolicyError::GroupOutOfRange { got } => format_args!(
+            "a recovery code group has at most {MAX_CODE_LEN} characters, got {got}"
+        ),
+        PolicyError::MinimumTooLow { got } => format_args!(
+            "recovery codes need at least {MIN_ENTROPY_BITS} bits of entropy \
+             (NIST SP 800-63B), got a minimum of {got}"
+        ),
+        PolicyError::IterationsOutOfRange { got } => format_args!(
+            "PBKDF2 iterations must be 1 to {MAX_ITERATIONS}, got {got}"
+        ),
+        PolicyError::TooLittleEntropy { bits, min } => format_args!(
+            "recovery codes of this length have {bits} bits of entropy, \
+             the policy requires at least {min}"
+        ),
     }
 }
 
@@ -539,30 +532,15 @@ pub enum RecoveryOutcome {
     Malformed,
 }
 
-impl RecoveryOutcome {
+outcome_impls! {
+    RecoveryOutcome;
     /// Whether the user may sign in.
-    pub const fn is_accepted(&self) -> bool {
-        matches!(self, RecoveryOutcome::Accepted { .. })
-    }
-}
-
-impl fmt::Display for RecoveryOutcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RecoveryOutcome::Accepted { remaining, .. } => {
-                write!(f, "the recovery code was accepted; {remaining} left")
-            }
-            RecoveryOutcome::Invalid => f.write_str("not a valid recovery code"),
-            RecoveryOutcome::AlreadyUsed => f.write_str("the recovery code was already used"),
-            RecoveryOutcome::Locked { until: u64::MAX } => {
-                f.write_str("too many failed attempts: locked until reset")
-            }
-            RecoveryOutcome::Locked { until } => {
-                write!(f, "too many failed attempts: locked until {until}")
-            }
-            RecoveryOutcome::Malformed => f.write_str("not a recovery code of the right form"),
-        }
-    }
+    is_accepted: RecoveryOutcome::Accepted { .. },
+    RecoveryOutcome::Accepted { remaining, .. } => format_args!("the recovery code was accepted; {remaining} left"),
+    RecoveryOutcome::Invalid => "not a valid recovery code",
+    RecoveryOutcome::AlreadyUsed => "the recovery code was already used",
+    RecoveryOutcome::Locked { until } => LockedUntil(*until),
+    RecoveryOutcome::Malformed => "not a recovery code of the right form",
 }
 
 /// A set's stored state: hashes, used codes, failures. Its text form:
@@ -630,21 +608,6 @@ impl RecoveryState {
             .ok()
             .and_then(|i| self.used.checked_shr(i))
             .is_some_and(|bits| bits & 1 == 1)
-    }
-
-    /// Consecutive failed attempts since the last accepted code.
-    pub const fn failures(&self) -> u32 {
-        self.lock.failures
-    }
-
-    /// Until when (Unix seconds, exclusive) the set is or was last locked.
-    pub const fn locked_until(&self) -> Option<u64> {
-        self.lock.until()
-    }
-
-    /// Whether attempts are refused at `now`.
-    pub const fn is_locked_at(&self, now: u64) -> bool {
-        self.lock.is_locked_at(now)
     }
 
     /// The same state with failures and lock-out cleared (an administrator's
@@ -782,7 +745,8 @@ impl RecoveryState {
 }
 
 /// Upper-cases `input` into `buf`, dropping spaces, tabs and hyphens; `None` unless
-/// exactly `len` characters of the alphabet remain.
+/// exactly `len` characters of the alphabet remain. Each character's alphabet
+/// lookup takes the same time whichever character it is.
 fn normalise<'a>(input: &str, len: usize, buf: &'a mut [u8; MAX_CODE_LEN]) -> Option<&'a [u8]> {
     if input.len() > MAX_INPUT_LEN {
         return None;
@@ -793,7 +757,13 @@ fn normalise<'a>(input: &str, len: usize, buf: &'a mut [u8; MAX_CODE_LEN]) -> Op
             continue;
         }
         let upper = b.to_ascii_uppercase();
-        if !ALPHABET.contains(&upper) {
+        // Looked up against the whole alphabet, no early exit: the time does not
+        // depend on which character it is (a search stopping at the match did: a
+        // dudect bench typing one fixed code per class told them apart, |t| 189).
+        let known = ALPHABET.iter().fold(Choice::from(0), |found, letter| {
+            found | letter.ct_eq(&upper)
+        });
+        if !bool::from(known) {
             return None;
         }
         *buf.get_mut(n)? = upper;
@@ -849,6 +819,12 @@ impl fmt::Display for RecoveryState {
             Ok(())
         })
     }
+}
+
+lockout_accessors! {
+    RecoveryState, "set";
+    locked_until;
+    is_locked_at;
 }
 
 state_text_error! {

@@ -148,12 +148,17 @@
 mod errors;
 mod outcome;
 mod policy;
+mod select;
 mod state;
 pub(crate) mod throttle;
 
 use core::fmt;
 
+use subtle::ConstantTimeLess;
+
 pub use errors::{EnrollError, ResyncError};
+#[cfg(feature = "alloc")] // for `recovery`
+pub(crate) use outcome::outcome_impls;
 pub use outcome::{EnrollOutcome, Outcome, ResyncOutcome, SignInError};
 pub use policy::{
     MAX_DRIFT_STEPS, MAX_ENROLL_WINDOW, MAX_HOTP_LOOK_AHEAD, MAX_HOTP_RESYNC_LOOK_AHEAD,
@@ -260,16 +265,9 @@ impl Verifier {
         code: &str,
         now: u64,
     ) -> (EnrollOutcome, DeviceState) {
-        if let Err(e) = self.check_pending(state, now) {
-            return (EnrollOutcome::Rejected(e), *state);
-        }
-        let typed = match self.parse(code) {
-            Ok(c) => c,
-            Err(e) => return self.enroll_failed(state, EnrollError::Malformed(e), now),
-        };
-        let (lo, hi) = match self.enroll_range(state, now) {
-            Ok(range) => range,
-            Err(e) => return (EnrollOutcome::Rejected(e), *state),
+        let (typed, (lo, hi)) = match self.enroll_attempt(state, self.parse(code), now) {
+            Ok(ready) => ready,
+            Err(answer) => return answer,
         };
         let awaiting_second = matches!(state.phase, Phase::AwaitingSecond);
         if awaiting_second {
@@ -329,18 +327,13 @@ impl Verifier {
         code2: &str,
         now: u64,
     ) -> (EnrollOutcome, DeviceState) {
-        if let Err(e) = self.check_pending(state, now) {
-            return (EnrollOutcome::Rejected(e), *state);
-        }
-        let (c1, c2) = match (self.parse(code1), self.parse(code2)) {
-            (Ok(c1), Ok(c2)) => (c1, c2),
-            (Err(e), _) | (_, Err(e)) => {
-                return self.enroll_failed(state, EnrollError::Malformed(e), now);
-            }
-        };
-        let (lo, hi) = match self.enroll_range(state, now) {
-            Ok(range) => range,
-            Err(e) => return (EnrollOutcome::Rejected(e), *state),
+        // The first malformed code's error, as `enroll_attempt` reports it.
+        let both = self
+            .parse(code1)
+            .and_then(|c1| Ok((c1, self.parse(code2)?)));
+        let ((c1, c2), (lo, hi)) = match self.enroll_attempt(state, both, now) {
+            Ok(ready) => ready,
+            Err(answer) => return answer,
         };
         match self.find_pair(&c1, &c2, lo, hi) {
             Ok(s2) => self.enrolled(state, s2, now),
@@ -555,6 +548,29 @@ impl Verifier {
         throttle::record_failure(&self.policy, state, now)
     }
 
+    /// What every enrolment attempt checks before its scan, in this order: a
+    /// pending enrolment of this kind, not locked (refused, not counted); the typed
+    /// code or codes, already `parsed` (a malformed one counts as a failure); the
+    /// range to search. `Ok`: the codes and the range; `Err`: the attempt's answer.
+    fn enroll_attempt<C>(
+        &self,
+        state: &DeviceState,
+        parsed: Result<C, CodeError>,
+        now: u64,
+    ) -> Result<(C, (u64, u64)), (EnrollOutcome, DeviceState)> {
+        if let Err(e) = self.check_pending(state, now) {
+            return Err((EnrollOutcome::Rejected(e), *state));
+        }
+        let codes = match parsed {
+            Ok(codes) => codes,
+            Err(e) => return Err(self.enroll_failed(state, EnrollError::Malformed(e), now)),
+        };
+        match self.enroll_range(state, now) {
+            Ok(range) => Ok((codes, range)),
+            Err(e) => Err((EnrollOutcome::Rejected(e), *state)),
+        }
+    }
+
     /// Refuses a state that cannot take enrolment codes now.
     fn check_pending(&self, state: &DeviceState, now: u64) -> Result<(), EnrollError> {
         if state.kind != self.kind() {
@@ -680,43 +696,53 @@ impl Verifier {
     ///
     /// With evidence, an old drift inside the range is kept. Clamped to
     /// ±[`Policy::max_drift_steps`].
+    ///
+    /// Every case's candidate is computed and one is picked with masks
+    /// ([`select`]): the time does not depend on which step matched (ahead,
+    /// current or behind) nor on the old drift.
     fn learn_drift(&self, old: i64, observed: i64) -> i64 {
         let window = self.policy.window();
+        let behind = i64::from(window.behind());
+        let ahead = i64::from(window.ahead());
         let late = i64::from(window.behind().saturating_sub(1));
-        let (lo, hi) = if observed > 0 {
-            // Quick codes of the fastest such clock must stay within `ahead`.
-            let fastest = observed.saturating_add(late);
-            let reach = fastest
-                .saturating_add(1)
-                .saturating_sub(i64::from(window.ahead()));
-            (reach.min(fastest), fastest)
-        } else if observed < late.saturating_neg() {
-            (observed.saturating_sub(late), observed)
-        } else {
-            // No evidence: decay one step towards 0 (a corrected clock recovers),
-            // but not past what a fast (slow) clock this code allows would need.
-            let behind = i64::from(window.behind());
-            let fast_needs = observed
-                .saturating_add(late)
-                .saturating_add(1)
-                .saturating_sub(i64::from(window.ahead()));
-            let slow_needs = observed
-                .saturating_add(behind)
-                .saturating_sub(late)
-                .saturating_sub(2);
-            let decayed = if old > 0 {
-                old.saturating_sub(1).max(fast_needs.min(old))
-            } else if old < 0 {
-                old.saturating_add(1).min(slow_needs.max(old))
-            } else {
-                0
-            };
-            return self.clamp_drift(decayed.clamp(
+        // The fastest clock this code allows, and the drift its quick codes need to
+        // stay within `ahead`.
+        let fastest = observed.saturating_add(late);
+        let fast_needs = fastest.saturating_add(1).saturating_sub(ahead);
+        // What the slowest clock a correct-looking code allows needs.
+        let slow_needs = observed
+            .saturating_add(behind)
+            .saturating_sub(late)
+            .saturating_sub(2);
+        // No evidence: decay one step towards 0 (a corrected clock recovers), but
+        // not past what a fast (slow) clock this code allows would need.
+        let down = select::max(old.saturating_sub(1), select::min(fast_needs, old));
+        let up = select::min(old.saturating_add(1), select::max(slow_needs, old));
+        let decayed = select::select(
+            select::select(0, down, select::lt(0, old)),
+            up,
+            select::lt(old, 0),
+        );
+        // Evidence of a fast clock (a code from the future) or of a slow one (older
+        // than any delay explains); at most one of them.
+        let fast = select::lt(0, observed);
+        let slow = select::lt(observed, late.saturating_neg());
+        let kept = select::select(select::select(decayed, old, fast), old, slow);
+        let lo = select::select(
+            select::select(
                 observed.saturating_sub(1),
-                observed.saturating_add(late).saturating_add(1),
-            ));
-        };
-        self.clamp_drift(old.clamp(lo, hi))
+                select::min(fast_needs, fastest),
+                fast,
+            ),
+            observed.saturating_sub(late),
+            slow,
+        );
+        let hi = select::select(
+            select::select(fastest.saturating_add(1), fastest, fast),
+            observed,
+            slow,
+        );
+        self.clamp_drift(select::clamp(kept, lo, hi))
     }
 
     /// The device's code length.
@@ -795,7 +821,7 @@ impl Verifier {
 
     fn clamp_drift(&self, drift: i64) -> i64 {
         let max = i64::from(self.policy.max_drift_steps());
-        drift.clamp(max.saturating_neg(), max)
+        select::clamp(drift, max.saturating_neg(), max)
     }
 }
 
@@ -810,15 +836,126 @@ impl fmt::Debug for Verifier {
     }
 }
 
-/// `step - expected` as i64, saturating.
+/// `step - expected` as i64, saturating. Without a branch on the steps (it runs on
+/// the matched step): the wrapped difference is right unless its sign disagrees
+/// with the borrow, and then the borrow says which end it passed.
 fn offset(step: u64, expected: u64) -> i64 {
-    let diff = i128::from(step).saturating_sub(i128::from(expected));
-    i64::try_from(diff).unwrap_or(if diff < 0 { i64::MIN } else { i64::MAX })
+    let wrapped = step.wrapping_sub(expected).cast_signed();
+    let borrow = step.ct_lt(&expected);
+    let fits = !(borrow ^ select::lt(wrapped, 0));
+    select::select(select::select(i64::MAX, i64::MIN, borrow), wrapped, fits)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::offset;
+    use super::{MAX_DRIFT_STEPS, MAX_SIGN_IN_STEPS, Policy, Verifier, offset};
+    use crate::{Hotp, Secret, Window};
+    use proptest::prelude::*;
+
+    fn verifier(behind: u32, ahead: u32, max_drift: u32) -> Verifier {
+        let secret = Secret::from_bytes(b"12345678901234567890").unwrap();
+        let policy = Policy::default()
+            .with_window(Window::new(behind, ahead))
+            .unwrap()
+            .with_max_drift_steps(max_drift)
+            .unwrap();
+        Verifier::hotp(
+            Hotp::new(&secret, Default::default(), Default::default()),
+            policy,
+        )
+    }
+
+    /// The drift rule as it was written before it was made branch-free (commit
+    /// 47076e5): one branch per case, on `observed` and on `old`.
+    fn reference_learn_drift(window: Window, max_drift: u32, old: i64, observed: i64) -> i64 {
+        let max = i64::from(max_drift);
+        let clamp_drift = |d: i64| d.clamp(-max, max);
+        let late = i64::from(window.behind().saturating_sub(1));
+        let (lo, hi) = if observed > 0 {
+            let fastest = observed.saturating_add(late);
+            let reach = fastest
+                .saturating_add(1)
+                .saturating_sub(i64::from(window.ahead()));
+            (reach.min(fastest), fastest)
+        } else if observed < late.saturating_neg() {
+            (observed.saturating_sub(late), observed)
+        } else {
+            let behind = i64::from(window.behind());
+            let fast_needs = observed
+                .saturating_add(late)
+                .saturating_add(1)
+                .saturating_sub(i64::from(window.ahead()));
+            let slow_needs = observed
+                .saturating_add(behind)
+                .saturating_sub(late)
+                .saturating_sub(2);
+            let decayed = if old > 0 {
+                old.saturating_sub(1).max(fast_needs.min(old))
+            } else if old < 0 {
+                old.saturating_add(1).min(slow_needs.max(old))
+            } else {
+                0
+            };
+            return clamp_drift(decayed.clamp(
+                observed.saturating_sub(1),
+                observed.saturating_add(late).saturating_add(1),
+            ));
+        };
+        clamp_drift(old.clamp(lo, hi))
+    }
+
+    /// Every valid window, the smallest and largest drift bounds and one between,
+    /// every old drift and offset within ±(MAX_DRIFT_STEPS + 12), and the ends of i64.
+    #[test]
+    fn learn_drift_is_the_branching_rule_exhaustively() {
+        let far = i64::from(MAX_DRIFT_STEPS) + 12;
+        let ends = [i64::MIN, i64::MIN + 1, i64::MAX - 1, i64::MAX];
+        let values = || (-far..=far).chain(ends);
+        for behind in 0..=MAX_SIGN_IN_STEPS {
+            for ahead in 0..=MAX_SIGN_IN_STEPS {
+                for max_drift in [0, 2, MAX_DRIFT_STEPS] {
+                    let v = verifier(behind, ahead, max_drift);
+                    let window = Window::new(behind, ahead);
+                    for old in values() {
+                        for observed in values() {
+                            assert_eq!(
+                                v.learn_drift(old, observed),
+                                reference_learn_drift(window, max_drift, old, observed),
+                                "window {behind}/{ahead}, max {max_drift}, old {old}, observed {observed}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    proptest! {
+        /// The same over the whole input space: any window, drift bound, old drift
+        /// and offset (i64), near zero and far from it.
+        #[test]
+        fn learn_drift_is_the_branching_rule(
+            behind in 0..=MAX_SIGN_IN_STEPS,
+            ahead in 0..=MAX_SIGN_IN_STEPS,
+            max_drift in 0..=MAX_DRIFT_STEPS,
+            old in prop_oneof![any::<i64>(), -100i64..=100],
+            observed in prop_oneof![any::<i64>(), -100i64..=100],
+        ) {
+            let v = verifier(behind, ahead, max_drift);
+            prop_assert_eq!(
+                v.learn_drift(old, observed),
+                reference_learn_drift(Window::new(behind, ahead), max_drift, old, observed)
+            );
+        }
+
+        /// `offset` is the exact difference, saturated to i64.
+        #[test]
+        fn offset_is_the_difference_saturated(step in any::<u64>(), expected in any::<u64>()) {
+            let diff = i128::from(step) - i128::from(expected);
+            let want = diff.clamp(i128::from(i64::MIN), i128::from(i64::MAX));
+            prop_assert_eq!(i128::from(offset(step, expected)), want);
+        }
+    }
 
     #[test]
     fn offset_is_the_signed_difference_saturating_at_both_ends() {

@@ -5,11 +5,10 @@
 //! the running time nor the branches taken depend on whether, or where, the code
 //! matched. Only the final answer (matched or not) is branched on.
 
-use core::fmt;
-
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 
 use crate::keyed::{BATCH, KeyedHmac};
+use crate::sentences::sentences;
 use crate::truncate::Form;
 use crate::{Code, CodeError, Digits, TimeError};
 
@@ -137,23 +136,16 @@ impl From<TimeError> for VerifyError {
     }
 }
 
-impl fmt::Display for VerifyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            VerifyError::Malformed(e) => write!(f, "malformed code: {e}"),
-            VerifyError::Mismatch => f.write_str("the code is not valid"),
-            VerifyError::Time(e) => write!(f, "cannot verify at this time: {e}"),
-        }
+sentences! {
+    VerifyError {
+        VerifyError::Malformed(e) => format_args!("malformed code: {e}"),
+        VerifyError::Mismatch => "the code is not valid",
+        VerifyError::Time(e) => format_args!("cannot verify at this time: {e}"),
     }
-}
-
-impl core::error::Error for VerifyError {
-    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
-        match self {
-            VerifyError::Malformed(e) => Some(e),
-            VerifyError::Time(e) => Some(e),
-            VerifyError::Mismatch => None,
-        }
+    caused by {
+        VerifyError::Malformed(e) => Some(e),
+        VerifyError::Time(e) => Some(e),
+        VerifyError::Mismatch => None,
     }
 }
 

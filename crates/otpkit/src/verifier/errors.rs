@@ -2,7 +2,9 @@
 
 use core::fmt;
 
-use crate::{CodeError, TimeError};
+use super::SignInError;
+use super::throttle::LockedUntil;
+use crate::{CodeError, TimeError, VerifyError};
 
 /// Why two codes were not accepted as a consecutive pair (shared by enrolment and
 /// resynchronisation).
@@ -71,18 +73,11 @@ impl fmt::Display for EnrollError {
             EnrollError::SameCodeTwice => f.write_str(
                 "the same code was entered twice: wait for the next code and enter that",
             ),
-            EnrollError::Malformed(e) => write!(f, "malformed code: {e}"),
-            EnrollError::Time(e) => write!(f, "cannot verify at this time: {e}"),
-            EnrollError::Locked { until: u64::MAX } => {
-                f.write_str("too many failed attempts: locked until reset")
-            }
-            EnrollError::Locked { until } => {
-                write!(f, "too many failed attempts: locked until {until}")
-            }
+            EnrollError::Malformed(e) => write!(f, "{}", VerifyError::Malformed(*e)),
+            EnrollError::Time(e) => write!(f, "{}", VerifyError::Time(*e)),
+            EnrollError::Locked { until } => write!(f, "{}", LockedUntil(*until)),
             EnrollError::AlreadyEnrolled => f.write_str("the device is already enrolled"),
-            EnrollError::WrongKind => {
-                f.write_str("the device state is for TOTP but the verifier is HOTP, or the reverse")
-            }
+            EnrollError::WrongKind => write!(f, "{}", SignInError::WrongKind),
             EnrollError::CounterExhausted => {
                 f.write_str("the HOTP counter is exhausted; start a new enrolment")
             }
@@ -141,25 +136,14 @@ pub enum ResyncError {
 impl fmt::Display for ResyncError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ResyncError::Locked { until: u64::MAX } => {
-                f.write_str("too many failed attempts: locked until reset")
-            }
-            ResyncError::Locked { until } => {
-                write!(f, "too many failed attempts: locked until {until}")
-            }
+            ResyncError::Locked { until } => write!(f, "{}", LockedUntil(*until)),
             ResyncError::Rejected => f.write_str("the codes are not two consecutive valid codes"),
-            ResyncError::SameCodeTwice => f.write_str(
-                "the same code was entered twice: wait for the next code and enter that",
-            ),
-            ResyncError::Malformed(e) => write!(f, "malformed code: {e}"),
-            ResyncError::Time(e) => write!(f, "cannot verify at this time: {e}"),
-            ResyncError::CounterExhausted => {
-                f.write_str("the HOTP counter is exhausted; the device must be enrolled again")
-            }
-            ResyncError::WrongKind => {
-                f.write_str("the device state is for TOTP but the verifier is HOTP, or the reverse")
-            }
-            ResyncError::NotEnrolled => f.write_str("the device has not finished enrolling"),
+            ResyncError::SameCodeTwice => write!(f, "{}", EnrollError::SameCodeTwice),
+            ResyncError::Malformed(e) => write!(f, "{}", VerifyError::Malformed(*e)),
+            ResyncError::Time(e) => write!(f, "{}", VerifyError::Time(*e)),
+            ResyncError::CounterExhausted => write!(f, "{}", SignInError::CounterExhausted),
+            ResyncError::WrongKind => write!(f, "{}", SignInError::WrongKind),
+            ResyncError::NotEnrolled => write!(f, "{}", SignInError::NotEnrolled),
         }
     }
 }

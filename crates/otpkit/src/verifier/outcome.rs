@@ -2,8 +2,35 @@
 
 use core::fmt;
 
+use super::throttle::LockedUntil;
 use super::{EnrollError, ResyncError};
-use crate::{CodeError, TimeError};
+use crate::{CodeError, TimeError, VerifyError};
+
+/// An outcome type's two impls from one table: the predicate `$is` (whether the
+/// outcome is `$success`, with its docs) and `Display`, one sentence per variant
+/// (see [`crate::sentences`]). Used by the
+/// verifier's outcomes and by [`RecoveryOutcome`](crate::recovery::RecoveryOutcome).
+macro_rules! outcome_impls {
+    (
+        $outcome:ty;
+        $(#[$is_doc:meta])*
+        $is:ident: $success:pat,
+        $($variant:pat => $sentence:expr,)+
+    ) => {
+        impl $outcome {
+            $(#[$is_doc])*
+            pub const fn $is(&self) -> bool {
+                matches!(self, $success)
+            }
+        }
+
+        $crate::sentences::sentences! {
+            $outcome { $($variant => $sentence,)+ }
+        }
+    };
+}
+#[cfg(feature = "alloc")] // for `recovery`, through `verifier`
+pub(crate) use outcome_impls;
 
 /// The result of [`Verifier::verify`](super::Verifier::verify).
 ///
@@ -45,7 +72,8 @@ pub enum Outcome {
     Error(SignInError),
 }
 
-impl Outcome {
+outcome_impls! {
+    Outcome;
     /// Whether the user may sign in.
     ///
     /// ```
@@ -53,27 +81,13 @@ impl Outcome {
     /// assert!(Outcome::Accepted { step: 1, drift: 0 }.is_accepted());
     /// assert!(!Outcome::Replayed.is_accepted());
     /// ```
-    pub const fn is_accepted(&self) -> bool {
-        matches!(self, Outcome::Accepted { .. })
-    }
-}
-
-impl fmt::Display for Outcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Outcome::Accepted { .. } => f.write_str("the code was accepted"),
-            Outcome::Invalid => f.write_str("the code is not valid"),
-            Outcome::Replayed => f.write_str("the code was already used"),
-            Outcome::Locked { until: u64::MAX } => {
-                f.write_str("too many failed attempts: locked until reset")
-            }
-            Outcome::Locked { until } => {
-                write!(f, "too many failed attempts: locked until {until}")
-            }
-            Outcome::Malformed(e) => write!(f, "malformed code: {e}"),
-            Outcome::Error(e) => write!(f, "{e}"),
-        }
-    }
+    is_accepted: Outcome::Accepted { .. },
+    Outcome::Accepted { .. } => "the code was accepted",
+    Outcome::Invalid => VerifyError::Mismatch,
+    Outcome::Replayed => "the code was already used",
+    Outcome::Locked { until } => LockedUntil(*until),
+    Outcome::Malformed(e) => VerifyError::Malformed(*e),
+    Outcome::Error(e) => e,
 }
 
 /// Why a sign-in attempt could not be evaluated at all.
@@ -95,7 +109,7 @@ pub enum SignInError {
 impl fmt::Display for SignInError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SignInError::Time(e) => write!(f, "cannot verify at this time: {e}"),
+            SignInError::Time(e) => write!(f, "{}", VerifyError::Time(*e)),
             SignInError::CounterExhausted => {
                 f.write_str("the HOTP counter is exhausted; the device must be enrolled again")
             }
@@ -140,7 +154,8 @@ pub enum EnrollOutcome {
     Rejected(EnrollError),
 }
 
-impl EnrollOutcome {
+outcome_impls! {
+    EnrollOutcome;
     /// Whether enrolment is complete.
     ///
     /// ```
@@ -148,21 +163,10 @@ impl EnrollOutcome {
     /// assert!(EnrollOutcome::Enrolled { step: 5, drift: 0 }.is_enrolled());
     /// assert!(!EnrollOutcome::NeedNextCode.is_enrolled());
     /// ```
-    pub const fn is_enrolled(&self) -> bool {
-        matches!(self, EnrollOutcome::Enrolled { .. })
-    }
-}
-
-impl fmt::Display for EnrollOutcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            EnrollOutcome::Enrolled { .. } => f.write_str("the device is enrolled"),
-            EnrollOutcome::NeedNextCode => {
-                f.write_str("the code is valid: now enter the next code the device shows")
-            }
-            EnrollOutcome::Rejected(e) => write!(f, "{e}"),
-        }
-    }
+    is_enrolled: EnrollOutcome::Enrolled { .. },
+    EnrollOutcome::Enrolled { .. } => "the device is enrolled",
+    EnrollOutcome::NeedNextCode => "the code is valid: now enter the next code the device shows",
+    EnrollOutcome::Rejected(e) => e,
 }
 
 /// The result of [`Verifier::resync`](super::Verifier::resync). Store the state
@@ -182,18 +186,10 @@ pub enum ResyncOutcome {
     Rejected(ResyncError),
 }
 
-impl ResyncOutcome {
+outcome_impls! {
+    ResyncOutcome;
     /// Whether the device is in sync again.
-    pub const fn is_resynced(&self) -> bool {
-        matches!(self, ResyncOutcome::Resynced { .. })
-    }
-}
-
-impl fmt::Display for ResyncOutcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ResyncOutcome::Resynced { .. } => f.write_str("the device is in sync again"),
-            ResyncOutcome::Rejected(e) => write!(f, "{e}"),
-        }
-    }
+    is_resynced: ResyncOutcome::Resynced { .. },
+    ResyncOutcome::Resynced { .. } => "the device is in sync again",
+    ResyncOutcome::Rejected(e) => e,
 }

@@ -1,9 +1,8 @@
 //! How tolerant a [`Verifier`](super::Verifier) is: windows, drift and throttling,
 //! each with a documented maximum, and what a policy costs in guessing odds.
 
-use core::fmt;
-
 use super::DeviceKind;
+use crate::sentences::sentences;
 use crate::{Digits, Window};
 
 /// `?` for the `const` setters, where `?` is not allowed.
@@ -353,26 +352,18 @@ pub enum PolicyError {
     },
 }
 
-impl fmt::Display for PolicyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PolicyError::MaxFailuresOutOfRange { got } => write!(
-                f,
-                "max_failures must be between 1 and {NIST_MAX_FAILURES} (NIST SP 800-63B), got {got}"
-            ),
-            PolicyError::InvalidLockout {
-                base_secs,
-                max_secs,
-            } => write!(
-                f,
-                "the lock-out base delay must be at least 1 s and at most the maximum delay, \
-                 got base {base_secs} s and maximum {max_secs} s"
-            ),
-            PolicyError::OutOfRange { setting, got, max } => write!(
-                f,
-                "{setting} must be at most {max} steps (a wider search lets guesses through), got {got}"
-            ),
-        }
+sentences! {
+    PolicyError {
+        PolicyError::MaxFailuresOutOfRange { got } => format_args!(
+            "max_failures must be between 1 and {NIST_MAX_FAILURES} (NIST SP 800-63B), got {got}"
+        ),
+        PolicyError::InvalidLockout { base_secs, max_secs } => format_args!(
+            "the lock-out base delay must be at least 1 s and at most the maximum delay, \
+             got base {base_secs} s and maximum {max_secs} s"
+        ),
+        PolicyError::OutOfRange { setting, got, max } => format_args!(
+            "{setting} must be at most {max} steps (a wider search lets guesses through), got {got}"
+        ),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use core::fmt;
 
-use super::throttle::Lockout;
+use super::throttle::{Lockout, lockout_accessors};
 use crate::state_text::{Format, state_text_error, state_text_traits};
 
 /// The longest encoded state, in bytes.
@@ -223,33 +223,6 @@ impl DeviceState {
         self.drift
     }
 
-    /// Consecutive failed attempts since the last success.
-    pub const fn failures(&self) -> u32 {
-        self.lock.failures
-    }
-
-    /// Until when (Unix seconds, exclusive) the device is or was last locked
-    /// (an ended lock-out is cleared by the next attempt); compare with the time, or
-    /// just call [`Verifier::verify`](super::Verifier::verify), which does.
-    ///
-    /// `Some(u64::MAX)` after [`NIST_MAX_FAILURES`](super::NIST_MAX_FAILURES)
-    /// consecutive failures: locked until [`DeviceState::with_failures_cleared`].
-    pub const fn locked_until(&self) -> Option<u64> {
-        self.lock.until()
-    }
-
-    /// Whether the device is locked out at `now` (Unix seconds).
-    ///
-    /// ```
-    /// use otpkit::verifier::{DeviceKind, DeviceState};
-    /// let s = DeviceState::from_parts(DeviceKind::Totp, 9, 0, 5, 1_000);
-    /// assert!(s.is_locked_at(999));
-    /// assert!(!s.is_locked_at(1_000));
-    /// ```
-    pub const fn is_locked_at(&self, now: u64) -> bool {
-        self.lock.is_locked_at(now)
-    }
-
     /// The same state with the failure count and any lock-out cleared: what an
     /// administrator does after confirming the user by other means.
     ///
@@ -331,6 +304,23 @@ impl fmt::Display for DeviceState {
             )
         })
     }
+}
+
+lockout_accessors! {
+    DeviceState, "device";
+    /// Compare it with the time, or just call
+    /// [`Verifier::verify`](super::Verifier::verify), which does.
+    ///
+    /// `Some(u64::MAX)` after [`NIST_MAX_FAILURES`](super::NIST_MAX_FAILURES)
+    /// consecutive failures: locked until [`DeviceState::with_failures_cleared`].
+    locked_until;
+    /// ```
+    /// use otpkit::verifier::{DeviceKind, DeviceState};
+    /// let s = DeviceState::from_parts(DeviceKind::Totp, 9, 0, 5, 1_000);
+    /// assert!(s.is_locked_at(999));
+    /// assert!(!s.is_locked_at(1_000));
+    /// ```
+    is_locked_at;
 }
 
 state_text_error! {

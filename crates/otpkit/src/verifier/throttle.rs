@@ -3,6 +3,8 @@
 //! with each lock-out up to a cap; at [`NIST_MAX_FAILURES`] consecutive failures it
 //! locks until an administrator clears it. A success resets the count.
 
+use core::fmt;
+
 use super::policy::NIST_MAX_FAILURES;
 use super::{DeviceState, Policy};
 
@@ -65,6 +67,59 @@ impl Lockout {
             until = now.saturating_add(delay(policy, level)).max(1);
         }
         Lockout { failures, until }
+    }
+}
+
+/// The lock-out accessors of a state that keeps a [`Lockout`] in its `lock` field
+/// — `failures`, `locked_until` and `is_locked_at` — written once for a device
+/// ([`DeviceState`]) and a set of recovery codes
+/// ([`RecoveryState`](crate::recovery::RecoveryState)). `$noun` names what is
+/// locked in their docs; doc lines before `locked_until;` and `is_locked_at;` are
+/// added to those methods' docs.
+macro_rules! lockout_accessors {
+    (
+        $state:ty, $noun:literal;
+        $(#[$locked_until_doc:meta])*
+        locked_until;
+        $(#[$is_locked_at_doc:meta])*
+        is_locked_at;
+    ) => {
+        impl $state {
+            /// Consecutive failed attempts since the last success.
+            pub const fn failures(&self) -> u32 {
+                self.lock.failures
+            }
+
+            #[doc = concat!(
+                "Until when (Unix seconds, exclusive) the ", $noun,
+                " is or was last locked (an ended lock-out is cleared by the next attempt)."
+            )]
+            $(#[$locked_until_doc])*
+            pub const fn locked_until(&self) -> Option<u64> {
+                self.lock.until()
+            }
+
+            #[doc = concat!("Whether the ", $noun, " is locked out (attempts are refused) at `now` (Unix seconds).")]
+            $(#[$is_locked_at_doc])*
+            pub const fn is_locked_at(&self, now: u64) -> bool {
+                self.lock.is_locked_at(now)
+            }
+        }
+    };
+}
+pub(crate) use lockout_accessors;
+
+/// The sentence for an attempt refused by a lock-out ending at `.0` (Unix
+/// seconds; `u64::MAX`: until cleared), the same in every outcome and error that
+/// reports one.
+pub(crate) struct LockedUntil(pub(crate) u64);
+
+impl fmt::Display for LockedUntil {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            u64::MAX => f.write_str("too many failed attempts: locked until reset"),
+            until => write!(f, "too many failed attempts: locked until {until}"),
+        }
     }
 }
 
