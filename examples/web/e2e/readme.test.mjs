@@ -13,31 +13,10 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { fencedBlocks } from '../../../scripts/fenced-blocks.mjs';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-
-/** The README's fenced code blocks (``` or ~~~, up to 3 spaces in): line, info, body. */
-function fencedBlocks(markdown) {
-  const lines = markdown.split('\n');
-  const fence = (line) => line.match(/^( {0,3})(`{3,}|~{3,})(.*)$/);
-  const blocks = [];
-  for (let i = 0; i < lines.length; i++) {
-    const open = fence(lines[i]);
-    if (!open || (open[2][0] === '`' && open[3].includes('`'))) continue;
-    const [, indent, marker, info] = open;
-    const body = [];
-    let j = i + 1;
-    for (; j < lines.length; j++) {
-      const close = fence(lines[j]);
-      if (close && close[2][0] === marker[0] && close[2].length >= marker.length && close[3].trim() === '') break;
-      body.push(lines[j].replace(new RegExp(`^ {0,${indent.length}}`), ''));
-    }
-    blocks.push({ line: i + 1, info: info.trim(), lines: body });
-    i = j;
-  }
-  return blocks;
-}
 
 /** A port nothing listens on right now. */
 function freePort() {
