@@ -367,6 +367,17 @@ fn decode_errors_are_typed() {
         "x".repeat(3000).parse::<RecoveryState>(),
         Err(RecoveryStateError::TooLong { len: 3000 })
     );
+    // The limit is inclusive: a text of exactly the maximum length is read (and
+    // refused for what it is), one byte more is too long.
+    let max = otpkit::recovery::MAX_ENCODED_LEN;
+    assert_eq!(
+        "x".repeat(max).parse::<RecoveryState>(),
+        Err(RecoveryStateError::NotAState)
+    );
+    assert_eq!(
+        "x".repeat(max + 1).parse::<RecoveryState>(),
+        Err(RecoveryStateError::TooLong { len: max + 1 })
+    );
     // A re-checksummed state with a used bit past the set is refused.
     let body = text.rsplit_once('.').unwrap().0;
     let fields: Vec<&str> = body.split('.').collect();

@@ -1,7 +1,9 @@
 //! `DeviceState`: the enrolment phase it reports, and its text form for every kind
 //! and phase (the stored column is a compatibility contract).
 
-use otpkit::verifier::{DeviceKind, DeviceState, EnrollOutcome, Policy, Verifier};
+use otpkit::verifier::{
+    DeviceKind, DeviceState, EnrollOutcome, MAX_ENCODED_LEN, Policy, StateError, Verifier,
+};
 use otpkit::{Algorithm, Digits, Hotp, Period, Secret, Totp};
 
 const NOW: u64 = 1_700_000_010;
@@ -91,4 +93,23 @@ fn every_kind_and_phase_round_trips_through_its_text() {
     ]
     .map(|(t, k)| (t.to_owned(), k));
     assert_eq!(seen, expected);
+}
+
+/// The length limit is inclusive: a text of exactly [`MAX_ENCODED_LEN`] bytes is
+/// read (and refused for what it is), one byte more is too long.
+#[test]
+fn the_length_limit_is_inclusive() {
+    let at_max = format!("otpk1.t.{}", "1".repeat(MAX_ENCODED_LEN - 8));
+    assert_eq!(at_max.len(), MAX_ENCODED_LEN);
+    assert_eq!(
+        DeviceState::decode(&at_max),
+        Err(StateError::ChecksumMismatch)
+    );
+    let over = format!("{at_max}1");
+    assert_eq!(
+        DeviceState::decode(&over),
+        Err(StateError::TooLong {
+            len: MAX_ENCODED_LEN + 1
+        })
+    );
 }
