@@ -202,6 +202,24 @@ fn default_codes_are_80_bits_in_groups_of_four() {
     );
 }
 
+/// A policy reads back what it was given (what an admin page shows).
+#[test]
+fn policy_getters_read_back_the_settings() {
+    let p = RecoveryPolicy::default();
+    assert_eq!((p.min_entropy_bits(), p.iterations()), (64, 10_000));
+    let p = p
+        .with_min_entropy_bits(72)
+        .unwrap()
+        .with_iterations(3)
+        .unwrap()
+        .with_count(5)
+        .unwrap();
+    assert_eq!(
+        (p.min_entropy_bits(), p.iterations(), p.count()),
+        (72, 3, 5)
+    );
+}
+
 #[test]
 fn weak_policies_are_refused_unless_asked_for() {
     let short = RecoveryPolicy::default().with_length(12).unwrap(); // 60 bits
