@@ -297,6 +297,37 @@ fn an_accepted_code_clears_failures() {
     assert_eq!((ok.failures(), ok.remaining()), (0, 9));
 }
 
+/// A recovery state answers "which codes are used?" and "is it locked now?" (what
+/// an account page shows) from what happened to it.
+#[test]
+fn the_state_says_which_codes_are_used_and_whether_it_is_locked() {
+    let set =
+        RecoveryCodes::generate_with_rng(&fast().with_count(3).unwrap(), &mut rng(9)).unwrap();
+    let fresh = set.state();
+    assert!((0..70).all(|i| !fresh.is_used(i)));
+    assert!(!fresh.is_locked_at(NOW));
+
+    let (outcome, used) = fresh.verify(set.codes()[1].ungrouped(), NOW, &Policy::default());
+    assert!(outcome.is_accepted());
+    assert_eq!(
+        (0..4).map(|i| used.is_used(i)).collect::<Vec<_>>(),
+        [false, true, false, false]
+    );
+    assert!(!used.is_used(usize::MAX));
+
+    let policy = Policy::default()
+        .with_max_failures(2)
+        .unwrap()
+        .with_lockout(60, 60)
+        .unwrap();
+    let (_, once) = used.verify("nope", NOW, &policy);
+    assert!(!once.is_locked_at(NOW));
+    let (_, locked) = once.verify("nope", NOW, &policy);
+    assert_eq!(locked.locked_until(), Some(NOW + 60));
+    assert!(locked.is_locked_at(NOW) && locked.is_locked_at(NOW + 59));
+    assert!(!locked.is_locked_at(NOW + 60));
+}
+
 /// The recovery throttle and the sign-in throttle, fed the same failures at the same
 /// times under the same policy, lock at the same moments for the same time.
 #[test]
