@@ -251,6 +251,64 @@ fn weak_policies_are_refused_unless_asked_for() {
     );
 }
 
+/// Every documented bound is inclusive: its maximum is accepted, one more refused.
+#[test]
+fn the_documented_bounds_are_inclusive() {
+    use otpkit::recovery::{
+        MAX_CODE_LEN, MAX_CODES, MAX_INPUT_LEN, MAX_ITERATIONS, MIN_ENTROPY_BITS,
+    };
+    let p = RecoveryPolicy::default();
+    assert_eq!(p.with_count(MAX_CODES).map(|p| p.count()), Ok(MAX_CODES));
+    assert_eq!(p.with_count(1).map(|p| p.count()), Ok(1));
+    assert_eq!(
+        p.with_length(MAX_CODE_LEN).map(|p| p.length()),
+        Ok(MAX_CODE_LEN)
+    );
+    assert_eq!(p.with_length(1).map(|p| p.length()), Ok(1));
+    assert_eq!(
+        p.with_length(0),
+        Err(PolicyError::LengthOutOfRange { got: 0 })
+    );
+    assert_eq!(
+        p.with_group(MAX_CODE_LEN).map(|p| p.group()),
+        Ok(MAX_CODE_LEN)
+    );
+    assert_eq!(p.with_group(0).map(|p| p.group()), Ok(0));
+    assert_eq!(
+        p.with_group(MAX_CODE_LEN + 1),
+        Err(PolicyError::GroupOutOfRange {
+            got: MAX_CODE_LEN + 1
+        })
+    );
+    assert_eq!(
+        p.with_iterations(MAX_ITERATIONS).map(|p| p.iterations()),
+        Ok(MAX_ITERATIONS)
+    );
+    assert_eq!(
+        p.with_iterations(MAX_ITERATIONS + 1),
+        Err(PolicyError::IterationsOutOfRange {
+            got: MAX_ITERATIONS + 1
+        })
+    );
+    assert_eq!(
+        p.with_min_entropy_bits(MIN_ENTROPY_BITS)
+            .map(|p| p.min_entropy_bits()),
+        Ok(MIN_ENTROPY_BITS)
+    );
+
+    // The input limit counts separators too: a code padded to exactly
+    // MAX_INPUT_LEN bytes is read, one byte more is malformed.
+    let set = RecoveryCodes::generate_with_rng(&fast(), &mut rng(12)).unwrap();
+    let code = set.codes()[0].ungrouped();
+    let at_max = format!("{code}{}", " ".repeat(MAX_INPUT_LEN - code.len()));
+    assert_eq!(at_max.len(), MAX_INPUT_LEN);
+    let (outcome, _) = set.state().verify(&at_max, NOW, &Policy::default());
+    assert!(outcome.is_accepted(), "{outcome:?}");
+    let over = format!("{at_max} ");
+    let (outcome, _) = set.state().verify(&over, NOW, &Policy::default());
+    assert_eq!(outcome, RecoveryOutcome::Malformed);
+}
+
 #[test]
 fn malformed_input_is_a_counted_failure() {
     let set = RecoveryCodes::generate_with_rng(&fast(), &mut rng(2)).unwrap();
