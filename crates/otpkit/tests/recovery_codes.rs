@@ -501,6 +501,55 @@ fn decode_errors_are_typed() {
     );
 }
 
+/// A well-checksummed state with one ill-formed field (as a buggy or foreign writer
+/// makes them) is refused naming that field; the limits themselves are accepted.
+#[test]
+fn ill_formed_fields_are_refused_by_name() {
+    const BODY: &str = "otpr1.d74243a247f30928.16.1.qKtIteSjg6_KC7CKYd5rcA.1.0.2.\
+        7g8HO1bi2IsraWKYSK_KIw,dGIoGwjWGf-RHnDdcDthHA";
+    // Field 2 is code_len, 3 iterations, 7 used (hex bit set of used codes).
+    let with = |index: usize, value: &str| {
+        let mut fields: Vec<&str> = BODY.split('.').collect();
+        fields[index] = value;
+        let body = fields.join(".");
+        let sum: String = Sha256::digest(body.as_bytes())[..6]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!("{body}.{sum}").parse::<RecoveryState>()
+    };
+    assert!(with(2, "16").is_ok());
+    let max_iterations = otpkit::recovery::MAX_ITERATIONS.to_string();
+    let too_many = (otpkit::recovery::MAX_ITERATIONS + 1).to_string();
+    for (index, value, ok) in [
+        (2, "0", false),
+        (2, "32", true),
+        (2, "33", false),
+        (3, "0", false),
+        (3, max_iterations.as_str(), true),
+        (3, too_many.as_str(), false),
+        (7, "0", true),
+        (7, "3", true),
+        (7, "", false),
+        (7, "02", false),
+        (7, "A", false),
+        (7, "g", false),
+    ] {
+        let field = ["", "", "code_len", "iterations", "", "", "", "used"][index];
+        match with(index, value) {
+            Ok(state) => assert!(ok, "{field}={value:?} accepted: {state:?}"),
+            Err(e) => {
+                assert!(!ok, "{field}={value:?} refused: {e}");
+                assert_eq!(e, RecoveryStateError::InvalidField { field }, "{value:?}");
+            }
+        }
+    }
+    // Code 1 of 2 was used in BODY; "3" marks both.
+    let both = with(7, "3").unwrap();
+    assert!(both.is_used(0) && both.is_used(1));
+    assert_eq!(both.remaining(), 0);
+}
+
 /// The stored string is a compatibility contract: a state written by an earlier
 /// release reads back, and the same set is written the same way.
 #[test]
