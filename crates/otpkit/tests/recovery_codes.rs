@@ -11,6 +11,7 @@ use otpkit::verifier::{DeviceState, NIST_MAX_FAILURES, Outcome, Policy, Verifier
 use otpkit::{Hotp, Secret};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
+use std::error::Error as _;
 
 /// A deterministic CSPRNG stand-in for tests: SHA-256 in counter mode over a seed.
 struct TestRng {
@@ -600,6 +601,101 @@ fn decode_error_messages_name_the_state_and_field() {
     for (error, message) in cases {
         assert_eq!(error.to_string(), message);
     }
+}
+
+/// What each outcome and error says (shown to a user or an operator), and what a
+/// state's and a code's `Debug` show (counts, never a code or hash).
+#[test]
+fn messages_and_debug_output() {
+    for (outcome, text) in [
+        (
+            RecoveryOutcome::Accepted {
+                index: 2,
+                remaining: 7,
+            },
+            "the recovery code was accepted; 7 left",
+        ),
+        (RecoveryOutcome::Invalid, "not a valid recovery code"),
+        (
+            RecoveryOutcome::AlreadyUsed,
+            "the recovery code was already used",
+        ),
+        (
+            RecoveryOutcome::Locked { until: u64::MAX },
+            "too many failed attempts: locked until reset",
+        ),
+        (
+            RecoveryOutcome::Locked {
+                until: 1_700_000_060,
+            },
+            "too many failed attempts: locked until 1700000060",
+        ),
+        (
+            RecoveryOutcome::Malformed,
+            "not a recovery code of the right form",
+        ),
+    ] {
+        assert_eq!(outcome.to_string(), text);
+    }
+    for (e, text) in [
+        (
+            PolicyError::CountOutOfRange { got: 65 },
+            "a recovery code set has 1 to 64 codes, got 65",
+        ),
+        (
+            PolicyError::LengthOutOfRange { got: 0 },
+            "a recovery code has 1 to 32 characters, got 0",
+        ),
+        (
+            PolicyError::GroupOutOfRange { got: 40 },
+            "a recovery code group has at most 32 characters, got 40",
+        ),
+        (
+            PolicyError::MinimumTooLow { got: 19 },
+            "recovery codes need at least 20 bits of entropy (NIST SP 800-63B), got a minimum of 19",
+        ),
+        (
+            PolicyError::IterationsOutOfRange { got: 0 },
+            "PBKDF2 iterations must be 1 to 10000000, got 0",
+        ),
+        (
+            PolicyError::TooLittleEntropy { bits: 60, min: 64 },
+            "recovery codes of this length have 60 bits of entropy, the policy requires at least 64",
+        ),
+    ] {
+        assert_eq!(e.to_string(), text);
+        let wrapped = GenerateError::Policy(e);
+        assert_eq!(
+            wrapped.to_string(),
+            format!("cannot generate recovery codes: {text}")
+        );
+        assert_eq!(
+            wrapped.source().map(|s| s.to_string()),
+            Some(text.to_owned())
+        );
+    }
+    let rng_failed = GenerateError::RngFailed;
+    assert_eq!(
+        rng_failed.to_string(),
+        "cannot generate recovery codes: the random number generator failed"
+    );
+    assert!(rng_failed.source().is_none());
+
+    let set =
+        RecoveryCodes::generate_with_rng(&fast().with_count(2).unwrap(), &mut rng(8)).unwrap();
+    let code = &set.codes()[0];
+    assert_eq!(format!("{code:?}"), "RecoveryCode { len: 16, .. }");
+    let (_, state) = set
+        .state()
+        .verify(code.ungrouped(), NOW, &Policy::default());
+    let (_, state) = state.verify("nope", NOW, &Policy::default());
+    assert_eq!(
+        format!("{state:?}"),
+        format!(
+            "RecoveryState {{ set_id: {:?}, codes: 2, unused: 1, failures: 1, locked_until: 0, .. }}",
+            state.set_id()
+        )
+    );
 }
 
 #[test]
