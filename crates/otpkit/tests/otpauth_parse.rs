@@ -535,6 +535,13 @@ fn label_helper() {
         .parse()
         .unwrap();
     assert_eq!(a.label(), "b");
+    // An empty issuer (set by a caller) counts as none, in the label and the URI.
+    let mut a: Account = format!("otpauth://totp/A:b?secret={RFC_B32}&issuer=A")
+        .parse()
+        .unwrap();
+    a.issuer = Some(String::new());
+    assert_eq!(a.label(), "b");
+    assert_eq!(a.to_uri(), format!("otpauth://totp/b?secret={RFC_B32}"));
 }
 
 #[test]
