@@ -208,6 +208,37 @@ fn hotp_unicode_and_every_algorithm_round_trip() {
     assert_eq!(back, accounts);
 }
 
+/// The length limit leaves room for a whole export pasted as one URI (here 300
+/// accounts, several times what one QR code holds); the limit itself is inclusive.
+#[test]
+fn a_whole_export_in_one_uri_is_read() {
+    let accounts: Vec<Account> = (0..300)
+        .map(|i| account(Some("Example"), &format!("user{i}@example.com"), TOTP))
+        .collect();
+    let uris = encode(&accounts, accounts.len()).unwrap();
+    assert_eq!(uris.len(), 1);
+    assert!(uris[0].len() > 16 * 1024, "{}", uris[0].len());
+    assert!(uris[0].len() <= MAX_MIGRATION_URI_LEN);
+    let back: Vec<Account> = decode(&uris[0])
+        .unwrap()
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(back, accounts);
+    // Padded with a parameter the decoder ignores: exactly the limit is read, one
+    // byte more is too long.
+    let pad = MAX_MIGRATION_URI_LEN - uris[0].len() - "&pad=".len();
+    let at_max = format!("{}&pad={}", uris[0], "x".repeat(pad));
+    assert_eq!(at_max.len(), MAX_MIGRATION_URI_LEN);
+    assert_eq!(decode(&at_max).unwrap().len(), accounts.len());
+    assert_eq!(
+        decode(&format!("{at_max}x")).unwrap_err(),
+        MigrationError::TooLong {
+            len: MAX_MIGRATION_URI_LEN + 1
+        }
+    );
+}
+
 #[test]
 fn google_name_prefix_rules() {
     // Hand-made entries: name "Other:bob" with issuer "Svc" keeps the whole name;
