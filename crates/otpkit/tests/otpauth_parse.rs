@@ -612,3 +612,32 @@ fn canonical_uri_over_the_limit_is_a_typed_error() {
         UriError::TooLong { len: uri.len() }
     );
 }
+
+/// An `encoder` kept in `extra` is written back unless it would change the kind: a
+/// TOTP account keeps `encoder=other` and drops `encoder=steam`; a Steam account
+/// writes only its own `encoder=steam`.
+#[test]
+fn an_extra_encoder_is_written_only_when_it_keeps_the_kind() {
+    let account = |kind: Kind, encoder: &str| Account {
+        issuer: None,
+        name: "x".into(),
+        secret: rfc_secret(),
+        algorithm: Algorithm::Sha1,
+        digits: Digits::SIX,
+        kind,
+        extra: vec![("encoder".into(), encoder.into())],
+    };
+    let totp = Kind::Totp {
+        period: Period::DEFAULT,
+    };
+    let base = format!("otpauth://totp/x?secret={RFC_B32}");
+    assert_eq!(
+        account(totp, "other").to_uri(),
+        format!("{base}&encoder=other")
+    );
+    assert_eq!(account(totp, "Steam").to_uri(), base);
+    assert_eq!(
+        account(Kind::Steam, "other").to_uri(),
+        format!("{base}&encoder=steam")
+    );
+}
