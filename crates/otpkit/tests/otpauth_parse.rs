@@ -641,3 +641,21 @@ fn an_extra_encoder_is_written_only_when_it_keeps_the_kind() {
         format!("{base}&encoder=steam")
     );
 }
+
+/// Numbers are plain digits: a sign (here an encoded `+`) is refused, not read.
+#[test]
+fn a_signed_number_is_refused() {
+    for parameter in ["digits", "period", "counter"] {
+        let kind = if parameter == "counter" {
+            "hotp"
+        } else {
+            "totp"
+        };
+        let uri = format!("otpauth://{kind}/x?secret={RFC_B32}&{parameter}=%2B6");
+        assert_eq!(
+            Account::parse(&uri).unwrap_err(),
+            UriError::InvalidNumber { parameter },
+            "{uri}"
+        );
+    }
+}
