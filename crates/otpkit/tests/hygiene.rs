@@ -218,6 +218,25 @@ fn steam_types_never_show_the_secret() {
     }
 }
 
+/// A verifier's `Debug` is what an operator sees in a log: which device (with its
+/// parameters, never its key) and which policy.
+#[test]
+fn verifier_debug_shows_the_device_and_the_policy() {
+    use otpkit::verifier::{Policy, Verifier};
+    let totp = Totp::new(&secret(), Algorithm::Sha1, Digits::SIX, Period::DEFAULT);
+    let policy = Policy::default();
+    let expect = |device: &str| format!("Verifier {{ {device}, policy: {policy:?} }}");
+    assert_eq!(
+        format!("{:?}", Verifier::totp(totp.clone(), policy)),
+        expect(&format!("totp: {totp:?}"))
+    );
+    let hotp = Hotp::new(&secret(), Algorithm::Sha1, Digits::EIGHT);
+    assert_eq!(
+        format!("{:?}", Verifier::hotp(hotp.clone(), policy)),
+        expect(&format!("hotp: {hotp:?}"))
+    );
+}
+
 #[test]
 fn verifier_types_never_show_the_secret() {
     use otpkit::verifier::{

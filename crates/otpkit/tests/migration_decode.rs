@@ -208,6 +208,109 @@ fn hotp_unicode_and_every_algorithm_round_trip() {
     assert_eq!(back, accounts);
 }
 
+/// The length limit leaves room for a whole export pasted as one URI (here 300
+/// accounts, several times what one QR code holds); the limit itself is inclusive.
+#[test]
+fn a_whole_export_in_one_uri_is_read() {
+    let accounts: Vec<Account> = (0..300)
+        .map(|i| account(Some("Example"), &format!("user{i}@example.com"), TOTP))
+        .collect();
+    let uris = encode(&accounts, accounts.len()).unwrap();
+    assert_eq!(uris.len(), 1);
+    assert!(uris[0].len() > 16 * 1024, "{}", uris[0].len());
+    assert!(uris[0].len() <= MAX_MIGRATION_URI_LEN);
+    let back: Vec<Account> = decode(&uris[0])
+        .unwrap()
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(back, accounts);
+    // Padded with a parameter the decoder ignores: exactly the limit is read, one
+    // byte more is too long.
+    let pad = MAX_MIGRATION_URI_LEN - uris[0].len() - "&pad=".len();
+    let at_max = format!("{}&pad={}", uris[0], "x".repeat(pad));
+    assert_eq!(at_max.len(), MAX_MIGRATION_URI_LEN);
+    assert_eq!(decode(&at_max).unwrap().len(), accounts.len());
+    assert_eq!(
+        decode(&format!("{at_max}x")).unwrap_err(),
+        MigrationError::TooLong {
+            len: MAX_MIGRATION_URI_LEN + 1
+        }
+    );
+}
+
+/// What each error says (shown to someone importing an export), and which wraps
+/// a cause.
+#[test]
+fn error_messages_and_sources() {
+    use std::error::Error as _;
+    let secret = otpkit::SecretError::Empty;
+    for (e, text) in [
+        (
+            EntryError::Md5,
+            "the account uses MD5, which is not supported",
+        ),
+        (
+            EntryError::UnknownAlgorithm { value: 5 },
+            "unknown algorithm number 5",
+        ),
+        (
+            EntryError::UnknownDigits { value: 3 },
+            "unknown digit-count number 3",
+        ),
+        (
+            EntryError::UnknownType { value: 0 },
+            "OTP type 0 is neither HOTP (1) nor TOTP (2)",
+        ),
+        (EntryError::NegativeCounter, "the HOTP counter is negative"),
+        (
+            EntryError::InvalidUtf8,
+            "the account name or issuer is not UTF-8",
+        ),
+    ] {
+        assert_eq!(e.to_string(), text);
+        assert!(e.source().is_none(), "{e:?}");
+    }
+    let wrapped = EntryError::Secret(secret);
+    assert_eq!(wrapped.to_string(), format!("bad secret: {secret}"));
+    assert_eq!(
+        wrapped.source().map(|s| s.to_string()),
+        Some(secret.to_string())
+    );
+
+    for (e, text) in [
+        (
+            EncodeError::ZeroBatchSize,
+            "accounts per batch must be at least 1",
+        ),
+        (EncodeError::TooManyBatches, "too many batches"),
+        (
+            EncodeError::DigitsUnsupported {
+                index: 2,
+                digits: 7,
+            },
+            "account 2 has 7 digits; Google Authenticator exports only 6 or 8",
+        ),
+        (
+            EncodeError::PeriodUnsupported {
+                index: 0,
+                seconds: 60,
+            },
+            "account 0 has a 60-second period; Google Authenticator exports only 30",
+        ),
+        (
+            EncodeError::SteamUnsupported { index: 1 },
+            "account 1 is a Steam account, which Google Authenticator cannot export",
+        ),
+        (
+            EncodeError::CounterTooLarge { index: 3 },
+            "account 3's HOTP counter is larger than Google Authenticator can store",
+        ),
+    ] {
+        assert_eq!(e.to_string(), text);
+    }
+}
+
 #[test]
 fn google_name_prefix_rules() {
     // Hand-made entries: name "Other:bob" with issuer "Svc" keeps the whole name;

@@ -535,6 +535,13 @@ fn label_helper() {
         .parse()
         .unwrap();
     assert_eq!(a.label(), "b");
+    // An empty issuer (set by a caller) counts as none, in the label and the URI.
+    let mut a: Account = format!("otpauth://totp/A:b?secret={RFC_B32}&issuer=A")
+        .parse()
+        .unwrap();
+    a.issuer = Some(String::new());
+    assert_eq!(a.label(), "b");
+    assert_eq!(a.to_uri(), format!("otpauth://totp/b?secret={RFC_B32}"));
 }
 
 #[test]
@@ -604,4 +611,51 @@ fn canonical_uri_over_the_limit_is_a_typed_error() {
         Account::parse(&uri).unwrap_err(),
         UriError::TooLong { len: uri.len() }
     );
+}
+
+/// An `encoder` kept in `extra` is written back unless it would change the kind: a
+/// TOTP account keeps `encoder=other` and drops `encoder=steam`; a Steam account
+/// writes only its own `encoder=steam`.
+#[test]
+fn an_extra_encoder_is_written_only_when_it_keeps_the_kind() {
+    let account = |kind: Kind, encoder: &str| Account {
+        issuer: None,
+        name: "x".into(),
+        secret: rfc_secret(),
+        algorithm: Algorithm::Sha1,
+        digits: Digits::SIX,
+        kind,
+        extra: vec![("encoder".into(), encoder.into())],
+    };
+    let totp = Kind::Totp {
+        period: Period::DEFAULT,
+    };
+    let base = format!("otpauth://totp/x?secret={RFC_B32}");
+    assert_eq!(
+        account(totp, "other").to_uri(),
+        format!("{base}&encoder=other")
+    );
+    assert_eq!(account(totp, "Steam").to_uri(), base);
+    assert_eq!(
+        account(Kind::Steam, "other").to_uri(),
+        format!("{base}&encoder=steam")
+    );
+}
+
+/// Numbers are plain digits: a sign (here an encoded `+`) is refused, not read.
+#[test]
+fn a_signed_number_is_refused() {
+    for parameter in ["digits", "period", "counter"] {
+        let kind = if parameter == "counter" {
+            "hotp"
+        } else {
+            "totp"
+        };
+        let uri = format!("otpauth://{kind}/x?secret={RFC_B32}&{parameter}=%2B6");
+        assert_eq!(
+            Account::parse(&uri).unwrap_err(),
+            UriError::InvalidNumber { parameter },
+            "{uri}"
+        );
+    }
 }

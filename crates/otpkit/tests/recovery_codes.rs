@@ -11,6 +11,7 @@ use otpkit::verifier::{DeviceState, NIST_MAX_FAILURES, Outcome, Policy, Verifier
 use otpkit::{Hotp, Secret};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
+use std::error::Error as _;
 
 /// A deterministic CSPRNG stand-in for tests: SHA-256 in counter mode over a seed.
 struct TestRng {
@@ -202,6 +203,24 @@ fn default_codes_are_80_bits_in_groups_of_four() {
     );
 }
 
+/// A policy reads back what it was given (what an admin page shows).
+#[test]
+fn policy_getters_read_back_the_settings() {
+    let p = RecoveryPolicy::default();
+    assert_eq!((p.min_entropy_bits(), p.iterations()), (64, 10_000));
+    let p = p
+        .with_min_entropy_bits(72)
+        .unwrap()
+        .with_iterations(3)
+        .unwrap()
+        .with_count(5)
+        .unwrap();
+    assert_eq!(
+        (p.min_entropy_bits(), p.iterations(), p.count()),
+        (72, 3, 5)
+    );
+}
+
 #[test]
 fn weak_policies_are_refused_unless_asked_for() {
     let short = RecoveryPolicy::default().with_length(12).unwrap(); // 60 bits
@@ -231,6 +250,64 @@ fn weak_policies_are_refused_unless_asked_for() {
         RecoveryPolicy::default().with_iterations(0),
         Err(PolicyError::IterationsOutOfRange { got: 0 })
     );
+}
+
+/// Every documented bound is inclusive: its maximum is accepted, one more refused.
+#[test]
+fn the_documented_bounds_are_inclusive() {
+    use otpkit::recovery::{
+        MAX_CODE_LEN, MAX_CODES, MAX_INPUT_LEN, MAX_ITERATIONS, MIN_ENTROPY_BITS,
+    };
+    let p = RecoveryPolicy::default();
+    assert_eq!(p.with_count(MAX_CODES).map(|p| p.count()), Ok(MAX_CODES));
+    assert_eq!(p.with_count(1).map(|p| p.count()), Ok(1));
+    assert_eq!(
+        p.with_length(MAX_CODE_LEN).map(|p| p.length()),
+        Ok(MAX_CODE_LEN)
+    );
+    assert_eq!(p.with_length(1).map(|p| p.length()), Ok(1));
+    assert_eq!(
+        p.with_length(0),
+        Err(PolicyError::LengthOutOfRange { got: 0 })
+    );
+    assert_eq!(
+        p.with_group(MAX_CODE_LEN).map(|p| p.group()),
+        Ok(MAX_CODE_LEN)
+    );
+    assert_eq!(p.with_group(0).map(|p| p.group()), Ok(0));
+    assert_eq!(
+        p.with_group(MAX_CODE_LEN + 1),
+        Err(PolicyError::GroupOutOfRange {
+            got: MAX_CODE_LEN + 1
+        })
+    );
+    assert_eq!(
+        p.with_iterations(MAX_ITERATIONS).map(|p| p.iterations()),
+        Ok(MAX_ITERATIONS)
+    );
+    assert_eq!(
+        p.with_iterations(MAX_ITERATIONS + 1),
+        Err(PolicyError::IterationsOutOfRange {
+            got: MAX_ITERATIONS + 1
+        })
+    );
+    assert_eq!(
+        p.with_min_entropy_bits(MIN_ENTROPY_BITS)
+            .map(|p| p.min_entropy_bits()),
+        Ok(MIN_ENTROPY_BITS)
+    );
+
+    // The input limit counts separators too: a code padded to exactly
+    // MAX_INPUT_LEN bytes is read, one byte more is malformed.
+    let set = RecoveryCodes::generate_with_rng(&fast(), &mut rng(12)).unwrap();
+    let code = set.codes()[0].ungrouped();
+    let at_max = format!("{code}{}", " ".repeat(MAX_INPUT_LEN - code.len()));
+    assert_eq!(at_max.len(), MAX_INPUT_LEN);
+    let (outcome, _) = set.state().verify(&at_max, NOW, &Policy::default());
+    assert!(outcome.is_accepted(), "{outcome:?}");
+    let over = format!("{at_max} ");
+    let (outcome, _) = set.state().verify(&over, NOW, &Policy::default());
+    assert_eq!(outcome, RecoveryOutcome::Malformed);
 }
 
 #[test]
@@ -277,6 +354,37 @@ fn an_accepted_code_clears_failures() {
     let (outcome, ok) = failed.verify(set.codes()[1].ungrouped(), NOW, &Policy::default());
     assert!(outcome.is_accepted());
     assert_eq!((ok.failures(), ok.remaining()), (0, 9));
+}
+
+/// A recovery state answers "which codes are used?" and "is it locked now?" (what
+/// an account page shows) from what happened to it.
+#[test]
+fn the_state_says_which_codes_are_used_and_whether_it_is_locked() {
+    let set =
+        RecoveryCodes::generate_with_rng(&fast().with_count(3).unwrap(), &mut rng(9)).unwrap();
+    let fresh = set.state();
+    assert!((0..70).all(|i| !fresh.is_used(i)));
+    assert!(!fresh.is_locked_at(NOW));
+
+    let (outcome, used) = fresh.verify(set.codes()[1].ungrouped(), NOW, &Policy::default());
+    assert!(outcome.is_accepted());
+    assert_eq!(
+        (0..4).map(|i| used.is_used(i)).collect::<Vec<_>>(),
+        [false, true, false, false]
+    );
+    assert!(!used.is_used(usize::MAX));
+
+    let policy = Policy::default()
+        .with_max_failures(2)
+        .unwrap()
+        .with_lockout(60, 60)
+        .unwrap();
+    let (_, once) = used.verify("nope", NOW, &policy);
+    assert!(!once.is_locked_at(NOW));
+    let (_, locked) = once.verify("nope", NOW, &policy);
+    assert_eq!(locked.locked_until(), Some(NOW + 60));
+    assert!(locked.is_locked_at(NOW) && locked.is_locked_at(NOW + 59));
+    assert!(!locked.is_locked_at(NOW + 60));
 }
 
 /// The recovery throttle and the sign-in throttle, fed the same failures at the same
@@ -367,6 +475,17 @@ fn decode_errors_are_typed() {
         "x".repeat(3000).parse::<RecoveryState>(),
         Err(RecoveryStateError::TooLong { len: 3000 })
     );
+    // The limit is inclusive: a text of exactly the maximum length is read (and
+    // refused for what it is), one byte more is too long.
+    let max = otpkit::recovery::MAX_ENCODED_LEN;
+    assert_eq!(
+        "x".repeat(max).parse::<RecoveryState>(),
+        Err(RecoveryStateError::NotAState)
+    );
+    assert_eq!(
+        "x".repeat(max + 1).parse::<RecoveryState>(),
+        Err(RecoveryStateError::TooLong { len: max + 1 })
+    );
     // A re-checksummed state with a used bit past the set is refused.
     let body = text.rsplit_once('.').unwrap().0;
     let fields: Vec<&str> = body.split('.').collect();
@@ -381,6 +500,55 @@ fn decode_errors_are_typed() {
         format!("{bad}.{sum}").parse::<RecoveryState>(),
         Err(RecoveryStateError::InvalidField { field: "used" })
     );
+}
+
+/// A well-checksummed state with one ill-formed field (as a buggy or foreign writer
+/// makes them) is refused naming that field; the limits themselves are accepted.
+#[test]
+fn ill_formed_fields_are_refused_by_name() {
+    const BODY: &str = "otpr1.d74243a247f30928.16.1.qKtIteSjg6_KC7CKYd5rcA.1.0.2.\
+        7g8HO1bi2IsraWKYSK_KIw,dGIoGwjWGf-RHnDdcDthHA";
+    // Field 2 is code_len, 3 iterations, 7 used (hex bit set of used codes).
+    let with = |index: usize, value: &str| {
+        let mut fields: Vec<&str> = BODY.split('.').collect();
+        fields[index] = value;
+        let body = fields.join(".");
+        let sum: String = Sha256::digest(body.as_bytes())[..6]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!("{body}.{sum}").parse::<RecoveryState>()
+    };
+    assert!(with(2, "16").is_ok());
+    let max_iterations = otpkit::recovery::MAX_ITERATIONS.to_string();
+    let too_many = (otpkit::recovery::MAX_ITERATIONS + 1).to_string();
+    for (index, value, ok) in [
+        (2, "0", false),
+        (2, "32", true),
+        (2, "33", false),
+        (3, "0", false),
+        (3, max_iterations.as_str(), true),
+        (3, too_many.as_str(), false),
+        (7, "0", true),
+        (7, "3", true),
+        (7, "", false),
+        (7, "02", false),
+        (7, "A", false),
+        (7, "g", false),
+    ] {
+        let field = ["", "", "code_len", "iterations", "", "", "", "used"][index];
+        match with(index, value) {
+            Ok(state) => assert!(ok, "{field}={value:?} accepted: {state:?}"),
+            Err(e) => {
+                assert!(!ok, "{field}={value:?} refused: {e}");
+                assert_eq!(e, RecoveryStateError::InvalidField { field }, "{value:?}");
+            }
+        }
+    }
+    // Code 1 of 2 was used in BODY; "3" marks both.
+    let both = with(7, "3").unwrap();
+    assert!(both.is_used(0) && both.is_used(1));
+    assert_eq!(both.remaining(), 0);
 }
 
 /// The stored string is a compatibility contract: a state written by an earlier
@@ -433,6 +601,101 @@ fn decode_error_messages_name_the_state_and_field() {
     for (error, message) in cases {
         assert_eq!(error.to_string(), message);
     }
+}
+
+/// What each outcome and error says (shown to a user or an operator), and what a
+/// state's and a code's `Debug` show (counts, never a code or hash).
+#[test]
+fn messages_and_debug_output() {
+    for (outcome, text) in [
+        (
+            RecoveryOutcome::Accepted {
+                index: 2,
+                remaining: 7,
+            },
+            "the recovery code was accepted; 7 left",
+        ),
+        (RecoveryOutcome::Invalid, "not a valid recovery code"),
+        (
+            RecoveryOutcome::AlreadyUsed,
+            "the recovery code was already used",
+        ),
+        (
+            RecoveryOutcome::Locked { until: u64::MAX },
+            "too many failed attempts: locked until reset",
+        ),
+        (
+            RecoveryOutcome::Locked {
+                until: 1_700_000_060,
+            },
+            "too many failed attempts: locked until 1700000060",
+        ),
+        (
+            RecoveryOutcome::Malformed,
+            "not a recovery code of the right form",
+        ),
+    ] {
+        assert_eq!(outcome.to_string(), text);
+    }
+    for (e, text) in [
+        (
+            PolicyError::CountOutOfRange { got: 65 },
+            "a recovery code set has 1 to 64 codes, got 65",
+        ),
+        (
+            PolicyError::LengthOutOfRange { got: 0 },
+            "a recovery code has 1 to 32 characters, got 0",
+        ),
+        (
+            PolicyError::GroupOutOfRange { got: 40 },
+            "a recovery code group has at most 32 characters, got 40",
+        ),
+        (
+            PolicyError::MinimumTooLow { got: 19 },
+            "recovery codes need at least 20 bits of entropy (NIST SP 800-63B), got a minimum of 19",
+        ),
+        (
+            PolicyError::IterationsOutOfRange { got: 0 },
+            "PBKDF2 iterations must be 1 to 10000000, got 0",
+        ),
+        (
+            PolicyError::TooLittleEntropy { bits: 60, min: 64 },
+            "recovery codes of this length have 60 bits of entropy, the policy requires at least 64",
+        ),
+    ] {
+        assert_eq!(e.to_string(), text);
+        let wrapped = GenerateError::Policy(e);
+        assert_eq!(
+            wrapped.to_string(),
+            format!("cannot generate recovery codes: {text}")
+        );
+        assert_eq!(
+            wrapped.source().map(|s| s.to_string()),
+            Some(text.to_owned())
+        );
+    }
+    let rng_failed = GenerateError::RngFailed;
+    assert_eq!(
+        rng_failed.to_string(),
+        "cannot generate recovery codes: the random number generator failed"
+    );
+    assert!(rng_failed.source().is_none());
+
+    let set =
+        RecoveryCodes::generate_with_rng(&fast().with_count(2).unwrap(), &mut rng(8)).unwrap();
+    let code = &set.codes()[0];
+    assert_eq!(format!("{code:?}"), "RecoveryCode { len: 16, .. }");
+    let (_, state) = set
+        .state()
+        .verify(code.ungrouped(), NOW, &Policy::default());
+    let (_, state) = state.verify("nope", NOW, &Policy::default());
+    assert_eq!(
+        format!("{state:?}"),
+        format!(
+            "RecoveryState {{ set_id: {:?}, codes: 2, unused: 1, failures: 1, locked_until: 0, .. }}",
+            state.set_id()
+        )
+    );
 }
 
 #[test]
