@@ -145,11 +145,6 @@ fn read_entry(
         ),
         OtpType::Steam => (Kind::Steam, otpkit::Digits::SIX),
     };
-    let algorithm = if matches!(kind, Kind::Steam) {
-        otpkit::Algorithm::Sha1
-    } else {
-        algorithm
-    };
     Ok((
         json::account(
             issuer.as_deref(),

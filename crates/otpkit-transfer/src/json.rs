@@ -164,7 +164,10 @@ pub(crate) fn otp_type(name: &str) -> Result<OtpType, EntryError> {
     }
 }
 
-/// Puts an account together; an empty issuer becomes `None`.
+/// Puts an account together; an empty issuer becomes `None`. A Steam account is
+/// always HMAC-SHA-1 (Steam Guard has no other form; `digits` is unused by its
+/// five-character codes), whatever algorithm or digits its file wrote, so every
+/// importer gives the same account for it and an export and re-import keep it.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn account(
     issuer: Option<&str>,
@@ -174,6 +177,10 @@ pub(crate) fn account(
     digits: Digits,
     kind: Kind,
 ) -> Account {
+    let (algorithm, digits) = match kind {
+        Kind::Steam => (Algorithm::Sha1, Digits::SIX),
+        _ => (algorithm, digits),
+    };
     Account {
         // As the file writes them: only an empty issuer becomes `None`.
         issuer: issuer.filter(|i| !i.is_empty()).map(str::to_owned),

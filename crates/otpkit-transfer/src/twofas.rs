@@ -241,10 +241,6 @@ fn read_service(
             field: "otp.issuer",
         });
     }
-    let (algorithm, digits) = match kind {
-        Kind::Steam => (otpkit::Algorithm::Sha1, otpkit::Digits::SIX),
-        _ => (algorithm, digits),
-    };
     Ok((
         json::account(
             service.name.as_deref(),

@@ -271,3 +271,25 @@ fn google_migration_text_with_two_interleaved_exports() {
         Err(ImportError::Migration { line: 2, .. })
     ));
 }
+
+/// A Steam entry whose file names another algorithm or length (Aegis and FreeOTP+ keep
+/// the fields of the TOTP entry it was made from) is Steam Guard all the same: it is
+/// read as HMAC-SHA-1, so it survives an export and re-import unchanged. (The fuzz
+/// target transfer_aegis found a SHA-512 Steam entry coming back as SHA-1.)
+#[test]
+fn a_steam_entry_is_sha1_whatever_its_file_says() {
+    let aegis = r#"{"version":1,"header":{"slots":null,"params":null},"db":{"version":3,"entries":[
+        {"type":"steam","uuid":"01234567-89ab-cdef-0123-456789abcdef","name":"gamer","issuer":"Steam",
+         "info":{"secret":"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ","algo":"SHA512","digits":8,"period":30}}]}}"#;
+    let first = import(Format::Aegis, aegis.as_bytes(), None).unwrap();
+    assert_eq!(first.accounts.len(), 1, "{:?}", first.report);
+    let steam = &first.accounts[0];
+    assert_eq!(steam.kind, Kind::Steam);
+    assert_eq!(
+        (steam.algorithm, steam.digits),
+        (Algorithm::Sha1, Digits::SIX)
+    );
+    let out = export::aegis(&first.accounts, None).unwrap();
+    let back = import(Format::Aegis, out.output.as_bytes(), None).unwrap();
+    assert_eq!(back.accounts, first.accounts);
+}
