@@ -6,6 +6,8 @@ use proptest::prelude::*;
 
 #[path = "support/cases.rs"]
 mod cases;
+#[path = "support/state_checksum.rs"]
+mod state_checksum;
 
 const START: u64 = 1_700_000_000;
 
@@ -254,19 +256,10 @@ fn any_state() -> impl Strategy<Value = DeviceState> {
                     &format!(".{}{kind}.", &text[6..7]),
                     1,
                 );
-                DeviceState::decode(&format!("{body}.{}", checksum(&body))).unwrap()
+                DeviceState::decode(&state_checksum::sealed(&body)).unwrap()
             }
             _ => DeviceState::from_parts(k, p, d, f, l),
         })
-}
-
-/// The documented checksum of a body (first 6 bytes of SHA-256, hex).
-fn checksum(body: &str) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(body.as_bytes())[..6]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 #[test]
