@@ -14,12 +14,8 @@ const START: u64 = 1_700_000_000;
 fn totp(secret: &[u8; 20]) -> Totp {
     // 8 digits: two steps sharing a code (which would blur "accepted iff in the
     // window") has probability ~1e-8 per pair.
-    Totp::new(
-        &Secret::from_bytes(secret).unwrap(),
-        Algorithm::Sha1,
-        Digits::EIGHT,
-        Period::DEFAULT,
-    )
+    let secret = Secret::from_bytes(secret).unwrap();
+    Totp::new(&secret, Algorithm::Sha1, Digits::EIGHT, Period::DEFAULT)
 }
 
 fn lenient() -> Policy {
