@@ -234,30 +234,27 @@ fn a_whole_export_in_one_uri_is_read() {
 fn error_messages_and_sources() {
     use std::error::Error as _;
     let secret = otpkit::SecretError::Empty;
-    for (e, text) in [
-        (
-            EntryError::Md5,
+    // Each error, then what it says, in the same order.
+    let entry_errors = [
+        EntryError::Md5,
+        EntryError::UnknownAlgorithm { value: 5 },
+        EntryError::UnknownDigits { value: 3 },
+        EntryError::UnknownType { value: 0 },
+        EntryError::NegativeCounter,
+        EntryError::InvalidUtf8,
+    ];
+    assert_eq!(
+        entry_errors.map(|e| e.to_string()),
+        [
             "the account uses MD5, which is not supported",
-        ),
-        (
-            EntryError::UnknownAlgorithm { value: 5 },
             "unknown algorithm number 5",
-        ),
-        (
-            EntryError::UnknownDigits { value: 3 },
             "unknown digit-count number 3",
-        ),
-        (
-            EntryError::UnknownType { value: 0 },
             "OTP type 0 is neither HOTP (1) nor TOTP (2)",
-        ),
-        (EntryError::NegativeCounter, "the HOTP counter is negative"),
-        (
-            EntryError::InvalidUtf8,
+            "the HOTP counter is negative",
             "the account name or issuer is not UTF-8",
-        ),
-    ] {
-        assert_eq!(e.to_string(), text);
+        ]
+    );
+    for e in entry_errors {
         assert!(e.source().is_none(), "{e:?}");
     }
     let wrapped = EntryError::Secret(secret);
@@ -267,37 +264,31 @@ fn error_messages_and_sources() {
         Some(secret.to_string())
     );
 
-    for (e, text) in [
-        (
-            EncodeError::ZeroBatchSize,
+    let encode_errors = [
+        EncodeError::ZeroBatchSize,
+        EncodeError::TooManyBatches,
+        EncodeError::DigitsUnsupported {
+            index: 2,
+            digits: 7,
+        },
+        EncodeError::PeriodUnsupported {
+            index: 0,
+            seconds: 60,
+        },
+        EncodeError::SteamUnsupported { index: 1 },
+        EncodeError::CounterTooLarge { index: 3 },
+    ];
+    assert_eq!(
+        encode_errors.map(|e| e.to_string()),
+        [
             "accounts per batch must be at least 1",
-        ),
-        (EncodeError::TooManyBatches, "too many batches"),
-        (
-            EncodeError::DigitsUnsupported {
-                index: 2,
-                digits: 7,
-            },
+            "too many batches",
             "account 2 has 7 digits; Google Authenticator exports only 6 or 8",
-        ),
-        (
-            EncodeError::PeriodUnsupported {
-                index: 0,
-                seconds: 60,
-            },
             "account 0 has a 60-second period; Google Authenticator exports only 30",
-        ),
-        (
-            EncodeError::SteamUnsupported { index: 1 },
             "account 1 is a Steam account, which Google Authenticator cannot export",
-        ),
-        (
-            EncodeError::CounterTooLarge { index: 3 },
             "account 3's HOTP counter is larger than Google Authenticator can store",
-        ),
-    ] {
-        assert_eq!(e.to_string(), text);
-    }
+        ]
+    );
 }
 
 #[test]
