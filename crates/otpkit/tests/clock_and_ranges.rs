@@ -33,12 +33,8 @@ fn unix_now_reads_the_system_clock() {
 #[cfg(feature = "std")]
 #[test]
 fn the_now_helpers_use_the_current_step() {
-    let t = Totp::new(
-        &secret(),
-        Algorithm::Sha1,
-        Digits::SIX,
-        Period::new(3600).unwrap(),
-    );
+    let hour = Period::new(3600).unwrap();
+    let t = Totp::new(&secret(), Algorithm::Sha1, Digits::SIX, hour);
     // An hour-long period, so the step does not change during the test (except
     // exactly at an hour boundary, which the one-step-behind window absorbs).
     let code = t.code_now().unwrap();
@@ -55,13 +51,8 @@ fn the_now_helpers_use_the_current_step() {
 
 #[test]
 fn totp_debug_shows_its_parameters_only() {
-    let t = Totp::new(
-        &secret(),
-        Algorithm::Sha256,
-        Digits::EIGHT,
-        Period::new(60).unwrap(),
-    )
-    .with_t0(5);
+    let minute = Period::new(60).unwrap();
+    let t = Totp::new(&secret(), Algorithm::Sha256, Digits::EIGHT, minute).with_t0(5);
     assert_eq!(
         format!("{t:?}"),
         "Totp { algorithm: Sha256, digits: 8, period: 60, t0: 5, .. }"

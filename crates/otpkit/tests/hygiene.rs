@@ -392,17 +392,7 @@ mod uris {
     fn migration_types_never_show_the_secret() {
         let s = secret();
         let base32 = s.base32().to_string();
-        let account = Account {
-            issuer: Some("ACME".into()),
-            name: "alice".into(),
-            secret: s.clone(),
-            algorithm: Algorithm::Sha1,
-            digits: Digits::SIX,
-            kind: Kind::Totp {
-                period: Period::DEFAULT,
-            },
-            extra: vec![],
-        };
+        let account = Account::totp_with_secret("ACME", "alice", s.clone());
         let uris = migration::encode(std::slice::from_ref(&account), 10).unwrap();
         let batch = migration::decode_batch(&uris[0]).unwrap();
         check_debug("Batch", &batch);

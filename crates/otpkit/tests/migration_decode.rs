@@ -64,29 +64,19 @@ fn check_hand_made(batch: &migration::Batch) {
     assert_eq!(batch.batch_id, -1);
     assert_eq!(batch.entries.len(), 3);
 
-    let first = batch.entries[0].as_ref().unwrap();
-    assert_eq!(first.issuer.as_deref(), Some("Example"));
-    assert_eq!(first.name, "alice");
-    assert_eq!(first.secret.as_bytes(), b"Hello!\xde\xad\xbe\xef");
-    assert_eq!(first.algorithm, Algorithm::Sha1);
-    assert_eq!(first.digits, Digits::SIX);
-    assert_eq!(
-        first.kind,
-        Kind::Totp {
-            period: Period::DEFAULT
-        }
-    );
+    // A TOTP entry with the defaults (SHA1, six digits, 30 s), no extra parameters.
+    let secret = Secret::from_bytes_with(b"Hello!\xde\xad\xbe\xef", LengthPolicy::AllowShort);
+    let first = Account::totp_with_secret("Example", "alice", secret.unwrap());
+    assert_eq!(batch.entries[0], Ok(first));
 
     // The MD5 entry fails alone.
     assert_eq!(batch.entries[1], Err(EntryError::Md5));
 
-    let third = batch.entries[2].as_ref().unwrap();
-    assert_eq!(third.issuer.as_deref(), Some("Corp"));
-    assert_eq!(third.name, "hotp-user");
-    assert_eq!(third.secret.as_bytes(), b"12345678901234567890");
-    assert_eq!(third.algorithm, Algorithm::Sha256);
-    assert_eq!(third.digits, Digits::EIGHT);
-    assert_eq!(third.kind, Kind::Hotp { counter: 42 });
+    let secret = Secret::from_bytes(b"12345678901234567890").unwrap();
+    let mut third = Account::totp_with_secret("Corp", "hotp-user", secret);
+    (third.algorithm, third.digits) = (Algorithm::Sha256, Digits::EIGHT);
+    third.kind = Kind::Hotp { counter: 42 };
+    assert_eq!(batch.entries[2], Ok(third));
 }
 
 #[test]
@@ -117,6 +107,15 @@ fn raw_plus_and_slash_in_data_are_not_spaces() {
     // A '+' a form decoder already turned into a space still reads as '+'.
     let spaced = HAND_MADE_B64.replace('+', " ");
     check_hand_made(&decode_batch(&format!("otpauth-migration://offline?data={spaced}")).unwrap());
+}
+
+/// The accounts of one `otpauth-migration://` URI, every entry required to decode.
+fn decode_all(uri: &str) -> Vec<Account> {
+    decode(uri)
+        .unwrap()
+        .into_iter()
+        .map(Result::unwrap)
+        .collect()
 }
 
 fn account(issuer: Option<&str>, name: &str, kind: Kind) -> Account {
@@ -200,12 +199,7 @@ fn hotp_unicode_and_every_algorithm_round_trip() {
     accounts[0].digits = Digits::EIGHT;
     accounts[1].algorithm = Algorithm::Sha512;
     let uris = encode(&accounts, 10).unwrap();
-    let back: Vec<Account> = decode(&uris[0])
-        .unwrap()
-        .into_iter()
-        .map(Result::unwrap)
-        .collect();
-    assert_eq!(back, accounts);
+    assert_eq!(decode_all(&uris[0]), accounts);
 }
 
 /// The length limit leaves room for a whole export pasted as one URI (here 300
@@ -219,12 +213,7 @@ fn a_whole_export_in_one_uri_is_read() {
     assert_eq!(uris.len(), 1);
     assert!(uris[0].len() > 16 * 1024, "{}", uris[0].len());
     assert!(uris[0].len() <= MAX_MIGRATION_URI_LEN);
-    let back: Vec<Account> = decode(&uris[0])
-        .unwrap()
-        .into_iter()
-        .map(Result::unwrap)
-        .collect();
-    assert_eq!(back, accounts);
+    assert_eq!(decode_all(&uris[0]), accounts);
     // Padded with a parameter the decoder ignores: exactly the limit is read, one
     // byte more is too long.
     let pad = MAX_MIGRATION_URI_LEN - uris[0].len() - "&pad=".len();
@@ -245,30 +234,27 @@ fn a_whole_export_in_one_uri_is_read() {
 fn error_messages_and_sources() {
     use std::error::Error as _;
     let secret = otpkit::SecretError::Empty;
-    for (e, text) in [
-        (
-            EntryError::Md5,
+    // Each error, then what it says, in the same order.
+    let entry_errors = [
+        EntryError::Md5,
+        EntryError::UnknownAlgorithm { value: 5 },
+        EntryError::UnknownDigits { value: 3 },
+        EntryError::UnknownType { value: 0 },
+        EntryError::NegativeCounter,
+        EntryError::InvalidUtf8,
+    ];
+    assert_eq!(
+        entry_errors.map(|e| e.to_string()),
+        [
             "the account uses MD5, which is not supported",
-        ),
-        (
-            EntryError::UnknownAlgorithm { value: 5 },
             "unknown algorithm number 5",
-        ),
-        (
-            EntryError::UnknownDigits { value: 3 },
             "unknown digit-count number 3",
-        ),
-        (
-            EntryError::UnknownType { value: 0 },
             "OTP type 0 is neither HOTP (1) nor TOTP (2)",
-        ),
-        (EntryError::NegativeCounter, "the HOTP counter is negative"),
-        (
-            EntryError::InvalidUtf8,
+            "the HOTP counter is negative",
             "the account name or issuer is not UTF-8",
-        ),
-    ] {
-        assert_eq!(e.to_string(), text);
+        ]
+    );
+    for e in entry_errors {
         assert!(e.source().is_none(), "{e:?}");
     }
     let wrapped = EntryError::Secret(secret);
@@ -278,37 +264,31 @@ fn error_messages_and_sources() {
         Some(secret.to_string())
     );
 
-    for (e, text) in [
-        (
-            EncodeError::ZeroBatchSize,
+    let encode_errors = [
+        EncodeError::ZeroBatchSize,
+        EncodeError::TooManyBatches,
+        EncodeError::DigitsUnsupported {
+            index: 2,
+            digits: 7,
+        },
+        EncodeError::PeriodUnsupported {
+            index: 0,
+            seconds: 60,
+        },
+        EncodeError::SteamUnsupported { index: 1 },
+        EncodeError::CounterTooLarge { index: 3 },
+    ];
+    assert_eq!(
+        encode_errors.map(|e| e.to_string()),
+        [
             "accounts per batch must be at least 1",
-        ),
-        (EncodeError::TooManyBatches, "too many batches"),
-        (
-            EncodeError::DigitsUnsupported {
-                index: 2,
-                digits: 7,
-            },
+            "too many batches",
             "account 2 has 7 digits; Google Authenticator exports only 6 or 8",
-        ),
-        (
-            EncodeError::PeriodUnsupported {
-                index: 0,
-                seconds: 60,
-            },
             "account 0 has a 60-second period; Google Authenticator exports only 30",
-        ),
-        (
-            EncodeError::SteamUnsupported { index: 1 },
             "account 1 is a Steam account, which Google Authenticator cannot export",
-        ),
-        (
-            EncodeError::CounterTooLarge { index: 3 },
             "account 3's HOTP counter is larger than Google Authenticator can store",
-        ),
-    ] {
-        assert_eq!(e.to_string(), text);
-    }
+        ]
+    );
 }
 
 #[test]

@@ -7,6 +7,11 @@ use otpkit::{Algorithm, Digits, Period, Secret, SecretError};
 
 const RFC_B32: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"; // b"12345678901234567890"
 
+/// The parsed account's issuer and name, as one value to compare.
+fn issuer_and_name(p: &Parsed) -> (Option<&str>, &str) {
+    (p.account.issuer.as_deref(), p.account.name.as_str())
+}
+
 fn parse(uri: &str) -> Parsed {
     Account::parse(uri).unwrap_or_else(|e| panic!("{uri}: {e}"))
 }
@@ -19,8 +24,7 @@ fn rfc_secret() -> Secret {
 fn google_key_uri_format_examples() {
     // https://github.com/google/google-authenticator/wiki/Key-Uri-Format
     let p = parse("otpauth://totp/Example:alice@google.com?secret=JBSWY3DPEHPK3PXP&issuer=Example");
-    assert_eq!(p.account.issuer.as_deref(), Some("Example"));
-    assert_eq!(p.account.name, "alice@google.com");
+    assert_eq!(issuer_and_name(&p), (Some("Example"), "alice@google.com"));
     assert_eq!(p.account.secret.as_bytes(), b"Hello!\xde\xad\xbe\xef");
     assert_eq!(
         p.account.kind,
@@ -37,8 +41,7 @@ fn google_key_uri_format_examples() {
         "otpauth://totp/ACME%20Co:john.doe@email.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ\
          &issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30",
     );
-    assert_eq!(p.account.issuer.as_deref(), Some("ACME Co"));
-    assert_eq!(p.account.name, "john.doe@email.com");
+    assert_eq!(issuer_and_name(&p), (Some("ACME Co"), "john.doe@email.com"));
     assert_eq!(p.account.secret.len(), 20);
     assert_eq!(
         p.account.kind,
@@ -64,13 +67,11 @@ fn every_issuer_separator_variant() {
         let p = parse(&format!(
             "otpauth://totp/{label}?secret={RFC_B32}&issuer=Example"
         ));
-        assert_eq!(p.account.issuer.as_deref(), Some("Example"), "{label}");
-        assert_eq!(p.account.name, "alice", "{label}");
+        assert_eq!(issuer_and_name(&p), (Some("Example"), "alice"), "{label}");
         assert!(p.warnings.is_empty(), "{label}: {:?}", p.warnings);
         // And without the issuer parameter, from the label alone.
         let p = parse(&format!("otpauth://totp/{label}?secret={RFC_B32}"));
-        assert_eq!(p.account.issuer.as_deref(), Some("Example"), "{label}");
-        assert_eq!(p.account.name, "alice", "{label}");
+        assert_eq!(issuer_and_name(&p), (Some("Example"), "alice"), "{label}");
     }
 }
 
@@ -79,8 +80,7 @@ fn no_issuer_anywhere() {
     let p = parse(&format!(
         "otpauth://totp/alice%40example.com?secret={RFC_B32}"
     ));
-    assert_eq!(p.account.issuer, None);
-    assert_eq!(p.account.name, "alice@example.com");
+    assert_eq!(issuer_and_name(&p), (None, "alice@example.com"));
 }
 
 #[test]
@@ -117,8 +117,7 @@ fn issuer_conflict_parameter_wins_with_warning() {
     let p = parse(&format!(
         "otpauth://totp/Microsoft:alice@contoso.com?secret={RFC_B32}&issuer=Contoso"
     ));
-    assert_eq!(p.account.issuer.as_deref(), Some("Contoso"));
-    assert_eq!(p.account.name, "alice@contoso.com");
+    assert_eq!(issuer_and_name(&p), (Some("Contoso"), "alice@contoso.com"));
     assert_eq!(
         p.warnings,
         vec![Warning::IssuerConflict {
@@ -138,15 +137,13 @@ fn unicode_labels_and_values() {
     let p = parse(&format!(
         "otpauth://totp/B%C3%BCcher%20%26%20Co:J%C3%BCrgen%20%E2%9C%93?secret={RFC_B32}&issuer=B%C3%BCcher+%26+Co"
     ));
-    assert_eq!(p.account.issuer.as_deref(), Some("Bücher & Co"));
-    assert_eq!(p.account.name, "Jürgen ✓");
+    assert_eq!(issuer_and_name(&p), (Some("Bücher & Co"), "Jürgen ✓"));
     assert!(p.warnings.is_empty(), "{:?}", p.warnings);
     // Raw (unencoded) UTF-8 as some generators write it.
     let p = parse(&format!(
         "otpauth://totp/日本:太郎?secret={RFC_B32}&issuer=日本"
     ));
-    assert_eq!(p.account.issuer.as_deref(), Some("日本"));
-    assert_eq!(p.account.name, "太郎");
+    assert_eq!(issuer_and_name(&p), (Some("日本"), "太郎"));
 }
 
 #[test]

@@ -69,16 +69,8 @@ fn extra() -> impl Strategy<Value = Vec<(String, String)>> {
     prop::collection::vec(
         (
             "[a-zA-Z][a-zA-Z0-9_]{0,8}".prop_filter("known name", |k| {
-                ![
-                    "secret",
-                    "issuer",
-                    "algorithm",
-                    "digits",
-                    "period",
-                    "counter",
-                    "encoder",
-                ]
-                .contains(&k.to_ascii_lowercase().as_str())
+                let known = "secret issuer algorithm digits period counter encoder";
+                !known.split(' ').any(|n| k.eq_ignore_ascii_case(n))
             }),
             text(),
         ),
@@ -107,20 +99,14 @@ fn account() -> impl Strategy<Value = Account> {
         extra(),
     )
         .prop_map(|(issuer, name, secret, algorithm, digits, kind, extra)| {
-            let (algorithm, digits) = if kind == Kind::Steam {
-                (Algorithm::Sha1, Digits::SIX) // what Steam accounts always hold
-            } else {
-                (algorithm, digits)
-            };
-            Account {
-                issuer,
-                name,
-                secret,
-                algorithm,
-                digits,
-                kind,
-                extra,
+            // The constructor's defaults (HMAC-SHA1, 6 digits) are what Steam
+            // accounts always hold.
+            let mut account = Account::totp_with_secret("", name, secret);
+            if kind != Kind::Steam {
+                (account.algorithm, account.digits) = (algorithm, digits);
             }
+            (account.issuer, account.kind, account.extra) = (issuer, kind, extra);
+            account
         })
 }
 

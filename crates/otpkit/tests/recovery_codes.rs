@@ -223,6 +223,7 @@ fn policy_getters_read_back_the_settings() {
 
 #[test]
 fn weak_policies_are_refused_unless_asked_for() {
+    use PolicyError::{CountOutOfRange, IterationsOutOfRange, LengthOutOfRange, MinimumTooLow};
     let short = RecoveryPolicy::default().with_length(12).unwrap(); // 60 bits
     assert_eq!(
         RecoveryCodes::generate_with_rng(&short, &mut rng(1)).unwrap_err(),
@@ -230,26 +231,16 @@ fn weak_policies_are_refused_unless_asked_for() {
     );
     let lowered = short.with_min_entropy_bits(60).unwrap();
     assert!(RecoveryCodes::generate_with_rng(&lowered, &mut rng(1)).is_ok());
-    assert_eq!(
-        RecoveryPolicy::default().with_min_entropy_bits(19),
-        Err(PolicyError::MinimumTooLow { got: 19 })
-    );
-    assert_eq!(
-        RecoveryPolicy::default().with_count(65),
-        Err(PolicyError::CountOutOfRange { got: 65 })
-    );
-    assert_eq!(
-        RecoveryPolicy::default().with_count(0),
-        Err(PolicyError::CountOutOfRange { got: 0 })
-    );
-    assert_eq!(
-        RecoveryPolicy::default().with_length(33),
-        Err(PolicyError::LengthOutOfRange { got: 33 })
-    );
-    assert_eq!(
-        RecoveryPolicy::default().with_iterations(0),
-        Err(PolicyError::IterationsOutOfRange { got: 0 })
-    );
+    let d = RecoveryPolicy::default;
+    for (refused, e) in [
+        (d().with_min_entropy_bits(19), MinimumTooLow { got: 19 }),
+        (d().with_count(65), CountOutOfRange { got: 65 }),
+        (d().with_count(0), CountOutOfRange { got: 0 }),
+        (d().with_length(33), LengthOutOfRange { got: 33 }),
+        (d().with_iterations(0), IterationsOutOfRange { got: 0 }),
+    ] {
+        assert_eq!(refused, Err(e));
+    }
 }
 
 /// Every documented bound is inclusive: its maximum is accepted, one more refused.

@@ -60,7 +60,9 @@ fn base32_forms() {
     let grouped = odd.base32_grouped().to_string();
     assert_eq!(grouped.replace(' ', ""), odd.base32().to_string());
     assert_eq!(odd.base32().to_string().len(), 28);
+    assert_eq!(grouped.split(' ').count(), 7, "{grouped}");
     assert!(grouped.split(' ').all(|g| g.len() == 4), "{grouped}");
+    assert_eq!(Secret::from_base32(&grouped).unwrap(), odd);
     // The longest secret fits the text buffer and round-trips.
     let max = Secret::from_bytes(&[0xa5; MAX_SECRET_LEN]).unwrap();
     let text = max.base32_grouped().to_string();

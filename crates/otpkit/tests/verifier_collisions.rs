@@ -15,7 +15,7 @@
 //! (Written against verifier v1; if the verifier's rules change, change them here.)
 
 use otpkit::verifier::{DeviceKind, DeviceState, Outcome, Policy, Verifier};
-use otpkit::{Algorithm, Digits, Hotp, Period, Secret, Totp, Window};
+use otpkit::{Algorithm, Digits, Hotp, Secret, Totp, Window};
 
 const SECRET: &[u8; 20] = b"12345678901234567890";
 /// Steps `A` and `A + 2` share the code "769717"; `A + 1` has another code.
@@ -25,13 +25,12 @@ const SHARED: &str = "769717";
 const C: u64 = 56_188_870;
 const DOUBLE: &str = "617002";
 
+fn secret() -> Secret {
+    Secret::from_bytes(SECRET).unwrap()
+}
+
 fn totp() -> Totp {
-    Totp::new(
-        &Secret::from_bytes(SECRET).unwrap(),
-        Algorithm::Sha1,
-        Digits::SIX,
-        Period::DEFAULT,
-    )
+    Totp::from_secret(&secret()) // HMAC-SHA-1, six digits, 30 s
 }
 
 fn verifier() -> Verifier {
@@ -109,11 +108,7 @@ fn sign_in_prefers_the_fresh_step_to_the_used_one() {
 
 #[test]
 fn hotp_sign_in_credits_the_latest_matching_counter() {
-    let hotp = Hotp::new(
-        &Secret::from_bytes(SECRET).unwrap(),
-        Algorithm::Sha1,
-        Digits::SIX,
-    );
+    let hotp = Hotp::new(&secret(), Algorithm::Sha1, Digits::SIX);
     assert_eq!(hotp.code(A).to_string(), SHARED);
     let v = Verifier::hotp(hotp, Policy::default());
     let (outcome, state) = v.verify(&DeviceState::hotp_at(A), SHARED, 0);

@@ -9,6 +9,10 @@ use otpkit::verifier::{
 };
 use otpkit::{Algorithm, CodeError, Digits, Hotp, Period, Secret, TimeError, Totp};
 
+#[path = "support/state_checksum.rs"]
+mod state_checksum;
+use state_checksum::{checksum, sealed};
+
 const NOW: u64 = 1_700_000_000;
 const SECRET: &[u8; 20] = b"12345678901234567890";
 
@@ -452,28 +456,14 @@ fn hotp_replay_and_invalid() {
     let v = hv();
     let h = hotp();
     let state = DeviceState::hotp_at(20);
-    assert_eq!(
-        v.verify(&state, &h.code(19).to_string(), NOW).0,
-        Outcome::Replayed
-    );
-    assert_eq!(
-        v.verify(&state, &h.code(9).to_string(), NOW).0,
-        Outcome::Replayed
-    );
+    // What a sign-in with the code of `counter` comes to.
+    let outcome = |counter: u64| v.verify(&state, &h.code(counter).to_string(), NOW).0;
+    assert_eq!(outcome(19), Outcome::Replayed);
+    assert_eq!(outcome(9), Outcome::Replayed);
     // Further back than the look-ahead: just invalid.
-    assert_eq!(
-        v.verify(&state, &h.code(8).to_string(), NOW).0,
-        Outcome::Invalid
-    );
-    assert_eq!(
-        v.verify(&state, &h.code(31).to_string(), NOW).0,
-        Outcome::Invalid
-    );
-    assert!(
-        v.verify(&state, &h.code(30).to_string(), NOW)
-            .0
-            .is_accepted()
-    );
+    assert_eq!(outcome(8), Outcome::Invalid);
+    assert_eq!(outcome(31), Outcome::Invalid);
+    assert!(outcome(30).is_accepted());
 }
 
 #[test]
@@ -538,115 +528,61 @@ fn learned_drift_is_clamped() {
     assert_eq!(s.last_step(), Some(totp().step_at(NOW).unwrap() + 8));
 }
 
+/// `text` is refused with `e`, which says `message`.
+fn refused_state(text: &str, e: StateError, message: &str) {
+    assert_eq!(DeviceState::decode(text), Err(e), "{text}");
+    check(e, message, &[]);
+}
+
 #[test]
 fn state_errors() {
     let good = DeviceState::totp_at(42).to_string();
     let (body, sum) = good.rsplit_once('.').unwrap();
-    let cases = [
-        (
-            "x".repeat(97),
-            StateError::TooLong { len: 97 },
-            "a device state is at most 96 bytes, got 97",
-        ),
-        (
-            "{\"step\":42}".into(),
-            StateError::NotAState,
-            "not an otpkit device state",
-        ),
-        (
-            "otpk".into(),
-            StateError::NotAState,
-            "not an otpkit device state",
-        ),
-        (
-            "otpkx.t.1".into(),
-            StateError::NotAState,
-            "not an otpkit device state",
-        ),
-        (
-            good.replacen("otpk1", "otpk2", 1),
-            StateError::UnsupportedVersion,
-            "an otpkit device state of an unsupported format version",
-        ),
-        (
-            format!("{body}.{}", "0".repeat(sum.len())),
-            StateError::ChecksumMismatch,
-            "the device state is corrupted (checksum mismatch)",
-        ),
-        (
-            body.to_string(),
-            StateError::ChecksumMismatch,
-            "the device state is corrupted (checksum mismatch)",
-        ),
-        (
-            good.to_uppercase().replacen("OTPK", "otpk", 1),
-            StateError::ChecksumMismatch,
-            "the device state is corrupted (checksum mismatch)",
-        ),
-    ];
-    for (text, e, message) in cases {
-        assert_eq!(DeviceState::decode(&text), Err(e), "{text}");
-        check(e, message, &[]);
+    refused_state(
+        &"x".repeat(97),
+        StateError::TooLong { len: 97 },
+        "a device state is at most 96 bytes, got 97",
+    );
+    for text in ["{\"step\":42}", "otpk", "otpkx.t.1"] {
+        refused_state(text, StateError::NotAState, "not an otpkit device state");
+    }
+    refused_state(
+        &good.replacen("otpk1", "otpk2", 1),
+        StateError::UnsupportedVersion,
+        "an otpkit device state of an unsupported format version",
+    );
+    for text in [
+        format!("{body}.{}", "0".repeat(sum.len())),
+        body.to_string(),
+        good.to_uppercase().replacen("OTPK", "otpk", 1),
+    ] {
+        let message = "the device state is corrupted (checksum mismatch)";
+        refused_state(&text, StateError::ChecksumMismatch, message);
     }
     // Well-checksummed but ill-formed bodies (as a buggy or foreign writer makes them).
-    for (body, e, message) in [
-        (
-            "otpk1.t.1.0.0",
-            StateError::MissingField {
-                field: "locked_until",
-            },
-            "the device state lacks its locked_until field",
-        ),
-        (
-            "otpk1.x.1.0.0.0",
-            StateError::InvalidField { field: "kind" },
-            "the device state's kind field is invalid",
-        ),
-        (
-            "otpk1.t.01.0.0.0",
-            StateError::InvalidField { field: "position" },
-            "the device state's position field is invalid",
-        ),
-        (
-            "otpk1.t.1.-0.0.0",
-            StateError::InvalidField { field: "drift" },
-            "the device state's drift field is invalid",
-        ),
-        (
-            "otpk1.t.1.+1.0.0",
-            StateError::InvalidField { field: "drift" },
-            "the device state's drift field is invalid",
-        ),
-        (
-            "otpk1.t.1.0.4294967296.0",
-            StateError::InvalidField { field: "failures" },
-            "the device state's failures field is invalid",
-        ),
-        (
-            "otpk1.t.18446744073709551616.0.0.0",
-            StateError::InvalidField { field: "position" },
-            "the device state's position field is invalid",
-        ),
-        (
-            "otpk1.t.1.0.0.0.0",
-            StateError::TrailingFields,
-            "the device state has extra fields",
-        ),
+    refused_state(
+        &sealed("otpk1.t.1.0.0"),
+        StateError::MissingField {
+            field: "locked_until",
+        },
+        "the device state lacks its locked_until field",
+    );
+    for (body, field) in [
+        ("otpk1.x.1.0.0.0", "kind"),
+        ("otpk1.t.01.0.0.0", "position"),
+        ("otpk1.t.1.-0.0.0", "drift"),
+        ("otpk1.t.1.+1.0.0", "drift"),
+        ("otpk1.t.1.0.4294967296.0", "failures"),
+        ("otpk1.t.18446744073709551616.0.0.0", "position"),
     ] {
-        let text = format!("{body}.{}", sha256_12(body));
-        assert_eq!(DeviceState::decode(&text), Err(e), "{text}");
-        check(e, message, &[]);
+        let message = format!("the device state's {field} field is invalid");
+        refused_state(&sealed(body), StateError::InvalidField { field }, &message);
     }
-}
-
-/// The checksum as documented (first 6 bytes of SHA-256, lowercase hex), computed
-/// here independently of the crate's code.
-fn sha256_12(body: &str) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(body.as_bytes())[..6]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    refused_state(
+        &sealed("otpk1.t.1.0.0.0.0"),
+        StateError::TrailingFields,
+        "the device state has extra fields",
+    );
 }
 
 #[test]
@@ -654,7 +590,7 @@ fn documented_checksum_matches() {
     let s = DeviceState::from_parts(DeviceKind::Hotp, 7, 0, 100, u64::MAX);
     let text = s.to_string();
     let (body, sum) = text.rsplit_once('.').unwrap();
-    assert_eq!(sum, sha256_12(body));
+    assert_eq!(sum, checksum(body));
 }
 
 #[test]
@@ -716,33 +652,27 @@ fn wrapped_errors_are_the_sources() {
     assert_eq!(code_of(&EnrollError::Malformed(code)), Some(code));
     assert_eq!(time_of(&EnrollError::Time(time)), Some(time));
     assert_eq!(time_of(&SignInError::Time(time)), Some(time));
-    for e in [
-        ResyncError::Locked { until: 5 },
-        ResyncError::Rejected,
-        ResyncError::SameCodeTwice,
-        ResyncError::CounterExhausted,
-        ResyncError::WrongKind,
-        ResyncError::NotEnrolled,
-    ] {
-        assert!(e.source().is_none(), "{e:?}");
-    }
-    for e in [
-        EnrollError::FirstCodeNotFound,
-        EnrollError::SecondCodeNotFound,
-        EnrollError::NotConsecutive,
-        EnrollError::SameCodeTwice,
-        EnrollError::Locked { until: 5 },
-        EnrollError::AlreadyEnrolled,
-        EnrollError::WrongKind,
-        EnrollError::CounterExhausted,
-    ] {
-        assert!(e.source().is_none(), "{e:?}");
-    }
-    for e in [
-        SignInError::CounterExhausted,
-        SignInError::WrongKind,
-        SignInError::NotEnrolled,
-    ] {
+    // Every other variant wraps no error.
+    let unwrapped: [&dyn std::error::Error; 17] = [
+        &ResyncError::Locked { until: 5 },
+        &ResyncError::Rejected,
+        &ResyncError::SameCodeTwice,
+        &ResyncError::CounterExhausted,
+        &ResyncError::WrongKind,
+        &ResyncError::NotEnrolled,
+        &EnrollError::FirstCodeNotFound,
+        &EnrollError::SecondCodeNotFound,
+        &EnrollError::NotConsecutive,
+        &EnrollError::SameCodeTwice,
+        &EnrollError::Locked { until: 5 },
+        &EnrollError::AlreadyEnrolled,
+        &EnrollError::WrongKind,
+        &EnrollError::CounterExhausted,
+        &SignInError::CounterExhausted,
+        &SignInError::WrongKind,
+        &SignInError::NotEnrolled,
+    ];
+    for e in unwrapped {
         assert!(e.source().is_none(), "{e:?}");
     }
 }
@@ -755,7 +685,7 @@ fn enrolment_ignores_a_drift_carried_by_the_pending_state() {
     let v = hv();
     for (kind, code) in [("h1", "287082"), ("h0", "755224")] {
         let body = format!("otpk1.{kind}.0.4.0.0");
-        let pending = DeviceState::decode(&format!("{body}.{}", sha256_12(&body))).unwrap();
+        let pending = DeviceState::decode(&sealed(&body)).unwrap();
         assert_eq!((pending.drift(), pending.is_enrolled()), (4, false));
         let (outcome, state) = v.enroll_code(&pending, code, NOW);
         if kind == "h0" {

@@ -6,18 +6,16 @@ use proptest::prelude::*;
 
 #[path = "support/cases.rs"]
 mod cases;
+#[path = "support/state_checksum.rs"]
+mod state_checksum;
 
 const START: u64 = 1_700_000_000;
 
 fn totp(secret: &[u8; 20]) -> Totp {
     // 8 digits: two steps sharing a code (which would blur "accepted iff in the
     // window") has probability ~1e-8 per pair.
-    Totp::new(
-        &Secret::from_bytes(secret).unwrap(),
-        Algorithm::Sha1,
-        Digits::EIGHT,
-        Period::DEFAULT,
-    )
+    let secret = Secret::from_bytes(secret).unwrap();
+    Totp::new(&secret, Algorithm::Sha1, Digits::EIGHT, Period::DEFAULT)
 }
 
 fn lenient() -> Policy {
@@ -254,19 +252,10 @@ fn any_state() -> impl Strategy<Value = DeviceState> {
                     &format!(".{}{kind}.", &text[6..7]),
                     1,
                 );
-                DeviceState::decode(&format!("{body}.{}", checksum(&body))).unwrap()
+                DeviceState::decode(&state_checksum::sealed(&body)).unwrap()
             }
             _ => DeviceState::from_parts(k, p, d, f, l),
         })
-}
-
-/// The documented checksum of a body (first 6 bytes of SHA-256, hex).
-fn checksum(body: &str) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(body.as_bytes())[..6]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 #[test]

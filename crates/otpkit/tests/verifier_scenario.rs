@@ -4,7 +4,7 @@
 //! otpauth:// URI the server builds) and its own, wrong, clock.
 #![cfg(all(feature = "alloc", feature = "getrandom"))]
 
-use otpkit::otpauth::{Account, Kind};
+use otpkit::otpauth::Account;
 use otpkit::verifier::{
     DeviceState, EnrollOutcome, Outcome, Policy, ResyncError, ResyncOutcome, Verifier,
 };
@@ -61,6 +61,11 @@ fn enroll(verifier: &Verifier, code1: &str, code2: &str, now: u64) -> DeviceStat
     state
 }
 
+/// A sign-in accepted at `step`, the device's clock `drift` steps off the server's.
+fn accepted(step: u64, drift: i64) -> Outcome {
+    Outcome::Accepted { step, drift }
+}
+
 /// Stores the state as its text column, as a server would.
 fn persist(state: &DeviceState) -> String {
     state.to_string()
@@ -75,17 +80,7 @@ fn totp_enrol_sign_in_replay_resync_lockout() -> Result {
     // The server makes a secret and shows it: as the otpauth:// URI of a QR code, and
     // as Base32 text for typing by hand.
     let secret = Secret::generate(Algorithm::Sha1)?;
-    let account = Account {
-        issuer: Some("Example Corp".into()),
-        name: "alice@example.com".into(),
-        secret: secret.clone(),
-        algorithm: Algorithm::Sha1,
-        digits: Digits::SIX,
-        kind: Kind::Totp {
-            period: Period::DEFAULT,
-        },
-        extra: Vec::new(),
-    };
+    let account = Account::totp_with_secret("Example Corp", "alice@example.com", secret.clone());
     let uri = account.to_uri();
     assert!(uri.starts_with("otpauth://totp/Example%20Corp:alice%40example.com?secret="));
     let shown = secret.base32_grouped().to_string();
@@ -122,13 +117,7 @@ fn totp_enrol_sign_in_replay_resync_lockout() -> Result {
     now += 60;
     let code = app.code(now);
     let (outcome, new) = verifier.verify(&load(&column), &code, now);
-    assert_eq!(
-        outcome,
-        Outcome::Accepted {
-            step: now_step(now) + 3,
-            drift: 3
-        }
-    );
+    assert_eq!(outcome, accepted(now_step(now) + 3, 3));
     column = persist(&new);
 
     // The same code again, 5 s later: a replay.
@@ -170,13 +159,7 @@ fn totp_enrol_sign_in_replay_resync_lockout() -> Result {
     // ...but the next one does.
     now += 30;
     let (outcome, new) = verifier.verify(&load(&column), &far.code(now), now);
-    assert_eq!(
-        outcome,
-        Outcome::Accepted {
-            step: now_step(now) + 15,
-            drift: 15
-        }
-    );
+    assert_eq!(outcome, accepted(now_step(now) + 15, 15));
     column = persist(&new);
 
     // Three wrong codes lock the device for 60 s.
