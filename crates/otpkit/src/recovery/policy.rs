@@ -4,14 +4,6 @@ use super::BITS_PER_CHAR;
 use super::MAX_CODE_LEN;
 use crate::sentences::sentences;
 
-/// The most codes in one set.
-pub const MAX_CODES: usize = 64;
-/// NIST SP 800-63B §5.1.2.1: a look-up secret has at least 20 bits of entropy.
-pub const MIN_ENTROPY_BITS: u32 = 20;
-/// The most PBKDF2 iterations a state may ask for (so that a stored state cannot
-/// make one attempt arbitrarily slow).
-pub const MAX_ITERATIONS: u32 = 10_000_000;
-
 /// How a set of codes is made: how many, how long, how they are grouped, how much
 /// entropy is required and how costly each hash is.
 ///
@@ -27,11 +19,11 @@ pub const MAX_ITERATIONS: u32 = 10_000_000;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RecoveryPolicy {
-    pub(super) count: u8,
-    pub(super) length: u8,
-    pub(super) group: u8,
-    pub(super) min_entropy_bits: u32,
-    pub(super) iterations: u32,
+    count: u8,
+    length: u8,
+    group: u8,
+    min_entropy_bits: u32,
+    iterations: u32,
 }
 
 impl Default for RecoveryPolicy {
@@ -123,6 +115,12 @@ impl RecoveryPolicy {
         self.iterations
     }
 
+    /// The length and group size as a [`RecoveryCode`](super::RecoveryCode) stores
+    /// them.
+    pub(super) const fn code_form(&self) -> (u8, u8) {
+        (self.length, self.group)
+    }
+
     /// The entropy of one code: length × 5 bits.
     pub const fn entropy_bits(&self) -> u32 {
         (self.length as u32).saturating_mul(BITS_PER_CHAR)
@@ -139,6 +137,17 @@ impl RecoveryPolicy {
         Ok(())
     }
 }
+
+// The bounds the setters refuse past, beside the error that names them (the
+// code length's bound, MAX_CODE_LEN, is the code's own: recovery/code.rs).
+
+/// The most codes in one set.
+pub const MAX_CODES: usize = 64;
+/// NIST SP 800-63B §5.1.2.1: a look-up secret has at least 20 bits of entropy.
+pub const MIN_ENTROPY_BITS: u32 = 20;
+/// The most PBKDF2 iterations a state may ask for (so that a stored state cannot
+/// make one attempt arbitrarily slow).
+pub const MAX_ITERATIONS: u32 = 10_000_000;
 
 /// Why a [`RecoveryPolicy`] setting was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -204,3 +213,31 @@ sentences! {
 }
 
 impl core::error::Error for PolicyError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recovery::{GenerateError, RecoveryCodes};
+
+    /// Here, beside the fields, because only this module can build a policy whose
+    /// bound is broken.
+    #[test]
+    fn a_length_past_the_buffer_is_an_error_not_a_shorter_code() {
+        // Only reachable by breaking `with_length`'s bound, as this test does.
+        let policy = RecoveryPolicy {
+            length: 33,
+            count: 1,
+            ..RecoveryPolicy::default().with_iterations(1).unwrap()
+        };
+        let result = RecoveryCodes::generate_from(&policy, |buf| {
+            buf.fill(7);
+            Ok(())
+        });
+        assert_eq!(
+            result.err(),
+            Some(GenerateError::Policy(PolicyError::LengthOutOfRange {
+                got: 33
+            }))
+        );
+    }
+}
