@@ -1,33 +1,5 @@
-//! # otpkit-transfer
-//!
-//! Moving OTP accounts in and out of authenticator apps: import the backups and exports
-//! of Aegis, 2FAS, andOTP, Bitwarden, FreeOTP+, Authenticator Pro and Google
-//! Authenticator (including multi-QR transfers), and plain `otpauth://` lists; export
-//! Aegis vaults (plain or password-encrypted), `otpauth://` lists and Google
-//! Authenticator migration batches ([`export`]); and tell which well-known apps would
-//! mishandle an account ([`portability`]).
-//!
-//! Every import takes the file's bytes (and a password for encrypted files) and returns
-//! the accounts it could read plus one [`EntryReport`] per entry of the file, so one bad
-//! entry never loses the others. A wrong password or a failed integrity check is a
-//! typed [`ImportError`]; nothing panics on hostile input (sizes, entry counts and key
-//! derivation costs are bounded). Secrets live in [`otpkit::Secret`] (wiped on drop);
-//! decrypted plaintexts and keys are held in [`zeroize::Zeroizing`] buffers. No error,
-//! warning, `Debug` or `Display` output contains secret material.
-//!
-//! ```
-//! use otpkit_transfer::{import, Format};
-//! let file = b"otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP\n\
-//!              not a uri\n";
-//! let result = import(Format::OtpauthList, file, None)?;
-//! assert_eq!(result.accounts.len(), 1);
-//! assert_eq!(result.report.len(), 2);
-//! assert!(result.report[1].outcome.is_err()); // line 2 failed alone
-//! # Ok::<(), otpkit_transfer::ImportError>(())
-//! ```
-//!
-//! The format facts each importer relies on, and what each format can carry, are in
-//! `docs/transfer.md` of the repository.
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(
