@@ -72,6 +72,15 @@ fn make_inputs(
     make_inputs_with(rng, left, right, code_at_step, no_match)
 }
 
+/// A fair coin between the two classes, and the input that goes with the one drawn.
+fn either<T>(rng: &mut BenchRng, left: T, right: T) -> (Class, T) {
+    if rng.random::<bool>() {
+        (Class::Left, left)
+    } else {
+        (Class::Right, right)
+    }
+}
+
 /// The samples for any 30-second code: a random step and second, a coin flip for
 /// the class, the code of the step at the class's offset (`code_at_step`) or one
 /// matching no step of the window around it (`no_match`).
@@ -86,11 +95,7 @@ fn make_inputs_with(
         .map(|_| {
             let step = rng.random_range(1_000..1_000_000_000u64);
             let now = step * 30 + rng.random_range(0..30u64);
-            let (class, typed) = if rng.random::<bool>() {
-                (Class::Left, left)
-            } else {
-                (Class::Right, right)
-            };
+            let (class, typed) = either(rng, left, right);
             let code = match typed {
                 Typed::MatchAt(offset) => {
                     let target = step
@@ -275,11 +280,7 @@ fn hotp_position_first_vs_last(runner: &mut CtRunner, rng: &mut BenchRng) {
     let inputs: Vec<(Class, String, u64)> = (0..SAMPLES)
         .map(|_| {
             let counter = rng.random_range(0..1_000_000_000u64);
-            let (class, at) = if rng.random::<bool>() {
-                (Class::Left, counter)
-            } else {
-                (Class::Right, counter + 2)
-            };
+            let (class, at) = either(rng, counter, counter + 2);
             (class, hotp.code(at).to_string(), counter)
         })
         .collect();
@@ -350,11 +351,7 @@ fn make_pairs(
         .map(|_| {
             let step = rng.random_range(1_000_000..1_000_000_000u64);
             let now = step * 30 + rng.random_range(0..30u64);
-            let (class, offset) = if rng.random::<bool>() {
-                (Class::Left, left)
-            } else {
-                (Class::Right, right)
-            };
+            let (class, offset) = either(rng, left, right);
             let second = step
                 .checked_add_signed(offset)
                 .unwrap_or_else(|| panic!("offset {offset} stays inside u64"));
