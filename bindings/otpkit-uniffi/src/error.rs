@@ -417,16 +417,7 @@ impl OtpkitError {
 impl OtpkitError {
     /// The exact cause, whatever the variant.
     pub fn reason(&self) -> ErrorReason {
-        match self {
-            OtpkitError::InvalidInput { reason, .. }
-            | OtpkitError::Password { reason, .. }
-            | OtpkitError::Damaged { reason, .. }
-            | OtpkitError::Unsupported { reason, .. }
-            | OtpkitError::WrongState { reason, .. }
-            | OtpkitError::Clock { reason, .. }
-            | OtpkitError::System { reason, .. }
-            | OtpkitError::Other { reason, .. } => *reason,
-        }
+        self.parts().0
     }
 
     /// The core's sentence, whatever the variant (also the `Display` text: Kotlin
@@ -438,15 +429,21 @@ impl OtpkitError {
 
 impl OtpkitError {
     fn detail_str(&self) -> &str {
+        self.parts().1
+    }
+
+    /// The reason and detail every variant carries (one match, so a new variant is
+    /// added in one place).
+    fn parts(&self) -> (ErrorReason, &str) {
         match self {
-            OtpkitError::InvalidInput { detail, .. }
-            | OtpkitError::Password { detail, .. }
-            | OtpkitError::Damaged { detail, .. }
-            | OtpkitError::Unsupported { detail, .. }
-            | OtpkitError::WrongState { detail, .. }
-            | OtpkitError::Clock { detail, .. }
-            | OtpkitError::System { detail, .. }
-            | OtpkitError::Other { detail, .. } => detail,
+            OtpkitError::InvalidInput { reason, detail }
+            | OtpkitError::Password { reason, detail }
+            | OtpkitError::Damaged { reason, detail }
+            | OtpkitError::Unsupported { reason, detail }
+            | OtpkitError::WrongState { reason, detail }
+            | OtpkitError::Clock { reason, detail }
+            | OtpkitError::System { reason, detail }
+            | OtpkitError::Other { reason, detail } => (*reason, detail),
         }
     }
 }
