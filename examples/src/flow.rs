@@ -300,7 +300,7 @@ pub fn run(setup: Setup, out: &mut dyn Write) -> Result<Transcript, DemoError> {
         .store()
         .load(&id)
         .map_err(otpkit_store::ServiceError::Store)?
-        .map(|row| row.secret)
+        .map(|read| read.row.secret)
         .unwrap_or_default();
     n.more(format_args!(
         "otpkit_devices.secret = '{}…' (AES-256-GCM, bound to the device id)",
@@ -310,16 +310,17 @@ pub fn run(setup: Setup, out: &mut dyn Write) -> Result<Transcript, DemoError> {
     n.heading("Sign-in and replay protection")?;
     now += 65;
     let code = phone.code(now);
-    let before = server.stored_state(&id)?;
+    let before = server.read_device(&id)?;
     let (sign_in, _) = server.sign_in(&id, &code, now)?;
     n.say(
         now,
         "user",
         format_args!("signs in with {code} -> {}", describe(&sign_in)),
     )?;
-    let after = server.stored_state(&id)?;
+    let after = server.read_device(&id)?;
     n.more(format_args!(
-        "UPDATE otpkit_devices SET state = '{after}' WHERE id = '{id}' AND state = '{before}' -> 1 row"
+        "UPDATE otpkit_devices SET state = '{}', version = '{}' WHERE id = '{id}' AND version = '{}' AND state = '{}' -> 1 row",
+        after.row.state, after.version, before.version, before.row.state
     ))?;
     expect(
         sign_in.is_accepted(),
@@ -340,14 +341,17 @@ pub fn run(setup: Setup, out: &mut dyn Write) -> Result<Transcript, DemoError> {
     n.heading("Two servers race on one code (compare-and-swap)")?;
     now += 30;
     let code = phone.code(now);
-    let read = server.stored_state(&id)?;
+    let read = server.read_device(&id)?;
     n.say(
         now,
         "servers",
-        format_args!("A and B both receive {code} and both read state '{read}'"),
+        format_args!(
+            "A and B both receive {code} and both read state '{}' (version {})",
+            read.row.state, read.version
+        ),
     )?;
-    let a = server.sign_in_once(&id, &read, &code, now)?;
-    let b = server.sign_in_once(&id, &read, &code, now)?;
+    let a = server.sign_in_once(&read, &code, now)?;
+    let b = server.sign_in_once(&read, &code, now)?;
     for (name, (outcome, won)) in [("A", &a), ("B", &b)] {
         n.more(format_args!(
             "server {name}: verifier says {}; its UPDATE changed {} row(s)",

@@ -14,7 +14,7 @@ use otpkit::verifier::{
 };
 use otpkit::{Algorithm, Digits, Period, Secret, SecretError};
 use otpkit_store::seal::{Keyring, SealedSecret};
-use otpkit_store::{DeviceStore, Generator, MfaService, ServiceError, SqliteStore};
+use otpkit_store::{DeviceStore, Generator, LoadedRow, MfaService, ServiceError, SqliteStore};
 
 /// A device created but not yet enabled: its secret is shown to the user and
 /// stored sealed, with a pending-enrolment state that throttles wrong codes like
@@ -183,37 +183,31 @@ impl MfaServer {
         Ok((answer.outcome, answer.attempts))
     }
 
-    /// One verification against a state read earlier, written back by
-    /// compare-and-swap without retrying: what one of two racing servers does in a
-    /// single round of the loop. Returns the outcome it computed and whether its
-    /// write went through.
+    /// One verification against a device row read earlier ([`Self::read_device`]),
+    /// written back by compare-and-swap without retrying: what one of two racing
+    /// servers does in a single round of the loop. Returns the outcome it computed
+    /// and whether its write went through.
     pub fn sign_in_once(
         &self,
-        user_name: &str,
-        read_state: &str,
+        read: &LoadedRow,
         code: &str,
         now: u64,
     ) -> Result<(Outcome, bool), ServerError> {
-        let store = self.service.store();
-        let row = store
-            .load(user_name)?
-            .ok_or_else(|| ServiceError::NoSuchDevice {
-                id: user_name.to_owned(),
-            })?;
+        let row = &read.row;
         let secret = self
             .service
             .keyring()
-            .open(user_name, &SealedSecret::from_stored(row.secret))
+            .open(&row.id, &SealedSecret::from_stored(row.secret.clone()))
             .map_err(ServiceError::Seal)?;
         let generator: Generator = row.params.parse().map_err(|_| ServiceError::Corrupt {
-            id: user_name.to_owned(),
+            id: row.id.clone(),
             column: "params",
         })?;
-        let old: DeviceState = read_state.parse()?;
+        let old: DeviceState = row.state.parse()?;
         let (outcome, new) = generator
             .verifier(&secret, *self.policy())
             .verify(&old, code, now);
-        let won = store.compare_and_swap(user_name, read_state, &new.encode())?;
+        let won = self.service.store().compare_and_swap(read, &new.encode())?;
         Ok((outcome, won))
     }
 
@@ -238,15 +232,15 @@ impl MfaServer {
         Ok(self.service.state(user_name)?)
     }
 
-    /// The state column exactly as stored (the `old` of the next compare-and-swap).
-    pub fn stored_state(&self, user_name: &str) -> Result<String, ServerError> {
-        let row =
-            self.service
-                .store()
-                .load(user_name)?
-                .ok_or_else(|| ServiceError::NoSuchDevice {
-                    id: user_name.to_owned(),
-                })?;
-        Ok(row.state)
+    /// The device's row as stored, with its version: what the next
+    /// compare-and-swap names.
+    pub fn read_device(&self, user_name: &str) -> Result<LoadedRow, ServerError> {
+        let read = self.service.store().load(user_name)?;
+        read.ok_or_else(|| {
+            ServiceError::NoSuchDevice {
+                id: user_name.to_owned(),
+            }
+            .into()
+        })
     }
 }

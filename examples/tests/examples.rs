@@ -98,7 +98,7 @@ fn server_flow_binary_runs_and_persists_to_sqlite() {
     assert!(stdout.contains("already used"), "{stdout}");
     // The final state is in the file.
     let store = SqliteStore::open(&db).unwrap();
-    let device = store.load("alice@example.com").unwrap().unwrap();
+    let device = store.load("alice@example.com").unwrap().unwrap().row;
     // The secret is sealed in the file, not in Base32.
     assert!(device.secret.starts_with("otps1.demo."), "{device:?}");
     let state: otpkit::DeviceState = device.state.parse().unwrap();

@@ -51,11 +51,15 @@ pub fn inspect_store(
     io: &mut Io<'_>,
 ) -> Result<(), CliError> {
     let store = crate::target::open_device_store(url)?;
-    let row = store.load(id).map_err(CliError::state)?.ok_or_else(|| {
-        CliError::state(format_args!(
-            "no device {id:?} in the store (create one with `otpkit enroll --store`)"
-        ))
-    })?;
+    let row = store
+        .load(id)
+        .map_err(CliError::state)?
+        .map(|read| read.row)
+        .ok_or_else(|| {
+            CliError::state(format_args!(
+                "no device {id:?} in the store (create one with `otpkit enroll --store`)"
+            ))
+        })?;
     let damaged =
         |column: &str| CliError::state(format_args!("device {id:?} has a damaged {column} column"));
     let generator: Generator = row.params.parse().map_err(|_| damaged("params"))?;

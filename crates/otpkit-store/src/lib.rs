@@ -43,4 +43,4 @@ pub use service::{
 #[cfg(feature = "sqlite")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub use sqlite::SqliteStore;
-pub use store::{BoxError, DeviceRow, DeviceStore, StoreError};
+pub use store::{BoxError, DeviceRow, DeviceStore, LoadedRow, RowVersion, StoreError};

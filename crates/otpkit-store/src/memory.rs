@@ -4,12 +4,14 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use crate::store::{DeviceRow, DeviceStore, StoreError};
+use crate::store::{DeviceRow, DeviceStore, LoadedRow, RowVersion, StoreError};
 
-/// Devices in a `HashMap` behind a mutex.
+const STORE: &str = "memory";
+
+/// Devices in a `HashMap` behind a mutex, each with its [`RowVersion`].
 #[derive(Debug, Default)]
 pub struct MemoryStore {
-    rows: Mutex<HashMap<String, DeviceRow>>,
+    rows: Mutex<HashMap<String, LoadedRow>>,
 }
 
 impl MemoryStore {
@@ -18,45 +20,75 @@ impl MemoryStore {
         Self::default()
     }
 
-    fn rows(&self) -> MutexGuard<'_, HashMap<String, DeviceRow>> {
+    fn rows(&self) -> MutexGuard<'_, HashMap<String, LoadedRow>> {
         // A panic elsewhere while holding the lock cannot leave a row half-written
         // (each operation replaces whole values), so the data stays usable.
         self.rows.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Sets `column` of the row `read` names to `new`, with a new version, if the
+    /// row still has `read`'s version and `column`.
+    fn swap(&self, read: &LoadedRow, column: Column, new: &str) -> Result<bool, StoreError> {
+        let next = RowVersion::fresh(STORE)?;
+        Ok(match self.rows().get_mut(&read.row.id) {
+            Some(stored)
+                if stored.version == read.version
+                    && column.get(&stored.row) == column.get(&read.row) =>
+            {
+                new.clone_into(column.get_mut(&mut stored.row));
+                stored.version = next;
+                true
+            }
+            _ => false,
+        })
+    }
+}
+
+/// The column a swap replaces.
+#[derive(Clone, Copy)]
+enum Column {
+    State,
+    Secret,
+}
+
+impl Column {
+    fn get(self, row: &DeviceRow) -> &str {
+        match self {
+            Column::State => &row.state,
+            Column::Secret => &row.secret,
+        }
+    }
+
+    fn get_mut(self, row: &mut DeviceRow) -> &mut String {
+        match self {
+            Column::State => &mut row.state,
+            Column::Secret => &mut row.secret,
+        }
     }
 }
 
 impl DeviceStore for MemoryStore {
     fn insert(&self, row: &DeviceRow) -> Result<bool, StoreError> {
+        let version = RowVersion::fresh(STORE)?;
         let mut rows = self.rows();
         if rows.contains_key(&row.id) {
             return Ok(false);
         }
-        rows.insert(row.id.clone(), row.clone());
+        let row = row.clone();
+        rows.insert(row.id.clone(), LoadedRow { row, version });
         Ok(true)
     }
 
-    fn load(&self, id: &str) -> Result<Option<DeviceRow>, StoreError> {
+    fn load(&self, id: &str) -> Result<Option<LoadedRow>, StoreError> {
         Ok(self.rows().get(id).cloned())
     }
 
-    fn compare_and_swap(&self, id: &str, old: &str, new: &str) -> Result<bool, StoreError> {
-        Ok(match self.rows().get_mut(id) {
-            Some(row) if row.state == old => {
-                new.clone_into(&mut row.state);
-                true
-            }
-            _ => false,
-        })
+    fn compare_and_swap(&self, read: &LoadedRow, new_state: &str) -> Result<bool, StoreError> {
+        self.swap(read, Column::State, new_state)
     }
 
-    fn replace_secret(&self, id: &str, old: &str, new: &str) -> Result<bool, StoreError> {
-        Ok(match self.rows().get_mut(id) {
-            Some(row) if row.secret == old => {
-                new.clone_into(&mut row.secret);
-                true
-            }
-            _ => false,
-        })
+    fn replace_secret(&self, read: &LoadedRow, new_secret: &str) -> Result<bool, StoreError> {
+        self.swap(read, Column::Secret, new_secret)
     }
 
     fn remove(&self, id: &str) -> Result<bool, StoreError> {

@@ -4,7 +4,8 @@
 //! ## Compare-and-swap: a conditional `UPDATE`, not row locking
 //!
 //! ```sql
-//! UPDATE otpkit_devices SET state = $new WHERE id = $id AND state = $old
+//! UPDATE otpkit_devices SET state = $new, version = $next
+//!  WHERE id = $id AND version = $read_version AND state = $read_state
 //! ```
 //!
 //! runs on its own (autocommit): one round trip, atomic, and it holds a row lock
@@ -23,11 +24,16 @@
 //!
 //! The connection lives on a thread of its own: see [`PostgresStore`].
 //!
-//! Schema (migration 1, run under an advisory lock so concurrent servers starting
-//! together apply it once):
+//! Schema (migrations 1 and 2, run under an advisory lock so concurrent servers
+//! starting together apply them once; migration 2 adds the row version, and needs
+//! PostgreSQL 13 or later for `gen_random_uuid`):
 //!
 //! ```sql
 #![doc = include_str!("sql/postgres_v1.sql")]
+//! ```
+//!
+//! ```sql
+#![doc = include_str!("sql/postgres_v2.sql")]
 //! ```
 
 use std::sync::mpsc::{self, Sender};
@@ -37,10 +43,13 @@ use std::time::Duration;
 use postgres::error::SqlState;
 use postgres::{Client, Config, NoTls, Statement};
 
-use crate::store::{DeviceRow, DeviceStore, StoreError};
+use crate::store::{DeviceRow, DeviceStore, LoadedRow, RowVersion, StoreError};
 
 const STORE: &str = "postgres";
-const MIGRATIONS: &[&str] = &[include_str!("sql/postgres_v1.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("sql/postgres_v1.sql"),
+    include_str!("sql/postgres_v2.sql"),
+];
 /// `pg_advisory_xact_lock` key for migrations ("otpk" in ASCII).
 const MIGRATION_LOCK: i64 = 0x6f74_706b;
 
@@ -223,12 +232,15 @@ impl Worker {
 fn prepare(mut client: Client) -> Result<Conn, StoreError> {
     let mut p = |sql: &str| client.prepare(sql).map_err(classify);
     let insert = p(
-        "INSERT INTO otpkit_devices (id, params, secret, state) VALUES ($1, $2, $3, $4)
+        "INSERT INTO otpkit_devices (id, params, secret, state, version)
+         VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (id) DO NOTHING",
     )?;
-    let load = p("SELECT params, secret, state FROM otpkit_devices WHERE id = $1")?;
-    let cas = p("UPDATE otpkit_devices SET state = $1 WHERE id = $2 AND state = $3")?;
-    let replace_secret = p("UPDATE otpkit_devices SET secret = $1 WHERE id = $2 AND secret = $3")?;
+    let load = p("SELECT params, secret, state, version FROM otpkit_devices WHERE id = $1")?;
+    let cas = p("UPDATE otpkit_devices SET state = $1, version = $2
+                 WHERE id = $3 AND version = $4 AND state = $5")?;
+    let replace_secret = p("UPDATE otpkit_devices SET secret = $1, version = $2
+                            WHERE id = $3 AND version = $4 AND secret = $5")?;
     let remove = p("DELETE FROM otpkit_devices WHERE id = $1")?;
     Ok(Conn {
         client,
@@ -285,24 +297,35 @@ impl crate::migrate::Schema for Schema<'_, '_> {
 
 impl DeviceStore for PostgresStore {
     fn insert(&self, row: &DeviceRow) -> Result<bool, StoreError> {
-        let row = row.clone();
+        let (row, version) = (row.clone(), RowVersion::fresh(STORE)?);
         self.write(move |c| {
-            c.client
-                .execute(&c.insert, &[&row.id, &row.params, &row.secret, &row.state])
+            c.client.execute(
+                &c.insert,
+                &[
+                    &row.id,
+                    &row.params,
+                    &row.secret,
+                    &row.state,
+                    &version.as_str(),
+                ],
+            )
         })
         .map(|n| n == 1)
     }
 
-    fn load(&self, id: &str) -> Result<Option<DeviceRow>, StoreError> {
+    fn load(&self, id: &str) -> Result<Option<LoadedRow>, StoreError> {
         let id = id.to_owned();
         self.run(move |w| {
             w.read(|c| c.client.query_opt(&c.load, &[&id]))?
                 .map(|r| {
-                    Ok(DeviceRow {
-                        id: id.clone(),
-                        params: r.try_get(0)?,
-                        secret: r.try_get(1)?,
-                        state: r.try_get(2)?,
+                    Ok(LoadedRow {
+                        row: DeviceRow {
+                            id: id.clone(),
+                            params: r.try_get(0)?,
+                            secret: r.try_get(1)?,
+                            state: r.try_get(2)?,
+                        },
+                        version: RowVersion::from_stored(r.try_get(3)?),
                     })
                 })
                 .transpose()
@@ -310,16 +333,46 @@ impl DeviceStore for PostgresStore {
         })
     }
 
-    fn compare_and_swap(&self, id: &str, old: &str, new: &str) -> Result<bool, StoreError> {
-        let (id, old, new) = (id.to_owned(), old.to_owned(), new.to_owned());
-        self.write(move |c| c.client.execute(&c.cas, &[&new, &id, &old]))
-            .map(|n| n == 1)
+    fn compare_and_swap(&self, read: &LoadedRow, new_state: &str) -> Result<bool, StoreError> {
+        let (read, new, next) = (
+            read.clone(),
+            new_state.to_owned(),
+            RowVersion::fresh(STORE)?,
+        );
+        self.write(move |c| {
+            c.client.execute(
+                &c.cas,
+                &[
+                    &new,
+                    &next.as_str(),
+                    &read.row.id,
+                    &read.version.as_str(),
+                    &read.row.state,
+                ],
+            )
+        })
+        .map(|n| n == 1)
     }
 
-    fn replace_secret(&self, id: &str, old: &str, new: &str) -> Result<bool, StoreError> {
-        let (id, old, new) = (id.to_owned(), old.to_owned(), new.to_owned());
-        self.write(move |c| c.client.execute(&c.replace_secret, &[&new, &id, &old]))
-            .map(|n| n == 1)
+    fn replace_secret(&self, read: &LoadedRow, new_secret: &str) -> Result<bool, StoreError> {
+        let (read, new, next) = (
+            read.clone(),
+            new_secret.to_owned(),
+            RowVersion::fresh(STORE)?,
+        );
+        self.write(move |c| {
+            c.client.execute(
+                &c.replace_secret,
+                &[
+                    &new,
+                    &next.as_str(),
+                    &read.row.id,
+                    &read.version.as_str(),
+                    &read.row.secret,
+                ],
+            )
+        })
+        .map(|n| n == 1)
     }
 
     fn remove(&self, id: &str) -> Result<bool, StoreError> {

@@ -1,8 +1,16 @@
 //! A shared Redis server (the `redis` client).
 //!
-//! Each device is a hash `PREFIXdevice:ID` with the fields `params`, `secret` and
-//! `state`; `PREFIXschema` holds the layout's version: how many of its migrations
-//! ran (one so far: the hashes need nothing created).
+//! Each device is a hash `PREFIXdevice:ID` with the fields `params`, `secret`,
+//! `state` and `version` (the [`RowVersion`]); `PREFIXschema` holds the layout's
+//! version: how many of its migrations ran. Neither migration creates anything:
+//! 1 is the device hashes, 2 their `version` field, which a hash written without
+//! one (before the upgrade, or by a server of layout 1 still running) gets from
+//! the first load that reads it. Loading is a script that reads the row and sets
+//! a new version only if it has none, so upgrading never scans the keyspace:
+//!
+//! ```lua
+#![doc = include_str!("lua/load.lua")]
+//! ```
 //!
 //! ## Compare-and-swap: a Lua script, not `WATCH`/`MULTI`
 //!
@@ -16,7 +24,8 @@
 //! connection: a connection shared or pooled between requests mixes their
 //! watches, and an `EXEC` aborted by another writer comes back as a nil reply the
 //! client must recognise. The script's answer is simply 1 (swapped) or 0 (the
-//! state was not `old`), the same contract as the SQL stores.
+//! row's version or the field was not the one read), the same contract as the
+//! SQL stores.
 //!
 //! The connection is opened again after it breaks (server restarted), on the next
 //! operation. Redis keeps data in memory: run it with persistence (AOF or RDB)
@@ -27,13 +36,14 @@ use std::time::Duration;
 
 use redis::{Client, Connection, ConnectionLike, RedisError, Script};
 
-use crate::store::{DeviceRow, DeviceStore, StoreError};
+use crate::store::{DeviceRow, DeviceStore, LoadedRow, RowVersion, StoreError};
 
 const STORE: &str = "redis";
 /// The layout's migrations, in order: Lua that [`MIGRATE`] runs atomically,
 /// between checking the version and recording the next (`ARGV[2]` is the key
-/// prefix). Version 1, the device hashes, needs nothing created.
-const MIGRATIONS: &[&str] = &[""];
+/// prefix). Version 1, the device hashes, needs nothing created; nor does version
+/// 2, their `version` field (given by the load script to a hash without one).
+const MIGRATIONS: &[&str] = &["", ""];
 
 /// One migration step (in place of `STEP`): run only if the version is still the
 /// one before it (another server starting at the same time may have run it),
@@ -46,7 +56,8 @@ return 1";
 const TIMEOUT: Duration = Duration::from_secs(5);
 
 const INSERT: &str = "if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'params', ARGV[1], 'secret', ARGV[2], 'state', ARGV[3])
+redis.call('HSET', KEYS[1], 'params', ARGV[1], 'secret', ARGV[2], 'state', ARGV[3],
+  'version', ARGV[4])
 return 1";
 
 /// A device table in Redis.
@@ -60,6 +71,7 @@ pub struct RedisStore {
     conn: Mutex<Option<Connection>>,
     prefix: String,
     insert: Script,
+    load: Script,
     cas: Script,
 }
 
@@ -102,6 +114,7 @@ impl RedisStore {
             conn: Mutex::new(None),
             prefix: prefix.to_owned(),
             insert: Script::new(INSERT),
+            load: Script::new(include_str!("lua/load.lua")),
             cas: Script::new(include_str!("lua/cas.lua")),
         };
         crate::migrate::migrate(STORE, MIGRATIONS, &mut Schema(&store))?;
@@ -153,9 +166,27 @@ impl RedisStore {
         })
     }
 
-    fn swap_field(&self, id: &str, field: &str, old: &str, new: &str) -> Result<bool, StoreError> {
-        let key = self.key(id);
-        let n: i64 = self.with(|c| self.cas.key(&key).arg(field).arg(old).arg(new).invoke(c))?;
+    /// Sets `field` of the row `read` to `new` (its value when read: `old`), with
+    /// a new version, if the row still has `read`'s version and `old`.
+    fn swap_field(
+        &self,
+        read: &LoadedRow,
+        field: &str,
+        old: &str,
+        new: &str,
+    ) -> Result<bool, StoreError> {
+        let key = self.key(&read.row.id);
+        let next = RowVersion::fresh(STORE)?;
+        let n: i64 = self.with(|c| {
+            self.cas
+                .key(&key)
+                .arg(field)
+                .arg(old)
+                .arg(new)
+                .arg(read.version.as_str())
+                .arg(next.as_str())
+                .invoke(c)
+        })?;
         Ok(n == 1)
     }
 }
@@ -188,45 +219,51 @@ impl crate::migrate::Schema for Schema<'_> {
 impl DeviceStore for RedisStore {
     fn insert(&self, row: &DeviceRow) -> Result<bool, StoreError> {
         let key = self.key(&row.id);
+        let version = RowVersion::fresh(STORE)?;
         let n: i64 = self.with(|c| {
             self.insert
                 .key(&key)
                 .arg(&row.params)
                 .arg(&row.secret)
                 .arg(&row.state)
+                .arg(version.as_str())
                 .invoke(c)
         })?;
         Ok(n == 1)
     }
 
-    fn load(&self, id: &str) -> Result<Option<DeviceRow>, StoreError> {
+    fn load(&self, id: &str) -> Result<Option<LoadedRow>, StoreError> {
         let key = self.key(id);
-        let fields: (Option<String>, Option<String>, Option<String>) = self.read(|c| {
-            redis::cmd("HMGET")
-                .arg(&key)
-                .arg("params")
-                .arg("secret")
-                .arg("state")
-                .query(c)
-        })?;
+        // Used only by a hash written without a version; setting it is done once
+        // (the script checks), so a retry on a new connection is safe.
+        let fresh = RowVersion::fresh(STORE)?;
+        let fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ) = self.read(|c| self.load.key(&key).arg(fresh.as_str()).invoke(c))?;
         match fields {
-            (None, None, None) => Ok(None),
-            (Some(params), Some(secret), Some(state)) => Ok(Some(DeviceRow {
-                id: id.to_owned(),
-                params,
-                secret,
-                state,
+            (None, None, None, None) => Ok(None),
+            (Some(params), Some(secret), Some(state), Some(version)) => Ok(Some(LoadedRow {
+                row: DeviceRow {
+                    id: id.to_owned(),
+                    params,
+                    secret,
+                    state,
+                },
+                version: RowVersion::from_stored(version),
             })),
             _ => Err(damaged("the device hash is missing a field")),
         }
     }
 
-    fn compare_and_swap(&self, id: &str, old: &str, new: &str) -> Result<bool, StoreError> {
-        self.swap_field(id, "state", old, new)
+    fn compare_and_swap(&self, read: &LoadedRow, new_state: &str) -> Result<bool, StoreError> {
+        self.swap_field(read, "state", &read.row.state, new_state)
     }
 
-    fn replace_secret(&self, id: &str, old: &str, new: &str) -> Result<bool, StoreError> {
-        self.swap_field(id, "secret", old, new)
+    fn replace_secret(&self, read: &LoadedRow, new_secret: &str) -> Result<bool, StoreError> {
+        self.swap_field(read, "secret", &read.row.secret, new_secret)
     }
 
     fn remove(&self, id: &str) -> Result<bool, StoreError> {

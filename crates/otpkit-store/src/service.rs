@@ -8,7 +8,7 @@ use otpkit::verifier::{DeviceState, EnrollOutcome, Outcome, Policy, ResyncOutcom
 use otpkit::{Secret, Verifier};
 
 use crate::seal::{Keyring, SealError, SealedSecret};
-use crate::store::{DeviceRow, DeviceStore, StoreError};
+use crate::store::{DeviceRow, DeviceStore, LoadedRow, StoreError};
 use crate::{Generator, GeneratorError};
 
 /// The longest device id, in bytes.
@@ -316,18 +316,21 @@ impl<S: DeviceStore> MfaService<S> {
 
     /// Moves the device's sealed secret to the keyring's current key. `Ok(false)`
     /// if it already used it. After every device is resealed the old key can be
-    /// dropped from the keyring.
+    /// dropped from the keyring. The new secret is written by a swap on the row
+    /// read: if anything wrote the device in between (a sign-in too), it reads and
+    /// reseals again, up to the service's attempts, then
+    /// [`ServiceError::Contention`].
     pub fn reseal(&self, id: &str) -> Result<bool, ServiceError> {
         check_id(id)?;
         for _ in 0..self.max_attempts {
-            let row = self.load(id)?;
+            let read = self.load(id)?;
             let Some(new) = self
                 .keyring
-                .reseal(id, &SealedSecret::from_stored(row.secret.clone()))?
+                .reseal(id, &SealedSecret::from_stored(read.row.secret.clone()))?
             else {
                 return Ok(false);
             };
-            if self.store.replace_secret(id, &row.secret, new.as_str())? {
+            if self.store.replace_secret(&read, new.as_str())? {
                 return Ok(true);
             }
         }
@@ -336,7 +339,7 @@ impl<S: DeviceStore> MfaService<S> {
         })
     }
 
-    fn load(&self, id: &str) -> Result<DeviceRow, ServiceError> {
+    fn load(&self, id: &str) -> Result<LoadedRow, ServiceError> {
         self.store
             .load(id)?
             .ok_or_else(|| ServiceError::NoSuchDevice { id: id.to_owned() })
@@ -344,14 +347,16 @@ impl<S: DeviceStore> MfaService<S> {
 
     fn read(&self, id: &str) -> Result<(DeviceRow, DeviceState), ServiceError> {
         check_id(id)?;
-        let row = self.load(id)?;
+        let row = self.load(id)?.row;
         let state = parse_state(&row)?;
         Ok((row, state))
     }
 
     /// The loop: read the row, run `op` on its state (with the verifier built on
     /// demand: clearing a lock-out needs no secret), store the new state by
-    /// compare-and-swap; on a lost swap, again from the read.
+    /// compare-and-swap on the row read (its version: a row removed and inserted
+    /// again, even with the same state text, is not the row the codes were
+    /// checked against); on a lost swap, again from the read.
     fn update<O>(
         &self,
         id: &str,
@@ -363,10 +368,11 @@ impl<S: DeviceStore> MfaService<S> {
         check_id(id)?;
         self.requests.fetch_add(1, Ordering::Relaxed);
         for attempt in 1..=self.max_attempts {
-            let row = self.load(id)?;
-            let old = parse_state(&row)?;
+            let read = self.load(id)?;
+            let row = &read.row;
+            let old = parse_state(row)?;
             let verifier = || -> Result<Verifier, ServiceError> {
-                let generator = parse_generator(&row)?;
+                let generator = parse_generator(row)?;
                 let secret = self
                     .keyring
                     .open(id, &SealedSecret::from_stored(row.secret.clone()))?;
@@ -374,7 +380,7 @@ impl<S: DeviceStore> MfaService<S> {
             };
             let (outcome, new) = op(&verifier, &old)?;
             // Failures and lock-outs are state too; an unchanged state needs no write.
-            if new == old || self.store.compare_and_swap(id, &row.state, &new.encode())? {
+            if new == old || self.store.compare_and_swap(&read, &new.encode())? {
                 return Ok(Answer {
                     outcome,
                     state: new,
@@ -444,14 +450,14 @@ mod tests {
         fn insert(&self, row: &DeviceRow) -> Result<bool, StoreError> {
             self.0.insert(row)
         }
-        fn load(&self, id: &str) -> Result<Option<DeviceRow>, StoreError> {
+        fn load(&self, id: &str) -> Result<Option<LoadedRow>, StoreError> {
             self.0.load(id)
         }
-        fn compare_and_swap(&self, _: &str, _: &str, _: &str) -> Result<bool, StoreError> {
+        fn compare_and_swap(&self, _: &LoadedRow, _: &str) -> Result<bool, StoreError> {
             Ok(false)
         }
-        fn replace_secret(&self, id: &str, old: &str, new: &str) -> Result<bool, StoreError> {
-            self.0.replace_secret(id, old, new)
+        fn replace_secret(&self, read: &LoadedRow, new: &str) -> Result<bool, StoreError> {
+            self.0.replace_secret(read, new)
         }
         fn remove(&self, id: &str) -> Result<bool, StoreError> {
             self.0.remove(id)

@@ -32,28 +32,103 @@ impl fmt::Debug for DeviceRow {
     }
 }
 
-/// A device table with compare-and-swap on the state column.
+/// Which write of a row a [`LoadedRow`] saw: a random 128-bit token (32 hex
+/// digits) that the store gives a row when it is inserted and replaces with a new
+/// one on every write ([`DeviceStore::compare_and_swap`],
+/// [`DeviceStore::replace_secret`]).
+///
+/// Only a store's [`DeviceStore::load`] makes one, so a swap can only name a row
+/// that was read. A token never comes back: a row removed and inserted again
+/// (with another secret, or with the very same columns) has a new one, and so has
+/// a row written back to a state it had before. The chance that two tokens of
+/// one device ever collide is at most n²/2¹²⁹ after n writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowVersion(String);
+
+impl RowVersion {
+    /// A new token, from the operating system's random number generator.
+    pub(crate) fn fresh(store: &'static str) -> Result<Self, StoreError> {
+        let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes).map_err(|_| StoreError::Failed {
+            store,
+            source: "the operating system's random number generator failed".into(),
+        })?;
+        let mut hex = String::with_capacity(32);
+        for b in bytes {
+            use fmt::Write as _;
+            // Writing to a `String` cannot fail.
+            let _ = write!(hex, "{b:02x}");
+        }
+        Ok(RowVersion(hex))
+    }
+
+    /// A token as an adapter stored it.
+    #[cfg(any(feature = "sqlite", feature = "postgres", feature = "redis"))]
+    pub(crate) fn from_stored(text: String) -> Self {
+        RowVersion(text)
+    }
+
+    /// The token's text, as stored.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RowVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A device as [`DeviceStore::load`] read it: its columns and the
+/// [`RowVersion`] they had. The compare-and-swaps take it, so they can only
+/// change the row that was read, and only if nothing wrote it since.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadedRow {
+    /// The columns.
+    pub row: DeviceRow,
+    /// Which write of the row they are.
+    pub version: RowVersion,
+}
+
+/// A device table with compare-and-swap on the row.
 ///
 /// Every method is one atomic operation on the server (one statement, one script);
 /// none holds a lock or a transaction across calls, so a client that stalls or dies
 /// between [`DeviceStore::load`] and [`DeviceStore::compare_and_swap`] blocks
 /// nobody. The methods take `&self`: an adapter serialises its own connection.
+///
+/// The swaps compare the row's [`RowVersion`], not only a column's text: the
+/// state text of every pending enrolment is the same, so a state-only comparison
+/// would let a request that verified codes against a removed device's secret
+/// enrol (or sign in) a new device that replaced it under the same id. With the
+/// version, a swap goes through only if the row is the very one loaded and
+/// nothing has written it since. The swaps compare the column they replace too
+/// (a guard against an edit made outside this crate that left the token as it
+/// was).
+///
+/// A [`RowVersion`] is made only by this crate's stores: the implementations are
+/// the adapters here ([`MemoryStore`](crate::MemoryStore) and the SQLite,
+/// PostgreSQL and Redis stores) and wrappers that delegate to them.
 pub trait DeviceStore {
-    /// Stores a new device. `Ok(false)` if a device with this id exists (it is left
-    /// as it is).
+    /// Stores a new device, with a new [`RowVersion`]. `Ok(false)` if a device
+    /// with this id exists (it is left as it is).
     fn insert(&self, row: &DeviceRow) -> Result<bool, StoreError>;
 
-    /// Reads a device; `Ok(None)` if there is none with this id.
-    fn load(&self, id: &str) -> Result<Option<DeviceRow>, StoreError>;
+    /// Reads a device and its version; `Ok(None)` if there is none with this id.
+    fn load(&self, id: &str) -> Result<Option<LoadedRow>, StoreError>;
 
-    /// Sets the device's state to `new` only if it is still exactly `old`.
-    /// `Ok(false)`: it was not (another request changed it first, or the device is
-    /// gone).
-    fn compare_and_swap(&self, id: &str, old: &str, new: &str) -> Result<bool, StoreError>;
+    /// Sets the state of the device `read` to `new_state`, and gives the row a new
+    /// version, only if the row still has `read`'s version and state. `Ok(false)`:
+    /// it has not (another request wrote it first, or the device is gone, or it
+    /// was removed and inserted again).
+    fn compare_and_swap(&self, read: &LoadedRow, new_state: &str) -> Result<bool, StoreError>;
 
-    /// Sets the device's sealed secret to `new` only if it is still exactly `old`
-    /// (re-sealing under a new key).
-    fn replace_secret(&self, id: &str, old: &str, new: &str) -> Result<bool, StoreError>;
+    /// Sets the sealed secret of the device `read` to `new_secret` (re-sealing
+    /// under a new key), and gives the row a new version, only if the row still
+    /// has `read`'s version and sealed secret. `Ok(false)` as for
+    /// [`DeviceStore::compare_and_swap`].
+    fn replace_secret(&self, read: &LoadedRow, new_secret: &str) -> Result<bool, StoreError>;
 
     /// Deletes a device. `Ok(false)` if there was none.
     fn remove(&self, id: &str) -> Result<bool, StoreError>;
@@ -65,14 +140,14 @@ macro_rules! forward {
             fn insert(&self, row: &DeviceRow) -> Result<bool, StoreError> {
                 (**self).insert(row)
             }
-            fn load(&self, id: &str) -> Result<Option<DeviceRow>, StoreError> {
+            fn load(&self, id: &str) -> Result<Option<LoadedRow>, StoreError> {
                 (**self).load(id)
             }
-            fn compare_and_swap(&self, id: &str, old: &str, new: &str) -> Result<bool, StoreError> {
-                (**self).compare_and_swap(id, old, new)
+            fn compare_and_swap(&self, read: &LoadedRow, new_state: &str) -> Result<bool, StoreError> {
+                (**self).compare_and_swap(read, new_state)
             }
-            fn replace_secret(&self, id: &str, old: &str, new: &str) -> Result<bool, StoreError> {
-                (**self).replace_secret(id, old, new)
+            fn replace_secret(&self, read: &LoadedRow, new_secret: &str) -> Result<bool, StoreError> {
+                (**self).replace_secret(read, new_secret)
             }
             fn remove(&self, id: &str) -> Result<bool, StoreError> {
                 (**self).remove(id)

@@ -27,9 +27,10 @@ fn row(id: &str) -> DeviceRow {
 fn exercise(store: impl DeviceStore, prefix: &str) {
     let id = format!("{prefix}-dev");
     assert!(store.insert(&row(&id)).unwrap());
-    assert_eq!(store.load(&id).unwrap().unwrap().state, "s0");
-    assert!(store.compare_and_swap(&id, "s0", "s1").unwrap());
-    assert!(!store.compare_and_swap(&id, "s0", "s2").unwrap());
+    let read = store.load(&id).unwrap().unwrap();
+    assert_eq!(read.row.state, "s0");
+    assert!(store.compare_and_swap(&read, "s1").unwrap());
+    assert!(!store.compare_and_swap(&read, "s2").unwrap());
     assert!(store.remove(&id).unwrap());
     drop(store);
 }

@@ -7,7 +7,9 @@ use std::thread;
 use otpkit::verifier::{EnrollError, EnrollOutcome, Outcome, Policy, ResyncOutcome};
 use otpkit::{Algorithm, Digits, Period, Secret, Totp};
 use otpkit_store::seal::{Keyring, SealError, SealingKey};
-use otpkit_store::{DeviceRow, DeviceStore, Generator, MfaService, ServiceError, StoreError};
+use otpkit_store::{
+    DeviceRow, DeviceStore, Generator, LoadedRow, MfaService, ServiceError, StoreError,
+};
 
 /// 2027-01-15, a multiple of 30.
 pub const T0: u64 = 1_800_000_000;
@@ -105,8 +107,12 @@ where
     resync_and_remove(&service, &prefix);
     hotp_device(&service, &prefix);
     sealed_secret_bound_to_its_row(&service, &prefix);
+    swaps_need_the_row_as_read(service.store(), &prefix);
     reseal_after_rotation(&make, &prefix);
     lost_swap_is_retried(&make, &prefix);
+    old_codes_do_not_enrol_a_device_started_again(&make, &prefix);
+    old_codes_do_not_sign_in_to_a_device_added_again(&make, &prefix);
+    a_stale_reseal_leaves_a_device_added_again_alone(&make, &prefix);
     racing_threads(&make, &prefix);
     eprintln!("conformance: {name}: all checks passed");
 }
@@ -123,7 +129,7 @@ fn enrol_with_a_retry_keeps_the_secret<S: DeviceStore>(service: &MfaService<S>, 
         Err(ServiceError::DeviceExists { .. })
     ));
     // The stored column is sealed: no Base32, no raw bytes.
-    let row = service.store().load(&id).unwrap().unwrap();
+    let row = service.store().load(&id).unwrap().unwrap().row;
     assert!(row.secret.starts_with("otps1.test-1."), "{row:?}");
     assert!(!row.secret.contains(&s.base32().to_string()));
     let phone = Phone::new(&s);
@@ -268,14 +274,14 @@ fn hotp_device<S: DeviceStore>(service: &MfaService<S>, prefix: &str) {
         service.verify(&id, "359152", T0).unwrap().outcome,
         Outcome::Replayed
     );
-    let row = service.store().load(&id).unwrap().unwrap();
+    let row = service.store().load(&id).unwrap().unwrap().row;
     assert_eq!(row.params, "hotp.SHA1.6");
 }
 
 fn sealed_secret_bound_to_its_row<S: DeviceStore>(service: &MfaService<S>, prefix: &str) {
     let id = format!("{prefix}/victim");
     let phone = enrolled(service, &id, 7);
-    let row = service.store().load(&id).unwrap().unwrap();
+    let row = service.store().load(&id).unwrap().unwrap().row;
     // Someone with write access copies the victim's sealed secret to their own row.
     let thief = format!("{prefix}/thief");
     let copied = DeviceRow {
@@ -291,11 +297,11 @@ fn sealed_secret_bound_to_its_row<S: DeviceStore>(service: &MfaService<S>, prefi
         "{err}"
     );
     // A damaged state column is a typed error, not a panic or a silent reset.
-    let row = service.store().load(&id).unwrap().unwrap();
+    let read = service.store().load(&id).unwrap().unwrap();
     assert!(
         service
             .store()
-            .compare_and_swap(&id, &row.state, "otpk1.junk")
+            .compare_and_swap(&read, "otpk1.junk")
             .unwrap()
     );
     assert!(matches!(
@@ -305,6 +311,57 @@ fn sealed_secret_bound_to_its_row<S: DeviceStore>(service: &MfaService<S>, prefi
             ..
         })
     ));
+}
+
+/// The swaps name the row as it was read: its version, which no remove and
+/// insert (not even of the very same columns) and no write brings back.
+fn swaps_need_the_row_as_read<S: DeviceStore>(store: &S, prefix: &str) {
+    let id = format!("{prefix}/rows");
+    let row = DeviceRow {
+        id: id.clone(),
+        params: "totp.SHA1.6.30".to_owned(),
+        secret: "otps1.test-1.AAAA".to_owned(),
+        state: "s0".to_owned(),
+    };
+    assert!(store.insert(&row).unwrap());
+    let first = store.load(&id).unwrap().unwrap();
+    assert_eq!(first.row, row);
+    let token = first.version.as_str();
+    assert!(
+        token.len() == 32 && token.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{token}"
+    );
+    // Removed and inserted again with the same columns (restored from a backup):
+    // a read of the first row swaps neither column of the second.
+    assert!(store.remove(&id).unwrap());
+    assert!(store.insert(&row).unwrap());
+    let second = store.load(&id).unwrap().unwrap();
+    assert_eq!(second.row, first.row);
+    assert_ne!(second.version, first.version);
+    assert!(!store.compare_and_swap(&first, "s1").unwrap());
+    assert!(!store.replace_secret(&first, "otps1.test-2.BBBB").unwrap());
+    assert_eq!(store.load(&id).unwrap().unwrap(), second);
+    // A state written back to the one read is still a later row.
+    assert!(store.compare_and_swap(&second, "s1").unwrap());
+    let s1 = store.load(&id).unwrap().unwrap();
+    assert!(store.compare_and_swap(&s1, "s0").unwrap());
+    let back = store.load(&id).unwrap().unwrap();
+    assert_eq!(back.row, second.row);
+    assert!(!store.compare_and_swap(&second, "s2").unwrap());
+    assert!(!store.replace_secret(&s1, "otps1.test-2.CCCC").unwrap());
+    // Replacing the secret is a write too.
+    assert!(store.replace_secret(&back, "otps1.test-2.DDDD").unwrap());
+    assert!(!store.compare_and_swap(&back, "s3").unwrap());
+    let now = store.load(&id).unwrap().unwrap();
+    assert_eq!(
+        (now.row.secret.as_str(), now.row.state.as_str()),
+        ("otps1.test-2.DDDD", "s0")
+    );
+    // The device gone, nothing swaps.
+    assert!(store.remove(&id).unwrap());
+    assert!(!store.compare_and_swap(&now, "s4").unwrap());
+    assert!(!store.replace_secret(&now, "otps1.test-2.EEEE").unwrap());
+    assert_eq!(store.load(&id).unwrap(), None);
 }
 
 fn reseal_after_rotation<S: DeviceStore, F: Fn() -> S>(make: &F, prefix: &str) {
@@ -325,7 +382,7 @@ fn reseal_after_rotation<S: DeviceStore, F: Fn() -> S>(make: &F, prefix: &str) {
     );
     assert!(service.reseal(&id).unwrap());
     assert!(!service.reseal(&id).unwrap());
-    let row = service.store().load(&id).unwrap().unwrap();
+    let row = service.store().load(&id).unwrap().unwrap().row;
     assert!(row.secret.starts_with("otps1.test-2."));
     // With the old key retired the device still works.
     let retired = MfaService::new(
@@ -350,28 +407,43 @@ fn reseal_after_rotation<S: DeviceStore, F: Fn() -> S>(make: &F, prefix: &str) {
 }
 
 /// A store that lets another server change the device right before this one's
-/// first compare-and-swap: the swap must lose, and the loop must read again.
+/// first swap (of the state or of the secret), after this one's read: the swap
+/// must lose, and the loop must read again.
 struct Interfering<S> {
     inner: S,
     before_first_swap: Mutex<Option<Box<dyn FnOnce() + Send>>>,
+}
+
+impl<S> Interfering<S> {
+    fn new(inner: S, before_first_swap: impl FnOnce() + Send + 'static) -> Self {
+        Interfering {
+            inner,
+            before_first_swap: Mutex::new(Some(Box::new(before_first_swap))),
+        }
+    }
+
+    fn interfere(&self) {
+        let hook = self.before_first_swap.lock().unwrap().take();
+        if let Some(hook) = hook {
+            hook();
+        }
+    }
 }
 
 impl<S: DeviceStore> DeviceStore for Interfering<S> {
     fn insert(&self, row: &DeviceRow) -> Result<bool, StoreError> {
         self.inner.insert(row)
     }
-    fn load(&self, id: &str) -> Result<Option<DeviceRow>, StoreError> {
+    fn load(&self, id: &str) -> Result<Option<LoadedRow>, StoreError> {
         self.inner.load(id)
     }
-    fn compare_and_swap(&self, id: &str, old: &str, new: &str) -> Result<bool, StoreError> {
-        let hook = self.before_first_swap.lock().unwrap().take();
-        if let Some(hook) = hook {
-            hook();
-        }
-        self.inner.compare_and_swap(id, old, new)
+    fn compare_and_swap(&self, read: &LoadedRow, new_state: &str) -> Result<bool, StoreError> {
+        self.interfere();
+        self.inner.compare_and_swap(read, new_state)
     }
-    fn replace_secret(&self, id: &str, old: &str, new: &str) -> Result<bool, StoreError> {
-        self.inner.replace_secret(id, old, new)
+    fn replace_secret(&self, read: &LoadedRow, new_secret: &str) -> Result<bool, StoreError> {
+        self.interfere();
+        self.inner.replace_secret(read, new_secret)
     }
     fn remove(&self, id: &str) -> Result<bool, StoreError> {
         self.inner.remove(id)
@@ -480,5 +552,130 @@ where
     assert_eq!(
         setup.state(&id).unwrap().failures() as usize,
         (THREADS - 1) + THREADS
+    );
+}
+
+/// Between this server's read of a pending device and its swap, the device is
+/// removed and its enrolment started again with another secret: the same state
+/// text. The codes this server checked belong to the removed secret, so they must
+/// not enrol the new device (nobody has shown they hold its secret).
+fn old_codes_do_not_enrol_a_device_started_again<S, F>(make: &F, prefix: &str)
+where
+    S: DeviceStore + Send + Sync + 'static,
+    F: Fn() -> S,
+{
+    let id = format!("{prefix}/enrol-again");
+    let other = Arc::new(MfaService::new(make(), keyring(), policy()));
+    let pending = other
+        .begin_enrollment(&id, &secret(12), Generator::default())
+        .unwrap();
+    let old_phone = Phone::new(&secret(12));
+    let (o, i) = (other.clone(), id.clone());
+    let store = Interfering::new(make(), move || {
+        assert!(o.remove(&i).unwrap());
+        let again = o
+            .begin_enrollment(&i, &secret(13), Generator::default())
+            .unwrap();
+        assert_eq!(again.encode(), pending.encode());
+    });
+    let service = MfaService::new(store, keyring(), policy());
+    let a = service
+        .enroll(&id, &old_phone.code(T0 - 30), &old_phone.code(T0), T0)
+        .unwrap();
+    assert!(
+        matches!(a.outcome, EnrollOutcome::Rejected(_)),
+        "{:?}",
+        a.outcome
+    );
+    assert_eq!(a.attempts, 2);
+    let state = service.state(&id).unwrap();
+    assert!(!state.is_enrolled());
+    assert_eq!(state.failures(), 1);
+    // The secret shown now is the new one, and its codes enrol the device.
+    let (shown, _) = service.pending_secret(&id).unwrap();
+    assert_eq!(shown.as_bytes(), secret(13).as_bytes());
+    let new_phone = Phone::new(&secret(13));
+    let a = service
+        .enroll(&id, &new_phone.code(T0 - 30), &new_phone.code(T0), T0)
+        .unwrap();
+    assert!(a.outcome.is_enrolled(), "{:?}", a.outcome);
+}
+
+/// The same for sign-in: between this server's read and its swap the device is
+/// removed and another one (another secret) enrolled under its id, whose state
+/// text is the removed one's. A code of the removed device is then not accepted.
+fn old_codes_do_not_sign_in_to_a_device_added_again<S, F>(make: &F, prefix: &str)
+where
+    S: DeviceStore + Send + Sync + 'static,
+    F: Fn() -> S,
+{
+    let id = format!("{prefix}/add-again");
+    let other = Arc::new(MfaService::new(make(), keyring(), policy()));
+    let old_phone = enrolled(&*other, &id, 14);
+    let before = other.state(&id).unwrap();
+    let (o, i) = (other.clone(), id.clone());
+    let store = Interfering::new(make(), move || {
+        assert!(o.remove(&i).unwrap());
+        enrolled(&*o, &i, 15);
+        assert_eq!(o.state(&i).unwrap().encode(), before.encode());
+    });
+    let service = MfaService::new(store, keyring(), policy());
+    let t = T0 + 30;
+    let a = service.verify(&id, &old_phone.code(t), t).unwrap();
+    assert_eq!(a.outcome, Outcome::Invalid);
+    assert_eq!(a.attempts, 2);
+    assert_eq!(service.state(&id).unwrap().failures(), 1);
+    let new_phone = Phone::new(&secret(15));
+    assert!(
+        service
+            .verify(&id, &new_phone.code(t), t)
+            .unwrap()
+            .outcome
+            .is_accepted()
+    );
+}
+
+/// A reseal that read a device which is then removed and added again (another
+/// secret, sealed with the old key) does not write the removed device's secret
+/// over it: it reads again and reseals the new one.
+fn a_stale_reseal_leaves_a_device_added_again_alone<S, F>(make: &F, prefix: &str)
+where
+    S: DeviceStore + Send + Sync + 'static,
+    F: Fn() -> S,
+{
+    let id = format!("{prefix}/reseal-again");
+    let old = Arc::new(MfaService::new(make(), keyring(), policy()));
+    let old_phone = enrolled(&*old, &id, 16);
+    let (o, i) = (old.clone(), id.clone());
+    let store = Interfering::new(make(), move || {
+        assert!(o.remove(&i).unwrap());
+        enrolled(&*o, &i, 17);
+    });
+    let rotated = Keyring::new(SealingKey::new("test-2", [43; 32]).unwrap())
+        .with_old_key(SealingKey::new("test-1", [42; 32]).unwrap())
+        .unwrap();
+    let service = MfaService::new(store, rotated, policy());
+    assert!(service.reseal(&id).unwrap());
+    let row = service.store().load(&id).unwrap().unwrap().row;
+    assert!(row.secret.starts_with("otps1.test-2."), "{row:?}");
+    // With the old key retired, the device that is there signs in with its own
+    // secret, not the removed one's.
+    let retired = MfaService::new(
+        make(),
+        Keyring::new(SealingKey::new("test-2", [43; 32]).unwrap()),
+        policy(),
+    );
+    let t = T0 + 30;
+    assert_eq!(
+        retired.verify(&id, &old_phone.code(t), t).unwrap().outcome,
+        Outcome::Invalid
+    );
+    let new_phone = Phone::new(&secret(17));
+    assert!(
+        retired
+            .verify(&id, &new_phone.code(t + 30), t + 30)
+            .unwrap()
+            .outcome
+            .is_accepted()
     );
 }
