@@ -2,16 +2,17 @@
 // playwright-core) the way a person with a phone would: create an account, read the
 // secret key off the "Set up virtual MFA device" page, type two consecutive codes,
 // sign in with password + code, see a replayed code refused, resync, get locked out,
-// have an administrator clear it, remove the device. Codes come from the core through
-// the CLI (`otpkit code`), never from JavaScript. A screenshot of the enrolment page is
-// kept at target/web-e2e/assign-mfa.png.
+// see that an account named `root` is no administrator, have the administrator (the
+// holder of the token in --admin-token-file) clear the lock-out, remove the device.
+// Codes come from the core through the CLI (`otpkit code`), never from JavaScript. A
+// screenshot of the enrolment page is kept at target/web-e2e/assign-mfa.png.
 //
 // Needs target/debug/otpkit-web and target/debug/otpkit (or OTPKIT_WEB_BIN, OTPKIT_BIN):
 //   cargo build -p otpkit-web-example -p otpkit-cli && (cd examples/web/e2e && npm ci && npm test)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,9 +37,13 @@ function code(secret, t) {
     .toString().trim();
 }
 
-/** Starts the server on a free port; resolves with its URL, the process and its output. */
-function startServer() {
-  const child = spawn(serverBin, ['--port', '0', '--admin', root, ...(store ? ['--store', store] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts the server on a free port with a new administrator token file in `dir`;
+ * resolves with its URL, the process, its output and the token.
+ */
+function startServer(dir) {
+  const tokenFile = join(dir, 'admin-token');
+  const child = spawn(serverBin, ['--port', '0', '--admin-token-file', tokenFile, ...(store ? ['--store', store] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   const output = { text: '' };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output.text}`)), 20_000);
@@ -47,7 +52,7 @@ function startServer() {
       const m = output.text.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
       if (m) {
         clearTimeout(timer);
-        resolve({ child, url: m[1], output });
+        resolve({ child, url: m[1], output, token: readFileSync(tokenFile, 'utf8').trim() });
       }
     };
     child.stdout.on('data', read);
@@ -57,8 +62,12 @@ function startServer() {
 }
 
 test('the AWS virtual-MFA flow in headless Chromium', async () => {
-  const { child, url, output } = await startServer();
-  const profile = mkdtempSync(join(tmpdir(), 'otpkit-web-chromium-'));
+  const dir = mkdtempSync(join(tmpdir(), 'otpkit-web-e2e-'));
+  const { child, url, output, token } = await startServer(dir).catch((e) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  });
+  const profile = join(dir, 'chromium');
   const browser = await chromium.launchPersistentContext(profile, {
     executablePath,
     headless: true,
@@ -66,6 +75,7 @@ test('the AWS virtual-MFA flow in headless Chromium', async () => {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   try {
+    assert.match(token, /^[0-9a-f]{64}$/, 'a new token file holds 256 random bits in hex');
     const page = await browser.newPage();
     const password = 'correct horse battery';
     const signIn = async (user, pw, otp) => {
@@ -150,16 +160,28 @@ test('the AWS virtual-MFA flow in headless Chromium', async () => {
     await signIn(alice, password, at(6));
     assert.match(await page.textContent('#error'), /locked/);
 
-    // An administrator clears the lock-out.
+    // An account named root is no administrator: /admin asks for the token.
     await page.goto(`${url}/`);
     await page.fill('#signup-user', root);
     await page.fill('#signup-password', 'administrator password');
     await page.click('#signup');
-    await page.goto(`${url}/admin`);
+    const denied = await page.goto(`${url}/admin`);
+    assert.equal(denied.status(), 401);
+    assert.ok(await page.$('#admin-signin-form'), 'the administrator sign-in form');
+    assert.equal(await page.$('#accounts'), null, 'no device table without the token');
+
+    // The token's holder clears the lock-out.
+    await page.fill('#admin-token', token);
+    await page.click('#admin-signin');
+    assert.equal(await page.textContent('#whoami'), 'administrator');
     assert.match(await page.textContent(`tr[data-user="${alice}"] .status`), /^locked out/);
     await page.click(`button[data-user="${alice}"]`);
     assert.equal(await page.textContent('#notice'), 'Lock-out cleared.');
     assert.equal(await page.textContent(`tr[data-user="${alice}"] .status`), 'assigned, 0 failures');
+    await signOut(); // the administrator
+    assert.ok(await page.$('#admin-signin-form'));
+    await page.goto(`${url}/`);
+    assert.equal(await whoami(), root, 'the user session is apart from the administrator\'s');
     await signOut();
 
     // Alice signs in again, removes the device; then the password alone is enough.
@@ -172,14 +194,14 @@ test('the AWS virtual-MFA flow in headless Chromium', async () => {
     await signIn(alice, password, '');
     assert.equal(await whoami(), alice);
 
-    // Nothing the server printed holds the secret or a password.
+    // Nothing the server printed holds the secret, a password or the token.
     const compact = secret.replaceAll(' ', '');
-    for (const s of [compact, secret.slice(0, 9), password]) {
+    for (const s of [compact, secret.slice(0, 9), password, token, token.slice(0, 16)]) {
       assert.equal(output.text.includes(s), false, `server output contains ${s.slice(0, 4)}…`);
     }
   } finally {
     await browser.close();
     child.kill('SIGTERM');
-    rmSync(profile, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 });

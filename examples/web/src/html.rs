@@ -24,16 +24,39 @@ pub fn esc(text: &str) -> String {
     out
 }
 
-/// A whole page: `body` is HTML already; `user` and `csrf` give the header its
-/// sign-out button.
-pub fn layout(title: &str, user: Option<&str>, csrf: &str, body: &str) -> String {
-    let mut nav = String::from(r#"<a href="/">Home</a>"#);
-    if let Some(user) = user {
+/// What a page's header offers besides "Home": nothing, or who is signed in and
+/// the button that signs them out (a form with the session's CSRF token).
+pub enum Nav<'a> {
+    /// Nobody signed in (or a page outside any session).
+    None,
+    /// A user's session: the name and the session's CSRF token.
+    User {
+        /// The account.
+        name: &'a str,
+        /// The session's CSRF token.
+        csrf: &'a str,
+    },
+    /// An administrator's session: its CSRF token.
+    Admin {
+        /// The session's CSRF token.
+        csrf: &'a str,
+    },
+}
+
+/// A whole page: `body` is HTML already; `nav` gives the header its sign-out
+/// button.
+pub fn layout(title: &str, nav: Nav<'_>, body: &str) -> String {
+    let mut header = String::from(r#"<a href="/">Home</a>"#);
+    let signed_in = match nav {
+        Nav::None => None,
+        Nav::User { name, csrf } => Some((esc(name), "/signout", csrf)),
+        Nav::Admin { csrf } => Some(("administrator".to_owned(), "/admin/signout", csrf)),
+    };
+    if let Some((who, action, csrf)) = signed_in {
         let _ = write!(
-            nav,
-            r#" · signed in as <b id="whoami">{}</b>
-<form method="post" action="/signout" class="inline"><input type="hidden" name="csrf" value="{}"><button id="signout">Sign out</button></form>"#,
-            esc(user),
+            header,
+            r#" · signed in as <b id="whoami">{who}</b>
+<form method="post" action="{action}" class="inline"><input type="hidden" name="csrf" value="{}"><button id="signout">Sign out</button></form>"#,
             esc(csrf)
         );
     }
@@ -55,7 +78,7 @@ nav button {{ background: none; color: #0073bb; padding: 0; }}
 #qr svg {{ width: 256px; height: 256px; }}
 table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; }}
 </style></head>
-<body><nav>{nav}</nav>
+<body><nav>{header}</nav>
 <h1>{title}</h1>
 {body}
 </body></html>

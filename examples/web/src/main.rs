@@ -1,12 +1,14 @@
 //! The AWS console's virtual-MFA flow in a browser, on `otpkit-store`:
 //!
 //! ```sh
-//! cargo run -p otpkit-web-example -- --port 8080 --admin root
+//! cargo run -p otpkit-web-example -- --port 8080
 //! ```
 //!
 //! then open <http://127.0.0.1:8080/>, create an account, scan the QR code with a
 //! phone's authenticator app, type two consecutive codes; sign out and sign in with
-//! the password and a code. See [`app`] for the routes.
+//! the password and a code. See [`app`] for the routes. With
+//! `--admin-token-file PATH`, whoever holds the token in that file may clear
+//! lock-outs at `/admin` ([`admin`]).
 //!
 //! Devices are kept by [`otpkit_store::MfaService`] in SQLite (in memory unless
 //! `--store sqlite:PATH`), or in PostgreSQL or Redis (`--store postgres://…`,
@@ -15,15 +17,20 @@
 //! fresh one for this run. Accounts and sessions are a demo store in memory.
 #![forbid(unsafe_code)]
 
+mod accounts;
+mod admin;
 mod app;
+mod csrf;
+mod error;
+mod handlers;
 mod html;
+mod pages;
 mod session;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -32,7 +39,8 @@ use otpkit::verifier::Policy;
 use otpkit_store::seal::{Keyring, SealingKey};
 use otpkit_store::{MfaService, SqliteStore, StoreError};
 
-use crate::app::{App, Store};
+use crate::admin::{AdminToken, TokenFile};
+use crate::app::{App, Config, Store};
 
 /// The environment variable holding the sealing key (base64 of 32 bytes).
 const KEY_VAR: &str = "OTPKIT_WEB_SEALING_KEY";
@@ -49,9 +57,15 @@ struct Args {
     /// (feature `postgres`) or `redis://…` (feature `redis`).
     #[arg(long, default_value = "sqlite::memory:")]
     store: String,
-    /// An account name that may use /admin (repeatable).
-    #[arg(long = "admin", value_name = "NAME")]
-    admins: Vec<String>,
+    /// The administrator's token, who may clear lock-outs at /admin: read from
+    /// PATH, or a new random one written there (mode 0600) if there is no such
+    /// file. Without it there is no administrator.
+    #[arg(long, value_name = "PATH")]
+    admin_token_file: Option<PathBuf>,
+    /// No longer accepted: an account name is no credential (see
+    /// --admin-token-file).
+    #[arg(long = "admin", value_name = "NAME", hide = true)]
+    admin_names: Vec<String>,
     /// The issuer the authenticator app shows.
     #[arg(long, default_value = "otpkit web example")]
     issuer: String,
@@ -117,7 +131,37 @@ async fn main() -> ExitCode {
     }
 }
 
+/// The administrator's token from `--admin-token-file`, and the start-up line
+/// saying where it is (never the token itself).
+fn admin_token(args: &Args) -> Result<(Option<AdminToken>, String), String> {
+    if !args.admin_names.is_empty() {
+        return Err(ADMIN_NAME_GONE.into());
+    }
+    let Some(path) = &args.admin_token_file else {
+        return Ok((
+            None,
+            "no administrator (--admin-token-file PATH makes one)".into(),
+        ));
+    };
+    let (token, how) = AdminToken::from_file(path)?;
+    let how = match how {
+        TokenFile::Created => "a new token written to",
+        TokenFile::Read => "the token in",
+    };
+    Ok((
+        Some(token),
+        format!(
+            "administrator: {how} {} (sign in at /admin)",
+            path.display()
+        ),
+    ))
+}
+
+/// Why `--admin NAME` is refused.
+const ADMIN_NAME_GONE: &str = "--admin NAME is no longer accepted: anyone could sign up with that name and become the administrator. Start with --admin-token-file PATH instead (a new random token is written there if the file does not exist) and sign in at /admin with that token.";
+
 async fn run(args: Args) -> Result<(), String> {
+    let (admin_token, admin_line) = admin_token(&args)?;
     let store = tokio::task::spawn_blocking({
         let spec = args.store.clone();
         move || open_store(&spec)
@@ -126,8 +170,7 @@ async fn run(args: Args) -> Result<(), String> {
     .map_err(|e| e.to_string())??;
     let (keyring, key_source) = keyring()?;
     let mfa = MfaService::new(store, keyring, Policy::default());
-    let admins: BTreeSet<String> = args.admins.into_iter().collect();
-    let app = Arc::new(App::new(mfa, admins, args.issuer));
+    let app = Arc::new(App::new(mfa, Config::new(args.issuer, admin_token)));
 
     let listener =
         tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)))
@@ -137,6 +180,7 @@ async fn run(args: Args) -> Result<(), String> {
     // The store's kind only: a connection string may hold a password.
     let kind = args.store.split(':').next().unwrap_or("");
     println!("otpkit-web: device store {kind}; sealing key {key_source}");
+    println!("otpkit-web: {admin_line}");
     println!("otpkit-web: listening on http://{addr}/");
     axum::serve(listener, app::router(app))
         .with_graceful_shutdown(async {
@@ -144,4 +188,20 @@ async fn run(args: Args) -> Result<(), String> {
         })
         .await
         .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod main_tests {
+    use super::*;
+
+    #[test]
+    fn an_administrator_name_is_refused_with_the_way_to_a_token() {
+        let args = Args::try_parse_from(["otpkit-web", "--admin", "root"]).unwrap();
+        let e = admin_token(&args).err().unwrap();
+        assert!(e.contains("--admin-token-file PATH"), "{e}");
+        let args = Args::try_parse_from(["otpkit-web"]).unwrap();
+        let (token, line) = admin_token(&args).unwrap();
+        assert!(token.is_none());
+        assert_eq!(line, "no administrator (--admin-token-file PATH makes one)");
+    }
 }
