@@ -107,6 +107,23 @@ fun main() {
         assertTrue(bad.message.contains("position 3"), bad.message)
     }
 
+    h.test("stateless verify: a window or look-ahead over the core bound is WINDOW_TOO_LARGE") {
+        val s = rfcSecret(Algorithm.SHA1)
+        val totp = Totp(s, Algorithm.SHA1)
+        // 2,000,000 steps either side would accept nearly any code.
+        val wide = expectError<OtpkitException.InvalidInput>(ErrorReason.WINDOW_TOO_LARGE) {
+            totp.verify("000000", 59uL, behind = 2_000_000u, ahead = 2_000_000u)
+        }
+        assertTrue(wide.message.contains("at most 120 steps"), wide.message)
+        expectError<OtpkitException.InvalidInput>(ErrorReason.WINDOW_TOO_LARGE) { totp.verify("000000", 59uL, behind = 0u, ahead = 121u) }
+        assertEquals(Match(step = 1uL, offset = 0L), totp.verify(totp.codeAt(59uL), 59uL, behind = 120u, ahead = 120u))
+        expectError<OtpkitException.InvalidInput>(ErrorReason.WINDOW_TOO_LARGE) { SteamGuard(s).verify("BCDFG", 1_000_000uL, behind = 121u, ahead = 0u) }
+        val hotp = Hotp(s, Algorithm.SHA1)
+        val long = expectError<OtpkitException.InvalidInput>(ErrorReason.WINDOW_TOO_LARGE) { hotp.verify("755224", 0uL, lookAhead = 1_001u) }
+        assertTrue(long.message.contains("at most 1000 counters"), long.message)
+        assertEquals(Match(step = 0uL, offset = 0L), hotp.verify("755224", 0uL, lookAhead = 1_000u))
+    }
+
     h.test("totp: bad parameters are typed errors") {
         val s = rfcSecret(Algorithm.SHA1)
         expectError<OtpkitException.InvalidInput>(ErrorReason.DIGITS_OUT_OF_RANGE) { Totp(s, Algorithm.SHA1, digits = 5u) }

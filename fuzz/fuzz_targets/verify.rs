@@ -10,20 +10,21 @@
 //!   when no step matches: checked against a step-by-step scan of the window;
 //! - a code taken from any step of the window (typed with or without a space or
 //!   surrounding whitespace) is always accepted;
-//! - `step_at`, `step_start` and `seconds_left` agree with each other.
+//! - `step_at`, `step_start` and `seconds_left` agree with each other;
+//! - a window side above `Window::MAX_STEPS_PER_SIDE` is `WindowError::TooWide`
+//!   with the sides asked for, a look-ahead above `Hotp::MAX_LOOK_AHEAD` (or a
+//!   `verify_range` reaching further) is `VerifyError::Window`, whatever the code,
+//!   and everything within the bounds is a window.
 //!
-//! Windows are arbitrary `u32` pairs; when the range they give (after the cut at the
-//! ends of `u64`) would be longer than `MAX_SCAN` steps they are reduced modulo 256,
-//! so every run stays fast while huge windows at the edges are still exercised.
+//! Windows and look-aheads are arbitrary `u32`s; one over its bound is checked to be
+//! refused, then reduced modulo the bound plus one, so the scans are still run.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use otpkit::{
     Algorithm, Code, Digits, Hotp, LengthPolicy, Period, Secret, TimeError, Totp, VerifyError,
-    Window,
+    Window, WindowError,
 };
-
-const MAX_SCAN: u64 = 1024;
 
 #[derive(Debug)]
 enum Typed {
@@ -158,13 +159,13 @@ fn check_totp(
 ) {
     let totp = Totp::new(secret, algorithm, digits, period).with_t0(input.t0);
     let time = input.time;
+    let window = window_within_bound(input.behind, input.ahead);
 
     let Some(elapsed) = time.checked_sub(input.t0) else {
         assert_eq!(totp.step_at(time), Err(TimeError::BeforeEpoch));
         assert_eq!(totp.seconds_left(time), Err(TimeError::BeforeEpoch));
         assert_eq!(totp.code_at(time).err(), Some(TimeError::BeforeEpoch));
-        let any = Window::new(input.behind, input.ahead);
-        let result = totp.verify("123456", time, any);
+        let result = totp.verify("123456", time, window);
         assert_eq!(result, Err(VerifyError::Time(TimeError::BeforeEpoch)));
         return;
     };
@@ -184,7 +185,6 @@ fn check_totp(
         Ok(totp.code_at_step(expected).to_string())
     );
 
-    let window = bounded_window(expected, input.behind, input.ahead);
     let first = expected.saturating_sub(u64::from(window.behind()));
     let last = expected.saturating_add(u64::from(window.ahead()));
     let text = typed_text(&input.totp_code, first, last, |s| totp.code_at_step(s));
@@ -223,9 +223,26 @@ fn check_totp(
 fn check_hotp(input: &Input, secret: &Secret, algorithm: Algorithm, digits: Digits) {
     let hotp = Hotp::new(secret, algorithm, digits);
     let counter = input.counter;
+    let max = Hotp::MAX_LOOK_AHEAD;
     let mut look_ahead = input.look_ahead;
-    if counter.saturating_add(u64::from(look_ahead)) - counter > MAX_SCAN {
-        look_ahead %= 256;
+    if look_ahead > max {
+        // Refused whatever the code, also where the counters end first; so is a
+        // range reaching further than the bound, measured as given.
+        let text = typed_text(&input.hotp_code, counter, counter, |c| hotp.code(c));
+        let too_long =
+            |look_ahead| VerifyError::Window(WindowError::LookAheadTooLong { look_ahead });
+        assert_eq!(
+            hotp.verify(&text, counter, look_ahead),
+            Err(too_long(u64::from(look_ahead)))
+        );
+        let last = counter.saturating_add(u64::from(look_ahead));
+        if last - counter > u64::from(max) {
+            assert_eq!(
+                hotp.verify_range(&text, counter, last),
+                Err(too_long(last - counter))
+            );
+        }
+        look_ahead %= max + 1;
     }
     let last = counter.saturating_add(u64::from(look_ahead));
     let text = typed_text(&input.hotp_code, counter, last, |c| hotp.code(c));
@@ -254,15 +271,24 @@ fn check_hotp(input: &Input, secret: &Secret, algorithm: Algorithm, digits: Digi
     );
 }
 
-/// The window the fuzzer asked for, reduced when the range it gives is too long to
-/// scan quickly.
-fn bounded_window(center: u64, behind: u32, ahead: u32) -> Window {
-    let first = center.saturating_sub(u64::from(behind));
-    let last = center.saturating_add(u64::from(ahead));
-    if last - first > MAX_SCAN {
-        Window::new(behind % 256, ahead % 256)
+/// The window the fuzzer asked for, if it is within the bound (checking that
+/// `Window::new` says so exactly); otherwise each side reduced modulo the bound
+/// plus one (checking that the window was refused, naming the sides asked for).
+fn window_within_bound(behind: u32, ahead: u32) -> Window {
+    let max = Window::MAX_STEPS_PER_SIDE;
+    let asked = Window::new(behind, ahead);
+    if behind <= max && ahead <= max {
+        let Ok(window) = asked else {
+            panic!("a window within the bound was refused: {asked:?}");
+        };
+        assert_eq!((window.behind(), window.ahead()), (behind, ahead));
+        window
     } else {
-        Window::new(behind, ahead)
+        assert_eq!(asked, Err(WindowError::TooWide { behind, ahead }));
+        match Window::new(behind % (max + 1), ahead % (max + 1)) {
+            Ok(window) => window,
+            Err(e) => panic!("a reduced window was refused: {e}"),
+        }
     }
 }
 

@@ -49,7 +49,7 @@ fn window(behind: Option<f64>, ahead: Option<f64>) -> Result<otpkit::Window, JsV
     let default = otpkit::Window::default();
     let behind = behind.map_or(Ok(default.behind()), |b| to_u32(b, "behind"))?;
     let ahead = ahead.map_or(Ok(default.ahead()), |a| to_u32(a, "ahead"))?;
-    Ok(otpkit::Window::new(behind, ahead))
+    otpkit::Window::new(behind, ahead).map_err(|e| core_error("WindowError", &e))
 }
 
 fn time_error(e: otpkit::TimeError) -> JsValue {
@@ -150,7 +150,9 @@ impl Totp {
 
     /// Checks a typed code against the steps from `behind` (default 1) before to
     /// `ahead` (default 1) after the step of `unixTime`, in constant time. Stateless:
-    /// it does not stop replays; servers use `Verifier`, which does.
+    /// it does not stop replays; servers use `Verifier`, which does. Each side is at
+    /// most 120 steps (a `WindowError` otherwise): every step lets one more random
+    /// 6-digit guess in a million through.
     #[wasm_bindgen(unchecked_return_type = "TotpMatch")]
     pub fn verify(
         &self,
@@ -233,8 +235,9 @@ impl Hotp {
     }
 
     /// Checks a typed code against counters `counter` to `counter + lookAhead`
-    /// (default 0), in constant time. Stateless: the caller must move its counter
-    /// past the match (or use `Verifier`).
+    /// (default 0, at most 1000: a `VerifyError` of kind `window` otherwise), in
+    /// constant time. Stateless: the caller must move its counter past the match (or
+    /// use `Verifier`).
     #[wasm_bindgen(unchecked_return_type = "HotpMatch")]
     pub fn verify(
         &self,
@@ -306,7 +309,8 @@ impl SteamGuard {
     }
 
     /// Checks a typed code (any case) against the steps from `behind` (default 1)
-    /// before to `ahead` (default 1) after the step of `unixTime`. Stateless.
+    /// before to `ahead` (default 1) after the step of `unixTime`, each at most 120
+    /// (a `WindowError` otherwise). Stateless.
     #[wasm_bindgen(unchecked_return_type = "TotpMatch")]
     pub fn verify(
         &self,

@@ -67,6 +67,22 @@ test('TOTP window, seconds left, steps and getters', () => {
   throwsTyped(() => t.codeAt(99), 'TimeError', 'beforeEpoch');
 });
 
+test('a window or look-ahead over the core bound is an error naming it', () => {
+  const totp = new Totp(rfcSecret(20));
+  // 2,000,000 steps either side would accept nearly any code.
+  for (const [behind, ahead] of [[2000000, 2000000], [121, 0], [0, 121]]) {
+    const e = throwsTyped(() => totp.verify('000000', 59, behind, ahead), 'WindowError', 'tooWide');
+    assert.match(e.message, /at most 120 steps/);
+  }
+  assert.deepEqual(totp.verify(totp.codeAt(59), 59, 120, 120), { step: 1, offset: 0 });
+  const guard = new SteamGuard(rfcSecret(20));
+  throwsTyped(() => guard.verify('BCDFG', 1000000, 0, 121), 'WindowError', 'tooWide');
+  const hotp = new Hotp(rfcSecret(20));
+  const e = throwsTyped(() => hotp.verify('755224', 0n, 1001), 'VerifyError', 'window');
+  assert.match(e.message, /at most 1000 counters/);
+  assert.deepEqual(hotp.verify('755224', 0n, 1000), { step: 0n, offset: 0 });
+});
+
 test('secrets: Base32 in and out, generation, length policy', () => {
   const s = Secret.fromBase32('gezd gnbv gy3t qojq gezd gnbv gy3t qojq');
   assert.deepEqual(s.bytes(), ascii('12345678901234567890'));

@@ -66,17 +66,15 @@ pub(crate) fn unsigned(argument: &str, value: i64) -> PyResult<u64> {
         .map_err(|_| bad_value(argument, format!("must not be negative, got {value}")))
 }
 
-/// A count from 0 to `max` (a window, a look-ahead).
-pub(crate) fn at_most(argument: &str, value: i64, max: u32) -> PyResult<u32> {
-    u32::try_from(value)
-        .ok()
-        .filter(|n| *n <= max)
-        .ok_or_else(|| bad_value(argument, format!("must be from 0 to {max}, got {value}")))
-}
-
-/// A count the core takes as a `u32` (a policy's steps and failures).
+/// A count the core takes as a `u32` (a window's or policy's steps, a look-ahead,
+/// failures); the core checks its own bound.
 pub(crate) fn small(argument: &str, value: i64) -> PyResult<u32> {
-    at_most(argument, value, u32::MAX)
+    u32::try_from(value).map_err(|_| {
+        bad_value(
+            argument,
+            format!("must be from 0 to {}, got {value}", u32::MAX),
+        )
+    })
 }
 
 /// A time as Python code has one: `None` (now, by the system clock), Unix seconds as

@@ -6,7 +6,7 @@ use otpkit::{Algorithm, Digits, Secret, Window};
 use pyo3::prelude::*;
 
 use crate::args;
-use crate::errors::bad_value;
+use crate::errors::{OtpkitError, bad_value};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Totp>()?;
@@ -46,12 +46,10 @@ impl From<otpkit::Match> for Match {
     }
 }
 
+/// `valid_window` steps either side, within the core's bound (its error names it).
 fn window(valid_window: i64) -> PyResult<Window> {
-    Ok(Window::symmetric(args::at_most(
-        "valid_window",
-        valid_window,
-        100,
-    )?))
+    Window::symmetric(args::small("valid_window", valid_window)?)
+        .map_err(|e| bad_value("valid_window", e))
 }
 
 /// The arguments every generator's constructor takes, checked in order: the secret,
@@ -154,7 +152,8 @@ impl Totp {
     }
 
     /// Whether `otp` is the code of a step within `valid_window` steps of
-    /// `for_time`'s. A wrong, empty or malformed code is simply False.
+    /// `for_time`'s (at most 120, a ValueError otherwise). A wrong, empty or
+    /// malformed code is simply False.
     ///
     /// This check keeps no state: a server must also refuse a code that was used
     /// before (see `Verifier`).
@@ -180,8 +179,11 @@ impl Totp {
         let t = args::time("for_time", for_time)?;
         match self.totp.verify(otp, t, window) {
             Ok(m) => Ok(Some(m.into())),
+            Err(otpkit::VerifyError::Malformed(_) | otpkit::VerifyError::Mismatch) => Ok(None),
             Err(otpkit::VerifyError::Time(e)) => Err(bad_value("for_time", e)),
-            Err(_) => Ok(None),
+            Err(otpkit::VerifyError::Window(e)) => Err(bad_value("valid_window", e)),
+            // A refusal the core added later: raised, never taken for a wrong code.
+            Err(e) => Err(OtpkitError::new_err(e.to_string())),
         }
     }
 
@@ -275,7 +277,8 @@ impl Hotp {
     }
 
     /// Whether `otp` is the code for `counter` (or one of the `look_ahead` counters
-    /// after it). A wrong or malformed code is simply False.
+    /// after it, at most 1000, a ValueError otherwise). A wrong or malformed code is
+    /// simply False.
     #[pyo3(signature = (otp, counter, look_ahead = 0))]
     fn verify(&self, otp: &str, counter: i64, look_ahead: i64) -> PyResult<bool> {
         Ok(self.r#match(otp, counter, look_ahead)?.is_some())
@@ -285,12 +288,15 @@ impl Hotp {
     #[pyo3(signature = (otp, counter, look_ahead = 0))]
     fn r#match(&self, otp: &str, counter: i64, look_ahead: i64) -> PyResult<Option<Match>> {
         let counter = args::unsigned("counter", counter)?;
-        let look_ahead = args::at_most("look_ahead", look_ahead, 1000)?;
-        Ok(self
-            .hotp
-            .verify(otp, counter, look_ahead)
-            .ok()
-            .map(Match::from))
+        let look_ahead = args::small("look_ahead", look_ahead)?;
+        match self.hotp.verify(otp, counter, look_ahead) {
+            Ok(m) => Ok(Some(m.into())),
+            Err(otpkit::VerifyError::Malformed(_) | otpkit::VerifyError::Mismatch) => Ok(None),
+            Err(otpkit::VerifyError::Window(e)) => Err(bad_value("look_ahead", e)),
+            Err(otpkit::VerifyError::Time(e)) => Err(OtpkitError::new_err(e.to_string())),
+            // A refusal the core added later: raised, never taken for a wrong code.
+            Err(e) => Err(OtpkitError::new_err(e.to_string())),
+        }
     }
 
     /// The `otpauth://hotp/` URI for an authenticator app's QR code.
@@ -360,7 +366,8 @@ impl SteamGuard {
             .to_string())
     }
 
-    /// Whether `otp` (any case) is the code of a step within `valid_window` steps.
+    /// Whether `otp` (any case) is the code of a step within `valid_window` steps
+    /// (at most 120, a ValueError otherwise).
     #[pyo3(signature = (otp, for_time = None, valid_window = 1))]
     fn verify(
         &self,

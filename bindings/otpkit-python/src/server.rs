@@ -1,7 +1,6 @@
 //! The server side: `Policy`, `DeviceState` and `Verifier` (enrol with two codes, sign
 //! in, refuse a replay, resync), with the state kept as one string per device.
 
-use otpkit::Window;
 use otpkit::verifier::{
     self, DeviceKind, EnrollError, EnrollOutcome, Outcome, ResyncError, ResyncOutcome, SignInError,
 };
@@ -77,7 +76,7 @@ impl Policy {
         )? {
             None => p,
             Some((b, a)) => p
-                .with_window(Window::new(b, a))
+                .with_window_steps(b, a)
                 .map_err(|e| bad_value("behind/ahead", e))?,
         };
         use verifier::Policy as P;

@@ -360,6 +360,7 @@ impl SteamGuard {
 
     /// Checks a typed code (any case) against the steps from `behind` before to
     /// `ahead` after the step of `unix_time`. Stateless: it does not stop replays.
+    /// Each side is at most 120 steps (`ErrorReason::WindowTooLarge` otherwise).
     #[uniffi::method(default(behind = 1, ahead = 1))]
     pub fn verify(
         &self,
@@ -368,7 +369,7 @@ impl SteamGuard {
         behind: u32,
         ahead: u32,
     ) -> Result<Match, OtpkitError> {
-        let window = otpkit::Window::new(behind, ahead);
+        let window = otpkit::Window::new(behind, ahead)?;
         Ok(self.0.verify(&code, unix_time, window)?.into())
     }
 }
@@ -385,6 +386,19 @@ mod tests {
 
     const URI: &str = "otpauth://totp/ACME%20Co:john.doe@email.com?\
         secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30";
+
+    #[test]
+    fn a_steam_window_over_the_core_bound_is_window_too_large() {
+        let secret = Secret::from_bytes(b"12345678901234567890".to_vec(), false).unwrap();
+        let guard = SteamGuard::new(secret);
+        let e = guard
+            .verify("BCDFG".into(), 1_000_000, 2_000_000, 0)
+            .unwrap_err();
+        assert_eq!(e.reason(), crate::ErrorReason::WindowTooLarge, "{e}");
+        assert!(e.detail().contains("at most 120 steps"), "{e}");
+        let shown = guard.code_at(1_000_000 - 120 * 30).unwrap();
+        assert_eq!(guard.verify(shown, 1_000_000, 120, 0).unwrap().offset, -120);
+    }
 
     #[test]
     fn parses_and_writes_back() {

@@ -137,6 +137,10 @@ pub enum ErrorReason {
     CodeMalformed,
     /// The code matches no step of the window (stateless `verify`).
     CodeMismatch,
+    /// A stateless `verify`'s window (`behind`, `ahead`) or HOTP look-ahead
+    /// reaches further than the core's bound (120 steps either side, 1000
+    /// counters); the detail names it.
+    WindowTooLarge,
     // --- InvalidInput: otpauth:// and steam:// URIs ---
     /// The URI is longer than its limit.
     UriTooLong,
@@ -242,7 +246,8 @@ pub enum ErrorReason {
     UnsupportedVersion,
     /// An encryption (or MAC) of the format this library does not read.
     UnsupportedEncryption,
-    /// Key-derivation parameters outside the accepted bounds.
+    /// Key-derivation parameters that are invalid, or that ask for more work or memory
+    /// than the import's key-derivation budget allows.
     KdfParameters,
     /// More batches than the Google export format can number.
     TooManyBatches,
@@ -309,6 +314,7 @@ impl ErrorReason {
             | R::ZeroPeriod
             | R::CodeMalformed
             | R::CodeMismatch
+            | R::WindowTooLarge
             | R::UriTooLong
             | R::NotOtpauthUri
             | R::MissingSecret
@@ -522,6 +528,14 @@ fn encode_reason(e: &EncodeError) -> Option<ErrorReason> {
     })
 }
 
+fn window_reason(e: &otpkit::WindowError) -> Option<ErrorReason> {
+    use otpkit::WindowError as E;
+    Some(match e {
+        E::TooWide { .. } | E::LookAheadTooLong { .. } => ErrorReason::WindowTooLarge,
+        _ => return None,
+    })
+}
+
 pub(crate) fn policy_reason(e: &PolicyError) -> Option<ErrorReason> {
     use PolicyError as E;
     Some(match e {
@@ -542,8 +556,10 @@ from_core!(otpkit::VerifyError, |e| match &e {
     otpkit::VerifyError::Malformed(_) => Some(ErrorReason::CodeMalformed),
     otpkit::VerifyError::Mismatch => Some(ErrorReason::CodeMismatch),
     otpkit::VerifyError::Time(t) => time_reason(t),
+    otpkit::VerifyError::Window(w) => window_reason(w),
     _ => None,
 });
+from_core!(otpkit::WindowError, |e| window_reason(&e));
 from_core!(UriError, |e| match &e {
     UriError::TooLong { .. } => Some(ErrorReason::UriTooLong),
     UriError::NotOtpauth => Some(ErrorReason::NotOtpauthUri),
@@ -656,7 +672,7 @@ from_core!(otpkit_transfer::ImportError, |e| {
         E::WrongPassword { .. } => Some(ErrorReason::WrongPassword),
         E::IntegrityCheckFailed { .. } => Some(ErrorReason::IntegrityCheckFailed),
         E::UnsupportedEncryption { .. } => Some(ErrorReason::UnsupportedEncryption),
-        E::KdfParameters { .. } => Some(ErrorReason::KdfParameters),
+        E::KdfParameters { .. } | E::KdfBudget { .. } => Some(ErrorReason::KdfParameters),
         E::Migration { error, .. } => migration_reason(error),
         E::InconsistentBatches { .. } => Some(ErrorReason::InconsistentBatches),
         _ => None,

@@ -168,7 +168,9 @@ impl Totp {
 
     /// Checks a typed code against the steps from `behind` before to `ahead` after
     /// the step of `unix_time`, in constant time. This is the stateless check: it
-    /// does not stop replays. Servers should use `Verifier`, which does.
+    /// does not stop replays. Servers should use `Verifier`, which does. Each side
+    /// is at most 120 steps (`ErrorReason::WindowTooLarge` otherwise): every step
+    /// lets one more random 6-digit guess in a million through.
     #[uniffi::method(default(behind = 1, ahead = 1))]
     pub fn verify(
         &self,
@@ -177,7 +179,7 @@ impl Totp {
         behind: u32,
         ahead: u32,
     ) -> Result<Match, OtpkitError> {
-        let window = otpkit::Window::new(behind, ahead);
+        let window = otpkit::Window::new(behind, ahead)?;
         Ok(self.inner.verify(&code, unix_time, window)?.into())
     }
 
@@ -258,6 +260,7 @@ impl Hotp {
 
     /// Checks a typed code against counters `counter` to `counter + look_ahead`, in
     /// constant time. Stateless: the caller must move its counter past the match.
+    /// `look_ahead` is at most 1000 (`ErrorReason::WindowTooLarge` otherwise).
     #[uniffi::method(default(look_ahead = 0))]
     pub fn verify(
         &self,
@@ -356,6 +359,25 @@ mod tests {
             (totp.verify("12a456".into(), 59, 1, 1)).map_err(|e| e.reason()),
             Err(crate::ErrorReason::CodeMalformed)
         ));
+    }
+
+    #[test]
+    fn a_window_or_look_ahead_over_the_core_bound_is_window_too_large() {
+        let totp = Totp::new(rfc_secret(Algorithm::Sha1), Some(Algorithm::Sha1), 6, 30, 0).unwrap();
+        let code = totp.code_at(59).unwrap();
+        // 2,000,000 steps either side used to accept nearly any code.
+        for (behind, ahead) in [(2_000_000, 2_000_000), (121, 0), (0, 121)] {
+            let e = totp.verify("000000".into(), 59, behind, ahead).unwrap_err();
+            assert_eq!(e.reason(), crate::ErrorReason::WindowTooLarge, "{e}");
+            assert!(matches!(e, OtpkitError::InvalidInput { .. }), "{e:?}");
+            assert!(e.detail().contains("at most 120 steps"), "{e}");
+        }
+        assert!(totp.verify(code, 59, 120, 120).is_ok());
+        let hotp = Hotp::new(rfc_secret(Algorithm::Sha1), Some(Algorithm::Sha1), 6).unwrap();
+        let e = hotp.verify("755224".into(), 0, 1_001).unwrap_err();
+        assert_eq!(e.reason(), crate::ErrorReason::WindowTooLarge, "{e}");
+        assert!(e.detail().contains("at most 1000 counters"), "{e}");
+        assert_eq!(hotp.verify("755224".into(), 0, 1_000).unwrap().step, 0);
     }
 
     #[test]

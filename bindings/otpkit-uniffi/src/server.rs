@@ -74,7 +74,7 @@ impl TryFrom<&Policy> for core::Policy {
     fn try_from(p: &Policy) -> Result<Self, OtpkitError> {
         Ok(core::Policy::default()
             .with_enroll_window(p.enroll_window)?
-            .with_window(otpkit::Window::new(p.behind, p.ahead))?
+            .with_window_steps(p.behind, p.ahead)?
             .with_resync_window(p.resync_window)?
             .with_hotp_look_ahead(p.hotp_look_ahead)?
             .with_hotp_resync_look_ahead(p.hotp_resync_look_ahead)?

@@ -119,6 +119,24 @@ def test_bad_parameters_are_value_errors_naming_the_argument():
         Totp(s).at("59")  # type: ignore[arg-type]
 
 
+def test_a_window_or_look_ahead_over_the_core_bound_is_a_value_error_naming_it():
+    s = rfc_secret("sha1")
+    totp, hotp, guard = Totp(s), Hotp(s), SteamGuard(s)
+    # 2,000,000 steps either side would accept nearly any code.
+    for wide in (121, 2_000_000):
+        with pytest.raises(ValueError, match="^valid_window: a window may reach at most 120 steps"):
+            totp.verify("000000", 59, valid_window=wide)
+        with pytest.raises(ValueError, match="^valid_window: a window may reach at most 120 steps"):
+            totp.match("000000", 59, valid_window=wide)
+        with pytest.raises(ValueError, match="^valid_window: a window may reach at most 120 steps"):
+            guard.verify("BCDFG", 1_000_000, valid_window=wide)
+    with pytest.raises(ValueError, match="^look_ahead: an HOTP look-ahead may be at most 1000 counters"):
+        hotp.verify("755224", 0, look_ahead=1001)
+    # The bounds themselves are accepted, whatever the binding allowed before.
+    assert totp.verify(totp.at(59 + 120 * 30), 59, valid_window=120)
+    assert hotp.verify(hotp.at(1000), 0, look_ahead=1000)
+
+
 def test_hotp_rfc4226_vectors():
     hotp = Hotp(rfc_secret("sha1"))
     assert hotp.at(0) == "755224"

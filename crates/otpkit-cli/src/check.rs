@@ -27,7 +27,9 @@ pub struct CheckArgs {
     /// The secret is hexadecimal (oathtool's default form), not Base32.
     #[arg(long)]
     pub hex: bool,
-    /// Steps accepted either side of now (TOTP), or counters after --counter (HOTP).
+    /// Steps accepted either side of now (TOTP, at most 120), or counters after
+    /// --counter (HOTP, at most 1000): each step or counter lets one more random
+    /// 6-digit guess in a million through.
     #[arg(long, short = 'w', value_name = "N", default_value_t = 0)]
     pub window: u32,
     /// HMAC algorithm.
@@ -80,8 +82,10 @@ pub fn check(args: CheckArgs, io: &mut Io<'_>) -> Result<(), CliError> {
             Some(t) => t,
             None => otpkit::unix_now().map_err(CliError::usage)?,
         };
+        let window = Window::symmetric(args.window)
+            .map_err(|e| CliError::usage(format_args!("--window: {e}")))?;
         Totp::new(&secret, args.algorithm, digits, period)
-            .verify(&code, now, Window::symmetric(args.window))
+            .verify(&code, now, window)
             .map(|m| match m.offset {
                 0 => "accepted".to_owned(),
                 offset => format!("accepted ({})", secrets::drift_text(offset)),
@@ -90,6 +94,68 @@ pub fn check(args: CheckArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     match result {
         Ok(line) => crate::commands::out(io, line),
         Err(otpkit::verify::VerifyError::Mismatch) => Err(not_valid()),
+        Err(otpkit::verify::VerifyError::Window(e)) => {
+            Err(CliError::usage(format_args!("--window: {e}")))
+        }
         Err(e) => Err(CliError::usage(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The RFC 4226 secret in Base32.
+    const SEED: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+    fn args(hotp: bool, window: u32, code: &str) -> CheckArgs {
+        CheckArgs {
+            secret: SEED.to_owned(),
+            code: code.to_owned(),
+            totp: !hotp,
+            hotp,
+            hex: false,
+            window,
+            algorithm: Algorithm::Sha1,
+            digits: 6,
+            period: 30,
+            time: (!hotp).then_some(59),
+            counter: None,
+        }
+    }
+
+    fn run(args: CheckArgs) -> Result<String, CliError> {
+        let mut stdin: &[u8] = b"";
+        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+        let mut io = Io {
+            stdin: &mut stdin,
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+            stdin_is_terminal: false,
+        };
+        check(args, &mut io)?;
+        Ok(String::from_utf8(stdout).unwrap())
+    }
+
+    #[test]
+    fn a_window_over_the_bound_is_a_usage_error_naming_the_bound() {
+        // 287082 is the code at time 59 (RFC 6238), 755224 the HOTP code of counter 0
+        // (RFC 4226): refused all the same, before any comparison.
+        for (hotp, window, code, bound) in [
+            (false, 121, "287082", "at most 120 steps"),
+            (false, u32::MAX, "000000", "at most 120 steps"),
+            (true, 1_001, "755224", "at most 1000 counters"),
+        ] {
+            let e = run(args(hotp, window, code)).unwrap_err();
+            assert_eq!(e.exit, Exit::Usage, "{}", e.message);
+            assert!(e.message.starts_with("--window: "), "{}", e.message);
+            assert!(e.message.contains(bound), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn a_window_at_the_bound_is_checked() {
+        assert!(run(args(false, 120, "287082")).is_ok());
+        assert!(run(args(true, 1_000, "755224")).is_ok());
     }
 }

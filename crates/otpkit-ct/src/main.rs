@@ -134,6 +134,12 @@ fn bench_verify_with(
     }
 }
 
+/// The ±2 window of the wide-window classes.
+const WIDE: Window = match Window::symmetric(2) {
+    Ok(window) => window,
+    Err(_) => panic!("±2 is inside Window::MAX_STEPS_PER_SIDE"),
+};
+
 /// `Totp::verify`, default window (±1): a code from one step behind vs no match.
 fn verify_match_behind(runner: &mut CtRunner, rng: &mut BenchRng) {
     bench_verify(
@@ -169,24 +175,12 @@ fn verify_match_ahead(runner: &mut CtRunner, rng: &mut BenchRng) {
 
 /// `Totp::verify`, a ±2 window: a code from the first step (two behind) vs no match.
 fn verify_wide_match_first(runner: &mut CtRunner, rng: &mut BenchRng) {
-    bench_verify(
-        runner,
-        rng,
-        Window::symmetric(2),
-        Typed::MatchAt(-2),
-        Typed::NoMatch,
-    );
+    bench_verify(runner, rng, WIDE, Typed::MatchAt(-2), Typed::NoMatch);
 }
 
 /// `Totp::verify`, a ±2 window: a code from the last step (two ahead) vs no match.
 fn verify_wide_match_last(runner: &mut CtRunner, rng: &mut BenchRng) {
-    bench_verify(
-        runner,
-        rng,
-        Window::symmetric(2),
-        Typed::MatchAt(2),
-        Typed::NoMatch,
-    );
+    bench_verify(runner, rng, WIDE, Typed::MatchAt(2), Typed::NoMatch);
 }
 
 /// Where a code matched must not show: one step behind vs one step ahead (±1).
@@ -203,7 +197,7 @@ fn position_current_vs_behind(runner: &mut CtRunner, rng: &mut BenchRng) {
 
 /// Where a code matched must not show: first vs last step of a ±2 window.
 fn position_wide_first_vs_last(runner: &mut CtRunner, rng: &mut BenchRng) {
-    let window = Window::symmetric(2);
+    let window = WIDE;
     bench_verify(runner, rng, window, Typed::MatchAt(-2), Typed::MatchAt(2));
 }
 
@@ -369,7 +363,8 @@ fn verifier_enroll_code_position_first_vs_last(runner: &mut CtRunner, rng: &mut 
     let verifier = Verifier::totp(totp.clone(), Policy::default());
     let pending = verifier.begin_enrollment();
     let reach = i64::from(Policy::default().enroll_window());
-    let window = Window::symmetric(Policy::default().enroll_window());
+    let window = Window::symmetric(Policy::default().enroll_window())
+        .unwrap_or_else(|e| panic!("the default enrolment window is a window: {e}"));
     let inputs = make_inputs(
         &totp,
         rng,

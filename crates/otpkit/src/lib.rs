@@ -60,4 +60,4 @@ pub use otpauth::{Account, Kind};
 pub use verifier::{
     DeviceState, EnrollOutcome, Outcome, Policy, ResyncOutcome, SignInError, Verifier,
 };
-pub use verify::{Match, VerifyError, Window};
+pub use verify::{Match, VerifyError, Window, WindowError};

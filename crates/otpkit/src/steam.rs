@@ -89,8 +89,9 @@ impl SteamGuard {
         STEAM_PERIOD.saturating_sub(unix % STEAM_PERIOD)
     }
 
-    /// Verifies a typed code at `unix` against every step of `window`, comparing each
-    /// candidate in constant time. Case-insensitive, surrounding whitespace ignored.
+    /// Verifies a typed code at `unix` against every step of `window` (at most
+    /// [`Window::MAX_STEPS_PER_SIDE`] either side), comparing each candidate in
+    /// constant time. Case-insensitive, surrounding whitespace ignored.
     /// The caller must store `m.step` and reject later codes whose step is not greater.
     ///
     /// ```
@@ -289,7 +290,7 @@ mod tests {
     fn verify_agrees_with_the_step_by_step_definition() {
         let guard = guard();
         let expected = 56_666_666;
-        let window = Window::new(2, 1);
+        let window = Window::new(2, 1).unwrap();
         let (first, last) = window.range(expected);
         for step in first.saturating_sub(1)..=last.saturating_add(1) {
             let shown = guard.code_at_step(step);
@@ -307,7 +308,7 @@ mod tests {
     fn text_of_another_form_never_matches() {
         let guard = guard();
         let shown = guard.code_at_step(1_000).to_string();
-        let window = Window::symmetric(3);
+        let window = Window::symmetric(3).unwrap();
         let at = 1_000 * STEAM_PERIOD;
         assert!(guard.verify(&shown, at, window).is_ok());
         // Too short, too long, a letter outside the alphabet, a non-ASCII letter.

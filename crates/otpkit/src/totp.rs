@@ -155,7 +155,9 @@ impl Totp {
         self.hotp.code(step)
     }
 
-    /// Verifies a typed code at `unix_time`, accepting steps inside `window`.
+    /// Verifies a typed code at `unix_time`, accepting steps inside `window` (at
+    /// most [`Window::MAX_STEPS_PER_SIDE`] either side, which [`Window::new`]
+    /// enforces).
     ///
     /// Constant time for a given window: every candidate is computed and compared.
     /// The caller must still stop replays: store `m.step` and reject any later code
@@ -163,7 +165,8 @@ impl Totp {
     pub fn verify(&self, code: &str, unix_time: u64, window: Window) -> Result<Match, VerifyError> {
         let expected = self.step_at(unix_time)?;
         let (first, last) = window.range(expected);
-        let step = self.hotp.verify_range(code, first, last)?;
+        let typed = Code::parse(code, self.digits())?;
+        let step = self.hotp.verify_code_range(&typed, first, last)?;
         Ok(Match::new(step, expected))
     }
 

@@ -169,7 +169,8 @@ pub use state::{DeviceKind, DeviceState, MAX_ENCODED_LEN, StateError};
 use errors::PairError;
 use state::Phase;
 
-use crate::{Code, CodeError, Digits, Hotp, Totp, Window};
+use crate::verify::range_around;
+use crate::{Code, CodeError, Digits, Hotp, Totp};
 
 #[derive(Clone)]
 enum Device {
@@ -504,7 +505,8 @@ impl Verifier {
                     Ok(s) => s,
                     Err(e) => return refused(ResyncError::Time(e)),
                 };
-                let (lo, hi) = Window::symmetric(self.policy.resync_window()).range(now_step);
+                let steps = self.policy.resync_window();
+                let (lo, hi) = range_around(now_step, steps, steps);
                 let Some(first) = state.position.checked_add(1) else {
                     return failed(ResyncError::Rejected);
                 };
@@ -591,7 +593,7 @@ impl Verifier {
         match &self.device {
             Device::Totp(totp) => {
                 let now_step = totp.step_at(now).map_err(EnrollError::Time)?;
-                Ok(Window::symmetric(window).range(now_step))
+                Ok(range_around(now_step, window, window))
             }
             Device::Hotp(_) => {
                 let start = match state.phase {
@@ -855,7 +857,7 @@ mod tests {
     fn verifier(behind: u32, ahead: u32, max_drift: u32) -> Verifier {
         let secret = Secret::from_bytes(b"12345678901234567890").unwrap();
         let policy = Policy::default()
-            .with_window(Window::new(behind, ahead))
+            .with_window_steps(behind, ahead)
             .unwrap()
             .with_max_drift_steps(max_drift)
             .unwrap();
@@ -924,7 +926,7 @@ mod tests {
             for ahead in sides() {
                 for max_drift in [0, 2, MAX_DRIFT_STEPS] {
                     let v = verifier(behind, ahead, max_drift);
-                    let window = Window::new(behind, ahead);
+                    let window = Window::new(behind, ahead).unwrap();
                     for old in values() {
                         for observed in values() {
                             assert_eq!(
@@ -961,7 +963,7 @@ mod tests {
             let v = verifier(behind, ahead, max_drift);
             prop_assert_eq!(
                 v.learn_drift(old, observed),
-                reference_learn_drift(Window::new(behind, ahead), max_drift, old, observed)
+                reference_learn_drift(Window::new(behind, ahead).unwrap(), max_drift, old, observed)
             );
         }
 

@@ -4,13 +4,36 @@
 //! it; the matching step is picked with `subtle`'s conditional selection, so neither
 //! the running time nor the branches taken depend on whether, or where, the code
 //! matched. Only the final answer (matched or not) is branched on.
+//!
+//! # How far a scan reaches
+//!
+//! Every step a scan compares is one more code an attacker's random guess can hit:
+//! a scan of `n` steps accepts a random 6-digit guess with probability about
+//! `n / 10^6` (RFC 4226 Appendix A; `n / 10^8` for 8 digits). A window of a
+//! million steps accepts nearly every code typed. So every stateless entry point is
+//! bounded, by the widest search any flow of this crate needs, the
+//! [`Verifier`](crate::Verifier)'s resynchronisation:
+//!
+//! - a [`Window`] (TOTP, Steam Guard) reaches at most [`Window::MAX_STEPS_PER_SIDE`]
+//!   = 120 steps either side (an hour each way at 30 s; 241 candidates, a random
+//!   6-digit guess accepted with probability about 1 in 4,000), and
+//!   [`Window::new`] refuses more;
+//! - an HOTP look-ahead ([`Hotp::verify`](crate::Hotp::verify)) or range
+//!   ([`Hotp::verify_range`](crate::Hotp::verify_range)) reaches at most
+//!   [`Hotp::MAX_LOOK_AHEAD`](crate::Hotp::MAX_LOOK_AHEAD) = 1000 counters past its
+//!   first (1001 candidates, about 1 in 1,000), and longer ones are
+//!   [`VerifyError::Window`].
+//!
+//! Both are also the time bound: one verification computes at most 1001 HMACs.
+//! The [`Policy`](crate::Policy) of the stateful verifier has tighter bounds for
+//! sign-in, and its widest (resynchronisation) are these.
 
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 
 use crate::keyed::{BATCH, KeyedHmac};
 use crate::sentences::sentences;
 use crate::truncate::Form;
-use crate::{Code, CodeError, Digits, TimeError};
+use crate::{Code, CodeError, Digits, Hotp, TimeError};
 
 /// How many steps around the expected one a code may come from.
 ///
@@ -18,10 +41,18 @@ use crate::{Code, CodeError, Digits, TimeError};
 /// is one step behind and one ahead. It is asymmetric because clocks drift both ways
 /// but delay only ever makes a code late.
 ///
+/// Each side is at most [`Window::MAX_STEPS_PER_SIDE`] (120) steps: a window of `n`
+/// steps accepts a random 6-digit guess with probability about `n / 10^6`, so
+/// [`Window::new`] refuses a wider one with a [`WindowError`] rather than let it
+/// through (see the [module documentation](self#how-far-a-scan-reaches)).
+///
 /// ```
-/// use otpkit::Window;
-/// assert_eq!(Window::default(), Window::new(1, 1));
-/// assert_eq!(Window::new(2, 0).len(), 3);
+/// use otpkit::{Window, WindowError};
+/// assert_eq!(Window::default(), Window::new(1, 1)?);
+/// assert_eq!(Window::new(2, 0)?.len(), 3);
+/// assert_eq!(Window::symmetric(1_000_000),
+///            Err(WindowError::TooWide { behind: 1_000_000, ahead: 1_000_000 }));
+/// # Ok::<(), WindowError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Window {
@@ -30,12 +61,34 @@ pub struct Window {
 }
 
 impl Window {
-    /// One step behind and one ahead (RFC 6238 §5.2).
-    pub const DEFAULT: Window = Window::new(1, 1);
+    /// The most steps a window reaches on either side of the expected one: 120, an
+    /// hour at the default 30 s period. It is the widest search any flow needs (the
+    /// [`Verifier`](crate::Verifier)'s resynchronisation,
+    /// [`MAX_RESYNC_WINDOW`](crate::verifier::MAX_RESYNC_WINDOW)); a window this wide
+    /// on both sides is 241 candidates, and accepts a random 6-digit guess with
+    /// probability about 241 / 10^6, 1 in 4,000.
+    pub const MAX_STEPS_PER_SIDE: u32 = 120;
 
-    /// A window of `behind` earlier steps and `ahead` later steps.
-    pub const fn new(behind: u32, ahead: u32) -> Self {
-        Window { behind, ahead }
+    /// One step behind and one ahead (RFC 6238 §5.2).
+    pub const DEFAULT: Window = Window {
+        behind: 1,
+        ahead: 1,
+    };
+
+    /// A window of `behind` earlier steps and `ahead` later steps, each at most
+    /// [`Window::MAX_STEPS_PER_SIDE`].
+    ///
+    /// ```
+    /// use otpkit::{Window, WindowError};
+    /// assert!(Window::new(Window::MAX_STEPS_PER_SIDE, 0).is_ok());
+    /// assert_eq!(Window::new(0, 121), Err(WindowError::TooWide { behind: 0, ahead: 121 }));
+    /// ```
+    pub const fn new(behind: u32, ahead: u32) -> Result<Self, WindowError> {
+        if behind > Window::MAX_STEPS_PER_SIDE || ahead > Window::MAX_STEPS_PER_SIDE {
+            Err(WindowError::TooWide { behind, ahead })
+        } else {
+            Ok(Window { behind, ahead })
+        }
     }
 
     /// The expected step only.
@@ -44,15 +97,20 @@ impl Window {
     /// assert_eq!(otpkit::Window::exact().len(), 1);
     /// ```
     pub const fn exact() -> Self {
-        Window::new(0, 0)
+        Window {
+            behind: 0,
+            ahead: 0,
+        }
     }
 
-    /// `n` steps either side.
+    /// `n` steps either side, at most [`Window::MAX_STEPS_PER_SIDE`].
     ///
     /// ```
-    /// assert_eq!(otpkit::Window::symmetric(10), otpkit::Window::new(10, 10));
+    /// use otpkit::Window;
+    /// assert_eq!(Window::symmetric(10), Window::new(10, 10));
+    /// assert!(Window::symmetric(Window::MAX_STEPS_PER_SIDE + 1).is_err());
     /// ```
-    pub const fn symmetric(n: u32) -> Self {
+    pub const fn symmetric(n: u32) -> Result<Self, WindowError> {
         Window::new(n, n)
     }
 
@@ -66,7 +124,8 @@ impl Window {
         self.ahead
     }
 
-    /// How many steps the window covers (candidates computed per verification).
+    /// How many steps the window covers (candidates computed per verification):
+    /// at most `2 ×` [`Window::MAX_STEPS_PER_SIDE`] `+ 1` = 241.
     #[allow(clippy::len_without_is_empty)] // never empty
     pub const fn len(&self) -> u64 {
         // Each part fits in u32, so the sum fits in u64.
@@ -78,12 +137,57 @@ impl Window {
     /// The inclusive step range around `center`, cut at 0 and `u64::MAX` (steps
     /// outside them do not exist).
     pub(crate) fn range(&self, center: u64) -> (u64, u64) {
-        (
-            center.saturating_sub(u64::from(self.behind)),
-            center.saturating_add(u64::from(self.ahead)),
-        )
+        range_around(center, self.behind, self.ahead)
     }
 }
+
+/// The inclusive step range from `behind` steps before `center` to `ahead` after
+/// it, cut at 0 and `u64::MAX`: [`Window::range`], for the
+/// [`Verifier`](crate::Verifier)'s searches, whose widths its
+/// [`Policy`](crate::Policy) bounds (within the window's bound, asserted there).
+pub(crate) fn range_around(center: u64, behind: u32, ahead: u32) -> (u64, u64) {
+    (
+        center.saturating_sub(u64::from(behind)),
+        center.saturating_add(u64::from(ahead)),
+    )
+}
+
+/// Why a window or an HOTP look-ahead was refused: it reaches further than the
+/// stateless bound (see the [module documentation](self#how-far-a-scan-reaches)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WindowError {
+    /// A [`Window`] side above [`Window::MAX_STEPS_PER_SIDE`].
+    TooWide {
+        /// The steps asked for before the expected one.
+        behind: u32,
+        /// The steps asked for after it.
+        ahead: u32,
+    },
+    /// An HOTP look-ahead above [`Hotp::MAX_LOOK_AHEAD`]; for
+    /// [`Hotp::verify_range`], the range's counters after its first.
+    LookAheadTooLong {
+        /// The look-ahead asked for.
+        look_ahead: u64,
+    },
+}
+
+sentences! {
+    WindowError {
+        WindowError::TooWide { behind, ahead } => format_args!(
+            "a window may reach at most {} steps either side, got {behind} behind and \
+             {ahead} ahead (each step lets one more random 6-digit guess in a million through)",
+            Window::MAX_STEPS_PER_SIDE
+        ),
+        WindowError::LookAheadTooLong { look_ahead } => format_args!(
+            "an HOTP look-ahead may be at most {} counters, got {look_ahead} \
+             (each counter lets one more random 6-digit guess in a million through)",
+            Hotp::MAX_LOOK_AHEAD
+        ),
+    }
+}
+
+impl core::error::Error for WindowError {}
 
 impl Default for Window {
     fn default() -> Self {
@@ -122,6 +226,9 @@ pub enum VerifyError {
     Mismatch,
     /// The time could not be turned into a step.
     Time(TimeError),
+    /// The HOTP look-ahead or range reaches further than [`Hotp::MAX_LOOK_AHEAD`]
+    /// (nothing was compared).
+    Window(WindowError),
 }
 
 impl From<CodeError> for VerifyError {
@@ -136,15 +243,23 @@ impl From<TimeError> for VerifyError {
     }
 }
 
+impl From<WindowError> for VerifyError {
+    fn from(e: WindowError) -> Self {
+        VerifyError::Window(e)
+    }
+}
+
 sentences! {
     VerifyError {
         VerifyError::Malformed(e) => format_args!("malformed code: {e}"),
         VerifyError::Mismatch => "the code is not valid",
         VerifyError::Time(e) => format_args!("cannot verify at this time: {e}"),
+        VerifyError::Window(e) => e,
     }
     caused by {
         VerifyError::Malformed(e) => Some(e),
         VerifyError::Time(e) => Some(e),
+        VerifyError::Window(e) => Some(e),
         VerifyError::Mismatch => None,
     }
 }

@@ -40,7 +40,7 @@ fn the_now_helpers_use_the_current_step() {
     let code = t.code_now().unwrap();
     assert_eq!(code, t.code_at(system_seconds()).unwrap());
     let m = t
-        .verify_now(&code.to_string(), otpkit::Window::new(1, 0))
+        .verify_now(&code.to_string(), otpkit::Window::new(1, 0).unwrap())
         .unwrap();
     assert_eq!(
         m.step,

@@ -120,11 +120,18 @@ fn time_edges_are_errors_not_wraps() {
         Period::new(1).unwrap(),
     );
     let top = one.code_at(u64::MAX).unwrap().to_string();
-    let m = one.verify(&top, u64::MAX, Window::new(1, 5)).unwrap();
+    let m = one
+        .verify(&top, u64::MAX, Window::new(1, 5).unwrap())
+        .unwrap();
     assert_eq!((m.step, m.offset), (u64::MAX, 0));
     // At step 0 a window reaching behind is cut at 0.
     let first = one.code_at(0).unwrap().to_string();
-    assert_eq!(one.verify(&first, 0, Window::new(3, 0)).unwrap().step, 0);
+    assert_eq!(
+        one.verify(&first, 0, Window::new(3, 0).unwrap())
+            .unwrap()
+            .step,
+        0
+    );
 }
 
 #[test]

@@ -507,7 +507,7 @@ fn policy_errors() {
             d.hotp_look_ahead(),
             d.hotp_resync_look_ahead()
         ),
-        (10, otpkit::Window::new(4, 2), 20, 10, 100)
+        (10, otpkit::Window::new(4, 2).unwrap(), 20, 10, 100)
     );
     assert_eq!(
         (

@@ -41,7 +41,7 @@ proptest! {
     ) {
         let totp = totp(&secret);
         let policy = lenient()
-            .with_window(Window::new(behind, ahead))
+            .with_window(Window::new(behind, ahead).unwrap())
             .unwrap()
             .with_max_drift_steps(max_drift)
             .unwrap();
@@ -76,7 +76,7 @@ proptest! {
         attempts in prop::collection::vec((0u64..45, -3i64..=3), 1..40),
     ) {
         let totp = totp(&secret);
-        let v = Verifier::totp(totp.clone(), lenient().with_window(Window::new(2, 2)).unwrap());
+        let v = Verifier::totp(totp.clone(), lenient().with_window(Window::new(2, 2).unwrap()).unwrap());
         let mut now = START;
         let s0 = totp.step_at(now).unwrap();
         let (outcome, mut state) = v.enroll(
@@ -204,7 +204,7 @@ proptest! {
         let secret = Secret::from_bytes(b"12345678901234567890").unwrap();
         // Out-of-range settings are refused; the policy keeps the previous value.
         let p = lenient();
-        let p = p.with_window(Window::new(window.0.into(), window.1.into())).unwrap_or(p);
+        let p = p.with_window_steps(window.0.into(), window.1.into()).unwrap_or(p);
         let p = p.with_max_drift_steps(drift).unwrap_or(p);
         let p = p.with_resync_window(u32::from(window.0)).unwrap_or(p);
         let p = p.with_hotp_look_ahead(u32::from(window.1)).unwrap_or(p);

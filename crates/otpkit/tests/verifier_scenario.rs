@@ -27,7 +27,7 @@ impl App {
 
 fn policy() -> Policy {
     Policy::default()
-        .with_window(Window::new(1, 1))
+        .with_window(Window::new(1, 1).unwrap())
         .unwrap()
         .with_enroll_window(10)
         .unwrap()

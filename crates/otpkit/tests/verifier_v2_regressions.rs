@@ -7,7 +7,7 @@
 use otpkit::verifier::{
     DeviceKind, DeviceState, EnrollError, EnrollOutcome, Outcome, Policy, PolicyError, Verifier,
 };
-use otpkit::{Algorithm, Digits, Hotp, Period, Secret, Totp, Window};
+use otpkit::{Algorithm, Digits, Hotp, Period, Secret, Totp};
 
 const T: u64 = 1_700_000_010; // the start of a step
 
@@ -109,10 +109,10 @@ fn drift_recovers_when_the_clock_is_corrected() {
 fn windows_and_look_aheads_are_bounded() {
     let p = Policy::default();
     assert!(matches!(
-        p.with_window(Window::symmetric(1_000_000)),
+        p.with_window_steps(1_000_000, 1_000_000),
         Err(PolicyError::OutOfRange { .. })
     ));
-    assert!(p.with_window(Window::new(u32::MAX, 0)).is_err());
+    assert!(p.with_window_steps(u32::MAX, 0).is_err());
     assert!(p.with_enroll_window(u32::MAX).is_err());
     assert!(p.with_resync_window(u32::MAX).is_err());
     assert!(p.with_hotp_look_ahead(u32::MAX).is_err());

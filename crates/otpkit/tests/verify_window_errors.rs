@@ -6,13 +6,15 @@ use otpkit::{Algorithm, CodeError, Digits, Period, Secret, TimeError, Totp, Veri
 
 #[test]
 fn window_getters_return_what_it_was_built_with() {
-    let w = Window::new(3, 7);
+    let w = Window::new(3, 7).unwrap();
     assert_eq!((w.behind(), w.ahead()), (3, 7));
     assert_eq!(w.len(), 11);
-    let big = Window::new(u32::MAX, u32::MAX - 1);
-    assert_eq!((big.behind(), big.ahead()), (u32::MAX, u32::MAX - 1));
-    assert_eq!(Window::symmetric(4).behind(), 4);
-    assert_eq!(Window::symmetric(4).ahead(), 4);
+    let max = Window::MAX_STEPS_PER_SIDE;
+    let big = Window::new(max, max - 1).unwrap();
+    assert_eq!((big.behind(), big.ahead()), (max, max - 1));
+    assert_eq!(big.len(), 2 * u64::from(max));
+    assert_eq!(Window::symmetric(4).unwrap().behind(), 4);
+    assert_eq!(Window::symmetric(4).unwrap().ahead(), 4);
     assert_eq!((Window::exact().behind(), Window::exact().ahead()), (0, 0));
     assert_eq!((Window::DEFAULT.behind(), Window::DEFAULT.ahead()), (1, 1));
 }
@@ -27,7 +29,7 @@ fn the_window_getters_describe_the_steps_verify_accepts() {
     );
     let now: u64 = 1_700_000_000;
     let center = totp.step_at(now).unwrap();
-    let w = Window::new(2, 5);
+    let w = Window::new(2, 5).unwrap();
     let accepted: Vec<i64> = (-8i64..=8)
         .filter(|d| {
             let code = totp.code_at_step(center.checked_add_signed(*d).unwrap());

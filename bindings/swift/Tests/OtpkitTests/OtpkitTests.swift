@@ -142,6 +142,27 @@ final class OtpkitTests: XCTestCase {
         XCTAssertEqual(try hotp.verify(code: "520489", counter: 5, lookAhead: 4), Match(step: 9, offset: 4))
     }
 
+    /// stateless verify: a window or look-ahead over the core bound is windowTooLarge
+    func testStatelessVerifyAWindowOrLookAheadOverTheCoreBoundIsWindowTooLarge() throws {
+        let secret = try rfcSecret(.sha1)
+        let totp = try Totp(secret: secret, algorithm: .sha1)
+        // 2,000,000 steps either side would accept nearly any code.
+        assertThrows("wide", { _ = try totp.verify(code: "000000", unixTime: 59, behind: 2_000_000, ahead: 2_000_000) },
+                         matches: { isOtpkitError($0, .windowTooLarge, "InvalidInput")
+                             && ($0 as? OtpkitError)?.detail().contains("at most 120 steps") == true })
+        assertThrows("ahead", { _ = try totp.verify(code: "000000", unixTime: 59, behind: 0, ahead: 121) },
+                         matches: { isOtpkitError($0, .windowTooLarge, "InvalidInput") })
+        XCTAssertEqual(try totp.verify(code: try totp.codeAt(unixTime: 59), unixTime: 59, behind: 120, ahead: 120),
+                       Match(step: 1, offset: 0))
+        assertThrows("steam", { _ = try SteamGuard(secret: secret).verify(code: "BCDFG", unixTime: 1_000_000, behind: 121, ahead: 0) },
+                         matches: { isOtpkitError($0, .windowTooLarge, "InvalidInput") })
+        let hotp = try Hotp(secret: secret, algorithm: .sha1)
+        assertThrows("look-ahead", { _ = try hotp.verify(code: "755224", counter: 0, lookAhead: 1_001) },
+                         matches: { isOtpkitError($0, .windowTooLarge, "InvalidInput")
+                             && ($0 as? OtpkitError)?.detail().contains("at most 1000 counters") == true })
+        XCTAssertEqual(try hotp.verify(code: "755224", counter: 0, lookAhead: 1_000), Match(step: 0, offset: 0))
+    }
+
     /// otpauth: parse a URI, its warnings, and build it back
     func testOtpauthParseAUriItsWarningsAndBuildItBack() throws {
         let parsed = try parseOtpauthUri(uri: acmeUri)

@@ -3,7 +3,7 @@
 
 use super::DeviceKind;
 use crate::sentences::sentences;
-use crate::{Digits, Window};
+use crate::{Digits, Hotp, Window};
 
 /// `?` for the `const` setters, where `?` is not allowed.
 macro_rules! const_try {
@@ -31,17 +31,36 @@ pub const MAX_SIGN_IN_STEPS: u32 = 10;
 pub const MAX_ENROLL_WINDOW: u32 = 100;
 
 /// The largest TOTP resynchronisation search, in steps either side of now: 120,
-/// an hour at 30 s.
-pub const MAX_RESYNC_WINDOW: u32 = 120;
+/// an hour at 30 s. The widest TOTP search of any flow, so it is also the bound of
+/// every stateless window, [`Window::MAX_STEPS_PER_SIDE`].
+pub const MAX_RESYNC_WINDOW: u32 = Window::MAX_STEPS_PER_SIDE;
 
 /// The largest HOTP sign-in look-ahead (RFC 4226 §7.4 parameter s).
 pub const MAX_HOTP_LOOK_AHEAD: u32 = 50;
 
-/// The largest HOTP resynchronisation look-ahead.
-pub const MAX_HOTP_RESYNC_LOOK_AHEAD: u32 = 1_000;
+/// The largest HOTP resynchronisation look-ahead: 1000. The widest HOTP search of
+/// any flow, so it is also the bound of every stateless look-ahead,
+/// [`Hotp::MAX_LOOK_AHEAD`].
+pub const MAX_HOTP_RESYNC_LOOK_AHEAD: u32 = Hotp::MAX_LOOK_AHEAD;
 
 /// The largest learned TOTP clock drift, in steps: 40, twenty minutes at 30 s.
 pub const MAX_DRIFT_STEPS: u32 = 40;
+
+// Every search a policy allows stays inside the stateless bounds, which the
+// verifier's crate-internal scans do not check again: the sign-in scan (the window
+// widened by the drift, each side), enrolment (TOTP either side, HOTP ahead) and
+// the sign-in look-ahead. Resynchronisation's maxima are the bounds themselves.
+const _: () = {
+    let side = Window::MAX_STEPS_PER_SIDE;
+    assert!(MAX_SIGN_IN_STEPS <= side);
+    assert!(
+        MAX_DRIFT_STEPS <= side - MAX_SIGN_IN_STEPS,
+        "a sign-in scan reaches past Window::MAX_STEPS_PER_SIDE"
+    );
+    assert!(MAX_ENROLL_WINDOW <= side);
+    assert!(MAX_ENROLL_WINDOW <= Hotp::MAX_LOOK_AHEAD);
+    assert!(MAX_HOTP_LOOK_AHEAD <= Hotp::MAX_LOOK_AHEAD);
+};
 
 /// The rules a [`Verifier`](super::Verifier) applies.
 ///
@@ -53,10 +72,10 @@ pub const MAX_DRIFT_STEPS: u32 = 40;
 /// use otpkit::Window;
 /// use otpkit::verifier::Policy;
 /// let p = Policy::default()
-///     .with_window(Window::new(2, 1))?
+///     .with_window_steps(2, 1)?
 ///     .with_max_failures(3)?
 ///     .with_lockout(30, 900)?;
-/// assert_eq!(p.window(), Window::new(2, 1));
+/// assert_eq!(Ok(p.window()), Window::new(2, 1));
 /// assert_eq!(p.max_failures(), 3);
 /// assert_eq!((p.lockout_base_secs(), p.lockout_max_secs()), (30, 900));
 /// # Ok::<(), otpkit::verifier::PolicyError>(())
@@ -84,7 +103,7 @@ impl Default for Policy {
     fn default() -> Self {
         Policy {
             enroll_window: 10,
-            window: Window::new(4, 2),
+            window: DEFAULT_WINDOW,
             resync_window: 20,
             hotp_look_ahead: 10,
             hotp_resync_look_ahead: 100,
@@ -95,6 +114,12 @@ impl Default for Policy {
         }
     }
 }
+
+/// The default sign-in window: 4 steps behind, 2 ahead (see [`Policy::default`]).
+const DEFAULT_WINDOW: Window = match Window::new(4, 2) {
+    Ok(window) => window,
+    Err(_) => panic!("4 and 2 steps are inside Window::MAX_STEPS_PER_SIDE"),
+};
 
 /// `Err` if `got > max`.
 const fn bounded(setting: &'static str, got: u32, max: u32) -> Result<u32, PolicyError> {
@@ -130,18 +155,41 @@ impl Policy {
     /// ```
     /// use otpkit::Window;
     /// use otpkit::verifier::{Policy, PolicyError};
-    /// assert_eq!(Policy::default().with_window(Window::symmetric(1_000_000)),
+    /// assert_eq!(Policy::default().with_window(Window::symmetric(11)?),
+    ///            Err(PolicyError::OutOfRange { setting: "window", got: 11, max: 10 }));
+    /// # Ok::<(), otpkit::WindowError>(())
+    /// ```
+    #[must_use = "the setter returns a new policy"]
+    pub const fn with_window(self, window: Window) -> Result<Self, PolicyError> {
+        self.with_window_steps(window.behind(), window.ahead())
+    }
+
+    /// [`Policy::with_window`] from the two sides' steps, for callers that hold
+    /// numbers (a configuration, a binding): a side above [`MAX_SIGN_IN_STEPS`] is
+    /// the policy's [`PolicyError::OutOfRange`], however wide, rather than the
+    /// [`WindowError`](crate::WindowError) of [`Window::new`].
+    ///
+    /// ```
+    /// use otpkit::verifier::{Policy, PolicyError};
+    /// assert_eq!(Policy::default().with_window_steps(1_000_000, 0),
     ///            Err(PolicyError::OutOfRange { setting: "window", got: 1_000_000, max: 10 }));
     /// ```
     #[must_use = "the setter returns a new policy"]
-    pub const fn with_window(mut self, window: Window) -> Result<Self, PolicyError> {
-        let widest = if window.behind() > window.ahead() {
-            window.behind()
-        } else {
-            window.ahead()
-        };
+    pub const fn with_window_steps(mut self, behind: u32, ahead: u32) -> Result<Self, PolicyError> {
+        let widest = if behind > ahead { behind } else { ahead };
         const_try!(bounded("window", widest, MAX_SIGN_IN_STEPS));
-        self.window = window;
+        self.window = match Window::new(behind, ahead) {
+            Ok(window) => window,
+            // Not reached: MAX_SIGN_IN_STEPS is inside the window's bound (asserted
+            // beside the constants); the policy's own refusal, should it be.
+            Err(_) => {
+                return Err(PolicyError::OutOfRange {
+                    setting: "window",
+                    got: widest,
+                    max: MAX_SIGN_IN_STEPS,
+                });
+            }
+        };
         Ok(self)
     }
 
@@ -378,12 +426,24 @@ mod tests {
         let p = Policy::default();
         assert!(p.with_enroll_window(MAX_ENROLL_WINDOW).is_ok());
         assert!(p.with_enroll_window(MAX_ENROLL_WINDOW + 1).is_err());
-        assert!(p.with_window(Window::new(MAX_SIGN_IN_STEPS, 0)).is_ok());
         assert!(
-            p.with_window(Window::new(0, MAX_SIGN_IN_STEPS + 1))
+            p.with_window(Window::new(MAX_SIGN_IN_STEPS, 0).unwrap())
+                .is_ok()
+        );
+        assert!(
+            p.with_window(Window::new(0, MAX_SIGN_IN_STEPS + 1).unwrap())
                 .is_err()
         );
-        assert!(p.with_window(Window::new(u32::MAX, 0)).is_err());
+        assert!(p.with_window_steps(MAX_SIGN_IN_STEPS, 0).is_ok());
+        assert!(p.with_window_steps(0, MAX_SIGN_IN_STEPS + 1).is_err());
+        assert_eq!(
+            p.with_window_steps(u32::MAX, 0),
+            Err(PolicyError::OutOfRange {
+                setting: "window",
+                got: u32::MAX,
+                max: MAX_SIGN_IN_STEPS
+            })
+        );
         assert!(p.with_resync_window(MAX_RESYNC_WINDOW).is_ok());
         assert!(p.with_resync_window(MAX_RESYNC_WINDOW + 1).is_err());
         assert!(p.with_hotp_look_ahead(MAX_HOTP_LOOK_AHEAD).is_ok());
@@ -418,7 +478,7 @@ mod tests {
         assert!((hotp - 100.0 * 11.0 / 1e6).abs() < 1e-15, "{hotp}");
         // The widest allowed policy is still far from switching MFA off.
         let widest = Policy::default()
-            .with_window(Window::symmetric(MAX_SIGN_IN_STEPS))
+            .with_window_steps(MAX_SIGN_IN_STEPS, MAX_SIGN_IN_STEPS)
             .unwrap()
             .with_max_drift_steps(MAX_DRIFT_STEPS)
             .unwrap()
@@ -428,7 +488,7 @@ mod tests {
         assert!((p - 100.0 * 61.0 / 1e6).abs() < 1e-15, "{p}");
         assert!(p < 0.01);
         // The bound grows with the window: wider is never reported safer.
-        let wider = Policy::default().with_window(Window::new(6, 1)).unwrap();
+        let wider = Policy::default().with_window_steps(6, 1).unwrap();
         assert!(
             wider.worst_case_guess_probability(DeviceKind::Totp, Digits::SIX)
                 > Policy::default().worst_case_guess_probability(DeviceKind::Totp, Digits::SIX)
