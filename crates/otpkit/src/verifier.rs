@@ -50,10 +50,17 @@
 //! ## Persisting the new state: compare-and-swap
 //!
 //! Save the returned state **whatever the outcome** (failures and lock-outs are
-//! state too), and save it only if the stored state is still the one you read:
+//! state too), and save it only if the row is still the very one you read. Compare
+//! a row version that changes on every write and never repeats (a random token set
+//! on insert and on each update), not the state text alone: every pending
+//! enrolment's state text is the same, so a device removed and enrolled again with
+//! another secret between your read and your write would otherwise be enrolled by
+//! codes of the old secret. `otpkit-store` does exactly this for SQLite, PostgreSQL
+//! and Redis.
 //!
 //! ```sql
-//! UPDATE mfa_devices SET state = :new WHERE device_id = :id AND state = :old;
+//! UPDATE mfa_devices SET state = :new, version = :fresh_random_token
+//!  WHERE device_id = :id AND version = :version_read AND state = :old;
 //! ```
 //!
 //! If no row was updated another request changed the state first: read it again
