@@ -6,8 +6,8 @@ Usage: table.py CRITERION_DIR ALLOCATIONS_TXT DOC_MD COMMAND
 Reads every CRITERION_DIR/**/new/{benchmark,estimates,sample}.json of the run, the
 allocation counts printed by benches/allocations.rs,
 and rewrites the text between the GENERATED markers of DOC_MD: machine, date,
-command, the tables, the linear fit of cost against window size, and the issue's
-targets with met / not met.
+command, the tables, the linear fit of cost against window size, and the
+performance targets with met / not met.
 """
 
 import datetime
@@ -148,7 +148,7 @@ def verdict(ok):
 
 
 def targets(ns, med, allocs):
-    """The issue's targets, judged on p10 ratios (median ratios shown too)."""
+    """The performance targets, judged on p10 ratios (median ratios shown too)."""
     out = ["| target | measured (p10) | median ratio | verdict |", "| --- | --- | --- | --- |"]
 
     def row(text, num, den, limit, faster):
@@ -206,7 +206,7 @@ def generated(root, ns, med, allocs, command):
              f"`{FLOOR['sha1']}` ÷ 6 and likewise for SHA-256/512). "
              "allocs = heap allocations per call (`benches/benches/allocations.rs`).")
     L.append("")
-    L.append("### Targets (issue 6)")
+    L.append("### Performance targets")
     L.append("")
     L += targets(ns, med, allocs)
     L.append("")

@@ -330,7 +330,7 @@ def test_enrollment_retries_with_the_same_secret():
     assert second.device_state.failures == 0
     with pytest.raises(ValueError, match="^state: the device has not finished enrolling"):
         verifier.verify(verifier.begin_enrollment(), totp.at(now), now)
-    # Issue 12: codes of T-120 and T-90 submitted at T are a late person, not a slow clock.
+    # Codes of T-120 and T-90 submitted at T are a late person, not a slow clock.
     late = verifier.enroll(verifier.begin_enrollment(), totp.at(now - 120), totp.at(now - 90), now)
     assert late.ok and late.device_state.drift == 0
     # HOTP enrolled again from the last known counter: old codes stay refused.

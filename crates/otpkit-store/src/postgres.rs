@@ -29,11 +29,11 @@
 //! PostgreSQL 13 or later for `gen_random_uuid`):
 //!
 //! ```sql
-#![doc = include_str!("sql/postgres_v1.sql")]
+#![doc = include_str!("sql/postgres_1_device_table.sql")]
 //! ```
 //!
 //! ```sql
-#![doc = include_str!("sql/postgres_v2.sql")]
+#![doc = include_str!("sql/postgres_2_row_version.sql")]
 //! ```
 
 use std::sync::mpsc::{self, Sender};
@@ -47,8 +47,8 @@ use crate::store::{DeviceRow, DeviceStore, LoadedRow, RowVersion, StoreError};
 
 const STORE: &str = "postgres";
 const MIGRATIONS: &[&str] = &[
-    include_str!("sql/postgres_v1.sql"),
-    include_str!("sql/postgres_v2.sql"),
+    include_str!("sql/postgres_1_device_table.sql"),
+    include_str!("sql/postgres_2_row_version.sql"),
 ];
 /// `pg_advisory_xact_lock` key for migrations ("otpk" in ASCII).
 const MIGRATION_LOCK: i64 = 0x6f74_706b;

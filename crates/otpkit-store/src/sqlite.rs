@@ -28,11 +28,11 @@
 //! Schema (migration 1, then migration 2, which adds the row version):
 //!
 //! ```sql
-#![doc = include_str!("sql/sqlite_v1.sql")]
+#![doc = include_str!("sql/sqlite_1_device_table.sql")]
 //! ```
 //!
 //! ```sql
-#![doc = include_str!("sql/sqlite_v2.sql")]
+#![doc = include_str!("sql/sqlite_2_row_version.sql")]
 //! ```
 
 use std::fs::{self, OpenOptions};
@@ -48,8 +48,8 @@ use crate::store::{DeviceRow, DeviceStore, LoadedRow, RowVersion, StoreError};
 const STORE: &str = "sqlite";
 /// The migrations, in order; `otpkit_schema.version` records how many ran.
 const MIGRATIONS: &[&str] = &[
-    include_str!("sql/sqlite_v1.sql"),
-    include_str!("sql/sqlite_v2.sql"),
+    include_str!("sql/sqlite_1_device_table.sql"),
+    include_str!("sql/sqlite_2_row_version.sql"),
 ];
 
 /// How long a writer waits for another process's write to finish.

@@ -48,8 +48,8 @@ fn scope(file: &str) -> Result<Format, &'static str> {
         "google_authenticator" => Err(
             "QR images, the app's SQLite database and helper files: decoding images is not part of the import API",
         ),
-        "pskc" => Err("PSKC is the PSKC issue's format"),
-        _ => Err("this app's format is not in issue 16's import list"),
+        "pskc" => Err("PSKC files are read by otpkit-pskc, not otpkit-transfer"),
+        _ => Err("this app's format is not one otpkit-transfer imports"),
     }
 }
 

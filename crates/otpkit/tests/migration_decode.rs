@@ -314,7 +314,7 @@ fn google_name_prefix_rules() {
     payload.extend(entry(b"NoIssuer: bob", b""));
     // UTF-8 by hand: name "Ü:✓" (C3 9C, ':', E2 9C 93), issuer "" -> issuer "Ü".
     payload.extend(entry(&[0xc3, 0x9c, b':', 0xe2, 0x9c, 0x93], b""));
-    // Regression (fuzz): name " a" with issuer "I" but no "I:" prefix.
+    // Name " a" with issuer "I" but no "I:" prefix (an input the fuzz target found).
     payload.extend(entry(b" a", b"I"));
     let b64 = base64::engine::general_purpose::STANDARD.encode(&payload);
     let entries = decode(&format!("otpauth-migration://offline?data={b64}")).unwrap();

@@ -576,9 +576,10 @@ fn every_warning_reads_as_a_distinct_sentence() {
     );
 }
 
-/// Regression (found by the `otpauth` fuzz target): a Steam account by `issuer=Steam`
-/// with another `encoder=` kept that encoder in `extra`, which `to_uri` cannot write
-/// beside `encoder=steam`, so parse → build → parse lost it.
+/// A Steam account by `issuer=Steam` with another `encoder=` (an input the `otpauth`
+/// fuzz target found): the other encoder is dropped with a warning rather than kept in
+/// `extra`, where `to_uri` could not write it beside `encoder=steam`, so parse → build
+/// → parse gives the same account.
 #[test]
 fn steam_by_issuer_with_another_encoder_round_trips() {
     let p = parse(&format!(
@@ -594,8 +595,8 @@ fn steam_by_issuer_with_another_encoder_round_trips() {
     assert_eq!(again.account, p.account);
 }
 
-/// Regression (found by the `otpauth` fuzz target): a URI under the parse limit can
-/// build a canonical URI over it, since percent-encoding expands text up to 3×. The
+/// A URI under the parse limit can build a canonical URI over it (an input the
+/// `otpauth` fuzz target found), since percent-encoding expands text up to 3×. The
 /// re-parse must then be the typed length error, never a different account.
 #[test]
 fn canonical_uri_over_the_limit_is_a_typed_error() {

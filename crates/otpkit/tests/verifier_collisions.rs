@@ -12,7 +12,7 @@
 //!   its first or its second code also belongs to another step of the window; the
 //!   step credited is the one of the consecutive pair, never the stray collision.
 //!
-//! (Written against verifier v1; if the verifier's rules change, change them here.)
+//! If the verifier's tie rules change, change them here.
 
 use otpkit::verifier::{DeviceKind, DeviceState, Outcome, Policy, Verifier};
 use otpkit::{Algorithm, Digits, Hotp, Secret, Totp, Window};

@@ -1,6 +1,8 @@
-//! The learned drift widens the sign-in scan: back for a slow device clock,
-//! forward for a fast one (never away from the server's own clock), and the window is cut at the first and last step
-//! rather than wrapping around.
+//! The learned drift: it widens the sign-in scan back for a slow device clock and
+//! forward for a fast one, never away from the server's own clock; it is learned only
+//! from evidence (a code typed late is not a slow clock), bounded when learned and
+//! when read, and recovers once the clock is corrected; and the widened window is
+//! cut at the first and last step rather than wrapping around.
 
 use otpkit::verifier::{DeviceKind, DeviceState, Outcome, Policy, Verifier};
 use otpkit::{Algorithm, Digits, Period, Secret, Totp};
@@ -20,6 +22,23 @@ fn state(last: u64, drift: i64) -> DeviceState {
     DeviceState::from_parts(DeviceKind::Totp, last, drift, 0, 0)
 }
 
+/// The start of a step.
+const T: u64 = 1_700_000_010;
+
+fn code(t: u64) -> String {
+    totp(30).code_at(t).unwrap().to_string()
+}
+
+fn verifier() -> Verifier {
+    Verifier::totp(totp(30), Policy::default())
+}
+
+fn enroll(v: &Verifier, c1: &str, c2: &str, now: u64) -> DeviceState {
+    let (outcome, state) = v.enroll(&v.begin_enrollment(), c1, c2, now);
+    assert!(outcome.is_enrolled(), "{outcome:?}");
+    state
+}
+
 #[test]
 fn a_slow_clock_is_looked_for_behind_now() {
     let t = totp(30);
@@ -34,7 +53,7 @@ fn a_slow_clock_is_looked_for_behind_now() {
             drift: -5
         }
     );
-    // Drift only widens the scan: a correct clock's code is still accepted (issue 12),
+    // Drift only widens the scan: a correct clock's code is still accepted,
     // and a code past the policy's steps ahead of now is not.
     let on_time = t.code_at_step(now_step).to_string();
     assert!(v.verify(&before, &on_time, NOW).0.is_accepted());
@@ -56,7 +75,7 @@ fn a_fast_clock_is_looked_for_ahead_of_now() {
             drift: 5
         }
     );
-    // Drift only widens the scan: a correct clock's code is still accepted (issue 12),
+    // Drift only widens the scan: a correct clock's code is still accepted,
     // and a code past the policy's steps behind now is not.
     let on_time = t.code_at_step(now_step).to_string();
     assert!(v.verify(&before, &on_time, NOW).0.is_accepted());
@@ -166,4 +185,74 @@ fn a_slow_clock_is_kept_while_its_codes_allow_it() {
     let (outcome, after) = v.verify(&state(now_step - 10, -3), &on_time, NOW);
     assert!(outcome.is_accepted());
     assert_eq!(after.drift(), -1);
+}
+
+/// Codes of T-30 and T submitted at T+65 are a person typing late, not a slow clock:
+/// enrolment learns no drift, and the phone's correct codes are accepted 10 min, 1 h
+/// and 1 day later.
+#[test]
+fn late_enrolment_is_not_drift_and_a_correct_phone_signs_in() {
+    let v = verifier();
+    let state = enroll(&v, &code(T - 30), &code(T), T + 65);
+    assert_eq!(state.drift(), 0);
+    let mut column = state.to_string();
+    for later in [600, 3_600, 86_400] {
+        let now = T + later;
+        let (outcome, new) = v.verify(&column.parse().unwrap(), &code(now), now);
+        assert!(outcome.is_accepted(), "{later} s later: {outcome:?}");
+        column = new.to_string();
+    }
+    // Codes of T-120 and T-90 submitted at T: a late person too.
+    let state = enroll(&v, &code(T - 120), &code(T - 90), T);
+    assert_eq!(state.drift(), 0);
+    let (outcome, _) = v.verify(&state, &code(T + 600), T + 600);
+    assert!(outcome.is_accepted());
+}
+
+/// Whatever drift a state carries, the scan still covers the server's own clock, and
+/// a stored drift is clamped to the policy's bound when it is read.
+#[test]
+fn drift_never_excludes_the_servers_clock_and_is_clamped_when_read() {
+    let v = verifier();
+    let now_step = totp(30).step_at(T).unwrap();
+    for drift in [-20, -5, 5, 20, i64::MIN, i64::MAX] {
+        let state = DeviceState::from_parts(DeviceKind::Totp, now_step - 10, drift, 0, 0);
+        let (outcome, _) = v.verify(&state, &code(T), T);
+        assert!(outcome.is_accepted(), "drift {drift}: {outcome:?}");
+    }
+    // A state carrying drift 1,000,000 does not accept a code a million steps ahead.
+    let state = DeviceState::from_parts(DeviceKind::Totp, now_step - 1, 1_000_000, 0, 0);
+    let far = totp(30).code_at_step(now_step + 1_000_000).to_string();
+    assert_eq!(v.verify(&state, &far, T).0, Outcome::Invalid);
+    // ...nor one just past the policy's bound (20 steps, plus the window's 2 ahead).
+    let edge = totp(30).code_at_step(now_step + 22).to_string();
+    let (outcome, new) = v.verify(&state, &edge, T);
+    assert!(outcome.is_accepted());
+    assert!(
+        new.drift() <= 20,
+        "learned drift stays bounded: {}",
+        new.drift()
+    );
+    let beyond = totp(30).code_at_step(now_step + 23).to_string();
+    assert_eq!(v.verify(&state, &beyond, T).0, Outcome::Invalid);
+}
+
+/// Drift recovers by itself once the phone's clock is corrected.
+#[test]
+fn drift_recovers_when_the_clock_is_corrected() {
+    let v = verifier();
+    let now_step = totp(30).step_at(T).unwrap();
+    let mut state = DeviceState::from_parts(DeviceKind::Totp, now_step - 1, 15, 0, 0);
+    // The corrected phone signs in at once, every time, and the drift decays: to
+    // 2 while codes arrive at once (a phone 2 steps fast typing late shows the same
+    // codes), to 0 once codes typed at a person's pace show the clock is right.
+    let mut drifts = Vec::new();
+    for (k, delay) in [0, 0, 0, 0, 70, 70, 0].into_iter().enumerate() {
+        let read = T + 600 * k as u64;
+        let (outcome, new) = v.verify(&state, &code(read), read + delay);
+        assert!(outcome.is_accepted());
+        state = new;
+        drifts.push(state.drift());
+    }
+    assert_eq!(drifts, [4, 3, 2, 2, 1, 0, 0]);
 }

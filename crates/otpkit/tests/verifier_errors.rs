@@ -324,8 +324,9 @@ fn resync_errors() {
     );
 }
 
-/// Defect 3: a failed resync used to leave the state unchanged unless the caller
-/// remembered `record_failure`; 1,000 wrong attempts left `failures() == 0`.
+/// A refused resync is a failure counted in the state `resync` returns, without the
+/// caller's help: enough of them lock the device, and 1,000 reach the permanent
+/// NIST lock.
 #[test]
 fn failed_resyncs_are_counted_by_resync_itself() {
     let v = Verifier::totp(totp(), Policy::default().with_max_failures(2).unwrap());
@@ -518,6 +519,23 @@ fn policy_errors() {
         ),
         (20, 5, 60, 3600)
     );
+}
+
+/// Every window and look-ahead setter refuses a value past its bound (a window of a
+/// million steps either side would accept most arbitrary codes).
+#[test]
+fn windows_and_look_aheads_are_bounded() {
+    let p = Policy::default();
+    assert!(matches!(
+        p.with_window_steps(1_000_000, 1_000_000),
+        Err(PolicyError::OutOfRange { .. })
+    ));
+    assert!(p.with_window_steps(u32::MAX, 0).is_err());
+    assert!(p.with_enroll_window(u32::MAX).is_err());
+    assert!(p.with_resync_window(u32::MAX).is_err());
+    assert!(p.with_hotp_look_ahead(u32::MAX).is_err());
+    assert!(p.with_hotp_resync_look_ahead(u32::MAX).is_err());
+    assert!(p.with_max_drift_steps(u32::MAX).is_err());
 }
 
 #[test]

@@ -1,4 +1,4 @@
-// Verifier v2 (issue 12) through the generated Swift bindings: enrollment that keeps
+// The verifier's rules through the generated Swift bindings: enrollment that keeps
 // the secret across typos and counts wrong codes, HOTP enrollment from a counter,
 // a refused resync counted without the caller's help, bounded policies.
 // Mirrors the Kotlin and Python tests of the same names.
@@ -7,7 +7,7 @@ import Foundation
 import Otpkit
 import XCTest
 
-final class VerifierV2Tests: XCTestCase {
+final class VerifierRulesTests: XCTestCase {
     /// The RFC 4226 / 6238 SHA-1 seed.
     private func seed() throws -> Secret {
         try Secret.fromBytes(bytes: Data("12345678901234567890".utf8))
