@@ -3,7 +3,9 @@
 //!
 //! The pre-shared key comes from `--key-hex` or `--key-file`; a container encrypted
 //! with a password gets it from a prompt on the terminal (not echoed) or from the
-//! first line of stdin, never from the command line.
+//! first line of stdin, never from the command line. A container whose encrypted
+//! keys carry no MAC is refused unless `--allow-unauthenticated` is given, and each
+//! of its tokens is then flagged as not integrity-protected.
 
 use std::fs::File;
 use std::io::{BufRead, Read};
@@ -11,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use otpkit::otpauth::Account;
-use otpkit_pskc::{Decryption, Defaulted, Import, Kind, Options, PskcError, Token};
+use otpkit_pskc::{Decryption, Defaulted, Import, Kind, Options, Protection, PskcError, Token};
 use serde_json::{Value, json};
 use zeroize::Zeroizing;
 
@@ -44,6 +46,11 @@ pub struct PskcArgs {
     /// 0600), ready for `otpkit verify`.
     #[arg(long, value_name = "DIR", requires = "from")]
     pub enroll_dir: Option<PathBuf>,
+    /// Import encrypted keys from a PSKC file that has no MAC: nothing then shows
+    /// whether the file was altered, and an altered file can change a secret
+    /// unnoticed. Each such token gets a warning.
+    #[arg(long, requires = "from")]
+    pub allow_unauthenticated: bool,
 }
 
 impl PskcArgs {
@@ -145,13 +152,34 @@ fn pskc_error(e: &PskcError, password: bool) -> CliError {
                 }
             ),
         ),
+        PskcError::NotIntegrityProtected => CliError::usage(
+            "cannot import the PSKC file: its encrypted keys carry no MAC, so nothing shows \
+             whether the file was altered (an altered file can change a secret unnoticed); \
+             to import them anyway, add --allow-unauthenticated",
+        ),
+        PskcError::KdfBudget(exceeded) => crate::import::kdf_budget_error("PSKC", exceeded),
         _ => CliError::usage(format_args!("cannot import the PSKC file: {e}")),
+    }
+}
+
+/// The warning for a token whose values no MAC protected, if it is one.
+fn protection_warning(protection: Protection) -> Option<&'static str> {
+    match protection {
+        Protection::NotIntegrityProtected => Some(
+            "not integrity-protected: the PSKC file has no MAC, so an altered file could \
+             have changed this secret unnoticed (imported under --allow-unauthenticated)",
+        ),
+        Protection::InTheClear | Protection::MacChecked => None,
     }
 }
 
 /// `otpkit import FILE --from pskc`.
 pub fn import(args: ImportArgs, io: &mut Io<'_>) -> Result<(), CliError> {
-    let options = Options::default();
+    let options = Options {
+        allow_unauthenticated_encryption: args.pskc.allow_unauthenticated,
+        budget: args.kdf.options().budget,
+        ..Options::default()
+    };
     if let Some(dir) = args.pskc.enroll_dir.as_ref().filter(|d| !d.is_dir()) {
         return Err(CliError::state(format_args!(
             "--enroll-dir: {} is not a directory",
@@ -218,6 +246,12 @@ fn report(imported: &Import, args: &ImportArgs, io: &mut Io<'_>) -> Result<(), C
             });
         match done {
             Ok((token, object)) => {
+                if let Some(warning) = protection_warning(token.protection) {
+                    crate::commands::warn(
+                        io,
+                        format_args!("key {number} of {total}{who}: {warning}"),
+                    );
+                }
                 if args.json {
                     objects.push(object);
                 } else {
@@ -277,6 +311,19 @@ fn token_json(token: &Token) -> Result<Value, String> {
             })
             .collect();
         map.insert("defaulted".into(), json!(defaulted));
+        map.insert(
+            "protection".into(),
+            json!(match token.protection {
+                Protection::InTheClear => "in-the-clear",
+                Protection::MacChecked => "mac-checked",
+                Protection::NotIntegrityProtected => "not-integrity-protected",
+            }),
+        );
+        if let Some(warning) = protection_warning(token.protection)
+            && let Some(Value::Array(list)) = map.get_mut("warnings")
+        {
+            list.push(json!(warning));
+        }
     }
     Ok(value)
 }

@@ -111,22 +111,46 @@ impl MacAlgorithm {
     }
 }
 
-/// Whether `mac` is the HMAC of `data` under `key`, compared in constant time.
-pub(crate) fn mac_matches(algorithm: MacAlgorithm, key: &[u8], data: &[u8], mac: &[u8]) -> bool {
-    fn check<M: Mac + KeyInit>(key: &[u8], data: &[u8], mac: &[u8]) -> bool {
-        let Ok(mut m) = <M as KeyInit>::new_from_slice(key) else {
-            return false;
-        };
-        m.update(data);
-        let tag = m.finalize().into_bytes();
-        tag.len() == mac.len() && bool::from(tag.as_slice().ct_eq(mac))
+/// An HMAC keyed once with the container's MAC key: each check starts from a copy
+/// of its state, so a long MAC key is hashed once, not once per value.
+#[derive(Clone)]
+pub(crate) enum KeyedMac {
+    Sha1(Hmac<sha1::Sha1>),
+    Sha224(Hmac<sha2::Sha224>),
+    Sha256(Hmac<sha2::Sha256>),
+    Sha384(Hmac<sha2::Sha384>),
+    Sha512(Hmac<sha2::Sha512>),
+}
+
+impl KeyedMac {
+    /// The HMAC of `algorithm` under `key` (`None` only if the hash refused the key,
+    /// which HMAC never does).
+    pub(crate) fn new(algorithm: MacAlgorithm, key: &[u8]) -> Option<Self> {
+        Some(match algorithm {
+            MacAlgorithm::Sha1 => KeyedMac::Sha1(KeyInit::new_from_slice(key).ok()?),
+            MacAlgorithm::Sha224 => KeyedMac::Sha224(KeyInit::new_from_slice(key).ok()?),
+            MacAlgorithm::Sha256 => KeyedMac::Sha256(KeyInit::new_from_slice(key).ok()?),
+            MacAlgorithm::Sha384 => KeyedMac::Sha384(KeyInit::new_from_slice(key).ok()?),
+            MacAlgorithm::Sha512 => KeyedMac::Sha512(KeyInit::new_from_slice(key).ok()?),
+        })
     }
-    match algorithm {
-        MacAlgorithm::Sha1 => check::<Hmac<sha1::Sha1>>(key, data, mac),
-        MacAlgorithm::Sha224 => check::<Hmac<sha2::Sha224>>(key, data, mac),
-        MacAlgorithm::Sha256 => check::<Hmac<sha2::Sha256>>(key, data, mac),
-        MacAlgorithm::Sha384 => check::<Hmac<sha2::Sha384>>(key, data, mac),
-        MacAlgorithm::Sha512 => check::<Hmac<sha2::Sha512>>(key, data, mac),
+
+    /// Whether `mac` is the HMAC of `data`, compared in constant time (its length,
+    /// which is no secret, first).
+    pub(crate) fn matches(&self, data: &[u8], mac: &[u8]) -> bool {
+        fn check<M: Mac + Clone>(keyed: &M, data: &[u8], mac: &[u8]) -> bool {
+            let mut m = keyed.clone();
+            m.update(data);
+            let tag = m.finalize().into_bytes();
+            tag.len() == mac.len() && bool::from(tag.as_slice().ct_eq(mac))
+        }
+        match self {
+            KeyedMac::Sha1(m) => check(m, data, mac),
+            KeyedMac::Sha224(m) => check(m, data, mac),
+            KeyedMac::Sha256(m) => check(m, data, mac),
+            KeyedMac::Sha384(m) => check(m, data, mac),
+            KeyedMac::Sha512(m) => check(m, data, mac),
+        }
     }
 }
 
@@ -149,21 +173,23 @@ impl Prf {
     }
 }
 
-/// PBKDF2 of `password` into `len` wiped bytes.
+/// PBKDF2 of `password` into `len` wiped bytes, charged to `budget` before it runs.
 pub(crate) fn pbkdf2(
+    budget: &mut otpkit_kdf::WorkBudget,
     prf: Prf,
     password: &[u8],
     salt: &[u8],
     iterations: u32,
     len: usize,
-) -> Zeroizing<Vec<u8>> {
+) -> Result<Zeroizing<Vec<u8>>, otpkit_kdf::KdfError> {
+    let prf = match prf {
+        Prf::Sha1 => otpkit_kdf::Prf::Sha1,
+        Prf::Sha256 => otpkit_kdf::Prf::Sha256,
+        Prf::Sha512 => otpkit_kdf::Prf::Sha512,
+    };
     let mut out = Zeroizing::new(vec![0u8; len]);
-    match prf {
-        Prf::Sha1 => pbkdf2::pbkdf2_hmac::<sha1::Sha1>(password, salt, iterations, &mut out),
-        Prf::Sha256 => pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, salt, iterations, &mut out),
-        Prf::Sha512 => pbkdf2::pbkdf2_hmac::<sha2::Sha512>(password, salt, iterations, &mut out),
-    }
-    out
+    otpkit_kdf::pbkdf2(budget, prf, password, salt, iterations, &mut out)?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -174,7 +200,9 @@ mod tests {
     fn rfc6030_figure7_key_derivation() {
         // Password "qwerty", salt Ej7/PEpyEpw= (base64), 1000 iterations, 16 bytes.
         let salt = [0x12, 0x3e, 0xff, 0x3c, 0x4a, 0x72, 0x12, 0x9c];
-        let key = pbkdf2(Prf::Sha1, b"qwerty", &salt, 1000, 16);
+        let mut budget = otpkit_kdf::WorkBudget::default();
+        let key = pbkdf2(&mut budget, Prf::Sha1, b"qwerty", &salt, 1000, 16).unwrap();
+        assert!(budget.spent() > 0);
         assert_eq!(
             data_encoding::HEXLOWER.encode(&key),
             "651e63cd57008476af1ff6422cd02e41"

@@ -6,7 +6,8 @@
 use aes::cipher::{BlockModeEncrypt, KeyIvInit, block_padding::Pkcs7};
 use otpkit::{Algorithm, Digits, LengthPolicy, SecretError};
 use otpkit_pskc::{
-    Decryption, Defaulted, Import, KeyError, Kind, Options, PskcError, import, import_with,
+    Decryption, Defaulted, Import, KeyError, Kind, Options, Protection, PskcError, import,
+    import_with,
 };
 
 const FIGURE_2: &str = include_str!("data/rfc6030-figure-2.xml");
@@ -66,6 +67,7 @@ fn figure_3_plain_hotp_with_device_info() {
     assert_eq!(token.algorithm, Algorithm::Sha1);
     assert_eq!(token.kind, Kind::Hotp { counter: 0 });
     assert!(token.defaulted.is_empty());
+    assert_eq!(token.protection, Protection::InTheClear);
     // RFC 4226 Appendix D, counter 0, eight digits.
     let (hotp, counter) = token.hotp().unwrap();
     assert_eq!(hotp.code(counter).to_string(), "84755224");
@@ -80,6 +82,7 @@ fn figure_6_pre_shared_key() {
     let import = run(FIGURE_6, Decryption::PreSharedKey(&PSK)).unwrap();
     let token = import.keys[0].result.as_ref().unwrap();
     assert_eq!(token.secret.as_bytes(), SECRET);
+    assert_eq!(token.protection, Protection::MacChecked);
     assert_eq!(token.digits.get(), 8);
     assert_eq!(token.device.serial_number.as_deref(), Some("987654321"));
 }
@@ -129,7 +132,20 @@ fn figure_6_tampered_mac_or_ciphertext() {
         &FIGURE_6[FIGURE_6.find("<MACMethod").unwrap()..FIGURE_6.find("<KeyPackage>").unwrap()],
         "",
     );
-    let import = run(&no_mac_key, Decryption::PreSharedKey(&PSK)).unwrap();
+    assert_eq!(
+        run(&no_mac_key, Decryption::PreSharedKey(&PSK)).unwrap_err(),
+        PskcError::NotIntegrityProtected
+    );
+    let unauthenticated = Options {
+        allow_unauthenticated_encryption: true,
+        ..Options::default()
+    };
+    let import = import_with(
+        no_mac_key.as_bytes(),
+        Decryption::PreSharedKey(&PSK),
+        &unauthenticated,
+    )
+    .unwrap();
     assert_eq!(only_error(&import), KeyError::NoMacKey { field: "Secret" });
 }
 
@@ -145,6 +161,7 @@ fn figure_7_password() {
     assert_eq!(token.issuer.as_deref(), Some("Example-Issuer"));
     assert_eq!(token.kind, Kind::Hotp { counter: 0 });
     assert_eq!(token.defaulted, vec![Defaulted::Counter]);
+    assert_eq!(token.protection, Protection::MacChecked);
 }
 
 #[test]
@@ -162,12 +179,10 @@ fn figure_7_wrong_or_missing_password() {
         PskcError::NeedsPassword
     );
     let greedy = FIGURE_7.replace("<IterationCount>1000<", "<IterationCount>4000000000<");
-    assert_eq!(
-        run(&greedy, Decryption::Password(b"qwerty")).unwrap_err(),
-        PskcError::TooManyIterations {
-            iterations: 4_000_000_000,
-            max: 1_000_000
-        }
+    let refused = run(&greedy, Decryption::Password(b"qwerty")).unwrap_err();
+    assert!(
+        matches!(refused, PskcError::KdfBudget(o) if o.work_exceeded()),
+        "{refused:?}"
     );
 }
 
