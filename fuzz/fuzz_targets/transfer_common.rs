@@ -1,17 +1,31 @@
 // Shared by the transfer_* targets (included, not a target itself).
 //
 // Properties asserted for any input:
-// - `import` never panics (with no password: the decryption paths are bounded by the
-//   KDF limits and covered by the crate's tests; their plaintexts go through the
-//   same parsers as plain files);
+// - `import_with` never panics. The sum of the input's bytes picks the rest (the
+//   input is read whole): its lowest bit whether the test files' password is given,
+//   the next seven a small key-derivation budget (0 to 12 700 work units, at most
+//   about 20 ms, 16 MiB), so the decryption paths run within it or are refused;
+// - a refusal by the budget names a need beyond what it allowed;
 // - the report has one `Ok` per imported account;
 // - the accounts survive a plain Aegis export and re-import unchanged, but for their
 //   `extra` parameters, which the export reports as dropped;
 // - an account's `Debug` output never contains its secret's Base32.
-use otpkit_transfer::{Format, export, import};
+use otpkit_transfer::{
+    Format, ImportError, ImportOptions, WorkBudget, export, import, import_with,
+};
 
 fn check(format: Format, data: &[u8]) {
-    let Ok(out) = import(format, data, None) else {
+    let pick = data.iter().fold(0u8, |sum, b| sum.wrapping_add(*b));
+    let password = (pick & 1 == 1).then_some(&b"otpkit-test"[..]);
+    let options = ImportOptions {
+        budget: WorkBudget::new(u64::from(pick >> 1) * 100, 16 << 20),
+    };
+    let result = import_with(format, data, password, &options);
+    if let Err(ImportError::KdfBudget { exceeded, .. }) = &result {
+        assert!(exceeded.work_exceeded() || exceeded.memory_exceeded());
+        assert_eq!(exceeded.work_allowed, options.budget.work());
+    }
+    let Ok(out) = result else {
         return;
     };
     let ok = out.report.iter().filter(|r| r.outcome.is_ok()).count();

@@ -13,6 +13,7 @@ use crate::account::Account;
 use crate::errors::{
     ImportFailedError, PasswordRequiredError, WrongPasswordError, bad_type, bad_value,
 };
+use crate::keys;
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ImportReport>()?;
@@ -103,7 +104,7 @@ impl ImportReport {
 impl From<Import> for ImportReport {
     fn from(i: Import) -> Self {
         ImportReport {
-            accounts: i.accounts.into_iter().map(Account::from_core).collect(),
+            accounts: keys::each_account(&i.accounts, Account::from_core),
             entries: i
                 .report
                 .into_iter()
@@ -136,6 +137,7 @@ fn import_error(e: ImportError) -> PyErr {
         ImportError::WrongPassword { .. } | ImportError::IntegrityCheckFailed { .. } => {
             WrongPasswordError::new_err(message)
         }
+        ImportError::KdfBudget { .. } => ImportFailedError::new_err(message),
         _ => ImportFailedError::new_err(message),
     }
 }
@@ -182,16 +184,21 @@ fn core_accounts(accounts: Vec<PyRef<'_, Account>>) -> Vec<otpkit::otpauth::Acco
 /// A text export, and what it could not carry (one line per account affected).
 #[pyclass(frozen, module = "otpkit")]
 pub(crate) struct TextExport {
-    /// The file's text. It holds the secrets (encrypted for a password-protected
-    /// Aegis vault).
-    #[pyo3(get)]
-    text: String,
+    /// The file's text (wiped when the object is freed).
+    text: Zeroizing<String>,
     #[pyo3(get)]
     notes: Vec<String>,
 }
 
 #[pymethods]
 impl TextExport {
+    /// The file's text. It holds the secrets (encrypted for a password-protected
+    /// Aegis vault).
+    #[getter]
+    fn text<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        PyString::new(py, &self.text)
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "TextExport(len(text)={}, notes={})",
@@ -204,14 +211,20 @@ impl TextExport {
 /// Google Authenticator migration URIs (one per QR code) and what they could not carry.
 #[pyclass(frozen, module = "otpkit")]
 pub(crate) struct MigrationExport {
-    #[pyo3(get)]
-    uris: Vec<String>,
+    /// The URIs (wiped when the object is freed).
+    uris: Vec<Zeroizing<String>>,
     #[pyo3(get)]
     notes: Vec<String>,
 }
 
 #[pymethods]
 impl MigrationExport {
+    /// One `otpauth-migration://` URI per QR code; they hold the secrets.
+    #[getter]
+    fn uris<'py>(&self, py: Python<'py>) -> Vec<Bound<'py, PyString>> {
+        self.uris.iter().map(|u| PyString::new(py, u)).collect()
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "MigrationExport(len(uris)={}, notes={})",
@@ -232,9 +245,12 @@ fn notes(notes: &[export::ExportNote]) -> Vec<String> {
 
 /// One canonical `otpauth://` URI per line; carries everything an account holds.
 #[pyfunction]
-fn export_otpauth_list(accounts: Vec<PyRef<'_, Account>>) -> String {
+fn export_otpauth_list<'py>(
+    py: Python<'py>,
+    accounts: Vec<PyRef<'py, Account>>,
+) -> Bound<'py, PyString> {
     let accounts = core_accounts(accounts);
-    export::otpauth_list(&accounts).output.to_string()
+    PyString::new(py, &export::otpauth_list(&accounts).output)
 }
 
 /// An Aegis vault: plain when `password` is None, else encrypted as Aegis does
@@ -252,7 +268,7 @@ fn export_aegis(
         .detach(|| export::aegis(&accounts, password.as_deref().map(Vec::as_slice)))
         .map_err(|e| bad_value("password", e))?;
     Ok(TextExport {
-        text: exported.output.to_string(),
+        text: exported.output,
         notes: notes(&exported.notes),
     })
 }
@@ -264,7 +280,7 @@ fn export_google_migration(accounts: Vec<PyRef<'_, Account>>) -> PyResult<Migrat
     let accounts = core_accounts(accounts);
     let exported = export::google_migration(&accounts).map_err(|e| bad_value("accounts", e))?;
     Ok(MigrationExport {
-        uris: exported.output.iter().map(|u| u.to_string()).collect(),
+        uris: exported.output,
         notes: notes(&exported.notes),
     })
 }
@@ -368,6 +384,7 @@ fn check_portability(account: &Bound<'_, PyAny>) -> PyResult<Vec<PortabilityFind
     let findings = if let Ok(a) = account.cast::<Account>() {
         portability::check(&a.get().account)
     } else if let Ok(uri) = account.extract::<std::borrow::Cow<'_, str>>() {
+        let uri = Zeroizing::new(uri.into_owned());
         portability::check_uri(&uri).map_err(|e| bad_value("account", e))?
     } else {
         return Err(bad_type(

@@ -655,7 +655,7 @@ from_core!(otpkit_pskc::PskcError, |e| {
         E::UnsupportedVersion(_) => Some(ErrorReason::UnsupportedVersion),
         E::NeedsPreSharedKey => Some(ErrorReason::PreSharedKeyRequired),
         E::NeedsPassword => Some(ErrorReason::PasswordRequired),
-        E::KeyDerivation(_) | E::TooManyIterations { .. } => Some(ErrorReason::KdfParameters),
+        E::KeyDerivation(_) | E::KdfBudget(_) => Some(ErrorReason::KdfParameters),
         E::UnsupportedMac(_) => Some(ErrorReason::UnsupportedEncryption),
         E::WrongKeyOrPassword => Some(ErrorReason::WrongKeyOrPassword),
         _ => None,

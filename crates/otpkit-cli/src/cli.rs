@@ -236,6 +236,9 @@ pub struct ImportArgs {
     /// PSKC import.
     #[command(flatten)]
     pub pskc: crate::pskc::PskcArgs,
+    /// The key-derivation budget of an encrypted file.
+    #[command(flatten)]
+    pub kdf: crate::import::KdfArgs,
 }
 
 /// `otpkit qr`.

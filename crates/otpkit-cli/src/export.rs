@@ -89,6 +89,9 @@ pub struct ExportArgs {
     /// Draw the terminal QR codes for a light background.
     #[arg(long)]
     pub light_terminal: bool,
+    /// The key-derivation budget of an encrypted input.
+    #[command(flatten)]
+    pub kdf: import_mod::KdfArgs,
 }
 
 /// `otpkit export`.
@@ -111,7 +114,7 @@ pub fn export(args: ExportArgs, io: &mut Io<'_>) -> Result<(), CliError> {
              give them with --input FILE",
         ));
     }
-    let imported = import_mod::load(format, &args.input, io)?;
+    let imported = import_mod::load(format, &args.input, &args.kdf, io)?;
     let failed = quiet_report(format, &imported, io);
     if imported.accounts.is_empty() {
         return Err(CliError::usage(format_args!(

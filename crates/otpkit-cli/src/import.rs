@@ -11,9 +11,11 @@ use std::fs::File;
 use std::io::{BufRead, Read};
 use std::path::Path;
 
-use clap::ValueEnum;
+use clap::{Args, ValueEnum};
 use otpkit::otpauth::Account;
-use otpkit_transfer::{EntryReport, Format, Import, ImportError, MAX_INPUT_LEN};
+use otpkit_transfer::{
+    EntryReport, Format, Import, ImportError, ImportOptions, MAX_INPUT_LEN, OverBudget, WorkBudget,
+};
 use serde_json::Value;
 use zeroize::Zeroizing;
 
@@ -34,7 +36,9 @@ Examples:
 A report of every entry (imported, its warnings, or why it was not) goes to stderr,
 never with a secret. Passwords are never arguments: a prompt at a terminal, else the
 first line of stdin (so an encrypted FILE cannot be `-`). Exit 6: some entries failed
-or QR codes of a transfer are missing; 7: wrong password or failed integrity check.";
+or QR codes of a transfer are missing; 7: wrong password or failed integrity check.
+An encrypted file asking for more key-derivation work or memory than --kdf-budget and
+--kdf-memory allow is refused before the work is done (exit 2).";
 
 /// The formats `import --from` (and `export --from`) read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -78,8 +82,154 @@ impl From {
     }
 }
 
+/// `--kdf-budget` and `--kdf-memory`: how much key derivation an encrypted file may
+/// ask for (`otpkit_transfer::WorkBudget`).
+#[derive(Args, Clone, Copy, Debug, Default)]
+pub struct KdfArgs {
+    /// The key-derivation work an encrypted file may ask for, over all its password
+    /// slots, in work units: a number with an optional k, M or G (default 1M, about a
+    /// second of one core). Raise it only for a file you trust.
+    #[arg(long, value_name = "UNITS", value_parser = parse_work)]
+    pub kdf_budget: Option<u64>,
+    /// The memory one key derivation may use: a number of bytes with an optional KiB,
+    /// MiB or GiB (default 256MiB). Raise it only for a file you trust.
+    #[arg(long, value_name = "SIZE", value_parser = parse_memory)]
+    pub kdf_memory: Option<u64>,
+}
+
+impl KdfArgs {
+    /// Whether either flag was given.
+    pub fn given(&self) -> bool {
+        self.kdf_budget.is_some() || self.kdf_memory.is_some()
+    }
+
+    /// The import's options: the flags' budget, the defaults for what is not given.
+    pub fn options(&self) -> ImportOptions {
+        ImportOptions {
+            budget: WorkBudget::new(
+                self.kdf_budget.unwrap_or(WorkBudget::DEFAULT_WORK),
+                self.kdf_memory.unwrap_or(WorkBudget::DEFAULT_MAX_MEMORY),
+            ),
+        }
+    }
+}
+
+/// A number with an optional decimal fraction and a suffix multiplying it; rounded up
+/// to a whole number. `None` when it is not one or does not fit a `u64`.
+fn scaled(text: &str, suffixes: &[(&str, u64)]) -> Option<u64> {
+    let text = text.trim();
+    let (number, multiplier) = suffixes
+        .iter()
+        .find_map(|(suffix, m)| {
+            let cut = text.len().checked_sub(suffix.len())?;
+            let (number, end) = (text.get(..cut)?, text.get(cut..)?);
+            end.eq_ignore_ascii_case(suffix).then_some((number, *m))
+        })
+        .unwrap_or((text, 1));
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !(fraction.is_empty() || digits(fraction)) || fraction.len() > 9 {
+        return None;
+    }
+    let scale = 10u64.checked_pow(u32::try_from(fraction.len()).ok()?)?;
+    let fraction_value: u64 = if fraction.is_empty() {
+        0
+    } else {
+        fraction.parse().ok()?
+    };
+    whole
+        .parse::<u64>()
+        .ok()?
+        .checked_mul(multiplier)?
+        .checked_add(
+            u64::try_from(
+                u128::from(fraction_value)
+                    .saturating_mul(u128::from(multiplier))
+                    .div_ceil(u128::from(scale)),
+            )
+            .ok()?,
+        )
+}
+
+/// `--kdf-budget`: work units, `1000000`, `1M`, `1500k`, `2.5M`.
+fn parse_work(text: &str) -> Result<u64, String> {
+    scaled(
+        text,
+        &[("k", 1_000), ("M", 1_000_000), ("G", 1_000_000_000)],
+    )
+    .ok_or_else(|| {
+        "expected a number of work units, with an optional k, M or G (1M, 2.5M, 800k)".to_owned()
+    })
+}
+
+/// `--kdf-memory`: bytes, `268435456`, `256MiB`, `1GiB` (K, M, G are binary too).
+fn parse_memory(text: &str) -> Result<u64, String> {
+    scaled(
+        text,
+        &[
+            ("KiB", 1 << 10),
+            ("MiB", 1 << 20),
+            ("GiB", 1 << 30),
+            ("K", 1 << 10),
+            ("M", 1 << 20),
+            ("G", 1 << 30),
+        ],
+    )
+    .ok_or_else(|| {
+        "expected a size in bytes, with an optional KiB, MiB or GiB (512MiB, 1GiB)".to_owned()
+    })
+}
+
+/// The flags that would let a refused derivation run, with values `parse_work` and
+/// `parse_memory` read back as at least what was needed.
+fn kdf_flags(exceeded: &OverBudget) -> String {
+    let mut flags = Vec::new();
+    if exceeded.work_exceeded() {
+        let needed = exceeded.work_needed;
+        let value = [(1_000_000_000u128, "G"), (1_000_000, "M"), (1_000, "k")]
+            .into_iter()
+            .find(|(unit, _)| u128::from(needed) >= *unit)
+            .map_or_else(
+                || needed.to_string(),
+                |(unit, suffix)| {
+                    // Two decimals, rounded up, trailing zeros dropped.
+                    let hundredths = u128::from(needed).saturating_mul(100).div_ceil(unit);
+                    let text = format!("{}.{:02}", hundredths / 100, hundredths % 100);
+                    format!(
+                        "{}{suffix}",
+                        text.trim_end_matches('0').trim_end_matches('.')
+                    )
+                },
+            );
+        flags.push(format!("--kdf-budget {value}"));
+    }
+    if exceeded.memory_exceeded() {
+        let mib = exceeded.memory_needed.div_ceil(1 << 20);
+        let value = if mib.is_multiple_of(1024) {
+            format!("{}GiB", mib / 1024)
+        } else {
+            format!("{mib}MiB")
+        };
+        flags.push(format!("--kdf-memory {value}"));
+    }
+    flags.join(" ")
+}
+
+/// The error of a file whose key derivation the budget refused (`file`: `aegis`,
+/// `PSKC`, …), naming the flags that would let it through.
+pub(crate) fn kdf_budget_error(file: &str, exceeded: &OverBudget) -> CliError {
+    CliError::usage(format_args!(
+        "cannot import the {file} file: it asks for more key-derivation work than \
+         allowed: {exceeded}; if you trust the file, run again with {}",
+        kdf_flags(exceeded)
+    ))
+}
+
 /// The exit code of an import that failed as a whole.
 fn import_error(format: Format, e: &ImportError) -> CliError {
+    if let ImportError::KdfBudget { exceeded, .. } = e {
+        return kdf_budget_error(format.name(), exceeded);
+    }
     let exit = match e {
         ImportError::WrongPassword { .. } | ImportError::IntegrityCheckFailed { .. } => {
             Exit::Password
@@ -193,10 +343,17 @@ pub(crate) fn password(
 }
 
 /// Reads `file` (`-`: stdin) as `format`, asking for the password when the file turns
-/// out to be encrypted. Errors about the file as a whole end the command.
-pub(crate) fn load(format: Format, file: &str, io: &mut Io<'_>) -> Result<Import, CliError> {
+/// out to be encrypted, its key derivation bounded by `kdf`. Errors about the file as a
+/// whole end the command.
+pub(crate) fn load(
+    format: Format,
+    file: &str,
+    kdf: &KdfArgs,
+    io: &mut Io<'_>,
+) -> Result<Import, CliError> {
     let data = read_input(file, io)?;
-    match otpkit_transfer::import(format, &data, None) {
+    let options = kdf.options();
+    match otpkit_transfer::import_with(format, &data, None, &options) {
         Err(ImportError::PasswordRequired { .. }) => {
             if file == "-" && !io.stdin_is_terminal {
                 return Err(CliError::usage(format_args!(
@@ -211,7 +368,7 @@ pub(crate) fn load(format: Format, file: &str, io: &mut Io<'_>) -> Result<Import
                 &format!("Password of the {format} file: "),
                 "file's password",
             )?;
-            otpkit_transfer::import(format, &data, Some(pw.as_bytes()))
+            otpkit_transfer::import_with(format, &data, Some(pw.as_bytes()), &options)
                 .map_err(|e| import_error(format, &e))
         }
         other => other.map_err(|e| import_error(format, &e)),
@@ -322,7 +479,12 @@ pub fn import(args: ImportArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     if args.pskc.enroll_dir.is_some() {
         return Err(CliError::usage("--enroll-dir is for --from pskc"));
     }
-    let imported = load(format, &args.uri, io)?;
+    if args.pskc.allow_unauthenticated {
+        return Err(CliError::usage(
+            "--allow-unauthenticated is for --from pskc",
+        ));
+    }
+    let imported = load(format, &args.uri, &args.kdf, io)?;
     if imported.report.is_empty() && imported.missing_batches.is_empty() {
         return Err(CliError::usage(format_args!(
             "the {format} file holds no account"
@@ -370,6 +532,67 @@ mod tests {
             assert_eq!(parsed.transfer(), Some(format));
         }
         assert_eq!(From::from_str("pskc", false).unwrap().transfer(), None);
+    }
+
+    #[test]
+    fn kdf_flag_values_read_as_people_write_them() {
+        assert_eq!(parse_work("1000000"), Ok(1_000_000));
+        assert_eq!(parse_work("1M"), Ok(1_000_000));
+        assert_eq!(parse_work("2.5m"), Ok(2_500_000));
+        assert_eq!(parse_work("800k"), Ok(800_000));
+        assert_eq!(parse_work(" 3G "), Ok(3_000_000_000));
+        assert_eq!(parse_work("1.0000001k"), Ok(1001), "rounded up");
+        for bad in [
+            "",
+            "M",
+            "1.5.5M",
+            "-1",
+            "1e6",
+            "1 M",
+            "18446744073709551616",
+            "99999999999G",
+        ] {
+            assert!(parse_work(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_memory("256MiB"), Ok(256 << 20));
+        assert_eq!(parse_memory("1GiB"), Ok(1 << 30));
+        assert_eq!(parse_memory("1.5g"), Ok(3 << 29));
+        assert_eq!(parse_memory("64K"), Ok(64 << 10));
+        assert_eq!(parse_memory("4096"), Ok(4096));
+        assert!(parse_memory("lots").is_err());
+    }
+
+    #[test]
+    fn kdf_flags_suggest_values_that_let_the_file_through() {
+        let over = |work_needed, memory_needed| OverBudget {
+            work_needed,
+            work_allowed: 1_000,
+            memory_needed,
+            memory_allowed: 1 << 20,
+        };
+        for needed in [
+            1_001,
+            72_096,
+            1_153_800,
+            999_999_999,
+            5_000_000_001,
+            u64::MAX / 200,
+        ] {
+            let flags = kdf_flags(&over(needed, 0));
+            let value = flags.strip_prefix("--kdf-budget ").unwrap();
+            let back = parse_work(value).unwrap();
+            assert!(
+                back >= needed && back - needed <= needed / 100,
+                "{needed}: {flags}"
+            );
+        }
+        assert_eq!(kdf_flags(&over(72_096, 0)), "--kdf-budget 72.1k");
+        assert_eq!(kdf_flags(&over(2_000_000, 0)), "--kdf-budget 2M");
+        assert_eq!(kdf_flags(&over(500, 1 << 30)), "--kdf-memory 1GiB");
+        assert_eq!(
+            kdf_flags(&over(1_500, (32 << 20) + 2048)),
+            "--kdf-budget 1.5k --kdf-memory 33MiB"
+        );
     }
 
     #[test]

@@ -8,9 +8,14 @@
 //! master key encrypted with AES-256-GCM (`key`, `key_params.nonce/tag`, hex) under a
 //! key derived by scrypt from the password (`n`, `r`, `p`, hex `salt`, 32 bytes).
 //! Slot type 0 is a raw key, 2 a biometric key: neither opens with a password.
+//!
+//! Password slots are tried in file order, every scrypt charged to the one budget of
+//! the import: a vault with many (or costly) slots is refused with
+//! [`ImportError::KdfBudget`] once the budget is spent, whatever the number of slots.
 
 use base64::Engine as _;
 use otpkit::otpauth::Kind;
+use otpkit_kdf::WorkBudget;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use zeroize::Zeroizing;
@@ -80,7 +85,11 @@ struct Info {
     counter: Option<Num>,
 }
 
-pub(crate) fn import(data: &[u8], password: Option<&[u8]>) -> Result<Import, ImportError> {
+pub(crate) fn import(
+    data: &[u8],
+    password: Option<&[u8]>,
+    budget: &mut WorkBudget,
+) -> Result<Import, ImportError> {
     let vault: Vault<'_> = serde_json::from_slice(data)
         .map_err(|e| ImportError::json(F, "expected an Aegis vault object", &e))?;
     if let Some(Num(v)) = vault.version
@@ -102,7 +111,7 @@ pub(crate) fn import(data: &[u8], password: Option<&[u8]>) -> Result<Import, Imp
                 .ok_or(ImportError::malformed(F, "header.params is missing"))?;
             let db_b64: String = serde_json::from_str(vault.db.get())
                 .map_err(|e| ImportError::json(F, "db must be a base64 string", &e))?;
-            let plaintext = decrypt(slots, params, &db_b64, password)?;
+            let plaintext = decrypt(slots, params, &db_b64, password, budget)?;
             read_db(&plaintext)
         }
     }
@@ -120,6 +129,7 @@ fn decrypt(
     params: &Params,
     db_b64: &str,
     password: Option<&[u8]>,
+    budget: &mut WorkBudget,
 ) -> Result<Zeroizing<Vec<u8>>, ImportError> {
     let password_slots: Vec<&Slot> = slots.iter().filter(|s| s.kind == Num(1)).collect();
     if password_slots.is_empty() {
@@ -135,17 +145,15 @@ fn decrypt(
             slot.salt.as_deref().unwrap_or(""),
             "a slot's salt is not hex",
         )?;
-        let key = crypto::scrypt(
+        let key = crypto::scrypt_key(
+            budget,
             password,
             &salt,
             slot.n.unwrap_or(0),
             slot.r.unwrap_or(0),
             slot.p.unwrap_or(0),
         )
-        .map_err(|e| ImportError::KdfParameters {
-            format: F,
-            what: e.0,
-        })?;
+        .map_err(|e| ImportError::kdf(F, e))?;
         let sealed = hex(&slot.key, "a slot's key is not hex")?;
         let nonce = hex(&slot.key_params.nonce, "a slot's nonce is not hex")?;
         let tag = hex(&slot.key_params.tag, "a slot's tag is not hex")?;

@@ -9,8 +9,18 @@
 //! `[nonce, 12][ciphertext‖tag]` with key SHA-256(password). GCM's tag is the only
 //! check, so a wrong password and a damaged file look the same
 //! ([`ImportError::WrongPassword`]).
+//!
+//! The two formats cannot be told apart before decrypting: the current format is
+//! tried first, its PBKDF2 charged to the import's budget, then the old one. An old
+//! backup's first four bytes are its random nonce, read as an iteration count that
+//! is mostly far beyond any budget; so a current-format derivation the budget
+//! refuses (or whose iteration count is zero) is taken as "not this format", and a
+//! file neither format opens is [`ImportError::WrongPassword`]. andOTP writes 140 000
+//! to 160 000 iterations, well within the default budget; a larger budget
+//! ([`crate::ImportOptions`]) opens current-format files with more.
 
 use otpkit::otpauth::Kind;
+use otpkit_kdf::{Prf, WorkBudget};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use zeroize::Zeroizing;
@@ -36,17 +46,25 @@ struct Entry {
     counter: Option<Num>,
 }
 
-pub(crate) fn import(data: &[u8], password: Option<&[u8]>) -> Result<Import, ImportError> {
+pub(crate) fn import(
+    data: &[u8],
+    password: Option<&[u8]>,
+    budget: &mut WorkBudget,
+) -> Result<Import, ImportError> {
     let first = data.iter().find(|b| !b.is_ascii_whitespace());
     if first == Some(&b'[') {
         return read_entries(data);
     }
     let password = password.ok_or(ImportError::PasswordRequired { format: F })?;
-    let plaintext = decrypt(data, password)?;
+    let plaintext = decrypt(data, password, budget)?;
     read_entries(&plaintext)
 }
 
-fn decrypt(data: &[u8], password: &[u8]) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+fn decrypt(
+    data: &[u8],
+    password: &[u8],
+    budget: &mut WorkBudget,
+) -> Result<Zeroizing<Vec<u8>>, ImportError> {
     if data.len() < 12 + 16 {
         return Err(ImportError::malformed(
             F,
@@ -63,7 +81,7 @@ fn decrypt(data: &[u8], password: &[u8]) -> Result<Zeroizing<Vec<u8>>, ImportErr
         let mut be = [0u8; 4];
         be.copy_from_slice(iter_bytes);
         let iterations = u32::from_be_bytes(be);
-        if let Ok(key) = crypto::pbkdf2_sha1(password, salt, iterations)
+        if let Ok(key) = crypto::pbkdf2_key(budget, Prf::Sha1, password, salt, iterations)
             && let Some(plain) = crypto::gcm_open_combined(key.as_slice(), nonce, sealed)
         {
             return Ok(plain);

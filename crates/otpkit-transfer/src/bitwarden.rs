@@ -15,11 +15,16 @@
 //! are `2.iv|ciphertext|mac` (base64 parts): HMAC-SHA256 over iv‖ciphertext, then
 //! AES-256-CBC. An export "encrypted" without `passwordProtected` is locked to the
 //! account's key and cannot be opened from the file.
+//!
+//! The key derivation is charged to the import's budget before it runs: an Argon2id
+//! asking for more memory or passes than the budget allows is refused
+//! ([`ImportError::KdfBudget`]) before anything is allocated.
 
 use base64::Engine as _;
 use otpkit::otpauth::{Account, Kind};
 use otpkit::steam::SteamUriError;
 use otpkit::{Algorithm, Digits, Period};
+use otpkit_kdf::{Prf, WorkBudget};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use zeroize::Zeroizing;
@@ -64,7 +69,11 @@ struct Login {
     totp: Option<SecretText>,
 }
 
-pub(crate) fn import(data: &[u8], password: Option<&[u8]>) -> Result<Import, ImportError> {
+pub(crate) fn import(
+    data: &[u8],
+    password: Option<&[u8]>,
+    budget: &mut WorkBudget,
+) -> Result<Import, ImportError> {
     let export: Export = serde_json::from_slice(data)
         .map_err(|e| ImportError::json(F, "expected a Bitwarden JSON export object", &e))?;
     if !export.encrypted {
@@ -77,7 +86,7 @@ pub(crate) fn import(data: &[u8], password: Option<&[u8]>) -> Result<Import, Imp
         });
     }
     let password = password.ok_or(ImportError::PasswordRequired { format: F })?;
-    let plaintext = decrypt(&export, password)?;
+    let plaintext = decrypt(&export, password, budget)?;
     let inner: Export = serde_json::from_slice(&plaintext)
         .map_err(|e| ImportError::json(F, "the decrypted data is not a Bitwarden export", &e))?;
     read_items(&inner.items)
@@ -89,26 +98,28 @@ fn num(value: Option<Num>, what: &'static str) -> Result<u32, ImportError> {
         .ok_or(ImportError::KdfParameters { format: F, what })
 }
 
-fn decrypt(export: &Export<'_>, password: &[u8]) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+fn decrypt(
+    export: &Export<'_>,
+    password: &[u8],
+    budget: &mut WorkBudget,
+) -> Result<Zeroizing<Vec<u8>>, ImportError> {
     let salt = export
         .salt
         .as_deref()
         .ok_or(ImportError::malformed(F, "salt is missing"))?;
-    let kdf = |r: Result<crypto::Key, crypto::BadKdf>| {
-        r.map_err(|e| ImportError::KdfParameters {
-            format: F,
-            what: e.0,
-        })
-    };
+    let kdf = |r: Result<crypto::Key, otpkit_kdf::KdfError>| r.map_err(|e| ImportError::kdf(F, e));
     let master = match export.kdf_type.map(|n| n.0) {
-        Some(0) => kdf(crypto::pbkdf2_sha256(
+        Some(0) => kdf(crypto::pbkdf2_key(
+            budget,
+            Prf::Sha256,
             password,
             salt.as_bytes(),
             num(export.kdf_iterations, "kdfIterations")?,
         ))?,
         Some(1) => {
             let memory_mib = num(export.kdf_memory, "kdfMemory")?;
-            kdf(crypto::argon2id(
+            kdf(crypto::argon2id_key(
+                budget,
                 password,
                 crypto::sha256(salt.as_bytes()).as_slice(),
                 num(export.kdf_iterations, "kdfIterations")?,

@@ -1,5 +1,7 @@
 //! The cryptography of the encrypted formats, all from RustCrypto crates. Keys and
-//! plaintexts are returned in `Zeroizing` buffers.
+//! plaintexts are returned in `Zeroizing` buffers. Key derivation goes through
+//! `otpkit_kdf`, which charges each derivation to the import's [`WorkBudget`] before
+//! running it.
 
 use aes::Aes256;
 use aes_gcm::aead::{AeadInOut, KeyInit};
@@ -7,92 +9,72 @@ use aes_gcm::{Aes256Gcm, Nonce, Tag};
 use cbc::cipher::block_padding::Pkcs7;
 use cbc::cipher::{BlockModeDecrypt, KeyIvInit};
 use hmac::{Hmac, Mac};
+use otpkit_kdf::{Argon2Variant, KdfError, Prf, WorkBudget};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 /// A 256-bit key, wiped on drop.
 pub(crate) type Key = Zeroizing<[u8; 32]>;
 
-/// The cost bounds for key derivation parameters read from a file. Real files use
-/// scrypt N=2^15 r=8 p=1 (Aegis), PBKDF2 10 000 to 600 000 iterations and Argon2id
-/// 64 MiB; the bounds leave headroom without letting a hostile file demand
-/// gigabytes or hours.
-pub(crate) const MAX_SCRYPT_MEMORY: u64 = 256 * 1024 * 1024;
-pub(crate) const MAX_SCRYPT_P: u32 = 16;
-pub(crate) const MAX_PBKDF2_ITERATIONS: u32 = 5_000_000;
-pub(crate) const MAX_ARGON2_MEMORY_KIB: u32 = 1024 * 1024;
-pub(crate) const MAX_ARGON2_ITERATIONS: u32 = 64;
-pub(crate) const MAX_ARGON2_LANES: u32 = 64;
-
-/// Why a KDF did not run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct BadKdf(pub &'static str);
-
-pub(crate) fn scrypt(password: &[u8], salt: &[u8], n: u64, r: u32, p: u32) -> Result<Key, BadKdf> {
-    if n < 2 || !n.is_power_of_two() {
-        return Err(BadKdf("n"));
-    }
-    let memory = 128u64
-        .checked_mul(u64::from(r))
-        .and_then(|m| m.checked_mul(n))
-        .ok_or(BadKdf("n"))?;
-    if memory > MAX_SCRYPT_MEMORY {
-        return Err(BadKdf("n"));
-    }
-    if p == 0 || p > MAX_SCRYPT_P {
-        return Err(BadKdf("p"));
-    }
-    let log_n = u8::try_from(n.trailing_zeros()).map_err(|_| BadKdf("n"))?;
-    let params = scrypt::Params::new(log_n, r, p).map_err(|_| BadKdf("r"))?;
+/// scrypt of `password` into a 256-bit key, charged to `budget`.
+pub(crate) fn scrypt_key(
+    budget: &mut WorkBudget,
+    password: &[u8],
+    salt: &[u8],
+    n: u64,
+    r: u32,
+    p: u32,
+) -> Result<Key, KdfError> {
     let mut key = Zeroizing::new([0u8; 32]);
-    scrypt::scrypt(password, salt, &params, key.as_mut_slice()).map_err(|_| BadKdf("n"))?;
+    otpkit_kdf::scrypt(budget, password, salt, n, r, p, key.as_mut_slice())?;
     Ok(key)
 }
 
-fn check_iterations(iterations: u32) -> Result<(), BadKdf> {
-    if iterations == 0 || iterations > MAX_PBKDF2_ITERATIONS {
-        return Err(BadKdf("iterations"));
-    }
-    Ok(())
+/// The scrypt of a vault this crate writes ([`crate::export::aegis`], with its own
+/// parameters), charged to a default budget of its own.
+pub(crate) fn scrypt(
+    password: &[u8],
+    salt: &[u8],
+    n: u64,
+    r: u32,
+    p: u32,
+) -> Result<Key, KdfError> {
+    scrypt_key(&mut WorkBudget::default(), password, salt, n, r, p)
 }
 
-pub(crate) fn pbkdf2_sha1(password: &[u8], salt: &[u8], iterations: u32) -> Result<Key, BadKdf> {
-    check_iterations(iterations)?;
+/// PBKDF2-HMAC with `prf` of `password` into a 256-bit key, charged to `budget`.
+pub(crate) fn pbkdf2_key(
+    budget: &mut WorkBudget,
+    prf: Prf,
+    password: &[u8],
+    salt: &[u8],
+    iterations: u32,
+) -> Result<Key, KdfError> {
     let mut key = Zeroizing::new([0u8; 32]);
-    pbkdf2::pbkdf2_hmac::<sha1::Sha1>(password, salt, iterations, key.as_mut_slice());
+    otpkit_kdf::pbkdf2(budget, prf, password, salt, iterations, key.as_mut_slice())?;
     Ok(key)
 }
 
-pub(crate) fn pbkdf2_sha256(password: &[u8], salt: &[u8], iterations: u32) -> Result<Key, BadKdf> {
-    check_iterations(iterations)?;
-    let mut key = Zeroizing::new([0u8; 32]);
-    pbkdf2::pbkdf2_hmac::<Sha256>(password, salt, iterations, key.as_mut_slice());
-    Ok(key)
-}
-
-pub(crate) fn argon2id(
+/// Argon2id of `password` into a 256-bit key, charged to `budget`.
+pub(crate) fn argon2id_key(
+    budget: &mut WorkBudget,
     password: &[u8],
     salt: &[u8],
     iterations: u32,
     memory_kib: u32,
     lanes: u32,
-) -> Result<Key, BadKdf> {
-    if iterations == 0 || iterations > MAX_ARGON2_ITERATIONS {
-        return Err(BadKdf("iterations"));
-    }
-    if memory_kib > MAX_ARGON2_MEMORY_KIB {
-        return Err(BadKdf("memory"));
-    }
-    if lanes == 0 || lanes > MAX_ARGON2_LANES {
-        return Err(BadKdf("parallelism"));
-    }
-    let params = argon2::Params::new(memory_kib, iterations, lanes, Some(32))
-        .map_err(|_| BadKdf("memory"))?;
-    let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+) -> Result<Key, KdfError> {
     let mut key = Zeroizing::new([0u8; 32]);
-    argon
-        .hash_password_into(password, salt, key.as_mut_slice())
-        .map_err(|_| BadKdf("salt"))?;
+    otpkit_kdf::argon2(
+        budget,
+        Argon2Variant::Argon2id,
+        password,
+        salt,
+        iterations,
+        memory_kib,
+        lanes,
+        key.as_mut_slice(),
+    )?;
     Ok(key)
 }
 
@@ -204,16 +186,28 @@ mod tests {
     }
 
     #[test]
-    fn kdf_bounds() {
-        assert_eq!(scrypt(b"p", b"s", 3, 8, 1), Err(BadKdf("n")));
-        assert_eq!(scrypt(b"p", b"s", 1 << 30, 8, 1), Err(BadKdf("n")));
-        assert_eq!(scrypt(b"p", b"s", 1024, 8, 0), Err(BadKdf("p")));
-        assert!(scrypt(b"p", b"s", 1024, 8, 1).is_ok());
-        assert_eq!(pbkdf2_sha1(b"p", b"s", 0), Err(BadKdf("iterations")));
-        assert_eq!(pbkdf2_sha1(b"p", b"s", u32::MAX), Err(BadKdf("iterations")));
+    fn key_derivations_are_charged_to_the_budget() {
+        let mut budget = WorkBudget::new(10_000, 8 << 20);
         assert_eq!(
-            argon2id(b"p", b"saltsalt", 3, u32::MAX, 4),
-            Err(BadKdf("memory"))
+            scrypt_key(&mut budget, b"p", b"s", 3, 8, 1),
+            Err(KdfError::Parameter("n"))
         );
+        let key = scrypt_key(&mut budget, b"p", b"s", 1024, 8, 1).unwrap();
+        let spent = budget.spent();
+        assert!(spent > 2048);
+        assert_eq!(*key, *scrypt(b"p", b"s", 1024, 8, 1).unwrap());
+        assert!(matches!(
+            scrypt_key(&mut budget, b"p", b"s", 1 << 30, 8, 1),
+            Err(KdfError::OverBudget(o)) if o.memory_exceeded()
+        ));
+        assert!(matches!(
+            pbkdf2_key(&mut budget, Prf::Sha1, b"p", b"s", u32::MAX),
+            Err(KdfError::OverBudget(o)) if o.work_exceeded()
+        ));
+        assert!(matches!(
+            argon2id_key(&mut budget, b"p", b"saltsalt", 3, u32::MAX, 4),
+            Err(KdfError::OverBudget(o)) if o.memory_exceeded()
+        ));
+        assert_eq!(budget.spent(), spent, "refusals charge nothing");
     }
 }

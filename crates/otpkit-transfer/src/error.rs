@@ -6,6 +6,7 @@ use otpkit::SecretError;
 use otpkit::migration::{EntryError as MigrationEntryError, MigrationError};
 use otpkit::otpauth::{UriError, Warning};
 use otpkit::steam::SteamUriError;
+use otpkit_kdf::{KdfError, OverBudget};
 
 use crate::Format;
 
@@ -70,13 +71,24 @@ pub enum ImportError {
         /// What the file uses.
         what: &'static str,
     },
-    /// The file's key-derivation parameters are beyond the bounds this library
-    /// accepts (they would cost too much memory or time), or invalid.
+    /// The file's key-derivation parameters are invalid (zero, not a power of two,
+    /// a salt too short, …).
     KdfParameters {
         /// The format asked for.
         format: Format,
         /// Which parameter.
         what: &'static str,
+    },
+    /// The file asks for more key-derivation work than the import's
+    /// [`WorkBudget`](crate::WorkBudget) allows (in total, over all its password
+    /// slots and derivations), or more memory for one derivation than its cap. It
+    /// was refused before that derivation ran; a caller who trusts the file can
+    /// allow more with [`ImportOptions::budget`](crate::ImportOptions::budget).
+    KdfBudget {
+        /// The format asked for.
+        format: Format,
+        /// What the refused derivation needed, and what the budget allows.
+        exceeded: OverBudget,
     },
     /// An `otpauth-migration://` URI could not be read as a whole.
     Migration {
@@ -99,6 +111,14 @@ impl ImportError {
             what,
             line: 0,
             column: 0,
+        }
+    }
+
+    /// A key derivation that did not run: invalid parameters or over the budget.
+    pub(crate) fn kdf(format: Format, e: KdfError) -> Self {
+        match e {
+            KdfError::Parameter(what) => ImportError::KdfParameters { format, what },
+            KdfError::OverBudget(exceeded) => ImportError::KdfBudget { format, exceeded },
         }
     }
 
@@ -155,7 +175,13 @@ impl fmt::Display for ImportError {
             }
             ImportError::KdfParameters { format, what } => write!(
                 f,
-                "the {format} file's key-derivation parameter {what} is invalid or too costly"
+                "the {format} file's key-derivation parameter {what} is invalid"
+            ),
+            ImportError::KdfBudget { format, exceeded } => write!(
+                f,
+                "the {format} file asks for more key-derivation work than allowed: \
+                 {exceeded}; if the file is trusted, allow more with a larger \
+                 WorkBudget in ImportOptions"
             ),
             ImportError::Migration { line, error } => {
                 write!(f, "line {}: {error}", line.saturating_add(1))

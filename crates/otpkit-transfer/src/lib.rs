@@ -37,6 +37,7 @@ use core::str::FromStr;
 
 pub use error::{EntryError, EntryWarning, ImportError};
 pub use otpkit::otpauth::Account;
+pub use otpkit_kdf::{OverBudget, WorkBudget};
 pub use secret::{LenientSecret, secret_from_base32_lenient};
 
 /// The largest file [`import`] reads, in bytes (16 MiB). Real backups are a few
@@ -215,18 +216,9 @@ impl Import {
         label: String,
         result: Result<(Account, Vec<EntryWarning>), EntryError>,
     ) {
-        let outcome = match result {
-            Ok((account, warnings)) => {
-                self.accounts.push(account);
-                Ok(warnings)
-            }
-            Err(e) => Err(e),
-        };
-        self.report.push(EntryReport {
-            index,
-            label,
-            outcome,
-        });
+        // The entry was read in the stack area below: cleared before recording.
+        secret::scrub_stack();
+        secret::record(self, index, label, result);
     }
 
     /// The reports of the entries that were not imported.
@@ -235,29 +227,73 @@ impl Import {
     }
 }
 
-/// Reads a file of `format`. `password` is needed for encrypted files (and ignored
-/// for plain ones); it is the password as UTF-8 bytes.
+/// How [`import_with`] reads a file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// The key derivation one import may do: every password slot tried and every
+    /// key derived from the file is charged to this one budget, and a derivation
+    /// that does not fit is refused with [`ImportError::KdfBudget`] before it runs.
+    /// The default ([`WorkBudget::default`]: 1 000 000 work units, 256 MiB per
+    /// derivation) holds five of the costliest derivations apps write by default
+    /// (Bitwarden's Argon2id), thirteen Aegis slots; a hostile file costs at most
+    /// about 1.0 to 1.4 s of one core and 256 MiB for key derivation (`otpkit-kdf`'s
+    /// README has the measurements). Raise it only for files you trust.
+    pub budget: WorkBudget,
+}
+
+/// Reads a file of `format` with the default [`ImportOptions`]. `password` is needed
+/// for encrypted files (and ignored for plain ones); it is the password as UTF-8
+/// bytes.
 ///
 /// Errors are about the file as a whole: too large, not the format, no password
-/// for an encrypted file, a wrong password, a failed integrity check. An entry that
-/// cannot be read is reported in [`Import::report`] and the others are still read.
+/// for an encrypted file, a wrong password, a failed integrity check, more
+/// key-derivation work than the default budget allows. An entry that cannot be read
+/// is reported in [`Import::report`] and the others are still read.
 pub fn import(format: Format, data: &[u8], password: Option<&[u8]>) -> Result<Import, ImportError> {
+    import_with(format, data, password, &ImportOptions::default())
+}
+
+/// Reads a file of `format` as [`import`] does, with `options` (a larger key-derivation
+/// budget for a file one trusts, for example).
+///
+/// ```
+/// use otpkit_transfer::{Format, ImportError, ImportOptions, WorkBudget, import_with};
+/// // An Aegis vault whose password slot asks for scrypt N=2^15, r=8, p=1 (as Aegis
+/// // writes it), read with a budget too small for it.
+/// let vault = br#"{"version":1,"header":{"slots":[{"type":1,"key":"00","key_params":
+///     {"nonce":"00","tag":"00"},"n":32768,"r":8,"p":1,"salt":"00"}],
+///     "params":{"nonce":"00","tag":"00"}},"db":""}"#;
+/// let options = ImportOptions { budget: WorkBudget::new(1_000, 64 << 20) };
+/// let refused = import_with(Format::Aegis, vault, Some(b"pw"), &options);
+/// assert!(matches!(refused, Err(ImportError::KdfBudget { .. })));
+/// # Ok::<(), ImportError>(())
+/// ```
+pub fn import_with(
+    format: Format,
+    data: &[u8],
+    password: Option<&[u8]>,
+    options: &ImportOptions,
+) -> Result<Import, ImportError> {
     if data.len() > MAX_INPUT_LEN {
         return Err(ImportError::TooLarge {
             len: data.len(),
             max: MAX_INPUT_LEN,
         });
     }
-    match format {
+    let mut budget = options.budget;
+    let read = match format {
         Format::OtpauthList => otpauth_list::import(data),
         Format::GoogleMigration => migration::import(data),
-        Format::Aegis => aegis::import(data, password),
-        Format::TwoFas => twofas::import(data, password),
-        Format::AndOtp => andotp::import(data, password),
-        Format::Bitwarden => bitwarden::import(data, password),
+        Format::Aegis => aegis::import(data, password, &mut budget),
+        Format::TwoFas => twofas::import(data, password, &mut budget),
+        Format::AndOtp => andotp::import(data, password, &mut budget),
+        Format::Bitwarden => bitwarden::import(data, password, &mut budget),
         Format::FreeOtpPlus => freeotp_plus::import(data),
         Format::AuthenticatorPro => authpro::import(data),
-    }
+    };
+    // No key copy is left on the stack the import used (see `secret::scrub_stack`).
+    secret::scrub_stack();
+    read
 }
 
 /// A label as files show it: `Issuer:name`, or the name alone.

@@ -12,13 +12,14 @@
 
 use base64::Engine as _;
 use otpkit::otpauth::Kind;
+use otpkit_kdf::{Prf, WorkBudget};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use zeroize::Zeroizing;
 
 use crate::crypto;
 use crate::json::{self, Num, OtpType, SecretText};
-use crate::secret::secret_from_base32_lenient;
+use crate::secret::{secret_from_base32_lenient, wiped_vec};
 use crate::{EntryError, EntryWarning, Format, Import, ImportError, label_of};
 
 const F: Format = Format::TwoFas;
@@ -55,7 +56,11 @@ struct Otp {
     counter: Option<Num>,
 }
 
-pub(crate) fn import(data: &[u8], password: Option<&[u8]>) -> Result<Import, ImportError> {
+pub(crate) fn import(
+    data: &[u8],
+    password: Option<&[u8]>,
+    budget: &mut WorkBudget,
+) -> Result<Import, ImportError> {
     let backup: Backup = serde_json::from_slice(data)
         .map_err(|e| ImportError::json(F, "expected a 2FAS backup object", &e))?;
     let schema = backup.schema_version.map_or(1, |n| n.0);
@@ -69,7 +74,7 @@ pub(crate) fn import(data: &[u8], password: Option<&[u8]>) -> Result<Import, Imp
         None => read_services(&backup.services, schema),
         Some(sealed) => {
             let password = password.ok_or(ImportError::PasswordRequired { format: F })?;
-            let plaintext = decrypt(sealed, backup.reference.as_deref(), password)?;
+            let plaintext = decrypt(sealed, backup.reference.as_deref(), password, budget)?;
             let services: Vec<&RawValue> = serde_json::from_slice(&plaintext).map_err(|e| {
                 ImportError::json(F, "the decrypted services are not a JSON array", &e)
             })?;
@@ -108,26 +113,19 @@ fn decrypt(
     sealed: &str,
     reference: Option<&str>,
     password: &[u8],
+    budget: &mut WorkBudget,
 ) -> Result<Zeroizing<Vec<u8>>, ImportError> {
     let services = split(sealed)?;
-    let key = crypto::pbkdf2_sha256(password, &services.salt, ITERATIONS).map_err(|e| {
-        ImportError::KdfParameters {
-            format: F,
-            what: e.0,
-        }
-    })?;
+    let key = crypto::pbkdf2_key(budget, Prf::Sha256, password, &services.salt, ITERATIONS)
+        .map_err(|e| ImportError::kdf(F, e))?;
     if let Some(reference) = reference {
         let reference = split(reference)?;
         // The reference uses the services' salt in every backup seen; derive again if not.
         let ref_key = if reference.salt == services.salt {
             key.clone()
         } else {
-            crypto::pbkdf2_sha256(password, &reference.salt, ITERATIONS).map_err(|e| {
-                ImportError::KdfParameters {
-                    format: F,
-                    what: e.0,
-                }
-            })?
+            crypto::pbkdf2_key(budget, Prf::Sha256, password, &reference.salt, ITERATIONS)
+                .map_err(|e| ImportError::kdf(F, e))?
         };
         if crypto::gcm_open_combined(ref_key.as_slice(), &reference.iv, &reference.data).is_none() {
             return Err(ImportError::WrongPassword { format: F });
@@ -188,7 +186,7 @@ fn read_service(
         .as_deref()
         .is_some_and(|t| t.eq_ignore_ascii_case("steam"));
     let (algorithm, digits, period) = if schema == 1 {
-        warnings.push(EntryWarning::TypeAssumedTotp);
+        wiped_vec::push(&mut warnings, EntryWarning::TypeAssumedTotp);
         (
             otpkit::Algorithm::Sha1,
             otpkit::Digits::SIX,
@@ -213,11 +211,14 @@ fn read_service(
         (_, 1) => OtpType::Totp,
         _ => {
             if schema == 2 {
-                warnings.push(EntryWarning::TypeAssumedTotp);
+                wiped_vec::push(&mut warnings, EntryWarning::TypeAssumedTotp);
             } else {
-                warnings.push(EntryWarning::Defaulted {
-                    field: "otp.tokenType",
-                });
+                wiped_vec::push(
+                    &mut warnings,
+                    EntryWarning::Defaulted {
+                        field: "otp.tokenType",
+                    },
+                );
             }
             OtpType::Totp
         }
@@ -237,9 +238,12 @@ fn read_service(
         .as_deref()
         .is_some_and(|i| Some(i) != service.name.as_deref())
     {
-        warnings.push(EntryWarning::FieldIgnored {
-            field: "otp.issuer",
-        });
+        wiped_vec::push(
+            &mut warnings,
+            EntryWarning::FieldIgnored {
+                field: "otp.issuer",
+            },
+        );
     }
     Ok((
         json::account(

@@ -12,6 +12,11 @@ use crate::json;
 use super::{Io, is_migration, out, read_value};
 
 pub(super) fn run(args: ImportArgs, io: &mut Io<'_>) -> Result<(), CliError> {
+    if args.kdf.given() {
+        return Err(CliError::usage(
+            "--kdf-budget and --kdf-memory are for encrypted files read with --from FORMAT",
+        ));
+    }
     let uri = read_value(args.uri, "URI", io)?;
     if !is_migration(&uri) {
         return Err(CliError::usage(
