@@ -441,6 +441,7 @@ mod tests {
     use super::*;
     use crate::MemoryStore;
     use crate::seal::SealingKey;
+    use std::sync::Mutex;
     use std::time::Instant;
 
     /// A store where every compare-and-swap loses.
@@ -462,6 +463,93 @@ mod tests {
         fn remove(&self, id: &str) -> Result<bool, StoreError> {
             self.0.remove(id)
         }
+    }
+
+    /// A store where every compare-and-swap loses, noting when each load began
+    /// and when each lost swap returned.
+    #[derive(Default)]
+    struct LosesAndNotes {
+        inner: MemoryStore,
+        loads: Mutex<Vec<Instant>>,
+        lost: Mutex<Vec<Instant>>,
+    }
+
+    impl DeviceStore for LosesAndNotes {
+        fn insert(&self, row: &DeviceRow) -> Result<bool, StoreError> {
+            self.inner.insert(row)
+        }
+        fn load(&self, id: &str) -> Result<Option<LoadedRow>, StoreError> {
+            self.loads.lock().unwrap().push(Instant::now());
+            self.inner.load(id)
+        }
+        fn compare_and_swap(&self, _: &LoadedRow, _: &str) -> Result<bool, StoreError> {
+            self.lost.lock().unwrap().push(Instant::now());
+            Ok(false)
+        }
+        fn replace_secret(&self, read: &LoadedRow, new: &str) -> Result<bool, StoreError> {
+            self.inner.replace_secret(read, new)
+        }
+        fn remove(&self, id: &str) -> Result<bool, StoreError> {
+            self.inner.remove(id)
+        }
+    }
+
+    /// One request that loses all of its `attempts` swaps: the wait after each
+    /// lost swap but the last (from the swap to the next read), and the time
+    /// from the last lost swap to the answer.
+    fn waits_of_a_request_that_always_loses(attempts: u32) -> (Vec<Duration>, Duration) {
+        let keyring = Keyring::new(SealingKey::new("k", [1; 32]).unwrap());
+        let service = MfaService::new(LosesAndNotes::default(), keyring, Policy::default())
+            .with_max_attempts(attempts);
+        let secret = Secret::from_bytes(&[3; 20]).unwrap();
+        let _ = service
+            .begin_enrollment("dev", &secret, Generator::default())
+            .unwrap();
+        // A wrong pair changes the state (a counted failure), so it must be swapped.
+        let err = service
+            .enroll("dev", "000000", "111111", 1_800_000_000)
+            .unwrap_err();
+        let answered = Instant::now();
+        assert!(
+            matches!(err, ServiceError::Contention { attempts: a } if a == attempts),
+            "{err}"
+        );
+        let loads = service.store().loads.lock().unwrap().clone();
+        let lost = service.store().lost.lock().unwrap().clone();
+        assert_eq!(
+            (loads.len(), lost.len()),
+            (attempts as usize, attempts as usize)
+        );
+        let waits = lost.iter().zip(&loads[1..]).map(|(l, r)| *r - *l).collect();
+        (waits, answered - lost[lost.len() - 1])
+    }
+
+    /// The wait after the k-th lost swap (k from 1): none after the first; from
+    /// the second, between cap/2 and cap with cap = 2, 4, 8, 16, 32 ms; none after
+    /// the last (the request ends). A sleep never ends early, so the lower
+    /// bounds hold on every run; scheduling can only lengthen a wait, so the upper
+    /// bounds are checked on the best of a few runs.
+    #[test]
+    fn each_wait_after_a_lost_swap_doubles_from_the_second_and_none_follows_the_last() {
+        const ATTEMPTS: u32 = 6;
+        let ms = Duration::from_millis;
+        let mut runs = Vec::new();
+        for _ in 0..10 {
+            let (waits, after_last) = waits_of_a_request_that_always_loses(ATTEMPTS);
+            assert_eq!(waits.len(), ATTEMPTS as usize - 1);
+            for (k, wait) in (1u32..).zip(&waits).skip(1) {
+                let least = ms(1 << (k - 2));
+                assert!(*wait >= least, "wait after lost swap {k}: {wait:?}");
+            }
+            // The waits after swaps 2 to 5 add up to 15..30 ms; a wait after the
+            // first would be at least 0.5 ms, one after the last at least 16 ms.
+            let (first, total) = (waits[0], waits[1..].iter().sum::<Duration>());
+            if first < Duration::from_micros(500) && total < ms(45) && after_last < ms(8) {
+                return;
+            }
+            runs.push((first, total, after_last));
+        }
+        panic!("every run waited too long (after the first, in all, after the last): {runs:?}");
     }
 
     #[test]

@@ -517,6 +517,66 @@ mod tests {
         }
     }
 
+    /// A file whose mode cannot be narrowed (another user's) is refused, naming
+    /// the path, its mode and the mode it needed; a file removed before its mode
+    /// was set needs nothing.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_that_cannot_be_narrowed_is_refused_and_a_removed_one_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("devices.sqlite");
+        fs::write(&path, b"").unwrap();
+        set_mode(&path, 0o644);
+        let refused = |kind: io::ErrorKind| move |_: fs::Permissions| Err(io::Error::from(kind));
+        let err = narrow(
+            &path,
+            fs::metadata(&path),
+            refused(io::ErrorKind::PermissionDenied),
+        )
+        .unwrap_err();
+        let StoreError::Config { store, reason } = &err else {
+            panic!("{err:?}");
+        };
+        assert_eq!(*store, STORE);
+        assert!(
+            reason.starts_with(&format!(
+                "{} is open to other users (mode 0644) and its mode cannot be narrowed to 0600: ",
+                path.display()
+            )),
+            "{reason}"
+        );
+        assert_eq!(mode(&path), 0o644);
+        narrow(&path, fs::metadata(&path), refused(io::ErrorKind::NotFound)).unwrap();
+        // A mode that is private already is not set at all.
+        set_mode(&path, 0o600);
+        narrow(
+            &path,
+            fs::metadata(&path),
+            refused(io::ErrorKind::PermissionDenied),
+        )
+        .unwrap();
+    }
+
+    /// A side file whose mode cannot be read (here a symbolic link to itself) is
+    /// an error naming it, not a file to skip.
+    #[cfg(unix)]
+    #[test]
+    fn a_side_file_whose_mode_cannot_be_read_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("devices.sqlite");
+        let wal = side_file(&path, "-wal");
+        std::os::unix::fs::symlink(&wal, &wal).unwrap();
+        let err = SqliteStore::open(&path).unwrap_err();
+        assert!(matches!(err, StoreError::Failed { .. }), "{err:?}");
+        assert!(
+            err.to_string().starts_with(&format!(
+                "the sqlite device store failed: cannot read the mode of {}: ",
+                wal.display()
+            )),
+            "{err}"
+        );
+    }
+
     #[cfg(unix)]
     #[test]
     fn the_private_mode_drops_others_and_a_group_that_cannot_write() {

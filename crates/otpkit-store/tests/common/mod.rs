@@ -108,6 +108,7 @@ where
     hotp_device(&service, &prefix);
     sealed_secret_bound_to_its_row(&service, &prefix);
     swaps_need_the_row_as_read(service.store(), &prefix);
+    swaps_compare_the_column_they_replace(service.store(), &prefix);
     reseal_after_rotation(&make, &prefix);
     lost_swap_is_retried(&make, &prefix);
     old_codes_do_not_enrol_a_device_started_again(&make, &prefix);
@@ -362,6 +363,36 @@ fn swaps_need_the_row_as_read<S: DeviceStore>(store: &S, prefix: &str) {
     assert!(!store.compare_and_swap(&now, "s4").unwrap());
     assert!(!store.replace_secret(&now, "otps1.test-2.EEEE").unwrap());
     assert_eq!(store.load(&id).unwrap(), None);
+}
+
+/// A swap also compares the column it replaces with the one read: a read that
+/// carries the row's version but another state (or another sealed secret)
+/// changes nothing, so a read edited after the load cannot write.
+fn swaps_compare_the_column_they_replace<S: DeviceStore>(store: &S, prefix: &str) {
+    let id = format!("{prefix}/columns");
+    let row = DeviceRow {
+        id: id.clone(),
+        params: "totp.SHA1.6.30".to_owned(),
+        secret: "otps1.test-1.AAAA".to_owned(),
+        state: "s0".to_owned(),
+    };
+    assert!(store.insert(&row).unwrap());
+    let read = store.load(&id).unwrap().unwrap();
+    let mut other_state = read.clone();
+    other_state.row.state = "s9".to_owned();
+    assert!(!store.compare_and_swap(&other_state, "s1").unwrap());
+    let mut other_secret = read.clone();
+    other_secret.row.secret = "otps1.test-1.ZZZZ".to_owned();
+    assert!(
+        !store
+            .replace_secret(&other_secret, "otps1.test-2.BBBB")
+            .unwrap()
+    );
+    // Nothing was written: the row is as read, and the read as it was still swaps.
+    assert_eq!(store.load(&id).unwrap().unwrap(), read);
+    assert!(store.compare_and_swap(&read, "s1").unwrap());
+    assert_eq!(store.load(&id).unwrap().unwrap().row.state, "s1");
+    assert!(store.remove(&id).unwrap());
 }
 
 fn reseal_after_rotation<S: DeviceStore, F: Fn() -> S>(make: &F, prefix: &str) {
