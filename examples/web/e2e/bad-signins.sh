@@ -26,7 +26,7 @@ client() {
   local i=$1 tries=0 code=503
   while [ "$code" = 503 ] && [ "$tries" -lt 400 ]; do
     code=$(curl -s -o /dev/null -w '%{http_code}' -b "$dir/jar" -H "Origin: $url" \
-      --data "csrf=$csrf&user=nobody$i&password=wrong-password-$i&code=000000" "$url/signin")
+      --data "csrf=$csrf&user=nobody$i&password=wrong-password-$i" "$url/signin")
     tries=$((tries + 1))
     if [ "$retry" != --retry ]; then break; fi
     if [ "$code" = 503 ]; then sleep 0.02; fi

@@ -1,11 +1,14 @@
 // Drives the web example (examples/web) in headless Chromium (Debian's, through
 // playwright-core) the way a person with a phone would: create an account, read the
 // secret key off the "Set up virtual MFA device" page, type two consecutive codes,
-// sign in with password + code, see a replayed code refused, resync, get locked out,
-// see that an account named `root` is no administrator, have the administrator (the
-// holder of the token in --admin-token-file) clear the lock-out, remove the device.
-// Codes come from the core through the CLI (`otpkit code`), never from JavaScript. A
-// screenshot of the enrolment page is kept at target/web-e2e/assign-mfa.png.
+// sign in with the password and then, on the next page, a code; see a replayed code
+// refused, resync, get locked out, see that an account named `root` is no
+// administrator, have the administrator (the holder of the token in
+// --admin-token-file) clear the lock-out, remove the device. Codes come from the core
+// through the CLI (`otpkit code`), never from JavaScript. The enrolment and sign-in
+// pages are also laid out on a 390 x 844 phone screen, where nothing may be wider
+// than the screen. Screenshots are kept in target/web-e2e/: assign-mfa.png, and
+// assign-mfa-390.png, signin-390.png, signin-error-390.png, signin-mfa-390.png.
 //
 // Needs target/debug/otpkit-web and target/debug/otpkit (or OTPKIT_WEB_BIN, OTPKIT_BIN):
 //   cargo build -p otpkit-web-example -p otpkit-cli && (cd examples/web/e2e && npm ci && npm test)
@@ -78,12 +81,42 @@ test('the AWS virtual-MFA flow in headless Chromium', async () => {
     assert.match(token, /^[0-9a-f]{64}$/, 'a new token file holds 256 random bits in hex');
     const page = await browser.newPage();
     const password = 'correct horse battery';
-    const signIn = async (user, pw, otp) => {
+    const path = () => new URL(page.url()).pathname;
+    // Page 1: the user name and password. Page 2 (only with an enrolled device):
+    // the code.
+    const signInPassword = async (user, pw) => {
       await page.goto(`${url}/`);
       await page.fill('#signin-user', user);
       await page.fill('#signin-password', pw);
-      await page.fill('#signin-code', otp);
       await page.click('#signin');
+    };
+    const enterCode = async (otp) => {
+      await page.fill('#mfa-code', otp);
+      await page.click('#mfa-submit');
+    };
+    const signIn = async (user, pw, otp) => {
+      await signInPassword(user, pw);
+      if (path() === '/signin/mfa') await enterCode(otp);
+    };
+    // The page as a 390 x 844 phone shows it: nothing wider than the screen (no
+    // sideways scrolling); a screenshot in the artefacts.
+    const onAPhone = async (label) => {
+      const wide = page.viewportSize();
+      await page.setViewportSize({ width: 390, height: 844 });
+      const { scrollWidth, tooWide } = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        tooWide: [...document.querySelectorAll('body *')]
+          .filter((e) => {
+            const r = e.getBoundingClientRect();
+            return r.width > 0 && (r.left < 0 || r.right > 390);
+          })
+          .map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''} (${Math.round(e.getBoundingClientRect().width)} px)`),
+      }));
+      assert.ok(scrollWidth <= 390, `${label}: ${scrollWidth} px wide on a 390 px screen`);
+      assert.deepEqual(tooWide, [], `${label}: elements beyond a 390 px screen`);
+      mkdirSync(artefacts, { recursive: true });
+      await page.screenshot({ path: join(artefacts, `${label}-390.png`), fullPage: true });
+      await page.setViewportSize(wide);
     };
     const signOut = async () => {
       await page.click('#signout');
@@ -93,6 +126,7 @@ test('the AWS virtual-MFA flow in headless Chromium', async () => {
 
     // Create an account: straight to "Set up virtual MFA device".
     await page.goto(`${url}/`);
+    await onAPhone('signin');
     await page.fill('#signup-user', alice);
     await page.fill('#signup-password', password);
     await page.click('#signup');
@@ -103,6 +137,15 @@ test('the AWS virtual-MFA flow in headless Chromium', async () => {
     assert.ok(await page.$('#qr svg'), 'the QR code is an inline SVG');
     mkdirSync(artefacts, { recursive: true });
     await page.screenshot({ path: join(artefacts, 'assign-mfa.png'), fullPage: true });
+    await onAPhone('assign-mfa');
+    // On the phone, the key wraps between its groups of four.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const keyLines = await page.evaluate(() => {
+      const key = document.getElementById('secret-key');
+      return Math.round(key.getBoundingClientRect().height / parseFloat(getComputedStyle(key).lineHeight));
+    });
+    assert.ok(keyLines >= 2, `the key on a phone takes ${keyLines} line(s)`);
+    await page.setViewportSize({ width: 1280, height: 720 });
 
     // The session cookie: not readable by scripts, not sent by other sites.
     const [cookie] = await browser.cookies(url);
@@ -116,9 +159,9 @@ test('the AWS virtual-MFA flow in headless Chromium', async () => {
     const at = (k) => code(secret, t + 30 * k);
     const wrong = at(0) === '000000' ? '999999' : '000000';
     await page.fill('#code1', wrong);
-    await page.fill('#code2', wrong);
+    await page.fill('#code2', at(0));
     await page.click('#assign-submit');
-    assert.match(await page.textContent('#error'), /^The codes were refused/);
+    assert.match(await page.textContent('#error'), /^The first code is not right/);
     assert.equal((await page.textContent('#secret-key')).trim(), secret);
 
     // Two consecutive codes assign the device.
@@ -129,16 +172,28 @@ test('the AWS virtual-MFA flow in headless Chromium', async () => {
     assert.equal(await page.textContent('#mfa-status'), 'Virtual MFA device assigned.');
     await signOut();
 
-    // Password + the next code signs in; the same code again is a replay.
-    await signIn(alice, password, at(1));
+    // The password, then the next code on a page of its own, signs in; the same
+    // code again is a replay.
+    await signInPassword(alice, password);
+    assert.equal(path(), '/signin/mfa');
+    assert.equal(await page.textContent('h1'), 'Multi-factor authentication');
+    assert.equal(await page.textContent('#mfa-user'), alice);
+    assert.equal(await whoami(), null, 'signed in to nothing before the code');
+    await onAPhone('signin-mfa');
+    await enterCode(at(1));
     assert.equal(await whoami(), alice);
     await signOut();
     await signIn(alice, password, at(1));
-    assert.match(await page.textContent('#error'), /used already/);
+    assert.match(await page.textContent('#error'), /^That code was used already/);
     assert.equal(await whoami(), null);
-    // A wrong password is refused before any code is looked at.
-    await signIn(alice, 'not the password', at(2));
+    // A wrong password is refused before any code is asked for; the name stays
+    // in the form, the password does not.
+    await signInPassword(alice, 'not the password');
+    assert.equal(path(), '/signin');
     assert.equal(await page.textContent('#error'), 'Wrong user name or password.');
+    assert.equal(await page.inputValue('#signin-user'), alice);
+    assert.equal(await page.inputValue('#signin-password'), '');
+    await onAPhone('signin-error');
 
     // Resync with two consecutive codes from a clock running ahead.
     await signIn(alice, password, at(2));
@@ -150,15 +205,19 @@ test('the AWS virtual-MFA flow in headless Chromium', async () => {
     assert.equal(await page.textContent('#notice'), 'MFA device resynchronised.');
     await signOut();
 
-    // Wrong codes lock the device; then even the right code is refused.
+    // Wrong codes on the code's page lock the device; then even the right code is
+    // refused.
+    await signInPassword(alice, password);
     let error = '';
     for (let i = 0; i < 8 && !/locked/.test(error); i += 1) {
-      await signIn(alice, password, wrong);
+      await enterCode(wrong);
       error = await page.textContent('#error');
+      if (!/locked/.test(error)) assert.equal(error, 'That code is not right. Try the code shown now.');
     }
-    assert.match(error, /Too many failed attempts: locked/);
-    await signIn(alice, password, at(6));
+    assert.match(error, /^Too many wrong codes: your MFA device is locked for 1 minute\./);
+    await enterCode(at(6));
     assert.match(await page.textContent('#error'), /locked/);
+    assert.equal(await whoami(), null);
 
     // An account named root is no administrator: /admin asks for the token.
     await page.goto(`${url}/`);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The web example's end-to-end stage: builds the server and the CLI (debug, shares the
 # workspace build), installs playwright-core from the committed lockfile and drives the
-# server in Debian's headless Chromium. Screenshot: target/web-e2e/assign-mfa.png.
+# server in Debian's headless Chromium. Screenshots: target/web-e2e/*.png (the enrolment
+# page, and the enrolment and sign-in pages on a 390 px wide phone screen).
 # Ends with the runner's "# pass N" / "# fail M" and a plain "web: N passed, M failed".
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -3,8 +3,10 @@
 //!
 //! | route | what |
 //! |---|---|
-//! | `GET /` | sign in (password + MFA code) or create an account; signed in: the account's MFA device |
-//! | `POST /signup`, `/signin`, `/signout` | accounts (a demo store: Argon2id hashes in memory) |
+//! | `GET /` | sign in (user name and password) or create an account; signed in: the account's MFA device |
+//! | `POST /signin` | sign-in page 1: the password; with an enrolled MFA device, on to page 2 ([`crate::signin`]) |
+//! | `GET`/`POST /signin/mfa` | sign-in page 2: the MFA code, within 5 minutes of the password, in the same session |
+//! | `POST /signup`, `/signout` | accounts (a demo store: Argon2id hashes in memory) |
 //! | `GET`/`POST /mfa/assign` | QR code + secret key in groups of four; two consecutive codes enrol |
 //! | `GET`/`POST /mfa/resync` | two consecutive codes bring a drifted device back |
 //! | `POST /mfa/remove` | removes the device |
@@ -34,6 +36,7 @@ use crate::error::Failure;
 use crate::handlers;
 use crate::html::{Nav, layout};
 use crate::session::{ADMIN_LIMITS, Limits, Session, Sessions, USER_LIMITS};
+use crate::signin::{self, User};
 
 /// Any store, chosen at start-up.
 pub type Store = Box<dyn DeviceStore + Send + Sync>;
@@ -51,7 +54,7 @@ pub struct App {
     /// The issuer shown in the authenticator app.
     pub issuer: String,
     /// Live user sessions.
-    pub sessions: Sessions<String>,
+    pub sessions: Sessions<User>,
     /// The administrator's token; `None`: no administrator (`/admin` is off).
     pub admin_token: Option<AdminToken>,
     /// Live administrator sessions.
@@ -109,7 +112,8 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/", get(handlers::home))
         .route("/signup", post(handlers::signup))
-        .route("/signin", post(handlers::signin))
+        .route("/signin", post(signin::signin))
+        .route("/signin/mfa", get(signin::mfa_page).post(signin::mfa))
         .route("/signout", post(handlers::signout))
         .route(
             "/mfa/assign",
@@ -157,15 +161,6 @@ pub type Shared = State<Arc<App>>;
 pub trait Who: Clone {
     /// The page header for a session of this kind.
     fn nav<'a>(who: Option<&'a Self>, csrf: &'a str) -> Nav<'a>;
-}
-
-impl Who for String {
-    fn nav<'a>(who: Option<&'a Self>, csrf: &'a str) -> Nav<'a> {
-        match who {
-            Some(name) => Nav::User { name, csrf },
-            None => Nav::None,
-        }
-    }
 }
 
 /// A request's session, and the cookie to set if it is new.
@@ -231,7 +226,7 @@ impl<P: Who> Visit<P> {
 
 /// The user session of a page view, started if the browser has none (or only an
 /// expired one).
-pub fn visit(app: &App, headers: &HeaderMap) -> Result<Visit<String>, Failure> {
+pub fn visit(app: &App, headers: &HeaderMap) -> Result<Visit<User>, Failure> {
     match app.sessions.get(headers) {
         Some(found) => Ok(Visit::existing(found)),
         None => {

@@ -1,12 +1,11 @@
-//! The user's handlers: the home page, accounts (sign up, in, out) and the MFA
-//! device (assign, resync, remove).
+//! The user's handlers: the home page, accounts (sign up, out; signing in is
+//! [`crate::signin`]) and the MFA device (assign, resync, remove).
 
 use std::sync::Arc;
 
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use otpkit::verifier::{EnrollOutcome, Outcome, ResyncOutcome};
 use otpkit::{Algorithm, Secret};
 use otpkit_store::{Generator, MfaService, ServiceError};
 use serde::Deserialize;
@@ -16,7 +15,9 @@ use crate::accounts::SignUp;
 use crate::app::{App, Shared, Store, Visit, blocking, device, now, posted, visit};
 use crate::error::Failure;
 use crate::html::{otpauth_uri, qr_svg};
-use crate::pages::{account_body, assign_body, done_notice, resync_body, signin_forms};
+use crate::messages::{self, Reply};
+use crate::pages::{Typed, account_body, assign_body, done_notice, resync_body, signin_forms};
+use crate::signin::User;
 
 /// A `?done=…` query: which notice to show.
 #[derive(Deserialize)]
@@ -39,8 +40,11 @@ fn valid_name(name: &str) -> bool {
 }
 
 /// The signed-in user of a visit, or a redirect to sign in.
-fn signed_in(v: &Visit<String>) -> Result<String, Failure> {
-    v.who().cloned().ok_or_else(|| v.redirect("/").into())
+fn signed_in(v: &Visit<User>) -> Result<String, Failure> {
+    v.who()
+        .and_then(User::signed_in)
+        .map(str::to_owned)
+        .ok_or_else(|| v.redirect("/").into())
 }
 
 // ---- home, accounts -------------------------------------------------------
@@ -53,11 +57,11 @@ pub async fn home(
 ) -> Result<Response, Failure> {
     let v = visit(&app, &headers)?;
     let flash = q.notice();
-    let Some(user) = v.who().cloned() else {
+    let Some(user) = v.who().and_then(User::signed_in).map(str::to_owned) else {
         return Ok(v.page(
             StatusCode::OK,
             "Sign in",
-            &(flash + &signin_forms(v.csrf(), "")),
+            &(flash + &signin_forms(v.csrf(), "", Typed::Nothing)),
         ));
     };
     let state = blocking(&app, move |a| device(a, &user))
@@ -70,14 +74,16 @@ pub async fn home(
     ))
 }
 
-/// The sign-in and sign-up forms.
+/// The sign-in and sign-up forms (the MFA code is on a page of its own:
+/// [`crate::signin`]).
 #[derive(Deserialize)]
 pub struct Credentials {
-    csrf: String,
-    user: String,
-    password: String,
-    #[serde(default)]
-    code: String,
+    /// The session's CSRF token.
+    pub csrf: String,
+    /// The user name typed.
+    pub user: String,
+    /// The password typed.
+    pub password: String,
 }
 
 /// `POST /signup`: a new account, signed in at once and sent to assign a device.
@@ -88,7 +94,13 @@ pub async fn signup(
 ) -> Result<Response, Failure> {
     let v = posted(&app.sessions, &headers, &f.csrf)?;
     let password = Zeroizing::new(f.password);
-    let refuse = |status, message| Ok(v.page(status, "Sign in", &signin_forms(v.csrf(), message)));
+    let refuse = |status, message| {
+        Ok(v.page(
+            status,
+            "Sign in",
+            &signin_forms(v.csrf(), message, Typed::SignUp(&f.user)),
+        ))
+    };
     if !valid_name(&f.user) || password.len() < 8 {
         return refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -112,7 +124,9 @@ pub async fn signup(
     .await?
     .map_err(Failure::Server)?;
     match result {
-        Some(SignUp::Created) => sign_in_as(&app, &v, f.user, "/mfa/assign"),
+        Some(SignUp::Created) => {
+            sign_in_as(&app, &v, User::SignedIn(f.user.clone()), "/mfa/assign")
+        }
         Some(SignUp::Taken) => refuse(StatusCode::CONFLICT, "This user name is taken."),
         Some(SignUp::Full) => refuse(StatusCode::SERVICE_UNAVAILABLE, FULL),
         None => refuse(
@@ -126,75 +140,13 @@ pub async fn signup(
 const FULL: &str =
     "This demo server holds as many accounts as it keeps: sign in to an existing one.";
 
-/// A new session (new id) signed in as `user`, then `to`.
-fn sign_in_as(app: &App, old: &Visit<String>, user: String, to: &str) -> Result<Response, Failure> {
+/// A new session (new id) for `user`, then `to`.
+pub fn sign_in_as(app: &App, old: &Visit<User>, user: User, to: &str) -> Result<Response, Failure> {
     let started = app
         .sessions
         .start(Some(&old.sid), Some(user))
         .map_err(Failure::server)?;
     Ok(Visit::started(&app.sessions, started).redirect(to))
-}
-
-/// Why a sign-in code was refused, in the user's terms.
-fn refusal(outcome: &Outcome, now: u64) -> String {
-    match outcome {
-        Outcome::Invalid => "The MFA code is not valid.".into(),
-        Outcome::Replayed => {
-            "This MFA code was used already (each code signs in once, and a used one counts as a failed attempt): wait for the app to show the next one.".into()
-        }
-        Outcome::Locked { until } if *until == u64::MAX => {
-            "Too many failed attempts: locked until an administrator clears it.".into()
-        }
-        Outcome::Locked { until } => format!(
-            "Too many failed attempts: locked for {} s more, or until an administrator clears it.",
-            until.saturating_sub(now)
-        ),
-        other => format!("The MFA code was refused: {other}."),
-    }
-}
-
-/// `POST /signin`: the password (one hashing slot), then the code if the device
-/// is enrolled.
-pub async fn signin(
-    State(app): Shared,
-    headers: HeaderMap,
-    Form(f): Form<Credentials>,
-) -> Result<Response, Failure> {
-    let v = posted(&app.sessions, &headers, &f.csrf)?;
-    let now = now()?;
-    let permit = app.accounts.permit()?;
-    let password = Zeroizing::new(f.password);
-    let user = f.user.clone();
-    let code = Zeroizing::new(f.code);
-    // The password first: without it nobody can spend the user's code attempts.
-    let result = blocking(&app, move |a| -> Result<Result<(), String>, ServiceError> {
-        if !a.accounts.check(permit, &user, password.as_bytes()) {
-            return Ok(Err("Wrong user name or password.".into()));
-        }
-        match device(a, &user)? {
-            Some(state) if state.is_enrolled() => {
-                let answer = a.mfa.verify(&user, code.trim(), now)?;
-                if answer.outcome.is_accepted() {
-                    Ok(Ok(()))
-                } else {
-                    Ok(Err(refusal(&answer.outcome, now)))
-                }
-            }
-            // No device, or one still being assigned (it protects nothing until
-            // two codes prove the app has its secret): the password alone.
-            _ => Ok(Ok(())),
-        }
-    })
-    .await?
-    .map_err(Failure::server)?;
-    match result {
-        Ok(()) => sign_in_as(&app, &v, f.user, "/"),
-        Err(refused) => Ok(v.page(
-            StatusCode::UNAUTHORIZED,
-            "Sign in",
-            &signin_forms(v.csrf(), &refused),
-        )),
-    }
 }
 
 /// A form with nothing but its CSRF token.
@@ -232,7 +184,7 @@ pub async fn assign_page(State(app): Shared, headers: HeaderMap) -> Result<Respo
 /// form for two consecutive codes.
 async fn assign_form(
     app: &Arc<App>,
-    v: &Visit<String>,
+    v: &Visit<User>,
     message: &str,
     status: StatusCode,
 ) -> Result<Response, Failure> {
@@ -285,13 +237,14 @@ type TwoCodeOp<T> = fn(&MfaService<Store>, &str, &str, &str, u64) -> Result<T, S
 impl TwoCodes {
     /// A posted pair of consecutive codes: the CSRF token checked, someone signed
     /// in, then `op` for them with the codes as typed (surrounding spaces dropped),
-    /// off the async threads. The visit and the service's answer.
+    /// off the async threads. The visit, the time the codes were checked at and
+    /// the service's answer.
     async fn submit<T: Send + 'static>(
         self,
         app: &Arc<App>,
         headers: &HeaderMap,
         op: TwoCodeOp<T>,
-    ) -> Result<(Visit<String>, Result<T, ServiceError>), Failure> {
+    ) -> Result<(Visit<User>, u64, Result<T, ServiceError>), Failure> {
         let v = posted(&app.sessions, headers, &self.csrf)?;
         let user = signed_in(&v)?;
         let now = now()?;
@@ -299,7 +252,7 @@ impl TwoCodes {
             op(&a.mfa, &user, self.code1.trim(), self.code2.trim(), now)
         })
         .await?;
-        Ok((v, answer))
+        Ok((v, now, answer))
     }
 }
 
@@ -309,22 +262,19 @@ pub async fn assign(
     headers: HeaderMap,
     Form(f): Form<TwoCodes>,
 ) -> Result<Response, Failure> {
-    let (v, result) = f
+    let (v, now, result) = f
         .submit(&app, &headers, |m, u, a, b, t| m.enroll(u, a, b, t))
         .await?;
-    match result {
-        Ok(answer) if answer.outcome.is_enrolled() => Ok(v.redirect("/?done=assigned")),
-        Ok(answer) => {
-            let why = match answer.outcome {
-                EnrollOutcome::Rejected(e) => {
-                    format!("The codes were refused: {e}. Type the next two codes the app shows.")
-                }
-                other => format!("{other}"),
-            };
-            assign_form(&app, &v, &why, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-        Err(ServiceError::NoSuchDevice { .. }) => Ok(v.redirect("/mfa/assign")),
-        Err(e) => Err(Failure::server(e)),
+    let answer = match result {
+        Ok(answer) => answer,
+        // Removed from another tab meanwhile: a new secret.
+        Err(ServiceError::NoSuchDevice { .. }) => return Ok(v.redirect("/mfa/assign")),
+        Err(e) => return Err(Failure::server(e)),
+    };
+    match messages::enrolment(&answer.outcome, now)? {
+        Reply::Success => Ok(v.redirect("/?done=assigned")),
+        Reply::Refused(why) => assign_form(&app, &v, &why, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Reply::Elsewhere => Ok(v.redirect("/")),
     }
 }
 
@@ -345,23 +295,23 @@ pub async fn resync(
     headers: HeaderMap,
     Form(f): Form<TwoCodes>,
 ) -> Result<Response, Failure> {
-    let (v, result) = f
+    let (v, now, result) = f
         .submit(&app, &headers, |m, u, a, b, t| m.resync(u, a, b, t))
         .await?;
-    match result {
-        Ok(answer) if answer.outcome.is_resynced() => Ok(v.redirect("/?done=resynced")),
-        Ok(answer) => {
-            let why = match answer.outcome {
-                ResyncOutcome::Rejected(e) => format!("The codes were refused: {e}."),
-                other => format!("{other}"),
-            };
-            Ok(v.page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Resync MFA device",
-                &resync_body(v.csrf(), &why),
-            ))
-        }
-        Err(e) => Err(Failure::server(e)),
+    let answer = match result {
+        Ok(answer) => answer,
+        // Removed from another tab meanwhile.
+        Err(ServiceError::NoSuchDevice { .. }) => return Ok(v.redirect("/")),
+        Err(e) => return Err(Failure::server(e)),
+    };
+    match messages::resync(&answer.outcome, now)? {
+        Reply::Success => Ok(v.redirect("/?done=resynced")),
+        Reply::Refused(why) => Ok(v.page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Resync MFA device",
+            &resync_body(v.csrf(), &why),
+        )),
+        Reply::Elsewhere => Ok(v.redirect("/")),
     }
 }
 

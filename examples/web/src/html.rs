@@ -65,18 +65,20 @@ pub fn layout(title: &str, nav: Nav<'_>, body: &str) -> String {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} · otpkit web example</title>
 <style>
-body {{ font: 16px/1.45 system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #16191f; }}
+body {{ font: 16px/1.45 system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #16191f; overflow-wrap: break-word; }}
 nav {{ border-bottom: 1px solid #ccc; padding-bottom: .5rem; margin-bottom: 1rem; }}
 form.inline {{ display: inline; }}
 label {{ display: block; margin: .5rem 0; }}
-input {{ font: inherit; padding: .25rem .4rem; }}
+input {{ font: inherit; padding: .25rem .4rem; max-width: 100%; box-sizing: border-box; }}
+ol {{ padding-left: 1.5rem; }}
 button {{ font: inherit; padding: .3rem .9rem; background: #ec7211; color: #fff; border: 0; border-radius: 2px; cursor: pointer; }}
 nav button {{ background: none; color: #0073bb; padding: 0; }}
 .error {{ color: #d13212; border-left: 4px solid #d13212; padding-left: .5rem; }}
 .notice {{ color: #1d8102; border-left: 4px solid #1d8102; padding-left: .5rem; }}
-#secret-key {{ font: 1.2rem monospace; white-space: nowrap; letter-spacing: .05em; background: #f2f3f3; padding: .2rem .4rem; }}
-#qr svg {{ width: 256px; height: 256px; }}
-table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; }}
+#secret-key {{ display: block; font: 1.2rem/1.6 monospace; letter-spacing: .05em; word-spacing: .2em; overflow-wrap: anywhere; background: #f2f3f3; padding: .2rem .4rem; margin: .25rem 0; }}
+#qr {{ margin: .5rem 0; }}
+#qr svg {{ display: block; width: 100%; max-width: 256px; height: auto; }}
+table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; overflow-wrap: anywhere; }}
 </style></head>
 <body><nav>{header}</nav>
 <h1>{title}</h1>
@@ -141,6 +143,35 @@ pub fn qr_svg(uri: &str) -> Result<Zeroizing<String>, qrcode::types::QrError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The style rule for `selector` in the layout's stylesheet.
+    fn rule(page: &str, selector: &str) -> String {
+        let start = page
+            .find(&format!("\n{selector} {{"))
+            .unwrap_or_else(|| panic!("no rule for {selector}"));
+        let len = page[start..].find('}').unwrap();
+        page[start..start + len].to_owned()
+    }
+
+    /// What a 390 px wide phone screen needs (the browser test measures it):
+    /// the secret key wraps between its groups, the QR code shrinks with the
+    /// screen, inputs stay inside their form.
+    #[test]
+    fn the_secret_key_wraps_and_the_qr_code_and_inputs_shrink_on_a_narrow_screen() {
+        let page = layout("t", Nav::None, "");
+        let key = rule(&page, "#secret-key");
+        assert!(!key.contains("nowrap"), "{key}");
+        assert!(key.contains("overflow-wrap: anywhere"), "{key}");
+        let qr = rule(&page, "#qr svg");
+        assert!(
+            qr.contains("width: 100%")
+                && qr.contains("max-width: 256px")
+                && qr.contains("height: auto"),
+            "{qr}"
+        );
+        assert!(rule(&page, "#qr").contains("margin: .5rem 0"));
+        assert!(rule(&page, "input").contains("max-width: 100%"));
+    }
 
     #[test]
     fn escapes_markup_and_builds_a_scannable_uri_and_svg() {

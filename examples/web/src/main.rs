@@ -6,7 +6,7 @@
 //!
 //! then open <http://127.0.0.1:8080/>, create an account, scan the QR code with a
 //! phone's authenticator app, type two consecutive codes; sign out and sign in with
-//! the password and a code. See [`app`] for the routes. With
+//! the password, then a code on the next page. See [`app`] for the routes. With
 //! `--admin-token-file PATH`, whoever holds the token in that file may clear
 //! lock-outs at `/admin` ([`admin`]).
 //!
@@ -24,8 +24,10 @@ mod csrf;
 mod error;
 mod handlers;
 mod html;
+mod messages;
 mod pages;
 mod session;
+mod signin;
 #[cfg(test)]
 mod tests;
 

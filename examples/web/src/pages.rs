@@ -4,6 +4,7 @@
 use otpkit::verifier::DeviceState;
 
 use crate::html::{error_if_any, esc, notice};
+use crate::messages::CODE_DIGITS;
 
 /// The notices a redirect asks for with `?done=…`.
 const DONE: &[(&str, &str)] = &[
@@ -25,27 +26,65 @@ pub fn done_notice(done: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-/// The signed-out home page: sign in, or create an account.
-pub fn signin_forms(csrf: &str, message: &str) -> String {
+/// Which form of the signed-out home page a message is about, and the user name
+/// typed into it (shown again; a password never is).
+#[derive(Clone, Copy)]
+pub enum Typed<'a> {
+    /// Neither: a fresh page.
+    Nothing,
+    /// The sign-in form, with the name typed.
+    SignIn(&'a str),
+    /// The sign-up form, with the name typed.
+    SignUp(&'a str),
+}
+
+/// The signed-out home page: sign in (user name and password; the MFA code, if the
+/// account has a device, on the next page), or create an account. `message` goes
+/// above the form `typed` names, which shows the name typed again.
+pub fn signin_forms(csrf: &str, message: &str, typed: Typed<'_>) -> String {
     let csrf = esc(csrf);
+    let (signin_message, signin_name, signup_message, signup_name) = match typed {
+        Typed::Nothing => (error_if_any(message), "", String::new(), ""),
+        Typed::SignIn(name) => (error_if_any(message), name, String::new(), ""),
+        Typed::SignUp(name) => (String::new(), "", error_if_any(message), name),
+    };
     format!(
-        r#"{message}
+        r#"{signin_message}
 <form method="post" action="/signin" id="signin-form">
 <input type="hidden" name="csrf" value="{csrf}">
-<label>User name <input name="user" id="signin-user" autocomplete="username" required></label>
+<label>User name <input name="user" id="signin-user" value="{signin_name}" autocomplete="username" autocapitalize="none" required></label>
 <label>Password <input name="password" id="signin-password" type="password" autocomplete="current-password" required></label>
-<label>MFA code (if your account has an MFA device) <input name="code" id="signin-code" inputmode="numeric" autocomplete="one-time-code"></label>
 <button id="signin">Sign in</button>
 </form>
 <h2>No account yet?</h2>
+{signup_message}
 <form method="post" action="/signup" id="signup-form">
 <input type="hidden" name="csrf" value="{csrf}">
-<label>User name <input name="user" id="signup-user" autocomplete="username" required></label>
-<label>Password <input name="password" id="signup-password" type="password" autocomplete="new-password" required></label>
+<label>User name <input name="user" id="signup-user" value="{signup_name}" autocomplete="username" autocapitalize="none" required></label>
+<label>Password (at least 8 characters) <input name="password" id="signup-password" type="password" autocomplete="new-password" minlength="8" required></label>
 <button id="signup">Create account</button>
 </form>
 <p>Accounts live in this server's memory only (a demo: passwords hashed with Argon2id); MFA devices live in the device store.</p>"#,
+        signin_name = esc(signin_name),
+        signup_name = esc(signup_name),
+    )
+}
+
+/// Sign-in page 2: the MFA code of `user`, whose password was right.
+pub fn mfa_body(csrf: &str, message: &str, user: &str) -> String {
+    format!(
+        r#"{message}
+<p>Signing in as <b id="mfa-user">{user}</b>. Open your authenticator app and enter the {digits}-digit code it shows for this account.</p>
+<form method="post" action="/signin/mfa" id="mfa-form">
+<input type="hidden" name="csrf" value="{csrf}">
+<label>MFA code <input name="code" id="mfa-code" inputmode="numeric" autocomplete="one-time-code" autofocus required></label>
+<button id="mfa-submit">Submit</button>
+</form>
+<p><a href="/" id="mfa-cancel">Cancel</a> (start again with your user name and password)</p>"#,
         message = error_if_any(message),
+        user = esc(user),
+        csrf = esc(csrf),
+        digits = CODE_DIGITS.get(),
     )
 }
 

@@ -114,16 +114,36 @@ impl<P: Clone> Sessions<P> {
         old: Option<&str>,
         who: Option<P>,
     ) -> Result<(String, Session<P>), getrandom::Error> {
-        let sid = token()?;
-        let session = Session {
-            csrf: token()?,
-            who,
-        };
-        let now = self.now();
+        let (sid, session) = new_session(who)?;
         let mut map = self.lock();
         if let Some(old) = old {
             map.remove(old);
         }
+        self.insert(&mut map, &sid, &session);
+        Ok((sid, session))
+    }
+
+    /// Like [`start`](Self::start) with `old`, but only if session `old` is still
+    /// in the table: of several requests replacing the same session, exactly one
+    /// gets the new session; the others get `None`.
+    pub fn replace(
+        &self,
+        old: &str,
+        who: P,
+    ) -> Result<Option<(String, Session<P>)>, getrandom::Error> {
+        let (sid, session) = new_session(Some(who))?;
+        let mut map = self.lock();
+        if map.remove(old).is_none() {
+            return Ok(None);
+        }
+        self.insert(&mut map, &sid, &session);
+        Ok(Some((sid, session)))
+    }
+
+    /// Inserts a new session, evicting as [`start`](Self::start) says to stay
+    /// within the cap.
+    fn insert(&self, map: &mut HashMap<String, Entry<P>>, sid: &str, session: &Session<P>) {
+        let now = self.now();
         if map.len() >= self.limits.max {
             map.retain(|_, e| e.live_at(now, &self.limits));
         }
@@ -138,14 +158,13 @@ impl<P: Clone> Sessions<P> {
             };
         }
         map.insert(
-            sid.clone(),
+            sid.to_owned(),
             Entry {
                 session: session.clone(),
                 started: now,
                 seen: now,
             },
         );
-        Ok((sid, session))
     }
 
     /// Ends session `sid` (signing out of a kind that has no anonymous sessions).
@@ -175,13 +194,15 @@ impl<P: Clone> Sessions<P> {
         *skew += by;
     }
 
+    /// This table's clock (the tests move it with `advance`).
     #[cfg(not(test))]
-    fn now(&self) -> Instant {
+    pub fn now(&self) -> Instant {
         Instant::now()
     }
 
+    /// This table's clock, moved forward by `advance`.
     #[cfg(test)]
-    fn now(&self) -> Instant {
+    pub fn now(&self) -> Instant {
         Instant::now() + *self.skew.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -200,6 +221,17 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v)
+}
+
+/// A new session id and a session for `who` with a new CSRF token.
+fn new_session<P>(who: Option<P>) -> Result<(String, Session<P>), getrandom::Error> {
+    Ok((
+        token()?,
+        Session {
+            csrf: token()?,
+            who,
+        },
+    ))
 }
 
 /// 128 random bits as hex.
@@ -253,6 +285,19 @@ mod tests {
             sessions.set_cookie(&new),
             format!("{NAME}={new}; Path=/; HttpOnly; SameSite=Strict")
         );
+    }
+
+    #[test]
+    fn of_several_replacements_of_one_session_only_the_first_gets_a_session() {
+        let sessions = table(10);
+        let (sid, _) = sessions.start(None, Some("checked".into())).unwrap();
+        let (new, session) = sessions.replace(&sid, "signed in".into()).unwrap().unwrap();
+        assert_ne!(new, sid);
+        assert_eq!(session.who.as_deref(), Some("signed in"));
+        assert!(sessions.get(&headers_for(&sid)).is_none());
+        assert!(sessions.replace(&sid, "again".into()).unwrap().is_none());
+        assert_eq!(sessions.len(), 1);
+        assert!(sessions.get(&headers_for(&new)).is_some());
     }
 
     #[test]
