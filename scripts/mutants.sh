@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Mutation testing of the core (cargo-mutants; config in .cargo/mutants.toml).
+# Mutation testing of the core and the security-bearing crates around it (cargo-mutants;
+# config in .cargo/mutants.toml; SCOPE below lists the paths).
 #
 #   scripts/mutants.sh [BASE]          CI stage: mutants of the lines changed since BASE
-#                                      (default: HEAD's first parent) in crates/otpkit/src
-#                                      and crates/otpkit-lanes/src
-#   scripts/mutants.sh --full [ARGS]   every mutant of otpkit and otpkit-lanes; ARGS go to
+#                                      (default: HEAD's first parent) in SCOPE
+#   scripts/mutants.sh --full [ARGS]   every mutant of those packages; ARGS go to
 #                                      cargo mutants (e.g. -f crates/otpkit/src/code.rs)
 #
 # Fails when a mutant is missed (no test noticed it), when the unmutated tree fails
@@ -24,7 +24,12 @@ JOBS=${MUTANTS_JOBS:-1}
 export OTPKIT_PROPTEST_CASES=${OTPKIT_PROPTEST_CASES:-16}
 export CARGO_TERM_COLOR=never
 OUT=target/mutants
-SCOPE=(crates/otpkit/src crates/otpkit-lanes/src)
+# The core, its SHA-NI kernel, and the security-bearing code around them: the device
+# store (read-verify-swap, sealing, row versions), key derivation under the import
+# budget, PSKC's MAC and decryption, the transfer crate's decryption.
+SCOPE=(crates/otpkit/src crates/otpkit-lanes/src crates/otpkit-store/src crates/otpkit-kdf/src
+  crates/otpkit-pskc/src crates/otpkit-transfer/src/crypto.rs)
+PACKAGES=(otpkit otpkit-lanes otpkit-store otpkit-kdf otpkit-pskc otpkit-transfer)
 
 install_mutants() {
   if ! cargo mutants --version >/dev/null 2>&1; then
@@ -33,8 +38,9 @@ install_mutants() {
   fi
 }
 
-args=(--package otpkit --package otpkit-lanes --jobs "$JOBS" --timeout "$TIMEOUT"
+args=(--jobs "$JOBS" --timeout "$TIMEOUT"
   --no-shuffle --output "$OUT" --copy-target=true)
+for package in "${PACKAGES[@]}"; do args+=(--package "$package"); done
 if [ "${1:-}" = "--full" ]; then
   shift
   args+=("$@")
