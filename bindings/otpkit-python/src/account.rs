@@ -4,9 +4,11 @@ use otpkit::otpauth::{self, Kind, Warning};
 use otpkit::steam::STEAM_PERIOD;
 use otpkit::{Generator, Secret};
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 
 use crate::args;
 use crate::errors::bad_value;
+use crate::keys;
 use crate::otp::{Hotp, SteamGuard, Totp};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -155,14 +157,14 @@ impl Account {
 
     /// The secret as Base32 text without padding, to show the user beside the QR code.
     #[getter]
-    fn secret(&self) -> String {
-        self.account.secret.base32().to_string()
+    fn secret<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        PyString::new(py, &keys::base32(&self.account.secret))
     }
 
     /// The secret in groups of four characters (`"ABCD EFGH …"`), as apps ask for it.
     #[getter]
-    fn secret_grouped(&self) -> String {
-        self.account.secret.base32_grouped().to_string()
+    fn secret_grouped<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        PyString::new(py, &keys::base32_grouped(&self.account.secret))
     }
 
     /// `"totp"`, `"hotp"` or `"steam"`.
@@ -225,8 +227,8 @@ impl Account {
     }
 
     /// The canonical `otpauth://` URI, for the enrolment QR code.
-    fn provisioning_uri(&self) -> String {
-        self.account.to_uri()
+    fn provisioning_uri<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        PyString::new(py, &keys::uri(&self.account))
     }
 
     /// A `Totp` for a TOTP account; None for other kinds.
@@ -297,24 +299,9 @@ impl Account {
 /// that cannot be trusted (not otpauth, no secret, bad Base32, …).
 #[pyfunction]
 pub(crate) fn parse_uri(uri: &str) -> PyResult<Account> {
-    if uri
-        .get(..8)
-        .is_some_and(|p| p.eq_ignore_ascii_case("steam://"))
-    {
-        let secret = otpkit::steam::parse_steam_uri(uri).map_err(|e| bad_value("uri", e))?;
-        return Ok(Account::from_core(otpauth::Account {
-            issuer: Some("Steam".to_owned()),
-            name: String::new(),
-            secret,
-            algorithm: otpkit::Algorithm::Sha1,
-            digits: otpkit::Digits::default(),
-            kind: Kind::Steam,
-            extra: Vec::new(),
-        }));
-    }
-    let parsed = otpauth::Account::parse(uri).map_err(|e| bad_value("uri", e))?;
+    let (account, warnings) = keys::parse_uri(uri).map_err(|e| bad_value("uri", e))?;
     Ok(Account {
-        warnings: parsed.warnings.iter().map(UriWarning::from).collect(),
-        account: parsed.account,
+        warnings: warnings.iter().map(UriWarning::from).collect(),
+        account,
     })
 }

@@ -1,11 +1,12 @@
 //! Python arguments to core types, with errors naming the argument.
 
-use otpkit::{Algorithm, Digits, LengthPolicy, Period, Secret};
+use otpkit::{Algorithm, Digits, Period, Secret};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 use zeroize::Zeroizing;
 
 use crate::errors::{bad_type, bad_value};
+use crate::keys;
 
 /// A secret as Python code holds it: Base32 text (any case, spaces, hyphens and
 /// padding allowed, as people paste it) or the raw key bytes. Short (80-bit) keys are
@@ -14,11 +15,9 @@ use crate::errors::{bad_type, bad_value};
 pub(crate) fn secret(argument: &str, value: &Bound<'_, PyAny>) -> PyResult<Secret> {
     if let Ok(text) = value.cast::<PyString>() {
         let text = Zeroizing::new(text.to_cow()?.into_owned());
-        Secret::from_base32_with(&text, LengthPolicy::AllowShort)
-            .map_err(|e| bad_value(argument, e))
+        keys::secret_from_text(&text).map_err(|e| bad_value(argument, e))
     } else if let Ok(bytes) = value.cast::<PyBytes>() {
-        Secret::from_bytes_with(bytes.as_bytes(), LengthPolicy::AllowShort)
-            .map_err(|e| bad_value(argument, e))
+        keys::secret_from_bytes(bytes.as_bytes()).map_err(|e| bad_value(argument, e))
     } else {
         Err(bad_type(argument, "a Base32 str or bytes", value))
     }

@@ -23,6 +23,7 @@
 mod account;
 mod args;
 mod errors;
+mod keys;
 mod otp;
 mod recovery;
 mod server;

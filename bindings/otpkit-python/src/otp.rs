@@ -1,12 +1,14 @@
 //! `Totp`, `Hotp`, `SteamGuard`, `Match` and `random_base32`: pyotp's idioms.
 
-use otpkit::otpauth::{Account, Kind};
+use otpkit::otpauth::Kind;
 use otpkit::steam::SteamGuard as CoreSteam;
 use otpkit::{Algorithm, Digits, Secret, Window};
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 
 use crate::args;
 use crate::errors::{OtpkitError, bad_value};
+use crate::keys;
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Totp>()?;
@@ -67,30 +69,22 @@ fn key_args(
 }
 
 /// The `otpauth://` URI of a generator, for an authenticator app's QR code (an
-/// empty issuer is none).
-fn uri(
+/// empty issuer is none), as a Python `str` made from the wiped buffer.
+fn uri<'py>(
+    py: Python<'py>,
     secret: &Secret,
-    (algorithm, digits, kind): (Algorithm, Digits, Kind),
+    params: (Algorithm, Digits, Kind),
     name: &str,
     issuer: Option<&str>,
-) -> String {
-    Account {
-        issuer: issuer.filter(|i| !i.is_empty()).map(str::to_owned),
-        name: name.to_owned(),
-        secret: secret.clone(),
-        algorithm,
-        digits,
-        kind,
-        extra: Vec::new(),
-    }
-    .to_uri()
+) -> Bound<'py, PyString> {
+    PyString::new(py, &keys::generator_uri(secret, params, name, issuer))
 }
 
 /// A new random Base32 secret of `length` characters (default 32: 160 bits, what
 /// RFC 4226 recommends), from the operating system's RNG, as `pyotp.random_base32`.
 #[pyfunction]
 #[pyo3(signature = (length = 32))]
-fn random_base32(length: i64) -> PyResult<String> {
+fn random_base32(py: Python<'_>, length: i64) -> PyResult<Bound<'_, PyString>> {
     let chars = usize::try_from(length)
         .ok()
         .filter(|c| *c >= 32 && *c % 8 == 0 && *c <= 200)
@@ -102,8 +96,8 @@ fn random_base32(length: i64) -> PyResult<String> {
                 ),
             )
         })?;
-    let secret = Secret::generate_len(chars / 8 * 5).map_err(|e| bad_value("length", e))?;
-    Ok(secret.base32().to_string())
+    let text = keys::random_base32(chars / 8 * 5).map_err(|e| bad_value("length", e))?;
+    Ok(PyString::new(py, &text))
 }
 
 /// RFC 6238 TOTP for one secret: pyotp's `TOTP`.
@@ -205,12 +199,17 @@ impl Totp {
 
     /// The `otpauth://totp/` URI for an authenticator app's QR code.
     #[pyo3(signature = (name, issuer_name = None))]
-    fn provisioning_uri(&self, name: &str, issuer_name: Option<&str>) -> String {
+    fn provisioning_uri<'py>(
+        &self,
+        py: Python<'py>,
+        name: &str,
+        issuer_name: Option<&str>,
+    ) -> Bound<'py, PyString> {
         let kind = Kind::Totp {
             period: self.totp.period(),
         };
         let params = (self.totp.algorithm(), self.totp.digits(), kind);
-        uri(&self.secret, params, name, issuer_name)
+        uri(py, &self.secret, params, name, issuer_name)
     }
 
     /// The code length.
@@ -301,17 +300,18 @@ impl Hotp {
 
     /// The `otpauth://hotp/` URI for an authenticator app's QR code.
     #[pyo3(signature = (name, initial_count = 0, issuer_name = None))]
-    fn provisioning_uri(
+    fn provisioning_uri<'py>(
         &self,
+        py: Python<'py>,
         name: &str,
         initial_count: i64,
         issuer_name: Option<&str>,
-    ) -> PyResult<String> {
+    ) -> PyResult<Bound<'py, PyString>> {
         let kind = Kind::Hotp {
             counter: args::unsigned("initial_count", initial_count)?,
         };
         let params = (self.hotp.algorithm(), self.hotp.digits(), kind);
-        Ok(uri(&self.secret, params, name, issuer_name))
+        Ok(uri(py, &self.secret, params, name, issuer_name))
     }
 
     /// The code length.

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use otpkit::otpauth as core;
+use zeroize::Zeroizing;
 
 use crate::{Algorithm, ErrorReason, Hotp, Match, OtpkitError, Secret, Totp};
 
@@ -228,6 +229,7 @@ pub struct ParsedUri {
 /// real services and apps write them, with a typed error where it cannot be trusted.
 #[uniffi::export]
 pub fn parse_otpauth_uri(uri: String) -> Result<ParsedUri, OtpkitError> {
+    let uri = Zeroizing::new(uri);
     let parsed = core::Account::parse(&uri)?;
     Ok(ParsedUri {
         account: Account::from_core(&parsed.account).map_err(OtpkitError::not_representable)?,
@@ -269,6 +271,7 @@ pub struct MigrationBatch {
 /// export QR code). Each entry succeeds or fails on its own.
 #[uniffi::export]
 pub fn decode_migration(uri: String) -> Result<MigrationBatch, OtpkitError> {
+    let uri = Zeroizing::new(uri);
     let batch = otpkit::migration::decode_batch(&uri)?;
     let entries = batch
         .entries
@@ -377,6 +380,7 @@ impl SteamGuard {
 /// The secret of a `steam://BASE32` URI (as Steam Desktop Authenticator exports).
 #[uniffi::export]
 pub fn parse_steam_uri(uri: String) -> Result<Arc<Secret>, OtpkitError> {
+    let uri = Zeroizing::new(uri);
     Ok(Arc::new(Secret(otpkit::steam::parse_steam_uri(&uri)?)))
 }
 

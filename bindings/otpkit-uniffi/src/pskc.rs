@@ -90,6 +90,7 @@ pub fn import_pskc(
     pre_shared_key: Option<Vec<u8>>,
     password: Option<String>,
 ) -> Result<Vec<PskcKeyReport>, OtpkitError> {
+    let xml = Zeroizing::new(xml);
     let key = pre_shared_key.map(Zeroizing::new);
     let password = password.map(Zeroizing::new);
     let decryption = match (&key, &password) {

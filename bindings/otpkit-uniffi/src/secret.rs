@@ -1,6 +1,9 @@
 //! The shared secret, as an immutable object.
 
+use std::fmt::Write as _;
 use std::sync::Arc;
+
+use zeroize::Zeroizing;
 
 use crate::Algorithm;
 use crate::OtpkitError;
@@ -48,6 +51,7 @@ impl Secret {
     /// secret shorter than 128 bits is an error unless `allow_short` is true.
     #[uniffi::constructor(default(allow_short = false))]
     pub fn from_base32(text: String, allow_short: bool) -> Result<Arc<Self>, OtpkitError> {
+        let text = Zeroizing::new(text);
         Ok(Arc::new(Secret(otpkit::Secret::from_base32_with(
             &text,
             policy(allow_short),
@@ -57,6 +61,7 @@ impl Secret {
     /// A secret from raw bytes; shorter than 128 bits only with `allow_short`.
     #[uniffi::constructor(default(allow_short = false))]
     pub fn from_bytes(bytes: Vec<u8>, allow_short: bool) -> Result<Arc<Self>, OtpkitError> {
+        let bytes = Zeroizing::new(bytes);
         Ok(Arc::new(Secret(otpkit::Secret::from_bytes_with(
             &bytes,
             policy(allow_short),
@@ -76,7 +81,13 @@ impl Secret {
     /// The Base32 text in groups of four separated by spaces, for typing by hand
     /// (the "secret key" shown beside a QR code). `from_base32` reads it back.
     pub fn base32_grouped(&self) -> String {
-        self.0.base32_grouped().to_string()
+        // Reserved up front (8 symbols per 5 bytes, a space per 4 symbols), so the
+        // text never grows and leaves a partial copy in a freed buffer.
+        let symbols = self.0.len().saturating_mul(8).div_ceil(5);
+        let mut text = String::with_capacity(symbols.saturating_add(symbols / 4));
+        // Writing to a String cannot fail.
+        let _ = write!(text, "{}", self.0.base32_grouped());
+        text
     }
 
     /// The length in bytes.

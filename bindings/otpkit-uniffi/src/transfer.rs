@@ -304,14 +304,16 @@ fn notes(notes: Vec<core_export::ExportNote>) -> Vec<ExportNote> {
 }
 
 fn core_accounts(accounts: &[Account]) -> Result<Vec<otpkit::otpauth::Account>, OtpkitError> {
-    accounts
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
+    // Reserved up front: a growing vector of accounts would leave keys in the
+    // buffers it outgrows.
+    let mut core = Vec::with_capacity(accounts.len());
+    for (i, a) in accounts.iter().enumerate() {
+        core.push(
             a.to_core()
-                .map_err(|e| e.prefixed(&format!("account {i}: ")))
-        })
-        .collect()
+                .map_err(|e| e.prefixed(&format!("account {i}: ")))?,
+        );
+    }
+    Ok(core)
 }
 
 /// The accounts as plain text, one canonical `otpauth://` URI per line.

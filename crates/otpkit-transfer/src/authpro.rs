@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::json::{self, Num, SecretText};
-use crate::secret::secret_from_base32_lenient;
+use crate::secret::{secret_from_base32_lenient, wiped_vec};
 use crate::{EntryError, EntryWarning, Format, Import, ImportError, label_of};
 
 const F: Format = Format::AuthenticatorPro;
@@ -79,7 +79,10 @@ fn read(a: &Authenticator) -> Result<(otpkit::otpauth::Account, Vec<EntryWarning
     let mut warnings = read.warnings;
     let algorithm = match a.algorithm.map(|n| n.0) {
         None => {
-            warnings.push(EntryWarning::Defaulted { field: "Algorithm" });
+            wiped_vec::push(
+                &mut warnings,
+                EntryWarning::Defaulted { field: "Algorithm" },
+            );
             Algorithm::Sha1
         }
         Some(0) => Algorithm::Sha1,

@@ -182,7 +182,9 @@ pub fn google_migration(
     accounts: &[Account],
 ) -> Result<Exported<Vec<Zeroizing<String>>>, ExportError> {
     let mut notes = Vec::new();
-    let mut carried = Vec::new();
+    // Reserved up front: a growing vector of accounts would leave keys in the
+    // buffers it outgrows.
+    let mut carried = Vec::with_capacity(accounts.len());
     for (index, account) in accounts.iter().enumerate() {
         let unsupported = match account.kind {
             Kind::Steam => Some(Unsupported::Steam),

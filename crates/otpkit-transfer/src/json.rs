@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use zeroize::Zeroizing;
 
+use crate::secret::wiped_vec;
 use crate::{EntryError, EntryWarning, ImportError, clip};
 
 /// A string field that may hold a secret: wiped on drop. Numbers are accepted and
@@ -85,7 +86,7 @@ pub(crate) fn algorithm(
 ) -> Result<Algorithm, EntryError> {
     match name.map(str::trim).filter(|n| !n.is_empty()) {
         None => {
-            warnings.push(EntryWarning::Defaulted { field });
+            wiped_vec::push(warnings, EntryWarning::Defaulted { field });
             Ok(Algorithm::Sha1)
         }
         Some(n) => {
@@ -106,7 +107,7 @@ pub(crate) fn digits(
 ) -> Result<Digits, EntryError> {
     match value {
         None => {
-            warnings.push(EntryWarning::Defaulted { field });
+            wiped_vec::push(warnings, EntryWarning::Defaulted { field });
             Ok(Digits::SIX)
         }
         Some(d) => u8::try_from(d)
@@ -123,7 +124,7 @@ pub(crate) fn period(
 ) -> Result<Period, EntryError> {
     match value {
         None => {
-            warnings.push(EntryWarning::Defaulted { field });
+            wiped_vec::push(warnings, EntryWarning::Defaulted { field });
             Ok(Period::DEFAULT)
         }
         Some(p) => u64::try_from(p)
@@ -140,7 +141,7 @@ pub(crate) fn counter(
 ) -> Result<u64, EntryError> {
     match value {
         None => {
-            warnings.push(EntryWarning::Defaulted { field });
+            wiped_vec::push(warnings, EntryWarning::Defaulted { field });
             Ok(0)
         }
         Some(c) => u64::try_from(c).map_err(|_| EntryError::InvalidCounter),

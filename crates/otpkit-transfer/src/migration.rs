@@ -30,6 +30,7 @@ use std::fmt;
 
 use otpkit::migration::{Batch, MigrationError, decode_batch};
 
+use crate::secret::wiped_vec;
 use crate::{EntryError, Format, Import, ImportError, label_of};
 
 /// The most batches one export may claim (10 accounts each: 10 000 accounts).
@@ -195,7 +196,7 @@ fn batch_count(batch_size: i32) -> Result<usize, AssembleError> {
 }
 
 fn push_batch(out: &mut Import, batch: Batch) {
-    for entry in batch.entries {
+    wiped_vec::drain(batch.entries, |entry| {
         let result = match entry {
             Ok(account) => Ok((account, Vec::new())),
             Err(e) => Err(EntryError::Migration(e)),
@@ -207,7 +208,7 @@ fn push_batch(out: &mut Import, batch: Batch) {
         // No entry limit here: the assembler holds only what its caller added (each
         // URI at most 64 KiB); `import` bounds the total.
         out.push_unbounded(label, result);
-    }
+    });
 }
 
 /// A text of migration URIs, one per line: single-QR exports are read as they come;
@@ -275,7 +276,7 @@ pub(crate) fn import(data: &[u8]) -> Result<Import, ImportError> {
                 ..report
             });
         }
-        out.accounts.extend(part.accounts);
+        wiped_vec::append(&mut out.accounts, part.accounts);
         if out.report.len() > crate::MAX_ENTRIES {
             return Err(ImportError::TooManyEntries {
                 max: crate::MAX_ENTRIES,

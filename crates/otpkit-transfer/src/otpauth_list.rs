@@ -1,11 +1,11 @@
 //! Plain text, one `otpauth://` URI per line.
 
 use otpkit::SecretError;
-use otpkit::otpauth::{Account, UriError};
+use otpkit::otpauth::{Account, UriError, Warning};
 use percent_encoding::percent_decode_str;
 use zeroize::Zeroizing;
 
-use crate::secret::secret_from_base32_lenient;
+use crate::secret::{secret_from_base32_lenient, wiped_vec};
 use crate::{EntryError, EntryWarning, Format, Import, ImportError, label_of};
 
 pub(crate) fn import(data: &[u8]) -> Result<Import, ImportError> {
@@ -31,20 +31,27 @@ pub(crate) fn import(data: &[u8]) -> Result<Import, ImportError> {
 /// [`secret_from_base32_lenient`] does.
 pub(crate) fn parse_uri(uri: &str) -> Result<(Account, Vec<EntryWarning>), EntryError> {
     match Account::parse(uri) {
-        Ok(parsed) => Ok((
-            parsed.account,
-            parsed.warnings.into_iter().map(EntryWarning::Uri).collect(),
-        )),
+        Ok(parsed) => {
+            let mut warnings = Vec::with_capacity(parsed.warnings.len());
+            uri_warnings(parsed.warnings, &mut warnings);
+            Ok((parsed.account, warnings))
+        }
         Err(UriError::Secret(SecretError::InvalidLength { .. })) => {
             let (fixed, mut warnings) = fix_secret(uri).ok_or(EntryError::Uri(
                 UriError::Secret(SecretError::InvalidLength { symbols: 0 }),
             ))?;
             let parsed = Account::parse(&fixed).map_err(EntryError::Uri)?;
-            warnings.extend(parsed.warnings.into_iter().map(EntryWarning::Uri));
+            uri_warnings(parsed.warnings, &mut warnings);
             Ok((parsed.account, warnings))
         }
         Err(e) => Err(EntryError::Uri(e)),
     }
+}
+
+/// Appends the `otpauth://` parser's warnings to `to`, through [`wiped_vec`] (their
+/// buffers may hold stack bytes from the key's decoding in their padding).
+fn uri_warnings(from: Vec<Warning>, to: &mut Vec<EntryWarning>) {
+    wiped_vec::drain(from, |w| wiped_vec::push(to, EntryWarning::Uri(w)));
 }
 
 /// The URI with its `secret=` value replaced by the canonical Base32 of the secret
@@ -65,7 +72,9 @@ fn fix_secret(uri: &str) -> Option<(Zeroizing<String>, Vec<EntryWarning>)> {
         }
         match pair.split_once('=') {
             Some((key, value)) if key.eq_ignore_ascii_case("secret") && warnings.is_none() => {
-                let decoded = Zeroizing::new(percent_decode_str(value).collect::<Vec<u8>>());
+                // Reserved up front (decoding never lengthens), so it never grows.
+                let mut decoded = Zeroizing::new(Vec::with_capacity(value.len()));
+                decoded.extend(percent_decode_str(value));
                 let text = core::str::from_utf8(&decoded).ok()?;
                 let read = secret_from_base32_lenient(text).ok()?;
                 out.push_str(key);

@@ -183,19 +183,51 @@ pub fn decode_batch(uri: &str) -> Result<Batch, MigrationError> {
             .decode(text.as_slice())
             .map_err(|_| MigrationError::InvalidBase64)?,
     );
-    let payload = Payload::decode(bytes.as_slice()).map_err(|_| MigrationError::InvalidProtobuf)?;
+    // Decoded from a `Bytes` that owns the wiped buffer: prost then takes each
+    // `bytes` field as a view into it, where from a `&[u8]` it would copy the field
+    // into a temporary it frees unwiped. Only the entries' own `secret` buffers (wiped
+    // by `OtpParameters`' drop) hold a copy of a key.
+    let payload = Payload::decode(prost::bytes::Bytes::from_owner(bytes))
+        .map_err(|_| MigrationError::InvalidProtobuf)?;
+    let mut entries = Vec::with_capacity(payload.otp_parameters.len());
+    for entry in &payload.otp_parameters {
+        // An entry that fails is written over the same stack slots the one before it
+        // was built in, and its unused bytes would carry that account's key into
+        // `entries`: each entry is read on a scrubbed stack.
+        scrub_stack();
+        push_entry(&mut entries, entry);
+    }
+    scrub_stack();
     Ok(Batch {
-        entries: payload
-            .otp_parameters
-            .iter()
-            .map(entry_to_account)
-            .collect(),
+        entries,
         version: payload.version,
         batch_size: payload.batch_size,
         batch_index: payload.batch_index,
         batch_id: payload.batch_id,
     })
 }
+
+/// Reads `entry` onto the end of `entries`, in a frame of its own (see
+/// [`scrub_stack`]).
+#[inline(never)]
+fn push_entry(entries: &mut Vec<Result<Account, EntryError>>, entry: &OtpParameters) {
+    entries.push(entry_to_account(entry));
+}
+
+/// Overwrites the [`SCRUBBED_BYTES`] of stack below the caller's frame with zeros
+/// (volatile writes the optimiser keeps): moving an account leaves its key's bytes in
+/// the slot it left, and a value built there later (an entry's error, whose unused
+/// bytes are not written) would carry them into the heap.
+#[inline(never)]
+fn scrub_stack() {
+    let mut area = [0u64; SCRUBBED_BYTES / 8];
+    area.zeroize();
+    core::hint::black_box(&area);
+}
+
+/// How much stack [`scrub_stack`] clears: 16 KiB, several times what reading one
+/// entry takes (in debug builds too); about a microsecond per entry in release.
+const SCRUBBED_BYTES: usize = 16 * 1024;
 
 fn entry_to_account(entry: &OtpParameters) -> Result<Account, EntryError> {
     let algorithm = match entry.algorithm {

@@ -6,8 +6,9 @@
 //! list of numbers, lowercase and uppercase hex, and Base32 (canonical, lowercase,
 //! grouped), including any 10-symbol run of the Base32 (a partial leak).
 //!
-//! The wipe-on-drop test observes freed heap memory through a counting global
-//! allocator; see `freed_memory` below for why that is sound.
+//! The wipe-on-drop tests observe freed heap memory through a global allocator that
+//! scans every block freed on the probing thread (`support/freed_memory.rs`, which
+//! says why that is sound).
 
 use std::error::Error;
 use std::fmt::{Debug, Display};
@@ -472,7 +473,7 @@ mod uris {
     }
 
     /// Standard base64 with `%`-escaped `+`, `/` and `=`, as a URI query carries it.
-    fn base64_std(bytes: &[u8]) -> String {
+    pub(super) fn base64_std(bytes: &[u8]) -> String {
         const ALPHABET: &[u8; 64] =
             b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         let mut out = String::new();
@@ -501,98 +502,58 @@ fn secret_zeroizes_on_drop() {
     wiped_on_drop::<Secret>();
 }
 
-/// Observes heap blocks as they are freed, to show that a dropped `Secret` leaves no
-/// copy of its key behind.
-///
-/// Soundness of the `unsafe` here. `dealloc` is handed a pointer that `System`
-/// allocated with `layout` and that stays allocated until we pass it on, so reading
-/// `layout.size()` bytes from it is in bounds. Reading them as `u8` also needs every
-/// byte initialised, which is not true of every block (a `Vec`'s spare capacity, an
-/// enum's padding), so only blocks freed on the thread that armed the probe, while it
-/// is armed, and with exactly the layout of a type registered as fully initialised
-/// are read: `Secret` (a `[u8; 128]` and a `usize`: no padding) and `[u8; 32]` (the
-/// control). Inside the armed closures nothing else of those layouts is freed on that
-/// thread. Dropping a value does not de-initialise its bytes; they hold what its
-/// `Drop` wrote. The scan allocates nothing, so it cannot re-enter the allocator, and
-/// the thread-local flag is const-initialised with no destructor, so reading it never
-/// allocates or fails.
-mod freed_memory {
-    use std::alloc::{GlobalAlloc, Layout, System};
-    use std::cell::Cell;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+/// Observes heap blocks as they are freed, to show that dropped secrets leave no copy
+/// of their key behind; see the module's documentation for why that is sound.
+#[path = "support/freed_memory.rs"]
+mod freed_memory;
 
-    use otpkit::Secret;
+/// The key the probe looks for; used by no other test in this binary.
+const PROBE_KEY: &[u8; 32] = b"zeroize-probe-key-7d1c9a3e5b2f40";
 
-    /// The key the probe looks for; used by no other test in this binary.
-    pub const PROBE_KEY: &[u8; 32] = b"zeroize-probe-key-7d1c9a3e5b2f40";
+/// How many copies of `PROBE_KEY` the blocks freed during `f` held.
+fn freed_copies(f: impl FnOnce()) -> usize {
+    freed_memory::copies_left(&[PROBE_KEY], f).count
+}
 
-    thread_local! {
-        static ARMED: Cell<bool> = const { Cell::new(false) };
+#[test]
+fn the_probe_finds_every_form_of_a_key_left_in_freed_memory() {
+    // Guards the guard: a copy in each form is seen, also a partial one and one
+    // written into a buffer that grows, and nothing is seen where there is none.
+    for form in freed_memory::forms(PROBE_KEY) {
+        let run = form[..freed_memory::WINDOW].to_vec();
+        assert_eq!(freed_copies(|| drop(form)), 1);
+        assert_eq!(freed_copies(|| drop(run)), 1, "a partial copy");
     }
-    static HITS: AtomicUsize = AtomicUsize::new(0);
-
-    /// Layouts of types with no padding and no uninitialised bytes (a
-    /// `ManuallyDrop<Secret>` has `Secret`'s layout).
-    fn fully_initialised(layout: Layout) -> bool {
-        layout == Layout::new::<Secret>() || layout == Layout::new::<[u8; 32]>()
-    }
-
-    pub struct Probe;
-
-    // SAFETY: defers to the system allocator; only reads blocks it frees.
-    unsafe impl GlobalAlloc for Probe {
-        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-            // SAFETY: the caller's `GlobalAlloc::alloc` contract, passed on unchanged.
-            unsafe { System.alloc(layout) }
+    let growing = freed_copies(|| {
+        let mut text = String::new();
+        for chunk in secret_of(PROBE_KEY).base32_grouped().to_string().split(' ') {
+            text.push_str(chunk);
         }
+        zeroize::Zeroize::zeroize(&mut text);
+    });
+    assert!(growing >= 1, "the buffers a growing String left behind");
+    assert_eq!(freed_copies(|| drop(vec![0u8; 4096])), 0);
+    assert_eq!(freed_copies(|| drop(format!("{KEY:?}"))), 0, "another key");
+}
 
-        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-            let armed = ARMED.try_with(Cell::get).unwrap_or(false);
-            if armed && fully_initialised(layout) {
-                // SAFETY: see the module documentation.
-                let block = unsafe { std::slice::from_raw_parts(ptr, layout.size()) };
-                if block.windows(16).any(|w| w == &PROBE_KEY[..16]) {
-                    HITS.fetch_add(1, Ordering::SeqCst);
-                }
-            }
-            // SAFETY: `ptr` came from `System` through this allocator, with `layout`.
-            unsafe { System.dealloc(ptr, layout) }
-        }
-    }
-
-    #[global_allocator]
-    static GLOBAL: Probe = Probe;
-
-    /// How many probed blocks freed on this thread during `f` still held the key.
-    /// Only this thread's frees are probed, so tests running alongside do not count.
-    pub fn freed_blocks_holding_key(f: impl FnOnce()) -> usize {
-        HITS.store(0, Ordering::SeqCst);
-        ARMED.with(|a| a.set(true));
-        f();
-        ARMED.with(|a| a.set(false));
-        HITS.load(Ordering::SeqCst)
-    }
+fn secret_of(key: &[u8]) -> Secret {
+    Secret::from_bytes(key).unwrap()
 }
 
 #[test]
 fn a_dropped_secret_leaves_no_copy_on_the_heap() {
-    use freed_memory::{PROBE_KEY, freed_blocks_holding_key};
     use std::mem::ManuallyDrop;
 
     // Control: a plain array is not wiped, and the probe sees it.
-    let control = freed_blocks_holding_key(|| drop(Box::new(*PROBE_KEY)));
+    let control = freed_copies(|| drop(Box::new(*PROBE_KEY)));
     assert_eq!(control, 1, "the probe must see an unwiped key");
     // Control: the same block with the Secret's `Drop` suppressed keeps the key,
     // and the probe sees it (so it does read blocks of a Secret's layout).
-    let undropped = freed_blocks_holding_key(|| {
-        drop(Box::new(ManuallyDrop::new(
-            Secret::from_bytes(PROBE_KEY).unwrap(),
-        )))
-    });
+    let undropped = freed_copies(|| drop(Box::new(ManuallyDrop::new(secret_of(PROBE_KEY)))));
     assert_eq!(undropped, 1, "the probe must see an undropped Secret's key");
 
-    let wiped = freed_blocks_holding_key(|| {
-        let boxed = Box::new(Secret::from_bytes(PROBE_KEY).unwrap());
+    let wiped = freed_copies(|| {
+        let boxed = Box::new(secret_of(PROBE_KEY));
         assert_eq!(boxed.as_bytes(), PROBE_KEY);
         drop(boxed);
     });
@@ -600,10 +561,149 @@ fn a_dropped_secret_leaves_no_copy_on_the_heap() {
 
     // A Secret dropped inside a container (here a Vec's buffer of exactly one
     // Secret: `vec![x]` allocates capacity 1) is wiped as well.
-    let in_vec = freed_blocks_holding_key(|| {
-        let v = vec![Secret::from_bytes(PROBE_KEY).unwrap()];
+    let in_vec = freed_copies(|| {
+        let v = vec![secret_of(PROBE_KEY)];
         assert_eq!(v[0].as_bytes(), PROBE_KEY);
         drop(v);
     });
     assert_eq!(in_vec, 0);
+}
+
+/// Google Authenticator's migration URIs, read and written: no copy of any entry's
+/// key is left in freed memory (the URIs `encode` returns are the caller's, and are
+/// dropped outside the probe).
+#[cfg(feature = "alloc")]
+mod migration_freed_memory {
+    use otpkit::migration;
+    use otpkit::otpauth::{Account, Kind};
+    use otpkit::{Algorithm, Digits, Period};
+
+    use super::freed_memory::copies_left;
+    use super::secret_of;
+
+    /// `n` pseudo-random 20-byte keys (SplitMix64), distinct from each other and from
+    /// every other key of this binary.
+    fn keys(n: usize) -> Vec<[u8; 20]> {
+        let mut state = 0x6d69_6772_6174_696fu64;
+        let mut next = move || {
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            (z ^ (z >> 31)) as u8
+        };
+        (0..n).map(|_| core::array::from_fn(|_| next())).collect()
+    }
+
+    fn accounts(keys: &[[u8; 20]]) -> Vec<Account> {
+        keys.iter()
+            .enumerate()
+            .map(|(i, key)| {
+                let mut account =
+                    Account::totp_with_secret("ACME", format!("user{i}"), secret_of(key));
+                if i % 3 == 1 {
+                    account.algorithm = Algorithm::Sha256;
+                    account.digits = Digits::EIGHT;
+                    account.kind = Kind::Hotp { counter: 7 };
+                } else {
+                    account.kind = Kind::Totp {
+                        period: Period::DEFAULT,
+                    };
+                }
+                account
+            })
+            .collect()
+    }
+
+    fn slices(keys: &[[u8; 20]]) -> Vec<&[u8]> {
+        keys.iter().map(|k| k.as_slice()).collect()
+    }
+
+    #[test]
+    fn decoding_a_migration_uri_leaves_no_copy_of_its_keys() {
+        let mut left = Vec::new();
+        for n in [1, 3, 10] {
+            let keys = keys(n);
+            let uris = migration::encode(&accounts(&keys), 10).unwrap();
+            assert_eq!(uris.len(), 1);
+            let decode = copies_left(&slices(&keys), || {
+                let entries = migration::decode(&uris[0]).unwrap();
+                assert_eq!(entries.len(), n);
+                assert!(entries.iter().all(Result::is_ok));
+                drop(entries);
+            });
+            let batch = copies_left(&slices(&keys), || {
+                drop(migration::decode_batch(&uris[0]).unwrap());
+            });
+            if decode.count + batch.count > 0 {
+                left.push(format!(
+                    "{n} accounts: decode {decode}; decode_batch {batch}"
+                ));
+            }
+        }
+        assert!(left.is_empty(), "{left:#?}");
+    }
+
+    /// A payload written by hand: entries alternately usable and not (MD5, an unknown
+    /// type, a negative counter), each with its own key.
+    fn mixed_payload(keys: &[[u8; 20]]) -> String {
+        let mut payload = Vec::new();
+        for (i, key) in keys.iter().enumerate() {
+            let (algorithm, otp_type, counter) = match i % 6 {
+                1 => (4, 2, 0),
+                3 => (1, 7, 0),
+                5 => (1, 1, -3i64),
+                _ => (1, 2, 0),
+            };
+            let mut entry = vec![0x0a, 20];
+            entry.extend_from_slice(key);
+            entry.extend_from_slice(&[0x12, 2, b'n', b'0' + i as u8]);
+            entry.extend_from_slice(&[0x20, algorithm, 0x28, 1, 0x30, otp_type, 0x38]);
+            let mut n = counter as u64;
+            loop {
+                let b = (n & 0x7f) as u8;
+                n >>= 7;
+                if n == 0 {
+                    entry.push(b);
+                    break;
+                }
+                entry.push(b | 0x80);
+            }
+            payload.push(0x0a);
+            payload.push(entry.len() as u8);
+            payload.extend(entry);
+        }
+        format!(
+            "otpauth-migration://offline?data={}",
+            super::uris::base64_std(&payload)
+        )
+    }
+
+    #[test]
+    fn decoding_entries_that_fail_leaves_no_copy_of_their_keys() {
+        let keys = keys(9);
+        let uri = mixed_payload(&keys);
+        let entries = migration::decode(&uri).unwrap();
+        assert_eq!(entries.iter().filter(|e| e.is_err()).count(), 4);
+        drop(entries);
+        let copies = copies_left(&slices(&keys), || {
+            drop(migration::decode(&uri).unwrap());
+        });
+        assert_eq!(copies.count, 0, "{copies}");
+    }
+
+    #[test]
+    fn encoding_migration_uris_leaves_no_copy_of_the_keys() {
+        let keys = keys(23);
+        let accounts = accounts(&keys);
+        let mut uris = Vec::new();
+        let copies = copies_left(&slices(&keys), || {
+            uris = migration::encode(&accounts, 10).unwrap();
+        });
+        assert_eq!(uris.len(), 3);
+        assert_eq!(copies.count, 0, "{copies}");
+        // The URIs themselves hold every key (the probe would see them).
+        let held = copies_left(&slices(&keys), || drop(core::mem::take(&mut uris)));
+        assert_eq!(held.count, keys.len(), "{held}");
+    }
 }

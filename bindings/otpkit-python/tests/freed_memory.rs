@@ -1,0 +1,224 @@
+//! Freed-memory hygiene of the binding's Rust side: what a key goes through in this
+//! crate's Rust code (`src/keys.rs`: keys from Base32 text and bytes, Base32 and URIs
+//! out, `otpauth://` and `steam://` URIs in, an import's accounts handed over) and the
+//! `otpkit-transfer` calls the Python functions make (imports of every format,
+//! exports, the migration assembler) leave no copy of a key in freed heap memory.
+//!
+//! `src/keys.rs` is free of Python types and compiled into this test on its own
+//! (`#[path]`), so no interpreter is needed and libpython is not linked; the
+//! Python-facing functions only convert their arguments (into wiped buffers) and make
+//! a Python `str` from the wiped buffers these functions return, which they then drop:
+//! so each output is dropped under the probe here too. The probe is the
+//! global allocator of `crates/otpkit/tests/support/freed_memory.rs` (which scans every
+//! block freed on the calling thread, and says why that is sound). Run in release too
+//! (`cargo test -p otpkit-python --release --test freed_memory`).
+
+#![allow(dead_code)]
+
+#[path = "../../../crates/otpkit/tests/support/freed_memory.rs"]
+mod freed_memory;
+#[path = "../src/keys.rs"]
+mod keys;
+
+use freed_memory::{Copies, copies_left};
+use otpkit::otpauth::{Account, Kind};
+use otpkit::{Algorithm, Digits, Secret};
+use otpkit_transfer::migration::Assembler;
+use otpkit_transfer::{Format, export, import};
+
+/// `n` pseudo-random 20-byte keys (SplitMix64 from `seed`).
+fn keys(seed: u64, n: usize) -> Vec<[u8; 20]> {
+    let mut state = seed;
+    let mut next = move || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        (z ^ (z >> 31)) as u8
+    };
+    (0..n).map(|_| std::array::from_fn(|_| next())).collect()
+}
+
+fn slices(keys: &[[u8; 20]]) -> Vec<&[u8]> {
+    keys.iter().map(|k| k.as_slice()).collect()
+}
+
+/// Runs `call` under the probe, and drops its output there too: the Python-facing
+/// functions free what these return once they made a Python `str` or object of it,
+/// so a returned key must be in a buffer wiped on drop.
+fn measured<T>(keys: &[&[u8]], call: impl FnOnce() -> T) -> Copies {
+    copies_left(keys, || drop(call()))
+}
+
+/// Fails with every call that left a copy, and how many.
+#[track_caller]
+fn assert_none_left(calls: &[(&str, Copies)]) {
+    let left: Vec<String> = calls
+        .iter()
+        .filter(|(_, copies)| copies.count > 0)
+        .map(|(what, copies)| format!("{what}: {copies}"))
+        .collect();
+    assert!(
+        left.is_empty(),
+        "copies of keys left in freed memory:\n{}",
+        left.join("\n")
+    );
+}
+
+/// Nine accounts of every kind.
+fn accounts(keys: &[[u8; 20]]) -> Vec<Account> {
+    keys.iter()
+        .enumerate()
+        .map(|(i, key)| Account {
+            issuer: Some(["Example", "Bank", "Mail"][i % 3].to_owned()),
+            name: format!("user{i}"),
+            secret: Secret::from_bytes(key).unwrap(),
+            algorithm: [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512][i % 3],
+            digits: [Digits::SIX, Digits::EIGHT][i % 2],
+            kind: if i % 3 == 1 {
+                Kind::Hotp { counter: 3 }
+            } else {
+                Kind::Totp {
+                    period: otpkit::Period::DEFAULT,
+                }
+            },
+            extra: Vec::new(),
+        })
+        .collect()
+}
+
+#[test]
+fn keys_leave_no_copy() {
+    let all = keys(1, 9);
+    let key = all[0];
+    let k = [key.as_slice()];
+    let secret = Secret::from_bytes(&key).unwrap();
+    let text = secret.base32().to_string();
+    let grouped = secret.base32_grouped().to_string().to_lowercase();
+    let accounts = accounts(&all);
+    let uris: Vec<String> = accounts.iter().map(Account::to_uri).collect();
+    let steam = format!("steam://{text}");
+    let params = (Algorithm::Sha1, Digits::SIX, Kind::Hotp { counter: 0 });
+    assert_none_left(&[
+        (
+            "secret_from_text",
+            measured(&k, || keys::secret_from_text(&text).unwrap()),
+        ),
+        (
+            "secret_from_text (grouped, lowercase)",
+            measured(&k, || keys::secret_from_text(&grouped).unwrap()),
+        ),
+        (
+            "secret_from_bytes",
+            measured(&k, || keys::secret_from_bytes(&key).unwrap()),
+        ),
+        ("base32", measured(&k, || keys::base32(&secret))),
+        (
+            "base32_grouped",
+            measured(&k, || keys::base32_grouped(&secret)),
+        ),
+        (
+            "generator_uri",
+            measured(&k, || {
+                keys::generator_uri(&secret, params, "alice", Some("ACME"))
+            }),
+        ),
+        ("uri", measured(&k, || keys::uri(&accounts[0]))),
+        (
+            "parse_uri (otpauth)",
+            measured(&slices(&all), || {
+                uris.iter()
+                    .map(|u| keys::parse_uri(u).unwrap())
+                    .collect::<Vec<_>>()
+            }),
+        ),
+        (
+            "parse_uri (steam)",
+            measured(&k, || keys::parse_uri(&steam).unwrap()),
+        ),
+    ]);
+    // A random key cannot be looked for before it exists: the text of one is kept
+    // (outside the probe) and read back, and its buffer is checked as it is dropped.
+    let mut random = None;
+    let _ = copies_left(&[], || random = Some(keys::random_base32(20).unwrap()));
+    let random = random.unwrap();
+    let key = Secret::from_base32(&random).unwrap();
+    let copies = copies_left(&[key.as_bytes()], || drop(random));
+    assert_eq!(copies.count, 0, "random_base32's text: {copies}");
+}
+
+/// The import and export calls the Python functions make, and the hand-over of an
+/// import's accounts (`each_account`, here into a stand-in of the Python `Account`).
+#[test]
+fn imports_and_exports_leave_no_copy() {
+    struct PyAccount(Account);
+    let all = keys(2, 9);
+    let k = slices(&all);
+    let accounts = accounts(&all);
+    let list = export::otpauth_list(&accounts).output;
+    let vault = export::aegis(&accounts, None).unwrap().output;
+    let sealed = export::aegis(&accounts, Some(b"pw-probe")).unwrap().output;
+    let qr = export::google_migration(&accounts).unwrap().output;
+    let qr_text = qr.iter().map(|u| u.as_str()).collect::<Vec<_>>().join("\n");
+    let read = |format, data: &str, password: Option<&[u8]>| {
+        measured(&k, || {
+            let read = import(format, data.as_bytes(), password).unwrap();
+            assert_eq!(read.accounts.len(), 9);
+            keys::each_account(&read.accounts, PyAccount)
+        })
+    };
+    assert_none_left(&[
+        (
+            "import (otpauth-list)",
+            read(Format::OtpauthList, &list, None),
+        ),
+        (
+            "import (google-migration)",
+            read(Format::GoogleMigration, &qr_text, None),
+        ),
+        ("import (aegis)", read(Format::Aegis, &vault, None)),
+        (
+            "import (aegis, encrypted)",
+            read(Format::Aegis, &sealed, Some(b"pw-probe")),
+        ),
+        (
+            "MigrationAssembler",
+            measured(&k, || {
+                let mut assembler = Assembler::new();
+                for uri in &qr {
+                    assembler.add(uri).unwrap();
+                }
+                let read = assembler.finish();
+                keys::each_account(&read.accounts, PyAccount)
+            }),
+        ),
+        (
+            "export_otpauth_list",
+            measured(&k, || export::otpauth_list(&accounts)),
+        ),
+        (
+            "export_google_migration",
+            measured(&k, || export::google_migration(&accounts).unwrap()),
+        ),
+        (
+            "export_aegis",
+            measured(&k, || export::aegis(&accounts, None).unwrap()),
+        ),
+    ]);
+}
+
+#[test]
+fn the_probe_sees_accounts_moved_out_of_their_vector() {
+    // Guards the guard: handing the accounts over by moving them out of the import's
+    // vector (as `into_iter` does) leaves their keys in its freed buffer.
+    let all = keys(3, 9);
+    let accounts = accounts(&all);
+    let copies = measured(&slices(&all), || {
+        let mut moved = Vec::new();
+        for account in accounts {
+            moved.push(Box::new(account));
+        }
+        moved
+    });
+    assert!(copies.count >= 9, "{copies}");
+}
