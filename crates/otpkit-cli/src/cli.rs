@@ -1,12 +1,15 @@
-//! The command line, declared with clap's derive API.
+//! The command line: the `Command` enum assembled from each subcommand's arguments
+//! (declared with clap's derive API next to its code in `commands/`) and the one
+//! `match` from a parsed command to the code that runs it.
 //!
 //! The argument structs deliberately do not implement `Debug`: they hold secrets,
 //! codes and URIs, which must not end up in a log line.
 
-use std::path::PathBuf;
+use clap::{Parser, Subcommand};
 
-use clap::{Args, Parser, Subcommand};
-use otpkit::Algorithm;
+use crate::commands::{check, code, enroll, export, import, inspect, qr, recovery, resync, verify};
+use crate::error::CliError;
+use crate::io::Io;
 
 const AFTER_HELP: &str = "\
 Secrets, URIs and codes given as arguments are visible to other users in `ps`: pass `-`
@@ -43,223 +46,50 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Print the current code (TOTP, HOTP with --hotp, or Steam Guard for a Steam URI).
-    Code(CodeArgs),
+    Code(code::CodeArgs),
     /// Enrol a new TOTP device: show a QR code, check two codes, write the state file
     /// (or the device store).
-    Enroll(EnrollArgs),
+    Enroll(enroll::EnrollArgs),
     /// Check a code against a state file or device store (replay-protected, throttled).
-    Verify(VerifyArgs),
+    Verify(verify::VerifyArgs),
     /// Re-synchronise a device whose clock drifted, with two consecutive codes.
-    Resync(ResyncArgs),
+    Resync(resync::ResyncArgs),
     /// Show the fields of an otpauth:// URI and everything questionable about it.
-    Inspect(InspectArgs),
-    /// Read accounts: a Google Authenticator export URI (otpauth-migration://), or a
-    /// file with --from FORMAT (aegis, 2fas, andotp, bitwarden, freeotp-plus,
-    /// authenticator-pro, google-migration, otpauth-list, pskc); prints otpauth:// URIs
-    /// or JSON and reports every entry on stderr.
-    Import(ImportArgs),
+    Inspect(inspect::InspectArgs),
+    /// Read accounts: an authenticator app's file (aegis, 2fas, andotp, bitwarden,
+    /// freeotp-plus, authenticator-pro, google-migration, otpauth-list, pskc), its
+    /// format told from its content or named with --from FORMAT, or a Google
+    /// Authenticator export URI (otpauth-migration://); prints otpauth:// URIs or JSON
+    /// and reports every entry on stderr.
+    Import(import::ImportArgs),
     /// Write accounts as an Aegis vault, an otpauth:// list or Google Authenticator
     /// migration QR codes; with --from and --input, convert another app's backup.
-    Export(crate::export::ExportArgs),
+    Export(export::ExportArgs),
     /// Write the QR code of an otpauth:// URI to an SVG or PNG file.
-    Qr(QrArgs),
+    Qr(qr::QrArgs),
     /// Check a code against a secret without a state file (exit 0 if it matches, 1 if
     /// not), like `oathtool --totp -w N SECRET CODE`; no replay protection.
-    Check(crate::check::CheckArgs),
+    Check(check::CheckArgs),
     /// Single-use recovery codes: generate a set, use one.
-    Recovery(crate::recovery::RecoveryArgs),
+    Recovery(recovery::RecoveryArgs),
 }
 
-/// Where the secret comes from: exactly one of SECRET, --secret and --uri.
-#[derive(Args)]
-#[group(required = true, multiple = false)]
-pub struct Source {
-    /// The secret (Base32, or hex with --hex), as `oathtool -b SECRET`; `-` reads it
-    /// from stdin. Same as --secret.
-    #[arg(value_name = "SECRET")]
-    pub secret_arg: Option<String>,
-    /// The Base32 secret (spaces, hyphens and lower case allowed); `-` reads it from stdin.
-    #[arg(long, value_name = "BASE32")]
-    pub secret: Option<String>,
-    /// An otpauth:// URI (totp, hotp, or Steam); `-` reads it from stdin.
-    #[arg(long, value_name = "URI")]
-    pub uri: Option<String>,
-}
-
-/// `otpkit code`.
-#[derive(Args)]
-pub struct CodeArgs {
-    /// The account.
-    #[command(flatten)]
-    pub source: Source,
-    /// The secret is hexadecimal (oathtool's default form), not Base32.
-    #[arg(long, conflicts_with = "uri")]
-    pub hex: bool,
-    /// HMAC algorithm, with --secret.
-    #[arg(long, value_name = "SHA1|SHA256|SHA512", value_parser = parse_algorithm, conflicts_with = "uri")]
-    pub algorithm: Option<Algorithm>,
-    /// Code length (6 to 10), with --secret.
-    #[arg(long, value_name = "N", conflicts_with = "uri")]
-    pub digits: Option<u8>,
-    /// TOTP period in seconds, with --secret.
-    #[arg(long, value_name = "SECONDS", conflicts_with_all = ["uri", "hotp"])]
-    pub period: Option<u64>,
-    /// Unix time to compute the TOTP code for (default: now).
-    #[arg(long, value_name = "UNIX", conflicts_with = "hotp")]
-    pub time: Option<u64>,
-    /// HOTP at --counter instead of TOTP (with --secret, or with a URI's secret,
-    /// algorithm and digits).
-    #[arg(long, requires = "counter")]
-    pub hotp: bool,
-    /// HOTP counter (with --hotp, or to override an hotp URI's counter).
-    #[arg(long, value_name = "N")]
-    pub counter: Option<u64>,
-    /// Also print the seconds the TOTP code stays valid.
-    #[arg(long, short)]
-    pub verbose: bool,
-}
-
-/// `otpkit enroll`.
-#[derive(Args)]
-pub struct EnrollArgs {
-    /// The service name shown in the app (e.g. your company).
-    #[arg(long, value_name = "NAME")]
-    pub issuer: String,
-    /// The user's account name shown in the app (e.g. an email address).
-    #[arg(long, value_name = "NAME")]
-    pub account: String,
-    /// Where to keep the device: --state FILE or --store URL.
-    #[command(flatten)]
-    pub target: crate::target::Target,
-    /// Replace FILE (or the store's device) if it exists.
-    #[arg(long)]
-    pub force: bool,
-    /// HMAC algorithm. Google and Microsoft Authenticator compute SHA1 whatever the QR
-    /// code says, so only choose another for apps known to honour it.
-    #[arg(long, value_name = "SHA1|SHA256|SHA512", value_parser = parse_algorithm, default_value = "SHA1")]
-    pub algorithm: Algorithm,
-    /// Code length (6 to 10); most apps only show 6 or 8.
-    #[arg(long, value_name = "N", default_value_t = 6)]
-    pub digits: u8,
-    /// TOTP period in seconds; most apps only support 30.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
-    pub period: u64,
-    /// Draw the terminal QR code for a light background (dark modules as blocks).
-    #[arg(long)]
-    pub light_terminal: bool,
-    /// Unix time to check the codes at (default: now; for tests and replays).
-    #[arg(long, value_name = "UNIX")]
-    pub time: Option<u64>,
-}
-
-/// `otpkit verify`.
-#[derive(Args)]
-pub struct VerifyArgs {
-    /// The device: --state FILE or --store URL --device ID.
-    #[command(flatten)]
-    pub target: crate::target::Target,
-    /// The code the user typed; `-` reads it from stdin (keeps it out of `ps`).
-    #[arg(value_name = "CODE")]
-    pub code: String,
-    /// Unix time to verify at (default: now; for tests and replays).
-    #[arg(long, value_name = "UNIX")]
-    pub time: Option<u64>,
-}
-
-/// `otpkit resync`.
-#[derive(Args)]
-pub struct ResyncArgs {
-    /// The device: --state FILE or --store URL --device ID.
-    #[command(flatten)]
-    pub target: crate::target::Target,
-    /// A code from the device; `-` reads it from stdin (one line per `-`).
-    #[arg(value_name = "CODE1")]
-    pub code1: String,
-    /// The next code the device shows after CODE1; `-` reads it from stdin.
-    #[arg(value_name = "CODE2")]
-    pub code2: String,
-    /// Unix time to verify at (default: now; for tests and replays).
-    #[arg(long, value_name = "UNIX")]
-    pub time: Option<u64>,
-}
-
-/// `otpkit inspect`.
-#[derive(Args)]
-pub struct InspectArgs {
-    /// The otpauth:// URI; `-` reads it from stdin.
-    #[arg(value_name = "URI", required_unless_present_any = ["state", "store"])]
-    pub uri: Option<String>,
-    /// Show a device file written by `otpkit enroll` instead: its account, its
-    /// verifier state (last code, drift, failures, lock-out) with local times; the
-    /// secret itself is not shown.
-    #[arg(long, value_name = "FILE", conflicts_with = "uri")]
-    pub state: Option<PathBuf>,
-    /// Show device --device ID of a device store instead (`sqlite:PATH`, `postgres://…`,
-    /// `redis://…`): its generator and verifier state; the sealed secret is not opened.
-    /// A URL with a password belongs in OTPKIT_STORE, not on the command line.
-    #[arg(
-        long,
-        value_name = "URL",
-        conflicts_with_all = ["uri", "state"],
-        requires = "device",
-        env = crate::target::STORE_ENV,
-        hide_env_values = true
-    )]
-    pub store: Option<String>,
-    /// The device's id, with --store.
-    #[arg(long, value_name = "ID", requires = "store")]
-    pub device: Option<String>,
-    /// The time to judge the lock-out at, with --state or --store (default: now).
-    #[arg(long, value_name = "UNIX", conflicts_with = "uri")]
-    pub time: Option<u64>,
-    /// The sealing key of a sealed device file.
-    #[command(flatten)]
-    pub key: crate::target::SealKey,
-    /// Print one JSON object.
-    #[arg(long)]
-    pub json: bool,
-}
-
-/// `otpkit import`.
-#[derive(Args)]
-#[command(after_help = crate::import::IMPORT_HELP)]
-pub struct ImportArgs {
-    /// Without --from: the otpauth-migration:// URI from Google Authenticator's export
-    /// QR code (`-` reads it from stdin). With --from FORMAT: the file to read (`-`
-    /// reads the whole of stdin; an encrypted file must then be given by path, as its
-    /// password comes from stdin).
-    #[arg(value_name = "URI|FILE")]
-    pub uri: String,
-    /// Print a JSON array of account objects (the same objects as `inspect --json`).
-    #[arg(long)]
-    pub json: bool,
-    /// PSKC import.
-    #[command(flatten)]
-    pub pskc: crate::pskc::PskcArgs,
-    /// The key-derivation budget of an encrypted file.
-    #[command(flatten)]
-    pub kdf: crate::import::KdfArgs,
-}
-
-/// `otpkit qr`.
-#[derive(Args)]
-pub struct QrArgs {
-    /// The otpauth:// URI; `-` reads it from stdin.
-    #[arg(value_name = "URI")]
-    pub uri: String,
-    /// Write an SVG image here (mode 0600: it contains the secret).
-    #[arg(long, value_name = "FILE", required_unless_present = "png")]
-    pub svg: Option<PathBuf>,
-    /// Write a PNG image here (mode 0600: it contains the secret).
-    #[arg(long, value_name = "FILE")]
-    pub png: Option<PathBuf>,
-    /// Replace existing files.
-    #[arg(long)]
-    pub force: bool,
-}
-
-fn parse_algorithm(s: &str) -> Result<Algorithm, String> {
-    s.parse::<Algorithm>().map_err(|e| e.to_string())
+impl Command {
+    /// Runs the subcommand: the one place that maps a parsed command to its code.
+    pub fn run(self, io: &mut Io<'_>) -> Result<(), CliError> {
+        match self {
+            Command::Code(args) => code::run(args, io),
+            Command::Enroll(args) => enroll::run(args, io),
+            Command::Verify(args) => verify::run(args, io),
+            Command::Resync(args) => resync::run(args, io),
+            Command::Inspect(args) => inspect::run(args, io),
+            Command::Import(args) => import::run(args, io),
+            Command::Export(args) => export::run(args, io),
+            Command::Qr(args) => qr::run(args, io),
+            Command::Check(args) => check::run(args, io),
+            Command::Recovery(args) => recovery::run(args, io),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -19,47 +19,57 @@ use otpkit::steam::{STEAM_CODE_LEN, STEAM_PERIOD};
 use serde_json::{Value, json};
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::error::CliError;
+
+/// The error for an account kind of a newer library (`Kind` is non-exhaustive):
+/// shown as nothing else.
+fn unknown_kind() -> CliError {
+    CliError::usage("the account is of a kind this version of otpkit cannot show")
+}
+
 /// The `type` value of an account.
-pub fn type_name(account: &Account) -> &'static str {
+pub fn type_name(account: &Account) -> Result<&'static str, CliError> {
     match account.kind {
-        Kind::Hotp { .. } => "hotp",
-        Kind::Steam => "steam",
-        // `Kind` is non-exhaustive; a future time-based kind would still have a period.
-        _ => "totp",
+        Kind::Totp { .. } => Ok("totp"),
+        Kind::Hotp { .. } => Ok("hotp"),
+        Kind::Steam => Ok("steam"),
+        _ => Err(unknown_kind()),
     }
 }
 
 /// The period in seconds, if the account is time-based. (The core's `Generator`
 /// answers the counter and the seconds left, not the period or the code length:
 /// those two come from the account's kind and the core's Steam constants.)
-pub fn period(account: &Account) -> Option<u64> {
+pub fn period(account: &Account) -> Result<Option<u64>, CliError> {
     match account.kind {
-        Kind::Totp { period } => Some(period.seconds()),
-        Kind::Steam => Some(STEAM_PERIOD),
-        _ => None,
+        Kind::Totp { period } => Ok(Some(period.seconds())),
+        Kind::Steam => Ok(Some(STEAM_PERIOD)),
+        Kind::Hotp { .. } => Ok(None),
+        _ => Err(unknown_kind()),
     }
 }
 
 /// The number of characters a code has.
-pub fn digits(account: &Account) -> u64 {
+pub fn digits(account: &Account) -> Result<u64, CliError> {
     match account.kind {
-        Kind::Steam => STEAM_CODE_LEN as u64,
-        _ => u64::from(account.digits.get()),
+        Kind::Steam => Ok(STEAM_CODE_LEN as u64),
+        Kind::Totp { .. } | Kind::Hotp { .. } => Ok(u64::from(account.digits.get())),
+        _ => Err(unknown_kind()),
     }
 }
 
 /// The account as a JSON object (see the module docs for the keys).
-pub fn account(account: &Account, warnings: &[String]) -> Value {
+pub fn account(account: &Account, warnings: &[String]) -> Result<Value, CliError> {
     let mut value = json!({
-        "type": type_name(account),
+        "type": type_name(account)?,
         "issuer": account.issuer.as_deref().filter(|i| !i.is_empty()),
         "account": account.name,
         // Filled in below: `json!` would serialise a copy of the text and drop the
         // original unwiped.
         "secret": Value::Null,
         "algorithm": account.algorithm.name(),
-        "digits": digits(account),
-        "period": period(account),
+        "digits": digits(account)?,
+        "period": period(account)?,
         "counter": account.generator().counter(),
         "warnings": warnings,
     });
@@ -70,7 +80,7 @@ pub fn account(account: &Account, warnings: &[String]) -> Value {
             false,
         )));
     }
-    value
+    Ok(value)
 }
 
 /// `value` as compact JSON text in a wiped buffer allocated once at its final size,
@@ -131,7 +141,7 @@ mod tests {
         let totp: Account = "otpauth://totp/Ex:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Ex&algorithm=SHA512&digits=8&period=60"
             .parse()
             .unwrap();
-        let v = account(&totp, &["w".into()]);
+        let v = account(&totp, &["w".into()]).unwrap();
         assert_eq!(keys(&v), KEYS);
         assert_eq!(v["type"], "totp");
         assert_eq!(v["issuer"], "Ex");
@@ -146,7 +156,7 @@ mod tests {
         let hotp: Account = "otpauth://hotp/bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=7"
             .parse()
             .unwrap();
-        let v = account(&hotp, &[]);
+        let v = account(&hotp, &[]).unwrap();
         assert_eq!(keys(&v), KEYS);
         assert_eq!(v["type"], "hotp");
         assert_eq!(v["issuer"], Value::Null);
@@ -157,7 +167,7 @@ mod tests {
             "otpauth://totp/Steam:gabe?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Steam"
                 .parse()
                 .unwrap();
-        let v = account(&steam, &[]);
+        let v = account(&steam, &[]).unwrap();
         assert_eq!(v["type"], "steam");
         assert_eq!(v["digits"], 5);
         assert_eq!(v["period"], 30);

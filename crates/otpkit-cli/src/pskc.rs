@@ -1,84 +1,72 @@
-//! `otpkit import FILE --from pskc`: hardware tokens from a PSKC key container
-//! (RFC 6030, [`otpkit_pskc`]), printed as accounts or enrolled into device files.
+//! PSKC key containers (RFC 6030, [`otpkit_pskc`]) as `import` reads them: hardware
+//! tokens printed as accounts or enrolled into device files. One of `import`'s
+//! formats (`--from pskc`, or detected by its root element); its flags are
+//! [`Flags`].
 //!
 //! The pre-shared key comes from `--key-hex` or `--key-file`; a container encrypted
 //! with a password gets it from a prompt on the terminal (not echoed) or from the
 //! first line of stdin, never from the command line. A container whose encrypted
 //! keys carry no MAC is refused unless `--allow-unauthenticated` is given, and each
-//! of its tokens is then flagged as not integrity-protected.
+//! of its tokens is then flagged as not integrity-protected. A secret under 128 bits
+//! is refused per key unless `--allow-short-secret` is given.
 
 use std::fs::File;
-use std::io::{BufRead, Read};
-use std::path::{Path, PathBuf};
+use std::io::Read;
+use std::path::Path;
 
-use clap::Args;
 use otpkit::otpauth::Account;
-use otpkit_pskc::{Decryption, Defaulted, Import, Kind, Options, Protection, PskcError, Token};
+use otpkit::{LengthPolicy, SecretError};
+use otpkit_pskc::{
+    Decryption, Defaulted, Import, KeyError, Kind, Options, Protection, PskcError, Token,
+    WorkBudget,
+};
 use serde_json::{Value, json};
 use zeroize::Zeroizing;
 
-use crate::cli::ImportArgs;
-use crate::commands::Io;
-use crate::error::{self, CliError, Exit};
+use crate::device_file::{self, DeviceFile};
+use crate::error::{CliError, Exit};
+use crate::input_file::{self, InputFormat, printable};
+use crate::io::{self, Io, out};
 use crate::json;
-use crate::state::{self, DeviceFile, Overwrite};
+use crate::safe_file::{self, Overwrite};
+use crate::secrets;
 
-/// `import`'s PSKC options.
-#[derive(Args)]
-pub struct PskcArgs {
-    /// Read FILE as this format instead of an otpauth-migration:// URI. Encrypted
-    /// files take their password from a prompt, or from the first line of stdin when
-    /// stdin is not a terminal (never from the command line).
-    #[arg(long, value_name = "FORMAT")]
-    pub from: Option<crate::import::From>,
-    /// The container's pre-shared key (RFC 6030 §6.1) in hex; `-` reads it from stdin.
-    #[arg(
-        long,
-        value_name = "HEX",
-        requires = "from",
-        conflicts_with = "key_file"
-    )]
-    pub key_hex: Option<String>,
-    /// A file holding the pre-shared key in hex.
-    #[arg(long, value_name = "FILE", requires = "from")]
-    pub key_file: Option<PathBuf>,
-    /// Write one device file per TOTP token into DIR (named by serial number, mode
-    /// 0600), ready for `otpkit verify`.
-    #[arg(long, value_name = "DIR", requires = "from")]
-    pub enroll_dir: Option<PathBuf>,
-    /// Import encrypted keys from a PSKC file that has no MAC: nothing then shows
-    /// whether the file was altered, and an altered file can change a secret
-    /// unnoticed. Each such token gets a warning.
-    #[arg(long, requires = "from")]
+/// What `import` was given for a PSKC container: the flags only PSKC reads (refused
+/// with every other format) and the ones all formats share.
+pub struct Flags<'a> {
+    /// `--key-hex HEX` (`-`: from stdin).
+    pub key_hex: Option<&'a str>,
+    /// `--key-file FILE`.
+    pub key_file: Option<&'a Path>,
+    /// `--enroll-dir DIR`.
+    pub enroll_dir: Option<&'a Path>,
+    /// `--allow-unauthenticated`.
     pub allow_unauthenticated: bool,
+    /// `--allow-short-secret`.
+    pub allow_short_secret: bool,
+    /// `--json`.
+    pub json: bool,
+    /// `--kdf-budget` and `--kdf-memory`.
+    pub budget: WorkBudget,
+    /// Whether `--from pskc` was given (else the format was detected, and a message
+    /// naming a PSKC flag names `--from pskc` with it, as the flags need it).
+    pub format_named: bool,
 }
 
-impl PskcArgs {
-    /// Whether `import` reads a PSKC file.
-    pub fn is_pskc(&self) -> bool {
-        self.from == Some(crate::import::From::Pskc)
+impl Flags<'_> {
+    /// `flag` as a message tells the user to add it.
+    fn named(&self, flag: &str) -> String {
+        if self.format_named {
+            flag.to_owned()
+        } else {
+            format!("--from pskc {flag}")
+        }
     }
 }
 
-fn out(io: &mut Io<'_>, text: impl std::fmt::Display) -> Result<(), CliError> {
-    writeln!(io.stdout, "{text}").map_err(error::output)
-}
-
-/// One line of stdin without its line ending (wiped when dropped).
-fn stdin_line(io: &mut Io<'_>, what: &str) -> Result<Zeroizing<String>, CliError> {
-    let mut line = Zeroizing::new(String::new());
-    (&mut io.stdin)
-        .take(64 * 1024)
-        .read_line(&mut line)
-        .map_err(|e| CliError::usage(format_args!("cannot read stdin: {e}")))?;
-    let trimmed = line.trim_end_matches(['\r', '\n']).len();
-    line.truncate(trimmed);
-    if line.is_empty() {
-        return Err(CliError::usage(format_args!(
-            "expected the {what} on stdin, got nothing"
-        )));
-    }
-    Ok(line)
+/// The largest container read: `otpkit-pskc`'s default limit (4 MiB).
+pub fn max_bytes() -> usize {
+    Options::default().max_bytes
 }
 
 fn hex_key(text: &str, what: &str) -> Result<Zeroizing<Vec<u8>>, CliError> {
@@ -108,7 +96,7 @@ fn hex_key(text: &str, what: &str) -> Result<Zeroizing<Vec<u8>>, CliError> {
     Ok(Zeroizing::new(key))
 }
 
-fn read_bounded(path: &Path, max: usize, what: &str) -> Result<Zeroizing<Vec<u8>>, CliError> {
+fn read_key_file(path: &Path, max: usize, what: &str) -> Result<Zeroizing<Vec<u8>>, CliError> {
     let file = File::open(path)
         .map_err(|e| CliError::state(format_args!("cannot read {}: {e}", path.display())))?;
     let mut data = Zeroizing::new(Vec::new());
@@ -125,21 +113,13 @@ fn read_bounded(path: &Path, max: usize, what: &str) -> Result<Zeroizing<Vec<u8>
     Ok(data)
 }
 
-/// The password: a prompt on the terminal (not echoed), else stdin's first line.
-fn password(io: &mut Io<'_>) -> Result<Zeroizing<String>, CliError> {
-    if io.stdin_is_terminal {
-        io.stdout.flush().map_err(error::output)?;
-        let typed = rpassword::prompt_password("PSKC container password: ")
-            .map_err(|e| CliError::usage(format_args!("cannot read the password: {e}")))?;
-        return Ok(Zeroizing::new(typed));
-    }
-    stdin_line(io, "container password")
-}
+/// The largest key file read (`--key-file`).
+const MAX_KEY_FILE: usize = 4096;
 
 /// The exit code and message of an import that failed as a whole: a wrong
 /// pre-shared key or password is exit 7, as a wrong password for any other import
 /// format; everything else (not PSKC, hostile, unsupported) is a usage error.
-fn pskc_error(e: &PskcError, password: bool) -> CliError {
+fn pskc_error(e: &PskcError, password: bool, flags: &Flags<'_>) -> CliError {
     match e {
         PskcError::WrongKeyOrPassword => CliError::new(
             Exit::Password,
@@ -152,61 +132,120 @@ fn pskc_error(e: &PskcError, password: bool) -> CliError {
                 }
             ),
         ),
-        PskcError::NotIntegrityProtected => CliError::usage(
+        PskcError::NotIntegrityProtected => CliError::usage(format_args!(
             "cannot import the PSKC file: its encrypted keys carry no MAC, so nothing shows \
              whether the file was altered (an altered file can change a secret unnoticed); \
-             to import them anyway, add --allow-unauthenticated",
-        ),
-        PskcError::KdfBudget(exceeded) => crate::import::kdf_budget_error("PSKC", exceeded),
+             to import them anyway, add {}",
+            flags.named("--allow-unauthenticated")
+        )),
+        PskcError::KdfBudget(exceeded) => input_file::kdf_budget_error("PSKC", exceeded),
+        PskcError::NeedsPreSharedKey => CliError::usage(format_args!(
+            "cannot import the PSKC file: it is encrypted with a pre-shared key; give the key \
+             with {} (`-` reads it from stdin) or --key-file FILE",
+            flags.named("--key-hex HEX")
+        )),
+        PskcError::TooLarge { .. }
+        | PskcError::NotUtf8
+        | PskcError::DtdNotAllowed
+        | PskcError::TooDeep { .. }
+        | PskcError::TooManyNodes { .. }
+        | PskcError::TooManyAttributes { .. }
+        | PskcError::TooManyNamespaces { .. }
+        | PskcError::NamespaceUriTooLong { .. }
+        | PskcError::Xml(_)
+        | PskcError::NotPskc
+        | PskcError::UnsupportedVersion(_)
+        | PskcError::NeedsPassword
+        | PskcError::KeyDerivation(_)
+        | PskcError::UnsupportedMac(_)
+        | PskcError::MacKey(_) => CliError::usage(format_args!("cannot import the PSKC file: {e}")),
+        // `PskcError` is non-exhaustive: an error of a newer library still fails the
+        // whole file, worded by the library.
         _ => CliError::usage(format_args!("cannot import the PSKC file: {e}")),
     }
 }
 
-/// The warning for a token whose values no MAC protected, if it is one.
-fn protection_warning(protection: Protection) -> Option<&'static str> {
-    match protection {
-        Protection::NotIntegrityProtected => Some(
-            "not integrity-protected: the PSKC file has no MAC, so an altered file could \
-             have changed this secret unnoticed (imported under --allow-unauthenticated)",
-        ),
-        Protection::InTheClear | Protection::MacChecked => None,
+/// Why one key was not imported, with a remedy in the tool's terms where the
+/// library's names its Rust API.
+fn key_error(e: &KeyError, flags: &Flags<'_>) -> String {
+    if let KeyError::Secret(secret @ SecretError::TooShort { .. }) = e {
+        return format!(
+            "{}; to import it anyway, add {}",
+            secrets::message(secret),
+            flags.named(secrets::ALLOW_SHORT_FLAG)
+        );
+    }
+    e.to_string()
+}
+
+/// The key given with `--key-hex` or `--key-file`, if any.
+fn pre_shared_key(
+    flags: &Flags<'_>,
+    file: &str,
+    io: &mut Io<'_>,
+) -> Result<Option<Zeroizing<Vec<u8>>>, CliError> {
+    match (flags.key_hex, flags.key_file) {
+        (Some("-"), _) if file == "-" => Err(CliError::usage(
+            "--key-hex - reads the key from stdin, which already holds the PSKC file: give \
+             the file's path, or the key with --key-file",
+        )),
+        (Some("-"), _) => Ok(Some(hex_key(&io::stdin_line(io, "key")?, "--key-hex")?)),
+        (Some(hex), _) => Ok(Some(hex_key(hex, "--key-hex")?)),
+        (None, Some(path)) => {
+            let text = read_key_file(path, MAX_KEY_FILE, "the key file")?;
+            let text = std::str::from_utf8(&text)
+                .map_err(|_| CliError::usage("--key-file: expected the key as hex text"))?;
+            Ok(Some(hex_key(text, "--key-file")?))
+        }
+        (None, None) => Ok(None),
     }
 }
 
-/// `otpkit import FILE --from pskc`.
-pub fn import(args: ImportArgs, io: &mut Io<'_>) -> Result<(), CliError> {
+/// Imports the container `data` (read from `file`, `-`: stdin): prints its tokens
+/// (or their JSON), reports every key on stderr, enrols the TOTP ones into
+/// `--enroll-dir`.
+pub fn import(data: &[u8], file: &str, flags: &Flags<'_>, io: &mut Io<'_>) -> Result<(), CliError> {
     let options = Options {
-        allow_unauthenticated_encryption: args.pskc.allow_unauthenticated,
-        budget: args.kdf.options().budget,
+        allow_unauthenticated_encryption: flags.allow_unauthenticated,
+        budget: flags.budget,
+        length_policy: if flags.allow_short_secret {
+            LengthPolicy::AllowShort
+        } else {
+            LengthPolicy::Rfc4226
+        },
         ..Options::default()
     };
-    if let Some(dir) = args.pskc.enroll_dir.as_ref().filter(|d| !d.is_dir()) {
+    input_file::refuse_image(InputFormat::Pskc, file, data)?;
+    if data.len() > options.max_bytes {
+        return Err(CliError::usage(format_args!(
+            "the PSKC file {} is larger than {} bytes",
+            input_file::describe(file),
+            options.max_bytes
+        )));
+    }
+    if let Some(dir) = flags.enroll_dir.filter(|d| !d.is_dir()) {
         return Err(CliError::state(format_args!(
             "--enroll-dir: {} is not a directory",
             dir.display()
         )));
     }
-    let path = PathBuf::from(&args.uri);
-    let xml = read_bounded(&path, options.max_bytes, "the PSKC file")?;
-    let key = match (&args.pskc.key_hex, &args.pskc.key_file) {
-        (Some(hex), _) if hex == "-" => Some(hex_key(&stdin_line(io, "key")?, "--key-hex")?),
-        (Some(hex), _) => Some(hex_key(hex, "--key-hex")?),
-        (None, Some(file)) => {
-            let text = read_bounded(file, 4096, "the key file")?;
-            let text = std::str::from_utf8(&text)
-                .map_err(|_| CliError::usage("--key-file: expected the key as hex text"))?;
-            Some(hex_key(text, "--key-file")?)
-        }
-        (None, None) => None,
-    };
+    let key = pre_shared_key(flags, file, io)?;
     let decryption = key
         .as_ref()
         .map_or(Decryption::None, |k| Decryption::PreSharedKey(k));
-    let imported = match otpkit_pskc::import_with(&xml, decryption, &options) {
+    let imported = match otpkit_pskc::import_with(data, decryption, &options) {
         Err(PskcError::NeedsPassword) if key.is_none() => {
-            let pw = password(io)?;
-            otpkit_pskc::import_with(&xml, Decryption::Password(pw.as_bytes()), &options)
-                .map_err(|e| pskc_error(&e, true))?
+            if file == "-" && !io.stdin_is_terminal {
+                return Err(CliError::usage(
+                    "the PSKC file is encrypted with a password and was read from stdin, so \
+                     its password cannot come from stdin too: give the file's path instead \
+                     of `-` (the password is then read from the first line of stdin, or \
+                     from a prompt at a terminal)",
+                ));
+            }
+            let pw = io::password(io, "PSKC container password: ", "container password")?;
+            otpkit_pskc::import_with(data, Decryption::Password(pw.as_bytes()), &options)
+                .map_err(|e| pskc_error(&e, true, flags))?
         }
         Err(PskcError::NeedsPassword) => {
             return Err(CliError::usage(
@@ -214,13 +253,13 @@ pub fn import(args: ImportArgs, io: &mut Io<'_>) -> Result<(), CliError> {
                  leave out --key-hex/--key-file and give the password at the prompt or on stdin",
             ));
         }
-        Err(e) => return Err(pskc_error(&e, false)),
+        Err(e) => return Err(pskc_error(&e, false, flags)),
         Ok(imported) => imported,
     };
-    report(&imported, &args, io)
+    report(&imported, flags, io)
 }
 
-fn report(imported: &Import, args: &ImportArgs, io: &mut Io<'_>) -> Result<(), CliError> {
+fn report(imported: &Import, flags: &Flags<'_>, io: &mut Io<'_>) -> Result<(), CliError> {
     let total = imported.keys.len();
     if total == 0 {
         return Err(CliError::usage("the PSKC file holds no key"));
@@ -236,10 +275,10 @@ fn report(imported: &Import, args: &ImportArgs, io: &mut Io<'_>) -> Result<(), C
         let done = key
             .result
             .as_ref()
-            .map_err(ToString::to_string)
+            .map_err(|e| key_error(e, flags))
             .and_then(|token| {
                 let object = token_json(token)?;
-                if let Some(dir) = &args.pskc.enroll_dir {
+                if let Some(dir) = flags.enroll_dir {
                     enroll(dir, token).map_err(|e| e.message)?;
                 }
                 Ok((token, object))
@@ -247,12 +286,9 @@ fn report(imported: &Import, args: &ImportArgs, io: &mut Io<'_>) -> Result<(), C
         match done {
             Ok((token, object)) => {
                 if let Some(warning) = protection_warning(token.protection) {
-                    crate::commands::warn(
-                        io,
-                        format_args!("key {number} of {total}{who}: {warning}"),
-                    );
+                    io::warn(io, format_args!("key {number} of {total}{who}: {warning}"));
                 }
-                if args.json {
+                if flags.json {
                     objects.push(object);
                 } else {
                     let uri = Zeroizing::new(token.to_account().to_uri());
@@ -261,11 +297,11 @@ fn report(imported: &Import, args: &ImportArgs, io: &mut Io<'_>) -> Result<(), C
             }
             Err(e) => {
                 failed = failed.saturating_add(1);
-                let _ = writeln!(io.stderr, "otpkit: key {number} of {total}{who}: {e}");
+                io::note(io, format_args!("key {number} of {total}{who}: {e}"));
             }
         }
     }
-    if args.json {
+    if flags.json {
         let text = Zeroizing::new(Value::Array(objects).to_string());
         out(io, text.as_str())?;
     }
@@ -278,9 +314,15 @@ fn report(imported: &Import, args: &ImportArgs, io: &mut Io<'_>) -> Result<(), C
     Ok(())
 }
 
-/// A serial number as shown in a message: control characters dropped.
-fn printable(s: &str) -> String {
-    s.chars().filter(|c| !c.is_control()).take(64).collect()
+/// The warning for a token whose values no MAC protected, if it is one.
+fn protection_warning(protection: Protection) -> Option<&'static str> {
+    match protection {
+        Protection::NotIntegrityProtected => Some(
+            "not integrity-protected: the PSKC file has no MAC, so an altered file could \
+             have changed this secret unnoticed (imported under --allow-unauthenticated)",
+        ),
+        Protection::InTheClear | Protection::MacChecked => None,
+    }
 }
 
 /// `inspect --json`'s object for the token's account, plus what the URI cannot
@@ -290,7 +332,7 @@ fn token_json(token: &Token) -> Result<Value, String> {
     let uri = Zeroizing::new(account.to_uri());
     let parsed = Account::parse(&uri).map_err(|e| e.to_string())?;
     let warnings: Vec<String> = parsed.warnings.iter().map(ToString::to_string).collect();
-    let mut value = json::account(&parsed.account, &warnings);
+    let mut value = json::account(&parsed.account, &warnings).map_err(|e| e.message)?;
     if let Value::Object(map) = &mut value {
         map.insert("manufacturer".into(), json!(token.device.manufacturer));
         map.insert("serial_number".into(), json!(token.device.serial_number));
@@ -300,16 +342,18 @@ fn token_json(token: &Token) -> Result<Value, String> {
             map.insert("t0".into(), json!(t0));
             map.insert("drift".into(), json!(drift));
         }
-        let defaulted: Vec<&str> = token
+        let defaulted = token
             .defaulted
             .iter()
             .map(|d| match d {
-                Defaulted::Digits => "digits",
-                Defaulted::Counter => "counter",
-                Defaulted::TimeInterval => "period",
-                _ => "other",
+                Defaulted::Digits => Ok("digits"),
+                Defaulted::Counter => Ok("counter"),
+                Defaulted::TimeInterval => Ok("period"),
+                // `Defaulted` is non-exhaustive: a value of a newer library is not
+                // named as something else.
+                _ => Err("the file left out a value this version of otpkit cannot name"),
             })
-            .collect();
+            .collect::<Result<Vec<&str>, &str>>()?;
         map.insert("defaulted".into(), json!(defaulted));
         map.insert(
             "protection".into(),
@@ -349,10 +393,13 @@ fn file_name(serial: &str) -> Option<String> {
 
 /// Writes `token`'s device file into `dir`.
 fn enroll(dir: &Path, token: &Token) -> Result<(), CliError> {
-    let Kind::Totp { period, t0, .. } = token.kind else {
-        return Err(CliError::usage(
-            "an HOTP token cannot be enrolled: device files are for TOTP (print it instead)",
-        ));
+    let (period, t0) = match token.kind {
+        Kind::Totp { period, t0, .. } => (period, t0),
+        Kind::Hotp { .. } => {
+            return Err(CliError::usage(
+                "an HOTP token cannot be enrolled: device files are for TOTP (print it instead)",
+            ));
+        }
     };
     if t0 != 0 {
         return Err(CliError::usage(format_args!(
@@ -371,9 +418,9 @@ fn enroll(dir: &Path, token: &Token) -> Result<(), CliError> {
         .ok_or_else(|| CliError::usage("the serial number gives no usable file name"))?;
     let account = token.to_account();
     if let Some(issuer) = &account.issuer {
-        state::check_field("issuer", issuer)?;
+        device_file::check_field("issuer", issuer)?;
     }
-    state::check_field("account name", &account.name)?;
+    device_file::check_field("account name", &account.name)?;
     let path = dir.join(format!("{name}.device"));
     let device = DeviceFile {
         issuer: account.issuer.clone().filter(|i| !i.is_empty()),
@@ -385,8 +432,8 @@ fn enroll(dir: &Path, token: &Token) -> Result<(), CliError> {
         state: token.device_state().to_string(),
         sealed: None,
     };
-    let _lock = state::lock(&path)?;
-    state::write_atomic(&path, device.to_text().as_bytes(), Overwrite::No)
+    let _lock = safe_file::lock(&path)?;
+    safe_file::write_atomic(&path, device.to_text().as_bytes(), Overwrite::No)
 }
 
 #[cfg(test)]
@@ -403,6 +450,34 @@ mod tests {
         assert_eq!(file_name("..").as_deref(), None);
         assert_eq!(file_name(" a b/c\n").as_deref(), Some("a_b_c"));
         assert_eq!(file_name("").as_deref(), None);
+    }
+
+    #[test]
+    fn a_short_secret_names_the_flag_not_the_rust_api() {
+        let flags = Flags {
+            key_hex: None,
+            key_file: None,
+            enroll_dir: None,
+            allow_unauthenticated: false,
+            allow_short_secret: false,
+            json: false,
+            budget: WorkBudget::default(),
+            format_named: true,
+        };
+        let e = key_error(
+            &KeyError::Secret(SecretError::TooShort { bits: 32 }),
+            &flags,
+        );
+        assert_eq!(
+            e,
+            "the secret is 32 bits, shorter than the 128 bits RFC 4226 requires; to import \
+             it anyway, add --allow-short-secret"
+        );
+        assert!(
+            KeyError::Secret(SecretError::TooShort { bits: 32 })
+                .to_string()
+                .contains("LengthPolicy")
+        );
     }
 
     #[test]

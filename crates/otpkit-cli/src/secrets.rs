@@ -8,9 +8,32 @@ use zeroize::Zeroizing;
 
 use crate::error::CliError;
 
+/// The shortest secret `code` and `check` use without [`ALLOW_SHORT_FLAG`]: 80 bits
+/// (16 Base32 characters), what services still issue although RFC 4226 asks for 128.
+/// A shorter one is almost always a secret copied in part.
+pub const MIN_SECRET_BITS: usize = 80;
+
+/// The flag that accepts secrets shorter than the tool's floor ([`MIN_SECRET_BITS`]
+/// for `code` and `check`, RFC 4226's 128 bits for a PSKC import): the name errors
+/// give.
+pub const ALLOW_SHORT_FLAG: &str = "--allow-short-secret";
+
+/// Refuses a secret under [`MIN_SECRET_BITS`] unless `allow_short` (the
+/// [`ALLOW_SHORT_FLAG`]) was given.
+pub fn check_length(secret: &Secret, allow_short: bool) -> Result<(), CliError> {
+    let bits = secret.len().saturating_mul(8);
+    if bits >= MIN_SECRET_BITS || allow_short {
+        return Ok(());
+    }
+    Err(CliError::usage(format_args!(
+        "invalid secret: the secret is {bits} bits, shorter than {MIN_SECRET_BITS} bits: it \
+         was probably copied in part; if it really is that short, add {ALLOW_SHORT_FLAG}"
+    )))
+}
+
 /// A secret typed on the command line: Base32 (any case, spaces and hyphens allowed)
-/// or, with `hex`, hexadecimal (oathtool's default form). Short secrets are accepted:
-/// existing accounts often have 80-bit keys. Returns the secret and, for Base32 text
+/// or, with `hex`, hexadecimal (oathtool's default form). Any length is read (the
+/// caller checks it with [`check_length`]). Returns the secret and, for Base32 text
 /// whose last symbol carries bits that do not fill a byte, a warning saying so.
 pub fn parse(text: &str, hex: bool) -> Result<(Secret, Option<String>), CliError> {
     if hex {
@@ -111,7 +134,13 @@ pub fn message(e: &SecretError) -> String {
         SecretError::TooShort { bits } => {
             format!("the secret is {bits} bits, shorter than the 128 bits RFC 4226 requires")
         }
-        other => other.to_string(),
+        SecretError::Empty
+        | SecretError::TooLong { .. }
+        | SecretError::InvalidCharacter { .. }
+        | SecretError::InvalidLength { .. }
+        | SecretError::RngFailed => e.to_string(),
+        // `SecretError` is non-exhaustive: a newer library's error, in its own words.
+        _ => e.to_string(),
     }
 }
 
@@ -190,6 +219,22 @@ mod tests {
         assert!(e.to_string().contains("LengthPolicy"));
         let m = message(&e);
         assert!(m.contains("80 bits") && !m.contains("::"), "{m}");
+    }
+
+    #[test]
+    fn secrets_under_80_bits_need_the_flag() {
+        let short = Secret::from_bytes_with(&[1; 9], LengthPolicy::AllowShort).unwrap();
+        let e = check_length(&short, false).unwrap_err();
+        assert_eq!(e.exit, crate::error::Exit::Usage);
+        assert!(
+            e.message.contains("72 bits") && e.message.ends_with("add --allow-short-secret"),
+            "{}",
+            e.message
+        );
+        assert!(!e.message.contains("LengthPolicy"), "{}", e.message);
+        assert!(check_length(&short, true).is_ok());
+        let eighty = Secret::from_bytes_with(&[1; 10], LengthPolicy::AllowShort).unwrap();
+        assert!(check_length(&eighty, false).is_ok());
     }
 
     #[test]

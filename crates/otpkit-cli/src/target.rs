@@ -238,6 +238,12 @@ pub fn service_error(e: ServiceError) -> CliError {
         ServiceError::Seal(e) => CliError::state(format_args!(
             "cannot open the device's sealed secret: {e} (check --seal-key-file)"
         )),
+        e @ (ServiceError::Store(_)
+        | ServiceError::AlreadyEnrolled { .. }
+        | ServiceError::Corrupt { .. }
+        | ServiceError::Contention { .. }) => CliError::new(Exit::State, e),
+        // `ServiceError` is non-exhaustive: a newer library's failure of the store,
+        // in its own words.
         e => CliError::new(Exit::State, e),
     }
 }

@@ -412,8 +412,8 @@ fn enroll_with_wrong_codes_writes_nothing() {
     assert!(!state.exists());
 }
 
-/// Issue 12: a typo, a malformed code or a wrong second code re-prompts, and the
-/// enrolment goes on with the secret the user already scanned.
+/// A typo, a malformed code or a wrong second code re-prompts, and the enrolment
+/// goes on with the secret the user already scanned.
 #[test]
 fn enroll_re_prompts_after_typos_and_keeps_the_secret() {
     let dir = tempfile::tempdir().unwrap();

@@ -59,7 +59,17 @@ fn unexpected_arguments_name_the_subcommand_help_but_not_the_value() {
 
 #[test]
 fn short_non_canonical_base32_is_warned_about() {
-    let r = run(&["code", "JBSWY3DPEHPK", "--time", "59"], "");
+    // 56 bits: used only with --allow-short-secret (see the test of that flag).
+    let r = run(
+        &[
+            "code",
+            "JBSWY3DPEHPK",
+            "--time",
+            "59",
+            "--allow-short-secret",
+        ],
+        "",
+    );
     assert_eq!(r.code, 0);
     assert_eq!(r.stdout.lines().count(), 1);
     assert!(
@@ -85,7 +95,10 @@ fn short_non_canonical_base32_is_warned_about() {
             .any(|w| w.as_str().unwrap().contains("not canonical"))
     );
     // From a URI, `code` warns as well.
-    let r = run(&["code", "--uri", uri, "--time", "59"], "");
+    let r = run(
+        &["code", "--uri", uri, "--time", "59", "--allow-short-secret"],
+        "",
+    );
     assert!(r.stderr.contains("not canonical"), "{}", r.stderr);
 }
 
@@ -234,5 +247,67 @@ fn inspect_state_shows_local_times_and_raw_times_in_json() {
         )
         .code,
         2
+    );
+}
+
+#[test]
+fn a_secret_under_80_bits_needs_the_flag_that_names_it() {
+    let refused = |r: &support::Run, bits: &str| {
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert_eq!(r.stdout, "");
+        let last = r.stderr.lines().last().unwrap_or("");
+        assert_eq!(
+            last,
+            format!(
+                "otpkit: invalid secret: the secret is {bits} bits, shorter than 80 bits: it \
+                 was probably copied in part; if it really is that short, add \
+                 --allow-short-secret"
+            )
+        );
+        assert!(!r.stderr.contains("LengthPolicy") && !r.stderr.contains("::"));
+        assert!(!r.stderr.contains("JBSW"), "{}", r.stderr);
+    };
+    // 16 bits (with the warning about its dropped bits), 40 bits as hex, from a URI.
+    refused(&run(&["code", "JBSW", "--time", "59"], ""), "16");
+    refused(
+        &run(&["code", "--hex", "0102030405", "--time", "59"], ""),
+        "40",
+    );
+    let uri = "otpauth://totp/a?secret=JBSWY3DP";
+    refused(&run(&["code", "--uri", uri, "--time", "59"], ""), "40");
+    refused(
+        &run(&["check", "JBSWY3DP", "000000", "--time", "59"], ""),
+        "40",
+    );
+    // With the flag, the code; 80 bits need none.
+    for args in [
+        vec!["code", "JBSW", "--time", "59", "--allow-short-secret"],
+        vec!["code", "--uri", uri, "--time", "59", "--allow-short-secret"],
+        vec!["code", "JBSWY3DPEHPK3PXP", "--time", "59"],
+    ] {
+        let r = run(&args, "");
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        assert_eq!(r.stdout.trim().len(), 6, "{args:?}");
+    }
+    let code = run(
+        &["code", "JBSWY3DP", "--time", "59", "--allow-short-secret"],
+        "",
+    );
+    let r = run(
+        &[
+            "check",
+            "JBSWY3DP",
+            code.stdout.trim(),
+            "--time",
+            "59",
+            "--allow-short-secret",
+        ],
+        "",
+    );
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "accepted\n"),
+        "{}",
+        r.stderr
     );
 }

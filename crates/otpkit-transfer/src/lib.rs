@@ -21,6 +21,7 @@ mod andotp;
 mod authpro;
 mod bitwarden;
 mod crypto;
+mod detect;
 mod error;
 pub mod export;
 mod freeotp_plus;
@@ -35,6 +36,7 @@ mod twofas;
 use core::fmt;
 use core::str::FromStr;
 
+pub use detect::detect;
 pub use error::{EntryError, EntryWarning, ImportError};
 pub use otpkit::otpauth::Account;
 pub use otpkit_kdf::{OverBudget, WorkBudget};

@@ -1,16 +1,68 @@
 //! `otpkit code`: the current code of an account (TOTP, HOTP or Steam).
 
+use clap::Args;
 use otpkit::{Algorithm, Generator, Hotp, Totp};
 
-use crate::cli::CodeArgs;
 use crate::error::CliError;
+use crate::io::{Io, out, read_value, warn};
+use crate::options::{digits, now_or, parse_algorithm, period};
 use crate::secrets;
+use crate::uri::{dropped_bits_warning, parse_account};
 
-use super::{
-    Io, digits, dropped_bits_warning, now_or, out, parse_account, period, read_value, warn,
-};
+/// Where the secret comes from: exactly one of SECRET, --secret and --uri.
+#[derive(Args)]
+#[group(required = true, multiple = false)]
+pub struct Source {
+    /// The secret (Base32, or hex with --hex), as `oathtool -b SECRET`; `-` reads it
+    /// from stdin. Same as --secret.
+    #[arg(value_name = "SECRET")]
+    pub secret_arg: Option<String>,
+    /// The Base32 secret (spaces, hyphens and lower case allowed); `-` reads it from stdin.
+    #[arg(long, value_name = "BASE32")]
+    pub secret: Option<String>,
+    /// An otpauth:// URI (totp, hotp, or Steam); `-` reads it from stdin.
+    #[arg(long, value_name = "URI")]
+    pub uri: Option<String>,
+}
 
-pub(super) fn run(args: CodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
+/// `otpkit code`.
+#[derive(Args)]
+pub struct CodeArgs {
+    /// The account.
+    #[command(flatten)]
+    pub source: Source,
+    /// The secret is hexadecimal (oathtool's default form), not Base32.
+    #[arg(long, conflicts_with = "uri")]
+    pub hex: bool,
+    /// HMAC algorithm, with --secret.
+    #[arg(long, value_name = "SHA1|SHA256|SHA512", value_parser = parse_algorithm, conflicts_with = "uri")]
+    pub algorithm: Option<Algorithm>,
+    /// Code length (6 to 10), with --secret.
+    #[arg(long, value_name = "N", conflicts_with = "uri")]
+    pub digits: Option<u8>,
+    /// TOTP period in seconds, with --secret.
+    #[arg(long, value_name = "SECONDS", conflicts_with_all = ["uri", "hotp"])]
+    pub period: Option<u64>,
+    /// Unix time to compute the TOTP code for (default: now).
+    #[arg(long, value_name = "UNIX", conflicts_with = "hotp")]
+    pub time: Option<u64>,
+    /// HOTP at --counter instead of TOTP (with --secret, or with a URI's secret,
+    /// algorithm and digits).
+    #[arg(long, requires = "counter")]
+    pub hotp: bool,
+    /// HOTP counter (with --hotp, or to override an hotp URI's counter).
+    #[arg(long, value_name = "N")]
+    pub counter: Option<u64>,
+    /// Also print the seconds the TOTP code stays valid.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Use a secret shorter than 80 bits (almost always one copied in part).
+    #[arg(long)]
+    pub allow_short_secret: bool,
+}
+
+/// Prints the code.
+pub fn run(args: CodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     if let Some(uri) = args.source.uri {
         let uri = read_value(uri, "URI", io)?;
         let parsed = parse_account(&uri)?;
@@ -21,6 +73,7 @@ pub(super) fn run(args: CodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
             }
         }
         let account = parsed.account;
+        secrets::check_length(&account.secret, args.allow_short_secret)?;
         // The core's generator for the account's kind (TOTP, HOTP or Steam).
         let mut generator = account.generator();
         if args.hotp {
@@ -39,13 +92,15 @@ pub(super) fn run(args: CodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
                             .ok_or_else(|| CliError::usage("--hotp needs --counter"))?,
                     };
                 }
-                _ => {}
+                Generator::Hotp { .. } => {}
+                _ => return Err(unknown_generator()),
             }
         }
         if let Some(at) = args.counter {
             match &mut generator {
                 Generator::Hotp { counter, .. } => *counter = at,
-                _ => no_counter(args.counter)?,
+                Generator::Totp(_) | Generator::Steam(_) => no_counter(args.counter)?,
+                _ => return Err(unknown_generator()),
             }
         }
         return print_code(&generator, args.time, args.verbose, io);
@@ -54,11 +109,13 @@ pub(super) fn run(args: CodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         return Err(CliError::usage("give a SECRET, --secret or --uri"));
     };
     let text = read_value(text, "secret", io)?;
-    // Existing accounts often have 80-bit secrets: computing their codes is fine.
+    // Existing accounts often have 80-bit secrets: computing their codes is fine; a
+    // shorter one needs --allow-short-secret.
     let (secret, warning) = secrets::parse(&text, args.hex)?;
     if let Some(w) = warning {
         warn(io, w);
     }
+    secrets::check_length(&secret, args.allow_short_secret)?;
     let algorithm = args.algorithm.unwrap_or(Algorithm::Sha1);
     let digits = digits(args.digits.unwrap_or(6))?;
     let generator = if args.hotp {
@@ -82,6 +139,11 @@ fn warn_dropped_bits(uri: &str, io: &mut Io<'_>) {
     if let Some(w) = dropped_bits_warning(uri) {
         warn(io, w);
     }
+}
+
+/// The error for a generator of a newer library (`Generator` is non-exhaustive).
+fn unknown_generator() -> CliError {
+    CliError::usage("the account's generator is of a kind this version of otpkit cannot use")
 }
 
 fn no_counter(counter: Option<u64>) -> Result<(), CliError> {

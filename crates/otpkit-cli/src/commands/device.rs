@@ -7,8 +7,9 @@ use otpkit::Verifier;
 use otpkit::verifier::{DeviceState, NIST_MAX_FAILURES, Outcome, Policy, ResyncOutcome};
 use otpkit_store::seal::Keyring;
 
+use crate::device_file::{self, DeviceFile};
 use crate::error::CliError;
-use crate::state::{self, DeviceFile, Overwrite, StateLock};
+use crate::safe_file::{self, FileLock, Overwrite};
 use crate::target::{self, Service, Target};
 
 /// The device a command works on.
@@ -16,7 +17,7 @@ pub(super) enum Device {
     /// A state file, locked for the whole command.
     File {
         path: PathBuf,
-        _lock: StateLock,
+        _lock: FileLock,
         loaded: Box<Loaded>,
         keyring: Option<Keyring>,
     },
@@ -31,7 +32,7 @@ impl Device {
         match (&target.state, &target.store) {
             (Some(path), None) => {
                 let keyring = target.key.keyring()?;
-                let lock = state::lock(path)?;
+                let lock = safe_file::lock(path)?;
                 let loaded = load(path, keyring.as_ref())?;
                 Ok(Device::File {
                     path: path.clone(),
@@ -125,7 +126,7 @@ pub(super) struct Loaded {
 }
 
 pub(super) fn load(path: &Path, keyring: Option<&Keyring>) -> Result<Loaded, CliError> {
-    let device = state::read(path, keyring)?;
+    let device = device_file::read(path, keyring)?;
     let state: DeviceState = device.state.parse().map_err(|e| {
         CliError::state(format_args!(
             "the state file's verifier state is damaged: {e}"
@@ -154,7 +155,7 @@ pub(super) fn save(
     if let (Some(keyring), Some(_)) = (keyring, &loaded.device.sealed) {
         loaded.device.seal(keyring)?;
     }
-    state::write_atomic(path, loaded.device.to_text().as_bytes(), Overwrite::Yes)?;
+    safe_file::write_atomic(path, loaded.device.to_text().as_bytes(), Overwrite::Yes)?;
     loaded.state = new;
     Ok(())
 }
@@ -201,8 +202,8 @@ mod tests {
 
     const NOW: u64 = 1_700_000_000; // 2023-11-14 22:13:20 UTC
 
-    /// Defect 8 of issue 12: after an ended lock-out the message said "(22 of 5
-    /// failed attempts before lock-out)".
+    /// The note counts the failures since the last lock-out, not all of them: after
+    /// an ended lock-out 22 failures read "2 of 5", never "22 of 5".
     #[test]
     fn failure_count_restarts_after_each_lock_out() {
         let note = |failures, locked_until| {

@@ -1,5 +1,7 @@
 //! `otpkit enroll`: a new secret shown as URI and QR code, confirmed by two consecutive codes.
 
+use clap::Args;
+use otpkit::Algorithm;
 use otpkit::otpauth::{Account, Kind};
 use otpkit::verifier::{DeviceState, EnrollError, EnrollOutcome, NIST_MAX_FAILURES, Policy};
 use otpkit::{Secret, Totp, Verifier};
@@ -7,18 +9,53 @@ use otpkit_store::seal::Keyring;
 use otpkit_store::{DeviceRow, DeviceStore as _, Generator, ServiceError};
 use zeroize::Zeroizing;
 
-use crate::cli::EnrollArgs;
+use crate::device_file::{self, DeviceFile};
 use crate::error::{CliError, Exit};
+use crate::io::{Io, out, prompt};
+use crate::options::{digits, now_or, parse_algorithm, period};
 use crate::qr;
-use crate::state::{self, DeviceFile, StateLock};
+use crate::safe_file::{self, FileLock, Overwrite};
 use crate::target::{self, Service};
 
 use super::device::locked_message;
-use super::{Io, digits, now_or, out, overwrite, period, prompt};
 
-pub(super) fn run(args: EnrollArgs, io: &mut Io<'_>) -> Result<(), CliError> {
-    state::check_field("issuer", &args.issuer)?;
-    state::check_field("account name", &args.account)?;
+/// `otpkit enroll`.
+#[derive(Args)]
+pub struct EnrollArgs {
+    /// The service name shown in the app (e.g. your company).
+    #[arg(long, value_name = "NAME")]
+    pub issuer: String,
+    /// The user's account name shown in the app (e.g. an email address).
+    #[arg(long, value_name = "NAME")]
+    pub account: String,
+    /// Where to keep the device: --state FILE or --store URL.
+    #[command(flatten)]
+    pub target: target::Target,
+    /// Replace FILE (or the store's device) if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// HMAC algorithm. Google and Microsoft Authenticator compute SHA1 whatever the QR
+    /// code says, so only choose another for apps known to honour it.
+    #[arg(long, value_name = "SHA1|SHA256|SHA512", value_parser = parse_algorithm, default_value = "SHA1")]
+    pub algorithm: Algorithm,
+    /// Code length (6 to 10); most apps only show 6 or 8.
+    #[arg(long, value_name = "N", default_value_t = 6)]
+    pub digits: u8,
+    /// TOTP period in seconds; most apps only support 30.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub period: u64,
+    /// Draw the terminal QR code for a light background (dark modules as blocks).
+    #[arg(long)]
+    pub light_terminal: bool,
+    /// Unix time to check the codes at (default: now; for tests and replays).
+    #[arg(long, value_name = "UNIX")]
+    pub time: Option<u64>,
+}
+
+/// Enrols the device.
+pub fn run(args: EnrollArgs, io: &mut Io<'_>) -> Result<(), CliError> {
+    device_file::check_field("issuer", &args.issuer)?;
+    device_file::check_field("account name", &args.account)?;
     if args.account.trim().is_empty() {
         return Err(CliError::usage("the account name is empty"));
     }
@@ -99,7 +136,11 @@ pub(super) fn run(args: EnrollArgs, io: &mut Io<'_>) -> Result<(), CliError> {
             if let Some(keyring) = &keyring {
                 device.seal(keyring)?;
             }
-            state::write_atomic(&path, device.to_text().as_bytes(), overwrite(args.force))?;
+            safe_file::write_atomic(
+                &path,
+                device.to_text().as_bytes(),
+                Overwrite::when(args.force),
+            )?;
             let sealed = if keyring.is_some() {
                 " (secret sealed)"
             } else {
@@ -143,7 +184,7 @@ pub(super) fn run(args: EnrollArgs, io: &mut Io<'_>) -> Result<(), CliError> {
 enum Target {
     File {
         path: std::path::PathBuf,
-        _lock: StateLock,
+        _lock: FileLock,
         keyring: Option<Keyring>,
     },
     Store {
@@ -177,7 +218,7 @@ fn open_target(args: &EnrollArgs) -> Result<Target, CliError> {
         return Err(CliError::usage("give --state FILE or --store URL"));
     };
     let keyring = t.key.keyring()?;
-    let lock = state::lock(&path)?;
+    let lock = safe_file::lock(&path)?;
     if !args.force && path.exists() {
         return Err(CliError::state(format_args!(
             "{} already exists; pass --force to replace it",
@@ -277,6 +318,8 @@ fn enroll_codes(
                 let _ = writeln!(io.stderr, "otpkit: {e}{note}; try again");
                 last_error = Some(e);
             }
+            // `EnrollOutcome` is non-exhaustive: a newer library's outcome is a
+            // failure, in its own words, never taken for an enrolment.
             other => return Err(CliError::new(Exit::Invalid, other)),
         }
     }

@@ -1,15 +1,35 @@
 //! `otpkit resync`: two consecutive codes bring a drifted device back in step.
 
+use clap::Args;
 use otpkit::verifier::{ResyncError, ResyncOutcome};
 
-use crate::cli::ResyncArgs;
 use crate::error::{CliError, Exit};
+use crate::io::{Io, out, read_value};
+use crate::options::now_or;
 use crate::secrets;
+use crate::target::Target;
 
 use super::device::{Device, failure_note, locked_message};
-use super::{Io, now_or, out, read_value};
 
-pub(super) fn run(args: ResyncArgs, io: &mut Io<'_>) -> Result<(), CliError> {
+/// `otpkit resync`.
+#[derive(Args)]
+pub struct ResyncArgs {
+    /// The device: --state FILE or --store URL --device ID.
+    #[command(flatten)]
+    pub target: Target,
+    /// A code from the device; `-` reads it from stdin (one line per `-`).
+    #[arg(value_name = "CODE1")]
+    pub code1: String,
+    /// The next code the device shows after CODE1; `-` reads it from stdin.
+    #[arg(value_name = "CODE2")]
+    pub code2: String,
+    /// Unix time to verify at (default: now; for tests and replays).
+    #[arg(long, value_name = "UNIX")]
+    pub time: Option<u64>,
+}
+
+/// Re-learns the drift and stores the new state.
+pub fn run(args: ResyncArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     // Read `-` codes before waiting for the lock.
     let code1 = read_value(args.code1, "first code", io)?;
     let code2 = read_value(args.code2, "second code", io)?;
@@ -35,6 +55,12 @@ pub(super) fn run(args: ResyncArgs, io: &mut Io<'_>) -> Result<(), CliError> {
             let exit = match e {
                 ResyncError::Malformed(_) | ResyncError::Time(_) => Exit::Usage,
                 ResyncError::WrongKind | ResyncError::NotEnrolled => Exit::State,
+                ResyncError::Rejected
+                | ResyncError::SameCodeTwice
+                | ResyncError::CounterExhausted
+                | ResyncError::Locked { .. } => Exit::Invalid,
+                // `ResyncError` is non-exhaustive: a newer library's refusal is a
+                // failed attempt, in its own words.
                 _ => Exit::Invalid,
             };
             let note = if counted {
@@ -47,6 +73,8 @@ pub(super) fn run(args: ResyncArgs, io: &mut Io<'_>) -> Result<(), CliError> {
                 format_args!("resynchronisation failed: {e}{note}"),
             ))
         }
+        // `ResyncOutcome` is non-exhaustive: a newer library's outcome is a failure,
+        // in its own words, never taken for a resynchronisation.
         other => Err(CliError::new(Exit::Invalid, other)),
     }
 }

@@ -1,15 +1,32 @@
 //! `otpkit verify`: one sign-in code against a device file.
 
+use clap::Args;
 use otpkit::verifier::{Outcome, SignInError};
 
-use crate::cli::VerifyArgs;
 use crate::error::{CliError, Exit};
+use crate::io::{Io, out, read_value};
+use crate::options::now_or;
 use crate::secrets;
+use crate::target::Target;
 
 use super::device::{Device, failure_note, locked_message};
-use super::{Io, now_or, out, read_value};
 
-pub(super) fn run(args: VerifyArgs, io: &mut Io<'_>) -> Result<(), CliError> {
+/// `otpkit verify`.
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// The device: --state FILE or --store URL --device ID.
+    #[command(flatten)]
+    pub target: Target,
+    /// The code the user typed; `-` reads it from stdin (keeps it out of `ps`).
+    #[arg(value_name = "CODE")]
+    pub code: String,
+    /// Unix time to verify at (default: now; for tests and replays).
+    #[arg(long, value_name = "UNIX")]
+    pub time: Option<u64>,
+}
+
+/// Checks the code and stores the new state.
+pub fn run(args: VerifyArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     // Read a `-` code before waiting for the lock.
     let code = read_value(args.code, "code", io)?;
     let mut device = Device::open(&args.target)?;
@@ -55,6 +72,11 @@ pub(super) fn run(args: VerifyArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         Outcome::Error(SignInError::NotEnrolled) => {
             Err(CliError::state("the device has not finished enrolling"))
         }
+        Outcome::Error(e @ (SignInError::Time(_) | SignInError::CounterExhausted)) => {
+            Err(CliError::usage(e))
+        }
+        // `SignInError` and `Outcome` are non-exhaustive: a newer library's refusal is
+        // a failure, in its own words, never taken for an acceptance.
         Outcome::Error(e) => Err(CliError::usage(e)),
         other => Err(CliError::new(Exit::Invalid, other)),
     }

@@ -3,10 +3,12 @@
 //! is for testing and tooling, not for signing people in (use `verify` for that).
 
 use clap::Args;
-use otpkit::{Algorithm, Digits, Hotp, Period, Totp, Window};
+use otpkit::verify::VerifyError;
+use otpkit::{Algorithm, Hotp, Totp, Window};
 
-use crate::commands::{Io, read_value};
 use crate::error::{CliError, Exit};
+use crate::io::{self, Io, read_value};
+use crate::options::{digits, now_or, parse_algorithm, period};
 use crate::secrets;
 
 /// `otpkit check`.
@@ -52,23 +54,22 @@ pub struct CheckArgs {
     /// The first HOTP counter to try.
     #[arg(long, value_name = "N", requires = "hotp")]
     pub counter: Option<u64>,
-}
-
-fn parse_algorithm(s: &str) -> Result<Algorithm, String> {
-    s.parse::<Algorithm>().map_err(|e| e.to_string())
+    /// Use a secret shorter than 80 bits (almost always one copied in part).
+    #[arg(long)]
+    pub allow_short_secret: bool,
 }
 
 /// Exit 0 and `accepted …` on stdout when the code matches; exit 1 when it does not;
 /// exit 2 for a malformed secret, code or option.
-pub fn check(args: CheckArgs, io: &mut Io<'_>) -> Result<(), CliError> {
+pub fn run(args: CheckArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     let text = read_value(args.secret, "secret", io)?;
     let code = read_value(args.code, "code", io)?;
     let (secret, warning) = secrets::parse(&text, args.hex)?;
     if let Some(w) = warning {
-        crate::commands::warn(io, w);
+        io::warn(io, w);
     }
-    let digits =
-        Digits::new(args.digits).map_err(|e| CliError::usage(format_args!("--digits: {e}")))?;
+    secrets::check_length(&secret, args.allow_short_secret)?;
+    let digits = digits(args.digits)?;
     let not_valid = || CliError::new(Exit::Invalid, "the code is not valid");
     let result = if args.hotp {
         let first = args.counter.unwrap_or(0);
@@ -76,12 +77,8 @@ pub fn check(args: CheckArgs, io: &mut Io<'_>) -> Result<(), CliError> {
             .verify(&code, first, args.window)
             .map(|m| format!("accepted (counter {})", m.step))
     } else {
-        let period =
-            Period::new(args.period).map_err(|e| CliError::usage(format_args!("--period: {e}")))?;
-        let now = match args.time {
-            Some(t) => t,
-            None => otpkit::unix_now().map_err(CliError::usage)?,
-        };
+        let period = period(args.period)?;
+        let now = now_or(args.time)?;
         let window = Window::symmetric(args.window)
             .map_err(|e| CliError::usage(format_args!("--window: {e}")))?;
         Totp::new(&secret, args.algorithm, digits, period)
@@ -92,11 +89,11 @@ pub fn check(args: CheckArgs, io: &mut Io<'_>) -> Result<(), CliError> {
             })
     };
     match result {
-        Ok(line) => crate::commands::out(io, line),
-        Err(otpkit::verify::VerifyError::Mismatch) => Err(not_valid()),
-        Err(otpkit::verify::VerifyError::Window(e)) => {
-            Err(CliError::usage(format_args!("--window: {e}")))
-        }
+        Ok(line) => io::out(io, line),
+        Err(VerifyError::Mismatch) => Err(not_valid()),
+        Err(VerifyError::Window(e)) => Err(CliError::usage(format_args!("--window: {e}"))),
+        Err(e @ (VerifyError::Malformed(_) | VerifyError::Time(_))) => Err(CliError::usage(e)),
+        // `VerifyError` is non-exhaustive: a newer library's refusal, in its own words.
         Err(e) => Err(CliError::usage(e)),
     }
 }
@@ -121,6 +118,7 @@ mod tests {
             period: 30,
             time: (!hotp).then_some(59),
             counter: None,
+            allow_short_secret: false,
         }
     }
 
@@ -133,7 +131,7 @@ mod tests {
             stderr: &mut stderr,
             stdin_is_terminal: false,
         };
-        check(args, &mut io)?;
+        super::run(args, &mut io)?;
         Ok(String::from_utf8(stdout).unwrap())
     }
 

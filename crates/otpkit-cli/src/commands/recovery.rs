@@ -3,7 +3,7 @@
 //!
 //! The state file holds one line, the set's encoded [`RecoveryState`] (`otpr1.…`):
 //! salted hashes and which codes are used, never a code. It is written like a device
-//! file: under the same `FILE.lock`, atomically, mode 0600.
+//! file: under a lock on the file itself, atomically, mode 0600 ([`crate::safe_file`]).
 
 use std::fs::File;
 use std::io::{self, BufRead, Read};
@@ -16,9 +16,10 @@ use otpkit::recovery::{
 use otpkit::verifier::Policy;
 use zeroize::Zeroizing;
 
-use crate::commands::Io;
 use crate::error::{self, CliError, Exit};
-use crate::state::{self, Overwrite};
+use crate::io::{Io, out};
+use crate::options::now_or;
+use crate::safe_file::{self, Overwrite};
 
 /// `otpkit recovery`.
 #[derive(Args)]
@@ -78,10 +79,6 @@ pub fn run(args: RecoveryArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     }
 }
 
-fn out(io: &mut Io<'_>, text: impl std::fmt::Display) -> Result<(), CliError> {
-    writeln!(io.stdout, "{text}").map_err(error::output)
-}
-
 fn generate(args: GenerateArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     let policy = RecoveryPolicy::default()
         .with_count(args.count)
@@ -94,7 +91,7 @@ fn generate(args: GenerateArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     // Lock and check first: codes must not be shown for a set that is not stored.
     let lock = match &args.state {
         Some(path) => {
-            let lock = state::lock(path)?;
+            let lock = safe_file::lock(path)?;
             if !args.force && path.exists() {
                 return Err(CliError::state(format_args!(
                     "{} already exists; pass --force to replace it (the old codes stop working)",
@@ -108,12 +105,8 @@ fn generate(args: GenerateArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     let set = RecoveryCodes::generate(&policy).map_err(CliError::state)?;
     let encoded = set.state().encode();
     if let Some(path) = &args.state {
-        let overwrite = if args.force {
-            Overwrite::Yes
-        } else {
-            Overwrite::No
-        };
-        state::write_atomic(path, format!("{encoded}\n").as_bytes(), overwrite)?;
+        let overwrite = Overwrite::when(args.force);
+        safe_file::write_atomic(path, format!("{encoded}\n").as_bytes(), overwrite)?;
     }
     drop(lock);
     out(
@@ -202,13 +195,6 @@ fn read_code(code: Option<String>, io: &mut Io<'_>) -> Result<Zeroizing<String>,
     Ok(line)
 }
 
-fn now_or(time: Option<u64>) -> Result<u64, CliError> {
-    match time {
-        Some(t) => Ok(t),
-        None => otpkit::unix_now().map_err(CliError::usage),
-    }
-}
-
 fn locked_message(until: u64, now: u64) -> String {
     if until == u64::MAX {
         "too many failed attempts: recovery is locked until an administrator resets it \
@@ -225,12 +211,12 @@ fn locked_message(until: u64, now: u64) -> String {
 fn use_code(args: UseArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     let code = read_code(args.code, io)?;
     let now = now_or(args.time)?;
-    let _lock = state::lock(&args.state)?;
+    let _lock = safe_file::lock(&args.state)?;
     let current = read_state(&args.state)?;
     let (outcome, new) = current.verify(&code, now, &Policy::default());
     // Failures and used codes are state too: save whatever the outcome.
     if new != current {
-        state::write_atomic(
+        safe_file::write_atomic(
             &args.state,
             format!("{}\n", new.encode()).as_bytes(),
             Overwrite::Yes,
@@ -281,6 +267,8 @@ fn use_code(args: UseArgs, io: &mut Io<'_>) -> Result<(), CliError> {
              the alphabet){}",
             note()
         ))),
+        // `RecoveryOutcome` is non-exhaustive: a newer library's outcome is a failure,
+        // in its own words, never taken for an accepted code.
         other => Err(CliError::new(Exit::Invalid, other)),
     }
 }

@@ -1,14 +1,14 @@
-//! `otpkit import FILE --from FORMAT`: the accounts of an authenticator app's backup
-//! or export ([`otpkit_transfer`]), printed as `otpauth://` URIs or as `inspect
-//! --json`'s objects, with a report of every entry on stderr.
+//! An accounts file as `import` and `export --from` read it: its format (named with
+//! `--from`, or detected from the content), its bytes (bounded, in a wiped buffer),
+//! the password of an encrypted file and the key-derivation budget
+//! (`--kdf-budget`, `--kdf-memory`) that bounds it, and the report of its entries.
 //!
 //! The file's password (for encrypted backups) comes from a prompt on the terminal
 //! (not echoed) or from the first line of stdin when stdin is not a terminal — never
-//! from the command line. The reading and password handling here are shared with
-//! `otpkit export`, which converts between formats.
+//! from the command line.
 
 use std::fs::File;
-use std::io::{BufRead, Read};
+use std::io::Read;
 use std::path::Path;
 
 use clap::{Args, ValueEnum};
@@ -16,33 +16,15 @@ use otpkit::otpauth::Account;
 use otpkit_transfer::{
     EntryReport, Format, Import, ImportError, ImportOptions, MAX_INPUT_LEN, OverBudget, WorkBudget,
 };
-use serde_json::Value;
 use zeroize::Zeroizing;
 
-use crate::cli::ImportArgs;
-use crate::commands::Io;
-use crate::error::{self, CliError, Exit};
-use crate::json;
+use crate::error::{CliError, Exit};
+use crate::io::{self, Io};
 
-/// `otpkit import --help`'s closing text.
-pub const IMPORT_HELP: &str = "\
-Examples:
-  otpkit import 'otpauth-migration://offline?data=...'      # one Google export QR code
-  otpkit import backup.2fas --from 2fas                      # otpauth:// URIs on stdout
-  otpkit import vault.json --from aegis --json < pw.txt      # password: stdin's first line
-  otpkit import scans.txt --from google-migration            # multi-QR transfer, any order
-  otpkit import tokens.xml --from pskc --key-hex -           # PSKC, pre-shared key on stdin
-
-A report of every entry (imported, its warnings, or why it was not) goes to stderr,
-never with a secret. Passwords are never arguments: a prompt at a terminal, else the
-first line of stdin (so an encrypted FILE cannot be `-`). Exit 6: some entries failed
-or QR codes of a transfer are missing; 7: wrong password or failed integrity check.
-An encrypted file asking for more key-derivation work or memory than --kdf-budget and
---kdf-memory allow is refused before the work is done (exit 2).";
-
-/// The formats `import --from` (and `export --from`) read.
+/// The formats `import` reads (named with `--from`, or detected) and `export --from`
+/// reads (all but PSKC).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum From {
+pub enum InputFormat {
     /// Aegis vault JSON, plain or password-encrypted.
     Aegis,
     /// 2FAS backup (.2fas), plain or encrypted.
@@ -65,20 +47,210 @@ pub enum From {
     Pskc,
 }
 
-impl From {
+impl InputFormat {
+    /// Every format, in `--help`'s order.
+    pub const ALL: [InputFormat; 9] = [
+        InputFormat::Aegis,
+        InputFormat::TwoFas,
+        InputFormat::Andotp,
+        InputFormat::Bitwarden,
+        InputFormat::FreeotpPlus,
+        InputFormat::AuthenticatorPro,
+        InputFormat::GoogleMigration,
+        InputFormat::OtpauthList,
+        InputFormat::Pskc,
+    ];
+
+    /// The format's name as `--from` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            InputFormat::Aegis => "aegis",
+            InputFormat::TwoFas => "2fas",
+            InputFormat::Andotp => "andotp",
+            InputFormat::Bitwarden => "bitwarden",
+            InputFormat::FreeotpPlus => "freeotp-plus",
+            InputFormat::AuthenticatorPro => "authenticator-pro",
+            InputFormat::GoogleMigration => "google-migration",
+            InputFormat::OtpauthList => "otpauth-list",
+            InputFormat::Pskc => "pskc",
+        }
+    }
+
     /// The transfer format, or `None` for PSKC (read by `crate::pskc`).
     pub fn transfer(self) -> Option<Format> {
         Some(match self {
-            From::Aegis => Format::Aegis,
-            From::TwoFas => Format::TwoFas,
-            From::Andotp => Format::AndOtp,
-            From::Bitwarden => Format::Bitwarden,
-            From::FreeotpPlus => Format::FreeOtpPlus,
-            From::AuthenticatorPro => Format::AuthenticatorPro,
-            From::GoogleMigration => Format::GoogleMigration,
-            From::OtpauthList => Format::OtpauthList,
-            From::Pskc => return None,
+            InputFormat::Aegis => Format::Aegis,
+            InputFormat::TwoFas => Format::TwoFas,
+            InputFormat::Andotp => Format::AndOtp,
+            InputFormat::Bitwarden => Format::Bitwarden,
+            InputFormat::FreeotpPlus => Format::FreeOtpPlus,
+            InputFormat::AuthenticatorPro => Format::AuthenticatorPro,
+            InputFormat::GoogleMigration => Format::GoogleMigration,
+            InputFormat::OtpauthList => Format::OtpauthList,
+            InputFormat::Pskc => return None,
         })
+    }
+
+    /// The `--from` name of a transfer format; an error for one this tool does not
+    /// know (the library's `Format` is non-exhaustive).
+    pub fn of_transfer(format: Format) -> Result<InputFormat, CliError> {
+        match format {
+            Format::Aegis => Ok(InputFormat::Aegis),
+            Format::TwoFas => Ok(InputFormat::TwoFas),
+            Format::AndOtp => Ok(InputFormat::Andotp),
+            Format::Bitwarden => Ok(InputFormat::Bitwarden),
+            Format::FreeOtpPlus => Ok(InputFormat::FreeotpPlus),
+            Format::AuthenticatorPro => Ok(InputFormat::AuthenticatorPro),
+            Format::GoogleMigration => Ok(InputFormat::GoogleMigration),
+            Format::OtpauthList => Ok(InputFormat::OtpauthList),
+            other => Err(CliError::usage(format_args!(
+                "the file is in the {other} format, which this version of otpkit does not read"
+            ))),
+        }
+    }
+
+    /// Whether every file of the format is text (JSON, XML or lines): an image given
+    /// as one is refused as an image. An andOTP backup is binary when encrypted.
+    fn is_text(self) -> bool {
+        match self {
+            InputFormat::Andotp => false,
+            InputFormat::Aegis
+            | InputFormat::TwoFas
+            | InputFormat::Bitwarden
+            | InputFormat::FreeotpPlus
+            | InputFormat::AuthenticatorPro
+            | InputFormat::GoogleMigration
+            | InputFormat::OtpauthList
+            | InputFormat::Pskc => true,
+        }
+    }
+
+    /// Where an entry is: `line N` for a list of URIs (numbered as an editor shows
+    /// them), else `entry N of TOTAL` (a migration entry's index counts accounts, not
+    /// lines).
+    pub fn position(self, entry: &EntryReport, total: usize) -> String {
+        let n = entry.index.saturating_add(1);
+        match self {
+            InputFormat::OtpauthList => format!("line {n}"),
+            InputFormat::Aegis
+            | InputFormat::TwoFas
+            | InputFormat::Andotp
+            | InputFormat::Bitwarden
+            | InputFormat::FreeotpPlus
+            | InputFormat::AuthenticatorPro
+            | InputFormat::GoogleMigration
+            | InputFormat::Pskc => format!("entry {n} of {total}"),
+        }
+    }
+
+    /// The format of `data`, told from its content: the transfer formats by
+    /// [`otpkit_transfer::detect`], PSKC by its root element ([`is_pskc`]). `None`
+    /// when it cannot be told (an encrypted andOTP backup never can).
+    pub fn detect(data: &[u8]) -> Result<Option<InputFormat>, CliError> {
+        if let Some(format) = otpkit_transfer::detect(data) {
+            return InputFormat::of_transfer(format).map(Some);
+        }
+        Ok(is_pskc(data).then_some(InputFormat::Pskc))
+    }
+
+    /// Every format's name, for messages: `aegis, 2fas, …, pskc`.
+    pub fn names() -> String {
+        InputFormat::ALL.map(InputFormat::name).join(", ")
+    }
+}
+
+impl std::fmt::Display for InputFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The largest prefix [`is_pskc`] looks through for the root element: room for an
+/// XML declaration and long comments before it.
+const PSKC_SNIFF_LEN: usize = 64 * 1024;
+
+/// Whether `data` is XML whose root element is a `KeyContainer` (with any namespace
+/// prefix), PSKC's root: the XML declaration, comments and processing instructions
+/// before it are skipped. Looks at most at the first [`PSKC_SNIFF_LEN`] bytes, once.
+/// (PSKC is read by `otpkit-pskc`, not by `otpkit-transfer`, whose `detect` knows
+/// only its own formats.)
+pub fn is_pskc(data: &[u8]) -> bool {
+    let data = data.get(..PSKC_SNIFF_LEN).unwrap_or(data);
+    let mut rest = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
+    loop {
+        rest = rest.trim_ascii_start();
+        if rest.starts_with(b"<?") {
+            let Some(after) = skip_to(b"?>", rest) else {
+                return false;
+            };
+            rest = after;
+        } else if rest.starts_with(b"<!--") {
+            let Some(after) = skip_to(b"-->", rest) else {
+                return false;
+            };
+            rest = after;
+        } else if let Some(tag) = rest.strip_prefix(b"<") {
+            let name_len = tag
+                .iter()
+                .position(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/'))
+                .unwrap_or(tag.len());
+            let name = tag.get(..name_len).unwrap_or_default();
+            let local = name.rsplit(|&b| b == b':').next().unwrap_or_default();
+            return local == b"KeyContainer";
+        } else {
+            return false;
+        }
+    }
+}
+
+/// What follows the first `end` in `from`, if it has one.
+fn skip_to<'a>(end: &[u8], from: &'a [u8]) -> Option<&'a [u8]> {
+    from.windows(end.len())
+        .position(|w| w == end)
+        .and_then(|i| from.get(i.saturating_add(end.len())..))
+}
+
+/// What kind of image `data` is, from its first bytes: `Some("a PNG image")` or
+/// `Some("a JPEG image")`.
+pub fn image_kind(data: &[u8]) -> Option<&'static str> {
+    if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("a PNG image")
+    } else if data.starts_with(b"\xFF\xD8\xFF") {
+        Some("a JPEG image")
+    } else {
+        None
+    }
+}
+
+/// The error for an image given where a file's text was expected: QR code images
+/// are not read (yet); their text is.
+pub fn image_error(file: &str, kind: &str) -> CliError {
+    CliError::usage(format_args!(
+        "{} is {kind}: QR code images are not read yet; scan the QR code with a phone or \
+         a QR reader and give its text (otpauth:// or otpauth-migration:// URIs, one per \
+         line) with --from otpauth-list or --from google-migration",
+        describe(file)
+    ))
+}
+
+/// Refuses `data` when it is an image and `format` (a text format) cannot be one.
+/// An andOTP backup is random bytes when encrypted, so only the 8-byte PNG signature
+/// is checked for it (a JPEG's 3 bytes would match one old-format backup in 16
+/// million).
+pub fn refuse_image(format: InputFormat, file: &str, data: &[u8]) -> Result<(), CliError> {
+    match image_kind(data) {
+        Some(kind) if format.is_text() || kind == "a PNG image" => Err(image_error(file, kind)),
+        Some(_) | None => Ok(()),
+    }
+}
+
+/// `FILE` as messages name it: `stdin` for `-`, else the path without control
+/// characters.
+pub fn describe(file: &str) -> String {
+    if file == "-" {
+        "stdin".to_owned()
+    } else {
+        file.chars().filter(|c| !c.is_control()).collect()
     }
 }
 
@@ -217,7 +389,7 @@ fn kdf_flags(exceeded: &OverBudget) -> String {
 
 /// The error of a file whose key derivation the budget refused (`file`: `aegis`,
 /// `PSKC`, …), naming the flags that would let it through.
-pub(crate) fn kdf_budget_error(file: &str, exceeded: &OverBudget) -> CliError {
+pub fn kdf_budget_error(file: &str, exceeded: &OverBudget) -> CliError {
     CliError::usage(format_args!(
         "cannot import the {file} file: it asks for more key-derivation work than \
          allowed: {exceeded}; if you trust the file, run again with {}",
@@ -225,26 +397,40 @@ pub(crate) fn kdf_budget_error(file: &str, exceeded: &OverBudget) -> CliError {
     ))
 }
 
-/// The exit code of an import that failed as a whole.
-fn import_error(format: Format, e: &ImportError) -> CliError {
-    if let ImportError::KdfBudget { exceeded, .. } = e {
-        return kdf_budget_error(format.name(), exceeded);
-    }
+/// The exit code and message of an import that failed as a whole.
+fn import_error(format: InputFormat, e: &ImportError) -> CliError {
     let exit = match e {
+        ImportError::KdfBudget { exceeded, .. } => {
+            return kdf_budget_error(format.name(), exceeded);
+        }
         ImportError::WrongPassword { .. } | ImportError::IntegrityCheckFailed { .. } => {
             Exit::Password
         }
+        ImportError::TooLarge { .. }
+        | ImportError::TooManyEntries { .. }
+        | ImportError::Malformed { .. }
+        | ImportError::UnsupportedVersion { .. }
+        | ImportError::PasswordRequired { .. }
+        | ImportError::UnsupportedEncryption { .. }
+        | ImportError::KdfParameters { .. }
+        | ImportError::Migration { .. }
+        | ImportError::InconsistentBatches { .. } => Exit::Usage,
+        // `ImportError` is non-exhaustive: an error of a newer library is still a
+        // failure of the whole file, worded by the library.
         _ => Exit::Usage,
     };
     CliError::new(exit, format_args!("cannot import the {format} file: {e}"))
 }
 
-/// The whole of `file` (`-`: stdin), at most [`MAX_INPUT_LEN`] bytes, in a buffer
-/// wiped when dropped.
-fn read_input(file: &str, io: &mut Io<'_>) -> Result<Zeroizing<Vec<u8>>, CliError> {
-    let limit = u64::try_from(MAX_INPUT_LEN)
-        .unwrap_or(u64::MAX)
-        .saturating_add(1);
+/// The whole of `file` (`-`: stdin), at most `max` bytes (`what` names the input in
+/// the error), in a buffer wiped when dropped.
+pub fn read(
+    file: &str,
+    max: usize,
+    what: &str,
+    io: &mut Io<'_>,
+) -> Result<Zeroizing<Vec<u8>>, CliError> {
+    let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
     let data = if file == "-" {
         read_wiped(&mut (&mut io.stdin).take(limit), 0)
             .map_err(|e| CliError::usage(format_args!("cannot read stdin: {e}")))?
@@ -259,16 +445,20 @@ fn read_input(file: &str, io: &mut Io<'_>) -> Result<Zeroizing<Vec<u8>>, CliErro
             .ok()
             .and_then(|m| usize::try_from(m.len()).ok())
             .unwrap_or(0)
-            .min(MAX_INPUT_LEN);
+            .min(max);
         read_wiped(&mut file.take(limit), size).map_err(fail)?
     };
-    if data.len() > MAX_INPUT_LEN {
+    if data.len() > max {
         return Err(CliError::usage(format_args!(
-            "the input is larger than {MAX_INPUT_LEN} bytes"
+            "{what} is larger than {max} bytes"
         )));
     }
     Ok(data)
 }
+
+/// The largest input read: [`MAX_INPUT_LEN`], the transfer formats' limit (a PSKC
+/// container has its own, smaller one).
+pub const MAX_FILE_LEN: usize = MAX_INPUT_LEN;
 
 /// Everything `reader` gives, in a buffer that never leaves an unwiped copy behind:
 /// it starts at `expected` bytes (plus room to see the end) and, when it must grow, the
@@ -297,63 +487,20 @@ fn read_wiped(reader: &mut dyn Read, expected: usize) -> std::io::Result<Zeroizi
     }
 }
 
-/// One line of stdin without its line ending (wiped when dropped); `what` names it in
-/// the error when stdin has nothing.
-pub(crate) fn stdin_line(io: &mut Io<'_>, what: &str) -> Result<Zeroizing<String>, CliError> {
-    // Reserved up front so that a password line never makes the buffer reallocate
-    // (which would leave an unwiped copy behind).
-    let mut line = Zeroizing::new(String::with_capacity(4096));
-    (&mut io.stdin)
-        .take(4095)
-        .read_line(&mut line)
-        .map_err(|e| CliError::usage(format_args!("cannot read stdin: {e}")))?;
-    if !line.ends_with('\n') && line.len() >= 4095 {
-        return Err(CliError::usage(format_args!(
-            "the {what} line on stdin is longer than 4094 bytes"
-        )));
-    }
-    let trimmed = line.trim_end_matches(['\r', '\n']).len();
-    line.truncate(trimmed);
-    if line.is_empty() {
-        return Err(CliError::usage(format_args!(
-            "expected the {what} on the first line of stdin, got nothing"
-        )));
-    }
-    Ok(line)
-}
-
-/// A password: a prompt on the terminal (not echoed), else the next line of stdin.
-pub(crate) fn password(
-    io: &mut Io<'_>,
-    prompt: &str,
-    what: &str,
-) -> Result<Zeroizing<String>, CliError> {
-    if io.stdin_is_terminal {
-        io.stdout.flush().map_err(error::output)?;
-        let typed = Zeroizing::new(
-            rpassword::prompt_password(prompt)
-                .map_err(|e| CliError::usage(format_args!("cannot read the {what}: {e}")))?,
-        );
-        if typed.is_empty() {
-            return Err(CliError::usage(format_args!("the {what} is empty")));
-        }
-        return Ok(typed);
-    }
-    stdin_line(io, what)
-}
-
-/// Reads `file` (`-`: stdin) as `format`, asking for the password when the file turns
-/// out to be encrypted, its key derivation bounded by `kdf`. Errors about the file as a
-/// whole end the command.
-pub(crate) fn load(
-    format: Format,
+/// Reads `data` (from `file`, `-`: stdin) as `format`, asking for the password when
+/// the file turns out to be encrypted, its key derivation bounded by `kdf`. Errors
+/// about the file as a whole end the command.
+pub fn import(
+    format: InputFormat,
+    transfer: Format,
+    data: &[u8],
     file: &str,
     kdf: &KdfArgs,
     io: &mut Io<'_>,
 ) -> Result<Import, CliError> {
-    let data = read_input(file, io)?;
+    refuse_image(format, file, data)?;
     let options = kdf.options();
-    match otpkit_transfer::import_with(format, &data, None, &options) {
+    match otpkit_transfer::import_with(transfer, data, None, &options) {
         Err(ImportError::PasswordRequired { .. }) => {
             if file == "-" && !io.stdin_is_terminal {
                 return Err(CliError::usage(format_args!(
@@ -363,41 +510,44 @@ pub(crate) fn load(
                      or from a prompt at a terminal)"
                 )));
             }
-            let pw = password(
+            let pw = io::password(
                 io,
                 &format!("Password of the {format} file: "),
                 "file's password",
             )?;
-            otpkit_transfer::import_with(format, &data, Some(pw.as_bytes()), &options)
+            otpkit_transfer::import_with(transfer, data, Some(pw.as_bytes()), &options)
                 .map_err(|e| import_error(format, &e))
         }
         other => other.map_err(|e| import_error(format, &e)),
     }
 }
 
-/// Text from a file as shown in a message: control characters dropped, clipped.
-pub(crate) fn printable(s: &str) -> String {
-    s.chars().filter(|c| !c.is_control()).take(64).collect()
+/// Reads `file` (`-`: stdin) as `format` (one `otpkit-transfer` reads), as
+/// [`import`] does.
+pub fn load(
+    format: InputFormat,
+    transfer: Format,
+    file: &str,
+    kdf: &KdfArgs,
+    io: &mut Io<'_>,
+) -> Result<Import, CliError> {
+    let data = read(file, MAX_FILE_LEN, "the input", io)?;
+    import(format, transfer, &data, file, kdf, io)
 }
 
-/// Where an entry is: `line N` for a list of URIs (numbered as an editor shows them),
-/// else `entry N of TOTAL` (a migration entry's index counts accounts, not lines).
-pub(crate) fn position(format: Format, entry: &EntryReport, total: usize) -> String {
-    let n = entry.index.saturating_add(1);
-    match format {
-        Format::OtpauthList => format!("line {n}"),
-        _ => format!("entry {n} of {total}"),
-    }
+/// Text from a file as shown in a message: control characters dropped, clipped.
+pub fn printable(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).take(64).collect()
 }
 
 /// Prints the per-entry report on stderr: every entry imported or not, with its
 /// warnings and, for a failure, the reason (never a secret), then the batches of a
 /// multi-QR transfer still missing. Returns the number of entries not imported.
-pub(crate) fn report(format: Format, imported: &Import, io: &mut Io<'_>) -> usize {
+pub fn report(format: InputFormat, imported: &Import, io: &mut Io<'_>) -> usize {
     let total = imported.report.len();
     let mut failed = 0usize;
     for entry in &imported.report {
-        let at = position(format, entry, total);
+        let at = format.position(entry, total);
         let label = if entry.label.is_empty() {
             String::new()
         } else {
@@ -432,7 +582,7 @@ pub(crate) fn report(format: Format, imported: &Import, io: &mut Io<'_>) -> usiz
 }
 
 /// The imported accounts with their entries' warnings, in order.
-pub(crate) fn accounts_with_warnings(imported: &Import) -> Vec<(&Account, Vec<String>)> {
+pub fn accounts_with_warnings(imported: &Import) -> Vec<(&Account, Vec<String>)> {
     let warnings = imported
         .report
         .iter()
@@ -447,7 +597,7 @@ pub(crate) fn accounts_with_warnings(imported: &Import) -> Vec<(&Account, Vec<St
 
 /// The end of a command that imported: exit 6 when entries failed or QR codes are
 /// missing, with a summary line.
-pub(crate) fn outcome(imported: &Import, failed: usize) -> Result<(), CliError> {
+pub fn outcome(imported: &Import, failed: usize) -> Result<(), CliError> {
     let total = imported.report.len();
     let missing = imported.missing_batches.len();
     match (failed, missing) {
@@ -466,61 +616,6 @@ pub(crate) fn outcome(imported: &Import, failed: usize) -> Result<(), CliError> 
     }
 }
 
-/// `otpkit import FILE --from FORMAT` for the app formats.
-pub fn import(args: ImportArgs, io: &mut Io<'_>) -> Result<(), CliError> {
-    let Some(format) = args.pskc.from.and_then(From::transfer) else {
-        return Err(CliError::usage("--from: expected an app format"));
-    };
-    if args.pskc.key_hex.is_some() || args.pskc.key_file.is_some() {
-        return Err(CliError::usage(
-            "--key-hex and --key-file are for --from pskc; other formats take a password",
-        ));
-    }
-    if args.pskc.enroll_dir.is_some() {
-        return Err(CliError::usage("--enroll-dir is for --from pskc"));
-    }
-    if args.pskc.allow_unauthenticated {
-        return Err(CliError::usage(
-            "--allow-unauthenticated is for --from pskc",
-        ));
-    }
-    let imported = load(format, &args.uri, &args.kdf, io)?;
-    if imported.report.is_empty() && imported.missing_batches.is_empty() {
-        return Err(CliError::usage(format_args!(
-            "the {format} file holds no account"
-        )));
-    }
-    let failed = report(format, &imported, io);
-    let mut objects = Vec::new();
-    for (account, mut warnings) in accounts_with_warnings(&imported) {
-        let uri = Zeroizing::new(account.to_uri());
-        if args.json {
-            // The notes `inspect` gives for the same URI, too.
-            if let Ok(parsed) = Account::parse(&uri) {
-                for w in parsed.warnings.iter().map(ToString::to_string) {
-                    if !warnings.contains(&w) {
-                        warnings.push(w);
-                    }
-                }
-            }
-            objects.push(json::account(account, &warnings));
-        } else {
-            writeln!(io.stdout, "{}", uri.as_str()).map_err(error::output)?;
-        }
-    }
-    if args.json {
-        let text = json::to_text(Value::Array(objects));
-        writeln!(io.stdout, "{}", text.as_str()).map_err(error::output)?;
-    }
-    let imported_count = imported.accounts.len();
-    let total = imported.report.len();
-    let _ = writeln!(
-        io.stderr,
-        "otpkit: {imported_count} of {total} entries imported from the {format} file"
-    );
-    outcome(&imported, failed)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -528,10 +623,54 @@ mod tests {
     #[test]
     fn every_transfer_format_has_a_name_the_cli_accepts() {
         for format in Format::ALL {
-            let parsed = From::from_str(format.name(), false).unwrap();
+            let parsed = InputFormat::from_str(format.name(), false).unwrap();
             assert_eq!(parsed.transfer(), Some(format));
+            assert_eq!(InputFormat::of_transfer(format).unwrap(), parsed);
         }
-        assert_eq!(From::from_str("pskc", false).unwrap().transfer(), None);
+        assert_eq!(
+            InputFormat::from_str("pskc", false).unwrap().transfer(),
+            None
+        );
+        for format in InputFormat::ALL {
+            assert_eq!(InputFormat::from_str(format.name(), false), Ok(format));
+        }
+    }
+
+    #[test]
+    fn pskc_is_told_by_its_root_element() {
+        for xml in [
+            &b"<KeyContainer/>"[..],
+            b"\xEF\xBB\xBF  <?xml version=\"1.0\"?>\n<!-- a comment <x> -->\n<pskc:KeyContainer \
+              xmlns:pskc=\"urn:ietf:params:xml:ns:keyprov:pskc\">",
+            b"<KeyContainer\nVersion=\"1.0\">",
+        ] {
+            assert!(is_pskc(xml), "{}", String::from_utf8_lossy(xml));
+        }
+        for other in [
+            &b""[..],
+            b"<?xml version=\"1.0\"?><map><KeyContainer/></map>",
+            b"<!-- never closed <KeyContainer/>",
+            b"<KeyContainerX/>",
+            b"{\"KeyContainer\":1}",
+        ] {
+            assert!(!is_pskc(other), "{}", String::from_utf8_lossy(other));
+        }
+    }
+
+    #[test]
+    fn images_are_refused_for_text_formats_and_png_for_every_format() {
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+        let jpeg = b"\xFF\xD8\xFF\xE0\0\x10JFIF";
+        for format in InputFormat::ALL {
+            let e = refuse_image(format, "qr.png", png).unwrap_err();
+            assert!(
+                e.message.starts_with("qr.png is a PNG image: "),
+                "{}",
+                e.message
+            );
+            assert_eq!(refuse_image(format, "x", jpeg).is_err(), format.is_text());
+            assert!(refuse_image(format, "x", b"[]").is_ok());
+        }
     }
 
     #[test]

@@ -11,15 +11,15 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use otpkit_transfer::Import;
 use otpkit_transfer::export::{self, ExportNote, Omission};
-use otpkit_transfer::{Format, Import};
 use zeroize::Zeroizing;
 
-use crate::commands::Io;
 use crate::error::{self, CliError, Exit};
-use crate::import::{self as import_mod, From};
+use crate::input_file::{self, InputFormat, KdfArgs};
+use crate::io::{self, Io};
 use crate::qr::{self, Background};
-use crate::state::{self, Overwrite};
+use crate::safe_file::{self, Overwrite};
 
 /// The formats `export` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -66,7 +66,7 @@ pub struct ExportArgs {
     /// The format of the input; the default is one otpauth:// URI per line, as
     /// `otpkit import` prints them.
     #[arg(long, value_name = "FORMAT", default_value = "otpauth-list")]
-    pub from: From,
+    pub from: InputFormat,
     /// The file holding the accounts; `-` reads them from stdin.
     #[arg(long, short, value_name = "FILE", default_value = "-")]
     pub input: String,
@@ -91,18 +91,18 @@ pub struct ExportArgs {
     pub light_terminal: bool,
     /// The key-derivation budget of an encrypted input.
     #[command(flatten)]
-    pub kdf: import_mod::KdfArgs,
+    pub kdf: KdfArgs,
 }
 
-/// `otpkit export`.
-pub fn export(args: ExportArgs, io: &mut Io<'_>) -> Result<(), CliError> {
+/// Writes the accounts of the input in the target format.
+pub fn run(args: ExportArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     if args.encrypt && args.to != To::Aegis {
         return Err(CliError::usage("--encrypt is for --to aegis"));
     }
     if args.out_dir.is_some() && args.to != To::GoogleMigration {
         return Err(CliError::usage("--out-dir is for --to google-migration"));
     }
-    let Some(format) = args.from.transfer() else {
+    let Some(transfer) = args.from.transfer() else {
         return Err(CliError::usage(
             "--from pskc: convert the container with `otpkit import FILE --from pskc` and \
              pipe its otpauth:// URIs into `otpkit export`",
@@ -114,7 +114,8 @@ pub fn export(args: ExportArgs, io: &mut Io<'_>) -> Result<(), CliError> {
              give them with --input FILE",
         ));
     }
-    let imported = import_mod::load(format, &args.input, &args.kdf, io)?;
+    let format = args.from;
+    let imported = input_file::load(format, transfer, &args.input, &args.kdf, io)?;
     let failed = quiet_report(format, &imported, io);
     if imported.accounts.is_empty() {
         return Err(CliError::usage(format_args!(
@@ -170,17 +171,17 @@ pub fn export(args: ExportArgs, io: &mut Io<'_>) -> Result<(), CliError> {
             ),
         ));
     }
-    import_mod::outcome(&imported, failed)
+    input_file::outcome(&imported, failed)
 }
 
 /// The input's failures and warnings on stderr (the entries imported are not listed
 /// one by one: the export is what the user asked for). Returns the failures.
-fn quiet_report(format: Format, imported: &Import, io: &mut Io<'_>) -> usize {
+fn quiet_report(format: InputFormat, imported: &Import, io: &mut Io<'_>) -> usize {
     let mut failed = 0usize;
     let total = imported.report.len();
     for entry in &imported.report {
-        let label = import_mod::printable(&entry.label);
-        let at = import_mod::position(format, entry, total);
+        let label = input_file::printable(&entry.label);
+        let at = format.position(entry, total);
         match &entry.outcome {
             Ok(warnings) => {
                 for w in warnings {
@@ -215,7 +216,7 @@ fn print_notes(to: To, notes: &[ExportNote], io: &mut Io<'_>) -> usize {
     let mut skipped = 0usize;
     for note in notes {
         let n = note.index.saturating_add(1);
-        let label = import_mod::printable(&note.label);
+        let label = input_file::printable(&note.label);
         let to = to.name();
         match &note.what {
             Omission::AccountSkipped(why) => {
@@ -233,6 +234,8 @@ fn print_notes(to: To, notes: &[ExportNote], io: &mut Io<'_>) -> usize {
                     names.join(", ")
                 );
             }
+            // `Omission` is non-exhaustive: what a newer library reports is still
+            // said, in its own words.
             _ => {
                 let _ = writeln!(io.stderr, "otpkit: note: {note}");
             }
@@ -244,9 +247,9 @@ fn print_notes(to: To, notes: &[ExportNote], io: &mut Io<'_>) -> usize {
 /// The password of an encrypted export: typed twice at a terminal, else the next
 /// line of stdin.
 fn new_password(io: &mut Io<'_>) -> Result<Zeroizing<String>, CliError> {
-    let first = import_mod::password(io, "New password for the Aegis vault: ", "export password")?;
+    let first = io::password(io, "New password for the Aegis vault: ", "export password")?;
     if io.stdin_is_terminal {
-        let again = import_mod::password(io, "Repeat the password: ", "export password")?;
+        let again = io::password(io, "Repeat the password: ", "export password")?;
         if again != first {
             return Err(CliError::usage(
                 "the two passwords differ; nothing was written",
@@ -256,14 +259,10 @@ fn new_password(io: &mut Io<'_>) -> Result<Zeroizing<String>, CliError> {
     Ok(first)
 }
 
-fn overwrite(force: bool) -> Overwrite {
-    if force { Overwrite::Yes } else { Overwrite::No }
-}
-
 /// `bytes` to `--out` (mode 0600) or stdout.
 fn write_text(args: &ExportArgs, bytes: &[u8], io: &mut Io<'_>) -> Result<(), CliError> {
     match &args.out {
-        Some(path) => state::write_atomic(path, bytes, overwrite(args.force)),
+        Some(path) => safe_file::write_atomic(path, bytes, Overwrite::when(args.force)),
         None => io
             .stdout
             .write_all(bytes)
@@ -303,7 +302,7 @@ fn write_batches(
             .map_err(|e| CliError::state(format_args!("cannot create {}: {e}", dir.display())))?;
         for (i, uri) in (1usize..).zip(uris) {
             let path = dir.join(format!("batch-{i}-of-{n}.png"));
-            state::write_atomic(&path, &qr::png(uri)?, overwrite(args.force))?;
+            safe_file::write_atomic(&path, &qr::png(uri)?, Overwrite::when(args.force))?;
             let _ = writeln!(io.stderr, "otpkit: wrote {}", path.display());
         }
         return Ok(());

@@ -1,0 +1,461 @@
+//! Which [`Format`] a file is in, told from its content alone: [`detect`].
+
+use core::fmt;
+
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use crate::{Format, MAX_INPUT_LEN};
+
+/// The format of an export file, told from its content; `None` when the content
+/// matches no format, or the shapes of several.
+///
+/// What each format is recognised by:
+///
+/// | format | the content |
+/// | --- | --- |
+/// | [`Format::Aegis`] | a JSON object with `header` and `db` (plain or encrypted) |
+/// | [`Format::TwoFas`] | a JSON object with `servicesEncrypted`, or `services` and `schemaVersion` |
+/// | [`Format::Bitwarden`] | a JSON object with `encrypted` and one of `items`, `passwordProtected`, `encKeyValidation_DO_NOT_EDIT`, `data` |
+/// | [`Format::FreeOtpPlus`] | a JSON object with `tokens` and `tokenOrder` |
+/// | [`Format::AuthenticatorPro`] | a JSON object with `Authenticators` |
+/// | [`Format::AndOtp`] | a JSON array whose first entry has `secret`, `label` and `type` (a plain backup) |
+/// | [`Format::GoogleMigration`] | text whose first line that is neither blank nor a `#` comment starts with `otpauth-migration://` |
+/// | [`Format::OtpauthList`] | text whose first such line starts with `otpauth://` |
+///
+/// An **encrypted andOTP backup is never detected**: it is random bytes from its
+/// first byte on (an iteration count, a salt and a nonce, or a nonce alone in the old
+/// format), so nothing in it tells it from any other binary file; it must be named
+/// ([`Format::AndOtp`]). A JSON file is recognised by its top-level key names even when
+/// it is cut short or malformed later on, so that reading it then reports where it
+/// goes wrong. PSKC containers are not a format of this crate (`otpkit-pskc` reads
+/// them).
+///
+/// Cost: one pass over the input, refused (`None`) above [`MAX_INPUT_LEN`]. JSON
+/// values are skipped without being kept (only the key names above are compared;
+/// `serde_json`'s recursion limit of 128 bounds the nesting), and of a text file only
+/// the lines up to the first that is neither blank nor a comment are looked at. No
+/// value read, a secret among them, is copied.
+///
+/// ```
+/// use otpkit_transfer::{Format, detect};
+/// assert_eq!(detect(br#"{"tokenOrder":[],"tokens":[]}"#), Some(Format::FreeOtpPlus));
+/// assert_eq!(
+///     detect(b"# my accounts\notpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP\n"),
+///     Some(Format::OtpauthList)
+/// );
+/// assert_eq!(detect(b"\x89PNG\r\n\x1a\n"), None);
+/// ```
+pub fn detect(data: &[u8]) -> Option<Format> {
+    if data.len() > MAX_INPUT_LEN {
+        return None;
+    }
+    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
+    match data.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => object_format(json_keys(data, Shape::Object)),
+        Some(b'[') => array_format(json_keys(data, Shape::Array)),
+        Some(_) => text_format(data),
+        None => None,
+    }
+}
+
+/// The key names that tell the JSON formats apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Key {
+    Db,
+    Header,
+    Services,
+    ServicesEncrypted,
+    SchemaVersion,
+    Encrypted,
+    Items,
+    PasswordProtected,
+    EncKeyValidation,
+    Data,
+    Tokens,
+    TokenOrder,
+    Authenticators,
+    Secret,
+    Label,
+    Type,
+}
+
+impl Key {
+    const ALL: [Key; 16] = [
+        Key::Db,
+        Key::Header,
+        Key::Services,
+        Key::ServicesEncrypted,
+        Key::SchemaVersion,
+        Key::Encrypted,
+        Key::Items,
+        Key::PasswordProtected,
+        Key::EncKeyValidation,
+        Key::Data,
+        Key::Tokens,
+        Key::TokenOrder,
+        Key::Authenticators,
+        Key::Secret,
+        Key::Label,
+        Key::Type,
+    ];
+
+    const fn name(self) -> &'static str {
+        match self {
+            Key::Db => "db",
+            Key::Header => "header",
+            Key::Services => "services",
+            Key::ServicesEncrypted => "servicesEncrypted",
+            Key::SchemaVersion => "schemaVersion",
+            Key::Encrypted => "encrypted",
+            Key::Items => "items",
+            Key::PasswordProtected => "passwordProtected",
+            Key::EncKeyValidation => "encKeyValidation_DO_NOT_EDIT",
+            Key::Data => "data",
+            Key::Tokens => "tokens",
+            Key::TokenOrder => "tokenOrder",
+            Key::Authenticators => "Authenticators",
+            Key::Secret => "secret",
+            Key::Label => "label",
+            Key::Type => "type",
+        }
+    }
+
+    const fn bit(self) -> u32 {
+        1 << self as u32
+    }
+}
+
+/// The set of [`Key`]s an object has.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Keys(u32);
+
+impl Keys {
+    fn has(self, key: Key) -> bool {
+        self.0 & key.bit() != 0
+    }
+
+    fn any(self, keys: &[Key]) -> bool {
+        keys.iter().any(|&k| self.has(k))
+    }
+}
+
+/// Which value's keys are collected: the top-level object's, or the first entry's of
+/// a top-level array.
+#[derive(Clone, Copy)]
+enum Shape {
+    Object,
+    Array,
+}
+
+/// The keys of the top-level object (or of the array's first entry), as far as the
+/// JSON is well formed.
+fn json_keys(data: &[u8], shape: Shape) -> Keys {
+    let mut keys = Keys::default();
+    let mut de = serde_json::Deserializer::from_slice(data);
+    // A parse error ends the reading; the keys seen before it still count.
+    let _ = match shape {
+        Shape::Object => de::Deserializer::deserialize_map(&mut de, ObjectKeys(&mut keys)),
+        Shape::Array => de::Deserializer::deserialize_seq(&mut de, FirstEntryKeys(&mut keys)),
+    };
+    keys
+}
+
+fn object_format(keys: Keys) -> Option<Format> {
+    let candidates = [
+        (keys.has(Key::Db) && keys.has(Key::Header), Format::Aegis),
+        (
+            keys.has(Key::ServicesEncrypted)
+                || (keys.has(Key::Services) && keys.has(Key::SchemaVersion)),
+            Format::TwoFas,
+        ),
+        (
+            keys.has(Key::Encrypted)
+                && keys.any(&[
+                    Key::Items,
+                    Key::PasswordProtected,
+                    Key::EncKeyValidation,
+                    Key::Data,
+                ]),
+            Format::Bitwarden,
+        ),
+        (
+            keys.has(Key::Tokens) && keys.has(Key::TokenOrder),
+            Format::FreeOtpPlus,
+        ),
+        (keys.has(Key::Authenticators), Format::AuthenticatorPro),
+    ];
+    only_one(candidates.into_iter().filter_map(|(m, f)| m.then_some(f)))
+}
+
+fn array_format(keys: Keys) -> Option<Format> {
+    (keys.has(Key::Secret) && keys.has(Key::Label) && keys.has(Key::Type)).then_some(Format::AndOtp)
+}
+
+/// The single format of `matches`; `None` for none or several.
+fn only_one(mut matches: impl Iterator<Item = Format>) -> Option<Format> {
+    let first = matches.next()?;
+    matches.next().is_none().then_some(first)
+}
+
+fn text_format(data: &[u8]) -> Option<Format> {
+    // Blank lines and `#` comments skipped in one pass, without splitting lines.
+    let mut line = data.trim_ascii_start();
+    while line.starts_with(b"#") {
+        let end = line.iter().position(|&b| b == b'\n')?;
+        line = line.get(end..)?.trim_ascii_start();
+    }
+    let starts = |prefix: &[u8]| {
+        line.get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    };
+    if starts(b"otpauth-migration://") {
+        Some(Format::GoogleMigration)
+    } else if starts(b"otpauth://") {
+        Some(Format::OtpauthList)
+    } else {
+        None
+    }
+}
+
+/// Collects an object's [`Key`]s into `.0`, skipping every value.
+struct ObjectKeys<'k>(&'k mut Keys);
+
+impl<'de> Visitor<'de> for ObjectKeys<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key_seed(KeyName)? {
+            if let Some(key) = key {
+                self.0.0 |= key.bit();
+            }
+            map.next_value::<IgnoredAny>()?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for ObjectKeys<'_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+/// Collects the [`Key`]s of an array's first entry, skipping the other entries.
+struct FirstEntryKeys<'k>(&'k mut Keys);
+
+impl<'de> Visitor<'de> for FirstEntryKeys<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON array")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        if seq.next_element_seed(ObjectKeys(self.0))?.is_some() {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+        }
+        Ok(())
+    }
+}
+
+/// A key name: the [`Key`] it is, if any. Nothing is kept of other names.
+struct KeyName;
+
+impl<'de> DeserializeSeed<'de> for KeyName {
+    type Value = Option<Key>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Option<Key>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyName {
+    type Value = Option<Key>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key name")
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<Option<Key>, E> {
+        Ok(Key::ALL.into_iter().find(|k| k.name() == name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use serde_json::Value;
+
+    use super::*;
+
+    fn data(name: &str) -> Vec<u8> {
+        std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data")
+                .join(name),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn every_plain_and_json_test_file_is_detected_as_its_format() {
+        for (name, format) in [
+            ("aegis_plain.json", Some(Format::Aegis)),
+            ("aegis_encrypted.json", Some(Format::Aegis)),
+            ("twofas_plain.2fas", Some(Format::TwoFas)),
+            ("twofas_encrypted.2fas", Some(Format::TwoFas)),
+            ("andotp_plain.json", Some(Format::AndOtp)),
+            ("bitwarden_plain.json", Some(Format::Bitwarden)),
+            ("bitwarden_encrypted.json", Some(Format::Bitwarden)),
+            ("freeotp_plus.json", Some(Format::FreeOtpPlus)),
+            ("authpro_plain.json", Some(Format::AuthenticatorPro)),
+            ("otpauth_list.txt", Some(Format::OtpauthList)),
+            // Random bytes from the first on: nothing to tell them by.
+            ("andotp_encrypted.bin", None),
+            ("andotp_encrypted_old.bin", None),
+        ] {
+            assert_eq!(detect(&data(name)), format, "{name}");
+        }
+    }
+
+    #[test]
+    fn text_is_told_by_its_first_line_that_is_not_blank_or_a_comment() {
+        let migration = b"\xEF\xBB\xBF\n# scanned\n\n  OTPAUTH-MIGRATION://offline?data=x\n";
+        assert_eq!(detect(migration), Some(Format::GoogleMigration));
+        assert_eq!(
+            detect(b"otpauth://totp/a?secret=A\r\nnot a uri\n"),
+            Some(Format::OtpauthList)
+        );
+        for other in [
+            &b""[..],
+            b"  \n\n",
+            b"# only a comment\n",
+            b"QR-Code:otpauth-migration://offline?data=x",
+            b"<?xml version=\"1.0\"?><KeyContainer/>",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+            b"\xFF\xD8\xFF\xE0\0\x10JFIF",
+        ] {
+            assert_eq!(detect(other), None, "{:?}", String::from_utf8_lossy(other));
+        }
+    }
+
+    #[test]
+    fn json_is_told_by_its_key_names_even_when_cut_short() {
+        assert_eq!(
+            detect(br#"{"version":1,"header":{"slots":null},"db":{"entries":[{"na"#),
+            Some(Format::Aegis)
+        );
+        assert_eq!(
+            detect(br#"[{"secret":"A","label":"x","type":"TOTP","digits":6},{"#),
+            Some(Format::AndOtp)
+        );
+        // Escaped key names are the same names.
+        assert_eq!(
+            detect(br#"{"Authenticator\u0073":[]}"#),
+            Some(Format::AuthenticatorPro)
+        );
+        for other in [
+            // Two formats' shapes at once, or none.
+            &br#"{"tokens":[],"tokenOrder":[],"Authenticators":[]}"#[..],
+            br#"{"version":1,"accounts":[]}"#,
+            br#"{"db":{}}"#,
+            br#"{"shared_secret":"x","tokens":null}"#,
+            br#"[]"#,
+            br#"[{"name":"x","secret":"A","type":"totp"}]"#,
+            br#"["secret","label","type"]"#,
+            // Keys below the top level do not count.
+            br#"{"x":{"tokens":[]}}"#,
+            b"{",
+        ] {
+            assert_eq!(detect(other), None, "{}", String::from_utf8_lossy(other));
+        }
+    }
+
+    #[test]
+    fn hostile_json_is_read_in_one_bounded_pass() {
+        let deep = "[".repeat(100_000);
+        assert_eq!(detect(deep.as_bytes()), None);
+        let wide = format!(
+            "{{{}\"tokens\":1,\"tokenOrder\":1}}",
+            "\"k\":[[[]]],".repeat(200_000)
+        );
+        assert_eq!(detect(wide.as_bytes()), Some(Format::FreeOtpPlus));
+        let huge = vec![b' '; MAX_INPUT_LEN + 1];
+        assert_eq!(detect(&huge), None);
+    }
+
+    /// The interop corpus (`../shared/interop`, read in place): every file whose
+    /// format this crate reads is detected as it, and every other file as no format
+    /// but where its content is one (an app's plain text export of `otpauth://` URIs
+    /// is an otpauth list). Skips, with a message, when the corpus is absent.
+    #[test]
+    fn interop_corpus_files_are_detected_as_their_format() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/interop");
+        let Ok(expected) = std::fs::read(dir.join("expected.json")) else {
+            println!("SKIP interop corpus: ../shared/interop/expected.json not found");
+            return;
+        };
+        let expected: Value = serde_json::from_slice(&expected).unwrap();
+        let mut checked = 0;
+        let mut failures = Vec::new();
+        for record in expected["files"].as_array().unwrap() {
+            let file = record["file"].as_str().unwrap();
+            let want = corpus_format(file);
+            let got = detect(&std::fs::read(dir.join(file)).unwrap());
+            if got != want {
+                failures.push(format!("{file}: detected {got:?}, expected {want:?}"));
+            }
+            checked += 1;
+        }
+        assert!(checked > 150, "{checked} files");
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// The format a corpus file is in, from its folder (`samples/<app>/…`) and name;
+    /// `None` for files in no format of this crate.
+    fn corpus_format(file: &str) -> Option<Format> {
+        let name = file.rsplit('/').next().unwrap_or(file);
+        let folder = file.split('/').nth(1).unwrap_or("");
+        let encrypted_andotp = folder == "andotp" && name.ends_with(".bin");
+        // Two of the malformed migration files are not migration URIs at all: Lorem
+        // ipsum, and a URI behind a `QR-Code:` prefix.
+        let not_migration_text =
+            name == "test_export_wrong_content.txt" || name == "test_export_wrong_prefix.txt";
+        if name == "password" || encrypted_andotp || not_migration_text {
+            return None;
+        }
+        match folder {
+            "aegis" if name.ends_with(".txt") => Some(Format::OtpauthList),
+            "aegis" => Some(Format::Aegis),
+            "2fas" => Some(Format::TwoFas),
+            "andotp" => Some(Format::AndOtp),
+            "bitwarden" if name.ends_with(".json") => Some(Format::Bitwarden),
+            "freeotp_plus" if name.ends_with(".json") => Some(Format::FreeOtpPlus),
+            "authenticator_pro_stratum"
+                if name == "stratum_plain.json" || name == "backup.unencrypted.authpro" =>
+            {
+                Some(Format::AuthenticatorPro)
+            }
+            "otpauth_uri_list" => Some(Format::OtpauthList),
+            "google_authenticator" if name.ends_with(".txt") => Some(Format::GoogleMigration),
+            // Plain text exports of other apps that are `otpauth://` lists.
+            "ente_auth" if name.ends_with(".txt") => {
+                ente_plain(name).then_some(Format::OtpauthList)
+            }
+            "steam" if name == "exports.txt" => Some(Format::OtpauthList),
+            _ => None,
+        }
+    }
+
+    /// Ente's plain text exports (its encrypted ones are JSON of another shape).
+    fn ente_plain(name: &str) -> bool {
+        !name.starts_with("encrypted.")
+    }
+}
