@@ -1,9 +1,10 @@
 //! Secrets as real exports write them, including Base32 of an invalid length.
 
+use otpkit::otpauth::{Account, Warning};
 use otpkit::{LengthPolicy, Secret, SecretError};
 use zeroize::Zeroizing;
 
-use crate::EntryWarning;
+use crate::{EntryError, EntryReport, EntryWarning, Import};
 
 /// A secret read by [`secret_from_base32_lenient`], with what was done to read it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,18 +61,24 @@ pub fn secret_from_base32_lenient(text: &str) -> Result<LenientSecret, SecretErr
                         e
                     }
                 })?;
-            warnings.push(EntryWarning::TrailingBitsDropped {
-                symbols,
-                dropped: 1,
-            });
+            wiped_vec::push(
+                &mut warnings,
+                EntryWarning::TrailingBitsDropped {
+                    symbols,
+                    dropped: 1,
+                },
+            );
             secret
         }
         Err(e) => return Err(e),
     };
     if secret.is_short() {
-        warnings.push(EntryWarning::ShortSecret {
-            bits: secret.len().saturating_mul(8),
-        });
+        wiped_vec::push(
+            &mut warnings,
+            EntryWarning::ShortSecret {
+                bits: secret.len().saturating_mul(8),
+            },
+        );
     }
     Ok(LenientSecret { secret, warnings })
 }
@@ -83,11 +90,150 @@ pub(crate) fn secret_from_bytes(
 ) -> Result<Secret, SecretError> {
     let secret = Secret::from_bytes_with(bytes, LengthPolicy::AllowShort)?;
     if secret.is_short() {
-        warnings.push(EntryWarning::ShortSecret {
-            bits: secret.len().saturating_mul(8),
-        });
+        wiped_vec::push(
+            warnings,
+            EntryWarning::ShortSecret {
+                bits: secret.len().saturating_mul(8),
+            },
+        );
     }
     Ok(secret)
+}
+
+/// Overwrites the stack below the caller's frame with zeros, by volatile writes the
+/// optimiser keeps.
+///
+/// Reading an entry moves its key through the frames of the functions that decode it
+/// and build the account, and a moved value's bytes stay behind in the slot it left.
+/// A value built later in that stack area has padding bytes holding whatever was
+/// there, and writing it into the heap (an [`EntryWarning`] pushed to a vector)
+/// carries those bytes, key and all, into a buffer that is freed unwiped. The import
+/// clears the area once an entry is read, before recording it ([`record`]), and
+/// before returning.
+#[inline(never)]
+pub(crate) fn scrub_stack() {
+    let mut area = [0u64; SCRUBBED_WORDS];
+    zeroize::Zeroize::zeroize(&mut area);
+    core::hint::black_box(&area);
+}
+
+/// How much stack [`scrub_stack`] clears: 16 KiB, several times the depth the
+/// decoding of a key and the reading of an entry take (in debug builds too).
+const SCRUBBED_WORDS: usize = 2048;
+
+/// Records one entry's outcome in `out`, from a frame below a just-scrubbed area: the
+/// report (with the entry's warnings copied into a new vector, the one filled while
+/// reading being wiped) first, then the account, moved into `out.accounts` by
+/// [`wiped_vec::push`].
+#[inline(never)]
+pub(crate) fn record(
+    out: &mut Import,
+    index: usize,
+    label: String,
+    result: Result<(Account, Vec<EntryWarning>), EntryError>,
+) {
+    let outcome = match &result {
+        Ok((_, warnings)) => {
+            let mut copied = Vec::with_capacity(warnings.len());
+            copied.extend(warnings.iter().map(rebuilt));
+            Ok(copied)
+        }
+        Err(e) => Err(e.clone()),
+    };
+    out.report.push(EntryReport {
+        index,
+        label,
+        outcome,
+    });
+    if let Ok((account, warnings)) = result {
+        wiped_vec::wipe(warnings);
+        wiped_vec::push(&mut out.accounts, account);
+    }
+}
+
+/// A new warning with `warning`'s values, built field by field (through
+/// `black_box`, so the optimiser cannot turn it into a byte copy of `warning`): its
+/// padding comes from the frame it is built in, not from `warning`'s.
+fn rebuilt(warning: &EntryWarning) -> EntryWarning {
+    use core::hint::black_box;
+    match warning {
+        EntryWarning::Uri(w) => EntryWarning::Uri(rebuilt_uri(w)),
+        EntryWarning::TrailingBitsDropped { symbols, dropped } => {
+            EntryWarning::TrailingBitsDropped {
+                symbols: black_box(*symbols),
+                dropped: black_box(*dropped),
+            }
+        }
+        EntryWarning::ShortSecret { bits } => EntryWarning::ShortSecret {
+            bits: black_box(*bits),
+        },
+        EntryWarning::Defaulted { field } => EntryWarning::Defaulted {
+            field: black_box(*field),
+        },
+        EntryWarning::TypeAssumedTotp => EntryWarning::TypeAssumedTotp,
+        EntryWarning::FieldIgnored { field } => EntryWarning::FieldIgnored {
+            field: black_box(*field),
+        },
+    }
+}
+
+/// [`rebuilt`] for the `otpauth://` parser's warnings.
+fn rebuilt_uri(warning: &Warning) -> Warning {
+    use core::hint::black_box;
+    match warning {
+        Warning::SecretLowercase => Warning::SecretLowercase,
+        Warning::SecretPadded => Warning::SecretPadded,
+        Warning::SecretSpaced => Warning::SecretSpaced,
+        Warning::ShortSecret { bits } => Warning::ShortSecret {
+            bits: black_box(*bits),
+        },
+        Warning::IssuerConflict { label, parameter } => Warning::IssuerConflict {
+            label: label.clone(),
+            parameter: parameter.clone(),
+        },
+        Warning::EmptyIssuerParameter => Warning::EmptyIssuerParameter,
+        Warning::AlgorithmIgnoredByApps(a) => Warning::AlgorithmIgnoredByApps(black_box(*a)),
+        Warning::DigitsIgnoredByApps(d) => Warning::DigitsIgnoredByApps(black_box(*d)),
+        Warning::PeriodIgnoredByApps(p) => Warning::PeriodIgnoredByApps(black_box(*p)),
+        Warning::IgnoredParameter { name } => Warning::IgnoredParameter {
+            name: black_box(*name),
+        },
+        // The core's enum is `#[non_exhaustive]`: a warning added to it later is
+        // copied as it is until it is named here.
+        other => other.clone(),
+    }
+}
+
+/// Vectors of values that hold a key inline (an [`otpkit::otpauth::Account`] holds its
+/// `Secret`'s bytes in place): a value moved out of a vector's buffer, or a buffer a
+/// growing vector leaves behind, keeps a copy of the key that `Drop` never sees. Every
+/// vector of accounts this crate fills or empties goes through these, so no freed
+/// buffer still holds a key.
+pub(crate) mod wiped_vec {
+    use zeroize::Zeroize;
+
+    /// Appends `value`; when `vec` is full, it moves to a buffer twice the size and
+    /// its old buffer is wiped before it is freed (where `Vec::push` frees it as is).
+    pub(crate) fn push<T>(vec: &mut Vec<T>, value: T) {
+        if vec.len() == vec.capacity() {
+            grow(vec, vec.capacity().saturating_mul(2).max(4));
+        }
+        vec.push(value);
+    }
+
+    /// Drops `vec`'s elements and wipes its whole buffer before it is freed.
+    pub(crate) fn wipe<T>(mut vec: Vec<T>) {
+        vec.clear();
+        vec.spare_capacity_mut().zeroize();
+    }
+
+    /// Moves `vec`'s elements to a buffer of `capacity`, wiping the old one.
+    fn grow<T>(vec: &mut Vec<T>, capacity: usize) {
+        let mut grown = Vec::with_capacity(capacity);
+        grown.append(vec);
+        vec.spare_capacity_mut().zeroize();
+        *vec = grown;
+    }
 }
 
 #[cfg(test)]
