@@ -175,6 +175,75 @@ impl FacadeError {
     }
 }
 
+/// An option the core's sentences name in Rust's spelling, which each binding
+/// spells in its own language ([`FacadeError::detail_in`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OptionName {
+    /// Accept a secret shorter than 128 bits.
+    AllowShort,
+    /// The verifier policy's failures before a lock-out.
+    MaxFailures,
+    /// The verifier policy's enrolment window.
+    EnrollWindow,
+    /// The verifier policy's resynchronisation window.
+    ResyncWindow,
+    /// The verifier policy's HOTP look-ahead at sign-in.
+    HotpLookAhead,
+    /// The verifier policy's HOTP look-ahead at resynchronisation.
+    HotpResyncLookAhead,
+    /// The verifier policy's largest drift learned.
+    MaxDriftSteps,
+}
+
+impl OptionName {
+    /// Every option name.
+    pub const ALL: [OptionName; 7] = [
+        OptionName::AllowShort,
+        OptionName::MaxFailures,
+        OptionName::EnrollWindow,
+        OptionName::ResyncWindow,
+        OptionName::HotpLookAhead,
+        OptionName::HotpResyncLookAhead,
+        OptionName::MaxDriftSteps,
+    ];
+
+    /// How the core's sentences spell it.
+    pub const fn core_spelling(self) -> &'static str {
+        match self {
+            OptionName::AllowShort => "LengthPolicy::AllowShort",
+            OptionName::MaxFailures => "max_failures",
+            OptionName::EnrollWindow => "enroll_window",
+            OptionName::ResyncWindow => "resync_window",
+            OptionName::HotpLookAhead => "hotp_look_ahead",
+            OptionName::HotpResyncLookAhead => "hotp_resync_look_ahead",
+            OptionName::MaxDriftSteps => "max_drift_steps",
+        }
+    }
+}
+
+impl FacadeError {
+    /// The detail with every option the core names in Rust's spelling written as
+    /// `spell` spells it for the language in use (whole words only).
+    pub fn detail_in(&self, spell: impl Fn(OptionName) -> &'static str) -> String {
+        let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == ':';
+        let mut out = String::with_capacity(self.detail.len());
+        let mut rest = self.detail.as_str();
+        while let Some(start) = rest.find(word) {
+            let (before, from) = rest.split_at(start);
+            out.push_str(before);
+            let end = from.find(|c: char| !word(c)).unwrap_or(from.len());
+            let (token, after) = from.split_at(end);
+            match OptionName::ALL.iter().find(|o| o.core_spelling() == token) {
+                Some(o) => out.push_str(spell(*o)),
+                None => out.push_str(token),
+            }
+            rest = after;
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
 impl fmt::Display for FacadeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.detail)
@@ -263,6 +332,34 @@ mod tests {
         ));
         assert_eq!(e.reason, ErrorCode::SecretInvalidCharacter);
         assert!(e.detail.contains("position 4"), "{e}");
+    }
+
+    fn camel(o: OptionName) -> &'static str {
+        match o {
+            OptionName::AllowShort => "allowShort",
+            OptionName::MaxFailures => "maxFailures",
+            OptionName::EnrollWindow => "enrollWindow",
+            OptionName::ResyncWindow => "resyncWindow",
+            OptionName::HotpLookAhead => "hotpLookAhead",
+            OptionName::HotpResyncLookAhead => "hotpResyncLookAhead",
+            OptionName::MaxDriftSteps => "maxDriftSteps",
+        }
+    }
+
+    #[test]
+    fn detail_in_respells_option_names_as_whole_words_only() {
+        let e = FacadeError::from(otpkit::SecretError::TooShort { bits: 80 });
+        let js = e.detail_in(camel);
+        assert!(js.ends_with("use allowShort"), "{js}");
+        assert!(!js.contains("LengthPolicy"), "{js}");
+        let p = FacadeError::new(
+            ErrorCode::PolicyOutOfRange,
+            "hotp_look_ahead_x and hotp_look_ahead, max_failures.",
+        );
+        assert_eq!(
+            p.detail_in(camel),
+            "hotp_look_ahead_x and hotpLookAhead, maxFailures."
+        );
     }
 
     #[test]

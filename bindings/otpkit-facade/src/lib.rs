@@ -23,6 +23,6 @@ pub mod records;
 pub mod server;
 pub mod transfer;
 
-pub use error::{Category, FacadeError};
+pub use error::{Category, FacadeError, OptionName};
 pub use operations::{OPERATIONS, Operation};
 pub use otpkit::ErrorCode;
