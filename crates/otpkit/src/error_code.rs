@@ -14,7 +14,11 @@ use core::fmt;
 
 macro_rules! error_codes {
     ($($(#[doc = $doc:literal])+ $variant:ident => $text:literal,)+) => {
-        /// The stable name of a failure; see the [module documentation](self).
+        /// The stable name of a failure, of this crate, `otpkit-transfer` or
+        /// `otpkit-pskc`. Each public error enum has a `code()` method, an exhaustive
+        /// `match` in the file that defines the enum, so a new variant does not compile
+        /// until it has a code. This enum is not `#[non_exhaustive]`: a caller that
+        /// sorts codes matches it exhaustively. [`ErrorCode::as_str`] is the stable text.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum ErrorCode {
             $($(#[doc = $doc])+ $variant,)+
