@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The JS/WebAssembly stage from a fresh machine: wasm32 target, wasm-bindgen CLI at
 # Cargo.lock's wasm-bindgen version, npm packages from the committed lockfile, the
-# package build, Node's test runner over the package and the headless-Chromium test.
+# package build, tsc --strict over the README's example and typecheck/usage.ts, Node's
+# test runner over the package and the headless-Chromium test.
 # Ends with the runner's "# pass N" / "# fail M" and a plain "js: N passed, M failed".
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -29,6 +30,11 @@ fi
 
 (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
 "$here/build.sh"
+
+# TypeScript: the README's example and typecheck/usage.ts against the generated
+# declarations, with tsc --strict (tsconfig.json).
+(cd "$here" && node typecheck/readme-ts.mjs && npx tsc -p tsconfig.json --strict --noEmit)
+echo "typescript: tsc --strict passed"
 
 log="$root/target/js/node-test.log"
 mkdir -p "$(dirname "$log")"

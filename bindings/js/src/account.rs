@@ -1,12 +1,12 @@
 //! Accounts as plain JS objects: `otpauth://` URIs, Google Authenticator exports
 //! and `steam://` URIs.
 
-use otpkit::otpauth as core;
+use otpkit_facade::accounts as fa;
+use otpkit_facade::records::{AccountKind, AccountRecord, WarningRecord};
 use wasm_bindgen::prelude::*;
 
-use crate::error::{core_error, kind, set, type_error};
-use crate::num::{from_u64, to_u8, to_u64};
-use crate::otp::algorithm;
+use crate::args::{self, absent, from_u64, opt_usize, string};
+use crate::error::{js, object, set, type_error};
 use crate::{Hotp, Secret, SteamGuard, Totp};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -33,8 +33,8 @@ export type Account =
   | (AccountBase & { type: "steam" });
 /** A note for the user about a URI that was accepted. Never contains secret material. */
 export interface UriWarning {
-  /** The core's warning variant in camelCase, e.g. "secretLowercase", "shortSecret", "issuerConflict". */
-  kind: string;
+  /** The warning's stable name, e.g. "SECRET_LOWERCASE", "SHORT_SECRET", "ISSUER_CONFLICT". */
+  code: string;
   /** A short sentence for the user (the core's text). */
   message: string;
 }
@@ -47,7 +47,7 @@ export interface ParsedUri {
 /** One entry of a Google Authenticator export: an account, or why it is unusable. */
 export type MigrationEntry =
   | { account: Account; unusable?: undefined }
-  | { account?: undefined; /** Why, without secret material. */ unusable: string };
+  | { account?: undefined; /** Why, without secret material. */ unusable: string; /** Its stable code, e.g. "UNSUPPORTED_ALGORITHM". */ code: string };
 /** One decoded `otpauth-migration://` URI (one QR code of an export). */
 export interface MigrationBatch {
   entries: MigrationEntry[];
@@ -62,41 +62,25 @@ export interface MigrationBatch {
 }
 "#;
 
-/// A core account as a plain JS object (see the `Account` TypeScript type).
-fn to_js(account: &core::Account) -> Result<JsValue, JsValue> {
-    let obj: JsValue = js_sys::Object::new().into();
+/// A facade account as a plain JS object (see the `Account` TypeScript type).
+pub(crate) fn to_js(account: &AccountRecord) -> Result<JsValue, JsValue> {
+    let obj = object();
     let issuer = account
         .issuer
         .as_deref()
         .map_or(JsValue::NULL, JsValue::from_str);
     set(&obj, "issuer", &issuer);
     set(&obj, "name", &JsValue::from_str(&account.name));
-    set(
-        &obj,
-        "secret",
-        &JsValue::from_str(&account.secret.base32().to_string()),
-    );
-    set(
-        &obj,
-        "algorithm",
-        &JsValue::from_str(account.algorithm.name()),
-    );
-    set(&obj, "digits", &JsValue::from(account.digits.get()));
+    set(&obj, "secret", &JsValue::from_str(&account.secret));
+    set(&obj, "algorithm", &JsValue::from_str(account.algorithm));
+    set(&obj, "digits", &JsValue::from(account.digits));
+    set(&obj, "type", &JsValue::from_str(account.kind.name()));
     match account.kind {
-        core::Kind::Totp { period } => {
-            set(&obj, "type", &JsValue::from_str("totp"));
-            set(
-                &obj,
-                "period",
-                &from_u64(period.seconds(), "period")?.into(),
-            );
+        AccountKind::Totp { period } => {
+            set(&obj, "period", &from_u64(period, "period")?.into());
         }
-        core::Kind::Hotp { counter } => {
-            set(&obj, "type", &JsValue::from_str("hotp"));
-            set(&obj, "counter", &JsValue::from(counter));
-        }
-        core::Kind::Steam => set(&obj, "type", &JsValue::from_str("steam")),
-        _ => return Err(type_error("an account kind this binding does not support")),
+        AccountKind::Hotp { counter } => set(&obj, "counter", &JsValue::from(counter)),
+        AccountKind::Steam => {}
     }
     let extra = js_sys::Array::new();
     for (name, value) in &account.extra {
@@ -106,110 +90,97 @@ fn to_js(account: &core::Account) -> Result<JsValue, JsValue> {
     Ok(obj)
 }
 
-fn get(obj: &JsValue, key: &str) -> Result<JsValue, JsValue> {
-    js_sys::Reflect::get(obj, &JsValue::from_str(key))
-}
-
-fn string(obj: &JsValue, key: &str) -> Result<String, JsValue> {
-    get(obj, key)?
-        .as_string()
-        .ok_or_else(|| type_error(&format!("account.{key} must be a string")))
-}
-
-fn number(obj: &JsValue, key: &str) -> Result<f64, JsValue> {
-    get(obj, key)?
-        .as_f64()
-        .ok_or_else(|| type_error(&format!("account.{key} must be a number")))
-}
-
-/// A plain JS account object as a core account; a `TypeError` names a missing or
-/// mistyped field, the core's own error a value it rejects.
-fn from_js(obj: &JsValue) -> Result<core::Account, JsValue> {
-    if !obj.is_object() {
-        return Err(type_error("an account must be an object"));
+/// Warnings as `{ code, message }` objects.
+pub(crate) fn warnings_to_js(warnings: &[WarningRecord]) -> JsValue {
+    let out = js_sys::Array::new();
+    for w in warnings {
+        let obj = object();
+        set(&obj, "code", &JsValue::from_str(w.code));
+        set(&obj, "message", &JsValue::from_str(&w.message));
+        out.push(&obj);
     }
-    let issuer = get(obj, "issuer")?;
-    let issuer = if issuer.is_null() || issuer.is_undefined() {
+    out.into()
+}
+
+fn field(obj: &JsValue, what: &str, key: &str) -> Result<JsValue, JsValue> {
+    args::get(obj, key).map_err(|_| type_error(&format!("{what}.{key} cannot be read")))
+}
+
+fn field_string(obj: &JsValue, what: &str, key: &str) -> Result<String, JsValue> {
+    string(&field(obj, what, key)?, &format!("{what}.{key}"))
+}
+
+/// A plain JS account object as a facade account; a `TypeError` names a missing or
+/// mistyped field, an `OtpkitError` a value the core rejects.
+pub(crate) fn from_js(obj: &JsValue, what: &str) -> Result<AccountRecord, JsValue> {
+    if !obj.is_object() || obj.is_function() {
+        return Err(type_error(&format!("{what} must be an account object")));
+    }
+    let issuer = field(obj, what, "issuer")?;
+    let issuer = if absent(&issuer) {
         None
     } else {
-        Some(
-            issuer
-                .as_string()
-                .ok_or_else(|| type_error("account.issuer must be a string or null"))?,
-        )
+        Some(string(&issuer, &format!("{what}.issuer"))?)
     };
-    let secret =
-        otpkit::Secret::from_base32_with(&string(obj, "secret")?, otpkit::LengthPolicy::AllowShort)
-            .map_err(|e| core_error("SecretError", &e))?;
-    let digits = otpkit::Digits::new(to_u8(number(obj, "digits")?, "account.digits")?)
-        .map_err(|e| core_error("DigitsError", &e))?;
-    let kind = match string(obj, "type")?.as_str() {
-        "totp" => core::Kind::Totp {
-            period: otpkit::Period::new(to_u64(number(obj, "period")?, "account.period")?)
-                .map_err(|e| core_error("TimeError", &e))?,
+    let kind = match field_string(obj, what, "type")?.as_str() {
+        "totp" => AccountKind::Totp {
+            period: args::u64_arg(&field(obj, what, "period")?, &format!("{what}.period"))?,
         },
-        "hotp" => core::Kind::Hotp {
-            counter: u64::try_from(get(obj, "counter")?).map_err(|_| {
-                type_error("account.counter must be a bigint from 0n to 2n ** 64n - 1n")
-            })?,
+        "hotp" => AccountKind::Hotp {
+            counter: args::counter(&field(obj, what, "counter")?, &format!("{what}.counter"))?,
         },
-        "steam" => core::Kind::Steam,
+        "steam" => AccountKind::Steam,
         _ => {
-            return Err(type_error(
-                r#"account.type must be "totp", "hotp" or "steam""#,
-            ));
+            return Err(type_error(&format!(
+                r#"{what}.type must be "totp", "hotp" or "steam""#
+            )));
         }
     };
+    let digits = args::opt_u8(&field(obj, what, "digits")?, &format!("{what}.digits"))?
+        .ok_or_else(|| type_error(&format!("{what}.digits must be a number")))?;
+    let algorithm = field_string(obj, what, "algorithm")?;
+    let algorithm = js(otpkit_facade::args::algorithm(Some(&algorithm)))?.name();
     let mut extra = Vec::new();
-    let raw_extra = get(obj, "extra")?;
-    if !raw_extra.is_undefined() && !raw_extra.is_null() {
-        let pairs: js_sys::Array = raw_extra
-            .dyn_into()
-            .map_err(|_| type_error("account.extra must be an array of [name, value]"))?;
-        for pair in pairs.iter() {
-            let pair: js_sys::Array = pair
-                .dyn_into()
-                .map_err(|_| type_error("account.extra must be an array of [name, value]"))?;
-            match (
-                pair.get(0).as_string(),
-                pair.get(1).as_string(),
-                pair.length(),
-            ) {
-                (Some(name), Some(value), 2) => extra.push((name, value)),
-                _ => {
-                    return Err(type_error(
-                        "account.extra must be an array of [name, value]",
-                    ));
-                }
+    let raw_extra = field(obj, what, "extra")?;
+    if !absent(&raw_extra) {
+        let bad = || type_error(&format!("{what}.extra must be an array of [name, value]"));
+        for pair in args::array(&raw_extra, &format!("{what}.extra"))? {
+            let pair = args::array(&pair, "").map_err(|_| bad())?;
+            match pair.as_slice() {
+                [name, value] => match (name.as_string(), value.as_string()) {
+                    (Some(name), Some(value)) => extra.push((name, value)),
+                    _ => return Err(bad()),
+                },
+                _ => return Err(bad()),
             }
         }
     }
-    Ok(core::Account {
+    Ok(AccountRecord {
         issuer,
-        name: string(obj, "name")?,
-        secret,
-        algorithm: algorithm(Some(string(obj, "algorithm")?))?,
+        name: field_string(obj, what, "name")?,
+        secret: field_string(obj, what, "secret")?,
+        algorithm,
         digits,
         kind,
         extra,
     })
 }
 
+/// A checked account object as a core account.
+fn core_account(account: &JsValue) -> Result<otpkit::Account, JsValue> {
+    js(from_js(account, "account")?.to_core())
+}
+
 /// Parses an `otpauth://totp/…`, `otpauth://hotp/…` or `otpauth://steam/…` URI as
 /// real services and apps write them: the account and the warnings for the user.
 #[wasm_bindgen(js_name = parseOtpauthUri, unchecked_return_type = "ParsedUri")]
-pub fn parse_otpauth_uri(uri: &str) -> Result<JsValue, JsValue> {
-    let parsed = core::Account::parse(uri).map_err(|e| core_error("UriError", &e))?;
-    let warnings = js_sys::Array::new();
-    for w in &parsed.warnings {
-        let obj: JsValue = js_sys::Object::new().into();
-        set(&obj, "kind", &JsValue::from_str(&kind(w)));
-        set(&obj, "message", &JsValue::from_str(&w.to_string()));
-        warnings.push(&obj);
-    }
-    let obj: JsValue = js_sys::Object::new().into();
+pub fn parse_otpauth_uri(
+    #[wasm_bindgen(unchecked_param_type = "string")] uri: JsValue,
+) -> Result<JsValue, JsValue> {
+    let parsed = js(fa::parse_otpauth_uri(&string(&uri, "uri")?))?;
+    let obj = object();
     set(&obj, "account", &to_js(&parsed.account)?);
-    set(&obj, "warnings", &warnings);
+    set(&obj, "warnings", &warnings_to_js(&parsed.warnings));
     Ok(obj)
 }
 
@@ -219,7 +190,7 @@ pub fn parse_otpauth_uri(uri: &str) -> Result<JsValue, JsValue> {
 pub fn account_to_uri(
     #[wasm_bindgen(unchecked_param_type = "Account")] account: JsValue,
 ) -> Result<String, JsValue> {
-    Ok(from_js(&account)?.to_uri())
+    js(fa::account_to_uri(&from_js(&account, "account")?))
 }
 
 /// The label apps show: `issuer:name`, or the name alone.
@@ -227,7 +198,7 @@ pub fn account_to_uri(
 pub fn account_label(
     #[wasm_bindgen(unchecked_param_type = "Account")] account: JsValue,
 ) -> Result<String, JsValue> {
-    Ok(from_js(&account)?.label())
+    Ok(from_js(&account, "account")?.label())
 }
 
 #[wasm_bindgen]
@@ -237,7 +208,7 @@ impl Totp {
     pub fn from_account(
         #[wasm_bindgen(unchecked_param_type = "Account")] account: JsValue,
     ) -> Result<Option<Totp>, JsValue> {
-        Ok(from_js(&account)?.totp().map(Totp))
+        Ok(core_account(&account)?.totp().map(Totp))
     }
 }
 
@@ -248,7 +219,7 @@ impl Hotp {
     pub fn from_account(
         #[wasm_bindgen(unchecked_param_type = "Account")] account: JsValue,
     ) -> Result<Option<Hotp>, JsValue> {
-        Ok(from_js(&account)?.hotp().map(Hotp))
+        Ok(core_account(&account)?.hotp().map(Hotp))
     }
 }
 
@@ -259,26 +230,30 @@ impl SteamGuard {
     pub fn from_account(
         #[wasm_bindgen(unchecked_param_type = "Account")] account: JsValue,
     ) -> Result<Option<SteamGuard>, JsValue> {
-        Ok(from_js(&account)?.steam().map(SteamGuard))
+        Ok(core_account(&account)?.steam().map(SteamGuard))
     }
 }
 
 /// Decodes an `otpauth-migration://offline?data=…` URI (a Google Authenticator
 /// export QR code). Each entry succeeds or fails on its own.
 #[wasm_bindgen(js_name = decodeMigration, unchecked_return_type = "MigrationBatch")]
-pub fn decode_migration(uri: &str) -> Result<JsValue, JsValue> {
-    let batch =
-        otpkit::migration::decode_batch(uri).map_err(|e| core_error("MigrationError", &e))?;
+pub fn decode_migration(
+    #[wasm_bindgen(unchecked_param_type = "string")] uri: JsValue,
+) -> Result<JsValue, JsValue> {
+    let batch = js(fa::decode_migration(&string(&uri, "uri")?))?;
     let entries = js_sys::Array::new();
     for entry in &batch.entries {
-        let obj: JsValue = js_sys::Object::new().into();
+        let obj = object();
         match entry {
             Ok(account) => set(&obj, "account", &to_js(account)?),
-            Err(e) => set(&obj, "unusable", &JsValue::from_str(&e.to_string())),
+            Err(e) => {
+                set(&obj, "unusable", &JsValue::from_str(&e.detail));
+                set(&obj, "code", &JsValue::from_str(e.reason.as_str()));
+            }
         }
         entries.push(&obj);
     }
-    let obj: JsValue = js_sys::Object::new().into();
+    let obj = object();
     set(&obj, "entries", &entries);
     set(&obj, "version", &batch.version.into());
     set(&obj, "batchSize", &batch.batch_size.into());
@@ -287,28 +262,33 @@ pub fn decode_migration(uri: &str) -> Result<JsValue, JsValue> {
     Ok(obj)
 }
 
+/// Accounts from a JS array of account objects.
+pub(crate) fn accounts_from_js(accounts: &JsValue) -> Result<Vec<AccountRecord>, JsValue> {
+    args::array(accounts, "accounts")?
+        .iter()
+        .enumerate()
+        .map(|(i, a)| from_js(a, &format!("accounts[{i}]")))
+        .collect()
+}
+
 /// Writes accounts as `otpauth-migration://` URIs of at most `perBatch` (default 10,
 /// as Google Authenticator does) accounts each. Accounts the format cannot express
 /// are an error, never silently changed. The URIs contain the secrets.
 #[wasm_bindgen(js_name = encodeMigration)]
 pub fn encode_migration(
-    #[wasm_bindgen(unchecked_param_type = "Account[]")] accounts: Vec<JsValue>,
-    #[wasm_bindgen(js_name = perBatch)] per_batch: Option<f64>,
+    #[wasm_bindgen(unchecked_param_type = "Account[]")] accounts: JsValue,
+    #[wasm_bindgen(js_name = perBatch, unchecked_optional_param_type = "number")]
+    per_batch: JsValue,
 ) -> Result<Vec<String>, JsValue> {
-    let accounts = accounts
-        .iter()
-        .map(from_js)
-        .collect::<Result<Vec<_>, _>>()?;
-    let per_batch = per_batch.map_or(Ok(10), |n| to_u64(n, "perBatch"))?;
-    let per_batch = usize::try_from(per_batch).unwrap_or(usize::MAX);
-    otpkit::migration::encode(&accounts, per_batch)
-        .map_err(|e| core_error("MigrationEncodeError", &e))
+    let accounts = accounts_from_js(&accounts)?;
+    let per_batch = opt_usize(&per_batch, "perBatch")?;
+    js(fa::encode_migration(&accounts, per_batch))
 }
 
 /// The secret of a `steam://BASE32` URI (as Steam Desktop Authenticator exports).
 #[wasm_bindgen(js_name = parseSteamUri)]
-pub fn parse_steam_uri(uri: &str) -> Result<Secret, JsValue> {
-    otpkit::steam::parse_steam_uri(uri)
-        .map(Secret)
-        .map_err(|e| core_error("SteamUriError", &e))
+pub fn parse_steam_uri(
+    #[wasm_bindgen(unchecked_param_type = "string")] uri: JsValue,
+) -> Result<Secret, JsValue> {
+    js(fa::parse_steam_uri(&string(&uri, "uri")?)).map(Secret)
 }

@@ -1,31 +1,36 @@
-//! Core errors as JS `Error`s with `name`, `kind` and the core's message.
+//! Errors as JS `Error`s: the facade's category and code, and its sentence with
+//! options spelled as JS spells them.
 
-use core::fmt::{Debug, Display};
-
+use otpkit_facade::{FacadeError, OptionName};
 use wasm_bindgen::JsValue;
 
-/// A JS `Error` named `name` with the core error's `Display` text as its message and
-/// its variant name (from `Debug`, in camelCase) as `kind`. Neither text ever holds
-/// secret material: the core's `Display` and `Debug` of errors never do.
-pub(crate) fn core_error<E: Display + Debug>(name: &str, e: &E) -> JsValue {
-    let err = js_sys::Error::new(&e.to_string());
-    err.set_name(name);
-    set(&err, "kind", &JsValue::from_str(&kind(e)));
+/// How JS spells an option the core's sentences name.
+pub(crate) const fn js_option(o: OptionName) -> &'static str {
+    match o {
+        OptionName::AllowShort => "allowShort",
+        OptionName::MaxFailures => "maxFailures",
+        OptionName::EnrollWindow => "enrollWindow",
+        OptionName::ResyncWindow => "resyncWindow",
+        OptionName::HotpLookAhead => "hotpLookAhead",
+        OptionName::HotpResyncLookAhead => "hotpResyncLookAhead",
+        OptionName::MaxDriftSteps => "maxDriftSteps",
+    }
+}
+
+/// A JS `Error` named `OtpkitError` with `category` (`"InvalidInput"`, `"Password"`,
+/// …), `code` (`"SECRET_TOO_SHORT"`, …) and the sentence as `message`, which never
+/// holds secret material.
+pub(crate) fn otpkit_error(e: &FacadeError) -> JsValue {
+    let err = js_sys::Error::new(&e.detail_in(js_option));
+    err.set_name("OtpkitError");
+    set(&err, "category", &JsValue::from_str(e.category.name()));
+    set(&err, "code", &JsValue::from_str(e.reason.as_str()));
     err.into()
 }
 
-/// The variant name of a core error in camelCase: `TooShort { .. }` → `tooShort`.
-pub(crate) fn kind<E: Debug>(e: &E) -> String {
-    let debug = format!("{e:?}");
-    let variant: String = debug
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
-    let mut chars = variant.chars();
-    match chars.next() {
-        Some(first) => first.to_ascii_lowercase().to_string() + chars.as_str(),
-        None => String::new(),
-    }
+/// `?` from a facade result into a JS exception.
+pub(crate) fn js<T>(r: Result<T, FacadeError>) -> Result<T, JsValue> {
+    r.map_err(|e| otpkit_error(&e))
 }
 
 /// A `TypeError` for an argument of the wrong JS type.
@@ -44,3 +49,44 @@ pub(crate) fn range_error(message: &str) -> JsValue {
 pub(crate) fn set(target: &JsValue, key: &str, value: &JsValue) {
     let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), value);
 }
+
+/// A new plain object.
+pub(crate) fn object() -> JsValue {
+    js_sys::Object::new().into()
+}
+
+thread_local! {
+    /// `function () { return this.message }`, the `toString` of every record.
+    static TO_STRING: js_sys::Function = js_sys::Function::new_no_args("return this.message;");
+}
+
+/// A new plain object with a `message` that it prints as (through a non-enumerable
+/// `toString`, so `deepEqual` and `JSON.stringify` see only the data).
+pub(crate) fn record(message: &str) -> JsValue {
+    let obj = object();
+    set(&obj, "message", &JsValue::from_str(message));
+    hidden(&obj, "toString", &TO_STRING.with(|f| f.clone().into()));
+    obj
+}
+
+/// A new plain object that prints as `message`, which is not one of its
+/// enumerable fields (a code's match: `{ step, offset }`).
+pub(crate) fn quiet_record(message: &str) -> JsValue {
+    let obj = object();
+    hidden(&obj, "message", &JsValue::from_str(message));
+    hidden(&obj, "toString", &TO_STRING.with(|f| f.clone().into()));
+    obj
+}
+
+/// Defines a non-enumerable data property (on a new plain object: cannot fail).
+fn hidden(obj: &JsValue, key: &str, value: &JsValue) {
+    let descriptor = object();
+    set(&descriptor, "value", value);
+    let _ = js_sys::Object::define_property(
+        obj.unchecked_ref::<js_sys::Object>(),
+        &JsValue::from_str(key),
+        descriptor.unchecked_ref::<js_sys::Object>(),
+    );
+}
+
+use wasm_bindgen::JsCast;

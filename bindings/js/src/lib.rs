@@ -9,7 +9,9 @@
 //! - Accounts: `otpauth://` URIs with warnings ([`parse_otpauth_uri`],
 //!   [`account_to_uri`]), Google Authenticator exports ([`decode_migration`],
 //!   [`encode_migration`]), `steam://` URIs.
-//! - Server side: [`Verifier`] (enrol, verify, resync) over the stored state string.
+//! - Server side: [`Verifier`] (enrol, verify, resync) over the stored state string,
+//!   under the default or a custom policy; recovery codes.
+//! - Backups: authenticator-app exports in and out (encrypted ones too), PSKC in.
 //!
 //! ## Numbers
 //!
@@ -20,13 +22,18 @@
 //! - HOTP counters are `bigint`: they are `u64` in RFC 4226 and in stored states,
 //!   and a `number` would silently round counters above 2^53.
 //!
-//! ## Errors
+//! ## Errors and refusals
 //!
-//! Every error thrown is a JS `Error` whose `name` is the core's error type
-//! (`SecretError`, `UriError`, …), whose `kind` is the core's variant in camelCase
-//! (`tooShort`, `invalidCharacter`, …) and whose `message` is the core's text, which
-//! never contains secret material. Bad argument types and out-of-range numbers are
-//! `TypeError`s and `RangeError`s.
+//! A wrong, replayed or malformed *typed code* is a value: the stateless `verify`
+//! returns `null`, the verifier and recovery codes an outcome (`accepted: false`,
+//! `reason`) with the state to store. Exceptions are for the caller's mistakes and
+//! broken states only: an argument of the wrong JS type is a `TypeError` naming it,
+//! a number out of range a `RangeError`, and everything the core refuses an `Error`
+//! named `OtpkitError` with `category` (what to do: `InvalidInput`, `Password`,
+//! `Damaged`, `Unsupported`, `WrongState`, `Clock`, `System`), `code` (the exact
+//! cause, e.g. `SECRET_TOO_SHORT`) and the core's sentence as `message`, which names
+//! JS options (`allowShort`, `maxFailures`) and never holds secret material. Every
+//! entry point checks its arguments itself: no call traps the WebAssembly module.
 //!
 //! Time never comes from `SystemTime` (which panics on wasm32): pass it, or use the
 //! `…Now` methods, which read `Date.now()`.
@@ -47,11 +54,12 @@
 )]
 
 mod account;
+mod args;
 mod error;
-mod num;
 mod otp;
 mod secret;
 mod server;
+mod transfer;
 
 pub use account::{
     account_label, account_to_uri, decode_migration, encode_migration, parse_otpauth_uri,
@@ -59,4 +67,22 @@ pub use account::{
 };
 pub use otp::{Hotp, SteamGuard, Totp, unix_now};
 pub use secret::Secret;
-pub use server::Verifier;
+pub use server::{Verifier, generate_recovery_codes, verify_recovery_code};
+pub use transfer::{export_accounts, import_accounts, import_pskc};
+
+use wasm_bindgen::prelude::*;
+
+/// Every operation of otpkit's foreign-facing model, `{ name, description }`, by its
+/// language-neutral name (`Totp.code_at`): what the package's parity test checks its
+/// exports against.
+#[wasm_bindgen(unchecked_return_type = "{ name: string; description: string }[]")]
+pub fn operations() -> JsValue {
+    let out = js_sys::Array::new();
+    for op in otpkit_facade::OPERATIONS {
+        let obj = error::object();
+        error::set(&obj, "name", &JsValue::from_str(op.name));
+        error::set(&obj, "description", &JsValue::from_str(op.description));
+        out.push(&obj);
+    }
+    out.into()
+}

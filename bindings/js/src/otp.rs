@@ -1,23 +1,28 @@
-//! Code generators: [`Totp`], [`Hotp`] and [`SteamGuard`], with stateless checks.
+//! Code generators: [`Totp`], [`Hotp`] and [`SteamGuard`], with stateless checks
+//! whose wrong code is `null`, never an exception.
 
+use otpkit_facade::generators as fg;
+use otpkit_facade::records::CodeMatch;
 use wasm_bindgen::prelude::*;
 
 use crate::Secret;
-use crate::error::{core_error, set};
-use crate::num::{from_i64, from_u64, to_counter, to_u8, to_u32, to_u64};
+use crate::args::{
+    counter, from_i64, from_u64, opt_string, opt_u8, opt_u32, opt_u64, string, u64_arg,
+};
+use crate::error::{js, otpkit_error, quiet_record, set};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_OTP: &str = r#"
 /** The HMAC hash function. The core also reads "sha-256" and other spellings. */
 export type Algorithm = "SHA1" | "SHA256" | "SHA512";
-/** Which TOTP or Steam time step a verified code matched. */
+/** Which TOTP or Steam time step a verified code matched; prints as a sentence. */
 export interface TotpMatch {
   /** The matched time step. Store it: a code at or before it must not be accepted again. */
   step: number;
   /** The matched step minus the expected one: negative when the device is behind. */
   offset: number;
 }
-/** Which HOTP counter a verified code matched. */
+/** Which HOTP counter a verified code matched; prints as a sentence. */
 export interface HotpMatch {
   /** The matched counter. The next expected counter is `step + 1n`. */
   step: bigint;
@@ -26,43 +31,10 @@ export interface HotpMatch {
 }
 "#;
 
-/// The core algorithm for a JS name; `None` is SHA-1.
-pub(crate) fn algorithm(name: Option<String>) -> Result<otpkit::Algorithm, JsValue> {
-    match name {
-        None => Ok(otpkit::Algorithm::Sha1),
-        Some(name) => name
-            .parse::<otpkit::Algorithm>()
-            .map_err(|e| core_error("AlgorithmError", &e)),
-    }
-}
-
-fn digits(n: Option<f64>) -> Result<otpkit::Digits, JsValue> {
-    match n {
-        None => Ok(otpkit::Digits::SIX),
-        Some(n) => {
-            otpkit::Digits::new(to_u8(n, "digits")?).map_err(|e| core_error("DigitsError", &e))
-        }
-    }
-}
-
-fn window(behind: Option<f64>, ahead: Option<f64>) -> Result<otpkit::Window, JsValue> {
-    let default = otpkit::Window::default();
-    let behind = behind.map_or(Ok(default.behind()), |b| to_u32(b, "behind"))?;
-    let ahead = ahead.map_or(Ok(default.ahead()), |a| to_u32(a, "ahead"))?;
-    otpkit::Window::new(behind, ahead).map_err(|e| core_error("WindowError", &e))
-}
-
-fn time_error(e: otpkit::TimeError) -> JsValue {
-    core_error("TimeError", &e)
-}
-
-fn verify_error(e: otpkit::VerifyError) -> JsValue {
-    core_error("VerifyError", &e)
-}
-
-/// `{ step: number, offset: number }` for a time-based match.
-fn time_match(m: otpkit::Match) -> Result<JsValue, JsValue> {
-    let obj: JsValue = js_sys::Object::new().into();
+/// `{ step: number, offset: number }` for a time-based match, or `null`.
+fn time_match(m: Option<CodeMatch>) -> Result<JsValue, JsValue> {
+    let Some(m) = m else { return Ok(JsValue::NULL) };
+    let obj = quiet_record(&m.to_string());
     set(&obj, "step", &from_u64(m.step, "step")?.into());
     set(&obj, "offset", &from_i64(m.offset, "offset")?.into());
     Ok(obj)
@@ -72,6 +44,11 @@ fn time_match(m: otpkit::Match) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = unixNow)]
 pub fn unix_now() -> f64 {
     (js_sys::Date::now() / 1000.0).floor()
+}
+
+fn now() -> u64 {
+    // `Date.now()` is a whole, non-negative, safe number of milliseconds.
+    unix_now().max(0.0) as u64
 }
 
 /// A time-based generator (RFC 6238). The key is absorbed once at construction.
@@ -86,98 +63,110 @@ impl Totp {
     #[wasm_bindgen(constructor)]
     pub fn new(
         secret: &Secret,
-        #[wasm_bindgen(unchecked_optional_param_type = "Algorithm")] algorithm: Option<String>,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] digits: Option<f64>,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] period: Option<f64>,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] t0: Option<f64>,
+        #[wasm_bindgen(unchecked_optional_param_type = "Algorithm")] algorithm: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] digits: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] period: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] t0: JsValue,
     ) -> Result<Totp, JsValue> {
-        let period = match period {
-            None => otpkit::Period::DEFAULT,
-            Some(p) => otpkit::Period::new(to_u64(p, "period")?).map_err(time_error)?,
-        };
-        let t0 = t0.map_or(Ok(0), |t| to_u64(t, "t0"))?;
-        let totp = otpkit::Totp::new(
+        let algorithm = opt_string(&algorithm, "algorithm")?;
+        let digits = opt_u8(&digits, "digits")?;
+        let period = opt_u64(&period, "period")?;
+        let t0 = opt_u64(&t0, "t0")?;
+        js(fg::totp(
             &secret.0,
-            self::algorithm(algorithm)?,
-            self::digits(digits)?,
+            algorithm.as_deref(),
+            digits,
             period,
-        )
-        .with_t0(t0);
-        Ok(Totp(totp))
+            t0,
+        ))
+        .map(Totp)
     }
 
     /// The code for a Unix time in seconds, zero-padded.
     #[wasm_bindgen(js_name = codeAt)]
     pub fn code_at(
         &self,
-        #[wasm_bindgen(js_name = unixTime)] unix_time: f64,
+        #[wasm_bindgen(js_name = unixTime, unchecked_param_type = "number")] unix_time: JsValue,
     ) -> Result<String, JsValue> {
-        let t = to_u64(unix_time, "unixTime")?;
-        Ok(self.0.code_at(t).map_err(time_error)?.to_string())
+        let t = u64_arg(&unix_time, "unixTime")?;
+        self.at(t)
+    }
+
+    fn at(&self, t: u64) -> Result<String, JsValue> {
+        self.0
+            .code_at(t)
+            .map(|c| c.to_string())
+            .map_err(|e| otpkit_error(&e.into()))
     }
 
     /// The code for now (`Date.now()`).
     #[wasm_bindgen(js_name = codeNow)]
     pub fn code_now(&self) -> Result<String, JsValue> {
-        self.code_at(unix_now())
+        self.at(now())
     }
 
     /// The code of a time step.
     #[wasm_bindgen(js_name = codeAtStep)]
-    pub fn code_at_step(&self, step: f64) -> Result<String, JsValue> {
-        Ok(self.0.code_at_step(to_u64(step, "step")?).to_string())
+    pub fn code_at_step(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] step: JsValue,
+    ) -> Result<String, JsValue> {
+        Ok(self.0.code_at_step(u64_arg(&step, "step")?).to_string())
     }
 
     /// Seconds until the code shown at `unixTime` changes: 1 to the period.
     #[wasm_bindgen(js_name = secondsLeft)]
     pub fn seconds_left(
         &self,
-        #[wasm_bindgen(js_name = unixTime)] unix_time: f64,
+        #[wasm_bindgen(js_name = unixTime, unchecked_param_type = "number")] unix_time: JsValue,
     ) -> Result<f64, JsValue> {
-        let t = to_u64(unix_time, "unixTime")?;
-        from_u64(self.0.seconds_left(t).map_err(time_error)?, "seconds left")
+        let t = u64_arg(&unix_time, "unixTime")?;
+        let left = self
+            .0
+            .seconds_left(t)
+            .map_err(|e| otpkit_error(&e.into()))?;
+        from_u64(left, "seconds left")
     }
 
     /// The time step of a Unix time.
     #[wasm_bindgen(js_name = stepAt)]
     pub fn step_at(
         &self,
-        #[wasm_bindgen(js_name = unixTime)] unix_time: f64,
+        #[wasm_bindgen(js_name = unixTime, unchecked_param_type = "number")] unix_time: JsValue,
     ) -> Result<f64, JsValue> {
-        let t = to_u64(unix_time, "unixTime")?;
-        from_u64(self.0.step_at(t).map_err(time_error)?, "step")
+        let t = u64_arg(&unix_time, "unixTime")?;
+        let step = self.0.step_at(t).map_err(|e| otpkit_error(&e.into()))?;
+        from_u64(step, "step")
     }
 
     /// Checks a typed code against the steps from `behind` (default 1) before to
-    /// `ahead` (default 1) after the step of `unixTime`, in constant time. Stateless:
-    /// it does not stop replays; servers use `Verifier`, which does. Each side is at
-    /// most 120 steps (a `WindowError` otherwise): every step lets one more random
-    /// 6-digit guess in a million through.
-    #[wasm_bindgen(unchecked_return_type = "TotpMatch")]
+    /// `ahead` (default 1) after the step of `unixTime`, in constant time: the match,
+    /// or `null` for a wrong or malformed code. Stateless: it does not stop replays;
+    /// servers use `Verifier`, which does. Each side is at most 120 steps (an
+    /// `OtpkitError` with code `WINDOW_TOO_LARGE` otherwise).
+    #[wasm_bindgen(unchecked_return_type = "TotpMatch | null")]
     pub fn verify(
         &self,
-        code: &str,
-        #[wasm_bindgen(js_name = unixTime)] unix_time: f64,
-        behind: Option<f64>,
-        ahead: Option<f64>,
+        #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
+        #[wasm_bindgen(js_name = unixTime, unchecked_param_type = "number")] unix_time: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] behind: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] ahead: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let t = to_u64(unix_time, "unixTime")?;
-        let m = self
-            .0
-            .verify(code, t, window(behind, ahead)?)
-            .map_err(verify_error)?;
-        time_match(m)
+        let code = string(&code, "code")?;
+        let t = u64_arg(&unix_time, "unixTime")?;
+        let (behind, ahead) = (opt_u32(&behind, "behind")?, opt_u32(&ahead, "ahead")?);
+        time_match(js(fg::totp_verify(&self.0, &code, t, behind, ahead))?)
     }
 
     /// `verify` at now (`Date.now()`).
-    #[wasm_bindgen(js_name = verifyNow, unchecked_return_type = "TotpMatch")]
+    #[wasm_bindgen(js_name = verifyNow, unchecked_return_type = "TotpMatch | null")]
     pub fn verify_now(
         &self,
-        code: &str,
-        behind: Option<f64>,
-        ahead: Option<f64>,
+        #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] behind: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] ahead: JsValue,
     ) -> Result<JsValue, JsValue> {
-        self.verify(code, unix_now(), behind, ahead)
+        self.verify(code, JsValue::from(unix_now()), behind, ahead)
     }
 
     /// The hash function.
@@ -203,6 +192,18 @@ impl Totp {
     pub fn t0(&self) -> Result<f64, JsValue> {
         from_u64(self.0.t0(), "t0")
     }
+
+    /// The settings, never the secret: `Totp(SHA1, 6 digits, 30 s, t0 0)`.
+    #[wasm_bindgen(js_name = toString)]
+    pub fn to_js_string(&self) -> String {
+        format!(
+            "Totp({}, {} digits, {} s, t0 {})",
+            self.0.algorithm(),
+            self.0.digits().get(),
+            self.0.period().seconds(),
+            self.0.t0()
+        )
+    }
 }
 
 /// A counter-based generator (RFC 4226). Counters are `bigint`.
@@ -216,14 +217,12 @@ impl Hotp {
     #[wasm_bindgen(constructor)]
     pub fn new(
         secret: &Secret,
-        #[wasm_bindgen(unchecked_optional_param_type = "Algorithm")] algorithm: Option<String>,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] digits: Option<f64>,
+        #[wasm_bindgen(unchecked_optional_param_type = "Algorithm")] algorithm: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] digits: JsValue,
     ) -> Result<Hotp, JsValue> {
-        Ok(Hotp(otpkit::Hotp::new(
-            &secret.0,
-            self::algorithm(algorithm)?,
-            self::digits(digits)?,
-        )))
+        let algorithm = opt_string(&algorithm, "algorithm")?;
+        let digits = opt_u8(&digits, "digits")?;
+        js(fg::hotp(&secret.0, algorithm.as_deref(), digits)).map(Hotp)
     }
 
     /// The code at a counter value (a `bigint` from 0 to 2^64 − 1), zero-padded.
@@ -231,27 +230,28 @@ impl Hotp {
         &self,
         #[wasm_bindgen(unchecked_param_type = "bigint")] counter: JsValue,
     ) -> Result<String, JsValue> {
-        Ok(self.0.code(to_counter(counter, "counter")?).to_string())
+        Ok(self.0.code(self::counter(&counter, "counter")?).to_string())
     }
 
     /// Checks a typed code against counters `counter` to `counter + lookAhead`
-    /// (default 0, at most 1000: a `VerifyError` of kind `window` otherwise), in
-    /// constant time. Stateless: the caller must move its counter past the match (or
-    /// use `Verifier`).
-    #[wasm_bindgen(unchecked_return_type = "HotpMatch")]
+    /// (default 0, at most 1000), in constant time: the match, or `null` for a wrong
+    /// or malformed code. Stateless: the caller must move its counter past the match
+    /// (or use `Verifier`).
+    #[wasm_bindgen(unchecked_return_type = "HotpMatch | null")]
     pub fn verify(
         &self,
-        code: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
         #[wasm_bindgen(unchecked_param_type = "bigint")] counter: JsValue,
-        #[wasm_bindgen(js_name = lookAhead)] look_ahead: Option<f64>,
+        #[wasm_bindgen(js_name = lookAhead, unchecked_optional_param_type = "number")]
+        look_ahead: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let counter = to_counter(counter, "counter")?;
-        let look_ahead = look_ahead.map_or(Ok(0), |l| to_u32(l, "lookAhead"))?;
-        let m = self
-            .0
-            .verify(code, counter, look_ahead)
-            .map_err(verify_error)?;
-        let obj: JsValue = js_sys::Object::new().into();
+        let code = string(&code, "code")?;
+        let counter = self::counter(&counter, "counter")?;
+        let look_ahead = opt_u32(&look_ahead, "lookAhead")?;
+        let Some(m) = js(fg::hotp_verify(&self.0, &code, counter, look_ahead))? else {
+            return Ok(JsValue::NULL);
+        };
+        let obj = quiet_record(&m.to_string());
         set(&obj, "step", &JsValue::from(m.step));
         set(&obj, "offset", &from_i64(m.offset, "offset")?.into());
         Ok(obj)
@@ -267,6 +267,16 @@ impl Hotp {
     #[wasm_bindgen(getter)]
     pub fn digits(&self) -> u8 {
         self.0.digits().get()
+    }
+
+    /// The settings, never the secret: `Hotp(SHA1, 6 digits)`.
+    #[wasm_bindgen(js_name = toString)]
+    pub fn to_js_string(&self) -> String {
+        format!(
+            "Hotp({}, {} digits)",
+            self.0.algorithm(),
+            self.0.digits().get()
+        )
     }
 }
 
@@ -286,44 +296,55 @@ impl SteamGuard {
     #[wasm_bindgen(js_name = codeAt)]
     pub fn code_at(
         &self,
-        #[wasm_bindgen(js_name = unixTime)] unix_time: f64,
+        #[wasm_bindgen(js_name = unixTime, unchecked_param_type = "number")] unix_time: JsValue,
     ) -> Result<String, JsValue> {
-        let t = to_u64(unix_time, "unixTime")?;
-        Ok(self.0.code_at(t).map_err(time_error)?.to_string())
+        let t = u64_arg(&unix_time, "unixTime")?;
+        self.at(t)
+    }
+
+    fn at(&self, t: u64) -> Result<String, JsValue> {
+        self.0
+            .code_at(t)
+            .map(|c| c.to_string())
+            .map_err(|e| otpkit_error(&e.into()))
     }
 
     /// The code for now (`Date.now()`).
     #[wasm_bindgen(js_name = codeNow)]
     pub fn code_now(&self) -> Result<String, JsValue> {
-        self.code_at(unix_now())
+        self.at(now())
     }
 
     /// Seconds until the code shown at `unixTime` changes: 1 to 30.
     #[wasm_bindgen(js_name = secondsLeft)]
     pub fn seconds_left(
         &self,
-        #[wasm_bindgen(js_name = unixTime)] unix_time: f64,
+        #[wasm_bindgen(js_name = unixTime, unchecked_param_type = "number")] unix_time: JsValue,
     ) -> Result<f64, JsValue> {
-        let t = to_u64(unix_time, "unixTime")?;
+        let t = u64_arg(&unix_time, "unixTime")?;
         from_u64(self.0.seconds_left(t), "seconds left")
     }
 
     /// Checks a typed code (any case) against the steps from `behind` (default 1)
-    /// before to `ahead` (default 1) after the step of `unixTime`, each at most 120
-    /// (a `WindowError` otherwise). Stateless.
-    #[wasm_bindgen(unchecked_return_type = "TotpMatch")]
+    /// before to `ahead` (default 1) after the step of `unixTime`, each at most 120:
+    /// the match, or `null`. Stateless.
+    #[wasm_bindgen(unchecked_return_type = "TotpMatch | null")]
     pub fn verify(
         &self,
-        code: &str,
-        #[wasm_bindgen(js_name = unixTime)] unix_time: f64,
-        behind: Option<f64>,
-        ahead: Option<f64>,
+        #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
+        #[wasm_bindgen(js_name = unixTime, unchecked_param_type = "number")] unix_time: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] behind: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] ahead: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let t = to_u64(unix_time, "unixTime")?;
-        let m = self
-            .0
-            .verify(code, t, window(behind, ahead)?)
-            .map_err(verify_error)?;
-        time_match(m)
+        let code = string(&code, "code")?;
+        let t = u64_arg(&unix_time, "unixTime")?;
+        let (behind, ahead) = (opt_u32(&behind, "behind")?, opt_u32(&ahead, "ahead")?);
+        time_match(js(fg::steam_verify(&self.0, &code, t, behind, ahead))?)
+    }
+
+    /// `SteamGuard(SHA1, 5 characters, 30 s)`: the settings, never the secret.
+    #[wasm_bindgen(js_name = toString)]
+    pub fn to_js_string(&self) -> String {
+        "SteamGuard(SHA1, 5 characters, 30 s)".to_owned()
     }
 }

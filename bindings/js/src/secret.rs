@@ -1,22 +1,15 @@
 //! The shared secret.
 
+use otpkit_facade::args as fa;
 use wasm_bindgen::prelude::*;
 
-use crate::error::core_error;
-use crate::otp::algorithm;
+use crate::args::{bytes, opt_bool, opt_string, string};
+use crate::error::js;
 
 /// An OTP shared secret: 16 to 128 bytes (1 to 128 with `allowShort`). Its bytes
 /// come out only when asked for by name (`bytes`, `base32`, `base32Grouped`).
 #[wasm_bindgen]
 pub struct Secret(pub(crate) otpkit::Secret);
-
-fn policy(allow_short: Option<bool>) -> otpkit::LengthPolicy {
-    if allow_short.unwrap_or(false) {
-        otpkit::LengthPolicy::AllowShort
-    } else {
-        otpkit::LengthPolicy::Rfc4226
-    }
-}
 
 #[wasm_bindgen]
 impl Secret {
@@ -24,35 +17,41 @@ impl Secret {
     /// long as the algorithm's hash output (20, 32 or 64 bytes). `algorithm` is
     /// `"SHA1"` (the default), `"SHA256"` or `"SHA512"`.
     pub fn generate(
-        #[wasm_bindgen(unchecked_optional_param_type = "Algorithm")] algorithm: Option<String>,
+        #[wasm_bindgen(unchecked_optional_param_type = "Algorithm")] algorithm: JsValue,
     ) -> Result<Secret, JsValue> {
-        let algorithm = self::algorithm(algorithm)?;
-        otpkit::Secret::generate(algorithm)
-            .map(Secret)
-            .map_err(|e| core_error("SecretError", &e))
+        let algorithm = opt_string(&algorithm, "algorithm")?;
+        js(fa::secret_generate(algorithm.as_deref())).map(Secret)
     }
 
     /// A secret from Base32 as people paste it: any case, spaces, hyphens, optional
     /// `=` padding. A secret shorter than 128 bits is an error unless `allowShort`.
     #[wasm_bindgen(js_name = fromBase32)]
     pub fn from_base32(
-        text: &str,
-        #[wasm_bindgen(js_name = allowShort)] allow_short: Option<bool>,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+        #[wasm_bindgen(js_name = allowShort, unchecked_optional_param_type = "boolean")]
+        allow_short: JsValue,
     ) -> Result<Secret, JsValue> {
-        otpkit::Secret::from_base32_with(text, policy(allow_short))
-            .map(Secret)
-            .map_err(|e| core_error("SecretError", &e))
+        let text = string(&text, "text")?;
+        js(fa::secret_base32(
+            &text,
+            opt_bool(&allow_short, "allowShort")?,
+        ))
+        .map(Secret)
     }
 
     /// A secret from raw bytes; shorter than 128 bits only with `allowShort`.
     #[wasm_bindgen(js_name = fromBytes)]
     pub fn from_bytes(
-        bytes: &[u8],
-        #[wasm_bindgen(js_name = allowShort)] allow_short: Option<bool>,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array")] bytes: JsValue,
+        #[wasm_bindgen(js_name = allowShort, unchecked_optional_param_type = "boolean")]
+        allow_short: JsValue,
     ) -> Result<Secret, JsValue> {
-        otpkit::Secret::from_bytes_with(bytes, policy(allow_short))
-            .map(Secret)
-            .map_err(|e| core_error("SecretError", &e))
+        let raw = zeroize_on_drop(self::bytes(&bytes, "bytes")?);
+        js(fa::secret_bytes(
+            &raw.0,
+            opt_bool(&allow_short, "allowShort")?,
+        ))
+        .map(Secret)
     }
 
     /// The secret's bytes. Handle with care: this is the key itself.
@@ -88,4 +87,22 @@ impl Secret {
     pub fn to_js_string(&self) -> String {
         format!("{:?}", self.0)
     }
+}
+
+/// Bytes overwritten with zeros when dropped (a copy of key material).
+pub(crate) struct Wiped(pub(crate) Vec<u8>);
+
+impl Drop for Wiped {
+    fn drop(&mut self) {
+        for b in &mut self.0 {
+            // A volatile-free wipe is enough here: the buffer is freed right after,
+            // and `black_box` keeps the writes from being optimised away.
+            *b = 0;
+        }
+        core::hint::black_box(&self.0);
+    }
+}
+
+pub(crate) fn zeroize_on_drop(bytes: Vec<u8>) -> Wiped {
+    Wiped(bytes)
 }

@@ -71,7 +71,7 @@ test('the README\'s ```js example enrols, signs in and reads a URI', async () =>
     '});',
     `const uri = ${JSON.stringify(uri)};`,
     source,
-    'export { secret, enrolled, state, outcome, next, account, warnings, code };',
+    'export { secret, enrolled, state, outcome, next, account, warnings, code, recovery, used };',
   ].join('\n');
   const dir = mkdtempSync(join(tmpdir(), 'otpkit-js-readme-'));
   const file = join(dir, 'readme-example.mjs');
@@ -94,6 +94,9 @@ test('the README\'s ```js example enrols, signs in and reads a URI', async () =>
   assert.equal(typeof r.state, 'string');
   assert.equal(r.outcome.accepted, true, r.outcome.message);
   assert.notEqual(r.next, r.state, 'the sign-in moved the state on');
+  assert.equal(r.recovery.codes.length, 10);
+  assert.equal(r.used.outcome.accepted, true, r.used.outcome.message);
+  assert.equal(r.used.outcome.remaining, 9);
   assert.equal(r.account.name, 'alice@example.com');
   assert.deepEqual(r.warnings, []);
   // The URI's code: RFC 6238's seed, now (or a step later if the clock just ticked).

@@ -62,7 +62,7 @@ test('web authenticator shows the core\'s code in headless Chromium', async () =
 
     await page.fill('#uri', 'otpauth://totp/x?secret=GEZDGNBVGY3TQOJ1GEZDGNBVGY3TQOJQ');
     const error = await page.textContent('#error');
-    assert.match(error, /^UriError: /);
+    assert.match(error, /^OtpkitError: /);
     assert.equal(error.includes('GEZD'), false);
     assert.equal(await page.textContent('#code'), '');
     assert.deepEqual(errors, []);

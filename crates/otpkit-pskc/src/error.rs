@@ -274,3 +274,61 @@ impl fmt::Display for KeyError {
 }
 
 impl std::error::Error for KeyError {}
+
+impl PskcError {
+    /// The stable [`ErrorCode`](otpkit::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> otpkit::ErrorCode {
+        use otpkit::ErrorCode as C;
+        match self {
+            PskcError::TooLarge { .. } => C::FileTooLarge,
+            PskcError::NotUtf8
+            | PskcError::DtdNotAllowed
+            | PskcError::TooDeep { .. }
+            | PskcError::TooManyNodes { .. }
+            | PskcError::TooManyAttributes { .. }
+            | PskcError::TooManyNamespaces { .. }
+            | PskcError::NamespaceUriTooLong { .. }
+            | PskcError::Xml(_)
+            | PskcError::NotPskc
+            | PskcError::MacKey(_) => C::FileMalformed,
+            PskcError::UnsupportedVersion(_) => C::UnsupportedVersion,
+            PskcError::NeedsPreSharedKey => C::PreSharedKeyRequired,
+            PskcError::NeedsPassword => C::PasswordRequired,
+            PskcError::KeyDerivation(_) => C::KdfParameters,
+            PskcError::KdfBudget(_) => C::KdfBudget,
+            PskcError::UnsupportedMac(_) => C::UnsupportedEncryption,
+            PskcError::WrongKeyOrPassword => C::WrongKeyOrPassword,
+            PskcError::NotIntegrityProtected => C::NotIntegrityProtected,
+        }
+    }
+}
+
+impl KeyError {
+    /// The stable [`ErrorCode`](otpkit::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> otpkit::ErrorCode {
+        use otpkit::ErrorCode as C;
+        match self {
+            KeyError::UnsupportedAlgorithm(_) => C::UnsupportedType,
+            KeyError::UnsupportedSuite(_) => C::UnsupportedAlgorithm,
+            KeyError::UnsupportedEncoding(_) | KeyError::UnsupportedCipher(_) => {
+                C::UnsupportedEncryption
+            }
+            KeyError::NoAlgorithm
+            | KeyError::SecondKeyInPackage
+            | KeyError::KeyLength { .. }
+            | KeyError::NoMacKey { .. }
+            | KeyError::InvalidValue { .. } => C::FileMalformed,
+            KeyError::NoSecret => C::MissingSecret,
+            KeyError::SecretNotEncrypted | KeyError::MissingValueMac { .. } => {
+                C::NotIntegrityProtected
+            }
+            KeyError::NotDecrypted => C::PasswordRequired,
+            KeyError::DecryptionFailed { .. } => C::WrongKeyOrPassword,
+            KeyError::MacMismatch { .. } => C::IntegrityCheckFailed,
+            KeyError::Digits(e) => e.code(),
+            KeyError::Secret(e) => e.code(),
+        }
+    }
+}

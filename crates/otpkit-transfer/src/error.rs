@@ -325,3 +325,61 @@ impl fmt::Display for EntryError {
 }
 
 impl std::error::Error for EntryError {}
+
+impl ImportError {
+    /// The stable [`ErrorCode`](otpkit::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> otpkit::ErrorCode {
+        use otpkit::ErrorCode as C;
+        match self {
+            ImportError::TooLarge { .. } => C::FileTooLarge,
+            ImportError::TooManyEntries { .. } => C::TooManyEntries,
+            ImportError::Malformed { .. } => C::FileMalformed,
+            ImportError::UnsupportedVersion { .. } => C::UnsupportedVersion,
+            ImportError::PasswordRequired { .. } => C::PasswordRequired,
+            ImportError::WrongPassword { .. } => C::WrongPassword,
+            ImportError::IntegrityCheckFailed { .. } => C::IntegrityCheckFailed,
+            ImportError::UnsupportedEncryption { .. } => C::UnsupportedEncryption,
+            ImportError::KdfParameters { .. } => C::KdfParameters,
+            ImportError::KdfBudget { .. } => C::KdfBudget,
+            ImportError::Migration { error, .. } => error.code(),
+            ImportError::InconsistentBatches { .. } => C::InconsistentBatches,
+        }
+    }
+}
+
+impl EntryError {
+    /// The stable [`ErrorCode`](otpkit::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> otpkit::ErrorCode {
+        use otpkit::ErrorCode as C;
+        match self {
+            EntryError::UnsupportedType(_) => C::UnsupportedType,
+            EntryError::UnsupportedAlgorithm(_) => C::UnsupportedAlgorithm,
+            EntryError::InvalidDigits(_) => C::DigitsOutOfRange,
+            EntryError::InvalidPeriod(_) => C::PeriodOutOfRange,
+            EntryError::InvalidCounter => C::InvalidNumber,
+            EntryError::MissingField(_) | EntryError::Malformed { .. } => C::FileMalformed,
+            EntryError::Secret(e) => e.code(),
+            EntryError::Uri(e) => e.code(),
+            EntryError::Steam(e) => e.code(),
+            EntryError::Migration(e) => e.code(),
+        }
+    }
+}
+
+impl EntryWarning {
+    /// The warning's stable name in `SCREAMING_SNAKE_CASE` (an `otpauth://` warning's
+    /// own, [`Warning::code`]).
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        match self {
+            EntryWarning::Uri(w) => w.code(),
+            EntryWarning::TrailingBitsDropped { .. } => "TRAILING_BITS_DROPPED",
+            EntryWarning::ShortSecret { .. } => "SHORT_SECRET",
+            EntryWarning::Defaulted { .. } => "DEFAULTED",
+            EntryWarning::TypeAssumedTotp => "TYPE_ASSUMED_TOTP",
+            EntryWarning::FieldIgnored { .. } => "FIELD_IGNORED",
+        }
+    }
+}

@@ -469,3 +469,17 @@ fn into_string(mut bytes: Zeroizing<Vec<u8>>) -> Result<Zeroizing<String>, Expor
         }
     }
 }
+
+impl ExportError {
+    /// The stable [`ErrorCode`](otpkit::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> otpkit::ErrorCode {
+        use otpkit::ErrorCode as C;
+        match self {
+            ExportError::Rng => C::RngFailed,
+            ExportError::EmptyPassword => C::EmptyPassword,
+            ExportError::Migration(e) => e.code(),
+            ExportError::Crypto => C::EncryptionFailed,
+        }
+    }
+}

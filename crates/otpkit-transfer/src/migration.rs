@@ -291,3 +291,18 @@ fn single(batch: Batch) -> Assembler {
     let _ = assembler.add_batch(batch);
     assembler
 }
+
+impl AssembleError {
+    /// The stable [`ErrorCode`](otpkit::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> otpkit::ErrorCode {
+        use otpkit::ErrorCode as C;
+        match self {
+            AssembleError::Migration(e) => e.code(),
+            AssembleError::DifferentExport => C::DifferentExport,
+            AssembleError::IndexOutOfRange { .. } => C::BatchIndexOutOfRange,
+            AssembleError::TooManyBatches { .. } => C::TooManyBatches,
+            AssembleError::ConflictingDuplicate { .. } => C::ConflictingDuplicate,
+        }
+    }
+}

@@ -116,6 +116,16 @@ impl fmt::Display for AlgorithmError {
 
 impl core::error::Error for AlgorithmError {}
 
+impl AlgorithmError {
+    /// The stable [`ErrorCode`](crate::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> crate::ErrorCode {
+        match self {
+            AlgorithmError::Unsupported => crate::ErrorCode::UnsupportedAlgorithm,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -175,6 +175,18 @@ impl fmt::Display for CodeError {
 
 impl core::error::Error for CodeError {}
 
+impl CodeError {
+    /// The stable [`ErrorCode`](crate::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> crate::ErrorCode {
+        match self {
+            CodeError::WrongLength { .. } | CodeError::InvalidCharacter { .. } => {
+                crate::ErrorCode::CodeMalformed
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     extern crate std;

@@ -88,6 +88,16 @@ impl fmt::Display for DigitsError {
 
 impl core::error::Error for DigitsError {}
 
+impl DigitsError {
+    /// The stable [`ErrorCode`](crate::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> crate::ErrorCode {
+        match self {
+            DigitsError::OutOfRange { .. } => crate::ErrorCode::DigitsOutOfRange,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -555,3 +555,51 @@ impl fmt::Display for EncodeError {
 }
 
 impl core::error::Error for EncodeError {}
+
+impl MigrationError {
+    /// The stable [`ErrorCode`](crate::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> crate::ErrorCode {
+        use crate::ErrorCode as C;
+        match self {
+            MigrationError::TooLong { .. } => C::UriTooLong,
+            MigrationError::NotMigrationUri => C::NotMigrationUri,
+            MigrationError::MissingData => C::MigrationMissingData,
+            MigrationError::DuplicateData => C::MigrationDuplicateData,
+            MigrationError::InvalidBase64 => C::MigrationInvalidBase64,
+            MigrationError::InvalidProtobuf => C::MigrationInvalidProtobuf,
+        }
+    }
+}
+
+impl EntryError {
+    /// The stable [`ErrorCode`](crate::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> crate::ErrorCode {
+        use crate::ErrorCode as C;
+        match self {
+            EntryError::Md5 | EntryError::UnknownAlgorithm { .. } => C::UnsupportedAlgorithm,
+            EntryError::UnknownDigits { .. } => C::DigitsUnsupported,
+            EntryError::UnknownType { .. } => C::UnsupportedType,
+            EntryError::NegativeCounter => C::InvalidNumber,
+            EntryError::InvalidUtf8 => C::InvalidUtf8,
+            EntryError::Secret(e) => e.code(),
+        }
+    }
+}
+
+impl EncodeError {
+    /// The stable [`ErrorCode`](crate::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> crate::ErrorCode {
+        use crate::ErrorCode as C;
+        match self {
+            EncodeError::ZeroBatchSize => C::ZeroBatchSize,
+            EncodeError::TooManyBatches => C::TooManyBatches,
+            EncodeError::DigitsUnsupported { .. } => C::DigitsUnsupported,
+            EncodeError::PeriodUnsupported { .. } => C::PeriodUnsupported,
+            EncodeError::SteamUnsupported { .. } => C::SteamUnsupported,
+            EncodeError::CounterTooLarge { .. } => C::CounterTooLarge,
+        }
+    }
+}

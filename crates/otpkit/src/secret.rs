@@ -493,6 +493,22 @@ impl fmt::Display for SecretError {
 
 impl core::error::Error for SecretError {}
 
+impl SecretError {
+    /// The stable [`ErrorCode`](crate::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> crate::ErrorCode {
+        use crate::ErrorCode as C;
+        match self {
+            SecretError::Empty => C::SecretEmpty,
+            SecretError::TooShort { .. } => C::SecretTooShort,
+            SecretError::TooLong { .. } => C::SecretTooLong,
+            SecretError::InvalidCharacter { .. } => C::SecretInvalidCharacter,
+            SecretError::InvalidLength { .. } => C::SecretInvalidLength,
+            SecretError::RngFailed => C::RngFailed,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     extern crate std;

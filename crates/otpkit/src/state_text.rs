@@ -252,6 +252,23 @@ macro_rules! state_text_error {
             }
         }
 
+        impl $name {
+            /// The stable [`ErrorCode`](crate::ErrorCode) of this error.
+            #[must_use]
+            pub const fn code(&self) -> $crate::ErrorCode {
+                use $crate::ErrorCode as C;
+                match self {
+                    $name::TooLong { .. } => C::StateTooLong,
+                    $name::NotAState => C::NotAState,
+                    $name::UnsupportedVersion => C::StateUnsupportedVersion,
+                    $name::ChecksumMismatch => C::StateChecksumMismatch,
+                    $name::MissingField { .. } => C::StateMissingField,
+                    $name::InvalidField { .. } => C::StateInvalidField,
+                    $name::TrailingFields => C::StateTrailingFields,
+                }
+            }
+        }
+
         impl core::error::Error for $name {}
 
         impl From<$crate::state_text::Fault> for $name {

@@ -256,6 +256,18 @@ impl core::error::Error for SteamUriError {
     }
 }
 
+impl SteamUriError {
+    /// The stable [`ErrorCode`](crate::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> crate::ErrorCode {
+        match self {
+            SteamUriError::NotSteamUri => crate::ErrorCode::NotSteamUri,
+            SteamUriError::TooLong { .. } => crate::ErrorCode::UriTooLong,
+            SteamUriError::Secret(e) => e.code(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     extern crate std;

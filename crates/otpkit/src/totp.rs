@@ -270,3 +270,17 @@ impl fmt::Display for TimeError {
 }
 
 impl core::error::Error for TimeError {}
+
+impl TimeError {
+    /// The stable [`ErrorCode`](crate::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> crate::ErrorCode {
+        use crate::ErrorCode as C;
+        match self {
+            TimeError::ZeroPeriod => C::ZeroPeriod,
+            TimeError::BeforeEpoch => C::BeforeEpoch,
+            TimeError::Overflow => C::TimeOverflow,
+            TimeError::ClockBeforeUnixEpoch => C::ClockBeforeUnixEpoch,
+        }
+    }
+}

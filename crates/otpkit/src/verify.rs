@@ -368,6 +368,31 @@ impl Scan<'_> {
     }
 }
 
+impl WindowError {
+    /// The stable [`ErrorCode`](crate::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> crate::ErrorCode {
+        match self {
+            WindowError::TooWide { .. } | WindowError::LookAheadTooLong { .. } => {
+                crate::ErrorCode::WindowTooLarge
+            }
+        }
+    }
+}
+
+impl VerifyError {
+    /// The stable [`ErrorCode`](crate::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> crate::ErrorCode {
+        match self {
+            VerifyError::Malformed(e) => e.code(),
+            VerifyError::Mismatch => crate::ErrorCode::CodeMismatch,
+            VerifyError::Time(e) => e.code(),
+            VerifyError::Window(e) => e.code(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -201,3 +201,44 @@ impl From<SecretError> for UriError {
         UriError::Secret(e)
     }
 }
+
+impl UriError {
+    /// The stable [`ErrorCode`](crate::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> crate::ErrorCode {
+        use crate::ErrorCode as C;
+        match self {
+            UriError::TooLong { .. } => C::UriTooLong,
+            UriError::NotOtpauth => C::NotOtpauthUri,
+            UriError::UnsupportedType => C::UnsupportedType,
+            UriError::MissingSecret => C::MissingSecret,
+            UriError::Secret(e) => e.code(),
+            UriError::UnsupportedAlgorithm => C::UnsupportedAlgorithm,
+            UriError::DigitsOutOfRange { .. } => C::DigitsOutOfRange,
+            UriError::ZeroPeriod => C::ZeroPeriod,
+            UriError::MissingCounter => C::MissingCounter,
+            UriError::InvalidNumber { .. } => C::InvalidNumber,
+            UriError::InvalidUtf8 { .. } => C::InvalidUtf8,
+            UriError::DuplicateParameter { .. } => C::DuplicateParameter,
+        }
+    }
+}
+
+impl Warning {
+    /// The warning's stable name in `SCREAMING_SNAKE_CASE`, e.g. `"SECRET_LOWERCASE"`.
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Warning::SecretLowercase => "SECRET_LOWERCASE",
+            Warning::SecretPadded => "SECRET_PADDED",
+            Warning::SecretSpaced => "SECRET_SPACED",
+            Warning::ShortSecret { .. } => "SHORT_SECRET",
+            Warning::IssuerConflict { .. } => "ISSUER_CONFLICT",
+            Warning::EmptyIssuerParameter => "EMPTY_ISSUER_PARAMETER",
+            Warning::AlgorithmIgnoredByApps(_) => "ALGORITHM_IGNORED_BY_APPS",
+            Warning::DigitsIgnoredByApps(_) => "DIGITS_IGNORED_BY_APPS",
+            Warning::PeriodIgnoredByApps(_) => "PERIOD_IGNORED_BY_APPS",
+            Warning::IgnoredParameter { .. } => "IGNORED_PARAMETER",
+        }
+    }
+}

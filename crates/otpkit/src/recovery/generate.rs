@@ -134,6 +134,17 @@ impl RecoveryCodes {
     }
 }
 
+impl GenerateError {
+    /// The stable [`ErrorCode`](crate::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> crate::ErrorCode {
+        match self {
+            GenerateError::Policy(e) => e.code(),
+            GenerateError::RngFailed => crate::ErrorCode::RngFailed,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,3 +39,19 @@ outcome_impls! {
     RecoveryOutcome::Locked { until } => LockedUntil(*until),
     RecoveryOutcome::Malformed => "not a recovery code of the right form",
 }
+
+impl RecoveryOutcome {
+    /// Why the attempt did not let the user in, as a stable
+    /// [`ErrorCode`](crate::ErrorCode); `None` for [`RecoveryOutcome::Accepted`].
+    #[must_use]
+    pub const fn code(&self) -> Option<crate::ErrorCode> {
+        use crate::ErrorCode as C;
+        match self {
+            RecoveryOutcome::Accepted { .. } => None,
+            RecoveryOutcome::Invalid => Some(C::CodeMismatch),
+            RecoveryOutcome::AlreadyUsed => Some(C::Replayed),
+            RecoveryOutcome::Locked { .. } => Some(C::Locked),
+            RecoveryOutcome::Malformed => Some(C::CodeMalformed),
+        }
+    }
+}

@@ -214,6 +214,22 @@ sentences! {
 
 impl core::error::Error for PolicyError {}
 
+impl PolicyError {
+    /// The stable [`ErrorCode`](crate::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> crate::ErrorCode {
+        use crate::ErrorCode as C;
+        match self {
+            PolicyError::CountOutOfRange { .. } => C::RecoveryCountOutOfRange,
+            PolicyError::LengthOutOfRange { .. } => C::RecoveryLengthOutOfRange,
+            PolicyError::TooLittleEntropy { .. } => C::RecoveryCodesTooWeak,
+            PolicyError::GroupOutOfRange { .. }
+            | PolicyError::MinimumTooLow { .. }
+            | PolicyError::IterationsOutOfRange { .. } => C::RecoveryPolicyOutOfRange,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -162,3 +162,41 @@ impl core::error::Error for ResyncError {
         }
     }
 }
+
+impl EnrollError {
+    /// The stable [`ErrorCode`](crate::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> crate::ErrorCode {
+        use crate::ErrorCode as C;
+        match self {
+            EnrollError::FirstCodeNotFound => C::FirstCodeNotFound,
+            EnrollError::SecondCodeNotFound => C::SecondCodeNotFound,
+            EnrollError::NotConsecutive => C::NotConsecutive,
+            EnrollError::SameCodeTwice => C::SameCodeTwice,
+            EnrollError::Malformed(e) => e.code(),
+            EnrollError::Time(e) => e.code(),
+            EnrollError::Locked { .. } => C::Locked,
+            EnrollError::AlreadyEnrolled => C::AlreadyEnrolled,
+            EnrollError::WrongKind => C::WrongKind,
+            EnrollError::CounterExhausted => C::CounterExhausted,
+        }
+    }
+}
+
+impl ResyncError {
+    /// The stable [`ErrorCode`](crate::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> crate::ErrorCode {
+        use crate::ErrorCode as C;
+        match self {
+            ResyncError::Locked { .. } => C::Locked,
+            ResyncError::Rejected => C::Rejected,
+            ResyncError::SameCodeTwice => C::SameCodeTwice,
+            ResyncError::Malformed(e) => e.code(),
+            ResyncError::Time(e) => e.code(),
+            ResyncError::CounterExhausted => C::CounterExhausted,
+            ResyncError::WrongKind => C::WrongKind,
+            ResyncError::NotEnrolled => C::NotEnrolled,
+        }
+    }
+}

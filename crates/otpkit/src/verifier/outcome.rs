@@ -193,3 +193,34 @@ outcome_impls! {
     ResyncOutcome::Resynced { .. } => "the device is in sync again",
     ResyncOutcome::Rejected(e) => e,
 }
+
+impl SignInError {
+    /// The stable [`ErrorCode`](crate::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> crate::ErrorCode {
+        use crate::ErrorCode as C;
+        match self {
+            SignInError::Time(e) => e.code(),
+            SignInError::CounterExhausted => C::CounterExhausted,
+            SignInError::WrongKind => C::WrongKind,
+            SignInError::NotEnrolled => C::NotEnrolled,
+        }
+    }
+}
+
+impl Outcome {
+    /// Why the attempt did not let the user in, as a stable
+    /// [`ErrorCode`](crate::ErrorCode); `None` for [`Outcome::Accepted`].
+    #[must_use]
+    pub const fn code(&self) -> Option<crate::ErrorCode> {
+        use crate::ErrorCode as C;
+        match self {
+            Outcome::Accepted { .. } => None,
+            Outcome::Invalid => Some(C::CodeMismatch),
+            Outcome::Replayed => Some(C::Replayed),
+            Outcome::Locked { .. } => Some(C::Locked),
+            Outcome::Malformed(e) => Some(e.code()),
+            Outcome::Error(e) => Some(e.code()),
+        }
+    }
+}

@@ -417,6 +417,19 @@ sentences! {
 
 impl core::error::Error for PolicyError {}
 
+impl PolicyError {
+    /// The stable [`ErrorCode`](crate::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> crate::ErrorCode {
+        use crate::ErrorCode as C;
+        match self {
+            PolicyError::MaxFailuresOutOfRange { .. } => C::MaxFailuresOutOfRange,
+            PolicyError::InvalidLockout { .. } => C::InvalidLockout,
+            PolicyError::OutOfRange { .. } => C::PolicyOutOfRange,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,190 @@
+//! Authenticator-app backups in and out (encrypted ones too), PSKC containers in.
+
+use otpkit_facade::transfer as ft;
+use wasm_bindgen::prelude::*;
+
+use crate::account::{accounts_from_js, to_js, warnings_to_js};
+use crate::args::{self, opt_bool, opt_text_or_bytes, string, text_or_bytes};
+use crate::error::{js, object, quiet_record, set};
+use crate::secret::Wiped;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TRANSFER: &str = r#"
+/** A format importAccounts reads. */
+export type ImportFormat = "otpauth-list" | "google-migration" | "aegis" | "2fas" | "andotp" | "bitwarden" | "freeotp-plus" | "authenticator-pro";
+/** A format exportAccounts writes. */
+export type ExportFormat = "otpauth-list" | "google-migration" | "aegis";
+/** One entry of an imported file: imported (with warnings) or refused (with why). */
+export interface ImportEntry {
+  /** 0-based position in the file. */
+  index: number;
+  /** The entry's label as the file shows it. */
+  label: string;
+  warnings: UriWarning[];
+  /** Refused: why, without secret material. */
+  error?: string;
+  /** Refused: the stable code of why. */
+  code?: string;
+}
+/** An imported file; `String(result)` summarises it. */
+export interface ImportResult {
+  accounts: Account[];
+  entries: ImportEntry[];
+  /** Google migration: batch indexes of the export missing from the file. */
+  missingBatches: number[];
+}
+/** An export: the file's text (one URI per QR code for a Google export) and what it lost. */
+export interface ExportResult {
+  output: string[];
+  notes: string[];
+}
+/** How to open a PSKC container. */
+export interface PskcOptions {
+  /** A pre-shared key (RFC 6030 §6.1), raw bytes. */
+  preSharedKey?: Uint8Array;
+  /** A password (RFC 6030 §6.2). */
+  password?: string | Uint8Array;
+  /** Accept encrypted values in a file without a MAC (not integrity-protected). */
+  allowUnauthenticated?: boolean;
+}
+/** One key of a PSKC container: its account, or why it was not read. */
+export interface PskcKey {
+  keyId: string | null;
+  serialNumber: string | null;
+  account?: Account;
+  /** "inTheClear", "macChecked" or "notIntegrityProtected". */
+  protection?: string;
+  error?: string;
+  code?: string;
+}
+"#;
+
+fn opt_str(v: Option<&str>) -> JsValue {
+    v.map_or(JsValue::NULL, JsValue::from_str)
+}
+
+/// Reads an authenticator app's export (`data` as text or bytes), decrypting it
+/// with `password` when it is encrypted. A wrong or missing password is an
+/// `OtpkitError` of category `Password`; each entry is imported or refused on its own.
+#[wasm_bindgen(js_name = importAccounts, unchecked_return_type = "ImportResult")]
+pub fn import_accounts(
+    #[wasm_bindgen(unchecked_param_type = "ImportFormat")] format: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] data: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "string | Uint8Array")] password: JsValue,
+) -> Result<JsValue, JsValue> {
+    let format = string(&format, "format")?;
+    let data = Wiped(text_or_bytes(&data, "data")?);
+    let password = opt_text_or_bytes(&password, "password")?.map(Wiped);
+    let import = js(ft::import_accounts(
+        &format,
+        &data.0,
+        password.as_ref().map(|p| p.0.as_slice()),
+    ))?;
+    let obj = quiet_record(&import.to_string());
+    let accounts = js_sys::Array::new();
+    for a in &import.accounts {
+        accounts.push(&to_js(a)?);
+    }
+    let entries = js_sys::Array::new();
+    for e in &import.entries {
+        let entry = object();
+        set(&entry, "index", &JsValue::from(e.index as f64));
+        set(&entry, "label", &JsValue::from_str(&e.label));
+        set(&entry, "warnings", &warnings_to_js(&e.warnings));
+        if let Some(err) = &e.error {
+            set(&entry, "error", &JsValue::from_str(&err.detail));
+            set(&entry, "code", &JsValue::from_str(err.reason.as_str()));
+        }
+        entries.push(&entry);
+    }
+    let missing = js_sys::Array::new();
+    for i in &import.missing_batches {
+        missing.push(&JsValue::from(*i as f64));
+    }
+    set(&obj, "accounts", &accounts);
+    set(&obj, "entries", &entries);
+    set(&obj, "missingBatches", &missing);
+    Ok(obj)
+}
+
+/// Writes accounts as an `otpauth://` list, Google Authenticator export URIs or an
+/// Aegis vault (encrypted with `password` when given; only Aegis takes one). What
+/// the format cannot carry is listed in `notes`. The output holds the secrets.
+#[wasm_bindgen(js_name = exportAccounts, unchecked_return_type = "ExportResult")]
+pub fn export_accounts(
+    #[wasm_bindgen(unchecked_param_type = "ExportFormat")] format: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Account[]")] accounts: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "string | Uint8Array")] password: JsValue,
+) -> Result<JsValue, JsValue> {
+    let format = string(&format, "format")?;
+    let accounts = accounts_from_js(&accounts)?;
+    let password = opt_text_or_bytes(&password, "password")?.map(Wiped);
+    let out = js(ft::export_accounts(
+        &format,
+        &accounts,
+        password.as_ref().map(|p| p.0.as_slice()),
+    ))?;
+    let obj = quiet_record(&out.to_string());
+    let output = js_sys::Array::new();
+    for o in &out.output {
+        output.push(&JsValue::from_str(o));
+    }
+    let notes = js_sys::Array::new();
+    for n in &out.notes {
+        notes.push(&JsValue::from_str(n));
+    }
+    set(&obj, "output", &output);
+    set(&obj, "notes", &notes);
+    Ok(obj)
+}
+
+/// Reads a PSKC (RFC 6030) key container (`xml` as text or bytes), decrypted with
+/// `options.preSharedKey` or `options.password` (not both).
+#[wasm_bindgen(js_name = importPskc, unchecked_return_type = "PskcKey[]")]
+pub fn import_pskc(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] xml: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "PskcOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let xml = text_or_bytes(&xml, "xml")?;
+    args::options(
+        &options,
+        "options",
+        &["preSharedKey", "password", "allowUnauthenticated"],
+    )?;
+    let key = args::get(&options, "preSharedKey")?;
+    let key = if args::absent(&key) {
+        None
+    } else {
+        Some(Wiped(args::bytes(&key, "options.preSharedKey")?))
+    };
+    let password =
+        opt_text_or_bytes(&args::get(&options, "password")?, "options.password")?.map(Wiped);
+    let allow = opt_bool(
+        &args::get(&options, "allowUnauthenticated")?,
+        "options.allowUnauthenticated",
+    )?;
+    let keys = js(ft::import_pskc(
+        &xml,
+        key.as_ref().map(|k| k.0.as_slice()),
+        password.as_ref().map(|p| p.0.as_slice()),
+        allow,
+    ))?;
+    let out = js_sys::Array::new();
+    for k in &keys {
+        let obj = quiet_record(&k.to_string());
+        set(&obj, "keyId", &opt_str(k.key_id.as_deref()));
+        set(&obj, "serialNumber", &opt_str(k.serial_number.as_deref()));
+        if let Some(a) = &k.account {
+            set(&obj, "account", &to_js(a)?);
+        }
+        if let Some(p) = k.protection {
+            set(&obj, "protection", &JsValue::from_str(p));
+        }
+        if let Some(e) = &k.error {
+            set(&obj, "error", &JsValue::from_str(&e.detail));
+            set(&obj, "code", &JsValue::from_str(e.reason.as_str()));
+        }
+        out.push(&obj);
+    }
+    Ok(out.into())
+}

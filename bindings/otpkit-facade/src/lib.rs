@@ -1,0 +1,28 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
+pub mod accounts;
+pub mod args;
+mod error;
+pub mod generators;
+mod operations;
+pub mod records;
+pub mod server;
+pub mod transfer;
+
+pub use error::{Category, FacadeError, OptionName};
+pub use operations::{OPERATIONS, Operation};
+pub use otpkit::ErrorCode;

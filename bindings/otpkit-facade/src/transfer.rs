@@ -1,0 +1,220 @@
+//! Authenticator-app backups in and out, and PSKC key containers in.
+
+use otpkit_pskc::{Decryption, Protection};
+use otpkit_transfer::{Format, ImportOptions, export};
+
+use crate::accounts::to_core_accounts;
+use crate::records::{
+    AccountRecord, EntryRecord, ExportRecord, ImportRecord, PskcKeyRecord, WarningRecord,
+};
+use crate::{FacadeError, args};
+use otpkit::ErrorCode;
+
+/// Reads an authenticator app's export (`format` by name: `"aegis"`, `"2fas"`,
+/// `"andotp"`, `"bitwarden"`, `"freeotp-plus"`, `"authenticator-pro"`,
+/// `"google-migration"`, `"otpauth-list"`), decrypting it with `password` when it
+/// is encrypted, under the default key-derivation budget.
+pub fn import_accounts(
+    format: &str,
+    data: &[u8],
+    password: Option<&[u8]>,
+) -> Result<ImportRecord, FacadeError> {
+    let format = args::format(format)?;
+    let import = otpkit_transfer::import_with(format, data, password, &ImportOptions::default())?;
+    let accounts = import
+        .accounts
+        .iter()
+        .map(AccountRecord::from_core)
+        .collect::<Result<Vec<_>, _>>()?;
+    let entries = import
+        .report
+        .iter()
+        .map(|r| {
+            let (warnings, error) = match &r.outcome {
+                Ok(ws) => (
+                    ws.iter()
+                        .map(|w| WarningRecord {
+                            code: w.code(),
+                            message: w.to_string(),
+                        })
+                        .collect(),
+                    None,
+                ),
+                Err(e) => (Vec::new(), Some(FacadeError::from(e.clone()))),
+            };
+            EntryRecord {
+                index: r.index,
+                label: r.label.clone(),
+                warnings,
+                error,
+            }
+        })
+        .collect();
+    Ok(ImportRecord {
+        accounts,
+        entries,
+        missing_batches: import.missing_batches.clone(),
+    })
+}
+
+/// The formats [`export_accounts`] writes.
+pub const EXPORT_FORMATS: [Format; 3] =
+    [Format::OtpauthList, Format::GoogleMigration, Format::Aegis];
+
+/// Writes accounts in `format` (`"otpauth-list"`, `"google-migration"` or
+/// `"aegis"`); only Aegis takes a `password` (then the vault is encrypted).
+pub fn export_accounts(
+    format: &str,
+    accounts: &[AccountRecord],
+    password: Option<&[u8]>,
+) -> Result<ExportRecord, FacadeError> {
+    let format = args::format(format)?;
+    let accounts = to_core_accounts(accounts)?;
+    let no_password = |name: &str| {
+        if password.is_some() {
+            Err(FacadeError::new(
+                ErrorCode::UnsupportedEncryption,
+                format!("{name} exports are not encrypted; only aegis takes a password"),
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    let (output, notes) = if format == Format::OtpauthList {
+        no_password(format.name())?;
+        let e = export::otpauth_list(&accounts);
+        (vec![e.output.to_string()], e.notes)
+    } else if format == Format::GoogleMigration {
+        no_password(format.name())?;
+        let e = export::google_migration(&accounts)?;
+        (e.output.iter().map(|u| u.to_string()).collect(), e.notes)
+    } else if format == Format::Aegis {
+        let e = export::aegis(&accounts, password)?;
+        (vec![e.output.to_string()], e.notes)
+    } else {
+        let names: Vec<&str> = EXPORT_FORMATS.iter().map(|f| f.name()).collect();
+        return Err(FacadeError::new(
+            ErrorCode::UnknownFormat,
+            format!(
+                "{} is read, not written; exports are {}",
+                format.name(),
+                names.join(", ")
+            ),
+        ));
+    };
+    Ok(ExportRecord {
+        output,
+        notes: notes.iter().map(ToString::to_string).collect(),
+    })
+}
+
+const fn protection(p: Protection) -> &'static str {
+    match p {
+        Protection::InTheClear => "inTheClear",
+        Protection::MacChecked => "macChecked",
+        Protection::NotIntegrityProtected => "notIntegrityProtected",
+    }
+}
+
+/// Reads a PSKC (RFC 6030) container, decrypted with a pre-shared key or a password
+/// (not both); encrypted values without a MAC only with `allow_unauthenticated`.
+pub fn import_pskc(
+    xml: &[u8],
+    pre_shared_key: Option<&[u8]>,
+    password: Option<&[u8]>,
+    allow_unauthenticated: bool,
+) -> Result<Vec<PskcKeyRecord>, FacadeError> {
+    let decryption = match (pre_shared_key, password) {
+        (None, None) => Decryption::None,
+        (Some(key), None) => Decryption::PreSharedKey(key),
+        (None, Some(pw)) => Decryption::Password(pw),
+        (Some(_), Some(_)) => {
+            return Err(FacadeError::new(
+                ErrorCode::KeyAndPassword,
+                "give a pre-shared key or a password, not both",
+            ));
+        }
+    };
+    let options = otpkit_pskc::Options {
+        allow_unauthenticated_encryption: allow_unauthenticated,
+        ..otpkit_pskc::Options::default()
+    };
+    let import = otpkit_pskc::import_with(xml, decryption, &options)?;
+    import
+        .keys
+        .iter()
+        .map(|k| {
+            let (account, protection, error) = match &k.result {
+                Ok(token) => (
+                    Some(AccountRecord::from_core(&token.to_account())?),
+                    Some(protection(token.protection)),
+                    None,
+                ),
+                Err(e) => (None, None, Some(FacadeError::from(e.clone()))),
+            };
+            Ok(PskcKeyRecord {
+                key_id: k.key_id.clone(),
+                serial_number: k.serial_number.clone(),
+                account,
+                protection,
+                error,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Category;
+    use crate::accounts::parse_otpauth_uri;
+
+    #[test]
+    fn an_encrypted_aegis_export_imports_back_and_a_wrong_password_is_a_password_error() {
+        let a = parse_otpauth_uri("otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME")
+            .unwrap()
+            .account;
+        let out = export_accounts("aegis", std::slice::from_ref(&a), Some(b"pw")).unwrap();
+        assert_eq!(out.output.len(), 1);
+        assert!(!format!("{out:?}").contains("JBSW"));
+        let back = import_accounts("aegis", out.output[0].as_bytes(), Some(b"pw")).unwrap();
+        assert_eq!(back.accounts, vec![a.clone()]);
+        let e = import_accounts("aegis", out.output[0].as_bytes(), Some(b"no")).unwrap_err();
+        assert_eq!(e.category, Category::Password);
+        let e = import_accounts("aegis", out.output[0].as_bytes(), None).unwrap_err();
+        assert_eq!(e.reason, ErrorCode::PasswordRequired);
+        let e = export_accounts("2fas", std::slice::from_ref(&a), None).unwrap_err();
+        assert_eq!(e.reason, ErrorCode::UnknownFormat);
+        let e = export_accounts("otpauth-list", &[a], Some(b"pw")).unwrap_err();
+        assert_eq!(e.reason, ErrorCode::UnsupportedEncryption);
+    }
+
+    #[test]
+    fn a_pskc_container_imports_its_keys() {
+        let xml = br#"<?xml version="1.0" encoding="UTF-8"?>
+<KeyContainer Version="1.0" Id="exampleID1" xmlns="urn:ietf:params:xml:ns:keyprov:pskc">
+  <KeyPackage>
+    <DeviceInfo><Manufacturer>Manufacturer</Manufacturer><SerialNo>987654321</SerialNo></DeviceInfo>
+    <CryptoModuleInfo><Id>CM_ID_001</Id></CryptoModuleInfo>
+    <Key Id="12345678" Algorithm="urn:ietf:params:xml:ns:keyprov:pskc:hotp">
+      <Issuer>Issuer-A</Issuer>
+      <AlgorithmParameters><ResponseFormat Length="8" Encoding="DECIMAL"/></AlgorithmParameters>
+      <Data>
+        <Secret><PlainValue>MTIzNDU2Nzg5MDEyMzQ1Njc4OTA=</PlainValue></Secret>
+        <Counter><PlainValue>0</PlainValue></Counter>
+      </Data>
+    </Key>
+  </KeyPackage>
+</KeyContainer>"#;
+        let keys = import_pskc(xml, None, None, false).unwrap();
+        assert_eq!(keys.len(), 1);
+        let key = &keys[0];
+        assert_eq!(key.key_id.as_deref(), Some("12345678"));
+        assert_eq!(key.protection, Some("inTheClear"));
+        assert_eq!(key.account.as_ref().unwrap().digits, 8);
+        let e = import_pskc(xml, Some(b"k"), Some(b"p"), false).unwrap_err();
+        assert_eq!(e.reason, ErrorCode::KeyAndPassword);
+        let e = import_pskc(b"<nope/>", None, None, false).unwrap_err();
+        assert_eq!(e.reason, ErrorCode::FileMalformed);
+    }
+}
