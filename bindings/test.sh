@@ -13,8 +13,10 @@
 #   3. Python: the release wheel (profile release-ffi) of the PyO3 extension
 #      (bindings/otpkit-python) built by maturin; the README's `pip install bindings/python`
 #      (from source) and then its `pip install <the wheel>` into the virtualenv;
-#      checked with mypy --strict (python/typing/usage.py) and tested with pytest
-#      (which also runs the README's Python example)
+#      checked with mypy --strict (python/typing/usage.py and the package itself), its
+#      stubs checked against the built module with mypy's stubtest, and tested with
+#      pytest (which also runs the README's Python example, and a pyotp script against
+#      both pyotp and otpkit.pyotp)
 #   4. Swift: the README's quick start (bindings/package.sh swift fills the SwiftPM package
 #      in bindings/swift; swift build), then `swift test` runs its XCTest suite; where the
 #      machine has no Swift, the toolchain is Debian trixie's swiftlang in a cached debootstrap tree (scripts/swift-toolchain.sh).
@@ -153,7 +155,7 @@ kotlin_tests() {
 }
 runner kotlin kotlin_tests
 
-step "python: build the release wheel (PyO3) with maturin; the README's pip installs (from source, then the wheel); pytest and mypy"
+step "python: build the release wheel (PyO3) with maturin; the README's pip installs (from source, then the wheel); mypy, stubtest and pytest"
 python_tests() {
   rm -rf "$OUT/wheels"
   (cd python && CARGO_TARGET_DIR=$TARGET_DIR "$VENV/bin/maturin" build --profile release-ffi \
@@ -165,7 +167,7 @@ python_tests() {
   "$VENV/bin/python" - "$wheel" <<'PY' || return 1
 import sys, zipfile
 names = set(zipfile.ZipFile(sys.argv[1]).namelist())
-missing = {"otpkit/py.typed", "otpkit/_otpkit.pyi", "otpkit/__init__.py"} - names
+missing = {"otpkit/py.typed", "otpkit/_otpkit.pyi", "otpkit/__init__.py", "otpkit/pyotp.py"} - names
 if missing or not any(n.startswith("otpkit/_otpkit.") and n.endswith(".so") for n in names):
     sys.exit(f"python: {sys.argv[1]} lacks {sorted(missing) or 'the extension module'}")
 PY
@@ -196,6 +198,13 @@ print("python: pip install bindings/python: built from source and imported")') |
   # From outside the source tree, so `import otpkit` can only find the installed package.
   (cd "$OUT" && "$VENV/bin/python" -m mypy --strict --no-incremental --cache-dir "$OUT/mypy-cache" \
     "$BINDINGS/python/typing/usage.py" 2>&1) | tee "$OUT/mypy.log" || return 1
+  # The package's own Python (otpkit.pyotp) and its stubs, under mypy --strict ...
+  (cd "$OUT" && "$VENV/bin/python" -m mypy --strict --no-incremental --cache-dir "$OUT/mypy-cache" \
+    -p otpkit 2>&1) | tee -a "$OUT/mypy.log" || return 1
+  # ... and the stubs against the installed extension (mypy's stubtest, no allowlist):
+  # every name, argument, default and argument kind of _otpkit.pyi as the module has it.
+  (cd "$OUT" && "$VENV/bin/python" -m mypy.stubtest otpkit 2>&1) |
+    tee "$OUT/stubtest.log" || return 1
   (cd "$OUT" && "$VENV/bin/python" -m pytest -p no:cacheprovider "$BINDINGS/python/tests" 2>&1) |
     tee "$OUT/python.log"
 }

@@ -38,11 +38,7 @@ pub(crate) fn algorithm(value: &str) -> PyResult<Algorithm> {
 
 /// The lowercase name Python code passes back in (`"sha256"`).
 pub(crate) fn algorithm_name(algorithm: Algorithm) -> &'static str {
-    match algorithm {
-        Algorithm::Sha256 => "sha256",
-        Algorithm::Sha512 => "sha512",
-        _ => "sha1",
-    }
+    algorithm.lowercase_name()
 }
 
 pub(crate) fn digits(value: i64) -> PyResult<Digits> {

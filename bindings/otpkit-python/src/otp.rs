@@ -48,10 +48,19 @@ impl From<otpkit::Match> for Match {
     }
 }
 
-/// `valid_window` steps either side, within the core's bound (its error names it).
+/// `valid_window` steps either side, within the core's bound (its error names it; a
+/// negative or huge value is refused with that bound too).
 fn window(valid_window: i64) -> PyResult<Window> {
-    Window::symmetric(args::small("valid_window", valid_window)?)
-        .map_err(|e| bad_value("valid_window", e))
+    let steps = u32::try_from(valid_window).map_err(|_| {
+        bad_value(
+            "valid_window",
+            format!(
+                "must be from 0 to {} steps, got {valid_window}",
+                Window::MAX_STEPS_PER_SIDE
+            ),
+        )
+    })?;
+    Window::symmetric(steps).map_err(|e| bad_value("valid_window", e))
 }
 
 /// The arguments every generator's constructor takes, checked in order: the secret,

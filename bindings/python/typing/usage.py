@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime
 from typing import Optional
 
+import hashlib
+
 import otpkit
+from otpkit import pyotp
 
 
 def sign_in(verifier: otpkit.Verifier, stored: str, code: str) -> tuple[bool, str]:
@@ -42,5 +45,14 @@ def state_info(text: str) -> Optional[int]:
     return steps if state.is_enrolled else state.next_counter
 
 
+def pyotp_style(secret: str, code: int) -> tuple[bool, str, int]:
+    """Code written for pyotp, against otpkit.pyotp."""
+    totp = pyotp.TOTP(secret, digest=hashlib.sha256, interval=60, issuer="Example")
+    hotp: pyotp.OTP = pyotp.parse_uri(pyotp.HOTP(secret, initial_count=3).provisioning_uri(name="bob"))
+    ok: bool = totp.verify(code, valid_window=1) or totp.verify(str(code), for_time=datetime.datetime.now())
+    return ok, totp.provisioning_uri(name="alice"), totp.timecode(1_700_000_000) + len(hotp.byte_secret())
+
+
 uri, pending = enrol("Example", "alice@example.com")
+print(pyotp_style(pyotp.random_base32(), 123456), pyotp.random_hex())
 print(check(otpkit.random_base32(), "123456"), sign_in, migrate, state_info, uri, pending)

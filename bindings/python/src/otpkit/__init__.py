@@ -11,6 +11,10 @@ For a server, ``Verifier`` adds what a stateless check cannot: enrolment with tw
 consecutive codes, refusing a replayed code, throttling and drift, with the device's
 state kept as one string. ``import_accounts`` and the ``export_*`` functions move
 accounts in and out of authenticator-app backups.
+
+Code written for pyotp runs unchanged against ``otpkit.pyotp`` (``from otpkit import
+pyotp``): the same classes, arguments, defaults and attributes, every code from the
+Rust core.
 """
 
 from ._otpkit import (
@@ -49,6 +53,10 @@ from ._otpkit import (
     parse_uri,
     random_base32,
 )
+
+# pyotp's API: `from otpkit import pyotp`. A submodule, so that its `parse_uri` and
+# `random_base32` keep pyotp's meaning beside otpkit's own.
+from . import pyotp as pyotp
 
 __all__ = [
     "Account",
