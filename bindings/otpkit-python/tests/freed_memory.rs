@@ -20,7 +20,7 @@ mod freed_memory;
 #[path = "../src/keys.rs"]
 mod keys;
 
-use freed_memory::{Copies, copies_left};
+use freed_memory::{Copies, assert_none_left, copies_left};
 use otpkit::otpauth::{Account, Kind};
 use otpkit::{Algorithm, Digits, Secret};
 use otpkit_transfer::migration::Assembler;
@@ -48,21 +48,6 @@ fn slices(keys: &[[u8; 20]]) -> Vec<&[u8]> {
 /// so a returned key must be in a buffer wiped on drop.
 fn measured<T>(keys: &[&[u8]], call: impl FnOnce() -> T) -> Copies {
     copies_left(keys, || drop(call()))
-}
-
-/// Fails with every call that left a copy, and how many.
-#[track_caller]
-fn assert_none_left(calls: &[(&str, Copies)]) {
-    let left: Vec<String> = calls
-        .iter()
-        .filter(|(_, copies)| copies.count > 0)
-        .map(|(what, copies)| format!("{what}: {copies}"))
-        .collect();
-    assert!(
-        left.is_empty(),
-        "copies of keys left in freed memory:\n{}",
-        left.join("\n")
-    );
 }
 
 /// Nine accounts of every kind.

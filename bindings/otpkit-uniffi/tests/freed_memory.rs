@@ -16,7 +16,7 @@ mod freed_memory;
 
 use std::sync::Arc;
 
-use freed_memory::{Copies, copies_left};
+use freed_memory::{Copies, assert_none_left, copies_left};
 use otpkit_ffi::{
     Account, Hotp, MigrationAssembler, Secret, SteamGuard, Totp, TransferFormat, decode_migration,
     encode_migration, export_aegis, export_google_migration, export_otpauth_list, import_accounts,
@@ -49,21 +49,6 @@ fn measured<T>(keys: &[&[u8]], call: impl FnOnce() -> T) -> Copies {
     let copies = copies_left(keys, || output = Some(call()));
     drop(output);
     copies
-}
-
-/// Fails with every call that left a copy, and how many.
-#[track_caller]
-fn assert_none_left(calls: &[(&str, Copies)]) {
-    let left: Vec<String> = calls
-        .iter()
-        .filter(|(_, copies)| copies.count > 0)
-        .map(|(what, copies)| format!("{what}: {copies}"))
-        .collect();
-    assert!(
-        left.is_empty(),
-        "copies of keys left in freed memory:\n{}",
-        left.join("\n")
-    );
 }
 
 /// Nine accounts of every kind, as `otpauth://` URIs with their keys.

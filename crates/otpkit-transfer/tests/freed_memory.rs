@@ -18,7 +18,7 @@
 mod freed_memory;
 
 use base64::Engine as _;
-use freed_memory::{Copies, copies_left};
+use freed_memory::{Copies, assert_none_left, copies_left};
 use otpkit::otpauth::{Account, Kind};
 use otpkit::{Algorithm, Digits, Period, Secret};
 use otpkit_transfer::{Format, export, import};
@@ -203,20 +203,6 @@ fn sparse_copies(format: Format, data: &[u8], cases: &[Case], warnings: usize) -
     copies_left(&keys_of(cases), || {
         drop(import(format, data, None).unwrap())
     })
-}
-
-#[track_caller]
-fn assert_none_left(calls: &[(&str, Copies)]) {
-    let left: Vec<String> = calls
-        .iter()
-        .filter(|(_, copies)| copies.count > 0)
-        .map(|(what, copies)| format!("{what}: {copies}"))
-        .collect();
-    assert!(
-        left.is_empty(),
-        "copies of keys left in freed memory:\n{}",
-        left.join("\n")
-    );
 }
 
 // ---------------------------------------------------------------- the files

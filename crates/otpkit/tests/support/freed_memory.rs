@@ -315,6 +315,21 @@ pub fn copies_left(secrets: &[&[u8]], f: impl FnOnce()) -> Copies {
     }
 }
 
+/// Fails with every call that left a copy, and how many.
+#[track_caller]
+pub fn assert_none_left(calls: &[(&str, Copies)]) {
+    let left: Vec<String> = calls
+        .iter()
+        .filter(|(_, copies)| copies.count > 0)
+        .map(|(what, copies)| format!("{what}: {copies}"))
+        .collect();
+    assert!(
+        left.is_empty(),
+        "copies of keys left in freed memory:\n{}",
+        left.join("\n")
+    );
+}
+
 /// Every form `secret` is written in, in the order of [`FORM_NAMES`].
 pub fn forms(secret: &[u8]) -> Vec<Vec<u8>> {
     let base32 = base32(secret);
