@@ -3,7 +3,7 @@
 
 use otpkit::verifier::Policy;
 use otpkit::{Algorithm, Digits, LengthPolicy, Period, Secret, Window};
-use otpkit_transfer::Format;
+use otpkit_transfer::{Format, WorkBudget};
 
 use crate::FacadeError;
 
@@ -128,6 +128,17 @@ pub fn policy(options: &PolicyOptions) -> Result<Policy, FacadeError> {
     Ok(p)
 }
 
+/// The key-derivation budget of one import: `work` units in all (default
+/// [`WorkBudget::DEFAULT_WORK`], about 1 s of one core) and at most `max_memory`
+/// bytes per derivation (default [`WorkBudget::DEFAULT_MAX_MEMORY`], 256 MiB). Raise
+/// them only for files one trusts: a hostile file makes the importer spend all of it.
+pub fn kdf_budget(work: Option<u64>, max_memory: Option<u64>) -> WorkBudget {
+    WorkBudget::new(
+        work.unwrap_or(WorkBudget::DEFAULT_WORK),
+        max_memory.unwrap_or(WorkBudget::DEFAULT_MAX_MEMORY),
+    )
+}
+
 /// An import format by its name (`"aegis"`, `"2fas"`, `"google-migration"`, …, as
 /// `otpkit_transfer::Format::name` spells them).
 pub fn format(name: &str) -> Result<Format, FacadeError> {
@@ -194,6 +205,17 @@ mod tests {
         assert_eq!(e.category, Category::InvalidInput);
         assert!(e.detail.contains("aegis"), "{e}");
         assert_eq!(format("2fas").unwrap(), Format::TwoFas);
+    }
+
+    #[test]
+    fn the_kdf_budget_defaults_to_the_transfer_crates_and_keeps_what_is_given() {
+        assert_eq!(kdf_budget(None, None), WorkBudget::default());
+        let b = kdf_budget(Some(5), None);
+        assert_eq!(
+            (b.work(), b.max_memory()),
+            (5, WorkBudget::DEFAULT_MAX_MEMORY)
+        );
+        assert_eq!(kdf_budget(None, Some(1 << 20)).max_memory(), 1 << 20);
     }
 
     #[test]

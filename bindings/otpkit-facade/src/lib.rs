@@ -16,9 +16,11 @@
 
 pub mod accounts;
 pub mod args;
+pub mod assembler;
 mod error;
 pub mod generators;
 mod operations;
+pub mod portability;
 pub mod records;
 pub mod server;
 pub mod transfer;
@@ -26,3 +28,4 @@ pub mod transfer;
 pub use error::{Category, FacadeError, OptionName};
 pub use operations::{OPERATIONS, Operation};
 pub use otpkit::ErrorCode;
+pub use otpkit_transfer::WorkBudget;

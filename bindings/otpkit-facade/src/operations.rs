@@ -59,9 +59,16 @@ operations! {
     "Verifier.resync" => "resynchronisation with two consecutive codes",
     "generate_recovery_codes" => "a new set of recovery codes and the state to store",
     "verify_recovery_code" => "a recovery code against the stored state: an attempt",
-    "import_accounts" => "an authenticator app's export, encrypted or not",
+    "import_accounts" => "an authenticator app's export, encrypted or not, under a key-derivation budget",
+    "MigrationAssembler.new" => "an assembler for the QR codes of one Google Authenticator export",
+    "MigrationAssembler.add" => "one scanned QR code's URI: new, or the same again",
+    "MigrationAssembler.missing" => "the QR codes still to scan",
+    "MigrationAssembler.is_complete" => "whether every QR code was scanned",
+    "MigrationAssembler.finish" => "the accounts of the QR codes scanned, and those missing",
     "export_accounts" => "accounts as an otpauth list, Google export or (encrypted) Aegis vault",
     "import_pskc" => "a PSKC (RFC 6030) key container",
+    "check_portability" => "which well-known apps would mishandle an account, and why",
+    "check_portability_uri" => "the same for an otpauth:// URI, as it spells its values",
 }
 
 #[cfg(test)]

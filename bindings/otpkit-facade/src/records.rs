@@ -315,6 +315,47 @@ pub struct ImportRecord {
     pub missing_batches: Vec<usize>,
 }
 
+impl ImportRecord {
+    /// The record of a core import: its accounts, one entry per entry of the file
+    /// (warnings, or why it was refused) and the missing batches.
+    pub fn from_core(import: &otpkit_transfer::Import) -> Result<Self, FacadeError> {
+        let accounts = import
+            .accounts
+            .iter()
+            .map(AccountRecord::from_core)
+            .collect::<Result<Vec<_>, _>>()?;
+        let entries = import
+            .report
+            .iter()
+            .map(|r| {
+                let (warnings, error) = match &r.outcome {
+                    Ok(ws) => (
+                        ws.iter()
+                            .map(|w| WarningRecord {
+                                code: w.code(),
+                                message: w.to_string(),
+                            })
+                            .collect(),
+                        None,
+                    ),
+                    Err(e) => (Vec::new(), Some(FacadeError::from(e.clone()))),
+                };
+                EntryRecord {
+                    index: r.index,
+                    label: r.label.clone(),
+                    warnings,
+                    error,
+                }
+            })
+            .collect();
+        Ok(ImportRecord {
+            accounts,
+            entries,
+            missing_batches: import.missing_batches.clone(),
+        })
+    }
+}
+
 impl fmt::Display for ImportRecord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let failed = self.entries.iter().filter(|e| e.error.is_some()).count();
@@ -382,5 +423,32 @@ impl fmt::Display for PskcKeyRecord {
             (Some(a), None) => write!(f, "key {id}: {a}"),
             (None, None) => write!(f, "key {id}"),
         }
+    }
+}
+
+/// One app that would mishandle an account ([`crate::portability`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortabilityRecord {
+    /// The app's stable code: `"GOOGLE_AUTHENTICATOR"`, `"MICROSOFT_AUTHENTICATOR"`,
+    /// `"AUTHY"`.
+    pub app: &'static str,
+    /// The app's name, for people.
+    pub app_name: String,
+    /// What goes wrong, as a stable code: `"ALGORITHM_IGNORED"`, `"DIGITS_IGNORED"`,
+    /// `"DIGITS_UNSUPPORTED"`, `"PERIOD_IGNORED"`, `"LOWERCASE_ALGORITHM"`.
+    pub problem: &'static str,
+    /// The finding in one sentence.
+    pub message: String,
+    /// When the rule applies.
+    pub when: &'static str,
+    /// Which app versions the reports concern.
+    pub versions: &'static str,
+    /// The public reports the rule rests on (URLs).
+    pub sources: Vec<&'static str>,
+}
+
+impl fmt::Display for PortabilityRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
     }
 }

@@ -1,60 +1,27 @@
 //! Authenticator-app backups in and out, and PSKC key containers in.
 
 use otpkit_pskc::{Decryption, Protection};
-use otpkit_transfer::{Format, ImportOptions, export};
+use otpkit_transfer::{Format, ImportOptions, WorkBudget, export};
 
 use crate::accounts::to_core_accounts;
-use crate::records::{
-    AccountRecord, EntryRecord, ExportRecord, ImportRecord, PskcKeyRecord, WarningRecord,
-};
+use crate::records::{AccountRecord, ExportRecord, ImportRecord, PskcKeyRecord};
 use crate::{FacadeError, args};
 use otpkit::ErrorCode;
 
 /// Reads an authenticator app's export (`format` by name: `"aegis"`, `"2fas"`,
 /// `"andotp"`, `"bitwarden"`, `"freeotp-plus"`, `"authenticator-pro"`,
 /// `"google-migration"`, `"otpauth-list"`), decrypting it with `password` when it
-/// is encrypted, under the default key-derivation budget.
+/// is encrypted; every key derivation is charged to `budget` before it runs
+/// ([`args::kdf_budget`]).
 pub fn import_accounts(
     format: &str,
     data: &[u8],
     password: Option<&[u8]>,
+    budget: WorkBudget,
 ) -> Result<ImportRecord, FacadeError> {
     let format = args::format(format)?;
-    let import = otpkit_transfer::import_with(format, data, password, &ImportOptions::default())?;
-    let accounts = import
-        .accounts
-        .iter()
-        .map(AccountRecord::from_core)
-        .collect::<Result<Vec<_>, _>>()?;
-    let entries = import
-        .report
-        .iter()
-        .map(|r| {
-            let (warnings, error) = match &r.outcome {
-                Ok(ws) => (
-                    ws.iter()
-                        .map(|w| WarningRecord {
-                            code: w.code(),
-                            message: w.to_string(),
-                        })
-                        .collect(),
-                    None,
-                ),
-                Err(e) => (Vec::new(), Some(FacadeError::from(e.clone()))),
-            };
-            EntryRecord {
-                index: r.index,
-                label: r.label.clone(),
-                warnings,
-                error,
-            }
-        })
-        .collect();
-    Ok(ImportRecord {
-        accounts,
-        entries,
-        missing_batches: import.missing_batches.clone(),
-    })
+    let import = otpkit_transfer::import_with(format, data, password, &ImportOptions { budget })?;
+    ImportRecord::from_core(&import)
 }
 
 /// The formats [`export_accounts`] writes.
@@ -117,12 +84,14 @@ const fn protection(p: Protection) -> &'static str {
 }
 
 /// Reads a PSKC (RFC 6030) container, decrypted with a pre-shared key or a password
-/// (not both); encrypted values without a MAC only with `allow_unauthenticated`.
+/// (not both); encrypted values without a MAC only with `allow_unauthenticated`; a
+/// password's key derivation is charged to `budget` before it runs.
 pub fn import_pskc(
     xml: &[u8],
     pre_shared_key: Option<&[u8]>,
     password: Option<&[u8]>,
     allow_unauthenticated: bool,
+    budget: WorkBudget,
 ) -> Result<Vec<PskcKeyRecord>, FacadeError> {
     let decryption = match (pre_shared_key, password) {
         (None, None) => Decryption::None,
@@ -137,6 +106,7 @@ pub fn import_pskc(
     };
     let options = otpkit_pskc::Options {
         allow_unauthenticated_encryption: allow_unauthenticated,
+        budget,
         ..otpkit_pskc::Options::default()
     };
     let import = otpkit_pskc::import_with(xml, decryption, &options)?;
@@ -177,12 +147,33 @@ mod tests {
         let out = export_accounts("aegis", std::slice::from_ref(&a), Some(b"pw")).unwrap();
         assert_eq!(out.output.len(), 1);
         assert!(!format!("{out:?}").contains("JBSW"));
-        let back = import_accounts("aegis", out.output[0].as_bytes(), Some(b"pw")).unwrap();
+        let back = import_accounts(
+            "aegis",
+            out.output[0].as_bytes(),
+            Some(b"pw"),
+            WorkBudget::default(),
+        )
+        .unwrap();
         assert_eq!(back.accounts, vec![a.clone()]);
-        let e = import_accounts("aegis", out.output[0].as_bytes(), Some(b"no")).unwrap_err();
+        let e = import_accounts(
+            "aegis",
+            out.output[0].as_bytes(),
+            Some(b"no"),
+            WorkBudget::default(),
+        )
+        .unwrap_err();
         assert_eq!(e.category, Category::Password);
-        let e = import_accounts("aegis", out.output[0].as_bytes(), None).unwrap_err();
+        let e = import_accounts(
+            "aegis",
+            out.output[0].as_bytes(),
+            None,
+            WorkBudget::default(),
+        )
+        .unwrap_err();
         assert_eq!(e.reason, ErrorCode::PasswordRequired);
+        let tiny = crate::args::kdf_budget(Some(10), None);
+        let e = import_accounts("aegis", out.output[0].as_bytes(), Some(b"pw"), tiny).unwrap_err();
+        assert_eq!(e.reason, ErrorCode::KdfBudget);
         let e = export_accounts("2fas", std::slice::from_ref(&a), None).unwrap_err();
         assert_eq!(e.reason, ErrorCode::UnknownFormat);
         let e = export_accounts("otpauth-list", &[a], Some(b"pw")).unwrap_err();
@@ -206,15 +197,25 @@ mod tests {
     </Key>
   </KeyPackage>
 </KeyContainer>"#;
-        let keys = import_pskc(xml, None, None, false).unwrap();
+        let keys = import_pskc(xml, None, None, false, WorkBudget::default()).unwrap();
         assert_eq!(keys.len(), 1);
         let key = &keys[0];
         assert_eq!(key.key_id.as_deref(), Some("12345678"));
         assert_eq!(key.protection, Some("inTheClear"));
         assert_eq!(key.account.as_ref().unwrap().digits, 8);
-        let e = import_pskc(xml, Some(b"k"), Some(b"p"), false).unwrap_err();
+        let e = import_pskc(xml, Some(b"k"), Some(b"p"), false, WorkBudget::default()).unwrap_err();
         assert_eq!(e.reason, ErrorCode::KeyAndPassword);
-        let e = import_pskc(b"<nope/>", None, None, false).unwrap_err();
+        let e = import_pskc(b"<nope/>", None, None, false, WorkBudget::default()).unwrap_err();
         assert_eq!(e.reason, ErrorCode::FileMalformed);
+    }
+
+    #[test]
+    fn a_pskc_password_is_derived_under_the_budget_given() {
+        let xml = include_bytes!("../../../crates/otpkit-pskc/tests/data/rfc6030-figure-7.xml");
+        let keys = import_pskc(xml, None, Some(b"qwerty"), false, WorkBudget::default()).unwrap();
+        assert!(keys.iter().all(|k| k.error.is_none()), "{keys:?}");
+        let tiny = crate::args::kdf_budget(Some(0), None);
+        let e = import_pskc(xml, None, Some(b"qwerty"), false, tiny).unwrap_err();
+        assert_eq!(e.reason, ErrorCode::KdfBudget);
     }
 }

@@ -37,6 +37,18 @@ pub enum App {
     Authy,
 }
 
+impl App {
+    /// The app's stable code, as the bindings give it (spelt like the warnings'
+    /// codes): `"GOOGLE_AUTHENTICATOR"`, `"MICROSOFT_AUTHENTICATOR"`, `"AUTHY"`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            App::GoogleAuthenticator => "GOOGLE_AUTHENTICATOR",
+            App::MicrosoftAuthenticator => "MICROSOFT_AUTHENTICATOR",
+            App::Authy => "AUTHY",
+        }
+    }
+}
+
 impl fmt::Display for App {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -63,6 +75,21 @@ pub enum Problem {
     /// A lowercase `algorithm` value (`sha256`) is refused: the app's parameter
     /// values are case-sensitive.
     LowercaseAlgorithm,
+}
+
+impl Problem {
+    /// The problem's stable code, as the bindings give it: `"ALGORITHM_IGNORED"`,
+    /// `"DIGITS_IGNORED"`, `"DIGITS_UNSUPPORTED"`, `"PERIOD_IGNORED"`,
+    /// `"LOWERCASE_ALGORITHM"`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Problem::AlgorithmIgnored => "ALGORITHM_IGNORED",
+            Problem::DigitsIgnored => "DIGITS_IGNORED",
+            Problem::DigitsUnsupported => "DIGITS_UNSUPPORTED",
+            Problem::PeriodIgnored => "PERIOD_IGNORED",
+            Problem::LowercaseAlgorithm => "LOWERCASE_ALGORITHM",
+        }
+    }
 }
 
 /// One compatibility rule, with the public reports it rests on.
@@ -254,6 +281,30 @@ mod tests {
     }
 
     const S: &str = "otpauth://totp/Ex:a?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+    #[test]
+    fn every_app_and_problem_of_the_rules_has_a_distinct_upper_snake_code() {
+        let mut apps: Vec<&str> = RULES.iter().map(|r| r.app.code()).collect();
+        let mut problems: Vec<&str> = RULES.iter().map(|r| r.problem.code()).collect();
+        apps.sort_unstable();
+        apps.dedup();
+        problems.sort_unstable();
+        problems.dedup();
+        assert_eq!(
+            apps,
+            ["AUTHY", "GOOGLE_AUTHENTICATOR", "MICROSOFT_AUTHENTICATOR"]
+        );
+        assert_eq!(
+            problems,
+            [
+                "ALGORITHM_IGNORED",
+                "DIGITS_IGNORED",
+                "DIGITS_UNSUPPORTED",
+                "LOWERCASE_ALGORITHM",
+                "PERIOD_IGNORED"
+            ]
+        );
+    }
 
     #[test]
     fn each_rule_fires_on_its_condition() {
