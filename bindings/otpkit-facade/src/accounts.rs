@@ -65,18 +65,20 @@ pub fn parse_steam_uri(uri: &str) -> Result<Secret, FacadeError> {
     Ok(otpkit::steam::parse_steam_uri(uri)?)
 }
 
-/// Core accounts of records; an error names the account by its position.
+/// Core accounts of records; an error names the account by its position. The
+/// vector is allocated once at its final size: a growing one would leave the
+/// accounts it moved (their secrets' bytes) in the freed buffer.
 pub(crate) fn to_core_accounts(
     accounts: &[AccountRecord],
 ) -> Result<Vec<otpkit::Account>, FacadeError> {
-    accounts
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
+    let mut out = Vec::with_capacity(accounts.len());
+    for (i, a) in accounts.iter().enumerate() {
+        out.push(
             a.to_core()
-                .map_err(|e| e.prefixed(&format!("account {i}: ")))
-        })
-        .collect()
+                .map_err(|e| e.prefixed(&format!("account {i}: ")))?,
+        );
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -109,10 +111,8 @@ mod tests {
         let uris = encode_migration(std::slice::from_ref(&a), None).unwrap();
         let batch = decode_migration(&uris[0]).unwrap();
         assert_eq!(batch.entries, vec![Ok(a.clone())]);
-        let steam = AccountRecord {
-            kind: AccountKind::Steam,
-            ..a
-        };
+        let mut steam = a.clone();
+        steam.kind = AccountKind::Steam;
         let e = encode_migration(&[steam], None).unwrap_err();
         assert_eq!(e.reason, ErrorCode::SteamUnsupported);
     }

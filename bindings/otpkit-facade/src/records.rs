@@ -5,6 +5,7 @@
 use core::fmt;
 
 use otpkit::ErrorCode;
+use zeroize::Zeroize;
 
 use crate::FacadeError;
 
@@ -52,7 +53,9 @@ impl AccountKind {
 }
 
 /// One OTP account: what an `otpauth://` URI describes. Holds the secret (as
-/// Base32): treat it like the secret. `Debug` and `Display` never show it.
+/// Base32): treat it like the secret. `Debug` and `Display` never show it, and
+/// dropping the record overwrites it (so its fields are read by reference or
+/// cloned, never moved out).
 #[derive(Clone, PartialEq, Eq)]
 pub struct AccountRecord {
     /// The issuing service, if any.
@@ -126,6 +129,14 @@ impl AccountRecord {
             Some(issuer) if !issuer.is_empty() => format!("{issuer}:{}", self.name),
             _ => self.name.clone(),
         }
+    }
+}
+
+impl Drop for AccountRecord {
+    /// Overwrites the secret's text, its whole buffer, before the buffer is freed,
+    /// so that no copy of the secret is left in freed memory.
+    fn drop(&mut self) {
+        self.secret.zeroize();
     }
 }
 

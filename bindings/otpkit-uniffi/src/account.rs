@@ -1,14 +1,18 @@
-//! Accounts: `otpauth://` URIs, Google Authenticator exports and Steam Guard.
+//! Accounts: `otpauth://` URIs, Google Authenticator exports and `steam://` URIs,
+//! through the facade's records.
 
 use std::sync::Arc;
 
-use otpkit::otpauth as core;
+use otpkit_facade::accounts as fa;
+use otpkit_facade::records::{AccountKind, AccountRecord, WarningRecord};
+use otpkit_facade::{ErrorCode, FacadeError};
 use zeroize::Zeroizing;
 
-use crate::{Algorithm, ErrorReason, Hotp, Match, OtpkitError, Secret, Totp};
+use crate::error::ffi;
+use crate::{Algorithm, Hotp, OtpkitError, Secret, SteamGuard, Totp};
 
 /// What kind of one-time password an account produces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum Kind {
     /// RFC 6238 TOTP with its period in seconds.
     Totp {
@@ -26,7 +30,7 @@ pub enum Kind {
 
 /// A parameter of an `otpauth://` URI that otpkit does not interpret (`image`,
 /// `color`, …), kept so the URI can be written back.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
 pub struct Parameter {
     /// The name as written.
     pub name: String,
@@ -34,11 +38,12 @@ pub struct Parameter {
     pub value: String,
 }
 
-/// One OTP account: what an `otpauth://` URI describes. Its text form shows the
-/// secret's length only. `issuer` (none), `digits` (6) and `extra` (empty) have
-/// defaults in Kotlin and Swift; equality compares the secrets in constant time.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-#[uniffi::export(Eq)]
+/// One OTP account: what an `otpauth://` URI describes. Its text (Kotlin
+/// `toString()`, Swift `description`) is `totp account ACME:alice (SHA1, 6 digits)`,
+/// never the secret. `issuer` (none), `digits` (6) and `extra` (empty) have defaults
+/// in Kotlin and Swift; equality compares the secrets in constant time.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug, Display, Eq)]
 pub struct Account {
     /// The service that issued the account; `None` or empty for none.
     #[uniffi(default = None)]
@@ -60,56 +65,42 @@ pub struct Account {
 }
 
 impl Account {
-    /// The core account, or why these values are not one (digits outside 6 to 10,
-    /// a zero period).
-    pub fn to_core(&self) -> Result<core::Account, OtpkitError> {
-        let kind = match self.kind {
-            Kind::Totp { period } => core::Kind::Totp {
-                period: crate::otp::period(period)?,
-            },
-            Kind::Hotp { counter } => core::Kind::Hotp { counter },
-            Kind::Steam => core::Kind::Steam,
-        };
-        Ok(core::Account {
+    /// The facade's record of this account (it holds the secret as Base32, which
+    /// the record overwrites when dropped).
+    pub fn record(&self) -> AccountRecord {
+        AccountRecord {
             issuer: self.issuer.clone(),
             name: self.name.clone(),
-            secret: self.secret.0.clone(),
-            algorithm: self.algorithm.into(),
-            digits: otpkit::Digits::new(self.digits)?,
-            kind,
+            secret: self.secret.base32(),
+            algorithm: self.algorithm.name(),
+            digits: self.digits,
+            kind: match self.kind {
+                Kind::Totp { period } => AccountKind::Totp { period },
+                Kind::Hotp { counter } => AccountKind::Hotp { counter },
+                Kind::Steam => AccountKind::Steam,
+            },
             extra: self
                 .extra
                 .iter()
                 .map(|p| (p.name.clone(), p.value.clone()))
                 .collect(),
-        })
+        }
     }
 
-    /// The binding's account for a core one, or a sentence saying what these
-    /// bindings cannot represent (an algorithm or kind added to the core later).
-    pub fn from_core(account: &core::Account) -> Result<Self, String> {
-        let algorithm = Algorithm::from_core(account.algorithm).ok_or_else(|| {
-            format!(
-                "algorithm {} is not supported by these bindings",
-                account.algorithm
-            )
-        })?;
-        let kind = match account.kind {
-            core::Kind::Totp { period } => Kind::Totp {
-                period: period.seconds(),
-            },
-            core::Kind::Hotp { counter } => Kind::Hotp { counter },
-            core::Kind::Steam => Kind::Steam,
-            _ => return Err("an account kind these bindings do not support".to_string()),
-        };
+    /// The account of a facade record (its secret may be short, as files carry it).
+    pub fn from_record(r: &AccountRecord) -> Result<Self, FacadeError> {
         Ok(Account {
-            issuer: account.issuer.clone(),
-            name: account.name.clone(),
-            secret: Arc::new(Secret(account.secret.clone())),
-            algorithm,
-            digits: account.digits.get(),
-            kind,
-            extra: account
+            issuer: r.issuer.clone(),
+            name: r.name.clone(),
+            secret: Arc::new(Secret(otpkit_facade::args::secret_base32(&r.secret, true)?)),
+            algorithm: Algorithm::from_name(r.algorithm)?,
+            digits: r.digits,
+            kind: match r.kind {
+                AccountKind::Totp { period } => Kind::Totp { period },
+                AccountKind::Hotp { counter } => Kind::Hotp { counter },
+                AccountKind::Steam => Kind::Steam,
+            },
+            extra: r
                 .extra
                 .iter()
                 .map(|(name, value)| Parameter {
@@ -119,6 +110,33 @@ impl Account {
                 .collect(),
         })
     }
+
+    /// The core account, every field checked by the core.
+    fn core(&self) -> Result<otpkit::Account, OtpkitError> {
+        ffi(self.record().to_core())
+    }
+}
+
+impl std::fmt::Debug for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.record(), f)
+    }
+}
+
+impl std::fmt::Display for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.record(), f)
+    }
+}
+
+/// Accounts as facade records.
+pub(crate) fn records(accounts: &[Account]) -> Vec<AccountRecord> {
+    accounts.iter().map(Account::record).collect()
+}
+
+/// Accounts of facade records.
+pub(crate) fn accounts(records: &[AccountRecord]) -> Result<Vec<Account>, OtpkitError> {
+    ffi(records.iter().map(Account::from_record).collect())
 }
 
 #[uniffi::export]
@@ -126,93 +144,62 @@ impl Account {
     /// The canonical `otpauth://` URI, which every authenticator app reads back to
     /// the same values. It contains the secret: treat it like the secret.
     pub fn to_uri(&self) -> Result<String, OtpkitError> {
-        Ok(self.to_core()?.to_uri())
+        ffi(fa::account_to_uri(&self.record()))
     }
 
     /// The label apps show: `issuer:name`, or the name alone.
-    pub fn label(&self) -> Result<String, OtpkitError> {
-        Ok(self.to_core()?.label())
+    pub fn label(&self) -> String {
+        self.record().label()
     }
 
-    /// The TOTP generator for a TOTP account, `None` for other kinds.
+    /// The TOTP generator of a TOTP account, `None` for other kinds.
     pub fn totp(&self) -> Result<Option<Arc<Totp>>, OtpkitError> {
-        let core = self.to_core()?;
+        let core = self.core()?;
         Ok(core
             .totp()
             .map(|t| Arc::new(Totp::from_core(t, self.algorithm))))
     }
 
-    /// The HOTP generator for an HOTP account, `None` for other kinds.
+    /// The HOTP generator of an HOTP account, `None` for other kinds.
     pub fn hotp(&self) -> Result<Option<Arc<Hotp>>, OtpkitError> {
-        let core = self.to_core()?;
+        let core = self.core()?;
         Ok(core
             .hotp()
             .map(|h| Arc::new(Hotp::from_core(h, self.algorithm))))
     }
 
-    /// The Steam Guard generator for a Steam account, `None` for other kinds.
+    /// The Steam Guard generator of a Steam account, `None` for other kinds.
     pub fn steam(&self) -> Result<Option<Arc<SteamGuard>>, OtpkitError> {
-        Ok(self.to_core()?.steam().map(|s| Arc::new(SteamGuard(s))))
+        Ok(self.core()?.steam().map(|s| Arc::new(SteamGuard(s))))
     }
 }
 
-/// What an `otpauth://` URI parser found doubtful or normalised.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum UriWarningKind {
-    /// The secret had lowercase letters.
-    SecretLowercase,
-    /// The secret had `=` padding.
-    SecretPadded,
-    /// The secret had spaces, tabs or hyphens.
-    SecretSpaced,
-    /// The secret is shorter than 128 bits: accepted, but weaker.
-    ShortSecret,
-    /// The label's issuer differs from `issuer=`; the parameter was used.
-    IssuerConflict,
-    /// `issuer=` was empty; the label's issuer was used.
-    EmptyIssuerParameter,
-    /// A non-SHA-1 algorithm, which Google and Microsoft Authenticator ignore.
-    AlgorithmIgnoredByApps,
-    /// A code length other than 6, which some apps ignore.
-    DigitsIgnoredByApps,
-    /// A period other than 30 s, which Google and Microsoft Authenticator ignore.
-    PeriodIgnoredByApps,
-    /// A parameter that does not apply to this kind of account was ignored.
-    IgnoredParameter,
-    /// A kind of warning these bindings do not know by name; see the message.
-    Other,
-}
-
-/// A note for the user about a URI that was accepted. Never contains secret material.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+/// A note for the user about input that was accepted. Never holds secret material.
+/// Its text is the sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
+#[uniffi::export(Display)]
 pub struct UriWarning {
-    /// What it is about.
-    pub kind: UriWarningKind,
-    /// A short sentence for the user (the core's text).
+    /// The warning's stable name: `"SECRET_LOWERCASE"`, `"SHORT_SECRET"`, …
+    pub code: String,
+    /// A short sentence for the user.
     pub message: String,
 }
 
-impl From<&core::Warning> for UriWarning {
-    fn from(w: &core::Warning) -> Self {
-        use core::Warning as W;
-        let kind = match w {
-            W::SecretLowercase => UriWarningKind::SecretLowercase,
-            W::SecretPadded => UriWarningKind::SecretPadded,
-            W::SecretSpaced => UriWarningKind::SecretSpaced,
-            W::ShortSecret { .. } => UriWarningKind::ShortSecret,
-            W::IssuerConflict { .. } => UriWarningKind::IssuerConflict,
-            W::EmptyIssuerParameter => UriWarningKind::EmptyIssuerParameter,
-            W::AlgorithmIgnoredByApps(_) => UriWarningKind::AlgorithmIgnoredByApps,
-            W::DigitsIgnoredByApps(_) => UriWarningKind::DigitsIgnoredByApps,
-            W::PeriodIgnoredByApps(_) => UriWarningKind::PeriodIgnoredByApps,
-            W::IgnoredParameter { .. } => UriWarningKind::IgnoredParameter,
-            _ => UriWarningKind::Other,
-        };
-        UriWarning {
-            kind,
-            message: w.to_string(),
-        }
+impl std::fmt::Display for UriWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
     }
+}
+
+/// Warnings of facade records.
+pub(crate) fn warnings(warnings: &[WarningRecord]) -> Vec<UriWarning> {
+    warnings
+        .iter()
+        .map(|w| UriWarning {
+            code: w.code.to_owned(),
+            message: w.message.clone(),
+        })
+        .collect()
 }
 
 /// A parsed `otpauth://` URI: the account and the notes for the user.
@@ -226,19 +213,20 @@ pub struct ParsedUri {
 }
 
 /// Parses an `otpauth://totp/…`, `otpauth://hotp/…` or `otpauth://steam/…` URI as
-/// real services and apps write them, with a typed error where it cannot be trusted.
+/// real services and apps write them: the account and the warnings for the user.
 #[uniffi::export]
 pub fn parse_otpauth_uri(uri: String) -> Result<ParsedUri, OtpkitError> {
     let uri = Zeroizing::new(uri);
-    let parsed = core::Account::parse(&uri)?;
+    let parsed = ffi(fa::parse_otpauth_uri(&uri))?;
     Ok(ParsedUri {
-        account: Account::from_core(&parsed.account).map_err(OtpkitError::not_representable)?,
-        warnings: parsed.warnings.iter().map(UriWarning::from).collect(),
+        account: ffi(Account::from_record(&parsed.account))?,
+        warnings: warnings(&parsed.warnings),
     })
 }
 
 /// One entry of a Google Authenticator export: an account, or why it is unusable.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+#[uniffi::export(Eq)]
 pub enum MigrationEntry {
     /// The account.
     Account {
@@ -247,13 +235,16 @@ pub enum MigrationEntry {
     },
     /// This entry cannot be used (MD5, an unknown type, …); the others still can.
     Unusable {
+        /// Why, as a stable code.
+        reason: ErrorCode,
         /// Why, in a sentence without secret material.
-        reason: String,
+        message: String,
     },
 }
 
 /// One decoded `otpauth-migration://` URI (one QR code of an export).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Eq)]
 pub struct MigrationBatch {
     /// Each entry in order.
     pub entries: Vec<MigrationEntry>,
@@ -272,18 +263,21 @@ pub struct MigrationBatch {
 #[uniffi::export]
 pub fn decode_migration(uri: String) -> Result<MigrationBatch, OtpkitError> {
     let uri = Zeroizing::new(uri);
-    let batch = otpkit::migration::decode_batch(&uri)?;
+    let batch = ffi(fa::decode_migration(&uri))?;
     let entries = batch
         .entries
         .iter()
         .map(|entry| {
             match entry
                 .as_ref()
-                .map_err(ToString::to_string)
-                .and_then(Account::from_core)
+                .map_err(Clone::clone)
+                .and_then(Account::from_record)
             {
                 Ok(account) => MigrationEntry::Account { account },
-                Err(reason) => MigrationEntry::Unusable { reason },
+                Err(e) => MigrationEntry::Unusable {
+                    reason: e.reason,
+                    message: OtpkitError::from(e).detail(),
+                },
             }
         })
         .collect();
@@ -296,92 +290,23 @@ pub fn decode_migration(uri: String) -> Result<MigrationBatch, OtpkitError> {
     })
 }
 
-/// Writes accounts as `otpauth-migration://` URIs of at most `per_batch` accounts
-/// each (Google Authenticator puts 10 in one QR code). Accounts the format cannot
+/// Writes accounts as `otpauth-migration://` URIs of at most `per_batch` (default
+/// 10, as Google Authenticator does) accounts each. Accounts the format cannot
 /// express are an error, never silently changed. The URIs contain the secrets.
-#[uniffi::export(default(per_batch = 10))]
+#[uniffi::export(default(per_batch = None))]
 pub fn encode_migration(
     accounts: Vec<Account>,
-    per_batch: u32,
+    per_batch: Option<u32>,
 ) -> Result<Vec<String>, OtpkitError> {
-    use otpkit::migration::EncodeError;
-    let mut core_accounts = Vec::with_capacity(accounts.len());
-    for (index, account) in accounts.iter().enumerate() {
-        // Values that are no core account at all are ones the format cannot carry
-        // either; report them as the core reports such accounts.
-        let core = account.to_core().map_err(|e| match e.reason() {
-            ErrorReason::DigitsOutOfRange => EncodeError::DigitsUnsupported {
-                index,
-                digits: account.digits,
-            }
-            .into(),
-            ErrorReason::ZeroPeriod => EncodeError::PeriodUnsupported { index, seconds: 0 }.into(),
-            _ => e,
-        })?;
-        core_accounts.push(core);
-    }
-    let per_batch = usize::try_from(per_batch).unwrap_or(usize::MAX);
-    Ok(otpkit::migration::encode(&core_accounts, per_batch)?)
-}
-
-/// A Steam Guard generator: five characters from Steam's alphabet, HMAC-SHA1, 30 s.
-/// Its text (`Display`: Kotlin `toString()`, Swift `description`) is `Steam Guard`.
-#[derive(uniffi::Object)]
-#[uniffi::export(Debug, Display)]
-pub struct SteamGuard(otpkit::steam::SteamGuard);
-
-crate::transparent_debug!(SteamGuard, 0);
-
-impl std::fmt::Display for SteamGuard {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Steam Guard")
-    }
-}
-
-#[uniffi::export]
-impl SteamGuard {
-    /// A generator for `secret`.
-    #[uniffi::constructor]
-    pub fn new(secret: Arc<Secret>) -> Arc<Self> {
-        Arc::new(SteamGuard(otpkit::steam::SteamGuard::new(&secret.0)))
-    }
-
-    /// The code for a Unix time.
-    pub fn code_at(&self, unix_time: u64) -> Result<String, OtpkitError> {
-        Ok(self.0.code_at(unix_time)?.to_string())
-    }
-
-    /// The code for the system clock's current time.
-    pub fn code_now(&self) -> Result<String, OtpkitError> {
-        Ok(self.0.code_now()?.to_string())
-    }
-
-    /// Seconds until the code shown at `unix_time` changes: 1 to 30.
-    pub fn seconds_left(&self, unix_time: u64) -> u64 {
-        self.0.seconds_left(unix_time)
-    }
-
-    /// Checks a typed code (any case) against the steps from `behind` before to
-    /// `ahead` after the step of `unix_time`. Stateless: it does not stop replays.
-    /// Each side is at most 120 steps (`ErrorReason::WindowTooLarge` otherwise).
-    #[uniffi::method(default(behind = 1, ahead = 1))]
-    pub fn verify(
-        &self,
-        code: String,
-        unix_time: u64,
-        behind: u32,
-        ahead: u32,
-    ) -> Result<Match, OtpkitError> {
-        let window = otpkit::Window::new(behind, ahead)?;
-        Ok(self.0.verify(&code, unix_time, window)?.into())
-    }
+    let per_batch = per_batch.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+    ffi(fa::encode_migration(&records(&accounts), per_batch))
 }
 
 /// The secret of a `steam://BASE32` URI (as Steam Desktop Authenticator exports).
 #[uniffi::export]
 pub fn parse_steam_uri(uri: String) -> Result<Arc<Secret>, OtpkitError> {
     let uri = Zeroizing::new(uri);
-    Ok(Arc::new(Secret(otpkit::steam::parse_steam_uri(&uri)?)))
+    Ok(Arc::new(Secret(ffi(fa::parse_steam_uri(&uri))?)))
 }
 
 #[cfg(test)]
@@ -390,19 +315,6 @@ mod tests {
 
     const URI: &str = "otpauth://totp/ACME%20Co:john.doe@email.com?\
         secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30";
-
-    #[test]
-    fn a_steam_window_over_the_core_bound_is_window_too_large() {
-        let secret = Secret::from_bytes(b"12345678901234567890".to_vec(), false).unwrap();
-        let guard = SteamGuard::new(secret);
-        let e = guard
-            .verify("BCDFG".into(), 1_000_000, 2_000_000, 0)
-            .unwrap_err();
-        assert_eq!(e.reason(), crate::ErrorReason::WindowTooLarge, "{e}");
-        assert!(e.detail().contains("at most 120 steps"), "{e}");
-        let shown = guard.code_at(1_000_000 - 120 * 30).unwrap();
-        assert_eq!(guard.verify(shown, 1_000_000, 120, 0).unwrap().offset, -120);
-    }
 
     #[test]
     fn parses_and_writes_back() {
@@ -414,70 +326,67 @@ mod tests {
         assert!(parsed.warnings.is_empty());
         let uri = account.to_uri().unwrap();
         assert_eq!(parse_otpauth_uri(uri).unwrap().account, *account);
-        assert_eq!(account.label().unwrap(), "ACME Co:john.doe@email.com");
+        assert_eq!(account.label(), "ACME Co:john.doe@email.com");
         let totp = account.totp().unwrap().unwrap();
         assert_eq!(totp.digits(), 6);
         assert!(account.hotp().unwrap().is_none());
     }
 
     #[test]
-    fn warnings_carry_kind_and_sentence() {
+    fn an_account_prints_its_label_never_its_secret() {
+        let account = parse_otpauth_uri(URI.into()).unwrap().account;
+        assert_eq!(
+            account.to_string(),
+            "totp account ACME Co:john.doe@email.com (SHA1, 6 digits)"
+        );
+        for text in [account.to_string(), format!("{account:?}")] {
+            assert!(!text.contains("HXDM"), "{text}");
+        }
+    }
+
+    #[test]
+    fn warnings_carry_code_and_sentence() {
         let parsed =
             parse_otpauth_uri("otpauth://totp/x?secret=jbswy3dpehpk3pxp&algorithm=SHA256".into())
                 .unwrap();
-        let kinds: Vec<_> = parsed.warnings.iter().map(|w| w.kind).collect();
+        let codes: Vec<&str> = parsed.warnings.iter().map(|w| w.code.as_str()).collect();
         assert_eq!(
-            kinds,
+            codes,
             [
-                UriWarningKind::SecretLowercase,
-                UriWarningKind::ShortSecret,
-                UriWarningKind::AlgorithmIgnoredByApps
+                "SECRET_LOWERCASE",
+                "SHORT_SECRET",
+                "ALGORITHM_IGNORED_BY_APPS"
             ]
         );
-        assert!(parsed.warnings[1].message.contains("80 bits"));
+        assert!(parsed.warnings[1].to_string().contains("80 bits"));
     }
 
     #[test]
-    fn bad_uris_are_typed() {
-        assert!(matches!(
-            (parse_otpauth_uri("https://example.com".into())).map_err(|e| e.reason()),
-            Err(crate::ErrorReason::NotOtpauthUri)
-        ));
-        assert!(matches!(
-            (parse_otpauth_uri("otpauth://hotp/x?secret=GEZDGNBVGY3TQOJQ".into()))
-                .map_err(|e| e.reason()),
-            Err(crate::ErrorReason::MissingCounter)
-        ));
-        let e = parse_otpauth_uri("otpauth://totp/x?secret=GEZ1".into()).unwrap_err();
-        assert!(
-            e.reason() == crate::ErrorReason::SecretInvalidCharacter,
-            "{e:?}"
+    fn bad_uris_and_records_are_typed() {
+        let reason = |r: Result<ParsedUri, OtpkitError>| r.unwrap_err().reason();
+        assert_eq!(
+            reason(parse_otpauth_uri("https://example.com".into())),
+            ErrorCode::NotOtpauthUri
         );
+        let e = parse_otpauth_uri("otpauth://totp/x?secret=GEZ1".into()).unwrap_err();
+        assert_eq!(e.reason(), ErrorCode::SecretInvalidCharacter);
         assert!(!e.to_string().contains("GEZ1"), "{e}");
-    }
-
-    #[test]
-    fn invalid_record_values_are_errors_not_panics() {
         let mut account = parse_otpauth_uri(URI.into()).unwrap().account;
         account.digits = 4;
-        assert!(matches!(
-            (account.to_uri()).map_err(|e| e.reason()),
-            Err(crate::ErrorReason::DigitsOutOfRange)
-        ));
+        assert_eq!(
+            account.to_uri().unwrap_err().reason(),
+            ErrorCode::DigitsOutOfRange
+        );
         account.digits = 6;
         account.kind = Kind::Totp { period: 0 };
-        assert!(matches!(
-            (account.totp()).map_err(|e| e.reason()),
-            Err(crate::ErrorReason::ZeroPeriod)
-        ));
-        assert!(matches!(
-            (encode_migration(vec![account], 10)).map_err(|e| e.reason()),
-            Err(crate::ErrorReason::PeriodUnsupported)
-        ));
+        assert_eq!(
+            account.totp().map(|_| ()).unwrap_err().reason(),
+            ErrorCode::ZeroPeriod
+        );
     }
 
     #[test]
-    fn migration_round_trip() {
+    fn migration_round_trip_and_an_unusable_entry() {
         let a = parse_otpauth_uri(URI.into()).unwrap().account;
         let b = parse_otpauth_uri(
             "otpauth://hotp/Bank:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=7&digits=8"
@@ -485,18 +394,25 @@ mod tests {
         )
         .unwrap()
         .account;
-        let uris = encode_migration(vec![a.clone(), b.clone()], 1).unwrap();
+        let uris = encode_migration(vec![a.clone(), b.clone()], Some(1)).unwrap();
         assert_eq!(uris.len(), 2);
         let first = decode_migration(uris[0].clone()).unwrap();
         assert_eq!((first.batch_size, first.batch_index), (2, 0));
         assert_eq!(first.entries, [MigrationEntry::Account { account: a }]);
         let second = decode_migration(uris[1].clone()).unwrap();
         assert_eq!(second.entries, [MigrationEntry::Account { account: b }]);
-        assert!(matches!(
-            (decode_migration("otpauth-migration://offline?data=%%%".into()))
-                .map_err(|e| e.reason()),
-            Err(crate::ErrorReason::MigrationInvalidBase64)
-        ));
+        assert_eq!(
+            decode_migration("otpauth-migration://offline?data=%%%".into())
+                .unwrap_err()
+                .reason(),
+            ErrorCode::MigrationInvalidBase64
+        );
+        let mut steam = parse_otpauth_uri(URI.into()).unwrap().account;
+        steam.kind = Kind::Steam;
+        assert_eq!(
+            encode_migration(vec![steam], None).unwrap_err().reason(),
+            ErrorCode::SteamUnsupported
+        );
     }
 
     #[test]
@@ -505,20 +421,16 @@ mod tests {
         let guard = SteamGuard::new(secret.clone());
         let code = guard.code_at(59).unwrap();
         assert_eq!(code.len(), 5);
-        assert_eq!(guard.verify(code, 59, 0, 0).unwrap().step, 1);
         let uri = format!(
             "otpauth://totp/Steam:me?secret={}&issuer=Steam",
             secret.base32()
         );
         let account = parse_otpauth_uri(uri).unwrap().account;
         assert_eq!(account.kind, Kind::Steam);
+        assert_eq!(account.steam().unwrap().unwrap().code_at(59).unwrap(), code);
         assert_eq!(
-            account.steam().unwrap().unwrap().code_at(59).unwrap(),
-            guard.code_at(59).unwrap()
+            parse_steam_uri("http://x".into()).unwrap_err().reason(),
+            ErrorCode::NotSteamUri
         );
-        assert!(matches!(
-            (parse_steam_uri("http://x".into())).map_err(|e| e.reason()),
-            Err(crate::ErrorReason::NotSteamUri)
-        ));
     }
 }

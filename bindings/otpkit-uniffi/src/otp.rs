@@ -1,16 +1,21 @@
-//! Code generators: [`Totp`] and [`Hotp`], immutable and shareable across threads.
+//! Code generators: [`Totp`], [`Hotp`] and [`SteamGuard`], immutable and shareable
+//! across threads, with stateless checks whose wrong or malformed code is no match
+//! (Kotlin `null`, Swift `nil`), never an exception.
 
 use std::sync::Arc;
 
-use crate::OtpkitError;
-use crate::Secret;
+use otpkit_facade::generators as fg;
+use otpkit_facade::records::CodeMatch;
+use otpkit_facade::{ErrorCode, FacadeError};
 
-/// The HMAC hash function (RFC 6238 §1.2). Where a binding function takes it as an
-/// optional argument, `None` (the default) is SHA-1.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, uniffi::Enum)]
+use crate::error::ffi;
+use crate::{OtpkitError, Secret};
+
+/// The HMAC hash function (RFC 6238 §1.2). Where a function takes it as an optional
+/// argument, `None` (the default) is SHA-1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum Algorithm {
     /// HMAC-SHA1: the RFC 4226 algorithm and what every authenticator app computes.
-    #[default]
     Sha1,
     /// HMAC-SHA256.
     Sha256,
@@ -18,41 +23,45 @@ pub enum Algorithm {
     Sha512,
 }
 
-impl std::fmt::Display for Algorithm {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
+impl Algorithm {
+    /// Every algorithm.
+    pub const ALL: [Algorithm; 3] = [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512];
+
+    /// The facade's name: `"SHA1"`, `"SHA256"` or `"SHA512"`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Algorithm::Sha1 => "SHA1",
+            Algorithm::Sha256 => "SHA256",
+            Algorithm::Sha512 => "SHA512",
+        }
+    }
+
+    /// The algorithm the facade names `name`, or `UnsupportedAlgorithm`.
+    pub(crate) fn from_name(name: &str) -> Result<Self, FacadeError> {
+        Algorithm::ALL
+            .into_iter()
+            .find(|a| a.name() == name)
+            .ok_or_else(|| {
+                FacadeError::new(
+                    ErrorCode::UnsupportedAlgorithm,
+                    "an algorithm these bindings do not name",
+                )
+            })
+    }
+
+    /// The text in generators' descriptions: `SHA-1`, `SHA-256`, `SHA-512`.
+    const fn display(self) -> &'static str {
+        match self {
             Algorithm::Sha1 => "SHA-1",
             Algorithm::Sha256 => "SHA-256",
             Algorithm::Sha512 => "SHA-512",
-        })
-    }
-}
-
-impl From<Algorithm> for otpkit::Algorithm {
-    fn from(a: Algorithm) -> Self {
-        match a {
-            Algorithm::Sha1 => otpkit::Algorithm::Sha1,
-            Algorithm::Sha256 => otpkit::Algorithm::Sha256,
-            Algorithm::Sha512 => otpkit::Algorithm::Sha512,
         }
     }
 }
 
-impl Algorithm {
-    /// The binding's name for a core algorithm, or `None` for one added to the core
-    /// after these bindings were written.
-    pub fn from_core(a: otpkit::Algorithm) -> Option<Self> {
-        match a {
-            otpkit::Algorithm::Sha1 => Some(Algorithm::Sha1),
-            otpkit::Algorithm::Sha256 => Some(Algorithm::Sha256),
-            otpkit::Algorithm::Sha512 => Some(Algorithm::Sha512),
-            _ => None,
-        }
-    }
-}
-
-/// Which step a verified code matched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+/// Which step a verified code matched. Its text is `matched step 1 (offset 0)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Record)]
+#[uniffi::export(Display)]
 pub struct Match {
     /// The matched step (TOTP time step or HOTP counter). Store it: a code at or
     /// before it must never be accepted again.
@@ -61,29 +70,32 @@ pub struct Match {
     pub offset: i64,
 }
 
-impl From<otpkit::Match> for Match {
-    fn from(m: otpkit::Match) -> Self {
-        Match {
-            step: m.step,
-            offset: m.offset,
+impl Match {
+    fn record(self) -> CodeMatch {
+        CodeMatch {
+            step: self.step,
+            offset: self.offset,
         }
     }
 }
 
-fn digits(n: u8) -> Result<otpkit::Digits, OtpkitError> {
-    Ok(otpkit::Digits::new(n)?)
+impl std::fmt::Display for Match {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.record().fmt(f)
+    }
 }
 
-/// A period of `seconds`, or the `ZeroPeriod` error.
-pub(crate) fn period(seconds: u64) -> Result<otpkit::Period, OtpkitError> {
-    Ok(otpkit::Period::new(seconds)?)
+fn found(m: Option<CodeMatch>) -> Option<Match> {
+    m.map(|m| Match {
+        step: m.step,
+        offset: m.offset,
+    })
 }
 
 /// A time-based generator (RFC 6238): one secret with its algorithm, digits and
-/// period. The key is absorbed once at construction; each code then costs two hash
-/// compressions. Its text (`Display`: Kotlin `toString()`, Swift `description`) is
-/// its settings, `TOTP SHA-1, 6 digits, 30 s`; the debug text shows the secret's
-/// length only.
+/// period. The key is absorbed once at construction. Its text (Kotlin `toString()`,
+/// Swift `description`) is its settings, `TOTP SHA-1, 6 digits, 30 s`; never the
+/// secret.
 #[derive(uniffi::Object)]
 #[uniffi::export(Debug, Display)]
 pub struct Totp {
@@ -98,7 +110,7 @@ impl std::fmt::Display for Totp {
         write!(
             f,
             "TOTP {}, {} digits, {} s",
-            self.algorithm,
+            self.algorithm.display(),
             self.inner.digits().get(),
             self.inner.period().seconds()
         )?;
@@ -114,41 +126,40 @@ impl Totp {
     pub(crate) fn from_core(inner: otpkit::Totp, algorithm: Algorithm) -> Self {
         Totp { inner, algorithm }
     }
-
-    /// The core generator.
-    pub fn core(&self) -> &otpkit::Totp {
-        &self.inner
-    }
 }
 
 #[uniffi::export]
 impl Totp {
-    /// A generator for `secret`. `algorithm` defaults to SHA-1; `digits` (default 6)
-    /// is 6 to 10; `period` is in seconds (default 30), at least one; `t0` is the Unix
-    /// time steps are counted from (0 in every real deployment).
-    #[uniffi::constructor(default(algorithm = None, digits = 6, period = 30, t0 = 0))]
+    /// A generator for `secret`. `algorithm` defaults to SHA-1, `digits` (6 to 10)
+    /// to 6, `period` (seconds, at least one) to 30, `t0` (the Unix time steps are
+    /// counted from) to 0.
+    #[uniffi::constructor(default(algorithm = None, digits = None, period = None, t0 = None))]
     pub fn new(
         secret: Arc<Secret>,
         algorithm: Option<Algorithm>,
-        digits: u8,
-        period: u64,
-        t0: u64,
+        digits: Option<u8>,
+        period: Option<u64>,
+        t0: Option<u64>,
     ) -> Result<Arc<Self>, OtpkitError> {
-        let algorithm = algorithm.unwrap_or_default();
-        let period = self::period(period)?;
-        let inner = otpkit::Totp::new(&secret.0, algorithm.into(), self::digits(digits)?, period)
-            .with_t0(t0);
+        let algorithm = algorithm.unwrap_or(Algorithm::Sha1);
+        let inner = ffi(fg::totp(
+            &secret.0,
+            Some(algorithm.name()),
+            digits,
+            period,
+            t0,
+        ))?;
         Ok(Arc::new(Totp { inner, algorithm }))
     }
 
     /// The code for a Unix time, zero-padded.
     pub fn code_at(&self, unix_time: u64) -> Result<String, OtpkitError> {
-        Ok(self.inner.code_at(unix_time)?.to_string())
+        ffi(self.inner.code_at(unix_time)).map(|c| c.to_string())
     }
 
     /// The code for the system clock's current time.
     pub fn code_now(&self) -> Result<String, OtpkitError> {
-        Ok(self.inner.code_now()?.to_string())
+        self.code_at(unix_now()?)
     }
 
     /// The code of a time step.
@@ -158,29 +169,35 @@ impl Totp {
 
     /// Seconds until the code shown at `unix_time` changes: 1 to the period.
     pub fn seconds_left(&self, unix_time: u64) -> Result<u64, OtpkitError> {
-        Ok(self.inner.seconds_left(unix_time)?)
+        ffi(self.inner.seconds_left(unix_time))
     }
 
     /// The time step of a Unix time.
     pub fn step_at(&self, unix_time: u64) -> Result<u64, OtpkitError> {
-        Ok(self.inner.step_at(unix_time)?)
+        ffi(self.inner.step_at(unix_time))
     }
 
-    /// Checks a typed code against the steps from `behind` before to `ahead` after
-    /// the step of `unix_time`, in constant time. This is the stateless check: it
-    /// does not stop replays. Servers should use `Verifier`, which does. Each side
-    /// is at most 120 steps (`ErrorReason::WindowTooLarge` otherwise): every step
-    /// lets one more random 6-digit guess in a million through.
-    #[uniffi::method(default(behind = 1, ahead = 1))]
+    /// Checks a typed code against the steps from `behind` (default 1) before to
+    /// `ahead` (default 1) after the step of `unix_time`, in constant time: the
+    /// match, or `None` (Kotlin `null`, Swift `nil`) for a wrong or malformed code.
+    /// Stateless: it does not stop replays; servers use `Verifier`, which does. Each
+    /// side is at most 120 steps (`InvalidInput`, `WINDOW_TOO_LARGE` otherwise).
+    #[uniffi::method(default(behind = None, ahead = None))]
     pub fn verify(
         &self,
         code: String,
         unix_time: u64,
-        behind: u32,
-        ahead: u32,
-    ) -> Result<Match, OtpkitError> {
-        let window = otpkit::Window::new(behind, ahead)?;
-        Ok(self.inner.verify(&code, unix_time, window)?.into())
+        behind: Option<u32>,
+        ahead: Option<u32>,
+    ) -> Result<Option<Match>, OtpkitError> {
+        ffi(fg::totp_verify(
+            &self.inner,
+            &code,
+            unix_time,
+            behind,
+            ahead,
+        ))
+        .map(found)
     }
 
     /// The hash function.
@@ -220,7 +237,7 @@ impl std::fmt::Display for Hotp {
         write!(
             f,
             "HOTP {}, {} digits",
-            self.algorithm,
+            self.algorithm.display(),
             self.inner.digits().get()
         )
     }
@@ -231,25 +248,20 @@ impl Hotp {
     pub(crate) fn from_core(inner: otpkit::Hotp, algorithm: Algorithm) -> Self {
         Hotp { inner, algorithm }
     }
-
-    /// The core generator.
-    pub fn core(&self) -> &otpkit::Hotp {
-        &self.inner
-    }
 }
 
 #[uniffi::export]
 impl Hotp {
-    /// A generator for `secret`; `algorithm` defaults to SHA-1, `digits` (default 6)
-    /// is 6 to 10.
-    #[uniffi::constructor(default(algorithm = None, digits = 6))]
+    /// A generator for `secret`; `algorithm` defaults to SHA-1, `digits` (6 to 10)
+    /// to 6.
+    #[uniffi::constructor(default(algorithm = None, digits = None))]
     pub fn new(
         secret: Arc<Secret>,
         algorithm: Option<Algorithm>,
-        digits: u8,
+        digits: Option<u8>,
     ) -> Result<Arc<Self>, OtpkitError> {
-        let algorithm = algorithm.unwrap_or_default();
-        let inner = otpkit::Hotp::new(&secret.0, algorithm.into(), self::digits(digits)?);
+        let algorithm = algorithm.unwrap_or(Algorithm::Sha1);
+        let inner = ffi(fg::hotp(&secret.0, Some(algorithm.name()), digits))?;
         Ok(Arc::new(Hotp { inner, algorithm }))
     }
 
@@ -258,17 +270,17 @@ impl Hotp {
         self.inner.code(counter).to_string()
     }
 
-    /// Checks a typed code against counters `counter` to `counter + look_ahead`, in
-    /// constant time. Stateless: the caller must move its counter past the match.
-    /// `look_ahead` is at most 1000 (`ErrorReason::WindowTooLarge` otherwise).
-    #[uniffi::method(default(look_ahead = 0))]
+    /// Checks a typed code against counters `counter` to `counter + look_ahead`
+    /// (default 0, at most 1000), in constant time: the match, or `None` for a wrong
+    /// or malformed code. Stateless: the caller must move its counter past the match.
+    #[uniffi::method(default(look_ahead = None))]
     pub fn verify(
         &self,
         code: String,
         counter: u64,
-        look_ahead: u32,
-    ) -> Result<Match, OtpkitError> {
-        Ok(self.inner.verify(&code, counter, look_ahead)?.into())
+        look_ahead: Option<u32>,
+    ) -> Result<Option<Match>, OtpkitError> {
+        ffi(fg::hotp_verify(&self.inner, &code, counter, look_ahead)).map(found)
     }
 
     /// The hash function.
@@ -282,15 +294,68 @@ impl Hotp {
     }
 }
 
+/// A Steam Guard generator: five characters from Steam's alphabet, HMAC-SHA1, 30 s.
+/// Its text is `Steam Guard`.
+#[derive(uniffi::Object)]
+#[uniffi::export(Debug, Display)]
+pub struct SteamGuard(pub(crate) otpkit::steam::SteamGuard);
+
+crate::transparent_debug!(SteamGuard, 0);
+
+impl std::fmt::Display for SteamGuard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Steam Guard")
+    }
+}
+
+#[uniffi::export]
+impl SteamGuard {
+    /// A generator for `secret`.
+    #[uniffi::constructor]
+    pub fn new(secret: Arc<Secret>) -> Arc<Self> {
+        Arc::new(SteamGuard(otpkit::steam::SteamGuard::new(&secret.0)))
+    }
+
+    /// The code for a Unix time.
+    pub fn code_at(&self, unix_time: u64) -> Result<String, OtpkitError> {
+        ffi(self.0.code_at(unix_time)).map(|c| c.to_string())
+    }
+
+    /// The code for the system clock's current time.
+    pub fn code_now(&self) -> Result<String, OtpkitError> {
+        self.code_at(unix_now()?)
+    }
+
+    /// Seconds until the code shown at `unix_time` changes: 1 to 30.
+    pub fn seconds_left(&self, unix_time: u64) -> u64 {
+        self.0.seconds_left(unix_time)
+    }
+
+    /// Checks a typed code (any case) against the steps from `behind` (default 1)
+    /// before to `ahead` (default 1) after the step of `unix_time`, each at most 120:
+    /// the match, or `None` for a wrong or malformed code. Stateless.
+    #[uniffi::method(default(behind = None, ahead = None))]
+    pub fn verify(
+        &self,
+        code: String,
+        unix_time: u64,
+        behind: Option<u32>,
+        ahead: Option<u32>,
+    ) -> Result<Option<Match>, OtpkitError> {
+        ffi(fg::steam_verify(&self.0, &code, unix_time, behind, ahead)).map(found)
+    }
+}
+
 /// The system clock's current Unix time in seconds.
 #[uniffi::export]
 pub fn unix_now() -> Result<u64, OtpkitError> {
-    Ok(otpkit::unix_now()?)
+    ffi(otpkit::unix_now())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ErrorCode;
 
     /// RFC 6238 appendix B seeds: the ASCII digits repeated to 20, 32 and 64 bytes.
     fn rfc_secret(alg: Algorithm) -> Arc<Secret> {
@@ -305,7 +370,6 @@ mod tests {
 
     #[test]
     fn rfc6238_vectors_through_the_binding_types() {
-        // (time, SHA1, SHA256, SHA512) from RFC 6238 appendix B.
         let vectors = [
             (59u64, "94287082", "46119246", "90693936"),
             (1_111_111_109, "07081804", "68084774", "25091201"),
@@ -317,116 +381,95 @@ mod tests {
                 (Algorithm::Sha256, sha256),
                 (Algorithm::Sha512, sha512),
             ] {
-                let totp = Totp::new(rfc_secret(alg), Some(alg), 8, 30, 0).unwrap();
+                let totp = Totp::new(rfc_secret(alg), Some(alg), Some(8), None, None).unwrap();
                 assert_eq!(totp.code_at(time).unwrap(), expected, "{alg:?} at {time}");
             }
         }
     }
 
     #[test]
-    fn rfc4226_hotp_vectors() {
-        let hotp = Hotp::new(rfc_secret(Algorithm::Sha1), Some(Algorithm::Sha1), 6).unwrap();
+    fn a_wrong_or_malformed_code_is_no_match() {
+        let hotp = Hotp::new(rfc_secret(Algorithm::Sha1), None, None).unwrap();
         assert_eq!(hotp.code(0), "755224");
-        assert_eq!(hotp.code(9), "520489");
-        let m = hotp.verify("520489".into(), 5, 4).unwrap();
-        assert_eq!(m, Match { step: 9, offset: 4 });
-        assert!(matches!(
-            (hotp.verify("520489".into(), 5, 3)).map_err(|e| e.reason()),
-            Err(crate::ErrorReason::CodeMismatch)
-        ));
-    }
-
-    #[test]
-    fn seconds_left_and_verify_window() {
-        let totp = Totp::new(rfc_secret(Algorithm::Sha1), Some(Algorithm::Sha1), 6, 30, 0).unwrap();
-        assert_eq!(totp.seconds_left(59).unwrap(), 1);
-        assert_eq!(totp.seconds_left(60).unwrap(), 30);
+        let m = hotp.verify("520489".into(), 5, Some(4)).unwrap();
+        assert_eq!(m, Some(Match { step: 9, offset: 4 }));
+        assert_eq!(m.unwrap().to_string(), "matched step 9 (offset 4)");
+        assert_eq!(hotp.verify("520489".into(), 5, Some(3)).unwrap(), None);
+        let totp = Totp::new(rfc_secret(Algorithm::Sha1), None, None, None, None).unwrap();
         let code = totp.code_at(59).unwrap();
-        assert_eq!(code.len(), 6);
-        let m = totp.verify(code.clone(), 59 + 30, 1, 0).unwrap();
         assert_eq!(
-            m,
-            Match {
+            totp.verify(code.clone(), 89, Some(1), Some(0)).unwrap(),
+            Some(Match {
                 step: 1,
                 offset: -1
-            }
+            })
         );
-        assert!(matches!(
-            (totp.verify(code, 59 + 30, 0, 0)).map_err(|e| e.reason()),
-            Err(crate::ErrorReason::CodeMismatch)
-        ));
-        assert!(matches!(
-            (totp.verify("12a456".into(), 59, 1, 1)).map_err(|e| e.reason()),
-            Err(crate::ErrorReason::CodeMalformed)
-        ));
+        assert_eq!(totp.verify(code, 89, Some(0), Some(0)).unwrap(), None);
+        assert_eq!(totp.verify("12a456".into(), 59, None, None).unwrap(), None);
+        let steam = SteamGuard::new(rfc_secret(Algorithm::Sha1));
+        assert_eq!(steam.verify("BCDFG!".into(), 59, None, None).unwrap(), None);
+        let shown = steam.code_at(59).unwrap();
+        assert_eq!(
+            steam.verify(shown, 59, None, None).unwrap().unwrap().step,
+            1
+        );
     }
 
     #[test]
     fn a_window_or_look_ahead_over_the_core_bound_is_window_too_large() {
-        let totp = Totp::new(rfc_secret(Algorithm::Sha1), Some(Algorithm::Sha1), 6, 30, 0).unwrap();
-        let code = totp.code_at(59).unwrap();
-        // 2,000,000 steps either side used to accept nearly any code.
+        let totp = Totp::new(rfc_secret(Algorithm::Sha1), None, None, None, None).unwrap();
         for (behind, ahead) in [(2_000_000, 2_000_000), (121, 0), (0, 121)] {
-            let e = totp.verify("000000".into(), 59, behind, ahead).unwrap_err();
-            assert_eq!(e.reason(), crate::ErrorReason::WindowTooLarge, "{e}");
+            let e = totp
+                .verify("000000".into(), 59, Some(behind), Some(ahead))
+                .unwrap_err();
+            assert_eq!(e.reason(), ErrorCode::WindowTooLarge, "{e}");
             assert!(matches!(e, OtpkitError::InvalidInput { .. }), "{e:?}");
-            assert!(e.detail().contains("at most 120 steps"), "{e}");
         }
-        assert!(totp.verify(code, 59, 120, 120).is_ok());
-        let hotp = Hotp::new(rfc_secret(Algorithm::Sha1), Some(Algorithm::Sha1), 6).unwrap();
-        let e = hotp.verify("755224".into(), 0, 1_001).unwrap_err();
-        assert_eq!(e.reason(), crate::ErrorReason::WindowTooLarge, "{e}");
-        assert!(e.detail().contains("at most 1000 counters"), "{e}");
-        assert_eq!(hotp.verify("755224".into(), 0, 1_000).unwrap().step, 0);
+        let hotp = Hotp::new(rfc_secret(Algorithm::Sha1), None, None).unwrap();
+        let e = hotp.verify("755224".into(), 0, Some(1_001)).unwrap_err();
+        assert_eq!(e.reason(), ErrorCode::WindowTooLarge, "{e}");
+        let steam = SteamGuard::new(rfc_secret(Algorithm::Sha1));
+        let e = steam
+            .verify("BCDFG".into(), 1_000_000, Some(121), None)
+            .unwrap_err();
+        assert_eq!(e.reason(), ErrorCode::WindowTooLarge, "{e}");
     }
 
     #[test]
     fn bad_parameters_are_typed() {
         let s = rfc_secret(Algorithm::Sha1);
-        assert!(matches!(
-            (Totp::new(s.clone(), Some(Algorithm::Sha1), 5, 30, 0)).map_err(|e| e.reason()),
-            Err(crate::ErrorReason::DigitsOutOfRange)
-        ));
-        assert!(matches!(
-            (Totp::new(s.clone(), Some(Algorithm::Sha1), 6, 0, 0)).map_err(|e| e.reason()),
-            Err(crate::ErrorReason::ZeroPeriod)
-        ));
-        assert!(matches!(
-            (Hotp::new(s.clone(), Some(Algorithm::Sha1), 11)).map_err(|e| e.reason()),
-            Err(crate::ErrorReason::DigitsOutOfRange)
-        ));
-        let totp = Totp::new(s, Some(Algorithm::Sha1), 6, 30, 100).unwrap();
-        assert!(matches!(
-            (totp.code_at(99)).map_err(|e| e.reason()),
-            Err(crate::ErrorReason::BeforeEpoch)
-        ));
+        let reason = |r: Result<Arc<Totp>, OtpkitError>| r.map(|_| ()).unwrap_err().reason();
+        assert_eq!(
+            reason(Totp::new(s.clone(), None, Some(5), None, None)),
+            ErrorCode::DigitsOutOfRange
+        );
+        assert_eq!(
+            reason(Totp::new(s.clone(), None, None, Some(0), None)),
+            ErrorCode::ZeroPeriod
+        );
+        let totp = Totp::new(s, None, None, None, Some(100)).unwrap();
+        let e = totp.code_at(99).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                OtpkitError::Clock {
+                    reason: ErrorCode::BeforeEpoch,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
         assert_eq!(totp.t0(), 100);
-    }
-
-    #[test]
-    fn algorithms_round_trip_with_the_core() {
-        for a in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
-            assert_eq!(Algorithm::from_core(a.into()), Some(a));
-        }
-    }
-
-    #[test]
-    fn algorithm_defaults_to_sha1() {
-        let s = rfc_secret(Algorithm::Sha1);
-        let default = Totp::new(s.clone(), None, 8, 30, 0).unwrap();
-        assert_eq!(default.algorithm(), Algorithm::Sha1);
-        assert_eq!(default.code_at(59).unwrap(), "94287082");
-        assert_eq!(Hotp::new(s, None, 6).unwrap().code(0), "755224");
     }
 
     #[test]
     fn display_is_the_settings_and_never_the_secret() {
         let s = rfc_secret(Algorithm::Sha256);
-        let totp = Totp::new(s.clone(), Some(Algorithm::Sha256), 8, 60, 0).unwrap();
+        let totp = Totp::new(s.clone(), Some(Algorithm::Sha256), Some(8), Some(60), None).unwrap();
         assert_eq!(totp.to_string(), "TOTP SHA-256, 8 digits, 60 s");
-        let late = Totp::new(s.clone(), None, 6, 30, 100).unwrap();
+        let late = Totp::new(s.clone(), None, None, None, Some(100)).unwrap();
         assert_eq!(late.to_string(), "TOTP SHA-1, 6 digits, 30 s from 100");
-        let hotp = Hotp::new(s.clone(), Some(Algorithm::Sha512), 7).unwrap();
+        let hotp = Hotp::new(s.clone(), Some(Algorithm::Sha512), Some(7)).unwrap();
         assert_eq!(hotp.to_string(), "HOTP SHA-512, 7 digits");
         let base32 = s.base32();
         for text in [
@@ -440,5 +483,22 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn algorithm_names_are_the_facades() {
+        for a in Algorithm::ALL {
+            assert_eq!(Algorithm::from_name(a.name()).unwrap(), a);
+            assert_eq!(
+                otpkit_facade::args::algorithm(Some(a.name()))
+                    .unwrap()
+                    .name(),
+                a.name()
+            );
+        }
+        assert_eq!(
+            Algorithm::from_name("MD5").unwrap_err().reason,
+            ErrorCode::UnsupportedAlgorithm
+        );
     }
 }

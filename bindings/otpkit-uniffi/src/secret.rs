@@ -3,34 +3,33 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use otpkit_facade::args as fa;
 use zeroize::Zeroizing;
 
-use crate::Algorithm;
-use crate::OtpkitError;
+use crate::error::ffi;
+use crate::{Algorithm, OtpkitError};
 
 /// An OTP shared secret: 16 to 128 bytes (1 to 128 with `allow_short`).
 ///
 /// Its bytes come out only when asked for by name (`bytes`, `base32`,
-/// `base32_grouped`); its debug text (`toString()` in Kotlin, `repr()` in Python,
-/// `debugDescription` in Swift) shows the length only. Equality is constant-time.
+/// `base32_grouped`); its text (Kotlin `toString()`, Swift `description` and
+/// `debugDescription`) shows the length only. Equality is constant-time.
 #[derive(PartialEq, Eq, uniffi::Object)]
-#[uniffi::export(Debug, Eq)]
+#[uniffi::export(Debug, Display, Eq)]
 pub struct Secret(pub(crate) otpkit::Secret);
 
 crate::transparent_debug!(Secret, 0);
+
+impl std::fmt::Display for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.0, f)
+    }
+}
 
 impl Secret {
     /// The core secret.
     pub fn core(&self) -> &otpkit::Secret {
         &self.0
-    }
-}
-
-fn policy(allow_short: bool) -> otpkit::LengthPolicy {
-    if allow_short {
-        otpkit::LengthPolicy::AllowShort
-    } else {
-        otpkit::LengthPolicy::Rfc4226
     }
 }
 
@@ -41,9 +40,8 @@ impl Secret {
     /// `algorithm` defaults to SHA-1 (`None`), what every authenticator app computes.
     #[uniffi::constructor(default(algorithm = None))]
     pub fn generate(algorithm: Option<Algorithm>) -> Result<Arc<Self>, OtpkitError> {
-        Ok(Arc::new(Secret(otpkit::Secret::generate(
-            algorithm.unwrap_or_default().into(),
-        )?)))
+        let secret = ffi(fa::secret_generate(algorithm.map(Algorithm::name)))?;
+        Ok(Arc::new(Secret(secret)))
     }
 
     /// A secret from Base32 as people paste it: any case, spaces, hyphens, optional
@@ -52,20 +50,20 @@ impl Secret {
     #[uniffi::constructor(default(allow_short = false))]
     pub fn from_base32(text: String, allow_short: bool) -> Result<Arc<Self>, OtpkitError> {
         let text = Zeroizing::new(text);
-        Ok(Arc::new(Secret(otpkit::Secret::from_base32_with(
+        Ok(Arc::new(Secret(ffi(fa::secret_base32(
             &text,
-            policy(allow_short),
-        )?)))
+            allow_short,
+        ))?)))
     }
 
     /// A secret from raw bytes; shorter than 128 bits only with `allow_short`.
     #[uniffi::constructor(default(allow_short = false))]
     pub fn from_bytes(bytes: Vec<u8>, allow_short: bool) -> Result<Arc<Self>, OtpkitError> {
         let bytes = Zeroizing::new(bytes);
-        Ok(Arc::new(Secret(otpkit::Secret::from_bytes_with(
+        Ok(Arc::new(Secret(ffi(fa::secret_bytes(
             &bytes,
-            policy(allow_short),
-        )?)))
+            allow_short,
+        ))?)))
     }
 
     /// The secret's bytes. Handle with care: this is the key itself.
@@ -106,6 +104,7 @@ impl Secret {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ErrorCode;
 
     #[test]
     fn base32_in_and_out() {
@@ -122,31 +121,26 @@ mod tests {
     }
 
     #[test]
-    fn short_secrets_need_opting_in() {
+    fn short_secrets_need_opting_in_and_the_message_names_allow_short() {
         let e = Secret::from_base32("JBSWY3DPEHPK3PXP".into(), false).unwrap_err();
         assert!(
             matches!(
                 e,
                 OtpkitError::InvalidInput {
-                    reason: crate::ErrorReason::SecretTooShort,
+                    reason: ErrorCode::SecretTooShort,
                     ..
                 }
             ),
             "{e:?}"
         );
-        let s = Secret::from_base32("JBSWY3DPEHPK3PXP".into(), true).unwrap();
-        assert!(s.is_short());
-        let e = Secret::from_bytes(vec![1; 10], false).unwrap_err();
+        assert!(e.detail().contains("allowShort"), "{e}");
         assert!(
-            matches!(
-                e,
-                OtpkitError::InvalidInput {
-                    reason: crate::ErrorReason::SecretTooShort,
-                    ..
-                }
-            ),
-            "{e:?}"
+            Secret::from_base32("JBSWY3DPEHPK3PXP".into(), true)
+                .unwrap()
+                .is_short()
         );
+        let e = Secret::from_bytes(vec![1; 10], false).unwrap_err();
+        assert_eq!(e.reason(), ErrorCode::SecretTooShort);
         assert_eq!(Secret::from_bytes(vec![1; 10], true).unwrap().len(), 10);
     }
 
@@ -166,26 +160,18 @@ mod tests {
     }
 
     #[test]
-    fn debug_shows_no_material() {
+    fn its_text_shows_no_material() {
         let s = Secret::from_bytes(b"12345678901234567890".to_vec(), false).unwrap();
-        let debug = format!("{s:?}");
-        assert!(!debug.contains("GEZD") && !debug.contains("49"), "{debug}");
-        assert!(debug.contains("len: 20"), "{debug}");
+        for text in [format!("{s:?}"), s.to_string()] {
+            assert!(!text.contains("GEZD") && !text.contains("49"), "{text}");
+            assert!(text.contains("len: 20"), "{text}");
+        }
     }
 
     #[test]
     fn invalid_character_error_names_the_position_not_the_text() {
         let e = Secret::from_base32("GEZDGNBVGY3TQOJ1GEZDGNBVGY3TQOJQ".into(), false).unwrap_err();
-        assert!(
-            matches!(
-                e,
-                OtpkitError::InvalidInput {
-                    reason: crate::ErrorReason::SecretInvalidCharacter,
-                    ..
-                }
-            ),
-            "{e:?}"
-        );
+        assert_eq!(e.reason(), ErrorCode::SecretInvalidCharacter);
         let message = e.to_string();
         assert!(message.contains("position 16"), "{message}");
         assert!(!message.contains("GEZD"), "{message}");

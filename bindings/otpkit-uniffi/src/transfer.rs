@@ -1,210 +1,244 @@
-//! Moving accounts in and out of authenticator apps ([`otpkit_transfer`]): import
-//! every supported app's backup with a report per entry, assemble Google
-//! Authenticator's multi-QR transfers, export Aegis vaults, `otpauth://` lists and
-//! migration QR payloads, and check which apps would mishandle an account.
-//!
-//! The functions convert types and call the core; they add no behaviour of their own.
+//! Moving accounts between apps, through the facade: authenticator-app exports in
+//! (encrypted ones too, under a key-derivation budget) and out, the QR codes of a
+//! Google Authenticator transfer assembled, PSKC key containers in, and which
+//! well-known apps would mishandle an account.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use otpkit_transfer as core;
-use otpkit_transfer::export::{self as core_export, Omission};
-use otpkit_transfer::migration::Assembler;
-use otpkit_transfer::portability::{self as core_portability, App, Problem};
+use otpkit_facade::assembler::MigrationAssembler as FacadeAssembler;
+use otpkit_facade::records::{self as fr, ImportRecord, PortabilityRecord};
+use otpkit_facade::transfer as ft;
+use otpkit_facade::{ErrorCode, args, portability};
 use zeroize::Zeroizing;
 
-use crate::{Account, OtpkitError};
+use crate::account::{accounts, records, warnings};
+use crate::error::ffi;
+use crate::{Account, OtpkitError, UriWarning};
 
-/// The file formats [`import_accounts`] reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum TransferFormat {
-    /// Plain text, one `otpauth://` URI per line.
-    OtpauthList,
-    /// Google Authenticator migration URIs, one per line, in any order (multi-QR
-    /// transfers are assembled; missing batches are reported).
-    GoogleMigration,
-    /// Aegis vault JSON, plain or encrypted.
-    Aegis,
-    /// 2FAS backup (`.2fas`), plain or encrypted.
-    TwoFas,
-    /// andOTP backup, plain or encrypted.
-    AndOtp,
-    /// Bitwarden JSON export, plain or password-protected.
-    Bitwarden,
-    /// FreeOTP+ JSON export.
-    FreeOtpPlus,
-    /// Authenticator Pro (Stratum) plain JSON backup.
-    AuthenticatorPro,
+/// How much key derivation one import may spend (a hostile file makes the importer
+/// spend all of it): `work` units in all (default about one second of one core) and
+/// at most `max_memory` bytes per derivation (default 256 MiB). `KdfBudget()` is the
+/// default; raise it only for files you trust.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, uniffi::Record)]
+pub struct KdfBudget {
+    /// Work units in all; `None` for the default.
+    #[uniffi(default = None)]
+    pub work: Option<u64>,
+    /// Bytes per derivation; `None` for the default.
+    #[uniffi(default = None)]
+    pub max_memory: Option<u64>,
 }
 
-impl TransferFormat {
-    fn core(self) -> core::Format {
-        match self {
-            TransferFormat::OtpauthList => core::Format::OtpauthList,
-            TransferFormat::GoogleMigration => core::Format::GoogleMigration,
-            TransferFormat::Aegis => core::Format::Aegis,
-            TransferFormat::TwoFas => core::Format::TwoFas,
-            TransferFormat::AndOtp => core::Format::AndOtp,
-            TransferFormat::Bitwarden => core::Format::Bitwarden,
-            TransferFormat::FreeOtpPlus => core::Format::FreeOtpPlus,
-            TransferFormat::AuthenticatorPro => core::Format::AuthenticatorPro,
-        }
-    }
-}
-
-/// The format's name as the CLI and the docs spell it (`aegis`, `2fas`, …).
-#[uniffi::export]
-pub fn transfer_format_name(format: TransferFormat) -> String {
-    format.core().name().to_owned()
-}
-
-/// What kind of note an imported entry has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum TransferWarningKind {
-    /// The secret's Base32 text had an invalid length (as Steam's `STEAMSECRET`);
-    /// its incomplete trailing bits were dropped, as the apps do.
-    TrailingBitsDropped,
-    /// The secret is shorter than RFC 4226's 128 bits.
-    ShortSecret,
-    /// A missing field got its usual default.
-    Defaulted,
-    /// The format version stores no OTP type; the entry was read as TOTP.
-    TypeAssumedTotp,
-    /// The file had two names for the entry and one was not used.
-    FieldIgnored,
-    /// A note from the `otpauth://` parser.
-    Uri,
-    /// A note these bindings do not know by name; the message says what.
-    Other,
-}
-
-/// A note about an imported entry.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct TransferWarning {
-    /// What kind of note.
-    pub kind: TransferWarningKind,
-    /// The note in words.
-    pub message: String,
-}
-
-fn warning(w: &core::EntryWarning) -> TransferWarning {
-    use core::EntryWarning as W;
-    let kind = match w {
-        W::TrailingBitsDropped { .. } => TransferWarningKind::TrailingBitsDropped,
-        W::ShortSecret { .. } => TransferWarningKind::ShortSecret,
-        W::Defaulted { .. } => TransferWarningKind::Defaulted,
-        W::TypeAssumedTotp => TransferWarningKind::TypeAssumedTotp,
-        W::FieldIgnored { .. } => TransferWarningKind::FieldIgnored,
-        W::Uri(_) => TransferWarningKind::Uri,
-        _ => TransferWarningKind::Other,
-    };
-    TransferWarning {
-        kind,
-        message: w.to_string(),
-    }
-}
-
-/// What happened to one entry of the file.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct TransferEntry {
-    /// The entry's 0-based position in the file (line − 1 for line formats).
-    pub index: u64,
-    /// The entry's label as the file names it (`Issuer:name`); empty when none.
-    pub label: String,
-    /// The account, when the entry was imported.
-    pub account: Option<Account>,
-    /// Notes about the imported entry (empty when it was not imported).
-    pub warnings: Vec<TransferWarning>,
-    /// Why the entry was not imported (never secret), when it was not.
-    pub error: Option<String>,
-}
-
-/// The result of an import: the accounts read, in file order, and one entry report
-/// per entry of the file (imported or not).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct TransferImport {
-    /// The accounts read, in the file's order (the same as the entries' accounts).
-    pub accounts: Vec<Account>,
-    /// One report per entry of the file.
-    pub entries: Vec<TransferEntry>,
-    /// For Google migration: the 0-based batch indexes of a multi-QR transfer that
-    /// were not given. Empty when nothing is missing.
-    pub missing_batches: Vec<u64>,
+fn budget(b: Option<KdfBudget>) -> otpkit_transfer::WorkBudget {
+    let b = b.unwrap_or_default();
+    args::kdf_budget(b.work, b.max_memory)
 }
 
 fn u64_of(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
 }
 
-fn from_core_import(imported: core::Import) -> TransferImport {
-    let mut accounts_in = imported.accounts.iter();
-    let mut accounts = Vec::with_capacity(imported.accounts.len());
-    let mut entries = Vec::with_capacity(imported.report.len());
-    for report in &imported.report {
-        // The n-th report with an Ok outcome belongs to the n-th account.
-        let (account, warnings, error) = match &report.outcome {
-            Ok(w) => match accounts_in.next().map(Account::from_core) {
-                Some(Ok(account)) => (Some(account), w.iter().map(warning).collect(), None),
-                Some(Err(why)) => (None, Vec::new(), Some(why)),
-                None => (
-                    None,
-                    Vec::new(),
-                    Some("no account for this entry".to_owned()),
-                ),
-            },
-            Err(e) => (None, Vec::new(), Some(e.to_string())),
-        };
-        accounts.extend(account.clone());
-        entries.push(TransferEntry {
-            index: u64_of(report.index),
-            label: report.label.clone(),
-            account,
-            warnings,
-            error,
-        });
-    }
-    TransferImport {
-        accounts,
-        entries,
-        missing_batches: imported.missing_batches.into_iter().map(u64_of).collect(),
-    }
+/// What happened to one entry of an imported file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
+pub struct TransferEntry {
+    /// The entry's 0-based position in the file.
+    pub index: u64,
+    /// The entry's label as the file names it (`Issuer:name`); empty when none.
+    pub label: String,
+    /// Notes about the imported entry (empty when it was not imported).
+    pub warnings: Vec<UriWarning>,
+    /// Why the entry was not imported, as a stable code.
+    pub reason: Option<ErrorCode>,
+    /// Why the entry was not imported, in a sentence (never secret).
+    pub error: Option<String>,
 }
 
-/// Reads a file of `format` (its bytes). `password` opens encrypted files and is
-/// ignored for plain ones. An entry that cannot be read is reported in
-/// `entries` and the others are still read; errors are about the file as a whole.
-#[uniffi::export(default(password = None))]
+/// An import: the accounts read, in file order, and one report per entry of the
+/// file (imported or not).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Eq)]
+pub struct TransferImport {
+    /// The accounts read, in the file's order.
+    pub accounts: Vec<Account>,
+    /// One report per entry of the file.
+    pub entries: Vec<TransferEntry>,
+    /// Google migration: the 0-based indexes of the QR codes of the export that
+    /// were not given. Empty when nothing is missing.
+    pub missing_batches: Vec<u64>,
+}
+
+fn import(r: &ImportRecord) -> Result<TransferImport, OtpkitError> {
+    Ok(TransferImport {
+        accounts: accounts(&r.accounts)?,
+        entries: r
+            .entries
+            .iter()
+            .map(|e| TransferEntry {
+                index: u64_of(e.index),
+                label: e.label.clone(),
+                warnings: warnings(&e.warnings),
+                reason: e.error.as_ref().map(|e| e.reason),
+                error: e
+                    .error
+                    .as_ref()
+                    .map(|e| OtpkitError::from(e.clone()).detail()),
+            })
+            .collect(),
+        missing_batches: r.missing_batches.iter().copied().map(u64_of).collect(),
+    })
+}
+
+/// Reads an authenticator app's export: `format` is `"aegis"`, `"2fas"`,
+/// `"andotp"`, `"bitwarden"`, `"freeotp-plus"`, `"authenticator-pro"`,
+/// `"google-migration"` or `"otpauth-list"`; `password` opens an encrypted file
+/// (a missing or wrong one is `Password`), under `budget` (default: `KdfBudget()`).
+/// An entry that cannot be read is reported in `entries`; the others are still read.
+#[uniffi::export(default(password = None, budget = None))]
 pub fn import_accounts(
-    format: TransferFormat,
+    format: String,
     data: Vec<u8>,
     password: Option<String>,
+    budget: Option<KdfBudget>,
 ) -> Result<TransferImport, OtpkitError> {
     let data = Zeroizing::new(data);
     let password = password.map(Zeroizing::new);
-    let imported = core::import(
-        format.core(),
+    let read = ffi(ft::import_accounts(
+        &format,
         &data,
         password.as_ref().map(|p| p.as_bytes()),
-    )?;
-    Ok(from_core_import(imported))
+        self::budget(budget),
+    ))?;
+    import(&read)
 }
 
-/// What [`MigrationAssembler::add`] did with a URI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum MigrationAdded {
-    /// A batch not seen before.
-    New,
-    /// The same batch again (scanned twice); nothing changed.
-    Duplicate,
+/// An export: the file's text (or one URI per QR code for a Google export), which
+/// holds the secrets unless encrypted, and what the format could not carry. Its text
+/// is `1 output texts, 0 notes`, never the output.
+#[derive(Clone, PartialEq, Eq, Hash, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
+pub struct AccountsExport {
+    /// One text for a file, one URI per QR code for a Google export.
+    pub output: Vec<String>,
+    /// What the format could not carry, one sentence per account concerned.
+    pub notes: Vec<String>,
+}
+
+impl AccountsExport {
+    /// The facade's record of this export's shape, to print it (without the output).
+    fn shape(&self) -> fr::ExportRecord {
+        fr::ExportRecord {
+            output: vec![String::new(); self.output.len()],
+            notes: self.notes.clone(),
+        }
+    }
+}
+
+impl std::fmt::Debug for AccountsExport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.shape(), f)
+    }
+}
+
+impl std::fmt::Display for AccountsExport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.shape(), f)
+    }
+}
+
+/// Writes accounts as `"otpauth-list"`, `"google-migration"` (one URI per QR code)
+/// or `"aegis"` (encrypted with `password` when given; only Aegis takes one).
+#[uniffi::export(default(password = None))]
+pub fn export_accounts(
+    format: String,
+    accounts: Vec<Account>,
+    password: Option<String>,
+) -> Result<AccountsExport, OtpkitError> {
+    let password = password.map(Zeroizing::new);
+    let out = ffi(ft::export_accounts(
+        &format,
+        &records(&accounts),
+        password.as_ref().map(|p| p.as_bytes()),
+    ))?;
+    Ok(AccountsExport {
+        output: out.output,
+        notes: out.notes,
+    })
+}
+
+/// One key of a PSKC container: its account, or why it was not read.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Eq)]
+pub struct PskcKeyReport {
+    /// The key's `Id`.
+    pub key_id: Option<String>,
+    /// The device's serial number.
+    pub serial_number: Option<String>,
+    /// The account, when the key was read.
+    pub account: Option<Account>,
+    /// How the file protected the key: `"inTheClear"`, `"macChecked"` or
+    /// `"notIntegrityProtected"`.
+    pub protection: Option<String>,
+    /// Why the key was not read, as a stable code.
+    pub reason: Option<ErrorCode>,
+    /// Why the key was not read, in a sentence (no key material).
+    pub error: Option<String>,
+}
+
+/// Reads a PSKC (RFC 6030) key container. Give `pre_shared_key` (raw bytes) for a
+/// container encrypted with one (§6.1), `password` for one encrypted with a password
+/// (§6.2; its key derivation is charged to `budget`), neither for keys in the clear;
+/// encrypted values without a MAC only with `allow_unauthenticated`.
+#[uniffi::export(default(
+    pre_shared_key = None,
+    password = None,
+    allow_unauthenticated = false,
+    budget = None
+))]
+pub fn import_pskc(
+    xml: String,
+    pre_shared_key: Option<Vec<u8>>,
+    password: Option<String>,
+    allow_unauthenticated: bool,
+    budget: Option<KdfBudget>,
+) -> Result<Vec<PskcKeyReport>, OtpkitError> {
+    let xml = Zeroizing::new(xml);
+    let key = pre_shared_key.map(Zeroizing::new);
+    let password = password.map(Zeroizing::new);
+    let keys = ffi(ft::import_pskc(
+        xml.as_bytes(),
+        key.as_ref().map(|k| k.as_slice()),
+        password.as_ref().map(|p| p.as_bytes()),
+        allow_unauthenticated,
+        self::budget(budget),
+    ))?;
+    keys.iter()
+        .map(|k| {
+            Ok(PskcKeyReport {
+                key_id: k.key_id.clone(),
+                serial_number: k.serial_number.clone(),
+                account: k
+                    .account
+                    .as_ref()
+                    .map(|a| ffi(Account::from_record(a)))
+                    .transpose()?,
+                protection: k.protection.map(str::to_owned),
+                reason: k.error.as_ref().map(|e| e.reason),
+                error: k
+                    .error
+                    .as_ref()
+                    .map(|e| OtpkitError::from(e.clone()).detail()),
+            })
+        })
+        .collect()
 }
 
 /// Assembles the QR codes of one Google Authenticator "Transfer accounts" export,
-/// scanned in any order: duplicates are recognised, a `batch_id` of 0 is accepted,
-/// and [`MigrationAssembler::missing`] says which batches are still to scan.
-///
-/// Unlike the other objects it changes as URIs are added (safely from any thread).
+/// scanned in any order: the same QR code again is recognised, and `missing()` says
+/// which are still to scan. Unlike the other objects it changes as URIs are added
+/// (safely from any thread).
 #[derive(uniffi::Object)]
-pub struct MigrationAssembler(Mutex<Assembler>);
+#[uniffi::export(Debug)]
+pub struct MigrationAssembler(Mutex<FacadeAssembler>);
 
 impl std::fmt::Debug for MigrationAssembler {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -213,7 +247,7 @@ impl std::fmt::Debug for MigrationAssembler {
 }
 
 impl MigrationAssembler {
-    fn with<T>(&self, f: impl FnOnce(&mut Assembler) -> T) -> T {
+    fn with<T>(&self, f: impl FnOnce(&mut FacadeAssembler) -> T) -> T {
         let mut guard = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         f(&mut guard)
     }
@@ -224,178 +258,54 @@ impl MigrationAssembler {
     /// An empty assembler.
     #[uniffi::constructor]
     pub fn new() -> Arc<Self> {
-        Arc::new(MigrationAssembler(Mutex::new(Assembler::new())))
+        Arc::new(MigrationAssembler(Mutex::new(FacadeAssembler::new())))
     }
 
-    /// Adds one scanned `otpauth-migration://` URI.
-    pub fn add(&self, uri: String) -> Result<MigrationAdded, OtpkitError> {
+    /// Adds one scanned `otpauth-migration://` URI: true for a QR code not seen
+    /// before, false for the same one again (nothing changes). A URI of another
+    /// export is an error (`DIFFERENT_EXPORT`).
+    pub fn add(&self, uri: String) -> Result<bool, OtpkitError> {
         let uri = Zeroizing::new(uri);
-        let added = self.with(|a| a.add(&uri))?;
-        Ok(match added {
-            otpkit_transfer::migration::Added::New => MigrationAdded::New,
-            otpkit_transfer::migration::Added::Duplicate => MigrationAdded::Duplicate,
-        })
+        ffi(self.with(|a| a.add(&uri)))
     }
 
-    /// The 0-based indexes of the batches not added yet (empty before the first URI).
+    /// The 0-based indexes of the QR codes not added yet (empty before the first).
     pub fn missing(&self) -> Vec<u64> {
-        self.with(|a| a.missing().into_iter().map(u64_of).collect())
+        self.with(|a| a.missing())
     }
 
     /// The export's number of QR codes, once a URI was added.
     pub fn batch_size(&self) -> Option<u64> {
-        self.with(|a| a.batch_size().map(u64_of))
+        self.with(|a| a.batch_size())
     }
 
-    /// Whether every batch was added (false before the first URI).
+    /// Whether every QR code was added (false before the first).
     pub fn is_complete(&self) -> bool {
         self.with(|a| a.is_complete())
     }
 
-    /// The accounts of the batches added, in batch order, with a report per entry
-    /// and the batches still missing. The assembler is empty afterwards.
-    pub fn finish(&self) -> TransferImport {
-        from_core_import(self.with(std::mem::take).finish())
+    /// The accounts of the QR codes added, in order, with a report per entry and
+    /// the QR codes still missing. The assembler is empty afterwards.
+    pub fn finish(&self) -> Result<TransferImport, OtpkitError> {
+        let read = ffi(self.with(|a| a.finish()))?;
+        import(&read)
     }
 }
 
-/// One thing an export could not carry.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct ExportNote {
-    /// The account's 0-based index in the list exported.
-    pub index: u64,
-    /// The account's label (`Issuer:name`).
-    pub label: String,
-    /// True when the account was left out entirely; false when only some of its
-    /// parameters were.
-    pub skipped: bool,
-    /// What was lost, in words.
-    pub message: String,
-}
-
-/// An export as text (an Aegis vault or an `otpauth://` list) and what it lost.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct TextExport {
-    /// The file's text. It holds the secrets unless encrypted.
-    pub text: String,
-    /// What the format could not carry.
-    pub notes: Vec<ExportNote>,
-}
-
-/// A Google Authenticator migration export: one URI per QR code, and what it lost.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct MigrationExport {
-    /// One `otpauth-migration://` URI per QR code, in batch order.
-    pub uris: Vec<String>,
-    /// What the format could not carry.
-    pub notes: Vec<ExportNote>,
-}
-
-fn notes(notes: Vec<core_export::ExportNote>) -> Vec<ExportNote> {
-    notes
-        .into_iter()
-        .map(|n| ExportNote {
-            index: u64_of(n.index),
-            label: n.label.clone(),
-            skipped: matches!(n.what, Omission::AccountSkipped(_)),
-            message: n.to_string(),
-        })
-        .collect()
-}
-
-fn core_accounts(accounts: &[Account]) -> Result<Vec<otpkit::otpauth::Account>, OtpkitError> {
-    // Reserved up front: a growing vector of accounts would leave keys in the
-    // buffers it outgrows.
-    let mut core = Vec::with_capacity(accounts.len());
-    for (i, a) in accounts.iter().enumerate() {
-        core.push(
-            a.to_core()
-                .map_err(|e| e.prefixed(&format!("account {i}: ")))?,
-        );
-    }
-    Ok(core)
-}
-
-/// The accounts as plain text, one canonical `otpauth://` URI per line.
-#[uniffi::export]
-pub fn export_otpauth_list(accounts: Vec<Account>) -> Result<TextExport, OtpkitError> {
-    let exported = core_export::otpauth_list(&core_accounts(&accounts)?);
-    Ok(TextExport {
-        text: exported.output.to_string(),
-        notes: notes(exported.notes),
-    })
-}
-
-/// The accounts as Google Authenticator migration URIs, at most 10 per QR code,
-/// with a shared random batch id. Accounts the format cannot express are left out
-/// with a note.
-#[uniffi::export]
-pub fn export_google_migration(accounts: Vec<Account>) -> Result<MigrationExport, OtpkitError> {
-    let exported = core_export::google_migration(&core_accounts(&accounts)?)?;
-    Ok(MigrationExport {
-        uris: exported.output.iter().map(|u| u.to_string()).collect(),
-        notes: notes(exported.notes),
-    })
-}
-
-/// The accounts as an Aegis vault, which Aegis imports: plain without `password`,
-/// else encrypted with it as Aegis does (scrypt, AES-256-GCM).
-#[uniffi::export(default(password = None))]
-pub fn export_aegis(
-    accounts: Vec<Account>,
-    password: Option<String>,
-) -> Result<TextExport, OtpkitError> {
-    let password = password.map(Zeroizing::new);
-    let exported = core_export::aegis(
-        &core_accounts(&accounts)?,
-        password.as_ref().map(|p| p.as_bytes()),
-    )?;
-    Ok(TextExport {
-        text: exported.output.to_string(),
-        notes: notes(exported.notes),
-    })
-}
-
-/// An authenticator app the portability rules are about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum PortabilityApp {
-    /// Google Authenticator.
-    GoogleAuthenticator,
-    /// Microsoft Authenticator.
-    MicrosoftAuthenticator,
-    /// Twilio Authy.
-    Authy,
-    /// An app these bindings do not know by name (see `app_name`).
-    Other,
-}
-
-/// How an app mishandles an account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum PortabilityProblem {
-    /// The app ignores a non-SHA-1 algorithm and shows SHA-1 codes.
-    AlgorithmIgnored,
-    /// The app ignores the code length and shows 6 digits.
-    DigitsIgnored,
-    /// The app has no such code length.
-    DigitsUnsupported,
-    /// The app ignores the period and changes codes every 30 seconds.
-    PeriodIgnored,
-    /// The app refuses a lowercase algorithm name.
-    LowercaseAlgorithm,
-    /// A problem these bindings do not know by name (see `message`).
-    Other,
-}
-
-/// One app that would mishandle the account, with the reports that say so.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+/// One app that would mishandle an account, with the reports that say so. Its text
+/// is the finding's sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
+#[uniffi::export(Display)]
 pub struct PortabilityFinding {
-    /// The app.
-    pub app: PortabilityApp,
-    /// The app's name.
+    /// The app's stable code: `"GOOGLE_AUTHENTICATOR"`, `"MICROSOFT_AUTHENTICATOR"`,
+    /// `"AUTHY"`.
+    pub app: String,
+    /// The app's name, for people.
     pub app_name: String,
-    /// What goes wrong.
-    pub problem: PortabilityProblem,
-    /// The finding in words, for a user.
+    /// What goes wrong, as a stable code: `"ALGORITHM_IGNORED"`, `"DIGITS_IGNORED"`,
+    /// `"DIGITS_UNSUPPORTED"`, `"PERIOD_IGNORED"`, `"LOWERCASE_ALGORITHM"`.
+    pub problem: String,
+    /// The finding in one sentence.
     pub message: String,
     /// When the rule applies.
     pub when: String,
@@ -405,29 +315,23 @@ pub struct PortabilityFinding {
     pub sources: Vec<String>,
 }
 
-fn findings(findings: Vec<core_portability::Finding>) -> Vec<PortabilityFinding> {
-    findings
+impl std::fmt::Display for PortabilityFinding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+fn findings(records: Vec<PortabilityRecord>) -> Vec<PortabilityFinding> {
+    records
         .into_iter()
-        .map(|f| PortabilityFinding {
-            app: match f.rule.app {
-                App::GoogleAuthenticator => PortabilityApp::GoogleAuthenticator,
-                App::MicrosoftAuthenticator => PortabilityApp::MicrosoftAuthenticator,
-                App::Authy => PortabilityApp::Authy,
-                _ => PortabilityApp::Other,
-            },
-            app_name: f.rule.app.to_string(),
-            problem: match f.rule.problem {
-                Problem::AlgorithmIgnored => PortabilityProblem::AlgorithmIgnored,
-                Problem::DigitsIgnored => PortabilityProblem::DigitsIgnored,
-                Problem::DigitsUnsupported => PortabilityProblem::DigitsUnsupported,
-                Problem::PeriodIgnored => PortabilityProblem::PeriodIgnored,
-                Problem::LowercaseAlgorithm => PortabilityProblem::LowercaseAlgorithm,
-                _ => PortabilityProblem::Other,
-            },
-            message: f.to_string(),
-            when: f.rule.when.to_owned(),
-            versions: f.rule.versions.to_owned(),
-            sources: f.rule.sources.iter().map(|s| (*s).to_owned()).collect(),
+        .map(|r| PortabilityFinding {
+            app: r.app.to_owned(),
+            app_name: r.app_name,
+            problem: r.problem.to_owned(),
+            message: r.message,
+            when: r.when.to_owned(),
+            versions: r.versions.to_owned(),
+            sources: r.sources.iter().map(|s| (*s).to_owned()).collect(),
         })
         .collect()
 }
@@ -436,8 +340,7 @@ fn findings(findings: Vec<core_portability::Finding>) -> Vec<PortabilityFinding>
 /// 6 digits and 30 s.
 #[uniffi::export]
 pub fn check_portability(account: Account) -> Result<Vec<PortabilityFinding>, OtpkitError> {
-    let account = account.to_core()?;
-    Ok(findings(core_portability::check(&account)))
+    ffi(portability::check_portability(&account.record())).map(findings)
 }
 
 /// [`check_portability`] for an `otpauth://` URI, which also sees how the URI
@@ -445,14 +348,13 @@ pub fn check_portability(account: Account) -> Result<Vec<PortabilityFinding>, Ot
 #[uniffi::export]
 pub fn check_portability_uri(uri: String) -> Result<Vec<PortabilityFinding>, OtpkitError> {
     let uri = Zeroizing::new(uri);
-    core_portability::check_uri(&uri)
-        .map(findings)
-        .map_err(|e| OtpkitError::from(e).prefixed("invalid otpauth URI: "))
+    ffi(portability::check_portability_uri(&uri)).map(findings)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse_otpauth_uri;
 
     const PASSWORD: &str = "otpkit-test";
 
@@ -466,28 +368,19 @@ mod tests {
     #[test]
     fn aegis_import_reports_every_entry() {
         let plain =
-            import_accounts(TransferFormat::Aegis, fixture("aegis_plain.json"), None).unwrap();
+            import_accounts("aegis".into(), fixture("aegis_plain.json"), None, None).unwrap();
         assert_eq!(plain.accounts.len(), 4);
         assert_eq!(plain.entries.len(), 7);
         let steam = &plain.entries[3];
         assert_eq!(steam.label, "Steam:gamer");
-        assert_eq!(
-            steam.warnings[0].kind,
-            TransferWarningKind::TrailingBitsDropped
-        );
+        assert_eq!(steam.warnings[0].code, "TRAILING_BITS_DROPPED");
         assert!(plain.entries[4].error.as_deref().unwrap().contains("motp"));
-        assert_eq!(
-            plain
-                .entries
-                .iter()
-                .filter_map(|e| e.account.clone())
-                .collect::<Vec<_>>(),
-            plain.accounts
-        );
+        assert!(plain.entries[4].reason.is_some());
         let encrypted = import_accounts(
-            TransferFormat::Aegis,
+            "aegis".into(),
             fixture("aegis_encrypted.json"),
             Some(PASSWORD.into()),
+            None,
         )
         .unwrap();
         assert_eq!(encrypted, plain);
@@ -496,94 +389,105 @@ mod tests {
     #[test]
     fn errors_are_the_variants_callers_act_on() {
         let data = fixture("aegis_encrypted.json");
-        let none = import_accounts(TransferFormat::Aegis, data.clone(), None).unwrap_err();
+        let none = import_accounts("aegis".into(), data.clone(), None, None).unwrap_err();
         assert!(
-            none.reason() == crate::ErrorReason::PasswordRequired,
-            "{none}"
+            matches!(
+                none,
+                OtpkitError::Password {
+                    reason: ErrorCode::PasswordRequired,
+                    ..
+                }
+            ),
+            "{none:?}"
         );
-        let wrong =
-            import_accounts(TransferFormat::Aegis, data, Some("nope-nope".into())).unwrap_err();
-        assert!(
-            wrong.reason() == crate::ErrorReason::WrongPassword,
-            "{wrong}"
-        );
+        let wrong = import_accounts("aegis".into(), data.clone(), Some("nope-nope".into()), None)
+            .unwrap_err();
+        assert_eq!(wrong.reason(), ErrorCode::WrongPassword, "{wrong}");
         assert!(!wrong.to_string().contains("nope-nope"));
-        let junk = import_accounts(TransferFormat::TwoFas, b"{[".to_vec(), None).unwrap_err();
-        assert!(junk.reason() == crate::ErrorReason::FileMalformed, "{junk}");
-        assert!(junk.to_string().contains("2fas"), "{junk}");
+        let junk = import_accounts("2fas".into(), b"{[".to_vec(), None, None).unwrap_err();
+        assert_eq!(junk.reason(), ErrorCode::FileMalformed, "{junk}");
+        let unknown = import_accounts("keepass".into(), data.clone(), None, None).unwrap_err();
+        assert_eq!(unknown.reason(), ErrorCode::UnknownFormat, "{unknown}");
+        let tiny = KdfBudget {
+            work: Some(1),
+            max_memory: None,
+        };
+        let over =
+            import_accounts("aegis".into(), data, Some(PASSWORD.into()), Some(tiny)).unwrap_err();
+        assert_eq!(over.reason(), ErrorCode::KdfBudget, "{over}");
     }
 
     #[test]
-    fn exports_round_trip_and_assembler_reports_missing() {
-        let list = (0..12)
+    fn exports_round_trip_and_the_assembler_reports_missing_qr_codes() {
+        let accounts: Vec<Account> = (0..12)
             .map(|i| {
-                format!(
+                parse_otpauth_uri(format!(
                     "otpauth://totp/I{i}:u{i}?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PX{}&issuer=I{i}",
                     ["A", "Q"][i % 2]
-                )
+                ))
+                .unwrap()
+                .account
             })
-            .collect::<Vec<_>>()
-            .join("\n");
-        let accounts = import_accounts(TransferFormat::OtpauthList, list.into_bytes(), None)
-            .unwrap()
-            .accounts;
-        assert_eq!(accounts.len(), 12);
-        let exported = export_google_migration(accounts.clone()).unwrap();
-        assert_eq!(exported.uris.len(), 2);
-        assert!(exported.notes.is_empty());
+            .collect();
+        let qr = export_accounts("google-migration".into(), accounts.clone(), None).unwrap();
+        assert_eq!(qr.output.len(), 2);
+        assert_eq!(qr.to_string(), "2 output texts, 0 notes");
+        assert!(!format!("{qr:?}").contains("otpauth-migration"), "{qr:?}");
         let assembler = MigrationAssembler::new();
-        assert_eq!(
-            assembler.add(exported.uris[1].clone()).unwrap(),
-            MigrationAdded::New
-        );
+        assert!(assembler.add(qr.output[1].clone()).unwrap());
         assert_eq!(assembler.missing(), vec![0]);
         assert_eq!(assembler.batch_size(), Some(2));
-        assert_eq!(
-            assembler.add(exported.uris[1].clone()).unwrap(),
-            MigrationAdded::Duplicate
-        );
-        let other = export_google_migration(accounts[..1].to_vec()).unwrap();
-        let e = assembler.add(other.uris[0].clone()).unwrap_err();
-        assert!(e.reason() == crate::ErrorReason::DifferentExport, "{e}");
-        assembler.add(exported.uris[0].clone()).unwrap();
+        assert!(!assembler.add(qr.output[1].clone()).unwrap());
+        let other =
+            export_accounts("google-migration".into(), accounts[..1].to_vec(), None).unwrap();
+        let e = assembler.add(other.output[0].clone()).unwrap_err();
+        assert_eq!(e.reason(), ErrorCode::DifferentExport, "{e}");
+        assembler.add(qr.output[0].clone()).unwrap();
         assert!(assembler.is_complete());
-        assert_eq!(assembler.finish().accounts, accounts);
+        assert_eq!(assembler.finish().unwrap().accounts, accounts);
 
-        let vault = export_aegis(accounts.clone(), Some("pw".into())).unwrap();
+        let vault = export_accounts("aegis".into(), accounts.clone(), Some("pw".into())).unwrap();
         let back = import_accounts(
-            TransferFormat::Aegis,
-            vault.text.into_bytes(),
+            "aegis".into(),
+            vault.output[0].clone().into_bytes(),
             Some("pw".into()),
+            None,
         )
         .unwrap();
         assert_eq!(back.accounts, accounts);
-        let text = export_otpauth_list(accounts.clone()).unwrap().text;
-        let back = import_accounts(TransferFormat::OtpauthList, text.into_bytes(), None).unwrap();
-        assert_eq!(back.accounts, accounts);
-        let empty = export_aegis(accounts, Some(String::new())).unwrap_err();
-        assert!(
-            empty.reason() == crate::ErrorReason::EmptyPassword,
-            "{empty}"
-        );
+        let empty = export_accounts("aegis".into(), accounts, Some(String::new())).unwrap_err();
+        assert_eq!(empty.reason(), ErrorCode::EmptyPassword, "{empty}");
     }
 
     #[test]
-    fn portability_findings_carry_sources() {
+    fn portability_findings_carry_codes_and_sources() {
         let f = check_portability_uri(
             "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&algorithm=sha256".into(),
         )
         .unwrap();
         assert!(
             f.iter()
-                .any(|f| f.app == PortabilityApp::MicrosoftAuthenticator
-                    && f.problem == PortabilityProblem::AlgorithmIgnored)
+                .any(|f| f.app == "MICROSOFT_AUTHENTICATOR" && f.problem == "ALGORITHM_IGNORED")
         );
+        assert!(f.iter().any(|f| f.problem == "LOWERCASE_ALGORITHM"));
         assert!(
             f.iter()
-                .any(|f| f.problem == PortabilityProblem::LowercaseAlgorithm)
+                .all(|f| !f.sources.is_empty() && f.to_string() == f.message)
         );
-        assert!(f.iter().all(|f| !f.sources.is_empty()));
         let e = check_portability_uri("https://example.com".into()).unwrap_err();
-        assert!(e.reason() == crate::ErrorReason::NotOtpauthUri, "{e}");
+        assert_eq!(e.reason(), ErrorCode::NotOtpauthUri, "{e}");
+    }
+
+    #[test]
+    fn a_pskc_container_imports_its_keys() {
+        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../crates/otpkit-pskc/tests/data/rfc6030-figure-3.xml");
+        let xml = std::fs::read_to_string(data).unwrap();
+        let keys = import_pskc(xml.clone(), None, None, false, None).unwrap();
+        assert_eq!(keys.len(), 1);
+        assert_eq!(keys[0].protection.as_deref(), Some("inTheClear"));
+        assert_eq!(keys[0].account.as_ref().unwrap().digits, 8);
+        let e = import_pskc(xml, Some(vec![1; 16]), Some("p".into()), false, None).unwrap_err();
+        assert_eq!(e.reason(), ErrorCode::KeyAndPassword);
     }
 }

@@ -18,9 +18,9 @@ use std::sync::Arc;
 
 use freed_memory::{Copies, assert_none_left, copies_left};
 use otpkit_ffi::{
-    Account, Hotp, MigrationAssembler, Secret, SteamGuard, Totp, TransferFormat, decode_migration,
-    encode_migration, export_aegis, export_google_migration, export_otpauth_list, import_accounts,
-    import_pskc, parse_otpauth_uri, parse_steam_uri,
+    Account, Hotp, MigrationAssembler, Secret, SteamGuard, Totp, decode_migration,
+    encode_migration, export_accounts, import_accounts, import_pskc, parse_otpauth_uri,
+    parse_steam_uri,
 };
 
 /// `n` pseudo-random 20-byte keys (SplitMix64 from `seed`).
@@ -116,8 +116,8 @@ fn secrets_leave_no_copy() {
         (
             "Totp, Hotp, SteamGuard",
             measured(&keys, || {
-                let totp = Totp::new(secret.clone(), None, 6, 30, 0).unwrap();
-                let hotp = Hotp::new(secret.clone(), None, 8).unwrap();
+                let totp = Totp::new(secret.clone(), None, None, None, None).unwrap();
+                let hotp = Hotp::new(secret.clone(), None, Some(8)).unwrap();
                 let steam = SteamGuard::new(secret.clone());
                 (
                     totp.code_at(59).unwrap(),
@@ -143,7 +143,7 @@ fn uris_leave_no_copy() {
     let accounts = accounts(&uris);
     let inputs: Vec<String> = uris.clone();
     let steam = format!("steam://{}", base32(keys[0]));
-    let migration = encode_migration(accounts.clone(), 10).unwrap();
+    let migration = encode_migration(accounts.clone(), None).unwrap();
     let (a, b) = (accounts.clone(), migration[0].clone());
     let account = accounts[1].clone();
     assert_none_left(&[
@@ -171,13 +171,13 @@ fn uris_leave_no_copy() {
                     account.totp().unwrap(),
                     account.hotp().unwrap(),
                     account.steam().unwrap(),
-                    account.label().unwrap(),
+                    account.label(),
                 )
             }),
         ),
         (
             "encode_migration",
-            measured(&keys, || encode_migration(a, 10).unwrap()),
+            measured(&keys, || encode_migration(a, None).unwrap()),
         ),
         (
             "decode_migration",
@@ -204,16 +204,20 @@ fn imports_and_exports_leave_no_copy() {
     let (keys, uris) = uris(3);
     let keys = slices(&keys);
     let accounts = accounts(&uris);
-    let list = export_otpauth_list(accounts.clone()).unwrap().text;
-    let vault = export_aegis(accounts.clone(), None).unwrap().text;
-    let sealed = export_aegis(accounts.clone(), Some("pw-probe".into()))
-        .unwrap()
-        .text;
-    let qr = export_google_migration(accounts.clone()).unwrap().uris;
-    let import = |format, data: &String, password: Option<&str>| {
-        let (data, password) = (data.clone().into_bytes(), password.map(str::to_owned));
+    let export = |format: &str, password: Option<&str>| {
+        export_accounts(format.into(), accounts.clone(), password.map(str::to_owned))
+            .unwrap()
+            .output
+    };
+    let list = export("otpauth-list", None).remove(0);
+    let vault = export("aegis", None).remove(0);
+    let sealed = export("aegis", Some("pw-probe")).remove(0);
+    let qr = export("google-migration", None);
+    let import = |format: &str, data: &String, password: Option<&str>| {
+        let (format, data) = (format.to_owned(), data.clone().into_bytes());
+        let password = password.map(str::to_owned);
         measured(&keys, move || {
-            let read = import_accounts(format, data, password).unwrap();
+            let read = import_accounts(format, data, password, None).unwrap();
             assert_eq!(read.accounts.len(), 9);
             read
         })
@@ -228,19 +232,16 @@ fn imports_and_exports_leave_no_copy() {
     assert_none_left(&[
         (
             "import_accounts (otpauth-list)",
-            import(TransferFormat::OtpauthList, &list, None),
+            import("otpauth-list", &list, None),
         ),
         (
             "import_accounts (google-migration)",
-            import(TransferFormat::GoogleMigration, &qr.join("\n"), None),
+            import("google-migration", &qr.join("\n"), None),
         ),
-        (
-            "import_accounts (aegis)",
-            import(TransferFormat::Aegis, &vault, None),
-        ),
+        ("import_accounts (aegis)", import("aegis", &vault, None)),
         (
             "import_accounts (aegis, encrypted)",
-            import(TransferFormat::Aegis, &sealed, Some("pw-probe")),
+            import("aegis", &sealed, Some("pw-probe")),
         ),
         (
             "MigrationAssembler",
@@ -249,24 +250,30 @@ fn imports_and_exports_leave_no_copy() {
                 for uri in assembler_input {
                     assembler.add(uri).unwrap();
                 }
-                assembler.finish()
+                assembler.finish().unwrap()
             }),
         ),
         (
-            "export_otpauth_list",
-            measured(&keys, || export_otpauth_list(a1).unwrap()),
+            "export_accounts (otpauth-list)",
+            measured(&keys, || {
+                export_accounts("otpauth-list".into(), a1, None).unwrap()
+            }),
         ),
         (
-            "export_google_migration",
-            measured(&keys, || export_google_migration(a2).unwrap()),
+            "export_accounts (google-migration)",
+            measured(&keys, || {
+                export_accounts("google-migration".into(), a2, None).unwrap()
+            }),
         ),
         (
-            "export_aegis",
-            measured(&keys, || export_aegis(a3, None).unwrap()),
+            "export_accounts (aegis)",
+            measured(&keys, || export_accounts("aegis".into(), a3, None).unwrap()),
         ),
         (
-            "export_aegis (encrypted)",
-            measured(&keys, || export_aegis(a4, Some("pw-probe".into())).unwrap()),
+            "export_accounts (aegis, encrypted)",
+            measured(&keys, || {
+                export_accounts("aegis".into(), a4, Some("pw-probe".into())).unwrap()
+            }),
         ),
     ]);
 }
@@ -278,22 +285,24 @@ fn imports_of_the_committed_files_leave_no_copy() {
         .join("../../crates/otpkit-transfer/tests/data");
     let mut calls = Vec::new();
     for (name, format) in [
-        ("twofas_plain.2fas", TransferFormat::TwoFas),
-        ("twofas_encrypted.2fas", TransferFormat::TwoFas),
-        ("andotp_plain.json", TransferFormat::AndOtp),
-        ("andotp_encrypted.bin", TransferFormat::AndOtp),
-        ("bitwarden_plain.json", TransferFormat::Bitwarden),
-        ("bitwarden_encrypted.json", TransferFormat::Bitwarden),
-        ("freeotp_plus.json", TransferFormat::FreeOtpPlus),
-        ("authpro_plain.json", TransferFormat::AuthenticatorPro),
+        ("twofas_plain.2fas", "2fas"),
+        ("twofas_encrypted.2fas", "2fas"),
+        ("andotp_plain.json", "andotp"),
+        ("andotp_encrypted.bin", "andotp"),
+        ("bitwarden_plain.json", "bitwarden"),
+        ("bitwarden_encrypted.json", "bitwarden"),
+        ("freeotp_plus.json", "freeotp-plus"),
+        ("authpro_plain.json", "authenticator-pro"),
     ] {
         let data = std::fs::read(dir.join(name)).unwrap();
         let password = Some("otpkit-test".to_owned());
-        let read = import_accounts(format, data.clone(), password.clone()).unwrap();
+        let read = import_accounts(format.into(), data.clone(), password.clone(), None).unwrap();
         let keys: Vec<Vec<u8>> = read.accounts.iter().map(|a| a.secret.bytes()).collect();
         drop(read);
         let keys: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
-        let copies = measured(&keys, || import_accounts(format, data, password).unwrap());
+        let copies = measured(&keys, || {
+            import_accounts(format.into(), data, password, None).unwrap()
+        });
         calls.push((name, copies));
     }
     assert_none_left(&calls);
@@ -313,11 +322,15 @@ fn pskc_import_leaves_no_copy() {
     assert_none_left(&[
         (
             "import_pskc (keys in the clear)",
-            measured(&keys, || import_pskc(plain, None, None).unwrap()),
+            measured(&keys, || {
+                import_pskc(plain, None, None, false, None).unwrap()
+            }),
         ),
         (
             "import_pskc (pre-shared key)",
-            measured(&keys, || import_pskc(sealed, Some(psk), None).unwrap()),
+            measured(&keys, || {
+                import_pskc(sealed, Some(psk), None, false, None).unwrap()
+            }),
         ),
     ]);
 }
