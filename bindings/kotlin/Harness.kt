@@ -35,7 +35,7 @@ class Harness {
  * its subclass `T` and with `reason` (any reason when null). Returns it.
  */
 inline fun <reified T : uniffi.otpkit.OtpkitException> expectError(
-    reason: uniffi.otpkit.ErrorReason?,
+    reason: uniffi.otpkit.ErrorCode?,
     what: String = "",
     body: () -> Unit,
 ): T {

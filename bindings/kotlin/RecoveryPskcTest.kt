@@ -29,57 +29,65 @@ fun recoveryPskcTests(h: Harness) {
     h.test("recovery: every code verifies once, in any spelling; the state holds no code") {
         val set = generateRecoveryCodes(count = 4u, length = 16u)
         assertEquals(4, set.codes.size)
-        val stored = set.state.encode()
-        assertTrue(stored.startsWith("otpr1."))
-        assertFalse(set.codes.any { stored.contains(it.replace("-", "")) })
-        var state = RecoveryState.decode(stored)
+        assertTrue(set.state.startsWith("otpr1."))
+        assertFalse(set.codes.any { set.state.contains(it.replace("-", "")) })
+        var state = set.state
         set.codes.forEachIndexed { i, code ->
-            val v = state.verify(code.lowercase().replace("-", " "), 1000uL)
-            assertEquals(RecoveryOutcome.Accepted(index = i.toUInt(), remaining = (3 - i).toUInt()), v.outcome)
-            assertEquals(RecoveryOutcome.AlreadyUsed, v.state.verify(code, 1001uL).outcome)
+            val v = verifyRecoveryCode(state, code.lowercase().replace("-", " "), 1000uL)
+            assertTrue(v.ok, v.toString())
+            assertEquals(AttemptKind.RECOVERY, v.kind)
+            assertEquals(Pair(i.toULong(), (3 - i).toULong()), Pair(v.index, v.remaining))
+            val used = verifyRecoveryCode(v.state, code, 1001uL)
+            assertEquals(ErrorCode.REPLAYED, used.reason)
+            assertEquals(used.message, used.toString())
             state = v.state
         }
-        assertEquals(0u, state.remaining())
     }
 
     h.test("recovery: other sets' codes fail, failures lock, errors are typed") {
         val mine = generateRecoveryCodes()
         val theirs = generateRecoveryCodes()
         var state = mine.state
-        repeat(5) { state = state.verify(theirs.codes[0], 1000uL).state }
-        assertEquals(5u, state.failures())
-        assertTrue(state.verify(mine.codes[0], 1001uL).outcome is RecoveryOutcome.Locked)
-        assertEquals(RecoveryOutcome.Malformed, mine.state.verify("nope", 1000uL).outcome)
-        val weak = expectError<OtpkitException.InvalidInput>(ErrorReason.RECOVERY_CODES_TOO_WEAK) { generateRecoveryCodes(length = 10u) }
+        repeat(5) { state = verifyRecoveryCode(state, theirs.codes[0], 1000uL).state }
+        val locked = verifyRecoveryCode(state, mine.codes[0], 1001uL)
+        assertEquals(ErrorCode.LOCKED, locked.reason)
+        assertTrue(locked.lockedUntil!! > 1001uL)
+        assertEquals(ErrorCode.CODE_MALFORMED, verifyRecoveryCode(mine.state, "nope", 1000uL).reason)
+        val strict = verifyRecoveryCode(mine.state, "nope", 1000uL, Policy(maxFailures = 1u))
+        assertEquals(ErrorCode.LOCKED, verifyRecoveryCode(strict.state, mine.codes[0], 1001uL, Policy(maxFailures = 1u)).reason)
+        val weak = expectError<OtpkitException.InvalidInput>(ErrorCode.RECOVERY_CODES_TOO_WEAK) { generateRecoveryCodes(length = 10u) }
         assertTrue(weak.message.contains("64"), weak.message)
-        expectError<OtpkitException.Damaged>(ErrorReason.RECOVERY_STATE_DAMAGED) { RecoveryState.decode("otpr1.x") }
+        expectError<OtpkitException.Damaged>(null) { verifyRecoveryCode("otpr1.x", mine.codes[0], 0uL) }
     }
 
     h.test("pskc: RFC 6030 figures 3, 6 and 7 in the clear, with the key and the password") {
-        val plain = importPskc(rfc6030Figure(3))
-        val token = assertNotNull(plain.single().token)
-        assertNull(plain.single().error)
-        assertEquals("987654321", token.serialNumber)
-        assertEquals("Manufacturer", token.manufacturer)
-        assertEquals(Kind.Hotp(counter = 0uL), token.account.kind)
-        assertEquals("84755224", token.hotp!!.code(0uL)) // RFC 4226 Appendix D, 8 digits
-        assertEquals(0uL, token.deviceState.nextCounter())
-        val fromKey = importPskc(rfc6030Figure(6), preSharedKey = psk).single().token!!
-        assertContentEquals(rfcSecret, fromKey.account.secret.bytes())
-        val fromPassword = importPskc(rfc6030Figure(7), password = "qwerty").single().token!!
-        assertContentEquals(rfcSecret, fromPassword.account.secret.bytes())
-        assertEquals("TokenVendorAcme", fromPassword.manufacturer)
+        val plain = importPskc(rfc6030Figure(3)).single()
+        assertNull(plain.error)
+        assertNull(plain.reason)
+        assertEquals("987654321", plain.serialNumber)
+        assertEquals("inTheClear", plain.protection)
+        val account = assertNotNull(plain.account)
+        assertEquals(Kind.Hotp(counter = 0uL), account.kind)
+        assertEquals("84755224", account.hotp()!!.code(0uL)) // RFC 4226 Appendix D, 8 digits
+        val fromKey = importPskc(rfc6030Figure(6), preSharedKey = psk).single()
+        assertContentEquals(rfcSecret, fromKey.account!!.secret.bytes())
+        assertEquals("macChecked", fromKey.protection)
+        val fromPassword = importPskc(rfc6030Figure(7), password = "qwerty").single()
+        assertContentEquals(rfcSecret, fromPassword.account!!.secret.bytes())
+        assertFalse(fromPassword.toString().contains("GEZD"), fromPassword.toString())
     }
 
-    h.test("pskc: wrong key or password, none, both, a DTD, a short secret per key") {
-        expectError<OtpkitException.Password>(ErrorReason.WRONG_KEY_OR_PASSWORD) { importPskc(rfc6030Figure(6), preSharedKey = ByteArray(16)) }
-        expectError<OtpkitException.Password>(ErrorReason.PASSWORD_REQUIRED) { importPskc(rfc6030Figure(7)) }
-        val wrong = expectError<OtpkitException.Password>(ErrorReason.WRONG_KEY_OR_PASSWORD) { importPskc(rfc6030Figure(7), password = "qwertz") }
+    h.test("pskc: wrong key or password, none, both, a DTD, a short secret per key, a KDF budget") {
+        expectError<OtpkitException.Password>(ErrorCode.WRONG_KEY_OR_PASSWORD) { importPskc(rfc6030Figure(6), preSharedKey = ByteArray(16)) }
+        expectError<OtpkitException.Password>(ErrorCode.PASSWORD_REQUIRED) { importPskc(rfc6030Figure(7)) }
+        val wrong = expectError<OtpkitException.Password>(ErrorCode.WRONG_KEY_OR_PASSWORD) { importPskc(rfc6030Figure(7), password = "qwertz") }
         assertFalse(wrong.message.contains("qwert"))
-        expectError<OtpkitException.InvalidInput>(ErrorReason.KEY_AND_PASSWORD) { importPskc(rfc6030Figure(6), preSharedKey = psk, password = "x") }
-        expectError<OtpkitException.InvalidInput>(ErrorReason.FILE_MALFORMED) { importPskc("<!DOCTYPE x><KeyContainer/>") }
+        expectError<OtpkitException.InvalidInput>(ErrorCode.KEY_AND_PASSWORD) { importPskc(rfc6030Figure(6), preSharedKey = psk, password = "x") }
+        expectError<OtpkitException.InvalidInput>(ErrorCode.FILE_MALFORMED) { importPskc("<!DOCTYPE x><KeyContainer/>") }
+        expectError<OtpkitException.Unsupported>(ErrorCode.KDF_BUDGET) { importPskc(rfc6030Figure(7), password = "qwerty", budget = KdfBudget(work = 1uL)) }
         val short = importPskc(rfc6030Figure(2)).single()
-        assertNull(short.token)
+        assertNull(short.account)
+        assertNotNull(short.reason)
         assertTrue(short.error!!.contains("bits"), short.error)
     }
 }
