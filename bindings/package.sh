@@ -94,6 +94,8 @@ case $lang in
     build swift
     mkdir -p swift/Sources/Otpkit swift/Sources/otpkitFFI swift/lib
     cp "$GEN/swift/otpkit.swift" swift/Sources/Otpkit/
+    # What uniffi does not declare (the error's CustomStringConvertible), kept in swift/Extensions.
+    cp swift/Extensions/*.swift swift/Sources/Otpkit/
     cp "$GEN/swift/otpkitFFI.h" swift/Sources/otpkitFFI/
     # SwiftPM's system-library target wants the map named module.modulemap beside the
     # header. Its `use "Darwin"` line is inert on Linux (clang checks `use` declarations

@@ -30,13 +30,12 @@ func caseName(_ error: OtpkitError) -> String {
     case .WrongState: return "WrongState"
     case .Clock: return "Clock"
     case .System: return "System"
-    case .Other: return "Other"
     }
 }
 
 /// Whether `error` is an `OtpkitError` of the case `action` with `reason` (any
 /// reason when nil).
-func isOtpkitError(_ error: Error, _ reason: ErrorReason?, _ action: String) -> Bool {
+func isOtpkitError(_ error: Error, _ reason: ErrorCode?, _ action: String) -> Bool {
     guard let e = error as? OtpkitError else { return false }
     return caseName(e) == action && (reason == nil || e.reason() == reason)
 }
@@ -81,21 +80,23 @@ final class OtpkitTests: XCTestCase {
     /// secret: Base32 as pasted, canonical and grouped output
     func testSecretBase32AsPastedCanonicalAndGroupedOutput() throws {
         let s = try Secret.fromBase32(text: "gezd-gnbv gy3t qojq gezd gnbv gy3t qojq====")
-        XCTAssertEqual(try s.base32(), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
-        XCTAssertEqual(try s.base32Grouped(), "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ")
-        XCTAssertEqual(try s.bytes(), Data("12345678901234567890".utf8))
-        XCTAssertEqual(try s.len(), 20)
+        XCTAssertEqual(s.base32(), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
+        XCTAssertEqual(s.base32Grouped(), "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ")
+        XCTAssertEqual(s.bytes(), Data("12345678901234567890".utf8))
+        XCTAssertEqual(s.len(), 20)
         XCTAssertTrue(try s == Secret.fromBase32(text: s.base32Grouped()), "grouped text reads back")
     }
 
-    /// secret: debugDescription shows no key material
-    func testSecretDebugdescriptionShowsNoKeyMaterial() throws {
-        let text = try String(reflecting: rfcSecret(.sha1))
-        XCTAssertTrue(try !text.contains("GEZD") && text.contains("len: 20"), text)
+    /// secret: its descriptions show no key material
+    func testSecretDescriptionsShowNoKeyMaterial() throws {
+        let secret = try rfcSecret(.sha1)
+        for text in [String(reflecting: secret), String(describing: secret), "\(secret)"] {
+            XCTAssertTrue(!text.contains("GEZD") && text.contains("len: 20"), text)
+        }
     }
 
-    /// secret: typed errors carrying the core's message
-    func testSecretTypedErrorsCarryingTheCoreSMessage() throws {
+    /// secret: typed errors whose sentence names the option as Swift spells it
+    func testSecretTypedErrorsNameAllowShort() throws {
         assertThrows("invalid character", {
             _ = try Secret.fromBase32(text: "GEZDGNBVGY3TQOJ1GEZDGNBVGY3TQOJQ")
         }, matches: { error in
@@ -106,7 +107,9 @@ final class OtpkitTests: XCTestCase {
             return false
         })
         assertThrows("too short", { _ = try Secret.fromBase32(text: "JBSWY3DPEHPK3PXP") },
-                         matches: { isOtpkitError($0, .secretTooShort, "InvalidInput") })
+                     matches: { isOtpkitError($0, .secretTooShort, "InvalidInput")
+                         && ($0 as? OtpkitError)?.detail().contains("allowShort") == true
+                         && ($0 as? OtpkitError)?.detail().contains("AllowShort") == false })
         XCTAssertTrue(try Secret.fromBase32(text: "JBSWY3DPEHPK3PXP", allowShort: true).isShort(), "allowShort")
     }
 
@@ -121,77 +124,62 @@ final class OtpkitTests: XCTestCase {
         }
     }
 
-    /// totp: seconds left, stateless verify, typed errors
-    func testTotpSecondsLeftStatelessVerifyTypedErrors() throws {
-        let totp = try Totp(secret: rfcSecret(.sha1), algorithm: .sha1)
+    /// stateless verify: the match, or nil for a wrong or malformed code
+    func testStatelessVerifyIsAMatchOrNil() throws {
+        let secret = try rfcSecret(.sha1)
+        let totp = try Totp(secret: secret, algorithm: .sha1)
         XCTAssertEqual(try totp.secondsLeft(unixTime: 59), 1)
         XCTAssertEqual(try totp.secondsLeft(unixTime: 60), 30)
         let code = try totp.codeAt(unixTime: 59)
-        XCTAssertEqual(try totp.verify(code: code, unixTime: 89, behind: 1, ahead: 0), Match(step: 1, offset: -1))
-        assertThrows("mismatch", { _ = try totp.verify(code: code, unixTime: 89, behind: 0, ahead: 0) },
-                         matches: { isOtpkitError($0, .codeMismatch, "InvalidInput") })
-        assertThrows("digits", { _ = try Totp(secret: rfcSecret(.sha1), algorithm: .sha1, digits: 5) },
-                         matches: { isOtpkitError($0, .digitsOutOfRange, "InvalidInput") })
-    }
-
-    /// hotp: RFC 4226 vectors
-    func testHotpRfc4226Vectors() throws {
-        let hotp = try Hotp(secret: rfcSecret(.sha1), algorithm: .sha1)
-        XCTAssertEqual(try hotp.code(counter: 0), "755224")
-        XCTAssertEqual(try hotp.code(counter: 9), "520489")
+        let found = try totp.verify(code: code, unixTime: 89, behind: 1, ahead: 0)
+        XCTAssertEqual(found, Match(step: 1, offset: -1))
+        XCTAssertEqual(found.map { "\($0)" }, "matched step 1 (offset -1)")
+        XCTAssertNil(try totp.verify(code: code, unixTime: 89, behind: 0, ahead: 0))
+        XCTAssertNil(try totp.verify(code: "12a456", unixTime: 59))
+        let hotp = try Hotp(secret: secret, algorithm: .sha1)
+        XCTAssertEqual(hotp.code(counter: 0), "755224")
         XCTAssertEqual(try hotp.verify(code: "520489", counter: 5, lookAhead: 4), Match(step: 9, offset: 4))
+        XCTAssertNil(try hotp.verify(code: "520489", counter: 5, lookAhead: 3))
+        XCTAssertNil(try hotp.verify(code: "12345x", counter: 0))
+        let steam = SteamGuard(secret: secret)
+        XCTAssertEqual(try steam.verify(code: steam.codeAt(unixTime: 59).lowercased(), unixTime: 59)?.step, 1)
+        XCTAssertNil(try steam.verify(code: "!!!!!", unixTime: 59))
+        assertThrows("digits", { _ = try Totp(secret: secret, algorithm: .sha1, digits: 5) },
+                     matches: { isOtpkitError($0, .digitsOutOfRange, "InvalidInput") })
     }
 
     /// stateless verify: a window or look-ahead over the core bound is windowTooLarge
     func testStatelessVerifyAWindowOrLookAheadOverTheCoreBoundIsWindowTooLarge() throws {
         let secret = try rfcSecret(.sha1)
         let totp = try Totp(secret: secret, algorithm: .sha1)
-        // 2,000,000 steps either side would accept nearly any code.
         assertThrows("wide", { _ = try totp.verify(code: "000000", unixTime: 59, behind: 2_000_000, ahead: 2_000_000) },
-                         matches: { isOtpkitError($0, .windowTooLarge, "InvalidInput")
-                             && ($0 as? OtpkitError)?.detail().contains("at most 120 steps") == true })
-        assertThrows("ahead", { _ = try totp.verify(code: "000000", unixTime: 59, behind: 0, ahead: 121) },
-                         matches: { isOtpkitError($0, .windowTooLarge, "InvalidInput") })
+                     matches: { isOtpkitError($0, .windowTooLarge, "InvalidInput")
+                         && ($0 as? OtpkitError)?.detail().contains("at most 120 steps") == true })
         XCTAssertEqual(try totp.verify(code: try totp.codeAt(unixTime: 59), unixTime: 59, behind: 120, ahead: 120),
                        Match(step: 1, offset: 0))
         assertThrows("steam", { _ = try SteamGuard(secret: secret).verify(code: "BCDFG", unixTime: 1_000_000, behind: 121, ahead: 0) },
-                         matches: { isOtpkitError($0, .windowTooLarge, "InvalidInput") })
+                     matches: { isOtpkitError($0, .windowTooLarge, "InvalidInput") })
         let hotp = try Hotp(secret: secret, algorithm: .sha1)
         assertThrows("look-ahead", { _ = try hotp.verify(code: "755224", counter: 0, lookAhead: 1_001) },
-                         matches: { isOtpkitError($0, .windowTooLarge, "InvalidInput")
-                             && ($0 as? OtpkitError)?.detail().contains("at most 1000 counters") == true })
-        XCTAssertEqual(try hotp.verify(code: "755224", counter: 0, lookAhead: 1_000), Match(step: 0, offset: 0))
+                     matches: { isOtpkitError($0, .windowTooLarge, "InvalidInput") })
     }
 
     /// otpauth: parse a URI, its warnings, and build it back
     func testOtpauthParseAUriItsWarningsAndBuildItBack() throws {
         let parsed = try parseOtpauthUri(uri: acmeUri)
         let account = parsed.account
-        XCTAssertEqual(try account.issuer, "ACME Co")
-        XCTAssertEqual(try account.name, "john.doe@email.com")
-        XCTAssertEqual(try account.kind, .totp(period: 30))
-        XCTAssertTrue(try parsed.warnings.isEmpty, "no warnings for a canonical URI")
-        XCTAssertEqual(try account.label(), "ACME Co:john.doe@email.com")
-        let again = try parseOtpauthUri(uri: account.toUri()).account
-        XCTAssertTrue(try again.secret == account.secret && again.name == account.name
-            && again.issuer == account.issuer && again.kind == account.kind, "URI round trip")
+        XCTAssertEqual(account.issuer, "ACME Co")
+        XCTAssertEqual(account.name, "john.doe@email.com")
+        XCTAssertEqual(account.kind, .totp(period: 30))
+        XCTAssertTrue(parsed.warnings.isEmpty, "no warnings for a canonical URI")
+        XCTAssertEqual(account.label(), "ACME Co:john.doe@email.com")
+        XCTAssertEqual(try parseOtpauthUri(uri: account.toUri()).account, account)
+        XCTAssertEqual(account.description, "totp account ACME Co:john.doe@email.com (SHA1, 6 digits)")
         let odd = try parseOtpauthUri(uri: "otpauth://totp/x?secret=jbswy3dpehpk3pxp&algorithm=SHA256")
-        let kinds: [UriWarningKind] = odd.warnings.map { $0.kind }
-        XCTAssertEqual(try kinds, [.secretLowercase, .shortSecret, .algorithmIgnoredByApps])
-    }
-
-    /// otpauth: a bad URI is a typed error with the core's message
-    func testOtpauthABadUriIsATypedErrorWithTheCoreSMessage() throws {
+        XCTAssertEqual(odd.warnings.map { $0.code }, ["SECRET_LOWERCASE", "SHORT_SECRET", "ALGORITHM_IGNORED_BY_APPS"])
+        XCTAssertEqual(odd.warnings[1].description, odd.warnings[1].message)
         assertThrows("not otpauth", { _ = try parseOtpauthUri(uri: "https://example.com/") },
-                         matches: { isOtpkitError($0, .notOtpauthUri, "InvalidInput") })
-        assertThrows("bad secret", { _ = try parseOtpauthUri(uri: "otpauth://totp/x?secret=GEZ1GEZD") },
-                         matches: { error in
-            if case let OtpkitError.InvalidInput(reason, detail) = error {
-                return reason == .secretInvalidCharacter && detail.contains("position 4")
-                    && !detail.contains("GEZ1")
-            }
-            return false
-        })
+                     matches: { isOtpkitError($0, .notOtpauthUri, "InvalidInput") })
     }
 
     /// migration and steam
@@ -199,52 +187,16 @@ final class OtpkitTests: XCTestCase {
         let a = try parseOtpauthUri(
             uri: "otpauth://totp/ACME:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME").account
         let uris = try encodeMigration(accounts: [a], perBatch: 10)
-        XCTAssertEqual(try uris.count, 1)
+        XCTAssertEqual(uris.count, 1)
         let batch = try decodeMigration(uri: uris[0])
-        guard batch.entries.count == 1, case let .account(decoded) = batch.entries[0] else {
-            return XCTFail("expected one account, got \(batch.entries)")
-        }
-        XCTAssertTrue(try decoded.secret == a.secret && decoded.name == "alice" && decoded.issuer == "ACME",
-                   "decoded account")
+        XCTAssertEqual(batch.entries, [.account(account: a)])
+        var steam = a
+        steam.kind = .steam
+        assertThrows("steam in a migration", { _ = try encodeMigration(accounts: [steam]) },
+                     matches: { isOtpkitError($0, .steamUnsupported, "Unsupported") })
         let secret = try parseSteamUri(uri: "steam://GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
         let code = try SteamGuard(secret: secret).codeAt(unixTime: 59)
-        XCTAssertEqual(try code.count, 5)
-    }
-
-    /// server: enrol with two codes, verify, reject the replay, persist the state
-    func testServerEnrolWithTwoCodesVerifyRejectTheReplayPersistTheState() throws {
-        let totp = try Totp(secret: rfcSecret(.sha1), algorithm: .sha1)
-        let verifier = try Verifier.totp(generator: totp)
-        let now: UInt64 = 1_700_000_000
-        let step = try totp.stepAt(unixTime: now)
-        let enrollment = try verifier.enroll(
-            state: verifier.beginEnrollment(), code1: totp.codeAtStep(step: step - 1),
-            code2: totp.codeAtStep(step: step), now: now)
-        XCTAssertEqual(enrollment.outcome, .enrolled(step: step, drift: 0))
-        let enrolled = enrollment.state
-        XCTAssertEqual(enrolled.lastStep(), step)
-        let stored = enrolled.encode()
-        let loaded = try DeviceState.decode(text: stored)
-        XCTAssertTrue(try loaded == enrolled, "the state survives its string form")
-        let code = try totp.codeAt(unixTime: now + 30)
-        let first = try verifier.verify(state: loaded, code: code, now: now + 30)
-        XCTAssertEqual(try first.outcome, .accepted(step: step + 1, drift: 0))
-        let replay = try verifier.verify(state: first.state, code: code, now: now + 31)
-        XCTAssertEqual(try replay.outcome, .replayed)
-        XCTAssertEqual(try replay.state.failures(), 1)
-        let twice = try verifier.enroll(
-            state: verifier.beginEnrollment(), code1: code, code2: code, now: now + 30)
-        guard case let .refused(why, _, _) = twice.outcome else {
-            return XCTFail("the same code twice was not refused: \(twice.outcome)")
-        }
-        XCTAssertEqual(why, .sameCodeTwice)
-        var tampered = Array(stored)
-        tampered[8] = tampered[8] == "1" ? "2" : "1"
-        assertThrows("tampered state", { _ = try DeviceState.decode(text: String(tampered)) },
-                         matches: { isOtpkitError($0, .stateChecksumMismatch, "Damaged") })
-        let wrong = try wrongCodes(totp, now)
-        let failed = try verifier.verify(state: loaded, code: wrong[0], now: now + 30)
-        XCTAssertEqual(try failed.outcome, .invalid)
+        XCTAssertEqual(code.count, 5)
     }
 
     /// threads: one Verifier shared by 8 threads
@@ -265,28 +217,14 @@ final class OtpkitTests: XCTestCase {
                     let code = try totp.codeAt(unixTime: now + 30)
                     let first = try verifier.verify(state: state, code: code, now: now + 30)
                     let again = try verifier.verify(state: first.state, code: code, now: now + 30)
-                    if case .accepted = first.outcome, again.outcome == .replayed {} else { ok = false }
+                    if !(first.ok && again.reason == .replayed) { ok = false }
                 } catch {
                     ok = false
                 }
             }
             lock.lock(); results.append(ok); lock.unlock()
         }
-        XCTAssertEqual(try results, Array(repeating: true, count: 8))
-    }
-
-    /// threads: one Totp shared by 8 threads gives the same codes
-    func testThreadsOneTotpSharedBy8ThreadsGivesTheSameCodes() throws {
-        let totp = try Totp(secret: rfcSecret(.sha256), algorithm: .sha256, digits: 8)
-        let lock = NSLock()
-        var seen = Set<String>()
-        DispatchQueue.concurrentPerform(iterations: 8) { _ in
-            for _ in 0..<200 {
-                let code = (try? totp.codeAt(unixTime: 1111111109)) ?? "error"
-                lock.lock(); seen.insert(code); lock.unlock()
-            }
-        }
-        XCTAssertEqual(try seen, ["68084774"])
+        XCTAssertEqual(results, Array(repeating: true, count: 8))
     }
 
     /// secret: generated length follows the algorithm, values differ
@@ -297,124 +235,35 @@ final class OtpkitTests: XCTestCase {
         XCTAssertFalse(try Secret.generate(algorithm: .sha1) == Secret.generate(algorithm: .sha1))
     }
 
-    /// server: failures lock the device out, resync re-measures drift
-    func testServerLockoutAndResync() throws {
-        let totp = try Totp(secret: rfcSecret(.sha1), algorithm: .sha1)
-        var policy = defaultPolicy()
-        policy.maxFailures = 2
-        let verifier = try Verifier.totp(generator: totp, policy: policy)
-        let now: UInt64 = 1_700_000_000
-        let wrong = try wrongCodes(totp, now)
-        var state = try DeviceState.totpAt(lastStep: totp.stepAt(unixTime: now) - 10)
-        for _ in 0..<2 {
-            let failed = try verifier.verify(state: state, code: wrong[0], now: now)
-            XCTAssertEqual(failed.outcome, .invalid)
-            state = failed.state
-        }
-        let locked = try verifier.verify(state: state, code: totp.codeAt(unixTime: now), now: now).outcome
-        guard case .locked = locked else { return XCTFail("expected locked, got \(locked)") }
-        XCTAssertTrue(state.isLockedAt(now: now))
-        let whileLocked = try verifier.resync(state: state, code1: wrong[0], code2: wrong[1], now: now)
-        guard case .locked = whileLocked.outcome else {
-            return XCTFail("resync while locked: \(whileLocked.outcome)")
-        }
-        XCTAssertEqual(whileLocked.state, state)
-
-        // A device 5 steps fast: outside the sign-in scan, resync finds it; the drift
-        // covers a clock up to 8 steps fast (the codes may have been typed late).
-        let fresh = try DeviceState.totpAt(lastStep: totp.stepAt(unixTime: now) - 10)
-        let ahead = try totp.stepAt(unixTime: now) + 5
-        let resynced = try verifier.resync(
-            state: fresh, code1: totp.codeAtStep(step: ahead), code2: totp.codeAtStep(step: ahead + 1), now: now)
-        XCTAssertEqual(resynced.outcome, .resynced(step: ahead + 1, drift: 8))
-        XCTAssertEqual(resynced.state.drift(), 8)
-        // A refused pair is counted in the returned state, without the caller's help.
-        let refused = try verifier.resync(state: fresh, code1: wrong[0], code2: wrong[1], now: now)
-        XCTAssertEqual(refused.outcome, .rejected)
-        XCTAssertEqual(refused.state.failures(), 1)
-    }
-
-    /// server, HOTP: enrol a token, accept within the look-ahead, refuse a used counter
-    func testServerHotpVerifier() throws {
-        let hotp = try Hotp(secret: rfcSecret(.sha1), algorithm: .sha1)
-        let verifier = try Verifier.hotp(generator: hotp)
-        let now: UInt64 = 1_700_000_000
-        // RFC 4226 appendix D: counters 0..9.
-        let enrollment = try verifier.enroll(
-            state: verifier.beginEnrollment(), code1: "755224", code2: "287082", now: now)
-        XCTAssertEqual(enrollment.outcome, .enrolled(step: 1, drift: 0))
-        let enrolled = enrollment.state
-        XCTAssertEqual(enrolled.nextCounter(), 2)
-        XCTAssertNil(enrolled.lastStep())
-        // The button pressed twice without signing in: counter 3 is within the look-ahead.
-        let skipped = try verifier.verify(state: enrolled, code: "969429", now: now + 5)
-        XCTAssertEqual(skipped.outcome, .accepted(step: 3, drift: 1))
-        XCTAssertEqual(skipped.state.nextCounter(), 4)
-        // A counter at or before the last accepted one is refused, however it is typed.
-        let old = try verifier.verify(state: skipped.state, code: "969429", now: now + 6)
-        XCTAssertEqual(old.outcome, .replayed)
-        let older = try verifier.verify(state: old.state, code: "359152", now: now + 7)
-        XCTAssertNotEqual(older.outcome, .accepted(step: 2, drift: 0))
-        XCTAssertEqual(older.state.failures(), 2)
-        // The next code is accepted and the state survives its string form.
-        let stored = try DeviceState.decode(text: older.state.encode())
-        let next = try verifier.verify(state: stored, code: "338314", now: now + 8)
-        XCTAssertEqual(next.outcome, .accepted(step: 4, drift: 0))
-        XCTAssertEqual(next.state.failures(), 0)
-    }
-
-    /// swift: values are Hashable where Swift expects it, and no description shows a secret
-    func testSwiftConformancesAndDescriptions() throws {
-        let a = Match(step: 1, offset: -1)
-        XCTAssertEqual(Set([a, a, Match(step: 2, offset: 0)]).count, 2)
-        XCTAssertEqual(Set<Outcome>([.replayed, .invalid, .replayed]).count, 2)
-        XCTAssertEqual(Set<Algorithm>([.sha1, .sha1]).count, 1)
-        let parsed = try parseOtpauthUri(uri: acmeUri)
-        for text in [String(describing: parsed), String(reflecting: parsed.account),
-                     String(describing: parsed.account.secret), "\(parsed.account.secret)"] {
-            XCTAssertFalse(text.contains("HXDMVJEC"), text)
-        }
-        // Errors are Swift errors with the core's sentence, never the input.
-        do {
-            _ = try Secret.fromBase32(text: "HXDMVJECJJWSRB3HWIZR4IFUGFTMXBO1")
-            XCTFail("no error thrown")
-        } catch {
-            let text = "\(error) \(error.localizedDescription)"
-            XCTAssertTrue(text.contains("position 32"), text)
-            XCTAssertFalse(text.contains("HXDMVJEC"), text)
-        }
-    }
-
-    /// errors: every failure is an OtpkitError of the caller's action, with the precise reason
-    func testEveryFailureIsAnOtpkitErrorOfItsActionWithItsReason() throws {
+    /// errors: every failure is an OtpkitError of the facade's category, with the core's code
+    func testEveryFailureIsAnOtpkitErrorOfItsCategoryWithItsCode() throws {
         let totp = try Totp(secret: rfcSecret(.sha1))
         let verifier = try Verifier.totp(generator: totp)
-        let cases: [(String, ErrorReason, () throws -> Void)] = [
+        let cases: [(String, ErrorCode, () throws -> Void)] = [
             ("InvalidInput", .secretInvalidCharacter,
              { _ = try Secret.fromBase32(text: "GEZDGNBVGY3TQOJ1GEZDGNBVGY3TQOJQ") }),
-            ("InvalidInput", .codeMalformed, { _ = try totp.verify(code: "12a456", unixTime: 59) }),
-            ("InvalidInput", .secretInvalidCharacter,
-             { _ = try parseOtpauthUri(uri: "otpauth://totp/x?secret=GEZ1GEZD") }),
+            ("InvalidInput", .windowTooLarge, { _ = try totp.verify(code: "123456", unixTime: 59, behind: 121) }),
             ("Password", .passwordRequired, { _ = try importPskc(xml: rfc6030Figure(7)) }),
-            ("Damaged", .notAState, { _ = try DeviceState.decode(text: "{\"step\":5}") }),
-            ("Unsupported", .unsupportedUriType,
+            ("Damaged", .notAState, { _ = try verifier.verify(state: "{\"step\":5}", code: "123456", now: 0) }),
+            ("Unsupported", .unsupportedType,
              { _ = try parseOtpauthUri(uri: "otpauth://yubikey/x?secret=GEZDGNBVGY3TQOJQ") }),
             ("WrongState", .notEnrolled,
              { _ = try verifier.verify(state: verifier.beginEnrollment(), code: "123456", now: 1_700_000_000) }),
             ("Clock", .beforeEpoch, { _ = try Totp(secret: rfcSecret(.sha1), t0: 100).codeAt(unixTime: 99) }),
         ]
-        for (action, reason, call) in cases {
+        for (category, reason, call) in cases {
             do {
                 try call()
                 XCTFail("\(reason): no error thrown")
             } catch let e as OtpkitError {
-                XCTAssertEqual(caseName(e), action, "\(reason)")
+                XCTAssertEqual(caseName(e), category, "\(reason)")
                 XCTAssertEqual(e.reason(), reason)
-                // The core's sentence: detail(), description, and in localizedDescription.
+                // The sentence: detail(), description, "\(e)" and localizedDescription.
                 XCTAssertFalse(e.detail().isEmpty)
                 XCTAssertEqual(e.description, e.detail())
+                XCTAssertEqual("\(e)", e.detail())
                 XCTAssertTrue(e.localizedDescription.contains(e.detail()), e.localizedDescription)
-                XCTAssertFalse(e.detail().contains("GEZ1") || e.detail().contains("12a456"), e.detail())
+                XCTAssertFalse(e.detail().contains("GEZ1"), e.detail())
             } catch {
                 XCTFail("\(reason): not an OtpkitError: \(error)")
             }
@@ -439,14 +288,11 @@ final class OtpkitTests: XCTestCase {
         XCTAssertEqual(totp.digits(), 6)
         XCTAssertEqual(totp.period(), 30)
         let now: UInt64 = 1_700_000_000
-        XCTAssertEqual(try totp.verify(code: totp.codeAt(unixTime: now - 30), unixTime: now).offset, -1)
-        assertThrows("two steps behind", { _ = try totp.verify(code: totp.codeAt(unixTime: now - 60), unixTime: now) },
-                     matches: { isOtpkitError($0, .codeMismatch, "InvalidInput") })
+        XCTAssertEqual(try totp.verify(code: totp.codeAt(unixTime: now - 30), unixTime: now)?.offset, -1)
+        XCTAssertNil(try totp.verify(code: totp.codeAt(unixTime: now - 60), unixTime: now))
         XCTAssertEqual(try Hotp(secret: secret).code(counter: 0), "755224")
-        XCTAssertEqual(Policy(), defaultPolicy())
-        var three = defaultPolicy()
-        three.maxFailures = 3
-        XCTAssertEqual(Policy(maxFailures: 3), three)
+        XCTAssertEqual(Policy(maxFailures: 3).maxFailures, 3)
+        XCTAssertNil(Policy().maxFailures)
         let account = Account(name: "alice", secret: secret, algorithm: .sha1, kind: .totp(period: 30))
         XCTAssertNil(account.issuer)
         XCTAssertEqual(account.digits, 6)
@@ -454,8 +300,8 @@ final class OtpkitTests: XCTestCase {
         XCTAssertEqual(try parseOtpauthUri(uri: account.toUri()).account, account)
     }
 
-    /// traits: generators describe their settings, never the secret; states and records compare by value
-    func testDescriptionsEqualityAndHashing() throws {
+    /// traits: everything describes itself readably, never the secret; records compare by value
+    func testDescriptionsAndEquality() throws {
         let secret = try rfcSecret(.sha256)
         let totp = try Totp(secret: secret, algorithm: .sha256, digits: 8, period: 60)
         XCTAssertEqual("\(totp)", "TOTP SHA-256, 8 digits, 60 s")
@@ -463,14 +309,20 @@ final class OtpkitTests: XCTestCase {
         XCTAssertEqual(SteamGuard(secret: secret).description, "Steam Guard")
         let prefix = String(secret.base32().prefix(8))
         let account = Account(name: "a", secret: secret, algorithm: .sha256, kind: .steam)
+        let parsed = try parseOtpauthUri(uri: acmeUri)
+        let codes = try generateRecoveryCodes(count: 2)
+        XCTAssertEqual(codes.description, "2 recovery codes")
         for text in [String(describing: totp), String(reflecting: totp), String(reflecting: secret),
-                     String(describing: account), String(reflecting: account)] {
-            XCTAssertFalse(text.contains(prefix) || text.contains("1234"), text)
+                     String(describing: account), String(reflecting: account), "\([account])",
+                     String(describing: parsed), String(reflecting: parsed)] {
+            XCTAssertFalse(text.contains(prefix) || text.contains("1234") || text.contains("HXDMVJEC"), text)
         }
-        let a = DeviceState.totpAt(lastStep: 7)
-        let b = try DeviceState.decode(text: a.encode())
-        XCTAssertEqual(a, b)
-        XCTAssertEqual(Set([a, b, DeviceState.totpAt(lastStep: 8)]).count, 2)
+        for text in [String(describing: codes), String(reflecting: codes)] {
+            XCTAssertFalse(text.contains(codes.codes[0]), text)
+        }
+        XCTAssertEqual(Set([Match(step: 1, offset: -1), Match(step: 1, offset: -1)]).count, 1)
+        XCTAssertEqual(Set<Algorithm>([.sha1, .sha1]).count, 1)
+        XCTAssertEqual(Set<ErrorCode>([.replayed, .replayed, .codeMismatch]).count, 2)
         // Records holding objects are Equatable through Rust's equality.
         XCTAssertEqual(try parseOtpauthUri(uri: acmeUri), try parseOtpauthUri(uri: acmeUri))
         XCTAssertNotEqual(try parseOtpauthUri(uri: acmeUri).account, account)

@@ -50,78 +50,64 @@ final class RecoveryPskcTests: XCTestCase {
     func testEveryCodeVerifiesOnceInAnySpelling() throws {
         let set = try generateRecoveryCodes(count: 4, length: 16)
         XCTAssertEqual(set.codes.count, 4)
-        let stored = set.state.encode()
-        XCTAssertTrue(stored.hasPrefix("otpr1."))
-        for code in set.codes {
-            XCTAssertFalse(stored.contains(code.replacingOccurrences(of: "-", with: "")))
-        }
-        var state = try RecoveryState.decode(text: stored)
+        XCTAssertTrue(set.state.hasPrefix("otpr1."))
+        var state = set.state
         for (i, code) in set.codes.enumerated() {
-            let typed = code.lowercased().replacingOccurrences(of: "-", with: " ")
-            let v = try state.verify(code: typed, now: 1000)
-            XCTAssertEqual(v.outcome, .accepted(index: UInt32(i), remaining: UInt32(3 - i)))
-            XCTAssertEqual(try v.state.verify(code: code, now: 1001).outcome, .alreadyUsed)
+            let v = try verifyRecoveryCode(state: state, code: code.lowercased().replacingOccurrences(of: "-", with: " "), now: 1000)
+            XCTAssertTrue(v.ok, v.description)
+            XCTAssertEqual(v.kind, .recovery)
+            XCTAssertEqual(v.index, UInt64(i))
+            XCTAssertEqual(v.remaining, UInt64(3 - i))
+            XCTAssertEqual(try verifyRecoveryCode(state: v.state, code: code, now: 1001).reason, .replayed)
             state = v.state
         }
-        XCTAssertEqual(state.remaining(), 0)
     }
 
     func testOtherSetsFailLockAndErrorsAreTyped() throws {
         let mine = try generateRecoveryCodes()
         let theirs = try generateRecoveryCodes()
-        XCTAssertNotEqual(mine.state.setId(), theirs.state.setId())
         var state = mine.state
-        XCTAssertEqual(try state.verify(code: theirs.codes[0], now: 1000).outcome, .invalid)
-        XCTAssertEqual(try state.verify(code: "nope", now: 1000).outcome, .malformed)
-        for _ in 0..<5 { state = try state.verify(code: theirs.codes[0], now: 1000).state }
-        if case .locked = try state.verify(code: mine.codes[0], now: 1001).outcome {} else {
-            XCTFail("not locked after 5 failures")
-        }
-        assertThrows("weak codes", { _ = try generateRecoveryCodes(count: 10, length: 10) },
+        for _ in 0..<5 { state = try verifyRecoveryCode(state: state, code: theirs.codes[0], now: 1000).state }
+        XCTAssertEqual(try verifyRecoveryCode(state: state, code: mine.codes[0], now: 1001).reason, .locked)
+        XCTAssertEqual(try verifyRecoveryCode(state: mine.state, code: "nope", now: 1000).reason, .codeMalformed)
+        assertThrows("weak", { _ = try generateRecoveryCodes(length: 10) },
                      matches: { isOtpkitError($0, .recoveryCodesTooWeak, "InvalidInput") })
-        assertThrows("damaged state", { _ = try RecoveryState.decode(text: "otpr1.x") },
-                     matches: { isOtpkitError($0, .recoveryStateDamaged, "Damaged") })
+        assertThrows("damaged", { _ = try verifyRecoveryCode(state: "otpr1.x", code: mine.codes[0], now: 0) },
+                     matches: { isOtpkitError($0, nil, "Damaged") })
     }
 
     func testPlainPskcTokens() throws {
-        let reports = try importPskc(xml: plainPskc)
-        XCTAssertEqual(reports.count, 2)
-        let totp = try XCTUnwrap(reports[0].token)
-        XCTAssertEqual(totp.serialNumber, "T-1")
-        XCTAssertEqual(totp.manufacturer, "Acme")
-        XCTAssertEqual(totp.drift, -1)
-        XCTAssertEqual(totp.deviceState.drift(), -1)
-        XCTAssertEqual(try XCTUnwrap(totp.totp).codeAt(unixTime: 59), "94287082") // RFC 6238
-        let hotp = try XCTUnwrap(reports[1].token)
-        XCTAssertEqual(hotp.account.kind, .hotp(counter: 7))
-        XCTAssertEqual(try XCTUnwrap(hotp.hotp).code(counter: 0), "755224") // RFC 4226, 6 digits (no ResponseFormat)
-        XCTAssertEqual(hotp.deviceState.nextCounter(), 7)
-        XCTAssertNil(reports[0].error)
+        let keys = try importPskc(xml: plainPskc)
+        XCTAssertEqual(keys.count, 2)
+        XCTAssertEqual(keys[0].serialNumber, "T-1")
+        XCTAssertEqual(keys[0].protection, "inTheClear")
+        let totp = try XCTUnwrap(keys[0].account?.totp())
+        XCTAssertEqual(try totp.codeAt(unixTime: 59), "94287082")
+        XCTAssertEqual(keys[1].account?.kind, .hotp(counter: 7))
+        XCTAssertNil(keys[1].error)
+        XCTAssertEqual(keys, try importPskc(xml: plainPskc))
     }
 
     func testPskcContainerErrors() throws {
-        assertThrows("a DTD", { _ = try importPskc(xml: "<!DOCTYPE x><KeyContainer/>") },
+        assertThrows("both", { _ = try importPskc(xml: plainPskc, preSharedKey: Data(count: 16), password: "x") },
+                     matches: { isOtpkitError($0, .keyAndPassword, "InvalidInput") })
+        assertThrows("DTD", { _ = try importPskc(xml: "<!DOCTYPE x><KeyContainer/>") },
                      matches: { isOtpkitError($0, .fileMalformed, "InvalidInput") })
-        assertThrows("key and password", {
-            _ = try importPskc(xml: plainPskc, preSharedKey: Data(count: 16), password: "x")
-        }, matches: { isOtpkitError($0, .keyAndPassword, "InvalidInput") })
     }
 
     func testRfc6030PreSharedKeyFigure() throws {
-        let xml = try rfc6030Figure(6)
-        let psk = Data([0x12, 0x34, 0x56, 0x78, 0x90, 0x12, 0x34, 0x56,
-                        0x78, 0x90, 0x12, 0x34, 0x56, 0x78, 0x90, 0x12])
-        let token = try XCTUnwrap(try importPskc(xml: xml, preSharedKey: psk)[0].token)
-        XCTAssertEqual(token.account.secret.bytes(), Data("12345678901234567890".utf8))
-        assertThrows("wrong key", { _ = try importPskc(xml: xml, preSharedKey: Data(count: 16)) },
+        let psk = Data([0x12, 0x34, 0x56, 0x78, 0x90, 0x12, 0x34, 0x56, 0x78, 0x90, 0x12, 0x34, 0x56, 0x78, 0x90, 0x12])
+        let key = try importPskc(xml: rfc6030Figure(6), preSharedKey: psk)[0]
+        XCTAssertEqual(key.account?.secret.bytes(), Data("12345678901234567890".utf8))
+        XCTAssertEqual(key.protection, "macChecked")
+        assertThrows("wrong key", { _ = try importPskc(xml: rfc6030Figure(6), preSharedKey: Data(count: 16)) },
                      matches: { isOtpkitError($0, .wrongKeyOrPassword, "Password") })
     }
 
-    func testRfc6030PasswordFigure() throws {
-        let xml = try rfc6030Figure(7)
-        let token = try XCTUnwrap(try importPskc(xml: xml, password: "qwerty")[0].token)
-        XCTAssertEqual(token.manufacturer, "TokenVendorAcme")
-        assertThrows("no password", { _ = try importPskc(xml: xml) },
-                     matches: { isOtpkitError($0, .passwordRequired, "Password") })
+    func testRfc6030PasswordFigureAndTheKdfBudget() throws {
+        let key = try importPskc(xml: rfc6030Figure(7), password: "qwerty")[0]
+        XCTAssertEqual(key.account?.secret.bytes(), Data("12345678901234567890".utf8))
+        assertThrows("budget", { _ = try importPskc(xml: rfc6030Figure(7), password: "qwerty", budget: KdfBudget(work: 1)) },
+                     matches: { isOtpkitError($0, .kdfBudget, "Unsupported") })
     }
 }

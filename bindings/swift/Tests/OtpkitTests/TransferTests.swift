@@ -22,26 +22,20 @@ func transferFixture(_ name: String) throws -> Data {
 }
 
 /// Every committed fixture: file, format, encrypted, accounts it holds, entries in it.
-let transferFixtures: [(String, TransferFormat, Bool, Int, Int)] = [
-    ("aegis_plain.json", .aegis, false, 4, 7),
-    ("aegis_encrypted.json", .aegis, true, 4, 7),
-    ("twofas_plain.2fas", .twoFas, false, 4, 5),
-    ("twofas_encrypted.2fas", .twoFas, true, 4, 5),
-    ("andotp_plain.json", .andOtp, false, 3, 4),
-    ("andotp_encrypted.bin", .andOtp, true, 3, 4),
-    ("andotp_encrypted_old.bin", .andOtp, true, 3, 4),
-    ("bitwarden_plain.json", .bitwarden, false, 3, 4),
-    ("bitwarden_encrypted.json", .bitwarden, true, 3, 4),
-    ("freeotp_plus.json", .freeOtpPlus, false, 2, 3),
-    ("authpro_plain.json", .authenticatorPro, false, 3, 4),
-    ("otpauth_list.txt", .otpauthList, false, 4, 6),
+let transferFixtures: [(String, String, Bool, Int, Int)] = [
+    ("aegis_plain.json", "aegis", false, 4, 7),
+    ("aegis_encrypted.json", "aegis", true, 4, 7),
+    ("twofas_plain.2fas", "2fas", false, 4, 5),
+    ("twofas_encrypted.2fas", "2fas", true, 4, 5),
+    ("andotp_plain.json", "andotp", false, 3, 4),
+    ("andotp_encrypted.bin", "andotp", true, 3, 4),
+    ("andotp_encrypted_old.bin", "andotp", true, 3, 4),
+    ("bitwarden_plain.json", "bitwarden", false, 3, 4),
+    ("bitwarden_encrypted.json", "bitwarden", true, 3, 4),
+    ("freeotp_plus.json", "freeotp-plus", false, 2, 3),
+    ("authpro_plain.json", "authenticator-pro", false, 3, 4),
+    ("otpauth_list.txt", "otpauth-list", false, 4, 6),
 ]
-
-/// The accounts as canonical URIs: what the tests compare (records holding a
-/// `Secret` object are compared through it).
-func uris(_ accounts: [Account]) throws -> [String] {
-    try accounts.map { try $0.toUri() }
-}
 
 /// Twelve accounts Google's format carries: two QR codes' worth.
 func twelveAccounts() throws -> [Account] {
@@ -51,103 +45,92 @@ func twelveAccounts() throws -> [Account] {
         let secret = try Secret.fromBytes(bytes: bytes, allowShort: false).base32()
         lines.append("otpauth://totp/Issuer\(i):user\(i)?secret=\(secret)&issuer=Issuer\(i)")
     }
-    return try importAccounts(format: .otpauthList, data: Data(lines.joined(separator: "\n").utf8)).accounts
+    return try importAccounts(format: "otpauth-list", data: Data(lines.joined(separator: "\n").utf8)).accounts
 }
 
 final class TransferTests: XCTestCase {
     func testEveryFixtureImportsWithOneReportPerEntry() throws {
         for (name, format, encrypted, count, entries) in transferFixtures {
             let r = try importAccounts(
-                format: format, data: try transferFixture(name),
-                password: encrypted ? fixturePassword : nil)
+                format: format, data: transferFixture(name), password: encrypted ? fixturePassword : nil)
             XCTAssertEqual(r.accounts.count, count, name)
             XCTAssertEqual(r.entries.count, entries, name)
-            XCTAssertEqual(try uris(r.entries.compactMap { $0.account }), try uris(r.accounts), name)
-            for e in r.entries {
-                XCTAssertNotEqual(e.account == nil, e.error == nil, "\(name) entry \(e.index)")
-            }
+            XCTAssertEqual(r.entries.filter { $0.error == nil }.count, count, name)
+            for e in r.entries { XCTAssertEqual(e.error == nil, e.reason == nil, "\(name) \(e.index)") }
             XCTAssertTrue(r.missingBatches.isEmpty)
         }
-        XCTAssertEqual(transferFormatName(format: .twoFas), "2fas")
     }
 
     func testReportNamesFailuresAndTheLenientBase32Warning() throws {
-        let r = try importAccounts(format: .aegis, data: try transferFixture("aegis_plain.json"))
-        let steam = r.entries[3]
-        XCTAssertEqual(steam.label, "Steam:gamer")
-        XCTAssertEqual(steam.account?.kind, .steam)
-        XCTAssertEqual(steam.warnings.first?.kind, .trailingBitsDropped)
-        XCTAssertNil(r.entries[4].account)
-        XCTAssertTrue(r.entries[4].error?.contains("unsupported OTP type \"motp\"") ?? false)
+        let r = try importAccounts(format: "aegis", data: transferFixture("aegis_plain.json"))
+        XCTAssertEqual(r.entries[3].label, "Steam:gamer")
+        XCTAssertEqual(r.entries[3].warnings.first?.code, "TRAILING_BITS_DROPPED")
+        XCTAssertTrue(r.entries[4].error?.contains("motp") == true, "\(r.entries[4])")
+        XCTAssertNotNil(r.entries[4].reason)
         let encrypted = try importAccounts(
-            format: .aegis, data: try transferFixture("aegis_encrypted.json"), password: fixturePassword)
-        XCTAssertEqual(try uris(encrypted.accounts), try uris(r.accounts))
-        XCTAssertEqual(encrypted.entries.map { $0.label }, r.entries.map { $0.label })
-        XCTAssertEqual(encrypted.entries.map { $0.error }, r.entries.map { $0.error })
+            format: "aegis", data: transferFixture("aegis_encrypted.json"), password: fixturePassword)
+        XCTAssertEqual(encrypted, r)
+        let secret = r.accounts[0].secret.base32()
+        XCTAssertFalse(String(describing: r).contains(secret))
     }
 
-    func testWrongOrMissingPasswordAndHostileFilesAreTypedErrors() throws {
-        for (name, format, encrypted, _, _) in transferFixtures where encrypted {
-            let data = try transferFixture(name)
-            assertThrows(name, { _ = try importAccounts(format: format, data: data, password: "not-the-password") },
-                         matches: { isOtpkitError($0, .wrongPassword, "Password") && !"\($0)".contains("not-the") })
-            assertThrows(name, { _ = try importAccounts(format: format, data: data) },
-                         matches: { isOtpkitError($0, .passwordRequired, "Password") })
-        }
-        let formats: [TransferFormat] = [.googleMigration, .aegis, .twoFas, .andOtp, .bitwarden, .freeOtpPlus, .authenticatorPro]
-        for format in formats {
-            assertThrows("junk", { _ = try importAccounts(format: format, data: Data([0, 0xff, 0x7b, 0x5b]), password: "x") },
-                         matches: { isOtpkitError($0, nil, "InvalidInput") })
-        }
+    func testWrongOrMissingPasswordUnknownFormatAndTheKdfBudgetAreTypedErrors() throws {
+        let data = try transferFixture("aegis_encrypted.json")
+        assertThrows("none", { _ = try importAccounts(format: "aegis", data: data) },
+                     matches: { isOtpkitError($0, .passwordRequired, "Password") })
+        assertThrows("wrong", { _ = try importAccounts(format: "aegis", data: data, password: "nope-nope") },
+                     matches: { isOtpkitError($0, .wrongPassword, "Password")
+                         && !"\($0)".contains("nope-nope") })
+        assertThrows("unknown", { _ = try importAccounts(format: "keepass", data: data) },
+                     matches: { isOtpkitError($0, .unknownFormat, "InvalidInput") })
+        assertThrows("junk", { _ = try importAccounts(format: "2fas", data: Data("{[".utf8)) },
+                     matches: { isOtpkitError($0, .fileMalformed, "InvalidInput") })
+        assertThrows("budget", {
+            _ = try importAccounts(format: "aegis", data: data, password: fixturePassword, budget: KdfBudget(work: 1))
+        }, matches: { isOtpkitError($0, .kdfBudget, "Unsupported") })
     }
 
     func testAssemblerTakesAnyOrderDuplicatesAndReportsMissing() throws {
         let accounts = try twelveAccounts()
-        XCTAssertEqual(accounts.count, 12)
-        let exported = try exportGoogleMigration(accounts: accounts)
-        XCTAssertEqual(exported.uris.count, 2)
+        let exported = try exportAccounts(format: "google-migration", accounts: accounts)
+        XCTAssertEqual(exported.output.count, 2)
+        XCTAssertEqual(exported.description, "2 output texts, 0 notes")
+        XCTAssertFalse(String(reflecting: exported).contains("otpauth-migration"))
         let assembler = MigrationAssembler()
         XCTAssertNil(assembler.batchSize())
-        XCTAssertEqual(try assembler.add(uri: exported.uris[1]), .new)
+        XCTAssertTrue(try assembler.add(uri: exported.output[1]))
         XCTAssertEqual(assembler.missing(), [0])
-        XCTAssertEqual(try assembler.add(uri: exported.uris[1]), .duplicate)
-        let other = try exportGoogleMigration(accounts: Array(accounts.prefix(1))).uris[0]
+        XCTAssertFalse(try assembler.add(uri: exported.output[1]))
+        let other = try exportAccounts(format: "google-migration", accounts: [accounts[0]]).output[0]
         assertThrows("other export", { _ = try assembler.add(uri: other) },
                      matches: { isOtpkitError($0, .differentExport, "InvalidInput") })
-        _ = try assembler.add(uri: exported.uris[0])
+        _ = try assembler.add(uri: exported.output[0])
         XCTAssertTrue(assembler.isComplete())
-        XCTAssertEqual(try uris(assembler.finish().accounts), try uris(accounts))
-        let half = try importAccounts(format: .googleMigration, data: Data(exported.uris[1].utf8))
-        XCTAssertEqual(try uris(half.accounts), try uris(Array(accounts.suffix(2))))
-        XCTAssertEqual(half.missingBatches, [0])
+        XCTAssertEqual(try assembler.finish().accounts, accounts)
     }
 
     func testExportsRoundTripAndNoteWhatTheyCannotCarry() throws {
         let accounts = try twelveAccounts()
-        let vault = try exportAegis(accounts: accounts, password: "vault password")
-        XCTAssertEqual(
-            try uris(try importAccounts(format: .aegis, data: Data(vault.text.utf8), password: "vault password").accounts),
-            try uris(accounts))
-        let list = try exportOtpauthList(accounts: accounts)
-        XCTAssertEqual(try uris(try importAccounts(format: .otpauthList, data: Data(list.text.utf8)).accounts), try uris(accounts))
-        assertThrows("empty password", { _ = try exportAegis(accounts: accounts, password: "") },
+        let vault = try exportAccounts(format: "aegis", accounts: accounts, password: "vault password")
+        XCTAssertEqual(try importAccounts(format: "aegis", data: Data(vault.output[0].utf8), password: "vault password").accounts, accounts)
+        let list = try exportAccounts(format: "otpauth-list", accounts: accounts)
+        XCTAssertEqual(try importAccounts(format: "otpauth-list", data: Data(list.output[0].utf8)).accounts, accounts)
+        assertThrows("empty password", { _ = try exportAccounts(format: "aegis", accounts: accounts, password: "") },
                      matches: { isOtpkitError($0, .emptyPassword, "InvalidInput") })
-        let aegis = try importAccounts(format: .aegis, data: try transferFixture("aegis_plain.json")).accounts
-        let migration = try exportGoogleMigration(accounts: aegis)
-        XCTAssertEqual(migration.notes.filter { $0.skipped }.map { $0.index }, [1, 2, 3])
-        XCTAssertEqual(
-            try uris(try importAccounts(format: .googleMigration, data: Data(migration.uris.joined(separator: "\n").utf8)).accounts),
-            try uris([aegis[0]]))
+        let aegis = try importAccounts(format: "aegis", data: transferFixture("aegis_plain.json")).accounts
+        let migration = try exportAccounts(format: "google-migration", accounts: aegis)
+        XCTAssertEqual(migration.notes.count, 3)
+        XCTAssertTrue(migration.notes[0].contains("60-second period"), migration.notes[0])
     }
 
     func testPortabilityFindingsNameAppProblemAndSources() throws {
-        let findings = try checkPortabilityUri(uri: "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&algorithm=sha256")
-        XCTAssertTrue(findings.contains { $0.app == .microsoftAuthenticator && $0.problem == .algorithmIgnored })
-        XCTAssertTrue(findings.contains { $0.problem == .lowercaseAlgorithm })
-        XCTAssertTrue(findings.allSatisfy { !$0.sources.isEmpty })
-        let plain = try parseOtpauthUri(uri: "otpauth://totp/x?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP").account
+        let findings = try checkPortabilityUri(uri: "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&algorithm=sha256&digits=8")
+        XCTAssertTrue(findings.contains { $0.app == "MICROSOFT_AUTHENTICATOR" && $0.problem == "ALGORITHM_IGNORED" })
+        XCTAssertTrue(findings.contains { $0.problem == "LOWERCASE_ALGORITHM" })
+        XCTAssertTrue(findings.allSatisfy { !$0.sources.isEmpty && $0.description == $0.message })
+        var plain = try parseOtpauthUri(uri: "otpauth://totp/x?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP").account
         XCTAssertTrue(try checkPortability(account: plain).isEmpty)
-        assertThrows("not a URI", { _ = try checkPortabilityUri(uri: "https://example.com") },
-                     matches: { isOtpkitError($0, .notOtpauthUri, "InvalidInput") })
+        plain.kind = .totp(period: 60)
+        XCTAssertTrue(try checkPortability(account: plain).contains { $0.problem == "PERIOD_IGNORED" })
     }
 }

@@ -1,123 +1,124 @@
-// The verifier's rules through the generated Swift bindings: enrollment that keeps
-// the secret across typos and counts wrong codes, HOTP enrollment from a counter,
-// a refused resync counted without the caller's help, bounded policies.
-// Mirrors the Kotlin and Python tests of the same names.
+// The verifier through the generated Swift bindings: every attempt is an `Attempt`
+// with the state string to store; a wrong, replayed or malformed code is a refusal
+// (`ok == false` and its `reason`), never an error. Mirrors the Kotlin tests.
 
 import Foundation
 import Otpkit
 import XCTest
 
 final class VerifierRulesTests: XCTestCase {
-    /// The RFC 4226 / 6238 SHA-1 seed.
-    private func seed() throws -> Secret {
-        try Secret.fromBytes(bytes: Data("12345678901234567890".utf8))
-    }
-
-    /// Codes valid at no step within 30 of `now`'s: certain failures.
-    private func wrongCodes(_ totp: Totp, _ now: UInt64) throws -> [String] {
+    /// An enrolled TOTP state whose last step is 10 before `now`'s.
+    private func enrolled(_ verifier: Verifier, _ totp: Totp, _ now: UInt64) throws -> String {
         let step = try totp.stepAt(unixTime: now)
-        var near = Set<String>()
-        for s in (step - 30)...(step + 30) { near.insert(totp.codeAtStep(step: s)) }
-        return (0...9).map { String(repeating: String($0), count: 6) }.filter { !near.contains($0) }
+        return try verifier.enroll(
+            state: verifier.beginEnrollment(), code1: totp.codeAtStep(step: step - 11),
+            code2: totp.codeAtStep(step: step - 10), now: now - 300).state
     }
 
-    func testEnrollmentRetriesWithTheSameSecret() throws {
+    func testEnrolSignInAndRefusalsAreAttempts() throws {
+        let totp = try Totp(secret: rfcSecret(.sha1), algorithm: .sha1)
+        let verifier = try Verifier.totp(generator: totp)
+        let now: UInt64 = 1_700_000_000
+        let step = try totp.stepAt(unixTime: now)
+        let enrollment = try verifier.enroll(
+            state: verifier.beginEnrollment(), code1: totp.codeAtStep(step: step - 1),
+            code2: totp.codeAtStep(step: step), now: now)
+        XCTAssertTrue(enrollment.ok, enrollment.description)
+        XCTAssertEqual(enrollment.kind, .enrollment)
+        XCTAssertEqual(enrollment.step, step)
+        let stored = enrollment.state
+        let code = try totp.codeAt(unixTime: now + 30)
+        let first = try verifier.verify(state: stored, code: code, now: now + 30)
+        XCTAssertTrue(first.ok && first.reason == nil, first.description)
+        XCTAssertEqual(first.step, step + 1)
+        let replay = try verifier.verify(state: first.state, code: code, now: now + 31)
+        XCTAssertFalse(replay.ok)
+        XCTAssertEqual(replay.reason, .replayed)
+        // It prints as the core's sentence, never with the code.
+        XCTAssertEqual("\(replay)", replay.message)
+        XCTAssertFalse("\(replay)".contains(code))
+        let malformed = try verifier.verify(state: replay.state, code: "12 34 5x", now: now + 32)
+        XCTAssertEqual(malformed.reason, .codeMalformed)
+        let wrong = try wrongCodes(totp, now)
+        XCTAssertEqual(try verifier.verify(state: stored, code: wrong[0], now: now + 30).reason, .codeMismatch)
+        let twice = try verifier.enroll(
+            state: verifier.beginEnrollment(), code1: code, code2: code, now: now + 30)
+        XCTAssertEqual(twice.reason, .sameCodeTwice)
+        var tampered = Array(stored)
+        tampered[8] = tampered[8] == "1" ? "2" : "1"
+        assertThrows("tampered state", { _ = try verifier.verify(state: String(tampered), code: code, now: now) },
+                     matches: { isOtpkitError($0, .stateChecksumMismatch, "Damaged") })
+        assertThrows("already enrolled", { _ = try verifier.enroll(state: stored, code1: code, code2: code, now: now) },
+                     matches: { isOtpkitError($0, .alreadyEnrolled, "WrongState") })
+        assertThrows("a starting counter for TOTP", { _ = try verifier.beginEnrollment(fromCounter: 1) },
+                     matches: { isOtpkitError($0, .wrongKind, "WrongState") })
+        assertThrows("policy", { _ = try Verifier.totp(generator: totp, policy: Policy(maxFailures: 0)) },
+                     matches: { isOtpkitError($0, .maxFailuresOutOfRange, "InvalidInput")
+                         && ($0 as? OtpkitError)?.detail().contains("maxFailures") == true })
+    }
+
+    func testLockoutAndResync() throws {
+        let totp = try Totp(secret: rfcSecret(.sha1), algorithm: .sha1)
+        let verifier = try Verifier.totp(generator: totp, policy: Policy(maxFailures: 2))
+        let now: UInt64 = 1_700_000_000
+        let wrong = try wrongCodes(totp, now)
+        var state = try enrolled(verifier, totp, now)
+        for _ in 0..<2 {
+            let failed = try verifier.verify(state: state, code: wrong[0], now: now)
+            XCTAssertEqual(failed.reason, .codeMismatch)
+            state = failed.state
+        }
+        let locked = try verifier.verify(state: state, code: totp.codeAt(unixTime: now), now: now)
+        XCTAssertEqual(locked.reason, .locked)
+        XCTAssertGreaterThan(locked.lockedUntil ?? 0, now)
+        XCTAssertEqual(try verifier.resync(state: state, code1: wrong[0], code2: wrong[1], now: now).reason, .locked)
+        // A device 5 steps fast: outside the sign-in scan, resync finds it.
+        let ahead = try totp.stepAt(unixTime: now) + 5
+        let resynced = try verifier.resync(
+            state: enrolled(verifier, totp, now), code1: totp.codeAtStep(step: ahead),
+            code2: totp.codeAtStep(step: ahead + 1), now: now)
+        XCTAssertTrue(resynced.ok, resynced.description)
+        XCTAssertEqual(resynced.kind, .resync)
+        XCTAssertEqual(resynced.step, ahead + 1)
+        XCTAssertEqual(resynced.drift, 8)
+        // A refused pair is counted in the returned state, without the caller's help.
+        let refused = try verifier.resync(state: enrolled(verifier, totp, now), code1: wrong[0], code2: wrong[1], now: now)
+        XCTAssertEqual(refused.reason, .rejected)
+        let again = try verifier.resync(state: refused.state, code1: wrong[0], code2: wrong[1], now: now)
+        XCTAssertEqual(try verifier.verify(state: again.state, code: totp.codeAt(unixTime: now), now: now).reason, .locked)
+    }
+
+    func testEnrolmentRetriesWithTheSameSecretAndHotpFromACounter() throws {
         let totp = try Totp(secret: Secret.generate(algorithm: .sha1), algorithm: .sha1)
         let verifier = try Verifier.totp(generator: totp)
         let now: UInt64 = 1_700_000_000
         let step = try totp.stepAt(unixTime: now)
         let wrong = try wrongCodes(totp, now)
-
-        // The secret is shown: a pending enrollment is stored.
-        var stored = verifier.beginEnrollment().encode()
-        let typo = try verifier.enrollCode(
-            state: DeviceState.decode(text: stored), code: wrong[0], now: now)
-        guard case let .refused(why, _, _) = typo.outcome else {
-            return XCTFail("a wrong code was not refused: \(typo.outcome)")
-        }
-        XCTAssertEqual(why, .firstCodeNotFound)
-        XCTAssertEqual(typo.state.failures(), 1)
-        XCTAssertFalse(typo.state.isEnrolled())
-        stored = typo.state.encode()
-
-        // Same secret, right codes, one at a time.
-        let first = try verifier.enrollCode(
-            state: DeviceState.decode(text: stored), code: totp.codeAtStep(step: step), now: now)
-        XCTAssertEqual(first.outcome, .needNextCode)
-        XCTAssertTrue(first.state.awaitsSecondCode())
-        let second = try verifier.enrollCode(
-            state: first.state, code: totp.codeAtStep(step: step + 1), now: now + 30)
-        XCTAssertEqual(second.outcome, .enrolled(step: step + 1, drift: 0))
-        XCTAssertTrue(second.state.isEnrolled())
-        XCTAssertEqual(second.state.failures(), 0)
-
-        // A pending enrollment cannot sign in.
-        XCTAssertThrowsError(
-            try verifier.verify(
-                state: verifier.beginEnrollment(), code: totp.codeAt(unixTime: now), now: now)
-        ) { error in
-            guard case OtpkitError.WrongState(reason: .notEnrolled, _) = error else {
-                return XCTFail("wrong error \(error)")
-            }
-        }
-
-        // Codes of T-120 and T-90 submitted at T: a late person, not a slow clock.
-        let late = try verifier.enroll(
-            state: verifier.beginEnrollment(), code1: totp.codeAt(unixTime: now - 120),
-            code2: totp.codeAt(unixTime: now - 90), now: now)
-        guard case .enrolled = late.outcome else {
-            return XCTFail("a late enrollment was refused: \(late.outcome)")
-        }
-        XCTAssertEqual(late.state.drift(), 0)
-    }
-
-    func testHotpEnrollmentFromTheLastKnownCounter() throws {
-        let hotp = try Hotp(secret: seed(), algorithm: .sha1)
-        let verifier = try Verifier.hotp(generator: hotp)
-        let old = try verifier.enroll(
-            state: DeviceState.enrollingHotp(fromCounter: 40), code1: hotp.code(counter: 3),
-            code2: hotp.code(counter: 4), now: 0)
-        guard case let .refused(why, _, _) = old.outcome else {
-            return XCTFail("old codes of a re-enrolled token were accepted: \(old.outcome)")
-        }
-        XCTAssertEqual(why, .firstCodeNotFound)
-        let again = try verifier.enroll(
-            state: old.state, code1: hotp.code(counter: 41), code2: hotp.code(counter: 42), now: 0)
-        XCTAssertEqual(again.outcome, .enrolled(step: 42, drift: 0))
-        XCTAssertEqual(again.state.nextCounter(), 43)
-    }
-
-    func testFailedResyncIsCounted() throws {
-        let totp = try Totp(secret: seed(), algorithm: .sha1)
-        var policy = defaultPolicy()
-        policy.maxFailures = 3
-        let verifier = try Verifier.totp(generator: totp, policy: policy)
-        let now: UInt64 = 1_700_000_000
-        let wrong = try wrongCodes(totp, now)
-        var state = DeviceState.totpAt(lastStep: try totp.stepAt(unixTime: now) - 10)
-        for i in 1...3 {
-            let refused = try verifier.resync(state: state, code1: wrong[0], code2: wrong[1], now: now)
-            XCTAssertEqual(refused.outcome, .rejected)
-            XCTAssertEqual(refused.state.failures(), UInt32(i))
-            state = try DeviceState.decode(text: refused.state.encode())
-        }
-        XCTAssertTrue(state.isLockedAt(now: now))
-        let whileLocked = try verifier.resync(state: state, code1: wrong[0], code2: wrong[1], now: now)
-        guard case .locked = whileLocked.outcome else {
-            return XCTFail("a locked device resynced: \(whileLocked.outcome)")
-        }
-    }
-
-    func testPoliciesAreBounded() throws {
-        let totp = try Totp(secret: seed(), algorithm: .sha1)
-        var policy = defaultPolicy()
-        policy.behind = 1_000_000
-        XCTAssertThrowsError(try Verifier.totp(generator: totp, policy: policy)) { error in
-            guard case OtpkitError.InvalidInput(reason: .policyOutOfRange, _) = error else {
-                return XCTFail("wrong error \(error)")
-            }
-        }
-        let verifier = try Verifier.totp(generator: totp)
+        let typo = try verifier.enrollCode(state: verifier.beginEnrollment(), code: wrong[0], now: now)
+        XCTAssertFalse(typo.ok || typo.needsNextCode)
+        XCTAssertEqual(typo.reason, .firstCodeNotFound)
+        let first = try verifier.enrollCode(state: typo.state, code: totp.codeAtStep(step: step), now: now)
+        XCTAssertTrue(first.needsNextCode && !first.ok && first.reason == nil, first.description)
+        let second = try verifier.enrollCode(state: first.state, code: totp.codeAtStep(step: step + 1), now: now + 30)
+        XCTAssertTrue(second.ok, second.description)
+        assertThrows("pending", { _ = try verifier.verify(state: verifier.beginEnrollment(), code: totp.codeAt(unixTime: now), now: now) },
+                     matches: { isOtpkitError($0, .notEnrolled, "WrongState") })
+        // HOTP enrolled again from the last known counter: old codes stay refused.
+        let hotp = try Hotp(secret: rfcSecret(.sha1), algorithm: .sha1)
+        let hv = try Verifier.hotp(generator: hotp)
+        let old = try hv.enroll(state: hv.beginEnrollment(fromCounter: 40), code1: hotp.code(counter: 3),
+                                code2: hotp.code(counter: 4), now: 0)
+        XCTAssertEqual(old.reason, .firstCodeNotFound)
+        let again = try hv.enroll(state: old.state, code1: hotp.code(counter: 41), code2: hotp.code(counter: 42), now: 0)
+        XCTAssertTrue(again.ok, again.description)
+        XCTAssertEqual(again.step, 42)
+        // Accepted within the look-ahead, a used counter refused.
+        let skipped = try hv.verify(state: again.state, code: hotp.code(counter: 44), now: 1)
+        XCTAssertEqual(skipped.step, 44)
+        XCTAssertEqual(skipped.drift, 1)
+        XCTAssertEqual(try hv.verify(state: skipped.state, code: hotp.code(counter: 44), now: 2).reason, .replayed)
+        assertThrows("policy bound", { _ = try Verifier.totp(generator: totp, policy: Policy(windowBehind: 1_000_000)) },
+                     matches: { isOtpkitError($0, .policyOutOfRange, "InvalidInput") })
         XCTAssertLessThan(verifier.worstCaseGuessProbability(), 0.01)
     }
 }
