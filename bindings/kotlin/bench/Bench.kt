@@ -95,7 +95,7 @@ fun main() {
     val step = bench("otpkit: totp.stepAt(t)") { totp.stepAt((t++).toULong()).toLong() }
     bench("otpkit: totp.digits()") { totp.digits().toLong() }
     val gen = bench("otpkit: totp.codeAt(t)") { totp.codeAt((t++).toULong()).length.toLong() }
-    val ver = bench("otpkit: totp.verify(code, t) ±1") { totp.verify(code, t0.toULong()).step.toLong() }
+    val ver = bench("otpkit: totp.verify(code, t) ±1") { totp.verify(code, t0.toULong())!!.step.toLong() }
 
     println("-- the layers of one call, through JNA direct mapping:")
     bench("bare JNA direct call (contract_version)") { Raw.ffi_otpkit_ffi_uniffi_contract_version().toLong() }

@@ -207,6 +207,20 @@ impl OptionName {
         OptionName::MaxDriftSteps,
     ];
 
+    /// The option in camelCase, as JavaScript, Kotlin and Swift spell it
+    /// (`allowShort`, `maxFailures`).
+    pub const fn camel_case(self) -> &'static str {
+        match self {
+            OptionName::AllowShort => "allowShort",
+            OptionName::MaxFailures => "maxFailures",
+            OptionName::EnrollWindow => "enrollWindow",
+            OptionName::ResyncWindow => "resyncWindow",
+            OptionName::HotpLookAhead => "hotpLookAhead",
+            OptionName::HotpResyncLookAhead => "hotpResyncLookAhead",
+            OptionName::MaxDriftSteps => "maxDriftSteps",
+        }
+    }
+
     /// How the core's sentences spell it.
     pub const fn core_spelling(self) -> &'static str {
         match self {
@@ -334,22 +348,10 @@ mod tests {
         assert!(e.detail.contains("position 4"), "{e}");
     }
 
-    fn camel(o: OptionName) -> &'static str {
-        match o {
-            OptionName::AllowShort => "allowShort",
-            OptionName::MaxFailures => "maxFailures",
-            OptionName::EnrollWindow => "enrollWindow",
-            OptionName::ResyncWindow => "resyncWindow",
-            OptionName::HotpLookAhead => "hotpLookAhead",
-            OptionName::HotpResyncLookAhead => "hotpResyncLookAhead",
-            OptionName::MaxDriftSteps => "maxDriftSteps",
-        }
-    }
-
     #[test]
     fn detail_in_respells_option_names_as_whole_words_only() {
         let e = FacadeError::from(otpkit::SecretError::TooShort { bits: 80 });
-        let js = e.detail_in(camel);
+        let js = e.detail_in(OptionName::camel_case);
         assert!(js.ends_with("use allowShort"), "{js}");
         assert!(!js.contains("LengthPolicy"), "{js}");
         let p = FacadeError::new(
@@ -357,7 +359,7 @@ mod tests {
             "hotp_look_ahead_x and hotp_look_ahead, max_failures.",
         );
         assert_eq!(
-            p.detail_in(camel),
+            p.detail_in(OptionName::camel_case),
             "hotp_look_ahead_x and hotpLookAhead, maxFailures."
         );
     }

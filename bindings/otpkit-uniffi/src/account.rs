@@ -263,9 +263,14 @@ pub struct MigrationBatch {
 #[uniffi::export]
 pub fn decode_migration(uri: String) -> Result<MigrationBatch, OtpkitError> {
     let uri = Zeroizing::new(uri);
-    let batch = ffi(fa::decode_migration(&uri))?;
-    let entries = batch
-        .entries
+    let otpkit_facade::records::MigrationBatch {
+        entries,
+        version,
+        batch_size,
+        batch_index,
+        batch_id,
+    } = ffi(fa::decode_migration(&uri))?;
+    let entries = entries
         .iter()
         .map(|entry| {
             match entry
@@ -283,10 +288,10 @@ pub fn decode_migration(uri: String) -> Result<MigrationBatch, OtpkitError> {
         .collect();
     Ok(MigrationBatch {
         entries,
-        version: batch.version,
-        batch_size: batch.batch_size,
-        batch_index: batch.batch_index,
-        batch_id: batch.batch_id,
+        version,
+        batch_size,
+        batch_index,
+        batch_id,
     })
 }
 

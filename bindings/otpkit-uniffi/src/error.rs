@@ -69,22 +69,10 @@ pub enum OtpkitError {
     },
 }
 
-/// How Kotlin and Swift spell an option the core's sentences name.
-pub(crate) const fn camel_case(o: OptionName) -> &'static str {
-    match o {
-        OptionName::AllowShort => "allowShort",
-        OptionName::MaxFailures => "maxFailures",
-        OptionName::EnrollWindow => "enrollWindow",
-        OptionName::ResyncWindow => "resyncWindow",
-        OptionName::HotpLookAhead => "hotpLookAhead",
-        OptionName::HotpResyncLookAhead => "hotpResyncLookAhead",
-        OptionName::MaxDriftSteps => "maxDriftSteps",
-    }
-}
-
 impl From<FacadeError> for OtpkitError {
     fn from(e: FacadeError) -> Self {
-        let (reason, detail) = (e.reason, e.detail_in(camel_case));
+        // Kotlin and Swift spell options in camelCase, as JavaScript does.
+        let (reason, detail) = (e.reason, e.detail_in(OptionName::camel_case));
         match e.category {
             Category::InvalidInput => OtpkitError::InvalidInput { reason, detail },
             Category::Password => OtpkitError::Password { reason, detail },

@@ -83,35 +83,35 @@ pub enum AttemptKind {
     Recovery,
 }
 
-/// What one attempt of the verifier or of recovery codes came to, and the state to
-/// store whatever it is. A wrong, replayed or malformed code, or a lock-out, is an
-/// attempt with `ok == false` and its `reason`. Its text (Kotlin `toString()`, Swift
-/// `description`) is the core's sentence, e.g. `the code was already used`.
+/// One attempt of the verifier or of recovery codes, as the facade reports it: store
+/// `state` whatever it came to. A wrong, replayed or malformed code, or a lock-out, is
+/// `ok == false` with its `reason`, never an exception. Kotlin `toString()` and Swift
+/// `description` are the core's sentence (`the code was already used`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
 #[uniffi::export(Display)]
 pub struct Attempt {
-    /// The operation.
+    /// Sign-in, enrolment, resynchronisation or recovery.
     pub kind: AttemptKind,
-    /// Accepted (sign-in, recovery), enrolled or resynced.
+    /// True when the user gets in (sign-in, recovery), is enrolled or is resynced.
     pub ok: bool,
-    /// Enrolment: the first code was good, ask for the device's next one.
+    /// True after a good first enrolment code: ask for the one after it.
     pub needs_next_code: bool,
-    /// Why it was refused (`CODE_MISMATCH`, `REPLAYED`, `CODE_MALFORMED`, `LOCKED`,
-    /// `FIRST_CODE_NOT_FOUND`, …); `None` when `ok` or a next code is needed.
+    /// Null/nil unless refused: `CODE_MISMATCH`, `REPLAYED`, `CODE_MALFORMED`,
+    /// `LOCKED`, `FIRST_CODE_NOT_FOUND`, `NOT_CONSECUTIVE`, `SAME_CODE_TWICE`, …
     pub reason: Option<ErrorCode>,
-    /// The core's sentence for it; never secret material or what was typed.
+    /// The sentence for it, without secrets or the code typed.
     pub message: String,
-    /// Accepted: the step (TOTP) or counter (HOTP) of the code.
+    /// When `ok`: the TOTP step or HOTP counter of the code.
     pub step: Option<u64>,
-    /// Accepted: the device's clock drift in steps (TOTP), or counters skipped.
+    /// When `ok`: the clock drift in steps (TOTP) or counters skipped (HOTP).
     pub drift: Option<i64>,
-    /// Locked: when the lock-out ends (Unix seconds; the largest value: until reset).
+    /// When locked out: the Unix second it ends (the largest value: until reset).
     pub locked_until: Option<u64>,
-    /// Recovery, accepted: the index of the code used.
+    /// Recovery, when `ok`: which code of the set was used.
     pub index: Option<u64>,
-    /// Recovery: the codes left unused.
+    /// Recovery: how many unused codes are left.
     pub remaining: Option<u64>,
-    /// The new state string: store it (compare-and-swap on the old one).
+    /// What to store in place of the old state (compare-and-swap).
     pub state: String,
 }
 
