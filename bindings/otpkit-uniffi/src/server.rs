@@ -90,18 +90,22 @@ pub enum AttemptKind {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
 #[uniffi::export(Display)]
 pub struct Attempt {
-    /// Sign-in, enrolment, resynchronisation or recovery.
-    pub kind: AttemptKind,
     /// True when the user gets in (sign-in, recovery), is enrolled or is resynced.
     pub ok: bool,
-    /// True after a good first enrolment code: ask for the one after it.
-    pub needs_next_code: bool,
     /// Null/nil unless refused: `CODE_MISMATCH`, `REPLAYED`, `CODE_MALFORMED`,
     /// `LOCKED`, `FIRST_CODE_NOT_FOUND`, `NOT_CONSECUTIVE`, `SAME_CODE_TWICE`, …
     pub reason: Option<ErrorCode>,
     /// The sentence for it, without secrets or the code typed.
     pub message: String,
-    /// When `ok`: the TOTP step or HOTP counter of the code.
+    /// What to store in place of the old state, whatever the attempt came to
+    /// (with a compare-and-swap on the old one).
+    pub state: String,
+    /// Sign-in, enrolment, resynchronisation or recovery.
+    pub kind: AttemptKind,
+    /// True after a good first enrolment code: ask for the one after it.
+    pub needs_next_code: bool,
+    /// When `ok`: the TOTP step or HOTP counter of the code (store nothing: it is in
+    /// `state`).
     pub step: Option<u64>,
     /// When `ok`: the clock drift in steps (TOTP) or counters skipped (HOTP).
     pub drift: Option<i64>,
@@ -111,8 +115,6 @@ pub struct Attempt {
     pub index: Option<u64>,
     /// Recovery: how many unused codes are left.
     pub remaining: Option<u64>,
-    /// What to store in place of the old state (compare-and-swap).
-    pub state: String,
 }
 
 impl std::fmt::Display for Attempt {
@@ -128,22 +130,22 @@ fn u64_of(n: usize) -> u64 {
 impl From<fr::Attempt> for Attempt {
     fn from(a: fr::Attempt) -> Self {
         Attempt {
+            ok: a.ok,
+            reason: a.reason,
+            message: a.message,
+            state: a.state,
             kind: match a.kind {
                 FacadeKind::SignIn => AttemptKind::SignIn,
                 FacadeKind::Enrollment => AttemptKind::Enrollment,
                 FacadeKind::Resync => AttemptKind::Resync,
                 FacadeKind::Recovery => AttemptKind::Recovery,
             },
-            ok: a.ok,
             needs_next_code: a.needs_next_code,
-            reason: a.reason,
-            message: a.message,
             step: a.step,
             drift: a.drift,
             locked_until: a.locked_until,
             index: a.index.map(u64_of),
             remaining: a.remaining.map(u64_of),
-            state: a.state,
         }
     }
 }

@@ -169,19 +169,19 @@ pub fn export_accounts(
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 #[uniffi::export(Eq)]
 pub struct PskcKeyReport {
-    /// The key's `Id`.
-    pub key_id: Option<String>,
-    /// The device's serial number.
-    pub serial_number: Option<String>,
-    /// The account, when the key was read.
+    /// The account (a TOTP or HOTP token), when the key was read.
     pub account: Option<Account>,
+    /// Why the key was not read: the stable code, and the sentence (no key material).
+    pub reason: Option<ErrorCode>,
+    /// See `reason`.
+    pub error: Option<String>,
     /// How the file protected the key: `"inTheClear"`, `"macChecked"` or
     /// `"notIntegrityProtected"`.
     pub protection: Option<String>,
-    /// Why the key was not read, as a stable code.
-    pub reason: Option<ErrorCode>,
-    /// Why the key was not read, in a sentence (no key material).
-    pub error: Option<String>,
+    /// The key's `Id` and the device's serial number, as the file gives them.
+    pub key_id: Option<String>,
+    /// See `key_id`.
+    pub serial_number: Option<String>,
 }
 
 /// Reads a PSKC (RFC 6030) key container. Give `pre_shared_key` (raw bytes) for a
