@@ -255,6 +255,8 @@ pub struct RecoveryCodeSet {
 }
 
 impl RecoveryCodeSet {
+    /// The facade's record of a set this size, to print it as the facade does
+    /// (its text counts the codes and shows none, so the codes are not copied).
     fn record(&self) -> fr::RecoverySet {
         fr::RecoverySet {
             codes: vec![String::new(); self.codes.len()],
