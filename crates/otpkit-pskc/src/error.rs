@@ -131,7 +131,7 @@ impl fmt::Display for PskcError {
             PskcError::KdfBudget(exceeded) => write!(
                 f,
                 "the PSKC file asks for more key-derivation work than allowed: {exceeded}; \
-                 if the file is trusted, allow more with a larger WorkBudget in Options"
+                 if the file is trusted, allow more with a larger WorkBudget"
             ),
             PskcError::UnsupportedMac(uri) => {
                 write!(f, "the PSKC file's MAC algorithm {uri:?} is not supported")

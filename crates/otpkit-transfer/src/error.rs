@@ -180,8 +180,7 @@ impl fmt::Display for ImportError {
             ImportError::KdfBudget { format, exceeded } => write!(
                 f,
                 "the {format} file asks for more key-derivation work than allowed: \
-                 {exceeded}; if the file is trusted, allow more with a larger \
-                 WorkBudget in ImportOptions"
+                 {exceeded}; if the file is trusted, allow more with a larger WorkBudget"
             ),
             ImportError::Migration { line, error } => {
                 write!(f, "line {}: {error}", line.saturating_add(1))
