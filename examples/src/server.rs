@@ -37,7 +37,6 @@ impl PendingDevice {
 /// Why a request failed (as opposed to a code being rejected, which is an
 /// [`Outcome`]).
 #[derive(Debug)]
-#[non_exhaustive]
 pub enum ServerError {
     /// The device service failed (store, sealing, contention).
     Service(ServiceError),

@@ -16,7 +16,6 @@ use otpkit::{Algorithm, Digits, Hotp, Period, Secret, Totp, Verifier};
 /// # Ok::<(), otpkit_store::GeneratorError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Generator {
     /// RFC 6238 TOTP.
     Totp {

@@ -35,7 +35,6 @@ pub struct Answer<O> {
 
 /// Why a request was not answered with an outcome.
 #[derive(Debug)]
-#[non_exhaustive]
 pub enum ServiceError {
     /// The store failed or could not be reached.
     Store(StoreError),

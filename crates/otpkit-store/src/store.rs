@@ -164,7 +164,6 @@ pub type BoxError = Box<dyn Error + Send + Sync + 'static>;
 /// Why a store operation failed. The driver's error is the source; no variant
 /// carries a secret (sealed or not) or a connection password.
 #[derive(Debug)]
-#[non_exhaustive]
 pub enum StoreError {
     /// The server could not be reached or the connection broke (refused, reset,
     /// shut down). The operation may or may not have taken effect; retrying the

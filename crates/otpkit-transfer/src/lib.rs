@@ -52,7 +52,6 @@ pub const MAX_ENTRIES: usize = 10_000;
 
 /// The file formats [`import`] reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum Format {
     /// Plain text, one `otpauth://` URI per line (blank lines and `#` comments are
     /// skipped). Aegis, WinAuth and many others export this.

@@ -221,7 +221,6 @@ pub const MAX_STEAM_URI_LEN: usize = 1024;
 
 /// Why a `steam://` URI was not accepted. Messages never contain secret material.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum SteamUriError {
     /// The text does not start with `steam://`.
     NotSteamUri,

@@ -86,8 +86,6 @@ pub fn sign_in(outcome: &Outcome, now: u64) -> Result<Reply, Failure> {
         // Removed and assigned again between the two pages.
         Outcome::Error(SignInError::NotEnrolled) => Reply::Elsewhere,
         Outcome::Error(e) => return Err(not_for_the_user("sign-in not evaluated", e)),
-        // `Outcome` may gain variants (it is `non_exhaustive`).
-        other => return Err(not_for_the_user("sign-in outcome", other)),
     })
 }
 
@@ -101,7 +99,6 @@ pub fn enrolment(outcome: &EnrollOutcome, now: u64) -> Result<Reply, Failure> {
             ));
         }
         EnrollOutcome::Rejected(e) => e,
-        other => return Err(not_for_the_user("enrolment outcome", other)),
     };
     Ok(match e {
         EnrollError::FirstCodeNotFound => Reply::Refused(
@@ -120,7 +117,6 @@ pub fn enrolment(outcome: &EnrollOutcome, now: u64) -> Result<Reply, Failure> {
         EnrollError::Time(_) | EnrollError::WrongKind | EnrollError::CounterExhausted => {
             return Err(not_for_the_user("enrolment refused", e));
         }
-        other => return Err(not_for_the_user("enrolment refused", other)),
     })
 }
 
@@ -129,7 +125,6 @@ pub fn resync(outcome: &ResyncOutcome, now: u64) -> Result<Reply, Failure> {
     let e = match outcome {
         ResyncOutcome::Resynced { .. } => return Ok(Reply::Success),
         ResyncOutcome::Rejected(e) => e,
-        other => return Err(not_for_the_user("resync outcome", other)),
     };
     Ok(match e {
         ResyncError::Rejected => Reply::Refused(format!(
@@ -142,7 +137,6 @@ pub fn resync(outcome: &ResyncOutcome, now: u64) -> Result<Reply, Failure> {
         ResyncError::Time(_) | ResyncError::CounterExhausted | ResyncError::WrongKind => {
             return Err(not_for_the_user("resync refused", e));
         }
-        other => return Err(not_for_the_user("resync refused", other)),
     })
 }
 
