@@ -13,7 +13,7 @@ pub struct DeviceRow {
     /// The device id: the caller's key (a user name, a UUID); at most
     /// [`MAX_DEVICE_ID_LEN`](crate::MAX_DEVICE_ID_LEN) bytes.
     pub id: String,
-    /// The generator: `totp.SHA1.6.30` or `hotp.SHA1.6` (see [`Generator`](crate::Generator)).
+    /// The generator: `totp.SHA1.6.30` or `hotp.SHA1.6` (see [`DeviceParams`](crate::DeviceParams)).
     pub params: String,
     /// The sealed secret, `otps1.KEYID.DATA` (see [`crate::seal`]).
     pub secret: String,

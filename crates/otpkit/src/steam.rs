@@ -12,7 +12,6 @@
 //! Nothing here allocates, so Steam codes work without an allocator too.
 //!
 //! ```
-//! use otpkit::Secret;
 //! use otpkit::steam::{SteamGuard, parse_steam_uri};
 //! let secret = parse_steam_uri("steam://GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")?;
 //! let guard = SteamGuard::new(&secret);

@@ -13,7 +13,7 @@ use otpkit::verifier::{
 use crate::error::Failure;
 
 /// The length of the codes of the devices this server assigns
-/// (`Generator::default()`: TOTP, SHA-1, 6 digits, 30 s).
+/// (`DeviceParams::default()`: TOTP, SHA-1, 6 digits, 30 s).
 pub const CODE_DIGITS: Digits = Digits::SIX;
 
 /// What a form does with the verifier's answer.
@@ -144,11 +144,11 @@ pub fn resync(outcome: &ResyncOutcome, now: u64) -> Result<Reply, Failure> {
 mod tests {
     use super::*;
     use otpkit::{CodeError, TimeError};
-    use otpkit_store::Generator;
+    use otpkit_store::DeviceParams;
 
     #[test]
     fn the_code_length_said_is_the_assigned_devices() {
-        assert_eq!(Generator::default().to_string(), "totp.SHA1.6.30");
+        assert_eq!(DeviceParams::default().to_string(), "totp.SHA1.6.30");
         assert_eq!(
             enter_code(),
             "Enter the 6-digit code from your authenticator app."

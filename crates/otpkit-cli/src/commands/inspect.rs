@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use otpkit::Algorithm;
 use otpkit::verifier::{DeviceState, Policy};
-use otpkit_store::{DeviceStore as _, Generator};
+use otpkit_store::{DeviceParams, DeviceStore as _};
 use serde_json::json;
 use zeroize::Zeroizing;
 
@@ -176,15 +176,15 @@ fn inspect_store(
         })?;
     let damaged =
         |column: &str| CliError::state(format_args!("device {id:?} has a damaged {column} column"));
-    let generator: Generator = row.params.parse().map_err(|_| damaged("params"))?;
+    let generator: DeviceParams = row.params.parse().map_err(|_| damaged("params"))?;
     let state: DeviceState = row.state.parse().map_err(|_| damaged("state"))?;
     let (algorithm, digits, period) = match generator {
-        Generator::Totp {
+        DeviceParams::Totp {
             algorithm,
             digits,
             period,
         } => (algorithm, digits.get(), Some(period.seconds())),
-        Generator::Hotp { algorithm, digits } => (algorithm, digits.get(), None),
+        DeviceParams::Hotp { algorithm, digits } => (algorithm, digits.get(), None),
     };
     let view = View {
         place: ("device", id.to_owned()),
