@@ -12,19 +12,23 @@ export CARGO_TERM_COLOR=never
 passed=0
 failed=0
 failed_names=()
+# One row per stage for the closing time table: seconds, result, name.
+timings=()
 stage() {
-  local name=$1
+  local name=$1 start=$SECONDS result
   shift
   echo
   echo "==== $name (t=${SECONDS}s)"
   if "$@"; then
     passed=$((passed + 1))
-    echo "==== $name: ok (t=${SECONDS}s)"
+    result=ok
   else
     failed=$((failed + 1))
     failed_names+=("$name")
-    echo "==== $name: FAILED (t=${SECONDS}s)"
+    result=FAILED
   fi
+  echo "==== $name: $result (t=${SECONDS}s)"
+  timings+=("$(printf '%6d s  %-6s  %s' $((SECONDS - start)) "$result" "$name")")
 }
 
 # Prints cargo test's per-binary closing lines (and failures) but not every test name.
@@ -124,10 +128,15 @@ stage "cargo doc (deny warnings)" docs
 # The binding crate's Rust tests already ran in the workspace stage above.
 [ -x bindings/test.sh ] && stage "bindings (Kotlin, Python, Swift)" env OTPKIT_RUST_TESTS_DONE=1 bindings/test.sh
 stage "js/wasm binding (node --test, headless Chromium)" bash bindings/js/test.sh
+stage "release artefacts (crates, wheel and sdist, npm tarball, JAR, SwiftPM package)" scripts/release.sh
+stage "consumer projects (each artefact installed as its users do; the README's getting-started blocks)" scripts/consumers.sh
 stage "web example end to end (headless Chromium: assign, sign in, replay, resync, lock-out, remove)" bash examples/web/e2e/test.sh
 # Mutants of the lines the last commit changed in the core and lanes crates (bounded).
 stage "mutation testing (changed lines)" env MUTANTS_BUDGET="${MUTANTS_BUDGET:-900}" scripts/mutants.sh
 
+echo
+echo "==== time per stage (total ${SECONDS} s, $((SECONDS / 60)) min)"
+printf '%s\n' "${timings[@]}"
 echo
 if [ $failed -gt 0 ]; then
   echo "failed stages: ${failed_names[*]}"

@@ -4,24 +4,11 @@
 use otpkit_facade::{FacadeError, OptionName};
 use wasm_bindgen::JsValue;
 
-/// How JS spells an option the core's sentences name.
-pub(crate) const fn js_option(o: OptionName) -> &'static str {
-    match o {
-        OptionName::AllowShort => "allowShort",
-        OptionName::MaxFailures => "maxFailures",
-        OptionName::EnrollWindow => "enrollWindow",
-        OptionName::ResyncWindow => "resyncWindow",
-        OptionName::HotpLookAhead => "hotpLookAhead",
-        OptionName::HotpResyncLookAhead => "hotpResyncLookAhead",
-        OptionName::MaxDriftSteps => "maxDriftSteps",
-    }
-}
-
 /// A JS `Error` named `OtpkitError` with `category` (`"InvalidInput"`, `"Password"`,
 /// …), `code` (`"SECRET_TOO_SHORT"`, …) and the sentence as `message`, which never
 /// holds secret material.
 pub(crate) fn otpkit_error(e: &FacadeError) -> JsValue {
-    let err = js_sys::Error::new(&e.detail_in(js_option));
+    let err = js_sys::Error::new(&e.detail_in(OptionName::camel_case));
     err.set_name("OtpkitError");
     set(&err, "category", &JsValue::from_str(e.category.name()));
     set(&err, "code", &JsValue::from_str(e.reason.as_str()));

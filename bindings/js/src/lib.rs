@@ -68,7 +68,10 @@ pub use account::{
 pub use otp::{Hotp, SteamGuard, Totp, unix_now};
 pub use secret::Secret;
 pub use server::{Verifier, generate_recovery_codes, verify_recovery_code};
-pub use transfer::{export_accounts, import_accounts, import_pskc};
+pub use transfer::{
+    MigrationAssembler, check_portability, check_portability_uri, export_accounts, import_accounts,
+    import_pskc,
+};
 
 use wasm_bindgen::prelude::*;
 

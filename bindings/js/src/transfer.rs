@@ -1,6 +1,7 @@
 //! Authenticator-app backups in and out (encrypted ones too), PSKC containers in.
 
-use otpkit_facade::transfer as ft;
+use otpkit_facade::records::{ImportRecord, PortabilityRecord};
+use otpkit_facade::{assembler, portability, transfer as ft};
 use wasm_bindgen::prelude::*;
 
 use crate::account::{accounts_from_js, to_js, warnings_to_js};
@@ -38,14 +39,33 @@ export interface ExportResult {
   output: string[];
   notes: string[];
 }
+/** The key-derivation budget of one import (defaults: about 1 s of one core, 256 MiB). */
+export interface KdfOptions {
+  /** Work units for all the key derivations of the file (default 1 000 000). */
+  kdfBudget?: number;
+  /** Bytes one derivation may use (default 268 435 456). */
+  kdfMemory?: number;
+}
 /** How to open a PSKC container. */
-export interface PskcOptions {
+export interface PskcOptions extends KdfOptions {
   /** A pre-shared key (RFC 6030 §6.1), raw bytes. */
   preSharedKey?: Uint8Array;
   /** A password (RFC 6030 §6.2). */
   password?: string | Uint8Array;
   /** Accept encrypted values in a file without a MAC (not integrity-protected). */
   allowUnauthenticated?: boolean;
+}
+/** One app that would mishandle an account, with the public reports that say so. */
+export interface PortabilityFinding {
+  /** "GOOGLE_AUTHENTICATOR", "MICROSOFT_AUTHENTICATOR" or "AUTHY". */
+  app: string;
+  appName: string;
+  /** "ALGORITHM_IGNORED", "DIGITS_IGNORED", "DIGITS_UNSUPPORTED", "PERIOD_IGNORED" or "LOWERCASE_ALGORITHM". */
+  problem: string;
+  message: string;
+  when: string;
+  versions: string;
+  sources: string[];
 }
 /** One key of a PSKC container: its account, or why it was not read. */
 export interface PskcKey {
@@ -63,23 +83,46 @@ fn opt_str(v: Option<&str>) -> JsValue {
     v.map_or(JsValue::NULL, JsValue::from_str)
 }
 
+/// The `kdfBudget` / `kdfMemory` of an options object.
+fn kdf_budget(options: &JsValue, what: &str) -> Result<otpkit_facade::WorkBudget, JsValue> {
+    let work = args::opt_u64(
+        &args::get(options, "kdfBudget")?,
+        &format!("{what}.kdfBudget"),
+    )?;
+    let memory = args::opt_u64(
+        &args::get(options, "kdfMemory")?,
+        &format!("{what}.kdfMemory"),
+    )?;
+    Ok(otpkit_facade::args::kdf_budget(work, memory))
+}
+
 /// Reads an authenticator app's export (`data` as text or bytes), decrypting it
-/// with `password` when it is encrypted. A wrong or missing password is an
+/// with `password` when it is encrypted; every key derivation is charged to
+/// `options.kdfBudget` / `options.kdfMemory` first. A wrong or missing password is an
 /// `OtpkitError` of category `Password`; each entry is imported or refused on its own.
 #[wasm_bindgen(js_name = importAccounts, unchecked_return_type = "ImportResult")]
 pub fn import_accounts(
     #[wasm_bindgen(unchecked_param_type = "ImportFormat")] format: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] data: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "string | Uint8Array")] password: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "KdfOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let format = string(&format, "format")?;
     let data = Wiped(text_or_bytes(&data, "data")?);
     let password = opt_text_or_bytes(&password, "password")?.map(Wiped);
+    args::options(&options, "options", &["kdfBudget", "kdfMemory"])?;
+    let budget = kdf_budget(&options, "options")?;
     let import = js(ft::import_accounts(
         &format,
         &data.0,
         password.as_ref().map(|p| p.0.as_slice()),
+        budget,
     ))?;
+    import_to_js(&import)
+}
+
+/// An import's record as the plain object `ImportResult`.
+pub(crate) fn import_to_js(import: &ImportRecord) -> Result<JsValue, JsValue> {
     let obj = quiet_record(&import.to_string());
     let accounts = js_sys::Array::new();
     for a in &import.accounts {
@@ -139,7 +182,8 @@ pub fn export_accounts(
 }
 
 /// Reads a PSKC (RFC 6030) key container (`xml` as text or bytes), decrypted with
-/// `options.preSharedKey` or `options.password` (not both).
+/// `options.preSharedKey` or `options.password` (not both), the password's key
+/// derivation charged to `options.kdfBudget` / `options.kdfMemory` first.
 #[wasm_bindgen(js_name = importPskc, unchecked_return_type = "PskcKey[]")]
 pub fn import_pskc(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] xml: JsValue,
@@ -149,7 +193,13 @@ pub fn import_pskc(
     args::options(
         &options,
         "options",
-        &["preSharedKey", "password", "allowUnauthenticated"],
+        &[
+            "preSharedKey",
+            "password",
+            "allowUnauthenticated",
+            "kdfBudget",
+            "kdfMemory",
+        ],
     )?;
     let key = args::get(&options, "preSharedKey")?;
     let key = if args::absent(&key) {
@@ -168,6 +218,7 @@ pub fn import_pskc(
         key.as_ref().map(|k| k.0.as_slice()),
         password.as_ref().map(|p| p.0.as_slice()),
         allow,
+        kdf_budget(&options, "options")?,
     ))?;
     let out = js_sys::Array::new();
     for k in &keys {
@@ -187,4 +238,115 @@ pub fn import_pskc(
         out.push(&obj);
     }
     Ok(out.into())
+}
+
+/// Collects the QR codes of one Google Authenticator "Transfer accounts" export as
+/// they are scanned, in any order; `missing()` says which are still to scan.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct MigrationAssembler {
+    inner: assembler::MigrationAssembler,
+}
+
+#[wasm_bindgen]
+impl MigrationAssembler {
+    /// An empty assembler.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> MigrationAssembler {
+        MigrationAssembler::default()
+    }
+
+    /// Adds one scanned `otpauth-migration://` URI: `true` for a QR code not seen
+    /// before, `false` for the same one again.
+    pub fn add(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] uri: JsValue,
+    ) -> Result<bool, JsValue> {
+        js(self.inner.add(&string(&uri, "uri")?))
+    }
+
+    /// The 0-based indexes of the QR codes not scanned yet.
+    #[wasm_bindgen(unchecked_return_type = "number[]")]
+    pub fn missing(&self) -> JsValue {
+        let out = js_sys::Array::new();
+        for i in self.inner.missing() {
+            out.push(&JsValue::from(i as f64));
+        }
+        out.into()
+    }
+
+    /// How many QR codes the export has (`null` before the first).
+    #[wasm_bindgen(js_name = batchSize)]
+    pub fn batch_size(&self) -> Option<f64> {
+        self.inner.batch_size().map(|n| n as f64)
+    }
+
+    /// Whether every QR code was scanned.
+    #[wasm_bindgen(js_name = isComplete)]
+    pub fn is_complete(&self) -> bool {
+        self.inner.is_complete()
+    }
+
+    /// The accounts of the QR codes scanned, and those missing; empties the assembler.
+    #[wasm_bindgen(unchecked_return_type = "ImportResult")]
+    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        import_to_js(&js(self.inner.finish())?)
+    }
+
+    /// `MigrationAssembler(2 of 3 QR codes)`.
+    #[wasm_bindgen(js_name = toString)]
+    pub fn to_string_js(&self) -> String {
+        match self.inner.batch_size() {
+            None => "MigrationAssembler(no QR code yet)".to_owned(),
+            Some(n) => format!(
+                "MigrationAssembler({} of {n} QR codes)",
+                n.saturating_sub(self.inner.missing().len() as u64)
+            ),
+        }
+    }
+}
+
+fn findings_to_js(found: &[PortabilityRecord]) -> JsValue {
+    let out = js_sys::Array::new();
+    for f in found {
+        let obj = quiet_record(&f.to_string());
+        set(&obj, "app", &JsValue::from_str(f.app));
+        set(&obj, "appName", &JsValue::from_str(&f.app_name));
+        set(&obj, "problem", &JsValue::from_str(f.problem));
+        set(&obj, "message", &JsValue::from_str(&f.message));
+        set(&obj, "when", &JsValue::from_str(f.when));
+        set(&obj, "versions", &JsValue::from_str(f.versions));
+        let sources = js_sys::Array::new();
+        for s in &f.sources {
+            sources.push(&JsValue::from_str(s));
+        }
+        set(&obj, "sources", &sources);
+        out.push(&obj);
+    }
+    out.into()
+}
+
+/// Which well-known apps would mishandle `account` (Microsoft Authenticator and
+/// Authy ignore SHA-256, …), with the public reports that say so; empty for SHA-1,
+/// 6 digits and 30 s.
+#[wasm_bindgen(js_name = checkPortability, unchecked_return_type = "PortabilityFinding[]")]
+pub fn check_portability(
+    #[wasm_bindgen(unchecked_param_type = "Account")] account: JsValue,
+) -> Result<JsValue, JsValue> {
+    let account = crate::account::from_js(&account, "account")?;
+    Ok(findings_to_js(&js(portability::check_portability(
+        &account,
+    ))?))
+}
+
+/// [`check_portability`] for an `otpauth://` URI, which also sees how the URI
+/// spells its values (a lowercase `algorithm`).
+#[wasm_bindgen(js_name = checkPortabilityUri, unchecked_return_type = "PortabilityFinding[]")]
+pub fn check_portability_uri(
+    #[wasm_bindgen(unchecked_param_type = "string")] uri: JsValue,
+) -> Result<JsValue, JsValue> {
+    let uri = string(&uri, "uri")?;
+    Ok(findings_to_js(&js(portability::check_portability_uri(
+        &uri,
+    ))?))
 }

@@ -9,6 +9,7 @@ import * as otpkit from 'otpkit';
 const {
   Secret, Totp, Hotp, SteamGuard, Verifier, parseOtpauthUri, generateRecoveryCodes,
   verifyRecoveryCode, importAccounts, exportAccounts, importPskc, operations,
+  MigrationAssembler, checkPortability, checkPortabilityUri, encodeMigration,
 } = otpkit;
 
 const rfcSecret = () => Secret.fromBytes(new TextEncoder().encode('12345678901234567890'));
@@ -91,6 +92,51 @@ test('app backups: an encrypted Aegis vault round trip, a wrong password asks ag
   throwsOtpkit(() => importAccounts('keepass', ''), 'UNKNOWN_FORMAT');
   const junk = importAccounts('otpauth-list', 'otpauth://totp/x?secret=1\n');
   assert.equal(junk.entries[0].code, 'SECRET_INVALID_CHARACTER');
+});
+
+test('key derivation under a budget: too small a kdfBudget or kdfMemory is refused before any work', () => {
+  const a = parseOtpauthUri(ACCOUNT).account;
+  const vault = exportAccounts('aegis', [a], 'pw').output[0];
+  assert.deepEqual(importAccounts('aegis', vault, 'pw', { kdfBudget: 1_000_000 }).accounts, [a]);
+  const e = throwsOtpkit(() => importAccounts('aegis', vault, 'pw', { kdfBudget: 10 }), 'KDF_BUDGET', 'Unsupported');
+  assert.match(e.message, /\(10 allowed\); if the file is trusted, allow more with a larger kdfBudget \(or kdfMemory\)$/);
+  throwsOtpkit(() => importAccounts('aegis', vault, 'pw', { kdfMemory: 1024 }), 'KDF_BUDGET');
+  assert.throws(() => importAccounts('aegis', vault, 'pw', { kdfBudget: '10' }),
+    { name: 'TypeError', message: /options.kdfBudget must be a number/ });
+  assert.throws(() => importAccounts('aegis', vault, 'pw', { budget: 10 }), { name: 'TypeError', message: /no option "budget"/ });
+  const xml = readFileSync(new URL('../../../crates/otpkit-pskc/tests/data/rfc6030-figure-7.xml', import.meta.url));
+  throwsOtpkit(() => importPskc(xml.toString(), { password: 'qwerty', kdfBudget: 0 }), 'KDF_BUDGET');
+});
+
+test('a Google export of several QR codes, scanned in any order, twice, assembled', () => {
+  const accounts = Array.from({ length: 12 }, (_, i) =>
+    parseOtpauthUri(`otpauth://totp/ACME:user${i}?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME`).account);
+  const uris = encodeMigration(accounts, 10);
+  assert.equal(uris.length, 2);
+  const asm = new MigrationAssembler();
+  assert.deepEqual([asm.batchSize(), asm.isComplete(), String(asm)], [undefined, false, 'MigrationAssembler(no QR code yet)']);
+  assert.equal(asm.add(uris[1]), true);
+  assert.deepEqual([asm.missing(), asm.batchSize(), String(asm)], [[0], 2, 'MigrationAssembler(1 of 2 QR codes)']);
+  assert.equal(asm.add(uris[1]), false, 'the same QR code again');
+  assert.equal(asm.add(uris[0]), true);
+  assert.equal(asm.isComplete(), true);
+  const all = asm.finish();
+  assert.deepEqual([all.accounts, all.missingBatches], [accounts, []]);
+  throwsOtpkit(() => asm.add(ACCOUNT), 'NOT_MIGRATION_URI', 'InvalidInput');
+  assert.throws(() => asm.add(42), { name: 'TypeError', message: /uri must be a string/ });
+});
+
+test('portability: which apps would mishandle an account, with sources', () => {
+  const sha256 = parseOtpauthUri(`${ACCOUNT}&algorithm=SHA256`).account;
+  const found = checkPortability(sha256);
+  assert.deepEqual(found.map((f) => f.app), ['MICROSOFT_AUTHENTICATOR', 'AUTHY', 'GOOGLE_AUTHENTICATOR']);
+  assert.ok(found.every((f) => f.problem === 'ALGORITHM_IGNORED' && f.sources.length > 0));
+  assert.equal(String(found[1]), found[1].message);
+  assert.deepEqual(checkPortability(parseOtpauthUri(ACCOUNT).account), []);
+  assert.ok(checkPortabilityUri(`${ACCOUNT}&algorithm=sha256`).some((f) => f.problem === 'LOWERCASE_ALGORITHM'));
+  const e = throwsOtpkit(() => checkPortabilityUri('https://example.com'), 'NOT_OTPAUTH_URI');
+  assert.match(e.message, /^invalid otpauth URI: /);
+  assert.throws(() => checkPortability('otpauth://totp/x'), TypeError);
 });
 
 test('PSKC: RFC 6030 figure 7 with its password, a wrong one is a Password error', () => {

@@ -3,7 +3,8 @@
 import {
   Secret, Totp, Hotp, SteamGuard, Verifier, unixNow, parseOtpauthUri, accountToUri, accountLabel,
   decodeMigration, encodeMigration, parseSteamUri, generateRecoveryCodes, verifyRecoveryCode,
-  importAccounts, exportAccounts, importPskc, operations,
+  importAccounts, exportAccounts, importPskc, operations, MigrationAssembler, checkPortability,
+  checkPortabilityUri, type PortabilityFinding, type KdfOptions,
   type Account, type Policy, type Outcome, type TotpMatch, type HotpMatch, type ImportResult,
   type PskcKey, type RecoveryCodeSet, type EnrollOutcome, type ResyncOutcome,
 } from 'otpkit';
@@ -53,6 +54,15 @@ const imported: ImportResult = importAccounts('aegis', exported.output[0], 'pass
 const refused: (string | undefined)[] = imported.entries.map((e) => e.code);
 const keys: PskcKey[] = importPskc('<xml/>', { password: 'qwerty', allowUnauthenticated: false });
 const names: string[] = operations().map((o) => o.name);
+const kdf: KdfOptions = { kdfBudget: 4_000_000, kdfMemory: 1 << 30 };
+const trusted: ImportResult = importAccounts('bitwarden', '{}', 'password', kdf);
+const assembler = new MigrationAssembler();
+const isNew: boolean = assembler.add('otpauth-migration://offline?data=');
+const missing: number[] = assembler.missing();
+const size: number | undefined = assembler.batchSize();
+const assembled: ImportResult | undefined = assembler.isComplete() ? assembler.finish() : undefined;
+const findings: PortabilityFinding[] = checkPortability(a).concat(checkPortabilityUri(uri));
+const apps: string[] = findings.map((f) => f.app + f.problem + f.sources.join(' '));
 
 try {
   Secret.fromBase32('not base32');
@@ -62,5 +72,5 @@ try {
 
 export {
   bytes, step, counter, s, left, p, why, until, printed, fromCounter, remaining, codes, uri, period,
-  fromAccount, first_, refused, keys, names,
+  fromAccount, first_, refused, keys, names, trusted, isNew, missing, size, assembled, apps,
 };

@@ -193,11 +193,14 @@ pub enum OptionName {
     HotpResyncLookAhead,
     /// The verifier policy's largest drift learned.
     MaxDriftSteps,
+    /// An import's key-derivation budget: its work units and its memory per
+    /// derivation.
+    KdfBudget,
 }
 
 impl OptionName {
     /// Every option name.
-    pub const ALL: [OptionName; 7] = [
+    pub const ALL: [OptionName; 8] = [
         OptionName::AllowShort,
         OptionName::MaxFailures,
         OptionName::EnrollWindow,
@@ -205,21 +208,8 @@ impl OptionName {
         OptionName::HotpLookAhead,
         OptionName::HotpResyncLookAhead,
         OptionName::MaxDriftSteps,
+        OptionName::KdfBudget,
     ];
-
-    /// The option in camelCase, as JavaScript, Kotlin and Swift spell it
-    /// (`allowShort`, `maxFailures`).
-    pub const fn camel_case(self) -> &'static str {
-        match self {
-            OptionName::AllowShort => "allowShort",
-            OptionName::MaxFailures => "maxFailures",
-            OptionName::EnrollWindow => "enrollWindow",
-            OptionName::ResyncWindow => "resyncWindow",
-            OptionName::HotpLookAhead => "hotpLookAhead",
-            OptionName::HotpResyncLookAhead => "hotpResyncLookAhead",
-            OptionName::MaxDriftSteps => "maxDriftSteps",
-        }
-    }
 
     /// How the core's sentences spell it.
     pub const fn core_spelling(self) -> &'static str {
@@ -231,6 +221,35 @@ impl OptionName {
             OptionName::HotpLookAhead => "hotp_look_ahead",
             OptionName::HotpResyncLookAhead => "hotp_resync_look_ahead",
             OptionName::MaxDriftSteps => "max_drift_steps",
+            OptionName::KdfBudget => "WorkBudget",
+        }
+    }
+
+    /// The option as JavaScript, Kotlin and Swift name it (`allowShort`).
+    pub const fn camel_case(self) -> &'static str {
+        match self {
+            OptionName::AllowShort => "allowShort",
+            OptionName::MaxFailures => "maxFailures",
+            OptionName::EnrollWindow => "enrollWindow",
+            OptionName::ResyncWindow => "resyncWindow",
+            OptionName::HotpLookAhead => "hotpLookAhead",
+            OptionName::HotpResyncLookAhead => "hotpResyncLookAhead",
+            OptionName::MaxDriftSteps => "maxDriftSteps",
+            OptionName::KdfBudget => "kdfBudget (or kdfMemory)",
+        }
+    }
+
+    /// The option as Python names it (`allow_short`).
+    pub const fn snake_case(self) -> &'static str {
+        match self {
+            OptionName::AllowShort => "allow_short",
+            OptionName::MaxFailures => "max_failures",
+            OptionName::EnrollWindow => "enroll_window",
+            OptionName::ResyncWindow => "resync_window",
+            OptionName::HotpLookAhead => "hotp_look_ahead",
+            OptionName::HotpResyncLookAhead => "hotp_resync_look_ahead",
+            OptionName::MaxDriftSteps => "max_drift_steps",
+            OptionName::KdfBudget => "kdf_budget (or kdf_memory)",
         }
     }
 }
@@ -361,6 +380,11 @@ mod tests {
         assert_eq!(
             p.detail_in(OptionName::camel_case),
             "hotp_look_ahead_x and hotpLookAhead, maxFailures."
+        );
+        let kdf = FacadeError::new(ErrorCode::KdfBudget, "allow more with a larger WorkBudget");
+        assert_eq!(
+            kdf.detail_in(OptionName::snake_case),
+            "allow more with a larger kdf_budget (or kdf_memory)"
         );
     }
 

@@ -77,19 +77,12 @@ pub struct AccountRecord {
 impl AccountRecord {
     /// The record of a core account.
     pub fn from_core(account: &otpkit::Account) -> Result<Self, FacadeError> {
-        let kind = if let otpkit::Kind::Totp { period } = account.kind {
-            AccountKind::Totp {
+        let kind = match account.kind {
+            otpkit::Kind::Totp { period } => AccountKind::Totp {
                 period: period.seconds(),
-            }
-        } else if let otpkit::Kind::Hotp { counter } = account.kind {
-            AccountKind::Hotp { counter }
-        } else if matches!(account.kind, otpkit::Kind::Steam) {
-            AccountKind::Steam
-        } else {
-            return Err(FacadeError::new(
-                ErrorCode::UnsupportedType,
-                "an account kind this binding does not represent",
-            ));
+            },
+            otpkit::Kind::Hotp { counter } => AccountKind::Hotp { counter },
+            otpkit::Kind::Steam => AccountKind::Steam,
         };
         Ok(AccountRecord {
             issuer: account.issuer.clone(),

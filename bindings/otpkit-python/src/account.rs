@@ -61,7 +61,6 @@ impl From<&Warning> for UriWarning {
             Warning::DigitsIgnoredByApps(_) => "digits_ignored_by_apps",
             Warning::PeriodIgnoredByApps(_) => "period_ignored_by_apps",
             Warning::IgnoredParameter { .. } => "ignored_parameter",
-            _ => "other",
         };
         UriWarning {
             kind,

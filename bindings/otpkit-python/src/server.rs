@@ -494,7 +494,6 @@ impl Verifier {
             Outcome::Malformed(_) => Result::new("malformed", message, new),
             Outcome::Error(SignInError::Time(e)) => return Err(bad_value("now", e)),
             Outcome::Error(e) => return Err(state_error(e)),
-            _ => return Err(state_error(message)),
         })
     }
 
@@ -537,7 +536,6 @@ impl Verifier {
                 r.reason = Some(reason);
                 Ok(r)
             }
-            _ => Err(state_error(message)),
         }
     }
 
@@ -606,6 +604,5 @@ fn enroll_result(outcome: EnrollOutcome, new: verifier::DeviceState) -> PyResult
             r.reason = Some(reason);
             Ok(r)
         }
-        _ => Err(state_error(message)),
     }
 }

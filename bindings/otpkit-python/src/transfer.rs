@@ -403,7 +403,6 @@ fn check_portability(account: &Bound<'_, PyAny>) -> PyResult<Vec<PortabilityFind
                 Problem::DigitsUnsupported => "digits_unsupported",
                 Problem::PeriodIgnored => "period_ignored",
                 Problem::LowercaseAlgorithm => "lowercase_algorithm",
-                _ => "other",
             },
             message: f.to_string(),
             versions: f.rule.versions,

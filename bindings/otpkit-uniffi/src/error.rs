@@ -69,10 +69,25 @@ pub enum OtpkitError {
     },
 }
 
+/// How Kotlin and Swift name an option the core's sentences name: in camelCase, as
+/// JavaScript does, but for the key-derivation budget, which they pass as a
+/// `KdfBudget` record.
+const fn kotlin_swift(o: OptionName) -> &'static str {
+    match o {
+        OptionName::KdfBudget => "budget (a KdfBudget)",
+        OptionName::AllowShort
+        | OptionName::MaxFailures
+        | OptionName::EnrollWindow
+        | OptionName::ResyncWindow
+        | OptionName::HotpLookAhead
+        | OptionName::HotpResyncLookAhead
+        | OptionName::MaxDriftSteps => o.camel_case(),
+    }
+}
+
 impl From<FacadeError> for OtpkitError {
     fn from(e: FacadeError) -> Self {
-        // Kotlin and Swift spell options in camelCase, as JavaScript does.
-        let (reason, detail) = (e.reason, e.detail_in(OptionName::camel_case));
+        let (reason, detail) = (e.reason, e.detail_in(kotlin_swift));
         match e.category {
             Category::InvalidInput => OtpkitError::InvalidInput { reason, detail },
             Category::Password => OtpkitError::Password { reason, detail },
@@ -327,6 +342,14 @@ mod tests {
             "max_failures must be 1 to 100",
         ));
         assert_eq!(policy.detail(), "maxFailures must be 1 to 100");
+        let kdf = OtpkitError::from(FacadeError::new(
+            ErrorCode::KdfBudget,
+            "allow more with a larger WorkBudget",
+        ));
+        assert_eq!(
+            kdf.detail(),
+            "allow more with a larger budget (a KdfBudget)"
+        );
     }
 
     #[test]

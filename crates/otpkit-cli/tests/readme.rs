@@ -55,7 +55,19 @@ const TEXT: usize = 1;
 /// How many blocks of each kind the repository's README.md has.
 const TOP_SH_RUN: usize = 2;
 const TOP_SH_NO_RUN: usize = 4;
-const TOP_RUST: usize = 2;
+const TOP_RUST: usize = 3;
+/// The getting-started blocks, one per language: each runs in a clean consumer project
+/// that `scripts/consumers.sh` makes from the release artefacts (the ```sh one also
+/// runs here).
+const TOP_GETTING_STARTED: [&str; 7] = [
+    "toml getting-started",
+    "rust getting-started",
+    "sh getting-started",
+    "python getting-started",
+    "js getting-started",
+    "kotlin getting-started",
+    "swift getting-started",
+];
 const TOP_RUST_IGNORE: usize = 1;
 /// The password of the sandbox's andOTP backup (`otp.json.aes`).
 const ANDOTP_PASSWORD: &str = "otpkit-test";
@@ -869,6 +881,7 @@ fn top_readme_every_block_is_run_or_checked() {
     for b in &blocks {
         match b.info.as_str() {
             "sh" | "rust" => {}
+            info if TOP_GETTING_STARTED.contains(&info) => check_consumer_runs(b),
             "rust,ignore" => check_store_adapters(b),
             "sh no-run" => checked.push(top_no_run_check(b)),
             _ => panic!(
@@ -892,7 +905,14 @@ fn top_readme_every_block_is_run_or_checked() {
         TOP_SH_NO_RUN,
         "no-run blocks"
     );
-    assert_eq!(count(&|b| b.info == "rust"), TOP_RUST, "```rust blocks");
+    assert_eq!(
+        count(&|b| b.info == "rust" || b.info == "rust getting-started"),
+        TOP_RUST,
+        "```rust blocks"
+    );
+    for info in TOP_GETTING_STARTED {
+        assert_eq!(count(&|b| b.info == info), 1, "one ```{info} block");
+    }
     assert_eq!(
         count(&|b| b.info == "rust,ignore"),
         TOP_RUST_IGNORE,
@@ -903,6 +923,23 @@ fn top_readme_every_block_is_run_or_checked() {
     assert!(
         examples.contains("#[cfg(doctest)]\n#[doc = include_str!(\"../../README.md\")]"),
         "examples/src/lib.rs no longer includes README.md as doc tests"
+    );
+}
+
+/// A getting-started block is one `scripts/consumers.sh` takes from README.md as written
+/// and runs in a clean consumer project, and `scripts/test-all.sh` runs that script.
+fn check_consumer_runs(block: &Block) {
+    let consumers = repo_file("scripts/consumers.sh");
+    assert!(
+        consumers.contains(&format!("readme_block \"{}\"", block.info)),
+        "README.md line {}: scripts/consumers.sh does not run the ```{} block",
+        block.line,
+        block.info
+    );
+    let test_all = repo_file("scripts/test-all.sh");
+    assert!(
+        test_all.contains("scripts/release.sh") && test_all.contains("scripts/consumers.sh"),
+        "scripts/test-all.sh builds the release artefacts and runs the consumer projects"
     );
 }
 
@@ -1167,7 +1204,7 @@ fn top_readme_sh_blocks_run() {
     let mut ran = 0;
     for block in fenced_blocks(&top_readme())
         .iter()
-        .filter(|b| b.info == "sh")
+        .filter(|b| b.info == "sh" || b.info == "sh getting-started")
     {
         let (dir, printed) = run_sh_block(&sandbox, "README.md (top)", block);
         for command in commands(&block.body) {
@@ -1205,5 +1242,5 @@ fn top_readme_sh_blocks_run() {
         }
         ran += 1;
     }
-    assert_eq!(ran, TOP_SH_RUN);
+    assert_eq!(ran, TOP_SH_RUN + 1, "the ```sh blocks and the ```sh getting-started one");
 }

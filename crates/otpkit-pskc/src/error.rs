@@ -12,7 +12,6 @@ use crate::Options;
 /// Why the container as a whole could not be read. Messages never contain key
 /// material, keys or passwords.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum PskcError {
     /// Larger than [`Options::max_bytes`].
     TooLarge {
@@ -131,7 +130,7 @@ impl fmt::Display for PskcError {
             PskcError::KdfBudget(exceeded) => write!(
                 f,
                 "the PSKC file asks for more key-derivation work than allowed: {exceeded}; \
-                 if the file is trusted, allow more with a larger WorkBudget in Options"
+                 if the file is trusted, allow more with a larger WorkBudget"
             ),
             PskcError::UnsupportedMac(uri) => {
                 write!(f, "the PSKC file's MAC algorithm {uri:?} is not supported")
@@ -153,7 +152,6 @@ impl std::error::Error for PskcError {}
 
 /// Why one key could not be imported. Messages never contain key material.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum KeyError {
     /// Not HOTP or TOTP (a PIN, OCRA, …): the algorithm URI.
     UnsupportedAlgorithm(String),

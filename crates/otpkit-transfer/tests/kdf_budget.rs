@@ -359,7 +359,7 @@ fn the_budget_error_says_what_to_do_and_nothing_secret() {
         "{message}"
     );
     assert!(
-        message.ends_with("allow more with a larger WorkBudget in ImportOptions"),
+        message.ends_with("allow more with a larger WorkBudget"),
         "{message}"
     );
     assert!(!message.contains("otpkit-test") && !message.contains("c2FsdHNhbHQ"));
