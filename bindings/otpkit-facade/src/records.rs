@@ -41,6 +41,25 @@ pub enum AccountKind {
 }
 
 impl AccountKind {
+    /// The record of a core account kind; a kind this facade does not represent
+    /// is an error.
+    pub fn of(kind: otpkit::Kind) -> Result<Self, FacadeError> {
+        if let otpkit::Kind::Totp { period } = kind {
+            Ok(AccountKind::Totp {
+                period: period.seconds(),
+            })
+        } else if let otpkit::Kind::Hotp { counter } = kind {
+            Ok(AccountKind::Hotp { counter })
+        } else if kind == otpkit::Kind::Steam {
+            Ok(AccountKind::Steam)
+        } else {
+            Err(FacadeError::new(
+                ErrorCode::UnsupportedType,
+                "an account kind this binding does not represent",
+            ))
+        }
+    }
+
     /// `"totp"`, `"hotp"` or `"steam"`.
     pub const fn name(self) -> &'static str {
         match self {
@@ -74,20 +93,7 @@ pub struct AccountRecord {
 impl AccountRecord {
     /// The record of a core account.
     pub fn from_core(account: &otpkit::Account) -> Result<Self, FacadeError> {
-        let kind = if let otpkit::Kind::Totp { period } = account.kind {
-            AccountKind::Totp {
-                period: period.seconds(),
-            }
-        } else if let otpkit::Kind::Hotp { counter } = account.kind {
-            AccountKind::Hotp { counter }
-        } else if matches!(account.kind, otpkit::Kind::Steam) {
-            AccountKind::Steam
-        } else {
-            return Err(FacadeError::new(
-                ErrorCode::UnsupportedType,
-                "an account kind this binding does not represent",
-            ));
-        };
+        let kind = AccountKind::of(account.kind)?;
         Ok(AccountRecord {
             issuer: account.issuer.clone(),
             name: account.name.clone(),

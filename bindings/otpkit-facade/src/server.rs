@@ -37,6 +37,21 @@ fn refusal(code: ErrorCode, message: &str) -> Result<ErrorCode, FacadeError> {
     }
 }
 
+/// `"totp"` or `"hotp"`: the name of a device kind; a kind this facade does not
+/// represent is an error.
+pub fn device_kind_name(kind: DeviceKind) -> Result<&'static str, FacadeError> {
+    if kind == DeviceKind::Totp {
+        Ok("totp")
+    } else if kind == DeviceKind::Hotp {
+        Ok("hotp")
+    } else {
+        Err(FacadeError::new(
+            ErrorCode::WrongKind,
+            "a device kind this binding does not represent",
+        ))
+    }
+}
+
 fn decode(state: &str) -> Result<DeviceState, FacadeError> {
     Ok(DeviceState::decode(state)?)
 }
@@ -252,6 +267,12 @@ mod tests {
         let hv = verifier_hotp(&h, Policy::default());
         let e = enroll(&hv, &pending, "755224", "287082", 0).unwrap_err();
         assert_eq!(e.reason, ErrorCode::WrongKind);
+    }
+
+    #[test]
+    fn device_kinds_have_their_names() {
+        assert_eq!(device_kind_name(DeviceKind::Totp).unwrap(), "totp");
+        assert_eq!(device_kind_name(DeviceKind::Hotp).unwrap(), "hotp");
     }
 
     #[test]

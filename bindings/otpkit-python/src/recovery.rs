@@ -3,16 +3,17 @@
 use otpkit::recovery as core;
 use otpkit_pskc as pskc;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyString};
 use zeroize::Zeroizing;
+
+use otpkit_facade::{ErrorCode, FacadeError, OptionName, server};
 
 use crate::account::Account;
 use crate::args;
-use crate::errors::{
-    ImportFailedError, OtpkitError, PasswordRequiredError, WrongPasswordError, bad_type, bad_value,
-};
+use crate::errors::{about, import_error};
 use crate::otp::{Hotp, Totp};
+use crate::outcome;
 use crate::server::Policy;
+use crate::transfer::budget;
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<RecoveryCodes>()?;
@@ -51,19 +52,18 @@ impl RecoveryCodes {
 #[pyfunction]
 #[pyo3(signature = (count = 10, length = 16))]
 fn generate_recovery_codes(count: i64, length: i64) -> PyResult<RecoveryCodes> {
-    let count = usize::try_from(count).map_err(|_| bad_value("count", "must not be negative"))?;
-    let length =
-        usize::try_from(length).map_err(|_| bad_value("length", "must not be negative"))?;
-    let policy = core::RecoveryPolicy::default()
-        .with_count(count)
-        .map_err(|e| bad_value("count", e))?
-        .with_length(length)
-        .map_err(|e| bad_value("length", e))?;
-    let set = core::RecoveryCodes::generate(&policy).map_err(|e| bad_value("count/length", e))?;
+    let count = args::int("count", count)?;
+    let length = args::int("length", length)?;
+    let set = server::generate_recovery_codes(Some(count), Some(length))
+        .map_err(about("count/length"))?;
     Ok(RecoveryCodes {
-        codes: set.codes().iter().map(ToString::to_string).collect(),
-        state: RecoveryState(set.into_state()),
+        state: RecoveryState(decode(&set.state)?),
+        codes: set.codes,
     })
+}
+
+fn decode(text: &str) -> PyResult<core::RecoveryState> {
+    core::RecoveryState::decode(text).map_err(|e| about("text")(e.into()))
 }
 
 /// The stored state of a recovery-code set. `str(state)` is the text to store;
@@ -76,9 +76,7 @@ pub(crate) struct RecoveryState(core::RecoveryState);
 impl RecoveryState {
     #[new]
     fn new(text: &str) -> PyResult<Self> {
-        core::RecoveryState::decode(text)
-            .map(RecoveryState)
-            .map_err(|e| bad_value("text", e))
+        decode(text).map(RecoveryState)
     }
 
     /// The stored form (same as `str(state)`).
@@ -101,31 +99,18 @@ impl RecoveryState {
     ) -> PyResult<RecoveryResult> {
         let now = args::time("now", now)?;
         let policy = policy.map(|p| p.0).unwrap_or_default();
-        let (outcome, state) = self.0.verify(code, now, &policy);
-        let mut r = RecoveryResult {
-            outcome: "malformed",
-            ok: false,
-            index: None,
-            remaining: None,
-            locked_until: None,
-            state: RecoveryState(state),
-        };
-        match outcome {
-            core::RecoveryOutcome::Accepted { index, remaining } => {
-                r.outcome = "accepted";
-                r.ok = true;
-                r.index = Some(index);
-                r.remaining = Some(remaining);
-            }
-            core::RecoveryOutcome::Invalid => r.outcome = "invalid",
-            core::RecoveryOutcome::AlreadyUsed => r.outcome = "already_used",
-            core::RecoveryOutcome::Locked { until } => {
-                r.outcome = "locked";
-                r.locked_until = Some(until);
-            }
-            _ => {}
-        }
-        Ok(r)
+        let attempt = server::verify_recovery_code(&self.0.encode(), code, now, &policy)
+            .map_err(about("state"))?;
+        let names = outcome::names(&attempt);
+        Ok(RecoveryResult {
+            outcome: names.outcome,
+            ok: attempt.ok,
+            code: attempt.reason.map(ErrorCode::as_str),
+            index: attempt.index,
+            remaining: if attempt.ok { attempt.remaining } else { None },
+            locked_until: attempt.locked_until,
+            state: RecoveryState(decode(&attempt.state)?),
+        })
     }
 
     /// The set's identifier (not secret).
@@ -172,13 +157,16 @@ impl RecoveryState {
 }
 
 /// What a recovery code came to: `outcome` is `accepted`, `invalid`, `already_used`,
-/// `locked` or `malformed`; `state` is the new state to store, whatever the outcome.
+/// `locked` or `malformed`; `code` the stable code of a refusal (`"CODE_MISMATCH"`,
+/// `"REPLAYED"`, …); `state` is the new state to store, whatever the outcome.
 #[pyclass(frozen, module = "otpkit")]
 pub(crate) struct RecoveryResult {
     #[pyo3(get)]
-    outcome: &'static str,
+    outcome: String,
     #[pyo3(get)]
     ok: bool,
+    #[pyo3(get)]
+    code: Option<&'static str>,
     /// Which code was used (0-based), when accepted.
     #[pyo3(get)]
     index: Option<usize>,
@@ -200,7 +188,7 @@ impl RecoveryResult {
     fn __repr__(&self) -> String {
         args::result_repr(
             "RecoveryResult",
-            self.outcome,
+            &self.outcome,
             self.ok,
             &[
                 ("index", args::py_opt(self.index)),
@@ -220,8 +208,12 @@ pub(crate) struct PskcKey {
     serial_number: Option<String>,
     #[pyo3(get)]
     token: Option<Py<PskcToken>>,
+    /// Why the key was not read.
     #[pyo3(get)]
     error: Option<String>,
+    /// The stable code of why the key was not read (`"UNSUPPORTED_ALGORITHM"`, …).
+    #[pyo3(get)]
+    code: Option<&'static str>,
 }
 
 #[pymethods]
@@ -283,9 +275,11 @@ impl PskcToken {
 }
 
 fn token(py: Python<'_>, t: &pskc::Token) -> PyResult<PskcToken> {
-    let (t0, drift) = match t.kind {
-        pskc::Kind::Totp { t0, drift, .. } => (t0, drift),
-        _ => (0, 0),
+    // t0 and drift are a TOTP token's; an HOTP token has neither (0).
+    let (t0, drift) = if let pskc::Kind::Totp { t0, drift, .. } = t.kind {
+        (t0, drift)
+    } else {
+        (0, 0)
     };
     let totp = t
         .totp()
@@ -312,7 +306,10 @@ fn token(py: Python<'_>, t: &pskc::Token) -> PyResult<PskcToken> {
         })
         .transpose()?;
     Ok(PskcToken {
-        account: Py::new(py, Account::from_core(t.to_account()))?,
+        account: Py::new(
+            py,
+            Account::from_core(t.to_account(), Vec::new()).map_err(about("xml"))?,
+        )?,
         manufacturer: t.device.manufacturer.clone(),
         serial_number: t.device.serial_number.clone(),
         model: t.device.model.clone(),
@@ -332,55 +329,52 @@ fn token(py: Python<'_>, t: &pskc::Token) -> PyResult<PskcToken> {
 /// `PskcKey.error`; the file as a whole raises PasswordRequiredError (no key or
 /// password for an encrypted file), WrongPasswordError or ImportFailedError.
 #[pyfunction]
-#[pyo3(signature = (xml, pre_shared_key = None, password = None))]
+#[pyo3(signature = (xml, pre_shared_key = None, password = None, *, kdf_budget = None,
+                    kdf_memory = None))]
 fn import_pskc(
     py: Python<'_>,
     xml: &Bound<'_, PyAny>,
     pre_shared_key: Option<&[u8]>,
     password: Option<&str>,
+    kdf_budget: Option<i64>,
+    kdf_memory: Option<i64>,
 ) -> PyResult<Vec<PskcKey>> {
-    let xml = if let Ok(b) = xml.cast::<PyBytes>() {
-        b.as_bytes().to_vec()
-    } else if let Ok(s) = xml.cast::<PyString>() {
-        s.to_cow()?.as_bytes().to_vec()
-    } else {
-        return Err(bad_type("xml", "str or bytes", xml));
-    };
+    let xml = args::text_or_bytes("xml", xml)?;
     let key = pre_shared_key.map(|k| Zeroizing::new(k.to_vec()));
     let password = password.map(|p| Zeroizing::new(p.as_bytes().to_vec()));
     let decryption = match (&key, &password) {
         (Some(_), Some(_)) => {
-            return Err(OtpkitError::new_err(
-                "pre_shared_key, password: give one of them, not both",
-            ));
+            let e = FacadeError::new(
+                ErrorCode::KeyAndPassword,
+                "give a pre-shared key or a password, not both",
+            );
+            return Err(about("pre_shared_key, password")(e));
         }
         (Some(k), None) => pskc::Decryption::PreSharedKey(k),
         (None, Some(p)) => pskc::Decryption::Password(p),
         (None, None) => pskc::Decryption::None,
     };
-    let imported = py.detach(|| pskc::import(&xml, decryption)).map_err(|e| {
-        let message = e.to_string();
-        match e {
-            pskc::PskcError::NeedsPreSharedKey | pskc::PskcError::NeedsPassword => {
-                PasswordRequiredError::new_err(message)
-            }
-            pskc::PskcError::WrongKeyOrPassword => WrongPasswordError::new_err(message),
-            _ => ImportFailedError::new_err(message),
-        }
-    })?;
+    let options = pskc::Options {
+        budget: budget(kdf_budget, kdf_memory)?,
+        ..pskc::Options::default()
+    };
+    let imported = py
+        .detach(|| pskc::import_with(&xml, decryption, &options))
+        .map_err(|e| import_error(&e.into()))?;
     imported
         .keys
         .iter()
         .map(|k| {
             let (token, error) = match &k.result {
                 Ok(t) => (Some(Py::new(py, token(py, t)?)?), None),
-                Err(e) => (None, Some(e.to_string())),
+                Err(e) => (None, Some(FacadeError::from(e.clone()))),
             };
             Ok(PskcKey {
                 key_id: k.key_id.clone(),
                 serial_number: k.serial_number.clone(),
                 token,
-                error,
+                code: error.as_ref().map(|e| e.reason.as_str()),
+                error: error.map(|e| e.detail_in(OptionName::snake_case)),
             })
         })
         .collect()
