@@ -32,7 +32,10 @@ pub(crate) fn secret(
 }
 
 /// Bytes as given, or text as UTF-8 (file contents, passwords), in a wiped buffer.
-pub(crate) fn text_or_bytes(argument: &str, value: &Bound<'_, PyAny>) -> PyResult<Zeroizing<Vec<u8>>> {
+pub(crate) fn text_or_bytes(
+    argument: &str,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<Zeroizing<Vec<u8>>> {
     if let Ok(b) = value.cast::<PyBytes>() {
         Ok(Zeroizing::new(b.as_bytes().to_vec()))
     } else if let Ok(s) = value.cast::<PyString>() {

@@ -63,7 +63,8 @@ fn raise(scope: Scope<'_>, e: &FacadeError) -> PyErr {
     };
     let err = match e.category {
         Category::Password => {
-            if e.reason == ErrorCode::PasswordRequired || e.reason == ErrorCode::PreSharedKeyRequired
+            if e.reason == ErrorCode::PasswordRequired
+                || e.reason == ErrorCode::PreSharedKeyRequired
             {
                 PasswordRequiredError::new_err(message)
             } else {

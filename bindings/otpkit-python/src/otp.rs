@@ -141,8 +141,8 @@ fn random_base32(py: Python<'_>, length: i64) -> PyResult<Bound<'_, PyString>> {
                 ),
             )
         })?;
-    let text = keys::random_base32(chars / 8 * 5)
-        .map_err(|e| about("length")(FacadeError::from(e)))?;
+    let text =
+        keys::random_base32(chars / 8 * 5).map_err(|e| about("length")(FacadeError::from(e)))?;
     Ok(PyString::new(py, &text))
 }
 

@@ -11,7 +11,11 @@ use otpkit_facade::records::{Attempt, AttemptKind};
 const RENAMES: &[(AttemptKind, ErrorCode, &str)] = &[
     (AttemptKind::SignIn, ErrorCode::CodeMismatch, "invalid"),
     (AttemptKind::SignIn, ErrorCode::CodeMalformed, "malformed"),
-    (AttemptKind::Enrollment, ErrorCode::CodeMalformed, "malformed"),
+    (
+        AttemptKind::Enrollment,
+        ErrorCode::CodeMalformed,
+        "malformed",
+    ),
     (AttemptKind::Resync, ErrorCode::CodeMalformed, "malformed"),
     (AttemptKind::Resync, ErrorCode::Rejected, "not_found"),
     (AttemptKind::Recovery, ErrorCode::CodeMismatch, "invalid"),

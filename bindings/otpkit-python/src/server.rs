@@ -55,7 +55,10 @@ impl Policy {
             enroll_window: args::opt_int("enroll_window", enroll_window)?,
             resync_window: args::opt_int("resync_window", resync_window)?,
             hotp_look_ahead: args::opt_int("hotp_look_ahead", hotp_look_ahead)?,
-            hotp_resync_look_ahead: args::opt_int("hotp_resync_look_ahead", hotp_resync_look_ahead)?,
+            hotp_resync_look_ahead: args::opt_int(
+                "hotp_resync_look_ahead",
+                hotp_resync_look_ahead,
+            )?,
             max_drift_steps: args::opt_int("max_drift_steps", max_drift_steps)?,
         };
         fa::policy(&options).map(Policy).map_err(about("policy"))

@@ -5,7 +5,7 @@
 use otpkit_facade::args as fa;
 use otpkit_facade::assembler;
 use otpkit_facade::records::{EntryRecord, ImportRecord, PortabilityRecord};
-use otpkit_facade::{OptionName, portability};
+use otpkit_facade::{ErrorCode, OptionName, portability};
 use otpkit_transfer::WorkBudget;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -23,6 +23,8 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<MigrationExport>()?;
     m.add_class::<MigrationAssembler>()?;
     m.add_class::<PortabilityFinding>()?;
+    m.add_class::<MigrationBatch>()?;
+    m.add_function(wrap_pyfunction!(decode_migration, m)?)?;
     m.add_function(wrap_pyfunction!(import_accounts, m)?)?;
     m.add_function(wrap_pyfunction!(export_accounts, m)?)?;
     m.add_function(wrap_pyfunction!(export_otpauth_list, m)?)?;
@@ -174,7 +176,12 @@ fn import_accounts(
     let budget = budget(kdf_budget, kdf_memory)?;
     // Key derivation (scrypt, Argon2, PBKDF2) takes a while: let other threads run.
     let read = py.detach(|| {
-        otpkit_facade::transfer::import_accounts(format, &data, password.as_deref().map(Vec::as_slice), budget)
+        otpkit_facade::transfer::import_accounts(
+            format,
+            &data,
+            password.as_deref().map(Vec::as_slice),
+            budget,
+        )
     });
     ImportReport::of(read)
 }
@@ -252,7 +259,18 @@ fn export(
     let password = args::opt_text_or_bytes("password", password)?;
     let (uris, notes) = py
         .detach(|| keys::export(format, &accounts, password.as_deref().map(Vec::as_slice)))
-        .map_err(about("format"))?;
+        .map_err(|e| {
+            let argument = if e.reason == ErrorCode::UnknownFormat {
+                "format"
+            } else if e.reason == ErrorCode::EmptyPassword
+                || e.reason == ErrorCode::UnsupportedEncryption
+            {
+                "password"
+            } else {
+                "accounts"
+            };
+            about(argument)(e)
+        })?;
     Ok(MigrationExport { uris, notes })
 }
 
@@ -440,4 +458,78 @@ fn check_portability(account: &Bound<'_, PyAny>) -> PyResult<Vec<PortabilityFind
     };
     let found = found.map_err(about("account"))?;
     Ok(found.into_iter().map(PortabilityFinding::from).collect())
+}
+
+/// One decoded `otpauth-migration://` URI (one QR code of a Google Authenticator
+/// export): its usable accounts, an entry for each unusable one, and where it sits
+/// in the export.
+#[pyclass(frozen, module = "otpkit")]
+pub(crate) struct MigrationBatch {
+    /// The usable accounts, in order.
+    #[pyo3(get)]
+    accounts: Vec<Account>,
+    /// The entries that could not be used (their `index` in the URI, `error`, `code`).
+    #[pyo3(get)]
+    failures: Vec<ImportEntry>,
+    /// The payload's format version.
+    #[pyo3(get)]
+    version: i32,
+    /// How many URIs the export has.
+    #[pyo3(get)]
+    batch_size: i32,
+    /// This URI's 0-based index among them.
+    #[pyo3(get)]
+    batch_index: i32,
+    /// The same for every URI of one export.
+    #[pyo3(get)]
+    batch_id: i32,
+}
+
+#[pymethods]
+impl MigrationBatch {
+    fn __repr__(&self) -> String {
+        format!(
+            "MigrationBatch(accounts={}, failures={}, batch_index={}, batch_size={})",
+            self.accounts.len(),
+            self.failures.len(),
+            self.batch_index,
+            self.batch_size
+        )
+    }
+}
+
+/// Decodes one `otpauth-migration://offline?data=…` URI; an entry that cannot be
+/// used is in `failures`, the others still read. `MigrationAssembler` puts the QR
+/// codes of a multi-QR export together.
+#[pyfunction]
+fn decode_migration(uri: &str) -> PyResult<MigrationBatch> {
+    let uri = Zeroizing::new(uri.to_owned());
+    let batch = otpkit_facade::accounts::decode_migration(&uri).map_err(about("uri"))?;
+    let mut records = Vec::new();
+    let mut failures = Vec::new();
+    for (index, entry) in batch.entries.into_iter().enumerate() {
+        match entry {
+            Ok(record) => records.push(record),
+            Err(error) => failures.push(ImportEntry::from(EntryRecord {
+                index,
+                label: String::new(),
+                warnings: Vec::new(),
+                error: Some(error),
+            })),
+        }
+    }
+    let accounts = keys::Wiped(records).core().map_err(about("uri"))?;
+    let accounts = accounts
+        .into_iter()
+        .map(|a| Account::from_core(a, Vec::new()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(about("uri"))?;
+    Ok(MigrationBatch {
+        accounts,
+        failures,
+        version: batch.version,
+        batch_size: batch.batch_size,
+        batch_index: batch.batch_index,
+        batch_id: batch.batch_id,
+    })
 }
