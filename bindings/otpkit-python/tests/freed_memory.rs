@@ -1,8 +1,9 @@
 //! Freed-memory hygiene of the binding's Rust side: what a key goes through in this
-//! crate's Rust code (`src/keys.rs`: keys from Base32 text and bytes, Base32 and URIs
-//! out, `otpauth://` and `steam://` URIs in, an import's accounts handed over) and the
-//! `otpkit-transfer` calls the Python functions make (imports of every format,
-//! exports, the migration assembler) leave no copy of a key in freed heap memory.
+//! crate's Rust code (`src/keys.rs`: Base32 and URIs out, `otpauth://` and `steam://`
+//! URIs in, the facade's account records read and wiped) and the facade calls the
+//! Python functions make (keys from Base32 text and bytes, imports of every format,
+//! exports, the migration assembler, a migration URI decoded, the portability
+//! check) leave no copy of a key in freed heap memory.
 //!
 //! `src/keys.rs` is free of Python types and compiled into this test on its own
 //! (`#[path]`), so no interpreter is needed and libpython is not linked; the
@@ -23,8 +24,9 @@ mod keys;
 use freed_memory::{Copies, assert_none_left, copies_left};
 use otpkit::otpauth::{Account, Kind};
 use otpkit::{Algorithm, Digits, Secret};
-use otpkit_transfer::migration::Assembler;
-use otpkit_transfer::{Format, export, import};
+use otpkit_facade::assembler::MigrationAssembler;
+use otpkit_facade::{accounts as fa_accounts, args as fa, transfer};
+use otpkit_transfer::export;
 
 /// `n` pseudo-random 20-byte keys (SplitMix64 from `seed`).
 fn keys(seed: u64, n: usize) -> Vec<[u8; 20]> {
@@ -86,16 +88,16 @@ fn keys_leave_no_copy() {
     let params = (Algorithm::Sha1, Digits::SIX, Kind::Hotp { counter: 0 });
     assert_none_left(&[
         (
-            "secret_from_text",
-            measured(&k, || keys::secret_from_text(&text).unwrap()),
+            "args::secret_base32",
+            measured(&k, || fa::secret_base32(&text, true).unwrap()),
         ),
         (
-            "secret_from_text (grouped, lowercase)",
-            measured(&k, || keys::secret_from_text(&grouped).unwrap()),
+            "args::secret_base32 (grouped, lowercase)",
+            measured(&k, || fa::secret_base32(&grouped, true).unwrap()),
         ),
         (
-            "secret_from_bytes",
-            measured(&k, || keys::secret_from_bytes(&key).unwrap()),
+            "args::secret_bytes",
+            measured(&k, || fa::secret_bytes(&key, true).unwrap()),
         ),
         ("base32", measured(&k, || keys::base32(&secret))),
         (
@@ -132,11 +134,10 @@ fn keys_leave_no_copy() {
     assert_eq!(copies.count, 0, "random_base32's text: {copies}");
 }
 
-/// The import and export calls the Python functions make, and the hand-over of an
-/// import's accounts (`each_account`, here into a stand-in of the Python `Account`).
+/// The facade's import and export calls the Python functions make, and the hand-over
+/// of their account records (`keys::take_accounts`, `keys::Wiped`).
 #[test]
 fn imports_and_exports_leave_no_copy() {
-    struct PyAccount(Account);
     let all = keys(2, 9);
     let k = slices(&all);
     let accounts = accounts(&all);
@@ -147,47 +148,61 @@ fn imports_and_exports_leave_no_copy() {
     let qr_text = qr.iter().map(|u| u.as_str()).collect::<Vec<_>>().join("\n");
     let read = |format, data: &str, password: Option<&[u8]>| {
         measured(&k, || {
-            let read = import(format, data.as_bytes(), password).unwrap();
-            assert_eq!(read.accounts.len(), 9);
-            keys::each_account(&read.accounts, PyAccount)
+            let budget = fa::kdf_budget(None, None);
+            let record = transfer::import_accounts(format, data.as_bytes(), password, budget);
+            let (read, _) = keys::take_accounts(record.unwrap()).unwrap();
+            assert_eq!(read.len(), 9);
+            read
         })
     };
     assert_none_left(&[
-        (
-            "import (otpauth-list)",
-            read(Format::OtpauthList, &list, None),
-        ),
+        ("import (otpauth-list)", read("otpauth-list", &list, None)),
         (
             "import (google-migration)",
-            read(Format::GoogleMigration, &qr_text, None),
+            read("google-migration", &qr_text, None),
         ),
-        ("import (aegis)", read(Format::Aegis, &vault, None)),
+        ("import (aegis)", read("aegis", &vault, None)),
         (
             "import (aegis, encrypted)",
-            read(Format::Aegis, &sealed, Some(b"pw-probe")),
+            read("aegis", &sealed, Some(b"pw-probe")),
         ),
         (
             "MigrationAssembler",
             measured(&k, || {
-                let mut assembler = Assembler::new();
+                let mut assembler = MigrationAssembler::new();
                 for uri in &qr {
                     assembler.add(uri).unwrap();
                 }
-                let read = assembler.finish();
-                keys::each_account(&read.accounts, PyAccount)
+                keys::take_accounts(assembler.finish().unwrap()).unwrap()
             }),
         ),
         (
-            "export_otpauth_list",
-            measured(&k, || export::otpauth_list(&accounts)),
+            "decode_migration",
+            measured(&k, || {
+                let batch = fa_accounts::decode_migration(&qr[0]).unwrap();
+                let records = batch.entries.into_iter().map(Result::unwrap).collect();
+                keys::Wiped(records).core().unwrap()
+            }),
         ),
         (
-            "export_google_migration",
-            measured(&k, || export::google_migration(&accounts).unwrap()),
+            "export (otpauth-list)",
+            measured(&k, || {
+                keys::export("otpauth-list", &accounts, None).unwrap()
+            }),
         ),
         (
-            "export_aegis",
-            measured(&k, || export::aegis(&accounts, None).unwrap()),
+            "export (google-migration)",
+            measured(&k, || {
+                keys::export("google-migration", &accounts, None).unwrap()
+            }),
+        ),
+        (
+            "export (aegis)",
+            measured(&k, || keys::export("aegis", &accounts, None).unwrap()),
+        ),
+        (
+            "portability",
+            measured(&k, || keys::portability(&accounts[0]).unwrap()),
         ),
     ]);
 }
