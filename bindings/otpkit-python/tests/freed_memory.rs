@@ -28,17 +28,17 @@ use otpkit_facade::assembler::MigrationAssembler;
 use otpkit_facade::{accounts as fa_accounts, args as fa, transfer};
 use otpkit_transfer::export;
 
-/// `n` pseudo-random 20-byte keys (SplitMix64 from `seed`).
-fn keys(seed: u64, n: usize) -> Vec<[u8; 20]> {
-    let mut state = seed;
-    let mut next = move || {
-        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        (z ^ (z >> 31)) as u8
-    };
-    (0..n).map(|_| std::array::from_fn(|_| next())).collect()
+/// `n` random 20-byte keys from the operating system's RNG, made before any probe
+/// is armed.
+fn keys(n: usize) -> Vec<[u8; 20]> {
+    (0..n)
+        .map(|_| {
+            let secret = Secret::generate_len(20).unwrap();
+            let mut key = [0u8; 20];
+            key.copy_from_slice(secret.as_bytes());
+            key
+        })
+        .collect()
 }
 
 fn slices(keys: &[[u8; 20]]) -> Vec<&[u8]> {
@@ -76,7 +76,7 @@ fn accounts(keys: &[[u8; 20]]) -> Vec<Account> {
 
 #[test]
 fn keys_leave_no_copy() {
-    let all = keys(1, 9);
+    let all = keys(9);
     let key = all[0];
     let k = [key.as_slice()];
     let secret = Secret::from_bytes(&key).unwrap();
@@ -138,7 +138,7 @@ fn keys_leave_no_copy() {
 /// of their account records (`keys::take_accounts`, `keys::Wiped`).
 #[test]
 fn imports_and_exports_leave_no_copy() {
-    let all = keys(2, 9);
+    let all = keys(9);
     let k = slices(&all);
     let accounts = accounts(&all);
     let list = export::otpauth_list(&accounts).output;
@@ -211,7 +211,7 @@ fn imports_and_exports_leave_no_copy() {
 fn the_probe_sees_accounts_moved_out_of_their_vector() {
     // Guards the guard: handing the accounts over by moving them out of the import's
     // vector (as `into_iter` does) leaves their keys in its freed buffer.
-    let all = keys(3, 9);
+    let all = keys(9);
     let accounts = accounts(&all);
     let copies = measured(&slices(&all), || {
         let mut moved = Vec::new();
