@@ -12,6 +12,7 @@ use crate::args;
 use crate::errors::{about, bad_value};
 use crate::keys;
 use crate::otp::{Hotp, SteamGuard, Totp};
+use crate::repr;
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Account>()?;
@@ -45,7 +46,7 @@ impl UriWarning {
         format!(
             "UriWarning(kind='{}', message={})",
             self.kind,
-            args::quote(&self.message)
+            repr::quote(&self.message)
         )
     }
 
@@ -125,7 +126,7 @@ impl Account {
                     "kind",
                     format!(
                         "expected 'totp', 'hotp' or 'steam', got {}",
-                        args::quote(kind)
+                        repr::quote(kind)
                     ),
                 ));
             }
@@ -271,7 +272,7 @@ impl Account {
     }
 
     fn __repr__(&self) -> String {
-        let issuer = args::quote_opt(self.issuer());
+        let issuer = repr::quote_opt(self.issuer());
         let detail = match self.kind {
             AccountKind::Hotp { counter } => format!("counter={counter}"),
             AccountKind::Totp { period } => format!("period={period}"),
@@ -279,7 +280,7 @@ impl Account {
         };
         format!(
             "Account(issuer={issuer}, name={}, kind='{}', algorithm='{}', digits={}, {detail})",
-            args::quote(&self.account.name),
+            repr::quote(&self.account.name),
             self.kind(),
             self.algorithm(),
             self.digits()

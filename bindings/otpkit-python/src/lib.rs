@@ -28,6 +28,7 @@ mod keys;
 mod otp;
 mod outcome;
 mod recovery;
+mod repr;
 mod server;
 mod transfer;
 

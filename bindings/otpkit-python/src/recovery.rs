@@ -12,6 +12,7 @@ use crate::args;
 use crate::errors::{about, import_error};
 use crate::otp::{Hotp, Totp};
 use crate::outcome;
+use crate::repr;
 use crate::server::Policy;
 use crate::transfer::budget;
 
@@ -186,14 +187,14 @@ impl RecoveryResult {
     }
 
     fn __repr__(&self) -> String {
-        args::result_repr(
+        repr::result_repr(
             "RecoveryResult",
             &self.outcome,
             self.ok,
             &[
-                ("index", args::py_opt(self.index)),
-                ("remaining", args::py_opt(self.remaining)),
-                ("locked_until", args::py_opt(self.locked_until)),
+                ("index", repr::py_opt(self.index)),
+                ("remaining", repr::py_opt(self.remaining)),
+                ("locked_until", repr::py_opt(self.locked_until)),
             ],
         )
     }
@@ -221,10 +222,10 @@ impl PskcKey {
     fn __repr__(&self) -> String {
         format!(
             "PskcKey(key_id={}, serial_number={}, ok={}, error={})",
-            args::quote_opt(self.key_id.as_deref()),
-            args::quote_opt(self.serial_number.as_deref()),
-            args::py_bool(self.token.is_some()),
-            args::quote_opt(self.error.as_deref())
+            repr::quote_opt(self.key_id.as_deref()),
+            repr::quote_opt(self.serial_number.as_deref()),
+            repr::py_bool(self.token.is_some()),
+            repr::quote_opt(self.error.as_deref())
         )
     }
 }
@@ -265,9 +266,9 @@ impl PskcToken {
     fn __repr__(&self) -> String {
         format!(
             "PskcToken(manufacturer={}, serial_number={}, model={}, t0={}, drift={})",
-            args::quote_opt(self.manufacturer.as_deref()),
-            args::quote_opt(self.serial_number.as_deref()),
-            args::quote_opt(self.model.as_deref()),
+            repr::quote_opt(self.manufacturer.as_deref()),
+            repr::quote_opt(self.serial_number.as_deref()),
+            repr::quote_opt(self.model.as_deref()),
             self.t0,
             self.drift
         )

@@ -10,6 +10,7 @@ use crate::args;
 use crate::errors::{about, bad_type};
 use crate::otp::{Hotp, Totp};
 use crate::outcome;
+use crate::repr;
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Policy>()?;
@@ -239,11 +240,11 @@ impl DeviceState {
             (Some(step), None) => format!("last_step={step}"),
             (None, None) => "last_step=None".to_owned(),
         };
-        let locked = args::py_opt(s.locked_until());
+        let locked = repr::py_opt(s.locked_until());
         Ok(format!(
             "DeviceState(kind='{}', enrolled={}, {position}, drift={}, failures={}, locked_until={locked})",
             self.kind()?,
-            args::py_bool(s.is_enrolled()),
+            repr::py_bool(s.is_enrolled()),
             s.drift(),
             s.failures(),
         ))
@@ -302,15 +303,15 @@ impl Result {
     }
 
     fn __repr__(&self) -> String {
-        args::result_repr(
+        repr::result_repr(
             "Result",
             &self.outcome,
             self.ok,
             &[
-                ("reason", args::quote_opt(self.reason.as_deref())),
-                ("step", args::py_opt(self.step)),
-                ("drift", args::py_opt(self.drift)),
-                ("locked_until", args::py_opt(self.locked_until)),
+                ("reason", repr::quote_opt(self.reason.as_deref())),
+                ("step", repr::py_opt(self.step)),
+                ("drift", repr::py_opt(self.drift)),
+                ("locked_until", repr::py_opt(self.locked_until)),
             ],
         )
     }

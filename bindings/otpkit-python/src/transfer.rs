@@ -7,6 +7,7 @@ use otpkit_facade::assembler;
 use otpkit_facade::records::{EntryRecord, ImportRecord, PortabilityRecord};
 use otpkit_facade::{ErrorCode, OptionName, portability};
 use otpkit_transfer::WorkBudget;
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 use zeroize::Zeroizing;
@@ -15,6 +16,7 @@ use crate::account::Account;
 use crate::args;
 use crate::errors::{about, bad_type, import_error};
 use crate::keys;
+use crate::repr;
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ImportReport>()?;
@@ -65,10 +67,10 @@ impl ImportEntry {
         format!(
             "ImportEntry(index={}, label={}, ok={}, warnings={}, error={})",
             self.index,
-            args::quote(&self.label),
-            args::py_bool(self.ok),
+            repr::quote(&self.label),
+            repr::py_bool(self.ok),
             quote_list(&self.warnings),
-            args::quote_opt(self.error.as_deref())
+            repr::quote_opt(self.error.as_deref())
         )
     }
 }
@@ -244,7 +246,7 @@ impl MigrationExport {
 }
 
 fn quote_list(items: &[String]) -> String {
-    let quoted: Vec<String> = items.iter().map(|i| args::quote(i)).collect();
+    let quoted: Vec<String> = items.iter().map(|i| repr::quote(i)).collect();
     format!("[{}]", quoted.join(", "))
 }
 
@@ -289,12 +291,17 @@ fn export_accounts(
     export(py, format, &accounts, password)
 }
 
-/// One text of a single-text export.
-fn single(export: MigrationExport) -> TextExport {
-    let mut uris = export.uris;
-    TextExport {
-        text: uris.pop().unwrap_or_default(),
-        notes: export.notes,
+/// The one text of a single-text export (otpauth list, Aegis vault).
+fn single(export: MigrationExport) -> PyResult<TextExport> {
+    let mut texts = export.uris;
+    match (texts.pop(), texts.is_empty()) {
+        (Some(text), true) => Ok(TextExport {
+            text,
+            notes: export.notes,
+        }),
+        (Some(_), false) | (None, _) => Err(PyRuntimeError::new_err(
+            "the export did not give exactly one text",
+        )),
     }
 }
 
@@ -304,7 +311,7 @@ fn export_otpauth_list<'py>(
     py: Python<'py>,
     accounts: Vec<PyRef<'py, Account>>,
 ) -> PyResult<Bound<'py, PyString>> {
-    let text = single(export(py, "otpauth-list", &accounts, None)?);
+    let text = single(export(py, "otpauth-list", &accounts, None)?)?;
     Ok(PyString::new(py, &text.text))
 }
 
@@ -317,7 +324,7 @@ fn export_aegis(
     accounts: Vec<PyRef<'_, Account>>,
     password: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<TextExport> {
-    Ok(single(export(py, "aegis", &accounts, password)?))
+    single(export(py, "aegis", &accounts, password)?)
 }
 
 /// Google Authenticator "Transfer accounts" URIs, one per QR code. Accounts the
@@ -378,7 +385,7 @@ impl MigrationAssembler {
     fn __repr__(&self) -> String {
         format!(
             "MigrationAssembler(batch_size={}, missing={:?})",
-            args::py_opt(self.0.batch_size()),
+            repr::py_opt(self.0.batch_size()),
             self.0.missing()
         )
     }
@@ -416,7 +423,7 @@ impl PortabilityFinding {
     fn __repr__(&self) -> String {
         format!(
             "PortabilityFinding(app={}, problem='{}')",
-            args::quote(&self.app),
+            repr::quote(&self.app),
             self.problem
         )
     }
