@@ -1,15 +1,17 @@
 //! Recovery codes (the sign-in of last resort) and PSKC (RFC 6030) token import.
 
 use otpkit::recovery as core;
-use otpkit_pskc as pskc;
 use pyo3::prelude::*;
 use zeroize::Zeroizing;
 
-use otpkit_facade::{ErrorCode, FacadeError, OptionName, server};
+use otpkit_facade::records::{AccountRecord, PskcKeyRecord};
+use otpkit_facade::{ErrorCode, OptionName, server, transfer};
+use pyo3::exceptions::PyRuntimeError;
 
 use crate::account::Account;
 use crate::args;
 use crate::errors::{about, import_error};
+use crate::keys;
 use crate::otp::{Hotp, Totp};
 use crate::outcome;
 use crate::repr;
@@ -275,60 +277,67 @@ impl PskcToken {
     }
 }
 
-fn token(py: Python<'_>, t: &pskc::Token) -> PyResult<PskcToken> {
+/// The token of a key the facade read, its account record wiped once read.
+fn token(py: Python<'_>, key: &mut PskcKeyRecord, record: AccountRecord) -> PyResult<PskcToken> {
+    let account = keys::Wiped(vec![record])
+        .core()
+        .map_err(about("xml"))?
+        .pop()
+        .ok_or_else(|| PyRuntimeError::new_err("a key's account was lost"))?;
     // t0 and drift are a TOTP token's; an HOTP token has neither (0).
-    let (t0, drift) = if let pskc::Kind::Totp { t0, drift, .. } = t.kind {
-        (t0, drift)
-    } else {
-        (0, 0)
-    };
-    let totp = t
+    let t0 = key.t0.unwrap_or(0);
+    let totp = account
         .totp()
         .map(|totp| {
             Py::new(
                 py,
                 Totp {
-                    totp,
-                    secret: t.secret.clone(),
+                    totp: totp.with_t0(t0),
+                    secret: account.secret.clone(),
                 },
             )
         })
         .transpose()?;
-    let hotp = t
+    let hotp = account
         .hotp()
-        .map(|(hotp, _)| {
+        .map(|hotp| {
             Py::new(
                 py,
                 Hotp {
                     hotp,
-                    secret: t.secret.clone(),
+                    secret: account.secret.clone(),
                 },
             )
         })
         .transpose()?;
     Ok(PskcToken {
-        account: Py::new(
-            py,
-            Account::from_core(t.to_account(), Vec::new()).map_err(about("xml"))?,
-        )?,
-        manufacturer: t.device.manufacturer.clone(),
-        serial_number: t.device.serial_number.clone(),
-        model: t.device.model.clone(),
-        key_id: t.key_id.clone(),
-        friendly_name: t.friendly_name.clone(),
-        user_id: t.user_id.clone(),
+        manufacturer: key.manufacturer.take(),
+        serial_number: key.serial_number.clone(),
+        model: key.model.take(),
+        key_id: key.key_id.clone(),
+        friendly_name: key.friendly_name.take(),
+        user_id: key.user_id.take(),
         t0,
-        drift,
+        drift: key.drift.unwrap_or(0),
         totp,
         hotp,
-        device_state: t.device_state().encode(),
+        device_state: key
+            .device_state
+            .take()
+            .ok_or_else(|| PyRuntimeError::new_err("a read key came without its state"))?,
+        account: Py::new(
+            py,
+            Account::from_core(account, Vec::new()).map_err(about("xml"))?,
+        )?,
     })
 }
 
 /// Reads a PSKC (RFC 6030) file of hardware tokens, decrypting with a pre-shared key
-/// or a password if it is encrypted. One key that cannot be read is reported in its
-/// `PskcKey.error`; the file as a whole raises PasswordRequiredError (no key or
-/// password for an encrypted file), WrongPasswordError or ImportFailedError.
+/// or a password if it is encrypted; a password's key derivation is charged to the
+/// budget (`kdf_budget` work units, `kdf_memory` bytes) before it runs. One key that
+/// cannot be read is reported in its `PskcKey.error`; the file as a whole raises
+/// PasswordRequiredError (no key or password for an encrypted file),
+/// WrongPasswordError or ImportFailedError.
 #[pyfunction]
 #[pyo3(signature = (xml, pre_shared_key = None, password = None, *, kdf_budget = None,
                     kdf_memory = None))]
@@ -336,47 +345,43 @@ fn import_pskc(
     py: Python<'_>,
     xml: &Bound<'_, PyAny>,
     pre_shared_key: Option<&[u8]>,
-    password: Option<&str>,
+    password: Option<&Bound<'_, PyAny>>,
     kdf_budget: Option<i64>,
     kdf_memory: Option<i64>,
 ) -> PyResult<Vec<PskcKey>> {
     let xml = args::text_or_bytes("xml", xml)?;
     let key = pre_shared_key.map(|k| Zeroizing::new(k.to_vec()));
-    let password = password.map(|p| Zeroizing::new(p.as_bytes().to_vec()));
-    let decryption = match (&key, &password) {
-        (Some(_), Some(_)) => {
-            let e = FacadeError::new(
-                ErrorCode::KeyAndPassword,
-                "give a pre-shared key or a password, not both",
-            );
-            return Err(about("pre_shared_key, password")(e));
+    let password = args::opt_text_or_bytes("password", password)?;
+    let budget = budget(kdf_budget, kdf_memory)?;
+    let read = py.detach(|| {
+        transfer::import_pskc(
+            &xml,
+            key.as_deref().map(Vec::as_slice),
+            password.as_deref().map(Vec::as_slice),
+            false,
+            budget,
+        )
+    });
+    let read = read.map_err(|e| {
+        if e.reason == ErrorCode::KeyAndPassword {
+            about("pre_shared_key, password")(e)
+        } else {
+            import_error(&e)
         }
-        (Some(k), None) => pskc::Decryption::PreSharedKey(k),
-        (None, Some(p)) => pskc::Decryption::Password(p),
-        (None, None) => pskc::Decryption::None,
-    };
-    let options = pskc::Options {
-        budget: budget(kdf_budget, kdf_memory)?,
-        ..pskc::Options::default()
-    };
-    let imported = py
-        .detach(|| pskc::import_with(&xml, decryption, &options))
-        .map_err(|e| import_error(&e.into()))?;
-    imported
-        .keys
-        .iter()
-        .map(|k| {
-            let (token, error) = match &k.result {
-                Ok(t) => (Some(Py::new(py, token(py, t)?)?), None),
-                Err(e) => (None, Some(FacadeError::from(e.clone()))),
-            };
-            Ok(PskcKey {
-                key_id: k.key_id.clone(),
-                serial_number: k.serial_number.clone(),
-                token,
-                code: error.as_ref().map(|e| e.reason.as_str()),
-                error: error.map(|e| e.detail_in(OptionName::snake_case)),
-            })
-        })
-        .collect()
+    })?;
+    let mut out = Vec::with_capacity(read.len());
+    for mut key in read {
+        let token = match key.account.take() {
+            Some(record) => Some(Py::new(py, token(py, &mut key, record)?)?),
+            None => None,
+        };
+        out.push(PskcKey {
+            key_id: key.key_id,
+            serial_number: key.serial_number,
+            token,
+            code: key.error.as_ref().map(|e| e.reason.as_str()),
+            error: key.error.map(|e| e.detail_in(OptionName::snake_case)),
+        });
+    }
+    Ok(out)
 }

@@ -207,6 +207,30 @@ fn imports_and_exports_leave_no_copy() {
     ]);
 }
 
+/// `import_pskc`: the facade's key records, their accounts read and wiped
+/// (`keys::Wiped`), as the Python function hands them over.
+#[test]
+fn a_pskc_import_leaves_no_copy() {
+    let key: &[u8] = b"12345678901234567890";
+    let xml = br#"<?xml version="1.0" encoding="UTF-8"?>
+<KeyContainer Version="1.0" xmlns="urn:ietf:params:xml:ns:keyprov:pskc">
+  <KeyPackage>
+    <Key Id="1" Algorithm="urn:ietf:params:xml:ns:keyprov:pskc:totp">
+      <Data><Secret><PlainValue>MTIzNDU2Nzg5MDEyMzQ1Njc4OTA=</PlainValue></Secret></Data>
+    </Key>
+  </KeyPackage>
+</KeyContainer>"#;
+    assert_none_left(&[(
+        "import_pskc",
+        measured(&[key], || {
+            let budget = fa::kdf_budget(None, None);
+            let mut read = transfer::import_pskc(xml, None, None, false, budget).unwrap();
+            let record = read[0].account.take().unwrap();
+            keys::Wiped(vec![record]).core().unwrap()
+        }),
+    )]);
+}
+
 #[test]
 fn the_probe_sees_accounts_moved_out_of_their_vector() {
     // Guards the guard: handing the accounts over by moving them out of the import's

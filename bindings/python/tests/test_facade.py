@@ -200,3 +200,32 @@ def test_portability_findings_carry_the_apps_code():
     with pytest.raises(otpkit.OtpkitError) as info:
         otpkit.check_portability("https://example.com")
     assert info.value.code == "NOT_OTPAUTH_URI"
+
+
+TOTP_PSKC = """<?xml version="1.0" encoding="UTF-8"?>
+<KeyContainer Version="1.0" xmlns="urn:ietf:params:xml:ns:keyprov:pskc">
+  <KeyPackage>
+    <DeviceInfo><Manufacturer>Acme</Manufacturer><SerialNo>42</SerialNo><Model>T1</Model></DeviceInfo>
+    <Key Id="totp-1" Algorithm="urn:ietf:params:xml:ns:keyprov:pskc:totp">
+      <AlgorithmParameters><ResponseFormat Length="8" Encoding="DECIMAL"/></AlgorithmParameters>
+      <Data>
+        <Secret><PlainValue>MTIzNDU2Nzg5MDEyMzQ1Njc4OTA=</PlainValue></Secret>
+        <Time><PlainValue>100</PlainValue></Time>
+        <TimeInterval><PlainValue>30</PlainValue></TimeInterval>
+        <TimeDrift><PlainValue>2</PlainValue></TimeDrift>
+      </Data>
+    </Key>
+  </KeyPackage>
+</KeyContainer>"""
+
+
+def test_a_pskc_totp_token_keeps_its_t0_and_drift():
+    (key,) = otpkit.import_pskc(TOTP_PSKC.encode(), password=None)
+    token = key.token
+    assert token is not None and key.code is None
+    assert (token.manufacturer, token.model, token.serial_number) == ("Acme", "T1", "42")
+    assert (token.t0, token.drift) == (100, 2)
+    assert token.totp is not None and token.hotp is None
+    assert token.totp.t0 == 100 and token.totp.at(159) == Totp(RFC, digits=8, t0=100).at(159)
+    assert otpkit.DeviceState(token.device_state).drift == 2
+    assert "MTIz" not in repr(key) and token.account.secret not in repr(token)

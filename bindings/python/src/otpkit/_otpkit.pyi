@@ -517,7 +517,7 @@ class PskcKey:
 def import_pskc(
     xml: Union[str, bytes],
     pre_shared_key: Optional[bytes] = None,
-    password: Optional[str] = None,
+    password: Optional[_Password] = None,
     *,
     kdf_budget: Optional[int] = None,
     kdf_memory: Optional[int] = None,
