@@ -40,7 +40,6 @@ impl fmt::Display for Shown {
 
 /// Why the account could not be added.
 #[derive(Debug)]
-#[non_exhaustive]
 pub enum AddError {
     /// The URI is not a usable `otpauth://` URI.
     Uri(UriError),

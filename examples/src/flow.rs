@@ -85,7 +85,6 @@ pub struct Transcript {
 
 /// Why the demo stopped.
 #[derive(Debug)]
-#[non_exhaustive]
 pub enum DemoError {
     /// Writing the narration failed.
     Io(io::Error),

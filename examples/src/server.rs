@@ -7,14 +7,16 @@
 
 use std::fmt;
 
-use otpkit::otpauth::{Account, Kind};
+use otpkit::otpauth::Account;
 use otpkit::verifier::{
     DeviceState, EnrollError, EnrollOutcome, Outcome, Policy, ResyncError, ResyncOutcome,
     StateError,
 };
-use otpkit::{Algorithm, Digits, Period, Secret, SecretError};
+use otpkit::{Algorithm, Secret, SecretError};
 use otpkit_store::seal::{Keyring, SealedSecret};
-use otpkit_store::{DeviceStore, Generator, LoadedRow, MfaService, ServiceError, SqliteStore};
+use otpkit_store::{
+    DeviceParams, DeviceStore, LoadedRow, MfaService, ServiceError, SqliteStore, SteamAccount,
+};
 
 /// A device created but not yet enabled: its secret is shown to the user and
 /// stored sealed, with a pending-enrolment state that throttles wrong codes like
@@ -37,7 +39,6 @@ impl PendingDevice {
 /// Why a request failed (as opposed to a code being rejected, which is an
 /// [`Outcome`]).
 #[derive(Debug)]
-#[non_exhaustive]
 pub enum ServerError {
     /// The device service failed (store, sealing, contention).
     Service(ServiceError),
@@ -49,6 +50,8 @@ pub enum ServerError {
     Enroll(EnrollError),
     /// The two resynchronisation codes were refused.
     Resync(ResyncError),
+    /// The account is not one a server verifies (Steam Guard).
+    Params(SteamAccount),
 }
 
 impl fmt::Display for ServerError {
@@ -59,6 +62,7 @@ impl fmt::Display for ServerError {
             ServerError::Secret(e) => write!(f, "cannot create a secret: {e}"),
             ServerError::Enroll(e) => write!(f, "enrolment refused: {e}"),
             ServerError::Resync(e) => write!(f, "resynchronisation refused: {e}"),
+            ServerError::Params(e) => write!(f, "{e}"),
         }
     }
 }
@@ -71,6 +75,7 @@ impl std::error::Error for ServerError {
             ServerError::Secret(e) => Some(e),
             ServerError::Enroll(e) => Some(e),
             ServerError::Resync(e) => Some(e),
+            ServerError::Params(e) => Some(e),
         }
     }
 }
@@ -132,23 +137,15 @@ impl MfaServer {
         secret: Result<Secret, SecretError>,
     ) -> Result<PendingDevice, ServerError> {
         let secret = secret.map_err(ServerError::Secret)?;
-        let pending = self
-            .service
-            .begin_enrollment(user_name, &secret, Generator::default())?;
-        debug_assert!(!pending.is_enrolled());
+        // One account makes both the QR code the user scans and the parameters the
+        // server verifies with, so the two cannot drift apart.
+        let account = Account::totp_with_secret(self.issuer.clone(), user_name, secret);
+        let params = DeviceParams::try_from(&account).map_err(ServerError::Params)?;
+        self.service
+            .begin_enrollment(user_name, &account.secret, params)?;
         Ok(PendingDevice {
             user_name: user_name.to_owned(),
-            account: Account {
-                issuer: Some(self.issuer.clone()),
-                name: user_name.to_owned(),
-                secret,
-                algorithm: Algorithm::Sha1,
-                digits: Digits::SIX,
-                kind: Kind::Totp {
-                    period: Period::DEFAULT,
-                },
-                extra: Vec::new(),
-            },
+            account,
         })
     }
 
@@ -199,7 +196,7 @@ impl MfaServer {
             .keyring()
             .open(&row.id, &SealedSecret::from_stored(row.secret.clone()))
             .map_err(ServiceError::Seal)?;
-        let generator: Generator = row.params.parse().map_err(|_| ServiceError::Corrupt {
+        let generator: DeviceParams = row.params.parse().map_err(|_| ServiceError::Corrupt {
             id: row.id.clone(),
             column: "params",
         })?;

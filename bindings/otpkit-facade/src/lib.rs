@@ -1,4 +1,6 @@
 #![doc = include_str!("../README.md")]
+// Examples in the docs and READMEs compile without a warning.
+#![doc(test(attr(deny(warnings))))]
 #![forbid(unsafe_code)]
 #![cfg_attr(
     not(test),

@@ -41,22 +41,14 @@ pub enum AccountKind {
 }
 
 impl AccountKind {
-    /// The record of a core account kind; a kind this facade does not represent
-    /// is an error.
-    pub fn of(kind: otpkit::Kind) -> Result<Self, FacadeError> {
-        if let otpkit::Kind::Totp { period } = kind {
-            Ok(AccountKind::Totp {
+    /// The record of a core account kind.
+    pub const fn of(kind: otpkit::Kind) -> Self {
+        match kind {
+            otpkit::Kind::Totp { period } => AccountKind::Totp {
                 period: period.seconds(),
-            })
-        } else if let otpkit::Kind::Hotp { counter } = kind {
-            Ok(AccountKind::Hotp { counter })
-        } else if kind == otpkit::Kind::Steam {
-            Ok(AccountKind::Steam)
-        } else {
-            Err(FacadeError::new(
-                ErrorCode::UnsupportedType,
-                "an account kind this binding does not represent",
-            ))
+            },
+            otpkit::Kind::Hotp { counter } => AccountKind::Hotp { counter },
+            otpkit::Kind::Steam => AccountKind::Steam,
         }
     }
 
@@ -93,7 +85,7 @@ pub struct AccountRecord {
 impl AccountRecord {
     /// The record of a core account.
     pub fn from_core(account: &otpkit::Account) -> Result<Self, FacadeError> {
-        let kind = AccountKind::of(account.kind)?;
+        let kind = AccountKind::of(account.kind);
         Ok(AccountRecord {
             issuer: account.issuer.clone(),
             name: account.name.clone(),

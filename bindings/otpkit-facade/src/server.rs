@@ -37,18 +37,11 @@ fn refusal(code: ErrorCode, message: &str) -> Result<ErrorCode, FacadeError> {
     }
 }
 
-/// `"totp"` or `"hotp"`: the name of a device kind; a kind this facade does not
-/// represent is an error.
-pub fn device_kind_name(kind: DeviceKind) -> Result<&'static str, FacadeError> {
-    if kind == DeviceKind::Totp {
-        Ok("totp")
-    } else if kind == DeviceKind::Hotp {
-        Ok("hotp")
-    } else {
-        Err(FacadeError::new(
-            ErrorCode::WrongKind,
-            "a device kind this binding does not represent",
-        ))
+/// `"totp"` or `"hotp"`: the name of a device kind.
+pub const fn device_kind_name(kind: DeviceKind) -> &'static str {
+    match kind {
+        DeviceKind::Totp => "totp",
+        DeviceKind::Hotp => "hotp",
     }
 }
 
@@ -271,8 +264,8 @@ mod tests {
 
     #[test]
     fn device_kinds_have_their_names() {
-        assert_eq!(device_kind_name(DeviceKind::Totp).unwrap(), "totp");
-        assert_eq!(device_kind_name(DeviceKind::Hotp).unwrap(), "hotp");
+        assert_eq!(device_kind_name(DeviceKind::Totp), "totp");
+        assert_eq!(device_kind_name(DeviceKind::Hotp), "hotp");
     }
 
     #[test]

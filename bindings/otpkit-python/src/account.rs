@@ -2,7 +2,6 @@
 
 use otpkit::otpauth::{self, Kind};
 use otpkit::steam::STEAM_PERIOD;
-use otpkit_facade::FacadeError;
 use otpkit_facade::args as fa;
 use otpkit_facade::records::{AccountKind, WarningRecord};
 use pyo3::prelude::*;
@@ -81,15 +80,12 @@ pub(crate) struct Account {
 
 impl Account {
     /// The Python account of a core account, with the warnings found reading it.
-    pub(crate) fn from_core(
-        account: otpauth::Account,
-        warnings: Vec<WarningRecord>,
-    ) -> Result<Self, FacadeError> {
-        Ok(Account {
-            kind: AccountKind::of(account.kind)?,
+    pub(crate) fn from_core(account: otpauth::Account, warnings: Vec<WarningRecord>) -> Self {
+        Account {
+            kind: AccountKind::of(account.kind),
             account,
             warnings: warnings.into_iter().map(UriWarning::from).collect(),
-        })
+        }
     }
 }
 
@@ -140,7 +136,7 @@ impl Account {
             kind,
             extra: Vec::new(),
         };
-        Account::from_core(account, Vec::new()).map_err(about("kind"))
+        Ok(Account::from_core(account, Vec::new()))
     }
 
     /// The service, or None.
@@ -294,5 +290,5 @@ impl Account {
 #[pyfunction]
 pub(crate) fn parse_uri(uri: &str) -> PyResult<Account> {
     let (account, warnings) = keys::parse_uri(uri).map_err(about("uri"))?;
-    Account::from_core(account, warnings).map_err(about("uri"))
+    Ok(Account::from_core(account, warnings))
 }

@@ -144,6 +144,15 @@ pub(crate) fn export(
     Ok((output, exported.notes))
 }
 
+/// `make` applied to a copy of each account, in order. The accounts stay where they
+/// are (to be wiped in place when dropped): moving them out of their vector would
+/// leave their keys in its freed buffer.
+pub(crate) fn each_account<T>(accounts: &[Account], make: impl FnMut(Account) -> T) -> Vec<T> {
+    let mut out = Vec::with_capacity(accounts.len());
+    out.extend(accounts.iter().cloned().map(make));
+    out
+}
+
 /// How many Base32 symbols `secret` has.
 fn symbols(secret: &Secret) -> usize {
     secret.len().saturating_mul(8).div_ceil(5)

@@ -279,10 +279,12 @@ impl PskcToken {
 
 /// The token of a key the facade read, its account record wiped once read.
 fn token(py: Python<'_>, key: &mut PskcKeyRecord, record: AccountRecord) -> PyResult<PskcToken> {
-    let account = keys::Wiped(vec![record])
-        .core()
-        .map_err(about("xml"))?
-        .pop()
+    let read = keys::Wiped(vec![record]).core().map_err(about("xml"))?;
+    // A copy: `read` is wiped in place when dropped (moving the account out of it
+    // would leave the key in its freed buffer).
+    let account = read
+        .first()
+        .cloned()
         .ok_or_else(|| PyRuntimeError::new_err("a key's account was lost"))?;
     // t0 and drift are a TOTP token's; an HOTP token has neither (0).
     let t0 = key.t0.unwrap_or(0);
@@ -325,10 +327,7 @@ fn token(py: Python<'_>, key: &mut PskcKeyRecord, record: AccountRecord) -> PyRe
             .device_state
             .take()
             .ok_or_else(|| PyRuntimeError::new_err("a read key came without its state"))?,
-        account: Py::new(
-            py,
-            Account::from_core(account, Vec::new()).map_err(about("xml"))?,
-        )?,
+        account: Py::new(py, Account::from_core(account, Vec::new()))?,
     })
 }
 

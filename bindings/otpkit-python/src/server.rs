@@ -189,8 +189,8 @@ impl DeviceState {
 
     /// `"totp"` or `"hotp"`.
     #[getter]
-    fn kind(&self) -> PyResult<&'static str> {
-        server::device_kind_name(self.0.kind()).map_err(about("state"))
+    fn kind(&self) -> &'static str {
+        server::device_kind_name(self.0.kind())
     }
     #[getter]
     fn is_enrolled(&self) -> bool {
@@ -233,7 +233,7 @@ impl DeviceState {
         DeviceState(self.0.with_failures_cleared())
     }
 
-    fn __repr__(&self) -> PyResult<String> {
+    fn __repr__(&self) -> String {
         let s = &self.0;
         let position = match (s.last_step(), s.next_counter()) {
             (_, Some(c)) => format!("next_counter={c}"),
@@ -241,13 +241,13 @@ impl DeviceState {
             (None, None) => "last_step=None".to_owned(),
         };
         let locked = repr::py_opt(s.locked_until());
-        Ok(format!(
+        format!(
             "DeviceState(kind='{}', enrolled={}, {position}, drift={}, failures={}, locked_until={locked})",
-            self.kind()?,
+            self.kind(),
             repr::py_bool(s.is_enrolled()),
             s.drift(),
             s.failures(),
-        ))
+        )
     }
 }
 

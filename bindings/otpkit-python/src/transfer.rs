@@ -130,11 +130,7 @@ impl ImportReport {
         let (accounts, record) = read
             .and_then(keys::take_accounts)
             .map_err(|e| import_error(&e))?;
-        let accounts = accounts
-            .into_iter()
-            .map(|a| Account::from_core(a, Vec::new()))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| import_error(&e))?;
+        let accounts = keys::each_account(&accounts, |a| Account::from_core(a, Vec::new()));
         Ok(ImportReport {
             accounts,
             entries: record.entries.into_iter().map(ImportEntry::from).collect(),
@@ -526,11 +522,7 @@ fn decode_migration(uri: &str) -> PyResult<MigrationBatch> {
         }
     }
     let accounts = keys::Wiped(records).core().map_err(about("uri"))?;
-    let accounts = accounts
-        .into_iter()
-        .map(|a| Account::from_core(a, Vec::new()))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(about("uri"))?;
+    let accounts = keys::each_account(&accounts, |a| Account::from_core(a, Vec::new()));
     Ok(MigrationBatch {
         accounts,
         failures,

@@ -100,7 +100,6 @@ impl Account {
             },
             core::Kind::Hotp { counter } => Kind::Hotp { counter },
             core::Kind::Steam => Kind::Steam,
-            _ => return Err("an account kind these bindings do not support".to_string()),
         };
         Ok(Account {
             issuer: account.issuer.clone(),
@@ -206,7 +205,6 @@ impl From<&core::Warning> for UriWarning {
             W::DigitsIgnoredByApps(_) => UriWarningKind::DigitsIgnoredByApps,
             W::PeriodIgnoredByApps(_) => UriWarningKind::PeriodIgnoredByApps,
             W::IgnoredParameter { .. } => UriWarningKind::IgnoredParameter,
-            _ => UriWarningKind::Other,
         };
         UriWarning {
             kind,

@@ -487,7 +487,6 @@ fn secret_reason(e: &otpkit::SecretError) -> Option<ErrorReason> {
         E::InvalidCharacter { .. } => ErrorReason::SecretInvalidCharacter,
         E::InvalidLength { .. } => ErrorReason::SecretInvalidLength,
         E::RngFailed => ErrorReason::RngFailed,
-        _ => return None,
     })
 }
 
@@ -498,7 +497,6 @@ fn time_reason(e: &otpkit::TimeError) -> Option<ErrorReason> {
         E::BeforeEpoch => ErrorReason::BeforeEpoch,
         E::Overflow => ErrorReason::TimeOverflow,
         E::ClockBeforeUnixEpoch => ErrorReason::ClockBeforeUnixEpoch,
-        _ => return None,
     })
 }
 
@@ -511,7 +509,6 @@ fn migration_reason(e: &MigrationError) -> Option<ErrorReason> {
         E::DuplicateData => ErrorReason::MigrationDuplicateData,
         E::InvalidBase64 => ErrorReason::MigrationInvalidBase64,
         E::InvalidProtobuf => ErrorReason::MigrationInvalidProtobuf,
-        _ => return None,
     })
 }
 
@@ -524,7 +521,6 @@ fn encode_reason(e: &EncodeError) -> Option<ErrorReason> {
         E::PeriodUnsupported { .. } => ErrorReason::PeriodUnsupported,
         E::SteamUnsupported { .. } => ErrorReason::SteamUnsupported,
         E::CounterTooLarge { .. } => ErrorReason::CounterTooLarge,
-        _ => return None,
     })
 }
 
@@ -532,7 +528,6 @@ fn window_reason(e: &otpkit::WindowError) -> Option<ErrorReason> {
     use otpkit::WindowError as E;
     Some(match e {
         E::TooWide { .. } | E::LookAheadTooLong { .. } => ErrorReason::WindowTooLarge,
-        _ => return None,
     })
 }
 
@@ -542,7 +537,6 @@ pub(crate) fn policy_reason(e: &PolicyError) -> Option<ErrorReason> {
         E::MaxFailuresOutOfRange { .. } => ErrorReason::MaxFailuresOutOfRange,
         E::InvalidLockout { .. } => ErrorReason::InvalidLockout,
         E::OutOfRange { .. } => ErrorReason::PolicyOutOfRange,
-        _ => return None,
     })
 }
 
@@ -557,7 +551,6 @@ from_core!(otpkit::VerifyError, |e| match &e {
     otpkit::VerifyError::Mismatch => Some(ErrorReason::CodeMismatch),
     otpkit::VerifyError::Time(t) => time_reason(t),
     otpkit::VerifyError::Window(w) => window_reason(w),
-    _ => None,
 });
 from_core!(otpkit::WindowError, |e| window_reason(&e));
 from_core!(UriError, |e| match &e {
@@ -573,7 +566,6 @@ from_core!(UriError, |e| match &e {
     UriError::InvalidNumber { .. } => Some(ErrorReason::InvalidNumber),
     UriError::InvalidUtf8 { .. } => Some(ErrorReason::InvalidUtf8),
     UriError::DuplicateParameter { .. } => Some(ErrorReason::DuplicateParameter),
-    _ => None,
 });
 from_core!(MigrationError, |e| migration_reason(&e));
 from_core!(EncodeError, |e| encode_reason(&e));
@@ -581,7 +573,6 @@ from_core!(SteamUriError, |e| match &e {
     SteamUriError::NotSteamUri => Some(ErrorReason::NotSteamUri),
     SteamUriError::TooLong { .. } => Some(ErrorReason::UriTooLong),
     SteamUriError::Secret(s) => secret_reason(s),
-    _ => None,
 });
 from_core!(PolicyError, |e| policy_reason(&e));
 from_core!(StateError, |e| match &e {
@@ -592,7 +583,6 @@ from_core!(StateError, |e| match &e {
     StateError::MissingField { .. } => Some(ErrorReason::StateMissingField),
     StateError::InvalidField { .. } => Some(ErrorReason::StateInvalidField),
     StateError::TrailingFields => Some(ErrorReason::StateTrailingFields),
-    _ => None,
 });
 from_core!(EnrollError, |e| match &e {
     EnrollError::Time(t) => time_reason(t),
@@ -615,7 +605,6 @@ from_core!(SignInError, |e| match &e {
     SignInError::CounterExhausted => Some(ErrorReason::CounterExhausted),
     SignInError::WrongKind => Some(ErrorReason::WrongKind),
     SignInError::NotEnrolled => Some(ErrorReason::NotEnrolled),
-    _ => None,
 });
 from_core!(otpkit::recovery::PolicyError, |e| {
     use otpkit::recovery::PolicyError as E;
@@ -626,7 +615,6 @@ from_core!(otpkit::recovery::PolicyError, |e| {
         E::GroupOutOfRange { .. } | E::MinimumTooLow { .. } | E::IterationsOutOfRange { .. } => {
             Some(ErrorReason::RecoveryPolicyOutOfRange)
         }
-        _ => None,
     }
 });
 from_core!(otpkit::recovery::GenerateError, |e| match &e {
@@ -634,7 +622,6 @@ from_core!(otpkit::recovery::GenerateError, |e| match &e {
         return OtpkitError::from(*p);
     }
     otpkit::recovery::GenerateError::RngFailed => Some(ErrorReason::RngFailed),
-    _ => None,
 });
 from_core!(otpkit::recovery::RecoveryStateError, |e| {
     let _ = &e;
@@ -675,7 +662,6 @@ from_core!(otpkit_transfer::ImportError, |e| {
         E::KdfParameters { .. } | E::KdfBudget { .. } => Some(ErrorReason::KdfParameters),
         E::Migration { error, .. } => migration_reason(error),
         E::InconsistentBatches { .. } => Some(ErrorReason::InconsistentBatches),
-        _ => None,
     }
 });
 from_core!(AssembleError, |e| match &e {
@@ -684,14 +670,12 @@ from_core!(AssembleError, |e| match &e {
     AssembleError::IndexOutOfRange { .. } => Some(ErrorReason::BatchIndexOutOfRange),
     AssembleError::TooManyBatches { .. } => Some(ErrorReason::TooManyBatches),
     AssembleError::ConflictingDuplicate { .. } => Some(ErrorReason::ConflictingDuplicate),
-    _ => None,
 });
 from_core!(ExportError, |e| match &e {
     ExportError::Rng => Some(ErrorReason::RngFailed),
     ExportError::EmptyPassword => Some(ErrorReason::EmptyPassword),
     ExportError::Migration(m) => encode_reason(m),
     ExportError::Crypto => Some(ErrorReason::EncryptionFailed),
-    _ => None,
 });
 
 #[cfg(test)]

@@ -46,7 +46,6 @@ impl Algorithm {
             otpkit::Algorithm::Sha1 => Some(Algorithm::Sha1),
             otpkit::Algorithm::Sha256 => Some(Algorithm::Sha256),
             otpkit::Algorithm::Sha512 => Some(Algorithm::Sha512),
-            _ => None,
         }
     }
 }

@@ -410,7 +410,6 @@ impl Verifier {
                 reason: e.to_string(),
             },
             core::Outcome::Error(e) => return Err(e.into()),
-            other => return Err(OtpkitError::other(other.to_string())),
         };
         Ok(Verification {
             outcome,
@@ -444,7 +443,6 @@ impl Verifier {
                 core::ResyncError::Locked { until } => ResyncOutcome::Locked { until },
                 other => return Err(other.into()),
             },
-            other => return Err(OtpkitError::other(other.to_string())),
         };
         Ok(Resynchronisation {
             outcome,
@@ -480,9 +478,7 @@ fn enrollment(
             | core::EnrollError::AlreadyEnrolled
             | core::EnrollError::WrongKind
             | core::EnrollError::CounterExhausted => return Err(e.into()),
-            _ => refused(EnrollRefusal::Other, &e, None),
         },
-        other => return Err(OtpkitError::other(other.to_string())),
     };
     Ok(Enrollment {
         outcome,

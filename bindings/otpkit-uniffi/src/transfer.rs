@@ -96,7 +96,6 @@ fn warning(w: &core::EntryWarning) -> TransferWarning {
         W::TypeAssumedTotp => TransferWarningKind::TypeAssumedTotp,
         W::FieldIgnored { .. } => TransferWarningKind::FieldIgnored,
         W::Uri(_) => TransferWarningKind::Uri,
-        _ => TransferWarningKind::Other,
     };
     TransferWarning {
         kind,
@@ -413,7 +412,6 @@ fn findings(findings: Vec<core_portability::Finding>) -> Vec<PortabilityFinding>
                 App::GoogleAuthenticator => PortabilityApp::GoogleAuthenticator,
                 App::MicrosoftAuthenticator => PortabilityApp::MicrosoftAuthenticator,
                 App::Authy => PortabilityApp::Authy,
-                _ => PortabilityApp::Other,
             },
             app_name: f.rule.app.to_string(),
             problem: match f.rule.problem {
@@ -422,7 +420,6 @@ fn findings(findings: Vec<core_portability::Finding>) -> Vec<PortabilityFinding>
                 Problem::DigitsUnsupported => PortabilityProblem::DigitsUnsupported,
                 Problem::PeriodIgnored => PortabilityProblem::PeriodIgnored,
                 Problem::LowercaseAlgorithm => PortabilityProblem::LowercaseAlgorithm,
-                _ => PortabilityProblem::Other,
             },
             message: f.to_string(),
             when: f.rule.when.to_owned(),

@@ -21,55 +21,46 @@ use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::CliError;
 
-/// The error for an account kind of a newer library (`Kind` is non-exhaustive):
-/// shown as nothing else.
-fn unknown_kind() -> CliError {
-    CliError::usage("the account is of a kind this version of otpkit cannot show")
-}
-
 /// The `type` value of an account.
-pub fn type_name(account: &Account) -> Result<&'static str, CliError> {
+pub fn type_name(account: &Account) -> &'static str {
     match account.kind {
-        Kind::Totp { .. } => Ok("totp"),
-        Kind::Hotp { .. } => Ok("hotp"),
-        Kind::Steam => Ok("steam"),
-        _ => Err(unknown_kind()),
+        Kind::Totp { .. } => "totp",
+        Kind::Hotp { .. } => "hotp",
+        Kind::Steam => "steam",
     }
 }
 
 /// The period in seconds, if the account is time-based. (The core's `Generator`
 /// answers the counter and the seconds left, not the period or the code length:
 /// those two come from the account's kind and the core's Steam constants.)
-pub fn period(account: &Account) -> Result<Option<u64>, CliError> {
+pub fn period(account: &Account) -> Option<u64> {
     match account.kind {
-        Kind::Totp { period } => Ok(Some(period.seconds())),
-        Kind::Steam => Ok(Some(STEAM_PERIOD)),
-        Kind::Hotp { .. } => Ok(None),
-        _ => Err(unknown_kind()),
+        Kind::Totp { period } => Some(period.seconds()),
+        Kind::Steam => Some(STEAM_PERIOD),
+        Kind::Hotp { .. } => None,
     }
 }
 
 /// The number of characters a code has.
-pub fn digits(account: &Account) -> Result<u64, CliError> {
+pub fn digits(account: &Account) -> u64 {
     match account.kind {
-        Kind::Steam => Ok(STEAM_CODE_LEN as u64),
-        Kind::Totp { .. } | Kind::Hotp { .. } => Ok(u64::from(account.digits.get())),
-        _ => Err(unknown_kind()),
+        Kind::Steam => STEAM_CODE_LEN as u64,
+        Kind::Totp { .. } | Kind::Hotp { .. } => u64::from(account.digits.get()),
     }
 }
 
 /// The account as a JSON object (see the module docs for the keys).
 pub fn account(account: &Account, warnings: &[String]) -> Result<Value, CliError> {
     let mut value = json!({
-        "type": type_name(account)?,
+        "type": type_name(account),
         "issuer": account.issuer.as_deref().filter(|i| !i.is_empty()),
         "account": account.name,
         // Filled in below: `json!` would serialise a copy of the text and drop the
         // original unwiped.
         "secret": Value::Null,
         "algorithm": account.algorithm.name(),
-        "digits": digits(account)?,
-        "period": period(account)?,
+        "digits": digits(account),
+        "period": period(account),
         "counter": account.generator().counter(),
         "warnings": warnings,
     });

@@ -17,8 +17,7 @@ use std::path::Path;
 use otpkit::otpauth::Account;
 use otpkit::{LengthPolicy, SecretError};
 use otpkit_pskc::{
-    Decryption, Defaulted, Import, KeyError, Kind, Options, Protection, PskcError, Token,
-    WorkBudget,
+    Decryption, Import, KeyError, Kind, Options, Protection, PskcError, Token, WorkBudget,
 };
 use serde_json::{Value, json};
 use zeroize::Zeroizing;
@@ -159,9 +158,6 @@ fn pskc_error(e: &PskcError, password: bool, flags: &Flags<'_>) -> CliError {
         | PskcError::KeyDerivation(_)
         | PskcError::UnsupportedMac(_)
         | PskcError::MacKey(_) => CliError::usage(format_args!("cannot import the PSKC file: {e}")),
-        // `PskcError` is non-exhaustive: an error of a newer library still fails the
-        // whole file, worded by the library.
-        _ => CliError::usage(format_args!("cannot import the PSKC file: {e}")),
     }
 }
 
@@ -342,18 +338,7 @@ fn token_json(token: &Token) -> Result<Value, String> {
             map.insert("t0".into(), json!(t0));
             map.insert("drift".into(), json!(drift));
         }
-        let defaulted = token
-            .defaulted
-            .iter()
-            .map(|d| match d {
-                Defaulted::Digits => Ok("digits"),
-                Defaulted::Counter => Ok("counter"),
-                Defaulted::TimeInterval => Ok("period"),
-                // `Defaulted` is non-exhaustive: a value of a newer library is not
-                // named as something else.
-                _ => Err("the file left out a value this version of otpkit cannot name"),
-            })
-            .collect::<Result<Vec<&str>, &str>>()?;
+        let defaulted: Vec<&str> = token.defaulted.iter().map(|d| d.parameter()).collect();
         map.insert("defaulted".into(), json!(defaulted));
         map.insert(
             "protection".into(),

@@ -139,8 +139,6 @@ pub fn message(e: &SecretError) -> String {
         | SecretError::InvalidCharacter { .. }
         | SecretError::InvalidLength { .. }
         | SecretError::RngFailed => e.to_string(),
-        // `SecretError` is non-exhaustive: a newer library's error, in its own words.
-        _ => e.to_string(),
     }
 }
 

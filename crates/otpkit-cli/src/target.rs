@@ -242,9 +242,6 @@ pub fn service_error(e: ServiceError) -> CliError {
         | ServiceError::AlreadyEnrolled { .. }
         | ServiceError::Corrupt { .. }
         | ServiceError::Contention { .. }) => CliError::new(Exit::State, e),
-        // `ServiceError` is non-exhaustive: a newer library's failure of the store,
-        // in its own words.
-        e => CliError::new(Exit::State, e),
     }
 }
 

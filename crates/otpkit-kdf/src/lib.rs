@@ -1,4 +1,6 @@
 #![doc = include_str!("../README.md")]
+// Examples in the docs and READMEs compile without a warning.
+#![doc(test(attr(deny(warnings))))]
 #![no_std]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]

@@ -12,7 +12,6 @@ use crate::Options;
 /// Why the container as a whole could not be read. Messages never contain key
 /// material, keys or passwords.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum PskcError {
     /// Larger than [`Options::max_bytes`].
     TooLarge {
@@ -153,7 +152,6 @@ impl std::error::Error for PskcError {}
 
 /// Why one key could not be imported. Messages never contain key material.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum KeyError {
     /// Not HOTP or TOTP (a PIN, OCRA, …): the algorithm URI.
     UnsupportedAlgorithm(String),

@@ -46,7 +46,6 @@ pub enum Kind {
 
 /// A value the file did not give, for which the importer used the RFC default.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Defaulted {
     /// No `<ResponseFormat Length>`: 6 digits.
     Digits,
@@ -54,6 +53,18 @@ pub enum Defaulted {
     Counter,
     /// A TOTP key without `<TimeInterval>`: 30 seconds.
     TimeInterval,
+}
+
+impl Defaulted {
+    /// The parameter defaulted, as an `otpauth://` URI names it: `"digits"`,
+    /// `"counter"`, `"period"`.
+    pub const fn parameter(self) -> &'static str {
+        match self {
+            Defaulted::Digits => "digits",
+            Defaulted::Counter => "counter",
+            Defaulted::TimeInterval => "period",
+        }
+    }
 }
 
 /// One imported token: ready-to-use secret and parameters plus what identifies it.

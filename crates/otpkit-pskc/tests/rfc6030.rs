@@ -50,6 +50,9 @@ fn figure_2_short_secret_needs_the_policy() {
     assert_eq!(token.issuer.as_deref(), Some("Issuer-A"));
     assert_eq!(token.digits, Digits::SIX);
     assert_eq!(token.defaulted, vec![Defaulted::Digits, Defaulted::Counter]);
+    let named: Vec<&str> = token.defaulted.iter().map(|d| d.parameter()).collect();
+    assert_eq!(named, ["digits", "counter"]);
+    assert_eq!(Defaulted::TimeInterval.parameter(), "period");
 }
 
 #[test]

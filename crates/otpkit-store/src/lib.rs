@@ -1,4 +1,6 @@
 #![doc = include_str!("../README.md")]
+// Examples in the docs and READMEs compile without a warning.
+#![doc(test(attr(deny(warnings))))]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -14,10 +16,10 @@
     )
 )]
 
-mod generator;
 mod memory;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "redis"))]
 mod migrate;
+mod params;
 pub mod seal;
 mod service;
 mod store;
@@ -29,8 +31,8 @@ mod redis;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
-pub use generator::{Generator, GeneratorError};
 pub use memory::MemoryStore;
+pub use params::{DeviceParams, ParamsError, SteamAccount};
 #[cfg(feature = "postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 pub use postgres::PostgresStore;

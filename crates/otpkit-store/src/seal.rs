@@ -40,7 +40,6 @@ pub const MAX_KEY_ID_LEN: usize = 32;
 
 /// Why a key could not be made, or a secret sealed or opened.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum SealError {
     /// A key id must be 1 to [`MAX_KEY_ID_LEN`] characters of `A-Z a-z 0-9 _ -`.
     InvalidKeyId,

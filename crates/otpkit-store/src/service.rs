@@ -9,7 +9,7 @@ use otpkit::{Secret, Verifier};
 
 use crate::seal::{Keyring, SealError, SealedSecret};
 use crate::store::{DeviceRow, DeviceStore, LoadedRow, StoreError};
-use crate::{Generator, GeneratorError};
+use crate::{DeviceParams, ParamsError};
 
 /// The longest device id, in bytes.
 pub const MAX_DEVICE_ID_LEN: usize = 255;
@@ -35,7 +35,6 @@ pub struct Answer<O> {
 
 /// Why a request was not answered with an outcome.
 #[derive(Debug)]
-#[non_exhaustive]
 pub enum ServiceError {
     /// The store failed or could not be reached.
     Store(StoreError),
@@ -217,13 +216,14 @@ impl<S: DeviceStore> MfaService<S> {
 
     /// `CreateVirtualMFADevice`: stores a pending device for `id` with `secret`
     /// sealed, from the moment the secret is shown (its enrolment attempts are
-    /// throttled like sign-ins). Returns the pending state.
+    /// throttled like sign-ins). The pending state is stored with it
+    /// ([`state`](Self::state) reads it back).
     pub fn begin_enrollment(
         &self,
         id: &str,
         secret: &Secret,
-        generator: Generator,
-    ) -> Result<DeviceState, ServiceError> {
+        generator: DeviceParams,
+    ) -> Result<(), ServiceError> {
         check_id(id)?;
         let verifier = generator.verifier(secret, self.policy);
         let state = verifier.begin_enrollment();
@@ -234,7 +234,7 @@ impl<S: DeviceStore> MfaService<S> {
             state: state.encode(),
         };
         if self.store.insert(&row)? {
-            Ok(state)
+            Ok(())
         } else {
             Err(ServiceError::DeviceExists { id: id.to_owned() })
         }
@@ -242,7 +242,7 @@ impl<S: DeviceStore> MfaService<S> {
 
     /// The secret of a device still enrolling, to show its QR code again (a retry
     /// keeps the same secret). Refused once the device is enrolled.
-    pub fn pending_secret(&self, id: &str) -> Result<(Secret, Generator), ServiceError> {
+    pub fn pending_secret(&self, id: &str) -> Result<(Secret, DeviceParams), ServiceError> {
         let (row, state) = self.read(id)?;
         if state.is_enrolled() {
             return Err(ServiceError::AlreadyEnrolled { id: id.to_owned() });
@@ -427,10 +427,10 @@ fn parse_state(row: &DeviceRow) -> Result<DeviceState, ServiceError> {
         })
 }
 
-fn parse_generator(row: &DeviceRow) -> Result<Generator, ServiceError> {
+fn parse_generator(row: &DeviceRow) -> Result<DeviceParams, ServiceError> {
     row.params
         .parse()
-        .map_err(|_: GeneratorError| ServiceError::Corrupt {
+        .map_err(|_: ParamsError| ServiceError::Corrupt {
             id: row.id.clone(),
             column: "params",
         })
@@ -502,8 +502,8 @@ mod tests {
         let service = MfaService::new(LosesAndNotes::default(), keyring, Policy::default())
             .with_max_attempts(attempts);
         let secret = Secret::from_bytes(&[3; 20]).unwrap();
-        let _ = service
-            .begin_enrollment("dev", &secret, Generator::default())
+        service
+            .begin_enrollment("dev", &secret, DeviceParams::default())
             .unwrap();
         // A wrong pair changes the state (a counted failure), so it must be swapped.
         let err = service
@@ -558,10 +558,10 @@ mod tests {
         let service = MfaService::new(AlwaysLoses(MemoryStore::new()), keyring, Policy::default())
             .with_max_attempts(6);
         let secret = Secret::from_bytes(&[3; 20]).unwrap();
-        let pending = service
-            .begin_enrollment("dev", &secret, Generator::default())
+        service
+            .begin_enrollment("dev", &secret, DeviceParams::default())
             .unwrap();
-        assert!(!pending.is_enrolled());
+        assert!(!service.state("dev").unwrap().is_enrolled());
         let started = Instant::now();
         // A wrong pair changes the state (a counted failure), so it must be swapped.
         let err = service

@@ -13,7 +13,7 @@ pub struct DeviceRow {
     /// The device id: the caller's key (a user name, a UUID); at most
     /// [`MAX_DEVICE_ID_LEN`](crate::MAX_DEVICE_ID_LEN) bytes.
     pub id: String,
-    /// The generator: `totp.SHA1.6.30` or `hotp.SHA1.6` (see [`Generator`](crate::Generator)).
+    /// The generator: `totp.SHA1.6.30` or `hotp.SHA1.6` (see [`DeviceParams`](crate::DeviceParams)).
     pub params: String,
     /// The sealed secret, `otps1.KEYID.DATA` (see [`crate::seal`]).
     pub secret: String,
@@ -164,7 +164,6 @@ pub type BoxError = Box<dyn Error + Send + Sync + 'static>;
 /// Why a store operation failed. The driver's error is the source; no variant
 /// carries a secret (sealed or not) or a connection password.
 #[derive(Debug)]
-#[non_exhaustive]
 pub enum StoreError {
     /// The server could not be reached or the connection broke (refused, reset,
     /// shut down). The operation may or may not have taken effect; retrying the

@@ -5,7 +5,7 @@
 use otpkit::Secret;
 use otpkit::verifier::Policy;
 use otpkit_store::seal::{Keyring, SealingKey};
-use otpkit_store::{Generator, MAX_DEVICE_ID_LEN, MemoryStore, MfaService, ServiceError};
+use otpkit_store::{DeviceParams, MAX_DEVICE_ID_LEN, MemoryStore, MfaService, ServiceError};
 
 const T0: u64 = 1_800_000_000;
 
@@ -27,7 +27,7 @@ fn refusals(service: &MfaService<MemoryStore>, id: &str) -> Vec<(&'static str, b
             "begin_enrollment",
             invalid(
                 service
-                    .begin_enrollment(id, &secret(), Generator::default())
+                    .begin_enrollment(id, &secret(), DeviceParams::default())
                     .map(drop),
             ),
         ),

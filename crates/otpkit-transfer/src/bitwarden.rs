@@ -246,7 +246,7 @@ fn read_totp(
     };
     let read = secret_from_base32_lenient(secret_text).map_err(|e| match kind {
         Kind::Steam => EntryError::Steam(SteamUriError::Secret(e)),
-        _ => EntryError::Secret(e),
+        Kind::Totp { .. } | Kind::Hotp { .. } => EntryError::Secret(e),
     })?;
     Ok((
         json::account(

@@ -12,7 +12,6 @@ use crate::Format;
 
 /// Why a file as a whole could not be imported.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum ImportError {
     /// The file is larger than [`crate::MAX_INPUT_LEN`].
     TooLarge {
@@ -196,7 +195,6 @@ impl std::error::Error for ImportError {}
 
 /// Something an imported entry had that its user may want to know about.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum EntryWarning {
     /// A note from the `otpauth://` parser.
     Uri(Warning),
@@ -257,7 +255,6 @@ impl fmt::Display for EntryWarning {
 
 /// Why one entry was not imported.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum EntryError {
     /// An OTP type otpkit does not generate (mOTP, Yandex, …); its name as in the file.
     UnsupportedType(String),

@@ -61,7 +61,6 @@ pub struct ExportNote {
 
 /// What an export lost of one account.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Omission {
     /// The account was left out: the format cannot express it.
     AccountSkipped(Unsupported),
@@ -72,7 +71,6 @@ pub enum Omission {
 
 /// A property of an account that a format cannot express.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Unsupported {
     /// A period other than 30 s (seconds).
     Period(u64),
@@ -120,7 +118,6 @@ impl fmt::Display for ExportNote {
 
 /// Why an export failed as a whole.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum ExportError {
     /// The operating system's random number generator failed.
     Rng,
@@ -357,11 +354,10 @@ pub fn aegis(
             Kind::Totp { period } => ("totp", account.digits.get(), Some(period.seconds()), None),
             Kind::Hotp { counter } => ("hotp", account.digits.get(), None, Some(counter)),
             Kind::Steam => ("steam", 5, Some(30), None),
-            _ => ("totp", account.digits.get(), Some(30), None),
         };
         let algo = match account.kind {
             Kind::Steam => "SHA1",
-            _ => account.algorithm.name(),
+            Kind::Totp { .. } | Kind::Hotp { .. } => account.algorithm.name(),
         };
         capacity = capacity
             .saturating_add(512)

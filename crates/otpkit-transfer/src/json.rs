@@ -180,7 +180,7 @@ pub(crate) fn account(
 ) -> Account {
     let (algorithm, digits) = match kind {
         Kind::Steam => (Algorithm::Sha1, Digits::SIX),
-        _ => (algorithm, digits),
+        Kind::Totp { .. } | Kind::Hotp { .. } => (algorithm, digits),
     };
     Account {
         // As the file writes them: only an empty issuer becomes `None`.

@@ -1,4 +1,6 @@
 #![doc = include_str!("../README.md")]
+// Examples in the docs and READMEs compile without a warning.
+#![doc(test(attr(deny(warnings))))]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -52,7 +54,6 @@ pub const MAX_ENTRIES: usize = 10_000;
 
 /// The file formats [`import`] reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum Format {
     /// Plain text, one `otpauth://` URI per line (blank lines and `#` comments are
     /// skipped). Aegis, WinAuth and many others export this.

@@ -47,7 +47,6 @@ pub enum Added {
 
 /// Why [`Assembler::add`] refused a URI.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum AssembleError {
     /// The URI itself could not be read.
     Migration(MigrationError),

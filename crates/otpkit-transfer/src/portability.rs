@@ -27,7 +27,6 @@ use otpkit::otpauth::{Account, Kind, UriError};
 
 /// An authenticator app the rules are about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum App {
     /// Google Authenticator (Android and iOS).
     GoogleAuthenticator,
@@ -61,7 +60,6 @@ impl fmt::Display for App {
 
 /// How an app mishandles an account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum Problem {
     /// A non-SHA-1 `algorithm` is ignored: the app shows SHA-1 codes, which the
     /// service rejects, and says nothing.

@@ -18,7 +18,6 @@ use core::str::FromStr;
 /// # Ok::<(), otpkit::AlgorithmError>(())
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum Algorithm {
     /// HMAC-SHA1, the RFC 4226 algorithm and what every authenticator app supports.
     #[default]
@@ -112,7 +111,6 @@ fn spells(name: &str, s: &str) -> bool {
 
 /// Why an algorithm name was not accepted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum AlgorithmError {
     /// The name is not SHA1, SHA256 or SHA512 (MD5 and others are not supported).
     Unsupported,

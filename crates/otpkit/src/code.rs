@@ -142,7 +142,6 @@ impl fmt::Debug for Code {
 
 /// Why typed text is not a code. Messages never repeat what was typed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum CodeError {
     /// The text has a different number of digits than the account uses.
     WrongLength {

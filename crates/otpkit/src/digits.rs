@@ -64,7 +64,6 @@ impl fmt::Display for Digits {
 
 /// Why a digit count was not accepted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum DigitsError {
     /// The count is outside 6..=10.
     OutOfRange {

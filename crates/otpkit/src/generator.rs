@@ -21,7 +21,6 @@ use crate::{Code, Hotp, TimeError, Totp};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug)]
-#[non_exhaustive]
 pub enum Generator {
     /// RFC 6238 TOTP.
     Totp(Totp),
@@ -86,7 +85,6 @@ impl Generator {
 ///
 /// Displays as the code itself; `Debug` is redacted like [`Code`]'s.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum GeneratedCode {
     /// A TOTP or HOTP code.
     Digits(Code),

@@ -397,7 +397,6 @@ fn account_to_entry(index: usize, account: &Account) -> Result<OtpParameters, En
 
 /// Why a migration URI as a whole could not be read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum MigrationError {
     /// Longer than [`MAX_MIGRATION_URI_LEN`] bytes.
     TooLong {
@@ -444,7 +443,6 @@ impl core::error::Error for MigrationError {}
 /// Why one entry of a migration payload could not be used. Never contains secret
 /// material.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum EntryError {
     /// The entry uses HMAC-MD5, which no standard authenticator supports.
     Md5,
@@ -496,7 +494,6 @@ sentences! {
 
 /// Why accounts could not be encoded as migration URIs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum EncodeError {
     /// `per_batch` is 0.
     ZeroBatchSize,

@@ -9,7 +9,7 @@
 //! authenticator app) reads back to the same values.
 //!
 //! ```
-//! use otpkit::otpauth::{Account, Kind, Warning};
+//! use otpkit::otpauth::{Account, Kind};
 //! let parsed = Account::parse(
 //!     "otpauth://totp/ACME%20Co:john.doe@email.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ\
 //!      &issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30",

@@ -37,7 +37,6 @@ const BASE32_LENIENT: data_encoding::Encoding = data_encoding_macro::new_encodin
 
 /// How short a secret may be.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum LengthPolicy {
     /// At least 128 bits, as RFC 4226 R6 requires. The default.
     #[default]
@@ -435,7 +434,6 @@ impl Drop for Base32Buf {
 
 /// Why a secret was not accepted. Messages never contain secret material.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum SecretError {
     /// The secret has no bytes (or the Base32 text has no symbols).
     Empty,

@@ -197,7 +197,6 @@ macro_rules! state_text_error {
     ) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        #[non_exhaustive]
         pub enum $name {
             #[doc = concat!("Longer than any encoded ", $noun, " ([`", stringify!($max), "`]).")]
             TooLong {

@@ -12,7 +12,6 @@
 //! Nothing here allocates, so Steam codes work without an allocator too.
 //!
 //! ```
-//! use otpkit::Secret;
 //! use otpkit::steam::{SteamGuard, parse_steam_uri};
 //! let secret = parse_steam_uri("steam://GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")?;
 //! let guard = SteamGuard::new(&secret);
@@ -221,7 +220,6 @@ pub const MAX_STEAM_URI_LEN: usize = 1024;
 
 /// Why a `steam://` URI was not accepted. Messages never contain secret material.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum SteamUriError {
     /// The text does not start with `steam://`.
     NotSteamUri,

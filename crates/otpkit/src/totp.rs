@@ -246,7 +246,6 @@ pub fn unix_now() -> Result<u64, TimeError> {
 
 /// Why a time could not be turned into a step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum TimeError {
     /// A period of zero seconds.
     ZeroPeriod,

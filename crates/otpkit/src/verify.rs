@@ -155,7 +155,6 @@ pub(crate) fn range_around(center: u64, behind: u32, ahead: u32) -> (u64, u64) {
 /// Why a window or an HOTP look-ahead was refused: it reaches further than the
 /// stateless bound (see the [module documentation](self#how-far-a-scan-reaches)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum WindowError {
     /// A [`Window`] side above [`Window::MAX_STEPS_PER_SIDE`].
     TooWide {
@@ -218,7 +217,6 @@ impl Match {
 
 /// Why a code was not accepted. A rejection never tells how close a wrong code came.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum VerifyError {
     /// The text is not a code of the right form (see [`Code::parse`]).
     Malformed(CodeError),

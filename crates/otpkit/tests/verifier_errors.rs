@@ -87,7 +87,6 @@ fn resync(
             assert_eq!(new.failures(), expected, "{e:?}");
             Err(e)
         }
-        (other, _) => panic!("{other:?}"),
     }
 }
 

@@ -7,7 +7,7 @@ use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use otpkit::{Algorithm, Secret};
-use otpkit_store::{Generator, MfaService, ServiceError};
+use otpkit_store::{DeviceParams, MfaService, ServiceError};
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
@@ -193,8 +193,11 @@ async fn assign_form(
         let shown = match a.mfa.pending_secret(&user) {
             Err(ServiceError::NoSuchDevice { .. }) => {
                 let secret = Secret::generate(Algorithm::Sha1).map_err(|e| e.to_string())?;
-                match a.mfa.begin_enrollment(&user, &secret, Generator::default()) {
-                    Ok(_) => Ok((secret, Generator::default())),
+                match a
+                    .mfa
+                    .begin_enrollment(&user, &secret, DeviceParams::default())
+                {
+                    Ok(_) => Ok((secret, DeviceParams::default())),
                     // Another tab began first: show its secret.
                     Err(ServiceError::DeviceExists { .. }) => a.mfa.pending_secret(&user),
                     Err(e) => Err(e),

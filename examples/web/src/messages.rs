@@ -13,7 +13,7 @@ use otpkit::verifier::{
 use crate::error::Failure;
 
 /// The length of the codes of the devices this server assigns
-/// (`Generator::default()`: TOTP, SHA-1, 6 digits, 30 s).
+/// (`DeviceParams::default()`: TOTP, SHA-1, 6 digits, 30 s).
 pub const CODE_DIGITS: Digits = Digits::SIX;
 
 /// What a form does with the verifier's answer.
@@ -86,8 +86,6 @@ pub fn sign_in(outcome: &Outcome, now: u64) -> Result<Reply, Failure> {
         // Removed and assigned again between the two pages.
         Outcome::Error(SignInError::NotEnrolled) => Reply::Elsewhere,
         Outcome::Error(e) => return Err(not_for_the_user("sign-in not evaluated", e)),
-        // `Outcome` may gain variants (it is `non_exhaustive`).
-        other => return Err(not_for_the_user("sign-in outcome", other)),
     })
 }
 
@@ -101,7 +99,6 @@ pub fn enrolment(outcome: &EnrollOutcome, now: u64) -> Result<Reply, Failure> {
             ));
         }
         EnrollOutcome::Rejected(e) => e,
-        other => return Err(not_for_the_user("enrolment outcome", other)),
     };
     Ok(match e {
         EnrollError::FirstCodeNotFound => Reply::Refused(
@@ -120,7 +117,6 @@ pub fn enrolment(outcome: &EnrollOutcome, now: u64) -> Result<Reply, Failure> {
         EnrollError::Time(_) | EnrollError::WrongKind | EnrollError::CounterExhausted => {
             return Err(not_for_the_user("enrolment refused", e));
         }
-        other => return Err(not_for_the_user("enrolment refused", other)),
     })
 }
 
@@ -129,7 +125,6 @@ pub fn resync(outcome: &ResyncOutcome, now: u64) -> Result<Reply, Failure> {
     let e = match outcome {
         ResyncOutcome::Resynced { .. } => return Ok(Reply::Success),
         ResyncOutcome::Rejected(e) => e,
-        other => return Err(not_for_the_user("resync outcome", other)),
     };
     Ok(match e {
         ResyncError::Rejected => Reply::Refused(format!(
@@ -142,7 +137,6 @@ pub fn resync(outcome: &ResyncOutcome, now: u64) -> Result<Reply, Failure> {
         ResyncError::Time(_) | ResyncError::CounterExhausted | ResyncError::WrongKind => {
             return Err(not_for_the_user("resync refused", e));
         }
-        other => return Err(not_for_the_user("resync refused", other)),
     })
 }
 
@@ -150,11 +144,11 @@ pub fn resync(outcome: &ResyncOutcome, now: u64) -> Result<Reply, Failure> {
 mod tests {
     use super::*;
     use otpkit::{CodeError, TimeError};
-    use otpkit_store::Generator;
+    use otpkit_store::DeviceParams;
 
     #[test]
     fn the_code_length_said_is_the_assigned_devices() {
-        assert_eq!(Generator::default().to_string(), "totp.SHA1.6.30");
+        assert_eq!(DeviceParams::default().to_string(), "totp.SHA1.6.30");
         assert_eq!(
             enter_code(),
             "Enter the 6-digit code from your authenticator app."

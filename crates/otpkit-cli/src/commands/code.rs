@@ -93,14 +93,12 @@ pub fn run(args: CodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
                     };
                 }
                 Generator::Hotp { .. } => {}
-                _ => return Err(unknown_generator()),
             }
         }
         if let Some(at) = args.counter {
             match &mut generator {
                 Generator::Hotp { counter, .. } => *counter = at,
                 Generator::Totp(_) | Generator::Steam(_) => no_counter(args.counter)?,
-                _ => return Err(unknown_generator()),
             }
         }
         return print_code(&generator, args.time, args.verbose, io);
@@ -139,11 +137,6 @@ fn warn_dropped_bits(uri: &str, io: &mut Io<'_>) {
     if let Some(w) = dropped_bits_warning(uri) {
         warn(io, w);
     }
-}
-
-/// The error for a generator of a newer library (`Generator` is non-exhaustive).
-fn unknown_generator() -> CliError {
-    CliError::usage("the account's generator is of a kind this version of otpkit cannot use")
 }
 
 fn no_counter(counter: Option<u64>) -> Result<(), CliError> {

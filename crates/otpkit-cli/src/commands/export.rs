@@ -234,11 +234,6 @@ fn print_notes(to: To, notes: &[ExportNote], io: &mut Io<'_>) -> usize {
                     names.join(", ")
                 );
             }
-            // `Omission` is non-exhaustive: what a newer library reports is still
-            // said, in its own words.
-            _ => {
-                let _ = writeln!(io.stderr, "otpkit: note: {note}");
-            }
         }
     }
     skipped

@@ -59,9 +59,6 @@ pub fn run(args: ResyncArgs, io: &mut Io<'_>) -> Result<(), CliError> {
                 | ResyncError::SameCodeTwice
                 | ResyncError::CounterExhausted
                 | ResyncError::Locked { .. } => Exit::Invalid,
-                // `ResyncError` is non-exhaustive: a newer library's refusal is a
-                // failed attempt, in its own words.
-                _ => Exit::Invalid,
             };
             let note = if counted {
                 failure_note(&new, now)
@@ -73,8 +70,5 @@ pub fn run(args: ResyncArgs, io: &mut Io<'_>) -> Result<(), CliError> {
                 format_args!("resynchronisation failed: {e}{note}"),
             ))
         }
-        // `ResyncOutcome` is non-exhaustive: a newer library's outcome is a failure,
-        // in its own words, never taken for a resynchronisation.
-        other => Err(CliError::new(Exit::Invalid, other)),
     }
 }

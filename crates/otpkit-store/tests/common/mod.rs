@@ -8,7 +8,7 @@ use otpkit::verifier::{EnrollError, EnrollOutcome, Outcome, Policy, ResyncOutcom
 use otpkit::{Algorithm, Digits, Period, Secret, Totp};
 use otpkit_store::seal::{Keyring, SealError, SealingKey};
 use otpkit_store::{
-    DeviceRow, DeviceStore, Generator, LoadedRow, MfaService, ServiceError, StoreError,
+    DeviceParams, DeviceRow, DeviceStore, LoadedRow, MfaService, ServiceError, StoreError,
 };
 
 /// 2027-01-15, a multiple of 30.
@@ -80,10 +80,10 @@ fn secret(n: u8) -> Secret {
 /// An enrolled device `id` at T0; returns its phone.
 pub fn enrolled<S: DeviceStore>(service: &MfaService<S>, id: &str, n: u8) -> Phone {
     let s = secret(n);
-    let pending = service
-        .begin_enrollment(id, &s, Generator::default())
+    service
+        .begin_enrollment(id, &s, DeviceParams::default())
         .unwrap();
-    assert!(!pending.is_enrolled());
+    assert!(!service.state(id).unwrap().is_enrolled());
     let phone = Phone::new(&s);
     let a = service
         .enroll(id, &phone.code(T0 - 30), &phone.code(T0), T0)
@@ -121,12 +121,12 @@ where
 fn enrol_with_a_retry_keeps_the_secret<S: DeviceStore>(service: &MfaService<S>, prefix: &str) {
     let id = format!("{prefix}/enrol");
     let s = secret(1);
-    let pending = service
-        .begin_enrollment(&id, &s, Generator::default())
+    service
+        .begin_enrollment(&id, &s, DeviceParams::default())
         .unwrap();
-    assert!(!pending.is_enrolled());
+    assert!(!service.state(&id).unwrap().is_enrolled());
     assert!(matches!(
-        service.begin_enrollment(&id, &secret(2), Generator::default()),
+        service.begin_enrollment(&id, &secret(2), DeviceParams::default()),
         Err(ServiceError::DeviceExists { .. })
     ));
     // The stored column is sealed: no Base32, no raw bytes.
@@ -144,7 +144,7 @@ fn enrol_with_a_retry_keeps_the_secret<S: DeviceStore>(service: &MfaService<S>, 
     // The retry shows the same secret again.
     let (again, generator) = service.pending_secret(&id).unwrap();
     assert_eq!(again.as_bytes(), s.as_bytes());
-    assert_eq!(generator, Generator::default());
+    assert_eq!(generator, DeviceParams::default());
     let a = service
         .enroll(&id, &phone.code(T0 - 30), &phone.code(T0), T0)
         .unwrap();
@@ -254,12 +254,12 @@ fn hotp_device<S: DeviceStore>(service: &MfaService<S>, prefix: &str) {
     use otpkit::Algorithm;
     let id = format!("{prefix}/hotp");
     let secret = Secret::from_bytes(b"12345678901234567890").unwrap();
-    let generator = Generator::Hotp {
+    let generator = DeviceParams::Hotp {
         algorithm: Algorithm::Sha1,
         digits: Digits::SIX,
     };
-    let pending = service.begin_enrollment(&id, &secret, generator).unwrap();
-    assert!(!pending.is_enrolled());
+    service.begin_enrollment(&id, &secret, generator).unwrap();
+    assert!(!service.state(&id).unwrap().is_enrolled());
     // RFC 4226 Appendix D: counters 0 and 1 enrol, 2 signs in once.
     let a = service.enroll(&id, "755224", "287082", T0).unwrap();
     assert!(a.outcome.is_enrolled(), "{:?}", a.outcome);
@@ -597,17 +597,17 @@ where
 {
     let id = format!("{prefix}/enrol-again");
     let other = Arc::new(MfaService::new(make(), keyring(), policy()));
-    let pending = other
-        .begin_enrollment(&id, &secret(12), Generator::default())
+    other
+        .begin_enrollment(&id, &secret(12), DeviceParams::default())
         .unwrap();
+    let pending = other.state(&id).unwrap();
     let old_phone = Phone::new(&secret(12));
     let (o, i) = (other.clone(), id.clone());
     let store = Interfering::new(make(), move || {
         assert!(o.remove(&i).unwrap());
-        let again = o
-            .begin_enrollment(&i, &secret(13), Generator::default())
+        o.begin_enrollment(&i, &secret(13), DeviceParams::default())
             .unwrap();
-        assert_eq!(again.encode(), pending.encode());
+        assert_eq!(o.state(&i).unwrap().encode(), pending.encode());
     });
     let service = MfaService::new(store, keyring(), policy());
     let a = service

@@ -11,7 +11,6 @@ use crate::{Algorithm, Digits, Period, SecretError};
 /// Something [`Account::parse`] accepted but an app may want to tell its user about.
 /// `Display` gives a short sentence. Never contains secret material.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Warning {
     /// The secret had lowercase letters (read as uppercase).
     SecretLowercase,
@@ -95,7 +94,6 @@ impl fmt::Display for Warning {
 
 /// Why an `otpauth://` URI was not accepted. Messages never contain secret material.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum UriError {
     /// Longer than [`MAX_URI_LEN`] bytes.
     TooLong {

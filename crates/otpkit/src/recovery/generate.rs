@@ -12,7 +12,6 @@ use super::state::{RecoveryState, SALT_LEN, SET_ID_LEN, derive};
 
 /// Why a set could not be generated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum GenerateError {
     /// The policy does not allow codes this weak.
     Policy(PolicyError),

@@ -5,7 +5,6 @@ use crate::verifier::throttle::LockedUntil;
 
 /// What a recovery attempt came to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum RecoveryOutcome {
     /// A valid, unused code: let the user in. It is now used.
     Accepted {

@@ -151,7 +151,6 @@ pub const MAX_ITERATIONS: u32 = 10_000_000;
 
 /// Why a [`RecoveryPolicy`] setting was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum PolicyError {
     /// A set has 1 to [`MAX_CODES`] codes.
     CountOutOfRange {

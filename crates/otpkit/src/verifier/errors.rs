@@ -18,7 +18,6 @@ pub(crate) enum PairError {
 
 /// Why [`Verifier::enroll`](super::Verifier::enroll) refused two codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum EnrollError {
     /// The first code matches no step in the enrolment window (wrong secret
     /// scanned, or a clock further off than the window).
@@ -107,7 +106,6 @@ impl core::error::Error for EnrollError {
 /// The state `resync` returns with it already counts the failure when the codes
 /// were wrong, repeated or malformed; store it whatever the outcome.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum ResyncError {
     /// The device is locked out; the codes were not looked at.
     Locked {

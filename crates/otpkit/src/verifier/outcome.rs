@@ -38,7 +38,6 @@ pub(crate) use outcome_impls;
 /// came: `Invalid` is the same for every wrong code, and `Replayed` only says the
 /// code belongs to a step already used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 #[must_use = "only `Accepted` lets the user in"]
 pub enum Outcome {
     /// The code is valid and fresh.
@@ -92,7 +91,6 @@ outcome_impls! {
 
 /// Why a sign-in attempt could not be evaluated at all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum SignInError {
     /// The time could not be turned into a step.
     Time(TimeError),
@@ -136,7 +134,6 @@ impl core::error::Error for SignInError {
 /// [`Verifier::enroll`](super::Verifier::enroll). Store the state returned with it
 /// whatever it is: a pending enrolment keeps the first code and the failure count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 #[must_use = "only `Enrolled` finishes the enrolment"]
 pub enum EnrollOutcome {
     /// The device is enrolled; the state is ready for sign-ins.
@@ -172,7 +169,6 @@ outcome_impls! {
 /// The result of [`Verifier::resync`](super::Verifier::resync). Store the state
 /// returned with it whatever it is: a refused resynchronisation is a failure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 #[must_use = "only `Resynced` means the device is in sync again"]
 pub enum ResyncOutcome {
     /// The device is in sync again.

@@ -375,7 +375,6 @@ impl Policy {
 
 /// Why a [`Policy`] setting was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum PolicyError {
     /// `max_failures` must be 1 to [`NIST_MAX_FAILURES`].
     MaxFailuresOutOfRange {

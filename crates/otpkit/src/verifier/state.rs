@@ -19,7 +19,6 @@ const FORMAT: Format = Format {
 
 /// Whether a [`DeviceState`] counts time steps or HOTP counters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum DeviceKind {
     /// A TOTP device: the position is the last accepted time step.
     Totp,
