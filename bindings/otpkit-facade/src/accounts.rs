@@ -65,18 +65,20 @@ pub fn parse_steam_uri(uri: &str) -> Result<Secret, FacadeError> {
     Ok(otpkit::steam::parse_steam_uri(uri)?)
 }
 
-/// Core accounts of records; an error names the account by its position.
+/// Core accounts of records; an error names the account by its position. The vector
+/// is sized up front: a growing one would leave the keys of the accounts it moved in
+/// its freed buffer.
 pub(crate) fn to_core_accounts(
     accounts: &[AccountRecord],
 ) -> Result<Vec<otpkit::Account>, FacadeError> {
-    accounts
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
+    let mut out = Vec::with_capacity(accounts.len());
+    for (i, a) in accounts.iter().enumerate() {
+        out.push(
             a.to_core()
-                .map_err(|e| e.prefixed(&format!("account {i}: ")))
-        })
-        .collect()
+                .map_err(|e| e.prefixed(&format!("account {i}: ")))?,
+        );
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
