@@ -65,9 +65,9 @@ pub fn parse_steam_uri(uri: &str) -> Result<Secret, FacadeError> {
     Ok(otpkit::steam::parse_steam_uri(uri)?)
 }
 
-/// Core accounts of records; an error names the account by its position. The
-/// vector is allocated once at its final size: a growing one would leave the
-/// accounts it moved (their secrets' bytes) in the freed buffer.
+/// Core accounts of records; an error names the account by its position. The vector
+/// is sized up front: a growing one would leave the keys of the accounts it moved in
+/// its freed buffer.
 pub(crate) fn to_core_accounts(
     accounts: &[AccountRecord],
 ) -> Result<Vec<otpkit::Account>, FacadeError> {

@@ -42,6 +42,17 @@ pub enum AccountKind {
 }
 
 impl AccountKind {
+    /// The record of a core account kind.
+    pub const fn of(kind: otpkit::Kind) -> Self {
+        match kind {
+            otpkit::Kind::Totp { period } => AccountKind::Totp {
+                period: period.seconds(),
+            },
+            otpkit::Kind::Hotp { counter } => AccountKind::Hotp { counter },
+            otpkit::Kind::Steam => AccountKind::Steam,
+        }
+    }
+
     /// `"totp"`, `"hotp"` or `"steam"`.
     pub const fn name(self) -> &'static str {
         match self {
@@ -77,13 +88,7 @@ pub struct AccountRecord {
 impl AccountRecord {
     /// The record of a core account.
     pub fn from_core(account: &otpkit::Account) -> Result<Self, FacadeError> {
-        let kind = match account.kind {
-            otpkit::Kind::Totp { period } => AccountKind::Totp {
-                period: period.seconds(),
-            },
-            otpkit::Kind::Hotp { counter } => AccountKind::Hotp { counter },
-            otpkit::Kind::Steam => AccountKind::Steam,
-        };
+        let kind = AccountKind::of(account.kind);
         Ok(AccountRecord {
             issuer: account.issuer.clone(),
             name: account.name.clone(),
@@ -417,6 +422,20 @@ pub struct PskcKeyRecord {
     pub protection: Option<&'static str>,
     /// Why the key was not read.
     pub error: Option<FacadeError>,
+    /// The device's manufacturer, if the key was read and the file names it.
+    pub manufacturer: Option<String>,
+    /// The device's model, likewise.
+    pub model: Option<String>,
+    /// The key's friendly name, likewise.
+    pub friendly_name: Option<String>,
+    /// The user the key belongs to, likewise.
+    pub user_id: Option<String>,
+    /// A TOTP key's Unix time of step 0.
+    pub t0: Option<u64>,
+    /// A TOTP key's clock drift in steps, as the file records it.
+    pub drift: Option<i64>,
+    /// The verifier state to store for the key (its counter or drift), if it was read.
+    pub device_state: Option<String>,
 }
 
 impl fmt::Display for PskcKeyRecord {

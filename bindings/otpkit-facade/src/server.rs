@@ -37,6 +37,14 @@ fn refusal(code: ErrorCode, message: &str) -> Result<ErrorCode, FacadeError> {
     }
 }
 
+/// `"totp"` or `"hotp"`: the name of a device kind.
+pub const fn device_kind_name(kind: DeviceKind) -> &'static str {
+    match kind {
+        DeviceKind::Totp => "totp",
+        DeviceKind::Hotp => "hotp",
+    }
+}
+
 fn decode(state: &str) -> Result<DeviceState, FacadeError> {
     Ok(DeviceState::decode(state)?)
 }
@@ -252,6 +260,12 @@ mod tests {
         let hv = verifier_hotp(&h, Policy::default());
         let e = enroll(&hv, &pending, "755224", "287082", 0).unwrap_err();
         assert_eq!(e.reason, ErrorCode::WrongKind);
+    }
+
+    #[test]
+    fn device_kinds_have_their_names() {
+        assert_eq!(device_kind_name(DeviceKind::Totp), "totp");
+        assert_eq!(device_kind_name(DeviceKind::Hotp), "hotp");
     }
 
     #[test]

@@ -114,21 +114,37 @@ pub fn import_pskc(
         .keys
         .iter()
         .map(|k| {
-            let (account, protection, error) = match &k.result {
-                Ok(token) => (
-                    Some(AccountRecord::from_core(&token.to_account())?),
-                    Some(protection(token.protection)),
-                    None,
-                ),
-                Err(e) => (None, None, Some(FacadeError::from(e.clone()))),
-            };
-            Ok(PskcKeyRecord {
+            let mut record = PskcKeyRecord {
                 key_id: k.key_id.clone(),
                 serial_number: k.serial_number.clone(),
-                account,
-                protection,
-                error,
-            })
+                account: None,
+                protection: None,
+                error: None,
+                manufacturer: None,
+                model: None,
+                friendly_name: None,
+                user_id: None,
+                t0: None,
+                drift: None,
+                device_state: None,
+            };
+            match &k.result {
+                Ok(token) => {
+                    record.account = Some(AccountRecord::from_core(&token.to_account())?);
+                    record.protection = Some(protection(token.protection));
+                    record.manufacturer.clone_from(&token.device.manufacturer);
+                    record.model.clone_from(&token.device.model);
+                    record.friendly_name.clone_from(&token.friendly_name);
+                    record.user_id.clone_from(&token.user_id);
+                    if let otpkit_pskc::Kind::Totp { t0, drift, .. } = token.kind {
+                        record.t0 = Some(t0);
+                        record.drift = Some(drift);
+                    }
+                    record.device_state = Some(token.device_state().encode());
+                }
+                Err(e) => record.error = Some(FacadeError::from(e.clone())),
+            }
+            Ok(record)
         })
         .collect()
 }
@@ -203,6 +219,10 @@ mod tests {
         assert_eq!(key.key_id.as_deref(), Some("12345678"));
         assert_eq!(key.protection, Some("inTheClear"));
         assert_eq!(key.account.as_ref().unwrap().digits, 8);
+        assert_eq!(key.manufacturer.as_deref(), Some("Manufacturer"));
+        assert_eq!((key.t0, key.drift), (None, None), "an HOTP key");
+        let state = otpkit::verifier::DeviceState::decode(key.device_state.as_deref().unwrap());
+        assert_eq!(state.unwrap().next_counter(), Some(0));
         let e = import_pskc(xml, Some(b"k"), Some(b"p"), false, WorkBudget::default()).unwrap_err();
         assert_eq!(e.reason, ErrorCode::KeyAndPassword);
         let e = import_pskc(b"<nope/>", None, None, false, WorkBudget::default()).unwrap_err();

@@ -1,15 +1,17 @@
 //! `Account` (what an `otpauth://` URI describes), `parse_uri` and `UriWarning`.
 
-use otpkit::otpauth::{self, Kind, Warning};
+use otpkit::otpauth::{self, Kind};
 use otpkit::steam::STEAM_PERIOD;
-use otpkit::{Generator, Secret};
+use otpkit_facade::args as fa;
+use otpkit_facade::records::{AccountKind, WarningRecord};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
 use crate::args;
-use crate::errors::bad_value;
+use crate::errors::{about, bad_value};
 use crate::keys;
 use crate::otp::{Hotp, SteamGuard, Totp};
+use crate::repr;
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Account>()?;
@@ -18,16 +20,20 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-/// Something `parse_uri` normalised or found doubtful; the account is still usable.
+/// Something `parse_uri` (or an import) normalised or found doubtful; the account
+/// is still usable.
 #[pyclass(frozen, eq, module = "otpkit")]
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) struct UriWarning {
-    /// A stable name: `secret_lowercase`, `secret_padded`, `secret_spaced`,
+    /// The stable code in upper case (`SECRET_LOWERCASE`), as every language has it.
+    #[pyo3(get)]
+    code: &'static str,
+    /// The code in lower case: `secret_lowercase`, `secret_padded`, `secret_spaced`,
     /// `short_secret`, `issuer_conflict`, `empty_issuer_parameter`,
     /// `algorithm_ignored_by_apps`, `digits_ignored_by_apps`,
-    /// `period_ignored_by_apps`, `ignored_parameter` or `other`.
+    /// `period_ignored_by_apps`, `ignored_parameter`, …
     #[pyo3(get)]
-    kind: &'static str,
+    kind: String,
     /// The warning in words, for people.
     #[pyo3(get)]
     message: String,
@@ -39,7 +45,7 @@ impl UriWarning {
         format!(
             "UriWarning(kind='{}', message={})",
             self.kind,
-            args::quote(&self.message)
+            repr::quote(&self.message)
         )
     }
 
@@ -48,23 +54,12 @@ impl UriWarning {
     }
 }
 
-impl From<&Warning> for UriWarning {
-    fn from(w: &Warning) -> Self {
-        let kind = match w {
-            Warning::SecretLowercase => "secret_lowercase",
-            Warning::SecretPadded => "secret_padded",
-            Warning::SecretSpaced => "secret_spaced",
-            Warning::ShortSecret { .. } => "short_secret",
-            Warning::IssuerConflict { .. } => "issuer_conflict",
-            Warning::EmptyIssuerParameter => "empty_issuer_parameter",
-            Warning::AlgorithmIgnoredByApps(_) => "algorithm_ignored_by_apps",
-            Warning::DigitsIgnoredByApps(_) => "digits_ignored_by_apps",
-            Warning::PeriodIgnoredByApps(_) => "period_ignored_by_apps",
-            Warning::IgnoredParameter { .. } => "ignored_parameter",
-        };
+impl From<WarningRecord> for UriWarning {
+    fn from(w: WarningRecord) -> Self {
         UriWarning {
-            kind,
-            message: w.to_string(),
+            code: w.code,
+            kind: w.code.to_ascii_lowercase(),
+            message: w.message,
         }
     }
 }
@@ -79,14 +74,17 @@ impl From<&Warning> for UriWarning {
 #[derive(Clone)]
 pub(crate) struct Account {
     pub(crate) account: otpauth::Account,
-    pub(crate) warnings: Vec<UriWarning>,
+    kind: AccountKind,
+    warnings: Vec<UriWarning>,
 }
 
 impl Account {
-    pub(crate) fn from_core(account: otpauth::Account) -> Self {
+    /// The Python account of a core account, with the warnings found reading it.
+    pub(crate) fn from_core(account: otpauth::Account, warnings: Vec<WarningRecord>) -> Self {
         Account {
+            kind: AccountKind::of(account.kind),
             account,
-            warnings: Vec::new(),
+            warnings: warnings.into_iter().map(UriWarning::from).collect(),
         }
     }
 }
@@ -108,17 +106,15 @@ impl Account {
         counter: i64,
     ) -> PyResult<Self> {
         let secret = match secret {
-            Some(s) => args::secret("secret", s)?,
-            None => {
-                Secret::generate(otpkit::Algorithm::Sha1).map_err(|e| bad_value("secret", e))?
-            }
+            Some(s) => args::secret("secret", s, true)?,
+            None => fa::secret_generate(None).map_err(about("secret"))?,
         };
         let kind = match kind.to_ascii_lowercase().as_str() {
             "totp" => Kind::Totp {
-                period: args::period(period)?,
+                period: fa::period(Some(args::int("period", period)?)).map_err(about("period"))?,
             },
             "hotp" => Kind::Hotp {
-                counter: args::unsigned("counter", counter)?,
+                counter: args::int("counter", counter)?,
             },
             "steam" => Kind::Steam,
             _ => {
@@ -126,20 +122,21 @@ impl Account {
                     "kind",
                     format!(
                         "expected 'totp', 'hotp' or 'steam', got {}",
-                        args::quote(kind)
+                        repr::quote(kind)
                     ),
                 ));
             }
         };
-        Ok(Account::from_core(otpauth::Account {
+        let account = otpauth::Account {
             issuer: issuer.filter(|i| !i.is_empty()),
             name,
             secret,
-            algorithm: args::algorithm(algorithm)?,
-            digits: args::digits(digits)?,
+            algorithm: fa::algorithm(Some(algorithm)).map_err(about("algorithm"))?,
+            digits: fa::digits(Some(args::int("digits", digits)?)).map_err(about("digits"))?,
             kind,
             extra: Vec::new(),
-        }))
+        };
+        Ok(Account::from_core(account, Vec::new()))
     }
 
     /// The service, or None.
@@ -169,17 +166,13 @@ impl Account {
     /// `"totp"`, `"hotp"` or `"steam"`.
     #[getter]
     fn kind(&self) -> &'static str {
-        match self.account.kind {
-            Kind::Hotp { .. } => "hotp",
-            Kind::Steam => "steam",
-            _ => "totp",
-        }
+        self.kind.name()
     }
 
     /// `"sha1"`, `"sha256"` or `"sha512"`.
     #[getter]
     fn algorithm(&self) -> &'static str {
-        args::algorithm_name(self.account.algorithm)
+        self.account.algorithm.lowercase_name()
     }
 
     /// The code length (5 characters for Steam, whatever this says).
@@ -191,19 +184,19 @@ impl Account {
     /// The period in seconds for time-based accounts; None for HOTP.
     #[getter]
     fn period(&self) -> Option<u64> {
-        match self.account.kind {
-            Kind::Totp { period } => Some(period.seconds()),
-            Kind::Hotp { .. } => None,
-            _ => Some(STEAM_PERIOD),
+        match self.kind {
+            AccountKind::Totp { period } => Some(period),
+            AccountKind::Hotp { .. } => None,
+            AccountKind::Steam => Some(STEAM_PERIOD),
         }
     }
 
     /// The HOTP counter of the next code; None for time-based accounts.
     #[getter]
     fn counter(&self) -> Option<u64> {
-        match self.account.kind {
-            Kind::Hotp { counter } => Some(counter),
-            _ => None,
+        match self.kind {
+            AccountKind::Hotp { counter } => Some(counter),
+            AccountKind::Totp { .. } | AccountKind::Steam => None,
         }
     }
 
@@ -260,15 +253,12 @@ impl Account {
     /// the time).
     #[pyo3(signature = (for_time = None))]
     fn at(&self, for_time: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
-        let generator = self.account.generator();
-        let t = match generator {
-            Generator::Hotp { .. } => 0,
-            _ => args::time("for_time", for_time)?,
+        let t = match self.kind {
+            AccountKind::Hotp { .. } => 0,
+            AccountKind::Totp { .. } | AccountKind::Steam => args::time("for_time", for_time)?,
         };
-        Ok(generator
-            .code_at(t)
-            .map_err(|e| bad_value("for_time", e))?
-            .to_string())
+        let code = self.account.generator().code_at(t);
+        Ok(code.map_err(|e| about("for_time")(e.into()))?.to_string())
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
@@ -278,14 +268,15 @@ impl Account {
     }
 
     fn __repr__(&self) -> String {
-        let issuer = args::quote_opt(self.issuer());
-        let detail = match self.account.kind {
-            Kind::Hotp { counter } => format!("counter={counter}"),
-            _ => format!("period={}", self.period().unwrap_or(STEAM_PERIOD)),
+        let issuer = repr::quote_opt(self.issuer());
+        let detail = match self.kind {
+            AccountKind::Hotp { counter } => format!("counter={counter}"),
+            AccountKind::Totp { period } => format!("period={period}"),
+            AccountKind::Steam => format!("period={STEAM_PERIOD}"),
         };
         format!(
             "Account(issuer={issuer}, name={}, kind='{}', algorithm='{}', digits={}, {detail})",
-            args::quote(&self.account.name),
+            repr::quote(&self.account.name),
             self.kind(),
             self.algorithm(),
             self.digits()
@@ -298,9 +289,6 @@ impl Account {
 /// that cannot be trusted (not otpauth, no secret, bad Base32, …).
 #[pyfunction]
 pub(crate) fn parse_uri(uri: &str) -> PyResult<Account> {
-    let (account, warnings) = keys::parse_uri(uri).map_err(|e| bad_value("uri", e))?;
-    Ok(Account {
-        warnings: warnings.iter().map(UriWarning::from).collect(),
-        account,
-    })
+    let (account, warnings) = keys::parse_uri(uri).map_err(about("uri"))?;
+    Ok(Account::from_core(account, warnings))
 }

@@ -1,75 +1,93 @@
-//! Python arguments to core types, with errors naming the argument.
+//! Python arguments to the facade's primitives: `str`, `bytes`, `int`, `datetime` and
+//! `None` extracted here, with a `TypeError` (or, for an `int` the facade's type
+//! cannot hold, a `ValueError`) naming the argument. What the values mean is the
+//! facade's and the core's to check (`otpkit_facade::args`).
 
-use otpkit::{Algorithm, Digits, Period, Secret};
+use otpkit::Secret;
+use otpkit_facade::args as fa;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 use zeroize::Zeroizing;
 
-use crate::errors::{bad_type, bad_value};
-use crate::keys;
+use crate::errors::{about, bad_type, bad_value};
 
 /// A secret as Python code holds it: Base32 text (any case, spaces, hyphens and
-/// padding allowed, as people paste it) or the raw key bytes. Short (80-bit) keys are
-/// accepted, as pyotp and the authenticator apps do; `Account.warnings` and
-/// `parse_uri` say when a key is short.
-pub(crate) fn secret(argument: &str, value: &Bound<'_, PyAny>) -> PyResult<Secret> {
-    if let Ok(text) = value.cast::<PyString>() {
+/// padding allowed, as people paste it), the raw key bytes, or a `Secret`. Short
+/// (80-bit) keys only with `allow_short`.
+pub(crate) fn secret(
+    argument: &str,
+    value: &Bound<'_, PyAny>,
+    allow_short: bool,
+) -> PyResult<Secret> {
+    if let Ok(s) = value.cast::<crate::otp::PySecret>() {
+        Ok(s.get().0.clone())
+    } else if let Ok(text) = value.cast::<PyString>() {
         let text = Zeroizing::new(text.to_cow()?.into_owned());
-        keys::secret_from_text(&text).map_err(|e| bad_value(argument, e))
+        fa::secret_base32(&text, allow_short).map_err(about(argument))
     } else if let Ok(bytes) = value.cast::<PyBytes>() {
-        keys::secret_from_bytes(bytes.as_bytes()).map_err(|e| bad_value(argument, e))
+        fa::secret_bytes(bytes.as_bytes(), allow_short).map_err(about(argument))
     } else {
-        Err(bad_type(argument, "a Base32 str or bytes", value))
+        Err(bad_type(argument, "a Base32 str, bytes or a Secret", value))
     }
 }
 
-/// `"sha1"`, `"sha256"` or `"sha512"`, any case, with or without a hyphen.
-pub(crate) fn algorithm(value: &str) -> PyResult<Algorithm> {
-    value.parse().map_err(|_| {
-        bad_value(
-            "algorithm",
-            format!(
-                "expected 'sha1', 'sha256' or 'sha512', got {}",
-                quote(value)
-            ),
-        )
-    })
+/// Bytes as given, or text as UTF-8 (file contents, passwords), in a wiped buffer.
+pub(crate) fn text_or_bytes(
+    argument: &str,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<Zeroizing<Vec<u8>>> {
+    if let Ok(b) = value.cast::<PyBytes>() {
+        Ok(Zeroizing::new(b.as_bytes().to_vec()))
+    } else if let Ok(s) = value.cast::<PyString>() {
+        Ok(Zeroizing::new(s.to_cow()?.as_bytes().to_vec()))
+    } else {
+        Err(bad_type(argument, "bytes or str", value))
+    }
 }
 
-/// The lowercase name Python code passes back in (`"sha256"`).
-pub(crate) fn algorithm_name(algorithm: Algorithm) -> &'static str {
-    algorithm.lowercase_name()
+/// An optional password or key as text or bytes, in a wiped buffer.
+pub(crate) fn opt_text_or_bytes(
+    argument: &str,
+    value: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Option<Zeroizing<Vec<u8>>>> {
+    value.map(|v| text_or_bytes(argument, v)).transpose()
 }
 
-pub(crate) fn digits(value: i64) -> PyResult<Digits> {
-    u8::try_from(value)
-        .ok()
-        .and_then(|d| Digits::new(d).ok())
-        .ok_or_else(|| bad_value("digits", format!("must be from 6 to 10, got {value}")))
-}
-
-pub(crate) fn period(value: i64) -> PyResult<Period> {
-    u64::try_from(value)
-        .ok()
-        .and_then(|p| Period::new(p).ok())
-        .ok_or_else(|| bad_value("period", format!("must be at least 1 second, got {value}")))
-}
-
-/// A non-negative integer argument (a counter, a step count).
-pub(crate) fn unsigned(argument: &str, value: i64) -> PyResult<u64> {
-    u64::try_from(value)
-        .map_err(|_| bad_value(argument, format!("must not be negative, got {value}")))
-}
-
-/// A count the core takes as a `u32` (a window's or policy's steps, a look-ahead,
-/// failures); the core checks its own bound.
-pub(crate) fn small(argument: &str, value: i64) -> PyResult<u32> {
-    u32::try_from(value).map_err(|_| {
+/// An `int` as the facade's integer type `T`; one it cannot hold is a `ValueError`
+/// naming the argument and the type's range.
+pub(crate) fn int<T>(argument: &str, value: i64) -> PyResult<T>
+where
+    T: TryFrom<i64> + num_bounds::Bounded,
+{
+    T::try_from(value).map_err(|_| {
         bad_value(
             argument,
-            format!("must be from 0 to {}, got {value}", u32::MAX),
+            format!("must be from 0 to {}, got {value}", T::MAX),
         )
     })
+}
+
+/// An optional `int` as the facade's integer type `T`.
+pub(crate) fn opt_int<T>(argument: &str, value: Option<i64>) -> PyResult<Option<T>>
+where
+    T: TryFrom<i64> + num_bounds::Bounded,
+{
+    value.map(|v| int(argument, v)).transpose()
+}
+
+/// The largest value of the integer types arguments convert to, for the messages.
+pub(crate) mod num_bounds {
+    pub(crate) trait Bounded {
+        const MAX: u128;
+    }
+    macro_rules! bounded {
+        ($($t:ty),+) => {$(
+            impl Bounded for $t {
+                const MAX: u128 = <$t>::MAX as u128;
+            }
+        )+};
+    }
+    bounded!(u8, u32, u64, usize);
 }
 
 /// A time as Python code has one: `None` (now, by the system clock), Unix seconds as
@@ -106,53 +124,5 @@ pub(crate) fn time(argument: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult
 }
 
 pub(crate) fn now() -> PyResult<u64> {
-    otpkit::unix_now().map_err(|e| pyo3::exceptions::PyOSError::new_err(format!("clock: {e}")))
-}
-
-/// A str as Python's `repr` writes it (single quotes), for `__repr__`.
-pub(crate) fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len().saturating_add(2));
-    out.push('\'');
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\'' => out.push_str("\\'"),
-            '\n' => out.push_str("\\n"),
-            c if c.is_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('\'');
-    out
-}
-
-/// `quote` for an optional str, `None` for none.
-pub(crate) fn quote_opt(s: Option<&str>) -> String {
-    py_opt(s.map(quote))
-}
-
-/// A bool as Python's `repr` writes it.
-pub(crate) fn py_bool(value: bool) -> &'static str {
-    if value { "True" } else { "False" }
-}
-
-/// An optional value as Python's `repr` writes it: the value, or `None`.
-pub(crate) fn py_opt<T: std::fmt::Display>(value: Option<T>) -> String {
-    value.map_or_else(|| "None".to_owned(), |v| v.to_string())
-}
-
-/// The `__repr__` of a verification result: `Class(outcome='…', ok=True, name=value, …)`,
-/// the values already as Python writes them.
-pub(crate) fn result_repr(
-    class: &str,
-    outcome: &str,
-    ok: bool,
-    fields: &[(&str, String)],
-) -> String {
-    let mut out = format!("{class}(outcome={}, ok={}", quote(outcome), py_bool(ok));
-    for (name, value) in fields {
-        out.push_str(&format!(", {name}={value}"));
-    }
-    out.push(')');
-    out
+    otpkit::unix_now().map_err(|e| about("clock")(e.into()))
 }

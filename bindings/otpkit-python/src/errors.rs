@@ -1,6 +1,9 @@
-//! The exceptions: built on `ValueError` (the input was not acceptable), grouped by
-//! what a caller does about them.
+//! The exceptions: built on `ValueError` (the input was not acceptable). Each carries
+//! the facade's stable `code` (`"SECRET_TOO_SHORT"`) and `category` (`"InvalidInput"`),
+//! and its message names the argument, then gives the facade's sentence with options
+//! spelled as Python spells them (`allow_short`, `max_failures`).
 
+use otpkit_facade::{Category, ErrorCode, FacadeError, OptionName};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -9,7 +12,10 @@ create_exception!(
     otpkit,
     OtpkitError,
     PyValueError,
-    "Base class of otpkit's own errors; a ValueError, so `except ValueError` catches it."
+    "Base class of otpkit's own errors; a ValueError, so `except ValueError` catches it.\n\n\
+     `code` is the stable reason (`\"SECRET_TOO_SHORT\"`), `category` what to do about it\n\
+     (`\"InvalidInput\"`, `\"Password\"`, `\"Damaged\"`, `\"Unsupported\"`, `\"WrongState\"`,\n\
+     `\"Clock\"`, `\"System\"`)."
 );
 create_exception!(
     otpkit,
@@ -42,7 +48,66 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-/// `ValueError("argument: why")`.
+/// Where an error arose: an argument of a call, or a whole file being imported.
+#[derive(Clone, Copy)]
+enum Scope<'a> {
+    Argument(&'a str),
+    WholeFile,
+}
+
+fn raise(scope: Scope<'_>, e: &FacadeError) -> PyErr {
+    let detail = e.detail_in(OptionName::snake_case);
+    let (message, whole_file) = match scope {
+        Scope::Argument(name) => (format!("{name}: {detail}"), false),
+        Scope::WholeFile => (detail, true),
+    };
+    let err = match e.category {
+        Category::Password => {
+            if e.reason == ErrorCode::PasswordRequired
+                || e.reason == ErrorCode::PreSharedKeyRequired
+            {
+                PasswordRequiredError::new_err(message)
+            } else {
+                WrongPasswordError::new_err(message)
+            }
+        }
+        Category::InvalidInput | Category::Damaged | Category::Unsupported if whole_file => {
+            ImportFailedError::new_err(message)
+        }
+        Category::InvalidInput
+        | Category::Damaged
+        | Category::Unsupported
+        | Category::WrongState
+        | Category::Clock
+        | Category::System => OtpkitError::new_err(message),
+    };
+    Python::attach(|py| {
+        let value = err.value(py);
+        // Setting an attribute on a fresh exception instance cannot fail.
+        let _ = value.setattr("code", e.reason.as_str());
+        let _ = value.setattr("category", e.category.name());
+    });
+    err
+}
+
+/// The exception for a facade error about `argument`: `"argument: sentence"`.
+pub(crate) fn otpkit_error(argument: &str, e: &FacadeError) -> PyErr {
+    raise(Scope::Argument(argument), e)
+}
+
+/// `map_err` helper: the exception for a facade error about `argument`.
+pub(crate) fn about(argument: &str) -> impl Fn(FacadeError) -> PyErr + '_ {
+    move |e| otpkit_error(argument, &e)
+}
+
+/// The exception for a file that could not be imported as a whole: a password
+/// error, or `ImportFailedError` for a file that is not acceptable input.
+pub(crate) fn import_error(e: &FacadeError) -> PyErr {
+    raise(Scope::WholeFile, e)
+}
+
+/// `ValueError("argument: why")` for a Python value the facade never sees (an int
+/// that does not fit the facade's argument type).
 pub(crate) fn bad_value(argument: &str, why: impl std::fmt::Display) -> PyErr {
     PyValueError::new_err(format!("{argument}: {why}"))
 }

@@ -1,27 +1,18 @@
-//! What a key goes through in this crate's Rust code, free of Python types: reading a
-//! key from text or bytes, writing it as Base32 or in a URI, reading `otpauth://` and
-//! `steam://` URIs, and handing an import's accounts over. The Python-facing functions
+//! What a key goes through in this crate's Rust code, free of Python types: writing it
+//! as Base32 or in a URI, reading `otpauth://` and `steam://` URIs, and imports and
+//! exports through the facade, whose account records hold the secret as Base32 in a
+//! plain `String` (wiped here, [`Wiped`], once read). The Python-facing functions
 //! convert their arguments, call these, and make a Python `str` straight from the
 //! wiped buffer these return (never from a `String` freed as it is). Kept apart so a
 //! Rust test measures it without an interpreter (`tests/freed_memory.rs`).
 
 use core::fmt::{self, Write as _};
 
-use otpkit::otpauth::{Account, Kind, UriError, Warning};
-use otpkit::steam::SteamUriError;
-use otpkit::{Algorithm, Digits, LengthPolicy, Secret, SecretError};
-use zeroize::Zeroizing;
-
-/// A key from Base32 as people paste it (any case, spaces, hyphens, padding). Short
-/// (80-bit) keys are accepted, as pyotp and the authenticator apps do.
-pub(crate) fn secret_from_text(text: &str) -> Result<Secret, SecretError> {
-    Secret::from_base32_with(text, LengthPolicy::AllowShort)
-}
-
-/// A key from its raw bytes; short keys are accepted.
-pub(crate) fn secret_from_bytes(bytes: &[u8]) -> Result<Secret, SecretError> {
-    Secret::from_bytes_with(bytes, LengthPolicy::AllowShort)
-}
+use otpkit::otpauth::{Account, Kind};
+use otpkit::{Algorithm, Digits, Secret, SecretError};
+use otpkit_facade::records::{AccountRecord, ImportRecord, PortabilityRecord, WarningRecord};
+use otpkit_facade::{FacadeError, accounts, transfer};
+use zeroize::{Zeroize as _, Zeroizing};
 
 /// The canonical Base32 of `secret`, in a buffer wiped on drop.
 pub(crate) fn base32(secret: &Secret) -> Zeroizing<String> {
@@ -65,36 +56,17 @@ pub(crate) fn generator_uri(
     })
 }
 
-/// Why [`parse_uri`] refused a URI.
-#[derive(Debug)]
-pub(crate) enum ParseError {
-    /// A `steam://` URI that could not be read.
-    Steam(SteamUriError),
-    /// An `otpauth://` URI (or anything else) that could not be read.
-    Uri(UriError),
-}
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ParseError::Steam(e) => fmt::Display::fmt(e, f),
-            ParseError::Uri(e) => fmt::Display::fmt(e, f),
-        }
-    }
-}
-
 /// An `otpauth://` URI (or `steam://SECRET`, a Steam account with issuer `Steam`),
-/// read leniently as the apps do, with what was normalised or doubtful.
-pub(crate) fn parse_uri(uri: &str) -> Result<(Account, Vec<Warning>), ParseError> {
+/// read leniently as the apps do by the facade, with what was normalised or doubtful.
+pub(crate) fn parse_uri(uri: &str) -> Result<(Account, Vec<WarningRecord>), FacadeError> {
     if uri
         .get(..8)
         .is_some_and(|p| p.eq_ignore_ascii_case("steam://"))
     {
-        let secret = otpkit::steam::parse_steam_uri(uri).map_err(ParseError::Steam)?;
         let account = Account {
             issuer: Some("Steam".to_owned()),
             name: String::new(),
-            secret,
+            secret: accounts::parse_steam_uri(uri)?,
             algorithm: Algorithm::Sha1,
             digits: Digits::default(),
             kind: Kind::Steam,
@@ -102,8 +74,74 @@ pub(crate) fn parse_uri(uri: &str) -> Result<(Account, Vec<Warning>), ParseError
         };
         return Ok((account, Vec::new()));
     }
-    let parsed = Account::parse(uri).map_err(ParseError::Uri)?;
-    Ok((parsed.account, parsed.warnings))
+    let mut parsed = accounts::parse_otpauth_uri(uri)?;
+    let account = parsed.account.to_core();
+    parsed.account.secret.zeroize();
+    Ok((account?, parsed.warnings))
+}
+
+/// Account records whose secrets (Base32 in plain `String`s) are wiped when dropped.
+pub(crate) struct Wiped(pub(crate) Vec<AccountRecord>);
+
+impl Wiped {
+    /// The records of core accounts.
+    pub(crate) fn of(accounts: &[Account]) -> Result<Self, FacadeError> {
+        let mut out = Wiped(Vec::with_capacity(accounts.len()));
+        for account in accounts {
+            out.0.push(AccountRecord::from_core(account)?);
+        }
+        Ok(out)
+    }
+
+    /// The core accounts of the records, in order (each secret read by the core).
+    pub(crate) fn core(&self) -> Result<Vec<Account>, FacadeError> {
+        let mut out = Vec::with_capacity(self.0.len());
+        for record in &self.0 {
+            out.push(record.to_core()?);
+        }
+        Ok(out)
+    }
+}
+
+impl Drop for Wiped {
+    fn drop(&mut self) {
+        for record in &mut self.0 {
+            record.secret.zeroize();
+        }
+    }
+}
+
+/// The core accounts of an import's record (its records wiped) and the record, its
+/// accounts taken out.
+pub(crate) fn take_accounts(
+    mut record: ImportRecord,
+) -> Result<(Vec<Account>, ImportRecord), FacadeError> {
+    let records = Wiped(core::mem::take(&mut record.accounts));
+    Ok((records.core()?, record))
+}
+
+/// Which well-known apps would mishandle `account`, by the facade's check.
+pub(crate) fn portability(account: &Account) -> Result<Vec<PortabilityRecord>, FacadeError> {
+    let records = Wiped::of(core::slice::from_ref(account))?;
+    let mut found = Vec::new();
+    for record in &records.0 {
+        found.extend(otpkit_facade::portability::check_portability(record)?);
+    }
+    Ok(found)
+}
+
+/// Accounts written by the facade in `format`: the output texts (wiped on drop) and
+/// the notes.
+pub(crate) fn export(
+    format: &str,
+    accounts: &[Account],
+    password: Option<&[u8]>,
+) -> Result<(Vec<Zeroizing<String>>, Vec<String>), FacadeError> {
+    let records = Wiped::of(accounts)?;
+    let exported = transfer::export_accounts(format, &records.0, password)?;
+    let mut output = Vec::with_capacity(exported.output.len());
+    output.extend(exported.output.into_iter().map(Zeroizing::new));
+    Ok((output, exported.notes))
 }
 
 /// `make` applied to a copy of each account, in order. The accounts stay where they

@@ -1,16 +1,20 @@
-//! `Totp`, `Hotp`, `SteamGuard`, `Match` and `random_base32`: pyotp's idioms.
+//! `Secret`, `Totp`, `Hotp`, `SteamGuard`, `Match` and `random_base32`: pyotp's idioms
+//! over the facade's generators (`otpkit_facade::generators`).
 
 use otpkit::otpauth::Kind;
 use otpkit::steam::SteamGuard as CoreSteam;
-use otpkit::{Algorithm, Digits, Secret, Window};
+use otpkit::{Algorithm, Digits, Secret};
+use otpkit_facade::records::CodeMatch;
+use otpkit_facade::{FacadeError, args as fa, generators};
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyBytes, PyString};
 
 use crate::args;
-use crate::errors::{OtpkitError, bad_value};
+use crate::errors::{about, bad_value};
 use crate::keys;
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PySecret>()?;
     m.add_class::<Totp>()?;
     m.add_class::<Hotp>()?;
     m.add_class::<SteamGuard>()?;
@@ -39,8 +43,8 @@ impl Match {
     }
 }
 
-impl From<otpkit::Match> for Match {
-    fn from(m: otpkit::Match) -> Self {
+impl From<CodeMatch> for Match {
+    fn from(m: CodeMatch) -> Self {
         Match {
             step: m.step,
             offset: m.offset,
@@ -48,37 +52,64 @@ impl From<otpkit::Match> for Match {
     }
 }
 
-/// `valid_window` steps either side, within the core's bound (its error names it; a
-/// negative or huge value is refused with that bound too).
-fn window(valid_window: i64) -> PyResult<Window> {
-    let steps = u32::try_from(valid_window).map_err(|_| {
-        bad_value(
-            "valid_window",
-            format!(
-                "must be from 0 to {} steps, got {valid_window}",
-                Window::MAX_STEPS_PER_SIDE
-            ),
-        )
-    })?;
-    Window::symmetric(steps).map_err(|e| bad_value("valid_window", e))
+/// A shared secret (an HMAC key). Every generator also takes a secret as Base32 text
+/// or bytes; a `Secret` is for checking one once, or generating one. `repr()` shows
+/// its length only.
+#[pyclass(name = "Secret", frozen, module = "otpkit")]
+pub(crate) struct PySecret(pub(crate) Secret);
+
+#[pymethods]
+impl PySecret {
+    /// A new random secret as long as `algorithm`'s hash output (`"sha1"`: 160 bits).
+    #[staticmethod]
+    #[pyo3(signature = (algorithm = None))]
+    fn generate(algorithm: Option<&str>) -> PyResult<Self> {
+        fa::secret_generate(algorithm)
+            .map(PySecret)
+            .map_err(about("algorithm"))
+    }
+
+    /// A secret from Base32 as people paste it (any case, spaces, hyphens, padding);
+    /// shorter than 128 bits only with `allow_short`.
+    #[staticmethod]
+    #[pyo3(signature = (text, *, allow_short = false))]
+    fn from_base32(text: &Bound<'_, PyString>, allow_short: bool) -> PyResult<Self> {
+        args::secret("text", text.as_any(), allow_short).map(PySecret)
+    }
+
+    /// A secret from its raw bytes; shorter than 128 bits only with `allow_short`.
+    #[staticmethod]
+    #[pyo3(signature = (data, *, allow_short = false))]
+    fn from_bytes(data: &Bound<'_, PyBytes>, allow_short: bool) -> PyResult<Self> {
+        args::secret("data", data.as_any(), allow_short).map(PySecret)
+    }
+
+    /// The key bytes.
+    fn bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.0.as_bytes())
+    }
+
+    /// The canonical Base32 text (upper case, no padding).
+    fn base32<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        PyString::new(py, &keys::base32(&self.0))
+    }
+
+    /// The Base32 text in groups of four (`"ABCD EFGH …"`), as apps ask for it.
+    fn base32_grouped<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        PyString::new(py, &keys::base32_grouped(&self.0))
+    }
+
+    fn __len__(&self) -> usize {
+        self.0.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Secret({} bytes)", self.0.len())
+    }
 }
 
-/// The arguments every generator's constructor takes, checked in order: the secret,
-/// the algorithm and the code length.
-fn key_args(
-    secret: &Bound<'_, PyAny>,
-    algorithm: &str,
-    digits: i64,
-) -> PyResult<(Secret, Algorithm, Digits)> {
-    Ok((
-        args::secret("secret", secret)?,
-        args::algorithm(algorithm)?,
-        args::digits(digits)?,
-    ))
-}
-
-/// The `otpauth://` URI of a generator, for an authenticator app's QR code (an
-/// empty issuer is none), as a Python `str` made from the wiped buffer.
+/// The URI of a generator, for an authenticator app's QR code (an empty issuer is
+/// none), as a Python `str` made from the wiped buffer.
 fn uri<'py>(
     py: Python<'py>,
     secret: &Secret,
@@ -87,6 +118,11 @@ fn uri<'py>(
     issuer: Option<&str>,
 ) -> Bound<'py, PyString> {
     PyString::new(py, &keys::generator_uri(secret, params, name, issuer))
+}
+
+/// A time error of the facade about `for_time`.
+fn for_time(e: impl Into<FacadeError>) -> PyErr {
+    about("for_time")(e.into())
 }
 
 /// A new random Base32 secret of `length` characters (default 32: 160 bits, what
@@ -105,19 +141,26 @@ fn random_base32(py: Python<'_>, length: i64) -> PyResult<Bound<'_, PyString>> {
                 ),
             )
         })?;
-    let text = keys::random_base32(chars / 8 * 5).map_err(|e| bad_value("length", e))?;
+    let text =
+        keys::random_base32(chars / 8 * 5).map_err(|e| about("length")(FacadeError::from(e)))?;
     Ok(PyString::new(py, &text))
 }
 
 /// RFC 6238 TOTP for one secret: pyotp's `TOTP`.
 ///
 /// `secret` is Base32 text (as pasted: any case, spaces, hyphens and padding are
-/// fine) or the raw key bytes. `verify` returns a bool and never raises on a wrong
-/// code.
+/// fine), the raw key bytes or a `Secret`; short (80-bit) keys are accepted, as pyotp
+/// and the apps do. `verify` returns a bool and never raises on a wrong code.
 #[pyclass(frozen, module = "otpkit")]
 pub(crate) struct Totp {
     pub(crate) totp: otpkit::Totp,
     pub(crate) secret: Secret,
+}
+
+impl Totp {
+    fn code_of(&self, step: u64) -> String {
+        self.totp.code_at_step(step).to_string()
+    }
 }
 
 #[pymethods]
@@ -131,9 +174,12 @@ impl Totp {
         algorithm: &str,
         t0: i64,
     ) -> PyResult<Self> {
-        let (secret, algorithm, digits) = key_args(secret, algorithm, digits)?;
-        let totp = otpkit::Totp::new(&secret, algorithm, digits, args::period(period)?)
-            .with_t0(args::unsigned("t0", t0)?);
+        let secret = args::secret("secret", secret, true)?;
+        let algorithm = fa::algorithm(Some(algorithm)).map_err(about("algorithm"))?;
+        let digits = fa::digits(Some(args::int("digits", digits)?)).map_err(about("digits"))?;
+        let period = fa::period(Some(args::int("period", period)?)).map_err(about("period"))?;
+        let totp =
+            otpkit::Totp::new(&secret, algorithm, digits, period).with_t0(args::int("t0", t0)?);
         Ok(Totp { totp, secret })
     }
 
@@ -146,12 +192,16 @@ impl Totp {
     /// `counter_offset` steps.
     #[pyo3(signature = (for_time = None, counter_offset = 0))]
     fn at(&self, for_time: Option<&Bound<'_, PyAny>>, counter_offset: i64) -> PyResult<String> {
-        let t = args::time("for_time", for_time)?;
-        let step = self.totp.step_at(t).map_err(|e| bad_value("for_time", e))?;
+        let step = self.timecode(for_time)?;
         let step = step
             .checked_add_signed(counter_offset)
             .ok_or_else(|| bad_value("counter_offset", "moves the step out of range"))?;
-        Ok(self.totp.code_at_step(step).to_string())
+        Ok(self.code_of(step))
+    }
+
+    /// The code of time step `step`.
+    fn code_at_step(&self, step: i64) -> PyResult<String> {
+        Ok(self.code_of(args::int("step", step)?))
     }
 
     /// Whether `otp` is the code of a step within `valid_window` steps of
@@ -178,30 +228,25 @@ impl Totp {
         for_time: Option<&Bound<'_, PyAny>>,
         valid_window: i64,
     ) -> PyResult<Option<Match>> {
-        let window = window(valid_window)?;
+        let steps = window("valid_window", valid_window)?;
         let t = args::time("for_time", for_time)?;
-        match self.totp.verify(otp, t, window) {
-            Ok(m) => Ok(Some(m.into())),
-            Err(otpkit::VerifyError::Malformed(_) | otpkit::VerifyError::Mismatch) => Ok(None),
-            Err(otpkit::VerifyError::Time(e)) => Err(bad_value("for_time", e)),
-            Err(otpkit::VerifyError::Window(e)) => Err(bad_value("valid_window", e)),
-        }
+        let found = generators::totp_verify(&self.totp, otp, t, Some(steps), Some(steps))
+            .map_err(about("for_time"))?;
+        Ok(found.map(Match::from))
     }
 
     /// The time step of `for_time` (pyotp's `timecode`).
     #[pyo3(signature = (for_time = None))]
     fn timecode(&self, for_time: Option<&Bound<'_, PyAny>>) -> PyResult<u64> {
         let t = args::time("for_time", for_time)?;
-        self.totp.step_at(t).map_err(|e| bad_value("for_time", e))
+        self.totp.step_at(t).map_err(self::for_time)
     }
 
     /// Seconds until the code shown at `for_time` changes (1 to period).
     #[pyo3(signature = (for_time = None))]
     fn seconds_left(&self, for_time: Option<&Bound<'_, PyAny>>) -> PyResult<u64> {
         let t = args::time("for_time", for_time)?;
-        self.totp
-            .seconds_left(t)
-            .map_err(|e| bad_value("for_time", e))
+        self.totp.seconds_left(t).map_err(self::for_time)
     }
 
     /// The `otpauth://totp/` URI for an authenticator app's QR code.
@@ -234,7 +279,7 @@ impl Totp {
     /// `"sha1"`, `"sha256"` or `"sha512"`.
     #[getter]
     fn algorithm(&self) -> &'static str {
-        args::algorithm_name(self.totp.algorithm())
+        self.totp.algorithm().lowercase_name()
     }
 
     /// The Unix time of step 0.
@@ -257,6 +302,14 @@ impl Totp {
     }
 }
 
+/// `valid_window` steps either side, as the facade's window checks them (at most
+/// 120); its error names the argument.
+fn window(argument: &str, steps: i64) -> PyResult<u32> {
+    let steps = args::int(argument, steps)?;
+    fa::window(Some(steps), Some(steps)).map_err(about(argument))?;
+    Ok(steps)
+}
+
 /// RFC 4226 HOTP for one secret: pyotp's `HOTP`.
 #[pyclass(frozen, module = "otpkit")]
 pub(crate) struct Hotp {
@@ -269,17 +322,16 @@ impl Hotp {
     #[new]
     #[pyo3(signature = (secret, digits = 6, algorithm = "sha1"))]
     fn new(secret: &Bound<'_, PyAny>, digits: i64, algorithm: &str) -> PyResult<Self> {
-        let (secret, algorithm, digits) = key_args(secret, algorithm, digits)?;
+        let secret = args::secret("secret", secret, true)?;
+        let algorithm = fa::algorithm(Some(algorithm)).map_err(about("algorithm"))?;
+        let digits = fa::digits(Some(args::int("digits", digits)?)).map_err(about("digits"))?;
         let hotp = otpkit::Hotp::new(&secret, algorithm, digits);
         Ok(Hotp { hotp, secret })
     }
 
     /// The code for `counter`.
     fn at(&self, counter: i64) -> PyResult<String> {
-        Ok(self
-            .hotp
-            .code(args::unsigned("counter", counter)?)
-            .to_string())
+        Ok(self.hotp.code(args::int("counter", counter)?).to_string())
     }
 
     /// Whether `otp` is the code for `counter` (or one of the `look_ahead` counters
@@ -293,14 +345,11 @@ impl Hotp {
     /// Like `verify`, but says which counter matched: a `Match`, or None.
     #[pyo3(signature = (otp, counter, look_ahead = 0))]
     fn r#match(&self, otp: &str, counter: i64, look_ahead: i64) -> PyResult<Option<Match>> {
-        let counter = args::unsigned("counter", counter)?;
-        let look_ahead = args::small("look_ahead", look_ahead)?;
-        match self.hotp.verify(otp, counter, look_ahead) {
-            Ok(m) => Ok(Some(m.into())),
-            Err(otpkit::VerifyError::Malformed(_) | otpkit::VerifyError::Mismatch) => Ok(None),
-            Err(otpkit::VerifyError::Window(e)) => Err(bad_value("look_ahead", e)),
-            Err(otpkit::VerifyError::Time(e)) => Err(OtpkitError::new_err(e.to_string())),
-        }
+        let counter = args::int("counter", counter)?;
+        let look_ahead = args::int("look_ahead", look_ahead)?;
+        let found = generators::hotp_verify(&self.hotp, otp, counter, Some(look_ahead))
+            .map_err(about("look_ahead"))?;
+        Ok(found.map(Match::from))
     }
 
     /// The `otpauth://hotp/` URI for an authenticator app's QR code.
@@ -313,7 +362,7 @@ impl Hotp {
         issuer_name: Option<&str>,
     ) -> PyResult<Bound<'py, PyString>> {
         let kind = Kind::Hotp {
-            counter: args::unsigned("initial_count", initial_count)?,
+            counter: args::int("initial_count", initial_count)?,
         };
         let params = (self.hotp.algorithm(), self.hotp.digits(), kind);
         Ok(uri(py, &self.secret, params, name, issuer_name))
@@ -328,7 +377,7 @@ impl Hotp {
     /// `"sha1"`, `"sha256"` or `"sha512"`.
     #[getter]
     fn algorithm(&self) -> &'static str {
-        args::algorithm_name(self.hotp.algorithm())
+        self.hotp.algorithm().lowercase_name()
     }
 
     fn __repr__(&self) -> String {
@@ -351,7 +400,7 @@ impl SteamGuard {
     #[new]
     fn new(secret: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(SteamGuard {
-            guard: CoreSteam::new(&args::secret("secret", secret)?),
+            guard: CoreSteam::new(&args::secret("secret", secret, true)?),
         })
     }
 
@@ -364,15 +413,17 @@ impl SteamGuard {
     #[pyo3(signature = (for_time = None))]
     fn at(&self, for_time: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
         let t = args::time("for_time", for_time)?;
-        Ok(self
-            .guard
-            .code_at(t)
-            .map_err(|e| bad_value("for_time", e))?
-            .to_string())
+        Ok(self.guard.code_at(t).map_err(self::for_time)?.to_string())
+    }
+
+    /// Seconds until the code shown at `for_time` changes (1 to 30).
+    #[pyo3(signature = (for_time = None))]
+    fn seconds_left(&self, for_time: Option<&Bound<'_, PyAny>>) -> PyResult<u64> {
+        Ok(self.guard.seconds_left(args::time("for_time", for_time)?))
     }
 
     /// Whether `otp` (any case) is the code of a step within `valid_window` steps
-    /// (at most 120, a ValueError otherwise).
+    /// (at most 120, a ValueError otherwise). A wrong or malformed code is simply False.
     #[pyo3(signature = (otp, for_time = None, valid_window = 1))]
     fn verify(
         &self,
@@ -380,9 +431,22 @@ impl SteamGuard {
         for_time: Option<&Bound<'_, PyAny>>,
         valid_window: i64,
     ) -> PyResult<bool> {
-        let window = window(valid_window)?;
+        Ok(self.r#match(otp, for_time, valid_window)?.is_some())
+    }
+
+    /// Like `verify`, but says where the code matched: a `Match`, or None.
+    #[pyo3(signature = (otp, for_time = None, valid_window = 1))]
+    fn r#match(
+        &self,
+        otp: &str,
+        for_time: Option<&Bound<'_, PyAny>>,
+        valid_window: i64,
+    ) -> PyResult<Option<Match>> {
+        let steps = window("valid_window", valid_window)?;
         let t = args::time("for_time", for_time)?;
-        Ok(self.guard.verify(otp, t, window).is_ok())
+        let found = generators::steam_verify(&self.guard, otp, t, Some(steps), Some(steps))
+            .map_err(about("for_time"))?;
+        Ok(found.map(Match::from))
     }
 
     fn __repr__(&self) -> &'static str {

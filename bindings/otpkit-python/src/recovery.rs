@@ -1,18 +1,22 @@
 //! Recovery codes (the sign-in of last resort) and PSKC (RFC 6030) token import.
 
 use otpkit::recovery as core;
-use otpkit_pskc as pskc;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyString};
 use zeroize::Zeroizing;
+
+use otpkit_facade::records::{AccountRecord, PskcKeyRecord};
+use otpkit_facade::{ErrorCode, OptionName, server, transfer};
+use pyo3::exceptions::PyRuntimeError;
 
 use crate::account::Account;
 use crate::args;
-use crate::errors::{
-    ImportFailedError, OtpkitError, PasswordRequiredError, WrongPasswordError, bad_type, bad_value,
-};
+use crate::errors::{about, import_error};
+use crate::keys;
 use crate::otp::{Hotp, Totp};
+use crate::outcome;
+use crate::repr;
 use crate::server::Policy;
+use crate::transfer::budget;
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<RecoveryCodes>()?;
@@ -51,19 +55,18 @@ impl RecoveryCodes {
 #[pyfunction]
 #[pyo3(signature = (count = 10, length = 16))]
 fn generate_recovery_codes(count: i64, length: i64) -> PyResult<RecoveryCodes> {
-    let count = usize::try_from(count).map_err(|_| bad_value("count", "must not be negative"))?;
-    let length =
-        usize::try_from(length).map_err(|_| bad_value("length", "must not be negative"))?;
-    let policy = core::RecoveryPolicy::default()
-        .with_count(count)
-        .map_err(|e| bad_value("count", e))?
-        .with_length(length)
-        .map_err(|e| bad_value("length", e))?;
-    let set = core::RecoveryCodes::generate(&policy).map_err(|e| bad_value("count/length", e))?;
+    let count = args::int("count", count)?;
+    let length = args::int("length", length)?;
+    let set = server::generate_recovery_codes(Some(count), Some(length))
+        .map_err(about("count/length"))?;
     Ok(RecoveryCodes {
-        codes: set.codes().iter().map(ToString::to_string).collect(),
-        state: RecoveryState(set.into_state()),
+        state: RecoveryState(decode(&set.state)?),
+        codes: set.codes,
     })
+}
+
+fn decode(text: &str) -> PyResult<core::RecoveryState> {
+    core::RecoveryState::decode(text).map_err(|e| about("text")(e.into()))
 }
 
 /// The stored state of a recovery-code set. `str(state)` is the text to store;
@@ -76,9 +79,7 @@ pub(crate) struct RecoveryState(core::RecoveryState);
 impl RecoveryState {
     #[new]
     fn new(text: &str) -> PyResult<Self> {
-        core::RecoveryState::decode(text)
-            .map(RecoveryState)
-            .map_err(|e| bad_value("text", e))
+        decode(text).map(RecoveryState)
     }
 
     /// The stored form (same as `str(state)`).
@@ -101,31 +102,18 @@ impl RecoveryState {
     ) -> PyResult<RecoveryResult> {
         let now = args::time("now", now)?;
         let policy = policy.map(|p| p.0).unwrap_or_default();
-        let (outcome, state) = self.0.verify(code, now, &policy);
-        let mut r = RecoveryResult {
-            outcome: "malformed",
-            ok: false,
-            index: None,
-            remaining: None,
-            locked_until: None,
-            state: RecoveryState(state),
-        };
-        match outcome {
-            core::RecoveryOutcome::Accepted { index, remaining } => {
-                r.outcome = "accepted";
-                r.ok = true;
-                r.index = Some(index);
-                r.remaining = Some(remaining);
-            }
-            core::RecoveryOutcome::Invalid => r.outcome = "invalid",
-            core::RecoveryOutcome::AlreadyUsed => r.outcome = "already_used",
-            core::RecoveryOutcome::Locked { until } => {
-                r.outcome = "locked";
-                r.locked_until = Some(until);
-            }
-            _ => {}
-        }
-        Ok(r)
+        let attempt = server::verify_recovery_code(&self.0.encode(), code, now, &policy)
+            .map_err(about("state"))?;
+        let names = outcome::names(&attempt);
+        Ok(RecoveryResult {
+            outcome: names.outcome,
+            ok: attempt.ok,
+            code: attempt.reason.map(ErrorCode::as_str),
+            index: attempt.index,
+            remaining: if attempt.ok { attempt.remaining } else { None },
+            locked_until: attempt.locked_until,
+            state: RecoveryState(decode(&attempt.state)?),
+        })
     }
 
     /// The set's identifier (not secret).
@@ -172,13 +160,16 @@ impl RecoveryState {
 }
 
 /// What a recovery code came to: `outcome` is `accepted`, `invalid`, `already_used`,
-/// `locked` or `malformed`; `state` is the new state to store, whatever the outcome.
+/// `locked` or `malformed`; `code` the stable code of a refusal (`"CODE_MISMATCH"`,
+/// `"REPLAYED"`, …); `state` is the new state to store, whatever the outcome.
 #[pyclass(frozen, module = "otpkit")]
 pub(crate) struct RecoveryResult {
     #[pyo3(get)]
-    outcome: &'static str,
+    outcome: String,
     #[pyo3(get)]
     ok: bool,
+    #[pyo3(get)]
+    code: Option<&'static str>,
     /// Which code was used (0-based), when accepted.
     #[pyo3(get)]
     index: Option<usize>,
@@ -198,14 +189,14 @@ impl RecoveryResult {
     }
 
     fn __repr__(&self) -> String {
-        args::result_repr(
+        repr::result_repr(
             "RecoveryResult",
-            self.outcome,
+            &self.outcome,
             self.ok,
             &[
-                ("index", args::py_opt(self.index)),
-                ("remaining", args::py_opt(self.remaining)),
-                ("locked_until", args::py_opt(self.locked_until)),
+                ("index", repr::py_opt(self.index)),
+                ("remaining", repr::py_opt(self.remaining)),
+                ("locked_until", repr::py_opt(self.locked_until)),
             ],
         )
     }
@@ -220,8 +211,12 @@ pub(crate) struct PskcKey {
     serial_number: Option<String>,
     #[pyo3(get)]
     token: Option<Py<PskcToken>>,
+    /// Why the key was not read.
     #[pyo3(get)]
     error: Option<String>,
+    /// The stable code of why the key was not read (`"UNSUPPORTED_ALGORITHM"`, …).
+    #[pyo3(get)]
+    code: Option<&'static str>,
 }
 
 #[pymethods]
@@ -229,10 +224,10 @@ impl PskcKey {
     fn __repr__(&self) -> String {
         format!(
             "PskcKey(key_id={}, serial_number={}, ok={}, error={})",
-            args::quote_opt(self.key_id.as_deref()),
-            args::quote_opt(self.serial_number.as_deref()),
-            args::py_bool(self.token.is_some()),
-            args::quote_opt(self.error.as_deref())
+            repr::quote_opt(self.key_id.as_deref()),
+            repr::quote_opt(self.serial_number.as_deref()),
+            repr::py_bool(self.token.is_some()),
+            repr::quote_opt(self.error.as_deref())
         )
     }
 }
@@ -273,115 +268,119 @@ impl PskcToken {
     fn __repr__(&self) -> String {
         format!(
             "PskcToken(manufacturer={}, serial_number={}, model={}, t0={}, drift={})",
-            args::quote_opt(self.manufacturer.as_deref()),
-            args::quote_opt(self.serial_number.as_deref()),
-            args::quote_opt(self.model.as_deref()),
+            repr::quote_opt(self.manufacturer.as_deref()),
+            repr::quote_opt(self.serial_number.as_deref()),
+            repr::quote_opt(self.model.as_deref()),
             self.t0,
             self.drift
         )
     }
 }
 
-fn token(py: Python<'_>, t: &pskc::Token) -> PyResult<PskcToken> {
-    let (t0, drift) = match t.kind {
-        pskc::Kind::Totp { t0, drift, .. } => (t0, drift),
-        _ => (0, 0),
-    };
-    let totp = t
+/// The token of a key the facade read, its account record wiped once read.
+fn token(py: Python<'_>, key: &mut PskcKeyRecord, record: AccountRecord) -> PyResult<PskcToken> {
+    let read = keys::Wiped(vec![record]).core().map_err(about("xml"))?;
+    // A copy: `read` is wiped in place when dropped (moving the account out of it
+    // would leave the key in its freed buffer).
+    let account = read
+        .first()
+        .cloned()
+        .ok_or_else(|| PyRuntimeError::new_err("a key's account was lost"))?;
+    // t0 and drift are a TOTP token's; an HOTP token has neither (0).
+    let t0 = key.t0.unwrap_or(0);
+    let totp = account
         .totp()
         .map(|totp| {
             Py::new(
                 py,
                 Totp {
-                    totp,
-                    secret: t.secret.clone(),
+                    totp: totp.with_t0(t0),
+                    secret: account.secret.clone(),
                 },
             )
         })
         .transpose()?;
-    let hotp = t
+    let hotp = account
         .hotp()
-        .map(|(hotp, _)| {
+        .map(|hotp| {
             Py::new(
                 py,
                 Hotp {
                     hotp,
-                    secret: t.secret.clone(),
+                    secret: account.secret.clone(),
                 },
             )
         })
         .transpose()?;
     Ok(PskcToken {
-        account: Py::new(py, Account::from_core(t.to_account()))?,
-        manufacturer: t.device.manufacturer.clone(),
-        serial_number: t.device.serial_number.clone(),
-        model: t.device.model.clone(),
-        key_id: t.key_id.clone(),
-        friendly_name: t.friendly_name.clone(),
-        user_id: t.user_id.clone(),
+        manufacturer: key.manufacturer.take(),
+        serial_number: key.serial_number.clone(),
+        model: key.model.take(),
+        key_id: key.key_id.clone(),
+        friendly_name: key.friendly_name.take(),
+        user_id: key.user_id.take(),
         t0,
-        drift,
+        drift: key.drift.unwrap_or(0),
         totp,
         hotp,
-        device_state: t.device_state().encode(),
+        device_state: key
+            .device_state
+            .take()
+            .ok_or_else(|| PyRuntimeError::new_err("a read key came without its state"))?,
+        account: Py::new(py, Account::from_core(account, Vec::new()))?,
     })
 }
 
 /// Reads a PSKC (RFC 6030) file of hardware tokens, decrypting with a pre-shared key
-/// or a password if it is encrypted. One key that cannot be read is reported in its
-/// `PskcKey.error`; the file as a whole raises PasswordRequiredError (no key or
-/// password for an encrypted file), WrongPasswordError or ImportFailedError.
+/// or a password if it is encrypted; a password's key derivation is charged to the
+/// budget (`kdf_budget` work units, `kdf_memory` bytes) before it runs. One key that
+/// cannot be read is reported in its `PskcKey.error`; the file as a whole raises
+/// PasswordRequiredError (no key or password for an encrypted file),
+/// WrongPasswordError or ImportFailedError.
 #[pyfunction]
-#[pyo3(signature = (xml, pre_shared_key = None, password = None))]
+#[pyo3(signature = (xml, pre_shared_key = None, password = None, *, kdf_budget = None,
+                    kdf_memory = None))]
 fn import_pskc(
     py: Python<'_>,
     xml: &Bound<'_, PyAny>,
     pre_shared_key: Option<&[u8]>,
-    password: Option<&str>,
+    password: Option<&Bound<'_, PyAny>>,
+    kdf_budget: Option<i64>,
+    kdf_memory: Option<i64>,
 ) -> PyResult<Vec<PskcKey>> {
-    let xml = if let Ok(b) = xml.cast::<PyBytes>() {
-        b.as_bytes().to_vec()
-    } else if let Ok(s) = xml.cast::<PyString>() {
-        s.to_cow()?.as_bytes().to_vec()
-    } else {
-        return Err(bad_type("xml", "str or bytes", xml));
-    };
+    let xml = args::text_or_bytes("xml", xml)?;
     let key = pre_shared_key.map(|k| Zeroizing::new(k.to_vec()));
-    let password = password.map(|p| Zeroizing::new(p.as_bytes().to_vec()));
-    let decryption = match (&key, &password) {
-        (Some(_), Some(_)) => {
-            return Err(OtpkitError::new_err(
-                "pre_shared_key, password: give one of them, not both",
-            ));
-        }
-        (Some(k), None) => pskc::Decryption::PreSharedKey(k),
-        (None, Some(p)) => pskc::Decryption::Password(p),
-        (None, None) => pskc::Decryption::None,
-    };
-    let imported = py.detach(|| pskc::import(&xml, decryption)).map_err(|e| {
-        let message = e.to_string();
-        match e {
-            pskc::PskcError::NeedsPreSharedKey | pskc::PskcError::NeedsPassword => {
-                PasswordRequiredError::new_err(message)
-            }
-            pskc::PskcError::WrongKeyOrPassword => WrongPasswordError::new_err(message),
-            _ => ImportFailedError::new_err(message),
+    let password = args::opt_text_or_bytes("password", password)?;
+    let budget = budget(kdf_budget, kdf_memory)?;
+    let read = py.detach(|| {
+        transfer::import_pskc(
+            &xml,
+            key.as_deref().map(Vec::as_slice),
+            password.as_deref().map(Vec::as_slice),
+            false,
+            budget,
+        )
+    });
+    let read = read.map_err(|e| {
+        if e.reason == ErrorCode::KeyAndPassword {
+            about("pre_shared_key, password")(e)
+        } else {
+            import_error(&e)
         }
     })?;
-    imported
-        .keys
-        .iter()
-        .map(|k| {
-            let (token, error) = match &k.result {
-                Ok(t) => (Some(Py::new(py, token(py, t)?)?), None),
-                Err(e) => (None, Some(e.to_string())),
-            };
-            Ok(PskcKey {
-                key_id: k.key_id.clone(),
-                serial_number: k.serial_number.clone(),
-                token,
-                error,
-            })
-        })
-        .collect()
+    let mut out = Vec::with_capacity(read.len());
+    for mut key in read {
+        let token = match key.account.take() {
+            Some(record) => Some(Py::new(py, token(py, &mut key, record)?)?),
+            None => None,
+        };
+        out.push(PskcKey {
+            key_id: key.key_id,
+            serial_number: key.serial_number,
+            token,
+            code: key.error.as_ref().map(|e| e.reason.as_str()),
+            error: key.error.map(|e| e.detail_in(OptionName::snake_case)),
+        });
+    }
+    Ok(out)
 }

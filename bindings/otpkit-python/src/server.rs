@@ -1,14 +1,16 @@
 //! The server side: `Policy`, `DeviceState` and `Verifier` (enrol with two codes, sign
 //! in, refuse a replay, resync), with the state kept as one string per device.
 
-use otpkit::verifier::{
-    self, DeviceKind, EnrollError, EnrollOutcome, Outcome, ResyncError, ResyncOutcome, SignInError,
-};
+use otpkit::verifier;
+use otpkit_facade::records::Attempt;
+use otpkit_facade::{Category, ErrorCode, FacadeError, args as fa, server};
 use pyo3::prelude::*;
 
 use crate::args;
-use crate::errors::{bad_type, bad_value};
+use crate::errors::{about, bad_type};
 use crate::otp::{Hotp, Totp};
+use crate::outcome;
+use crate::repr;
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Policy>()?;
@@ -16,27 +18,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Verifier>()?;
     m.add_class::<Result>()?;
     Ok(())
-}
-
-/// A `Policy` setter taking a step count.
-type Setter =
-    fn(verifier::Policy, u32) -> std::result::Result<verifier::Policy, verifier::PolicyError>;
-
-/// Two settings the policy takes together (a window's two sides, the lock-out's
-/// base and cap): `None` when neither is given, else both, the one not given kept
-/// at `current`.
-fn pair<T>(
-    (first, a): (&str, Option<i64>),
-    (second, b): (&str, Option<i64>),
-    current: (T, T),
-    check: fn(&str, i64) -> PyResult<T>,
-) -> PyResult<Option<(T, T)>> {
-    if a.is_none() && b.is_none() {
-        return Ok(None);
-    }
-    let a = a.map_or(Ok(current.0), |v| check(first, v))?;
-    let b = b.map_or(Ok(current.1), |v| check(second, v))?;
-    Ok(Some((a, b)))
 }
 
 /// The verifier's settings; every argument is optional and defaults to otpkit's
@@ -66,50 +47,22 @@ impl Policy {
         lockout_base_secs: Option<i64>,
         lockout_max_secs: Option<i64>,
     ) -> PyResult<Self> {
-        let p = verifier::Policy::default();
-        let w = p.window();
-        let p = match pair(
-            ("behind", behind),
-            ("ahead", ahead),
-            (w.behind(), w.ahead()),
-            args::small,
-        )? {
-            None => p,
-            Some((b, a)) => p
-                .with_window_steps(b, a)
-                .map_err(|e| bad_value("behind/ahead", e))?,
-        };
-        use verifier::Policy as P;
-        let steps: [(&str, Option<i64>, Setter); 6] = [
-            ("enroll_window", enroll_window, P::with_enroll_window),
-            ("resync_window", resync_window, P::with_resync_window),
-            ("hotp_look_ahead", hotp_look_ahead, P::with_hotp_look_ahead),
-            (
+        let options = fa::PolicyOptions {
+            max_failures: args::opt_int("max_failures", max_failures)?,
+            lockout_base_secs: args::opt_int("lockout_base_secs", lockout_base_secs)?,
+            lockout_max_secs: args::opt_int("lockout_max_secs", lockout_max_secs)?,
+            window_behind: args::opt_int("behind", behind)?,
+            window_ahead: args::opt_int("ahead", ahead)?,
+            enroll_window: args::opt_int("enroll_window", enroll_window)?,
+            resync_window: args::opt_int("resync_window", resync_window)?,
+            hotp_look_ahead: args::opt_int("hotp_look_ahead", hotp_look_ahead)?,
+            hotp_resync_look_ahead: args::opt_int(
                 "hotp_resync_look_ahead",
                 hotp_resync_look_ahead,
-                P::with_hotp_resync_look_ahead,
-            ),
-            ("max_drift_steps", max_drift_steps, P::with_max_drift_steps),
-            ("max_failures", max_failures, P::with_max_failures),
-        ];
-        let mut p = steps
-            .into_iter()
-            .try_fold(p, |p, (name, value, set)| match value {
-                None => Ok(p),
-                Some(v) => set(p, args::small(name, v)?).map_err(|e| bad_value(name, e)),
-            })?;
-        let lockout = (p.lockout_base_secs(), p.lockout_max_secs());
-        if let Some((base, max)) = pair(
-            ("lockout_base_secs", lockout_base_secs),
-            ("lockout_max_secs", lockout_max_secs),
-            lockout,
-            args::unsigned,
-        )? {
-            p = p
-                .with_lockout(base, max)
-                .map_err(|e| bad_value("lockout_base_secs/lockout_max_secs", e))?;
-        }
-        Ok(Policy(p))
+            )?,
+            max_drift_steps: args::opt_int("max_drift_steps", max_drift_steps)?,
+        };
+        fa::policy(&options).map(Policy).map_err(about("policy"))
     }
 
     #[getter]
@@ -180,52 +133,49 @@ impl Policy {
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct DeviceState(pub(crate) verifier::DeviceState);
 
-/// A state argument: a `DeviceState` or its text.
-pub(crate) fn state_arg(value: &Bound<'_, PyAny>) -> PyResult<verifier::DeviceState> {
+/// A state argument (a `DeviceState` or its text) as the text the facade reads.
+fn state_text(value: &Bound<'_, PyAny>) -> PyResult<String> {
     if let Ok(s) = value.cast::<DeviceState>() {
-        return Ok(s.get().0);
+        return Ok(s.get().0.encode());
     }
-    if let Ok(text) = value.extract::<std::borrow::Cow<'_, str>>() {
-        return verifier::DeviceState::decode(&text).map_err(|e| bad_value("state", e));
+    if let Ok(text) = value.extract::<String>() {
+        return Ok(text);
     }
     Err(bad_type("state", "a DeviceState or its str", value))
+}
+
+fn decode(argument: &str, text: &str) -> PyResult<verifier::DeviceState> {
+    verifier::DeviceState::decode(text).map_err(|e| about(argument)(e.into()))
 }
 
 #[pymethods]
 impl DeviceState {
     #[new]
     fn new(text: &str) -> PyResult<Self> {
-        verifier::DeviceState::decode(text)
-            .map(DeviceState)
-            .map_err(|e| bad_value("text", e))
+        decode("text", text).map(DeviceState)
     }
 
     /// An enrolled TOTP device whose last accepted step is `last_step` (migrating
     /// from another store).
     #[staticmethod]
     fn totp_at(last_step: i64) -> PyResult<Self> {
-        Ok(DeviceState(verifier::DeviceState::totp_at(args::unsigned(
-            "last_step",
-            last_step,
-        )?)))
+        let step = args::int("last_step", last_step)?;
+        Ok(DeviceState(verifier::DeviceState::totp_at(step)))
     }
 
     /// An enrolled HOTP device whose next counter is `next_counter`.
     #[staticmethod]
     fn hotp_at(next_counter: i64) -> PyResult<Self> {
-        Ok(DeviceState(verifier::DeviceState::hotp_at(args::unsigned(
-            "next_counter",
-            next_counter,
-        )?)))
+        let counter = args::int("next_counter", next_counter)?;
+        Ok(DeviceState(verifier::DeviceState::hotp_at(counter)))
     }
 
     /// A pending HOTP enrolment from a known counter (re-enrolling a token: codes
     /// below it stay refused).
     #[staticmethod]
     fn enrolling_hotp(from_counter: i64) -> PyResult<Self> {
-        Ok(DeviceState(verifier::DeviceState::enrolling_hotp(
-            args::unsigned("from_counter", from_counter)?,
-        )))
+        let counter = args::int("from_counter", from_counter)?;
+        Ok(DeviceState(verifier::DeviceState::enrolling_hotp(counter)))
     }
 
     /// The stored form (same as `str(state)`).
@@ -240,10 +190,7 @@ impl DeviceState {
     /// `"totp"` or `"hotp"`.
     #[getter]
     fn kind(&self) -> &'static str {
-        match self.0.kind() {
-            DeviceKind::Hotp => "hotp",
-            _ => "totp",
-        }
+        server::device_kind_name(self.0.kind())
     }
     #[getter]
     fn is_enrolled(&self) -> bool {
@@ -293,11 +240,11 @@ impl DeviceState {
             (Some(step), None) => format!("last_step={step}"),
             (None, None) => "last_step=None".to_owned(),
         };
-        let locked = args::py_opt(s.locked_until());
+        let locked = repr::py_opt(s.locked_until());
         format!(
             "DeviceState(kind='{}', enrolled={}, {position}, drift={}, failures={}, locked_until={locked})",
             self.kind(),
-            args::py_bool(s.is_enrolled()),
+            repr::py_bool(s.is_enrolled()),
             s.drift(),
             s.failures(),
         )
@@ -308,19 +255,23 @@ impl DeviceState {
 /// failures are counted in it).
 ///
 /// `outcome` is one of: `accepted`, `invalid`, `replayed`, `locked`, `malformed`
-/// (sign-in); `enrolled`, `need_next_code`, `rejected` (enrolment); `resynced`,
-/// `rejected` (resync). `ok` is True for `accepted`, `enrolled` and `resynced` only.
-/// `reason` names why an enrolment or resync was rejected (`first_code_not_found`,
-/// `second_code_not_found`, `not_consecutive`, `same_code_twice`, `malformed`,
-/// `locked`, `not_found`).
+/// (sign-in); `enrolled`, `need_next_code`, `rejected`, `locked` (enrolment);
+/// `resynced`, `rejected`, `locked` (resync). `ok` is True for `accepted`, `enrolled`
+/// and `resynced` only. `reason` names why an enrolment or resync was rejected
+/// (`first_code_not_found`, `second_code_not_found`, `not_consecutive`,
+/// `same_code_twice`, `malformed`, `locked`, `not_found`); `code` is the stable code
+/// of any refusal (`"CODE_MISMATCH"`, `"REPLAYED"`, …), as every language has it.
 #[pyclass(frozen, module = "otpkit")]
 pub(crate) struct Result {
     #[pyo3(get)]
-    outcome: &'static str,
+    outcome: String,
     #[pyo3(get)]
     ok: bool,
     #[pyo3(get)]
-    reason: Option<&'static str>,
+    reason: Option<String>,
+    /// The stable code of a refusal; None when `ok` (or a next code is needed).
+    #[pyo3(get)]
+    code: Option<&'static str>,
     /// The new state, as the text to store.
     #[pyo3(get)]
     state: String,
@@ -352,35 +303,50 @@ impl Result {
     }
 
     fn __repr__(&self) -> String {
-        args::result_repr(
+        repr::result_repr(
             "Result",
-            self.outcome,
+            &self.outcome,
             self.ok,
             &[
-                ("reason", args::py_opt(self.reason.map(args::quote))),
-                ("step", args::py_opt(self.step)),
-                ("drift", args::py_opt(self.drift)),
-                ("locked_until", args::py_opt(self.locked_until)),
+                ("reason", repr::quote_opt(self.reason.as_deref())),
+                ("step", repr::py_opt(self.step)),
+                ("drift", repr::py_opt(self.drift)),
+                ("locked_until", repr::py_opt(self.locked_until)),
             ],
         )
     }
 }
 
 impl Result {
-    fn new(outcome: &'static str, message: String, state: verifier::DeviceState) -> Self {
-        Result {
-            outcome,
-            ok: matches!(outcome, "accepted" | "enrolled" | "resynced"),
-            reason: None,
-            state: state.encode(),
-            step: None,
-            drift: None,
-            locked_until: None,
-            message,
-            new_state: state,
-        }
+    /// The Python result of a facade attempt.
+    fn of(attempt: FacadeResult<Attempt>) -> PyResult<Self> {
+        let a = attempt.map_err(|e| about(state_or_now(&e))(e))?;
+        let names = outcome::names(&a);
+        Ok(Result {
+            outcome: names.outcome,
+            ok: a.ok,
+            reason: names.reason,
+            code: a.reason.map(ErrorCode::as_str),
+            new_state: decode("state", &a.state)?,
+            state: a.state,
+            step: a.step,
+            drift: a.drift,
+            locked_until: a.locked_until,
+            message: a.message,
+        })
     }
 }
+
+/// The argument a verifier error is about: the clock's (`now`) or the state's.
+fn state_or_now(e: &FacadeError) -> &'static str {
+    if e.category == Category::Clock {
+        "now"
+    } else {
+        "state"
+    }
+}
+
+type FacadeResult<T> = std::result::Result<T, FacadeError>;
 
 enum Device {
     Totp(otpkit::Totp),
@@ -402,10 +368,6 @@ pub(crate) struct Verifier {
     device: Device,
 }
 
-fn state_error(e: impl std::fmt::Display) -> PyErr {
-    bad_value("state", e)
-}
-
 #[pymethods]
 impl Verifier {
     #[new]
@@ -415,13 +377,13 @@ impl Verifier {
         if let Ok(t) = otp.cast::<Totp>() {
             let totp = t.get().totp.clone();
             Ok(Verifier {
-                verifier: verifier::Verifier::totp(totp.clone(), policy),
+                verifier: server::verifier_totp(&totp, policy),
                 device: Device::Totp(totp),
             })
         } else if let Ok(h) = otp.cast::<Hotp>() {
             let hotp = h.get().hotp.clone();
             Ok(Verifier {
-                verifier: verifier::Verifier::hotp(hotp.clone(), policy),
+                verifier: server::verifier_hotp(&hotp, policy),
                 device: Device::Hotp(hotp),
             })
         } else {
@@ -430,9 +392,12 @@ impl Verifier {
     }
 
     /// The state to store when the secret is first shown: a pending enrolment, throttled
-    /// like a sign-in.
-    fn begin_enrollment(&self) -> String {
-        self.verifier.begin_enrollment().encode()
+    /// like a sign-in. HOTP: `from_counter` is the first counter accepted (re-enrolling
+    /// a token: codes below it stay refused); a TOTP verifier takes none.
+    #[pyo3(signature = (from_counter = None))]
+    fn begin_enrollment(&self, from_counter: Option<i64>) -> PyResult<String> {
+        let from_counter = args::opt_int("from_counter", from_counter)?;
+        server::begin_enrollment(&self.verifier, from_counter).map_err(about("from_counter"))
     }
 
     /// Enrols with two consecutive codes typed at `now`.
@@ -444,10 +409,9 @@ impl Verifier {
         second: &str,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Result> {
-        let state = state_arg(state)?;
+        let state = state_text(state)?;
         let now = args::time("now", now)?;
-        let (outcome, new) = self.verifier.enroll(&state, first, second, now);
-        enroll_result(outcome, new)
+        Result::of(server::enroll(&self.verifier, &state, first, second, now))
     }
 
     /// Enrols one code at a time: the first valid code gives `need_next_code`, the
@@ -459,10 +423,9 @@ impl Verifier {
         code: &str,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Result> {
-        let state = state_arg(state)?;
+        let state = state_text(state)?;
         let now = args::time("now", now)?;
-        let (outcome, new) = self.verifier.enroll_code(&state, code, now);
-        enroll_result(outcome, new)
+        Result::of(server::enroll_code(&self.verifier, &state, code, now))
     }
 
     /// Signs in with one code: `accepted` once, `replayed` for the same code again.
@@ -473,28 +436,9 @@ impl Verifier {
         code: &str,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Result> {
-        let state = state_arg(state)?;
+        let state = state_text(state)?;
         let now = args::time("now", now)?;
-        let (outcome, new) = self.verifier.verify(&state, code, now);
-        let message = outcome.to_string();
-        Ok(match outcome {
-            Outcome::Accepted { step, drift } => {
-                let mut r = Result::new("accepted", message, new);
-                r.step = Some(step);
-                r.drift = Some(drift);
-                r
-            }
-            Outcome::Invalid => Result::new("invalid", message, new),
-            Outcome::Replayed => Result::new("replayed", message, new),
-            Outcome::Locked { until } => {
-                let mut r = Result::new("locked", message, new);
-                r.locked_until = Some(until);
-                r
-            }
-            Outcome::Malformed(_) => Result::new("malformed", message, new),
-            Outcome::Error(SignInError::Time(e)) => return Err(bad_value("now", e)),
-            Outcome::Error(e) => return Err(state_error(e)),
-        })
+        Result::of(server::verify(&self.verifier, &state, code, now))
     }
 
     /// Resynchronises a drifted device with two consecutive codes; failures are
@@ -507,36 +451,9 @@ impl Verifier {
         second: &str,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Result> {
-        let state = state_arg(state)?;
+        let state = state_text(state)?;
         let now = args::time("now", now)?;
-        let (outcome, new) = self.verifier.resync(&state, first, second, now);
-        let message = outcome.to_string();
-        match outcome {
-            ResyncOutcome::Resynced { step, drift } => {
-                let mut r = Result::new("resynced", message, new);
-                r.step = Some(step);
-                r.drift = Some(drift);
-                Ok(r)
-            }
-            ResyncOutcome::Rejected(e) => {
-                let reason = match e {
-                    ResyncError::Locked { until } => {
-                        let mut r = Result::new("locked", message, new);
-                        r.locked_until = Some(until);
-                        r.reason = Some("locked");
-                        return Ok(r);
-                    }
-                    ResyncError::Rejected => "not_found",
-                    ResyncError::SameCodeTwice => "same_code_twice",
-                    ResyncError::Malformed(_) => "malformed",
-                    ResyncError::Time(t) => return Err(bad_value("now", t)),
-                    other => return Err(state_error(other)),
-                };
-                let mut r = Result::new("rejected", message, new);
-                r.reason = Some(reason);
-                Ok(r)
-            }
-        }
+        Result::of(server::resync(&self.verifier, &state, first, second, now))
     }
 
     /// The settings in force.
@@ -563,46 +480,13 @@ impl Verifier {
                 "Verifier(Totp(digits={}, period={}, algorithm='{}'))",
                 t.digits().get(),
                 t.period().seconds(),
-                args::algorithm_name(t.algorithm())
+                t.algorithm().lowercase_name()
             ),
             Device::Hotp(h) => format!(
                 "Verifier(Hotp(digits={}, algorithm='{}'))",
                 h.digits().get(),
-                args::algorithm_name(h.algorithm())
+                h.algorithm().lowercase_name()
             ),
-        }
-    }
-}
-
-fn enroll_result(outcome: EnrollOutcome, new: verifier::DeviceState) -> PyResult<Result> {
-    let message = outcome.to_string();
-    match outcome {
-        EnrollOutcome::Enrolled { step, drift } => {
-            let mut r = Result::new("enrolled", message, new);
-            r.step = Some(step);
-            r.drift = Some(drift);
-            Ok(r)
-        }
-        EnrollOutcome::NeedNextCode => Ok(Result::new("need_next_code", message, new)),
-        EnrollOutcome::Rejected(e) => {
-            let reason = match e {
-                EnrollError::FirstCodeNotFound => "first_code_not_found",
-                EnrollError::SecondCodeNotFound => "second_code_not_found",
-                EnrollError::NotConsecutive => "not_consecutive",
-                EnrollError::SameCodeTwice => "same_code_twice",
-                EnrollError::Malformed(_) => "malformed",
-                EnrollError::Locked { until } => {
-                    let mut r = Result::new("locked", message, new);
-                    r.locked_until = Some(until);
-                    r.reason = Some("locked");
-                    return Ok(r);
-                }
-                EnrollError::Time(t) => return Err(bad_value("now", t)),
-                other => return Err(state_error(other)),
-            };
-            let mut r = Result::new("rejected", message, new);
-            r.reason = Some(reason);
-            Ok(r)
         }
     }
 }

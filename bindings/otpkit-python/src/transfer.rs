@@ -1,19 +1,22 @@
 //! Moving accounts in and out of authenticator apps: `import_accounts`, the exports,
-//! the Google Authenticator multi-QR assembler and the portability check.
+//! the Google Authenticator multi-QR assembler and the portability check, over the
+//! facade (`otpkit_facade::{transfer, assembler, portability}`).
 
-use otpkit_transfer::export;
-use otpkit_transfer::migration::{Added, Assembler};
-use otpkit_transfer::portability::{self, Problem};
-use otpkit_transfer::{Format, Import, ImportError};
+use otpkit_facade::args as fa;
+use otpkit_facade::assembler;
+use otpkit_facade::records::{EntryRecord, ImportRecord, PortabilityRecord};
+use otpkit_facade::{ErrorCode, OptionName, portability};
+use otpkit_transfer::WorkBudget;
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyString};
+use pyo3::types::PyString;
 use zeroize::Zeroizing;
 
 use crate::account::Account;
-use crate::errors::{
-    ImportFailedError, PasswordRequiredError, WrongPasswordError, bad_type, bad_value,
-};
+use crate::args;
+use crate::errors::{about, bad_type, import_error};
 use crate::keys;
+use crate::repr;
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ImportReport>()?;
@@ -22,7 +25,10 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<MigrationExport>()?;
     m.add_class::<MigrationAssembler>()?;
     m.add_class::<PortabilityFinding>()?;
+    m.add_class::<MigrationBatch>()?;
+    m.add_function(wrap_pyfunction!(decode_migration, m)?)?;
     m.add_function(wrap_pyfunction!(import_accounts, m)?)?;
+    m.add_function(wrap_pyfunction!(export_accounts, m)?)?;
     m.add_function(wrap_pyfunction!(export_otpauth_list, m)?)?;
     m.add_function(wrap_pyfunction!(export_aegis, m)?)?;
     m.add_function(wrap_pyfunction!(export_google_migration, m)?)?;
@@ -49,6 +55,10 @@ pub(crate) struct ImportEntry {
     /// Why the entry was not imported; None if it was.
     #[pyo3(get)]
     error: Option<String>,
+    /// The stable code of why the entry was not imported (`"SECRET_INVALID_CHARACTER"`,
+    /// …); None if it was.
+    #[pyo3(get)]
+    code: Option<&'static str>,
 }
 
 #[pymethods]
@@ -57,11 +67,24 @@ impl ImportEntry {
         format!(
             "ImportEntry(index={}, label={}, ok={}, warnings={}, error={})",
             self.index,
-            crate::args::quote(&self.label),
-            crate::args::py_bool(self.ok),
+            repr::quote(&self.label),
+            repr::py_bool(self.ok),
             quote_list(&self.warnings),
-            crate::args::quote_opt(self.error.as_deref())
+            repr::quote_opt(self.error.as_deref())
         )
+    }
+}
+
+impl From<EntryRecord> for ImportEntry {
+    fn from(r: EntryRecord) -> Self {
+        ImportEntry {
+            index: r.index,
+            label: r.label,
+            ok: r.error.is_none(),
+            warnings: r.warnings.into_iter().map(|w| w.message).collect(),
+            code: r.error.as_ref().map(|e| e.reason.as_str()),
+            error: r.error.map(|e| e.detail_in(OptionName::snake_case)),
+        }
     }
 }
 
@@ -101,83 +124,67 @@ impl ImportReport {
     }
 }
 
-impl From<Import> for ImportReport {
-    fn from(i: Import) -> Self {
-        ImportReport {
-            accounts: keys::each_account(&i.accounts, Account::from_core),
-            entries: i
-                .report
-                .into_iter()
-                .map(|r| match r.outcome {
-                    Ok(warnings) => ImportEntry {
-                        index: r.index,
-                        label: r.label,
-                        ok: true,
-                        warnings: warnings.iter().map(ToString::to_string).collect(),
-                        error: None,
-                    },
-                    Err(e) => ImportEntry {
-                        index: r.index,
-                        label: r.label,
-                        ok: false,
-                        warnings: Vec::new(),
-                        error: Some(e.to_string()),
-                    },
-                })
-                .collect(),
-            missing_batches: i.missing_batches,
-        }
+impl ImportReport {
+    /// The Python report of a facade import record.
+    fn of(read: Result<ImportRecord, otpkit_facade::FacadeError>) -> PyResult<Self> {
+        let (accounts, record) = read
+            .and_then(keys::take_accounts)
+            .map_err(|e| import_error(&e))?;
+        let accounts = keys::each_account(&accounts, |a| Account::from_core(a, Vec::new()));
+        Ok(ImportReport {
+            accounts,
+            entries: record.entries.into_iter().map(ImportEntry::from).collect(),
+            missing_batches: record.missing_batches,
+        })
     }
 }
 
-fn import_error(e: ImportError) -> PyErr {
-    let message = e.to_string();
-    match e {
-        ImportError::PasswordRequired { .. } => PasswordRequiredError::new_err(message),
-        ImportError::WrongPassword { .. } | ImportError::IntegrityCheckFailed { .. } => {
-            WrongPasswordError::new_err(message)
-        }
-        ImportError::KdfBudget { .. } => ImportFailedError::new_err(message),
-        _ => ImportFailedError::new_err(message),
-    }
-}
-
-/// Bytes as given, or text as UTF-8.
-fn data_bytes(value: &Bound<'_, PyAny>) -> PyResult<Zeroizing<Vec<u8>>> {
-    if let Ok(b) = value.cast::<PyBytes>() {
-        Ok(Zeroizing::new(b.as_bytes().to_vec()))
-    } else if let Ok(s) = value.cast::<PyString>() {
-        Ok(Zeroizing::new(s.to_cow()?.as_bytes().to_vec()))
-    } else {
-        Err(bad_type("data", "bytes or str", value))
-    }
+/// The key-derivation budget of an import: `kdf_budget` work units in all and
+/// `kdf_memory` bytes per derivation (None: the facade's defaults, about 1 s of one
+/// core and 256 MiB).
+pub(crate) fn budget(kdf_budget: Option<i64>, kdf_memory: Option<i64>) -> PyResult<WorkBudget> {
+    Ok(fa::kdf_budget(
+        args::opt_int("kdf_budget", kdf_budget)?,
+        args::opt_int("kdf_memory", kdf_memory)?,
+    ))
 }
 
 /// Reads an authenticator-app backup. `format` is one of `otpauth-list`,
 /// `google-migration`, `aegis`, `2fas`, `andotp`, `bitwarden`, `freeotp-plus`,
 /// `authenticator-pro`; `password` opens encrypted files (ignored for plain ones).
+/// Every key derivation is charged to the budget (`kdf_budget` work units,
+/// `kdf_memory` bytes) before it runs: raise it only for files you trust.
 ///
-/// Raises PasswordRequiredError, WrongPasswordError (also for a failed integrity
-/// check) or ImportFailedError for the file as a whole; an entry that cannot be read
-/// is reported in the result and the others are still read.
+/// Raises PasswordRequiredError, WrongPasswordError or ImportFailedError for the file
+/// as a whole; an entry that cannot be read is reported in the result and the others
+/// are still read.
 #[pyfunction]
-#[pyo3(signature = (data, format, password = None))]
+#[pyo3(signature = (data, format, password = None, *, kdf_budget = None, kdf_memory = None))]
 fn import_accounts(
     py: Python<'_>,
     data: &Bound<'_, PyAny>,
     format: &str,
-    password: Option<&str>,
+    password: Option<&Bound<'_, PyAny>>,
+    kdf_budget: Option<i64>,
+    kdf_memory: Option<i64>,
 ) -> PyResult<ImportReport> {
-    let format: Format = format.parse().map_err(|e| bad_value("format", e))?;
-    let data = data_bytes(data)?;
-    let password = password.map(|p| Zeroizing::new(p.as_bytes().to_vec()));
+    fa::format(format).map_err(about("format"))?;
+    let data = args::text_or_bytes("data", data)?;
+    let password = args::opt_text_or_bytes("password", password)?;
+    let budget = budget(kdf_budget, kdf_memory)?;
     // Key derivation (scrypt, Argon2, PBKDF2) takes a while: let other threads run.
-    let result = py
-        .detach(|| otpkit_transfer::import(format, &data, password.as_deref().map(Vec::as_slice)));
-    result.map(ImportReport::from).map_err(import_error)
+    let read = py.detach(|| {
+        otpkit_facade::transfer::import_accounts(
+            format,
+            &data,
+            password.as_deref().map(Vec::as_slice),
+            budget,
+        )
+    });
+    ImportReport::of(read)
 }
 
-fn core_accounts(accounts: Vec<PyRef<'_, Account>>) -> Vec<otpkit::otpauth::Account> {
+fn core_accounts(accounts: &[PyRef<'_, Account>]) -> Vec<otpkit::otpauth::Account> {
     accounts.iter().map(|a| a.account.clone()).collect()
 }
 
@@ -235,12 +242,63 @@ impl MigrationExport {
 }
 
 fn quote_list(items: &[String]) -> String {
-    let quoted: Vec<String> = items.iter().map(|i| crate::args::quote(i)).collect();
+    let quoted: Vec<String> = items.iter().map(|i| repr::quote(i)).collect();
     format!("[{}]", quoted.join(", "))
 }
 
-fn notes(notes: &[export::ExportNote]) -> Vec<String> {
-    notes.iter().map(ToString::to_string).collect()
+/// Accounts written by the facade in `format`, the texts wiped when freed.
+fn export(
+    py: Python<'_>,
+    format: &str,
+    accounts: &[PyRef<'_, Account>],
+    password: Option<&Bound<'_, PyAny>>,
+) -> PyResult<MigrationExport> {
+    let accounts = core_accounts(accounts);
+    let password = args::opt_text_or_bytes("password", password)?;
+    let (uris, notes) = py
+        .detach(|| keys::export(format, &accounts, password.as_deref().map(Vec::as_slice)))
+        .map_err(|e| {
+            let argument = if e.reason == ErrorCode::UnknownFormat {
+                "format"
+            } else if e.reason == ErrorCode::EmptyPassword
+                || e.reason == ErrorCode::UnsupportedEncryption
+            {
+                "password"
+            } else {
+                "accounts"
+            };
+            about(argument)(e)
+        })?;
+    Ok(MigrationExport { uris, notes })
+}
+
+/// Accounts as a file or QR codes of `format`: `"otpauth-list"` (one text),
+/// `"aegis"` (one text; encrypted with `password`, which only Aegis takes) or
+/// `"google-migration"` (one URI per QR code). `uris` are the texts; `notes` say
+/// what the format could not carry.
+#[pyfunction]
+#[pyo3(signature = (accounts, format, password = None))]
+fn export_accounts(
+    py: Python<'_>,
+    accounts: Vec<PyRef<'_, Account>>,
+    format: &str,
+    password: Option<&Bound<'_, PyAny>>,
+) -> PyResult<MigrationExport> {
+    export(py, format, &accounts, password)
+}
+
+/// The one text of a single-text export (otpauth list, Aegis vault).
+fn single(export: MigrationExport) -> PyResult<TextExport> {
+    let mut texts = export.uris;
+    match (texts.pop(), texts.is_empty()) {
+        (Some(text), true) => Ok(TextExport {
+            text,
+            notes: export.notes,
+        }),
+        (Some(_), false) | (None, _) => Err(PyRuntimeError::new_err(
+            "the export did not give exactly one text",
+        )),
+    }
 }
 
 /// One canonical `otpauth://` URI per line; carries everything an account holds.
@@ -248,9 +306,9 @@ fn notes(notes: &[export::ExportNote]) -> Vec<String> {
 fn export_otpauth_list<'py>(
     py: Python<'py>,
     accounts: Vec<PyRef<'py, Account>>,
-) -> Bound<'py, PyString> {
-    let accounts = core_accounts(accounts);
-    PyString::new(py, &export::otpauth_list(&accounts).output)
+) -> PyResult<Bound<'py, PyString>> {
+    let text = single(export(py, "otpauth-list", &accounts, None)?)?;
+    Ok(PyString::new(py, &text.text))
 }
 
 /// An Aegis vault: plain when `password` is None, else encrypted as Aegis does
@@ -260,36 +318,26 @@ fn export_otpauth_list<'py>(
 fn export_aegis(
     py: Python<'_>,
     accounts: Vec<PyRef<'_, Account>>,
-    password: Option<&str>,
+    password: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<TextExport> {
-    let accounts = core_accounts(accounts);
-    let password = password.map(|p| Zeroizing::new(p.as_bytes().to_vec()));
-    let exported = py
-        .detach(|| export::aegis(&accounts, password.as_deref().map(Vec::as_slice)))
-        .map_err(|e| bad_value("password", e))?;
-    Ok(TextExport {
-        text: exported.output,
-        notes: notes(&exported.notes),
-    })
+    single(export(py, "aegis", &accounts, password)?)
 }
 
 /// Google Authenticator "Transfer accounts" URIs, one per QR code. Accounts the
 /// format cannot express (periods other than 30 s, Steam, …) are left out with a note.
 #[pyfunction]
-fn export_google_migration(accounts: Vec<PyRef<'_, Account>>) -> PyResult<MigrationExport> {
-    let accounts = core_accounts(accounts);
-    let exported = export::google_migration(&accounts).map_err(|e| bad_value("accounts", e))?;
-    Ok(MigrationExport {
-        uris: exported.output,
-        notes: notes(&exported.notes),
-    })
+fn export_google_migration(
+    py: Python<'_>,
+    accounts: Vec<PyRef<'_, Account>>,
+) -> PyResult<MigrationExport> {
+    export(py, "google-migration", &accounts, None)
 }
 
 /// Assembles the QR codes of one Google Authenticator multi-QR export, scanned in
 /// any order; `add` returns False for a QR code scanned twice.
 #[pyclass(module = "otpkit")]
 #[derive(Default)]
-pub(crate) struct MigrationAssembler(Assembler);
+pub(crate) struct MigrationAssembler(assembler::MigrationAssembler);
 
 #[pymethods]
 impl MigrationAssembler {
@@ -302,21 +350,19 @@ impl MigrationAssembler {
     /// if it was seen before. ValueError if it is not a migration URI or belongs to
     /// another export.
     fn add(&mut self, uri: &str) -> PyResult<bool> {
-        match self.0.add(uri).map_err(|e| bad_value("uri", e))? {
-            Added::New => Ok(true),
-            _ => Ok(false),
-        }
+        let uri = Zeroizing::new(uri.to_owned());
+        self.0.add(&uri).map_err(about("uri"))
     }
 
     /// The number of QR codes in the export, once one was added.
     #[getter]
-    fn batch_size(&self) -> Option<usize> {
+    fn batch_size(&self) -> Option<u64> {
         self.0.batch_size()
     }
 
     /// The indexes (0-based) of the QR codes not yet added.
     #[getter]
-    fn missing(&self) -> Vec<usize> {
+    fn missing(&self) -> Vec<u64> {
         self.0.missing()
     }
 
@@ -328,14 +374,14 @@ impl MigrationAssembler {
 
     /// The accounts of the batches added so far (`missing_batches` says what is not
     /// there); the assembler starts again empty.
-    fn finish(&mut self) -> ImportReport {
-        std::mem::take(&mut self.0).finish().into()
+    fn finish(&mut self) -> PyResult<ImportReport> {
+        ImportReport::of(self.0.finish())
     }
 
     fn __repr__(&self) -> String {
         format!(
             "MigrationAssembler(batch_size={}, missing={:?})",
-            crate::args::py_opt(self.0.batch_size()),
+            repr::py_opt(self.0.batch_size()),
             self.0.missing()
         )
     }
@@ -347,13 +393,19 @@ pub(crate) struct PortabilityFinding {
     /// `Google Authenticator`, `Microsoft Authenticator` or `Authy`.
     #[pyo3(get)]
     app: String,
-    /// `algorithm_ignored`, `digits_ignored`, `digits_unsupported`,
-    /// `period_ignored`, `lowercase_algorithm` or `other`.
+    /// The app's stable code: `GOOGLE_AUTHENTICATOR`, `MICROSOFT_AUTHENTICATOR`, `AUTHY`.
     #[pyo3(get)]
-    problem: &'static str,
+    app_code: &'static str,
+    /// The problem's stable code in lower case: `algorithm_ignored`,
+    /// `digits_ignored`, `digits_unsupported`, `period_ignored`, `lowercase_algorithm`.
+    #[pyo3(get)]
+    problem: String,
     /// The finding in words.
     #[pyo3(get)]
     message: String,
+    /// When the rule applies.
+    #[pyo3(get)]
+    when: &'static str,
     /// Which app versions (where the reports say).
     #[pyo3(get)]
     versions: &'static str,
@@ -367,7 +419,7 @@ impl PortabilityFinding {
     fn __repr__(&self) -> String {
         format!(
             "PortabilityFinding(app={}, problem='{}')",
-            crate::args::quote(&self.app),
+            repr::quote(&self.app),
             self.problem
         )
     }
@@ -377,15 +429,29 @@ impl PortabilityFinding {
     }
 }
 
+impl From<PortabilityRecord> for PortabilityFinding {
+    fn from(r: PortabilityRecord) -> Self {
+        PortabilityFinding {
+            app: r.app_name,
+            app_code: r.app,
+            problem: r.problem.to_ascii_lowercase(),
+            message: r.message,
+            when: r.when,
+            versions: r.versions,
+            sources: r.sources,
+        }
+    }
+}
+
 /// Which well-known apps would mishandle an account (an `Account` or its
 /// `otpauth://` URI, which also shows how values are spelled); empty if none.
 #[pyfunction]
 fn check_portability(account: &Bound<'_, PyAny>) -> PyResult<Vec<PortabilityFinding>> {
-    let findings = if let Ok(a) = account.cast::<Account>() {
-        portability::check(&a.get().account)
-    } else if let Ok(uri) = account.extract::<std::borrow::Cow<'_, str>>() {
-        let uri = Zeroizing::new(uri.into_owned());
-        portability::check_uri(&uri).map_err(|e| bad_value("account", e))?
+    let found = if let Ok(a) = account.cast::<Account>() {
+        keys::portability(&a.get().account)
+    } else if let Ok(uri) = account.cast::<PyString>() {
+        let uri = Zeroizing::new(uri.to_cow()?.into_owned());
+        portability::check_portability_uri(&uri)
     } else {
         return Err(bad_type(
             "account",
@@ -393,20 +459,76 @@ fn check_portability(account: &Bound<'_, PyAny>) -> PyResult<Vec<PortabilityFind
             account,
         ));
     };
-    Ok(findings
-        .into_iter()
-        .map(|f| PortabilityFinding {
-            app: f.rule.app.to_string(),
-            problem: match f.rule.problem {
-                Problem::AlgorithmIgnored => "algorithm_ignored",
-                Problem::DigitsIgnored => "digits_ignored",
-                Problem::DigitsUnsupported => "digits_unsupported",
-                Problem::PeriodIgnored => "period_ignored",
-                Problem::LowercaseAlgorithm => "lowercase_algorithm",
-            },
-            message: f.to_string(),
-            versions: f.rule.versions,
-            sources: f.rule.sources.to_vec(),
-        })
-        .collect())
+    let found = found.map_err(about("account"))?;
+    Ok(found.into_iter().map(PortabilityFinding::from).collect())
+}
+
+/// One decoded `otpauth-migration://` URI (one QR code of a Google Authenticator
+/// export): its usable accounts, an entry for each unusable one, and where it sits
+/// in the export.
+#[pyclass(frozen, module = "otpkit")]
+pub(crate) struct MigrationBatch {
+    /// The usable accounts, in order.
+    #[pyo3(get)]
+    accounts: Vec<Account>,
+    /// The entries that could not be used (their `index` in the URI, `error`, `code`).
+    #[pyo3(get)]
+    failures: Vec<ImportEntry>,
+    /// The payload's format version.
+    #[pyo3(get)]
+    version: i32,
+    /// How many URIs the export has.
+    #[pyo3(get)]
+    batch_size: i32,
+    /// This URI's 0-based index among them.
+    #[pyo3(get)]
+    batch_index: i32,
+    /// The same for every URI of one export.
+    #[pyo3(get)]
+    batch_id: i32,
+}
+
+#[pymethods]
+impl MigrationBatch {
+    fn __repr__(&self) -> String {
+        format!(
+            "MigrationBatch(accounts={}, failures={}, batch_index={}, batch_size={})",
+            self.accounts.len(),
+            self.failures.len(),
+            self.batch_index,
+            self.batch_size
+        )
+    }
+}
+
+/// Decodes one `otpauth-migration://offline?data=…` URI; an entry that cannot be
+/// used is in `failures`, the others still read. `MigrationAssembler` puts the QR
+/// codes of a multi-QR export together.
+#[pyfunction]
+fn decode_migration(uri: &str) -> PyResult<MigrationBatch> {
+    let uri = Zeroizing::new(uri.to_owned());
+    let batch = otpkit_facade::accounts::decode_migration(&uri).map_err(about("uri"))?;
+    let mut records = Vec::new();
+    let mut failures = Vec::new();
+    for (index, entry) in batch.entries.into_iter().enumerate() {
+        match entry {
+            Ok(record) => records.push(record),
+            Err(error) => failures.push(ImportEntry::from(EntryRecord {
+                index,
+                label: String::new(),
+                warnings: Vec::new(),
+                error: Some(error),
+            })),
+        }
+    }
+    let accounts = keys::Wiped(records).core().map_err(about("uri"))?;
+    let accounts = keys::each_account(&accounts, |a| Account::from_core(a, Vec::new()));
+    Ok(MigrationBatch {
+        accounts,
+        failures,
+        version: batch.version,
+        batch_size: batch.batch_size,
+        batch_index: batch.batch_index,
+        batch_id: batch.batch_id,
+    })
 }

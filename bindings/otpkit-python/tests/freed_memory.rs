@@ -1,8 +1,9 @@
 //! Freed-memory hygiene of the binding's Rust side: what a key goes through in this
-//! crate's Rust code (`src/keys.rs`: keys from Base32 text and bytes, Base32 and URIs
-//! out, `otpauth://` and `steam://` URIs in, an import's accounts handed over) and the
-//! `otpkit-transfer` calls the Python functions make (imports of every format,
-//! exports, the migration assembler) leave no copy of a key in freed heap memory.
+//! crate's Rust code (`src/keys.rs`: Base32 and URIs out, `otpauth://` and `steam://`
+//! URIs in, the facade's account records read and wiped) and the facade calls the
+//! Python functions make (keys from Base32 text and bytes, imports of every format,
+//! exports, the migration assembler, a migration URI decoded, the portability
+//! check) leave no copy of a key in freed heap memory.
 //!
 //! `src/keys.rs` is free of Python types and compiled into this test on its own
 //! (`#[path]`), so no interpreter is needed and libpython is not linked; the
@@ -23,20 +24,22 @@ mod keys;
 use freed_memory::{Copies, assert_none_left, copies_left};
 use otpkit::otpauth::{Account, Kind};
 use otpkit::{Algorithm, Digits, Secret};
-use otpkit_transfer::migration::Assembler;
-use otpkit_transfer::{Format, export, import};
+use otpkit_facade::assembler::MigrationAssembler;
+use otpkit_facade::records::AccountKind;
+use otpkit_facade::{accounts as fa_accounts, args as fa, transfer};
+use otpkit_transfer::export;
 
-/// `n` pseudo-random 20-byte keys (SplitMix64 from `seed`).
-fn keys(seed: u64, n: usize) -> Vec<[u8; 20]> {
-    let mut state = seed;
-    let mut next = move || {
-        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        (z ^ (z >> 31)) as u8
-    };
-    (0..n).map(|_| std::array::from_fn(|_| next())).collect()
+/// `n` random 20-byte keys from the operating system's RNG, made before any probe
+/// is armed.
+fn keys(n: usize) -> Vec<[u8; 20]> {
+    (0..n)
+        .map(|_| {
+            let secret = Secret::generate_len(20).unwrap();
+            let mut key = [0u8; 20];
+            key.copy_from_slice(secret.as_bytes());
+            key
+        })
+        .collect()
 }
 
 fn slices(keys: &[[u8; 20]]) -> Vec<&[u8]> {
@@ -72,9 +75,18 @@ fn accounts(keys: &[[u8; 20]]) -> Vec<Account> {
         .collect()
 }
 
+/// A stand-in of the Python `Account` (`src/account.rs`), of its shape: larger than
+/// the core account, so a vector of them is a new buffer, not the old one reused.
+struct PyAccount(Account, AccountKind, Vec<String>);
+
+fn py_account(account: Account) -> PyAccount {
+    let kind = AccountKind::of(account.kind);
+    PyAccount(account, kind, Vec::new())
+}
+
 #[test]
 fn keys_leave_no_copy() {
-    let all = keys(1, 9);
+    let all = keys(9);
     let key = all[0];
     let k = [key.as_slice()];
     let secret = Secret::from_bytes(&key).unwrap();
@@ -86,16 +98,16 @@ fn keys_leave_no_copy() {
     let params = (Algorithm::Sha1, Digits::SIX, Kind::Hotp { counter: 0 });
     assert_none_left(&[
         (
-            "secret_from_text",
-            measured(&k, || keys::secret_from_text(&text).unwrap()),
+            "args::secret_base32",
+            measured(&k, || fa::secret_base32(&text, true).unwrap()),
         ),
         (
-            "secret_from_text (grouped, lowercase)",
-            measured(&k, || keys::secret_from_text(&grouped).unwrap()),
+            "args::secret_base32 (grouped, lowercase)",
+            measured(&k, || fa::secret_base32(&grouped, true).unwrap()),
         ),
         (
-            "secret_from_bytes",
-            measured(&k, || keys::secret_from_bytes(&key).unwrap()),
+            "args::secret_bytes",
+            measured(&k, || fa::secret_bytes(&key, true).unwrap()),
         ),
         ("base32", measured(&k, || keys::base32(&secret))),
         (
@@ -132,12 +144,12 @@ fn keys_leave_no_copy() {
     assert_eq!(copies.count, 0, "random_base32's text: {copies}");
 }
 
-/// The import and export calls the Python functions make, and the hand-over of an
-/// import's accounts (`each_account`, here into a stand-in of the Python `Account`).
+/// The facade's import and export calls the Python functions make, and the hand-over
+/// of their account records (`keys::take_accounts`, `keys::Wiped`) and of the core
+/// accounts (`keys::each_account`, here into a stand-in of the Python `Account`).
 #[test]
 fn imports_and_exports_leave_no_copy() {
-    struct PyAccount(Account);
-    let all = keys(2, 9);
+    let all = keys(9);
     let k = slices(&all);
     let accounts = accounts(&all);
     let list = export::otpauth_list(&accounts).output;
@@ -147,56 +159,97 @@ fn imports_and_exports_leave_no_copy() {
     let qr_text = qr.iter().map(|u| u.as_str()).collect::<Vec<_>>().join("\n");
     let read = |format, data: &str, password: Option<&[u8]>| {
         measured(&k, || {
-            let read = import(format, data.as_bytes(), password).unwrap();
-            assert_eq!(read.accounts.len(), 9);
-            keys::each_account(&read.accounts, PyAccount)
+            let budget = fa::kdf_budget(None, None);
+            let record = transfer::import_accounts(format, data.as_bytes(), password, budget);
+            let (read, _) = keys::take_accounts(record.unwrap()).unwrap();
+            assert_eq!(read.len(), 9);
+            keys::each_account(&read, py_account)
         })
     };
     assert_none_left(&[
-        (
-            "import (otpauth-list)",
-            read(Format::OtpauthList, &list, None),
-        ),
+        ("import (otpauth-list)", read("otpauth-list", &list, None)),
         (
             "import (google-migration)",
-            read(Format::GoogleMigration, &qr_text, None),
+            read("google-migration", &qr_text, None),
         ),
-        ("import (aegis)", read(Format::Aegis, &vault, None)),
+        ("import (aegis)", read("aegis", &vault, None)),
         (
             "import (aegis, encrypted)",
-            read(Format::Aegis, &sealed, Some(b"pw-probe")),
+            read("aegis", &sealed, Some(b"pw-probe")),
         ),
         (
             "MigrationAssembler",
             measured(&k, || {
-                let mut assembler = Assembler::new();
+                let mut assembler = MigrationAssembler::new();
                 for uri in &qr {
                     assembler.add(uri).unwrap();
                 }
-                let read = assembler.finish();
-                keys::each_account(&read.accounts, PyAccount)
+                let (read, _) = keys::take_accounts(assembler.finish().unwrap()).unwrap();
+                keys::each_account(&read, py_account)
             }),
         ),
         (
-            "export_otpauth_list",
-            measured(&k, || export::otpauth_list(&accounts)),
+            "decode_migration",
+            measured(&k, || {
+                let batch = fa_accounts::decode_migration(&qr[0]).unwrap();
+                let records = batch.entries.into_iter().map(Result::unwrap).collect();
+                let read = keys::Wiped(records).core().unwrap();
+                keys::each_account(&read, py_account)
+            }),
         ),
         (
-            "export_google_migration",
-            measured(&k, || export::google_migration(&accounts).unwrap()),
+            "export (otpauth-list)",
+            measured(&k, || {
+                keys::export("otpauth-list", &accounts, None).unwrap()
+            }),
         ),
         (
-            "export_aegis",
-            measured(&k, || export::aegis(&accounts, None).unwrap()),
+            "export (google-migration)",
+            measured(&k, || {
+                keys::export("google-migration", &accounts, None).unwrap()
+            }),
+        ),
+        (
+            "export (aegis)",
+            measured(&k, || keys::export("aegis", &accounts, None).unwrap()),
+        ),
+        (
+            "portability",
+            measured(&k, || keys::portability(&accounts[0]).unwrap()),
         ),
     ]);
+}
+
+/// `import_pskc`: the facade's key records, their accounts read and wiped
+/// (`keys::Wiped`), as the Python function hands them over.
+#[test]
+fn a_pskc_import_leaves_no_copy() {
+    let key: &[u8] = b"12345678901234567890";
+    let xml = br#"<?xml version="1.0" encoding="UTF-8"?>
+<KeyContainer Version="1.0" xmlns="urn:ietf:params:xml:ns:keyprov:pskc">
+  <KeyPackage>
+    <Key Id="1" Algorithm="urn:ietf:params:xml:ns:keyprov:pskc:totp">
+      <Data><Secret><PlainValue>MTIzNDU2Nzg5MDEyMzQ1Njc4OTA=</PlainValue></Secret></Data>
+    </Key>
+  </KeyPackage>
+</KeyContainer>"#;
+    assert_none_left(&[(
+        "import_pskc",
+        measured(&[key], || {
+            let budget = fa::kdf_budget(None, None);
+            let mut read = transfer::import_pskc(xml, None, None, false, budget).unwrap();
+            let record = read[0].account.take().unwrap();
+            let read = keys::Wiped(vec![record]).core().unwrap();
+            py_account(read.first().cloned().unwrap())
+        }),
+    )]);
 }
 
 #[test]
 fn the_probe_sees_accounts_moved_out_of_their_vector() {
     // Guards the guard: handing the accounts over by moving them out of the import's
     // vector (as `into_iter` does) leaves their keys in its freed buffer.
-    let all = keys(3, 9);
+    let all = keys(9);
     let accounts = accounts(&all);
     let copies = measured(&slices(&all), || {
         let mut moved = Vec::new();

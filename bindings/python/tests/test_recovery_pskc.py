@@ -65,7 +65,7 @@ def test_another_set_wrong_and_malformed_codes_fail_and_lock():
 def test_recovery_errors_name_the_argument():
     with pytest.raises(ValueError, match="64"):
         generate_recovery_codes(count=10, length=10)
-    with pytest.raises(ValueError, match="^count: "):
+    with pytest.raises(ValueError, match="^count/length: a recovery code set has 1 to 64 codes"):
         generate_recovery_codes(count=65)
     with pytest.raises(ValueError, match="^text: "):
         RecoveryState("otpr1.damaged")

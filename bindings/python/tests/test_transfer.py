@@ -79,7 +79,7 @@ def test_other_formats(name, fmt):
 
 
 def test_bad_format_and_bad_file():
-    with pytest.raises(ValueError, match="^format: unknown format; expected one of otpauth-list"):
+    with pytest.raises(ValueError, match="^format: unknown format; the formats are otpauth-list"):
         otpkit.import_accounts(b"", "keepass")
     with pytest.raises(otpkit.ImportFailedError):
         otpkit.import_accounts(b"{not json", "aegis")

@@ -39,6 +39,25 @@ def migrate(data: bytes, password: Optional[str]) -> list[str]:
     return [a.label for a in report.accounts] + [f.label for f in failures]
 
 
+def refused_code(text: str) -> tuple[Optional[str], str]:
+    """The stable code and category of a refusal, and a Secret's text."""
+    try:
+        secret = otpkit.Secret.from_base32(text, allow_short=False)
+    except otpkit.OtpkitError as e:
+        return e.code, e.category
+    return None, secret.base32_grouped()
+
+
+def export_all(accounts: list[otpkit.Account], password: Optional[bytes]) -> list[str]:
+    exported: otpkit.MigrationExport = otpkit.export_accounts(accounts, "aegis", password)
+    batch: otpkit.MigrationBatch = otpkit.decode_migration(
+        otpkit.export_accounts(accounts, "google-migration").uris[0]
+    )
+    names: list[tuple[str, str]] = otpkit.operations()
+    budget = otpkit.import_accounts(exported.uris[0], "aegis", password, kdf_budget=10_000, kdf_memory=1 << 28)
+    return exported.uris + [a.label for a in batch.accounts + budget.accounts] + [n for n, _ in names]
+
+
 def state_info(text: str) -> Optional[int]:
     state = otpkit.DeviceState(text)
     steps: Optional[int] = state.last_step
@@ -56,3 +75,4 @@ def pyotp_style(secret: str, code: int) -> tuple[bool, str, int]:
 uri, pending = enrol("Example", "alice@example.com")
 print(pyotp_style(pyotp.random_base32(), 123456), pyotp.random_hex())
 print(check(otpkit.random_base32(), "123456"), sign_in, migrate, state_info, uri, pending)
+print(refused_code, export_all)

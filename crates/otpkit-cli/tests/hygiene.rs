@@ -373,6 +373,11 @@ fn parse(args: &[&str]) -> cli::Command {
 }
 
 #[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "minutes in a debug build (scrypt under the scanning allocator): run in release by \
+              test-all.sh's freed-memory stage"
+)]
 fn import_and_export_leave_no_copy() {
     let dir = tempfile::tempdir().unwrap();
     let list = dir.path().join("list.txt");
