@@ -1242,5 +1242,9 @@ fn top_readme_sh_blocks_run() {
         }
         ran += 1;
     }
-    assert_eq!(ran, TOP_SH_RUN + 1, "the ```sh blocks and the ```sh getting-started one");
+    assert_eq!(
+        ran,
+        TOP_SH_RUN + 1,
+        "the ```sh blocks and the ```sh getting-started one"
+    );
 }
