@@ -10,7 +10,8 @@
 #            README.md's ```sh getting-started block with that `otpkit` on PATH
 #   python   a new virtualenv with only the wheel: ```python getting-started
 #   js       a new npm project with only the tarball: ```js getting-started, as ESM,
-#            and type-checked with tsc --strict (bindings/js/consumer/run.sh)
+#            beside the same lines as CommonJS and TypeScript, type-checked with
+#            tsc --strict (bindings/js/consumer/run.sh)
 #   kotlin   ```kotlin getting-started compiled against only the JAR, and run with
 #            only it, JNA and the Kotlin standard library
 #   swift    a new SwiftPM package depending on the unpacked SwiftPM artefact:
@@ -73,10 +74,8 @@ consumer_python() {
 }
 
 consumer_js() {
-  local dir
-  dir=$(fresh js)
-  readme_block "js getting-started" "$dir/getting-started.mjs"
-  bindings/js/consumer/run.sh "$(ls "$ART"/npm/otpkit-*.tgz)" "$dir/getting-started.mjs"
+  # It takes the README's "js getting-started" block itself.
+  bindings/js/consumer/run.sh "$(ls "$ART"/npm/otpkit-*.tgz)"
 }
 
 consumer_kotlin() {

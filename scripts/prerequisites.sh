@@ -14,7 +14,7 @@
 # the Swift toolchain tree, see scripts/swift-toolchain.sh), oath (oathtool, the liboath
 # reference CLI for differential tests), js (Chromium for the wasm package's browser
 # test), store (the PostgreSQL and Redis servers the device-store tests start on
-# loopback with scripts/services.sh). Rust targets, Miri, cargo-fuzz, cargo-mutants, wasm-bindgen-cli, kotlinc and
+# loopback with scripts/services.sh). Rust targets, Miri, cargo-fuzz, cargo-mutants, the wasm-bindgen tool (bindings/js/tools), kotlinc and
 # the npm/pip packages are installed by the scripts that use them, never with apt.
 set -euo pipefail
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The JS/WebAssembly stage from a fresh machine: wasm32 target, wasm-bindgen CLI at
-# Cargo.lock's wasm-bindgen version, npm packages from the committed lockfile, the
-# package build, tsc --strict over the README's example and typecheck/usage.ts, Node's
-# test runner over the package and the headless-Chromium test.
-# Ends with the runner's "# pass N" / "# fail M" and a plain "js: N passed, M failed".
+# The JS/WebAssembly stage from a fresh machine: wasm32 target, npm packages from the
+# committed lockfile, the package build (build.sh, which builds its wasm-bindgen step,
+# bindings/js/tools, with --locked), tsc --strict over the README's example and
+# typecheck/usage.ts, Node's test runner over the package and the headless-Chromium
+# test, then the npm tarball (pack.sh) installed into a clean project (consumer/run.sh).
+# Ends with the runner's "# pass N" / "# fail M", the consumer's
+# "js consumer: esm ok, cjs ok, tsc ok" and a plain "js: N passed, M failed".
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -11,17 +13,6 @@ cd "$root"
 export PATH="$HOME/.cargo/bin:$PATH"
 
 rustup target add wasm32-unknown-unknown >/dev/null
-
-want="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)"
-have="$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)"
-if [ "$have" != "$want" ]; then
-  echo "installing wasm-bindgen-cli $want (found: ${have:-none})"
-  # --locked pins the CLI's own dependencies; if the registry mirror lacks one of them,
-  # fall back to a fresh resolution of the same CLI version. No TLS features: the CLI's
-  # HTTP client only serves its test runner, which is not used here.
-  nice -n 10 cargo install wasm-bindgen-cli --version "=$want" --locked --no-default-features ||
-    nice -n 10 cargo install wasm-bindgen-cli --version "=$want" --no-default-features
-fi
 
 if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM:-}" ]; then
   echo "chromium missing: scripts/prerequisites.sh installs Debian's chromium" >&2
@@ -44,7 +35,14 @@ status=${PIPESTATUS[0]}
 set -e
 pass="$(awk '/^# pass / { print $3 }' "$log" | tail -n 1)"
 fail="$(awk '/^# fail / { print $3 }' "$log" | tail -n 1)"
-echo "js: ${pass:-0} passed, ${fail:-0} failed"
 if [ "$status" -ne 0 ] || [ "${pass:-0}" -eq 0 ]; then
+  echo "js: ${pass:-0} passed, ${fail:-0} failed"
   exit 1
 fi
+
+# The release artefact as a user gets it: the tarball, installed into a clean project.
+pack_dir="$root/target/js/pack"
+rm -rf "$pack_dir"
+"$here/pack.sh" "$pack_dir"
+"$here/consumer/run.sh" "$pack_dir"/*.tgz
+echo "js: ${pass:-0} passed, ${fail:-0} failed"
