@@ -290,7 +290,7 @@ impl MigrationAssembler {
     /// The accounts of the QR codes scanned, and those missing; empties the assembler.
     #[wasm_bindgen(unchecked_return_type = "ImportResult")]
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
-        import_to_js(&js(self.inner.finish())?)
+        import_to_js(&self.inner.finish())
     }
 
     /// `MigrationAssembler(2 of 3 QR codes)`.

@@ -10,7 +10,7 @@ use crate::records::{AccountRecord, MigrationBatch, ParsedUri, WarningRecord};
 pub fn parse_otpauth_uri(uri: &str) -> Result<ParsedUri, FacadeError> {
     let parsed = otpkit::Account::parse(uri)?;
     Ok(ParsedUri {
-        account: AccountRecord::from_core(&parsed.account)?,
+        account: AccountRecord::from_core(&parsed.account),
         warnings: parsed
             .warnings
             .iter()
@@ -34,7 +34,7 @@ pub fn decode_migration(uri: &str) -> Result<MigrationBatch, FacadeError> {
         .entries
         .iter()
         .map(|entry| match entry {
-            Ok(account) => AccountRecord::from_core(account),
+            Ok(account) => Ok(AccountRecord::from_core(account)),
             Err(e) => Err(FacadeError::from(*e)),
         })
         .collect();

@@ -46,7 +46,7 @@ impl MigrationAssembler {
 
     /// The accounts of the QR codes added, in export order, with a report per entry
     /// and the QR codes still missing; the assembler is empty afterwards.
-    pub fn finish(&mut self) -> Result<ImportRecord, FacadeError> {
+    pub fn finish(&mut self) -> ImportRecord {
         ImportRecord::from_core(&core::mem::take(&mut self.inner).finish())
     }
 }
@@ -86,7 +86,7 @@ mod tests {
         assert!(!asm.is_complete());
         assert!(asm.add(&uris[0]).unwrap());
         assert!(asm.is_complete());
-        let import = asm.finish().unwrap();
+        let import = asm.finish();
         assert_eq!(import.accounts, all);
         assert!(import.missing_batches.is_empty());
         assert_eq!(asm.batch_size(), None, "empty after finish");
@@ -97,7 +97,7 @@ mod tests {
         let uris = encode_migration(&accounts(12), Some(10)).unwrap();
         let mut asm = MigrationAssembler::new();
         asm.add(&uris[1]).unwrap();
-        let import = asm.finish().unwrap();
+        let import = asm.finish();
         assert_eq!(
             (import.accounts.len(), import.missing_batches),
             (2, vec![0])

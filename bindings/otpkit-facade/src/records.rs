@@ -87,9 +87,9 @@ pub struct AccountRecord {
 
 impl AccountRecord {
     /// The record of a core account.
-    pub fn from_core(account: &otpkit::Account) -> Result<Self, FacadeError> {
+    pub fn from_core(account: &otpkit::Account) -> Self {
         let kind = AccountKind::of(account.kind);
-        Ok(AccountRecord {
+        AccountRecord {
             issuer: account.issuer.clone(),
             name: account.name.clone(),
             secret: account.secret.base32().to_string(),
@@ -97,7 +97,7 @@ impl AccountRecord {
             digits: account.digits.get(),
             kind,
             extra: account.extra.clone(),
-        })
+        }
     }
 
     /// The core account of this record, every field checked by the core. The secret
@@ -327,12 +327,12 @@ pub struct ImportRecord {
 impl ImportRecord {
     /// The record of a core import: its accounts, one entry per entry of the file
     /// (warnings, or why it was refused) and the missing batches.
-    pub fn from_core(import: &otpkit_transfer::Import) -> Result<Self, FacadeError> {
+    pub fn from_core(import: &otpkit_transfer::Import) -> Self {
         let accounts = import
             .accounts
             .iter()
             .map(AccountRecord::from_core)
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect();
         let entries = import
             .report
             .iter()
@@ -357,11 +357,11 @@ impl ImportRecord {
                 }
             })
             .collect();
-        Ok(ImportRecord {
+        ImportRecord {
             accounts,
             entries,
             missing_batches: import.missing_batches.clone(),
-        })
+        }
     }
 }
 

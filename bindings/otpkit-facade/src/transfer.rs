@@ -21,7 +21,7 @@ pub fn import_accounts(
 ) -> Result<ImportRecord, FacadeError> {
     let format = args::format(format)?;
     let import = otpkit_transfer::import_with(format, data, password, &ImportOptions { budget })?;
-    ImportRecord::from_core(&import)
+    Ok(ImportRecord::from_core(&import))
 }
 
 /// The formats [`export_accounts`] writes.
@@ -130,7 +130,7 @@ pub fn import_pskc(
             };
             match &k.result {
                 Ok(token) => {
-                    record.account = Some(AccountRecord::from_core(&token.to_account())?);
+                    record.account = Some(AccountRecord::from_core(&token.to_account()));
                     record.protection = Some(protection(token.protection));
                     record.manufacturer.clone_from(&token.device.manufacturer);
                     record.model.clone_from(&token.device.model);

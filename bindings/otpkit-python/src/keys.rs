@@ -85,12 +85,12 @@ pub(crate) struct Wiped(pub(crate) Vec<AccountRecord>);
 
 impl Wiped {
     /// The records of core accounts.
-    pub(crate) fn of(accounts: &[Account]) -> Result<Self, FacadeError> {
+    pub(crate) fn of(accounts: &[Account]) -> Self {
         let mut out = Wiped(Vec::with_capacity(accounts.len()));
         for account in accounts {
-            out.0.push(AccountRecord::from_core(account)?);
+            out.0.push(AccountRecord::from_core(account));
         }
-        Ok(out)
+        out
     }
 
     /// The core accounts of the records, in order (each secret read by the core).
@@ -122,7 +122,7 @@ pub(crate) fn take_accounts(
 
 /// Which well-known apps would mishandle `account`, by the facade's check.
 pub(crate) fn portability(account: &Account) -> Result<Vec<PortabilityRecord>, FacadeError> {
-    let records = Wiped::of(core::slice::from_ref(account))?;
+    let records = Wiped::of(core::slice::from_ref(account));
     let mut found = Vec::new();
     for record in &records.0 {
         found.extend(otpkit_facade::portability::check_portability(record)?);
@@ -137,7 +137,7 @@ pub(crate) fn export(
     accounts: &[Account],
     password: Option<&[u8]>,
 ) -> Result<(Vec<Zeroizing<String>>, Vec<String>), FacadeError> {
-    let records = Wiped::of(accounts)?;
+    let records = Wiped::of(accounts);
     let exported = transfer::export_accounts(format, &records.0, password)?;
     let mut output = Vec::with_capacity(exported.output.len());
     output.extend(exported.output.into_iter().map(Zeroizing::new));

@@ -375,7 +375,7 @@ impl MigrationAssembler {
     /// The accounts of the batches added so far (`missing_batches` says what is not
     /// there); the assembler starts again empty.
     fn finish(&mut self) -> PyResult<ImportReport> {
-        ImportReport::of(self.0.finish())
+        ImportReport::of(Ok(self.0.finish()))
     }
 
     fn __repr__(&self) -> String {

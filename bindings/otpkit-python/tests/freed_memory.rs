@@ -184,7 +184,7 @@ fn imports_and_exports_leave_no_copy() {
                 for uri in &qr {
                     assembler.add(uri).unwrap();
                 }
-                let (read, _) = keys::take_accounts(assembler.finish().unwrap()).unwrap();
+                let (read, _) = keys::take_accounts(assembler.finish()).unwrap();
                 keys::each_account(&read, py_account)
             }),
         ),

@@ -287,8 +287,7 @@ impl MigrationAssembler {
     /// The accounts of the QR codes added, in order, with a report per entry and
     /// the QR codes still missing. The assembler is empty afterwards.
     pub fn finish(&self) -> Result<TransferImport, OtpkitError> {
-        let read = ffi(self.with(|a| a.finish()))?;
-        import(&read)
+        import(&self.with(|a| a.finish()))
     }
 }
 
