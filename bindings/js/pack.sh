@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # bindings/js/pack.sh [OUT_DIR]: builds the npm package (build.sh) and writes its
 # tarball, `npm pack` of bindings/js (ESM for Node, CommonJS, web, each with .d.ts),
-# into OUT_DIR (default: target/release-artefacts). Prints the tarball's path and size.
+# into OUT_DIR (default: target/release-artefacts/npm, where scripts/release.sh puts
+# it). Prints the tarball's path and size.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-out="${1:-$root/target/release-artefacts}"
+out="${1:-$root/target/release-artefacts/npm}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
