@@ -127,7 +127,6 @@ fn reference_code(algorithm: Algorithm, key: &[u8], counter: u64, digits: u32) -
             mac.update(&message);
             mac.finalize().into_bytes().to_vec()
         }
-        other => panic!("unknown algorithm {other:?}"),
     };
     let offset = (tag[tag.len() - 1] & 0x0f) as usize;
     let bin_code = ((tag[offset] as u32 & 0x7f) << 24)
