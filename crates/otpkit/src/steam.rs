@@ -6,8 +6,8 @@
 //! significant character first, five characters long.
 //!
 //! Secrets reach authenticator apps as `steam://SECRET` (Base32) or as an
-//! `otpauth://` URI with `issuer=Steam` or `encoder=steam` (see
-//! [`Kind::Steam`](crate::otpauth::Kind::Steam), with the `alloc` feature).
+//! `otpauth://` URI with `issuer=Steam` or `encoder=steam` (which the `alloc`
+//! feature's `otpauth` module reads as `Kind::Steam`).
 //!
 //! Nothing here allocates, so Steam codes work without an allocator too.
 //!
