@@ -9,7 +9,9 @@
 #   OUT/swift/otpkit-swift.tar.gz    the SwiftPM package: sources and the native library
 #   OUT/SHA256SUMS                   every file above, and its size in OUT/sizes.txt
 #
-# Usage: scripts/release.sh [OUT]   (default: <target dir>/release-artefacts)
+# Usage: scripts/release.sh [--allow-dirty] [OUT]   (default: <target dir>/release-artefacts)
+# --allow-dirty packages the crates with uncommitted changes (test-all.sh passes it: a
+# test run checks the packaging of the tree as it is; a release is made from a commit).
 # It installs what it needs (scripts/prerequisites.sh; maturin in a virtualenv; the
 # Kotlin compiler and wasm tools through npm), prints each step's time and ends with
 # one line per artefact. scripts/consumers.sh then installs each one into a clean
@@ -19,6 +21,11 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 TARGET_DIR=$(cargo metadata --format-version 1 --no-deps |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+dirty=()
+if [ "${1:-}" = "--allow-dirty" ]; then
+  dirty=(--allow-dirty)
+  shift
+fi
 OUT=${1:-$TARGET_DIR/release-artefacts}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -38,7 +45,7 @@ if [ ! -x "$VENV/bin/maturin" ]; then
 fi
 
 step "crates: cargo package"
-scripts/package-crates.sh "$OUT/crates"
+scripts/package-crates.sh "${dirty[@]}" "$OUT/crates"
 
 step "python: the abi3 wheel and the sdist (maturin)"
 mkdir -p "$OUT/python"
