@@ -121,4 +121,60 @@ final class VerifierRulesTests: XCTestCase {
                      matches: { isOtpkitError($0, .policyOutOfRange, "InvalidInput") })
         XCTAssertLessThan(verifier.worstCaseGuessProbability(), 0.01)
     }
+
+    func testHotpRfc4226VectorsLookAheadAndReplay() throws {
+        let hotp = try Hotp(secret: rfcSecret(.sha1), algorithm: .sha1)
+        XCTAssertEqual(hotp.code(counter: 0), "755224")
+        XCTAssertEqual(hotp.code(counter: 9), "520489")
+        XCTAssertEqual(try hotp.verify(code: "520489", counter: 5, lookAhead: 4), Match(step: 9, offset: 4))
+        XCTAssertNil(try hotp.verify(code: "520489", counter: 5, lookAhead: 3))
+        let verifier = try Verifier.hotp(generator: hotp)
+        let now: UInt64 = 1_700_000_000
+        // RFC 4226 appendix D: counters 0 and 1 enrol.
+        let enrollment = try verifier.enroll(
+            state: verifier.beginEnrollment(), code1: "755224", code2: "287082", now: now)
+        XCTAssertTrue(enrollment.ok, enrollment.description)
+        XCTAssertEqual(enrollment.step, 1)
+        // The button pressed twice without signing in: counter 3 is within the look-ahead.
+        let skipped = try verifier.verify(state: enrollment.state, code: "969429", now: now + 5)
+        XCTAssertTrue(skipped.ok, skipped.description)
+        XCTAssertEqual(skipped.step, 3)
+        // A counter at or before the last accepted one is refused, however it is typed.
+        XCTAssertEqual(try verifier.verify(state: skipped.state, code: "969429", now: now + 6).reason, .replayed)
+        let older = try verifier.verify(state: skipped.state, code: "359152", now: now + 7)
+        XCTAssertFalse(older.ok)
+        // The next code is accepted.
+        let next = try verifier.verify(state: older.state, code: "338314", now: now + 8)
+        XCTAssertTrue(next.ok, next.description)
+        XCTAssertEqual(next.step, 4)
+    }
+
+    func testFailedResyncIsCountedAndLocks() throws {
+        let totp = try Totp(secret: rfcSecret(.sha1), algorithm: .sha1)
+        let verifier = try Verifier.totp(generator: totp, policy: Policy(maxFailures: 3))
+        let now: UInt64 = 1_700_000_000
+        let wrong = try wrongCodes(totp, now)
+        var state = try enrolled(verifier, totp, now)
+        for _ in 1...3 {
+            let refused = try verifier.resync(state: state, code1: wrong[0], code2: wrong[1], now: now)
+            XCTAssertFalse(refused.ok, refused.description)
+            XCTAssertNotEqual(refused.reason, .locked)
+            state = refused.state
+        }
+        let whileLocked = try verifier.resync(state: state, code1: wrong[0], code2: wrong[1], now: now)
+        XCTAssertEqual(whileLocked.reason, .locked, whileLocked.description)
+    }
+
+    func testPoliciesAreBoundedAndABadUriIsATypedError() throws {
+        let totp = try Totp(secret: rfcSecret(.sha1), algorithm: .sha1)
+        assertThrows("wide window", { _ = try Verifier.totp(generator: totp, policy: Policy(windowBehind: 1_000_000)) },
+                     matches: { isOtpkitError($0, nil, "InvalidInput") })
+        XCTAssertLessThan(try Verifier.totp(generator: totp).worstCaseGuessProbability(), 0.01)
+        assertThrows("not otpauth", { _ = try parseOtpauthUri(uri: "https://example.com/") },
+                     matches: { isOtpkitError($0, .notOtpauthUri, "InvalidInput") })
+        assertThrows("bad secret", { _ = try parseOtpauthUri(uri: "otpauth://totp/x?secret=GEZ1GEZD") },
+                     matches: { isOtpkitError($0, .secretInvalidCharacter, "InvalidInput")
+                         && ($0 as? OtpkitError)?.detail().contains("position 4") == true
+                         && ($0 as? OtpkitError)?.detail().contains("GEZ1") == false })
+    }
 }
