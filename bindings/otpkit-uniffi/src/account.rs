@@ -93,7 +93,7 @@ impl Account {
             issuer: r.issuer.clone(),
             name: r.name.clone(),
             secret: Arc::new(Secret(otpkit_facade::args::secret_base32(&r.secret, true)?)),
-            algorithm: Algorithm::from_name(r.algorithm)?,
+            algorithm: otpkit_facade::args::algorithm(Some(r.algorithm))?,
             digits: r.digits,
             kind: match r.kind {
                 AccountKind::Totp { period } => Kind::Totp { period },
@@ -155,17 +155,13 @@ impl Account {
     /// The TOTP generator of a TOTP account, `None` for other kinds.
     pub fn totp(&self) -> Result<Option<Arc<Totp>>, OtpkitError> {
         let core = self.core()?;
-        Ok(core
-            .totp()
-            .map(|t| Arc::new(Totp::from_core(t, self.algorithm))))
+        Ok(core.totp().map(|t| Arc::new(Totp::from_core(t))))
     }
 
     /// The HOTP generator of an HOTP account, `None` for other kinds.
     pub fn hotp(&self) -> Result<Option<Arc<Hotp>>, OtpkitError> {
         let core = self.core()?;
-        Ok(core
-            .hotp()
-            .map(|h| Arc::new(Hotp::from_core(h, self.algorithm))))
+        Ok(core.hotp().map(|h| Arc::new(Hotp::from_core(h))))
     }
 
     /// The Steam Guard generator of a Steam account, `None` for other kinds.

@@ -4,16 +4,19 @@
 
 use std::sync::Arc;
 
+pub use otpkit::Algorithm;
 use otpkit_facade::generators as fg;
 use otpkit_facade::records::CodeMatch;
-use otpkit_facade::{ErrorCode, FacadeError};
 
 use crate::error::ffi;
 use crate::{OtpkitError, Secret};
 
-/// The HMAC hash function (RFC 6238 §1.2). Where a function takes it as an optional
-/// argument, `None` (the default) is SHA-1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+/// The HMAC hash function (RFC 6238 §1.2): the core's `otpkit::Algorithm`, exposed as
+/// a Kotlin `enum class` and a Swift `enum`. Where a function takes it as an optional
+/// argument, `None` (the default) is SHA-1. uniffi lowers it with an exhaustive
+/// `match`, so an algorithm added to the core does not compile here until it is
+/// listed.
+#[uniffi::remote(Enum)]
 pub enum Algorithm {
     /// HMAC-SHA1: the RFC 4226 algorithm and what every authenticator app computes.
     Sha1,
@@ -23,39 +26,12 @@ pub enum Algorithm {
     Sha512,
 }
 
-impl Algorithm {
-    /// Every algorithm.
-    pub const ALL: [Algorithm; 3] = [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512];
-
-    /// The facade's name: `"SHA1"`, `"SHA256"` or `"SHA512"`.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Algorithm::Sha1 => "SHA1",
-            Algorithm::Sha256 => "SHA256",
-            Algorithm::Sha512 => "SHA512",
-        }
-    }
-
-    /// The algorithm the facade names `name`, or `UnsupportedAlgorithm`.
-    pub(crate) fn from_name(name: &str) -> Result<Self, FacadeError> {
-        Algorithm::ALL
-            .into_iter()
-            .find(|a| a.name() == name)
-            .ok_or_else(|| {
-                FacadeError::new(
-                    ErrorCode::UnsupportedAlgorithm,
-                    "an algorithm these bindings do not name",
-                )
-            })
-    }
-
-    /// The text in generators' descriptions: `SHA-1`, `SHA-256`, `SHA-512`.
-    const fn display(self) -> &'static str {
-        match self {
-            Algorithm::Sha1 => "SHA-1",
-            Algorithm::Sha256 => "SHA-256",
-            Algorithm::Sha512 => "SHA-512",
-        }
+/// How generators' descriptions name a hash: `SHA-1`, `SHA-256`, `SHA-512`.
+const fn hash_label(algorithm: Algorithm) -> &'static str {
+    match algorithm {
+        Algorithm::Sha1 => "SHA-1",
+        Algorithm::Sha256 => "SHA-256",
+        Algorithm::Sha512 => "SHA-512",
     }
 }
 
@@ -100,7 +76,6 @@ fn found(m: Option<CodeMatch>) -> Option<Match> {
 #[uniffi::export(Debug, Display)]
 pub struct Totp {
     pub(crate) inner: otpkit::Totp,
-    algorithm: Algorithm,
 }
 
 crate::transparent_debug!(Totp, inner);
@@ -110,7 +85,7 @@ impl std::fmt::Display for Totp {
         write!(
             f,
             "TOTP {}, {} digits, {} s",
-            self.algorithm.display(),
+            hash_label(self.inner.algorithm()),
             self.inner.digits().get(),
             self.inner.period().seconds()
         )?;
@@ -122,9 +97,9 @@ impl std::fmt::Display for Totp {
 }
 
 impl Totp {
-    /// Wraps a core generator made with `algorithm`.
-    pub(crate) fn from_core(inner: otpkit::Totp, algorithm: Algorithm) -> Self {
-        Totp { inner, algorithm }
+    /// Wraps a core generator.
+    pub(crate) fn from_core(inner: otpkit::Totp) -> Self {
+        Totp { inner }
     }
 }
 
@@ -141,15 +116,14 @@ impl Totp {
         period: Option<u64>,
         t0: Option<u64>,
     ) -> Result<Arc<Self>, OtpkitError> {
-        let algorithm = algorithm.unwrap_or(Algorithm::Sha1);
         let inner = ffi(fg::totp(
             &secret.0,
-            Some(algorithm.name()),
+            algorithm.map(Algorithm::name),
             digits,
             period,
             t0,
         ))?;
-        Ok(Arc::new(Totp { inner, algorithm }))
+        Ok(Arc::new(Totp { inner }))
     }
 
     /// The code for a Unix time, zero-padded.
@@ -202,7 +176,7 @@ impl Totp {
 
     /// The hash function.
     pub fn algorithm(&self) -> Algorithm {
-        self.algorithm
+        self.inner.algorithm()
     }
 
     /// The number of digits in a code.
@@ -227,7 +201,6 @@ impl Totp {
 #[uniffi::export(Debug, Display)]
 pub struct Hotp {
     pub(crate) inner: otpkit::Hotp,
-    algorithm: Algorithm,
 }
 
 crate::transparent_debug!(Hotp, inner);
@@ -237,16 +210,16 @@ impl std::fmt::Display for Hotp {
         write!(
             f,
             "HOTP {}, {} digits",
-            self.algorithm.display(),
+            hash_label(self.inner.algorithm()),
             self.inner.digits().get()
         )
     }
 }
 
 impl Hotp {
-    /// Wraps a core generator made with `algorithm`.
-    pub(crate) fn from_core(inner: otpkit::Hotp, algorithm: Algorithm) -> Self {
-        Hotp { inner, algorithm }
+    /// Wraps a core generator.
+    pub(crate) fn from_core(inner: otpkit::Hotp) -> Self {
+        Hotp { inner }
     }
 }
 
@@ -260,9 +233,8 @@ impl Hotp {
         algorithm: Option<Algorithm>,
         digits: Option<u8>,
     ) -> Result<Arc<Self>, OtpkitError> {
-        let algorithm = algorithm.unwrap_or(Algorithm::Sha1);
-        let inner = ffi(fg::hotp(&secret.0, Some(algorithm.name()), digits))?;
-        Ok(Arc::new(Hotp { inner, algorithm }))
+        let inner = ffi(fg::hotp(&secret.0, algorithm.map(Algorithm::name), digits))?;
+        Ok(Arc::new(Hotp { inner }))
     }
 
     /// The code at a counter value, zero-padded.
@@ -285,7 +257,7 @@ impl Hotp {
 
     /// The hash function.
     pub fn algorithm(&self) -> Algorithm {
-        self.algorithm
+        self.inner.algorithm()
     }
 
     /// The number of digits in a code.
@@ -486,19 +458,18 @@ mod tests {
     }
 
     #[test]
-    fn algorithm_names_are_the_facades() {
+    fn a_generator_reports_the_algorithm_it_was_made_with() {
         for a in Algorithm::ALL {
-            assert_eq!(Algorithm::from_name(a.name()).unwrap(), a);
-            assert_eq!(
-                otpkit_facade::args::algorithm(Some(a.name()))
-                    .unwrap()
-                    .name(),
-                a.name()
+            let totp = Totp::new(rfc_secret(a), Some(a), None, None, None).unwrap();
+            assert_eq!(totp.algorithm(), a);
+            assert!(
+                totp.to_string()
+                    .starts_with(&format!("TOTP {}", hash_label(a)))
             );
+            let hotp = Hotp::new(rfc_secret(a), Some(a), None).unwrap();
+            assert_eq!(hotp.algorithm(), a);
         }
-        assert_eq!(
-            Algorithm::from_name("MD5").unwrap_err().reason,
-            ErrorCode::UnsupportedAlgorithm
-        );
+        let default = Totp::new(rfc_secret(Algorithm::Sha1), None, None, None, None).unwrap();
+        assert_eq!(default.algorithm(), Algorithm::Sha1);
     }
 }
