@@ -8,7 +8,13 @@ use crate::records::{AccountRecord, PortabilityRecord};
 
 /// The apps that would mishandle `account`; empty for SHA-1, 6 digits and 30 s.
 pub fn check_portability(account: &AccountRecord) -> Result<Vec<PortabilityRecord>, FacadeError> {
-    Ok(records(core::check(&account.to_core()?)))
+    Ok(check_core_account(&account.to_core()?))
+}
+
+/// [`check_portability`] for a core account, for a binding that holds one (Python's
+/// `Account`), without a round trip through a record and its Base32 secret.
+pub fn check_core_account(account: &otpkit::Account) -> Vec<PortabilityRecord> {
+    records(core::check(account))
 }
 
 /// [`check_portability`] for an `otpauth://` URI, which also sees how the URI spells

@@ -10,7 +10,7 @@ use core::fmt::{self, Write as _};
 
 use otpkit::otpauth::{Account, Kind};
 use otpkit::{Algorithm, Digits, Secret, SecretError};
-use otpkit_facade::records::{AccountRecord, ImportRecord, PortabilityRecord, WarningRecord};
+use otpkit_facade::records::{AccountRecord, ImportRecord, WarningRecord};
 use otpkit_facade::{FacadeError, accounts, transfer};
 use zeroize::{Zeroize as _, Zeroizing};
 
@@ -118,16 +118,6 @@ pub(crate) fn take_accounts(
 ) -> Result<(Vec<Account>, ImportRecord), FacadeError> {
     let records = Wiped(core::mem::take(&mut record.accounts));
     Ok((records.core()?, record))
-}
-
-/// Which well-known apps would mishandle `account`, by the facade's check.
-pub(crate) fn portability(account: &Account) -> Result<Vec<PortabilityRecord>, FacadeError> {
-    let records = Wiped::of(core::slice::from_ref(account));
-    let mut found = Vec::new();
-    for record in &records.0 {
-        found.extend(otpkit_facade::portability::check_portability(record)?);
-    }
-    Ok(found)
 }
 
 /// Accounts written by the facade in `format`: the output texts (wiped on drop) and

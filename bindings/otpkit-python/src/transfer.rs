@@ -448,7 +448,7 @@ impl From<PortabilityRecord> for PortabilityFinding {
 #[pyfunction]
 fn check_portability(account: &Bound<'_, PyAny>) -> PyResult<Vec<PortabilityFinding>> {
     let found = if let Ok(a) = account.cast::<Account>() {
-        keys::portability(&a.get().account)
+        Ok(portability::check_core_account(&a.get().account))
     } else if let Ok(uri) = account.cast::<PyString>() {
         let uri = Zeroizing::new(uri.to_cow()?.into_owned());
         portability::check_portability_uri(&uri)

@@ -215,7 +215,9 @@ fn imports_and_exports_leave_no_copy() {
         ),
         (
             "portability",
-            measured(&k, || keys::portability(&accounts[0]).unwrap()),
+            measured(&k, || {
+                otpkit_facade::portability::check_core_account(&accounts[0])
+            }),
         ),
     ]);
 }
