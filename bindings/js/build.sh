@@ -46,7 +46,16 @@ if [ "$have" != "$want" ]; then
 fi
 
 rm -rf "$here/pkg"
-"$bindgen" "$wasm" nodejs-module "$here/pkg/node" nodejs "$here/pkg/cjs" web "$here/pkg/web"
+# Multi-value: a function returning a Result, an Option or a string returns its parts
+# as wasm results instead of writing them to a return area in linear memory, which the
+# glue would read back through a DataView between two calls that move the shadow stack
+# pointer (callgrind: `stepAt` from Node 1801 -> 1139 instructions a call, `codeAt`
+# 6629 -> 5752). wasm-bindgen turns it on by itself when the module's target_features
+# section says the compiler used multi-value (Rust's wasm32 default since 1.82), but
+# the wasm-release profile strips that section with the symbols. Every engine the
+# package supports (Node >= 20, current browsers) runs multi-value.
+WASM_BINDGEN_MULTI_VALUE=1 \
+  "$bindgen" "$wasm" nodejs-module "$here/pkg/node" nodejs "$here/pkg/cjs" web "$here/pkg/web"
 # package.json's "type": "module" would make Node read pkg/cjs's .js (and TypeScript its
 # .d.ts) as ES modules; this one says they are CommonJS. (pkg/node gets its own
 # "type": "module" from wasm-bindgen.)
@@ -56,6 +65,12 @@ printf '{\n  "type": "commonjs"\n}\n' > "$here/pkg/cjs/package.json"
 # throws a plain Error ("expected instance of Secret"). Every other argument is
 # checked in Rust and a wrong type is a TypeError naming it, so the glue's check is
 # made the same: a TypeError naming the argument ("secret must be a Secret").
+# The glue's DataView over the wasm memory (an Option or a string an import writes
+# back, such as the typed code `verify` reads) is checked for a grown, detached memory
+# on each use by reading `ArrayBuffer.prototype.detached`, which Node 20's V8 does not
+# inline: ~100 ns a use on the bench machine, more than the rest of a small call. A
+# detached ArrayBuffer has byteLength 0 (a wasm memory's never has), which V8 reads
+# inline, so the check reads that instead, as the glue's Uint8Array cache does.
 for dir in node cjs web; do
   node - "$here/pkg/$dir/otpkit_wasm.js" <<'JS'
 const fs = require('node:fs');
@@ -67,6 +82,9 @@ js = js.replace(fn, 'function _assertClass(instance, klass, name) {\n    if (!(i
 const calls = js.match(/_assertClass\((\w+), (\w+)\);/g) ?? [];
 if (calls.length === 0) throw new Error(`${file}: no _assertClass calls found`);
 js = js.replace(/_assertClass\((\w+), (\w+)\);/g, "_assertClass($1, $2, '$1');");
+const grown = 'if (cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer.detached === true || (cachedDataViewMemory0.buffer.detached === undefined && cachedDataViewMemory0.buffer !== wasm.memory.buffer)) {';
+if (js.split(grown).length !== 2) throw new Error(`${file}: wasm-bindgen's DataView cache check changed; update build.sh`);
+js = js.replace(grown, 'if (cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer.byteLength === 0) {');
 fs.writeFileSync(file, js);
 JS
 done

@@ -39,8 +39,27 @@ pub(crate) fn opt_bool(v: &JsValue, what: &str) -> Result<bool, JsValue> {
     }
 }
 
+/// A safe, non-negative integer JS number, read in two calls that return their
+/// value directly (the usual case: no `Option` written through linear memory):
+/// `Number.isSafeInteger` is true for numbers only, never coercing, so reading the
+/// value as a number after it is exact. `None` for anything else, which the
+/// checks of `u64_arg` then name.
+fn safe_whole(v: &JsValue) -> Option<u64> {
+    if js_sys::Number::is_safe_integer(v) {
+        let n = v.unchecked_into_f64();
+        // -0 is a safe integer too, and 0 here.
+        if n >= 0.0 {
+            return Some(n as u64);
+        }
+    }
+    None
+}
+
 /// A whole, non-negative, safe JS number.
 pub(crate) fn u64_arg(v: &JsValue, what: &str) -> Result<u64, JsValue> {
+    if let Some(n) = safe_whole(v) {
+        return Ok(n);
+    }
     let n = v
         .as_f64()
         .ok_or_else(|| type_error(&format!("{what} must be a number")))?;
@@ -56,7 +75,9 @@ pub(crate) fn u64_arg(v: &JsValue, what: &str) -> Result<u64, JsValue> {
 
 /// An optional whole number.
 pub(crate) fn opt_u64(v: &JsValue, what: &str) -> Result<Option<u64>, JsValue> {
-    if absent(v) {
+    if let Some(n) = safe_whole(v) {
+        Ok(Some(n))
+    } else if absent(v) {
         Ok(None)
     } else {
         u64_arg(v, what).map(Some)
