@@ -40,6 +40,12 @@ if [ "$status" -ne 0 ] || [ "${pass:-0}" -eq 0 ]; then
   exit 1
 fi
 
+# bench/bench.mjs's agreement checks (otpkit, otplib and otpauth compute the same
+# codes, matches and misses) and one tiny round, so that the bench keeps running:
+# about a second. The timed run is bench/run.sh (docs/benchmarks.md).
+(cd "$here" && BENCH_N=64 BENCH_ROUNDS=1 node bench/bench.mjs > /dev/null)
+echo "bench.mjs: the libraries agree"
+
 # The release artefact as a user gets it: the tarball, installed into a clean project.
 pack_dir="$root/target/js/pack"
 rm -rf "$pack_dir"

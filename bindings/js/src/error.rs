@@ -43,9 +43,8 @@ pub(crate) fn object() -> JsValue {
 }
 
 /// What every record shares, made once: the names its hidden properties are set
-/// under (each `JsValue::from_str` is a UTF-8 decode in JS,
-/// so a name made per call costs more than the property) and the descriptor of its
-/// `toString`.
+/// under (each `JsValue::from_str` is a UTF-8 decode in JS, so a name made per call
+/// costs more than the property) and the descriptor of its `toString`.
 struct Shared {
     message: JsValue,
     to_string: JsValue,
