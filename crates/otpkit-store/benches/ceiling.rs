@@ -39,7 +39,7 @@
 //! ceiling's throughput over the service's, per round, median.
 //!
 //! `cargo bench` runs `OTPKIT_BENCH_ROUNDS` (5) rounds of `OTPKIT_BENCH_MS` (400)
-//! ms per cell; `cargo test` runs every cell for 6 operations per client, one
+//! ms per cell; `cargo test` runs every cell for 3 operations per client, one
 //! round. Both check the counts: every write of a client on its own row succeeded
 //! and the row's version moved by exactly as many writes; every verify on its own
 //! device was accepted in one round; on the shared device every request ended
@@ -663,7 +663,7 @@ fn main() {
         let rounds = env_num("OTPKIT_BENCH_ROUNDS", 5);
         (Stop::After(Duration::from_millis(ms)), rounds as usize)
     } else {
-        (Stop::Ops(6), 1)
+        (Stop::Ops(3), 1)
     };
     let wanted = std::env::var("OTPKIT_BENCH_STORES").ok();
     let wanted = |name: &str| {
