@@ -45,7 +45,10 @@
 //! device was accepted in one round; on the shared device every request ended
 //! `Accepted` or `Replayed` (or `Contention`), no step was accepted twice, and the
 //! service's conflict count equals the lost swaps its answers report.
-//! `OTPKIT_BENCH_STORES=redis,postgres` limits the stores.
+//! `OTPKIT_BENCH_STORES=redis,postgres` limits the stores, `OTPKIT_BENCH_CELLS=verify`
+//! the cells (by their labels), and `OTPKIT_BENCH_OPS` sets the operations per
+//! client of `cargo test`'s run (for counting: `/usr/bin/time -v` gives the
+//! context switches of a known number of operations).
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -511,7 +514,22 @@ fn raw_versions(bench: &dyn Bench, devices: &Devices) -> Vec<String> {
 /// Throughputs of one (store, cell, clients) over the rounds.
 type Samples = BTreeMap<(usize, Cell), Vec<(f64, f64)>>;
 
+/// The cells of `bench`, all or those named in `OTPKIT_BENCH_CELLS` (by their
+/// label, comma-separated: `verify,read + write`).
 fn cells(bench: &dyn Bench) -> Vec<Cell> {
+    let wanted = std::env::var("OTPKIT_BENCH_CELLS").ok();
+    let mut cells = all_cells(bench);
+    if let Some(wanted) = wanted {
+        cells.retain(|c| wanted.split(',').any(|w| w.trim() == c.label()));
+        assert!(
+            !cells.is_empty(),
+            "OTPKIT_BENCH_CELLS={wanted} names no cell"
+        );
+    }
+    cells
+}
+
+fn all_cells(bench: &dyn Bench) -> Vec<Cell> {
     let mut cells = Vec::new();
     if bench.raw().is_some() {
         cells.push(Cell::Write);
@@ -601,8 +619,8 @@ fn report(bench: &dyn Bench, samples: &Samples) {
     );
     println!("| ---: | --- | ---: | ---: | ---: | ---: |");
     for &clients in &CONCURRENCY {
-        let verify = &samples[&(clients, Cell::Verify)];
-        let verify_shared = &samples[&(clients, Cell::VerifyShared)];
+        let verify = samples.get(&(clients, Cell::Verify));
+        let verify_shared = samples.get(&(clients, Cell::VerifyShared));
         for ((c, cell), runs) in
             samples.range((clients, Cell::Write)..=(clients, Cell::VerifyShared))
         {
@@ -619,7 +637,7 @@ fn report(bench: &dyn Bench, samples: &Samples) {
                 Cell::ReadWriteShared => Some(verify_shared),
                 Cell::Verify | Cell::VerifyShared => None,
             };
-            let ratio = against.map_or(String::new(), |v| {
+            let ratio = against.flatten().map_or(String::new(), |v| {
                 let r = median(runs.iter().zip(v).map(|(a, b)| a.0 / b.0).collect());
                 format!("{r:.2}x")
             });
@@ -663,7 +681,7 @@ fn main() {
         let rounds = env_num("OTPKIT_BENCH_ROUNDS", 5);
         (Stop::After(Duration::from_millis(ms)), rounds as usize)
     } else {
-        (Stop::Ops(3), 1)
+        (Stop::Ops(env_num("OTPKIT_BENCH_OPS", 3)), 1)
     };
     let wanted = std::env::var("OTPKIT_BENCH_STORES").ok();
     let wanted = |name: &str| {
