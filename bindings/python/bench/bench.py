@@ -109,12 +109,17 @@ def main():
         if noop is not None and noop_stmt is not None:
             sides["noop"] = timer(noop_stmt, names)
         times = {side: [] for side in [*sides, "core"]}
+        if core is not None:
+            # The core's rounds run as many calls as last as long as otpkit's rounds, so
+            # that both are as likely to be interrupted by the other processes.
+            ours_once = min(sides["otpkit"].timeit(number=args.number) for _ in range(3))
+            core_once = min(core.time(op, args.number) * args.number for _ in range(3))
+            core_number = max(args.number, round(args.number * ours_once / core_once))
         for _ in range(args.rounds):
             for side, t in sides.items():
                 times[side].append(t.timeit(number=args.number) / args.number)
             if core is not None:
-                # ~10x the calls: the core's call is 5-10x cheaper, so its rounds last as long.
-                times["core"].append(core.time(op, args.number * 10))
+                times["core"].append(core.time(op, core_number))
         med = {side: statistics.median(v) for side, v in times.items() if v}
         low = {side: min(v) for side, v in times.items() if v}
 
