@@ -50,7 +50,7 @@
 use std::ffi::{c_char, c_void};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use jni_sys::{JNI_OK, JNIEnv, JNINativeMethod, jclass, jint, jlong, jlongArray, jsize, jstring};
+use jni_sys::{JNIEnv, JNINativeMethod, jclass, jint, jlong, jlongArray, jsize, jstring};
 use otpkit::{Code, Hotp, Totp};
 use otpkit_facade::generators as fg;
 use otpkit_facade::records::CodeMatch;
@@ -379,7 +379,7 @@ fn native(name: &'static [u8], signature: &'static [u8], f: *mut c_void) -> JNIN
 /// `JNIEnv` argument) on the library JNA has loaded for uniffi, since that copy
 /// cannot be `System.load`ed. `FindClass` resolves the class with the class loader
 /// of the JNA-mapped method calling it, `uniffi.otpkit.OtpkitJniLoader`, which the
-/// JAR loads with `OtpkitJni`. Returns `JNI_OK`, or a negative JNI error with a
+/// JAR loads with `OtpkitJni`. Returns `JNI_OK` (0), or a negative JNI error with a
 /// Java exception pending (thrown when the call returns).
 ///
 /// # Safety
@@ -434,7 +434,7 @@ pub unsafe extern "C" fn otpkit_jni_register(env: *mut JNIEnv) -> jint {
     let status = unsafe { (table.RegisterNatives)(env, class, methods.as_ptr(), count) };
     // SAFETY: `class` is a local reference this function made and no longer uses.
     unsafe { (table.DeleteLocalRef)(env, class) };
-    if status == JNI_OK { JNI_OK } else { status }
+    status
 }
 
 #[cfg(test)]
