@@ -1,10 +1,8 @@
 //! Code generators from primitive arguments, and stateless verification whose wrong
 //! code is a value (`None`), never an error.
 
-use core::fmt;
-
 use otpkit::steam::SteamGuard;
-use otpkit::{Code, Digits, Hotp, Secret, Totp, VerifyError};
+use otpkit::{Hotp, Secret, Totp, VerifyError};
 
 use crate::records::CodeMatch;
 use crate::{FacadeError, args};
@@ -38,50 +36,6 @@ pub fn hotp(
         args::algorithm(algorithm)?,
         args::digits(digits)?,
     ))
-}
-
-/// A code as its zero-padded decimal digits in a buffer on the stack: the text
-/// `Code`'s `Display` writes, for a binding to copy into its language's string without
-/// the formatting machinery and a heap `String` per code. Its `Debug` is redacted,
-/// like `Code`'s.
-#[derive(Clone, Copy)]
-pub struct CodeDigits {
-    ascii: [u8; Digits::MAX as usize],
-    len: u8,
-}
-
-impl CodeDigits {
-    /// The digits, as many as the code has (leading zeros included).
-    pub fn as_str(&self) -> &str {
-        // `len` is at most `Digits::MAX` and each byte an ASCII digit, so neither
-        // `get` nor `from_utf8` can fail; the fallbacks only satisfy the types.
-        let ascii = self.ascii.get(..usize::from(self.len)).unwrap_or_default();
-        core::str::from_utf8(ascii).unwrap_or_default()
-    }
-}
-
-impl From<Code> for CodeDigits {
-    fn from(code: Code) -> Self {
-        let len = code.digits().get();
-        let mut ascii = [b'0'; Digits::MAX as usize];
-        let mut value = code.value();
-        for byte in ascii.iter_mut().take(usize::from(len)).rev() {
-            // `value % 10` is below 10, so the `|` adds it to b'0' (0x30).
-            #[allow(clippy::cast_possible_truncation)]
-            let digit = (value % 10) as u8;
-            *byte = b'0' | digit;
-            value /= 10;
-        }
-        CodeDigits { ascii, len }
-    }
-}
-
-impl fmt::Debug for CodeDigits {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CodeDigits")
-            .field("len", &self.len)
-            .finish_non_exhaustive()
-    }
 }
 
 /// A wrong or malformed typed code is no match; anything else is an error.
@@ -147,36 +101,6 @@ mod tests {
 
     fn rfc() -> Secret {
         args::secret_bytes(b"12345678901234567890", false).unwrap()
-    }
-
-    #[test]
-    fn code_digits_are_the_zero_padded_text_of_the_code() {
-        for (text, digits) in [
-            ("000000", Digits::SIX),
-            ("000042", Digits::SIX),
-            ("287082", Digits::SIX),
-            ("999999", Digits::SIX),
-            ("0000000", Digits::new(7).unwrap()),
-            ("00000001", Digits::EIGHT),
-            ("94287082", Digits::EIGHT),
-            ("0123456789", Digits::new(10).unwrap()),
-            ("9999999999", Digits::new(10).unwrap()),
-        ] {
-            let code = Code::parse(text, digits).unwrap();
-            assert_eq!(CodeDigits::from(code).as_str(), text);
-            assert_eq!(CodeDigits::from(code).as_str(), code.to_string());
-        }
-        // Every code of a generator, as the core's `Display` writes it.
-        let t = totp(&rfc(), None, Some(8), None, None).unwrap();
-        for step in 0..2000 {
-            let code = t.code_at_step(step);
-            assert_eq!(CodeDigits::from(code).as_str(), code.to_string());
-        }
-        let code = Code::parse("012345", Digits::SIX).unwrap();
-        assert_eq!(
-            format!("{:?}", CodeDigits::from(code)),
-            "CodeDigits { len: 6, .. }"
-        );
     }
 
     #[test]

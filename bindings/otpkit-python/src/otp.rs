@@ -4,7 +4,6 @@
 use otpkit::otpauth::Kind;
 use otpkit::steam::SteamGuard as CoreSteam;
 use otpkit::{Algorithm, Code, Digits, GeneratedCode, Secret};
-use otpkit_facade::generators::CodeDigits;
 use otpkit_facade::records::CodeMatch;
 use otpkit_facade::{FacadeError, args as fa, generators};
 use pyo3::prelude::*;
@@ -123,7 +122,7 @@ fn uri<'py>(
 
 /// A code as a Python `str`, made from its digits on the stack.
 pub(crate) fn code_str(py: Python<'_>, code: Code) -> Bound<'_, PyString> {
-    PyString::new(py, CodeDigits::from(code).as_str())
+    PyString::new(py, code.text().as_str())
 }
 
 /// A TOTP, HOTP or Steam code as a Python `str`.
