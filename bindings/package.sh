@@ -3,7 +3,8 @@
 # artefact the way its users consume it:
 #
 #   bindings/package.sh kotlin [--release]
-#       -> $TARGET/bindings/kotlin/otpkit.jar: the Kotlin API compiled, plus the native
+#       -> $TARGET/bindings/kotlin/otpkit.jar: the Kotlin API compiled (the generated
+#          uniffi sources and kotlin/src, the JNI path of the hot calls), plus the native
 #          library as a JNA resource (linux-x86-64/libotpkit_ffi.so), so a JVM program
 #          needs only this JAR, JNA and the Kotlin standard library on its class path.
 #   bindings/package.sh swift [--release]
@@ -83,8 +84,11 @@ case $lang in
     export JAVA_OPTS="${JAVA_OPTS:--Xmx2g -XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
     stage=$OUT/kotlin-jar-$profile
     rm -rf "$stage" && mkdir -p "$stage/classes/$(jna_prefix)"
+    # With the generated API, the hand-written JNI path of the hot calls (kotlin/src:
+    # `codeAtFast`, … over otpkit-jni's functions in the same library), in one module so
+    # it can use the generated code's internal types.
     "$KOTLIN_HOME/bin/kotlinc" -Werror -cp "$JNA" "$GEN/kotlin/uniffi/otpkit/otpkit.kt" \
-      -d "$stage/classes" 2>&1
+      kotlin/src/*.kt -d "$stage/classes" 2>&1
     cp "$LIB" "$stage/classes/$(jna_prefix)/"
     mkdir -p "$OUT/kotlin"
     jar --create --file "$OUT/kotlin/otpkit.jar" -C "$stage/classes" .

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz smoke test: build every cargo-fuzz target once, run each for SECONDS
-# (default 30) from its committed seeds, and fail if any target crashes.
+# (default 30) from its committed seeds, one target per core at a time (FUZZ_JOBS to
+# change that), and fail if any target crashes.
 #
 #   fuzz/run.sh [SECONDS]
 #
@@ -45,15 +46,18 @@ BIN_DIR="$FUZZ_DIR/target/$TRIPLE/release"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/otpkit-fuzz.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
-passed=0
-failed=0
-failed_names=()
-for target in $(cargo +nightly fuzz list); do
+# One target per core at a time (libFuzzer runs one process per target here), so the
+# smoke costs SECONDS x targets / cores of wall time, not SECONDS x targets.
+JOBS="${FUZZ_JOBS:-$(nproc)}"
+
+# run_target TARGET: fuzzes one target, prints its line, leaves ok/FAILED in $WORK/TARGET.status.
+run_target() {
+    local target=$1 seeds artifacts log status runs start
     seeds="$FUZZ_DIR/corpus/$target"
     artifacts="$FUZZ_DIR/artifacts/$target"
     mkdir -p "$WORK/$target" "$artifacts" "$seeds"
     log="$WORK/$target.log"
-    dict=()
+    local dict=()
     if [ -f "$FUZZ_DIR/dict/$target.dict" ]; then
         dict=(-dict="$FUZZ_DIR/dict/$target.dict")
     fi
@@ -65,17 +69,39 @@ for target in $(cargo +nightly fuzz list); do
         -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$artifacts/" "${dict[@]}" >"$log" 2>&1; then
         status=ok
-        passed=$((passed + 1))
     else
         status=FAILED
-        failed=$((failed + 1))
-        failed_names+=("$target")
         # The assertion or sanitizer report, then libFuzzer's closing lines.
         grep -m1 -A6 -E 'panicked at|ERROR: AddressSanitizer|ERROR: libFuzzer' "$log" >&2
         grep -E '^(SUMMARY|artifact_prefix|Test unit written)' "$log" >&2
     fi
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     echo "fuzz: $target $status (${runs:-?} runs in $(($(date +%s) - start)) s)" >&2
+    echo "$status" >"$WORK/$target.status"
+}
+
+targets=$(cargo +nightly fuzz list)
+running=0
+for target in $targets; do
+    if [ "$running" -ge "$JOBS" ]; then
+        wait -n
+        running=$((running - 1))
+    fi
+    run_target "$target" &
+    running=$((running + 1))
+done
+wait
+
+passed=0
+failed=0
+failed_names=()
+for target in $targets; do
+    if [ "$(cat "$WORK/$target.status" 2>/dev/null)" = ok ]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        failed_names+=("$target")
+    fi
 done
 
 if [ "$failed" -gt 0 ]; then

@@ -95,6 +95,9 @@ device_stores() (
   trap 'scripts/services.sh stop' EXIT
   local rc=0
   CI=${CI:-1} cargo_test -p otpkit-store --all-features || rc=1
+  # Each store's ceiling beside MfaService::verify, in check mode: a few operations
+  # per cell, counts checked, nothing timed (the numbers come from `cargo bench`).
+  OTPKIT_BENCH_REQUIRE_SERVERS=1 cargo_test -p otpkit-store --all-features --bench ceiling || rc=1
   CI=${CI:-1} cargo_test -p otpkit-web-example --all-features || rc=1
   # The CLI's --store on the same servers (tests/store.rs).
   CI=${CI:-1} cargo_test -p otpkit-cli --features postgres,redis --test store || rc=1

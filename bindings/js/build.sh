@@ -7,8 +7,9 @@
 # each with TypeScript declarations; package.json's `exports` maps each to its importer.
 # Needs the wasm32-unknown-unknown target (test.sh adds it). The wasm-bindgen step is
 # bindings/js/tools (otpkit-js-bindgen), built here from its committed Cargo.lock with
-# `cargo build --locked --release` into the target directory: a few minutes the first
-# time, a no-op after. Uses wasm-opt from npm's `binaryen` when it is installed
+# `cargo build --locked --release` into a per-machine cache outside the checkout
+# (OTPKIT_TOOLS_CACHE, below): a few minutes the first time on a machine, a no-op after.
+# Uses wasm-opt from npm's `binaryen` when it is installed
 # (node_modules/.bin/wasm-opt), else skips it.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -37,8 +38,17 @@ target_dir="$(cargo metadata --format-version 1 --no-deps |
   node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')"
 wasm="$target_dir/wasm32-unknown-unknown/wasm-release/otpkit_wasm.wasm"
 
-nice -n 10 cargo build --locked --release --manifest-path "$here/tools/Cargo.toml" --target-dir "$target_dir"
-bindgen="$target_dir/release/otpkit-js-bindgen"
+# The tool is built once per machine, outside the checkout (like the Swift toolchain
+# tree), so a fresh clone does not rebuild it: OTPKIT_TOOLS_CACHE, by default
+# /var/cache/otpkit when it is writable, else the target directory.
+cache="${OTPKIT_TOOLS_CACHE:-/var/cache/otpkit}"
+if mkdir -p "$cache/js-bindgen" 2>/dev/null && [ -w "$cache/js-bindgen" ]; then
+  tools_target="$cache/js-bindgen"
+else
+  tools_target="$target_dir"
+fi
+nice -n 10 cargo build --locked --release --manifest-path "$here/tools/Cargo.toml" --target-dir "$tools_target"
+bindgen="$tools_target/release/otpkit-js-bindgen"
 have="$("$bindgen" --version | awk '{ print $2 }')"
 if [ "$have" != "$want" ]; then
   echo "build.sh: $bindgen is wasm-bindgen $have, Cargo.lock has wasm-bindgen $want" >&2

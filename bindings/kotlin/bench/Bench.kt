@@ -1,5 +1,6 @@
 // Per-call cost of the Kotlin binding on the JVM, side by side with a hand-written
-// javax.crypto TOTP (what a JVM developer would otherwise write), in one run.
+// javax.crypto TOTP (what a JVM developer would otherwise write), in one run: the JNI
+// path of the hot calls (`codeAtFast`, …, kotlin/src/OtpkitJni.kt) and the uniffi API.
 // Run by bindings/kotlin/bench/run.sh against the release otpkit.jar.
 //
 // Besides the public API it times the layers underneath, calling the same exported
@@ -39,24 +40,43 @@ object Raw {
 
 @Volatile var sink: Long = 0
 
-/** Median ns per operation over `rounds` timed batches, after warm-up. */
-fun bench(name: String, op: () -> Long): Double {
+/** One operation to time: its name, the call, its batch size and its samples. */
+class Row(val name: String, val op: () -> Long) {
     var batch = 1
-    while (true) { // size a batch to ~20 ms
-        val t = System.nanoTime(); repeat(batch) { sink += op() }
-        if (System.nanoTime() - t > 20_000_000 || batch > (1 shl 26)) break
-        batch *= 2
-    }
-    repeat(20) { repeat(batch) { sink += op() } } // warm-up (JIT)
-    val samples = DoubleArray(15) {
-        val t = System.nanoTime(); repeat(batch) { sink += op() }
-        (System.nanoTime() - t).toDouble() / batch
-    }
-    samples.sort()
-    val median = samples[samples.size / 2]
-    println("%-44s %10.1f ns  (min %.1f, max %.1f)".format(name, median, samples.first(), samples.last()))
-    return median
+    val samples = mutableListOf<Double>()
 }
+
+/**
+ * Times every row in `rounds` rounds, each row one warm batch and `perRound` timed
+ * batches of ~20 ms per round, so the rows are interleaved in time and a burst of load
+ * from elsewhere falls on all of them. Prints median, p10 and min ns per call.
+ */
+fun runRows(rows: List<Row>, rounds: Int = 5, perRound: Int = 3) {
+    for (row in rows) { // size a batch to ~20 ms, then warm up (JIT)
+        while (true) {
+            val t = System.nanoTime(); repeat(row.batch) { sink += row.op() }
+            if (System.nanoTime() - t > 20_000_000 || row.batch > (1 shl 26)) break
+            row.batch *= 2
+        }
+        repeat(10) { repeat(row.batch) { sink += row.op() } }
+    }
+    repeat(rounds) {
+        for (row in rows) {
+            repeat(row.batch) { sink += row.op() }
+            repeat(perRound) {
+                val t = System.nanoTime(); repeat(row.batch) { sink += row.op() }
+                row.samples.add((System.nanoTime() - t).toDouble() / row.batch)
+            }
+        }
+    }
+    for (row in rows) {
+        row.samples.sort()
+        println("%-48s %10.1f ns  (p10 %.1f, min %.1f)".format(
+            row.name, median(row), row.samples[row.samples.size / 10], row.samples.first()))
+    }
+}
+
+fun median(row: Row): Double = row.samples[row.samples.size / 2]
 
 fun main() {
     val key = "12345678901234567890".toByteArray()
@@ -86,35 +106,59 @@ fun main() {
     // Both sides agree before anything is timed.
     for (t in listOf(59L, 1111111109L, t0)) check(jcaCode(t / 30) == totp.codeAt(t.toULong()))
 
+    // The fast path gives the same codes and matches.
+    for (t in listOf(59L, 1111111109L, t0)) {
+        check(totp.codeAtFast(t.toULong()) == totp.codeAt(t.toULong()))
+        check(totp.stepAtFast(t.toULong()) == totp.stepAt(t.toULong()))
+        check(totp.verifyFast(jcaCode(t / 30), t.toULong()) == totp.verify(jcaCode(t / 30), t.toULong()))
+    }
+    val hotp = Hotp(secret)
+    check(hotp.codeFast(7uL) == hotp.code(7uL))
+
     println("JVM ${System.getProperty("java.vm.name")} ${System.getProperty("java.version")}, " +
-        "JNA ${Native.VERSION}; median of 15 batches")
+        "JNA ${Native.VERSION}; 5 interleaved rounds of 3 batches per row")
     var t = t0
     val code = totp.codeAt(t0.toULong())
-    val jcaGen = bench("javax.crypto: code (HMAC-SHA1, format)") { jcaCode((t++) / 30).length.toLong() }
-    val jcaVer = bench("javax.crypto: verify ±1 (3 codes)") { if (jcaVerify(code, t0)) 1L else 0L }
-    val step = bench("otpkit: totp.stepAt(t)") { totp.stepAt((t++).toULong()).toLong() }
-    bench("otpkit: totp.digits()") { totp.digits().toLong() }
-    val gen = bench("otpkit: totp.codeAt(t)") { totp.codeAt((t++).toULong()).length.toLong() }
-    val ver = bench("otpkit: totp.verify(code, t) ±1") { totp.verify(code, t0.toULong())!!.step.toLong() }
+    val hcode = hotp.code(7uL)
+    val jcaGen = Row("javax.crypto: code (HMAC-SHA1, format)") { jcaCode((t++) / 30).length.toLong() }
+    val jcaVer = Row("javax.crypto: verify ±1 (3 codes)") { if (jcaVerify(code, t0)) 1L else 0L }
+    val jcaStep = Row("javax.crypto side: step (t / 30)") { (t++) / 30 }
+    val fastStep = Row("otpkit JNI: totp.stepAtFast(t)") { totp.stepAtFast((t++).toULong()).toLong() }
+    val fastGen = Row("otpkit JNI: totp.codeAtFast(t)") { totp.codeAtFast((t++).toULong()).length.toLong() }
+    val fastVer = Row("otpkit JNI: totp.verifyFast(code, t) ±1") { totp.verifyFast(code, t0.toULong())!!.step.toLong() }
+    val fastHotp = Row("otpkit JNI: hotp.codeFast(n)") { hotp.codeFast((t++).toULong()).length.toLong() }
+    val fastHotpVer = Row("otpkit JNI: hotp.verifyFast(code, 7)") { hotp.verifyFast(hcode, 7uL)!!.step.toLong() }
+    val step = Row("otpkit uniffi: totp.stepAt(t)") { totp.stepAt((t++).toULong()).toLong() }
+    val gen = Row("otpkit uniffi: totp.codeAt(t)") { totp.codeAt((t++).toULong()).length.toLong() }
+    val ver = Row("otpkit uniffi: totp.verify(code, t) ±1") { totp.verify(code, t0.toULong())!!.step.toLong() }
+    val digits = Row("otpkit uniffi: totp.digits()") { totp.digits().toLong() }
+    runRows(listOf(jcaGen, jcaVer, jcaStep, fastStep, fastGen, fastVer, fastHotp, fastHotpVer, step, gen, ver, digits))
 
-    println("-- the layers of one call, through JNA direct mapping:")
-    bench("bare JNA direct call (contract_version)") { Raw.ffi_otpkit_ffi_uniffi_contract_version().toLong() }
+    println("-- the layers of one uniffi call, through JNA direct mapping:")
     val reused = RawStatus()
     val handle = totp.uniffiCloneHandle()
     try {
-        bench("clone + stepAt, one status reused") {
-            val h = Raw.uniffi_otpkit_ffi_fn_clone_totp(handle, reused)
-            Raw.uniffi_otpkit_ffi_fn_method_totp_step_at(h, (t++) / 1, reused)
-        }
-        bench("clone + stepAt, new status per call") {
-            val h = Raw.uniffi_otpkit_ffi_fn_clone_totp(handle, RawStatus())
-            Raw.uniffi_otpkit_ffi_fn_method_totp_step_at(h, (t++) / 1, RawStatus())
-        }
-        bench("new status Structure only (no call)") { RawStatus().size().toLong() }
+        runRows(listOf(
+            Row("bare JNA direct call (contract_version)") { Raw.ffi_otpkit_ffi_uniffi_contract_version().toLong() },
+            Row("clone + stepAt, one status reused") {
+                val h = Raw.uniffi_otpkit_ffi_fn_clone_totp(handle, reused)
+                Raw.uniffi_otpkit_ffi_fn_method_totp_step_at(h, (t++) / 1, reused)
+            },
+            Row("clone + stepAt, new status per call") {
+                val h = Raw.uniffi_otpkit_ffi_fn_clone_totp(handle, RawStatus())
+                Raw.uniffi_otpkit_ffi_fn_method_totp_step_at(h, (t++) / 1, RawStatus())
+            },
+            Row("new status Structure only (no call)") { RawStatus().size().toLong() },
+        ), rounds = 3)
     } finally {
         // Give back the clone taken above: step_at consumes one handle.
         Raw.uniffi_otpkit_ffi_fn_method_totp_step_at(handle, 0, reused)
     }
-    println("ratios: codeAt / javax %.1fx, verify / javax %.1fx, stepAt %.2f µs".format(
-        gen / jcaGen, ver / jcaVer, step / 1000))
+    println("ratios (medians): JNI codeAtFast / javax code %.2fx, JNI verifyFast / javax verify %.2fx, JNI stepAtFast %.3f µs".format(
+        median(fastGen) / median(jcaGen), median(fastVer) / median(jcaVer), median(fastStep) / 1000))
+    println("ratios (p10): JNI codeAtFast / javax code %.2fx, JNI verifyFast / javax verify %.2fx".format(
+        fastGen.samples[fastGen.samples.size / 10] / jcaGen.samples[jcaGen.samples.size / 10],
+        fastVer.samples[fastVer.samples.size / 10] / jcaVer.samples[jcaVer.samples.size / 10]))
+    println("uniffi / JNI (medians): codeAt %.0fx, verify %.0fx, stepAt %.0fx".format(
+        median(gen) / median(fastGen), median(ver) / median(fastVer), median(step) / median(fastStep)))
 }

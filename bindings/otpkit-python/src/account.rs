@@ -245,20 +245,25 @@ impl Account {
     }
 
     /// The code the account shows now (HOTP: the code of `counter`).
-    fn now(&self) -> PyResult<String> {
-        self.at(None)
+    fn now<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
+        self.at(py, None)
     }
 
     /// The code the account shows at `for_time` (HOTP: the code of `counter`, whatever
     /// the time).
     #[pyo3(signature = (for_time = None))]
-    fn at(&self, for_time: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+    fn at<'py>(
+        &self,
+        py: Python<'py>,
+        for_time: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Bound<'py, PyString>> {
         let t = match self.kind {
             AccountKind::Hotp { .. } => 0,
             AccountKind::Totp { .. } | AccountKind::Steam => args::time("for_time", for_time)?,
         };
         let code = self.account.generator().code_at(t);
-        Ok(code.map_err(|e| about("for_time")(e.into()))?.to_string())
+        let code = code.map_err(|e| about("for_time")(e.into()))?;
+        Ok(crate::otp::generated_str(py, code))
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {

@@ -6,7 +6,7 @@
 use otpkit::Secret;
 use otpkit_facade::args as fa;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyString};
+use pyo3::types::{PyBytes, PyFloat, PyString};
 use zeroize::Zeroizing;
 
 use crate::errors::{about, bad_type, bad_value};
@@ -97,11 +97,19 @@ pub(crate) fn time(argument: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult
     let Some(value) = value else {
         return now();
     };
-    if let Ok(seconds) = value.extract::<i64>() {
+    // A `float` (`time.time()`) is read as one straight away: asking it for an int
+    // first fails by raising a TypeError, which costs more than the code. An exact
+    // `float` has no `__index__`, so the int reading could not have succeeded.
+    let float = value.cast_exact::<PyFloat>().ok();
+    if float.is_none()
+        && let Ok(seconds) = value.extract::<i64>()
+    {
         return u64::try_from(seconds)
             .map_err(|_| bad_value(argument, "must not be before 1970 (a negative Unix time)"));
     }
-    let seconds = if let Ok(seconds) = value.extract::<f64>() {
+    let seconds = if let Some(float) = float {
+        float.value()
+    } else if let Ok(seconds) = value.extract::<f64>() {
         seconds
     } else if value.hasattr("timestamp")? {
         value.call_method0("timestamp")?.extract::<f64>()?

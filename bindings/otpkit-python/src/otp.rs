@@ -3,7 +3,7 @@
 
 use otpkit::otpauth::Kind;
 use otpkit::steam::SteamGuard as CoreSteam;
-use otpkit::{Algorithm, Digits, Secret};
+use otpkit::{Algorithm, Code, Digits, GeneratedCode, Secret};
 use otpkit_facade::records::CodeMatch;
 use otpkit_facade::{FacadeError, args as fa, generators};
 use pyo3::prelude::*;
@@ -120,6 +120,19 @@ fn uri<'py>(
     PyString::new(py, &keys::generator_uri(secret, params, name, issuer))
 }
 
+/// A code as a Python `str`, made from its digits on the stack.
+pub(crate) fn code_str(py: Python<'_>, code: Code) -> Bound<'_, PyString> {
+    PyString::new(py, code.text().as_str())
+}
+
+/// A TOTP, HOTP or Steam code as a Python `str`.
+pub(crate) fn generated_str(py: Python<'_>, code: GeneratedCode) -> Bound<'_, PyString> {
+    match code {
+        GeneratedCode::Digits(code) => code_str(py, code),
+        GeneratedCode::Steam(code) => PyString::new(py, code.as_str()),
+    }
+}
+
 /// A time error of the facade about `for_time`.
 fn for_time(e: impl Into<FacadeError>) -> PyErr {
     about("for_time")(e.into())
@@ -157,12 +170,6 @@ pub(crate) struct Totp {
     pub(crate) secret: Secret,
 }
 
-impl Totp {
-    fn code_of(&self, step: u64) -> String {
-        self.totp.code_at_step(step).to_string()
-    }
-}
-
 #[pymethods]
 impl Totp {
     #[new]
@@ -184,24 +191,32 @@ impl Totp {
     }
 
     /// The code shown now, by the system clock.
-    fn now(&self) -> PyResult<String> {
-        self.at(None, 0)
+    fn now<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
+        self.at(py, None, 0)
     }
 
     /// The code at `for_time` (Unix seconds, a datetime, or None for now), moved by
     /// `counter_offset` steps.
     #[pyo3(signature = (for_time = None, counter_offset = 0))]
-    fn at(&self, for_time: Option<&Bound<'_, PyAny>>, counter_offset: i64) -> PyResult<String> {
+    fn at<'py>(
+        &self,
+        py: Python<'py>,
+        for_time: Option<&Bound<'_, PyAny>>,
+        counter_offset: i64,
+    ) -> PyResult<Bound<'py, PyString>> {
         let step = self.timecode(for_time)?;
         let step = step
             .checked_add_signed(counter_offset)
             .ok_or_else(|| bad_value("counter_offset", "moves the step out of range"))?;
-        Ok(self.code_of(step))
+        Ok(code_str(py, self.totp.code_at_step(step)))
     }
 
     /// The code of time step `step`.
-    fn code_at_step(&self, step: i64) -> PyResult<String> {
-        Ok(self.code_of(args::int("step", step)?))
+    fn code_at_step<'py>(&self, py: Python<'py>, step: i64) -> PyResult<Bound<'py, PyString>> {
+        Ok(code_str(
+            py,
+            self.totp.code_at_step(args::int("step", step)?),
+        ))
     }
 
     /// Whether `otp` is the code of a step within `valid_window` steps of
@@ -330,8 +345,8 @@ impl Hotp {
     }
 
     /// The code for `counter`.
-    fn at(&self, counter: i64) -> PyResult<String> {
-        Ok(self.hotp.code(args::int("counter", counter)?).to_string())
+    fn at<'py>(&self, py: Python<'py>, counter: i64) -> PyResult<Bound<'py, PyString>> {
+        Ok(code_str(py, self.hotp.code(args::int("counter", counter)?)))
     }
 
     /// Whether `otp` is the code for `counter` (or one of the `look_ahead` counters
@@ -405,15 +420,20 @@ impl SteamGuard {
     }
 
     /// The code shown now.
-    fn now(&self) -> PyResult<String> {
-        self.at(None)
+    fn now<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
+        self.at(py, None)
     }
 
     /// The code at `for_time` (Unix seconds, a datetime, or None for now).
     #[pyo3(signature = (for_time = None))]
-    fn at(&self, for_time: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+    fn at<'py>(
+        &self,
+        py: Python<'py>,
+        for_time: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Bound<'py, PyString>> {
         let t = args::time("for_time", for_time)?;
-        Ok(self.guard.code_at(t).map_err(self::for_time)?.to_string())
+        let code = self.guard.code_at(t).map_err(self::for_time)?;
+        Ok(PyString::new(py, code.as_str()))
     }
 
     /// Seconds until the code shown at `for_time` changes (1 to 30).

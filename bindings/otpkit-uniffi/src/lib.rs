@@ -69,6 +69,11 @@
 
 uniffi::setup_scaffolding!("otpkit");
 
+// Links otpkit-jni, whose `Java_uniffi_otpkit_OtpkitJni_*` functions and
+// `otpkit_jni_register` this library exports beside uniffi's: they read the
+// handles of `Totp` and `Hotp` (both `repr(transparent)` over the core's generator).
+use otpkit_jni as _;
+
 /// `Debug` for a wrapper object as its core value's (which never shows key material),
 /// so foreign debug text reads `Secret { len: 20, .. }`, not a wrapper around it.
 macro_rules! transparent_debug {

@@ -72,8 +72,12 @@ fn found(m: Option<CodeMatch>) -> Option<Match> {
 /// period. The key is absorbed once at construction. Its text (Kotlin `toString()`,
 /// Swift `description`) is its settings, `TOTP SHA-1, 6 digits, 30 s`; never the
 /// secret.
+///
+/// `repr(transparent)`: otpkit-jni reads a uniffi handle of a `Totp` (`Arc::into_raw`)
+/// as a pointer to the core's `otpkit::Totp`.
 #[derive(uniffi::Object)]
 #[uniffi::export(Debug, Display)]
+#[repr(transparent)]
 pub struct Totp {
     pub(crate) inner: otpkit::Totp,
 }
@@ -197,8 +201,12 @@ impl Totp {
 
 /// A counter-based generator (RFC 4226). Its text is its settings, `HOTP SHA-1, 6
 /// digits`.
+///
+/// `repr(transparent)`: otpkit-jni reads a uniffi handle of a `Hotp` as a pointer to
+/// the core's `otpkit::Hotp`.
 #[derive(uniffi::Object)]
 #[uniffi::export(Debug, Display)]
+#[repr(transparent)]
 pub struct Hotp {
     pub(crate) inner: otpkit::Hotp,
 }

@@ -81,6 +81,55 @@ def test_clock_optional_and_datetimes():
         totp.at(float("nan"))
 
 
+START = 1_700_000_010  # the first second of step 56_666_667
+
+
+class _Index:
+    """An integer-like value that is no int (numpy's integers): only ``__index__``."""
+
+    def __index__(self) -> int:
+        return START + 5
+
+
+class _Float:
+    """A float-like value that is no float: only ``__float__``."""
+
+    def __float__(self) -> float:
+        return START + 19.5
+
+
+class _Seconds(float):
+    """A float subclass."""
+
+
+def test_every_kind_of_time_reads_as_the_same_step():
+    totp = otpkit.Totp(LONG)
+    code = pyotp.TOTP(LONG).at(START)
+    for t in [START, START + 29, START + 29.99, _Index(), _Float(), _Seconds(START + 0.5)]:
+        assert totp.timecode(t) == START // 30, t
+        assert totp.at(t) == code, t
+        assert totp.verify(code, for_time=t, valid_window=0), t
+    assert totp.timecode(START - 0.01) == START // 30 - 1
+    assert totp.timecode(True) == 0  # an int: 1 second after 1970
+    assert totp.at(0.0) == totp.at(0) == pyotp.TOTP(LONG).at(0)
+
+
+def test_a_time_out_of_range_is_a_value_error_naming_the_argument():
+    totp = otpkit.Totp(LONG)
+    for t, why in [
+        (-1, "must not be before 1970"),
+        (-0.5, "must be a finite time from 1970 on, got -0.5"),
+        (2**64, "must be a finite time from 1970 on, got 18446744073709552000"),
+        (float("inf"), "must be a finite time from 1970 on, got inf"),
+    ]:
+        for call in (totp.at, totp.timecode, lambda t: totp.verify("123456", for_time=t)):
+            with pytest.raises(ValueError, match=f"^for_time: {why}"):
+                call(t)
+    for wrong in ("1700000000", b"1", [1]):
+        with pytest.raises(TypeError, match="^for_time: expected Unix seconds"):
+            totp.at(wrong)
+
+
 def test_provisioning_uri_reads_back_in_pyotp_and_otpkit():
     secret = otpkit.random_base32()
     uri = otpkit.Totp(secret).provisioning_uri("alice@google.com", issuer_name="Secure App")

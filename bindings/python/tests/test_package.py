@@ -10,10 +10,11 @@ def test_metadata():
     meta = importlib.metadata.metadata("otpkit")
     assert "TOTP" in meta["Summary"]
     assert meta["License-Expression"] == "MIT OR Apache-2.0"
-    assert meta["Requires-Python"] == ">=3.9"
+    assert meta["Requires-Python"] == ">=3.10"
     classifiers = meta.get_all("Classifier") or []
     assert "Typing :: Typed" in classifiers
-    assert "Programming Language :: Python :: 3.9" in classifiers
+    assert "Programming Language :: Python :: 3.10" in classifiers
+    assert "Programming Language :: Python :: 3.9" not in classifiers
 
 
 def test_typed_package_and_every_name_stubbed():

@@ -22,7 +22,8 @@
 //! The connection is opened again after it breaks (server restarted), on the next
 //! operation.
 //!
-//! The connection lives on a thread of its own: see [`PostgresStore`].
+//! The connection is used on the calling thread, or on a thread of its own when
+//! the caller is in a tokio runtime: see [`PostgresStore`].
 //!
 //! Schema (migrations 1 and 2, run under an advisory lock so concurrent servers
 //! starting together apply them once; migration 2 adds the row version, and needs
@@ -37,6 +38,7 @@
 //! ```
 
 use std::sync::mpsc::{self, Sender};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::Duration;
 
@@ -78,13 +80,17 @@ type Job = Box<dyn FnOnce(&mut Worker) + Send>;
 /// The `postgres` client runs a small tokio runtime of its own and blocks on it
 /// in every call *and when it is dropped*; on a thread of another tokio runtime
 /// that panics ("Cannot start a runtime from within a runtime"). So the
-/// connection lives on a thread of its own (`otpkit-postgres`), started by
-/// [`PostgresStore::connect`]: each operation is sent to it and its answer
-/// awaited, one at a time (as one connection serves them anyway). Dropping the
-/// store only closes a channel — the thread then closes the connection and ends
-/// by itself — so a drop never blocks or panics, wherever it happens. An async
-/// server can keep the store (or an [`MfaService`](crate::MfaService) over it) in
-/// its state and let the last `Arc` go in any task.
+/// connection belongs to a thread of its own (`otpkit-postgres`), started by
+/// [`PostgresStore::connect`], which closes it. An operation called on a thread
+/// that is in no tokio runtime uses the connection right there (one at a time, as
+/// one connection serves them anyway); one called from a runtime's thread (or a
+/// `spawn_blocking` thread, which has the runtime's context too) is sent to the
+/// connection thread and its answer awaited: one hand-off each way, which costs
+/// two thread wake-ups per round trip. Dropping the store only closes a channel
+/// — the thread then closes the connection and ends by itself — so a drop never
+/// blocks or panics, wherever it happens. An async server can keep the store (or
+/// an [`MfaService`](crate::MfaService) over it) in its state and let the last
+/// `Arc` go in any task.
 ///
 /// The operations still *block* the calling thread for a round trip to the
 /// server: from async code call them in `tokio::task::spawn_blocking` (or your
@@ -93,6 +99,9 @@ type Job = Box<dyn FnOnce(&mut Worker) + Send>;
 pub struct PostgresStore {
     /// To the connection thread; dropping it ends the thread.
     jobs: Sender<Job>,
+    /// The connection and how to open it again: the connection thread's, lent to
+    /// callers outside any runtime.
+    worker: Arc<Mutex<Worker>>,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -139,21 +148,22 @@ impl PostgresStore {
             config.connect_timeout(Duration::from_secs(5));
         }
         let (jobs, queue) = mpsc::channel::<Job>();
-        let mut worker = Worker { config, conn: None };
+        let worker = Arc::new(Mutex::new(Worker { config, conn: None }));
+        let owner = CloseOnExit(worker.clone());
         thread::Builder::new()
             .name("otpkit-postgres".to_owned())
             .spawn(move || {
-                // Ends when the store (the only sender) is dropped; the connection
-                // is then dropped here, on this thread.
+                // Ends when the store (the only sender) is dropped; `owner` then
+                // closes the connection here, on this thread.
                 for job in queue {
-                    job(&mut worker);
+                    job(&mut lock(&owner.0));
                 }
             })
             .map_err(|e| StoreError::Failed {
                 store: STORE,
                 source: Box::new(e),
             })?;
-        let store = PostgresStore { jobs };
+        let store = PostgresStore { jobs, worker };
         store.run(|w| {
             let mut client = w.config.connect(NoTls).map_err(classify)?;
             migrate(&mut client)?;
@@ -163,11 +173,15 @@ impl PostgresStore {
         Ok(store)
     }
 
-    /// Runs `job` on the connection thread and waits for its answer.
+    /// Runs `job` on the connection: on this thread if it is in no tokio
+    /// runtime, else on the connection thread, waiting for its answer.
     fn run<T: Send + 'static>(
         &self,
         job: impl FnOnce(&mut Worker) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
+        if tokio::runtime::Handle::try_current().is_err() {
+            return job(&mut lock(&self.worker));
+        }
         let (answer, answered) = mpsc::sync_channel(1);
         self.jobs
             .send(Box::new(move |w: &mut Worker| {
@@ -184,6 +198,23 @@ impl PostgresStore {
         f: impl FnOnce(&mut Conn) -> Result<T, postgres::Error> + Send + 'static,
     ) -> Result<T, StoreError> {
         self.run(|w| w.with(f))
+    }
+}
+
+/// The worker, whoever holds it: every operation leaves it whole (a connection
+/// or none), even one that panicked.
+fn lock(worker: &Mutex<Worker>) -> MutexGuard<'_, Worker> {
+    worker.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The connection thread's hold on the worker: closes the connection on that
+/// thread when it ends (even by a panic), so the store, dropped anywhere, never
+/// drops a connection itself.
+struct CloseOnExit(Arc<Mutex<Worker>>);
+
+impl Drop for CloseOnExit {
+    fn drop(&mut self) {
+        lock(&self.0).conn = None;
     }
 }
 
@@ -379,5 +410,59 @@ impl DeviceStore for PostgresStore {
         let id = id.to_owned();
         self.write(move |c| c.client.execute(&c.remove, &[&id]))
             .map(|n| n == 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `scripts/services.sh`'s server, or `None` (the test skipped, and says so)
+    /// outside CI.
+    fn url() -> Option<String> {
+        match std::env::var("OTPKIT_TEST_POSTGRES_URL") {
+            Ok(url) if !url.is_empty() => Some(url),
+            _ if std::env::var_os("CI").is_some() => {
+                panic!("OTPKIT_TEST_POSTGRES_URL is not set but CI is")
+            }
+            _ => {
+                eprintln!("SKIP: OTPKIT_TEST_POSTGRES_URL is not set");
+                None
+            }
+        }
+    }
+
+    /// A round trip to the server; the thread that made it.
+    fn ping(w: &mut Worker) -> Result<thread::ThreadId, StoreError> {
+        let one: i32 = w.with(|c| c.client.query_one("SELECT 1", &[])?.try_get(0))?;
+        assert_eq!(one, 1);
+        Ok(thread::current().id())
+    }
+
+    #[test]
+    fn an_operation_runs_on_the_calling_thread_unless_it_is_in_a_tokio_runtime() {
+        let Some(url) = url() else {
+            return;
+        };
+        let store = Arc::new(PostgresStore::connect(&url).unwrap());
+        // A plain thread: no hand-off.
+        assert_eq!(store.run(ping).unwrap(), thread::current().id());
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .build()
+            .unwrap();
+        // A runtime's thread, where the client's own runtime cannot block: the
+        // connection thread.
+        let (caller, ran_on) = rt.block_on(async { (thread::current().id(), store.run(ping)) });
+        assert_ne!(ran_on.unwrap(), caller);
+        // A `spawn_blocking` thread has the runtime's context too: handed off.
+        let s = store.clone();
+        let handle = rt.spawn_blocking(move || (thread::current().id(), s.run(ping)));
+        let (caller, ran_on) = rt.block_on(handle).unwrap();
+        assert_ne!(ran_on.unwrap(), caller);
+        // And on a plain thread again, the same connection.
+        assert_eq!(store.run(ping).unwrap(), thread::current().id());
+        // Dropped on a runtime's thread: the connection thread closes it.
+        rt.block_on(async move { drop(store) });
     }
 }

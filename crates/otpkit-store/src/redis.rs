@@ -5,8 +5,10 @@
 //! version: how many of its migrations ran. Neither migration creates anything:
 //! 1 is the device hashes, 2 their `version` field, which a hash written without
 //! one (before the upgrade, or by a server of layout 1 still running) gets from
-//! the first load that reads it. Loading is a script that reads the row and sets
-//! a new version only if it has none, so upgrading never scans the keyspace:
+//! the first load that reads it. Loading is an `HMGET` of the four fields; a hash
+//! found without a version goes through a script that reads the row again and
+//! sets a new version only if it still has none, so upgrading never scans the
+//! keyspace (and a load of an upgraded hash costs no Lua call):
 //!
 //! ```lua
 #![doc = include_str!("lua/load.lua")]
@@ -59,6 +61,14 @@ const INSERT: &str = "if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'params', ARGV[1], 'secret', ARGV[2], 'state', ARGV[3],
   'version', ARGV[4])
 return 1";
+
+/// A device hash's `params`, `secret`, `state` and `version`, as read.
+type Fields = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 /// A device table in Redis.
 ///
@@ -234,15 +244,23 @@ impl DeviceStore for RedisStore {
 
     fn load(&self, id: &str) -> Result<Option<LoadedRow>, StoreError> {
         let key = self.key(id);
-        // Used only by a hash written without a version; setting it is done once
-        // (the script checks), so a retry on a new connection is safe.
-        let fresh = RowVersion::fresh(STORE)?;
-        let fields: (
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        ) = self.read(|c| self.load.key(&key).arg(fresh.as_str()).invoke(c))?;
+        let fields: Fields = self.read(|c| {
+            redis::cmd("HMGET")
+                .arg(&key)
+                .arg(&["params", "secret", "state", "version"])
+                .query(c)
+        })?;
+        let fields = match fields {
+            // A hash written without a version (layout 1): the load script gives
+            // it one, once (it checks again, atomically), so a retry on a new
+            // connection is safe. Every other load is a plain HMGET, which the
+            // script would only repeat at the cost of a Lua call and a new token.
+            (Some(_), Some(_), Some(_), None) => {
+                let fresh = RowVersion::fresh(STORE)?;
+                self.read(|c| self.load.key(&key).arg(fresh.as_str()).invoke(c))?
+            }
+            read => read,
+        };
         match fields {
             (None, None, None, None) => Ok(None),
             (Some(params), Some(secret), Some(state), Some(version)) => Ok(Some(LoadedRow {

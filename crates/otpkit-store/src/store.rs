@@ -53,13 +53,7 @@ impl RowVersion {
             store,
             source: "the operating system's random number generator failed".into(),
         })?;
-        let mut hex = String::with_capacity(32);
-        for b in bytes {
-            use fmt::Write as _;
-            // Writing to a `String` cannot fail.
-            let _ = write!(hex, "{b:02x}");
-        }
-        Ok(RowVersion(hex))
+        Ok(RowVersion(hex(&bytes)))
     }
 
     /// A token as an adapter stored it.
@@ -72,6 +66,22 @@ impl RowVersion {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Two lowercase hex digits per byte, without the formatting machinery (a
+/// version is made at every write).
+fn hex(bytes: &[u8]) -> String {
+    let digit = |d: u8| {
+        char::from(if d < 10 {
+            b'0'.wrapping_add(d)
+        } else {
+            (b'a' - 10).wrapping_add(d)
+        })
+    };
+    bytes
+        .iter()
+        .flat_map(|b| [digit(b >> 4), digit(b & 0x0f)])
+        .collect()
 }
 
 impl fmt::Display for RowVersion {
@@ -237,5 +247,28 @@ impl StoreError {
         } else {
             StoreError::Failed { store, source }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_is_its_bytes_as_lowercase_hex() {
+        let bytes = [
+            0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0x00, 0xff, 0x10, 0x9a, 0xa9, 0xf0,
+            0x0f, 0x5c,
+        ];
+        assert_eq!(hex(&bytes), "0123456789abcdef00ff109aa9f00f5c");
+        let v = RowVersion::fresh("test").unwrap();
+        assert_eq!(v.as_str().len(), 32, "{v}");
+        assert!(
+            v.as_str()
+                .bytes()
+                .all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')),
+            "{v}"
+        );
+        assert_ne!(v, RowVersion::fresh("test").unwrap());
     }
 }

@@ -123,12 +123,58 @@ impl Eq for Code {}
 
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{:0width$}",
-            self.value,
-            width = usize::from(self.digits.get())
-        )
+        f.write_str(self.text().as_str())
+    }
+}
+
+impl Code {
+    /// The code as the text an authenticator shows: its zero-padded decimal digits,
+    /// in a buffer on the stack. `Display` writes this text; a binding copies it into
+    /// its language's string without the formatting machinery or a heap `String`.
+    ///
+    /// ```
+    /// let c = otpkit::Code::parse("012345", otpkit::Digits::SIX)?;
+    /// assert_eq!(c.text().as_str(), "012345");
+    /// # Ok::<(), otpkit::CodeError>(())
+    /// ```
+    pub fn text(&self) -> CodeText {
+        let len = self.digits.get();
+        let mut ascii = [b'0'; Digits::MAX as usize];
+        let mut value = self.value;
+        for byte in ascii.iter_mut().take(usize::from(len)).rev() {
+            // `value % 10` is below 10, so the `|` adds it to b'0' (0x30).
+            #[allow(clippy::cast_possible_truncation)]
+            let digit = (value % 10) as u8;
+            *byte = b'0' | digit;
+            value /= 10;
+        }
+        CodeText { ascii, len }
+    }
+}
+
+/// A [`Code`]'s zero-padded decimal digits ([`Code::text`]). Its `Debug` is
+/// redacted, like the code's.
+#[derive(Clone, Copy)]
+pub struct CodeText {
+    ascii: [u8; Digits::MAX as usize],
+    len: u8,
+}
+
+impl CodeText {
+    /// The digits, as many as the code has, leading zeros included.
+    pub fn as_str(&self) -> &str {
+        // `len` is at most `Digits::MAX` and every byte an ASCII digit, so neither
+        // `get` nor `from_utf8` can fail; the fallbacks only satisfy the types.
+        let ascii = self.ascii.get(..usize::from(self.len)).unwrap_or_default();
+        core::str::from_utf8(ascii).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for CodeText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CodeText")
+            .field("len", &self.len)
+            .finish_non_exhaustive()
     }
 }
 
@@ -190,6 +236,27 @@ impl CodeError {
 mod tests {
     extern crate std;
     use super::*;
+
+    #[test]
+    fn text_is_the_zero_padded_digits_and_its_debug_is_redacted() {
+        for (text, n) in [
+            ("000000", 6),
+            ("000042", 6),
+            ("287082", 6),
+            ("999999", 6),
+            ("0000000", 7),
+            ("00000001", 8),
+            ("94287082", 8),
+            ("0123456789", 10),
+            ("9999999999", 10),
+        ] {
+            let code = Code::parse(text, Digits::new(n).unwrap()).unwrap();
+            assert_eq!(code.text().as_str(), text);
+            assert_eq!(std::format!("{code}"), text);
+        }
+        let code = Code::parse("012345", Digits::SIX).unwrap();
+        assert_eq!(std::format!("{:?}", code.text()), "CodeText { len: 6, .. }");
+    }
     use std::string::ToString;
 
     fn six(s: &str) -> Result<u64, CodeError> {

@@ -47,7 +47,7 @@ pub mod verifier;
 pub mod verify;
 
 pub use algorithm::{Algorithm, AlgorithmError};
-pub use code::{Code, CodeError};
+pub use code::{Code, CodeError, CodeText};
 pub use digits::{Digits, DigitsError};
 pub use error_code::ErrorCode;
 pub use generator::{GeneratedCode, Generator};
