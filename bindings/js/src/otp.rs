@@ -65,17 +65,18 @@ extern "C" {
     ) -> js_sys::JsString;
 }
 
-/// A code as a JS string, zero-padded (6 to 10 ASCII digits from the facade's
-/// `code_text`).
+/// A code as a JS string, zero-padded (6 to 10 ASCII digits from the core's
+/// `Code::text`).
 fn code_string(code: &otpkit::Code) -> js_sys::JsString {
-    match *fg::code_text(code).as_bytes() {
+    let text = code.text();
+    match *text.as_str().as_bytes() {
         [a, b, c, d, e, f] => chars6(a, b, c, d, e, f),
         [a, b, c, d, e, f, g] => chars7(a, b, c, d, e, f, g),
         [a, b, c, d, e, f, g, h] => chars8(a, b, c, d, e, f, g, h),
         [a, b, c, d, e, f, g, h, i] => chars9(a, b, c, d, e, f, g, h, i),
         [a, b, c, d, e, f, g, h, i, j] => chars10(a, b, c, d, e, f, g, h, i, j),
         // Codes have 6 to 10 digits; any other length would still print right.
-        ref other => js_sys::JsString::from(core::str::from_utf8(other).unwrap_or_default()),
+        _ => js_sys::JsString::from(text.as_str()),
     }
 }
 

@@ -1,10 +1,8 @@
 //! Code generators from primitive arguments, and stateless verification whose wrong
 //! code is a value (`None`), never an error.
 
-use core::fmt;
-
 use otpkit::steam::SteamGuard;
-use otpkit::{Code, Digits, Hotp, Secret, Totp, VerifyError};
+use otpkit::{Hotp, Secret, Totp, VerifyError};
 
 use crate::records::CodeMatch;
 use crate::{FacadeError, args};
@@ -96,45 +94,6 @@ pub fn steam_verify(
         .map_or_else(no_match, |m| Ok(found(m)))
 }
 
-/// A code's zero-padded decimal digits as ASCII, on the stack: the text `Code`'s
-/// `Display` writes, for a binding to build its own string from a few bytes without
-/// the formatting machinery or a heap allocation (a wasm call returning a code spends
-/// more on those than on the conversion to a JS string). Its `Debug` is redacted, as
-/// `Code`'s is.
-#[derive(Clone, Copy)]
-pub struct CodeText {
-    bytes: [u8; Digits::MAX as usize],
-    len: usize,
-}
-
-impl CodeText {
-    /// The digits, `code.digits()` of them, most significant first.
-    pub fn as_bytes(&self) -> &[u8] {
-        self.bytes.get(..self.len).unwrap_or(&[])
-    }
-}
-
-impl fmt::Debug for CodeText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CodeText")
-            .field("digits", &self.len)
-            .finish_non_exhaustive()
-    }
-}
-
-/// The zero-padded digits of `code`, as its `Display` writes them.
-pub fn code_text(code: &Code) -> CodeText {
-    let len = usize::from(code.digits().get()).min(usize::from(Digits::MAX));
-    let mut bytes = [b'0'; Digits::MAX as usize];
-    let mut value = code.value();
-    for slot in bytes.iter_mut().take(len).rev() {
-        // A decimal digit (0-9) in the low bits of b'0' (0x30) is its ASCII character.
-        *slot = b'0' | (value % 10) as u8;
-        value /= 10;
-    }
-    CodeText { bytes, len }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,37 +101,6 @@ mod tests {
 
     fn rfc() -> Secret {
         args::secret_bytes(b"12345678901234567890", false).unwrap()
-    }
-
-    #[test]
-    fn code_text_is_the_zero_padded_display_for_every_digit_count() {
-        for typed in [
-            "000000",
-            "000042",
-            "123456",
-            "999999",
-            "0000000",
-            "0012345",
-            "00000000",
-            "94287082",
-            "000000001",
-            "999999999",
-            "0000000000",
-            "0123456789",
-            "9999999999",
-        ] {
-            let digits = Digits::new(u8::try_from(typed.len()).unwrap()).unwrap();
-            let code = Code::parse(typed, digits).unwrap();
-            assert_eq!(code_text(&code).as_bytes(), code.to_string().as_bytes());
-            assert_eq!(code_text(&code).as_bytes(), typed.as_bytes());
-        }
-        let t = totp(&rfc(), None, Some(8), None, None).unwrap();
-        let code = t.code_at(59).unwrap();
-        assert_eq!(code_text(&code).as_bytes(), b"94287082");
-        assert_eq!(
-            format!("{:?}", code_text(&code)),
-            "CodeText { digits: 8, .. }"
-        );
     }
 
     #[test]
