@@ -16,8 +16,10 @@
 //! - `otpauth_parse`: reading an enrolment URI — otpkit `Account::parse`, totp-rs
 //!   `Totp::from_url`.
 //! - `floor`: the hash compression functions, six per iteration, as six independent
-//!   states (the throughput bound) and as one state chained six times (the latency
-//!   bound). One HMAC code costs two compressions, so verify ±1 costs six.
+//!   states (the throughput bound), as one state chained six times (the latency
+//!   bound), and as verify ±1's own shape: three independent inner compressions,
+//!   then three outer ones each over its inner digest (`x3_then_x3`). One HMAC code
+//!   costs two compressions, so verify ±1 costs six.
 //!
 //! Before anything is timed, every peer is checked to compute otpkit's codes and
 //! verdicts (`Fixture::check_agreement`); a disagreement aborts the run.
@@ -187,69 +189,70 @@ fn otpauth(c: &mut Criterion) {
     g.finish();
 }
 
-/// The floor: the compression functions alone, six calls per iteration.
+/// The floor: the compression functions alone, six calls per iteration
+/// (`otpkit_benches::floor` says what each shape measures).
 fn floor(c: &mut Criterion) {
+    use otpkit_benches::floor::{self, blocks64, blocks128, states};
     let mut g = c.benchmark_group("floor");
     // The floor is the denominator of every "× floor" ratio and of the moonshot
     // target: measure it longer than the rest.
     g.sample_size(100).measurement_time(Duration::from_secs(3));
     // Distinct inputs so no two calls are the same computation.
-    let blocks64: [[u8; 64]; 6] = core::array::from_fn(|i| [i as u8 + 1; 64]);
-    let blocks128: [[u8; 128]; 6] = core::array::from_fn(|i| [i as u8 + 1; 128]);
+    let (b64, b128) = (blocks64(), blocks128());
 
     g.bench_function("sha1_x6_independent", |b| {
-        let mut states: [[u32; 5]; 6] = core::array::from_fn(|i| [i as u32; 5]);
+        let mut s = states::<u32, 5>();
         b.iter(|| {
-            for (state, block) in states.iter_mut().zip(&blocks64) {
-                sha1::block_api::compress(state, core::slice::from_ref(black_box(block)));
-            }
-            black_box(&states);
+            floor::x6_independent(&mut s, &b64, sha1::block_api::compress);
+            black_box(&s);
         })
     });
     g.bench_function("sha1_x6_chained", |b| {
-        let mut state = [0u32; 5];
+        let mut s = [0u32; 5];
         b.iter(|| {
-            for block in &blocks64 {
-                sha1::block_api::compress(&mut state, core::slice::from_ref(black_box(block)));
-            }
-            black_box(&state);
+            floor::x6_chained(&mut s, &b64, sha1::block_api::compress);
+            black_box(&s);
         })
     });
+    g.bench_function("sha1_x3_then_x3", |b| {
+        let [inner, outer, ..] = states::<u32, 5>();
+        b.iter(|| floor::sha1_x3_then_x3(black_box(&inner), black_box(&outer), &b64))
+    });
     g.bench_function("sha256_x6_independent", |b| {
-        let mut states: [[u32; 8]; 6] = core::array::from_fn(|i| [i as u32; 8]);
+        let mut s = states::<u32, 8>();
         b.iter(|| {
-            for (state, block) in states.iter_mut().zip(&blocks64) {
-                sha2::block_api::compress256(state, core::slice::from_ref(black_box(block)));
-            }
-            black_box(&states);
+            floor::x6_independent(&mut s, &b64, sha2::block_api::compress256);
+            black_box(&s);
         })
     });
     g.bench_function("sha256_x6_chained", |b| {
-        let mut state = [0u32; 8];
+        let mut s = [0u32; 8];
         b.iter(|| {
-            for block in &blocks64 {
-                sha2::block_api::compress256(&mut state, core::slice::from_ref(black_box(block)));
-            }
-            black_box(&state);
+            floor::x6_chained(&mut s, &b64, sha2::block_api::compress256);
+            black_box(&s);
         })
     });
+    g.bench_function("sha256_x3_then_x3", |b| {
+        let [inner, outer, ..] = states::<u32, 8>();
+        b.iter(|| floor::sha256_x3_then_x3(black_box(&inner), black_box(&outer), &b64))
+    });
     g.bench_function("sha512_x6_chained", |b| {
-        let mut state = [0u64; 8];
+        let mut s = [0u64; 8];
         b.iter(|| {
-            for block in &blocks128 {
-                sha2::block_api::compress512(&mut state, core::slice::from_ref(black_box(block)));
-            }
-            black_box(&state);
+            floor::x6_chained(&mut s, &b128, sha2::block_api::compress512);
+            black_box(&s);
         })
     });
     g.bench_function("sha512_x6_independent", |b| {
-        let mut states: [[u64; 8]; 6] = core::array::from_fn(|i| [i as u64; 8]);
+        let mut s = states::<u64, 8>();
         b.iter(|| {
-            for (state, block) in states.iter_mut().zip(&blocks128) {
-                sha2::block_api::compress512(state, core::slice::from_ref(black_box(block)));
-            }
-            black_box(&states);
+            floor::x6_independent(&mut s, &b128, sha2::block_api::compress512);
+            black_box(&s);
         })
+    });
+    g.bench_function("sha512_x3_then_x3", |b| {
+        let [inner, outer, ..] = states::<u64, 8>();
+        b.iter(|| floor::sha512_x3_then_x3(black_box(&inner), black_box(&outer), &b128))
     });
     g.finish();
 }

@@ -482,3 +482,136 @@ mod tests {
         );
     }
 }
+
+/// The compression functions alone, as the `floor` benchmarks time them and
+/// `benches/callgrind.sh` counts their instructions: RustCrypto's
+/// `sha1::block_api::compress`, `sha2::block_api::compress256` and `compress512`,
+/// one block per call. Verify ±1 computes three HMACs of two compressions each.
+///
+/// - `x6_independent`: six states, one block each (the throughput bound: nothing
+///   makes one call wait for another within an iteration).
+/// - `x6_chained`: one state, six blocks in a row (the latency bound).
+/// - `x3_then_x3`: the shape verify ±1 has: three independent compressions from one
+///   keyed state (the inner ones, over three different blocks), then three
+///   independent compressions from another (the outer ones), each over a block
+///   holding its inner digest, `0x80` and the length, so each outer call waits for
+///   its inner one. Nothing is carried from one iteration to the next, as nothing is
+///   from one verification to the next.
+pub mod floor {
+    use std::hint::black_box;
+
+    /// Six distinct 64-byte blocks, so no two calls are the same computation.
+    pub fn blocks64() -> [[u8; 64]; 6] {
+        core::array::from_fn(|i| [u8::try_from(i + 1).expect("small"); 64])
+    }
+
+    /// Six distinct 128-byte (SHA-512) blocks.
+    pub fn blocks128() -> [[u8; 128]; 6] {
+        core::array::from_fn(|i| [u8::try_from(i + 1).expect("small"); 128])
+    }
+
+    /// Six distinct starting states.
+    pub fn states<T: From<u8> + Copy, const W: usize>() -> [[T; W]; 6] {
+        core::array::from_fn(|i| [T::from(u8::try_from(i).expect("small")); W])
+    }
+
+    /// One compression of each of six states, each over its own block.
+    pub fn x6_independent<S, const B: usize>(
+        states: &mut [S; 6],
+        blocks: &[[u8; B]; 6],
+        compress: impl Fn(&mut S, &[[u8; B]]),
+    ) {
+        for (state, block) in states.iter_mut().zip(blocks) {
+            compress(state, core::slice::from_ref(black_box(block)));
+        }
+    }
+
+    /// Six compressions of one state, one block after another.
+    pub fn x6_chained<S, const B: usize>(
+        state: &mut S,
+        blocks: &[[u8; B]; 6],
+        compress: impl Fn(&mut S, &[[u8; B]]),
+    ) {
+        for block in blocks {
+            compress(state, core::slice::from_ref(black_box(block)));
+        }
+    }
+
+    /// Three compressions of `inner` over the first three blocks, then three of
+    /// `outer`, each over a final block made of one of the first three results (its
+    /// words big-endian, `0x80`, zeros and `bits` in the last 8 bytes): the outer
+    /// results.
+    pub fn x3_then_x3<T: Copy, const W: usize, const B: usize, const S: usize>(
+        inner: &[T; W],
+        outer: &[T; W],
+        blocks: &[[u8; B]; 6],
+        bits: u64,
+        to_be_bytes: impl Fn(T) -> [u8; S],
+        compress: impl Fn(&mut [T; W], &[[u8; B]]),
+    ) -> [[T; W]; 3] {
+        let digests: [[T; W]; 3] = core::array::from_fn(|i| {
+            let mut state = *inner;
+            compress(&mut state, core::slice::from_ref(black_box(&blocks[i])));
+            state
+        });
+        digests.map(|digest| {
+            let mut block = [0u8; B];
+            for (chunk, word) in block.chunks_exact_mut(S).zip(digest) {
+                chunk.copy_from_slice(&to_be_bytes(word));
+            }
+            block[W * S] = 0x80;
+            block[B - 8..].copy_from_slice(&bits.to_be_bytes());
+            let mut state = *outer;
+            compress(&mut state, core::slice::from_ref(&block));
+            state
+        })
+    }
+
+    /// The SHA-1 shape of [`x3_then_x3`] (the outer message is 64 + 20 bytes).
+    pub fn sha1_x3_then_x3(
+        inner: &[u32; 5],
+        outer: &[u32; 5],
+        blocks: &[[u8; 64]; 6],
+    ) -> [[u32; 5]; 3] {
+        x3_then_x3(
+            inner,
+            outer,
+            blocks,
+            (64 + 20) * 8,
+            u32::to_be_bytes,
+            sha1::block_api::compress,
+        )
+    }
+
+    /// The SHA-256 shape of [`x3_then_x3`] (64 + 32 bytes).
+    pub fn sha256_x3_then_x3(
+        inner: &[u32; 8],
+        outer: &[u32; 8],
+        blocks: &[[u8; 64]; 6],
+    ) -> [[u32; 8]; 3] {
+        x3_then_x3(
+            inner,
+            outer,
+            blocks,
+            (64 + 32) * 8,
+            u32::to_be_bytes,
+            sha2::block_api::compress256,
+        )
+    }
+
+    /// The SHA-512 shape of [`x3_then_x3`] (128 + 64 bytes).
+    pub fn sha512_x3_then_x3(
+        inner: &[u64; 8],
+        outer: &[u64; 8],
+        blocks: &[[u8; 128]; 6],
+    ) -> [[u64; 8]; 3] {
+        x3_then_x3(
+            inner,
+            outer,
+            blocks,
+            (128 + 64) * 8,
+            u64::to_be_bytes,
+            sha2::block_api::compress512,
+        )
+    }
+}

@@ -52,17 +52,38 @@ impl ShaNi {
     }
 }
 
-/// The portable path's truncated value for one counter: the tag from RustCrypto's
-/// compression function, truncated by the one rule.
-fn sha1_portable(inner: &[u32; 5], outer: &[u32; 5], counter: u64) -> u32 {
-    let tag = portable::sha1_tag(inner, outer, counter);
-    dynamic_truncation(&tag, tag[4])
+/// The portable path's truncated values for a batch of counters: the tags from
+/// RustCrypto's compression function, truncated by the one rule.
+fn sha1_portable<const N: usize>(
+    inner: &[u32; 5],
+    outer: &[u32; 5],
+    counters: &[u64; N],
+) -> [u32; N] {
+    portable::sha1_tags(inner, outer, counters).map(|tag| dynamic_truncation(&tag, tag[4]))
 }
 
 /// As [`sha1_portable`], for SHA-256 (whose last byte is in the eighth word).
-fn sha256_portable(inner: &[u32; 8], outer: &[u32; 8], counter: u64) -> u32 {
-    let [a, b, c, d, e, _, _, h] = portable::sha256_tag(inner, outer, counter);
-    dynamic_truncation(&[a, b, c, d, e], h)
+fn sha256_portable<const N: usize>(
+    inner: &[u32; 8],
+    outer: &[u32; 8],
+    counters: &[u64; N],
+) -> [u32; N] {
+    portable::sha256_tags(inner, outer, counters)
+        .map(|[a, b, c, d, e, _, _, h]| dynamic_truncation(&[a, b, c, d, e], h))
+}
+
+/// The truncated value of a SHA-512 tag: its first five big-endian 32-bit words are
+/// the upper and lower halves of its first words, and its last byte is in `h`.
+fn sha512_truncated([a, b, c, _, _, _, _, h]: [u64; 8]) -> u32 {
+    // Truncating casts on purpose: each 64-bit word's high and low halves.
+    let words = [
+        (a >> 32) as u32,
+        a as u32,
+        (b >> 32) as u32,
+        b as u32,
+        (c >> 32) as u32,
+    ];
+    dynamic_truncation(&words, h as u32)
 }
 
 /// One keyed-HMAC type per hash, from one definition: the struct, its constructors,
@@ -138,7 +159,7 @@ macro_rules! keyed_hmac {
                     let truncated = unsafe { x86::$kernel(&self.inner, &self.outer, counters) };
                     return truncated;
                 }
-                counters.map(|counter| $portable(&self.inner, &self.outer, counter))
+                $portable(&self.inner, &self.outer, counters)
             }
         }
 
@@ -184,6 +205,66 @@ keyed_hmac! {
     /// ```
 }
 
+/// HMAC-SHA512 with the key absorbed, ready for counters.
+///
+/// SHA-512 has no SHA-NI instructions, so every CPU takes the same path: the keyed
+/// states are kept as plain words, and each candidate is two calls of RustCrypto's
+/// `sha2::block_api::compress512` on message blocks built here, with no `Hmac`
+/// object cloned, buffered or finalised per code. A batch runs every inner
+/// compression before any outer one, so the independent ones are adjacent.
+///
+/// `Debug` shows no key material; the states are wiped on drop.
+///
+/// ```
+/// // RFC 6238 Appendix B, SHA-512, T = 1 (time 59): code 90693936.
+/// let key = otpkit_lanes::KeyedSha512::new(
+///     b"1234567890123456789012345678901234567890123456789012345678901234",
+/// );
+/// assert_eq!(key.truncated(1) % 100_000_000, 90693936);
+/// assert_eq!(key.truncated_batch(&[1, 2]), [key.truncated(1), key.truncated(2)]);
+/// ```
+#[derive(Clone)]
+pub struct KeyedSha512 {
+    inner: [u64; 8],
+    outer: [u64; 8],
+}
+
+impl KeyedSha512 {
+    /// Absorb `key` (any length; longer than 128 bytes is hashed first, RFC 2104).
+    pub fn new(key: &[u8]) -> Self {
+        let (inner, outer) = portable::sha512_key(key);
+        KeyedSha512 { inner, outer }
+    }
+
+    /// HMAC-SHA512(K, `counter` as 8 big-endian bytes), dynamically truncated to 31
+    /// bits (RFC 4226 §5.3).
+    pub fn truncated(&self, counter: u64) -> u32 {
+        let [t] = self.truncated_batch(&[counter]);
+        t
+    }
+
+    /// [`truncated`](Self::truncated) for each of `counters`; the time taken depends
+    /// only on `N`.
+    pub fn truncated_batch<const N: usize>(&self, counters: &[u64; N]) -> [u32; N] {
+        portable::sha512_tags(&self.inner, &self.outer, counters).map(sha512_truncated)
+    }
+}
+
+impl Drop for KeyedSha512 {
+    fn drop(&mut self) {
+        self.inner.zeroize();
+        self.outer.zeroize();
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for KeyedSha512 {}
+
+impl fmt::Debug for KeyedSha512 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KeyedSha512").finish_non_exhaustive()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     extern crate std;
@@ -202,5 +283,7 @@ mod tests {
         let key = KeyedSha1::new_portable(&[0xAB; 20]);
         let shown = format!("{key:?}");
         assert_eq!(shown, "KeyedSha1 { accelerated: false, .. }");
+        let key = KeyedSha512::new(&[0xAB; 64]);
+        assert_eq!(format!("{key:?}"), "KeyedSha512 { .. }");
     }
 }

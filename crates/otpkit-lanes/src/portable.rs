@@ -8,15 +8,20 @@
 //! - outer: the inner digest (20 or 32 bytes), `0x80`, zeros, and the bit length
 //!   (64 + 20) · 8 = 672 for SHA-1 or (64 + 32) · 8 = 768 for SHA-256.
 //!
-//! The compressions themselves are `sha1::block_api::compress` and
-//! `sha2::block_api::compress256` (which use SHA-NI themselves where available, one
-//! block at a time).
+//! SHA-512's blocks are 128 bytes and its length field 16 bytes, so the same shapes
+//! give (128 + 8) · 8 = 1088 and (128 + 64) · 8 = 1536 bits.
+//!
+//! The compressions themselves are `sha1::block_api::compress`,
+//! `sha2::block_api::compress256` and `compress512` (which use SHA-NI, or AVX2 for
+//! SHA-512's message schedule, themselves where available, one block at a time).
 
 use sha1::Digest;
 use zeroize::Zeroize;
 
-/// The 64-byte block HMAC pads a key to.
+/// The 64-byte block HMAC-SHA1 and HMAC-SHA256 pad a key to.
 pub(crate) const BLOCK: usize = 64;
+/// SHA-512's 128-byte block.
+const BLOCK512: usize = 128;
 
 /// Bit length of the inner message: one key block and the 8-byte counter.
 pub(crate) const INNER_BITS: u64 = (64 + 8) * 8;
@@ -24,6 +29,10 @@ pub(crate) const INNER_BITS: u64 = (64 + 8) * 8;
 pub(crate) const SHA1_OUTER_BITS: u64 = (64 + 20) * 8;
 /// Bit length of the SHA-256 outer message: one key block and a 32-byte digest.
 pub(crate) const SHA256_OUTER_BITS: u64 = (64 + 32) * 8;
+/// Bit length of the SHA-512 inner message: one 128-byte key block and the counter.
+const SHA512_INNER_BITS: u64 = (128 + 8) * 8;
+/// Bit length of the SHA-512 outer message: one key block and a 64-byte digest.
+const SHA512_OUTER_BITS: u64 = (128 + 64) * 8;
 
 /// SHA-1 initial hash value (FIPS 180-4 §5.3.1).
 const SHA1_IV: [u32; 5] = [
@@ -44,12 +53,23 @@ const SHA256_IV: [u32; 8] = [
     0x1f83_d9ab,
     0x5be0_cd19,
 ];
+/// SHA-512 initial hash value (FIPS 180-4 §5.3.5).
+const SHA512_IV: [u64; 8] = [
+    0x6a09_e667_f3bc_c908,
+    0xbb67_ae85_84ca_a73b,
+    0x3c6e_f372_fe94_f82b,
+    0xa54f_f53a_5f1d_36f1,
+    0x510e_527f_ade6_82d1,
+    0x9b05_688c_2b3e_6c1f,
+    0x1f83_d9ab_fb41_bd6b,
+    0x5be0_cd19_137e_2179,
+];
 
 /// The key padded to one block (RFC 2104 §2): keys longer than a block are hashed
 /// first, shorter ones zero-padded.
-fn key_block(key: &[u8], hash_long: impl FnOnce(&[u8], &mut [u8; BLOCK])) -> [u8; BLOCK] {
-    let mut block = [0u8; BLOCK];
-    if key.len() > BLOCK {
+fn key_block<const B: usize>(key: &[u8], hash_long: impl FnOnce(&[u8], &mut [u8; B])) -> [u8; B] {
+    let mut block = [0u8; B];
+    if key.len() > B {
         hash_long(key, &mut block);
     } else {
         block
@@ -61,11 +81,11 @@ fn key_block(key: &[u8], hash_long: impl FnOnce(&[u8], &mut [u8; BLOCK])) -> [u8
 }
 
 /// `state` after absorbing `key_block ⊕ pad` (one compression).
-fn absorb<S: Copy>(
+fn absorb<S: Copy, const B: usize>(
     iv: S,
-    key_block: &[u8; BLOCK],
+    key_block: &[u8; B],
     pad: u8,
-    compress: fn(&mut S, &[[u8; BLOCK]]),
+    compress: fn(&mut S, &[[u8; B]]),
 ) -> S {
     let mut block = *key_block;
     block.iter_mut().for_each(|b| *b ^= pad);
@@ -77,7 +97,11 @@ fn absorb<S: Copy>(
 
 /// HMAC's inner and outer states for `key` with hash `D`, whose initial value is
 /// `iv` and compression function `compress`.
-fn keyed<D: Digest, S: Copy>(key: &[u8], iv: S, compress: fn(&mut S, &[[u8; BLOCK]])) -> (S, S) {
+fn keyed<D: Digest, S: Copy, const B: usize>(
+    key: &[u8],
+    iv: S,
+    compress: fn(&mut S, &[[u8; B]]),
+) -> (S, S) {
     let mut block = key_block(key, |long, out| {
         let digest = D::digest(long);
         out.iter_mut()
@@ -92,78 +116,135 @@ fn keyed<D: Digest, S: Copy>(key: &[u8], iv: S, compress: fn(&mut S, &[[u8; BLOC
 
 /// HMAC-SHA1's inner and outer states for `key`.
 pub(crate) fn sha1_key(key: &[u8]) -> ([u32; 5], [u32; 5]) {
-    keyed::<sha1::Sha1, _>(key, SHA1_IV, sha1::block_api::compress)
+    keyed::<sha1::Sha1, _, BLOCK>(key, SHA1_IV, sha1::block_api::compress)
 }
 
 /// HMAC-SHA256's inner and outer states for `key`.
 pub(crate) fn sha256_key(key: &[u8]) -> ([u32; 8], [u32; 8]) {
-    keyed::<sha2::Sha256, _>(key, SHA256_IV, sha2::block_api::compress256)
+    keyed::<sha2::Sha256, _, BLOCK>(key, SHA256_IV, sha2::block_api::compress256)
 }
 
-/// One padded final block: `words` as big-endian bytes, `0x80`, zeros, bit length.
-fn final_block(words: &[u32], bits: u64) -> [u8; BLOCK] {
-    let mut block = [0u8; BLOCK];
-    let mut bytes = block.iter_mut();
-    for word in words {
-        // The word's bytes drive the zip, so no extra slot is consumed after them.
-        for (b, slot) in word.to_be_bytes().into_iter().zip(bytes.by_ref()) {
-            *slot = b;
-        }
-    }
-    if let Some(slot) = bytes.next() {
-        *slot = 0x80;
-    }
-    for (slot, b) in block.iter_mut().skip(BLOCK - 8).zip(bits.to_be_bytes()) {
-        *slot = b;
-    }
-    block
+/// HMAC-SHA512's inner and outer states for `key`.
+pub(crate) fn sha512_key(key: &[u8]) -> ([u64; 8], [u64; 8]) {
+    keyed::<sha2::Sha512, _, BLOCK512>(key, SHA512_IV, sha2::block_api::compress512)
 }
 
 /// The two counter words of the inner block, as SHA reads them (big-endian).
+#[cfg(all(feature = "sha-ni", target_arch = "x86_64"))]
 pub(crate) fn counter_words(counter: u64) -> [u32; 2] {
     // Truncating casts on purpose: the high and the low half.
     [(counter >> 32) as u32, counter as u32]
 }
 
-/// HMAC(key, counter) as the `W` digest words: the inner block (counter), then the
-/// outer block (inner digest, `outer_bits` long), each one compression.
-fn tag<const W: usize>(
-    inner: &[u32; W],
-    outer: &[u32; W],
-    counter: u64,
-    outer_bits: u64,
-    compress: fn(&mut [u32; W], &[[u8; BLOCK]]),
-) -> [u32; W] {
-    let mut inner_state = *inner;
-    let block = final_block(&counter_words(counter), INNER_BITS);
-    compress(&mut inner_state, core::slice::from_ref(&block));
-    let mut outer_state = *outer;
-    let mut block = final_block(&inner_state, outer_bits);
-    compress(&mut outer_state, core::slice::from_ref(&block));
-    inner_state.zeroize();
-    block.zeroize();
-    outer_state
+/// A final block for a message of `data_len` more bytes (left zero for the caller
+/// to fill): `0x80` after them, zeros, and the bit length `bits` in the last 8
+/// bytes (SHA-512's 16-byte length field has its upper half zero for every length
+/// here).
+fn padded_block<const B: usize>(data_len: usize, bits: u64) -> [u8; B] {
+    let mut block = [0u8; B];
+    if let Some(slot) = block.get_mut(data_len) {
+        *slot = 0x80;
+    }
+    for (slot, b) in block
+        .iter_mut()
+        .skip(B.saturating_sub(8))
+        .zip(bits.to_be_bytes())
+    {
+        *slot = b;
+    }
+    block
 }
 
-/// HMAC-SHA1(key, counter) as the five digest words.
-pub(crate) fn sha1_tag(inner: &[u32; 5], outer: &[u32; 5], counter: u64) -> [u32; 5] {
-    tag(
-        inner,
-        outer,
-        counter,
-        SHA1_OUTER_BITS,
+/// Writes `words` big-endian at the start of `block`.
+fn put_words<T: Copy, const B: usize, const S: usize>(
+    block: &mut [u8; B],
+    words: &[T],
+    to_be_bytes: impl Fn(T) -> [u8; S],
+) {
+    for (chunk, word) in block.chunks_exact_mut(S).zip(words) {
+        chunk.copy_from_slice(&to_be_bytes(*word));
+    }
+}
+
+/// HMAC(key, counter) for each of `counters`, as `W` digest words each: first
+/// every inner compression over its counter block (independent of one another, so
+/// the CPU overlaps them), then every outer one over its inner digest. One block
+/// buffer serves each phase (only the message bytes change between candidates), and
+/// the inner digests and the block that held them are wiped once at the end.
+pub(crate) fn tags<
+    T: Copy + Zeroize,
+    const W: usize,
+    const B: usize,
+    const S: usize,
+    const N: usize,
+>(
+    (inner, outer): (&[T; W], &[T; W]),
+    counters: &[u64; N],
+    (inner_bits, outer_bits): (u64, u64),
+    to_be_bytes: impl Fn(T) -> [u8; S],
+    compress: impl Fn(&mut [T; W], &[[u8; B]]),
+) -> [[T; W]; N] {
+    let mut block = padded_block::<B>(8, inner_bits);
+    let mut digests = [*inner; N];
+    for (digest, counter) in digests.iter_mut().zip(counters) {
+        for (slot, b) in block.iter_mut().zip(counter.to_be_bytes()) {
+            *slot = b;
+        }
+        compress(digest, core::slice::from_ref(&block));
+    }
+    let mut block = padded_block::<B>(W.saturating_mul(S), outer_bits);
+    let mut tags = [*outer; N];
+    for (tag, digest) in tags.iter_mut().zip(&digests) {
+        put_words(&mut block, digest, &to_be_bytes);
+        compress(tag, core::slice::from_ref(&block));
+    }
+    digests.iter_mut().for_each(Zeroize::zeroize);
+    block.zeroize();
+    tags
+}
+
+/// HMAC-SHA1(key, counter) for each of `counters`, as five digest words each.
+pub(crate) fn sha1_tags<const N: usize>(
+    inner: &[u32; 5],
+    outer: &[u32; 5],
+    counters: &[u64; N],
+) -> [[u32; 5]; N] {
+    tags(
+        (inner, outer),
+        counters,
+        (INNER_BITS, SHA1_OUTER_BITS),
+        u32::to_be_bytes,
         sha1::block_api::compress,
     )
 }
 
-/// HMAC-SHA256(key, counter) as the eight digest words.
-pub(crate) fn sha256_tag(inner: &[u32; 8], outer: &[u32; 8], counter: u64) -> [u32; 8] {
-    tag(
-        inner,
-        outer,
-        counter,
-        SHA256_OUTER_BITS,
+/// HMAC-SHA256(key, counter) for each of `counters`, as eight digest words each.
+pub(crate) fn sha256_tags<const N: usize>(
+    inner: &[u32; 8],
+    outer: &[u32; 8],
+    counters: &[u64; N],
+) -> [[u32; 8]; N] {
+    tags(
+        (inner, outer),
+        counters,
+        (INNER_BITS, SHA256_OUTER_BITS),
+        u32::to_be_bytes,
         sha2::block_api::compress256,
+    )
+}
+
+/// HMAC-SHA512(key, counter) for each of `counters`, as eight digest words each.
+pub(crate) fn sha512_tags<const N: usize>(
+    inner: &[u64; 8],
+    outer: &[u64; 8],
+    counters: &[u64; N],
+) -> [[u64; 8]; N] {
+    tags(
+        (inner, outer),
+        counters,
+        (SHA512_INNER_BITS, SHA512_OUTER_BITS),
+        u64::to_be_bytes,
+        sha2::block_api::compress512,
     )
 }
 
@@ -173,10 +254,17 @@ mod tests {
 
     #[test]
     fn final_block_layout() {
-        let block = final_block(&[0x0102_0304, 0x0506_0708], 576);
+        let mut block: [u8; BLOCK] = padded_block(8, 576);
+        put_words(&mut block, &[0x0102_0304u32, 0x0506_0708], u32::to_be_bytes);
         assert_eq!(&block[..9], &[1, 2, 3, 4, 5, 6, 7, 8, 0x80]);
         assert!(block[9..56].iter().all(|b| *b == 0));
         assert_eq!(&block[56..], &576u64.to_be_bytes());
+        let mut block: [u8; BLOCK512] = padded_block(64, SHA512_OUTER_BITS);
+        put_words(&mut block, &[u64::MAX; 8], u64::to_be_bytes);
+        assert!(block[..64].iter().all(|b| *b == 0xff));
+        assert_eq!(block[64], 0x80);
+        assert!(block[65..120].iter().all(|b| *b == 0));
+        assert_eq!(&block[120..], &1536u64.to_be_bytes());
     }
 
     #[test]

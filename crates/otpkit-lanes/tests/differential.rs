@@ -1,12 +1,12 @@
 //! Differential tests: both paths (SHA-NI kernel where the CPU has it, portable
 //! always) against RustCrypto's `hmac`, for every batch size up to two full kernel
-//! calls and more.
+//! calls and more; SHA-512 (one path) likewise.
 
 use hmac::{Hmac, KeyInit, Mac};
-use otpkit_lanes::{KeyedSha1, KeyedSha256, LANES};
+use otpkit_lanes::{KeyedSha1, KeyedSha256, KeyedSha512, LANES};
 use proptest::prelude::*;
 use sha1::Sha1;
-use sha2::Sha256;
+use sha2::{Sha256, Sha512};
 
 /// The RFC 4226 §5.3 reference, on RustCrypto's tag bytes.
 fn truncate(tag: &[u8]) -> u32 {
@@ -22,6 +22,12 @@ fn reference_sha1(key: &[u8], counter: u64) -> u32 {
 
 fn reference_sha256(key: &[u8], counter: u64) -> u32 {
     let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).unwrap();
+    mac.update(&counter.to_be_bytes());
+    truncate(&mac.finalize().into_bytes())
+}
+
+fn reference_sha512(key: &[u8], counter: u64) -> u32 {
+    let mut mac = <Hmac<Sha512> as KeyInit>::new_from_slice(key).unwrap();
     mac.update(&counter.to_be_bytes());
     truncate(&mac.finalize().into_bytes())
 }
@@ -50,6 +56,8 @@ fn check_batch<const N: usize>(key: &[u8], counters: &[u64]) {
             reference_sha256(key, c)
         });
     }
+    let got = KeyedSha512::new(key).truncated_batch(&batch);
+    assert_lanes("SHA-512", &got, &batch, false, |c| reference_sha512(key, c));
 }
 
 /// Every lane of `got` is the reference value of its counter.
@@ -134,13 +142,25 @@ fn edge_counters_and_key_lengths() {
         (1 << 32) - 1,
         0x8000_0000_0000_0000,
     ];
-    // Empty, one byte, around the 64-byte block (hashed above it) and very long.
-    for len in [0usize, 1, 19, 20, 32, 55, 56, 63, 64, 65, 128, 200, 1000] {
+    // Empty, one byte, around the 64-byte block and SHA-512's 128-byte one (hashed
+    // above them) and very long.
+    for len in [
+        0usize, 1, 19, 20, 32, 55, 56, 63, 64, 65, 111, 112, 127, 128, 129, 200, 1000,
+    ] {
         let key: Vec<u8> = (0..len)
             .map(|i| (i as u8).wrapping_mul(31) ^ 0x5a)
             .collect();
         check_all_sizes(&key, &counters);
     }
+}
+
+#[test]
+fn sha512_rfc6238_appendix_b() {
+    // RFC 6238 Appendix B, SHA-512, 8 digits: steps of times 59 and 1111111109.
+    let keyed =
+        KeyedSha512::new(b"1234567890123456789012345678901234567890123456789012345678901234");
+    let [a, b] = keyed.truncated_batch(&[1, 37_037_036]);
+    assert_eq!([a % 100_000_000, b % 100_000_000], [90693936, 25091201]);
 }
 
 #[test]

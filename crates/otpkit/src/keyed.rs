@@ -10,16 +10,22 @@
 //! With the `lanes` feature (default) SHA-1 and SHA-256 keys live in
 //! `otpkit-lanes`, which computes a window's candidates with interleaved SHA-NI
 //! instructions on x86-64 CPUs that have them and with RustCrypto's compression
-//! functions elsewhere; SHA-512 always uses RustCrypto's `hmac`.
+//! functions elsewhere; without it they use RustCrypto's `hmac`. SHA-512 keys always
+//! live in `otpkit-lanes` (no `unsafe` on that path): its keyed states are plain
+//! words and each code is two calls of RustCrypto's compression function, without
+//! an `Hmac` object cloned and finalised per code, which costs a measurable part of
+//! a SHA-512 HMAC (docs/benchmarks.md, "Floor").
 
+#[cfg(not(feature = "lanes"))]
 use hmac::{Hmac, KeyInit, Mac};
 #[cfg(not(feature = "lanes"))]
 use sha1::Sha1;
 #[cfg(not(feature = "lanes"))]
 use sha2::Sha256;
-use sha2::Sha512;
 
-use crate::{Algorithm, Secret, truncate};
+#[cfg(not(feature = "lanes"))]
+use crate::truncate;
+use crate::{Algorithm, Secret};
 
 /// How many candidates [`KeyedHmac::truncated_batch`] computes at once at most.
 #[cfg(feature = "lanes")]
@@ -45,7 +51,7 @@ type Sha256Key = Hmac<Sha256>;
 pub(crate) enum KeyedHmac {
     Sha1(Sha1Key),
     Sha256(Sha256Key),
-    Sha512(Hmac<Sha512>),
+    Sha512(otpkit_lanes::KeyedSha512),
 }
 
 impl KeyedHmac {
@@ -61,7 +67,7 @@ impl KeyedHmac {
             Algorithm::Sha1 => KeyedHmac::Sha1(keyed(key)),
             #[cfg(not(feature = "lanes"))]
             Algorithm::Sha256 => KeyedHmac::Sha256(keyed(key)),
-            Algorithm::Sha512 => KeyedHmac::Sha512(keyed(key)),
+            Algorithm::Sha512 => KeyedHmac::Sha512(otpkit_lanes::KeyedSha512::new(key)),
         }
     }
 
@@ -77,7 +83,7 @@ impl KeyedHmac {
             KeyedHmac::Sha1(mac) => tag_truncated(mac, counter),
             #[cfg(not(feature = "lanes"))]
             KeyedHmac::Sha256(mac) => tag_truncated(mac, counter),
-            KeyedHmac::Sha512(mac) => tag_truncated(mac, counter),
+            KeyedHmac::Sha512(key) => key.truncated(counter),
         }
     }
 
@@ -85,16 +91,21 @@ impl KeyedHmac {
     /// them), computed together where the algorithm and CPU allow. Every counter is
     /// computed: the time depends only on `N`.
     pub(crate) fn truncated_batch<const N: usize>(&self, counters: &[u64; N]) -> [u32; N] {
-        #[cfg(feature = "lanes")]
         match self {
-            KeyedHmac::Sha1(key) => return key.truncated_batch(counters),
-            KeyedHmac::Sha256(key) => return key.truncated_batch(counters),
-            KeyedHmac::Sha512(_) => {}
+            #[cfg(feature = "lanes")]
+            KeyedHmac::Sha1(key) => key.truncated_batch(counters),
+            #[cfg(feature = "lanes")]
+            KeyedHmac::Sha256(key) => key.truncated_batch(counters),
+            #[cfg(not(feature = "lanes"))]
+            KeyedHmac::Sha1(_) | KeyedHmac::Sha256(_) => {
+                counters.map(|counter| self.truncated(counter))
+            }
+            KeyedHmac::Sha512(key) => key.truncated_batch(counters),
         }
-        counters.map(|counter| self.truncated(counter))
     }
 }
 
+#[cfg(not(feature = "lanes"))]
 fn keyed<M: KeyInit>(key: &[u8]) -> M {
     // HMAC is defined for keys of every length (RFC 2104 §2: longer keys are hashed,
     // shorter ones padded), and hmac's `new_from_slice` never returns an error for
@@ -103,6 +114,7 @@ fn keyed<M: KeyInit>(key: &[u8]) -> M {
     M::new_from_slice(key).expect("HMAC accepts keys of any length")
 }
 
+#[cfg(not(feature = "lanes"))]
 fn tag_truncated<M: Mac + Clone>(keyed: &M, counter: u64) -> u32 {
     let mut mac = keyed.clone();
     mac.update(&counter.to_be_bytes());

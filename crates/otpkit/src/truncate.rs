@@ -17,7 +17,10 @@ use crate::Digits;
 /// The 31-bit number RFC 4226 §5.3 extracts from an HMAC tag of any length (20, 32
 /// or 64 bytes), by the branch-free rule of [`otpkit_lanes::truncate`] that the
 /// SHA-NI kernel uses too: the tag's first five big-endian words (every tag has
-/// them, since the offset is at most 15) and its last byte are all it reads.
+/// them, since the offset is at most 15) and its last byte are all it reads. Used
+/// on the tags of RustCrypto's `hmac` (SHA-1 and SHA-256 without the `lanes`
+/// feature); `otpkit-lanes` truncates its own tags.
+#[cfg(any(test, not(feature = "lanes")))]
 pub(crate) fn dynamic_truncation(tag: &[u8]) -> u32 {
     let mut words = [0u32; 5];
     for (word, bytes) in words.iter_mut().zip(tag.chunks_exact(4)) {
