@@ -119,7 +119,7 @@ stage "cargo test (otpkit, all features)" cargo_test -p otpkit --all-features
 # code moves values differently (a leak through enum padding showed in release only).
 stage "freed-memory hygiene in release builds (core, transfer, CLI, bindings' Rust side)" cargo_test --release -p otpkit -p otpkit-transfer -p otpkit-uniffi -p otpkit-python -p otpkit-cli --test hygiene --test freed_memory
 stage "device stores on real PostgreSQL and Redis (otpkit-store and the web example, all features)" device_stores
-stage "cargo test (otpkit without the lanes kernel: pure RustCrypto)" cargo_test -p otpkit --no-default-features --features std,getrandom
+stage "cargo test (otpkit without the SHA-NI kernel: no unsafe)" cargo_test -p otpkit --no-default-features --features std,getrandom
 stage "cargo test (otpkit unit tests, no default features)" cargo_test -p otpkit --no-default-features --lib
 stage "no_std build" no_std_build
 stage "cargo doc (deny warnings)" docs
