@@ -36,6 +36,24 @@ if [ -z "$target_dir" ]; then
 fi
 OUT=${OUT:-$target_dir/release-artefacts/crates}
 
+# `cargo package` verifies each crate against its siblings' new .crate files, served
+# from a temporary registry that Cargo unpacks under $CARGO_HOME/registry/src/-<hash>/
+# and never unpacks again while that folder exists: an earlier run's sources would be
+# built instead of this run's (a stale success, or a failure on code that is fine).
+# Those folders hold only this script's crates (crates.io's are not named "-…").
+# Unpacked again, their files carry the archive's fixed 2006 time, so the earlier
+# run's builds of them (whose dep-info names those folders) also look up to date:
+# their fingerprints go too, and Cargo rebuilds them from this run's sources.
+cargo_home=${CARGO_HOME:-$HOME/.cargo}
+for crate in "${CRATES[@]}"; do
+  rm -rf "$cargo_home"/registry/src/-*/"$crate"-[0-9]*
+  for dep_info in "$target_dir"/debug/deps/"${crate//-/_}"-*.d; do
+    [ -f "$dep_info" ] && grep -q "registry/src/-" "$dep_info" || continue
+    hash=${dep_info##*-}
+    rm -rf "$target_dir/debug/.fingerprint/$crate-${hash%.d}"
+  done
+done
+
 args=()
 for crate in "${CRATES[@]}"; do args+=(-p "$crate"); done
 log=$(mktemp)
