@@ -197,22 +197,32 @@ unsafe fn write_match(env: *mut JNIEnv, out: jlongArray, m: CodeMatch) -> jint {
     MATCHED
 }
 
-/// What a verify returns for the facade's answer.
+/// A verify's common part: reads the typed `code`, runs the facade's `verify` on it
+/// (a panic is [`VERIFY_FAILED`]), and returns its answer, a match's step and offset
+/// written into `out`.
 ///
 /// # Safety
 ///
-/// As [`write_match`].
-unsafe fn verify_result(
+/// As [`with_code`] for `env` and `code` and [`write_match`] for `out`, except that
+/// either reference may be null (refused).
+unsafe fn verify_call(
     env: *mut JNIEnv,
+    code: jstring,
     out: jlongArray,
-    result: Result<Option<CodeMatch>, otpkit_facade::FacadeError>,
+    verify: impl FnOnce(&str) -> Result<Option<CodeMatch>, otpkit_facade::FacadeError>,
 ) -> jint {
-    match result {
-        // SAFETY: the caller's contract is `write_match`'s.
-        Ok(Some(m)) => unsafe { write_match(env, out, m) },
-        Ok(None) => NO_MATCH,
-        Err(_) => VERIFY_FAILED,
+    if code.is_null() || out.is_null() {
+        return VERIFY_FAILED;
     }
+    guarded(VERIFY_FAILED, || {
+        // SAFETY: `env` is the JVM's and `code` a non-null `String` (checked above).
+        match unsafe { with_code(env, code, verify) } {
+            // SAFETY: `out` is a non-null `long[2]` (checked above; the caller's contract).
+            Ok(Some(m)) => unsafe { write_match(env, out, m) },
+            Ok(None) => NO_MATCH,
+            Err(_) => VERIFY_FAILED,
+        }
+    })
 }
 
 /// `OtpkitJni.totpStepAt(handle: Long, unixTime: Long): Long`: `Totp::step_at`.
@@ -287,19 +297,12 @@ pub unsafe extern "system" fn Java_uniffi_otpkit_OtpkitJni_totpVerify(
     let (Ok(behind), Ok(ahead)) = (optional(behind), optional(ahead)) else {
         return VERIFY_FAILED;
     };
-    if code.is_null() || out.is_null() {
-        return VERIFY_FAILED;
+    // SAFETY: `env`, `code` and `out` are as the JVM passes them (this function's contract).
+    unsafe {
+        verify_call(env, code, out, |text| {
+            fg::totp_verify(totp, text, unsigned(unix_time), behind, ahead)
+        })
     }
-    guarded(VERIFY_FAILED, || {
-        // SAFETY: `env` is the JVM's and `code` a non-null `String` (checked above).
-        let result = unsafe {
-            with_code(env, code, |text| {
-                fg::totp_verify(totp, text, unsigned(unix_time), behind, ahead)
-            })
-        };
-        // SAFETY: `out` is a non-null `long[2]` (this function's contract).
-        unsafe { verify_result(env, out, result) }
-    })
 }
 
 /// `OtpkitJni.hotpCode(handle: Long, counter: Long): Long`: `Hotp::code`, [`pack`]ed.
@@ -345,19 +348,12 @@ pub unsafe extern "system" fn Java_uniffi_otpkit_OtpkitJni_hotpVerify(
     let Ok(look_ahead) = optional(look_ahead) else {
         return VERIFY_FAILED;
     };
-    if code.is_null() || out.is_null() {
-        return VERIFY_FAILED;
+    // SAFETY: `env`, `code` and `out` are as the JVM passes them (this function's contract).
+    unsafe {
+        verify_call(env, code, out, |text| {
+            fg::hotp_verify(hotp, text, unsigned(counter), look_ahead)
+        })
     }
-    guarded(VERIFY_FAILED, || {
-        // SAFETY: `env` is the JVM's and `code` a non-null `String` (checked above).
-        let result = unsafe {
-            with_code(env, code, |text| {
-                fg::hotp_verify(hotp, text, unsigned(counter), look_ahead)
-            })
-        };
-        // SAFETY: `out` is a non-null `long[2]` (this function's contract).
-        unsafe { verify_result(env, out, result) }
-    })
 }
 
 /// The class whose natives [`otpkit_jni_register`] binds.
