@@ -51,17 +51,28 @@ impl Code {
         // around its hash computations (docs/benchmarks.md, "Floor"). Both give the
         // same value for such input (tested). Which reader runs depends only on the
         // typed text's form, never on a secret.
-        if input.len() == usize::from(digits.get()) && input.bytes().all(|b| b.is_ascii_digit()) {
-            let value = input.bytes().fold(0u64, |v, b| {
-                v.wrapping_mul(10).wrapping_add(u64::from(b & 0x0f))
-            });
-            return Ok(Code { value, digits });
+        let bytes = input.as_bytes();
+        let exact = match digits.get() {
+            6 => ascii_digits::<6>(bytes),
+            7 => ascii_digits::<7>(bytes),
+            8 => ascii_digits::<8>(bytes),
+            9 => ascii_digits::<9>(bytes),
+            // `Digits` holds 6..=10 only: this arm is 10 digits.
+            _ => ascii_digits::<10>(bytes),
+        };
+        match exact {
+            Some(value) => Ok(Code { value, digits }),
+            None => Self::parse_typed(input, digits),
         }
-        Self::parse_typed(input, digits)
     }
 
     /// [`Code::parse`] for any input: characters decoded, whitespace trimmed, one
     /// inner space allowed, and every error's position or count.
+    ///
+    /// Kept out of line so that [`Code::parse`]'s exact-digits path stays a small
+    /// function that needs no saved registers or stack frame of its own.
+    #[cold]
+    #[inline(never)]
     fn parse_typed(input: &str, digits: Digits) -> Result<Self, CodeError> {
         let leading = input.len().saturating_sub(input.trim_start().len());
         let offset = input.get(..leading).map_or(0, |s| s.chars().count());
@@ -122,6 +133,21 @@ impl Code {
     pub const fn digits(&self) -> Digits {
         self.digits
     }
+}
+
+/// The value of `bytes` if they are exactly `N` ASCII digits, else `None`: one pass
+/// over a fixed-length array (unrolled by the compiler), each byte's distance from
+/// `'0'` taken as its digit and checked to be below 10.
+fn ascii_digits<const N: usize>(bytes: &[u8]) -> Option<u64> {
+    let bytes: &[u8; N] = bytes.try_into().ok()?;
+    let mut value = 0u64;
+    let mut all_digits = true;
+    for &byte in bytes {
+        let digit = byte.wrapping_sub(b'0');
+        all_digits &= digit < 10;
+        value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
+    }
+    all_digits.then_some(value)
 }
 
 impl ConstantTimeEq for Code {

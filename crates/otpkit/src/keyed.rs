@@ -86,11 +86,20 @@ impl KeyedHmac {
             KeyedHmac::Sha512(key) => key.truncated(counter),
         }
     }
+}
 
-    /// [`truncated`](Self::truncated) for each of `counters` (at most [`BATCH`] of
-    /// them), computed together where the algorithm and CPU allow. Every counter is
+/// A keyed state that computes a batch of candidates: [`KeyedHmac`] and each
+/// algorithm's own key type. The scan of `verify` picks the algorithm once, before
+/// its loop, and runs a loop compiled for that key type alone.
+pub(crate) trait Candidates {
+    /// [`KeyedHmac::truncated`] for each of `counters` (at most [`BATCH`] of them),
+    /// computed together where the algorithm and CPU allow. Every counter is
     /// computed: the time depends only on `N`.
-    pub(crate) fn truncated_batch<const N: usize>(&self, counters: &[u64; N]) -> [u32; N] {
+    fn truncated_batch<const N: usize>(&self, counters: &[u64; N]) -> [u32; N];
+}
+
+impl Candidates for KeyedHmac {
+    fn truncated_batch<const N: usize>(&self, counters: &[u64; N]) -> [u32; N] {
         match self {
             #[cfg(feature = "lanes")]
             KeyedHmac::Sha1(key) => key.truncated_batch(counters),
@@ -102,6 +111,40 @@ impl KeyedHmac {
             }
             KeyedHmac::Sha512(key) => key.truncated_batch(counters),
         }
+    }
+}
+
+#[cfg(feature = "lanes")]
+impl Candidates for otpkit_lanes::KeyedSha1 {
+    fn truncated_batch<const N: usize>(&self, counters: &[u64; N]) -> [u32; N] {
+        otpkit_lanes::KeyedSha1::truncated_batch(self, counters)
+    }
+}
+
+#[cfg(feature = "lanes")]
+impl Candidates for otpkit_lanes::KeyedSha256 {
+    fn truncated_batch<const N: usize>(&self, counters: &[u64; N]) -> [u32; N] {
+        otpkit_lanes::KeyedSha256::truncated_batch(self, counters)
+    }
+}
+
+#[cfg(not(feature = "lanes"))]
+impl Candidates for Hmac<Sha1> {
+    fn truncated_batch<const N: usize>(&self, counters: &[u64; N]) -> [u32; N] {
+        counters.map(|counter| tag_truncated(self, counter))
+    }
+}
+
+#[cfg(not(feature = "lanes"))]
+impl Candidates for Hmac<Sha256> {
+    fn truncated_batch<const N: usize>(&self, counters: &[u64; N]) -> [u32; N] {
+        counters.map(|counter| tag_truncated(self, counter))
+    }
+}
+
+impl Candidates for otpkit_lanes::KeyedSha512 {
+    fn truncated_batch<const N: usize>(&self, counters: &[u64; N]) -> [u32; N] {
+        otpkit_lanes::KeyedSha512::truncated_batch(self, counters)
     }
 }
 

@@ -45,11 +45,31 @@ pub(crate) enum Form {
 pub(crate) const STEAM_CODES: u32 = 11_881_376;
 
 impl Form {
-    /// The number a code of this form stands for, from the 31-bit truncated value.
+    /// The number a code of this form stands for, from the 31-bit truncated value:
+    /// one value at a time, the reference [`Form::reduce_batch`] is tested against.
+    #[cfg(test)]
     pub(crate) fn reduce(self, truncated: u32) -> u64 {
         match self {
             Form::Decimal(digits) => reduce(truncated, digits),
             Form::Steam => u64::from(truncated % STEAM_CODES),
+        }
+    }
+}
+
+impl Form {
+    /// [`Form::reduce`] of each of `truncated`, with the form matched once for the
+    /// batch rather than once per value (the form is public).
+    pub(crate) fn reduce_batch<const N: usize>(self, truncated: [u32; N]) -> [u64; N] {
+        match self {
+            Form::Decimal(digits) => match digits.get() {
+                6 => truncated.map(|t| u64::from(t % 1_000_000)),
+                7 => truncated.map(|t| u64::from(t % 10_000_000)),
+                8 => truncated.map(|t| u64::from(t % 100_000_000)),
+                9 => truncated.map(|t| u64::from(t % 1_000_000_000)),
+                // `Digits` holds 6..=10 only: this arm is 10 digits.
+                _ => truncated.map(u64::from),
+            },
+            Form::Steam => truncated.map(|t| u64::from(t % STEAM_CODES)),
         }
     }
 }
@@ -127,6 +147,21 @@ mod tests {
                     "{n} {value}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn a_batch_reduces_as_each_value_does() {
+        let values = [0, 1, 999_999, 1_000_000, 0x50ef_7f19, 0x7fff_ffff, u32::MAX];
+        let forms = (Digits::MIN..=Digits::MAX)
+            .map(|n| Form::Decimal(Digits::new(n).unwrap()))
+            .chain([Form::Steam]);
+        for form in forms {
+            assert_eq!(
+                form.reduce_batch(values),
+                values.map(|v| form.reduce(v)),
+                "{form:?}"
+            );
         }
     }
 

@@ -30,7 +30,7 @@
 
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 
-use crate::keyed::{BATCH, KeyedHmac};
+use crate::keyed::{BATCH, Candidates, KeyedHmac};
 use crate::sentences::sentences;
 use crate::truncate::Form;
 use crate::{Code, CodeError, Digits, Hotp, TimeError};
@@ -303,11 +303,28 @@ pub(crate) fn scan(
     first: u64,
     last: u64,
 ) -> Option<u64> {
+    // The algorithm (public) is matched once, here, rather than per batch: each arm
+    // runs the loop compiled for its own key type.
+    match mac {
+        KeyedHmac::Sha1(key) => scan_with(key, form, typed, first, last),
+        KeyedHmac::Sha256(key) => scan_with(key, form, typed, first, last),
+        KeyedHmac::Sha512(key) => scan_with(key, form, typed, first, last),
+    }
+}
+
+/// [`scan`] for one algorithm's key.
+fn scan_with<K: Candidates>(
+    key: &K,
+    form: Form,
+    typed: Typed,
+    first: u64,
+    last: u64,
+) -> Option<u64> {
     let mut scan = Scan {
-        mac,
+        key,
         form,
         typed: typed.value,
-        found: Choice::from(0),
+        found: 0,
         matched: 0,
     };
     let mut next = first;
@@ -326,7 +343,9 @@ pub(crate) fn scan(
         }
         next = done.saturating_add(1);
     }
-    if bool::from(scan.found & typed.well_formed) {
+    // The one conversion back to a `Choice` (an optimisation barrier in `subtle`),
+    // and the one branch: on the final answer.
+    if bool::from(Choice::from(scan.found & typed.well_formed.unwrap_u8())) {
         Some(scan.matched)
     } else {
         None
@@ -337,16 +356,19 @@ pub(crate) fn scan(
 const _: () = assert!(BATCH == 4, "update scan's dispatch for a new BATCH");
 
 /// The running state of [`scan`].
-struct Scan<'a> {
-    mac: &'a KeyedHmac,
+struct Scan<'a, K> {
+    key: &'a K,
     form: Form,
     /// The typed code's value.
     typed: u64,
-    found: Choice,
+    /// 1 once any candidate matched, else 0: the OR of the candidates' `Choice`s,
+    /// kept as the plain byte so that each candidate costs one `subtle` barrier (its
+    /// `ct_eq`) rather than two; OR-ing bytes is branch-free either way.
+    found: u8,
     matched: u64,
 }
 
-impl Scan<'_> {
+impl<K: Candidates> Scan<'_, K> {
     /// Compare the `N` steps from `first` (which the caller checked exist); the
     /// last step compared.
     fn batch<const N: usize>(&mut self, first: u64) -> u64 {
@@ -356,11 +378,11 @@ impl Scan<'_> {
             *slot = step;
             step = step.saturating_add(1);
         }
-        let truncated = self.mac.truncated_batch(&steps);
-        for (step, value) in steps.iter().zip(truncated) {
-            let equal = self.form.reduce(value).ct_eq(&self.typed);
+        let codes = self.form.reduce_batch(self.key.truncated_batch(&steps));
+        for (step, code) in steps.iter().zip(codes) {
+            let equal = code.ct_eq(&self.typed);
             self.matched.conditional_assign(step, equal);
-            self.found |= equal;
+            self.found |= equal.unwrap_u8();
         }
         steps.last().copied().unwrap_or(first)
     }
