@@ -56,9 +56,8 @@ pub enum Command {
     Resync(resync::ResyncArgs),
     /// Show the fields of an otpauth:// URI and everything questionable about it.
     Inspect(inspect::InspectArgs),
-    /// Read accounts: an authenticator app's file (aegis, 2fas, andotp, bitwarden,
-    /// freeotp-plus, authenticator-pro, google-migration, otpauth-list, pskc), its
-    /// format told from its content or named with --from FORMAT, or a Google
+    /// Read accounts: an authenticator app's file (`import --help` lists the formats),
+    /// its format told from its content or named with --from FORMAT, or a Google
     /// Authenticator export URI (otpauth-migration://); prints otpauth:// URIs or JSON
     /// and reports every entry on stderr.
     Import(import::ImportArgs),

@@ -11,6 +11,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
+use clap::builder::PossibleValue;
 use clap::{Args, ValueEnum};
 use otpkit::otpauth::Account;
 use otpkit_transfer::{
@@ -22,102 +23,68 @@ use crate::error::{CliError, Exit};
 use crate::io::{self, Io};
 
 /// The formats `import` reads (named with `--from`, or detected) and `export --from`
-/// reads (all but PSKC).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+/// reads (all but PSKC): every [`otpkit_transfer::Format`], by its own name, and PSKC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InputFormat {
-    /// Aegis vault JSON, plain or password-encrypted.
-    Aegis,
-    /// 2FAS backup (.2fas), plain or encrypted.
-    #[value(name = "2fas")]
-    TwoFas,
-    /// andOTP backup: plain JSON or encrypted (.json.aes).
-    Andotp,
-    /// Bitwarden JSON export, plain or password-protected.
-    Bitwarden,
-    /// FreeOTP+ JSON export.
-    FreeotpPlus,
-    /// Authenticator Pro (Stratum) plain JSON backup.
-    AuthenticatorPro,
-    /// Google Authenticator's "Transfer accounts" QR codes: one otpauth-migration://
-    /// URI per line, in any order, duplicates allowed.
-    GoogleMigration,
-    /// Plain text, one otpauth:// URI per line.
-    OtpauthList,
-    /// A PSKC key container (RFC 6030), as hardware token vendors deliver seeds.
+    /// A format `otpkit-transfer` reads.
+    Transfer(Format),
+    /// A PSKC key container (RFC 6030), as hardware token vendors deliver seeds
+    /// (read by `otpkit-pskc`).
     Pskc,
 }
 
+/// How many formats `--from` takes: the transfer formats and PSKC.
+const FORMATS: usize = Format::ALL.len() + 1;
+
 impl InputFormat {
-    /// Every format, in `--help`'s order.
-    pub const ALL: [InputFormat; 9] = [
-        InputFormat::Aegis,
-        InputFormat::TwoFas,
-        InputFormat::Andotp,
-        InputFormat::Bitwarden,
-        InputFormat::FreeotpPlus,
-        InputFormat::AuthenticatorPro,
-        InputFormat::GoogleMigration,
-        InputFormat::OtpauthList,
-        InputFormat::Pskc,
-    ];
+    /// Every format, in `--help`'s order: the transfer formats in their own order,
+    /// then PSKC.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "evaluated at compile time: an index out of bounds fails the build"
+    )]
+    pub const ALL: [InputFormat; FORMATS] = {
+        let mut all = [InputFormat::Pskc; FORMATS];
+        let mut i = 0;
+        while i < Format::ALL.len() {
+            all[i] = InputFormat::Transfer(Format::ALL[i]);
+            i += 1;
+        }
+        all
+    };
 
     /// The format's name as `--from` takes it.
     pub fn name(self) -> &'static str {
         match self {
-            InputFormat::Aegis => "aegis",
-            InputFormat::TwoFas => "2fas",
-            InputFormat::Andotp => "andotp",
-            InputFormat::Bitwarden => "bitwarden",
-            InputFormat::FreeotpPlus => "freeotp-plus",
-            InputFormat::AuthenticatorPro => "authenticator-pro",
-            InputFormat::GoogleMigration => "google-migration",
-            InputFormat::OtpauthList => "otpauth-list",
+            InputFormat::Transfer(format) => format.name(),
             InputFormat::Pskc => "pskc",
+        }
+    }
+
+    /// What the format is, in one line, for `--help`.
+    fn summary(self) -> &'static str {
+        match self {
+            InputFormat::Transfer(format) => format.summary(),
+            InputFormat::Pskc => {
+                "A PSKC key container (RFC 6030), as hardware token vendors deliver seeds"
+            }
         }
     }
 
     /// The transfer format, or `None` for PSKC (read by `crate::pskc`).
     pub fn transfer(self) -> Option<Format> {
-        Some(match self {
-            InputFormat::Aegis => Format::Aegis,
-            InputFormat::TwoFas => Format::TwoFas,
-            InputFormat::Andotp => Format::AndOtp,
-            InputFormat::Bitwarden => Format::Bitwarden,
-            InputFormat::FreeotpPlus => Format::FreeOtpPlus,
-            InputFormat::AuthenticatorPro => Format::AuthenticatorPro,
-            InputFormat::GoogleMigration => Format::GoogleMigration,
-            InputFormat::OtpauthList => Format::OtpauthList,
-            InputFormat::Pskc => return None,
-        })
-    }
-
-    /// The `--from` name of a transfer format.
-    pub fn of_transfer(format: Format) -> InputFormat {
-        match format {
-            Format::Aegis => InputFormat::Aegis,
-            Format::TwoFas => InputFormat::TwoFas,
-            Format::AndOtp => InputFormat::Andotp,
-            Format::Bitwarden => InputFormat::Bitwarden,
-            Format::FreeOtpPlus => InputFormat::FreeotpPlus,
-            Format::AuthenticatorPro => InputFormat::AuthenticatorPro,
-            Format::GoogleMigration => InputFormat::GoogleMigration,
-            Format::OtpauthList => InputFormat::OtpauthList,
+        match self {
+            InputFormat::Transfer(format) => Some(format),
+            InputFormat::Pskc => None,
         }
     }
 
     /// Whether every file of the format is text (JSON, XML or lines): an image given
-    /// as one is refused as an image. An andOTP backup is binary when encrypted.
+    /// as one is refused as an image.
     fn is_text(self) -> bool {
         match self {
-            InputFormat::Andotp => false,
-            InputFormat::Aegis
-            | InputFormat::TwoFas
-            | InputFormat::Bitwarden
-            | InputFormat::FreeotpPlus
-            | InputFormat::AuthenticatorPro
-            | InputFormat::GoogleMigration
-            | InputFormat::OtpauthList
-            | InputFormat::Pskc => true,
+            InputFormat::Transfer(format) => format.is_text(),
+            InputFormat::Pskc => true,
         }
     }
 
@@ -127,15 +94,8 @@ impl InputFormat {
     pub fn position(self, entry: &EntryReport, total: usize) -> String {
         let n = entry.index.saturating_add(1);
         match self {
-            InputFormat::OtpauthList => format!("line {n}"),
-            InputFormat::Aegis
-            | InputFormat::TwoFas
-            | InputFormat::Andotp
-            | InputFormat::Bitwarden
-            | InputFormat::FreeotpPlus
-            | InputFormat::AuthenticatorPro
-            | InputFormat::GoogleMigration
-            | InputFormat::Pskc => format!("entry {n} of {total}"),
+            InputFormat::Transfer(format) if format.indexes_lines() => format!("line {n}"),
+            InputFormat::Transfer(_) | InputFormat::Pskc => format!("entry {n} of {total}"),
         }
     }
 
@@ -144,7 +104,7 @@ impl InputFormat {
     /// when it cannot be told (an encrypted andOTP backup never can).
     pub fn detect(data: &[u8]) -> Result<Option<InputFormat>, CliError> {
         if let Some(format) = otpkit_transfer::detect(data) {
-            return Ok(Some(InputFormat::of_transfer(format)));
+            return Ok(Some(InputFormat::Transfer(format)));
         }
         Ok(is_pskc(data).then_some(InputFormat::Pskc))
     }
@@ -152,6 +112,16 @@ impl InputFormat {
     /// Every format's name, for messages: `aegis, 2fas, …, pskc`.
     pub fn names() -> String {
         InputFormat::ALL.map(InputFormat::name).join(", ")
+    }
+}
+
+impl ValueEnum for InputFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &InputFormat::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()).help(self.summary()))
     }
 }
 
@@ -618,7 +588,7 @@ mod tests {
         for format in Format::ALL {
             let parsed = InputFormat::from_str(format.name(), false).unwrap();
             assert_eq!(parsed.transfer(), Some(format));
-            assert_eq!(InputFormat::of_transfer(format), parsed);
+            assert_eq!(InputFormat::Transfer(format), parsed);
         }
         assert_eq!(
             InputFormat::from_str("pskc", false).unwrap().transfer(),

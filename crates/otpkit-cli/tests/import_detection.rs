@@ -24,9 +24,16 @@ fn figure(n: u32) -> PathBuf {
         .join(format!("rfc6030-figure-{n}.xml"))
 }
 
-/// Every `--from` name, in `--help`'s order.
-const FORMATS: &str = "aegis, 2fas, andotp, bitwarden, freeotp-plus, authenticator-pro, \
-                       google-migration, otpauth-list, pskc";
+/// Every `--from` name, in `--help`'s order: every transfer format by its own name,
+/// then `pskc`.
+fn formats() -> String {
+    let mut names: Vec<&str> = otpkit_transfer::Format::ALL
+        .iter()
+        .map(|f| f.name())
+        .collect();
+    names.push("pskc");
+    names.join(", ")
+}
 
 /// The first line of stderr.
 fn first_line(run: &Run) -> &str {
@@ -129,9 +136,10 @@ fn a_file_whose_format_cannot_be_told_lists_the_formats() {
             r.stderr,
             format!(
                 "otpkit: cannot tell the format of {} from its content: give it with --from \
-                 FORMAT (one of {FORMATS}); an encrypted andOTP backup is never recognised: \
+                 FORMAT (one of {}); an encrypted andOTP backup is never recognised: \
                  use --from andotp\n",
-                s(&path)
+                s(&path),
+                formats()
             )
         );
         assert!(!r.stderr.contains("JBSW"), "{}", r.stderr);
@@ -157,8 +165,9 @@ fn a_misspelt_format_lists_the_formats_and_suggests_the_nearest() {
     assert_eq!(
         r.stderr,
         format!(
-            "otpkit: invalid value for --from <FORMAT>; expected one of {FORMATS} (did you \
-             mean aegis?) (see `otpkit import --help`)\n"
+            "otpkit: invalid value for --from <FORMAT>; expected one of {} (did you \
+             mean aegis?) (see `otpkit import --help`)\n",
+            formats()
         )
     );
     // Nothing near: the list alone; the value typed (a secret in the wrong place,
@@ -167,7 +176,7 @@ fn a_misspelt_format_lists_the_formats_and_suggests_the_nearest() {
     expect(&r, 2, "--from SECRET");
     assert!(
         r.stderr
-            .contains(&format!("expected one of {FORMATS} (see")),
+            .contains(&format!("expected one of {} (see", formats())),
         "{}",
         r.stderr
     );

@@ -104,6 +104,52 @@ impl Format {
             Format::AuthenticatorPro => "authenticator-pro",
         }
     }
+
+    /// What the format is, in one line (the CLI's `--from` help shows it).
+    pub const fn summary(self) -> &'static str {
+        match self {
+            Format::OtpauthList => "Plain text, one otpauth:// URI per line",
+            Format::GoogleMigration => {
+                "Google Authenticator's \"Transfer accounts\" QR codes: otpauth-migration:// URIs, one per line, in any order"
+            }
+            Format::Aegis => "Aegis vault JSON, plain or password-encrypted",
+            Format::TwoFas => "2FAS backup (.2fas), plain or encrypted",
+            Format::AndOtp => "andOTP backup: plain JSON or encrypted (.json.aes)",
+            Format::Bitwarden => "Bitwarden JSON export, plain or password-protected",
+            Format::FreeOtpPlus => "FreeOTP+ JSON export",
+            Format::AuthenticatorPro => "Authenticator Pro (Stratum) plain JSON backup",
+        }
+    }
+
+    /// Whether every file of the format is text (JSON, XML, CSV or lines), so that
+    /// a binary file (an image, an archive) given as one is refused as such.
+    pub const fn is_text(self) -> bool {
+        match self {
+            Format::AndOtp => false,
+            Format::OtpauthList
+            | Format::GoogleMigration
+            | Format::Aegis
+            | Format::TwoFas
+            | Format::Bitwarden
+            | Format::FreeOtpPlus
+            | Format::AuthenticatorPro => true,
+        }
+    }
+
+    /// Whether [`EntryReport::index`] counts the file's lines (an entry per line,
+    /// blank and comment lines counted) rather than its entries.
+    pub const fn indexes_lines(self) -> bool {
+        match self {
+            Format::OtpauthList => true,
+            Format::GoogleMigration
+            | Format::Aegis
+            | Format::TwoFas
+            | Format::AndOtp
+            | Format::Bitwarden
+            | Format::FreeOtpPlus
+            | Format::AuthenticatorPro => false,
+        }
+    }
 }
 
 impl fmt::Display for Format {

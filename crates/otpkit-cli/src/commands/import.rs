@@ -101,14 +101,7 @@ impl ImportArgs {
     fn check_flags_for(&self, format: InputFormat) -> Result<(), CliError> {
         match format {
             InputFormat::Pskc => Ok(()),
-            InputFormat::Aegis
-            | InputFormat::TwoFas
-            | InputFormat::Andotp
-            | InputFormat::Bitwarden
-            | InputFormat::FreeotpPlus
-            | InputFormat::AuthenticatorPro
-            | InputFormat::GoogleMigration
-            | InputFormat::OtpauthList => {
+            InputFormat::Transfer(_) => {
                 if self.key_hex.is_some() || self.key_file.is_some() {
                     return Err(CliError::usage(
                         "--key-hex and --key-file are for --from pskc; other formats take a \
@@ -152,17 +145,7 @@ pub fn run(args: ImportArgs, io: &mut Io<'_>) -> Result<(), CliError> {
             pskc::max_bytes(),
             format!("the PSKC file {}", input_file::describe(&args.input)),
         ),
-        Some(
-            InputFormat::Aegis
-            | InputFormat::TwoFas
-            | InputFormat::Andotp
-            | InputFormat::Bitwarden
-            | InputFormat::FreeotpPlus
-            | InputFormat::AuthenticatorPro
-            | InputFormat::GoogleMigration
-            | InputFormat::OtpauthList,
-        )
-        | None => (MAX_FILE_LEN, "the input".to_owned()),
+        Some(InputFormat::Transfer(_)) | None => (MAX_FILE_LEN, "the input".to_owned()),
     };
     let data = input_file::read(&args.input, max, &what, io)?;
     let format = match args.from {
