@@ -64,6 +64,25 @@ fun transferTests(h: Harness) {
         }
     }
 
+    h.test("transfer: importFormats lists every format; detectFormat names each fixture's, pskc, or null") {
+        val formats = importFormats()
+        assertFalse("pskc" in formats)
+        for ((name, format, encrypted, _, _) in transferFixtures) {
+            assertTrue(format in formats, format as String)
+            val data = transferFixture(name as String)
+            val detected = detectFormat(data)
+            if (name.startsWith("andotp_encrypted")) {
+                // Random bytes from the first one on: never told from the content.
+                assertNull(detected, name)
+            } else {
+                assertEquals(format, detected, name)
+                importAccounts(detected!!, data, if (encrypted as Boolean) FIXTURE_PASSWORD else null)
+            }
+        }
+        assertEquals("pskc", detectFormat(rfc6030Figure(3).toByteArray()))
+        assertNull(detectFormat("my accounts".toByteArray()))
+    }
+
     h.test("transfer: the report names failures and the lenient Base32 warning") {
         val r = importAccounts("aegis", transferFixture("aegis_plain.json"))
         val steam = r.entries[3]
@@ -97,7 +116,7 @@ fun transferTests(h: Harness) {
             }
             assertTrue(e.message.isNotEmpty())
         }
-        expectError<OtpkitException.InvalidInput>(ErrorCode.UNKNOWN_FORMAT) { importAccounts("keepass", ByteArray(1)) }
+        expectError<OtpkitException.InvalidInput>(ErrorCode.UNKNOWN_FORMAT) { importAccounts("lotus-notes", ByteArray(1)) }
         expectError<OtpkitException.Unsupported>(ErrorCode.KDF_BUDGET) {
             importAccounts("aegis", transferFixture("aegis_encrypted.json"), FIXTURE_PASSWORD, KdfBudget(work = 1uL))
         }

@@ -69,8 +69,8 @@ pub use otp::{Hotp, SteamGuard, Totp, unix_now};
 pub use secret::Secret;
 pub use server::{Verifier, generate_recovery_codes, verify_recovery_code};
 pub use transfer::{
-    MigrationAssembler, check_portability, check_portability_uri, export_accounts, import_accounts,
-    import_pskc,
+    MigrationAssembler, check_portability, check_portability_uri, detect_format, export_accounts,
+    import_accounts, import_formats, import_pskc,
 };
 
 use wasm_bindgen::prelude::*;

@@ -121,6 +121,27 @@ pub fn import_accounts(
     import_to_js(&import)
 }
 
+/// Every format `importAccounts` reads, by name, in the docs' order.
+#[wasm_bindgen(js_name = importFormats, unchecked_return_type = "ImportFormat[]")]
+pub fn import_formats() -> Vec<String> {
+    ft::import_formats()
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The format of `data` (text or bytes) told from its content alone: a name
+/// `importAccounts` takes, `"pskc"` for a PSKC container (read it with `importPskc`),
+/// or `undefined` when the content does not tell (an encrypted andOTP backup never
+/// does).
+#[wasm_bindgen(js_name = detectFormat, unchecked_return_type = "ImportFormat | \"pskc\" | undefined")]
+pub fn detect_format(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] data: JsValue,
+) -> Result<Option<String>, JsValue> {
+    let data = Wiped(text_or_bytes(&data, "data")?);
+    Ok(ft::detect_format(&data.0).map(str::to_owned))
+}
+
 /// An import's record as the plain object `ImportResult`.
 pub(crate) fn import_to_js(import: &ImportRecord) -> Result<JsValue, JsValue> {
     let obj = quiet_record(&import.to_string());

@@ -8,7 +8,8 @@ import * as otpkit from 'otpkit';
 
 const {
   Secret, Totp, Hotp, SteamGuard, Verifier, parseOtpauthUri, generateRecoveryCodes,
-  verifyRecoveryCode, importAccounts, exportAccounts, importPskc, operations,
+  verifyRecoveryCode, importAccounts, exportAccounts, importPskc, operations, importFormats,
+  detectFormat,
   MigrationAssembler, checkPortability, checkPortabilityUri, encodeMigration,
 } = otpkit;
 
@@ -89,7 +90,7 @@ test('app backups: an encrypted Aegis vault round trip, a wrong password asks ag
   const list = exportAccounts('otpauth-list', [a]);
   assert.deepEqual(importAccounts('otpauth-list', list.output[0]).accounts, [a]);
   throwsOtpkit(() => exportAccounts('2fas', [a]), 'UNKNOWN_FORMAT');
-  throwsOtpkit(() => importAccounts('keepass', ''), 'UNKNOWN_FORMAT');
+  throwsOtpkit(() => importAccounts('lotus-notes', ''), 'UNKNOWN_FORMAT');
   const junk = importAccounts('otpauth-list', 'otpauth://totp/x?secret=1\n');
   assert.equal(junk.entries[0].code, 'SECRET_INVALID_CHARACTER');
 });
@@ -258,4 +259,24 @@ test('the calls that used to trap are TypeErrors naming the argument', () => {
   assert.throws(() => Verifier.totp(new Hotp(rfcSecret())), { name: 'TypeError', message: 'totp must be a Totp' });
   assert.throws(() => Secret.fromBytes('12345678901234567890'), { name: 'TypeError', message: 'bytes must be a Uint8Array' });
   assert.throws(() => totp.codeAt('59'), { name: 'TypeError', message: 'unixTime must be a number' });
+});
+
+test('importFormats lists every format, as the ImportFormat type does; detectFormat names a file\'s', () => {
+  const formats = importFormats();
+  assert.ok(formats.includes('aegis') && !formats.includes('pskc'), String(formats));
+  const dts = readFileSync(new URL('../pkg/node/otpkit_wasm.d.ts', import.meta.url), 'utf8');
+  const union = dts.match(/export type ImportFormat = ([^;]+);/)[1];
+  assert.deepEqual(union.split('|').map((s) => s.trim().replace(/"/g, '')), formats);
+  const data = (name) => readFileSync(new URL(`../../../crates/otpkit-transfer/tests/data/${name}`, import.meta.url));
+  for (const [name, format] of [['aegis_plain.json', 'aegis'], ['twofas_plain.2fas', '2fas'],
+    ['authpro_plain.json', 'authenticator-pro'], ['otpauth_list.txt', 'otpauth-list']]) {
+    assert.equal(detectFormat(new Uint8Array(data(name))), format, name);
+    assert.equal(detectFormat(data(name).toString()), format, name);
+    assert.ok(importAccounts(detectFormat(data(name).toString()), data(name).toString()).accounts.length > 0);
+  }
+  assert.equal(detectFormat(new Uint8Array(data('andotp_encrypted.bin'))), undefined);
+  assert.equal(detectFormat('my accounts'), undefined);
+  const xml = readFileSync(new URL('../../../crates/otpkit-pskc/tests/data/rfc6030-figure-3.xml', import.meta.url));
+  assert.equal(detectFormat(xml.toString()), 'pskc');
+  assert.throws(() => detectFormat(12), TypeError);
 });

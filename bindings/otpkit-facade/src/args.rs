@@ -201,7 +201,7 @@ mod tests {
             policy(&p).unwrap_err().reason,
             ErrorCode::MaxFailuresOutOfRange
         );
-        let e = format("keepass").unwrap_err();
+        let e = format("lotus-notes").unwrap_err();
         assert_eq!(e.category, Category::InvalidInput);
         assert!(e.detail.contains("aegis"), "{e}");
         assert_eq!(format("2fas").unwrap(), Format::TwoFas);

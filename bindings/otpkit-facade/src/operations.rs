@@ -60,6 +60,8 @@ operations! {
     "generate_recovery_codes" => "a new set of recovery codes and the state to store",
     "verify_recovery_code" => "a recovery code against the stored state: an attempt",
     "import_accounts" => "an authenticator app's export, encrypted or not, under a key-derivation budget",
+    "import_formats" => "every format import_accounts reads, by name",
+    "detect_format" => "the format of a file told from its content (a name import_accounts takes, or pskc)",
     "MigrationAssembler.new" => "an assembler for the QR codes of one Google Authenticator export",
     "MigrationAssembler.add" => "one scanned QR code's URI: new, or the same again",
     "MigrationAssembler.missing" => "the QR codes still to scan",

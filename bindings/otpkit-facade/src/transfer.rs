@@ -24,6 +24,22 @@ pub fn import_accounts(
     Ok(ImportRecord::from_core(&import))
 }
 
+/// Every format [`import_accounts`] reads, by name, in the docs' order.
+pub fn import_formats() -> Vec<&'static str> {
+    Format::ALL.iter().map(|f| f.name()).collect()
+}
+
+/// The format of `data`, told from its content alone: a name [`import_accounts`]
+/// takes (`otpkit_transfer::detect`), `"pskc"` for a PSKC container (read it with
+/// [`import_pskc`]), or `None` when the content does not tell (an encrypted andOTP
+/// backup never does).
+pub fn detect_format(data: &[u8]) -> Option<&'static str> {
+    match otpkit_transfer::detect(data) {
+        Some(format) => Some(format.name()),
+        None => otpkit_pskc::is_pskc(data).then_some("pskc"),
+    }
+}
+
 /// The formats [`export_accounts`] writes.
 pub const EXPORT_FORMATS: [Format; 3] =
     [Format::OtpauthList, Format::GoogleMigration, Format::Aegis];
@@ -154,6 +170,35 @@ mod tests {
     use super::*;
     use crate::Category;
     use crate::accounts::parse_otpauth_uri;
+
+    #[test]
+    fn every_import_format_is_one_import_accounts_takes_and_detection_names_one() {
+        let formats = import_formats();
+        assert_eq!(formats.len(), Format::ALL.len());
+        for name in &formats {
+            // Unknown names are refused; every listed one reaches its reader.
+            let e = import_accounts(name, b"", None, WorkBudget::default());
+            assert_ne!(
+                e.map_err(|e| e.reason),
+                Err(ErrorCode::UnknownFormat),
+                "{name}"
+            );
+        }
+        let list = b"otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP\n";
+        assert_eq!(detect_format(list), Some("otpauth-list"));
+        assert_eq!(
+            detect_format(br#"{"tokenOrder":[],"tokens":[]}"#),
+            Some("freeotp-plus")
+        );
+        assert_eq!(
+            detect_format(b"<?xml version=\"1.0\"?><KeyContainer Version=\"1.0\"/>"),
+            Some("pskc")
+        );
+        assert_eq!(detect_format(b"my accounts"), None);
+        for name in formats {
+            assert_ne!(name, "pskc");
+        }
+    }
 
     #[test]
     fn an_encrypted_aegis_export_imports_back_and_a_wrong_password_is_a_password_error() {

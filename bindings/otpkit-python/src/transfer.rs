@@ -28,6 +28,8 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<MigrationBatch>()?;
     m.add_function(wrap_pyfunction!(decode_migration, m)?)?;
     m.add_function(wrap_pyfunction!(import_accounts, m)?)?;
+    m.add_function(wrap_pyfunction!(import_formats, m)?)?;
+    m.add_function(wrap_pyfunction!(detect_format, m)?)?;
     m.add_function(wrap_pyfunction!(export_accounts, m)?)?;
     m.add_function(wrap_pyfunction!(export_otpauth_list, m)?)?;
     m.add_function(wrap_pyfunction!(export_aegis, m)?)?;
@@ -182,6 +184,22 @@ fn import_accounts(
         )
     });
     ImportReport::of(read)
+}
+
+/// Every format `import_accounts` reads, by name, in the docs' order.
+#[pyfunction]
+fn import_formats() -> Vec<&'static str> {
+    otpkit_facade::transfer::import_formats()
+}
+
+/// The format of `data` (text or bytes) told from its content alone: a name
+/// `import_accounts` takes, `"pskc"` for a PSKC container (read it with
+/// `import_pskc`), or None when the content does not tell (an encrypted andOTP backup
+/// never does).
+#[pyfunction]
+fn detect_format(data: &Bound<'_, PyAny>) -> PyResult<Option<&'static str>> {
+    let data = args::text_or_bytes("data", data)?;
+    Ok(otpkit_facade::transfer::detect_format(&data))
 }
 
 fn core_accounts(accounts: &[PyRef<'_, Account>]) -> Vec<otpkit::otpauth::Account> {

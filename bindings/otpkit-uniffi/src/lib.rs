@@ -108,8 +108,8 @@ pub use server::{
 };
 pub use transfer::{
     AccountsExport, KdfBudget, MigrationAssembler, PortabilityFinding, PskcKeyReport,
-    TransferEntry, TransferImport, check_portability, check_portability_uri, export_accounts,
-    import_accounts, import_pskc,
+    TransferEntry, TransferImport, check_portability, check_portability_uri, detect_format,
+    export_accounts, import_accounts, import_formats, import_pskc,
 };
 
 /// One operation of otpkit's foreign-facing model: its language-neutral name

@@ -111,6 +111,24 @@ pub fn import_accounts(
     import(&read)
 }
 
+/// Every format [`import_accounts`] reads, by name, in the docs' order.
+#[uniffi::export]
+pub fn import_formats() -> Vec<String> {
+    ft::import_formats()
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The format of `data` told from its content alone: a name [`import_accounts`] takes,
+/// `"pskc"` for a PSKC container (read it with [`import_pskc`]), or `nil`/`null` when
+/// the content does not tell (an encrypted andOTP backup never does).
+#[uniffi::export]
+pub fn detect_format(data: Vec<u8>) -> Option<String> {
+    let data = Zeroizing::new(data);
+    ft::detect_format(&data).map(str::to_owned)
+}
+
 /// An export: the file's text (or one URI per QR code for a Google export), which
 /// holds the secrets unless encrypted, and what the format could not carry. Its text
 /// is `1 output texts, 0 notes`, never the output.
@@ -405,7 +423,7 @@ mod tests {
         assert!(!wrong.to_string().contains("nope-nope"));
         let junk = import_accounts("2fas".into(), b"{[".to_vec(), None, None).unwrap_err();
         assert_eq!(junk.reason(), ErrorCode::FileMalformed, "{junk}");
-        let unknown = import_accounts("keepass".into(), data.clone(), None, None).unwrap_err();
+        let unknown = import_accounts("lotus-notes".into(), data.clone(), None, None).unwrap_err();
         assert_eq!(unknown.reason(), ErrorCode::UnknownFormat, "{unknown}");
         let tiny = KdfBudget {
             work: Some(1),

@@ -78,9 +78,34 @@ def test_other_formats(name, fmt):
     assert report.accounts and all(a.now() for a in report.accounts)
 
 
+def test_import_formats_and_detect_format():
+    formats = otpkit.import_formats()
+    assert "otpauth-list" in formats and "aegis" in formats and "pskc" not in formats
+    for name, fmt in [
+        ("aegis_plain.json", "aegis"),
+        ("aegis_encrypted.json", "aegis"),
+        ("twofas_encrypted.2fas", "2fas"),
+        ("bitwarden_plain.json", "bitwarden"),
+        ("freeotp_plus.json", "freeotp-plus"),
+        ("authpro_plain.json", "authenticator-pro"),
+        ("otpauth_list.txt", "otpauth-list"),
+    ]:
+        assert otpkit.detect_format(data(name)) == fmt, name
+        assert fmt in formats
+        # What detection names, import_accounts reads.
+        otpkit.import_accounts(data(name), otpkit.detect_format(data(name)), PW)
+    # An encrypted andOTP backup is random bytes: never told from its content.
+    assert otpkit.detect_format(data("andotp_encrypted.bin")) is None
+    assert otpkit.detect_format("my accounts") is None
+    figure = DATA.parents[2] / "otpkit-pskc" / "tests" / "data" / "rfc6030-figure-3.xml"
+    assert otpkit.detect_format(figure.read_text()) == "pskc"
+    with pytest.raises(TypeError, match="^data: "):
+        otpkit.detect_format(12)  # type: ignore[arg-type]
+
+
 def test_bad_format_and_bad_file():
     with pytest.raises(ValueError, match="^format: unknown format; the formats are otpauth-list"):
-        otpkit.import_accounts(b"", "keepass")
+        otpkit.import_accounts(b"", "lotus-notes")
     with pytest.raises(otpkit.ImportFailedError):
         otpkit.import_accounts(b"{not json", "aegis")
     with pytest.raises(TypeError, match="^data: "):

@@ -100,13 +100,14 @@ impl InputFormat {
     }
 
     /// The format of `data`, told from its content: the transfer formats by
-    /// [`otpkit_transfer::detect`], PSKC by its root element ([`is_pskc`]). `None`
+    /// [`otpkit_transfer::detect`], PSKC by its root element
+    /// ([`otpkit_pskc::is_pskc`]). `None`
     /// when it cannot be told (an encrypted andOTP backup never can).
     pub fn detect(data: &[u8]) -> Result<Option<InputFormat>, CliError> {
         if let Some(format) = otpkit_transfer::detect(data) {
             return Ok(Some(InputFormat::Transfer(format)));
         }
-        Ok(is_pskc(data).then_some(InputFormat::Pskc))
+        Ok(otpkit_pskc::is_pskc(data).then_some(InputFormat::Pskc))
     }
 
     /// Every format's name, for messages: `aegis, 2fas, …, pskc`.
@@ -129,51 +130,6 @@ impl std::fmt::Display for InputFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
     }
-}
-
-/// The largest prefix [`is_pskc`] looks through for the root element: room for an
-/// XML declaration and long comments before it.
-const PSKC_SNIFF_LEN: usize = 64 * 1024;
-
-/// Whether `data` is XML whose root element is a `KeyContainer` (with any namespace
-/// prefix), PSKC's root: the XML declaration, comments and processing instructions
-/// before it are skipped. Looks at most at the first [`PSKC_SNIFF_LEN`] bytes, once.
-/// (PSKC is read by `otpkit-pskc`, not by `otpkit-transfer`, whose `detect` knows
-/// only its own formats.)
-pub fn is_pskc(data: &[u8]) -> bool {
-    let data = data.get(..PSKC_SNIFF_LEN).unwrap_or(data);
-    let mut rest = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
-    loop {
-        rest = rest.trim_ascii_start();
-        if rest.starts_with(b"<?") {
-            let Some(after) = skip_to(b"?>", rest) else {
-                return false;
-            };
-            rest = after;
-        } else if rest.starts_with(b"<!--") {
-            let Some(after) = skip_to(b"-->", rest) else {
-                return false;
-            };
-            rest = after;
-        } else if let Some(tag) = rest.strip_prefix(b"<") {
-            let name_len = tag
-                .iter()
-                .position(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/'))
-                .unwrap_or(tag.len());
-            let name = tag.get(..name_len).unwrap_or_default();
-            let local = name.rsplit(|&b| b == b':').next().unwrap_or_default();
-            return local == b"KeyContainer";
-        } else {
-            return false;
-        }
-    }
-}
-
-/// What follows the first `end` in `from`, if it has one.
-fn skip_to<'a>(end: &[u8], from: &'a [u8]) -> Option<&'a [u8]> {
-    from.windows(end.len())
-        .position(|w| w == end)
-        .and_then(|i| from.get(i.saturating_add(end.len())..))
 }
 
 /// What kind of image `data` is, from its first bytes: `Some("a PNG image")` or
@@ -596,27 +552,6 @@ mod tests {
         );
         for format in InputFormat::ALL {
             assert_eq!(InputFormat::from_str(format.name(), false), Ok(format));
-        }
-    }
-
-    #[test]
-    fn pskc_is_told_by_its_root_element() {
-        for xml in [
-            &b"<KeyContainer/>"[..],
-            b"\xEF\xBB\xBF  <?xml version=\"1.0\"?>\n<!-- a comment <x> -->\n<pskc:KeyContainer \
-              xmlns:pskc=\"urn:ietf:params:xml:ns:keyprov:pskc\">",
-            b"<KeyContainer\nVersion=\"1.0\">",
-        ] {
-            assert!(is_pskc(xml), "{}", String::from_utf8_lossy(xml));
-        }
-        for other in [
-            &b""[..],
-            b"<?xml version=\"1.0\"?><map><KeyContainer/></map>",
-            b"<!-- never closed <KeyContainer/>",
-            b"<KeyContainerX/>",
-            b"{\"KeyContainer\":1}",
-        ] {
-            assert!(!is_pskc(other), "{}", String::from_utf8_lossy(other));
         }
     }
 

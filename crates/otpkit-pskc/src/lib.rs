@@ -19,6 +19,7 @@
 )]
 
 mod crypto;
+mod detect;
 mod encryption;
 mod error;
 mod key;
@@ -31,6 +32,7 @@ use std::fmt;
 use otpkit::LengthPolicy;
 use roxmltree::Document;
 
+pub use detect::is_pskc;
 pub use error::{KeyError, PskcError};
 pub use otpkit_kdf::{OverBudget, WorkBudget};
 pub use token::{Defaulted, Device, Kind, Protection, Token};

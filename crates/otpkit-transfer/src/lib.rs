@@ -183,7 +183,7 @@ impl FromStr for Format {
     /// ```
     /// use otpkit_transfer::Format;
     /// assert_eq!("2fas".parse(), Ok(Format::TwoFas));
-    /// assert!("keepass".parse::<Format>().is_err());
+    /// assert!("lotus-notes".parse::<Format>().is_err());
     /// ```
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Format::ALL

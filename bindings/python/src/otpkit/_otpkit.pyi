@@ -38,7 +38,9 @@ __all__ = [
     "export_google_migration",
     "export_otpauth_list",
     "generate_recovery_codes",
+    "detect_format",
     "import_accounts",
+    "import_formats",
     "import_pskc",
     "operations",
     "parse_uri",
@@ -356,6 +358,12 @@ def import_accounts(
     kdf_memory: Optional[int] = None,
 ) -> ImportReport:
     """Reads an authenticator-app backup (aegis, 2fas, andotp, bitwarden, …)."""
+
+def import_formats() -> list[str]:
+    """Every format import_accounts reads, by name."""
+
+def detect_format(data: Union[bytes, str]) -> Optional[str]:
+    """The format of data told from its content: a name import_accounts takes, "pskc", or None."""
 
 @final
 class TextExport:

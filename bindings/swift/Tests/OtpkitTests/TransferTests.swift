@@ -61,6 +61,26 @@ final class TransferTests: XCTestCase {
         }
     }
 
+    func testImportFormatsListsEveryFormatAndDetectFormatNamesEachFixtures() throws {
+        let formats = importFormats()
+        XCTAssertFalse(formats.contains("pskc"))
+        for (name, format, encrypted, _, _) in transferFixtures {
+            XCTAssertTrue(formats.contains(format), format)
+            let data = try transferFixture(name)
+            let detected = detectFormat(data: data)
+            if name.hasPrefix("andotp_encrypted") {
+                // Random bytes from the first one on: never told from the content.
+                XCTAssertNil(detected, name)
+            } else {
+                XCTAssertEqual(detected, format, name)
+                _ = try importAccounts(
+                    format: detected!, data: data, password: encrypted ? fixturePassword : nil)
+            }
+        }
+        XCTAssertEqual(detectFormat(data: Data(try rfc6030Figure(3).utf8)), "pskc")
+        XCTAssertNil(detectFormat(data: Data("my accounts".utf8)))
+    }
+
     func testReportNamesFailuresAndTheLenientBase32Warning() throws {
         let r = try importAccounts(format: "aegis", data: transferFixture("aegis_plain.json"))
         XCTAssertEqual(r.entries[3].label, "Steam:gamer")
@@ -81,7 +101,7 @@ final class TransferTests: XCTestCase {
         assertThrows("wrong", { _ = try importAccounts(format: "aegis", data: data, password: "nope-nope") },
                      matches: { isOtpkitError($0, .wrongPassword, "Password")
                          && !"\($0)".contains("nope-nope") })
-        assertThrows("unknown", { _ = try importAccounts(format: "keepass", data: data) },
+        assertThrows("unknown", { _ = try importAccounts(format: "lotus-notes", data: data) },
                      matches: { isOtpkitError($0, .unknownFormat, "InvalidInput") })
         assertThrows("junk", { _ = try importAccounts(format: "2fas", data: Data("{[".utf8)) },
                      matches: { isOtpkitError($0, .fileMalformed, "InvalidInput") })
