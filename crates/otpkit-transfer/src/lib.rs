@@ -33,6 +33,8 @@ mod otpauth_list;
 pub mod portability;
 
 mod secret;
+#[allow(dead_code, reason = "read by the app database formats")]
+mod sqlite;
 mod twofas;
 
 use core::fmt;
