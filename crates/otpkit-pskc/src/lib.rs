@@ -21,6 +21,7 @@
 mod crypto;
 mod encryption;
 mod error;
+pub mod export;
 mod key;
 mod shape;
 mod token;
