@@ -23,6 +23,7 @@ mod andotp;
 mod authpro;
 mod bitwarden;
 mod crypto;
+mod cxf;
 mod detect;
 mod error;
 pub mod export;
@@ -76,11 +77,13 @@ pub enum Format {
     FreeOtpPlus,
     /// Authenticator Pro (Stratum) plain JSON backup.
     AuthenticatorPro,
+    /// FIDO Alliance Credential Exchange Format 1.0 JSON: its `"totp"` credentials.
+    Cxf,
 }
 
 impl Format {
     /// Every format, in the order of the docs.
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::OtpauthList,
         Format::GoogleMigration,
         Format::Aegis,
@@ -89,6 +92,7 @@ impl Format {
         Format::Bitwarden,
         Format::FreeOtpPlus,
         Format::AuthenticatorPro,
+        Format::Cxf,
     ];
 
     /// The format's name as the CLI spells it (`aegis`, `2fas`, …).
@@ -102,6 +106,7 @@ impl Format {
             Format::Bitwarden => "bitwarden",
             Format::FreeOtpPlus => "freeotp-plus",
             Format::AuthenticatorPro => "authenticator-pro",
+            Format::Cxf => "cxf",
         }
     }
 }
@@ -293,6 +298,7 @@ pub fn import_with(
         Format::Bitwarden => bitwarden::import(data, password, &mut budget),
         Format::FreeOtpPlus => freeotp_plus::import(data),
         Format::AuthenticatorPro => authpro::import(data),
+        Format::Cxf => cxf::import(data),
     };
     // No key copy is left on the stack the import used (see `secret::scrub_stack`).
     secret::scrub_stack();
