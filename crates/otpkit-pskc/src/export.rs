@@ -191,14 +191,23 @@ impl fmt::Display for ExportError {
 
 impl std::error::Error for ExportError {}
 
-/// A written container and what it could not carry.
-#[derive(Debug)]
+/// A written container and what it could not carry. Its `Debug` shows the
+/// document's length, not the document (which may hold secrets in the clear).
 pub struct Exported {
     /// The XML document (wiped when dropped: it may hold secrets in the clear).
     pub xml: Zeroizing<String>,
     /// Per account (its index) the names of the `otpauth://` `extra` parameters
     /// that PSKC has no place for and that were not written.
     pub dropped_parameters: Vec<(usize, Vec<String>)>,
+}
+
+impl fmt::Debug for Exported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Exported")
+            .field("xml_len", &self.xml.len())
+            .field("dropped_parameters", &self.dropped_parameters)
+            .finish()
+    }
 }
 
 /// The key and MAC of an encrypted container.
@@ -289,7 +298,11 @@ pub fn export(accounts: &[Account], encryption: Encryption<'_>) -> Result<Export
                 .saturating_add(a.issuer.as_deref().map_or(0, str::len).saturating_mul(6))
                 .saturating_add(1024)
         })
-        .fold(4096usize, usize::saturating_add);
+        .fold(4096usize, usize::saturating_add)
+        .saturating_add(match encryption {
+            Encryption::PreSharedKey { key_name, .. } => key_name.len().saturating_mul(6),
+            Encryption::None | Encryption::Password { .. } => 0,
+        });
     let mut out = Zeroizing::new(String::with_capacity(capacity));
     out.push_str(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<KeyContainer Version=\"1.0\" xmlns=\"",

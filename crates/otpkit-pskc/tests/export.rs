@@ -320,6 +320,13 @@ fn debug_shows_no_key_or_password() {
         "{shown}"
     );
     assert!(shown.contains("600000"));
+    let written = export(&accounts(), Encryption::None).unwrap();
+    let shown = format!("{written:?}");
+    assert!(
+        !shown.contains("PlainValue") && !shown.contains("SGVsbG8h"),
+        "{shown}"
+    );
+    assert!(shown.contains("xml_len"));
 }
 
 #[test]
