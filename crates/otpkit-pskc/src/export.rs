@@ -191,6 +191,22 @@ impl fmt::Display for ExportError {
 
 impl std::error::Error for ExportError {}
 
+impl ExportError {
+    /// The stable [`ErrorCode`](otpkit::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> otpkit::ErrorCode {
+        use otpkit::ErrorCode as C;
+        match self {
+            ExportError::Steam { .. } => C::SteamUnsupported,
+            ExportError::KeyLength(_) => C::UnsupportedEncryption,
+            ExportError::EmptyPassword => C::EmptyPassword,
+            ExportError::ZeroIterations => C::KdfParameters,
+            ExportError::Rng => C::RngFailed,
+            ExportError::Crypto => C::EncryptionFailed,
+        }
+    }
+}
+
 /// A written container and what it could not carry. Its `Debug` shows the
 /// document's length, not the document (which may hold secrets in the clear).
 pub struct Exported {

@@ -264,6 +264,24 @@ fn what_pskc_cannot_hold_is_refused_or_reported() {
 }
 
 #[test]
+fn export_errors_have_stable_codes() {
+    use otpkit::ErrorCode;
+    assert_eq!(
+        ExportError::Steam { index: 0 }.code(),
+        ErrorCode::SteamUnsupported
+    );
+    assert_eq!(
+        ExportError::KeyLength(15).code(),
+        ErrorCode::UnsupportedEncryption
+    );
+    assert_eq!(ExportError::EmptyPassword.code(), ErrorCode::EmptyPassword);
+    assert_eq!(ExportError::ZeroIterations.code(), ErrorCode::KdfParameters);
+    assert_eq!(ExportError::Rng.code(), ErrorCode::RngFailed);
+    assert_eq!(ExportError::Crypto.code(), ErrorCode::EncryptionFailed);
+    assert!(ExportError::KeyLength(15).to_string().contains("15"));
+}
+
+#[test]
 fn bad_parameters_are_refused() {
     let list = accounts();
     assert_eq!(
