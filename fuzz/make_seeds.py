@@ -196,6 +196,23 @@ for target, names in {
             write(target, name, f.read())
 
 
+# transfer_cxf: hand-made CXF 1.0 documents (the corpus files are these bytes).
+write("transfer_cxf", "two_totp.json", (
+    '{"version":{"major":1,"minor":0},"exporterRpId":"seed.example","exporterDisplayName":"Seed",'
+    '"timestamp":1700000000,"accounts":[{"id":"AAEC","username":"","email":"","collections":[],'
+    '"items":[{"id":"AQ","title":"Seed Co","credentials":[{"type":"basic-auth"},{"type":"totp",'
+    '"secret":"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ","period":30,"digits":6,"username":"seed",'
+    '"algorithm":"sha1","issuer":"Seed Co"}]},{"id":"Ag","title":"Other","credentials":[{"type":"totp",'
+    '"secret":"JBSWY3DPEHPK3PXP","period":60,"digits":8,"algorithm":"sha256"}]}]}]}\n'))
+write("transfer_cxf", "odd_values.json", (
+    '{"version":{"major":1},"accounts":[{"items":[{"title":"t","credentials":[{"type":"totp",'
+    '"secret":"JBSWY3DPEHPK3PX","algorithm":"md5"},{"type":"totp","secret":"JBSWY3DPEHPK3PXP",'
+    '"period":0,"digits":11},{"type":"totp"},["totp"],{"type":"totp","secret":"JBSWY3DPEHPK3PXP",'
+    '"period":"30","digits":"6","algorithm":"sha512"}]},[],7]}]}\n'))
+write("transfer_cxf", "version2.json",
+      '{"version":{"major":2},"exporterRpId":"x","accounts":[]}')
+
+
 def batch(entries, size, index, batch_id):
     return migration_uri(payload(entries, size=size, index=index, batch_id=batch_id))
 

@@ -1,7 +1,7 @@
 //! The cryptography of RFC 6030 §6: AES-CBC decryption of `<EncryptedValue>`s and
 //! the MAC key, HMAC `<ValueMAC>` checks, and PBKDF2 key derivation (§6.2).
 
-use aes::cipher::{BlockModeDecrypt, KeyIvInit, block_padding::Pkcs7};
+use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit, block_padding::Pkcs7};
 use hmac::{Hmac, KeyInit, Mac};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
@@ -75,6 +75,48 @@ pub(crate) fn decrypt(
     Ok(buf)
 }
 
+/// Encrypts `plain` under `key` with `iv` into xmlenc's `iv ‖ ciphertext` (PKCS #7
+/// padding), in a wiped buffer; `None` if the key's length does not fit the cipher.
+pub(crate) fn encrypt(
+    cipher: Cipher,
+    key: &[u8],
+    iv: &[u8; 16],
+    plain: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
+    if key.len() != cipher.key_len() {
+        return None;
+    }
+    // IV, the plaintext, and up to one block of padding: reserved up front so the
+    // buffer holding the plaintext never reallocates.
+    let padded = plain
+        .len()
+        .checked_div(16)?
+        .checked_add(1)?
+        .checked_mul(16)?;
+    let mut out = Zeroizing::new(Vec::with_capacity(padded.checked_add(16)?));
+    out.extend_from_slice(iv);
+    out.extend_from_slice(plain);
+    out.resize(padded.checked_add(16)?, 0);
+    let body = out.get_mut(16..)?;
+    let len = match cipher {
+        Cipher::Aes128 => seal::<aes::Aes128>(key, iv, body, plain.len())?,
+        Cipher::Aes192 => seal::<aes::Aes192>(key, iv, body, plain.len())?,
+        Cipher::Aes256 => seal::<aes::Aes256>(key, iv, body, plain.len())?,
+    };
+    (len == padded).then_some(out)
+}
+
+fn seal<C>(key: &[u8], iv: &[u8], buf: &mut [u8], msg_len: usize) -> Option<usize>
+where
+    C: aes::cipher::BlockCipherEncrypt + aes::cipher::KeyInit,
+    cbc::Encryptor<C>: KeyIvInit + BlockModeEncrypt,
+{
+    let enc = cbc::Encryptor::<C>::new_from_slices(key, iv).ok()?;
+    enc.encrypt_padded::<Pkcs7>(buf, msg_len)
+        .ok()
+        .map(<[u8]>::len)
+}
+
 fn run<C>(key: &[u8], iv: &[u8], buf: &mut [u8]) -> Result<usize, DecryptError>
 where
     C: aes::cipher::BlockCipherDecrypt + aes::cipher::KeyInit,
@@ -133,6 +175,22 @@ impl KeyedMac {
             MacAlgorithm::Sha384 => KeyedMac::Sha384(KeyInit::new_from_slice(key).ok()?),
             MacAlgorithm::Sha512 => KeyedMac::Sha512(KeyInit::new_from_slice(key).ok()?),
         })
+    }
+
+    /// The HMAC of `data`.
+    pub(crate) fn compute(&self, data: &[u8]) -> Vec<u8> {
+        fn tag<M: Mac + Clone>(keyed: &M, data: &[u8]) -> Vec<u8> {
+            let mut m = keyed.clone();
+            m.update(data);
+            m.finalize().into_bytes().to_vec()
+        }
+        match self {
+            KeyedMac::Sha1(m) => tag(m, data),
+            KeyedMac::Sha224(m) => tag(m, data),
+            KeyedMac::Sha256(m) => tag(m, data),
+            KeyedMac::Sha384(m) => tag(m, data),
+            KeyedMac::Sha512(m) => tag(m, data),
+        }
     }
 
     /// Whether `mac` is the HMAC of `data`, compared in constant time (its length,

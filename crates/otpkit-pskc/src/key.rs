@@ -79,7 +79,8 @@ pub(crate) fn read_key(
     let protection = Cell::new(secret_protection);
     let secret =
         Secret::from_bytes_with(&secret_bytes, options.length_policy).map_err(KeyError::Secret)?;
-    let number = |name: &'static str| -> Result<Option<i64>, KeyError> {
+    // Read wide: `<Counter>` is an xs:unsignedLong, `<TimeDrift>` signed.
+    let wide = |name: &'static str| -> Result<Option<i128>, KeyError> {
         match child(data, name) {
             None => Ok(None),
             Some(node) => {
@@ -91,8 +92,13 @@ pub(crate) fn read_key(
             }
         }
     };
+    let number = |name: &'static str| -> Result<Option<i64>, KeyError> {
+        wide(name)?
+            .map(|n| i64::try_from(n).map_err(|_| KeyError::InvalidValue { field: name }))
+            .transpose()
+    };
     let unsigned = |name: &'static str| -> Result<Option<u64>, KeyError> {
-        number(name)?
+        wide(name)?
             .map(|n| u64::try_from(n).map_err(|_| KeyError::InvalidValue { field: name }))
             .transpose()
     };
@@ -132,8 +138,10 @@ pub(crate) fn read_key(
 }
 
 /// An integer value: decimal text in the clear; encrypted, either decimal text or
-/// a big-endian binary integer of up to 8 bytes (as vendors write both).
-fn integer(bytes: &[u8]) -> Option<i64> {
+/// a big-endian binary integer of up to 8 bytes (as vendors write both). Wide
+/// enough for both an unsigned 64-bit counter and a negative drift; the caller
+/// narrows it.
+fn integer(bytes: &[u8]) -> Option<i128> {
     let text = std::str::from_utf8(bytes).ok().map(str::trim);
     if let Some(t) = text
         && !t.is_empty()
@@ -150,7 +158,7 @@ fn integer(bytes: &[u8]) -> Option<i64> {
     let mut buf = [0u8; 8];
     buf.get_mut(8usize.saturating_sub(bytes.len())..)?
         .copy_from_slice(bytes);
-    i64::try_from(u64::from_be_bytes(buf)).ok()
+    Some(i128::from(u64::from_be_bytes(buf)))
 }
 
 #[cfg(test)]
@@ -165,6 +173,8 @@ mod tests {
         assert_eq!(integer(&[0, 0, 1, 0]), Some(256));
         assert_eq!(integer(&[1; 9]), None);
         assert_eq!(integer(b""), None);
-        assert_eq!(integer(&[0xff; 8]), None);
+        assert_eq!(integer(&[0xff; 8]), Some(i128::from(u64::MAX)));
+        assert_eq!(integer(b"18446744073709551615"), Some(i128::from(u64::MAX)));
+        assert_eq!(integer(b"-9223372036854775808"), Some(i128::from(i64::MIN)));
     }
 }

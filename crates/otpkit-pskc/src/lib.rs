@@ -22,6 +22,7 @@ mod crypto;
 mod detect;
 mod encryption;
 mod error;
+pub mod export;
 mod key;
 mod shape;
 mod token;

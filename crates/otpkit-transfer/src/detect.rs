@@ -18,6 +18,7 @@ use crate::{Format, MAX_INPUT_LEN};
 /// | [`Format::Bitwarden`] | a JSON object with `encrypted` and one of `items`, `passwordProtected`, `encKeyValidation_DO_NOT_EDIT`, `data` |
 /// | [`Format::FreeOtpPlus`] | a JSON object with `tokens` and `tokenOrder` |
 /// | [`Format::AuthenticatorPro`] | a JSON object with `Authenticators` |
+/// | [`Format::Cxf`] | a JSON object with `exporterRpId` and `accounts` (a CXF header) |
 /// | [`Format::AndOtp`] | a JSON array whose first entry has `secret`, `label` and `type` (a plain backup) |
 /// | [`Format::GoogleMigration`] | text whose first line that is neither blank nor a `#` comment starts with `otpauth-migration://` |
 /// | [`Format::OtpauthList`] | text whose first such line starts with `otpauth://` |
@@ -77,10 +78,12 @@ enum Key {
     Secret,
     Label,
     Type,
+    ExporterRpId,
+    Accounts,
 }
 
 impl Key {
-    const ALL: [Key; 16] = [
+    const ALL: [Key; 18] = [
         Key::Db,
         Key::Header,
         Key::Services,
@@ -97,6 +100,8 @@ impl Key {
         Key::Secret,
         Key::Label,
         Key::Type,
+        Key::ExporterRpId,
+        Key::Accounts,
     ];
 
     const fn name(self) -> &'static str {
@@ -117,6 +122,8 @@ impl Key {
             Key::Secret => "secret",
             Key::Label => "label",
             Key::Type => "type",
+            Key::ExporterRpId => "exporterRpId",
+            Key::Accounts => "accounts",
         }
     }
 
@@ -183,6 +190,10 @@ fn object_format(keys: Keys) -> Option<Format> {
             Format::FreeOtpPlus,
         ),
         (keys.has(Key::Authenticators), Format::AuthenticatorPro),
+        (
+            keys.has(Key::ExporterRpId) && keys.has(Key::Accounts),
+            Format::Cxf,
+        ),
     ];
     only_one(candidates.into_iter().filter_map(|(m, f)| m.then_some(f)))
 }
@@ -361,6 +372,18 @@ mod tests {
             detect(br#"{"Authenticator\u0073":[]}"#),
             Some(Format::AuthenticatorPro)
         );
+        // A CXF header: `exporterRpId` beside `accounts`, in any order.
+        assert_eq!(
+            detect(
+                br#"{"version":{"major":1,"minor":0},"exporterRpId":"a.example","accounts":[{"it"#
+            ),
+            Some(Format::Cxf)
+        );
+        assert_eq!(
+            detect(br#"{"accounts":[],"exporterRpId":"a.example"}"#),
+            Some(Format::Cxf)
+        );
+        assert_eq!(detect(br#"{"exporterRpId":"a.example"}"#), None);
         for other in [
             // Two formats' shapes at once, or none.
             &br#"{"tokens":[],"tokenOrder":[],"Authenticators":[]}"#[..],

@@ -1,5 +1,6 @@
-//! Export: Aegis vault JSON (plain or password-encrypted), `otpauth://` lists and
-//! Google Authenticator migration batches.
+//! Export: Aegis vault JSON (plain or password-encrypted), `otpauth://` lists,
+//! Google Authenticator migration batches and FIDO Credential Exchange Format (CXF)
+//! 1.0 documents.
 //!
 //! Every export returns what it wrote together with [`ExportNote`]s for whatever it
 //! could not carry (an account the format cannot express is left out and said so; a
@@ -80,6 +81,8 @@ pub enum Unsupported {
     Steam,
     /// An HOTP counter beyond the format's range.
     Counter(u64),
+    /// HOTP accounts (the format has only TOTP).
+    Hotp,
 }
 
 impl fmt::Display for Unsupported {
@@ -91,6 +94,7 @@ impl fmt::Display for Unsupported {
                 f.write_str("a Steam Guard account (the format has no Steam type)")
             }
             Unsupported::Counter(c) => write!(f, "HOTP counter {c} (beyond the format's range)"),
+            Unsupported::Hotp => f.write_str("an HOTP account (the format has only TOTP)"),
         }
     }
 }
@@ -449,6 +453,155 @@ pub fn aegis(
     let json = serde_json::to_string(&vault).map_err(|_| ExportError::Crypto)?;
     Ok(Exported {
         output: Zeroizing::new(json),
+        notes,
+    })
+}
+
+/// The `exporterRpId` of [`cxf`] documents: the exporting app's name.
+pub const CXF_EXPORTER_RP_ID: &str = "otpkit";
+/// The `exporterDisplayName` of [`cxf`] documents.
+pub const CXF_EXPORTER_DISPLAY_NAME: &str = "otpkit";
+
+#[derive(Serialize)]
+struct CxfVersion {
+    major: u8,
+    minor: u8,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CxfHeader<'a> {
+    version: CxfVersion,
+    exporter_rp_id: &'static str,
+    exporter_display_name: &'static str,
+    timestamp: u64,
+    accounts: [CxfAccount<'a>; 1],
+}
+
+#[derive(Serialize)]
+struct CxfAccount<'a> {
+    id: String,
+    username: &'static str,
+    email: &'static str,
+    collections: [(); 0],
+    items: Vec<CxfItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct CxfItem<'a> {
+    id: String,
+    title: &'a str,
+    credentials: [CxfTotp<'a>; 1],
+}
+
+#[derive(Serialize)]
+struct CxfTotp<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    secret: &'a str,
+    period: u64,
+    digits: u8,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    username: Option<&'a str>,
+    algorithm: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issuer: Option<&'a str>,
+}
+
+/// A random 16-byte identifier, Base64url without padding (CXF's ids are opaque
+/// byte strings of at most 64 bytes).
+fn cxf_id() -> Result<String, ExportError> {
+    let id = crypto::random::<16>().ok_or(ExportError::Rng)?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(id.as_slice()))
+}
+
+/// A FIDO Alliance Credential Exchange Format 1.0 document (its header JSON, as
+/// exchanged between password managers), unencrypted: one CXF account
+/// ([`CXF_EXPORTER_RP_ID`], empty username and e-mail) holding one item per TOTP
+/// account, titled with its issuer (or its name when it has none), with one `"totp"`
+/// credential: `secret` (Base32, unpadded), `period`, `digits`, `algorithm`
+/// (`sha1`, `sha256`, `sha512`), `username` (the account name, when not empty) and
+/// `issuer`. Ids are random; `timestamp` is the current time.
+///
+/// CXF has no HOTP and no Steam credential: such accounts are left out with a note
+/// ([`Unsupported::Hotp`], [`Unsupported::Steam`]); `extra` parameters are dropped
+/// with a note. Periods and digit counts are written as they are; some importers
+/// read `period` as an 8-bit number (Bitwarden's `credential-exchange-format`
+/// crate), which a period above 255 s would not fit.
+///
+/// # Errors
+///
+/// [`ExportError::Rng`] when the random ids cannot be drawn.
+pub fn cxf(accounts: &[Account]) -> Result<Exported<Zeroizing<String>>, ExportError> {
+    let mut notes = Vec::new();
+    let secrets: Vec<Zeroizing<String>> = accounts
+        .iter()
+        .map(|a| Zeroizing::new(a.secret.base32().to_string()))
+        .collect();
+    let mut items = Vec::with_capacity(accounts.len());
+    let mut capacity = 1024usize;
+    for (index, (account, secret)) in accounts.iter().zip(&secrets).enumerate() {
+        let period = match account.kind {
+            Kind::Totp { period } => Ok(period.seconds()),
+            Kind::Hotp { .. } => Err(Unsupported::Hotp),
+            Kind::Steam => Err(Unsupported::Steam),
+        };
+        let period = match period {
+            Ok(period) => period,
+            Err(why) => {
+                notes.push(ExportNote {
+                    index,
+                    label: label(account),
+                    what: Omission::AccountSkipped(why),
+                });
+                continue;
+            }
+        };
+        extra_note(index, account, &mut notes);
+        let issuer = account.issuer.as_deref().filter(|i| !i.is_empty());
+        let name = Some(account.name.as_str()).filter(|n| !n.is_empty());
+        capacity = capacity
+            .saturating_add(512)
+            .saturating_add(account.name.len().saturating_mul(12))
+            .saturating_add(issuer.map_or(0, str::len).saturating_mul(12))
+            .saturating_add(secret.len());
+        items.push(CxfItem {
+            id: cxf_id()?,
+            title: issuer.or(name).unwrap_or(""),
+            credentials: [CxfTotp {
+                kind: "totp",
+                secret,
+                period,
+                digits: account.digits.get(),
+                username: name,
+                algorithm: match account.algorithm {
+                    otpkit::Algorithm::Sha1 => "sha1",
+                    otpkit::Algorithm::Sha256 => "sha256",
+                    otpkit::Algorithm::Sha512 => "sha512",
+                },
+                issuer,
+            }],
+        });
+    }
+    let timestamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let header = CxfHeader {
+        version: CxfVersion { major: 1, minor: 0 },
+        exporter_rp_id: CXF_EXPORTER_RP_ID,
+        exporter_display_name: CXF_EXPORTER_DISPLAY_NAME,
+        timestamp,
+        accounts: [CxfAccount {
+            id: cxf_id()?,
+            username: "",
+            email: "",
+            collections: [],
+            items,
+        }],
+    };
+    let json = to_json(&header, capacity)?;
+    Ok(Exported {
+        output: into_string(json)?,
         notes,
     })
 }

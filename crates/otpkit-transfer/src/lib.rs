@@ -23,6 +23,7 @@ mod andotp;
 mod authpro;
 mod bitwarden;
 mod crypto;
+mod cxf;
 mod detect;
 mod error;
 pub mod export;
@@ -78,11 +79,13 @@ pub enum Format {
     FreeOtpPlus,
     /// Authenticator Pro (Stratum) plain JSON backup.
     AuthenticatorPro,
+    /// FIDO Alliance Credential Exchange Format 1.0 JSON: its `"totp"` credentials.
+    Cxf,
 }
 
 impl Format {
     /// Every format, in the order of the docs.
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::OtpauthList,
         Format::GoogleMigration,
         Format::Aegis,
@@ -91,6 +94,7 @@ impl Format {
         Format::Bitwarden,
         Format::FreeOtpPlus,
         Format::AuthenticatorPro,
+        Format::Cxf,
     ];
 
     /// The format's name as the CLI spells it (`aegis`, `2fas`, …).
@@ -104,6 +108,7 @@ impl Format {
             Format::Bitwarden => "bitwarden",
             Format::FreeOtpPlus => "freeotp-plus",
             Format::AuthenticatorPro => "authenticator-pro",
+            Format::Cxf => "cxf",
         }
     }
 
@@ -341,6 +346,7 @@ pub fn import_with(
         Format::Bitwarden => bitwarden::import(data, password, &mut budget),
         Format::FreeOtpPlus => freeotp_plus::import(data),
         Format::AuthenticatorPro => authpro::import(data),
+        Format::Cxf => cxf::import(data),
     };
     // No key copy is left on the stack the import used (see `secret::scrub_stack`).
     secret::scrub_stack();

@@ -516,6 +516,42 @@ fn authenticator_pro(cases: &[Case]) -> Vec<u8> {
     .unwrap()
 }
 
+/// A CXF 1.0 document: each TOTP case a `"totp"` credential of its own item (the
+/// Base32 as [`Case::base32`] writes it), beside a password credential; CXF has no
+/// HOTP or Steam credential, so those cases are not in the file.
+fn cxf(cases: &[Case]) -> Vec<u8> {
+    let items: Vec<Value> = cases
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| matches!(c.kind, Kind::Totp { .. }))
+        .map(|(i, c)| {
+            let algorithm = match c.algorithm {
+                Algorithm::Sha1 => "sha1",
+                Algorithm::Sha256 => "sha256",
+                Algorithm::Sha512 => "sha512",
+            };
+            json!({
+                "id": "AAE",
+                "title": c.issuer,
+                "credentials": [
+                    {"type": "basic-auth", "username": {"fieldType": "string", "value": c.name}},
+                    {"type": "totp", "secret": c.base32(i), "period": c.period(),
+                     "digits": c.digits, "username": c.name, "algorithm": algorithm,
+                     "issuer": c.issuer},
+                ],
+            })
+        })
+        .collect();
+    serde_json::to_vec(&json!({
+        "version": {"major": 1, "minor": 0},
+        "exporterRpId": "exporter.example",
+        "exporterDisplayName": "Exporter",
+        "timestamp": 1_700_000_000u64,
+        "accounts": [{"id": "AA", "username": "", "email": "", "collections": [], "items": items}],
+    }))
+    .unwrap()
+}
+
 // ---------------------------------------------------------------- encryption
 
 mod seal {
@@ -823,6 +859,26 @@ fn authenticator_pro_import_leaves_no_copy() {
 }
 
 #[test]
+fn cxf_import_leaves_no_copy() {
+    let cases = cases(16);
+    let data = cxf(&cases);
+    let totp: Vec<&Case> = cases
+        .iter()
+        .filter(|c| matches!(c.kind, Kind::Totp { .. }))
+        .collect();
+    let read = import(Format::Cxf, &data, None).unwrap();
+    // Every TOTP case but the last (11 digits) imports.
+    assert_eq!(read.accounts.len(), totp.len() - 1, "{:?}", read.report);
+    for (got, want) in read.accounts.iter().zip(&totp) {
+        assert_eq!(got.secret, want.secret());
+    }
+    drop(read);
+    let keys: Vec<&[u8]> = totp.iter().map(|c| c.key.as_slice()).collect();
+    let copies = copies_left(&keys, || drop(import(Format::Cxf, &data, None).unwrap()));
+    assert_none_left(&[("cxf", copies)]);
+}
+
+#[test]
 fn lenient_secret_reading_leaves_no_copy() {
     // The public reader of Base32 as exports write it, with each of its warnings: an
     // invalid length (a symbol past the last byte), a short key, both, neither.
@@ -889,6 +945,10 @@ fn exports_leave_no_copy() {
         let out = export::aegis(&accounts, Some(PASSWORD)).unwrap();
         assert!(out.output.contains("\"slots\""));
     });
+    let cxf = copies_left(&keys, || {
+        let out = export::cxf(&accounts).unwrap();
+        assert!(out.output.contains(&first));
+    });
     let many = migration_cases(11);
     let many_accounts: Vec<Account> = many.iter().map(Case::account).collect();
     let many_migration = copies_left(&keys_of(&many), || {
@@ -901,6 +961,7 @@ fn exports_leave_no_copy() {
         ("export::google_migration (two QR codes)", many_migration),
         ("export::aegis (plain)", aegis),
         ("export::aegis (encrypted)", encrypted),
+        ("export::cxf", cxf),
     ]);
 }
 
