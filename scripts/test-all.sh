@@ -87,6 +87,11 @@ interop_corpus() {
   return "${PIPESTATUS[0]}"
 }
 
+# otpkit's PSKC export read by python-pskc, in a throwaway virtualenv.
+pskc_python() {
+  scripts/prerequisites.sh python && bash crates/otpkit-pskc/tests/pskc_python.sh
+}
+
 # The device stores against real servers (the store crate, then the CLI's --store):
 # PostgreSQL and Redis started on loopback in a temporary directory
 # (scripts/services.sh), stopped whatever happens. CI=1 makes a missing server URL a
@@ -117,6 +122,7 @@ stage "clippy (deny warnings)" cargo clippy --locked --workspace --all-targets -
 # The interop corpus has its own stage below (it prints the per-format tallies).
 stage "cargo test (workspace, default features)" cargo_test --workspace -- --skip interop_corpus_matches_expected
 stage "interop corpus (otpkit-transfer vs ../shared/interop)" interop_corpus
+stage "PSKC export read back by python-pskc (an independent implementation)" pskc_python
 stage "cargo test (otpkit, all features)" cargo_test -p otpkit --all-features
 # No key left in freed heap memory: the debug runs are in the workspace stage; optimised
 # code moves values differently (a leak through enum padding showed in release only).

@@ -12,9 +12,9 @@ use crate::secret::Wiped;
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TRANSFER: &str = r#"
 /** A format importAccounts reads. */
-export type ImportFormat = "otpauth-list" | "google-migration" | "aegis" | "2fas" | "andotp" | "bitwarden" | "freeotp-plus" | "authenticator-pro";
+export type ImportFormat = "otpauth-list" | "google-migration" | "aegis" | "2fas" | "andotp" | "bitwarden" | "freeotp-plus" | "authenticator-pro" | "cxf";
 /** A format exportAccounts writes. */
-export type ExportFormat = "otpauth-list" | "google-migration" | "aegis";
+export type ExportFormat = "otpauth-list" | "google-migration" | "aegis" | "cxf" | "pskc";
 /** One entry of an imported file: imported (with warnings) or refused (with why). */
 export interface ImportEntry {
   /** 0-based position in the file. */
@@ -171,9 +171,10 @@ pub(crate) fn import_to_js(import: &ImportRecord) -> Result<JsValue, JsValue> {
     Ok(obj)
 }
 
-/// Writes accounts as an `otpauth://` list, Google Authenticator export URIs or an
-/// Aegis vault (encrypted with `password` when given; only Aegis takes one). What
-/// the format cannot carry is listed in `notes`. The output holds the secrets.
+/// Writes accounts as an `otpauth://` list, Google Authenticator export URIs, an
+/// Aegis vault, CXF JSON or a PSKC container (Aegis and PSKC are encrypted with
+/// `password` when given; the others take none). What the format cannot carry is
+/// listed in `notes`. The output holds the secrets unless encrypted.
 #[wasm_bindgen(js_name = exportAccounts, unchecked_return_type = "ExportResult")]
 pub fn export_accounts(
     #[wasm_bindgen(unchecked_param_type = "ExportFormat")] format: JsValue,

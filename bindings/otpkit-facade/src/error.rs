@@ -323,6 +323,7 @@ from_core!(
     otpkit_transfer::migration::AssembleError,
     otpkit_pskc::PskcError,
     otpkit_pskc::KeyError,
+    otpkit_pskc::export::ExportError,
 );
 
 #[cfg(test)]

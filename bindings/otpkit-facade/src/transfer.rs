@@ -40,50 +40,83 @@ pub fn detect_format(data: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// The formats [`export_accounts`] writes.
-pub const EXPORT_FORMATS: [Format; 3] =
-    [Format::OtpauthList, Format::GoogleMigration, Format::Aegis];
+/// The formats [`export_accounts`] writes, by name: the transfer formats, then PSKC.
+pub const EXPORT_FORMATS: [&str; 5] = ["otpauth-list", "google-migration", "aegis", "cxf", "pskc"];
 
-/// Writes accounts in `format` (`"otpauth-list"`, `"google-migration"` or
-/// `"aegis"`); only Aegis takes a `password` (then the vault is encrypted).
+/// Writes accounts in `format` (one of [`EXPORT_FORMATS`]). `password` encrypts an
+/// Aegis vault (scrypt) or a PSKC container (PBKDF2, RFC 6030 §6.2, with a MAC per
+/// secret); the other formats are not encrypted and refuse one.
 pub fn export_accounts(
     format: &str,
     accounts: &[AccountRecord],
     password: Option<&[u8]>,
 ) -> Result<ExportRecord, FacadeError> {
-    let format = args::format(format)?;
     let accounts = to_core_accounts(accounts)?;
+    if format == "pskc" {
+        let encryption = password.map_or(otpkit_pskc::export::Encryption::None, |p| {
+            otpkit_pskc::export::Encryption::password(p)
+        });
+        let e = otpkit_pskc::export::export(&accounts, encryption)?;
+        let notes = e
+            .dropped_parameters
+            .iter()
+            .map(|(index, names)| {
+                format!(
+                    "account {index}: PSKC has no place for its parameters {}; they were not written",
+                    names.join(", ")
+                )
+            })
+            .collect();
+        return Ok(ExportRecord {
+            output: vec![e.xml.to_string()],
+            notes,
+        });
+    }
+    let format = args::format(format)?;
     let no_password = |name: &str| {
         if password.is_some() {
             Err(FacadeError::new(
                 ErrorCode::UnsupportedEncryption,
-                format!("{name} exports are not encrypted; only aegis takes a password"),
+                format!("{name} exports are not encrypted; only aegis and pskc take a password"),
             ))
         } else {
             Ok(())
         }
     };
-    let (output, notes) = if format == Format::OtpauthList {
-        no_password(format.name())?;
-        let e = export::otpauth_list(&accounts);
-        (vec![e.output.to_string()], e.notes)
-    } else if format == Format::GoogleMigration {
-        no_password(format.name())?;
-        let e = export::google_migration(&accounts)?;
-        (e.output.iter().map(|u| u.to_string()).collect(), e.notes)
-    } else if format == Format::Aegis {
-        let e = export::aegis(&accounts, password)?;
-        (vec![e.output.to_string()], e.notes)
-    } else {
-        let names: Vec<&str> = EXPORT_FORMATS.iter().map(|f| f.name()).collect();
-        return Err(FacadeError::new(
-            ErrorCode::UnknownFormat,
-            format!(
-                "{} is read, not written; exports are {}",
-                format.name(),
-                names.join(", ")
-            ),
-        ));
+    let (output, notes) = match format {
+        Format::OtpauthList => {
+            no_password(format.name())?;
+            let e = export::otpauth_list(&accounts);
+            (vec![e.output.to_string()], e.notes)
+        }
+        Format::GoogleMigration => {
+            no_password(format.name())?;
+            let e = export::google_migration(&accounts)?;
+            (e.output.iter().map(|u| u.to_string()).collect(), e.notes)
+        }
+        Format::Aegis => {
+            let e = export::aegis(&accounts, password)?;
+            (vec![e.output.to_string()], e.notes)
+        }
+        Format::Cxf => {
+            no_password(format.name())?;
+            let e = export::cxf(&accounts)?;
+            (vec![e.output.to_string()], e.notes)
+        }
+        Format::TwoFas
+        | Format::AndOtp
+        | Format::Bitwarden
+        | Format::FreeOtpPlus
+        | Format::AuthenticatorPro => {
+            return Err(FacadeError::new(
+                ErrorCode::UnknownFormat,
+                format!(
+                    "{} is read, not written; exports are {}",
+                    format.name(),
+                    EXPORT_FORMATS.join(", ")
+                ),
+            ));
+        }
     };
     Ok(ExportRecord {
         output,
@@ -170,6 +203,39 @@ mod tests {
     use super::*;
     use crate::Category;
     use crate::accounts::parse_otpauth_uri;
+
+    #[test]
+    fn cxf_and_pskc_exports_read_back_and_only_aegis_and_pskc_take_a_password() {
+        let a = parse_otpauth_uri(
+            "otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=ACME",
+        )
+        .unwrap()
+        .account;
+        let accounts = std::slice::from_ref(&a);
+        let cxf = export_accounts("cxf", accounts, None).unwrap();
+        let back =
+            import_accounts("cxf", cxf.output[0].as_bytes(), None, WorkBudget::default()).unwrap();
+        assert_eq!(back.accounts[0].secret, a.secret);
+        let e = export_accounts("cxf", accounts, Some(b"pw")).unwrap_err();
+        assert_eq!(e.reason, ErrorCode::UnsupportedEncryption);
+        for password in [None, Some(&b"correct horse"[..])] {
+            let pskc = export_accounts("pskc", accounts, password).unwrap();
+            assert!(!format!("{pskc:?}").contains("JBSW"));
+            let keys = import_pskc(
+                pskc.output[0].as_bytes(),
+                None,
+                password,
+                false,
+                WorkBudget::default(),
+            )
+            .unwrap();
+            let read = keys[0].account.as_ref().unwrap();
+            assert_eq!(read.secret, a.secret);
+        }
+        let e = export_accounts("2fas", accounts, None).unwrap_err();
+        assert_eq!(e.reason, ErrorCode::UnknownFormat);
+        assert!(e.detail.contains("cxf, pskc"), "{e}");
+    }
 
     #[test]
     fn every_import_format_is_one_import_accounts_takes_and_detection_names_one() {

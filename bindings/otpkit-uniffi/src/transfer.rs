@@ -163,8 +163,9 @@ impl std::fmt::Display for AccountsExport {
     }
 }
 
-/// Writes accounts as `"otpauth-list"`, `"google-migration"` (one URI per QR code)
-/// or `"aegis"` (encrypted with `password` when given; only Aegis takes one).
+/// Writes accounts as `"otpauth-list"`, `"google-migration"` (one URI per QR code),
+/// `"aegis"`, `"cxf"` or `"pskc"` (Aegis and PSKC are encrypted with `password` when
+/// given; the others take none).
 #[uniffi::export(default(password = None))]
 pub fn export_accounts(
     format: String,

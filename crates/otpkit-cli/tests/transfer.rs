@@ -526,30 +526,9 @@ fn export_usage_errors() {
 
 // ---- the interop corpus -----------------------------------------------------------
 
-/// The `--from` of a corpus file the CLI should read, by the app directory it is in.
-fn corpus_format(file: &str) -> Option<&'static str> {
-    let name = file.rsplit('/').next()?;
-    let app = file.split('/').nth(1)?;
-    Some(match app {
-        "aegis" if name.ends_with(".txt") => "otpauth-list",
-        "aegis" => "aegis",
-        "2fas" => "2fas",
-        "andotp" => "andotp",
-        "bitwarden" if name.ends_with(".json") => "bitwarden",
-        "freeotp_plus" if name.ends_with(".json") => "freeotp-plus",
-        "authenticator_pro_stratum"
-            if name == "stratum_plain.json" || name == "backup.unencrypted.authpro" =>
-        {
-            "authenticator-pro"
-        }
-        "otpauth_uri_list" => "otpauth-list",
-        "google_authenticator" if name.ends_with(".txt") => "google-migration",
-        _ => return None,
-    })
-}
-
-/// The CLI gives, for every in-scope corpus file, exactly the accounts the library
-/// reads (secrets and names, in order) and the exit code its report calls for.
+/// The CLI, without `--from`, tells every corpus file's format as the library's
+/// `detect` does and gives exactly the accounts the library reads in that format
+/// (secrets and names, in order) and the exit code its report calls for.
 #[test]
 fn interop_corpus_through_the_cli() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/interop");
@@ -564,19 +543,27 @@ fn interop_corpus_through_the_cli() {
     let mut checked = 0;
     for record in expected["files"].as_array().unwrap() {
         let file = record["file"].as_str().unwrap();
-        let Some(from) = corpus_format(file) else {
-            continue;
-        };
-        if file.ends_with("/password") {
-            continue;
-        }
         let path = dir.join(file);
         let bytes = std::fs::read(&path).unwrap();
+        let Some(format) = otpkit_transfer::detect(&bytes) else {
+            continue;
+        };
         let password = record["password"].as_str();
-        let format: otpkit_transfer::Format = from.parse().unwrap();
         let library = otpkit_transfer::import(format, &bytes, password.map(str::as_bytes));
         let stdin = password.map(|p| format!("{p}\n")).unwrap_or_default();
-        let r = import(&path, from, &["--json"], &stdin);
+        // A file holding one migration URI and nothing else is read as the URI
+        // argument is (each entry on its own): named, it is read as a file.
+        let r = if format == otpkit_transfer::Format::GoogleMigration {
+            import(&path, format.name(), &["--json"], &stdin)
+        } else {
+            let r = run(&["import", s(&path), "--json"], &stdin);
+            assert!(
+                r.stderr.contains(&format!("as {format} (detected)")),
+                "{file}: {}",
+                r.stderr
+            );
+            r
+        };
         match library {
             Ok(imported) => {
                 let partial =
@@ -614,4 +601,62 @@ fn interop_corpus_through_the_cli() {
     }
     println!("interop corpus: {checked} files checked through the CLI");
     assert!(checked > 40, "only {checked} corpus files were in scope");
+}
+
+#[test]
+fn cxf_and_encrypted_pskc_exports_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("list.txt");
+    std::fs::write(&list, twelve_accounts()).unwrap();
+    let original = import(&list, "otpauth-list", &["--json"], "");
+    let secrets: Vec<Value> = original
+        .json()
+        .iter()
+        .map(|o| o["secret"].clone())
+        .collect();
+
+    // CXF holds TOTP only: the HOTP accounts are left out, each named, exit 6.
+    let cxf = dir.path().join("export.cxf.json");
+    let r = export("cxf", &list, &["--out", s(&cxf)], "");
+    expect(&r, 6, "to cxf");
+    assert!(
+        r.stderr.contains("8 of 12 accounts exported to cxf"),
+        "{}",
+        r.stderr
+    );
+    assert_private(&cxf);
+    let back = run(&["import", s(&cxf), "--json"], "");
+    expect(&back, 0, "cxf back");
+    assert!(back.stderr.contains("as cxf (detected)"), "{}", back.stderr);
+    let read: Vec<Value> = back.json().iter().map(|o| o["secret"].clone()).collect();
+    let totp: Vec<Value> = original
+        .json()
+        .iter()
+        .filter(|o| o["counter"].is_null())
+        .map(|o| o["secret"].clone())
+        .collect();
+    assert_eq!(totp.len(), 8);
+    assert_eq!(read, totp);
+
+    let pskc = dir.path().join("seeds.pskc");
+    let r = export(
+        "pskc",
+        &list,
+        &["--encrypt", "--out", s(&pskc)],
+        "seed file password\n",
+    );
+    expect(&r, 0, "to pskc");
+    assert_private(&pskc);
+    let xml = std::fs::read_to_string(&pskc).unwrap();
+    assert!(xml.contains("<pskc:EncryptedValue") || xml.contains("EncryptedValue"));
+    for secret in &secrets {
+        assert!(!xml.contains(secret.as_str().unwrap()));
+    }
+    let back = run(
+        &["import", s(&pskc), "--json", "--from", "pskc"],
+        "seed file password\n",
+    );
+    expect(&back, 0, "pskc back");
+    let read: Vec<Value> = back.json().iter().map(|o| o["secret"].clone()).collect();
+    assert_eq!(read, secrets);
 }

@@ -41,12 +41,21 @@ pub const MIGRATION_ACCOUNTS_PER_QR: usize = 10;
 pub const AEGIS_SCRYPT: (u64, u32, u32) = (1 << 15, 8, 1);
 
 /// What an export produced, and what it could not carry.
-#[derive(Debug)]
 pub struct Exported<T> {
     /// The export: file text, or one URI per QR code.
     pub output: T,
     /// What was left out or lost, per account.
     pub notes: Vec<ExportNote>,
+}
+
+impl<T> core::fmt::Debug for Exported<T> {
+    /// The notes only: the output holds the secrets (a plain export) and is never shown.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Exported")
+            .field("output", &"<not shown>")
+            .field("notes", &self.notes)
+            .finish()
+    }
 }
 
 /// One thing an export could not carry.

@@ -125,6 +125,7 @@ impl Format {
             Format::Bitwarden => "Bitwarden JSON export, plain or password-protected",
             Format::FreeOtpPlus => "FreeOTP+ JSON export",
             Format::AuthenticatorPro => "Authenticator Pro (Stratum) plain JSON backup",
+            Format::Cxf => "FIDO Credential Exchange Format (CXF 1.0) JSON: its TOTP credentials",
         }
     }
 
@@ -139,7 +140,8 @@ impl Format {
             | Format::TwoFas
             | Format::Bitwarden
             | Format::FreeOtpPlus
-            | Format::AuthenticatorPro => true,
+            | Format::AuthenticatorPro
+            | Format::Cxf => true,
         }
     }
 
@@ -154,7 +156,8 @@ impl Format {
             | Format::AndOtp
             | Format::Bitwarden
             | Format::FreeOtpPlus
-            | Format::AuthenticatorPro => false,
+            | Format::AuthenticatorPro
+            | Format::Cxf => false,
         }
     }
 }

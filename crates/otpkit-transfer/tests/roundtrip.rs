@@ -293,3 +293,23 @@ fn a_steam_entry_is_sha1_whatever_its_file_says() {
     let back = import(Format::Aegis, out.output.as_bytes(), None).unwrap();
     assert_eq!(back.accounts, first.accounts);
 }
+
+#[test]
+fn an_exports_debug_never_shows_its_output() {
+    let accounts = sample();
+    let b32: Vec<String> = accounts
+        .iter()
+        .map(|a| a.secret.base32().to_string())
+        .collect();
+    let list = format!("{:?}", export::otpauth_list(&accounts));
+    let vault = format!("{:?}", export::aegis(&accounts, None).unwrap());
+    let cxf = format!("{:?}", export::cxf(&accounts).unwrap());
+    let google = format!("{:?}", export::google_migration(&accounts).unwrap());
+    for shown in [list, vault, cxf, google] {
+        assert!(shown.contains("<not shown>"), "{shown}");
+        for secret in &b32 {
+            assert!(!shown.contains(secret.as_str()), "{shown}");
+        }
+        assert!(!shown.contains("otpauth"), "{shown}");
+    }
+}

@@ -20,6 +20,7 @@ use crate::input_file::{self, InputFormat, KdfArgs};
 use crate::io::{self, Io};
 use crate::qr::{self, Background};
 use crate::safe_file::{self, Overwrite};
+use otpkit_pskc::export as pskc_export;
 
 /// The formats `export` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -30,6 +31,11 @@ pub enum To {
     GoogleMigration,
     /// Plain text, one otpauth:// URI per line.
     OtpauthList,
+    /// FIDO Credential Exchange Format (CXF 1.0) JSON: one TOTP credential per account.
+    Cxf,
+    /// A PSKC key container (RFC 6030) for a validation server: in the clear, or with
+    /// --encrypt under a password (PBKDF2-SHA256, AES-128-CBC, an HMAC per secret).
+    Pskc,
 }
 
 impl To {
@@ -38,6 +44,8 @@ impl To {
             To::Aegis => "aegis",
             To::GoogleMigration => "google-migration",
             To::OtpauthList => "otpauth-list",
+            To::Cxf => "cxf",
+            To::Pskc => "pskc",
         }
     }
 }
@@ -48,6 +56,7 @@ Examples:
   otpkit export --to aegis --encrypt --from andotp --input otp.json.aes --out vault.json
   otpkit export --to google-migration --from aegis --input aegis.json
   otpkit export --to google-migration --input uris.txt --out-dir qr/
+  otpkit export --to pskc --encrypt --from aegis --input aegis.json --out seeds.pskc
   otpkit import tokens.xml --from pskc | otpkit export --to otpauth-list --out list.txt
 
 Passwords are never arguments. At a terminal they are prompted for (the new --encrypt
@@ -96,8 +105,8 @@ pub struct ExportArgs {
 
 /// Writes the accounts of the input in the target format.
 pub fn run(args: ExportArgs, io: &mut Io<'_>) -> Result<(), CliError> {
-    if args.encrypt && args.to != To::Aegis {
-        return Err(CliError::usage("--encrypt is for --to aegis"));
+    if args.encrypt && !matches!(args.to, To::Aegis | To::Pskc) {
+        return Err(CliError::usage("--encrypt is for --to aegis and --to pskc"));
     }
     if args.out_dir.is_some() && args.to != To::GoogleMigration {
         return Err(CliError::usage("--out-dir is for --to google-migration"));
@@ -152,6 +161,34 @@ pub fn run(args: ExportArgs, io: &mut Io<'_>) -> Result<(), CliError> {
                 .map_err(|e| CliError::usage(format_args!("cannot export: {e}")))?;
             write_batches(&args, &exported.output, io)?;
             exported.notes
+        }
+        To::Cxf => {
+            let exported = export::cxf(accounts)
+                .map_err(|e| CliError::usage(format_args!("cannot export: {e}")))?;
+            write_text(&args, exported.output.as_bytes(), io)?;
+            exported.notes
+        }
+        To::Pskc => {
+            let pw = if args.encrypt {
+                Some(new_password(io)?)
+            } else {
+                None
+            };
+            let encryption = pw.as_ref().map_or(pskc_export::Encryption::None, |p| {
+                pskc_export::Encryption::password(p.as_bytes())
+            });
+            let exported = pskc_export::export(accounts, encryption)
+                .map_err(|e| CliError::usage(format_args!("cannot export: {e}")))?;
+            write_text(&args, exported.xml.as_bytes(), io)?;
+            for (index, names) in &exported.dropped_parameters {
+                let _ = writeln!(
+                    io.stderr,
+                    "otpkit: note: account {}: pskc does not carry its parameters {}",
+                    index.saturating_add(1),
+                    names.join(", ")
+                );
+            }
+            Vec::new()
         }
     };
     let skipped = print_notes(args.to, &notes, io);
