@@ -20,19 +20,25 @@
 
 mod aegis;
 mod andotp;
+mod android;
 mod authpro;
+mod authy;
+mod battlenet;
 mod bitwarden;
 mod crypto;
 mod detect;
 mod error;
 pub mod export;
+mod freeotp;
 mod freeotp_plus;
+mod javaser;
 mod json;
 pub mod migration;
 mod otpauth_list;
 pub mod portability;
 
 mod secret;
+mod totp_authenticator;
 mod twofas;
 
 use core::fmt;
@@ -72,15 +78,29 @@ pub enum Format {
     /// Bitwarden JSON export (plain or password-protected) and the Bitwarden
     /// Authenticator app's JSON export.
     Bitwarden,
-    /// FreeOTP+ JSON export.
+    /// FreeOTP+ JSON export, and the app's internal `shared_prefs` XML
+    /// (`tokens.xml`).
     FreeOtpPlus,
     /// Authenticator Pro (Stratum) plain JSON backup.
     AuthenticatorPro,
+    /// FreeOTP: the 1.x internal `shared_prefs` XML (`tokens.xml`), and the 2.x
+    /// password-encrypted backup (`externalBackup.xml`, a Java-serialised map).
+    FreeOtp,
+    /// Authy for Android's internal `shared_prefs` XML
+    /// (`com.authy.storage.tokens.authenticator.xml`), with plain secrets or secrets
+    /// encrypted with the backup password.
+    Authy,
+    /// The Battle.net Authenticator's internal `shared_prefs` XML (the masked device
+    /// secret and serial).
+    BattleNet,
+    /// TOTP Authenticator (`com.authenticator.authservice2`): its encrypted `.bin`
+    /// backup, and its internal `shared_prefs` XML.
+    TotpAuthenticator,
 }
 
 impl Format {
     /// Every format, in the order of the docs.
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 12] = [
         Format::OtpauthList,
         Format::GoogleMigration,
         Format::Aegis,
@@ -89,6 +109,10 @@ impl Format {
         Format::Bitwarden,
         Format::FreeOtpPlus,
         Format::AuthenticatorPro,
+        Format::FreeOtp,
+        Format::Authy,
+        Format::BattleNet,
+        Format::TotpAuthenticator,
     ];
 
     /// The format's name as the CLI spells it (`aegis`, `2fas`, …).
@@ -102,6 +126,10 @@ impl Format {
             Format::Bitwarden => "bitwarden",
             Format::FreeOtpPlus => "freeotp-plus",
             Format::AuthenticatorPro => "authenticator-pro",
+            Format::FreeOtp => "freeotp",
+            Format::Authy => "authy",
+            Format::BattleNet => "battle-net",
+            Format::TotpAuthenticator => "totp-authenticator",
         }
     }
 }
@@ -293,6 +321,10 @@ pub fn import_with(
         Format::Bitwarden => bitwarden::import(data, password, &mut budget),
         Format::FreeOtpPlus => freeotp_plus::import(data),
         Format::AuthenticatorPro => authpro::import(data),
+        Format::FreeOtp => freeotp::import(data, password, &mut budget),
+        Format::Authy => authy::import(data, password, &mut budget),
+        Format::BattleNet => battlenet::import(data),
+        Format::TotpAuthenticator => totp_authenticator::import(data, password),
     };
     // No key copy is left on the stack the import used (see `secret::scrub_stack`).
     secret::scrub_stack();
