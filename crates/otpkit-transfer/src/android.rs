@@ -6,10 +6,19 @@
 //!
 //! Bounds: the file is at most [`crate::MAX_INPUT_LEN`]. Before the parser
 //! (`roxmltree`, no DTD) sees it, one linear pass refuses what these files never
-//! have and what makes the parser's work grow faster than the input: an element
-//! nested more than [`MAX_DEPTH`] deep, more than [`MAX_ATTRIBUTES`] attributes in a
-//! tag, any namespace declaration, a DTD. The parser also stops at [`MAX_NODES`]
-//! nodes. With these, reading a file costs time and memory linear in its size.
+//! have and what makes the parser's work grow faster than the input (as
+//! `otpkit-pskc` bounds it): an element nested more than [`MAX_DEPTH`] deep, more
+//! than [`MAX_ATTRIBUTES`] attributes in a tag, any namespace declaration, a DTD, a
+//! CDATA section (Android escapes text instead). The parser also stops at
+//! [`MAX_NODES`] nodes. With these, reading a file costs time and memory linear in
+//! its size.
+//!
+//! The preferences hold secrets in their text, escaped (`&quot;` in JSON); the
+//! parser would unescape them into buffers it frees unwiped, so it is given the file
+//! with its text blanked, and the text is unescaped here into wiped buffers
+//! ([`read`]).
+
+use zeroize::Zeroizing;
 
 use crate::{Format, ImportError};
 
@@ -26,7 +35,7 @@ pub(crate) const MAX_NODES: u32 = 200_000;
 pub(crate) struct Pref {
     pub(crate) kind: String,
     pub(crate) name: String,
-    pub(crate) value: zeroize::Zeroizing<String>,
+    pub(crate) value: Zeroizing<String>,
 }
 
 /// Whether `data` looks like XML (its first non-blank byte is `<`, after an optional
@@ -37,14 +46,19 @@ pub(crate) fn looks_like_xml(data: &[u8]) -> bool {
 }
 
 /// The preferences of a `shared_prefs` file, in file order.
+///
+/// Text content is read apart from the parser, so that no unwiped copy of it is made:
+/// the parser is given a copy of the file with every text byte blanked to a space (a
+/// copy holding only markup), and the text of each `<string>` is unescaped from the
+/// file itself, at the positions the parser found, into a buffer wiped on drop.
 pub(crate) fn read(format: Format, data: &[u8]) -> Result<Vec<Pref>, ImportError> {
     let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
     let text = std::str::from_utf8(data)
         .map_err(|_| ImportError::malformed(format, "the XML is not UTF-8"))?
         .trim_start();
-    scan(format, text)?;
+    let skeleton = scan(format, text)?;
     let doc = roxmltree::Document::parse_with_options(
-        text,
+        &skeleton,
         roxmltree::ParsingOptions {
             allow_dtd: false,
             nodes_limit: MAX_NODES,
@@ -69,20 +83,69 @@ pub(crate) fn read(format: Format, data: &[u8]) -> Result<Vec<Pref>, ImportError
         let kind = node.tag_name().name().to_owned();
         let name = node.attribute("name").unwrap_or_default().to_owned();
         let value = if kind == "string" {
-            let mut text = zeroize::Zeroizing::new(String::new());
-            for t in node.children().filter(roxmltree::Node::is_text) {
-                text.push_str(t.text().unwrap_or_default());
+            if node.children().any(|c| c.is_element()) {
+                return Err(ImportError::malformed(
+                    format,
+                    "a <string> preference holds markup",
+                ));
             }
-            text
+            let ranges: Vec<_> = node
+                .children()
+                .filter(roxmltree::Node::is_text)
+                .map(|t| t.range())
+                .collect();
+            let len = ranges.iter().map(ExactSizeIterator::len).sum();
+            let mut value = Zeroizing::new(String::with_capacity(len));
+            for range in ranges {
+                let raw = text
+                    .get(range)
+                    .ok_or(ImportError::malformed(format, "not well-formed XML"))?;
+                unescape(raw, &mut value).ok_or(ImportError::malformed(
+                    format,
+                    "an XML character reference or entity is not valid",
+                ))?;
+            }
+            value
         } else {
-            zeroize::Zeroizing::new(node.attribute("value").unwrap_or_default().to_owned())
+            Zeroizing::new(node.attribute("value").unwrap_or_default().to_owned())
         };
         prefs.push(Pref { kind, name, value });
     }
     Ok(prefs)
 }
 
-/// The value of the `<string>` preference `name`, if any.
+/// Appends `raw` XML text to `out` with its entity and character references
+/// replaced, never growing `out` past `raw.len()` more bytes (a reference is never
+/// shorter than what it stands for). `None` for an unknown or bad reference.
+fn unescape(raw: &str, out: &mut String) -> Option<()> {
+    let mut rest = raw;
+    while let Some(amp) = rest.find('&') {
+        let (before, from_amp) = rest.split_at(amp);
+        out.push_str(before);
+        let semi = from_amp.find(';')?;
+        let name = from_amp.get(1..semi)?;
+        let c = match name {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            _ => {
+                let code = match name.strip_prefix("#x") {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                    None => name.strip_prefix('#')?.parse().ok()?,
+                };
+                char::from_u32(code).filter(|&c| c != '\0')?
+            }
+        };
+        out.push(c);
+        rest = from_amp.get(semi.checked_add(1)?..)?;
+    }
+    out.push_str(rest);
+    Some(())
+}
+
+/// The string preference `name`, if any.
 pub(crate) fn string<'a>(prefs: &'a [Pref], name: &str) -> Option<&'a str> {
     prefs
         .iter()
@@ -90,18 +153,23 @@ pub(crate) fn string<'a>(prefs: &'a [Pref], name: &str) -> Option<&'a str> {
         .map(|p| p.value.as_str())
 }
 
-/// The linear pass described in the module docs.
-fn scan(format: Format, text: &str) -> Result<(), ImportError> {
+/// The linear pass described in the module docs; returns the file with its text
+/// blanked (see [`read`]).
+fn scan(format: Format, text: &str) -> Result<String, ImportError> {
     let bad = |what| Err(ImportError::malformed(format, what));
     let bytes = text.as_bytes();
+    let mut skeleton = Vec::with_capacity(bytes.len());
     let mut depth = 0usize;
     let mut i = 0usize;
     while let Some(rest) = bytes.get(i..) {
-        let Some(lt) = rest.iter().position(|&b| b == b'<') else {
-            break;
-        };
+        let lt = rest.iter().position(|&b| b == b'<').unwrap_or(rest.len());
+        // Text: blanked, keeping every offset.
+        skeleton.resize(skeleton.len().saturating_add(lt), b' ');
         let start = i.saturating_add(lt);
         let tag = bytes.get(start..).unwrap_or_default();
+        if tag.is_empty() {
+            break;
+        }
         let skip_to = |end: &[u8]| -> Option<usize> {
             tag.windows(end.len())
                 .position(|w| w == end)
@@ -110,7 +178,7 @@ fn scan(format: Format, text: &str) -> Result<(), ImportError> {
         let next = if tag.starts_with(b"<!--") {
             skip_to(b"-->")
         } else if tag.starts_with(b"<![CDATA[") {
-            skip_to(b"]]>")
+            return bad("the XML has a CDATA section");
         } else if tag.starts_with(b"<?") {
             skip_to(b"?>")
         } else if tag.starts_with(b"<!") {
@@ -156,12 +224,15 @@ fn scan(format: Format, text: &str) -> Result<(), ImportError> {
             }
             Some(start.saturating_add(k).saturating_add(1))
         };
-        match next {
-            Some(n) => i = n,
-            None => return bad("an XML comment, CDATA section or tag is not closed"),
-        }
+        let Some(n) = next else {
+            return bad("an XML comment, CDATA section or tag is not closed");
+        };
+        // Markup: copied as it is.
+        skeleton.extend_from_slice(bytes.get(start..n).unwrap_or_default());
+        i = n;
     }
-    Ok(())
+    // Only whole ASCII-delimited markup was copied and text became spaces: UTF-8.
+    String::from_utf8(skeleton).or(bad("the XML is not UTF-8"))
 }
 
 #[cfg(test)]
@@ -173,7 +244,7 @@ mod tests {
     #[test]
     fn reads_strings_and_values_in_order() {
         let xml = "<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n<map>\n\
-            <int name=\"n\" value=\"3\" />\n<string name=\"s\">a &amp; &quot;b&quot;</string>\n\
+            <int name=\"n\" value=\"3\" />\n<string name=\"s\">a &amp; &quot;b&quot; &#233;&#xE9; &lt;&gt;&apos;</string>\n\
             <!-- c <x> --><boolean name=\"b\" value=\"true\" /></map>";
         let prefs = read(F, xml.as_bytes()).unwrap();
         let got: Vec<_> = prefs
@@ -184,11 +255,11 @@ mod tests {
             got,
             [
                 ("int", "n", "3"),
-                ("string", "s", "a & \"b\""),
+                ("string", "s", "a & \"b\" éé <>'"),
                 ("boolean", "b", "true")
             ]
         );
-        assert_eq!(string(&prefs, "s"), Some("a & \"b\""));
+        assert_eq!(string(&prefs, "s"), Some("a & \"b\" éé <>'"));
         assert_eq!(string(&prefs, "n"), None);
     }
 

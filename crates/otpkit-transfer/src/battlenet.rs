@@ -95,10 +95,7 @@ fn read_secret(masked: &str, serial: &str) -> Result<(Account, Vec<EntryWarning>
         data_encoding::HEXLOWER_PERMISSIVE
             .decode(&hex)
             .map_err(|_| {
-                EntryError::Secret(
-                    bad
-                        .unwrap_or(SecretError::InvalidLength { symbols: hex.len() }),
-                )
+                EntryError::Secret(bad.unwrap_or(SecretError::InvalidLength { symbols: hex.len() }))
             })?,
     );
     let mut warnings = Vec::new();

@@ -82,37 +82,67 @@ pub(crate) fn import(data: &[u8], password: Option<&[u8]>) -> Result<Import, Imp
 fn open(sealed: &[u8], password: &[u8]) -> Option<Zeroizing<String>> {
     let key = crypto::sha256(password);
     let plain = crypto::cbc_open(key.as_slice(), &[0u8; 16], sealed)?;
-    serde_json::from_slice::<FirstKey>(&plain).ok().map(|k| k.0)
+    first_key(&plain)
 }
 
-/// The first key of a JSON object (the rest of the object is checked and skipped).
-struct FirstKey(Zeroizing<String>);
-
-impl<'de> Deserialize<'de> for FirstKey {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = FirstKey;
-            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                f.write_str("an object with one key")
+/// The first key of the JSON object `plain`, unescaped into a buffer wiped on drop.
+/// (serde_json would unescape it in a scratch buffer freed unwiped, and the key holds
+/// every secret of the file.) `None` if `plain` is not a JSON object with a key.
+fn first_key(plain: &[u8]) -> Option<Zeroizing<String>> {
+    // The whole object is checked by skipping it, which copies no string.
+    serde_json::from_slice::<serde::de::IgnoredAny>(plain).ok()?;
+    let text = std::str::from_utf8(plain).ok()?;
+    let rest = text
+        .trim_start()
+        .strip_prefix('{')?
+        .trim_start()
+        .strip_prefix('"')?;
+    let mut out = Zeroizing::new(String::with_capacity(rest.len()));
+    let mut chars = rest.chars();
+    loop {
+        match chars.next()? {
+            '"' => return Some(out),
+            '\\' => {
+                let c = match chars.next()? {
+                    'b' => '\u{8}',
+                    'f' => '\u{c}',
+                    'n' => '\n',
+                    'r' => '\r',
+                    't' => '\t',
+                    'u' => {
+                        let unit = hex4(&mut chars)?;
+                        if (0xD800..0xDC00).contains(&unit) {
+                            let (Some('\\'), Some('u')) = (chars.next(), chars.next()) else {
+                                return None;
+                            };
+                            let low = hex4(&mut chars)?
+                                .checked_sub(0xDC00)
+                                .filter(|l| *l < 0x400)?;
+                            let high = unit.checked_sub(0xD800)?;
+                            let code = high.checked_mul(0x400)?.checked_add(low)?;
+                            char::from_u32(code.checked_add(0x1_0000)?)?
+                        } else {
+                            char::from_u32(unit)?
+                        }
+                    }
+                    c => c,
+                };
+                out.push(c);
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FirstKey, A::Error> {
-                let first = map
-                    .next_key::<SecretText>()?
-                    .ok_or_else(|| serde::de::Error::custom("empty object"))?;
-                map.next_value::<serde::de::IgnoredAny>()?;
-                while map
-                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
-                    .is_some()
-                {}
-                Ok(FirstKey(first.0))
-            }
+            c => out.push(c),
         }
-        d.deserialize_map(V)
     }
+}
+
+/// Four hex digits of a JSON `\\u` escape.
+fn hex4(chars: &mut core::str::Chars<'_>) -> Option<u32> {
+    let mut value = 0u32;
+    for _ in 0..4 {
+        value = value
+            .checked_mul(16)?
+            .checked_add(chars.next()?.to_digit(16)?)?;
+    }
+    Some(value)
 }
 
 fn read_entries(list: &str) -> Result<Import, ImportError> {
@@ -258,6 +288,22 @@ mod tests {
             Ok(vec![EntryWarning::FieldIgnored { field: "digits" }])
         );
         assert_eq!(out.report[2].outcome, Ok(vec![]));
+    }
+
+    #[test]
+    fn first_key_unescapes_json() {
+        let key =
+            first_key(br#" { "a\"b\\c\/\n\u00e9\ud83d\ude00" : 1, "x": [{"y": "\""}] }"#).unwrap();
+        assert_eq!(key.as_str(), "a\"b\\c/\n\u{e9}\u{1F600}");
+        for bad in [
+            &br#"[1]"#[..],
+            br#"{}"#,
+            br#"{"a":1"#,
+            br#"{"\ud83d":1}"#,
+            br#"{"\uzzzz":1}"#,
+        ] {
+            assert!(first_key(bad).is_none(), "{}", String::from_utf8_lossy(bad));
+        }
     }
 
     #[test]
