@@ -963,6 +963,14 @@ fn committed_files_leave_no_copy() {
         ("bitwarden_encrypted.json", Format::Bitwarden),
         ("freeotp_plus.json", Format::FreeOtpPlus),
         ("authpro_plain.json", Format::AuthenticatorPro),
+        ("android/freeotp_tokens.xml", Format::FreeOtp),
+        ("android/freeotp_backup.xml", Format::FreeOtp),
+        ("android/freeotp_plus_internal.xml", Format::FreeOtpPlus),
+        ("android/authy_plain.xml", Format::Authy),
+        ("android/authy_encrypted.xml", Format::Authy),
+        ("android/battle_net.xml", Format::BattleNet),
+        ("android/totp_authenticator.bin", Format::TotpAuthenticator),
+        ("android/totp_authenticator_internal.xml", Format::TotpAuthenticator),
     ] {
         let data = std::fs::read(dir.join(name)).unwrap();
         let read = import(format, &data, Some(password)).unwrap();
