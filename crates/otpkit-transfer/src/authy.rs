@@ -14,11 +14,11 @@
 //! CBC has no integrity check: a wrong password shows as bad padding or a plaintext
 //! that is not Base32. The first encrypted secret that does not open is
 //! [`ImportError::WrongPassword`]; once one has opened, a later one that does not is
-//! [`ImportError::IntegrityCheckFailed`]. Bounds: each encrypted entry's PBKDF2 is
-//! charged to the import's budget (1000 iterations each, so a file of
-//! [`crate::MAX_ENTRIES`] encrypted entries costs at most 10 million HMAC-SHA-1
-//! iterations, a few seconds, and is refused by the default budget long before);
-//! the XML is bounded as [`crate::android`] says.
+//! [`ImportError::IntegrityCheckFailed`]. Bounds: each encrypted entry's PBKDF2
+//! (1000 iterations, about 240 work units) is charged to the import's budget before
+//! it runs, so the default budget opens some 4 000 encrypted entries (real files
+//! hold tens) and refuses a larger file; the XML is bounded as [`crate::android`]
+//! says, the entries by [`crate::MAX_ENTRIES`].
 
 use otpkit::otpauth::{Account, Kind};
 use otpkit::{Algorithm, Period};

@@ -135,6 +135,11 @@ fn import_v2(
             what: "a master key that is not AES-256",
         });
     }
+    // Token JSON by uuid (one pass, so pairing costs linear time in the map's size).
+    let tokens: std::collections::HashMap<&str, &str> = pairs
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_suffix("-token")?, v.as_str())))
+        .collect();
     let mut out = Import::new();
     for (uuid, value) in &pairs {
         if uuid.as_str() == "masterKey" || uuid.ends_with("-token") {
@@ -146,9 +151,8 @@ fn import_v2(
             .map_err(|e| ImportError::json(F, "a token's key is not FreeOTP's key JSON", &e))?;
         let secret =
             open(&sealed, &master_key)?.ok_or(ImportError::IntegrityCheckFailed { format: F })?;
-        let token_key = format!("{}-token", uuid.as_str());
-        let token = pairs.iter().find(|(k, _)| k.as_str() == token_key);
-        let (label, result) = match token.map(|(_, t)| serde_json::from_str::<Token>(t)) {
+        let token = tokens.get(uuid.as_str());
+        let (label, result) = match token.map(|t| serde_json::from_str::<Token>(t)) {
             Some(Ok(token)) => (
                 label_of(freeotp_plus::issuer(&token), &token.label),
                 freeotp_plus::read_token(&token, Some(&secret)),

@@ -970,7 +970,10 @@ fn committed_files_leave_no_copy() {
         ("android/authy_encrypted.xml", Format::Authy),
         ("android/battle_net.xml", Format::BattleNet),
         ("android/totp_authenticator.bin", Format::TotpAuthenticator),
-        ("android/totp_authenticator_internal.xml", Format::TotpAuthenticator),
+        (
+            "android/totp_authenticator_internal.xml",
+            Format::TotpAuthenticator,
+        ),
     ] {
         let data = std::fs::read(dir.join(name)).unwrap();
         let read = import(format, &data, Some(password)).unwrap();
