@@ -22,12 +22,11 @@ fn file(name: &str) -> Vec<u8> {
     .unwrap()
 }
 
-/// (issuer, name, key, algorithm, digits, kind) of every account read.
-fn accounts(
-    format: Format,
-    data: &[u8],
-    password: Option<&[u8]>,
-) -> Vec<(Option<String>, String, Vec<u8>, Algorithm, u8, Kind)> {
+/// An account as compared: issuer, name, key, algorithm, digits, kind.
+type Read = (Option<String>, String, Vec<u8>, Algorithm, u8, Kind);
+
+/// Every account read.
+fn accounts(format: Format, data: &[u8], password: Option<&[u8]>) -> Vec<Read> {
     let out = import(format, data, password).unwrap();
     assert_eq!(out.failures().count(), 0, "{:?}", out.report);
     out.accounts
