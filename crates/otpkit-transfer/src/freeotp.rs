@@ -145,20 +145,27 @@ fn import_v2(
         if uuid.as_str() == "masterKey" || uuid.ends_with("-token") {
             continue;
         }
-        let wrapped: Wrapped = serde_json::from_str(value)
-            .map_err(|e| ImportError::json(F, "a token's key is not FreeOTP's key JSON", &e))?;
-        let sealed: Sealed = serde_json::from_str(&wrapped.key)
-            .map_err(|e| ImportError::json(F, "a token's key is not FreeOTP's key JSON", &e))?;
-        let secret =
-            open(&sealed, &master_key)?.ok_or(ImportError::IntegrityCheckFailed { format: F })?;
-        let token = tokens.get(uuid.as_str());
-        let (label, result) = match token.map(|t| serde_json::from_str::<Token>(t)) {
-            Some(Ok(token)) => (
-                label_of(freeotp_plus::issuer(&token), &token.label),
-                freeotp_plus::read_token(&token, Some(&secret)),
-            ),
-            Some(Err(e)) => (String::new(), Err(EntryError::json(&e))),
-            None => (String::new(), Err(EntryError::MissingField("token"))),
+        let token = tokens
+            .get(uuid.as_str())
+            .map(|t| serde_json::from_str::<Token>(t));
+        let label = match &token {
+            Some(Ok(token)) => label_of(freeotp_plus::issuer(token), &token.label),
+            Some(Err(_)) | None => String::new(),
+        };
+        // A key that is not FreeOTP's key JSON fails its entry alone.
+        let sealed = serde_json::from_str::<Wrapped>(value)
+            .and_then(|w| serde_json::from_str::<Sealed>(&w.key))
+            .map_err(|e| EntryError::json(&e));
+        let result = match (sealed, token) {
+            (Err(e), _) => Err(e),
+            (Ok(_), Some(Err(e))) => Err(EntryError::json(&e)),
+            (Ok(_), None) => Err(EntryError::MissingField("token")),
+            (Ok(sealed), Some(Ok(token))) => {
+                // The master key opened: a secret that does not is damage.
+                let secret = open(&sealed, &master_key)?
+                    .ok_or(ImportError::IntegrityCheckFailed { format: F })?;
+                freeotp_plus::read_token(&token, Some(&secret))
+            }
         };
         out.push(label, result)?;
     }
@@ -395,6 +402,42 @@ mod tests {
             crate::import(F, b"hello", Some(PW)),
             Err(ImportError::Malformed { .. })
         ));
+    }
+
+    #[test]
+    fn v2_entry_without_its_token_or_with_bad_key_json_fails_alone() {
+        let key =
+            crypto::pbkdf2_key(&mut WorkBudget::default(), Prf::Sha1, PW, &SALT, 1000).unwrap();
+        let master = format!(
+            r#"{{"mAlgorithm":"PBKDF2withHmacSHA1","mEncryptedKey":{},"mIterations":1000,"mSalt":{}}}"#,
+            sealed_json(key.as_slice(), [1; 12], true, "AES", &MASTER),
+            bytes_json(&SALT)
+        );
+        let good = serde_json::json!({
+            "key": sealed_json(&MASTER, [2; 12], true, "HmacSHA1", b"12345678901234567890")
+        })
+        .to_string();
+        let file = write_string_map(&[
+            ("masterKey", &master),
+            ("a", &good),
+            ("b", &good),
+            ("b-token", r#"{"label":"b","type":"TOTP"}"#),
+            ("c", r#"{"key":"not json"}"#),
+            ("c-token", r#"{"label":"c","type":"TOTP"}"#),
+        ]);
+        let out = crate::import(F, &file, Some(PW)).unwrap();
+        assert_eq!(out.report.len(), 3);
+        assert_eq!(
+            out.report[0].outcome,
+            Err(EntryError::MissingField("token"))
+        );
+        assert!(out.report[1].outcome.is_ok());
+        assert_eq!(out.report[2].label, "c");
+        assert!(matches!(
+            out.report[2].outcome,
+            Err(EntryError::Malformed { .. })
+        ));
+        assert_eq!(out.accounts.len(), 1);
     }
 
     #[test]
