@@ -1,8 +1,8 @@
 //! Android `shared_prefs` XML files: `<map>` with one element per preference
 //! (`<string name="…">text</string>`, `<int name="…" value="…"/>`, `<boolean …/>`,
-//! `<long …/>`, `<float …/>`, `<set …>`), as `android.app.SharedPreferencesImpl`
-//! writes them (read from the files Aegis's importer tests hold for Authy, Battle.net,
-//! FreeOTP 1, FreeOTP+ and TOTP Authenticator).
+//! `<long …/>`, `<float …/>`, `<set …>`), as Android writes them (read from the
+//! sample files of Aegis's importer tests for Authy, Battle.net, FreeOTP 1, FreeOTP+
+//! and TOTP Authenticator in the interop corpus).
 //!
 //! Bounds: the file is at most [`crate::MAX_INPUT_LEN`]. Before the parser
 //! (`roxmltree`, no DTD) sees it, one linear pass refuses what these files never

@@ -1,6 +1,7 @@
 //! Authy for Android's internal `shared_prefs` file
-//! `com.authy.storage.tokens.authenticator.xml` (read from the files and the importer
-//! of Aegis, `AuthyImporter`, and its tests; Authy 24.x for Android).
+//! `com.authy.storage.tokens.authenticator.xml` (the layout and key derivation as
+//! the interop corpus records them: the sample files of Aegis's importer tests,
+//! beemdevelopment/Aegis, decoded and decrypted).
 //!
 //! The `<string name="com.authy.storage.tokens.authenticator.key">` holds a JSON
 //! array of accounts: `originalIssuer`, `originalName` (`Issuer:name`), `name`

@@ -1,8 +1,8 @@
-//! The Battle.net Authenticator's internal `shared_prefs` XML (read from the file and
-//! the importer of Aegis, `BattleNetImporter`, and its test; the Blizzard app
-//! `com.blizzard.messenger` / Battle.net mobile, which keeps its authenticator in
-//! the preferences `com.blizzard.messenger.AUTHENTICATOR_DEVICE_SECRET` and
-//! `…AUTHENTICATOR_SERIAL`).
+//! The Battle.net Authenticator's internal `shared_prefs` XML (the Battle.net mobile
+//! app, `com.blizzard.messenger`, keeps its authenticator in the preferences
+//! `com.blizzard.messenger.AUTHENTICATOR_DEVICE_SECRET` and `…AUTHENTICATOR_SERIAL`;
+//! read from the sample file of Aegis's importer tests in the interop corpus and the
+//! account it records for it).
 //!
 //! Both values are hex, XOR-ed with a fixed 40-byte mask of the app
 //! (`AUTHENTICATOR_CREDENTIALS_ENCRYPTION_TYPE` = `MASK`, the only kind read; any

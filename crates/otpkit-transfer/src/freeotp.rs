@@ -1,7 +1,8 @@
 //! FreeOTP for Android (Red Hat): the 1.x internal `tokens.xml` and the 2.x
-//! encrypted backup `externalBackup.xml` (read from the files and importers of Aegis,
-//! `FreeOtpImporter`, and Authenticator Pro / Stratum, `FreeOtpBackupConverter`, and
-//! their tests; FreeOTP 2.0 as written on Android API 23 to 34).
+//! encrypted backup `externalBackup.xml` (the layouts and cryptography as the interop
+//! corpus records them: the sample files of Aegis's importer tests, FreeOTP 2 backups
+//! written on Android API 23, 25, 27 and 34, and of Stratum's (Authenticator Pro's)
+//! converter tests, decoded and decrypted).
 //!
 //! **1.x** (and FreeOTP+'s internal file, [`Format::FreeOtpPlus`]): a `shared_prefs`
 //! `<map>` with one `<string>` per token, named by its label, holding the token JSON

@@ -1,7 +1,7 @@
-//! TOTP Authenticator (`com.authenticator.authservice2`, Binary Beast): its encrypted
-//! `.bin` backup and its internal `shared_prefs` XML (read from the files and
-//! importers of Aegis, `TotpAuthenticatorImporter`, and Authenticator Pro / Stratum,
-//! `TotpAuthenticatorBackupConverter`, and their tests).
+//! TOTP Authenticator (`com.authenticator.authservice2`): its encrypted `.bin` backup
+//! and its internal `shared_prefs` XML (the layout and cryptography as the interop
+//! corpus records them: the sample files of Aegis's importer tests and Stratum's
+//! (Authenticator Pro's) converter tests, decoded and decrypted).
 //!
 //! The backup is base64 of AES-256-CBC (PKCS#7, zero IV) with key SHA-256(password).
 //! Its plaintext is a JSON object whose first *key* is the JSON text of the entry
@@ -13,10 +13,10 @@
 //! XML keeps the same array in the `<string name="STATIC_TOTP_CODES_LIST">`.
 //!
 //! Entries: `issuer`, `name`, `key` with `base` 16, 32 or 64 giving its encoding.
-//! The app computes every code as TOTP, HMAC-SHA-1, 6 digits, 30 s: the `digits`
-//! and `period` the file also holds are not used (an
-//! [`EntryWarning::FieldIgnored`] says so when they are not 6 and 30), as Aegis's
-//! importer reads them. Bounds: the file is at most [`crate::MAX_INPUT_LEN`], its
+//! The app supports only TOTP, HMAC-SHA-1, 6 digits, 30 s (so the corpus records
+//! it, and its expected accounts, from Aegis's importer test, are so even where a
+//! file's `digits` and `period` say otherwise): those two fields are not used, and
+//! an [`EntryWarning::FieldIgnored`] says so when they are not 6 and 30. Bounds: the file is at most [`crate::MAX_INPUT_LEN`], its
 //! entries at most [`crate::MAX_ENTRIES`]; no key derivation beyond one SHA-256.
 
 use otpkit::otpauth::{Account, Kind};
