@@ -107,7 +107,11 @@ pub fn export_accounts(
         | Format::AndOtp
         | Format::Bitwarden
         | Format::FreeOtpPlus
-        | Format::AuthenticatorPro => {
+        | Format::AuthenticatorPro
+        | Format::FreeOtp
+        | Format::Authy
+        | Format::BattleNet
+        | Format::TotpAuthenticator => {
             return Err(FacadeError::new(
                 ErrorCode::UnknownFormat,
                 format!(

@@ -92,12 +92,23 @@ pub(crate) fn gcm_open(
     ciphertext: &[u8],
     tag: &[u8],
 ) -> Option<Zeroizing<Vec<u8>>> {
+    gcm_open_aad(key, nonce, &[], ciphertext, tag)
+}
+
+/// AES-256-GCM decryption as [`gcm_open`], with associated data `aad`.
+pub(crate) fn gcm_open_aad(
+    key: &[u8],
+    nonce: &[u8],
+    aad: &[u8],
+    ciphertext: &[u8],
+    tag: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
     let cipher = Aes256Gcm::new_from_slice(key).ok()?;
     let nonce = Nonce::try_from(nonce).ok()?;
     let tag = Tag::try_from(tag).ok()?;
     let mut buf = Zeroizing::new(ciphertext.to_vec());
     cipher
-        .decrypt_inout_detached(&nonce, &[], buf.as_mut_slice().into(), &tag)
+        .decrypt_inout_detached(&nonce, aad, buf.as_mut_slice().into(), &tag)
         .ok()?;
     Some(buf)
 }
@@ -113,17 +124,39 @@ pub(crate) fn gcm_open_combined(
     gcm_open(key, nonce, ciphertext, tag)
 }
 
+/// AES-256-GCM decryption of `ciphertext ‖ tag` with associated data `aad`.
+pub(crate) fn gcm_open_combined_aad(
+    key: &[u8],
+    nonce: &[u8],
+    aad: &[u8],
+    sealed: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
+    let split = sealed.len().checked_sub(16)?;
+    let (ciphertext, tag) = sealed.split_at_checked(split)?;
+    gcm_open_aad(key, nonce, aad, ciphertext, tag)
+}
+
 /// AES-256-GCM encryption; returns the ciphertext and the 16-byte tag.
 pub(crate) fn gcm_seal(
     key: &[u8],
     nonce: &[u8; 12],
     plaintext: &[u8],
 ) -> Option<(Vec<u8>, [u8; 16])> {
+    gcm_seal_aad(key, nonce, &[], plaintext)
+}
+
+/// AES-256-GCM encryption with associated data `aad`.
+pub(crate) fn gcm_seal_aad(
+    key: &[u8],
+    nonce: &[u8; 12],
+    aad: &[u8],
+    plaintext: &[u8],
+) -> Option<(Vec<u8>, [u8; 16])> {
     let cipher = Aes256Gcm::new_from_slice(key).ok()?;
     let nonce = Nonce::from(*nonce);
     let mut buf = plaintext.to_vec();
     let tag = cipher
-        .encrypt_inout_detached(&nonce, &[], buf.as_mut_slice().into())
+        .encrypt_inout_detached(&nonce, aad, buf.as_mut_slice().into())
         .ok()?;
     let mut out = [0u8; 16];
     out.copy_from_slice(&tag);

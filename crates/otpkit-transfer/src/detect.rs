@@ -22,6 +22,10 @@ use crate::{Format, MAX_INPUT_LEN};
 /// | [`Format::AndOtp`] | a JSON array whose first entry has `secret`, `label` and `type` (a plain backup) |
 /// | [`Format::GoogleMigration`] | text whose first line that is neither blank nor a `#` comment starts with `otpauth-migration://` |
 /// | [`Format::OtpauthList`] | text whose first such line starts with `otpauth://` |
+/// | [`Format::FreeOtp`] | a Java serialisation stream (a FreeOTP 2 backup), or Android `shared_prefs` XML (`<map>`) with a `tokenOrder` preference (FreeOTP 1, and FreeOTP+'s internal file, which [`Format::FreeOtpPlus`] reads the same) |
+/// | [`Format::Authy`] | `shared_prefs` XML with the preference `com.authy.storage.tokens.authenticator.key` |
+/// | [`Format::BattleNet`] | `shared_prefs` XML with `com.blizzard.messenger.AUTHENTICATOR_DEVICE_SECRET` |
+/// | [`Format::TotpAuthenticator`] | `shared_prefs` XML with `STATIC_TOTP_CODES_LIST` (its encrypted `.bin` backup is base64 text, not detected) |
 ///
 /// An **encrypted andOTP backup is never detected**: it is random bytes from its
 /// first byte on (an iteration count, a salt and a nonce, or a nonce alone in the old
@@ -51,9 +55,13 @@ pub fn detect(data: &[u8]) -> Option<Format> {
         return None;
     }
     let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
+    if crate::javaser::is_stream(data) {
+        return Some(Format::FreeOtp);
+    }
     match data.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{') => object_format(json_keys(data, Shape::Object)),
         Some(b'[') => array_format(json_keys(data, Shape::Array)),
+        Some(b'<') => shared_prefs_format(data),
         Some(_) => text_format(data),
         None => None,
     }
@@ -208,6 +216,36 @@ fn only_one(mut matches: impl Iterator<Item = Format>) -> Option<Format> {
     matches.next().is_none().then_some(first)
 }
 
+/// Android `shared_prefs` XML, told by the preference that holds each app's
+/// accounts (Android writes attribute values in double quotes). Five linear scans.
+fn shared_prefs_format(data: &[u8]) -> Option<Format> {
+    let has = |needle: &[u8]| data.windows(needle.len()).any(|w| w == needle);
+    if !has(b"<map") {
+        return None;
+    }
+    let prefs: [(&[u8], Format); 4] = [
+        (
+            b"name=\"com.authy.storage.tokens.authenticator.key\"",
+            Format::Authy,
+        ),
+        (
+            b"name=\"com.blizzard.messenger.AUTHENTICATOR_DEVICE_SECRET\"",
+            Format::BattleNet,
+        ),
+        (
+            b"name=\"STATIC_TOTP_CODES_LIST\"",
+            Format::TotpAuthenticator,
+        ),
+        (b"name=\"tokenOrder\"", Format::FreeOtp),
+    ];
+    only_one(
+        prefs
+            .into_iter()
+            .filter(|(name, _)| has(name))
+            .map(|(_, format)| format),
+    )
+}
+
 fn text_format(data: &[u8]) -> Option<Format> {
     // Blank lines and `#` comments skipped in one pass, without splitting lines.
     let mut line = data.trim_ascii_start();
@@ -328,6 +366,17 @@ mod tests {
             ("freeotp_plus.json", Some(Format::FreeOtpPlus)),
             ("authpro_plain.json", Some(Format::AuthenticatorPro)),
             ("otpauth_list.txt", Some(Format::OtpauthList)),
+            ("android/freeotp_tokens.xml", Some(Format::FreeOtp)),
+            ("android/freeotp_backup.xml", Some(Format::FreeOtp)),
+            ("android/freeotp_plus_internal.xml", Some(Format::FreeOtp)),
+            ("android/authy_plain.xml", Some(Format::Authy)),
+            ("android/authy_encrypted.xml", Some(Format::Authy)),
+            ("android/battle_net.xml", Some(Format::BattleNet)),
+            (
+                "android/totp_authenticator_internal.xml",
+                Some(Format::TotpAuthenticator),
+            ),
+            ("android/totp_authenticator.bin", None),
             // Random bytes from the first on: nothing to tell them by.
             ("andotp_encrypted.bin", None),
             ("andotp_encrypted_old.bin", None),
@@ -350,6 +399,10 @@ mod tests {
             b"# only a comment\n",
             b"QR-Code:otpauth-migration://offline?data=x",
             b"<?xml version=\"1.0\"?><KeyContainer/>",
+            // shared_prefs of no app read here, or of two apps at once.
+            b"<map><string name=\"other\">x</string></map>",
+            b"<map><string name=\"tokenOrder\">[]</string><string name=\"STATIC_TOTP_CODES_LIST\">[]</string></map>",
+            b"<list><string name=\"tokenOrder\">[]</string></list>",
             b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
             b"\xFF\xD8\xFF\xE0\0\x10JFIF",
         ] {
@@ -461,6 +514,12 @@ mod tests {
             "andotp" => Some(Format::AndOtp),
             "bitwarden" if name.ends_with(".json") => Some(Format::Bitwarden),
             "freeotp_plus" if name.ends_with(".json") => Some(Format::FreeOtpPlus),
+            // FreeOTP+'s internal XML is FreeOTP 1's layout.
+            "freeotp_plus" | "freeotp" => Some(Format::FreeOtp),
+            "authy" => Some(Format::Authy),
+            "battle_net" => Some(Format::BattleNet),
+            // The encrypted backup is base64 text: not told apart.
+            "totp_authenticator" if name.ends_with(".xml") => Some(Format::TotpAuthenticator),
             "authenticator_pro_stratum"
                 if name == "stratum_plain.json" || name == "backup.unencrypted.authpro" =>
             {

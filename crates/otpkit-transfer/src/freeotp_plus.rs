@@ -23,13 +23,13 @@ struct Export<'a> {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Token {
+pub(crate) struct Token {
     #[serde(rename = "type")]
     kind: Option<String>,
     issuer_ext: Option<String>,
     issuer_int: Option<String>,
     #[serde(default)]
-    label: String,
+    pub(crate) label: String,
     algo: Option<String>,
     digits: Option<Num>,
     period: Option<Num>,
@@ -37,25 +37,27 @@ struct Token {
     secret: Option<SecretBytes>,
 }
 
-/// A JSON array of bytes, signed (-128..=127) or not, wiped on drop.
-struct SecretBytes(Zeroizing<Vec<u8>>);
+/// A JSON array of at most `MAX` bytes, signed (-128..=127) or not, wiped on drop.
+pub(crate) struct SecretBytes<const MAX: usize = { otpkit::MAX_SECRET_LEN }>(
+    pub(crate) Zeroizing<Vec<u8>>,
+);
 
-impl<'de> Deserialize<'de> for SecretBytes {
+impl<'de, const MAX: usize> Deserialize<'de> for SecretBytes<MAX> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = SecretBytes;
+        struct V<const MAX: usize>;
+        impl<'de, const MAX: usize> serde::de::Visitor<'de> for V<MAX> {
+            type Value = SecretBytes<MAX>;
             fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
                 f.write_str("an array of bytes")
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(
                 self,
                 mut seq: A,
-            ) -> Result<SecretBytes, A::Error> {
+            ) -> Result<SecretBytes<MAX>, A::Error> {
                 let mut out = Zeroizing::new(Vec::with_capacity(64));
                 while let Some(b) = seq.next_element::<i64>()? {
-                    if out.len() >= otpkit::MAX_SECRET_LEN {
-                        return Err(serde::de::Error::custom("secret too long"));
+                    if out.len() >= MAX {
+                        return Err(serde::de::Error::custom("too many bytes"));
                     }
                     let byte = i8::try_from(b)
                         .map(|s| s.to_ne_bytes()[0])
@@ -66,17 +68,23 @@ impl<'de> Deserialize<'de> for SecretBytes {
                 Ok(SecretBytes(out))
             }
         }
-        d.deserialize_seq(V)
+        d.deserialize_seq(V::<MAX>)
     }
 }
 
 pub(crate) fn import(data: &[u8]) -> Result<Import, ImportError> {
+    if crate::android::looks_like_xml(data) {
+        return crate::freeotp::import_tokens_xml(F, data);
+    }
     let export: Export = serde_json::from_slice(data)
         .map_err(|e| ImportError::json(F, "expected a FreeOTP+ export object with tokens", &e))?;
     let mut out = Import::new();
     for raw in json::entries(&export.tokens)? {
         let (label, result) = match json::entry::<Token>(raw) {
-            Ok(token) => (label_of(issuer(&token), &token.label), read_token(&token)),
+            Ok(token) => (
+                label_of(issuer(&token), &token.label),
+                read_token(&token, None),
+            ),
             Err(e) => (String::new(), Err(e)),
         };
         out.push(label, result)?;
@@ -84,7 +92,7 @@ pub(crate) fn import(data: &[u8]) -> Result<Import, ImportError> {
     Ok(out)
 }
 
-fn issuer(token: &Token) -> Option<&str> {
+pub(crate) fn issuer(token: &Token) -> Option<&str> {
     token
         .issuer_ext
         .as_deref()
@@ -92,14 +100,23 @@ fn issuer(token: &Token) -> Option<&str> {
         .or(token.issuer_int.as_deref())
 }
 
-fn read_token(token: &Token) -> Result<(otpkit::otpauth::Account, Vec<EntryWarning>), EntryError> {
+/// Reads a token; its secret is `secret` when given (FreeOTP 2 keeps it apart from
+/// the token), else the token's own `secret`.
+pub(crate) fn read_token(
+    token: &Token,
+    secret: Option<&[u8]>,
+) -> Result<(otpkit::otpauth::Account, Vec<EntryWarning>), EntryError> {
     let otp_type = json::otp_type(token.kind.as_deref().unwrap_or("TOTP"))?;
     let mut warnings = Vec::new();
-    let bytes = token
-        .secret
-        .as_ref()
-        .ok_or(EntryError::MissingField("secret"))?;
-    let secret = secret_from_bytes(&bytes.0, &mut warnings).map_err(EntryError::Secret)?;
+    let bytes = match secret {
+        Some(bytes) => bytes,
+        None => token
+            .secret
+            .as_ref()
+            .map(|s| s.0.as_slice())
+            .ok_or(EntryError::MissingField("secret"))?,
+    };
+    let secret = secret_from_bytes(bytes, &mut warnings).map_err(EntryError::Secret)?;
     let algorithm = json::algorithm(token.algo.as_deref(), "algo", &mut warnings)?;
     let digits = json::digits(token.digits.map(|n| n.0), "digits", &mut warnings)?;
     let kind = match otp_type {

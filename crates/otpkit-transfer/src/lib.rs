@@ -20,14 +20,19 @@
 
 mod aegis;
 mod andotp;
+mod android;
 mod authpro;
+mod authy;
+mod battlenet;
 mod bitwarden;
 mod crypto;
 mod cxf;
 mod detect;
 mod error;
 pub mod export;
+mod freeotp;
 mod freeotp_plus;
+mod javaser;
 mod json;
 pub mod migration;
 mod otpauth_list;
@@ -36,6 +41,7 @@ pub mod portability;
 mod secret;
 #[allow(dead_code, reason = "read by the app database formats")]
 mod sqlite;
+mod totp_authenticator;
 mod twofas;
 
 use core::fmt;
@@ -81,11 +87,24 @@ pub enum Format {
     AuthenticatorPro,
     /// FIDO Alliance Credential Exchange Format 1.0 JSON: its `"totp"` credentials.
     Cxf,
+    /// FreeOTP: the 1.x internal `shared_prefs` XML (`tokens.xml`), and the 2.x
+    /// password-encrypted backup (`externalBackup.xml`, a Java-serialised map).
+    FreeOtp,
+    /// Authy for Android's internal `shared_prefs` XML
+    /// (`com.authy.storage.tokens.authenticator.xml`), with plain secrets or secrets
+    /// encrypted with the backup password.
+    Authy,
+    /// The Battle.net Authenticator's internal `shared_prefs` XML (the masked device
+    /// secret and serial).
+    BattleNet,
+    /// TOTP Authenticator (`com.authenticator.authservice2`): its encrypted `.bin`
+    /// backup, and its internal `shared_prefs` XML.
+    TotpAuthenticator,
 }
 
 impl Format {
     /// Every format, in the order of the docs.
-    pub const ALL: [Format; 9] = [
+    pub const ALL: [Format; 13] = [
         Format::OtpauthList,
         Format::GoogleMigration,
         Format::Aegis,
@@ -95,69 +114,130 @@ impl Format {
         Format::FreeOtpPlus,
         Format::AuthenticatorPro,
         Format::Cxf,
+        Format::FreeOtp,
+        Format::Authy,
+        Format::BattleNet,
+        Format::TotpAuthenticator,
     ];
 
-    /// The format's name as the CLI spells it (`aegis`, `2fas`, …).
+    /// The format's name as the CLI and the bindings spell it (`aegis`, `2fas`, …).
     pub const fn name(self) -> &'static str {
-        match self {
-            Format::OtpauthList => "otpauth-list",
-            Format::GoogleMigration => "google-migration",
-            Format::Aegis => "aegis",
-            Format::TwoFas => "2fas",
-            Format::AndOtp => "andotp",
-            Format::Bitwarden => "bitwarden",
-            Format::FreeOtpPlus => "freeotp-plus",
-            Format::AuthenticatorPro => "authenticator-pro",
-            Format::Cxf => "cxf",
-        }
+        self.spec().name
     }
 
     /// What the format is, in one line (the CLI's `--from` help shows it).
     pub const fn summary(self) -> &'static str {
-        match self {
-            Format::OtpauthList => "Plain text, one otpauth:// URI per line",
-            Format::GoogleMigration => {
-                "Google Authenticator's \"Transfer accounts\" QR codes: otpauth-migration:// URIs, one per line, in any order"
-            }
-            Format::Aegis => "Aegis vault JSON, plain or password-encrypted",
-            Format::TwoFas => "2FAS backup (.2fas), plain or encrypted",
-            Format::AndOtp => "andOTP backup: plain JSON or encrypted (.json.aes)",
-            Format::Bitwarden => "Bitwarden JSON export, plain or password-protected",
-            Format::FreeOtpPlus => "FreeOTP+ JSON export",
-            Format::AuthenticatorPro => "Authenticator Pro (Stratum) plain JSON backup",
-            Format::Cxf => "FIDO Credential Exchange Format (CXF 1.0) JSON: its TOTP credentials",
-        }
+        self.spec().summary
     }
 
     /// Whether every file of the format is text (JSON, XML, CSV or lines), so that
-    /// a binary file (an image, an archive) given as one is refused as such.
+    /// a binary file (an image, an archive, a database) given as one is refused as such.
     pub const fn is_text(self) -> bool {
-        match self {
-            Format::AndOtp => false,
-            Format::OtpauthList
-            | Format::GoogleMigration
-            | Format::Aegis
-            | Format::TwoFas
-            | Format::Bitwarden
-            | Format::FreeOtpPlus
-            | Format::AuthenticatorPro
-            | Format::Cxf => true,
-        }
+        matches!(self.spec().content, Content::Text | Content::Lines)
     }
 
     /// Whether [`EntryReport::index`] counts the file's lines (an entry per line,
     /// blank and comment lines counted) rather than its entries.
     pub const fn indexes_lines(self) -> bool {
+        matches!(self.spec().content, Content::Lines)
+    }
+
+    /// Everything about a format, one line each: the one place a new format is
+    /// described.
+    const fn spec(self) -> Spec {
+        use Content::{Binary, Lines, Text};
         match self {
-            Format::OtpauthList => true,
-            Format::GoogleMigration
-            | Format::Aegis
-            | Format::TwoFas
-            | Format::AndOtp
-            | Format::Bitwarden
-            | Format::FreeOtpPlus
-            | Format::AuthenticatorPro
-            | Format::Cxf => false,
+            Format::OtpauthList => Spec::new(
+                "otpauth-list",
+                Lines,
+                "Plain text, one otpauth:// URI per line",
+            ),
+            Format::GoogleMigration => Spec::new(
+                "google-migration",
+                Text,
+                "Google Authenticator's \"Transfer accounts\" QR codes: otpauth-migration:// URIs, one per line, in any order",
+            ),
+            Format::Aegis => Spec::new(
+                "aegis",
+                Text,
+                "Aegis vault JSON, plain or password-encrypted",
+            ),
+            Format::TwoFas => Spec::new("2fas", Text, "2FAS backup (.2fas), plain or encrypted"),
+            Format::AndOtp => Spec::new(
+                "andotp",
+                Binary,
+                "andOTP backup: plain JSON or encrypted (.json.aes)",
+            ),
+            Format::Bitwarden => Spec::new(
+                "bitwarden",
+                Text,
+                "Bitwarden JSON export, plain or password-protected",
+            ),
+            Format::FreeOtpPlus => Spec::new(
+                "freeotp-plus",
+                Text,
+                "FreeOTP+ JSON export, or its internal shared_prefs XML",
+            ),
+            Format::AuthenticatorPro => Spec::new(
+                "authenticator-pro",
+                Text,
+                "Authenticator Pro (Stratum) plain JSON backup",
+            ),
+            Format::Cxf => Spec::new(
+                "cxf",
+                Text,
+                "FIDO Credential Exchange Format (CXF 1.0) JSON: its TOTP credentials",
+            ),
+            Format::FreeOtp => Spec::new(
+                "freeotp",
+                Binary,
+                "FreeOTP: 1.x tokens.xml, or a 2.x encrypted backup (externalBackup.xml)",
+            ),
+            Format::Authy => Spec::new(
+                "authy",
+                Text,
+                "Authy for Android's internal XML, plain or with password-encrypted secrets",
+            ),
+            Format::BattleNet => Spec::new(
+                "battle-net",
+                Text,
+                "Battle.net Authenticator's internal XML (masked secret and serial)",
+            ),
+            Format::TotpAuthenticator => Spec::new(
+                "totp-authenticator",
+                Text,
+                "TOTP Authenticator: encrypted .bin backup, or its internal XML",
+            ),
+        }
+    }
+}
+
+/// How a format's files are laid out, as far as reading them is concerned.
+#[derive(Clone, Copy)]
+enum Content {
+    /// Text: JSON, XML or CSV.
+    Text,
+    /// Text, one entry per line: [`EntryReport::index`] counts lines.
+    Lines,
+    /// Binary, at least in some of its forms (encrypted, an archive, an image, a
+    /// database).
+    Binary,
+}
+
+/// A format's description: see [`Format::spec`].
+#[derive(Clone, Copy)]
+struct Spec {
+    name: &'static str,
+    content: Content,
+    summary: &'static str,
+}
+
+impl Spec {
+    const fn new(name: &'static str, content: Content, summary: &'static str) -> Self {
+        Spec {
+            name,
+            content,
+            summary,
         }
     }
 }
@@ -350,6 +430,10 @@ pub fn import_with(
         Format::FreeOtpPlus => freeotp_plus::import(data),
         Format::AuthenticatorPro => authpro::import(data),
         Format::Cxf => cxf::import(data),
+        Format::FreeOtp => freeotp::import(data, password, &mut budget),
+        Format::Authy => authy::import(data, password, &mut budget),
+        Format::BattleNet => battlenet::import(data),
+        Format::TotpAuthenticator => totp_authenticator::import(data, password),
     };
     // No key copy is left on the stack the import used (see `secret::scrub_stack`).
     secret::scrub_stack();

@@ -33,8 +33,11 @@ fn scope(file: &str) -> Result<Format, &'static str> {
             Err("Bitwarden CSV exports are not read (JSON only)")
         }
         "bitwarden" => Ok(Format::Bitwarden),
-        "freeotp_plus" if name.ends_with(".json") => Ok(Format::FreeOtpPlus),
-        "freeotp_plus" => Err("FreeOTP+'s internal shared_prefs XML is not an export format"),
+        "freeotp_plus" => Ok(Format::FreeOtpPlus),
+        "freeotp" => Ok(Format::FreeOtp),
+        "authy" => Ok(Format::Authy),
+        "battle_net" => Ok(Format::BattleNet),
+        "totp_authenticator" => Ok(Format::TotpAuthenticator),
         "authenticator_pro_stratum"
             if name == "stratum_plain.json" || name == "backup.unencrypted.authpro" =>
         {

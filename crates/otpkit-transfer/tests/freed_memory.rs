@@ -475,6 +475,113 @@ fn freeotp_plus(cases: &[Case]) -> Vec<u8> {
     serde_json::to_vec(&json!({ "tokenOrder": [], "tokens": tokens })).unwrap()
 }
 
+/// Text escaped as Android's `shared_prefs` writes a `<string>`'s text.
+fn xml_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A `shared_prefs` `<map>` of `(name, text)` strings.
+fn shared_prefs(strings: &[(String, String)]) -> Vec<u8> {
+    let mut xml = String::from("<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n<map>\n");
+    for (name, text) in strings {
+        xml.push_str(&format!(
+            "    <string name=\"{}\">{}</string>\n",
+            xml_text(name),
+            xml_text(text)
+        ));
+    }
+    xml.push_str("</map>\n");
+    xml.into_bytes()
+}
+
+/// FreeOTP 1's `tokens.xml`: FreeOTP+'s token JSON, one `<string>` each.
+fn freeotp_tokens_xml(cases: &[Case]) -> Vec<u8> {
+    let tokens: Value = serde_json::from_slice(&freeotp_plus(cases)).unwrap();
+    let mut strings: Vec<(String, String)> = tokens["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(cases)
+        .map(|(t, c)| (format!("{}:{}", c.issuer, c.name), t.to_string()))
+        .collect();
+    strings.push(("tokenOrder".to_owned(), "[]".to_owned()));
+    shared_prefs(&strings)
+}
+
+/// Authy's token list: every key as Base32 (`decryptedSecret`), or encrypted with
+/// PBKDF2-HMAC-SHA1 (1 000 iterations, the format's own) and AES-256-CBC.
+fn authy(cases: &[Case], encrypted: bool) -> Vec<u8> {
+    let tokens: Vec<Value> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let base32 = c.base32(i);
+            let mut token = json!({
+                "accountType": "authenticator",
+                "digits": c.digits,
+                "originalIssuer": c.issuer,
+                "originalName": format!("{}:{}", c.issuer, c.name),
+                "name": format!("{}: {}", c.issuer, c.name),
+            });
+            if encrypted {
+                let salt = format!("salt{i}");
+                let key = seal::pbkdf2_sha1(PASSWORD, salt.as_bytes(), 1000);
+                token["encryptedSecret"] =
+                    b64(&seal::cbc(&key, &[0; 16], base32.as_bytes())).into();
+                token["salt"] = salt.into();
+            } else {
+                token["decryptedSecret"] = base32.into();
+            }
+            token
+        })
+        .collect();
+    shared_prefs(&[(
+        "com.authy.storage.tokens.authenticator.key".to_owned(),
+        Value::from(tokens).to_string(),
+    )])
+}
+
+/// TOTP Authenticator's entry list (keys in base 16, 32 and 64 in turn), and its
+/// encrypted backup: base64 of AES-256-CBC under SHA-256(password), zero IV, of an
+/// object whose first key is the list.
+fn totp_authenticator_list(cases: &[Case]) -> String {
+    let entries: Vec<Value> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let (base, key) = match i % 3 {
+                0 => (16, c.key.iter().map(|b| format!("{b:02X}")).collect()),
+                1 => (32, c.base32(i)),
+                _ => (64, b64(&c.key)),
+            };
+            // The tenth entry's key fails: a base the app does not write.
+            let base = if i == GOOD { 8 } else { base };
+            json!({ "issuer": c.issuer, "name": c.name, "key": key, "base": base, "digits": "6", "period": "30" })
+        })
+        .collect();
+    Value::from(entries).to_string()
+}
+
+fn totp_authenticator_xml(cases: &[Case]) -> Vec<u8> {
+    shared_prefs(&[(
+        "STATIC_TOTP_CODES_LIST".to_owned(),
+        totp_authenticator_list(cases),
+    )])
+}
+
+fn totp_authenticator_bin(cases: &[Case]) -> Vec<u8> {
+    let plain = json!({ totp_authenticator_list(cases): "1700000000" }).to_string();
+    b64(&seal::cbc(
+        &seal::sha256(PASSWORD),
+        &[0; 16],
+        plain.as_bytes(),
+    ))
+    .into_bytes()
+}
+
 fn authenticator_pro(cases: &[Case]) -> Vec<u8> {
     let authenticators: Vec<Value> = cases
         .iter()
@@ -879,6 +986,77 @@ fn cxf_import_leaves_no_copy() {
 }
 
 #[test]
+fn android_formats_import_leaves_no_copy() {
+    let all_kinds = cases(16);
+    let totp_only: Vec<Case> = cases(17)
+        .into_iter()
+        .map(|c| Case {
+            kind: Kind::Totp {
+                period: Period::DEFAULT,
+            },
+            algorithm: Algorithm::Sha1,
+            ..c
+        })
+        .collect();
+    let authy_cases: Vec<Case> = totp_only
+        .iter()
+        .map(|c| Case {
+            name: c.name.clone(),
+            ..*c
+        })
+        .collect();
+    let tokens = freeotp_tokens_xml(&all_kinds);
+    let authy_plain = authy(&authy_cases, false);
+    let authy_encrypted = authy(&authy_cases, true);
+    let totp_cases: Vec<Case> = totp_only
+        .iter()
+        .map(|c| Case {
+            name: c.name.clone(),
+            digits: 6,
+            ..*c
+        })
+        .collect();
+    let totp_xml = totp_authenticator_xml(&totp_cases);
+    let totp_bin = totp_authenticator_bin(&totp_cases);
+    assert_none_left(&[
+        (
+            "freeotp tokens.xml",
+            import_copies(Format::FreeOtp, &tokens, None, &all_kinds),
+        ),
+        (
+            "freeotp-plus internal xml",
+            import_copies(Format::FreeOtpPlus, &tokens, None, &all_kinds),
+        ),
+        (
+            "authy plain",
+            import_copies(Format::Authy, &authy_plain, None, &authy_cases),
+        ),
+        (
+            "authy encrypted",
+            import_copies(
+                Format::Authy,
+                &authy_encrypted,
+                Some(PASSWORD),
+                &authy_cases,
+            ),
+        ),
+        (
+            "totp-authenticator xml",
+            import_copies(Format::TotpAuthenticator, &totp_xml, None, &totp_cases),
+        ),
+        (
+            "totp-authenticator bin",
+            import_copies(
+                Format::TotpAuthenticator,
+                &totp_bin,
+                Some(PASSWORD),
+                &totp_cases,
+            ),
+        ),
+    ]);
+}
+
+#[test]
 fn lenient_secret_reading_leaves_no_copy() {
     // The public reader of Base32 as exports write it, with each of its warnings: an
     // invalid length (a symbol past the last byte), a short key, both, neither.
@@ -1024,6 +1202,17 @@ fn committed_files_leave_no_copy() {
         ("bitwarden_encrypted.json", Format::Bitwarden),
         ("freeotp_plus.json", Format::FreeOtpPlus),
         ("authpro_plain.json", Format::AuthenticatorPro),
+        ("android/freeotp_tokens.xml", Format::FreeOtp),
+        ("android/freeotp_backup.xml", Format::FreeOtp),
+        ("android/freeotp_plus_internal.xml", Format::FreeOtpPlus),
+        ("android/authy_plain.xml", Format::Authy),
+        ("android/authy_encrypted.xml", Format::Authy),
+        ("android/battle_net.xml", Format::BattleNet),
+        ("android/totp_authenticator.bin", Format::TotpAuthenticator),
+        (
+            "android/totp_authenticator_internal.xml",
+            Format::TotpAuthenticator,
+        ),
     ] {
         let data = std::fs::read(dir.join(name)).unwrap();
         let read = import(format, &data, Some(password)).unwrap();
@@ -1065,6 +1254,10 @@ fn interop_files_leave_no_copy() {
             "andotp" => Format::AndOtp,
             "bitwarden" => Format::Bitwarden,
             "freeotp_plus" => Format::FreeOtpPlus,
+            "freeotp" => Format::FreeOtp,
+            "authy" => Format::Authy,
+            "battle_net" => Format::BattleNet,
+            "totp_authenticator" => Format::TotpAuthenticator,
             "authenticator_pro_stratum" => Format::AuthenticatorPro,
             "otpauth_uri_list" => Format::OtpauthList,
             "google_authenticator" => Format::GoogleMigration,
