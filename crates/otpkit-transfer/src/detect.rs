@@ -21,6 +21,7 @@ use crate::{Format, MAX_INPUT_LEN};
 /// | [`Format::AndOtp`] | a JSON array whose first entry has `secret`, `label` and `type` (a plain backup) |
 /// | [`Format::GoogleMigration`] | text whose first line that is neither blank nor a `#` comment starts with `otpauth-migration://` |
 /// | [`Format::OtpauthList`] | text whose first such line starts with `otpauth://` |
+/// | [`Format::KeePass`] | the KDBX signature (`03 D9 A2 9A 67 FB 4B B5`; KeePass 1.x's `…65 FB 4B B5` too, so that reading it says its version is not supported) |
 ///
 /// An **encrypted andOTP backup is never detected**: it is random bytes from its
 /// first byte on (an iteration count, a salt and a nonce, or a nonce alone in the old
@@ -48,6 +49,9 @@ use crate::{Format, MAX_INPUT_LEN};
 pub fn detect(data: &[u8]) -> Option<Format> {
     if data.len() > MAX_INPUT_LEN {
         return None;
+    }
+    if crate::keepass::looks_like(data) {
+        return Some(Format::KeePass);
     }
     let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
     match data.iter().find(|b| !b.is_ascii_whitespace()) {

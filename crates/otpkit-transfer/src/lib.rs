@@ -28,6 +28,7 @@ mod error;
 pub mod export;
 mod freeotp_plus;
 mod json;
+mod keepass;
 pub mod migration;
 mod otpauth_list;
 pub mod portability;
@@ -76,11 +77,14 @@ pub enum Format {
     FreeOtpPlus,
     /// Authenticator Pro (Stratum) plain JSON backup.
     AuthenticatorPro,
+    /// KeePass database (KDBX 3.1 and 4.x, opened with a password): the OTP fields of
+    /// its entries as KeePassXC, KeeOtp, TrayTOTP and KeePass 2.47+ store them.
+    KeePass,
 }
 
 impl Format {
     /// Every format, in the order of the docs.
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::OtpauthList,
         Format::GoogleMigration,
         Format::Aegis,
@@ -89,6 +93,7 @@ impl Format {
         Format::Bitwarden,
         Format::FreeOtpPlus,
         Format::AuthenticatorPro,
+        Format::KeePass,
     ];
 
     /// The format's name as the CLI spells it (`aegis`, `2fas`, …).
@@ -102,6 +107,7 @@ impl Format {
             Format::Bitwarden => "bitwarden",
             Format::FreeOtpPlus => "freeotp-plus",
             Format::AuthenticatorPro => "authenticator-pro",
+            Format::KeePass => "keepass",
         }
     }
 }
@@ -137,7 +143,8 @@ impl FromStr for Format {
     /// ```
     /// use otpkit_transfer::Format;
     /// assert_eq!("2fas".parse(), Ok(Format::TwoFas));
-    /// assert!("keepass".parse::<Format>().is_err());
+    /// assert_eq!("KeePass".parse(), Ok(Format::KeePass));
+    /// assert!("lastpass".parse::<Format>().is_err());
     /// ```
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Format::ALL
@@ -293,6 +300,7 @@ pub fn import_with(
         Format::Bitwarden => bitwarden::import(data, password, &mut budget),
         Format::FreeOtpPlus => freeotp_plus::import(data),
         Format::AuthenticatorPro => authpro::import(data),
+        Format::KeePass => keepass::import(data, password, &mut budget),
     };
     // No key copy is left on the stack the import used (see `secret::scrub_stack`).
     secret::scrub_stack();
