@@ -1195,8 +1195,7 @@ fn decode_secret(
         }
         Encoding::Utf8 => Zeroizing::new(text.as_bytes().to_vec()),
         Encoding::Hex => {
-            let clean: Zeroizing<String> =
-                Zeroizing::new(text.chars().filter(|c| !c.is_whitespace()).collect());
+            let clean = without_spaces(text);
             Zeroizing::new(
                 data_encoding::HEXLOWER_PERMISSIVE
                     .decode(clean.as_bytes())
@@ -1204,8 +1203,7 @@ fn decode_secret(
             )
         }
         Encoding::Base64 => {
-            let clean: Zeroizing<String> =
-                Zeroizing::new(text.chars().filter(|c| !c.is_whitespace()).collect());
+            let clean = without_spaces(text);
             Zeroizing::new(
                 base64::engine::general_purpose::STANDARD_NO_PAD
                     .decode(clean.trim_end_matches('=').as_bytes())
@@ -1214,6 +1212,14 @@ fn decode_secret(
         }
     };
     secret_from_bytes(&bytes, warnings).map_err(EntryError::Secret)
+}
+
+/// `text` without whitespace, in a buffer sized once (a growing `String` would leave
+/// its outgrown buffers, with part of the key, unwiped).
+fn without_spaces(text: &str) -> Zeroizing<String> {
+    let mut clean = Zeroizing::new(String::with_capacity(text.len()));
+    clean.extend(text.chars().filter(|c| !c.is_whitespace()));
+    clean
 }
 
 fn bad_char(position: usize) -> EntryError {
