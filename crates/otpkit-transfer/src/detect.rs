@@ -383,6 +383,19 @@ mod tests {
     }
 
     #[test]
+    fn kdbx_signatures_are_keepass() {
+        let kdbx = b"\x03\xd9\xa2\x9a\x67\xfb\x4b\xb5\x01\x00\x04\x00";
+        assert_eq!(detect(kdbx), Some(Format::KeePass));
+        // KeePass 1.x: detected, so that reading it names its version.
+        assert_eq!(
+            detect(b"\x03\xd9\xa2\x9a\x65\xfb\x4b\xb5"),
+            Some(Format::KeePass)
+        );
+        assert_eq!(detect(b"\x03\xd9\xa2\x9a\x66\xfb\x4b\xb5"), None);
+        assert_eq!(detect(b"\x03\xd9\xa2\x9a"), None);
+    }
+
+    #[test]
     fn hostile_json_is_read_in_one_bounded_pass() {
         let deep = "[".repeat(100_000);
         assert_eq!(detect(deep.as_bytes()), None);
@@ -448,6 +461,7 @@ mod tests {
                 Some(Format::AuthenticatorPro)
             }
             "otpauth_uri_list" => Some(Format::OtpauthList),
+            "keepass" => Some(Format::KeePass),
             "google_authenticator" if name.ends_with(".txt") => Some(Format::GoogleMigration),
             // Plain text exports of other apps that are `otpauth://` lists.
             "ente_auth" if name.ends_with(".txt") => {
