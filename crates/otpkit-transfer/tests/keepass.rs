@@ -373,3 +373,62 @@ fn the_format_is_named_keepass() {
     assert_eq!("keepass".parse(), Ok(Format::KeePass));
     assert!(Format::ALL.contains(&Format::KeePass));
 }
+
+#[test]
+fn odd_fields_and_a_disabled_recycle_bin() {
+    let out = open("keepass_odd_fields.kdbx");
+    let a = Algorithm::Sha1;
+    assert_eq!(
+        out.accounts,
+        vec![
+            account("KeeOtp b64", "a", rfc(), a, 6, totp(30)),
+            account("KeeOtp text", "b", rfc(), a, 6, totp(30)),
+            account("Tray default", "c", b32("JBSWY3DPEHPK3PXP"), a, 6, totp(30)),
+            // Its group is the named bin, but the bin is disabled: an ordinary group.
+            account("Kept", "h", b32("JBSWY3DPEHPK3PXP"), a, 6, totp(30)),
+        ]
+    );
+    let outcome = |label: &str| {
+        out.report
+            .iter()
+            .find(|r| r.label == label)
+            .unwrap()
+            .outcome
+            .clone()
+    };
+    assert!(
+        outcome("Tray default:c")
+            .unwrap()
+            .contains(&EntryWarning::Defaulted {
+                field: "TOTP Settings"
+            })
+    );
+    assert_eq!(
+        outcome("Garbage:d"),
+        Err(EntryError::MissingField("otp key"))
+    );
+    assert_eq!(
+        outcome("KeeOtp odd type:e"),
+        Err(EntryError::UnsupportedType("motp".into()))
+    );
+    assert_eq!(
+        outcome("Bad algorithm:f"),
+        Err(EntryError::UnsupportedAlgorithm("HMAC-MD5".into()))
+    );
+    assert!(matches!(
+        outcome("Bad settings:g"),
+        Err(EntryError::Malformed { .. })
+    ));
+    assert_eq!(out.report.len(), 8);
+}
+
+#[test]
+fn unsupported_parameters_are_named() {
+    let unsupported = |name: &str| match import(Format::KeePass, &data(name), Some(PW)) {
+        Err(ImportError::UnsupportedEncryption { what, .. }) => what,
+        other => panic!("{name}: {other:?}"),
+    };
+    assert!(unsupported("keepass_argon2_v10.kdbx").contains("1.3"));
+    assert!(unsupported("keepass_unknown_cipher.kdbx").contains("cipher"));
+    assert!(unsupported("keepass_unknown_kdf.kdbx").contains("key derivation"));
+}

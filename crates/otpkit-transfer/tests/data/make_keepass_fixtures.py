@@ -77,10 +77,10 @@ def entry(p, title, user, fields, history=None):
     return out + "</Entry>"
 
 
-def database_xml(p, body, recycle_uuid=None):
+def database_xml(p, body, recycle_uuid=None, recycle_enabled=True):
     meta = "<Meta><Generator>otpkit make_keepass_fixtures.py</Generator>"
     if recycle_uuid:
-        meta += "<RecycleBinEnabled>True</RecycleBinEnabled>"
+        meta += f"<RecycleBinEnabled>{recycle_enabled}</RecycleBinEnabled>"
         meta += f"<RecycleBinUUID>{b64(recycle_uuid)}</RecycleBinUUID>"
     meta += "</Meta>"
     return ('<?xml version="1.0" encoding="utf-8" standalone="yes"?>\n'
@@ -88,7 +88,7 @@ def database_xml(p, body, recycle_uuid=None):
 
 
 def kdbx4(name, body, cipher="aes", kdf=("argon2d", 2, 1024, 2), compress=True,
-          recycle_uuid=None, xml_override=None):
+          recycle_uuid=None, xml_override=None, recycle_enabled=True):
     seed, iv = rand(32), rand(12 if cipher == "chacha20" else 16)
     salt = rand(32)
     if kdf[0] == "aes":
@@ -118,7 +118,7 @@ def kdbx4(name, body, cipher="aes", kdf=("argon2d", 2, 1024, 2), compress=True,
     base = sha512(seed + transformed + b"\x01")
     out = header + sha256(header) + hmac.new(sha512(struct.pack("<Q", 2**64 - 1) + base), header, "sha256").digest()
     inner_key = rand(64)
-    xml = xml_override if xml_override is not None else database_xml(Protector(3, inner_key), body, recycle_uuid)
+    xml = xml_override if xml_override is not None else database_xml(Protector(3, inner_key), body, recycle_uuid, recycle_enabled)
     inner = (b"\x01" + struct.pack("<I", 4) + struct.pack("<I", 3) + b"\x02" + struct.pack("<I", 64) + inner_key
              + b"\x00" + struct.pack("<I", 0))
     payload = inner + xml
@@ -191,7 +191,7 @@ kdbx4("keepass_deep.kdbx", deep, kdf=("aes", 10))
 # Hostile: 2^40 AES-KDF rounds and Argon2 of 1 GiB x 100 passes (refused before they
 # run, so the writer does not run them either: a header with those parameters around
 # a cheap file's payload), and a gzip bomb (64 MiB of zeros inflating from 64 KiB).
-def hostile_header(name, src, kdf_items):
+def hostile_header(name, src, kdf_items, replace=None):
     data = bytearray(open(src, "rb").read())
     # Rewrites the KDF parameters field (id 11) and the header hash after it.
     pos, out = 12, bytearray(data[:12])
@@ -199,7 +199,9 @@ def hostile_header(name, src, kdf_items):
         fid, flen = data[pos], struct.unpack("<I", data[pos + 1:pos + 5])[0]
         value = bytes(data[pos + 5:pos + 5 + flen])
         pos += 5 + flen
-        if fid == 11:
+        if replace and fid == replace[0]:
+            value = replace[1]
+        elif fid == 11 and kdf_items:
             vd = struct.pack("<H", 0x0100)
             for t, k, v in kdf_items:
                 vd += bytes([t]) + struct.pack("<i", len(k)) + k.encode() + struct.pack("<i", len(v)) + v
@@ -218,3 +220,32 @@ hostile_header("keepass_hostile_argon2.kdbx", "keepass_kdbx4_argon2d_aes.kdbx",
                 (0x05, "M", struct.pack("<Q", 1 << 30)), (0x04, "P", struct.pack("<I", 4)),
                 (0x42, "S", rand(32)), (0x04, "V", struct.pack("<I", 0x13))])
 kdbx4("keepass_gzip_bomb.kdbx", None, kdf=("aes", 10), xml_override=b"<KeePassFile>" + bytes(64 << 20))
+
+
+def odd_fields(p):
+    g = "<Group><UUID>" + b64(rand(16)) + "</UUID><Name>Root</Name>"
+    g += entry(p, "KeeOtp b64", "a", [("otp", "key=MTIzNDU2Nzg5MDEyMzQ1Njc4OTA%3D&encoding=base64")])
+    g += entry(p, "KeeOtp text", "b", [("otp", "key=12345678901234567890&encoding=UTF8&type=Totp&step=30&size=6&otpHashMode=Sha1")])
+    g += entry(p, "Tray default", "c", [("TOTP Seed", "JBSWY3DPEHPK3PXP")])
+    g += entry(p, "Garbage", "d", [("otp", "not an otp setting")])
+    g += entry(p, "KeeOtp odd type", "e", [("otp", "key=JBSWY3DPEHPK3PXP&type=Motp")])
+    g += entry(p, "Bad algorithm", "f", [("TimeOtp-Secret-Base32", "JBSWY3DPEHPK3PXP"), ("TimeOtp-Algorithm", "HMAC-MD5")])
+    g += entry(p, "Bad settings", "g", [("TOTP Seed", "JBSWY3DPEHPK3PXP"), ("TOTP Settings", "thirty;6")])
+    g += "<Group><UUID>" + b64(BIN) + "</UUID><Name>Former bin</Name>"
+    g += entry(p, "Kept", "h", [("otp", "otpauth://totp/Kept:h?secret=JBSWY3DPEHPK3PXP")])
+    g += "</Group></Group>"
+    return g
+
+
+# The bin's UUID is named, but the recycle bin is disabled: its group is an ordinary one.
+kdbx4("keepass_odd_fields.kdbx", odd_fields, kdf=("aes", 10), recycle_uuid=BIN, recycle_enabled=False)
+# Refused parameters: Argon2 1.0, an unknown cipher, an unknown KDF, an inner stream
+# that is not Salsa20 or ChaCha20 (ArcFour, id 1) is in the encrypted part: not here.
+hostile_header("keepass_argon2_v10.kdbx", "keepass_kdbx4_argon2d_aes.kdbx",
+               [(0x42, "$UUID", bytes.fromhex("ef636ddf8c29444b91f7a9a403e30a0c")), (0x05, "I", struct.pack("<Q", 2)),
+                (0x05, "M", struct.pack("<Q", 1 << 20)), (0x04, "P", struct.pack("<I", 2)),
+                (0x42, "S", rand(32)), (0x04, "V", struct.pack("<I", 0x10))])
+hostile_header("keepass_unknown_cipher.kdbx", "keepass_kdbx4_aeskdf_twofish.kdbx", None,
+               replace=(2, bytes(16)))
+hostile_header("keepass_unknown_kdf.kdbx", "keepass_kdbx4_aeskdf_twofish.kdbx",
+               [(0x42, "$UUID", bytes(16)), (0x42, "S", rand(32))])
