@@ -48,6 +48,13 @@
 //! walked without recursion (any nesting depth); entries are capped at
 //! [`crate::MAX_ENTRIES`]. Key files, KDBX 1.x (`.kdb`) and Argon2 1.0 are refused
 //! with [`ImportError::UnsupportedEncryption`] / [`ImportError::UnsupportedVersion`].
+//!
+//! Secrets in memory: the decrypted payload, the XML text and every protected value
+//! are held in wiped buffers. One copy is not: an *unprotected* field whose XML text
+//! has entity references (an `otpauth://` URI or KeeOtp string with `&amp;` between
+//! its parameters, when the field is not marked protected) is unescaped by
+//! `roxmltree` into buffers of its own, freed unwiped. KeePassXC and KeeOtp write
+//! their OTP fields protected, so their databases are not affected.
 
 use otpkit::otpauth::{Account, Kind};
 use otpkit::{Algorithm, Digits, Period, SecretError};
