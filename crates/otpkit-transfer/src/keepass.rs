@@ -46,8 +46,11 @@
 //! [`crate::MAX_INPUT_LEN`] (inflated into a buffer grown by doubling, each old one
 //! wiped); the XML is parsed without DTDs into at most [`MAX_XML_NODES`] nodes,
 //! walked without recursion (any nesting depth); entries are capped at
-//! [`crate::MAX_ENTRIES`]. Key files, KDBX 1.x (`.kdb`) and Argon2 1.0 are refused
-//! with [`ImportError::UnsupportedEncryption`] / [`ImportError::UnsupportedVersion`].
+//! [`crate::MAX_ENTRIES`]. KeePass 1.x (`.kdb`), Argon2 1.0 and
+//! unknown ciphers or KDFs are refused with [`ImportError::UnsupportedVersion`] /
+//! [`ImportError::UnsupportedEncryption`]. A database that also needs a key file or
+//! a YubiKey challenge-response cannot be told from one opened with a wrong password
+//! (both change the composite key): it is [`ImportError::WrongPassword`].
 //!
 //! Secrets in memory: the decrypted payload, the XML text and every protected value
 //! are held in wiped buffers. One copy is not: an *unprotected* field whose XML text
@@ -82,28 +85,14 @@ const SIGNATURE_2: [u8; 4] = 0xB54B_FB67_u32.to_le_bytes();
 /// KeePass 1.x `.kdb`.
 const SIGNATURE_2_KDB: [u8; 4] = 0xB54B_FB65_u32.to_le_bytes();
 
-const CIPHER_AES256: [u8; 16] = [
-    0x31, 0xc1, 0xf2, 0xe6, 0xbf, 0x71, 0x43, 0x50, 0xbe, 0x58, 0x05, 0x21, 0x6a, 0xfc, 0x5a, 0xff,
-];
-const CIPHER_CHACHA20: [u8; 16] = [
-    0xd6, 0x03, 0x8a, 0x2b, 0x8b, 0x6f, 0x4c, 0xb5, 0xa5, 0x24, 0x33, 0x9a, 0x31, 0xdb, 0xb5, 0x9a,
-];
-const CIPHER_TWOFISH: [u8; 16] = [
-    0xad, 0x68, 0xf2, 0x9f, 0x57, 0x6f, 0x4b, 0xb9, 0xa3, 0x6a, 0xd4, 0x7a, 0xf9, 0x65, 0x34, 0x6c,
-];
-const KDF_AES: [u8; 16] = [
-    0xc9, 0xd9, 0xf3, 0x9a, 0x62, 0x8a, 0x44, 0x60, 0xbf, 0x74, 0x0d, 0x08, 0xc1, 0x8a, 0x4f, 0xea,
-];
-/// AES-KDF as KeePass 2.x writes it in KDBX 4 (same function, its own UUID).
-const KDF_AES_KDBX4: [u8; 16] = [
-    0x7c, 0x02, 0xbb, 0x82, 0x79, 0xa7, 0x4a, 0xc0, 0x92, 0x7d, 0x11, 0x4a, 0x00, 0x64, 0x82, 0x38,
-];
-const KDF_ARGON2D: [u8; 16] = [
-    0xef, 0x63, 0x6d, 0xdf, 0x8c, 0x29, 0x44, 0x4b, 0x91, 0xf7, 0xa9, 0xa4, 0x03, 0xe3, 0x0a, 0x0c,
-];
-const KDF_ARGON2ID: [u8; 16] = [
-    0x9e, 0x29, 0x8b, 0x19, 0x56, 0xdb, 0x47, 0x73, 0xb2, 0x3d, 0xfc, 0x3e, 0xc6, 0xf0, 0xa1, 0xe6,
-];
+const CIPHER_AES256: [u8; 16] = 0x31c1f2e6bf714350be5805216afc5aff_u128.to_be_bytes();
+const CIPHER_CHACHA20: [u8; 16] = 0xd6038a2b8b6f4cb5a524339a31dbb59a_u128.to_be_bytes();
+const CIPHER_TWOFISH: [u8; 16] = 0xad68f29f576f4bb9a36ad47af965346c_u128.to_be_bytes();
+const KDF_AES: [u8; 16] = 0xc9d9f39a628a4460bf740d08c18a4fea_u128.to_be_bytes();
+/// The UUID KeePassXC writes for AES-KDF in KDBX 4 files (the same function).
+const KDF_AES_KDBX4: [u8; 16] = 0x7c02bb8279a74ac0927d114a00648238_u128.to_be_bytes();
+const KDF_ARGON2D: [u8; 16] = 0xef636ddf8c29444b91f7a9a403e30a0c_u128.to_be_bytes();
+const KDF_ARGON2ID: [u8; 16] = 0x9e298b1956db4773b23dfc3ec6f0a1e6_u128.to_be_bytes();
 
 /// KDBX 3.1's fixed Salsa20 nonce for protected values.
 const SALSA20_NONCE: [u8; 8] = [0xE8, 0x30, 0x09, 0x4B, 0x97, 0x20, 0x5D, 0x2A];
