@@ -374,7 +374,7 @@ mod tests {
             aes_kdf(&mut b, &key, &seed, 0, &mut out),
             Err(KdfError::Parameter("rounds"))
         );
-        // KeePass 2's old default (6 000 rounds) and a hostile 2^50: the second is
+        // KeePass 2's early default (6 000 rounds) and a hostile 2^50: the second is
         // refused before a round runs, and charges nothing.
         let mut b = WorkBudget::new(cost::aes_kdf(6000).units(), 0);
         aes_kdf(&mut b, &key, &seed, 6000, &mut out).unwrap();
