@@ -190,6 +190,8 @@ for target, names in {
     "transfer_freeotp_plus": ["freeotp_plus.json"],
     "transfer_authenticator_pro": ["authpro_plain.json"],
     "transfer_otpauth_list": ["otpauth_list.txt"],
+    "transfer_keepass": ["keepass_kdbx4_aeskdf_twofish.kdbx", "keepass_kdbx3_aes.kdbx",
+                         "keepass_kdbx4_argon2id_chacha20_plain.kdbx"],
 }.items():
     for name in names:
         with open(os.path.join(TRANSFER_DATA, name), "rb") as f:

@@ -111,7 +111,8 @@ pub fn export_accounts(
         | Format::FreeOtp
         | Format::Authy
         | Format::BattleNet
-        | Format::TotpAuthenticator => {
+        | Format::TotpAuthenticator
+        | Format::KeePass => {
             return Err(FacadeError::new(
                 ErrorCode::UnknownFormat,
                 format!(

@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use otpkit_kdf::{Argon2Variant, KdfError, Prf, WorkBudget, argon2, pbkdf2, scrypt};
+use otpkit_kdf::{Argon2Variant, KdfError, Prf, WorkBudget, aes_kdf, argon2, pbkdf2, scrypt};
 
 type Run = Box<dyn Fn(&mut WorkBudget) -> Result<(), KdfError>>;
 
@@ -96,5 +96,9 @@ fn main() {
     case(
         "PBKDF2-SHA256 1 iteration, 1 MiB salt",
         Box::new(|b| pbkdf2(b, Prf::Sha256, b"pw", &[7; 1 << 20], 1, &mut [0; 32])),
+    );
+    case(
+        "AES-KDF 10M rounds (KeePass)",
+        Box::new(|b| aes_kdf(b, &[1; 32], &[2; 32], 10_000_000, &mut [0; 32])),
     );
 }

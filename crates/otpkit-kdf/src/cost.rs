@@ -21,6 +21,9 @@ pub(crate) const SHA1: u128 = 60;
 pub(crate) const SHA256: u128 = 78;
 /// Milli-units per SHA-512 compression.
 pub(crate) const SHA512: u128 = 430;
+/// Milli-units per round of AES-KDF: two AES-256 block encryptions (the key's two
+/// halves, independent of each other, so they overlap in the pipeline).
+pub(crate) const AES_KDF_ROUND: u128 = 20;
 
 /// A derivation's work (milli-units) and peak memory (bytes), before it runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -186,6 +189,18 @@ pub(crate) fn argon2(
     }
 }
 
+/// AES-KDF (KeePass): `rounds` rounds of two AES-256 block encryptions, then one
+/// SHA-256 of the 32 bytes (two compressions). Its state is the key schedule and
+/// 32 bytes: no memory is counted.
+pub(crate) fn aes_kdf(rounds: u64) -> Cost {
+    Cost {
+        milli: u128::from(rounds)
+            .saturating_mul(AES_KDF_ROUND)
+            .saturating_add(2 * SHA256),
+        memory: 0,
+    }
+}
+
 /// Which of Argon2's passes compute their reference addresses independently of the
 /// data (and so spend extra compressions on address blocks).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -243,6 +258,14 @@ mod tests {
         assert_eq!(d.milli, c.milli - address * ARGON2_BLOCK);
         let i = argon2(Addressing::AllPasses, blocks, 3, 4, 32, 8, 32);
         assert_eq!(i.milli, d.milli + 3 * blocks / 128 * 2 * ARGON2_BLOCK);
+    }
+
+    #[test]
+    fn aes_kdf_counts_rounds_and_the_final_hash() {
+        assert_eq!(aes_kdf(1).milli, AES_KDF_ROUND + 2 * SHA256);
+        assert_eq!(aes_kdf(1_000_000).units(), 20_001);
+        assert_eq!(aes_kdf(u64::MAX).memory, 0);
+        assert_eq!(aes_kdf(u64::MAX).milli, u128::from(u64::MAX) * 20 + 156);
     }
 
     #[test]

@@ -212,6 +212,63 @@ pub fn argon2(
         .map_err(parameter)
 }
 
+/// AES-KDF, KeePass's key transformation (KDBX 3.1 and 4): the 32-byte `key` is
+/// encrypted `rounds` times with AES-256 keyed by `seed` (ECB, its two 16-byte
+/// halves separately), and the result hashed with SHA-256 into `out`.
+///
+/// Work: `rounds` × 2 AES-256 block encryptions (0.02 units per round) and the
+/// SHA-256; no memory beyond the key schedule.
+///
+/// # Errors
+///
+/// [`KdfError::Parameter`] for zero rounds; [`KdfError::OverBudget`] when the
+/// derivation does not fit what is left of `budget` (nothing is run or charged then).
+///
+/// ```
+/// use otpkit_kdf::{WorkBudget, aes_kdf};
+/// let mut budget = WorkBudget::default();
+/// let mut out = [0u8; 32];
+/// aes_kdf(&mut budget, &[1; 32], &[2; 32], 60_000, &mut out)?;
+/// assert_eq!(budget.spent(), 1201); // 60 000 rounds × 0.02 units, and the SHA-256
+/// // 2^40 rounds (hours of work) are refused before any round runs.
+/// assert!(aes_kdf(&mut budget, &[1; 32], &[2; 32], 1 << 40, &mut out).is_err());
+/// # Ok::<(), otpkit_kdf::KdfError>(())
+/// ```
+pub fn aes_kdf(
+    budget: &mut WorkBudget,
+    key: &[u8; 32],
+    seed: &[u8; 32],
+    rounds: u64,
+    out: &mut [u8; 32],
+) -> Result<(), KdfError> {
+    use aes::cipher::{Array, BlockCipherEncrypt, KeyInit};
+    use sha2::Digest;
+    if rounds == 0 {
+        return Err(KdfError::Parameter("rounds"));
+    }
+    charge(budget, cost::aes_kdf(rounds))?;
+    let cipher = aes::Aes256::new(&Array::from(*seed));
+    let (left, right) = key.split_at(16);
+    let mut blocks = [Array::<u8, _>::default(), Array::default()];
+    let [a, b] = &mut blocks;
+    a.copy_from_slice(left);
+    b.copy_from_slice(right);
+    for _ in 0..rounds {
+        cipher.encrypt_blocks(&mut blocks);
+    }
+    let mut hash = sha2::Sha256::new();
+    for block in &blocks {
+        hash.update(block);
+    }
+    out.copy_from_slice(&hash.finalize());
+    // The transformed key's intermediate state is not left behind.
+    for block in &mut blocks {
+        block.fill(0);
+    }
+    core::hint::black_box(&blocks);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,6 +354,35 @@ mod tests {
         )
         .unwrap();
         assert_ne!(id, out);
+    }
+
+    #[test]
+    fn aes_kdf_matches_an_independent_computation() {
+        // Python `cryptography`: AES-256-ECB keyed by 32..64 over the bytes 0..32,
+        // 1000 times, then SHA-256.
+        let key: [u8; 32] = core::array::from_fn(|i| i as u8);
+        let seed: [u8; 32] = core::array::from_fn(|i| i as u8 + 32);
+        let mut b = WorkBudget::default();
+        let mut out = [0u8; 32];
+        aes_kdf(&mut b, &key, &seed, 1000, &mut out).unwrap();
+        assert_eq!(
+            hex(&out),
+            "b66182a0c7acd3f37a5864872aa9951022319c0e78719442322a6e87834b5059"
+        );
+        assert_eq!(b.spent(), cost::aes_kdf(1000).units());
+        assert_eq!(
+            aes_kdf(&mut b, &key, &seed, 0, &mut out),
+            Err(KdfError::Parameter("rounds"))
+        );
+        // KeePass 2's early default (6 000 rounds) and a hostile 2^50: the second is
+        // refused before a round runs, and charges nothing.
+        let mut b = WorkBudget::new(cost::aes_kdf(6000).units(), 0);
+        aes_kdf(&mut b, &key, &seed, 6000, &mut out).unwrap();
+        let before = out;
+        let refused = aes_kdf(&mut b, &key, &seed, 1 << 50, &mut out);
+        assert!(matches!(refused, Err(KdfError::OverBudget(o)) if o.work_exceeded()));
+        assert_eq!(out, before);
+        assert_eq!(b.remaining(), 0);
     }
 
     #[test]

@@ -25,5 +25,5 @@ mod derive;
 mod error;
 
 pub use budget::WorkBudget;
-pub use derive::{Argon2Variant, Prf, argon2, pbkdf2, scrypt};
+pub use derive::{Argon2Variant, Prf, aes_kdf, argon2, pbkdf2, scrypt};
 pub use error::{KdfError, OverBudget};

@@ -26,6 +26,7 @@ use crate::{Format, MAX_INPUT_LEN};
 /// | [`Format::Authy`] | `shared_prefs` XML with the preference `com.authy.storage.tokens.authenticator.key` |
 /// | [`Format::BattleNet`] | `shared_prefs` XML with `com.blizzard.messenger.AUTHENTICATOR_DEVICE_SECRET` |
 /// | [`Format::TotpAuthenticator`] | `shared_prefs` XML with `STATIC_TOTP_CODES_LIST` (its encrypted `.bin` backup is base64 text, not detected) |
+/// | [`Format::KeePass`] | the KDBX signature (`03 D9 A2 9A 67 FB 4B B5`; KeePass 1.x's `…65 FB 4B B5` too, so that reading it says its version is not supported) |
 ///
 /// An **encrypted andOTP backup is never detected**: it is random bytes from its
 /// first byte on (an iteration count, a salt and a nonce, or a nonce alone in the old
@@ -53,6 +54,9 @@ use crate::{Format, MAX_INPUT_LEN};
 pub fn detect(data: &[u8]) -> Option<Format> {
     if data.len() > MAX_INPUT_LEN {
         return None;
+    }
+    if crate::keepass::looks_like(data) {
+        return Some(Format::KeePass);
     }
     let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
     if crate::javaser::is_stream(data) {
@@ -455,6 +459,19 @@ mod tests {
     }
 
     #[test]
+    fn kdbx_signatures_are_keepass() {
+        let kdbx = b"\x03\xd9\xa2\x9a\x67\xfb\x4b\xb5\x01\x00\x04\x00";
+        assert_eq!(detect(kdbx), Some(Format::KeePass));
+        // KeePass 1.x: detected, so that reading it names its version.
+        assert_eq!(
+            detect(b"\x03\xd9\xa2\x9a\x65\xfb\x4b\xb5"),
+            Some(Format::KeePass)
+        );
+        assert_eq!(detect(b"\x03\xd9\xa2\x9a\x66\xfb\x4b\xb5"), None);
+        assert_eq!(detect(b"\x03\xd9\xa2\x9a"), None);
+    }
+
+    #[test]
     fn hostile_json_is_read_in_one_bounded_pass() {
         let deep = "[".repeat(100_000);
         assert_eq!(detect(deep.as_bytes()), None);
@@ -526,6 +543,7 @@ mod tests {
                 Some(Format::AuthenticatorPro)
             }
             "otpauth_uri_list" => Some(Format::OtpauthList),
+            "keepass" => Some(Format::KeePass),
             "google_authenticator" if name.ends_with(".txt") => Some(Format::GoogleMigration),
             // Plain text exports of other apps that are `otpauth://` lists.
             "ente_auth" if name.ends_with(".txt") => {

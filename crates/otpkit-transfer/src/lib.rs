@@ -34,6 +34,7 @@ mod freeotp;
 mod freeotp_plus;
 mod javaser;
 mod json;
+mod keepass;
 pub mod migration;
 mod otpauth_list;
 pub mod portability;
@@ -100,11 +101,14 @@ pub enum Format {
     /// TOTP Authenticator (`com.authenticator.authservice2`): its encrypted `.bin`
     /// backup, and its internal `shared_prefs` XML.
     TotpAuthenticator,
+    /// KeePass database (KDBX 3.1 and 4.x, opened with a password): the OTP fields of
+    /// its entries as KeePassXC, KeeOtp, TrayTOTP and KeePass 2.47+ store them.
+    KeePass,
 }
 
 impl Format {
     /// Every format, in the order of the docs.
-    pub const ALL: [Format; 13] = [
+    pub const ALL: [Format; 14] = [
         Format::OtpauthList,
         Format::GoogleMigration,
         Format::Aegis,
@@ -118,6 +122,7 @@ impl Format {
         Format::Authy,
         Format::BattleNet,
         Format::TotpAuthenticator,
+        Format::KeePass,
     ];
 
     /// The format's name as the CLI and the bindings spell it (`aegis`, `2fas`, …).
@@ -207,6 +212,11 @@ impl Format {
                 "totp-authenticator",
                 Text,
                 "TOTP Authenticator: encrypted .bin backup, or its internal XML",
+            ),
+            Format::KeePass => Spec::new(
+                "keepass",
+                Binary,
+                "KeePass database (KDBX 3.1, 4.x): the OTP fields KeePassXC, KeeOtp, TrayTOTP and KeePass 2.47+ write",
             ),
         }
     }
@@ -434,6 +444,7 @@ pub fn import_with(
         Format::Authy => authy::import(data, password, &mut budget),
         Format::BattleNet => battlenet::import(data),
         Format::TotpAuthenticator => totp_authenticator::import(data, password),
+        Format::KeePass => keepass::import(data, password, &mut budget),
     };
     // No key copy is left on the stack the import used (see `secret::scrub_stack`).
     secret::scrub_stack();

@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use otpkit::otpauth::{Account, Kind};
-use otpkit_transfer::{Format, ImportError, import, secret_from_base32_lenient};
+use otpkit_transfer::{
+    Format, Import, ImportError, ImportOptions, WorkBudget, import_with, secret_from_base32_lenient,
+};
 use serde_json::Value;
 
 fn corpus_dir() -> Option<PathBuf> {
@@ -51,6 +53,7 @@ fn scope(file: &str) -> Result<Format, &'static str> {
         "google_authenticator" => Err(
             "QR images, the app's SQLite database and helper files: decoding images is not part of the import API",
         ),
+        "keepass" => Ok(Format::KeePass),
         "pskc" => Err("PSKC files are read by otpkit-pskc, not otpkit-transfer"),
         _ => Err("this app's format is not one otpkit-transfer imports"),
     }
@@ -59,6 +62,41 @@ fn scope(file: &str) -> Result<Format, &'static str> {
 /// The share of the corpus files with known contents that must import to exactly
 /// those contents.
 const MIN_KNOWN_PERCENT: usize = 30;
+
+/// Reads a corpus file. KeePass databases ask for the key derivation KeePassXC
+/// benchmarks at one second on the machine that wrote them (Argon2d 16 MiB × 117
+/// passes is about 1.9 million units, above the default budget of 1 million): they
+/// are read as trusted files, with a budget of 4 million units.
+fn import(format: Format, data: &[u8], password: Option<&[u8]>) -> Result<Import, ImportError> {
+    let budget = if format == Format::KeePass {
+        WorkBudget::new(4_000_000, WorkBudget::DEFAULT_MAX_MEMORY)
+    } else {
+        WorkBudget::default()
+    };
+    import_with(format, data, password, &ImportOptions { budget })
+}
+
+/// For a file without decoded `entries` (the KeePass databases): the number of
+/// accounts its source test asserts ("7 authenticators with …", "0 authenticators"),
+/// if it asserts one.
+fn asserted_count(record: &Value) -> Option<usize> {
+    record["source_test_assertions"]
+        .as_array()?
+        .iter()
+        .filter_map(Value::as_str)
+        .find_map(|a| a.strip_suffix_authenticators())
+}
+
+trait Authenticators {
+    fn strip_suffix_authenticators(&self) -> Option<usize>;
+}
+
+impl Authenticators for str {
+    fn strip_suffix_authenticators(&self) -> Option<usize> {
+        let (n, rest) = self.split_once(' ')?;
+        rest.starts_with("authenticators").then(|| n.parse().ok())?
+    }
+}
 
 #[derive(Default)]
 struct Tally {
@@ -359,7 +397,21 @@ fn interop_corpus_matches_expected() {
                 // Negative samples (malformed input, account-locked exports).
                 let _ = err;
             }
-            (None, Ok(_)) => {}
+            (None, Ok(result)) => match asserted_count(record) {
+                Some(n) if result.accounts.len() != n || result.failures().count() > 0 => {
+                    failures.push(format!(
+                        "{file}: {} accounts ({} refused), {n} asserted",
+                        result.accounts.len(),
+                        result.failures().count()
+                    ));
+                    ok = false;
+                }
+                Some(n) => {
+                    tally.entries += n;
+                    tally.entries_passed += n;
+                }
+                None => {}
+            },
             (None, Err(err)) => {
                 failures.push(format!("{file}: {err}"));
                 ok = false;
