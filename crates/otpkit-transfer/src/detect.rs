@@ -20,7 +20,8 @@ use crate::{Format, MAX_INPUT_LEN};
 /// | [`Format::AuthenticatorPro`] | a JSON object with `Authenticators` |
 /// | [`Format::AndOtp`] | a JSON array whose first entry has `secret`, `label` and `type` (a plain backup) |
 /// | [`Format::GoogleMigration`] | text whose first line that is neither blank nor a `#` comment starts with `otpauth-migration://` |
-/// | [`Format::OtpauthList`] | text whose first such line starts with `otpauth://` |
+/// | [`Format::OtpauthList`] | text whose first such line starts with `otpauth://` or `apple-otpauth://` |
+/// | [`Format::QrImage`] | a PNG or JPEG file (its signature) |
 ///
 /// An **encrypted andOTP backup is never detected**: it is random bytes from its
 /// first byte on (an iteration count, a salt and a nonce, or a nonce alone in the old
@@ -43,11 +44,15 @@ use crate::{Format, MAX_INPUT_LEN};
 ///     detect(b"# my accounts\notpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP\n"),
 ///     Some(Format::OtpauthList)
 /// );
-/// assert_eq!(detect(b"\x89PNG\r\n\x1a\n"), None);
+/// assert_eq!(detect(b"\x89PNG\r\n\x1a\n"), Some(Format::QrImage));
+/// assert_eq!(detect(b"GIF89a"), None);
 /// ```
 pub fn detect(data: &[u8]) -> Option<Format> {
     if data.len() > MAX_INPUT_LEN {
         return None;
+    }
+    if crate::qr_image::is_image(data) {
+        return Some(Format::QrImage);
     }
     let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
     match data.iter().find(|b| !b.is_ascii_whitespace()) {
@@ -210,7 +215,7 @@ fn text_format(data: &[u8]) -> Option<Format> {
     };
     if starts(b"otpauth-migration://") {
         Some(Format::GoogleMigration)
-    } else if starts(b"otpauth://") {
+    } else if starts(b"otpauth://") || starts(b"apple-otpauth://") {
         Some(Format::OtpauthList)
     } else {
         None

@@ -31,6 +31,7 @@ mod json;
 pub mod migration;
 mod otpauth_list;
 pub mod portability;
+pub mod qr_image;
 
 mod secret;
 mod twofas;
@@ -76,11 +77,16 @@ pub enum Format {
     FreeOtpPlus,
     /// Authenticator Pro (Stratum) plain JSON backup.
     AuthenticatorPro,
+    /// A PNG or JPEG image of QR codes (a screenshot): `otpauth://` and
+    /// `apple-otpauth://` setup codes, and Google Authenticator's "Transfer accounts"
+    /// codes, several per image. See [`qr_image`] for the bounds, and
+    /// [`qr_image::import_images`] for an export shown over several images.
+    QrImage,
 }
 
 impl Format {
     /// Every format, in the order of the docs.
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::OtpauthList,
         Format::GoogleMigration,
         Format::Aegis,
@@ -89,6 +95,7 @@ impl Format {
         Format::Bitwarden,
         Format::FreeOtpPlus,
         Format::AuthenticatorPro,
+        Format::QrImage,
     ];
 
     /// The format's name as the CLI spells it (`aegis`, `2fas`, …).
@@ -102,6 +109,7 @@ impl Format {
             Format::Bitwarden => "bitwarden",
             Format::FreeOtpPlus => "freeotp-plus",
             Format::AuthenticatorPro => "authenticator-pro",
+            Format::QrImage => "qr-image",
         }
     }
 }
@@ -169,7 +177,7 @@ pub struct Import {
     /// One report per entry of the file, in the file's order; the `n`-th report with
     /// an `Ok` outcome belongs to `accounts[n]`.
     pub report: Vec<EntryReport>,
-    /// For [`Format::GoogleMigration`]: the batch indexes (0-based) of multi-QR
+    /// For [`Format::GoogleMigration`] and [`Format::QrImage`]: the batch indexes (0-based) of multi-QR
     /// exports that were not in the input. Empty when nothing is missing.
     pub missing_batches: Vec<usize>,
 }
@@ -293,6 +301,7 @@ pub fn import_with(
         Format::Bitwarden => bitwarden::import(data, password, &mut budget),
         Format::FreeOtpPlus => freeotp_plus::import(data),
         Format::AuthenticatorPro => authpro::import(data),
+        Format::QrImage => qr_image::import(data),
     };
     // No key copy is left on the stack the import used (see `secret::scrub_stack`).
     secret::scrub_stack();
