@@ -32,12 +32,15 @@
 //!
 //! The file is at most [`MAX_INPUT_LEN`](crate::MAX_INPUT_LEN) bytes, like every
 //! import. An image above [`MAX_PIXELS`] is refused from its header, before any pixel
-//! is decoded: the decoded image is then held as one byte per pixel (at most
-//! [`MAX_PIXELS`] bytes) plus the QR detector's working copies of it, and a PNG's
-//! decoder buffers at most [`MAX_PIXELS`] × 8 bytes (16-bit RGBA, for interlaced
-//! images; other PNGs are read row by row). The detector's grouping of finder
-//! patterns grows with their count, which the pixel cap bounds. An image with more
-//! than [`MAX_CODES`] QR codes is refused. The entries read are bounded by
+//! is decoded. The decoded image is held as one byte per pixel (at most
+//! [`MAX_PIXELS`] bytes), its black and white forms as one byte per pixel, the
+//! finder-pattern count's area labels as four bytes per pixel and its fill stack as
+//! one word per pixel at most, plus the QR detector's working copies of the black and white image; a
+//! PNG's decoder buffers at most [`MAX_PIXELS`] × 8 bytes (16-bit RGBA, for
+//! interlaced images; other PNGs are read row by row). The detector's time grows
+//! with the pixel count times a power of the number of finder patterns, so an image
+//! with more than [`MAX_FINDER_PATTERNS`] is refused before the detector runs, and
+//! one with more than [`MAX_CODES`] QR codes after. The entries read are bounded by
 //! [`MAX_ENTRIES`](crate::MAX_ENTRIES), as for every format.
 //!
 //! A panic inside the image or QR decoders (third-party code) is caught and
@@ -175,7 +178,7 @@ fn grey_row(
     width: usize,
     out: &mut Vec<u8>,
 ) -> Result<(), ImportError> {
-    let needed = width.checked_mul(channels).unwrap_or(usize::MAX);
+    let needed = width.saturating_mul(channels);
     let row = row
         .get(..needed)
         .ok_or(malformed("the PNG image is damaged"))?;
@@ -201,14 +204,20 @@ fn grey_row(
 
 /// ITU-R BT.601 luma in 16.16 fixed point (the weights add up to 65536).
 fn luma(r: u8, g: u8, b: u8) -> u8 {
-    let sum = u32::from(r) * 19_595 + u32::from(g) * 38_470 + u32::from(b) * 7_471;
-    u8::try_from(sum >> 16).unwrap_or(u8::MAX)
+    let sum = (u32::from(r).saturating_mul(19_595))
+        .saturating_add(u32::from(g).saturating_mul(38_470))
+        .saturating_add(u32::from(b).saturating_mul(7_471));
+    u8::try_from(sum.checked_shr(16).unwrap_or(0)).unwrap_or(u8::MAX)
 }
 
 /// `value` with opacity `alpha`, drawn over white.
 fn over_white(value: u8, alpha: u8) -> u8 {
     let a = u32::from(alpha);
-    let mixed = (u32::from(value) * a + 255 * (255 - a)) / 255;
+    let mixed = u32::from(value)
+        .saturating_mul(a)
+        .saturating_add(255_u32.saturating_mul(255_u32.saturating_sub(a)))
+        .checked_div(255)
+        .unwrap_or(255);
     u8::try_from(mixed).unwrap_or(u8::MAX)
 }
 
@@ -226,7 +235,6 @@ fn decode_jpeg(data: &[u8]) -> Result<Grey, ImportError> {
     let (width, height) = decoder
         .dimensions()
         .ok_or(malformed("the JPEG image is damaged"))?;
-    let (width, height) = (usize::from(width), usize::from(height));
     let count = check_size(width, height)?;
     let size = decoder
         .output_buffer_size()
@@ -244,30 +252,72 @@ fn decode_jpeg(data: &[u8]) -> Result<Grey, ImportError> {
 }
 
 /// The QR codes of the image, top to bottom then left to right.
+///
+/// The image is made black and white first with a local threshold (each pixel
+/// against the average of its row around it, as the QR detector would do itself),
+/// and when that finds no readable code, again with one threshold for the whole
+/// image (Otsu's), which reads dense codes drawn with soft edges. Each black and
+/// white image is checked for finder patterns before the detector runs (see
+/// [`MAX_FINDER_PATTERNS`]).
 fn scan(grey: Grey) -> Result<Vec<Zeroizing<String>>, ImportError> {
-    let Grey {
-        width,
-        height,
-        pixels,
-    } = grey;
-    let pixels = Zeroizing::new(pixels);
-    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| {
+    let grey_pixels = Zeroizing::new(grey.pixels);
+    let (width, height) = (grey.width, grey.height);
+    let local = Zeroizing::new(local_threshold(width, height, &grey_pixels));
+    let first = detect(width, height, &local)?;
+    drop(local);
+    if first.unreadable == 0 && !first.texts.is_empty() {
+        return Ok(first.texts);
+    }
+    let global = Zeroizing::new(global_threshold(&grey_pixels));
+    drop(grey_pixels);
+    let second = detect(width, height, &global)?;
+    if second.unreadable == 0 && !second.texts.is_empty() {
+        return Ok(second.texts);
+    }
+    if first.unreadable > 0 || second.unreadable > 0 {
+        return Err(malformed("a QR code in the image could not be read"));
+    }
+    Ok(Vec::new())
+}
+
+/// The most finder patterns (the three squares in a QR code's corners) an image may
+/// have: 13 QR codes' worth. The QR detector tries the patterns in threes, copying
+/// the image for each trial, so its time grows with the pixel count times a power
+/// of the pattern count; the count is taken from the black and white image (a
+/// bound on what the detector finds: every pattern it accepts has the 1:1:3:1:1
+/// run of this check on some row, and claims an outer ring not counted before)
+/// and the image is refused above it.
+pub const MAX_FINDER_PATTERNS: usize = 40;
+
+/// The readable codes of one black and white image, and how many failed to read.
+struct Pass {
+    texts: Vec<Zeroizing<String>>,
+    unreadable: usize,
+}
+
+fn detect(width: usize, height: usize, black: &[u8]) -> Result<Pass, ImportError> {
+    if finder_patterns(width, height, black) > MAX_FINDER_PATTERNS {
+        return Err(malformed(
+            "the image has more than 40 shapes like a QR code's corner squares",
+        ));
+    }
+    let mut prepared = rqrr::PreparedImage::prepare_from_bitmap(width, height, |x, y| {
         y.checked_mul(width)
             .and_then(|row| row.checked_add(x))
-            .and_then(|i| pixels.get(i))
-            .copied()
-            .unwrap_or(u8::MAX)
+            .and_then(|i| black.get(i))
+            .is_some_and(|b| *b != 0)
     });
-    drop(pixels);
     let grids = prepared.detect_grids();
     if grids.len() > MAX_CODES {
         return Err(malformed("the image has more than 100 QR codes"));
     }
     let mut found = Vec::with_capacity(grids.len());
+    let mut unreadable = 0_usize;
     for grid in &grids {
-        let (_, text) = grid
-            .decode()
-            .map_err(|_| malformed("a QR code in the image could not be read"))?;
+        let Ok((_, text)) = grid.decode() else {
+            unreadable = unreadable.saturating_add(1);
+            continue;
+        };
         let top_left = grid
             .bounds
             .iter()
@@ -276,7 +326,238 @@ fn scan(grey: Grey) -> Result<Vec<Zeroizing<String>>, ImportError> {
         found.push((top_left, Zeroizing::new(text)));
     }
     found.sort_by_key(|(at, _)| *at);
-    Ok(found.into_iter().map(|(_, text)| text).collect())
+    Ok(Pass {
+        texts: found.into_iter().map(|(_, text)| text).collect(),
+        unreadable,
+    })
+}
+
+/// 1 for black, 0 for white: each pixel against 95% of the mean of two running
+/// averages along its row (one from each side, over about an eighth of the width),
+/// the averages carried from row to row.
+fn local_threshold(width: usize, height: usize, grey: &[u8]) -> Vec<u8> {
+    let span = (width / 8).max(1);
+    let keep = span.saturating_sub(1);
+    let mut out = Vec::with_capacity(grey.len());
+    let mut sums = vec![0_usize; width];
+    let (mut from_left, mut from_right) = (0_usize, 0_usize);
+    let step = |avg: usize, px: u8| {
+        avg.saturating_mul(keep)
+            .checked_div(span)
+            .unwrap_or(0)
+            .saturating_add(usize::from(px))
+    };
+    for row in grey.chunks(width.max(1)).take(height) {
+        sums.fill(0);
+        for (x, px) in row.iter().enumerate() {
+            from_left = step(from_left, *px);
+            if let Some(sum) = sums.get_mut(x) {
+                *sum = sum.saturating_add(from_left);
+            }
+        }
+        for (x, px) in row.iter().enumerate().rev() {
+            from_right = step(from_right, *px);
+            if let Some(sum) = sums.get_mut(x) {
+                *sum = sum.saturating_add(from_right);
+            }
+        }
+        let limit = span.saturating_mul(200);
+        for (px, sum) in row.iter().zip(&sums) {
+            let threshold = sum.saturating_mul(95).checked_div(limit).unwrap_or(0);
+            out.push(u8::from(usize::from(*px) < threshold));
+        }
+    }
+    out
+}
+
+/// 1 for black, 0 for white: each pixel against one threshold, the one that
+/// separates the image's grey levels best (Otsu's method).
+fn global_threshold(grey: &[u8]) -> Vec<u8> {
+    let mut histogram = [0_u64; 256];
+    for px in grey {
+        if let Some(n) = histogram.get_mut(usize::from(*px)) {
+            *n = n.saturating_add(1);
+        }
+    }
+    let total: u64 = histogram.iter().sum();
+    let weighted: f64 = histogram
+        .iter()
+        .zip(0_u32..)
+        .map(|(n, level)| f64::from(level) * (*n as f64))
+        .sum();
+    let (mut below, mut below_weighted) = (0_u64, 0.0_f64);
+    let (mut best, mut best_level) = (-1.0_f64, 128_u32);
+    for (n, level) in histogram.iter().zip(0_u32..) {
+        below = below.saturating_add(*n);
+        below_weighted += f64::from(level) * (*n as f64);
+        let above = total.saturating_sub(below);
+        if below == 0 || above == 0 {
+            continue;
+        }
+        let mean_below = below_weighted / below as f64;
+        let mean_above = (weighted - below_weighted) / above as f64;
+        let between = below as f64 * above as f64 * (mean_below - mean_above).powi(2);
+        if between > best {
+            best = between;
+            best_level = level;
+        }
+    }
+    grey.iter()
+        .map(|px| u8::from(u32::from(*px) <= best_level))
+        .collect()
+}
+
+/// How many finder patterns the QR detector can find in the black and white image,
+/// at most (counting stops past [`MAX_FINDER_PATTERNS`]). The detector's test,
+/// made here on the same image: a row crosses black, white, black, white, black
+/// runs of about 1:1:3:1:1 (each within three quarters of the average run length
+/// of its share), the outer black ("ring") and the middle black ("stone") are two
+/// different 4-connected black areas, the stone's area is 10 to 70% of the
+/// ring's, and the ring was not taken by another pattern. Each area is filled once
+/// (its label kept in a map of one word per pixel), so the work is two passes over
+/// the pixels at most.
+fn finder_patterns(width: usize, height: usize, black: &[u8]) -> usize {
+    let mut areas = Areas {
+        width,
+        black,
+        label: vec![0; black.len()],
+        size: vec![0],
+        ring: vec![false],
+        stack: Vec::new(),
+    };
+    let mut count = 0_usize;
+    for (y, row) in black.chunks(width.max(1)).take(height).enumerate() {
+        // The last five runs' lengths, oldest first, and the current run.
+        let mut runs = [0_usize; 5];
+        let mut changes = 0_usize;
+        let mut run = 0_usize;
+        let mut colour = row.first().copied().unwrap_or(0);
+        // A white pixel past the end closes a pattern at the right edge.
+        for (x, px) in row.iter().copied().chain(core::iter::once(0)).enumerate() {
+            if px == colour {
+                run = run.saturating_add(1);
+                continue;
+            }
+            runs.rotate_left(1);
+            if let Some(last) = runs.last_mut() {
+                *last = run;
+            }
+            run = 1;
+            colour = px;
+            changes = changes.saturating_add(1);
+            if px != 0 || changes < 5 || !looks_like_finder(&runs) {
+                continue;
+            }
+            let [_, _, c, d, e] = runs;
+            let ring_x = x.saturating_sub(e);
+            let stone_x = ring_x.saturating_sub(d).saturating_sub(c);
+            let at = |x: usize| y.checked_mul(width).and_then(|r| r.checked_add(x));
+            let (Some(ring_at), Some(stone_at)) = (at(ring_x), at(stone_x)) else {
+                continue;
+            };
+            if areas.take_ring(ring_at, stone_at) {
+                count = count.saturating_add(1);
+                if count > MAX_FINDER_PATTERNS {
+                    return count;
+                }
+            }
+        }
+    }
+    count
+}
+
+fn looks_like_finder(runs: &[usize; 5]) -> bool {
+    let [a, b, c, d, e] = *runs;
+    let unit = a.saturating_add(b).saturating_add(d).saturating_add(e) / 4;
+    let slack = unit.saturating_mul(3) / 4;
+    let within = |len: usize, share: usize| {
+        let mid = unit.saturating_mul(share);
+        len >= mid.saturating_sub(slack) && len <= mid.saturating_add(slack)
+    };
+    within(a, 1) && within(b, 1) && within(c, 3) && within(d, 1) && within(e, 1)
+}
+
+/// The 4-connected black areas of a black and white image, labelled as they are
+/// first asked about.
+struct Areas<'a> {
+    width: usize,
+    black: &'a [u8],
+    /// Each pixel's area label (0: not labelled yet).
+    label: Vec<u32>,
+    /// Each label's pixel count (label 0 unused).
+    size: Vec<usize>,
+    /// Whether each label was taken as a finder pattern's ring.
+    ring: Vec<bool>,
+    stack: Vec<usize>,
+}
+
+impl Areas<'_> {
+    /// Takes the area at `ring_at` as a finder pattern's ring if the area at
+    /// `stone_at` can be its stone; whether it was taken.
+    fn take_ring(&mut self, ring_at: usize, stone_at: usize) -> bool {
+        let (Some(ring), Some(stone)) = (self.area(ring_at), self.area(stone_at)) else {
+            return false;
+        };
+        if ring == stone || self.ring.get(ring).copied().unwrap_or(true) {
+            return false;
+        }
+        let ring_size = self.size.get(ring).copied().unwrap_or(0);
+        let stone_size = self.size.get(stone).copied().unwrap_or(0);
+        let ratio = stone_size
+            .saturating_mul(100)
+            .checked_div(ring_size)
+            .unwrap_or(0);
+        if !(11..70).contains(&ratio) {
+            return false;
+        }
+        if let Some(taken) = self.ring.get_mut(ring) {
+            *taken = true;
+        }
+        true
+    }
+
+    /// The label of the black area holding pixel `at`, filled now if new.
+    fn area(&mut self, at: usize) -> Option<usize> {
+        if self.black.get(at) != Some(&1) {
+            return None;
+        }
+        match self.label.get(at).copied() {
+            Some(0) => {}
+            Some(label) => return usize::try_from(label).ok(),
+            None => return None,
+        }
+        let id = self.size.len();
+        let label = u32::try_from(id).ok()?;
+        let mut count = 0_usize;
+        self.stack.clear();
+        self.stack.push(at);
+        if let Some(l) = self.label.get_mut(at) {
+            *l = label;
+        }
+        let width = self.width;
+        while let Some(i) = self.stack.pop() {
+            count = count.saturating_add(1);
+            let x = i.checked_rem(width.max(1)).unwrap_or(0);
+            let left = (x > 0).then(|| i.checked_sub(1)).flatten();
+            let right = (x.saturating_add(1) < width)
+                .then(|| i.checked_add(1))
+                .flatten();
+            for n in [left, right, i.checked_sub(width), i.checked_add(width)]
+                .into_iter()
+                .flatten()
+            {
+                if self.black.get(n) == Some(&1)
+                    && let Some(l) = self.label.get_mut(n).filter(|l| **l == 0)
+                {
+                    *l = label;
+                    self.stack.push(n);
+                }
+            }
+        }
+        self.size.push(count);
+        self.ring.push(false);
+        Some(id)
+    }
 }
 
 /// What one QR code holds.
@@ -405,7 +686,10 @@ mod tests {
             content("OTPAUTH-MIGRATION://offline?data=x"),
             Content::Migration
         ));
-        assert!(matches!(content("apple-otpauth://totp/x"), Content::Otpauth));
+        assert!(matches!(
+            content("apple-otpauth://totp/x"),
+            Content::Otpauth
+        ));
         assert!(matches!(content("https://example.com"), Content::Other));
         assert!(matches!(content("é"), Content::Other));
     }
