@@ -680,6 +680,93 @@ mod tests {
         assert_eq!(over_white(100, 255), 100);
     }
 
+    /// A 7 × 7-module finder pattern of `m` pixels per module at (x, y) in a
+    /// `width`-wide black (1) and white (0) image.
+    fn draw_finder(black: &mut [u8], width: usize, x: usize, y: usize, m: usize) {
+        for yy in 0..7 * m {
+            for xx in 0..7 * m {
+                let (mx, my) = (xx / m, yy / m);
+                let ring = mx.min(my).min(6 - mx).min(6 - my);
+                black[(y + yy) * width + x + xx] = u8::from(ring != 1);
+            }
+        }
+    }
+
+    #[test]
+    fn finder_patterns_are_counted_once_each() {
+        let (width, height) = (200, 100);
+        let mut black = vec![0; width * height];
+        assert_eq!(finder_patterns(width, height, &black), 0);
+        for (i, m) in [1, 2, 3, 4].into_iter().enumerate() {
+            draw_finder(&mut black, width, 5 + i * 45, 10, m);
+        }
+        assert_eq!(finder_patterns(width, height, &black), 4);
+        // Touching the right edge still counts (the virtual white pixel at the end).
+        draw_finder(&mut black, width, width - 14, 60, 2);
+        assert_eq!(finder_patterns(width, height, &black), 5);
+        // A square whose middle touches its ring is no finder pattern.
+        let mut joined = vec![0; width * height];
+        draw_finder(&mut joined, width, 5, 10, 3);
+        for yy in 10 + 9..10 + 12 {
+            for xx in 5 + 3..5 + 6 {
+                joined[yy * width + xx] = 1;
+            }
+        }
+        assert_eq!(finder_patterns(width, height, &joined), 0);
+        // A solid block crossed by a 1:1:3:1:1 row only: the stone is too large.
+        let mut stripes = vec![0; width * height];
+        for x in 0..7 {
+            for y in 0..30 {
+                stripes[y * width + x] = u8::from(x != 1 && x != 5);
+            }
+        }
+        for y in 0..30 {
+            for x in 2..5 {
+                stripes[y * width + x] = 1;
+            }
+        }
+        assert_eq!(finder_patterns(width, height, &stripes), 0);
+    }
+
+    #[test]
+    fn finder_pattern_count_stops_past_the_cap() {
+        let per_row = 25;
+        let (width, height) = (per_row * 10, 30);
+        let mut black = vec![0; width * height];
+        for i in 0..per_row {
+            draw_finder(&mut black, width, i * 10 + 1, 1, 1);
+            draw_finder(&mut black, width, i * 10 + 1, 15, 1);
+        }
+        assert_eq!(
+            finder_patterns(width, height, &black),
+            MAX_FINDER_PATTERNS + 1
+        );
+    }
+
+    #[test]
+    fn thresholds() {
+        // A dark square on a light background, both ways.
+        let (w, h) = (64, 64);
+        let grey: Vec<u8> = (0..w * h)
+            .map(|i| {
+                if (20..40).contains(&(i % w)) && (20..40).contains(&(i / w)) {
+                    30
+                } else {
+                    220
+                }
+            })
+            .collect();
+        for black in [local_threshold(w, h, &grey), global_threshold(&grey)] {
+            assert_eq!(black[30 * w + 30], 1);
+            assert_eq!(black[5 * w + 5], 0);
+            assert_eq!(black.iter().filter(|b| **b == 1).count(), 400);
+        }
+        // One grey level everywhere: all black or all white, never a mix.
+        let flat = vec![128; w * h];
+        let global = global_threshold(&flat);
+        assert!(global.iter().all(|b| *b == global[0]));
+    }
+
     #[test]
     fn content_kinds() {
         assert!(matches!(
