@@ -344,11 +344,24 @@ mod tests {
             b"# only a comment\n",
             b"QR-Code:otpauth-migration://offline?data=x",
             b"<?xml version=\"1.0\"?><KeyContainer/>",
-            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
-            b"\xFF\xD8\xFF\xE0\0\x10JFIF",
+            b"\x89PNG\r\n\x1a",
+            b"\xFF\xD8",
+            b"GIF89a",
         ] {
             assert_eq!(detect(other), None, "{:?}", String::from_utf8_lossy(other));
         }
+        // Images by their signature, whatever follows (reading them says if they are
+        // whole).
+        for image in [
+            &b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"[..],
+            b"\xFF\xD8\xFF\xE0\0\x10JFIF",
+        ] {
+            assert_eq!(detect(image), Some(Format::QrImage));
+        }
+        assert_eq!(
+            detect(b"apple-otpauth://totp/a?secret=A\n"),
+            Some(Format::OtpauthList)
+        );
     }
 
     #[test]
@@ -450,6 +463,10 @@ mod tests {
             }
             "otpauth_uri_list" => Some(Format::OtpauthList),
             "google_authenticator" if name.ends_with(".txt") => Some(Format::GoogleMigration),
+            // Screenshots of QR codes (every image of the corpus is one).
+            _ if name.ends_with(".png") || name.ends_with(".jpg") || name.ends_with(".jpeg") => {
+                Some(Format::QrImage)
+            }
             // Plain text exports of other apps that are `otpauth://` lists.
             "ente_auth" if name.ends_with(".txt") => {
                 ente_plain(name).then_some(Format::OtpauthList)
