@@ -112,7 +112,8 @@ pub fn export_accounts(
         | Format::Authy
         | Format::BattleNet
         | Format::TotpAuthenticator
-        | Format::KeePass => {
+        | Format::KeePass
+        | Format::QrImage => {
             return Err(FacadeError::new(
                 ErrorCode::UnknownFormat,
                 format!(

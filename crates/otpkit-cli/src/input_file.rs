@@ -148,18 +148,20 @@ pub fn image_kind(data: &[u8]) -> Option<&'static str> {
 /// are not read (yet); their text is.
 pub fn image_error(file: &str, kind: &str) -> CliError {
     CliError::usage(format_args!(
-        "{} is {kind}: QR code images are not read yet; scan the QR code with a phone or \
-         a QR reader and give its text (otpauth:// or otpauth-migration:// URIs, one per \
-         line) with --from otpauth-list or --from google-migration",
+        "{} is {kind}: read a screenshot of QR codes with --from qr-image (or leave \
+         --from out)",
         describe(file)
     ))
 }
 
-/// Refuses `data` when it is an image and `format` (a text format) cannot be one.
-/// An andOTP backup is random bytes when encrypted, so only the 8-byte PNG signature
-/// is checked for it (a JPEG's 3 bytes would match one old-format backup in 16
-/// million).
+/// Refuses `data` when it is an image and `format` (any but `qr-image`) cannot be
+/// one. A binary format (an encrypted andOTP backup is random bytes) is checked for
+/// the 8-byte PNG signature only (a JPEG's 3 bytes would match one old-format andOTP
+/// backup in 16 million).
 pub fn refuse_image(format: InputFormat, file: &str, data: &[u8]) -> Result<(), CliError> {
+    if format == InputFormat::Transfer(Format::QrImage) {
+        return Ok(());
+    }
     match image_kind(data) {
         Some(kind) if format.is_text() || kind == "a PNG image" => Err(image_error(file, kind)),
         Some(_) | None => Ok(()),
@@ -556,13 +558,18 @@ mod tests {
     }
 
     #[test]
-    fn images_are_refused_for_text_formats_and_png_for_every_format() {
+    fn images_are_refused_for_text_formats_and_png_for_every_format_but_qr_image() {
         let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
         let jpeg = b"\xFF\xD8\xFF\xE0\0\x10JFIF";
-        for format in InputFormat::ALL {
+        let qr = InputFormat::Transfer(Format::QrImage);
+        assert!(refuse_image(qr, "qr.png", png).is_ok());
+        assert!(refuse_image(qr, "qr.jpg", jpeg).is_ok());
+        for format in InputFormat::ALL.into_iter().filter(|f| *f != qr) {
             let e = refuse_image(format, "qr.png", png).unwrap_err();
             assert!(
-                e.message.starts_with("qr.png is a PNG image: "),
+                e.message.starts_with(
+                    "qr.png is a PNG image: read a screenshot of QR codes with --from qr-image"
+                ),
                 "{}",
                 e.message
             );

@@ -190,7 +190,7 @@ fn a_misspelt_format_lists_the_formats_and_suggests_the_nearest() {
     expect(&r, 2, "--to agis");
     assert!(
         r.stderr.contains(
-            "expected one of aegis, google-migration, otpauth-list (did you mean aegis?)"
+            "expected one of aegis, google-migration, otpauth-list, cxf, pskc (did you mean aegis?)"
         ),
         "{}",
         r.stderr
@@ -208,21 +208,28 @@ fn qr_png(dir: &Path) -> PathBuf {
 }
 
 #[test]
-fn an_image_is_named_as_an_image_for_every_text_format() {
+fn an_image_is_read_as_qr_codes_and_named_as_an_image_for_every_other_format() {
     let dir = tempfile::tempdir().unwrap();
     let png = qr_png(dir.path());
     let jpeg = dir.path().join("photo.jpg");
     std::fs::write(&jpeg, b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00").unwrap();
     let said = |image: &Path, kind: &str| {
         format!(
-            "otpkit: {} is {kind}: QR code images are not read yet; scan the QR code with a \
-             phone or a QR reader and give its text (otpauth:// or otpauth-migration:// URIs, \
-             one per line) with --from otpauth-list or --from google-migration\n",
+            "otpkit: {} is {kind}: read a screenshot of QR codes with --from qr-image (or \
+             leave --from out)\n",
             s(image)
         )
     };
+    // Detected, or named: the QR code's account.
+    for args in [
+        vec!["import", s(&png)],
+        vec!["import", s(&png), "--from", "qr-image"],
+    ] {
+        let r = run(&args);
+        expect(&r, 0, "qr-image");
+        assert!(r.stdout.starts_with("otpauth://totp/"), "{}", r.stdout);
+    }
     for from in [
-        None,
         Some("otpauth-list"),
         Some("google-migration"),
         Some("aegis"),

@@ -1048,9 +1048,11 @@ fn check_test_command(block: &Block, commands: &[String]) {
 
 /// A `stage` line of `scripts/test-all.sh` runs `what`.
 fn test_all_has_stage(script: &str, what: &str) -> bool {
-    script
-        .lines()
-        .any(|l| l.starts_with("stage \"") && l.trim_end().ends_with(&format!("\" {what}")))
+    script.lines().any(|l| {
+        let l = l.trim_end();
+        l.starts_with("stage \"")
+            && (l.ends_with(&format!("\" {what}")) || l.contains(&format!("\" {what} ")))
+    })
 }
 
 /// The long simulation is the simulation test CI runs (the workspace stage of

@@ -27,6 +27,8 @@ use crate::{Format, MAX_INPUT_LEN};
 /// | [`Format::BattleNet`] | `shared_prefs` XML with `com.blizzard.messenger.AUTHENTICATOR_DEVICE_SECRET` |
 /// | [`Format::TotpAuthenticator`] | `shared_prefs` XML with `STATIC_TOTP_CODES_LIST` (its encrypted `.bin` backup is base64 text, not detected) |
 /// | [`Format::KeePass`] | the KDBX signature (`03 D9 A2 9A 67 FB 4B B5`; KeePass 1.x's `…65 FB 4B B5` too, so that reading it says its version is not supported) |
+/// | [`Format::OtpauthList`] | text whose first such line starts with `otpauth://` or `apple-otpauth://` |
+/// | [`Format::QrImage`] | a PNG or JPEG file (its signature) |
 ///
 /// An **encrypted andOTP backup is never detected**: it is random bytes from its
 /// first byte on (an iteration count, a salt and a nonce, or a nonce alone in the old
@@ -49,7 +51,8 @@ use crate::{Format, MAX_INPUT_LEN};
 ///     detect(b"# my accounts\notpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP\n"),
 ///     Some(Format::OtpauthList)
 /// );
-/// assert_eq!(detect(b"\x89PNG\r\n\x1a\n"), None);
+/// assert_eq!(detect(b"\x89PNG\r\n\x1a\n"), Some(Format::QrImage));
+/// assert_eq!(detect(b"GIF89a"), None);
 /// ```
 pub fn detect(data: &[u8]) -> Option<Format> {
     if data.len() > MAX_INPUT_LEN {
@@ -57,6 +60,9 @@ pub fn detect(data: &[u8]) -> Option<Format> {
     }
     if crate::keepass::looks_like(data) {
         return Some(Format::KeePass);
+    }
+    if crate::qr_image::is_image(data) {
+        return Some(Format::QrImage);
     }
     let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
     if crate::javaser::is_stream(data) {
@@ -263,7 +269,7 @@ fn text_format(data: &[u8]) -> Option<Format> {
     };
     if starts(b"otpauth-migration://") {
         Some(Format::GoogleMigration)
-    } else if starts(b"otpauth://") {
+    } else if starts(b"otpauth://") || starts(b"apple-otpauth://") {
         Some(Format::OtpauthList)
     } else {
         None
@@ -409,9 +415,24 @@ mod tests {
             b"<list><string name=\"tokenOrder\">[]</string></list>",
             b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
             b"\xFF\xD8\xFF\xE0\0\x10JFIF",
+            b"\x89PNG\r\n\x1a",
+            b"\xFF\xD8",
+            b"GIF89a",
         ] {
             assert_eq!(detect(other), None, "{:?}", String::from_utf8_lossy(other));
         }
+        // Images by their signature, whatever follows (reading them says if they are
+        // whole).
+        for image in [
+            &b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"[..],
+            b"\xFF\xD8\xFF\xE0\0\x10JFIF",
+        ] {
+            assert_eq!(detect(image), Some(Format::QrImage));
+        }
+        assert_eq!(
+            detect(b"apple-otpauth://totp/a?secret=A\n"),
+            Some(Format::OtpauthList)
+        );
     }
 
     #[test]
@@ -545,6 +566,10 @@ mod tests {
             "otpauth_uri_list" => Some(Format::OtpauthList),
             "keepass" => Some(Format::KeePass),
             "google_authenticator" if name.ends_with(".txt") => Some(Format::GoogleMigration),
+            // Screenshots of QR codes (every image of the corpus is one).
+            _ if name.ends_with(".png") || name.ends_with(".jpg") || name.ends_with(".jpeg") => {
+                Some(Format::QrImage)
+            }
             // Plain text exports of other apps that are `otpauth://` lists.
             "ente_auth" if name.ends_with(".txt") => {
                 ente_plain(name).then_some(Format::OtpauthList)

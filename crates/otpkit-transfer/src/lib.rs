@@ -39,6 +39,7 @@ pub mod migration;
 mod otpauth_list;
 pub mod portability;
 
+pub mod qr_image;
 mod secret;
 #[allow(dead_code, reason = "read by the app database formats")]
 mod sqlite;
@@ -104,11 +105,16 @@ pub enum Format {
     /// KeePass database (KDBX 3.1 and 4.x, opened with a password): the OTP fields of
     /// its entries as KeePassXC, KeeOtp, TrayTOTP and KeePass 2.47+ store them.
     KeePass,
+    /// A PNG or JPEG image of QR codes (a screenshot): `otpauth://` and
+    /// `apple-otpauth://` setup codes, and Google Authenticator's "Transfer accounts"
+    /// codes, several per image. See [`qr_image`] for the bounds, and
+    /// [`qr_image::import_images`] for an export shown over several images.
+    QrImage,
 }
 
 impl Format {
     /// Every format, in the order of the docs.
-    pub const ALL: [Format; 14] = [
+    pub const ALL: [Format; 15] = [
         Format::OtpauthList,
         Format::GoogleMigration,
         Format::Aegis,
@@ -123,6 +129,7 @@ impl Format {
         Format::BattleNet,
         Format::TotpAuthenticator,
         Format::KeePass,
+        Format::QrImage,
     ];
 
     /// The format's name as the CLI and the bindings spell it (`aegis`, `2fas`, …).
@@ -217,6 +224,11 @@ impl Format {
                 "keepass",
                 Binary,
                 "KeePass database (KDBX 3.1, 4.x): the OTP fields KeePassXC, KeeOtp, TrayTOTP and KeePass 2.47+ write",
+            ),
+            Format::QrImage => Spec::new(
+                "qr-image",
+                Binary,
+                "A PNG or JPEG screenshot of QR codes: otpauth:// setup codes and Google Authenticator transfer codes",
             ),
         }
     }
@@ -315,7 +327,8 @@ pub struct Import {
     /// One report per entry of the file, in the file's order; the `n`-th report with
     /// an `Ok` outcome belongs to `accounts[n]`.
     pub report: Vec<EntryReport>,
-    /// For [`Format::GoogleMigration`]: the batch indexes (0-based) of multi-QR
+    /// For [`Format::GoogleMigration`] and [`Format::QrImage`]: the batch indexes
+    /// (0-based) of multi-QR
     /// exports that were not in the input. Empty when nothing is missing.
     pub missing_batches: Vec<usize>,
 }
@@ -445,6 +458,7 @@ pub fn import_with(
         Format::BattleNet => battlenet::import(data),
         Format::TotpAuthenticator => totp_authenticator::import(data, password),
         Format::KeePass => keepass::import(data, password, &mut budget),
+        Format::QrImage => qr_image::import(data),
     };
     // No key copy is left on the stack the import used (see `secret::scrub_stack`).
     secret::scrub_stack();

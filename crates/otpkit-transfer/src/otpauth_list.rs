@@ -1,4 +1,8 @@
 //! Plain text, one `otpauth://` URI per line.
+//!
+//! Apple's `apple-otpauth://` form (Apple Passwords and iCloud Keychain; Apple's
+//! "Securing Logins with iCloud Keychain Verification Codes" page describes it as the
+//! standard URI under another scheme) is read as the `otpauth://` URI it renames.
 
 use otpkit::SecretError;
 use otpkit::otpauth::{Account, UriError, Warning};
@@ -27,9 +31,25 @@ pub(crate) fn import(data: &[u8]) -> Result<Import, ImportError> {
     Ok(out)
 }
 
-/// One `otpauth://` URI, accepting secrets of an invalid Base32 length the way
-/// [`secret_from_base32_lenient`] does.
+/// Apple's scheme for an `otpauth://` URI.
+const APPLE_SCHEME: &str = "apple-otpauth:";
+
+/// One `otpauth://` (or `apple-otpauth://`) URI, accepting secrets of an invalid
+/// Base32 length the way [`secret_from_base32_lenient`] does.
 pub(crate) fn parse_uri(uri: &str) -> Result<(Account, Vec<EntryWarning>), EntryError> {
+    let uri = uri.trim();
+    let apple = uri
+        .get(..APPLE_SCHEME.len())
+        .filter(|scheme| scheme.eq_ignore_ascii_case(APPLE_SCHEME))
+        .and_then(|_| uri.get(APPLE_SCHEME.len()..));
+    match apple {
+        // Holds the secret: wiped when dropped.
+        Some(rest) => parse_otpauth(&Zeroizing::new(format!("otpauth:{rest}"))),
+        None => parse_otpauth(uri),
+    }
+}
+
+fn parse_otpauth(uri: &str) -> Result<(Account, Vec<EntryWarning>), EntryError> {
     match Account::parse(uri) {
         Ok(parsed) => {
             let mut warnings = Vec::with_capacity(parsed.warnings.len());
@@ -126,6 +146,40 @@ mod tests {
             symbols: 11,
             dropped: 1
         }));
+    }
+
+    #[test]
+    fn apple_otpauth_reads_as_otpauth() {
+        let text = "apple-otpauth://totp/Example%20App:alice%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=example.com&algorithm=SHA256&digits=8&period=60\n\
+                    APPLE-OTPAUTH://totp/B:bob?secret=JBSWY3DPEHP\n\
+                    apple-otpauth:/totp/C?secret=JBSWY3DPEHPK3PXP\n\
+                    apple-otpauthx://totp/D?secret=JBSWY3DPEHPK3PXP\n";
+        let out = import(text.as_bytes()).unwrap();
+        assert_eq!(out.report.len(), 4);
+        let plain = Account::parse(
+            "otpauth://totp/Example%20App:alice%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=example.com&algorithm=SHA256&digits=8&period=60",
+        )
+        .unwrap()
+        .account;
+        assert_eq!(out.accounts[0], plain);
+        assert_eq!(out.report[0].label, "example.com:alice@example.com");
+        // The lenient secret reading applies too.
+        assert_eq!(out.report[1].label, "B:bob");
+        assert!(out.report[1].outcome.as_ref().unwrap().contains(
+            &EntryWarning::TrailingBitsDropped {
+                symbols: 11,
+                dropped: 1
+            }
+        ));
+        // Only the scheme is renamed: the rest must still be an otpauth URI.
+        assert_eq!(
+            out.report[2].outcome,
+            Err(EntryError::Uri(UriError::NotOtpauth))
+        );
+        assert_eq!(
+            out.report[3].outcome,
+            Err(EntryError::Uri(UriError::NotOtpauth))
+        );
     }
 
     #[test]

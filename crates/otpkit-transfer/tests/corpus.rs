@@ -50,10 +50,15 @@ fn scope(file: &str) -> Result<Format, &'static str> {
         ),
         "otpauth_uri_list" => Ok(Format::OtpauthList),
         "google_authenticator" if name.ends_with(".txt") => Ok(Format::GoogleMigration),
-        "google_authenticator" => Err(
-            "QR images, the app's SQLite database and helper files: decoding images is not part of the import API",
-        ),
         "keepass" => Ok(Format::KeePass),
+        "google_authenticator"
+            if name.ends_with(".png") || name.ends_with(".jpg") || name.ends_with(".jpeg") =>
+        {
+            Ok(Format::QrImage)
+        }
+        "google_authenticator" => {
+            Err("the app's SQLite database and helper files (proto, JSON output)")
+        }
         "pskc" => Err("PSKC files are read by otpkit-pskc, not otpkit-transfer"),
         _ => Err("this app's format is not one otpkit-transfer imports"),
     }
