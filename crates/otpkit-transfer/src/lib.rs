@@ -24,15 +24,21 @@ mod authpro;
 mod bitwarden;
 mod crypto;
 mod detect;
+mod duo;
+mod ente;
 mod error;
 pub mod export;
 mod freeotp_plus;
 mod json;
+mod lastpass;
 pub mod migration;
 mod otpauth_list;
 pub mod portability;
+mod proton;
 
 mod secret;
+mod secretstream;
+mod steam;
 mod twofas;
 
 use core::fmt;
@@ -76,11 +82,25 @@ pub enum Format {
     FreeOtpPlus,
     /// Authenticator Pro (Stratum) plain JSON backup.
     AuthenticatorPro,
+    /// LastPass Authenticator JSON export.
+    LastPass,
+    /// Proton Authenticator JSON export.
+    ProtonAuthenticator,
+    /// Duo Mobile's JSON list of third-party OTP accounts.
+    Duo,
+    /// Ente Auth export: the plain text export (`otpauth://` lines) or the encrypted
+    /// JSON export (Argon2id and libsodium secretstream).
+    Ente,
+    /// Steam Guard files: the Steam app's file (one account, or `{"accounts": …}`),
+    /// Steam Desktop Authenticator / steamguard-cli maFiles (plain, or encrypted
+    /// with the `manifest.json` before them in the input), and WinAuth's text
+    /// export of Steam authenticators.
+    Steam,
 }
 
 impl Format {
     /// Every format, in the order of the docs.
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 13] = [
         Format::OtpauthList,
         Format::GoogleMigration,
         Format::Aegis,
@@ -89,6 +109,11 @@ impl Format {
         Format::Bitwarden,
         Format::FreeOtpPlus,
         Format::AuthenticatorPro,
+        Format::LastPass,
+        Format::ProtonAuthenticator,
+        Format::Duo,
+        Format::Ente,
+        Format::Steam,
     ];
 
     /// The format's name as the CLI spells it (`aegis`, `2fas`, …).
@@ -102,6 +127,11 @@ impl Format {
             Format::Bitwarden => "bitwarden",
             Format::FreeOtpPlus => "freeotp-plus",
             Format::AuthenticatorPro => "authenticator-pro",
+            Format::LastPass => "lastpass",
+            Format::ProtonAuthenticator => "proton-authenticator",
+            Format::Duo => "duo",
+            Format::Ente => "ente",
+            Format::Steam => "steam",
         }
     }
 }
@@ -293,6 +323,11 @@ pub fn import_with(
         Format::Bitwarden => bitwarden::import(data, password, &mut budget),
         Format::FreeOtpPlus => freeotp_plus::import(data),
         Format::AuthenticatorPro => authpro::import(data),
+        Format::LastPass => lastpass::import(data),
+        Format::ProtonAuthenticator => proton::import(data),
+        Format::Duo => duo::import(data),
+        Format::Ente => ente::import(data, password, &mut budget),
+        Format::Steam => steam::import(data, password, &mut budget),
     };
     // No key copy is left on the stack the import used (see `secret::scrub_stack`).
     secret::scrub_stack();
