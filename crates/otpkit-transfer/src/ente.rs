@@ -14,8 +14,9 @@
 //! `crypto_pwhash` Argon2id (version 1.3, one lane, `opsLimit` passes,
 //! `memLimit` bytes of memory, i.e. `memLimit / 1024` KiB, 16-byte salt, 32-byte
 //! key); the data is one `crypto_secretstream_xchacha20poly1305` message whose header
-//! is `encryptionNonce` and whose tag must be `FINAL`; the plaintext is the plain
-//! export. The derivation is charged to the import's budget before it runs: Ente's
+//! is `encryptionNonce`, tagged `FINAL` (as Proton Pass's test files have it) or
+//! `MESSAGE` (as the Ente app's own export, in Authenticator Pro's test files, has
+//! it); the plaintext is the plain export. The derivation is charged to the import's budget before it runs: Ente's
 //! own "sensitive" parameters (1 GiB of memory) are refused by the default budget
 //! with [`ImportError::KdfBudget`]; a caller who trusts the file can allow more with
 //! [`crate::ImportOptions::budget`]. A wrong password and damaged data both fail the
@@ -116,8 +117,8 @@ pub(crate) fn import(
     let (plaintext, tag) = stream
         .pull(&sealed, &[])
         .ok_or(ImportError::WrongPassword { format: F })?;
-    if tag != secretstream::TAG_FINAL {
-        // An authentic first message that is not the last: the rest is missing.
+    if tag != secretstream::TAG_FINAL && tag != secretstream::TAG_MESSAGE {
+        // The file is one message; a PUSH or REKEY tag is not what Ente writes.
         return Err(ImportError::IntegrityCheckFailed { format: F });
     }
     read_lines(&plaintext)

@@ -30,6 +30,8 @@ use zeroize::Zeroizing;
 pub(crate) const HEADERBYTES: usize = 24;
 /// The bytes one message adds to its plaintext (tag byte and MAC).
 pub(crate) const ABYTES: usize = 17;
+/// The tag of an ordinary message.
+pub(crate) const TAG_MESSAGE: u8 = 0;
 /// The tag of a stream's last message.
 pub(crate) const TAG_FINAL: u8 = 3;
 const TAG_REKEY: u8 = 2;

@@ -323,12 +323,11 @@ fn decrypt(
                 slot.key.insert(key)
             }
         };
-        if let Some(plaintext) = crypto::cbc_open(key.as_slice(), &slot.iv, &ciphertext) {
-            if serde_json::from_slice::<serde::de::IgnoredAny>(&plaintext).is_ok()
-                && plaintext.first() == Some(&b'{')
-            {
-                return Ok(plaintext);
-            }
+        let opened = crypto::cbc_open(key.as_slice(), &slot.iv, &ciphertext);
+        if let Some(plaintext) = opened.filter(|p| {
+            p.first() == Some(&b'{') && serde_json::from_slice::<serde::de::IgnoredAny>(p).is_ok()
+        }) {
+            return Ok(plaintext);
         }
     }
     if slots.is_empty() {

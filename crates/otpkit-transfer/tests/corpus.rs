@@ -363,3 +363,136 @@ fn inline_migration_vectors() {
         vectors.len()
     );
 }
+
+fn expected_record<'a>(expected: &'a Value, file: &str) -> &'a Value {
+    expected["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["file"] == file)
+        .unwrap_or_else(|| panic!("{file} not in expected.json"))
+}
+
+/// Encrypted maFiles are read with their manifest.json before them (the input
+/// `cat manifest.json; echo; cat NAME.maFile` makes); plain maFiles may follow their
+/// manifest too. A manifest alone and an encrypted maFile alone are typed errors.
+#[test]
+fn steam_encrypted_mafiles_with_their_manifest() {
+    let Some(dir) = corpus_dir() else {
+        println!("SKIP steam manifests: ../shared/interop not found");
+        return;
+    };
+    let expected: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
+    let base = "samples/steam/dyc3-steamguard-cli";
+    let bundles: [(&str, &[&str]); 5] = [
+        ("compat/1-account-encrypted", &["1234.maFile"]),
+        ("manifest-v1/1-account-encrypted", &["1234.maFile"]),
+        ("compat/1-account", &["1234.maFile"]),
+        ("compat/2-account", &["1234.maFile", "5678.maFile"]),
+        ("manifest-v1/1-account", &["1234.maFile"]),
+    ];
+    for (folder, mafiles) in bundles {
+        let manifest = std::fs::read(dir.join(format!("{base}/{folder}/manifest.json"))).unwrap();
+        let refused = import(Format::Steam, &manifest, Some(b"password"));
+        assert!(
+            matches!(refused, Err(ImportError::Malformed { what, .. }) if what.contains("manifest")),
+            "{folder}: {refused:?}"
+        );
+        let mut bundle = manifest.clone();
+        let mut records = Vec::new();
+        for name in mafiles {
+            let file = format!("{base}/{folder}/{name}");
+            bundle.push(b'\n');
+            bundle.extend(std::fs::read(dir.join(&file)).unwrap());
+            records.push(expected_record(&expected, &file));
+        }
+        let encrypted = folder.ends_with("-encrypted");
+        let read = import(Format::Steam, &bundle, Some(b"password")).unwrap();
+        assert_eq!(read.accounts.len(), records.len(), "{folder}");
+        for (account, record) in read.accounts.iter().zip(&records) {
+            let entries = record["entries"].as_array().unwrap();
+            assert_eq!(entries.len(), 1);
+            compare(&entries[0], account, false).unwrap_or_else(|e| panic!("{folder}: {e}"));
+        }
+        if encrypted {
+            assert!(matches!(
+                import(Format::Steam, &bundle, Some(b"not the password")),
+                Err(ImportError::WrongPassword { .. })
+            ));
+            assert!(matches!(
+                import(Format::Steam, &bundle, None),
+                Err(ImportError::PasswordRequired { .. })
+            ));
+            let alone = std::fs::read(dir.join(format!("{base}/{folder}/1234.maFile"))).unwrap();
+            assert!(matches!(
+                import(Format::Steam, &alone, Some(b"password")),
+                Err(ImportError::UnsupportedEncryption { .. })
+            ));
+        }
+        println!("corpus: steam bundle {folder}: {} accounts", records.len());
+    }
+}
+
+/// Ente's encrypted exports with Ente's "nominal" and "sensitive" parameters (16 passes
+/// over 256 MiB; 4 passes over 1 GiB) are more than the default budget allows: refused
+/// with `KdfBudget` before any derivation runs (so fast, whatever the password).
+#[test]
+fn ente_files_over_the_default_budget() {
+    let Some(dir) = corpus_dir() else {
+        println!("SKIP ente budget: ../shared/interop not found");
+        return;
+    };
+    for file in [
+        "samples/ente_auth/protonpass-proton-pass-common/encrypted.nominalcomplexity.txt",
+        "samples/ente_auth/stratumauth-app/ente.encrypted.json",
+    ] {
+        let data = std::fs::read(dir.join(file)).unwrap();
+        let started = std::time::Instant::now();
+        let refused = import(Format::Ente, &data, Some(b"password"));
+        assert!(
+            matches!(
+                refused,
+                Err(ImportError::KdfBudget {
+                    format: Format::Ente,
+                    ..
+                })
+            ),
+            "{file}: {refused:?}"
+        );
+        assert!(
+            started.elapsed().as_secs() < 2,
+            "{file}: the refusal ran the KDF"
+        );
+    }
+}
+
+/// The 1 GiB Ente file read with a budget raised for it (needs 1 GiB of free memory
+/// and a few seconds: run with `--ignored`).
+#[test]
+#[ignore = "needs 1 GiB of memory and several seconds of Argon2id"]
+fn ente_one_gib_file_with_a_raised_budget() {
+    let Some(dir) = corpus_dir() else {
+        return;
+    };
+    let expected: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
+    let file = "samples/ente_auth/stratumauth-app/ente.encrypted.json";
+    let record = expected_record(&expected, file);
+    let data = std::fs::read(dir.join(file)).unwrap();
+    let options = otpkit_transfer::ImportOptions {
+        budget: otpkit_transfer::WorkBudget::new(u64::MAX, 1 << 30),
+    };
+    let read = otpkit_transfer::import_with(
+        Format::Ente,
+        &data,
+        record["password"].as_str().map(str::as_bytes),
+        &options,
+    )
+    .unwrap();
+    let entries = record["entries"].as_array().unwrap();
+    assert_eq!(read.accounts.len(), entries.len());
+    for (e, a) in entries.iter().zip(&read.accounts) {
+        compare(e, a, false).unwrap();
+    }
+}
