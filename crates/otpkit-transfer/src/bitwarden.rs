@@ -314,6 +314,23 @@ struct Csv<'a> {
     rest: &'a str,
 }
 
+impl Csv<'_> {
+    /// The byte length of the field that starts `text` (up to an unquoted `,` or line
+    /// break): the most its unquoted value can take, reserved up front so the value
+    /// never moves (a grown buffer would leave a copy of a secret behind).
+    fn span(text: &str) -> usize {
+        let mut quoted = false;
+        for (i, c) in text.char_indices() {
+            match c {
+                '"' => quoted = !quoted,
+                ',' | '\n' if !quoted => return i,
+                _ => {}
+            }
+        }
+        text.len()
+    }
+}
+
 impl Iterator for Csv<'_> {
     type Item = Result<Vec<Zeroizing<String>>, ImportError>;
 
@@ -322,7 +339,7 @@ impl Iterator for Csv<'_> {
             return None;
         }
         let mut fields = Vec::new();
-        let mut field = Zeroizing::new(String::new());
+        let mut field = Zeroizing::new(String::with_capacity(Self::span(self.rest)));
         let mut chars = self.rest.char_indices().peekable();
         let mut quoted = false;
         let mut at_start = true;
@@ -344,7 +361,12 @@ impl Iterator for Csv<'_> {
                     at_start = false;
                 }
                 ',' => {
-                    fields.push(core::mem::take(&mut field));
+                    let next = self.rest.get(i.saturating_add(1)..).unwrap_or("");
+                    let capacity = Self::span(next);
+                    fields.push(core::mem::replace(
+                        &mut field,
+                        Zeroizing::new(String::with_capacity(capacity)),
+                    ));
                     at_start = true;
                 }
                 '\r' if chars.peek().map(|&(_, n)| n) == Some('\n') => {}

@@ -379,7 +379,9 @@ fn read_winauth(text: &str) -> Result<Import, ImportError> {
             .and_then(|query| query.split('&').find_map(|pair| pair.strip_prefix("data=")));
         let (label, result) = match data {
             Some(encoded) => {
-                let decoded = Zeroizing::new(percent_decode_str(encoded).collect::<Vec<u8>>());
+                // Reserved up front (decoding never lengthens), so it never grows.
+                let mut decoded = Zeroizing::new(Vec::with_capacity(encoded.len()));
+                decoded.extend(percent_decode_str(encoded));
                 match serde_json::from_slice::<MaFile>(&decoded) {
                     Ok(m) => (
                         label_of(Some("Steam"), m.account_name.as_deref().unwrap_or("")),
