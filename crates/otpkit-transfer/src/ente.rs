@@ -162,24 +162,23 @@ fn read_lines(data: &[u8]) -> Result<Import, ImportError> {
 /// `counter=` at all and counts them from 0: such a URI is read with counter 0 and a
 /// [`EntryWarning::Defaulted`] note.
 fn read_uri(line: &str) -> Result<(Account, Vec<EntryWarning>), EntryError> {
-    match parse_uri(line) {
-        Err(EntryError::Uri(UriError::MissingCounter)) => {
-            let (before, fragment) = line.split_once('#').unwrap_or((line, ""));
-            let mut fixed = Zeroizing::new(String::with_capacity(line.len().saturating_add(12)));
-            fixed.push_str(before);
-            fixed.push_str(if before.contains('?') {
-                "&counter=0"
-            } else {
-                "?counter=0"
-            });
-            if !fragment.is_empty() {
-                fixed.push('#');
-                fixed.push_str(fragment);
-            }
-            let (account, mut warnings) = parse_uri(&fixed)?;
-            wiped_vec::push(&mut warnings, EntryWarning::Defaulted { field: "counter" });
-            Ok((account, warnings))
-        }
-        other => other,
+    let read = parse_uri(line);
+    if !matches!(read, Err(EntryError::Uri(UriError::MissingCounter))) {
+        return read;
     }
+    let (before, fragment) = line.split_once('#').unwrap_or((line, ""));
+    let mut fixed = Zeroizing::new(String::with_capacity(line.len().saturating_add(12)));
+    fixed.push_str(before);
+    fixed.push_str(if before.contains('?') {
+        "&counter=0"
+    } else {
+        "?counter=0"
+    });
+    if !fragment.is_empty() {
+        fixed.push('#');
+        fixed.push_str(fragment);
+    }
+    let (account, mut warnings) = parse_uri(&fixed)?;
+    wiped_vec::push(&mut warnings, EntryWarning::Defaulted { field: "counter" });
+    Ok((account, warnings))
 }
