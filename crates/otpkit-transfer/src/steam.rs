@@ -79,14 +79,15 @@ impl<'de: 'a, 'a> Deserialize<'de> for Accounts<'a> {
                 self,
                 mut map: M,
             ) -> Result<Self::Value, M::Error> {
+                // One past the limit is kept, so that `json::entries` refuses the file
+                // with `TooManyEntries`; the rest are skipped unkept.
                 let mut out = Vec::new();
                 while let Some((_, value)) =
                     map.next_entry::<serde::de::IgnoredAny, &'de RawValue>()?
                 {
-                    if out.len() >= MAX_ENTRIES {
-                        return Err(serde::de::Error::custom("too many accounts"));
+                    if out.len() <= MAX_ENTRIES {
+                        out.push(value);
                     }
-                    out.push(value);
                 }
                 Ok(Accounts(out))
             }

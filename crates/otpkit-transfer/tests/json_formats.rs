@@ -564,3 +564,24 @@ fn steam_v1_manifest_schemes_and_budget() {
         })
     ));
 }
+
+#[test]
+fn steam_input_of_too_many_files_is_refused_whole() {
+    let many = "{}\n".repeat(MAX_ENTRIES + 1);
+    assert_eq!(
+        import(Format::Steam, many.as_bytes(), None),
+        Err(ImportError::TooManyEntries { max: MAX_ENTRIES })
+    );
+    let mut accounts = String::from(r#"{"accounts":{"#);
+    for i in 0..=MAX_ENTRIES {
+        if i > 0 {
+            accounts.push(',');
+        }
+        accounts.push_str(&format!(r#""{i}":{{}}"#));
+    }
+    accounts.push_str("}}");
+    assert_eq!(
+        import(Format::Steam, accounts.as_bytes(), None),
+        Err(ImportError::TooManyEntries { max: MAX_ENTRIES })
+    );
+}
