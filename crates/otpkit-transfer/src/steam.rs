@@ -13,11 +13,14 @@
 //!   and the 16-byte IV are not in the maFile but in its entry of `manifest.json`
 //!   (`encryption_salt`/`encryption_iv`, or v1's `encryption: {iv, salt}`). Since an
 //!   import reads one input, the input is then **the manifest followed by the
-//!   maFiles**, separated by white space, as `cat maFiles/manifest.json; echo; cat
-//!   maFiles/NAME.maFile` writes them (`otpkit import` reads such a file or its
-//!   standard input). Each encrypted maFile is tried with the manifest's entries in
-//!   order, one key derivation per entry at most, each charged to the import's budget
-//!   before it runs; one that no entry's key opens is a wrong password;
+//!   maFiles** in one file: `cat maFiles/manifest.json maFiles/NAME.maFile >
+//!   steam.txt`, then `otpkit import steam.txt --from steam` (a JSON object ends
+//!   where its braces close, so nothing is needed after the manifest; two encrypted
+//!   maFiles, which are bare base64, need white space between them: `for f in
+//!   maFiles/*.maFile; do cat "$f"; echo; done`). Each encrypted maFile is tried with
+//!   the manifest's entries in order, one key derivation per entry at most (cached for
+//!   the next maFile), each charged to the import's budget before it runs; one that no
+//!   entry's key opens is a wrong password;
 //! - **WinAuth's text export** of Steam authenticators: `otpauth://` lines whose
 //!   `data=` parameter holds the URL-encoded maFile JSON (the line's `secret=` is a
 //!   placeholder); a line without `data=` is read as an ordinary `otpauth://` URI.

@@ -585,3 +585,17 @@ fn steam_input_of_too_many_files_is_refused_whole() {
         Err(ImportError::TooManyEntries { max: MAX_ENTRIES })
     );
 }
+
+/// `cat manifest.json NAME.maFile`: the encrypted maFile right after the manifest's
+/// closing brace (the generated manifest's trailing newline removed), as one file.
+#[test]
+fn steam_manifest_and_mafile_concatenated_without_a_separator() {
+    let mut input = data("steam_manifest.json");
+    while input.last().is_some_and(u8::is_ascii_whitespace) {
+        input.pop();
+    }
+    input.extend(data("steam_alpha.maFile"));
+    assert_eq!(otpkit_transfer::detect(&input), Some(Format::Steam));
+    let out = import(Format::Steam, &input, Some(PW)).unwrap();
+    assert_eq!(out.accounts[0].name, "alpha");
+}
