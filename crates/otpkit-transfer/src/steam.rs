@@ -348,10 +348,31 @@ fn read(m: &MaFile) -> Result<(Account, Vec<EntryWarning>), EntryError> {
         .shared_secret
         .as_ref()
         .ok_or(EntryError::MissingField("shared_secret"))?;
+    let text = text.0.trim();
+    if text.is_empty() {
+        return Err(EntryError::Steam(SteamUriError::Secret(SecretError::Empty)));
+    }
+    // Base64 (not Base32): a bad symbol is named by its position, a bad length by the
+    // number of symbols (1-based, as the Base32 errors; the decoder's own error would
+    // carry the offending byte).
     let bytes = Zeroizing::new(
         base64::engine::general_purpose::STANDARD
-            .decode(text.0.trim())
-            .map_err(|_| EntryError::Steam(SteamUriError::Secret(SecretError::Empty)))?,
+            .decode(text)
+            .map_err(|e| {
+                EntryError::Steam(SteamUriError::Secret(match e {
+                    base64::DecodeError::InvalidByte(offset, _)
+                    | base64::DecodeError::InvalidLastSymbol { offset, .. } => {
+                        SecretError::InvalidCharacter {
+                            position: offset.saturating_add(1),
+                        }
+                    }
+                    base64::DecodeError::InvalidLength(_) | base64::DecodeError::InvalidPadding => {
+                        SecretError::InvalidLength {
+                            symbols: text.len(),
+                        }
+                    }
+                }))
+            })?,
     );
     let mut warnings = Vec::new();
     let secret = secret_from_bytes(&bytes, &mut warnings)

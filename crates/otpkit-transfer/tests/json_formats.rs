@@ -425,7 +425,12 @@ fn steam_app_files_and_plain_mafiles() {
     let out = import(Format::Steam, map.as_bytes(), None).unwrap();
     assert_eq!(out.accounts.len(), 1);
     assert_eq!(ok(&out)[1], &Err(EntryError::MissingField("shared_secret")));
-    assert!(matches!(ok(&out)[2], Err(EntryError::Steam(_))));
+    assert_eq!(
+        ok(&out)[2],
+        &Err(EntryError::Steam(otpkit::steam::SteamUriError::Secret(
+            otpkit::SecretError::InvalidCharacter { position: 1 }
+        )))
+    );
     let out = import(Format::Steam, &data("steam_plain.maFile"), None).unwrap();
     assert_eq!(out.accounts[0].name, "gamma");
     assert_eq!(out.accounts[0].secret, steam_secret(50));
