@@ -192,6 +192,8 @@ for target, names in {
     "transfer_otpauth_list": ["otpauth_list.txt"],
     "transfer_keepass": ["keepass_kdbx4_aeskdf_twofish.kdbx", "keepass_kdbx3_aes.kdbx",
                          "keepass_kdbx4_argon2id_chacha20_plain.kdbx"],
+    "transfer_ente": ["ente_encrypted.json"],
+    "transfer_steam": ["steam_plain.maFile", "steam_manifest.json"],
 }.items():
     for name in names:
         with open(os.path.join(TRANSFER_DATA, name), "rb") as f:
@@ -213,6 +215,31 @@ write("transfer_cxf", "odd_values.json", (
     '"period":"30","digits":"6","algorithm":"sha512"}]},[],7]}]}\n'))
 write("transfer_cxf", "version2.json",
       '{"version":{"major":2},"exporterRpId":"x","accounts":[]}')
+# Issue 29's JSON/text formats: hand-made seeds (layouts as in the importers' docs).
+write("transfer_lastpass", "export.json", '{"version":3,"accounts":[{"issuerName":"Ex","userName":"a",'
+      '"secret":"JBSWY3DPEHPK3PXP","timeStep":30,"digits":6,"algorithm":"SHA256"},{"issuerName":"",'
+      '"userName":"b","secret":"STEAMSECRET","timeStep":60,"digits":8,"algorithm":"SHA512"}],"folders":[]}')
+write("transfer_proton_authenticator", "export.json", '{"version":1,"entries":[{"id":"1","content":{"uri":'
+      '"otpauth://totp/Ex:a?secret=JBSWY3DPEHPK3PXP&issuer=Ex&digits=7&period=20","entry_type":"Totp",'
+      '"name":"a"},"note":null},{"id":"2","content":{"uri":"steam://JBSWY3DPEHPK3PXP","entry_type":"Steam",'
+      '"name":"s"},"note":null}]}')
+write("transfer_duo", "accounts.json", '[{"version":1.0,"accountType":"OtpAccount","name":"a","otpGenerator":'
+      '{"otpSecret":"JBSWY3DPEHPK3PXP"}},{"accountType":"OtpAccount","name":"b","otpGenerator":'
+      '{"otpSecret":"GEZDGNBVGY3TQOJQ","counter":3}}]')
+write("transfer_ente", "plain.txt", "otpauth://totp/Ex:a?secret=JBSWY3DPEHPK3PXP&issuer=Ex&codeDisplay=%7B%7D\n"
+      "otpauth://hotp/Ex:b?secret=GEZDGNBVGY3TQOJQ&issuer=Ex\notpauth://steam/Steam:c?secret=STEAMSECRET\n")
+write("transfer_bitwarden", "export.csv", 'name,login_username,login_totp\n"Quoted, ""item""",a,'
+      'otpauth://totp/Ex:a?secret=JBSWY3DPEHPK3PXP\nS,b,steam://STEAMSECRET\nBare,c,GEZDGNBVGY3TQOJQ\n')
+with open(os.path.join(TRANSFER_DATA, "steam_manifest.json"), "rb") as f:
+    bundle = f.read()
+for name in ["steam_beta.maFile", "steam_alpha.maFile"]:
+    with open(os.path.join(TRANSFER_DATA, name), "rb") as f:
+        bundle += b"\n" + f.read()
+write("transfer_steam", "bundle", bundle)
+write("transfer_steam", "accounts.json", '{"accounts":{"1":{"shared_secret":"AQIDBAUGBwgJCgsMDQ4PEBESExQ=",'
+      '"account_name":"a"}}}')
+write("transfer_steam", "winauth.txt", "otpauth://totp/Steam:a?secret=ASDF&issuer=Steam&data=%7B%22shared%5Fsecret"
+      "%22%3A%22AQIDBAUGBwgJCgsMDQ4PEBESExQ%3D%22%2C%22account%5Fname%22%3A%22a%22%7D\n")
 
 
 def batch(entries, size, index, batch_id):

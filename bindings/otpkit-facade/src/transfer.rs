@@ -113,7 +113,12 @@ pub fn export_accounts(
         | Format::BattleNet
         | Format::TotpAuthenticator
         | Format::KeePass
-        | Format::QrImage => {
+        | Format::QrImage
+        | Format::LastPass
+        | Format::ProtonAuthenticator
+        | Format::Duo
+        | Format::Ente
+        | Format::Steam => {
             return Err(FacadeError::new(
                 ErrorCode::UnknownFormat,
                 format!(

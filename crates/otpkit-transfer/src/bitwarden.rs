@@ -16,6 +16,15 @@
 //! AES-256-CBC. An export "encrypted" without `passwordProtected` is locked to the
 //! account's key and cannot be opened from the file.
 //!
+//! A **CSV export** (the password manager's "Export vault → .csv", as Bitwarden's
+//! help pages describe it: a header row naming the columns, among them `name`,
+//! `login_username` and `login_totp`) is read when the file does not start with `{`:
+//! RFC 4180 fields (quoted fields may hold commas, quotes doubled and line breaks);
+//! rows are matched to the header by position (extra trailing fields are ignored,
+//! missing ones are empty); a row whose `login_totp` is empty is not an OTP entry and
+//! is not reported; blank lines are skipped. Every field is wiped once read (the file
+//! holds passwords). A CSV export has no encrypted form.
+//!
 //! The key derivation is charged to the import's budget before it runs: an Argon2id
 //! asking for more memory or passes than the budget allows is refused
 //! ([`ImportError::KdfBudget`]) before anything is allocated.
@@ -74,6 +83,10 @@ pub(crate) fn import(
     password: Option<&[u8]>,
     budget: &mut WorkBudget,
 ) -> Result<Import, ImportError> {
+    let start = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
+    if start.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return read_csv(start);
+    }
     let export: Export = serde_json::from_slice(data)
         .map_err(|e| ImportError::json(F, "expected a Bitwarden JSON export object", &e))?;
     if !export.encrypted {
@@ -259,4 +272,123 @@ fn read_totp(
         ),
         read.warnings,
     ))
+}
+
+/// A CSV export (see the module docs).
+fn read_csv(data: &[u8]) -> Result<Import, ImportError> {
+    let text = core::str::from_utf8(data)
+        .map_err(|_| ImportError::malformed(F, "expected a Bitwarden JSON or CSV export"))?;
+    let mut rows = Csv { rest: text };
+    let header = rows.next().ok_or(ImportError::malformed(
+        F,
+        "expected a Bitwarden JSON or CSV export",
+    ))??;
+    let column = |name: &str| header.iter().position(|h| h.trim() == name);
+    let totp = column("login_totp").ok_or(ImportError::malformed(
+        F,
+        "the CSV header has no login_totp column",
+    ))?;
+    let (name, username) = (column("name"), column("login_username"));
+    let mut out = Import::new();
+    for row in rows {
+        let row = row?;
+        if row.len() == 1 && row.first().is_some_and(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let field = |i: Option<usize>| i.and_then(|i| row.get(i)).map(|f| f.as_str());
+        let Some(value) = field(Some(totp)).filter(|t| !t.trim().is_empty()) else {
+            continue;
+        };
+        let result = read_totp(value, field(name), field(username));
+        let label = match &result {
+            Ok((account, _)) => label_of(account.issuer.as_deref(), &account.name),
+            Err(_) => label_of(field(name), field(username).unwrap_or("")),
+        };
+        out.push(label, result)?;
+    }
+    Ok(out)
+}
+
+/// RFC 4180 records, one at a time; every field wiped on drop.
+struct Csv<'a> {
+    rest: &'a str,
+}
+
+impl Csv<'_> {
+    /// The byte length of the field that starts `text` (up to an unquoted `,` or line
+    /// break): the most its unquoted value can take, reserved up front so the value
+    /// never moves (a grown buffer would leave a copy of a secret behind).
+    fn span(text: &str) -> usize {
+        let mut quoted = false;
+        for (i, c) in text.char_indices() {
+            match c {
+                '"' => quoted = !quoted,
+                ',' | '\n' if !quoted => return i,
+                _ => {}
+            }
+        }
+        text.len()
+    }
+}
+
+impl Iterator for Csv<'_> {
+    type Item = Result<Vec<Zeroizing<String>>, ImportError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let mut fields = Vec::new();
+        let mut field = Zeroizing::new(String::with_capacity(Self::span(self.rest)));
+        let mut chars = self.rest.char_indices().peekable();
+        let mut quoted = false;
+        let mut at_start = true;
+        while let Some((i, c)) = chars.next() {
+            if quoted {
+                match c {
+                    '"' if chars.peek().map(|&(_, n)| n) == Some('"') => {
+                        chars.next();
+                        field.push('"');
+                    }
+                    '"' => quoted = false,
+                    c => field.push(c),
+                }
+                continue;
+            }
+            match c {
+                '"' if at_start => {
+                    quoted = true;
+                    at_start = false;
+                }
+                ',' => {
+                    let next = self.rest.get(i.saturating_add(1)..).unwrap_or("");
+                    let capacity = Self::span(next);
+                    fields.push(core::mem::replace(
+                        &mut field,
+                        Zeroizing::new(String::with_capacity(capacity)),
+                    ));
+                    at_start = true;
+                }
+                '\r' if chars.peek().map(|&(_, n)| n) == Some('\n') => {}
+                '\n' => {
+                    fields.push(field);
+                    self.rest = self.rest.get(i.saturating_add(1)..).unwrap_or("");
+                    return Some(Ok(fields));
+                }
+                c => {
+                    field.push(c);
+                    at_start = false;
+                }
+            }
+        }
+        self.rest = "";
+        if quoted {
+            return Some(Err(ImportError::malformed(
+                F,
+                "a CSV field's quote is not closed",
+            )));
+        }
+        fields.push(field);
+        Some(Ok(fields))
+    }
 }

@@ -29,6 +29,13 @@ use crate::{Format, MAX_INPUT_LEN};
 /// | [`Format::KeePass`] | the KDBX signature (`03 D9 A2 9A 67 FB 4B B5`; KeePass 1.x's `…65 FB 4B B5` too, so that reading it says its version is not supported) |
 /// | [`Format::OtpauthList`] | text whose first such line starts with `otpauth://` or `apple-otpauth://` |
 /// | [`Format::QrImage`] | a PNG or JPEG file (its signature) |
+/// | [`Format::OtpauthList`] | text whose first such line starts with `otpauth://` (and has no WinAuth Steam `data=`) |
+/// | [`Format::LastPass`] | a JSON object with `accounts` and `folders` or `deviceName` |
+/// | [`Format::ProtonAuthenticator`] | a JSON object with `version` and `entries` whose first entry has `content` |
+/// | [`Format::Duo`] | a JSON array whose first entry has `otpGenerator` |
+/// | [`Format::Ente`] | a JSON object with `kdfParams` and `encryptedData` (the encrypted export; the plain one is an `otpauth://` list) |
+/// | [`Format::Steam`] | a JSON object with `shared_secret`, or `accounts` without `version`, `folders` or `deviceName` (the Steam app), or `entries` whose first entry has `filename` (a manifest, with maFiles after it); text whose first `otpauth://` line has a `data=` parameter (WinAuth's Steam export) |
+/// | [`Format::Bitwarden`] (CSV) | text whose first line is a CSV header with a `login_totp` column |
 ///
 /// An **encrypted andOTP backup is never detected**: it is random bytes from its
 /// first byte on (an iteration count, a salt and a nonce, or a nonce alone in the old
@@ -98,10 +105,20 @@ enum Key {
     Type,
     ExporterRpId,
     Accounts,
+    Folders,
+    DeviceName,
+    Version,
+    Entries,
+    Content,
+    Filename,
+    OtpGenerator,
+    KdfParams,
+    EncryptedData,
+    SharedSecret,
 }
 
 impl Key {
-    const ALL: [Key; 18] = [
+    const ALL: [Key; 28] = [
         Key::Db,
         Key::Header,
         Key::Services,
@@ -120,6 +137,16 @@ impl Key {
         Key::Type,
         Key::ExporterRpId,
         Key::Accounts,
+        Key::Folders,
+        Key::DeviceName,
+        Key::Version,
+        Key::Entries,
+        Key::Content,
+        Key::Filename,
+        Key::OtpGenerator,
+        Key::KdfParams,
+        Key::EncryptedData,
+        Key::SharedSecret,
     ];
 
     const fn name(self) -> &'static str {
@@ -142,6 +169,16 @@ impl Key {
             Key::Type => "type",
             Key::ExporterRpId => "exporterRpId",
             Key::Accounts => "accounts",
+            Key::Folders => "folders",
+            Key::DeviceName => "deviceName",
+            Key::Version => "version",
+            Key::Entries => "entries",
+            Key::Content => "content",
+            Key::Filename => "filename",
+            Key::OtpGenerator => "otpGenerator",
+            Key::KdfParams => "kdfParams",
+            Key::EncryptedData => "encryptedData",
+            Key::SharedSecret => "shared_secret",
         }
     }
 
@@ -179,8 +216,8 @@ fn json_keys(data: &[u8], shape: Shape) -> Keys {
     let mut de = serde_json::Deserializer::from_slice(data);
     // A parse error ends the reading; the keys seen before it still count.
     let _ = match shape {
-        Shape::Object => de::Deserializer::deserialize_map(&mut de, ObjectKeys(&mut keys)),
-        Shape::Array => de::Deserializer::deserialize_seq(&mut de, FirstEntryKeys(&mut keys)),
+        Shape::Object => de::Deserializer::deserialize_map(&mut de, ObjectKeys(&mut keys, true)),
+        Shape::Array => de::Deserializer::deserialize_seq(&mut de, FirstEntryKeys(&mut keys, true)),
     };
     keys
 }
@@ -212,11 +249,38 @@ fn object_format(keys: Keys) -> Option<Format> {
             keys.has(Key::ExporterRpId) && keys.has(Key::Accounts),
             Format::Cxf,
         ),
+        (
+            keys.has(Key::Accounts) && keys.any(&[Key::Folders, Key::DeviceName]),
+            Format::LastPass,
+        ),
+        (
+            keys.has(Key::Version) && keys.has(Key::Entries) && keys.has(Key::Content),
+            Format::ProtonAuthenticator,
+        ),
+        (
+            keys.has(Key::KdfParams) && keys.has(Key::EncryptedData),
+            Format::Ente,
+        ),
+        (
+            keys.has(Key::SharedSecret)
+                || (keys.has(Key::Accounts)
+                    && !keys.any(&[
+                        Key::Folders,
+                        Key::DeviceName,
+                        Key::Version,
+                        Key::ExporterRpId,
+                    ]))
+                || (keys.has(Key::Entries) && keys.has(Key::Filename)),
+            Format::Steam,
+        ),
     ];
     only_one(candidates.into_iter().filter_map(|(m, f)| m.then_some(f)))
 }
 
 fn array_format(keys: Keys) -> Option<Format> {
+    if keys.has(Key::OtpGenerator) {
+        return Some(Format::Duo);
+    }
     (keys.has(Key::Secret) && keys.has(Key::Label) && keys.has(Key::Type)).then_some(Format::AndOtp)
 }
 
@@ -267,17 +331,36 @@ fn text_format(data: &[u8]) -> Option<Format> {
         line.get(..prefix.len())
             .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
     };
+    let first_line = line
+        .get(..line.iter().position(|&b| b == b'\n').unwrap_or(line.len()))
+        .unwrap_or(line);
     if starts(b"otpauth-migration://") {
         Some(Format::GoogleMigration)
-    } else if starts(b"otpauth://") || starts(b"apple-otpauth://") {
+    } else if starts(b"apple-otpauth://") {
         Some(Format::OtpauthList)
+    } else if starts(b"otpauth://") {
+        // WinAuth's Steam export: the maFile in `data=`, a placeholder in `secret=`.
+        let winauth = first_line
+            .windows(6)
+            .any(|w| w == b"?data=" || w == b"&data=");
+        Some(if winauth {
+            Format::Steam
+        } else {
+            Format::OtpauthList
+        })
+    } else if first_line
+        .split(|&b| b == b',')
+        .any(|column| column.trim_ascii() == b"login_totp")
+    {
+        Some(Format::Bitwarden)
     } else {
         None
     }
 }
 
-/// Collects an object's [`Key`]s into `.0`, skipping every value.
-struct ObjectKeys<'k>(&'k mut Keys);
+/// Collects an object's [`Key`]s into `.0`, skipping every value but, when `.1`, the
+/// first entry of `entries`.
+struct ObjectKeys<'k>(&'k mut Keys, bool);
 
 impl<'de> Visitor<'de> for ObjectKeys<'_> {
     type Value = ();
@@ -291,7 +374,15 @@ impl<'de> Visitor<'de> for ObjectKeys<'_> {
             if let Some(key) = key {
                 self.0.0 |= key.bit();
             }
-            map.next_value::<IgnoredAny>()?;
+            if key == Some(Key::Entries) && self.1 {
+                // The first entry's `content` (Proton) or `filename` (Steam manifest),
+                // one level down only.
+                let mut inner = Keys::default();
+                map.next_value_seed(FirstEntryKeys(&mut inner, false))?;
+                self.0.0 |= inner.0 & (Key::Content.bit() | Key::Filename.bit());
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
         }
         Ok(())
     }
@@ -306,7 +397,15 @@ impl<'de> DeserializeSeed<'de> for ObjectKeys<'_> {
 }
 
 /// Collects the [`Key`]s of an array's first entry, skipping the other entries.
-struct FirstEntryKeys<'k>(&'k mut Keys);
+struct FirstEntryKeys<'k>(&'k mut Keys, bool);
+
+impl<'de> DeserializeSeed<'de> for FirstEntryKeys<'_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
 
 impl<'de> Visitor<'de> for FirstEntryKeys<'_> {
     type Value = ();
@@ -316,7 +415,7 @@ impl<'de> Visitor<'de> for FirstEntryKeys<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        if seq.next_element_seed(ObjectKeys(self.0))?.is_some() {
+        if seq.next_element_seed(ObjectKeys(self.0, self.1))?.is_some() {
             while seq.next_element::<IgnoredAny>()?.is_some() {}
         }
         Ok(())
@@ -413,8 +512,6 @@ mod tests {
             b"<map><string name=\"other\">x</string></map>",
             b"<map><string name=\"tokenOrder\">[]</string><string name=\"STATIC_TOTP_CODES_LIST\">[]</string></map>",
             b"<list><string name=\"tokenOrder\">[]</string></list>",
-            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
-            b"\xFF\xD8\xFF\xE0\0\x10JFIF",
             b"\x89PNG\r\n\x1a",
             b"\xFF\xD8",
             b"GIF89a",
@@ -433,6 +530,60 @@ mod tests {
             detect(b"apple-otpauth://totp/a?secret=A\n"),
             Some(Format::OtpauthList)
         );
+    }
+
+    #[test]
+    fn issue_29_formats_are_told_apart() {
+        for (input, format) in [
+            (
+                &br#"{"version":3,"accounts":[],"folders":[]}"#[..],
+                Format::LastPass,
+            ),
+            (
+                br#"{"deviceName":"x","accounts":[{"secret":"A"}]}"#,
+                Format::LastPass,
+            ),
+            (
+                br#"{"version":1,"entries":[{"id":"1","content":{"uri":"otpauth://"}}]}"#,
+                Format::ProtonAuthenticator,
+            ),
+            (br#"[{"name":"a","otpGenerator":{}}]"#, Format::Duo),
+            (
+                br#"{"version":1,"kdfParams":{},"encryptedData":"","encryptionNonce":""}"#,
+                Format::Ente,
+            ),
+            (
+                br#"{"shared_secret":"AA==","account_name":"a"}"#,
+                Format::Steam,
+            ),
+            (br#"{"accounts":{"1":{}}}"#, Format::Steam),
+            (
+                b"{\"version\":1,\"entries\":[{\"filename\":\"1.maFile\"}]}\nBASE64==",
+                Format::Steam,
+            ),
+            (
+                b"otpauth://totp/Steam:a?secret=ASDF&issuer=Steam&data=%7B%7D\n",
+                Format::Steam,
+            ),
+            (b"folder,name,login_totp\n,,x\n", Format::Bitwarden),
+        ] {
+            assert_eq!(
+                detect(input),
+                Some(format),
+                "{}",
+                String::from_utf8_lossy(input)
+            );
+        }
+        // A version-1 list of entries of no known shape, and `content`/`filename`
+        // nested deeper than the first entry of `entries`, are no format.
+        for other in [
+            &br#"{"version":1,"entries":[{"id":"1"}]}"#[..],
+            br#"{"version":1,"entries":[{"x":{"content":1}}]}"#,
+            br#"{"version":1,"x":{"entries":[{"content":1}]}}"#,
+            b"name,login_uri\nx,y\n",
+        ] {
+            assert_eq!(detect(other), None, "{}", String::from_utf8_lossy(other));
+        }
     }
 
     #[test]
@@ -467,7 +618,8 @@ mod tests {
             &br#"{"tokens":[],"tokenOrder":[],"Authenticators":[]}"#[..],
             br#"{"version":1,"accounts":[]}"#,
             br#"{"db":{}}"#,
-            br#"{"shared_secret":"x","tokens":null}"#,
+            // (`shared_secret` alone is a Steam maFile's key since issue 29.)
+            br#"{"secret_key":"x","tokens":null}"#,
             br#"[]"#,
             br#"[{"name":"x","secret":"A","type":"totp"}]"#,
             br#"["secret","label","type"]"#,
@@ -550,7 +702,14 @@ mod tests {
             "aegis" => Some(Format::Aegis),
             "2fas" => Some(Format::TwoFas),
             "andotp" => Some(Format::AndOtp),
-            "bitwarden" if name.ends_with(".json") => Some(Format::Bitwarden),
+            "bitwarden" => Some(Format::Bitwarden),
+            "lastpass" => Some(Format::LastPass),
+            "proton_authenticator" => Some(Format::ProtonAuthenticator),
+            "duo" => Some(Format::Duo),
+            "ente_auth" if !ente_plain(name) || name.ends_with(".json") => Some(Format::Ente),
+            // An encrypted maFile alone is base64 text: no format shows in it.
+            "steam" if file.contains("-encrypted/") && name.ends_with(".maFile") => None,
+            "steam" => Some(Format::Steam),
             "freeotp_plus" if name.ends_with(".json") => Some(Format::FreeOtpPlus),
             // FreeOTP+'s internal XML is FreeOTP 1's layout.
             "freeotp_plus" | "freeotp" => Some(Format::FreeOtp),
@@ -574,7 +733,6 @@ mod tests {
             "ente_auth" if name.ends_with(".txt") => {
                 ente_plain(name).then_some(Format::OtpauthList)
             }
-            "steam" if name == "exports.txt" => Some(Format::OtpauthList),
             _ => None,
         }
     }

@@ -28,6 +28,8 @@ mod bitwarden;
 mod crypto;
 mod cxf;
 mod detect;
+mod duo;
+mod ente;
 mod error;
 pub mod export;
 mod freeotp;
@@ -35,14 +37,18 @@ mod freeotp_plus;
 mod javaser;
 mod json;
 mod keepass;
+mod lastpass;
 pub mod migration;
 mod otpauth_list;
 pub mod portability;
 
+mod proton;
 pub mod qr_image;
 mod secret;
+mod secretstream;
 #[allow(dead_code, reason = "read by the app database formats")]
 mod sqlite;
+mod steam;
 mod totp_authenticator;
 mod twofas;
 
@@ -110,11 +116,25 @@ pub enum Format {
     /// codes, several per image. See [`qr_image`] for the bounds, and
     /// [`qr_image::import_images`] for an export shown over several images.
     QrImage,
+    /// LastPass Authenticator JSON export.
+    LastPass,
+    /// Proton Authenticator JSON export.
+    ProtonAuthenticator,
+    /// Duo Mobile's JSON list of third-party OTP accounts.
+    Duo,
+    /// Ente Auth export: the plain text export (`otpauth://` lines) or the encrypted
+    /// JSON export (Argon2id and libsodium secretstream).
+    Ente,
+    /// Steam Guard files: the Steam app's file (one account, or `{"accounts": …}`),
+    /// Steam Desktop Authenticator / steamguard-cli maFiles (plain, or encrypted
+    /// with the `manifest.json` before them in the input), and WinAuth's text
+    /// export of Steam authenticators.
+    Steam,
 }
 
 impl Format {
     /// Every format, in the order of the docs.
-    pub const ALL: [Format; 15] = [
+    pub const ALL: [Format; 20] = [
         Format::OtpauthList,
         Format::GoogleMigration,
         Format::Aegis,
@@ -130,6 +150,11 @@ impl Format {
         Format::TotpAuthenticator,
         Format::KeePass,
         Format::QrImage,
+        Format::LastPass,
+        Format::ProtonAuthenticator,
+        Format::Duo,
+        Format::Ente,
+        Format::Steam,
     ];
 
     /// The format's name as the CLI and the bindings spell it (`aegis`, `2fas`, …).
@@ -229,6 +254,27 @@ impl Format {
                 "qr-image",
                 Binary,
                 "A PNG or JPEG screenshot of QR codes: otpauth:// setup codes and Google Authenticator transfer codes",
+            ),
+            Format::LastPass => Spec::new("lastpass", Text, "LastPass Authenticator JSON export"),
+            Format::ProtonAuthenticator => Spec::new(
+                "proton-authenticator",
+                Text,
+                "Proton Authenticator JSON export",
+            ),
+            Format::Duo => Spec::new(
+                "duo",
+                Text,
+                "Duo Mobile's JSON list of third-party OTP accounts",
+            ),
+            Format::Ente => Spec::new(
+                "ente",
+                Text,
+                "Ente Auth export: plain text (otpauth:// lines) or encrypted JSON (Argon2id, XChaCha20-Poly1305)",
+            ),
+            Format::Steam => Spec::new(
+                "steam",
+                Text,
+                "Steam Guard files: the Steam app's, SDA/steamguard-cli maFiles (encrypted ones after their manifest.json), WinAuth's Steam export",
             ),
         }
     }
@@ -459,6 +505,11 @@ pub fn import_with(
         Format::TotpAuthenticator => totp_authenticator::import(data, password),
         Format::KeePass => keepass::import(data, password, &mut budget),
         Format::QrImage => qr_image::import(data),
+        Format::LastPass => lastpass::import(data),
+        Format::ProtonAuthenticator => proton::import(data),
+        Format::Duo => duo::import(data),
+        Format::Ente => ente::import(data, password, &mut budget),
+        Format::Steam => steam::import(data, password, &mut budget),
     };
     // No key copy is left on the stack the import used (see `secret::scrub_stack`).
     secret::scrub_stack();

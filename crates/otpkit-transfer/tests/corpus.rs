@@ -31,15 +31,23 @@ fn scope(file: &str) -> Result<Format, &'static str> {
         "aegis" => Ok(Format::Aegis),
         "2fas" => Ok(Format::TwoFas),
         "andotp" => Ok(Format::AndOtp),
-        "bitwarden" if name.ends_with(".csv") => {
-            Err("Bitwarden CSV exports are not read (JSON only)")
-        }
         "bitwarden" => Ok(Format::Bitwarden),
         "freeotp_plus" => Ok(Format::FreeOtpPlus),
         "freeotp" => Ok(Format::FreeOtp),
         "authy" => Ok(Format::Authy),
         "battle_net" => Ok(Format::BattleNet),
         "totp_authenticator" => Ok(Format::TotpAuthenticator),
+        "lastpass" => Ok(Format::LastPass),
+        "proton_authenticator" => Ok(Format::ProtonAuthenticator),
+        "duo" => Ok(Format::Duo),
+        "ente_auth" if name == "encrypted.nominalcomplexity.txt" => Err(
+            "Ente encrypted export asking for 16 passes over 256 MiB with no entries given: refused by the default budget (KdfBudget), checked in ente_files_over_the_default_budget",
+        ),
+        "ente_auth" => Ok(Format::Ente),
+        "steam" if name == "manifest.json" => Err(
+            "steamguard-cli manifests hold no account (refused alone as a manifest; read before encrypted maFiles in steam_encrypted_mafiles_with_their_manifest)",
+        ),
+        "steam" => Ok(Format::Steam),
         "authenticator_pro_stratum"
             if name == "stratum_plain.json" || name == "backup.unencrypted.authpro" =>
         {
@@ -68,13 +76,17 @@ fn scope(file: &str) -> Result<Format, &'static str> {
 /// those contents.
 const MIN_KNOWN_PERCENT: usize = 30;
 
-/// Reads a corpus file. KeePass databases ask for the key derivation KeePassXC
+/// Reads a corpus file. Ente's exports and KeePass databases ask for the key derivation KeePassXC
 /// benchmarks at one second on the machine that wrote them (Argon2d 16 MiB × 117
 /// passes is about 1.9 million units, above the default budget of 1 million): they
 /// are read as trusted files, with a budget of 4 million units.
 fn import(format: Format, data: &[u8], password: Option<&[u8]>) -> Result<Import, ImportError> {
     let budget = if format == Format::KeePass {
         WorkBudget::new(4_000_000, WorkBudget::DEFAULT_MAX_MEMORY)
+    } else if format == Format::Ente {
+        // Ente's own export asks for Argon2id with 1 GiB (libsodium's "sensitive"
+        // limits): read as a trusted file, with room for that one derivation.
+        WorkBudget::new(8_000_000, 1 << 30)
     } else {
         WorkBudget::default()
     };
@@ -100,6 +112,20 @@ impl Authenticators for str {
     fn strip_suffix_authenticators(&self) -> Option<usize> {
         let (n, rest) = self.split_once(' ')?;
         rest.starts_with("authenticators").then(|| n.parse().ok())?
+    }
+}
+
+/// Files whose `expected.json` entries are known not to be theirs, and why. Their
+/// import is checked for the entry count and for every entry being read; the
+/// wrong-password and no-password checks apply as to every file.
+fn erratum(file: &str) -> Option<&'static str> {
+    match file.rsplit('/').next() {
+        Some("encrypted.lowcomplexity.txt") => Some(
+            "its entries in expected.json are those of encrypted_decrypted.txt, but the file \
+             decrypts (checked independently with libsodium through PyNaCl) to three other \
+             accounts (HOTP, TOTP SHA-256, Steam)",
+        ),
+        _ => None,
     }
 }
 
@@ -352,14 +378,38 @@ fn interop_corpus_matches_expected() {
             }
         };
         let failures_before = failures.len();
-        let data = std::fs::read(dir.join(file)).unwrap();
+        let mut data = std::fs::read(dir.join(file)).unwrap();
+        // An encrypted maFile is read with its folder's manifest.json before it (the
+        // manifest holds its salt and IV), as `otpkit import` reads them concatenated.
+        if format == Format::Steam && file.contains("-encrypted/") {
+            let manifest = dir.join(file).with_file_name("manifest.json");
+            let mut bundle = std::fs::read(manifest).unwrap();
+            bundle.push(b'\n');
+            bundle.append(&mut data);
+            data = bundle;
+        }
         let password = record["password"].as_str().map(str::as_bytes);
         let entries = record["entries"].as_array();
         let tally = tallies.entry(format.name()).or_default();
         tally.files += 1;
         let mut ok = true;
         let result = import(format, &data, password);
-        match (entries, result) {
+        if let Some(why) = erratum(file) {
+            // Compared by shape only: the recorded entries are not this file's.
+            match &result {
+                Ok(r)
+                    if r.report.len() == entries.map_or(0, Vec::len)
+                        && r.failures().next().is_none() =>
+                {
+                    println!("corpus: erratum, compared by count only: {file}: {why}");
+                }
+                other => {
+                    failures.push(format!("{file}: {other:?}"));
+                    ok = false;
+                }
+            }
+        }
+        match (entries.filter(|_| erratum(file).is_none()), result) {
             (Some(entries), Ok(result)) if entries.is_empty() => {
                 if !result.accounts.is_empty() {
                     failures.push(format!("{file}: expected no accounts"));
@@ -443,7 +493,11 @@ fn interop_corpus_matches_expected() {
                 }
             }
         }
-        if ok {
+        if let (true, Some(why)) = (ok, erratum(file)) {
+            // Read, but not compared with entries that are not its own.
+            tally.files_passed += 1;
+            left_out.push((file.to_owned(), format!("erratum in expected.json: {why}")));
+        } else if ok {
             tally.files_passed += 1;
             known_passed += usize::from(has_entries);
         } else if has_entries {
@@ -524,3 +578,107 @@ fn inline_migration_vectors() {
         vectors.len()
     );
 }
+
+fn expected_record<'a>(expected: &'a Value, file: &str) -> &'a Value {
+    expected["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["file"] == file)
+        .unwrap_or_else(|| panic!("{file} not in expected.json"))
+}
+
+/// Encrypted maFiles are read with their manifest.json before them (the input
+/// `cat manifest.json; echo; cat NAME.maFile` makes); plain maFiles may follow their
+/// manifest too. A manifest alone and an encrypted maFile alone are typed errors.
+#[test]
+fn steam_encrypted_mafiles_with_their_manifest() {
+    let Some(dir) = corpus_dir() else {
+        println!("SKIP steam manifests: ../shared/interop not found");
+        return;
+    };
+    let expected: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
+    let base = "samples/steam/dyc3-steamguard-cli";
+    let bundles: [(&str, &[&str]); 5] = [
+        ("compat/1-account-encrypted", &["1234.maFile"]),
+        ("manifest-v1/1-account-encrypted", &["1234.maFile"]),
+        ("compat/1-account", &["1234.maFile"]),
+        ("compat/2-account", &["1234.maFile", "5678.maFile"]),
+        ("manifest-v1/1-account", &["1234.maFile"]),
+    ];
+    for (folder, mafiles) in bundles {
+        let manifest = std::fs::read(dir.join(format!("{base}/{folder}/manifest.json"))).unwrap();
+        let refused = import(Format::Steam, &manifest, Some(b"password"));
+        assert!(
+            matches!(refused, Err(ImportError::Malformed { what, .. }) if what.contains("manifest")),
+            "{folder}: {refused:?}"
+        );
+        let mut bundle = manifest.clone();
+        let mut records = Vec::new();
+        for name in mafiles {
+            let file = format!("{base}/{folder}/{name}");
+            bundle.push(b'\n');
+            bundle.extend(std::fs::read(dir.join(&file)).unwrap());
+            records.push(expected_record(&expected, &file));
+        }
+        let encrypted = folder.ends_with("-encrypted");
+        let read = import(Format::Steam, &bundle, Some(b"password")).unwrap();
+        assert_eq!(read.accounts.len(), records.len(), "{folder}");
+        for (account, record) in read.accounts.iter().zip(&records) {
+            let entries = record["entries"].as_array().unwrap();
+            assert_eq!(entries.len(), 1);
+            compare(&entries[0], account, false).unwrap_or_else(|e| panic!("{folder}: {e}"));
+        }
+        if encrypted {
+            assert!(matches!(
+                import(Format::Steam, &bundle, Some(b"not the password")),
+                Err(ImportError::WrongPassword { .. })
+            ));
+            assert!(matches!(
+                import(Format::Steam, &bundle, None),
+                Err(ImportError::PasswordRequired { .. })
+            ));
+            let alone = std::fs::read(dir.join(format!("{base}/{folder}/1234.maFile"))).unwrap();
+            assert!(matches!(
+                import(Format::Steam, &alone, Some(b"password")),
+                Err(ImportError::UnsupportedEncryption { .. })
+            ));
+        }
+        println!("corpus: steam bundle {folder}: {} accounts", records.len());
+    }
+}
+
+/// Ente's encrypted exports with Ente's "nominal" and "sensitive" parameters (16 passes
+/// over 256 MiB; 4 passes over 1 GiB) are more than the default budget allows: refused
+/// with `KdfBudget` before any derivation runs (so fast, whatever the password).
+#[test]
+fn ente_files_over_the_default_budget() {
+    let Some(dir) = corpus_dir() else {
+        println!("SKIP ente budget: ../shared/interop not found");
+        return;
+    };
+    for file in [
+        "samples/ente_auth/protonpass-proton-pass-common/encrypted.nominalcomplexity.txt",
+        "samples/ente_auth/stratumauth-app/ente.encrypted.json",
+    ] {
+        let data = std::fs::read(dir.join(file)).unwrap();
+        let started = std::time::Instant::now();
+        let refused = otpkit_transfer::import(Format::Ente, &data, Some(b"password"));
+        assert!(
+            matches!(
+                refused,
+                Err(ImportError::KdfBudget {
+                    format: Format::Ente,
+                    ..
+                })
+            ),
+            "{file}: {refused:?}"
+        );
+        assert!(
+            started.elapsed().as_secs() < 2,
+            "{file}: the refusal ran the KDF"
+        );
+    }
+}
+

@@ -1213,6 +1213,8 @@ fn committed_files_leave_no_copy() {
             "android/totp_authenticator_internal.xml",
             Format::TotpAuthenticator,
         ),
+        ("ente_encrypted.json", Format::Ente),
+        ("steam_plain.maFile", Format::Steam),
     ] {
         let data = std::fs::read(dir.join(name)).unwrap();
         let read = import(format, &data, Some(password)).unwrap();
@@ -1261,6 +1263,11 @@ fn interop_files_leave_no_copy() {
             "authenticator_pro_stratum" => Format::AuthenticatorPro,
             "otpauth_uri_list" => Format::OtpauthList,
             "google_authenticator" => Format::GoogleMigration,
+            "lastpass" => Format::LastPass,
+            "proton_authenticator" => Format::ProtonAuthenticator,
+            "duo" => Format::Duo,
+            "ente_auth" => Format::Ente,
+            "steam" => Format::Steam,
             _ => continue,
         };
         let data = std::fs::read(dir.join(file)).unwrap();
@@ -1286,5 +1293,60 @@ fn interop_files_leave_no_copy() {
     }
     println!("interop corpus: {read} files read under the probe");
     assert!(read > 0);
+    assert_none_left(&calls);
+}
+
+/// The inputs of issue 29's formats that the committed files do not cover alone: a
+/// Steam manifest with its encrypted maFiles, WinAuth's Steam text, a Bitwarden CSV,
+/// and LastPass, Proton Authenticator and Duo JSON.
+#[test]
+fn json_and_text_formats_leave_no_copy() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let mut steam = Vec::new();
+    for name in [
+        "steam_manifest.json",
+        "steam_beta.maFile",
+        "steam_alpha.maFile",
+        "steam_plain.maFile",
+    ] {
+        steam.extend(std::fs::read(dir.join(name)).unwrap());
+        steam.push(b'\n');
+    }
+    let app = r#"{"shared_secret":"AQIDBAUGBwgJCgsMDQ4PEBESExQ=","account_name":"alice"}"#;
+    let winauth = format!(
+        "otpauth://totp/Steam:alice?secret=ASDF&issuer=Steam&data={}\n",
+        percent_encoding::utf8_percent_encode(app, percent_encoding::NON_ALPHANUMERIC)
+    );
+    let csv = "name,login_username,login_totp\n\
+               \"Quoted, item\",alice,\"otpauth://totp/A:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=A\"\n\
+               Plain,bob,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\n\
+               Steam,carol,steam://MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U\n";
+    let lastpass = r#"{"version":3,"accounts":[{"issuerName":"A","userName":"a","secret":"JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP","timeStep":30,"digits":6,"algorithm":"SHA1"}]}"#;
+    let proton = r#"{"version":1,"entries":[{"content":{"uri":"otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=A","entry_type":"Totp","name":"a"}},{"content":{"uri":"steam://GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ","entry_type":"Steam","name":"s"}}]}"#;
+    let duo = r#"[{"accountType":"OtpAccount","name":"a","otpGenerator":{"otpSecret":"JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP","counter":2}}]"#;
+    let inputs: [(&str, Format, &[u8], usize); 6] = [
+        ("steam bundle", Format::Steam, &steam, 3),
+        ("winauth steam", Format::Steam, winauth.as_bytes(), 1),
+        ("bitwarden csv", Format::Bitwarden, csv.as_bytes(), 3),
+        ("lastpass", Format::LastPass, lastpass.as_bytes(), 1),
+        ("proton", Format::ProtonAuthenticator, proton.as_bytes(), 2),
+        ("duo", Format::Duo, duo.as_bytes(), 1),
+    ];
+    let mut calls = Vec::new();
+    for (name, format, data, n) in inputs {
+        let read = import(format, data, Some(b"otpkit-test")).unwrap();
+        assert_eq!(read.accounts.len(), n, "{name}: {:?}", read.report);
+        let keys: Vec<Vec<u8>> = read
+            .accounts
+            .iter()
+            .map(|a| a.secret.as_bytes().to_vec())
+            .collect();
+        drop(read);
+        let keys: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
+        let copies = copies_left(&keys, || {
+            drop(import(format, data, Some(b"otpkit-test")).unwrap());
+        });
+        calls.push((name, copies));
+    }
     assert_none_left(&calls);
 }
