@@ -1,18 +1,53 @@
-//! Authenticator Pro (Stratum) plain backup: `{"Authenticators": [...], ...}`.
+//! Authenticator Pro (Stratum) backups, told apart by their content:
 //!
-//! Each authenticator: `Type` (1 HOTP, 2 TOTP, 3 mOTP, 4 Steam, 5 Yandex), `Issuer`,
-//! `Username`, `Secret` (Base32), `Algorithm` (0 SHA-1, 1 SHA-256, 2 SHA-512),
-//! `Digits`, `Period`, `Counter`. Encrypted backups (Argon2id or PBKDF2 with
-//! AES) are not read yet.
+//! - plain backup JSON: `{"Authenticators": [...], ...}`. Each authenticator: `Type`
+//!   (1 HOTP, 2 TOTP, 3 mOTP, 4 Steam, 5 Yandex), `Issuer`, `Username`, `Secret`
+//!   (Base32), `Algorithm` (0 SHA-1, 1 SHA-256, 2 SHA-512), `Digits`, `Period`,
+//!   `Counter`;
+//! - encrypted backup, strong (Authenticator Pro 1.x / Stratum 2.x `.authpro`):
+//!   `"AUTHENTICATORPRO"`, a 16-byte salt, a 12-byte nonce, then AES-256-GCM of the
+//!   plain JSON (tag last); the key is Argon2id (t = 3, p = 4, m = 64 MiB, 32 bytes)
+//!   of the password, charged to the import's budget before it runs;
+//! - encrypted backup, legacy: `"AuthenticatorPro"`, a 20-byte salt, a 16-byte IV,
+//!   then AES-256-CBC / PKCS#7 of the JSON; the key is PBKDF2-HMAC-SHA1 (64 000
+//!   iterations, 32 bytes), also charged to the budget. CBC has no integrity check: a
+//!   wrong password shows as bad padding or text that is not the backup's JSON, both
+//!   reported as [`ImportError::WrongPassword`];
+//! - the HTML export: a table with one `<code>` cell per account holding its
+//!   `otpauth://` URI (or a `motp://` one, refused as mOTP);
+//! - the app's internal SQLite database (`authenticator.db3`, table `authenticator`
+//!   with the JSON's fields as columns), read as [`crate::app_db`] reads databases.
+//!
+//! Read from the layouts the Stratum source (`Stratum.Core` backup converters) and
+//! Aegis's `AuthenticatorProImporter` (Aegis 3.x) handle; the parameters were
+//! checked against the Stratum and Aegis test files.
 
 use otpkit::Algorithm;
 use otpkit::otpauth::Kind;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use otpkit_kdf::{Prf, WorkBudget};
+use rusqlite::Row;
+use zeroize::Zeroizing;
+
+use crate::app_db;
+use crate::crypto;
 use crate::json::{self, Num, SecretText};
+use crate::otpauth_list::parse_uri;
 use crate::secret::{secret_from_base32_lenient, wiped_vec};
 use crate::{EntryError, EntryWarning, Format, Import, ImportError, label_of};
+
+const STRONG_MAGIC: &[u8] = b"AUTHENTICATORPRO";
+const LEGACY_MAGIC: &[u8] = b"AuthenticatorPro";
+const STRONG_SALT: usize = 16;
+const STRONG_NONCE: usize = 12;
+const STRONG_T: u32 = 3;
+const STRONG_M_KIB: u32 = 64 * 1024;
+const STRONG_P: u32 = 4;
+const LEGACY_SALT: usize = 20;
+const LEGACY_IV: usize = 16;
+const LEGACY_ITERATIONS: u32 = 64_000;
 
 const F: Format = Format::AuthenticatorPro;
 
@@ -37,13 +72,74 @@ struct Authenticator {
     counter: Option<Num>,
 }
 
-pub(crate) fn import(data: &[u8]) -> Result<Import, ImportError> {
-    if data.starts_with(b"AUTHENTICATORPRO") || data.starts_with(b"AuthenticatorPro") {
-        return Err(ImportError::UnsupportedEncryption {
-            format: F,
-            what: "encrypted Authenticator Pro backups are not supported yet",
-        });
+pub(crate) fn import(
+    data: &[u8],
+    password: Option<&[u8]>,
+    budget: &mut WorkBudget,
+) -> Result<Import, ImportError> {
+    if let Some(rest) = data.strip_prefix(STRONG_MAGIC) {
+        let password = password.ok_or(ImportError::PasswordRequired { format: F })?;
+        let plain = open_strong(rest, password, budget)?;
+        return import_json(&plain);
     }
+    if let Some(rest) = data.strip_prefix(LEGACY_MAGIC) {
+        let password = password.ok_or(ImportError::PasswordRequired { format: F })?;
+        let plain = open_legacy(rest, password, budget)?;
+        // CBC has no integrity check: a wrong key that happens to give valid padding
+        // gives bytes that are not JSON.
+        if serde_json::from_slice::<serde::de::IgnoredAny>(&plain).is_err() {
+            return Err(ImportError::WrongPassword { format: F });
+        }
+        return import_json(&plain);
+    }
+    if data.starts_with(app_db::SQLITE_HEADER) {
+        return import_db(data);
+    }
+    let text = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
+    let start = text.iter().position(|b| !b.is_ascii_whitespace());
+    if start.and_then(|i| text.get(i)) == Some(&b'<') {
+        return import_html(text);
+    }
+    import_json(data)
+}
+
+/// The strong format: Argon2id, then AES-256-GCM (whose tag tells a wrong password).
+fn open_strong(
+    rest: &[u8],
+    password: &[u8],
+    budget: &mut WorkBudget,
+) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+    let truncated = || ImportError::malformed(F, "the encrypted backup is truncated");
+    let (salt, rest) = rest.split_at_checked(STRONG_SALT).ok_or_else(truncated)?;
+    let (nonce, sealed) = rest.split_at_checked(STRONG_NONCE).ok_or_else(truncated)?;
+    if sealed.len() < 16 {
+        return Err(truncated());
+    }
+    let key = crypto::argon2id_key(budget, password, salt, STRONG_T, STRONG_M_KIB, STRONG_P)
+        .map_err(|e| ImportError::kdf(F, e))?;
+    crypto::gcm_open_combined(key.as_slice(), nonce, sealed)
+        .ok_or(ImportError::WrongPassword { format: F })
+}
+
+/// The legacy format: PBKDF2-HMAC-SHA1, then AES-256-CBC (a wrong password shows
+/// as bad padding, or later as text that is not JSON).
+fn open_legacy(
+    rest: &[u8],
+    password: &[u8],
+    budget: &mut WorkBudget,
+) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+    let truncated = || ImportError::malformed(F, "the encrypted backup is truncated");
+    let (salt, rest) = rest.split_at_checked(LEGACY_SALT).ok_or_else(truncated)?;
+    let (iv, ciphertext) = rest.split_at_checked(LEGACY_IV).ok_or_else(truncated)?;
+    if ciphertext.is_empty() || ciphertext.len() % 16 != 0 {
+        return Err(truncated());
+    }
+    let key = crypto::pbkdf2_key(budget, Prf::Sha1, password, salt, LEGACY_ITERATIONS)
+        .map_err(|e| ImportError::kdf(F, e))?;
+    crypto::cbc_open(key.as_slice(), iv, ciphertext).ok_or(ImportError::WrongPassword { format: F })
+}
+
+fn import_json(data: &[u8]) -> Result<Import, ImportError> {
     let backup: Backup = serde_json::from_slice(data)
         .map_err(|e| ImportError::json(F, "expected an Authenticator Pro backup object", &e))?;
     let mut out = Import::new();
@@ -58,6 +154,92 @@ pub(crate) fn import(data: &[u8]) -> Result<Import, ImportError> {
         out.push(label, result)?;
     }
     Ok(out)
+}
+
+/// The HTML export: each `<code>…</code>` cell holds one account's URI.
+fn import_html(text: &[u8]) -> Result<Import, ImportError> {
+    let text = core::str::from_utf8(text)
+        .map_err(|_| ImportError::malformed(F, "the HTML export is not UTF-8"))?;
+    let mut out = Import::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("<code>") {
+        let after = rest.get(start.saturating_add(6)..).unwrap_or("");
+        let end = after
+            .find("</code>")
+            .ok_or(ImportError::malformed(F, "an unclosed <code> cell"))?;
+        let cell = after.get(..end).unwrap_or("");
+        rest = after.get(end.saturating_add(7)..).unwrap_or("");
+        let uri = Zeroizing::new(unescape_html(cell.trim()));
+        let result = if uri
+            .get(..10)
+            .is_some_and(|s| s.eq_ignore_ascii_case("otpauth://"))
+        {
+            parse_uri(&uri)
+        } else if uri
+            .get(..7)
+            .is_some_and(|s| s.eq_ignore_ascii_case("motp://"))
+        {
+            Err(EntryError::UnsupportedType("mOTP".to_owned()))
+        } else {
+            Err(EntryError::MissingField("otpauth URI"))
+        };
+        let label = match &result {
+            Ok((account, _)) => label_of(account.issuer.as_deref(), &account.name),
+            Err(_) => String::new(),
+        };
+        out.push(label, result)?;
+    }
+    if out.report.is_empty() {
+        return Err(ImportError::malformed(
+            F,
+            "the HTML export has no account URIs",
+        ));
+    }
+    Ok(out)
+}
+
+/// The character references an HTML writer puts in a URI.
+fn unescape_html(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The app's internal database: table `authenticator`, the JSON's fields as columns.
+fn import_db(data: &[u8]) -> Result<Import, ImportError> {
+    let conn = app_db::open(F, data)?;
+    app_db::read_rows(
+        F,
+        &conn,
+        "authenticator",
+        "SELECT type, issuer, username, secret, algorithm, digits, period, counter \
+         FROM authenticator ORDER BY ranking, rowid",
+        |row| match db_row(row) {
+            Ok(a) => (
+                label_of(a.issuer.as_deref(), a.username.as_deref().unwrap_or("")),
+                read(&a),
+            ),
+            Err(e) => (String::new(), Err(e)),
+        },
+    )
+}
+
+fn db_row(row: &Row<'_>) -> Result<Authenticator, EntryError> {
+    let num = |i| app_db::int(row, i).map(|n| n.map(Num));
+    let plain = |i| app_db::text(row, i).map(|t| t.map(|t| t.as_str().to_owned()));
+    Ok(Authenticator {
+        kind: num(0)?,
+        issuer: plain(1)?,
+        username: plain(2)?,
+        secret: app_db::text(row, 3)?.map(SecretText),
+        algorithm: num(4)?,
+        digits: num(5)?,
+        period: num(6)?,
+        counter: num(7)?,
+    })
 }
 
 fn read(a: &Authenticator) -> Result<(otpkit::otpauth::Account, Vec<EntryWarning>), EntryError> {

@@ -20,6 +20,7 @@
 
 mod aegis;
 mod andotp;
+mod app_db;
 mod authpro;
 mod bitwarden;
 mod crypto;
@@ -30,10 +31,13 @@ mod freeotp_plus;
 mod json;
 pub mod migration;
 mod otpauth_list;
+mod otpauth_zip;
 pub mod portability;
+mod proton_pass;
 
 mod secret;
 mod twofas;
+mod zip;
 
 use core::fmt;
 use core::str::FromStr;
@@ -74,13 +78,31 @@ pub enum Format {
     Bitwarden,
     /// FreeOTP+ JSON export.
     FreeOtpPlus,
-    /// Authenticator Pro (Stratum) plain JSON backup.
+    /// Authenticator Pro (Stratum) backup: plain JSON, encrypted (`.authpro`: the
+    /// strong Argon2id + AES-GCM format and the legacy PBKDF2 + AES-CBC one), the HTML
+    /// export and the app's internal SQLite database (`authenticator.db3`), told
+    /// apart by their content.
     AuthenticatorPro,
+    /// WinAuth's export: a ZIP (ZipCrypto-protected or plain) holding an
+    /// `otpauth://` text file.
+    WinAuth,
+    /// Authenticator Plus's export: a ZipCrypto-protected ZIP holding
+    /// `Accounts.txt`, an `otpauth://` list. (Its SQLCipher database is refused.)
+    AuthenticatorPlus,
+    /// Proton Pass's export ZIP (`Proton Pass/data.json`): each login's TOTP URI and
+    /// its TOTP custom fields.
+    ProtonPass,
+    /// Google Authenticator's internal SQLite database (`databases`, table
+    /// `accounts`), as read from a rooted Android device.
+    GoogleAuthenticator,
+    /// Microsoft Authenticator's internal SQLite database (`PhoneFactor`, table
+    /// `accounts`): its third-party TOTP accounts.
+    MicrosoftAuthenticator,
 }
 
 impl Format {
     /// Every format, in the order of the docs.
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 13] = [
         Format::OtpauthList,
         Format::GoogleMigration,
         Format::Aegis,
@@ -89,6 +111,11 @@ impl Format {
         Format::Bitwarden,
         Format::FreeOtpPlus,
         Format::AuthenticatorPro,
+        Format::WinAuth,
+        Format::AuthenticatorPlus,
+        Format::ProtonPass,
+        Format::GoogleAuthenticator,
+        Format::MicrosoftAuthenticator,
     ];
 
     /// The format's name as the CLI spells it (`aegis`, `2fas`, …).
@@ -102,6 +129,11 @@ impl Format {
             Format::Bitwarden => "bitwarden",
             Format::FreeOtpPlus => "freeotp-plus",
             Format::AuthenticatorPro => "authenticator-pro",
+            Format::WinAuth => "winauth",
+            Format::AuthenticatorPlus => "authenticator-plus",
+            Format::ProtonPass => "proton-pass",
+            Format::GoogleAuthenticator => "google-authenticator",
+            Format::MicrosoftAuthenticator => "microsoft-authenticator",
         }
     }
 }
@@ -292,7 +324,11 @@ pub fn import_with(
         Format::AndOtp => andotp::import(data, password, &mut budget),
         Format::Bitwarden => bitwarden::import(data, password, &mut budget),
         Format::FreeOtpPlus => freeotp_plus::import(data),
-        Format::AuthenticatorPro => authpro::import(data),
+        Format::AuthenticatorPro => authpro::import(data, password, &mut budget),
+        Format::WinAuth | Format::AuthenticatorPlus => otpauth_zip::import(format, data, password),
+        Format::ProtonPass => proton_pass::import(data),
+        Format::GoogleAuthenticator => app_db::google(data),
+        Format::MicrosoftAuthenticator => app_db::microsoft(data),
     };
     // No key copy is left on the stack the import used (see `secret::scrub_stack`).
     secret::scrub_stack();
