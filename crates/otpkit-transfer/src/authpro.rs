@@ -131,7 +131,7 @@ fn open_legacy(
     let truncated = || ImportError::malformed(F, "the encrypted backup is truncated");
     let (salt, rest) = rest.split_at_checked(LEGACY_SALT).ok_or_else(truncated)?;
     let (iv, ciphertext) = rest.split_at_checked(LEGACY_IV).ok_or_else(truncated)?;
-    if ciphertext.is_empty() || ciphertext.len() % 16 != 0 {
+    if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(16) {
         return Err(truncated());
     }
     let key = crypto::pbkdf2_key(budget, Prf::Sha1, password, salt, LEGACY_ITERATIONS)
@@ -300,4 +300,201 @@ fn read(a: &Authenticator) -> Result<(otpkit::otpauth::Account, Vec<EntryWarning
         ),
         warnings,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cbc::cipher::block_padding::Pkcs7;
+    use cbc::cipher::{BlockModeEncrypt, KeyIvInit};
+    use otpkit::otpauth::Kind;
+
+    const JSON: &[u8] = br#"{"Authenticators":[
+        {"Type":2,"Issuer":"Deno","Username":"mason","Secret":"JBSWY3DPEHPK3PXP",
+         "Algorithm":1,"Digits":8,"Period":60,"Counter":0},
+        {"Type":1,"Issuer":"Bank","Username":"bob","Secret":"GEZDGNBVGY3TQOJQ",
+         "Algorithm":0,"Digits":6,"Period":30,"Counter":10}],
+        "Categories":[],"AuthenticatorCategories":[],"CustomIcons":[]}"#;
+
+    fn strong(password: &[u8], plain: &[u8]) -> Vec<u8> {
+        let salt = [7u8; STRONG_SALT];
+        let nonce = [9u8; STRONG_NONCE];
+        let key = crypto::argon2id_key(
+            &mut WorkBudget::default(),
+            password,
+            &salt,
+            STRONG_T,
+            STRONG_M_KIB,
+            STRONG_P,
+        )
+        .unwrap();
+        let (ct, tag) = crypto::gcm_seal(key.as_slice(), &nonce, plain).unwrap();
+        [STRONG_MAGIC, &salt, &nonce, &ct, &tag].concat()
+    }
+
+    fn legacy(password: &[u8], plain: &[u8]) -> Vec<u8> {
+        let salt = [5u8; LEGACY_SALT];
+        let iv = [3u8; LEGACY_IV];
+        let key = crypto::pbkdf2_key(
+            &mut WorkBudget::default(),
+            Prf::Sha1,
+            password,
+            &salt,
+            LEGACY_ITERATIONS,
+        )
+        .unwrap();
+        let ct = cbc::Encryptor::<aes::Aes256>::new_from_slices(key.as_slice(), &iv)
+            .unwrap()
+            .encrypt_padded_vec::<Pkcs7>(plain);
+        [LEGACY_MAGIC, &salt, &iv, &ct].concat()
+    }
+
+    fn check(out: &Import) {
+        assert_eq!(out.accounts.len(), 2);
+        assert_eq!(out.accounts[0].issuer.as_deref(), Some("Deno"));
+        assert_eq!(out.accounts[0].algorithm, Algorithm::Sha256);
+        assert_eq!(out.accounts[0].digits.get(), 8);
+        assert_eq!(out.accounts[1].kind, Kind::Hotp { counter: 10 });
+    }
+
+    #[test]
+    fn strong_backup_round_trip_and_refusals() {
+        let file = strong(b"pw", JSON);
+        let mut budget = WorkBudget::default();
+        check(&import(&file, Some(b"pw"), &mut budget).unwrap());
+        assert!(budget.spent() > 0, "Argon2id is charged to the budget");
+        let wrong = import(&file, Some(b"pX"), &mut WorkBudget::default());
+        assert_eq!(wrong.unwrap_err(), ImportError::WrongPassword { format: F });
+        let none = import(&file, None, &mut WorkBudget::default());
+        assert_eq!(
+            none.unwrap_err(),
+            ImportError::PasswordRequired { format: F }
+        );
+        // A flipped ciphertext bit fails GCM's tag.
+        let mut tampered = file.clone();
+        *tampered.last_mut().unwrap() ^= 1;
+        assert!(import(&tampered, Some(b"pw"), &mut WorkBudget::default()).is_err());
+        // Too small a budget refuses the 64 MiB Argon2id before it runs.
+        let mut small = WorkBudget::new(1_000, 16 << 20);
+        assert!(matches!(
+            import(&file, Some(b"pw"), &mut small),
+            Err(ImportError::KdfBudget { .. })
+        ));
+        assert_eq!(small.spent(), 0);
+        // Truncated headers and bodies.
+        for cut in [16, 20, 32, 44, 50] {
+            assert!(matches!(
+                import(&file[..cut], Some(b"pw"), &mut WorkBudget::default()),
+                Err(ImportError::Malformed { .. }) | Err(ImportError::WrongPassword { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn legacy_backup_round_trip_and_refusals() {
+        let file = legacy(b"pw", JSON);
+        let mut budget = WorkBudget::default();
+        check(&import(&file, Some(b"pw"), &mut budget).unwrap());
+        assert!(budget.spent() > 0, "PBKDF2 is charged to the budget");
+        // Every wrong password is WrongPassword: bad padding or not JSON.
+        for i in 0..20 {
+            let pw = format!("wrong{i}");
+            assert_eq!(
+                import(&file, Some(pw.as_bytes()), &mut WorkBudget::default()).unwrap_err(),
+                ImportError::WrongPassword { format: F }
+            );
+        }
+        let none = import(&file, None, &mut WorkBudget::default());
+        assert_eq!(
+            none.unwrap_err(),
+            ImportError::PasswordRequired { format: F }
+        );
+        // Not a whole number of blocks.
+        assert!(matches!(
+            import(
+                &file[..file.len() - 1],
+                Some(b"pw"),
+                &mut WorkBudget::default()
+            ),
+            Err(ImportError::Malformed { .. })
+        ));
+        // The right key over text that is not the backup is WrongPassword too (CBC
+        // cannot tell), while valid JSON of the wrong shape is Malformed.
+        let garbage = legacy(b"pw", b"\x01\x02 not json");
+        assert_eq!(
+            import(&garbage, Some(b"pw"), &mut WorkBudget::default()).unwrap_err(),
+            ImportError::WrongPassword { format: F }
+        );
+        let shape = legacy(b"pw", b"{\"Authenticators\": 3}");
+        assert!(matches!(
+            import(&shape, Some(b"pw"), &mut WorkBudget::default()),
+            Err(ImportError::Malformed { .. })
+        ));
+    }
+
+    #[test]
+    fn html_export() {
+        let html = "<!doctype html><html><body><table>\
+            <tr><th>Issuer</th><th>OTP Auth URI</th></tr>\
+            <tr><td>Deno</td><td><code>otpauth://totp/Deno%3Amason?secret=JBSWY3DPEHPK3PXP&amp;issuer=Deno&amp;digits=8</code></td></tr>\
+            <tr><td>M</td><td><code>motp://MOTP:user?secret=abcdef0123456789</code></td></tr>\
+            <tr><td>Y</td><td><code>otpauth://yaotp/Y%3Au?secret=JBSWY3DPEHPK3PXP</code></td></tr>\
+            <tr><td>B</td><td><code>otpauth://hotp/Bank:bob?secret=GEZDGNBVGY3TQOJQ&issuer=Bank&counter=10</code></td></tr>\
+            </table></body></html>";
+        let out = import(html.as_bytes(), None, &mut WorkBudget::default()).unwrap();
+        assert_eq!(out.report.len(), 4);
+        assert_eq!(out.accounts.len(), 2);
+        assert_eq!(out.accounts[0].digits.get(), 8);
+        assert_eq!(out.report[0].label, "Deno:mason");
+        assert_eq!(
+            out.report[1].outcome,
+            Err(EntryError::UnsupportedType("mOTP".into()))
+        );
+        assert!(matches!(out.report[2].outcome, Err(EntryError::Uri(_))));
+        assert_eq!(out.accounts[1].kind, Kind::Hotp { counter: 10 });
+        for bad in [
+            "<html><body>nothing</body></html>",
+            "<html><code>otpauth://totp/x",
+        ] {
+            assert!(matches!(
+                import(bad.as_bytes(), None, &mut WorkBudget::default()),
+                Err(ImportError::Malformed { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn internal_database() {
+        let data = crate::app_db::tests::db(
+            "CREATE TABLE \"authenticator\" (\"type\" integer, \"icon\" varchar,
+                \"issuer\" varchar(32), \"username\" varchar(40),
+                \"secret\" varchar primary key not null, \"pin\" varchar,
+                \"algorithm\" integer, \"digits\" integer, \"period\" integer,
+                \"counter\" integer, \"ranking\" integer);
+             INSERT INTO authenticator VALUES (2, NULL, 'Deno', 'mason', 'JBSWY3DPEHPK3PXP',
+                NULL, 1, 8, 60, 0, 0);
+             INSERT INTO authenticator VALUES (1, NULL, 'Bank', 'bob', 'GEZDGNBVGY3TQOJQ',
+                NULL, 0, 6, 30, 10, 1);
+             INSERT INTO authenticator VALUES (3, NULL, 'M', 'u', 'abcdef', '1234',
+                0, 6, 10, 0, 2);
+             INSERT INTO authenticator VALUES ('x', NULL, 'T', 'u', 'KRSXG5CT',
+                NULL, 0, 6, 10, 0, 3);",
+        );
+        let out = import(&data, None, &mut WorkBudget::default()).unwrap();
+        assert_eq!(out.report.len(), 4);
+        check(&out);
+        assert_eq!(
+            out.report[2].outcome,
+            Err(EntryError::UnsupportedType("mOTP".into()))
+        );
+        assert!(matches!(
+            out.report[3].outcome,
+            Err(EntryError::Malformed { .. })
+        ));
+        let other = crate::app_db::tests::db("CREATE TABLE accounts (x);");
+        assert!(matches!(
+            import(&other, None, &mut WorkBudget::default()),
+            Err(ImportError::Malformed { .. })
+        ));
+    }
 }

@@ -24,7 +24,7 @@ pub(crate) fn import(
     if format == Format::AuthenticatorPlus
         && !data.starts_with(b"PK")
         && !data.is_empty()
-        && data.len() % SQLCIPHER_PAGE == 0
+        && data.len().is_multiple_of(SQLCIPHER_PAGE)
     {
         return Err(ImportError::UnsupportedEncryption {
             format,
