@@ -291,14 +291,7 @@ pub(crate) fn read(
         ZipError::Malformed("a member's data is damaged")
     };
     let content = if member.method == 8 {
-        match miniz_oxide::inflate::decompress_to_vec_with_limit(&stored, member.size) {
-            Ok(v) => Zeroizing::new(v),
-            Err(e) => {
-                // The partial output may hold plaintext: wiped before it is dropped.
-                drop(Zeroizing::new(e.output));
-                return Err(damaged);
-            }
-        }
+        inflate(&stored, member.size).ok_or(damaged)?
     } else {
         stored
     };
@@ -306,6 +299,24 @@ pub(crate) fn read(
         return Err(damaged);
     }
     Ok(content)
+}
+
+/// Inflates raw deflate data into a buffer of exactly `size` bytes, allocated once
+/// (it may hold secrets: a growing buffer would leave unwiped copies behind). `None`
+/// when the data is not valid deflate or does not fill the buffer exactly.
+fn inflate(data: &[u8], size: usize) -> Option<Zeroizing<Vec<u8>>> {
+    use miniz_oxide::inflate::TINFLStatus;
+    use miniz_oxide::inflate::core::{DecompressorOxide, decompress, inflate_flags};
+    let mut out = Zeroizing::new(vec![0u8; size]);
+    let mut state = Box::new(DecompressorOxide::new());
+    let (status, _, written) = decompress(
+        &mut state,
+        data,
+        &mut out,
+        0,
+        inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,
+    );
+    (status == TINFLStatus::Done && written == size).then_some(out)
 }
 
 /// The traditional PKWARE cipher's three 32-bit keys.

@@ -1006,7 +1006,12 @@ fn interop_files_leave_no_copy() {
             "freeotp_plus" => Format::FreeOtpPlus,
             "authenticator_pro_stratum" => Format::AuthenticatorPro,
             "otpauth_uri_list" => Format::OtpauthList,
+            "google_authenticator" if file.ends_with(".sqlite") => Format::GoogleAuthenticator,
             "google_authenticator" => Format::GoogleMigration,
+            "microsoft_authenticator" => Format::MicrosoftAuthenticator,
+            "winauth" => Format::WinAuth,
+            "authenticator_plus" => Format::AuthenticatorPlus,
+            "proton_pass" => Format::ProtonPass,
             _ => continue,
         };
         let data = std::fs::read(dir.join(file)).unwrap();
