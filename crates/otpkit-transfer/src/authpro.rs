@@ -28,6 +28,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use otpkit_kdf::{Prf, WorkBudget};
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 use rusqlite::Row;
 use zeroize::Zeroizing;
 
@@ -226,7 +227,14 @@ fn unescape_html(s: &str) -> Zeroizing<String> {
     out
 }
 
+/// The app's internal database: refused where SQLite is not built in.
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+fn import_db(_: &[u8]) -> Result<Import, ImportError> {
+    Err(app_db::unavailable(F))
+}
+
 /// The app's internal database: table `authenticator`, the JSON's fields as columns.
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 fn import_db(data: &[u8]) -> Result<Import, ImportError> {
     let conn = app_db::open(F, data)?;
     app_db::read_rows(
@@ -245,6 +253,7 @@ fn import_db(data: &[u8]) -> Result<Import, ImportError> {
     )
 }
 
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 fn db_row(row: &Row<'_>) -> Result<Authenticator, EntryError> {
     let num = |i| app_db::int(row, i).map(|n| n.map(Num));
     let plain = |i| app_db::text(row, i).map(|t| t.map(|t| t.as_str().to_owned()));

@@ -20,6 +20,10 @@
 
 mod aegis;
 mod andotp;
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+mod app_db;
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+#[path = "app_db_unavailable.rs"]
 mod app_db;
 mod authpro;
 mod bitwarden;
