@@ -12,18 +12,20 @@
 //! written), with `query_only` on and untrusted schema (`trusted_schema = OFF`). Only
 //! a real table of the expected name is read (a view could make a query loop), one
 //! row per entry up to [`crate::MAX_ENTRIES`]; the file itself is at most
-//! [`crate::MAX_INPUT_LEN`] bytes, so a query costs at most a scan of that much.
+//! [`crate::MAX_INPUT_LEN`] bytes, so a query costs at most a scan of that much, and
+//! no value a query makes may be longer than that either (`SQLITE_LIMIT_LENGTH`).
 //! SQLite's own messages are not passed on (they can quote the file's values).
 
 use otpkit::Algorithm;
 use otpkit::otpauth::{Account, Kind};
+use rusqlite::limits::Limit;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, MAIN_DB, Row};
 use zeroize::Zeroizing;
 
 use crate::json;
 use crate::secret::secret_from_base32_lenient;
-use crate::{EntryError, EntryWarning, Format, Import, ImportError, label_of};
+use crate::{EntryError, EntryWarning, Format, Import, ImportError, MAX_INPUT_LEN, label_of};
 
 /// The first 16 bytes of every SQLite 3 database file.
 pub(crate) const SQLITE_HEADER: &[u8] = b"SQLite format 3\0";
@@ -40,6 +42,11 @@ pub(crate) fn open(format: Format, data: &[u8]) -> Result<Connection, ImportErro
     }
     let damaged = |_| ImportError::malformed(format, DAMAGED);
     let mut conn = Connection::open_in_memory().map_err(damaged)?;
+    // No value a query makes (a generated column's, say) may exceed the file's own
+    // bound; SQLite's default is 1 GB.
+    let max = i32::try_from(MAX_INPUT_LEN).map_err(|_| ImportError::malformed(format, DAMAGED))?;
+    conn.set_limit(Limit::SQLITE_LIMIT_LENGTH, max)
+        .map_err(damaged)?;
     // A database in WAL mode (file format bytes 18 and 19 = 2, as Android apps
     // leave theirs) cannot be opened from memory; without its `-wal` file the main
     // file is what there is, read as a rollback-journal database (bytes set to 1).
@@ -339,6 +346,12 @@ pub(crate) mod tests {
             0 AS type, NULL AS issuer FROM c;",
         );
         assert!(matches!(google(&view), Err(ImportError::Malformed { .. })));
+        // A generated column that would build a 50 MB secret is refused, not built.
+        let huge = db("CREATE TABLE accounts (_id INTEGER PRIMARY KEY, email TEXT,
+            secret TEXT GENERATED ALWAYS AS (printf('%.*c', 50000000, 'A')) VIRTUAL,
+            counter INTEGER, type INTEGER, issuer TEXT);
+            INSERT INTO accounts (_id, email, counter, type, issuer) VALUES (1, 'a', 0, 0, NULL);");
+        assert!(google(&huge).is_err());
         // Truncated: every prefix is refused or read, never a panic.
         let good = db(GOOGLE);
         for cut in [16, 100, 1000, 4096, good.len() - 1] {
