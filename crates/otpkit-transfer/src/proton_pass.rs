@@ -21,7 +21,9 @@ use core::fmt;
 use serde::Deserialize;
 use serde::de::{IgnoredAny, MapAccess, Visitor};
 
-use crate::json::SecretText;
+use serde_json::value::RawValue;
+
+use crate::json::{self, SecretText};
 use crate::otpauth_list::parse_uri;
 use crate::zip;
 use crate::{Format, Import, ImportError, label_of};
@@ -33,37 +35,40 @@ const DATA_PGP: &[u8] = b"Proton Pass/data.pgp";
 const PLACEHOLDER: &str = "Proton Pass";
 
 #[derive(Deserialize)]
-struct Export {
-    vaults: Vaults,
+struct Export<'a> {
+    #[serde(borrow)]
+    vaults: Vaults<'a>,
 }
 
 /// The vaults in the file's order (a map would sort them by id).
-struct Vaults(Vec<Vault>);
+struct Vaults<'a>(Vec<Vault<'a>>);
 
-impl<'de> Deserialize<'de> for Vaults {
+impl<'de: 'a, 'a> Deserialize<'de> for Vaults<'a> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Vaults;
+        struct V<'a>(core::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Vaults<'a>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an object of vaults")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vaults, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vaults<'a>, A::Error> {
                 let mut out = Vec::new();
-                while let Some((_, vault)) = map.next_entry::<IgnoredAny, Vault>()? {
+                while let Some((_, vault)) = map.next_entry::<IgnoredAny, Vault<'a>>()? {
                     out.push(vault);
                 }
                 Ok(Vaults(out))
             }
         }
-        d.deserialize_map(V)
+        d.deserialize_map(V(core::marker::PhantomData))
     }
 }
 
+/// A vault's items, each kept as raw text and read on its own (one item of an
+/// unexpected shape is reported, the others still read).
 #[derive(Deserialize)]
-struct Vault {
-    #[serde(default)]
-    items: Vec<Item>,
+struct Vault<'a> {
+    #[serde(default, borrow)]
+    items: Vec<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -74,12 +79,9 @@ struct Item {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ItemData {
-    #[serde(default)]
-    metadata: Metadata,
-    #[serde(default)]
-    content: Content,
-    #[serde(default)]
-    extra_fields: Vec<ExtraField>,
+    metadata: Option<Metadata>,
+    content: Option<Content>,
+    extra_fields: Option<Vec<ExtraField>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -131,10 +133,17 @@ fn import_json(json: &[u8]) -> Result<Import, ImportError> {
     let export: Export = serde_json::from_slice(json)
         .map_err(|e| ImportError::json(F, "expected a Proton Pass export with vaults", &e))?;
     let mut out = Import::new();
-    for item in export.vaults.0.iter().flat_map(|v| &v.items) {
-        let title = item.data.metadata.name.as_str();
-        let main = item.data.content.totp_uri.as_ref();
-        let fields = item.data.extra_fields.iter().filter_map(|f| {
+    for raw in export.vaults.0.iter().flat_map(|v| &v.items) {
+        let item = match json::entry::<Item>(raw) {
+            Ok(item) => item,
+            Err(e) => {
+                out.push(String::new(), Err(e))?;
+                continue;
+            }
+        };
+        let title = item.data.metadata.as_ref().map_or("", |m| m.name.as_str());
+        let main = item.data.content.as_ref().and_then(|c| c.totp_uri.as_ref());
+        let fields = item.data.extra_fields.iter().flatten().filter_map(|f| {
             f.kind
                 .as_deref()
                 .filter(|k| k.eq_ignore_ascii_case("totp"))
@@ -239,6 +248,19 @@ mod tests {
             import(&zip_of("Proton Pass/data.json", b"{\"vaults\": []}")),
             Err(ImportError::Malformed { .. })
         ));
+        // An item of an unexpected shape is reported; the others are read.
+        let odd = JSON.replacen(
+            "{\"itemId\":\"2\",\"data\":{",
+            "{\"itemId\":\"2\",\"data\":7,\"x\":{",
+            1,
+        );
+        let out = import(&zip_of("Proton Pass/data.json", odd.as_bytes())).unwrap();
+        assert_eq!(out.report.len(), 5);
+        assert!(matches!(
+            out.report[0].outcome,
+            Err(EntryError::Malformed { .. })
+        ));
+        assert_eq!(out.accounts.len(), 3);
         assert!(matches!(
             import(JSON.as_bytes()),
             Err(ImportError::Malformed { .. })
