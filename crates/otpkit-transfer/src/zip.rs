@@ -260,11 +260,13 @@ pub(crate) fn read(
     let encrypted = member.encrypted();
     let stored: Zeroizing<Vec<u8>> = if encrypted {
         let password = password.ok_or(ZipError::PasswordRequired)?;
-        let check = if member.flags & FLAG_DESCRIPTOR != 0 {
-            member.mod_time.to_be_bytes()[0]
-        } else {
-            member.crc.to_be_bytes()[0]
-        };
+        // The header's last byte is the CRC-32's high byte, or, when the sizes and
+        // CRC follow the data (flag bit 3), the modification time's high byte for
+        // Info-ZIP-style writers (some still write the CRC's): either is taken, as
+        // the CRC-32 is checked over the whole content afterwards anyway.
+        let crc_check = member.crc.to_be_bytes()[0];
+        let time_check = member.mod_time.to_be_bytes()[0];
+        let descriptor = member.flags & FLAG_DESCRIPTOR != 0;
         let (header, body) = member
             .data
             .split_at_checked(CRYPT_HEADER_LEN)
@@ -274,7 +276,7 @@ pub(crate) fn read(
         for &c in header {
             last = keys.decrypt(c);
         }
-        if last != check {
+        if last != crc_check && !(descriptor && last == time_check) {
             return Err(ZipError::WrongPassword);
         }
         let mut out = Zeroizing::new(Vec::with_capacity(body.len()));
@@ -390,6 +392,13 @@ pub(crate) mod write {
     }
 
     pub(crate) fn archive(specs: &[Spec<'_>]) -> Vec<u8> {
+        archive_with(specs, false)
+    }
+
+    /// With `crc_check`, encrypted members carry the CRC-32's high byte as their
+    /// check byte and no data-descriptor flag (as PKZIP writes them); without, the
+    /// modification time's, with the flag (as Info-ZIP writes them).
+    pub(crate) fn archive_with(specs: &[Spec<'_>], crc_check: bool) -> Vec<u8> {
         let mut out = Vec::new();
         let mut central = Vec::new();
         for s in specs {
@@ -402,10 +411,15 @@ pub(crate) mod write {
             let mut flags = 0u16;
             let mod_time = 0x6000u16;
             if let Some(pw) = s.password {
-                flags |= FLAG_ENCRYPTED | FLAG_DESCRIPTOR;
+                flags |= FLAG_ENCRYPTED;
                 let mut keys = ZipCrypto::new(pw);
                 let mut header: Vec<u8> = (0u8..11).collect();
-                header.push(mod_time.to_be_bytes()[0]);
+                if crc_check {
+                    header.push(crc.to_be_bytes()[0]);
+                } else {
+                    flags |= FLAG_DESCRIPTOR;
+                    header.push(mod_time.to_be_bytes()[0]);
+                }
                 let mut enc: Vec<u8> = header.iter().map(|&b| keys.encrypt(b)).collect();
                 enc.extend(data.iter().map(|&b| keys.encrypt(b)));
                 data = enc;
@@ -493,6 +507,22 @@ mod tests {
                 read(&m[0], Some(pw.as_bytes())).unwrap_err(),
                 ZipError::WrongPassword
             );
+        }
+    }
+
+    #[test]
+    fn the_check_byte_may_be_the_crc_or_with_a_descriptor_the_time() {
+        for crc_check in [true, false] {
+            let spec = Spec {
+                name: "a.txt",
+                content: b"otpauth://totp/x?secret=JBSWY3DP",
+                deflate: false,
+                password: Some(b"pw"),
+            };
+            let zip = write::archive_with(&[spec], crc_check);
+            let m = members(&zip).unwrap();
+            assert_eq!(m[0].flags & FLAG_DESCRIPTOR == 0, crc_check);
+            assert!(read(&m[0], Some(b"pw")).is_ok());
         }
     }
 
