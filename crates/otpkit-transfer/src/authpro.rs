@@ -4,11 +4,11 @@
 //!   (1 HOTP, 2 TOTP, 3 mOTP, 4 Steam, 5 Yandex), `Issuer`, `Username`, `Secret`
 //!   (Base32), `Algorithm` (0 SHA-1, 1 SHA-256, 2 SHA-512), `Digits`, `Period`,
 //!   `Counter`;
-//! - encrypted backup, strong (Authenticator Pro 1.x / Stratum 2.x `.authpro`):
+//! - encrypted backup, strong (the `.authpro` files current versions write):
 //!   `"AUTHENTICATORPRO"`, a 16-byte salt, a 12-byte nonce, then AES-256-GCM of the
 //!   plain JSON (tag last); the key is Argon2id (t = 3, p = 4, m = 64 MiB, 32 bytes)
 //!   of the password, charged to the import's budget before it runs;
-//! - encrypted backup, legacy: `"AuthenticatorPro"`, a 20-byte salt, a 16-byte IV,
+//! - encrypted backup, legacy (older versions): `"AuthenticatorPro"`, a 20-byte salt, a 16-byte IV,
 //!   then AES-256-CBC / PKCS#7 of the JSON; the key is PBKDF2-HMAC-SHA1 (64 000
 //!   iterations, 32 bytes), also charged to the budget. CBC has no integrity check: a
 //!   wrong password shows as bad padding or text that is not the backup's JSON, both
