@@ -351,3 +351,19 @@ fn inline_migration_vectors() {
         vectors.len()
     );
 }
+
+#[test]
+fn authenticator_plus_sqlcipher_database_is_refused_as_encrypted() {
+    let Some(dir) = corpus_dir() else {
+        println!("SKIP Authenticator Plus database: ../shared/interop not found");
+        return;
+    };
+    let data =
+        std::fs::read(dir.join("samples/authenticator_plus/stratumauth-app/authplus.db")).unwrap();
+    for password in [Some(&b"testtesttest"[..]), None] {
+        assert!(matches!(
+            import(Format::AuthenticatorPlus, &data, password),
+            Err(ImportError::UnsupportedEncryption { .. })
+        ));
+    }
+}
