@@ -297,3 +297,106 @@ write("recovery_state", "two_codes", b"\x00" + recovery_text("0123456789abcdef.1
 write("recovery_state", "body_locked", ("\x01fedcba9876543210.13.1000.%s.5.1700000060.0.%s" % (SALT, HASH)).encode())
 write("recovery_state", "body_bad_used", ("\x01fedcba9876543210.13.1.%s.0.0.4.%s" % (SALT, HASH)).encode())
 write("recovery_state", "bad_checksum", b"\x00otpr1.0123456789abcdef.16.1.x.0.0.0.y.000000000000")
+
+
+# --- transfer archives and app databases (issue 29): ZIP, ZipCrypto, SQLite, HTML -----
+import sqlite3
+import tempfile
+import zipfile
+import zlib
+
+FUZZ_PASSWORD = b"otpkit-test"  # transfer_common.rs gives it when the byte sum is odd
+LIST = ("otpauth://totp/Deno:mason?secret=JBSWY3DPEHPK3PXP&issuer=Deno&digits=8\r\n"
+        "otpauth://hotp/Bank:bob?secret=GEZDGNBVGY3TQOJQ&issuer=Bank&counter=10&icon=WinAuth\r\n").encode()
+
+
+def zip_plain(members):
+    import io
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in members:
+            z.writestr(zipfile.ZipInfo(name, (2024, 1, 2, 12, 0, 0)), content, zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
+
+
+def _crc_byte(crc, b):
+    c = crc ^ b
+    for _ in range(8):
+        c = (c >> 1) ^ (0xEDB88320 if c & 1 else 0)
+    return c
+
+
+def zip_crypto(name, content):
+    """One deflated, ZipCrypto-encrypted member (APPNOTE 6.1), check byte from the CRC."""
+    keys = [0x12345678, 0x23456789, 0x34567890]
+
+    def update(p):
+        keys[0] = _crc_byte(keys[0], p)
+        keys[1] = ((keys[1] + (keys[0] & 0xFF)) * 134775813 + 1) & 0xFFFFFFFF
+        keys[2] = _crc_byte(keys[2], keys[1] >> 24)
+
+    def enc(p):
+        t = (keys[2] | 2) & 0xFFFF
+        c = p ^ (((t * (t ^ 1)) >> 8) & 0xFF)
+        update(p)
+        return c
+
+    for b in FUZZ_PASSWORD:
+        update(b)
+    crc = zlib.crc32(content)
+    co = zlib.compressobj(6, zlib.DEFLATED, -15)
+    data = co.compress(content) + co.flush()
+    header = bytes(range(11)) + bytes([crc >> 24])
+    body = bytes(enc(b) for b in header + data)
+    n = name.encode()
+    common = struct.pack("<HHHHHIIIHH", 20, 1, 8, 0x6000, 0x5821, crc, len(body), len(content), len(n), 0)
+    local = b"PK\x03\x04" + common + n + body
+    central = b"PK\x01\x02" + struct.pack("<H", 20) + common + struct.pack("<HHHII", 0, 0, 0, 0, 0) + n
+    eocd = b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, 1, 1, len(central), len(local), 0)
+    return local + central + eocd
+
+
+def sqlite_bytes(sql):
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "db")
+        con = sqlite3.connect(path)
+        con.executescript(sql)
+        con.commit()
+        con.close()
+        with open(path, "rb") as f:
+            return f.read()
+
+
+for target, name in [("transfer_winauth", "winauth-2024-01-02.txt"),
+                     ("transfer_authenticator_plus", "Accounts.txt")]:
+    write(target, "zipcrypto", zip_crypto(name, LIST))
+    write(target, "plain_zip", zip_plain([(name, LIST)]))
+    write(target, "empty_zip", b"PK\x05\x06" + bytes(18))
+
+PROTON = ('{"version":"1.0","vaults":{"v1":{"name":"Personal","items":[{"data":{"metadata":'
+          '{"name":"Site"},"type":"login","content":{"totpUri":"otpauth://totp/Site:me?issuer=Site'
+          '&secret=JBSWY3DPEHPK3PXP"},"extraFields":[{"fieldName":"2nd","type":"totp","data":'
+          '{"totpUri":"otpauth://totp/Site:Proton%20Pass?issuer=Site&secret=GEZDGNBVGY3TQOJQ"}},'
+          '{"fieldName":"bad","type":"totp","data":{"totpUri":"otpauth://totp/Broken"}}]}}]}}}')
+write("transfer_proton_pass", "export", zip_plain([("Proton Pass/", b""), ("Proton Pass/data.json", PROTON.encode())]))
+write("transfer_proton_pass", "pgp", zip_plain([("Proton Pass/data.pgp", b"-----BEGIN PGP MESSAGE-----")]))
+
+write("transfer_google_authenticator", "accounts", sqlite_bytes(
+    "CREATE TABLE accounts (_id INTEGER PRIMARY KEY, email TEXT NOT NULL, secret TEXT NOT NULL,"
+    " counter INTEGER DEFAULT 0, type INTEGER, provider INTEGER DEFAULT 0, issuer TEXT, original_name TEXT);"
+    "INSERT INTO accounts VALUES (1, 'Deno:mason', 'JBSWY3DPEHPK3PXP', 0, 0, 0, 'Deno', NULL);"
+    "INSERT INTO accounts VALUES (2, 'Bank:bob', 'GEZDGNBVGY3TQOJQ', 10, 1, 0, 'Bank', NULL);"))
+write("transfer_microsoft_authenticator", "accounts", sqlite_bytes(
+    "CREATE TABLE accounts (_id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL,"
+    " username TEXT NOT NULL, oath_secret_key TEXT NOT NULL, account_type INTEGER NOT NULL);"
+    "INSERT INTO accounts VALUES (1, 'Deno', 'mason', 'JBSWY3DPEHPK3PXP', 0);"
+    "INSERT INTO accounts VALUES (2, 'Microsoft', 'me@example.com', '', 1);"))
+write("transfer_authenticator_pro", "html_export", (
+    "<!doctype html><html><body><table><tr><td>Deno</td><td><code>otpauth://totp/Deno%3Amason?"
+    "secret=JBSWY3DPEHPK3PXP&amp;issuer=Deno</code></td></tr><tr><td>M</td><td><code>"
+    "motp://MOTP:u?secret=abcdef0123456789</code></td></tr></table></body></html>"))
+write("transfer_authenticator_pro", "internal_db", sqlite_bytes(
+    'CREATE TABLE "authenticator" ("type" integer, "icon" varchar, "issuer" varchar(32),'
+    ' "username" varchar(40), "secret" varchar primary key not null, "pin" varchar,'
+    ' "algorithm" integer, "digits" integer, "period" integer, "counter" integer, "ranking" integer);'
+    "INSERT INTO authenticator VALUES (2, NULL, 'Deno', 'mason', 'JBSWY3DPEHPK3PXP', NULL, 1, 8, 60, 0, 0);"))

@@ -118,7 +118,12 @@ pub fn export_accounts(
         | Format::ProtonAuthenticator
         | Format::Duo
         | Format::Ente
-        | Format::Steam => {
+        | Format::Steam
+        | Format::WinAuth
+        | Format::AuthenticatorPlus
+        | Format::ProtonPass
+        | Format::GoogleAuthenticator
+        | Format::MicrosoftAuthenticator => {
             return Err(FacadeError::new(
                 ErrorCode::UnknownFormat,
                 format!(

@@ -36,6 +36,14 @@ use crate::{Format, MAX_INPUT_LEN};
 /// | [`Format::Ente`] | a JSON object with `kdfParams` and `encryptedData` (the encrypted export; the plain one is an `otpauth://` list) |
 /// | [`Format::Steam`] | a JSON object with `shared_secret`, or `accounts` without `version`, `folders` or `deviceName` (the Steam app), or `entries` whose first entry has `filename` (a manifest, with maFiles after it); text whose first `otpauth://` line has a `data=` parameter (WinAuth's Steam export) |
 /// | [`Format::Bitwarden`] (CSV) | text whose first line is a CSV header with a `login_totp` column |
+/// | [`Format::AuthenticatorPro`] | also: `AUTHENTICATORPRO` or `AuthenticatorPro` first (an encrypted backup) |
+/// | [`Format::ProtonPass`] | a ZIP archive with `Proton Pass/data.json` (or `data.pgp`) |
+/// | [`Format::AuthenticatorPlus`] | a ZIP archive with `Accounts.txt` |
+/// | [`Format::WinAuth`] | a ZIP archive with one `.txt` member named `winauth…` |
+///
+/// The apps' SQLite databases ([`Format::GoogleAuthenticator`],
+/// [`Format::MicrosoftAuthenticator`], Authenticator Pro's) and Authenticator Pro's
+/// HTML export are not detected: they must be named.
 ///
 /// An **encrypted andOTP backup is never detected**: it is random bytes from its
 /// first byte on (an iteration count, a salt and a nonce, or a nonce alone in the old
@@ -45,7 +53,8 @@ use crate::{Format, MAX_INPUT_LEN};
 /// goes wrong. PSKC containers are not a format of this crate (`otpkit-pskc` reads
 /// them).
 ///
-/// Cost: one pass over the input, refused (`None`) above [`MAX_INPUT_LEN`]. JSON
+/// Cost: one pass over the input, refused (`None`) above [`MAX_INPUT_LEN`] (of a ZIP
+/// archive, only its central directory's names are read, nothing is inflated). JSON
 /// values are skipped without being kept (only the key names above are compared;
 /// `serde_json`'s recursion limit of 128 bounds the nesting), and of a text file only
 /// the lines up to the first that is neither blank nor a comment are looked at. No
@@ -70,6 +79,12 @@ pub fn detect(data: &[u8]) -> Option<Format> {
     }
     if crate::qr_image::is_image(data) {
         return Some(Format::QrImage);
+    }
+    if data.starts_with(b"AUTHENTICATORPRO") || data.starts_with(b"AuthenticatorPro") {
+        return Some(Format::AuthenticatorPro);
+    }
+    if data.starts_with(b"PK\x03\x04") || data.starts_with(b"PK\x05\x06") {
+        return zip_format(data);
     }
     let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
     if crate::javaser::is_stream(data) {
@@ -320,6 +335,32 @@ fn shared_prefs_format(data: &[u8]) -> Option<Format> {
     )
 }
 
+/// A ZIP archive's format, from its members' names.
+fn zip_format(data: &[u8]) -> Option<Format> {
+    let members = crate::zip::members(data).ok()?;
+    let files: Vec<String> = members
+        .iter()
+        .filter(|m| !m.is_dir())
+        .map(|m| m.name_text())
+        .collect();
+    if files
+        .iter()
+        .any(|n| n == "Proton Pass/data.json" || n == "Proton Pass/data.pgp")
+    {
+        return Some(Format::ProtonPass);
+    }
+    if files.iter().any(|n| n.eq_ignore_ascii_case("Accounts.txt")) {
+        return Some(Format::AuthenticatorPlus);
+    }
+    match files.as_slice() {
+        [one] => {
+            let lower = one.to_ascii_lowercase();
+            (lower.starts_with("winauth") && lower.ends_with(".txt")).then_some(Format::WinAuth)
+        }
+        _ => None,
+    }
+}
+
 fn text_format(data: &[u8]) -> Option<Format> {
     // Blank lines and `#` comments skipped in one pass, without splitting lines.
     let mut line = data.trim_ascii_start();
@@ -492,6 +533,46 @@ mod tests {
         ] {
             assert_eq!(detect(&data(name)), format, "{name}");
         }
+    }
+
+    #[test]
+    fn archives_and_encrypted_authenticator_pro_backups_are_told_by_their_start() {
+        use crate::zip::write::{Spec, archive};
+        let zip = |names: &[&'static str]| {
+            let specs: Vec<Spec<'_>> = names
+                .iter()
+                .map(|&name| Spec {
+                    name,
+                    content: b"otpauth://totp/x?secret=JBSWY3DP",
+                    deflate: false,
+                    password: Some(b"pw"),
+                })
+                .collect();
+            archive(&specs)
+        };
+        assert_eq!(
+            detect(&zip(&["Proton Pass/data.json"])),
+            Some(Format::ProtonPass)
+        );
+        assert_eq!(
+            detect(&zip(&["Accounts.txt"])),
+            Some(Format::AuthenticatorPlus)
+        );
+        assert_eq!(
+            detect(&zip(&["winauth-2024-01-02.txt"])),
+            Some(Format::WinAuth)
+        );
+        assert_eq!(detect(&zip(&["notes.txt"])), None);
+        assert_eq!(detect(&zip(&["winauth-1.txt", "winauth-2.txt"])), None);
+        assert_eq!(detect(b"PK\x05\x06"), None);
+        assert_eq!(
+            detect(b"AUTHENTICATORPRO\x01\x02"),
+            Some(Format::AuthenticatorPro)
+        );
+        assert_eq!(
+            detect(b"AuthenticatorPro\x01\x02"),
+            Some(Format::AuthenticatorPro)
+        );
     }
 
     #[test]
@@ -718,10 +799,15 @@ mod tests {
             // The encrypted backup is base64 text: not told apart.
             "totp_authenticator" if name.ends_with(".xml") => Some(Format::TotpAuthenticator),
             "authenticator_pro_stratum"
-                if name == "stratum_plain.json" || name == "backup.unencrypted.authpro" =>
+                if name == "stratum_plain.json"
+                    || name.ends_with(".authpro")
+                    || name.starts_with("stratum_encrypted") =>
             {
                 Some(Format::AuthenticatorPro)
             }
+            "authenticator_plus" if name.ends_with(".zip") => Some(Format::AuthenticatorPlus),
+            "winauth" if name == "winauth.zip" => Some(Format::WinAuth),
+            "proton_pass" => Some(Format::ProtonPass),
             "otpauth_uri_list" => Some(Format::OtpauthList),
             "keepass" => Some(Format::KeePass),
             "google_authenticator" if name.ends_with(".txt") => Some(Format::GoogleMigration),

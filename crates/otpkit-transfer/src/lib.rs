@@ -21,6 +21,7 @@
 mod aegis;
 mod andotp;
 mod android;
+mod app_db;
 mod authpro;
 mod authy;
 mod battlenet;
@@ -40,17 +41,19 @@ mod keepass;
 mod lastpass;
 pub mod migration;
 mod otpauth_list;
+mod otpauth_zip;
 pub mod portability;
 
 mod proton;
+mod proton_pass;
 pub mod qr_image;
 mod secret;
 mod secretstream;
-#[allow(dead_code, reason = "read by the app database formats")]
 mod sqlite;
 mod steam;
 mod totp_authenticator;
 mod twofas;
+mod zip;
 
 use core::fmt;
 use core::str::FromStr;
@@ -91,7 +94,10 @@ pub enum Format {
     Bitwarden,
     /// FreeOTP+ JSON export.
     FreeOtpPlus,
-    /// Authenticator Pro (Stratum) plain JSON backup.
+    /// Authenticator Pro (Stratum) backup: plain JSON, encrypted (`.authpro`: the
+    /// strong Argon2id + AES-GCM format and the legacy PBKDF2 + AES-CBC one), the HTML
+    /// export and the app's internal SQLite database (`authenticator.db3`), told
+    /// apart by their content.
     AuthenticatorPro,
     /// FIDO Alliance Credential Exchange Format 1.0 JSON: its `"totp"` credentials.
     Cxf,
@@ -130,11 +136,26 @@ pub enum Format {
     /// with the `manifest.json` before them in the input), and WinAuth's text
     /// export of Steam authenticators.
     Steam,
+    /// WinAuth's export: a ZIP (ZipCrypto-protected or plain) holding an
+    /// `otpauth://` text file.
+    WinAuth,
+    /// Authenticator Plus's export: a ZipCrypto-protected ZIP holding
+    /// `Accounts.txt`, an `otpauth://` list. (Its SQLCipher database is refused.)
+    AuthenticatorPlus,
+    /// Proton Pass's export ZIP (`Proton Pass/data.json`): each login's TOTP URI and
+    /// its TOTP custom fields.
+    ProtonPass,
+    /// Google Authenticator's internal SQLite database (`databases`, table
+    /// `accounts`), as read from a rooted Android device.
+    GoogleAuthenticator,
+    /// Microsoft Authenticator's internal SQLite database (`PhoneFactor`, table
+    /// `accounts`): its third-party TOTP accounts.
+    MicrosoftAuthenticator,
 }
 
 impl Format {
     /// Every format, in the order of the docs.
-    pub const ALL: [Format; 20] = [
+    pub const ALL: [Format; 25] = [
         Format::OtpauthList,
         Format::GoogleMigration,
         Format::Aegis,
@@ -155,6 +176,11 @@ impl Format {
         Format::Duo,
         Format::Ente,
         Format::Steam,
+        Format::WinAuth,
+        Format::AuthenticatorPlus,
+        Format::ProtonPass,
+        Format::GoogleAuthenticator,
+        Format::MicrosoftAuthenticator,
     ];
 
     /// The format's name as the CLI and the bindings spell it (`aegis`, `2fas`, …).
@@ -218,7 +244,7 @@ impl Format {
             Format::AuthenticatorPro => Spec::new(
                 "authenticator-pro",
                 Text,
-                "Authenticator Pro (Stratum) plain JSON backup",
+                "Authenticator Pro (Stratum) backup: plain JSON, encrypted (Argon2id or PBKDF2), HTML export or the app's database",
             ),
             Format::Cxf => Spec::new(
                 "cxf",
@@ -275,6 +301,31 @@ impl Format {
                 "steam",
                 Text,
                 "Steam Guard files: the Steam app's, SDA/steamguard-cli maFiles (encrypted ones after their manifest.json), WinAuth's Steam export",
+            ),
+            Format::WinAuth => Spec::new(
+                "winauth",
+                Binary,
+                "WinAuth export: a ZIP (plain or ZipCrypto) holding an otpauth:// list",
+            ),
+            Format::AuthenticatorPlus => Spec::new(
+                "authenticator-plus",
+                Binary,
+                "Authenticator Plus export: a ZipCrypto ZIP holding Accounts.txt (otpauth:// list)",
+            ),
+            Format::ProtonPass => Spec::new(
+                "proton-pass",
+                Binary,
+                "Proton Pass export ZIP: each login's TOTP URI and TOTP fields",
+            ),
+            Format::GoogleAuthenticator => Spec::new(
+                "google-authenticator",
+                Binary,
+                "Google Authenticator's internal SQLite database (from a rooted Android device)",
+            ),
+            Format::MicrosoftAuthenticator => Spec::new(
+                "microsoft-authenticator",
+                Binary,
+                "Microsoft Authenticator's internal SQLite database (PhoneFactor): its TOTP accounts",
             ),
         }
     }
@@ -497,7 +548,7 @@ pub fn import_with(
         Format::AndOtp => andotp::import(data, password, &mut budget),
         Format::Bitwarden => bitwarden::import(data, password, &mut budget),
         Format::FreeOtpPlus => freeotp_plus::import(data),
-        Format::AuthenticatorPro => authpro::import(data),
+        Format::AuthenticatorPro => authpro::import(data, password, &mut budget),
         Format::Cxf => cxf::import(data),
         Format::FreeOtp => freeotp::import(data, password, &mut budget),
         Format::Authy => authy::import(data, password, &mut budget),
@@ -510,6 +561,11 @@ pub fn import_with(
         Format::Duo => duo::import(data),
         Format::Ente => ente::import(data, password, &mut budget),
         Format::Steam => steam::import(data, password, &mut budget),
+        Format::WinAuth => otpauth_zip::import(format, data, password),
+        Format::AuthenticatorPlus => otpauth_zip::import(format, data, password),
+        Format::ProtonPass => proton_pass::import(data),
+        Format::GoogleAuthenticator => app_db::google(data),
+        Format::MicrosoftAuthenticator => app_db::microsoft(data),
     };
     // No key copy is left on the stack the import used (see `secret::scrub_stack`).
     secret::scrub_stack();

@@ -13,8 +13,14 @@ use crate::secret::{secret_from_base32_lenient, wiped_vec};
 use crate::{EntryError, EntryWarning, Format, Import, ImportError, label_of};
 
 pub(crate) fn import(data: &[u8]) -> Result<Import, ImportError> {
+    import_as(Format::OtpauthList, data)
+}
+
+/// An `otpauth://` list inside another format's container (a ZIP member, an
+/// export's decrypted text); errors name `format`.
+pub(crate) fn import_as(format: Format, data: &[u8]) -> Result<Import, ImportError> {
     let text = core::str::from_utf8(data)
-        .map_err(|_| ImportError::malformed(Format::OtpauthList, "the text is not UTF-8"))?;
+        .map_err(|_| ImportError::malformed(format, "the text is not UTF-8"))?;
     let mut out = Import::new();
     for (index, line) in text.lines().enumerate() {
         let line = line.trim_start_matches('\u{feff}').trim();

@@ -428,9 +428,18 @@ fn authenticator_pro() {
         errors(&out),
         vec![(3, EntryError::UnsupportedType("mOTP".into()))]
     );
+    // Encrypted backups (read in `authpro`'s own tests) need the password.
     assert!(matches!(
         import(Format::AuthenticatorPro, b"AUTHENTICATORPRO\x00\x01", None),
-        Err(ImportError::UnsupportedEncryption { .. })
+        Err(ImportError::PasswordRequired { .. })
+    ));
+    assert!(matches!(
+        import(
+            Format::AuthenticatorPro,
+            b"AUTHENTICATORPRO\x00\x01",
+            Some(b"pw")
+        ),
+        Err(ImportError::Malformed { .. })
     ));
 }
 

@@ -1262,12 +1262,17 @@ fn interop_files_leave_no_copy() {
             "totp_authenticator" => Format::TotpAuthenticator,
             "authenticator_pro_stratum" => Format::AuthenticatorPro,
             "otpauth_uri_list" => Format::OtpauthList,
+            "google_authenticator" if file.ends_with(".sqlite") => Format::GoogleAuthenticator,
             "google_authenticator" => Format::GoogleMigration,
             "lastpass" => Format::LastPass,
             "proton_authenticator" => Format::ProtonAuthenticator,
             "duo" => Format::Duo,
             "ente_auth" => Format::Ente,
             "steam" => Format::Steam,
+            "microsoft_authenticator" => Format::MicrosoftAuthenticator,
+            "winauth" => Format::WinAuth,
+            "authenticator_plus" => Format::AuthenticatorPlus,
+            "proton_pass" => Format::ProtonPass,
             _ => continue,
         };
         let data = std::fs::read(dir.join(file)).unwrap();
