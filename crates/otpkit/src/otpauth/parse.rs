@@ -9,7 +9,7 @@ use zeroize::{Zeroize, Zeroizing};
 
 use super::{Account, Kind, MAX_URI_LEN, UriError, Warning};
 use crate::steam::STEAM_PERIOD;
-use crate::{Algorithm, Digits, LengthPolicy, Period, Secret};
+use crate::{Algorithm, Digits, LengthPolicy, Period, Pin, Secret};
 
 /// What [`Account::parse`] returns: the account and everything it normalised or found
 /// doubtful on the way.
@@ -26,6 +26,8 @@ enum UriType {
     Totp,
     Hotp,
     Steam,
+    Motp,
+    Yandex,
 }
 
 /// The raw (still percent-encoded) values of the parameters read here.
@@ -38,6 +40,7 @@ struct RawParams<'a> {
     period: Option<&'a str>,
     counter: Option<&'a str>,
     encoder: Option<&'a str>,
+    pin: Option<&'a str>,
 }
 
 impl<'a> RawParams<'a> {
@@ -50,6 +53,7 @@ impl<'a> RawParams<'a> {
             "period" => ("period", &mut self.period),
             "counter" => ("counter", &mut self.counter),
             "encoder" => ("encoder", &mut self.encoder),
+            "pin" => ("pin", &mut self.pin),
             _ => return None,
         })
     }
@@ -92,6 +96,11 @@ impl Account {
             UriType::Hotp
         } else if type_raw.eq_ignore_ascii_case("steam") {
             UriType::Steam
+        } else if type_raw.eq_ignore_ascii_case("motp") {
+            UriType::Motp
+        } else if type_raw.eq_ignore_ascii_case("yaotp") || type_raw.eq_ignore_ascii_case("yandex")
+        {
+            UriType::Yandex
         } else {
             return Err(UriError::UnsupportedType);
         };
@@ -103,13 +112,21 @@ impl Account {
         };
         let name = String::from(decode(name_raw, false, "label")?.trim_start_matches(' '));
 
+        // `pin=` is read for the kinds that have a PIN; elsewhere it is an unknown
+        // parameter like any other, kept in `extra`.
+        let takes_pin = matches!(uri_type, UriType::Motp | UriType::Yandex);
         let mut raw = RawParams::default();
         let mut extra = Vec::new();
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (key_raw, value_raw) = pair.split_once('=').unwrap_or((pair, ""));
             let key = decode(key_raw, true, "parameter name")?;
             let lowercase = key.to_ascii_lowercase();
-            match raw.slot(&lowercase) {
+            let slot = if lowercase == "pin" && !takes_pin {
+                None
+            } else {
+                raw.slot(&lowercase)
+            };
+            match slot {
                 Some((parameter, slot)) => {
                     if slot.replace(value_raw).is_some() {
                         return Err(UriError::DuplicateParameter { parameter });
@@ -180,7 +197,37 @@ impl Account {
             None => None,
         };
 
-        let (kind, algorithm, digits) = if is_steam {
+        let pin = match raw.pin {
+            Some(v) => Some(read_pin(v)?),
+            None => None,
+        };
+        let fixed_kind = match uri_type {
+            UriType::Motp => Some((Kind::Motp, Algorithm::Sha1, Digits::SIX, 10)),
+            UriType::Yandex => Some((Kind::Yandex, Algorithm::Sha256, Digits::EIGHT, 30)),
+            UriType::Totp | UriType::Hotp | UriType::Steam => None,
+        };
+        let (kind, algorithm, digits) = if let Some((kind, usual, usual_digits, step)) = fixed_kind
+        {
+            // The hash, length and step are the scheme's; Aegis writes them anyway
+            // (`algorithm=MD5`/`SHA256`, `digits=6`/`8`, `period=10`/`30`), which
+            // is not worth a note. Anything else is ignored with one.
+            if raw.algorithm.is_some_and(|a| {
+                !(a.eq_ignore_ascii_case("md5") && kind == Kind::Motp
+                    || a.eq_ignore_ascii_case(usual.name()))
+            }) {
+                warnings.push(Warning::IgnoredParameter { name: "algorithm" });
+            }
+            if digits_value.is_some_and(|d| d != u64::from(usual_digits.get())) {
+                warnings.push(Warning::IgnoredParameter { name: "digits" });
+            }
+            if period.is_some_and(|p| p.seconds() != step) {
+                warnings.push(Warning::IgnoredParameter { name: "period" });
+            }
+            if counter.is_some() {
+                warnings.push(Warning::IgnoredParameter { name: "counter" });
+            }
+            (kind, Algorithm::Sha1, Digits::SIX)
+        } else if is_steam {
             if algorithm != Algorithm::Sha1 {
                 warnings.push(Warning::IgnoredParameter { name: "algorithm" });
             }
@@ -236,10 +283,18 @@ impl Account {
             (kind, algorithm, digits)
         };
 
-        Ok(Parsed {
-            account: Account::from_parts((issuer, name), secret, (algorithm, digits, kind), extra),
-            warnings,
-        })
+        let secret = match kind {
+            Kind::Yandex => {
+                crate::yandex::parse_secret(secret.as_bytes()).map_err(UriError::YandexSecret)?
+            }
+            Kind::Totp { .. } | Kind::Hotp { .. } | Kind::Steam | Kind::Motp => secret,
+        };
+        let mut account =
+            Account::from_parts((issuer, name), secret, (algorithm, digits, kind), extra);
+        if fixed_kind.is_some() {
+            account.pin = pin;
+        }
+        Ok(Parsed { account, warnings })
     }
 }
 
@@ -271,6 +326,25 @@ fn read_secret(raw: Option<&str>, warnings: &mut Vec<Warning>) -> Result<Secret,
         });
     }
     Ok(secret)
+}
+
+/// Reads `pin=` as Aegis writes it: Base32 (any case, padding, spaces or dashes
+/// allowed) of the PIN's UTF-8 text.
+fn read_pin(raw: &str) -> Result<Pin, UriError> {
+    let text = Zeroizing::new(decode(raw, true, "pin")?);
+    let mut cleaned = Zeroizing::new(String::with_capacity(text.len()));
+    cleaned.extend(
+        text.chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '=' | '\t' | '\r' | '\n'))
+            .map(|c| c.to_ascii_uppercase()),
+    );
+    let bytes = Zeroizing::new(
+        data_encoding::BASE32_NOPAD
+            .decode(cleaned.as_bytes())
+            .map_err(|_| UriError::InvalidPin)?,
+    );
+    let pin_text = core::str::from_utf8(&bytes).map_err(|_| UriError::InvalidPin)?;
+    Pin::new(pin_text).map_err(|_| UriError::InvalidPin)
 }
 
 /// Splits a raw (still encoded) label at its issuer separator: the first literal `:`,
