@@ -117,6 +117,7 @@ impl AccountRecord {
             algorithm: crate::args::algorithm(Some(self.algorithm))?,
             digits: crate::args::digits(Some(self.digits))?,
             kind,
+            pin: None,
             extra: self.extra.clone(),
         })
     }
@@ -458,7 +459,7 @@ pub struct PortabilityRecord {
     /// The app's name, for people.
     pub app_name: String,
     /// What goes wrong, as a stable code: `"ALGORITHM_IGNORED"`, `"DIGITS_IGNORED"`,
-    /// `"DIGITS_UNSUPPORTED"`, `"PERIOD_IGNORED"`, `"LOWERCASE_ALGORITHM"`.
+    /// `"DIGITS_UNSUPPORTED"`, `"PERIOD_IGNORED"`, `"LOWERCASE_ALGORITHM"`, `"TYPE_UNSUPPORTED"`.
     pub problem: &'static str,
     /// The finding in one sentence.
     pub message: String,

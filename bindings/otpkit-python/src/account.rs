@@ -134,6 +134,7 @@ impl Account {
             algorithm: fa::algorithm(Some(algorithm)).map_err(about("algorithm"))?,
             digits: fa::digits(Some(args::int("digits", digits)?)).map_err(about("digits"))?,
             kind,
+            pin: None,
             extra: Vec::new(),
         };
         Ok(Account::from_core(account, Vec::new()))

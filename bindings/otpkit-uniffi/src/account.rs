@@ -100,6 +100,7 @@ impl Account {
                 AccountKind::Hotp { counter } => Kind::Hotp { counter },
                 AccountKind::Steam => Kind::Steam,
             },
+            pin: None,
             extra: r
                 .extra
                 .iter()

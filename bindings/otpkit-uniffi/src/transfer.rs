@@ -302,7 +302,7 @@ pub struct PortabilityFinding {
     /// The app's name, for people.
     pub app_name: String,
     /// What goes wrong, as a stable code: `"ALGORITHM_IGNORED"`, `"DIGITS_IGNORED"`,
-    /// `"DIGITS_UNSUPPORTED"`, `"PERIOD_IGNORED"`, `"LOWERCASE_ALGORITHM"`.
+    /// `"DIGITS_UNSUPPORTED"`, `"PERIOD_IGNORED"`, `"LOWERCASE_ALGORITHM"`, `"TYPE_UNSUPPORTED"`.
     pub problem: String,
     /// The finding in one sentence.
     pub message: String,

@@ -179,7 +179,9 @@ pub(crate) fn account(
     kind: Kind,
 ) -> Account {
     let (algorithm, digits) = match kind {
-        Kind::Steam => (Algorithm::Sha1, Digits::SIX),
+        // Like Steam, mOTP and Yandex have one hash and length each; the canonical
+        // values keep every importer's account equal (the PIN is set by the caller).
+        Kind::Steam | Kind::Motp | Kind::Yandex => (Algorithm::Sha1, Digits::SIX),
         Kind::Totp { .. } | Kind::Hotp { .. } => (algorithm, digits),
     };
     Account {
@@ -190,6 +192,7 @@ pub(crate) fn account(
         algorithm,
         digits,
         kind,
+        pin: None,
         extra: Vec::new(),
     }
 }

@@ -34,6 +34,7 @@ fn totp(
         kind: Kind::Totp {
             period: Period::new(period).unwrap(),
         },
+        pin: None,
         extra: Vec::new(),
     }
 }

@@ -11,22 +11,20 @@
 //!
 //! The step is always 10 seconds, whatever period an app shows the code for.
 //!
-//! **The secret.** mOTP's "init secret" is text the user types, usually 16 hex
-//! digits. Aegis stores it hex-decoded and hashes the lowercase hex of the bytes; the
-//! [`Secret`] of an mOTP account here is those bytes too (so an `otpauth://motp/` URI
-//! carries them in Base32, as Aegis reads it). Authenticator Pro keeps the text as
-//! typed: text that is not lowercase hex has no byte form here, and its importer
-//! refuses it rather than show other codes than the app.
+//! **The secret is text.** mOTP's "init secret" is a string the user types,
+//! usually 16 hex digits, and what is hashed is that string. andOTP and
+//! Authenticator Pro keep and hash it as typed (any case, any characters); Aegis
+//! stores it hex-decoded and hashes the lowercase hex of its bytes. The [`Secret`]
+//! of an mOTP account here holds the text's bytes, so every app's account gives
+//! that app's codes: [`secret_from_key_bytes`] turns Aegis's bytes into their text,
+//! [`key_bytes`] turns a lowercase-hex text back into Aegis's bytes.
 //!
 //! Nothing here allocates.
 //!
 //! ```
 //! use otpkit::{motp::Motp, Pin, Secret};
 //! // Aegis MotpTest: secret e3152afee62599c8, PIN 1234.
-//! let secret = Secret::from_bytes_with(
-//!     &[0xe3, 0x15, 0x2a, 0xfe, 0xe6, 0x25, 0x99, 0xc8],
-//!     otpkit::LengthPolicy::AllowShort,
-//! )?;
+//! let secret = Secret::from_bytes(b"e3152afee62599c8")?;
 //! let motp = Motp::new(&secret, &Pin::new("1234")?);
 //! assert_eq!(motp.code_at(165_892_298).as_str(), "e7d8b6");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -53,8 +51,8 @@ pub struct Motp {
 }
 
 impl Motp {
-    /// A generator for the mOTP secret `secret` (the bytes whose lowercase hex is the
-    /// secret text, see the [module documentation](self)) and `pin`.
+    /// A generator for the mOTP secret text `secret` (its bytes, see the
+    /// [module documentation](self)) and `pin`.
     pub fn new(secret: &Secret, pin: &Pin) -> Self {
         Motp {
             secret: secret.clone(),
@@ -68,9 +66,7 @@ impl Motp {
         let decimal = decimal(unix / MOTP_PERIOD, &mut digits);
         let mut md5 = Md5::new();
         md5.update(decimal);
-        for byte in self.secret.as_bytes() {
-            md5.update([hex_digit(byte >> 4), hex_digit(byte & 0x0f)]);
-        }
+        md5.update(self.secret.as_bytes());
         md5.update(self.pin.as_bytes());
         let digest = md5.finalize();
         let mut chars = [0u8; MOTP_CODE_LEN];
@@ -99,6 +95,55 @@ impl Motp {
 impl fmt::Debug for Motp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Motp").finish_non_exhaustive()
+    }
+}
+
+/// The secret text of an mOTP key kept as bytes (Aegis, `otpauth://motp/` URIs):
+/// their lowercase hex, which is what those apps hash. At most half of
+/// [`MAX_SECRET_LEN`](crate::MAX_SECRET_LEN) bytes; empty is refused.
+pub fn secret_from_key_bytes(bytes: &[u8]) -> Result<Secret, crate::SecretError> {
+    let mut text = zeroize::Zeroizing::new([0u8; crate::MAX_SECRET_LEN]);
+    let len = bytes.len().saturating_mul(2);
+    if len > crate::MAX_SECRET_LEN {
+        return Err(crate::SecretError::TooLong { len });
+    }
+    for (pair, byte) in text.chunks_exact_mut(2).zip(bytes) {
+        if let [high, low] = pair {
+            *high = hex_digit(byte >> 4);
+            *low = hex_digit(byte & 0x0f);
+        }
+    }
+    Secret::from_bytes_with(
+        text.get(..len).unwrap_or(&[]),
+        crate::LengthPolicy::AllowShort,
+    )
+}
+
+/// The bytes an mOTP secret text stands for when the text is lowercase hex of even
+/// length (as Aegis keeps it), written into `out`; `None` for any other text, which
+/// has no byte form an app that hex-encodes would hash the same.
+pub fn key_bytes<'a>(
+    secret: &Secret,
+    out: &'a mut [u8; crate::MAX_SECRET_LEN],
+) -> Option<&'a [u8]> {
+    let text = secret.as_bytes();
+    if text.is_empty() || text.len() % 2 != 0 {
+        return None;
+    }
+    let mut len = 0usize;
+    for (slot, pair) in out.iter_mut().zip(text.chunks_exact(2)) {
+        let [high, low] = pair else { return None };
+        *slot = (lower_hex_value(*high)? << 4) | lower_hex_value(*low)?;
+        len = len.saturating_add(1);
+    }
+    out.get(..len)
+}
+
+fn lower_hex_value(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c.wrapping_sub(b'0')),
+        b'a'..=b'f' => Some(c.wrapping_sub(b'a').wrapping_add(10)),
+        _ => None,
     }
 }
 
@@ -182,12 +227,27 @@ mod tests {
     }
 
     #[test]
+    fn key_bytes_and_text() {
+        let bytes = [0xe3, 0x15, 0x2a, 0xfe, 0xe6, 0x25, 0x99, 0xc8];
+        let secret = secret_from_key_bytes(&bytes).unwrap();
+        assert_eq!(secret.as_bytes(), b"e3152afee62599c8");
+        let mut out = [0u8; crate::MAX_SECRET_LEN];
+        assert_eq!(key_bytes(&secret, &mut out), Some(&bytes[..]));
+        for text in [
+            &b"E3152AFEE62599C8"[..],
+            b"e3152afee62599c",
+            b"asdasddasadsadsadsads2133",
+        ] {
+            let s = Secret::from_bytes_with(text, crate::LengthPolicy::AllowShort).unwrap();
+            assert_eq!(key_bytes(&s, &mut out), None);
+        }
+        assert!(secret_from_key_bytes(&[1; 65]).is_err());
+        assert!(secret_from_key_bytes(&[]).is_err());
+    }
+
+    #[test]
     fn debug_shows_neither_code_nor_pin() {
-        let secret = Secret::from_bytes_with(
-            &[0xe3, 0x15, 0x2a, 0xfe, 0xe6, 0x25, 0x99, 0xc8],
-            crate::LengthPolicy::AllowShort,
-        )
-        .unwrap();
+        let secret = Secret::from_bytes(b"e3152afee62599c8").unwrap();
         let motp = Motp::new(&secret, &Pin::new("1234").unwrap());
         let code = motp.code_at(165_892_298);
         assert_eq!(code.as_str(), "e7d8b6");

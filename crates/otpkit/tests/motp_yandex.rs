@@ -6,13 +6,6 @@ use otpkit::otpauth::{Account, Kind, PinRequired};
 use otpkit::yandex::{Yandex, parse_secret};
 use otpkit::{GeneratedCode, LengthPolicy, Pin, Secret};
 
-fn hex(text: &str) -> Vec<u8> {
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-        .collect()
-}
-
 /// Aegis `MotpTest.VECTORS` (app/src/test/.../crypto/otp/MOTPTest.java).
 #[test]
 fn motp_aegis_vectors() {
@@ -25,7 +18,7 @@ fn motp_aegis_vectors() {
         (1_659_539_878, "1a14f8", "9999", "bbb1912bb5c515be"),
     ];
     for (time, code, pin, secret) in vectors {
-        let secret = Secret::from_bytes_with(&hex(secret), LengthPolicy::AllowShort).unwrap();
+        let secret = Secret::from_bytes(secret.as_bytes()).unwrap();
         let motp = Motp::new(&secret, &Pin::new(pin).unwrap());
         assert_eq!(motp.code_at(time).as_str(), code, "t={time}");
     }
@@ -85,7 +78,7 @@ for line in sys.stdin:
     kind, secret_hex, pin, t = line.split()
     secret, t = bytes.fromhex(secret_hex), int(t)
     if kind == "motp":
-        print(hashlib.md5((str(t // 10) + secret.hex() + pin).encode()).hexdigest()[:6])
+        print(hashlib.md5((str(t // 10) + secret.decode() + pin).encode()).hexdigest()[:6])
     else:
         key = hashlib.sha256(pin.encode() + secret).digest()
         if key[0] == 0:
@@ -111,7 +104,12 @@ for line in sys.stdin:
     };
     for i in 0..400u64 {
         let len = 8 + (next() % 24) as usize;
-        let secret: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+        // mOTP secrets are text (printable ASCII here); Yandex secrets are bytes.
+        let secret: Vec<u8> = if i % 2 == 0 {
+            (0..2 * len).map(|_| b'!' + (next() % 94) as u8).collect()
+        } else {
+            (0..len).map(|_| next() as u8).collect()
+        };
         let pin = format!("{}", next() % 100_000_000);
         let time = next() % 4_000_000_000;
         let secret_value = Secret::from_bytes_with(&secret, LengthPolicy::AllowShort).unwrap();
@@ -200,7 +198,8 @@ fn motp_uri_round_trip_and_missing_pin() {
     let uri = "otpauth://motp/Corp:bob?secret=4MKSV7XGEWM4Q&pin=GEZDGNA";
     let account = Account::parse(uri).unwrap().account;
     assert_eq!(account.kind, Kind::Motp);
-    assert_eq!(account.secret.as_bytes(), hex("e3152afee62599c8"));
+    // Aegis's bytes e3 15 … become the text they spell in lowercase hex.
+    assert_eq!(account.secret.as_bytes(), b"e3152afee62599c8");
     assert_eq!(
         account
             .generator()
@@ -224,6 +223,18 @@ fn motp_uri_round_trip_and_missing_pin() {
     assert_eq!(bare.generator().unwrap_err(), PinRequired);
     assert!(bare.motp().is_none());
     assert!(!bare.to_uri().contains("pin="));
+
+    // A text that is not lowercase hex (andOTP, Authenticator Pro) is written as
+    // itself, marked, and reads back unchanged.
+    let mut typed = account.clone();
+    typed.secret = Secret::from_bytes(b"AAAAAAAAAAAAAAAA").unwrap();
+    let uri = typed.to_uri();
+    assert_eq!(
+        uri,
+        "otpauth://motp/Corp:bob?secret=IFAUCQKBIFAUCQKBIFAUCQKBIE&issuer=Corp\
+         &secret_encoding=text&pin=GEZDGNA"
+    );
+    assert_eq!(Account::parse(&uri).unwrap().account, typed);
 
     // A PIN that is not Base32 of text is refused, not dropped.
     for bad in ["pin=1", "pin=", "pin=74"] {

@@ -29,7 +29,11 @@ impl Account {
     /// import it); for mOTP and Yandex the types Aegis reads (`motp`, `yaotp`) and
     /// `pin=` with the Base32 of the PIN's UTF-8 text, as Aegis writes it for Yandex
     /// (Aegis itself leaves the PIN out of mOTP URIs and asks for it; it ignores the
-    /// parameter there); then [`Account::extra`]. Every byte outside the unreserved
+    /// parameter there). An mOTP secret text that is lowercase hex is written as
+    /// Aegis writes it, the Base32 of the bytes it spells; any other text (andOTP and
+    /// Authenticator Pro keep it as typed) as the Base32 of the text with
+    /// `secret_encoding=text`, which this reader honours and Aegis does not (Aegis
+    /// would show other codes for such an account). Then [`Account::extra`]. Every byte outside the unreserved
     /// characters is percent-encoded, the issuer and name separately (so a `:` inside
     /// them cannot be mistaken for the separator); the secret is uppercase unpadded
     /// Base32. Without an issuer, a name containing `:` is written after an empty
@@ -95,7 +99,23 @@ impl Account {
         label.write(&mut uri, Colon::Protected, push_encoded);
         let issuer = label.issuer;
         // Writing to a String cannot fail.
-        let _ = write!(uri, "?secret={}", self.secret.base32());
+        let mut key = zeroize::Zeroizing::new([0u8; crate::MAX_SECRET_LEN]);
+        let motp_text = match self.kind {
+            Kind::Motp => match crate::motp::key_bytes(&self.secret, &mut key) {
+                Some(bytes) => {
+                    let _ = write!(uri, "?secret={}", BASE32_NOPAD.encode_display(bytes));
+                    false
+                }
+                None => {
+                    let _ = write!(uri, "?secret={}", self.secret.base32());
+                    true
+                }
+            },
+            Kind::Totp { .. } | Kind::Hotp { .. } | Kind::Steam | Kind::Yandex => {
+                let _ = write!(uri, "?secret={}", self.secret.base32());
+                false
+            }
+        };
         if let Some(issuer) = issuer {
             uri.push_str("&issuer=");
             push_encoded(&mut uri, issuer);
@@ -119,6 +139,9 @@ impl Account {
             }
             Kind::Steam => uri.push_str("&encoder=steam"),
             Kind::Motp | Kind::Yandex => {
+                if motp_text {
+                    uri.push_str("&secret_encoding=text");
+                }
                 if let Some(pin) = &self.pin {
                     let _ = write!(uri, "&pin={}", BASE32_NOPAD.encode_display(pin.as_bytes()));
                 }
@@ -132,7 +155,8 @@ impl Account {
             let skip = if lowercase == "encoder" {
                 self.kind == Kind::Steam || value.eq_ignore_ascii_case("steam")
             } else {
-                KNOWN.contains(&lowercase.as_str()) || (has_pin && lowercase == "pin")
+                KNOWN.contains(&lowercase.as_str())
+                    || (has_pin && matches!(lowercase.as_str(), "pin" | "secret_encoding"))
             };
             if skip {
                 continue;

@@ -287,7 +287,21 @@ impl Account {
             Kind::Yandex => {
                 crate::yandex::parse_secret(secret.as_bytes()).map_err(UriError::YandexSecret)?
             }
-            Kind::Totp { .. } | Kind::Hotp { .. } | Kind::Steam | Kind::Motp => secret,
+            Kind::Motp => {
+                // Aegis's form: the Base32 of the bytes whose lowercase hex is the
+                // secret text. `secret_encoding=text` (written for a text that is not
+                // lowercase hex) marks the Base32 of the text itself.
+                let before = extra.len();
+                extra.retain(|(key, value)| {
+                    !(key.eq_ignore_ascii_case("secret_encoding") && value == "text")
+                });
+                if extra.len() == before {
+                    crate::motp::secret_from_key_bytes(secret.as_bytes())?
+                } else {
+                    secret
+                }
+            }
+            Kind::Totp { .. } | Kind::Hotp { .. } | Kind::Steam => secret,
         };
         let mut account =
             Account::from_parts((issuer, name), secret, (algorithm, digits, kind), extra);
