@@ -2,8 +2,18 @@
 //!
 //! Each authenticator: `Type` (1 HOTP, 2 TOTP, 3 mOTP, 4 Steam, 5 Yandex), `Issuer`,
 //! `Username`, `Secret` (Base32), `Algorithm` (0 SHA-1, 1 SHA-256, 2 SHA-512),
-//! `Digits`, `Period`, `Counter`. Encrypted backups (Argon2id or PBKDF2 with
-//! AES) are not read yet.
+//! `Digits`, `Period`, `Counter`, and for mOTP `Pin`. Encrypted backups (Argon2id or
+//! PBKDF2 with AES) are not read yet.
+//!
+//! mOTP (`Generator/MobileOtp.cs` in stratumauth/app and its Authenticator Pro
+//! predecessors): the code is MD5 of `unix / 10`, the `Secret` text as typed (not
+//! Base32) and the PIN. Current versions keep the PIN in `Pin`; older ones had no
+//! `Pin` and kept the PIN at the end of `Secret`, hashing the two as one text. Both
+//! give the same codes here: with `Pin` the account's PIN is it; without, the last
+//! four characters (Authenticator Pro's PIN length) are taken as the PIN, which the
+//! hash sees in the same place. `Period` is only how often the app refreshes.
+//! Yandex (type 5) is not read: which secret form its backups hold has not been
+//! checked against a sample.
 
 use otpkit::Algorithm;
 use otpkit::otpauth::Kind;
@@ -35,7 +45,11 @@ struct Authenticator {
     digits: Option<Num>,
     period: Option<Num>,
     counter: Option<Num>,
+    pin: Option<SecretText>,
 }
+
+/// Authenticator Pro's mOTP PIN length (`MobileOtp.PinLength`).
+const MOTP_PIN_LEN: usize = 4;
 
 pub(crate) fn import(data: &[u8]) -> Result<Import, ImportError> {
     if data.starts_with(b"AUTHENTICATORPRO") || data.starts_with(b"AuthenticatorPro") {
@@ -62,9 +76,11 @@ pub(crate) fn import(data: &[u8]) -> Result<Import, ImportError> {
 
 fn read(a: &Authenticator) -> Result<(otpkit::otpauth::Account, Vec<EntryWarning>), EntryError> {
     let kind_code = a.kind.ok_or(EntryError::MissingField("Type"))?.0;
+    if kind_code == 3 {
+        return read_motp(a);
+    }
     let type_name = match kind_code {
         1 | 2 | 4 => None,
-        3 => Some("mOTP"),
         5 => Some("Yandex"),
         _ => Some("unknown"),
     };
@@ -118,4 +134,54 @@ fn read(a: &Authenticator) -> Result<(otpkit::otpauth::Account, Vec<EntryWarning
         ),
         warnings,
     ))
+}
+
+/// An mOTP authenticator (type 3): see the module documentation.
+fn read_motp(
+    a: &Authenticator,
+) -> Result<(otpkit::otpauth::Account, Vec<EntryWarning>), EntryError> {
+    let text = a
+        .secret
+        .as_ref()
+        .ok_or(EntryError::MissingField("Secret"))?;
+    json::fixed_shape(Kind::Motp, a.digits.map(|n| n.0), None, true)?;
+    let mut warnings = Vec::new();
+    let given_pin = a
+        .pin
+        .as_ref()
+        .map(|p| p.0.as_str())
+        .filter(|p| !p.is_empty());
+    let (secret_text, pin) = match given_pin {
+        Some(pin) => (
+            text.0.as_str(),
+            Some(otpkit::Pin::new(pin).map_err(EntryError::Pin)?),
+        ),
+        None => {
+            let split = text
+                .0
+                .len()
+                .checked_sub(MOTP_PIN_LEN)
+                .filter(|at| *at > 0 && text.0.is_char_boundary(*at));
+            match split.and_then(|at| Some((text.0.get(..at)?, text.0.get(at..)?))) {
+                Some((secret, pin)) => (
+                    secret,
+                    Some(otpkit::Pin::new(pin).map_err(EntryError::Pin)?),
+                ),
+                None => (text.0.as_str(), json::pin(None, &mut warnings)?),
+            }
+        }
+    };
+    let secret =
+        otpkit::Secret::from_bytes_with(secret_text.as_bytes(), otpkit::LengthPolicy::AllowShort)
+            .map_err(EntryError::Secret)?;
+    let mut account = json::account(
+        a.issuer.as_deref(),
+        a.username.as_deref().unwrap_or(""),
+        secret,
+        Algorithm::Sha1,
+        otpkit::Digits::SIX,
+        Kind::Motp,
+    );
+    account.pin = pin;
+    Ok((account, warnings))
 }

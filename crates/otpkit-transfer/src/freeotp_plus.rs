@@ -110,6 +110,12 @@ fn read_token(token: &Token) -> Result<(otpkit::otpauth::Account, Vec<EntryWarni
             counter: json::counter(token.counter.map(|n| n.0), "counter", &mut warnings)?,
         },
         OtpType::Steam => Kind::Steam,
+        // FreeOTP+ has no such types; refused as before they were known.
+        OtpType::Motp | OtpType::Yandex => {
+            return Err(EntryError::UnsupportedType(
+                token.kind.clone().unwrap_or_default(),
+            ));
+        }
     };
     Ok((
         json::account(issuer(token), &token.label, secret, algorithm, digits, kind),
