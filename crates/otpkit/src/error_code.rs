@@ -84,6 +84,8 @@ error_codes! {
     InvalidPin => "INVALID_PIN",
     /// A Yandex secret of the wrong length or with a wrong checksum.
     InvalidYandexSecret => "INVALID_YANDEX_SECRET",
+    /// An mOTP or Yandex account without the PIN its codes need.
+    PinRequired => "PIN_REQUIRED",
     /// Not a `steam://` URI.
     NotSteamUri => "NOT_STEAM_URI",
     /// Not an `otpauth-migration://offline?…` URI.

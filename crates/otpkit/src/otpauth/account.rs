@@ -83,6 +83,14 @@ impl core::fmt::Display for PinRequired {
 
 impl core::error::Error for PinRequired {}
 
+impl PinRequired {
+    /// The stable [`ErrorCode`](crate::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> crate::ErrorCode {
+        crate::ErrorCode::PinRequired
+    }
+}
+
 impl Account {
     /// An account from its parts: the one place the readers (`otpauth://`, Google
     /// Authenticator export) assemble one.
