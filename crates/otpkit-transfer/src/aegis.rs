@@ -263,6 +263,9 @@ fn read_pin_entry(
     bytes: &otpkit::Secret,
     mut warnings: Vec<crate::EntryWarning>,
 ) -> Result<(otpkit::otpauth::Account, Vec<crate::EntryWarning>), EntryError> {
+    // RFC 4226's 128-bit minimum is not these schemes': an mOTP key is 64 bits (16
+    // hex digits), a Yandex secret 128.
+    warnings.retain(|w| !matches!(w, crate::EntryWarning::ShortSecret { .. }));
     let (kind, algo, secret) = match otp_type {
         OtpType::Motp => (
             Kind::Motp,

@@ -127,7 +127,7 @@ pub fn key_bytes<'a>(
     out: &'a mut [u8; crate::MAX_SECRET_LEN],
 ) -> Option<&'a [u8]> {
     let text = secret.as_bytes();
-    if text.is_empty() || text.len() % 2 != 0 {
+    if text.is_empty() || !text.len().is_multiple_of(2) {
         return None;
     }
     let mut len = 0usize;
@@ -152,10 +152,7 @@ fn lower_hex_value(c: u8) -> Option<u8> {
 fn decimal(mut value: u64, buf: &mut [u8; 20]) -> &[u8] {
     // u64::MAX has 20 decimal digits, so the buffer always suffices.
     let mut start = buf.len();
-    loop {
-        let Some(at) = start.checked_sub(1) else {
-            break;
-        };
+    while let Some(at) = start.checked_sub(1) {
         start = at;
         if let Some(slot) = buf.get_mut(at) {
             // value % 10 < 10: the cast and the addition cannot overflow.

@@ -172,8 +172,9 @@ impl Yandex {
             word.copy_from_slice(eight);
         }
         const RADIX: u64 = 26;
-        // 26^8 = 208_827_064_576.
-        let mut value = u64::from_be_bytes(word) % RADIX.pow(8);
+        /// 26^8: eight letters.
+        const MODULUS: u64 = 208_827_064_576;
+        let mut value = u64::from_be_bytes(word) % MODULUS;
         let mut chars = [b'a'; YANDEX_CODE_LEN];
         for slot in chars.iter_mut().rev() {
             // value % 26 < 26: the cast and the addition cannot overflow.
