@@ -152,6 +152,8 @@ fn read_entry(
         // text as is, and asks for the PIN when it shows a code: the backup has no
         // PIN. Its `algorithm` and `period` fields are defaults mOTP does not use.
         json::fixed_shape(Kind::Motp, entry.digits.map(|n| n.0), None, true)?;
+        // The secret is text, not an RFC 4226 key: its length is not a key's.
+        warnings.retain(|w| !matches!(w, EntryWarning::ShortSecret { .. }));
         let pin = json::pin(None, &mut warnings)?;
         let mut account = json::account(
             issuer.as_deref(),

@@ -245,6 +245,22 @@ fn motp_uri_round_trip_and_missing_pin() {
             "{bad}"
         );
     }
+    // The scheme's own hash, length and step are accepted quietly (Aegis writes
+    // them); others are ignored with a note, as for Steam.
+    let aegis = Account::parse(
+        "otpauth://motp/Corp:bob?period=10&digits=6&algorithm=MD5&secret=4MKSV7XGEWM4Q&issuer=Corp",
+    )
+    .unwrap();
+    assert!(aegis.warnings.is_empty(), "{:?}", aegis.warnings);
+    let odd =
+        Account::parse("otpauth://motp/x?secret=4MKSV7XGEWM4Q&algorithm=SHA1&digits=8").unwrap();
+    assert_eq!(
+        odd.warnings,
+        vec![
+            otpkit::otpauth::Warning::IgnoredParameter { name: "algorithm" },
+            otpkit::otpauth::Warning::IgnoredParameter { name: "digits" },
+        ]
+    );
     // On other kinds `pin=` is an unknown parameter, kept as before.
     let totp = Account::parse("otpauth://totp/x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&pin=1")
         .unwrap()

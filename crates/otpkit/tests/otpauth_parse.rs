@@ -277,7 +277,7 @@ fn each_bad_input_has_its_error() {
         ("https://example.com".into(), UriError::NotOtpauth),
         ("otpauth:/totp/x".into(), UriError::NotOtpauth),
         (
-            format!("otpauth://motp/x?secret={s}"),
+            format!("otpauth://yubikey/x?secret={s}"),
             UriError::UnsupportedType,
         ),
         (

@@ -156,7 +156,10 @@ impl Account {
                 self.kind == Kind::Steam || value.eq_ignore_ascii_case("steam")
             } else {
                 KNOWN.contains(&lowercase.as_str())
-                    || (has_pin && matches!(lowercase.as_str(), "pin" | "secret_encoding"))
+                    || (has_pin && lowercase == "pin")
+                    || (self.kind == Kind::Motp
+                        && lowercase == "secret_encoding"
+                        && value == "text")
             };
             if skip {
                 continue;

@@ -176,11 +176,17 @@ impl Account {
                         .as_deref()
                         .is_some_and(|i| i.eq_ignore_ascii_case("steam"))));
 
-        let algorithm = match raw.algorithm {
-            Some(v) => decode(v, true, "algorithm")?
+        let algorithm_text = match raw.algorithm {
+            Some(v) => Some(decode(v, true, "algorithm")?),
+            None => None,
+        };
+        // mOTP and Yandex name their own hash (Aegis writes `MD5`, `SHA256`); it is
+        // checked against the scheme's below, not read as an HMAC algorithm.
+        let algorithm = match &algorithm_text {
+            Some(text) if !takes_pin => text
                 .parse::<Algorithm>()
                 .map_err(|_| UriError::UnsupportedAlgorithm)?,
-            None => Algorithm::Sha1,
+            Some(_) | None => Algorithm::Sha1,
         };
         let digits_value = match raw.digits {
             Some(v) => Some(parse_u64(v, "digits")?),
@@ -202,8 +208,8 @@ impl Account {
             None => None,
         };
         let fixed_kind = match uri_type {
-            UriType::Motp => Some((Kind::Motp, Algorithm::Sha1, Digits::SIX, 10)),
-            UriType::Yandex => Some((Kind::Yandex, Algorithm::Sha256, Digits::EIGHT, 30)),
+            UriType::Motp => Some((Kind::Motp, "MD5", Digits::SIX, 10)),
+            UriType::Yandex => Some((Kind::Yandex, "SHA256", Digits::EIGHT, 30)),
             UriType::Totp | UriType::Hotp | UriType::Steam => None,
         };
         let (kind, algorithm, digits) = if let Some((kind, usual, usual_digits, step)) = fixed_kind
@@ -211,10 +217,10 @@ impl Account {
             // The hash, length and step are the scheme's; Aegis writes them anyway
             // (`algorithm=MD5`/`SHA256`, `digits=6`/`8`, `period=10`/`30`), which
             // is not worth a note. Anything else is ignored with one.
-            if raw.algorithm.is_some_and(|a| {
-                !(a.eq_ignore_ascii_case("md5") && kind == Kind::Motp
-                    || a.eq_ignore_ascii_case(usual.name()))
-            }) {
+            if algorithm_text
+                .as_deref()
+                .is_some_and(|a| !a.eq_ignore_ascii_case(usual))
+            {
                 warnings.push(Warning::IgnoredParameter { name: "algorithm" });
             }
             if digits_value.is_some_and(|d| d != u64::from(usual_digits.get())) {
@@ -226,6 +232,8 @@ impl Account {
             if counter.is_some() {
                 warnings.push(Warning::IgnoredParameter { name: "counter" });
             }
+            // RFC 4226's 128-bit minimum is not these schemes' (an mOTP key is 64 bits).
+            warnings.retain(|w| !matches!(w, Warning::ShortSecret { .. }));
             (kind, Algorithm::Sha1, Digits::SIX)
         } else if is_steam {
             if algorithm != Algorithm::Sha1 {
