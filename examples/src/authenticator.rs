@@ -45,6 +45,8 @@ pub enum AddError {
     Uri(UriError),
     /// The secret is not valid Base32.
     Secret(SecretError),
+    /// An mOTP or Yandex account whose URI has no PIN.
+    PinRequired(otpkit::otpauth::PinRequired),
 }
 
 impl fmt::Display for AddError {
@@ -52,6 +54,7 @@ impl fmt::Display for AddError {
         match self {
             AddError::Uri(e) => write!(f, "invalid otpauth URI: {e}"),
             AddError::Secret(e) => write!(f, "invalid secret: {e}"),
+            AddError::PinRequired(e) => write!(f, "{e}"),
         }
     }
 }
@@ -64,7 +67,7 @@ impl App {
         let account = Account::parse(uri).map_err(AddError::Uri)?.account;
         Ok(App {
             label: account.label(),
-            generator: account.generator(),
+            generator: account.generator().map_err(AddError::PinRequired)?,
         })
     }
 

@@ -30,7 +30,8 @@ export interface AccountBase {
 export type Account =
   | (AccountBase & { type: "totp"; /** The time step in seconds. */ period: number })
   | (AccountBase & { type: "hotp"; /** The counter of the next code. */ counter: bigint })
-  | (AccountBase & { type: "steam" });
+  | (AccountBase & { type: "steam" })
+  | (AccountBase & { type: "motp" | "yandex"; /** The PIN its codes need; null (or absent) when not known. Secret. */ pin?: string | null });
 /** A note for the user about a URI that was accepted. Never contains secret material. */
 export interface UriWarning {
   /** The warning's stable name, e.g. "SECRET_LOWERCASE", "SHORT_SECRET", "ISSUER_CONFLICT". */
@@ -81,6 +82,13 @@ pub(crate) fn to_js(account: &AccountRecord) -> Result<JsValue, JsValue> {
         }
         AccountKind::Hotp { counter } => set(&obj, "counter", &JsValue::from(counter)),
         AccountKind::Steam => {}
+        AccountKind::Motp | AccountKind::Yandex => {
+            let pin = account
+                .pin
+                .as_deref()
+                .map_or(JsValue::NULL, JsValue::from_str);
+            set(&obj, "pin", &pin);
+        }
     }
     let extra = js_sys::Array::new();
     for (name, value) in &account.extra {
@@ -130,11 +138,24 @@ pub(crate) fn from_js(obj: &JsValue, what: &str) -> Result<AccountRecord, JsValu
             counter: args::counter(&field(obj, what, "counter")?, &format!("{what}.counter"))?,
         },
         "steam" => AccountKind::Steam,
+        "motp" => AccountKind::Motp,
+        "yandex" => AccountKind::Yandex,
         _ => {
             return Err(type_error(&format!(
-                r#"{what}.type must be "totp", "hotp" or "steam""#
+                r#"{what}.type must be "totp", "hotp", "steam", "motp" or "yandex""#
             )));
         }
+    };
+    let pin = match kind {
+        AccountKind::Motp | AccountKind::Yandex => {
+            let raw = field(obj, what, "pin")?;
+            if absent(&raw) {
+                None
+            } else {
+                Some(string(&raw, &format!("{what}.pin"))?)
+            }
+        }
+        AccountKind::Totp { .. } | AccountKind::Hotp { .. } | AccountKind::Steam => None,
     };
     let digits = args::opt_u8(&field(obj, what, "digits")?, &format!("{what}.digits"))?
         .ok_or_else(|| type_error(&format!("{what}.digits must be a number")))?;
@@ -162,6 +183,7 @@ pub(crate) fn from_js(obj: &JsValue, what: &str) -> Result<AccountRecord, JsValu
         algorithm,
         digits,
         kind,
+        pin,
         extra,
     })
 }

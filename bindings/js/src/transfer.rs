@@ -60,7 +60,7 @@ export interface PortabilityFinding {
   /** "GOOGLE_AUTHENTICATOR", "MICROSOFT_AUTHENTICATOR" or "AUTHY". */
   app: string;
   appName: string;
-  /** "ALGORITHM_IGNORED", "DIGITS_IGNORED", "DIGITS_UNSUPPORTED", "PERIOD_IGNORED" or "LOWERCASE_ALGORITHM". */
+  /** "ALGORITHM_IGNORED", "DIGITS_IGNORED", "DIGITS_UNSUPPORTED", "PERIOD_IGNORED", "LOWERCASE_ALGORITHM" or "TYPE_UNSUPPORTED". */
   problem: string;
   message: string;
   when: string;

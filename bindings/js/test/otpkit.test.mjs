@@ -167,7 +167,7 @@ test('bad URIs and bad account objects are typed errors', () => {
   throwsOtpkit(() => parseOtpauthUri('otpauth://hotp/x?secret=GEZDGNBVGY3TQOJQ'), 'MISSING_COUNTER');
   const { account } = parseOtpauthUri(URI);
   throwsOtpkit(() => accountToUri({ ...account, digits: 4 }), 'DIGITS_OUT_OF_RANGE');
-  assert.throws(() => accountToUri({ ...account, type: 'motp' }), TypeError);
+  assert.throws(() => accountToUri({ ...account, type: 'yubikey' }), TypeError);
   assert.throws(() => accountToUri({ ...account, name: 7 }), TypeError);
   assert.throws(() => accountToUri({ ...account, type: 'hotp' }), TypeError); // no counter
 });

@@ -88,6 +88,30 @@ mod tests {
     use otpkit::ErrorCode;
 
     #[test]
+    fn motp_and_yandex_records_carry_the_pin_and_never_show_it() {
+        let uri = "otpauth://yaotp/Yandex:alice?secret=LA2V6KMCGYMWWVEW64RNP3JA3I&issuer=Yandex&pin=G42TQNQ";
+        let parsed = parse_otpauth_uri(uri).unwrap();
+        let record = &parsed.account;
+        assert_eq!(record.kind, AccountKind::Yandex);
+        assert_eq!(record.pin.as_deref(), Some("7586"));
+        assert_eq!(account_to_uri(record).unwrap(), uri);
+        let shown = format!("{record:?} {record}");
+        assert!(!shown.contains("7586"), "{shown}");
+        let motp = parse_otpauth_uri("otpauth://motp/x?secret=4MKSV7XGEWM4Q").unwrap();
+        assert_eq!(motp.account.kind, AccountKind::Motp);
+        assert_eq!(motp.account.pin, None);
+        // A PIN on a kind without one is refused, not dropped.
+        let mut totp = parse_otpauth_uri("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP")
+            .unwrap()
+            .account;
+        totp.pin = Some("1234".into());
+        assert_eq!(
+            account_to_uri(&totp).unwrap_err().reason,
+            ErrorCode::InvalidPin
+        );
+    }
+
+    #[test]
     fn a_uri_round_trips_with_its_warnings_coded() {
         let parsed = parse_otpauth_uri(
             "otpauth://totp/ACME:alice?secret=jbswy3dpehpk3pxp&issuer=ACME&period=60",

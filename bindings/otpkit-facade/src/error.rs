@@ -73,6 +73,9 @@ impl Category {
             | C::InvalidNumber
             | C::InvalidUtf8
             | C::DuplicateParameter
+            | C::InvalidPin
+            | C::InvalidYandexSecret
+            | C::PinRequired
             | C::NotSteamUri
             | C::NotMigrationUri
             | C::MigrationMissingData
@@ -127,6 +130,7 @@ impl Category {
             | C::DigitsUnsupported
             | C::PeriodUnsupported
             | C::SteamUnsupported
+            | C::KindUnsupported
             | C::CounterTooLarge => Category::Unsupported,
             C::AlreadyEnrolled | C::NotEnrolled | C::WrongKind | C::CounterExhausted => {
                 Category::WrongState
@@ -305,6 +309,7 @@ from_core!(
     otpkit::VerifyError,
     otpkit::WindowError,
     otpkit::otpauth::UriError,
+    otpkit::otpauth::PinRequired,
     otpkit::migration::MigrationError,
     otpkit::migration::EntryError,
     otpkit::migration::EncodeError,

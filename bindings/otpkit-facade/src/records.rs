@@ -39,6 +39,10 @@ pub enum AccountKind {
     },
     /// Steam Guard.
     Steam,
+    /// Mobile-OTP (six hex digits every 10 s from the secret text and a PIN).
+    Motp,
+    /// Yandex Key (eight letters every 30 s from the secret and a PIN).
+    Yandex,
 }
 
 impl AccountKind {
@@ -50,15 +54,19 @@ impl AccountKind {
             },
             otpkit::Kind::Hotp { counter } => AccountKind::Hotp { counter },
             otpkit::Kind::Steam => AccountKind::Steam,
+            otpkit::Kind::Motp => AccountKind::Motp,
+            otpkit::Kind::Yandex => AccountKind::Yandex,
         }
     }
 
-    /// `"totp"`, `"hotp"` or `"steam"`.
+    /// `"totp"`, `"hotp"`, `"steam"`, `"motp"` or `"yandex"`.
     pub const fn name(self) -> &'static str {
         match self {
             AccountKind::Totp { .. } => "totp",
             AccountKind::Hotp { .. } => "hotp",
             AccountKind::Steam => "steam",
+            AccountKind::Motp => "motp",
+            AccountKind::Yandex => "yandex",
         }
     }
 }
@@ -81,6 +89,9 @@ pub struct AccountRecord {
     pub digits: u8,
     /// The kind and what only it has.
     pub kind: AccountKind,
+    /// The PIN of an mOTP or Yandex account, if known; `None` for the other kinds.
+    /// As secret as the secret: never shown, overwritten on drop.
+    pub pin: Option<String>,
     /// Parameters otpkit does not interpret, as (name, value), in order.
     pub extra: Vec<(String, String)>,
 }
@@ -96,6 +107,7 @@ impl AccountRecord {
             algorithm: account.algorithm.name(),
             digits: account.digits.get(),
             kind,
+            pin: account.pin.as_ref().map(|p| p.as_str().to_owned()),
             extra: account.extra.clone(),
         }
     }
@@ -109,6 +121,21 @@ impl AccountRecord {
             },
             AccountKind::Hotp { counter } => otpkit::Kind::Hotp { counter },
             AccountKind::Steam => otpkit::Kind::Steam,
+            AccountKind::Motp => otpkit::Kind::Motp,
+            AccountKind::Yandex => otpkit::Kind::Yandex,
+        };
+        let pin = match (&self.pin, self.kind) {
+            (Some(pin), AccountKind::Motp | AccountKind::Yandex) => Some(
+                otpkit::Pin::new(pin)
+                    .map_err(|_| FacadeError::new(ErrorCode::InvalidPin, "invalid PIN"))?,
+            ),
+            (None, _) => None,
+            (Some(_), AccountKind::Totp { .. } | AccountKind::Hotp { .. } | AccountKind::Steam) => {
+                return Err(FacadeError::new(
+                    ErrorCode::InvalidPin,
+                    "only mOTP and Yandex accounts have a PIN",
+                ));
+            }
         };
         Ok(otpkit::Account {
             issuer: self.issuer.clone(),
@@ -117,6 +144,7 @@ impl AccountRecord {
             algorithm: crate::args::algorithm(Some(self.algorithm))?,
             digits: crate::args::digits(Some(self.digits))?,
             kind,
+            pin,
             extra: self.extra.clone(),
         })
     }
@@ -135,6 +163,9 @@ impl Drop for AccountRecord {
     /// so that no copy of the secret is left in freed memory.
     fn drop(&mut self) {
         self.secret.zeroize();
+        if let Some(pin) = &mut self.pin {
+            pin.zeroize();
+        }
     }
 }
 
@@ -458,7 +489,7 @@ pub struct PortabilityRecord {
     /// The app's name, for people.
     pub app_name: String,
     /// What goes wrong, as a stable code: `"ALGORITHM_IGNORED"`, `"DIGITS_IGNORED"`,
-    /// `"DIGITS_UNSUPPORTED"`, `"PERIOD_IGNORED"`, `"LOWERCASE_ALGORITHM"`.
+    /// `"DIGITS_UNSUPPORTED"`, `"PERIOD_IGNORED"`, `"LOWERCASE_ALGORITHM"`, `"TYPE_UNSUPPORTED"`.
     pub problem: &'static str,
     /// The finding in one sentence.
     pub message: String,

@@ -1,7 +1,9 @@
 //! `Account` (what an `otpauth://` URI describes), `parse_uri` and `UriWarning`.
 
+use otpkit::motp::MOTP_PERIOD;
 use otpkit::otpauth::{self, Kind};
 use otpkit::steam::STEAM_PERIOD;
+use otpkit::yandex::YANDEX_PERIOD;
 use otpkit_facade::args as fa;
 use otpkit_facade::records::{AccountKind, WarningRecord};
 use pyo3::prelude::*;
@@ -134,6 +136,7 @@ impl Account {
             algorithm: fa::algorithm(Some(algorithm)).map_err(about("algorithm"))?,
             digits: fa::digits(Some(args::int("digits", digits)?)).map_err(about("digits"))?,
             kind,
+            pin: None,
             extra: Vec::new(),
         };
         Ok(Account::from_core(account, Vec::new()))
@@ -163,7 +166,7 @@ impl Account {
         PyString::new(py, &keys::base32_grouped(&self.account.secret))
     }
 
-    /// `"totp"`, `"hotp"` or `"steam"`.
+    /// `"totp"`, `"hotp"`, `"steam"`, `"motp"` or `"yandex"`.
     #[getter]
     fn kind(&self) -> &'static str {
         self.kind.name()
@@ -188,6 +191,8 @@ impl Account {
             AccountKind::Totp { period } => Some(period),
             AccountKind::Hotp { .. } => None,
             AccountKind::Steam => Some(STEAM_PERIOD),
+            AccountKind::Motp => Some(MOTP_PERIOD),
+            AccountKind::Yandex => Some(YANDEX_PERIOD),
         }
     }
 
@@ -196,7 +201,10 @@ impl Account {
     fn counter(&self) -> Option<u64> {
         match self.kind {
             AccountKind::Hotp { counter } => Some(counter),
-            AccountKind::Totp { .. } | AccountKind::Steam => None,
+            AccountKind::Totp { .. }
+            | AccountKind::Steam
+            | AccountKind::Motp
+            | AccountKind::Yandex => None,
         }
     }
 
@@ -259,9 +267,17 @@ impl Account {
     ) -> PyResult<Bound<'py, PyString>> {
         let t = match self.kind {
             AccountKind::Hotp { .. } => 0,
-            AccountKind::Totp { .. } | AccountKind::Steam => args::time("for_time", for_time)?,
+            AccountKind::Totp { .. }
+            | AccountKind::Steam
+            | AccountKind::Motp
+            | AccountKind::Yandex => args::time("for_time", for_time)?,
         };
-        let code = self.account.generator().code_at(t);
+        // An mOTP or Yandex account without its PIN has no codes.
+        let generator = self
+            .account
+            .generator()
+            .map_err(|e| about("pin")(e.into()))?;
+        let code = generator.code_at(t);
         let code = code.map_err(|e| about("for_time")(e.into()))?;
         Ok(crate::otp::generated_str(py, code))
     }
@@ -278,6 +294,8 @@ impl Account {
             AccountKind::Hotp { counter } => format!("counter={counter}"),
             AccountKind::Totp { period } => format!("period={period}"),
             AccountKind::Steam => format!("period={STEAM_PERIOD}"),
+            AccountKind::Motp => format!("period={MOTP_PERIOD}"),
+            AccountKind::Yandex => format!("period={YANDEX_PERIOD}"),
         };
         format!(
             "Account(issuer={issuer}, name={}, kind='{}', algorithm='{}', digits={}, {detail})",

@@ -52,6 +52,7 @@ pub(crate) fn generator_uri(
         algorithm,
         digits,
         kind,
+        pin: None,
         extra: Vec::new(),
     })
 }
@@ -70,6 +71,7 @@ pub(crate) fn parse_uri(uri: &str) -> Result<(Account, Vec<WarningRecord>), Faca
             algorithm: Algorithm::Sha1,
             digits: Digits::default(),
             kind: Kind::Steam,
+            pin: None,
             extra: Vec::new(),
         };
         return Ok((account, Vec::new()));

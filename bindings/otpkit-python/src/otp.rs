@@ -125,11 +125,13 @@ pub(crate) fn code_str(py: Python<'_>, code: Code) -> Bound<'_, PyString> {
     PyString::new(py, code.text().as_str())
 }
 
-/// A TOTP, HOTP or Steam code as a Python `str`.
+/// A TOTP, HOTP, Steam, mOTP or Yandex code as a Python `str`.
 pub(crate) fn generated_str(py: Python<'_>, code: GeneratedCode) -> Bound<'_, PyString> {
     match code {
         GeneratedCode::Digits(code) => code_str(py, code),
         GeneratedCode::Steam(code) => PyString::new(py, code.as_str()),
+        GeneratedCode::Motp(code) => PyString::new(py, code.as_str()),
+        GeneratedCode::Yandex(code) => PyString::new(py, code.as_str()),
     }
 }
 

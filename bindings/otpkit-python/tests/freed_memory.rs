@@ -70,6 +70,7 @@ fn accounts(keys: &[[u8; 20]]) -> Vec<Account> {
                     period: otpkit::Period::DEFAULT,
                 }
             },
+            pin: None,
             extra: Vec::new(),
         })
         .collect()

@@ -26,6 +26,10 @@ pub enum Kind {
     },
     /// Steam Guard: five characters, HMAC-SHA1, 30 seconds.
     Steam,
+    /// Mobile-OTP: six hex digits every 10 seconds from the secret text and `pin`.
+    Motp,
+    /// Yandex Key: eight letters every 30 seconds from the secret and `pin`.
+    Yandex,
 }
 
 /// A parameter of an `otpauth://` URI that otpkit does not interpret (`image`,
@@ -62,6 +66,10 @@ pub struct Account {
     /// Parameters otpkit does not interpret, in order.
     #[uniffi(default = [])]
     pub extra: Vec<Parameter>,
+    /// The PIN of an mOTP or Yandex account, if known (its codes need it); `None`
+    /// for the other kinds. As secret as the secret; never in the text form.
+    #[uniffi(default = None)]
+    pub pin: Option<String>,
 }
 
 impl Account {
@@ -78,7 +86,10 @@ impl Account {
                 Kind::Totp { period } => AccountKind::Totp { period },
                 Kind::Hotp { counter } => AccountKind::Hotp { counter },
                 Kind::Steam => AccountKind::Steam,
+                Kind::Motp => AccountKind::Motp,
+                Kind::Yandex => AccountKind::Yandex,
             },
+            pin: self.pin.clone(),
             extra: self
                 .extra
                 .iter()
@@ -99,7 +110,10 @@ impl Account {
                 AccountKind::Totp { period } => Kind::Totp { period },
                 AccountKind::Hotp { counter } => Kind::Hotp { counter },
                 AccountKind::Steam => Kind::Steam,
+                AccountKind::Motp => Kind::Motp,
+                AccountKind::Yandex => Kind::Yandex,
             },
+            pin: r.pin.clone(),
             extra: r
                 .extra
                 .iter()

@@ -189,6 +189,12 @@ pub enum ErrorCode {
     InvalidUtf8,
     /// A parameter given twice.
     DuplicateParameter,
+    /// An mOTP or Yandex PIN that is not Base32 of 1 to 64 bytes of text.
+    InvalidPin,
+    /// A Yandex secret of the wrong length or with a wrong checksum.
+    InvalidYandexSecret,
+    /// An mOTP or Yandex account without the PIN its codes need.
+    PinRequired,
     /// Not a `steam://` URI.
     NotSteamUri,
     /// Not an `otpauth-migration://offline?…` URI.
@@ -211,6 +217,8 @@ pub enum ErrorCode {
     PeriodUnsupported,
     /// A Steam account, which the export format cannot carry.
     SteamUnsupported,
+    /// An mOTP or Yandex account, which the export format cannot carry.
+    KindUnsupported,
     /// An HOTP counter larger than the export format can carry.
     CounterTooLarge,
     /// A QR code of another export than the ones scanned before.

@@ -321,7 +321,7 @@ pub struct PortabilityFinding {
     /// The app's name, for people.
     pub app_name: String,
     /// What goes wrong, as a stable code: `"ALGORITHM_IGNORED"`, `"DIGITS_IGNORED"`,
-    /// `"DIGITS_UNSUPPORTED"`, `"PERIOD_IGNORED"`, `"LOWERCASE_ALGORITHM"`.
+    /// `"DIGITS_UNSUPPORTED"`, `"PERIOD_IGNORED"`, `"LOWERCASE_ALGORITHM"`, `"TYPE_UNSUPPORTED"`.
     pub problem: String,
     /// The finding in one sentence.
     pub message: String,
@@ -387,13 +387,23 @@ mod tests {
     fn aegis_import_reports_every_entry() {
         let plain =
             import_accounts("aegis".into(), fixture("aegis_plain.json"), None, None).unwrap();
-        assert_eq!(plain.accounts.len(), 4);
+        assert_eq!(plain.accounts.len(), 5);
         assert_eq!(plain.entries.len(), 7);
         let steam = &plain.entries[3];
         assert_eq!(steam.label, "Steam:gamer");
         assert_eq!(steam.warnings[0].code, "TRAILING_BITS_DROPPED");
-        assert!(plain.entries[4].error.as_deref().unwrap().contains("motp"));
-        assert!(plain.entries[4].reason.is_some());
+        // The mOTP entry imports with its PIN; the next one has no secret.
+        assert!(plain.entries[4].error.is_none());
+        assert_eq!(plain.accounts[4].kind, crate::account::Kind::Motp);
+        assert_eq!(plain.accounts[4].pin.as_deref(), Some("1234"));
+        assert!(
+            plain.entries[5]
+                .error
+                .as_deref()
+                .unwrap()
+                .contains("secret")
+        );
+        assert!(plain.entries[5].reason.is_some());
         let encrypted = import_accounts(
             "aegis".into(),
             fixture("aegis_encrypted.json"),

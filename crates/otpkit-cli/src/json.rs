@@ -14,8 +14,10 @@
 //! | `counter` | number; `null` for totp and steam |
 //! | `warnings` | array of sentences, empty for a canonical URI |
 
+use otpkit::motp::{MOTP_CODE_LEN, MOTP_PERIOD};
 use otpkit::otpauth::{Account, Kind};
 use otpkit::steam::{STEAM_CODE_LEN, STEAM_PERIOD};
+use otpkit::yandex::{YANDEX_CODE_LEN, YANDEX_PERIOD};
 use serde_json::{Value, json};
 use zeroize::{Zeroize, Zeroizing};
 
@@ -27,6 +29,8 @@ pub fn type_name(account: &Account) -> &'static str {
         Kind::Totp { .. } => "totp",
         Kind::Hotp { .. } => "hotp",
         Kind::Steam => "steam",
+        Kind::Motp => "motp",
+        Kind::Yandex => "yandex",
     }
 }
 
@@ -37,7 +41,17 @@ pub fn period(account: &Account) -> Option<u64> {
     match account.kind {
         Kind::Totp { period } => Some(period.seconds()),
         Kind::Steam => Some(STEAM_PERIOD),
+        Kind::Motp => Some(MOTP_PERIOD),
+        Kind::Yandex => Some(YANDEX_PERIOD),
         Kind::Hotp { .. } => None,
+    }
+}
+
+/// The HOTP counter of the next code; `None` for time-based kinds.
+pub fn counter(account: &Account) -> Option<u64> {
+    match account.kind {
+        Kind::Hotp { counter } => Some(counter),
+        Kind::Totp { .. } | Kind::Steam | Kind::Motp | Kind::Yandex => None,
     }
 }
 
@@ -45,6 +59,8 @@ pub fn period(account: &Account) -> Option<u64> {
 pub fn digits(account: &Account) -> u64 {
     match account.kind {
         Kind::Steam => STEAM_CODE_LEN as u64,
+        Kind::Motp => MOTP_CODE_LEN as u64,
+        Kind::Yandex => YANDEX_CODE_LEN as u64,
         Kind::Totp { .. } | Kind::Hotp { .. } => u64::from(account.digits.get()),
     }
 }
@@ -61,7 +77,7 @@ pub fn account(account: &Account, warnings: &[String]) -> Result<Value, CliError
         "algorithm": account.algorithm.name(),
         "digits": digits(account),
         "period": period(account),
-        "counter": account.generator().counter(),
+        "counter": counter(account),
         "warnings": warnings,
     });
     if let Some(slot) = value.get_mut("secret") {

@@ -157,6 +157,12 @@ pub enum ExportError {
         /// Its index in the input.
         index: usize,
     },
+    /// The account at this index is mOTP or Yandex Key, which PSKC has no algorithm
+    /// for either.
+    Kind {
+        /// Its index in the input.
+        index: usize,
+    },
     /// A pre-shared key that is not 16, 24 or 32 bytes long (its length).
     KeyLength(usize),
     /// An empty password.
@@ -176,6 +182,10 @@ impl fmt::Display for ExportError {
             ExportError::Steam { index } => write!(
                 f,
                 "account {index} is Steam Guard, which PSKC has no algorithm for"
+            ),
+            ExportError::Kind { index } => write!(
+                f,
+                "account {index} is mOTP or Yandex Key, which PSKC has no algorithm for"
             ),
             ExportError::KeyLength(len) => write!(
                 f,
@@ -198,6 +208,7 @@ impl ExportError {
         use otpkit::ErrorCode as C;
         match self {
             ExportError::Steam { .. } => C::SteamUnsupported,
+            ExportError::Kind { .. } => C::KindUnsupported,
             ExportError::KeyLength(_) => C::UnsupportedEncryption,
             ExportError::EmptyPassword => C::EmptyPassword,
             ExportError::ZeroIterations => C::KdfParameters,
@@ -300,6 +311,12 @@ fn escape(out: &mut String, text: &str) {
 pub fn export(accounts: &[Account], encryption: Encryption<'_>) -> Result<Exported, ExportError> {
     if let Some(index) = accounts.iter().position(|a| matches!(a.kind, Kind::Steam)) {
         return Err(ExportError::Steam { index });
+    }
+    if let Some(index) = accounts
+        .iter()
+        .position(|a| matches!(a.kind, Kind::Motp | Kind::Yandex))
+    {
+        return Err(ExportError::Kind { index });
     }
     // The text is reserved up front so that, holding secrets, it never reallocates
     // (which would leave unwiped copies behind).
@@ -455,6 +472,7 @@ fn write_key(
         Kind::Hotp { counter } => (HOTP_URI, ("Counter", counter)),
         // Refused in `export` before anything is written.
         Kind::Steam => return Err(ExportError::Steam { index }),
+        Kind::Motp | Kind::Yandex => return Err(ExportError::Kind { index }),
     };
     let _ = write!(
         out,

@@ -149,6 +149,7 @@ impl Token {
                 Kind::Hotp { counter } => AccountKind::Hotp { counter },
                 Kind::Totp { period, .. } => AccountKind::Totp { period },
             },
+            pin: None,
             extra: Vec::new(),
         }
     }

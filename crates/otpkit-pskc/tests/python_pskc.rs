@@ -53,7 +53,7 @@ fn expected(mac: &str) -> Vec<String> {
             let (period, counter) = match a.kind {
                 Kind::Totp { period } => (period.seconds().to_string(), "None".to_owned()),
                 Kind::Hotp { counter } => ("None".to_owned(), counter.to_string()),
-                Kind::Steam => unreachable!(),
+                Kind::Steam | Kind::Motp | Kind::Yandex => unreachable!("not in accounts()"),
             };
             format!(
                 "{}|HMAC-{}|{}|{period}|{counter}|{}|{}|{mac}",

@@ -88,19 +88,24 @@ impl TryFrom<&Account> for DeviceParams {
                 algorithm: account.algorithm,
                 digits: account.digits,
             }),
-            Kind::Steam => Err(SteamAccount),
+            // mOTP and Yandex Key codes are checked by their own services' servers
+            // too; this store verifies RFC 4226/6238 devices only.
+            Kind::Steam | Kind::Motp | Kind::Yandex => Err(SteamAccount),
         }
     }
 }
 
-/// A Steam Guard account given as a device to verify: only Valve's servers check
-/// Steam codes.
+/// A Steam Guard (or mOTP, or Yandex Key) account given as a device to verify: only
+/// Valve's (or the issuer's own) servers check those codes. The name predates the
+/// other two kinds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SteamAccount;
 
 impl fmt::Display for SteamAccount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Steam Guard account is not a device this server can verify")
+        f.write_str(
+            "a Steam Guard, mOTP or Yandex Key account is not a device this server can verify",
+        )
     }
 }
 

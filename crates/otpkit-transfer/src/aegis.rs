@@ -83,6 +83,8 @@ struct Info {
     digits: Option<Num>,
     period: Option<Num>,
     counter: Option<Num>,
+    /// mOTP and Yandex entries only.
+    pin: Option<SecretText>,
 }
 
 pub(crate) fn import(
@@ -210,6 +212,9 @@ fn read_entry(
         .ok_or(EntryError::MissingField("info.secret"))?;
     let read = secret_from_base32_lenient(&secret_text.0).map_err(EntryError::Secret)?;
     let mut warnings = read.warnings;
+    if let OtpType::Motp | OtpType::Yandex = otp_type {
+        return read_pin_entry(entry, &otp_type, &read.secret, warnings);
+    }
     let algorithm = json::algorithm(entry.info.algo.as_deref(), "info.algo", &mut warnings)?;
     let digits_raw = entry.info.digits.map(|n| n.0);
     let (kind, digits) = match otp_type {
@@ -230,6 +235,10 @@ fn read_entry(
             json::digits(digits_raw, "info.digits", &mut warnings)?,
         ),
         OtpType::Steam => (Kind::Steam, otpkit::Digits::SIX),
+        // Returned above.
+        OtpType::Motp | OtpType::Yandex => {
+            return Err(EntryError::UnsupportedType(entry.kind.clone()));
+        }
     };
     Ok((
         json::account(
@@ -242,4 +251,58 @@ fn read_entry(
         ),
         warnings,
     ))
+}
+
+/// An Aegis `motp` or `yandex` entry (Aegis `MotpInfo`/`YandexInfo`): the secret is
+/// Base32 of bytes (mOTP: the bytes whose lowercase hex is the secret text; Yandex:
+/// the 16-byte secret, or the 26-byte form with its checksum), `algo` is `MD5` or
+/// `SHA256`, `digits` 6 or 8, `period` 10 or 30, and `pin` the PIN.
+fn read_pin_entry(
+    entry: &Entry,
+    otp_type: &OtpType,
+    bytes: &otpkit::Secret,
+    mut warnings: Vec<crate::EntryWarning>,
+) -> Result<(otpkit::otpauth::Account, Vec<crate::EntryWarning>), EntryError> {
+    // RFC 4226's 128-bit minimum is not these schemes': an mOTP key is 64 bits (16
+    // hex digits), a Yandex secret 128.
+    warnings.retain(|w| !matches!(w, crate::EntryWarning::ShortSecret { .. }));
+    let (kind, algo, secret) = match otp_type {
+        OtpType::Motp => (
+            Kind::Motp,
+            "MD5",
+            otpkit::motp::secret_from_key_bytes(bytes.as_bytes()).map_err(EntryError::Secret)?,
+        ),
+        OtpType::Yandex => (
+            Kind::Yandex,
+            "SHA256",
+            otpkit::yandex::parse_secret(bytes.as_bytes()).map_err(EntryError::YandexSecret)?,
+        ),
+        OtpType::Totp | OtpType::Hotp | OtpType::Steam => {
+            return Err(EntryError::UnsupportedType(entry.kind.clone()));
+        }
+    };
+    if let Some(got) = entry.info.algo.as_deref()
+        && !got.trim().eq_ignore_ascii_case(algo)
+    {
+        return Err(EntryError::UnsupportedAlgorithm(
+            got.chars().take(32).collect(),
+        ));
+    }
+    json::fixed_shape(
+        kind,
+        entry.info.digits.map(|n| n.0),
+        entry.info.period.map(|n| n.0),
+        false,
+    )?;
+    let pin = json::pin(entry.info.pin.as_ref().map(|p| p.0.as_str()), &mut warnings)?;
+    let mut account = json::account(
+        entry.issuer.as_deref(),
+        &entry.name,
+        secret,
+        otpkit::Algorithm::Sha1,
+        otpkit::Digits::SIX,
+        kind,
+    );
+    account.pin = pin;
+    Ok((account, warnings))
 }

@@ -147,6 +147,25 @@ fn read_entry(
         .ok_or(EntryError::MissingField("secret"))?;
     let read = secret_from_base32_lenient(&secret.0).map_err(EntryError::Secret)?;
     let mut warnings = read.warnings;
+    if let OtpType::Motp = otp_type {
+        // andOTP keeps an mOTP secret as the Base32 of the text typed, hashes that
+        // text as is, and asks for the PIN when it shows a code: the backup has no
+        // PIN. Its `algorithm` and `period` fields are defaults mOTP does not use.
+        json::fixed_shape(Kind::Motp, entry.digits.map(|n| n.0), None, true)?;
+        // The secret is text, not an RFC 4226 key: its length is not a key's.
+        warnings.retain(|w| !matches!(w, EntryWarning::ShortSecret { .. }));
+        let pin = json::pin(None, &mut warnings)?;
+        let mut account = json::account(
+            issuer.as_deref(),
+            name,
+            read.secret,
+            otpkit::Algorithm::Sha1,
+            otpkit::Digits::SIX,
+            Kind::Motp,
+        );
+        account.pin = pin;
+        return Ok((account, warnings));
+    }
     let algorithm = json::algorithm(entry.algorithm.as_deref(), "algorithm", &mut warnings)?;
     let (kind, digits) = match otp_type {
         OtpType::Totp => (
@@ -162,6 +181,12 @@ fn read_entry(
             json::digits(entry.digits.map(|n| n.0), "digits", &mut warnings)?,
         ),
         OtpType::Steam => (Kind::Steam, otpkit::Digits::SIX),
+        // andOTP has no Yandex type; mOTP returned above.
+        OtpType::Motp | OtpType::Yandex => {
+            return Err(EntryError::UnsupportedType(
+                entry.kind.clone().unwrap_or_default(),
+            ));
+        }
     };
     Ok((
         json::account(

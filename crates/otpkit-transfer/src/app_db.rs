@@ -32,17 +32,22 @@ const DAMAGED: &str = "the SQLite database is damaged or is not the app's";
 /// One row of the columns a reader asked for, in the order it asked for them.
 pub(crate) struct Row<'a> {
     values: &'a [Value],
-    columns: &'a [usize],
+    columns: &'a [Option<usize>],
 }
 
 impl Row<'_> {
     fn get(&self, i: usize) -> Option<&Value> {
-        self.columns.get(i).and_then(|c| self.values.get(*c))
+        self.columns
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|c| self.values.get(c))
     }
 }
 
 /// The table `table` of the database `data`, its columns `columns` (all of which it
-/// must have), one entry per row read by `entry`, in the order of the integer column
+/// must have, but those named with a leading `?`, which read as NULL when the table
+/// has no such column), one entry per row read by `entry`, in the order of the integer column
 /// `order_by` (rows with the same value, or without one, in rowid order).
 pub(crate) fn read_rows(
     format: Format,
@@ -80,8 +85,11 @@ pub(crate) fn read_rows(
     };
     let indexes = columns
         .iter()
-        .map(|c| read.column(c))
-        .collect::<Option<Vec<usize>>>()
+        .map(|c| match c.strip_prefix('?') {
+            Some(optional) => Some(read.column(optional)),
+            None => read.column(c).map(Some),
+        })
+        .collect::<Option<Vec<Option<usize>>>>()
         .ok_or(ImportError::malformed(
             format,
             "the database's table lacks a column the app writes",

@@ -21,6 +21,20 @@
 //! Read from the layouts the Stratum source (`Stratum.Core` backup converters) and
 //! Aegis's `AuthenticatorProImporter` (Aegis 3.x) handle; the parameters were
 //! checked against the Stratum and Aegis test files.
+//!
+//! Each authenticator: `Type` (1 HOTP, 2 TOTP, 3 mOTP, 4 Steam, 5 Yandex), `Issuer`,
+//! `Username`, `Secret` (Base32), `Algorithm` (0 SHA-1, 1 SHA-256, 2 SHA-512),
+//! `Digits`, `Period`, `Counter`, and for mOTP `Pin`.
+//!
+//! mOTP (`Generator/MobileOtp.cs` in stratumauth/app and its Authenticator Pro
+//! predecessors): the code is MD5 of `unix / 10`, the `Secret` text as typed (not
+//! Base32) and the PIN. Current versions keep the PIN in `Pin`; older ones had no
+//! `Pin` and kept the PIN at the end of `Secret`, hashing the two as one text. Both
+//! give the same codes here: with `Pin` the account's PIN is it; without, the last
+//! four characters (Authenticator Pro's PIN length) are taken as the PIN, which the
+//! hash sees in the same place. `Period` is only how often the app refreshes.
+//! Yandex (type 5) is not read: which secret form its backups hold has not been
+//! checked against a sample.
 
 use otpkit::Algorithm;
 use otpkit::otpauth::Kind;
@@ -69,7 +83,11 @@ struct Authenticator {
     digits: Option<Num>,
     period: Option<Num>,
     counter: Option<Num>,
+    pin: Option<SecretText>,
 }
+
+/// Authenticator Pro's mOTP PIN length (`MobileOtp.PinLength`).
+const MOTP_PIN_LEN: usize = 4;
 
 pub(crate) fn import(
     data: &[u8],
@@ -241,6 +259,7 @@ fn import_db(data: &[u8]) -> Result<Import, ImportError> {
             "digits",
             "period",
             "counter",
+            "?pin",
         ],
         Some("ranking"),
         |row| match db_row(row) {
@@ -265,14 +284,19 @@ fn db_row(row: &app_db::Row<'_>) -> Result<Authenticator, EntryError> {
         digits: num(5)?,
         period: num(6)?,
         counter: num(7)?,
+        // Older databases have no `pin` column and hold an mOTP PIN at the end of
+        // `secret`, as older backups do (see the module documentation).
+        pin: app_db::text(row, 8)?.map(SecretText),
     })
 }
 
 fn read(a: &Authenticator) -> Result<(otpkit::otpauth::Account, Vec<EntryWarning>), EntryError> {
     let kind_code = a.kind.ok_or(EntryError::MissingField("Type"))?.0;
+    if kind_code == 3 {
+        return read_motp(a);
+    }
     let type_name = match kind_code {
         1 | 2 | 4 => None,
-        3 => Some("mOTP"),
         5 => Some("Yandex"),
         _ => Some("unknown"),
     };
@@ -326,6 +350,56 @@ fn read(a: &Authenticator) -> Result<(otpkit::otpauth::Account, Vec<EntryWarning
         ),
         warnings,
     ))
+}
+
+/// An mOTP authenticator (type 3): see the module documentation.
+fn read_motp(
+    a: &Authenticator,
+) -> Result<(otpkit::otpauth::Account, Vec<EntryWarning>), EntryError> {
+    let text = a
+        .secret
+        .as_ref()
+        .ok_or(EntryError::MissingField("Secret"))?;
+    json::fixed_shape(Kind::Motp, a.digits.map(|n| n.0), None, true)?;
+    let mut warnings = Vec::new();
+    let given_pin = a
+        .pin
+        .as_ref()
+        .map(|p| p.0.as_str())
+        .filter(|p| !p.is_empty());
+    let (secret_text, pin) = match given_pin {
+        Some(pin) => (
+            text.0.as_str(),
+            Some(otpkit::Pin::new(pin).map_err(EntryError::Pin)?),
+        ),
+        None => {
+            let split = text
+                .0
+                .len()
+                .checked_sub(MOTP_PIN_LEN)
+                .filter(|at| *at > 0 && text.0.is_char_boundary(*at));
+            match split.and_then(|at| Some((text.0.get(..at)?, text.0.get(at..)?))) {
+                Some((secret, pin)) => (
+                    secret,
+                    Some(otpkit::Pin::new(pin).map_err(EntryError::Pin)?),
+                ),
+                None => (text.0.as_str(), json::pin(None, &mut warnings)?),
+            }
+        }
+    };
+    let secret =
+        otpkit::Secret::from_bytes_with(secret_text.as_bytes(), otpkit::LengthPolicy::AllowShort)
+            .map_err(EntryError::Secret)?;
+    let mut account = json::account(
+        a.issuer.as_deref(),
+        a.username.as_deref().unwrap_or(""),
+        secret,
+        Algorithm::Sha1,
+        otpkit::Digits::SIX,
+        Kind::Motp,
+    );
+    account.pin = pin;
+    Ok((account, warnings))
 }
 
 #[cfg(test)]
@@ -508,11 +582,16 @@ mod tests {
         );
         let out = import(&data, None, &mut WorkBudget::default()).unwrap();
         assert_eq!(out.report.len(), 4);
-        check(&out);
+        assert_eq!(out.accounts.len(), 3);
+        assert_eq!(out.accounts[0].issuer.as_deref(), Some("Deno"));
+        assert_eq!(out.accounts[1].kind, Kind::Hotp { counter: 10 });
+        // The mOTP row, with its PIN from the `pin` column.
+        assert_eq!(out.accounts[2].kind, Kind::Motp);
         assert_eq!(
-            out.report[2].outcome,
-            Err(EntryError::UnsupportedType("mOTP".into()))
+            out.accounts[2].pin.as_ref().map(|p| p.as_str()),
+            Some("1234")
         );
+        assert_eq!(out.accounts[2].secret.as_bytes(), b"abcdef");
         assert!(matches!(
             out.report[3].outcome,
             Err(EntryError::Malformed { .. })

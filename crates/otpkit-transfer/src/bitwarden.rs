@@ -259,7 +259,8 @@ fn read_totp(
     };
     let read = secret_from_base32_lenient(secret_text).map_err(|e| match kind {
         Kind::Steam => EntryError::Steam(SteamUriError::Secret(e)),
-        Kind::Totp { .. } | Kind::Hotp { .. } => EntryError::Secret(e),
+        // Only the two kinds chosen just above reach here.
+        Kind::Totp { .. } | Kind::Hotp { .. } | Kind::Motp | Kind::Yandex => EntryError::Secret(e),
     })?;
     Ok((
         json::account(

@@ -225,6 +225,11 @@ pub enum EntryWarning {
         /// The field that was not used.
         field: &'static str,
     },
+    /// An mOTP or Yandex entry without its PIN (andOTP keeps it out of its backups;
+    /// an Aegis or Authenticator Pro entry may lack it): the account is imported with
+    /// [`Account::pin`](otpkit::Account::pin) `None`, and its codes wait for the user
+    /// to give the PIN.
+    PinNotStored,
 }
 
 impl fmt::Display for EntryWarning {
@@ -249,6 +254,9 @@ impl fmt::Display for EntryWarning {
             EntryWarning::FieldIgnored { field } => {
                 write!(f, "the {field} field was not used")
             }
+            EntryWarning::PinNotStored => f.write_str(
+                "the file does not hold this account's PIN; give it before codes can be shown",
+            ),
         }
     }
 }
@@ -284,6 +292,27 @@ pub enum EntryError {
     Steam(SteamUriError),
     /// A Google migration entry was refused.
     Migration(MigrationEntryError),
+    /// An mOTP or Yandex entry with a code length other than its scheme's (mOTP 6,
+    /// Yandex 8): otpkit computes only the scheme's codes.
+    DigitsFixed {
+        /// `"mOTP"` or `"Yandex"`.
+        kind: &'static str,
+        /// The length in the file.
+        got: i64,
+    },
+    /// An mOTP or Yandex entry with a period other than its scheme's (mOTP 10 s,
+    /// Yandex 30 s).
+    PeriodFixed {
+        /// `"mOTP"` or `"Yandex"`.
+        kind: &'static str,
+        /// The period in the file (seconds).
+        got: i64,
+    },
+    /// The entry's PIN is not a PIN otpkit keeps (empty, or longer than
+    /// [`otpkit::MAX_PIN_LEN`] bytes).
+    Pin(otpkit::PinError),
+    /// A Yandex secret of the wrong length or with a wrong checksum.
+    YandexSecret(otpkit::yandex::YandexSecretError),
 }
 
 impl EntryError {
@@ -316,6 +345,14 @@ impl fmt::Display for EntryError {
             EntryError::Uri(e) => write!(f, "bad otpauth URI: {e}"),
             EntryError::Steam(e) => fmt::Display::fmt(e, f),
             EntryError::Migration(e) => fmt::Display::fmt(e, f),
+            EntryError::DigitsFixed { kind, got } => {
+                write!(f, "{got} digits: {kind} codes have one length only")
+            }
+            EntryError::PeriodFixed { kind, got } => {
+                write!(f, "period {got}: {kind} codes have one period only")
+            }
+            EntryError::Pin(e) => write!(f, "bad PIN: {e}"),
+            EntryError::YandexSecret(e) => fmt::Display::fmt(e, f),
         }
     }
 }
@@ -360,6 +397,10 @@ impl EntryError {
             EntryError::Uri(e) => e.code(),
             EntryError::Steam(e) => e.code(),
             EntryError::Migration(e) => e.code(),
+            EntryError::DigitsFixed { .. } => C::DigitsUnsupported,
+            EntryError::PeriodFixed { .. } => C::PeriodUnsupported,
+            EntryError::Pin(_) => C::InvalidPin,
+            EntryError::YandexSecret(_) => C::InvalidYandexSecret,
         }
     }
 }
@@ -376,6 +417,7 @@ impl EntryWarning {
             EntryWarning::Defaulted { .. } => "DEFAULTED",
             EntryWarning::TypeAssumedTotp => "TYPE_ASSUMED_TOTP",
             EntryWarning::FieldIgnored { .. } => "FIELD_IGNORED",
+            EntryWarning::PinNotStored => "PIN_NOT_STORED",
         }
     }
 }

@@ -92,6 +92,17 @@ pub enum Unsupported {
     Counter(u64),
     /// HOTP accounts (the format has only TOTP).
     Hotp,
+    /// mOTP accounts.
+    Motp,
+    /// Yandex Key accounts.
+    Yandex,
+    /// An mOTP or Yandex account without its PIN, which the format requires (Aegis
+    /// refuses a whole vault whose `motp`/`yandex` entry has no `pin`).
+    MissingPin,
+    /// An mOTP secret text that is not lowercase hex (as andOTP and Authenticator
+    /// Pro keep it): Aegis stores mOTP secrets as bytes and hashes their lowercase
+    /// hex, so it would show other codes.
+    MotpTextSecret,
 }
 
 impl fmt::Display for Unsupported {
@@ -104,6 +115,16 @@ impl fmt::Display for Unsupported {
             }
             Unsupported::Counter(c) => write!(f, "HOTP counter {c} (beyond the format's range)"),
             Unsupported::Hotp => f.write_str("an HOTP account (the format has only TOTP)"),
+            Unsupported::Motp => f.write_str("an mOTP account (the format has no mOTP type)"),
+            Unsupported::Yandex => {
+                f.write_str("a Yandex Key account (the format has no Yandex type)")
+            }
+            Unsupported::MissingPin => {
+                f.write_str("an mOTP or Yandex account without its PIN (the format needs it)")
+            }
+            Unsupported::MotpTextSecret => f.write_str(
+                "an mOTP secret that is not lowercase hex (the format keeps it as hex bytes)",
+            ),
         }
     }
 }
@@ -186,7 +207,7 @@ pub fn otpauth_list(accounts: &[Account]) -> Exported<Zeroizing<String>> {
 /// Google Authenticator migration URIs, one per QR code, at most
 /// [`MIGRATION_ACCOUNTS_PER_QR`] accounts each, with `batch_size`, `batch_index` and
 /// one random `batch_id` (31 bits, never 0). Accounts the format cannot express
-/// (period other than 30 s, digits other than 6 or 8, Steam, counters above
+/// (period other than 30 s, digits other than 6 or 8, Steam, mOTP, Yandex, counters above
 /// `i64::MAX`) are left out with a note; so are the `extra` parameters.
 pub fn google_migration(
     accounts: &[Account],
@@ -198,6 +219,8 @@ pub fn google_migration(
     for (index, account) in accounts.iter().enumerate() {
         let unsupported = match account.kind {
             Kind::Steam => Some(Unsupported::Steam),
+            Kind::Motp => Some(Unsupported::Motp),
+            Kind::Yandex => Some(Unsupported::Yandex),
             Kind::Totp { period } if period.seconds() != 30 => {
                 Some(Unsupported::Period(period.seconds()))
             }
@@ -258,6 +281,9 @@ struct AegisInfo<'a> {
     period: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     counter: Option<u64>,
+    /// mOTP and Yandex only (Aegis `MotpInfo`/`YandexInfo` `pin`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pin: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -346,7 +372,9 @@ fn to_json<T: Serialize>(value: &T, capacity: usize) -> Result<Zeroizing<Vec<u8>
 /// An Aegis vault (database version 3), plain when `password` is `None`, else
 /// encrypted with one password slot (scrypt [`AEGIS_SCRYPT`], AES-256-GCM), as Aegis
 /// writes it. Aegis has every kind, algorithm, length and period an [`Account`] can
-/// have; only `extra` parameters are lost (with a note).
+/// have; `extra` parameters are lost (with a note), and an mOTP or Yandex account is
+/// left out (with a note) without its PIN or, for mOTP, with a secret text that is not
+/// lowercase hex.
 pub fn aegis(
     accounts: &[Account],
     password: Option<&[u8]>,
@@ -355,23 +383,61 @@ pub fn aegis(
         return Err(ExportError::EmptyPassword);
     }
     let mut notes = Vec::new();
+    // Aegis keeps an mOTP secret as the bytes its lowercase-hex text spells.
+    let mut key = Zeroizing::new([0u8; otpkit::MAX_SECRET_LEN]);
     let secrets: Vec<Zeroizing<String>> = accounts
         .iter()
-        .map(|a| Zeroizing::new(a.secret.base32().to_string()))
+        .map(
+            |a| match (a.kind, otpkit::motp::key_bytes(&a.secret, &mut key)) {
+                (Kind::Motp, Some(bytes)) => {
+                    Zeroizing::new(data_encoding::BASE32_NOPAD.encode(bytes))
+                }
+                _ => Zeroizing::new(a.secret.base32().to_string()),
+            },
+        )
         .collect();
     let mut entries = Vec::with_capacity(accounts.len());
     let mut capacity = 1024usize;
     for (index, (account, secret)) in accounts.iter().zip(&secrets).enumerate() {
-        extra_note(index, account, &mut notes);
         let (kind, digits, period, counter) = match account.kind {
             Kind::Totp { period } => ("totp", account.digits.get(), Some(period.seconds()), None),
             Kind::Hotp { counter } => ("hotp", account.digits.get(), None, Some(counter)),
             Kind::Steam => ("steam", 5, Some(30), None),
+            Kind::Motp => ("motp", 6, Some(10), None),
+            Kind::Yandex => ("yandex", 8, Some(30), None),
         };
-        let algo = match account.kind {
-            Kind::Steam => "SHA1",
-            Kind::Totp { .. } | Kind::Hotp { .. } => account.algorithm.name(),
+        let (algo, pin) = match account.kind {
+            Kind::Steam => ("SHA1", None),
+            Kind::Totp { .. } | Kind::Hotp { .. } => (account.algorithm.name(), None),
+            Kind::Motp | Kind::Yandex => {
+                let Some(pin) = account.pin.as_ref() else {
+                    notes.push(ExportNote {
+                        index,
+                        label: label(account),
+                        what: Omission::AccountSkipped(Unsupported::MissingPin),
+                    });
+                    continue;
+                };
+                let mut probe = Zeroizing::new([0u8; otpkit::MAX_SECRET_LEN]);
+                if account.kind == Kind::Motp
+                    && otpkit::motp::key_bytes(&account.secret, &mut probe).is_none()
+                {
+                    notes.push(ExportNote {
+                        index,
+                        label: label(account),
+                        what: Omission::AccountSkipped(Unsupported::MotpTextSecret),
+                    });
+                    continue;
+                }
+                let algo = if account.kind == Kind::Motp {
+                    "MD5"
+                } else {
+                    "SHA256"
+                };
+                (algo, Some(pin.as_str()))
+            }
         };
+        extra_note(index, account, &mut notes);
         capacity = capacity
             .saturating_add(512)
             .saturating_add(account.name.len().saturating_mul(6))
@@ -397,6 +463,7 @@ pub fn aegis(
                 digits,
                 period,
                 counter,
+                pin,
             },
             groups: [],
         });
@@ -554,6 +621,8 @@ pub fn cxf(accounts: &[Account]) -> Result<Exported<Zeroizing<String>>, ExportEr
             Kind::Totp { period } => Ok(period.seconds()),
             Kind::Hotp { .. } => Err(Unsupported::Hotp),
             Kind::Steam => Err(Unsupported::Steam),
+            Kind::Motp => Err(Unsupported::Motp),
+            Kind::Yandex => Err(Unsupported::Yandex),
         };
         let period = match period {
             Ok(period) => period,

@@ -127,6 +127,12 @@ pub(crate) fn read_token(
             counter: json::counter(token.counter.map(|n| n.0), "counter", &mut warnings)?,
         },
         OtpType::Steam => Kind::Steam,
+        // FreeOTP+ has no such types; refused as before they were known.
+        OtpType::Motp | OtpType::Yandex => {
+            return Err(EntryError::UnsupportedType(
+                token.kind.clone().unwrap_or_default(),
+            ));
+        }
     };
     Ok((
         json::account(issuer(token), &token.label, secret, algorithm, digits, kind),

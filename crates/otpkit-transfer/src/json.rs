@@ -153,14 +153,18 @@ pub(crate) enum OtpType {
     Totp,
     Hotp,
     Steam,
+    Motp,
+    Yandex,
 }
 
-/// `totp`/`hotp`/`steam` in any case; anything else is unsupported.
+/// `totp`/`hotp`/`steam`/`motp`/`yandex` in any case; anything else is unsupported.
 pub(crate) fn otp_type(name: &str) -> Result<OtpType, EntryError> {
     match name.trim().to_ascii_lowercase().as_str() {
         "totp" => Ok(OtpType::Totp),
         "hotp" => Ok(OtpType::Hotp),
         "steam" => Ok(OtpType::Steam),
+        "motp" => Ok(OtpType::Motp),
+        "yandex" => Ok(OtpType::Yandex),
         _ => Err(EntryError::UnsupportedType(clip(name))),
     }
 }
@@ -179,7 +183,9 @@ pub(crate) fn account(
     kind: Kind,
 ) -> Account {
     let (algorithm, digits) = match kind {
-        Kind::Steam => (Algorithm::Sha1, Digits::SIX),
+        // Like Steam, mOTP and Yandex have one hash and length each; the canonical
+        // values keep every importer's account equal (the PIN is set by the caller).
+        Kind::Steam | Kind::Motp | Kind::Yandex => (Algorithm::Sha1, Digits::SIX),
         Kind::Totp { .. } | Kind::Hotp { .. } => (algorithm, digits),
     };
     Account {
@@ -190,6 +196,46 @@ pub(crate) fn account(
         algorithm,
         digits,
         kind,
+        pin: None,
         extra: Vec::new(),
     }
+}
+
+/// The PIN of an mOTP or Yandex entry: `Some` from the file's text, or `None` with a
+/// [`EntryWarning::PinNotStored`] note when the file has none (or an empty one).
+pub(crate) fn pin(
+    text: Option<&str>,
+    warnings: &mut Vec<crate::EntryWarning>,
+) -> Result<Option<otpkit::Pin>, EntryError> {
+    match text.filter(|t| !t.is_empty()) {
+        Some(text) => otpkit::Pin::new(text).map(Some).map_err(EntryError::Pin),
+        None => {
+            crate::secret::wiped_vec::push(warnings, crate::EntryWarning::PinNotStored);
+            Ok(None)
+        }
+    }
+}
+
+/// Checks that an mOTP or Yandex entry's code length and period, where the file
+/// gives them, are the scheme's own (mOTP: 6 digits, 10 s; Yandex: 8 letters, 30 s).
+/// `period_free`: the format's period is only how often the app refreshes the code
+/// (Authenticator Pro, andOTP), not part of it, so any is accepted.
+pub(crate) fn fixed_shape(
+    kind: Kind,
+    digits: Option<i64>,
+    period: Option<i64>,
+    period_free: bool,
+) -> Result<(), EntryError> {
+    let (name, want_digits, want_period) = match kind {
+        Kind::Motp => ("mOTP", 6, 10),
+        Kind::Yandex => ("Yandex", 8, 30),
+        Kind::Totp { .. } | Kind::Hotp { .. } | Kind::Steam => return Ok(()),
+    };
+    if let Some(got) = digits.filter(|d| *d != want_digits) {
+        return Err(EntryError::DigitsFixed { kind: name, got });
+    }
+    if let Some(got) = period.filter(|p| *p != want_period && !period_free) {
+        return Err(EntryError::PeriodFixed { kind: name, got });
+    }
+    Ok(())
 }

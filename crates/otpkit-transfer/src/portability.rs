@@ -73,12 +73,16 @@ pub enum Problem {
     /// A lowercase `algorithm` value (`sha256`) is refused: the app's parameter
     /// values are case-sensitive.
     LowercaseAlgorithm,
+    /// The app has no such type (mOTP, Yandex Key): it refuses the URI. Aegis
+    /// reads both (`otpauth://motp/`, `otpauth://yaotp/`), Authenticator Pro has
+    /// mOTP; they are not apps these rules warn about.
+    TypeUnsupported,
 }
 
 impl Problem {
     /// The problem's stable code, as the bindings give it: `"ALGORITHM_IGNORED"`,
     /// `"DIGITS_IGNORED"`, `"DIGITS_UNSUPPORTED"`, `"PERIOD_IGNORED"`,
-    /// `"LOWERCASE_ALGORITHM"`.
+    /// `"LOWERCASE_ALGORITHM"`, `"TYPE_UNSUPPORTED"`.
     pub const fn code(self) -> &'static str {
         match self {
             Problem::AlgorithmIgnored => "ALGORITHM_IGNORED",
@@ -86,6 +90,7 @@ impl Problem {
             Problem::DigitsUnsupported => "DIGITS_UNSUPPORTED",
             Problem::PeriodIgnored => "PERIOD_IGNORED",
             Problem::LowercaseAlgorithm => "LOWERCASE_ALGORITHM",
+            Problem::TypeUnsupported => "TYPE_UNSUPPORTED",
         }
     }
 }
@@ -192,6 +197,13 @@ pub const RULES: &[Rule] = &[
             "https://github.com/dlenski/python-vipaccess/pull/13",
         ],
     },
+    Rule {
+        app: App::GoogleAuthenticator,
+        problem: Problem::TypeUnsupported,
+        when: "the account is mOTP or Yandex Key",
+        versions: "all (the Key URI Format has only totp and hotp)",
+        sources: &["https://github.com/google/google-authenticator/wiki/Key-Uri-Format"],
+    },
 ];
 
 /// One rule that applies to the account checked.
@@ -209,6 +221,7 @@ impl fmt::Display for Finding {
             Problem::DigitsUnsupported => "supports only 6- or 8-digit codes",
             Problem::PeriodIgnored => "ignores the period and changes codes every 30 seconds",
             Problem::LowercaseAlgorithm => "refuses a lowercase algorithm name",
+            Problem::TypeUnsupported => "has no such account type",
         };
         write!(f, "{} {effect} ({})", self.rule.app, self.rule.when)
     }
@@ -224,6 +237,10 @@ fn applies(problem: Problem, account: &Account) -> bool {
             matches!(account.kind, Kind::Totp { period } if period.seconds() != 30)
         }
         Problem::LowercaseAlgorithm => false,
+        Problem::TypeUnsupported => match account.kind {
+            Kind::Motp | Kind::Yandex => true,
+            Kind::Totp { .. } | Kind::Hotp { .. } | Kind::Steam => false,
+        },
     }
 }
 
@@ -299,7 +316,8 @@ mod tests {
                 "DIGITS_IGNORED",
                 "DIGITS_UNSUPPORTED",
                 "LOWERCASE_ALGORITHM",
-                "PERIOD_IGNORED"
+                "PERIOD_IGNORED",
+                "TYPE_UNSUPPORTED"
             ]
         );
     }
@@ -344,6 +362,17 @@ mod tests {
         // HOTP has no period; Steam's fixed parameters are not the URI's to choose.
         assert!(found("otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP&counter=1").is_empty());
         assert!(found("otpauth://totp/Steam:x?secret=JBSWY3DPEHPK3PXP&issuer=Steam").is_empty());
+        // mOTP and Yandex: only the type rule, whatever Aegis writes beside it.
+        assert_eq!(
+            found("otpauth://motp/x?secret=4MKSV7XGEWM4Q&algorithm=MD5&digits=6&period=10"),
+            vec![(App::GoogleAuthenticator, Problem::TypeUnsupported)]
+        );
+        assert_eq!(
+            found(
+                "otpauth://yaotp/x?secret=LA2V6KMCGYMWWVEW64RNP3JA3I&pin=G42TQNQ&algorithm=SHA256"
+            ),
+            vec![(App::GoogleAuthenticator, Problem::TypeUnsupported)]
+        );
     }
 
     #[test]

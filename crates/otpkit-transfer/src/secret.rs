@@ -173,6 +173,7 @@ fn rebuilt(warning: &EntryWarning) -> EntryWarning {
             field: black_box(*field),
         },
         EntryWarning::TypeAssumedTotp => EntryWarning::TypeAssumedTotp,
+        EntryWarning::PinNotStored => EntryWarning::PinNotStored,
         EntryWarning::FieldIgnored { field } => EntryWarning::FieldIgnored {
             field: black_box(*field),
         },

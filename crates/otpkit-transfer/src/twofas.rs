@@ -232,6 +232,9 @@ fn read_service(
             counter: json::counter(otp.counter.map(|n| n.0), "otp.counter", &mut warnings)?,
         },
         OtpType::Steam => Kind::Steam,
+        // Not read from 2FAS files: refused as before these types were known.
+        OtpType::Motp => return Err(EntryError::UnsupportedType("mOTP".to_owned())),
+        OtpType::Yandex => return Err(EntryError::UnsupportedType("Yandex".to_owned())),
     };
     if otp
         .issuer

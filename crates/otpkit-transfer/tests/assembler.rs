@@ -17,6 +17,7 @@ fn accounts(n: usize) -> Vec<Account> {
             .unwrap(),
             algorithm: Algorithm::Sha1,
             digits: Digits::SIX,
+            pin: None,
             kind: if i % 4 == 0 {
                 Kind::Hotp { counter: i as u64 }
             } else {

@@ -34,6 +34,7 @@ fn totp(
         kind: Kind::Totp {
             period: Period::new(period).unwrap(),
         },
+        pin: None,
         extra: Vec::new(),
     }
 }
@@ -61,6 +62,22 @@ fn steam(name: &str) -> Account {
             Some("Steam"),
             name,
             b32("STEAMSECRE"),
+            Algorithm::Sha1,
+            6,
+            30,
+        )
+    }
+}
+
+/// An mOTP account: the secret text as the app hashes it, and the PIN if stored.
+fn motp(name: &str, text: &[u8], pin: Option<&str>) -> Account {
+    Account {
+        kind: Kind::Motp,
+        pin: pin.map(|p| otpkit::Pin::new(p).unwrap()),
+        ..totp(
+            Some("mOTP"),
+            name,
+            Secret::from_bytes_with(text, otpkit::LengthPolicy::AllowShort).unwrap(),
             Algorithm::Sha1,
             6,
             30,
@@ -115,12 +132,13 @@ fn check_aegis(out: &Import) {
                 5
             ),
             steam("gamer"),
+            // Aegis keeps the bytes "12345"; the text hashed is their lowercase hex.
+            motp("vpn", b"3132333435", Some("1234")),
         ]
     );
     assert_eq!(
         errors(out),
         vec![
-            (4, EntryError::UnsupportedType("motp".into())),
             (5, EntryError::MissingField("info.secret")),
             (6, EntryError::InvalidDigits(11)),
         ]
@@ -281,12 +299,12 @@ fn check_andotp(out: &Import) {
             ),
             hotp("Legacy", "frank", b32(DIGITS20), Algorithm::Sha1, 6, 3),
             steam("gamer"),
+            // andOTP keeps the text typed ("12345") and no PIN.
+            motp("vpn", b"12345", None),
         ]
     );
-    assert_eq!(
-        errors(out),
-        vec![(3, EntryError::UnsupportedType("MOTP".into()))]
-    );
+    assert_eq!(errors(out), vec![]);
+    assert_eq!(out.report[3].outcome, Ok(vec![EntryWarning::PinNotStored]));
 }
 
 #[test]
@@ -422,12 +440,11 @@ fn authenticator_pro() {
             ),
             hotp("Counter", "carol", b32(DIGITS20), Algorithm::Sha512, 6, 12),
             steam("gamer"),
+            // No `Pin` field (older versions): the PIN ends `Secret`.
+            motp("vpn", b"abcdef012345", Some("6789")),
         ]
     );
-    assert_eq!(
-        errors(&out),
-        vec![(3, EntryError::UnsupportedType("mOTP".into()))]
-    );
+    assert_eq!(errors(&out), vec![]);
     // Encrypted backups (read in `authpro`'s own tests) need the password.
     assert!(matches!(
         import(Format::AuthenticatorPro, b"AUTHENTICATORPRO\x00\x01", None),

@@ -109,6 +109,7 @@ impl Case {
             algorithm: self.algorithm,
             digits: Digits::new(self.digits.min(10)).unwrap(),
             kind: self.kind,
+            pin: None,
             extra: Vec::new(),
         }
     }
@@ -118,6 +119,8 @@ impl Case {
             Kind::Totp { .. } => "totp",
             Kind::Hotp { .. } => "hotp",
             Kind::Steam => "steam",
+            Kind::Motp => "motp",
+            Kind::Yandex => "yandex",
         }
     }
 
@@ -1095,6 +1098,7 @@ fn export_accounts(cases: &[Case]) -> Vec<Account> {
     cases[..GOOD]
         .iter()
         .map(|c| Account {
+            pin: None,
             extra: vec![("image".to_owned(), "https://example.com/i.png".to_owned())],
             ..c.account()
         })

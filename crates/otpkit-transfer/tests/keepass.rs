@@ -41,6 +41,7 @@ fn account(
         digits: Digits::new(digits).unwrap(),
         kind,
         extra: Vec::new(),
+        pin: None,
     }
 }
 

@@ -20,6 +20,7 @@ fn account(
         algorithm,
         digits: Digits::new(digits).unwrap(),
         kind,
+        pin: None,
         extra: Vec::new(),
     }
 }

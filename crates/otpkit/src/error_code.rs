@@ -68,7 +68,7 @@ error_codes! {
     UriTooLong => "URI_TOO_LONG",
     /// Not an `otpauth://` URI.
     NotOtpauthUri => "NOT_OTPAUTH_URI",
-    /// An account type other than TOTP, HOTP or Steam.
+    /// An account type other than TOTP, HOTP, Steam, mOTP or Yandex.
     UnsupportedType => "UNSUPPORTED_TYPE",
     /// No secret.
     MissingSecret => "MISSING_SECRET",
@@ -80,6 +80,12 @@ error_codes! {
     InvalidUtf8 => "INVALID_UTF8",
     /// A parameter given twice.
     DuplicateParameter => "DUPLICATE_PARAMETER",
+    /// An mOTP or Yandex PIN that is not Base32 of 1 to 64 bytes of text.
+    InvalidPin => "INVALID_PIN",
+    /// A Yandex secret of the wrong length or with a wrong checksum.
+    InvalidYandexSecret => "INVALID_YANDEX_SECRET",
+    /// An mOTP or Yandex account without the PIN its codes need.
+    PinRequired => "PIN_REQUIRED",
     /// Not a `steam://` URI.
     NotSteamUri => "NOT_STEAM_URI",
     /// Not an `otpauth-migration://offline?…` URI.
@@ -102,6 +108,8 @@ error_codes! {
     PeriodUnsupported => "PERIOD_UNSUPPORTED",
     /// A Steam account, which the export format cannot carry.
     SteamUnsupported => "STEAM_UNSUPPORTED",
+    /// An mOTP or Yandex account, which the export format cannot carry.
+    KindUnsupported => "KIND_UNSUPPORTED",
     /// An HOTP counter larger than the export format can carry.
     CounterTooLarge => "COUNTER_TOO_LARGE",
     /// A QR code of another export than the ones scanned before.

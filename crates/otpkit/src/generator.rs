@@ -6,7 +6,9 @@
 
 use core::fmt;
 
+use crate::motp::{Motp, MotpCode};
 use crate::steam::{SteamCode, SteamGuard};
+use crate::yandex::{Yandex, YandexCode};
 use crate::{Code, Hotp, TimeError, Totp};
 
 /// The generator of one account, whatever its kind.
@@ -33,6 +35,10 @@ pub enum Generator {
     },
     /// Steam Guard (five characters, 30 seconds).
     Steam(SteamGuard),
+    /// Mobile-OTP (six hex digits, 10 seconds).
+    Motp(Motp),
+    /// Yandex Key (eight letters, 30 seconds).
+    Yandex(Yandex),
 }
 
 impl Generator {
@@ -44,6 +50,8 @@ impl Generator {
             Generator::Totp(totp) => GeneratedCode::Digits(totp.code_at(unix_time)?),
             Generator::Hotp { hotp, counter } => GeneratedCode::Digits(hotp.code(*counter)),
             Generator::Steam(steam) => GeneratedCode::Steam(steam.code_at(unix_time)?),
+            Generator::Motp(motp) => GeneratedCode::Motp(motp.code_at(unix_time)),
+            Generator::Yandex(yandex) => GeneratedCode::Yandex(yandex.code_at(unix_time)),
         })
     }
 
@@ -61,6 +69,8 @@ impl Generator {
             Generator::Totp(totp) => Some(totp.seconds_left(unix_time)?),
             Generator::Hotp { .. } => None,
             Generator::Steam(steam) => Some(steam.seconds_left(unix_time)),
+            Generator::Motp(motp) => Some(motp.seconds_left(unix_time)),
+            Generator::Yandex(yandex) => Some(yandex.seconds_left(unix_time)),
         })
     }
 
@@ -68,7 +78,10 @@ impl Generator {
     pub fn counter(&self) -> Option<u64> {
         match self {
             Generator::Hotp { counter, .. } => Some(*counter),
-            Generator::Totp(_) | Generator::Steam(_) => None,
+            Generator::Totp(_)
+            | Generator::Steam(_)
+            | Generator::Motp(_)
+            | Generator::Yandex(_) => None,
         }
     }
 
@@ -81,7 +94,8 @@ impl Generator {
     }
 }
 
-/// A code from a [`Generator`]: decimal digits, or Steam Guard's five characters.
+/// A code from a [`Generator`]: decimal digits, Steam Guard's five characters, mOTP's
+/// six hex digits or Yandex Key's eight letters.
 ///
 /// Displays as the code itself; `Debug` is redacted like [`Code`]'s.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,6 +104,10 @@ pub enum GeneratedCode {
     Digits(Code),
     /// A Steam Guard code.
     Steam(SteamCode),
+    /// An mOTP code.
+    Motp(MotpCode),
+    /// A Yandex Key code.
+    Yandex(YandexCode),
 }
 
 impl fmt::Display for GeneratedCode {
@@ -97,6 +115,8 @@ impl fmt::Display for GeneratedCode {
         match self {
             GeneratedCode::Digits(code) => fmt::Display::fmt(code, f),
             GeneratedCode::Steam(code) => fmt::Display::fmt(code, f),
+            GeneratedCode::Motp(code) => fmt::Display::fmt(code, f),
+            GeneratedCode::Yandex(code) => fmt::Display::fmt(code, f),
         }
     }
 }

@@ -32,9 +32,11 @@ mod keyed;
 #[cfg(feature = "alloc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
 pub mod migration;
+pub mod motp;
 #[cfg(feature = "alloc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
 pub mod otpauth;
+mod pin;
 #[cfg(feature = "alloc")]
 pub mod recovery;
 pub mod secret;
@@ -45,6 +47,7 @@ mod totp;
 mod truncate;
 pub mod verifier;
 pub mod verify;
+pub mod yandex;
 
 pub use algorithm::{Algorithm, AlgorithmError};
 pub use code::{Code, CodeError, CodeText};
@@ -52,6 +55,7 @@ pub use digits::{Digits, DigitsError};
 pub use error_code::ErrorCode;
 pub use generator::{GeneratedCode, Generator};
 pub use hotp::Hotp;
+pub use pin::{MAX_PIN_LEN, Pin, PinError};
 pub use secret::{Base32, LengthPolicy, MAX_SECRET_LEN, MIN_SECRET_LEN, Secret, SecretError};
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]

@@ -369,6 +369,18 @@ fn account_to_entry(index: usize, account: &Account) -> Result<OtpParameters, En
             i64::try_from(counter).map_err(|_| EncodeError::CounterTooLarge { index })?,
         ),
         Kind::Steam => return Err(EncodeError::SteamUnsupported { index }),
+        Kind::Motp => {
+            return Err(EncodeError::KindUnsupported {
+                index,
+                kind: "mOTP",
+            });
+        }
+        Kind::Yandex => {
+            return Err(EncodeError::KindUnsupported {
+                index,
+                kind: "Yandex",
+            });
+        }
     };
     let digits = match account.digits.get() {
         6 => 1,
@@ -523,6 +535,14 @@ pub enum EncodeError {
         /// The account's index in the slice.
         index: usize,
     },
+    /// The format has no such type (mOTP, Yandex: Google Authenticator knows only
+    /// TOTP and HOTP).
+    KindUnsupported {
+        /// The account's index in the slice.
+        index: usize,
+        /// The kind, as people call it (`"mOTP"`, `"Yandex"`).
+        kind: &'static str,
+    },
 }
 
 impl fmt::Display for EncodeError {
@@ -546,6 +566,10 @@ impl fmt::Display for EncodeError {
             EncodeError::CounterTooLarge { index } => write!(
                 f,
                 "account {index}'s HOTP counter is larger than Google Authenticator can store"
+            ),
+            EncodeError::KindUnsupported { index, kind } => write!(
+                f,
+                "account {index} is of kind {kind}, which Google Authenticator cannot export"
             ),
         }
     }
@@ -596,6 +620,7 @@ impl EncodeError {
             EncodeError::DigitsUnsupported { .. } => C::DigitsUnsupported,
             EncodeError::PeriodUnsupported { .. } => C::PeriodUnsupported,
             EncodeError::SteamUnsupported { .. } => C::SteamUnsupported,
+            EncodeError::KindUnsupported { .. } => C::KindUnsupported,
             EncodeError::CounterTooLarge { .. } => C::CounterTooLarge,
         }
     }

@@ -35,7 +35,7 @@ mod build;
 mod errors;
 mod parse;
 
-pub use account::{Account, Kind};
+pub use account::{Account, Kind, PinRequired};
 pub(crate) use account::{Colon, Label};
 pub(crate) use build::ENCODE;
 pub use errors::{UriError, Warning};

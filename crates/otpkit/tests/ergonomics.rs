@@ -57,14 +57,19 @@ fn generator_follows_the_account_kind() {
     account.digits = Digits::EIGHT;
     // RFC 6238 Appendix B, SHA-1, T = 59.
     assert_eq!(
-        account.generator().code_at(59).unwrap().to_string(),
+        account
+            .generator()
+            .unwrap()
+            .code_at(59)
+            .unwrap()
+            .to_string(),
         "94287082"
     );
-    assert!(matches!(account.generator(), Generator::Totp(_)));
+    assert!(matches!(account.generator(), Ok(Generator::Totp(_))));
 
     account.kind = Kind::Hotp { counter: 5 };
     account.digits = Digits::SIX;
-    let g = account.generator();
+    let g = account.generator().unwrap();
     assert_eq!(g.counter(), Some(5));
     // RFC 4226 Appendix D, counter 5.
     assert_eq!(g.code_at(0).unwrap().to_string(), "254676");
@@ -74,9 +79,25 @@ fn generator_follows_the_account_kind() {
     );
 
     account.kind = Kind::Steam;
-    let g = account.generator();
+    let g = account.generator().unwrap();
     assert!(matches!(g.code_at(0).unwrap(), GeneratedCode::Steam(_)));
     assert_eq!(g.code_at(0).unwrap().to_string().len(), 5);
+
+    // mOTP and Yandex need the PIN; without it there is no generator.
+    account.kind = Kind::Motp;
+    assert_eq!(
+        account.generator().unwrap_err(),
+        otpkit::otpauth::PinRequired
+    );
+    account.pin = Some(otpkit::Pin::new("1234").unwrap());
+    let g = account.generator().unwrap();
+    assert!(matches!(g.code_at(0).unwrap(), GeneratedCode::Motp(_)));
+    assert_eq!(g.seconds_left(3).unwrap(), Some(7));
+    account.kind = Kind::Yandex;
+    let g = account.generator().unwrap();
+    assert!(matches!(g.code_at(0).unwrap(), GeneratedCode::Yandex(_)));
+    assert_eq!(g.code_at(0).unwrap().to_string().len(), 8);
+    assert_eq!(g.counter(), None);
 }
 
 #[test]

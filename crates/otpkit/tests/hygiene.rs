@@ -364,7 +364,7 @@ mod uris {
         let inputs = [
             format!("{}&x={}", uri(""), "a".repeat(5000)),
             format!("https://example.com/?secret={base32}"),
-            format!("otpauth://motp/x?secret={base32}"),
+            format!("otpauth://yubikey/x?secret={base32}"),
             "otpauth://totp/x?issuer=ACME".to_owned(),
             format!("otpauth://totp/x?secret={base32}1"),
             format!("otpauth://totp/x?secret={base32}AA"),
@@ -375,6 +375,8 @@ mod uris {
             uri("&counter=-1"),
             uri("&issuer=%FF"),
             uri(&format!("&secret={base32}")),
+            format!("otpauth://motp/x?secret={base32}&pin=1"),
+            format!("otpauth://yaotp/x?secret={base32}&pin=GEZDGNA"),
         ];
         let mut seen = Vec::new();
         for input in &inputs {

@@ -126,6 +126,7 @@ fn account(issuer: Option<&str>, name: &str, kind: Kind) -> Account {
         algorithm: Algorithm::Sha1,
         digits: Digits::SIX,
         kind,
+        pin: None,
         extra: vec![],
     }
 }
@@ -537,6 +538,7 @@ proptest! {
             algorithm,
             digits: if eight { Digits::EIGHT } else { Digits::SIX },
             kind: counter.map_or(TOTP, |counter| Kind::Hotp { counter }),
+            pin: None,
             extra: vec![],
         }).collect();
         let uris = encode_with_batch_id(&accounts, per_batch, batch_id).unwrap();

@@ -277,7 +277,7 @@ fn each_bad_input_has_its_error() {
         ("https://example.com".into(), UriError::NotOtpauth),
         ("otpauth:/totp/x".into(), UriError::NotOtpauth),
         (
-            format!("otpauth://motp/x?secret={s}"),
+            format!("otpauth://yubikey/x?secret={s}"),
             UriError::UnsupportedType,
         ),
         (
@@ -443,6 +443,7 @@ fn canonical_build() {
         kind: Kind::Totp {
             period: Period::DEFAULT,
         },
+        pin: None,
         extra: vec![("image".into(), "https://e.x/i.png?a=1&b=2".into())],
     };
     assert_eq!(
@@ -464,6 +465,7 @@ fn canonical_build() {
         kind: Kind::Totp {
             period: Period::new(45).unwrap(),
         },
+        pin: None,
         extra: vec![],
     };
     assert_eq!(
@@ -482,6 +484,7 @@ fn colon_in_name_without_issuer_round_trips() {
         algorithm: Algorithm::Sha1,
         digits: Digits::SIX,
         kind: Kind::Hotp { counter: 0 },
+        pin: None,
         extra: vec![],
     };
     assert_eq!(
@@ -623,6 +626,7 @@ fn an_extra_encoder_is_written_only_when_it_keeps_the_kind() {
         algorithm: Algorithm::Sha1,
         digits: Digits::SIX,
         kind,
+        pin: None,
         extra: vec![("encoder".into(), encoder.into())],
     };
     let totp = Kind::Totp {

@@ -120,6 +120,7 @@ pub fn otpauth_uri(issuer: &str, user: &str, secret: &Secret) -> Zeroizing<Strin
         kind: Kind::Totp {
             period: Period::DEFAULT,
         },
+        pin: None,
         extra: Vec::new(),
     };
     Zeroizing::new(account.to_uri())

@@ -74,13 +74,21 @@ pub fn run(args: CodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         }
         let account = parsed.account;
         secrets::check_length(&account.secret, args.allow_short_secret)?;
-        // The core's generator for the account's kind (TOTP, HOTP or Steam).
-        let mut generator = account.generator();
+        // The core's generator for the account's kind (TOTP, HOTP, Steam, mOTP or
+        // Yandex); an mOTP or Yandex URI without `pin=` has no codes to show.
+        let mut generator = account.generator().map_err(|e| {
+            CliError::usage(format_args!("{e}: give the URI with its pin= parameter"))
+        })?;
         if args.hotp {
             match generator {
                 Generator::Steam(_) => {
                     return Err(CliError::usage(
                         "--hotp cannot be used with a Steam account",
+                    ));
+                }
+                Generator::Motp(_) | Generator::Yandex(_) => {
+                    return Err(CliError::usage(
+                        "--hotp cannot be used with an mOTP or Yandex account",
                     ));
                 }
                 // A TOTP URI's secret, read as HOTP at --counter.
@@ -98,7 +106,10 @@ pub fn run(args: CodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         if let Some(at) = args.counter {
             match &mut generator {
                 Generator::Hotp { counter, .. } => *counter = at,
-                Generator::Totp(_) | Generator::Steam(_) => no_counter(args.counter)?,
+                Generator::Totp(_)
+                | Generator::Steam(_)
+                | Generator::Motp(_)
+                | Generator::Yandex(_) => no_counter(args.counter)?,
             }
         }
         return print_code(&generator, args.time, args.verbose, io);

@@ -72,6 +72,7 @@ pub fn run(args: EnrollArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         algorithm: args.algorithm,
         digits,
         kind: Kind::Totp { period },
+        pin: None,
         extra: Vec::new(),
     };
     let uri = Zeroizing::new(account.to_uri());

@@ -109,7 +109,7 @@ pub fn run(args: InspectArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     if let Some(p) = json::period(account) {
         lines.push(("period", format!("{p} s")));
     }
-    if let Some(c) = account.generator().counter() {
+    if let Some(c) = json::counter(account) {
         lines.push(("counter", c.to_string()));
     }
     for (key, value) in &account.extra {

@@ -3,12 +3,15 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::motp::Motp;
 use crate::steam::SteamGuard;
-use crate::{Algorithm, Digits, Generator, Hotp, Period, Secret, Totp};
+use crate::yandex::Yandex;
+use crate::{Algorithm, Digits, Generator, Hotp, Period, Pin, Secret, Totp};
 
 /// One OTP account: what an `otpauth://` URI describes.
 ///
-/// `Debug` shows the secret's length only (see [`Secret`]).
+/// `Debug` shows the secret's length only (see [`Secret`]) and nothing of the PIN
+/// (see [`Pin`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Account {
     /// Who issued the account (the service), from `issuer=` or the label's prefix.
@@ -20,12 +23,18 @@ pub struct Account {
     pub name: String,
     /// The shared secret.
     pub secret: Secret,
-    /// The HMAC hash. Always SHA-1 for [`Kind::Steam`].
+    /// The HMAC hash. Always SHA-1 for [`Kind::Steam`]; not used by [`Kind::Motp`]
+    /// (MD5) or [`Kind::Yandex`] (SHA-256).
     pub algorithm: Algorithm,
-    /// The code length. Not used by [`Kind::Steam`] (always five characters).
+    /// The code length. Not used by [`Kind::Steam`] (always five characters),
+    /// [`Kind::Motp`] (six hex digits) or [`Kind::Yandex`] (eight letters).
     pub digits: Digits,
     /// Time- or counter-based, and the period or counter.
     pub kind: Kind,
+    /// The PIN that [`Kind::Motp`] and [`Kind::Yandex`] codes need beside the secret
+    /// (`None` when the source did not carry it: the user must type it before codes
+    /// can be shown). Always `None` for the other kinds, which have no PIN.
+    pub pin: Option<Pin>,
     /// Parameters this library does not interpret (`image`, `icon`, `color`, …), in
     /// order, names as written and values percent-decoded. [`Account::to_uri`] writes
     /// them back, except any whose name is one of the parameters read here (an
@@ -53,6 +62,33 @@ pub enum Kind {
     /// Steam Guard: `otpauth://totp/` with `issuer=Steam` or `encoder=steam`, or
     /// `otpauth://steam/` (Aegis). Five characters, HMAC-SHA1, 30 seconds.
     Steam,
+    /// Mobile-OTP (`otpauth://motp/`, Aegis): six hex digits of MD5 over the time,
+    /// the secret and [`Account::pin`], every 10 seconds. See [`crate::motp`].
+    Motp,
+    /// Yandex Key (`otpauth://yaotp/`, Aegis): eight letters from HMAC-SHA256 keyed
+    /// by the secret and [`Account::pin`], every 30 seconds. See [`crate::yandex`].
+    Yandex,
+}
+
+/// [`Account::generator`] for a [`Kind::Motp`] or [`Kind::Yandex`] account without
+/// [`Account::pin`]: its codes cannot be computed until the user gives the PIN.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PinRequired;
+
+impl core::fmt::Display for PinRequired {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("this account's codes need its PIN, which is not set")
+    }
+}
+
+impl core::error::Error for PinRequired {}
+
+impl PinRequired {
+    /// The stable [`ErrorCode`](crate::ErrorCode) of this error.
+    #[must_use]
+    pub const fn code(&self) -> crate::ErrorCode {
+        crate::ErrorCode::PinRequired
+    }
 }
 
 impl Account {
@@ -71,6 +107,7 @@ impl Account {
             algorithm,
             digits,
             kind,
+            pin: None,
             extra,
         }
     }
@@ -126,24 +163,26 @@ impl Account {
             kind: Kind::Totp {
                 period: Period::DEFAULT,
             },
+            pin: None,
             extra: Vec::new(),
         }
     }
 
     /// The account's generator, whatever its kind: the one dispatch on [`Kind`] an
-    /// app needs. For HOTP it starts at the account's counter.
+    /// app needs. For HOTP it starts at the account's counter. [`PinRequired`] for an
+    /// mOTP or Yandex account without its [`Account::pin`].
     ///
     /// ```
     /// let a: otpkit::otpauth::Account =
     ///     "otpauth://hotp/Example:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=1".parse()?;
-    /// let mut generator = a.generator();
+    /// let mut generator = a.generator()?;
     /// assert_eq!(generator.code_at(0)?.to_string(), "287082"); // RFC 4226, counter 1
     /// generator.advance();
     /// assert_eq!(generator.code_at(0)?.to_string(), "359152"); // counter 2
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn generator(&self) -> Generator {
-        match self.kind {
+    pub fn generator(&self) -> Result<Generator, PinRequired> {
+        Ok(match self.kind {
             Kind::Totp { period } => {
                 Generator::Totp(Totp::new(&self.secret, self.algorithm, self.digits, period))
             }
@@ -152,7 +191,9 @@ impl Account {
                 counter,
             },
             Kind::Steam => Generator::Steam(SteamGuard::new(&self.secret)),
-        }
+            Kind::Motp => Generator::Motp(self.motp().ok_or(PinRequired)?),
+            Kind::Yandex => Generator::Yandex(self.yandex().ok_or(PinRequired)?),
+        })
     }
 
     /// The label as apps display it: `Issuer:name`, or `name` without an issuer.
@@ -175,7 +216,7 @@ impl Account {
             Kind::Totp { period } => {
                 Some(Totp::new(&self.secret, self.algorithm, self.digits, period))
             }
-            Kind::Hotp { .. } | Kind::Steam => None,
+            Kind::Hotp { .. } | Kind::Steam | Kind::Motp | Kind::Yandex => None,
         }
     }
 
@@ -184,7 +225,7 @@ impl Account {
     pub fn hotp(&self) -> Option<Hotp> {
         match self.kind {
             Kind::Hotp { .. } => Some(Hotp::new(&self.secret, self.algorithm, self.digits)),
-            Kind::Totp { .. } | Kind::Steam => None,
+            Kind::Totp { .. } | Kind::Steam | Kind::Motp | Kind::Yandex => None,
         }
     }
 
@@ -192,7 +233,25 @@ impl Account {
     pub fn steam(&self) -> Option<SteamGuard> {
         match self.kind {
             Kind::Steam => Some(SteamGuard::new(&self.secret)),
-            Kind::Totp { .. } | Kind::Hotp { .. } => None,
+            Kind::Totp { .. } | Kind::Hotp { .. } | Kind::Motp | Kind::Yandex => None,
+        }
+    }
+
+    /// An mOTP generator for a [`Kind::Motp`] account with its PIN; `None` for other
+    /// kinds or without [`Account::pin`].
+    pub fn motp(&self) -> Option<Motp> {
+        match self.kind {
+            Kind::Motp => self.pin.as_ref().map(|pin| Motp::new(&self.secret, pin)),
+            Kind::Totp { .. } | Kind::Hotp { .. } | Kind::Steam | Kind::Yandex => None,
+        }
+    }
+
+    /// A Yandex Key generator for a [`Kind::Yandex`] account with its PIN; `None` for
+    /// other kinds or without [`Account::pin`].
+    pub fn yandex(&self) -> Option<Yandex> {
+        match self.kind {
+            Kind::Yandex => self.pin.as_ref().map(|pin| Yandex::new(&self.secret, pin)),
+            Kind::Totp { .. } | Kind::Hotp { .. } | Kind::Steam | Kind::Motp => None,
         }
     }
 }

@@ -3,6 +3,7 @@
 use alloc::string::String;
 use core::fmt::Write as _;
 
+use data_encoding::BASE32_NOPAD;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::account::{Colon, Label};
@@ -25,7 +26,14 @@ impl Account {
     /// `otpauth://TYPE/ISSUER:NAME?secret=…&issuer=…` then, only where they differ from
     /// the defaults, `algorithm`, `digits` and `period`; `counter` for HOTP;
     /// `encoder=steam` for Steam (type `totp`, so apps without Steam support still
-    /// import it); then [`Account::extra`]. Every byte outside the unreserved
+    /// import it); for mOTP and Yandex the types Aegis reads (`motp`, `yaotp`) and
+    /// `pin=` with the Base32 of the PIN's UTF-8 text, as Aegis writes it for Yandex
+    /// (Aegis itself leaves the PIN out of mOTP URIs and asks for it; it ignores the
+    /// parameter there). An mOTP secret text that is lowercase hex is written as
+    /// Aegis writes it, the Base32 of the bytes it spells; any other text (andOTP and
+    /// Authenticator Pro keep it as typed) as the Base32 of the text with
+    /// `secret_encoding=text`, which this reader honours and Aegis does not (Aegis
+    /// would show other codes for such an account). Then [`Account::extra`]. Every byte outside the unreserved
     /// characters is percent-encoded, the issuer and name separately (so a `:` inside
     /// them cannot be mistaken for the separator); the secret is uppercase unpadded
     /// Base32. Without an issuer, a name containing `:` is written after an empty
@@ -49,6 +57,7 @@ impl Account {
     ///     algorithm: Algorithm::Sha256,
     ///     digits: Digits::EIGHT,
     ///     kind: Kind::Hotp { counter: 7 },
+    ///     pin: None,
     ///     extra: vec![],
     /// };
     /// let uri = account.to_uri();
@@ -83,17 +92,36 @@ impl Account {
         uri.push_str(match self.kind {
             Kind::Hotp { .. } => "hotp/",
             Kind::Totp { .. } | Kind::Steam => "totp/",
+            Kind::Motp => "motp/",
+            Kind::Yandex => "yaotp/",
         });
         let label = Label::of(self);
         label.write(&mut uri, Colon::Protected, push_encoded);
         let issuer = label.issuer;
         // Writing to a String cannot fail.
-        let _ = write!(uri, "?secret={}", self.secret.base32());
+        let mut key = zeroize::Zeroizing::new([0u8; crate::MAX_SECRET_LEN]);
+        let motp_text = match self.kind {
+            Kind::Motp => match crate::motp::key_bytes(&self.secret, &mut key) {
+                Some(bytes) => {
+                    let _ = write!(uri, "?secret={}", BASE32_NOPAD.encode_display(bytes));
+                    false
+                }
+                None => {
+                    let _ = write!(uri, "?secret={}", self.secret.base32());
+                    true
+                }
+            },
+            Kind::Totp { .. } | Kind::Hotp { .. } | Kind::Steam | Kind::Yandex => {
+                let _ = write!(uri, "?secret={}", self.secret.base32());
+                false
+            }
+        };
         if let Some(issuer) = issuer {
             uri.push_str("&issuer=");
             push_encoded(&mut uri, issuer);
         }
-        if self.kind != Kind::Steam {
+        let fixed = matches!(self.kind, Kind::Steam | Kind::Motp | Kind::Yandex);
+        if !fixed {
             if self.algorithm != Algorithm::Sha1 {
                 let _ = write!(uri, "&algorithm={}", self.algorithm.name());
             }
@@ -110,7 +138,16 @@ impl Account {
                 let _ = write!(uri, "&counter={counter}");
             }
             Kind::Steam => uri.push_str("&encoder=steam"),
+            Kind::Motp | Kind::Yandex => {
+                if motp_text {
+                    uri.push_str("&secret_encoding=text");
+                }
+                if let Some(pin) = &self.pin {
+                    let _ = write!(uri, "&pin={}", BASE32_NOPAD.encode_display(pin.as_bytes()));
+                }
+            }
         }
+        let has_pin = matches!(self.kind, Kind::Motp | Kind::Yandex);
         for (key, value) in &self.extra {
             let lowercase = key.to_ascii_lowercase();
             // An `encoder` other than steam is kept like any unknown parameter; one that
@@ -119,6 +156,10 @@ impl Account {
                 self.kind == Kind::Steam || value.eq_ignore_ascii_case("steam")
             } else {
                 KNOWN.contains(&lowercase.as_str())
+                    || (has_pin && lowercase == "pin")
+                    || (self.kind == Kind::Motp
+                        && lowercase == "secret_encoding"
+                        && value == "text")
             };
             if skip {
                 continue;

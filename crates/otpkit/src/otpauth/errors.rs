@@ -102,7 +102,7 @@ pub enum UriError {
     },
     /// The scheme is not `otpauth://`.
     NotOtpauth,
-    /// The type is not `totp`, `hotp` or `steam`.
+    /// The type is not `totp`, `hotp`, `steam`, `motp` or `yaotp` (`yandex`).
     UnsupportedType,
     /// No `secret=` parameter.
     MissingSecret,
@@ -135,6 +135,11 @@ pub enum UriError {
         /// The parameter's name, lowercase.
         parameter: &'static str,
     },
+    /// `pin=` (mOTP, Yandex) is not Base32 of non-empty UTF-8 text of at most
+    /// [`MAX_PIN_LEN`](crate::MAX_PIN_LEN) bytes.
+    InvalidPin,
+    /// The secret of an `otpauth://yaotp/` URI is not a Yandex secret.
+    YandexSecret(crate::yandex::YandexSecretError),
 }
 
 impl fmt::Display for UriError {
@@ -171,6 +176,10 @@ impl fmt::Display for UriError {
             UriError::DuplicateParameter { parameter } => {
                 write!(f, "the {parameter} parameter appears more than once")
             }
+            UriError::InvalidPin => {
+                f.write_str("the pin parameter is not Base32 of a PIN of 1 to 64 bytes of text")
+            }
+            UriError::YandexSecret(e) => write!(f, "bad Yandex secret: {e}"),
         }
     }
 }
@@ -179,6 +188,7 @@ impl core::error::Error for UriError {
     fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         match self {
             UriError::Secret(e) => Some(e),
+            UriError::YandexSecret(e) => Some(e),
             UriError::TooLong { .. }
             | UriError::NotOtpauth
             | UriError::UnsupportedType
@@ -189,7 +199,8 @@ impl core::error::Error for UriError {
             | UriError::MissingCounter
             | UriError::InvalidNumber { .. }
             | UriError::InvalidUtf8 { .. }
-            | UriError::DuplicateParameter { .. } => None,
+            | UriError::DuplicateParameter { .. }
+            | UriError::InvalidPin => None,
         }
     }
 }
@@ -218,6 +229,8 @@ impl UriError {
             UriError::InvalidNumber { .. } => C::InvalidNumber,
             UriError::InvalidUtf8 { .. } => C::InvalidUtf8,
             UriError::DuplicateParameter { .. } => C::DuplicateParameter,
+            UriError::InvalidPin => C::InvalidPin,
+            UriError::YandexSecret(_) => C::InvalidYandexSecret,
         }
     }
 }

@@ -9,7 +9,7 @@ use zeroize::{Zeroize, Zeroizing};
 
 use super::{Account, Kind, MAX_URI_LEN, UriError, Warning};
 use crate::steam::STEAM_PERIOD;
-use crate::{Algorithm, Digits, LengthPolicy, Period, Secret};
+use crate::{Algorithm, Digits, LengthPolicy, Period, Pin, Secret};
 
 /// What [`Account::parse`] returns: the account and everything it normalised or found
 /// doubtful on the way.
@@ -26,6 +26,8 @@ enum UriType {
     Totp,
     Hotp,
     Steam,
+    Motp,
+    Yandex,
 }
 
 /// The raw (still percent-encoded) values of the parameters read here.
@@ -38,6 +40,7 @@ struct RawParams<'a> {
     period: Option<&'a str>,
     counter: Option<&'a str>,
     encoder: Option<&'a str>,
+    pin: Option<&'a str>,
 }
 
 impl<'a> RawParams<'a> {
@@ -50,6 +53,7 @@ impl<'a> RawParams<'a> {
             "period" => ("period", &mut self.period),
             "counter" => ("counter", &mut self.counter),
             "encoder" => ("encoder", &mut self.encoder),
+            "pin" => ("pin", &mut self.pin),
             _ => return None,
         })
     }
@@ -92,6 +96,11 @@ impl Account {
             UriType::Hotp
         } else if type_raw.eq_ignore_ascii_case("steam") {
             UriType::Steam
+        } else if type_raw.eq_ignore_ascii_case("motp") {
+            UriType::Motp
+        } else if type_raw.eq_ignore_ascii_case("yaotp") || type_raw.eq_ignore_ascii_case("yandex")
+        {
+            UriType::Yandex
         } else {
             return Err(UriError::UnsupportedType);
         };
@@ -103,13 +112,21 @@ impl Account {
         };
         let name = String::from(decode(name_raw, false, "label")?.trim_start_matches(' '));
 
+        // `pin=` is read for the kinds that have a PIN; elsewhere it is an unknown
+        // parameter like any other, kept in `extra`.
+        let takes_pin = matches!(uri_type, UriType::Motp | UriType::Yandex);
         let mut raw = RawParams::default();
         let mut extra = Vec::new();
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (key_raw, value_raw) = pair.split_once('=').unwrap_or((pair, ""));
             let key = decode(key_raw, true, "parameter name")?;
             let lowercase = key.to_ascii_lowercase();
-            match raw.slot(&lowercase) {
+            let slot = if lowercase == "pin" && !takes_pin {
+                None
+            } else {
+                raw.slot(&lowercase)
+            };
+            match slot {
                 Some((parameter, slot)) => {
                     if slot.replace(value_raw).is_some() {
                         return Err(UriError::DuplicateParameter { parameter });
@@ -159,11 +176,17 @@ impl Account {
                         .as_deref()
                         .is_some_and(|i| i.eq_ignore_ascii_case("steam"))));
 
-        let algorithm = match raw.algorithm {
-            Some(v) => decode(v, true, "algorithm")?
+        let algorithm_text = match raw.algorithm {
+            Some(v) => Some(decode(v, true, "algorithm")?),
+            None => None,
+        };
+        // mOTP and Yandex name their own hash (Aegis writes `MD5`, `SHA256`); it is
+        // checked against the scheme's below, not read as an HMAC algorithm.
+        let algorithm = match &algorithm_text {
+            Some(text) if !takes_pin => text
                 .parse::<Algorithm>()
                 .map_err(|_| UriError::UnsupportedAlgorithm)?,
-            None => Algorithm::Sha1,
+            Some(_) | None => Algorithm::Sha1,
         };
         let digits_value = match raw.digits {
             Some(v) => Some(parse_u64(v, "digits")?),
@@ -180,7 +203,39 @@ impl Account {
             None => None,
         };
 
-        let (kind, algorithm, digits) = if is_steam {
+        let pin = match raw.pin {
+            Some(v) => Some(read_pin(v)?),
+            None => None,
+        };
+        let fixed_kind = match uri_type {
+            UriType::Motp => Some((Kind::Motp, "MD5", Digits::SIX, 10)),
+            UriType::Yandex => Some((Kind::Yandex, "SHA256", Digits::EIGHT, 30)),
+            UriType::Totp | UriType::Hotp | UriType::Steam => None,
+        };
+        let (kind, algorithm, digits) = if let Some((kind, usual, usual_digits, step)) = fixed_kind
+        {
+            // The hash, length and step are the scheme's; Aegis writes them anyway
+            // (`algorithm=MD5`/`SHA256`, `digits=6`/`8`, `period=10`/`30`), which
+            // is not worth a note. Anything else is ignored with one.
+            if algorithm_text
+                .as_deref()
+                .is_some_and(|a| !a.eq_ignore_ascii_case(usual))
+            {
+                warnings.push(Warning::IgnoredParameter { name: "algorithm" });
+            }
+            if digits_value.is_some_and(|d| d != u64::from(usual_digits.get())) {
+                warnings.push(Warning::IgnoredParameter { name: "digits" });
+            }
+            if period.is_some_and(|p| p.seconds() != step) {
+                warnings.push(Warning::IgnoredParameter { name: "period" });
+            }
+            if counter.is_some() {
+                warnings.push(Warning::IgnoredParameter { name: "counter" });
+            }
+            // RFC 4226's 128-bit minimum is not these schemes' (an mOTP key is 64 bits).
+            warnings.retain(|w| !matches!(w, Warning::ShortSecret { .. }));
+            (kind, Algorithm::Sha1, Digits::SIX)
+        } else if is_steam {
             if algorithm != Algorithm::Sha1 {
                 warnings.push(Warning::IgnoredParameter { name: "algorithm" });
             }
@@ -236,10 +291,32 @@ impl Account {
             (kind, algorithm, digits)
         };
 
-        Ok(Parsed {
-            account: Account::from_parts((issuer, name), secret, (algorithm, digits, kind), extra),
-            warnings,
-        })
+        let secret = match kind {
+            Kind::Yandex => {
+                crate::yandex::parse_secret(secret.as_bytes()).map_err(UriError::YandexSecret)?
+            }
+            Kind::Motp => {
+                // Aegis's form: the Base32 of the bytes whose lowercase hex is the
+                // secret text. `secret_encoding=text` (written for a text that is not
+                // lowercase hex) marks the Base32 of the text itself.
+                let before = extra.len();
+                extra.retain(|(key, value)| {
+                    !(key.eq_ignore_ascii_case("secret_encoding") && value == "text")
+                });
+                if extra.len() == before {
+                    crate::motp::secret_from_key_bytes(secret.as_bytes())?
+                } else {
+                    secret
+                }
+            }
+            Kind::Totp { .. } | Kind::Hotp { .. } | Kind::Steam => secret,
+        };
+        let mut account =
+            Account::from_parts((issuer, name), secret, (algorithm, digits, kind), extra);
+        if fixed_kind.is_some() {
+            account.pin = pin;
+        }
+        Ok(Parsed { account, warnings })
     }
 }
 
@@ -271,6 +348,25 @@ fn read_secret(raw: Option<&str>, warnings: &mut Vec<Warning>) -> Result<Secret,
         });
     }
     Ok(secret)
+}
+
+/// Reads `pin=` as Aegis writes it: Base32 (any case, padding, spaces or dashes
+/// allowed) of the PIN's UTF-8 text.
+fn read_pin(raw: &str) -> Result<Pin, UriError> {
+    let text = Zeroizing::new(decode(raw, true, "pin")?);
+    let mut cleaned = Zeroizing::new(String::with_capacity(text.len()));
+    cleaned.extend(
+        text.chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '=' | '\t' | '\r' | '\n'))
+            .map(|c| c.to_ascii_uppercase()),
+    );
+    let bytes = Zeroizing::new(
+        data_encoding::BASE32_NOPAD
+            .decode(cleaned.as_bytes())
+            .map_err(|_| UriError::InvalidPin)?,
+    );
+    let pin_text = core::str::from_utf8(&bytes).map_err(|_| UriError::InvalidPin)?;
+    Pin::new(pin_text).map_err(|_| UriError::InvalidPin)
 }
 
 /// Splits a raw (still encoded) label at its issuer separator: the first literal `:`,
