@@ -12,7 +12,7 @@ use crate::secret::Wiped;
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TRANSFER: &str = r#"
 /** A format importAccounts reads. */
-export type ImportFormat = "otpauth-list" | "google-migration" | "aegis" | "2fas" | "andotp" | "bitwarden" | "freeotp-plus" | "authenticator-pro" | "cxf";
+export type ImportFormat = "otpauth-list" | "google-migration" | "aegis" | "2fas" | "andotp" | "bitwarden" | "freeotp-plus" | "authenticator-pro" | "cxf" | "freeotp" | "authy" | "battle-net" | "totp-authenticator" | "keepass" | "qr-image" | "lastpass" | "proton-authenticator" | "duo" | "ente" | "steam" | "winauth" | "authenticator-plus" | "proton-pass" | "google-authenticator" | "microsoft-authenticator";
 /** A format exportAccounts writes. */
 export type ExportFormat = "otpauth-list" | "google-migration" | "aegis" | "cxf" | "pskc";
 /** One entry of an imported file: imported (with warnings) or refused (with why). */
