@@ -6,7 +6,7 @@ const PSKC_SNIFF_LEN: usize = 64 * 1024;
 
 /// Whether `data` is XML whose root element is a `KeyContainer` (with any namespace
 /// prefix), PSKC's root: the XML declaration, comments and processing instructions
-/// before it are skipped. Looks at most at the first [`PSKC_SNIFF_LEN`] bytes, once.
+/// before it are skipped. Looks at most at the first 64 KiB, once.
 ///
 /// ```
 /// assert!(otpkit_pskc::is_pskc(b"<?xml version=\"1.0\"?>\n<pskc:KeyContainer Version=\"1.0\">"));
