@@ -159,7 +159,7 @@ pub fn image_error(file: &str, kind: &str) -> CliError {
 /// the 8-byte PNG signature only (a JPEG's 3 bytes would match one old-format andOTP
 /// backup in 16 million).
 pub fn refuse_image(format: InputFormat, file: &str, data: &[u8]) -> Result<(), CliError> {
-    if format == InputFormat::Transfer(Format::QrImage) {
+    if format.transfer().is_some_and(Format::is_image) {
         return Ok(());
     }
     match image_kind(data) {

@@ -24,9 +24,6 @@ use crate::secret::secret_from_base32_lenient;
 use crate::sqlite::{self, SqliteError, Table, Value};
 use crate::{EntryError, EntryWarning, Format, Import, ImportError, label_of};
 
-/// The first 16 bytes of every SQLite 3 database file.
-pub(crate) const SQLITE_HEADER: &[u8] = sqlite::HEADER;
-
 const DAMAGED: &str = "the SQLite database is damaged or is not the app's";
 
 /// One row of the columns a reader asked for, in the order it asked for them.

@@ -109,7 +109,7 @@ pub(crate) fn import(
         }
         return import_json(&plain);
     }
-    if data.starts_with(app_db::SQLITE_HEADER) {
+    if crate::sqlite::is_sqlite(data) {
         return import_db(data);
     }
     let text = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);

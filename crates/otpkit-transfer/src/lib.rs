@@ -205,10 +205,16 @@ impl Format {
         matches!(self.spec().content, Content::Lines)
     }
 
+    /// Whether the format's files are images (PNG, JPEG): a front end that refuses an
+    /// image given as another format lets them through.
+    pub const fn is_image(self) -> bool {
+        matches!(self.spec().content, Content::Image)
+    }
+
     /// Everything about a format, one line each: the one place a new format is
     /// described.
     const fn spec(self) -> Spec {
-        use Content::{Binary, Lines, Text};
+        use Content::{Binary, Image, Lines, Text};
         match self {
             Format::OtpauthList => Spec::new(
                 "otpauth-list",
@@ -278,7 +284,7 @@ impl Format {
             ),
             Format::QrImage => Spec::new(
                 "qr-image",
-                Binary,
+                Image,
                 "A PNG or JPEG screenshot of QR codes: otpauth:// setup codes and Google Authenticator transfer codes",
             ),
             Format::LastPass => Spec::new("lastpass", Text, "LastPass Authenticator JSON export"),
@@ -334,6 +340,8 @@ impl Format {
 /// How a format's files are laid out, as far as reading them is concerned.
 #[derive(Clone, Copy)]
 enum Content {
+    /// A PNG or JPEG image.
+    Image,
     /// Text: JSON, XML or CSV.
     Text,
     /// Text, one entry per line: [`EntryReport::index`] counts lines.
