@@ -185,6 +185,7 @@ pub use policy::{
     MAX_RESYNC_WINDOW, MAX_SIGN_IN_STEPS, NIST_MAX_FAILURES, Policy, PolicyError,
 };
 pub use state::{DeviceKind, DeviceState, MAX_ENCODED_LEN, StateError};
+pub use throttle::Lockout;
 
 use crate::{Code, CodeError, Digits, Hotp, Totp};
 

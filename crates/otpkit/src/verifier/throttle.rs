@@ -21,9 +21,21 @@ pub(crate) fn record_failure(policy: &Policy, state: &DeviceState, now: u64) -> 
 }
 
 /// Consecutive failures and the end of the lock-out they caused: what a device
-/// state and a set of recovery codes both hold, counted by one rule.
+/// state, a set of recovery codes and a user of several devices
+/// (`otpkit-store`'s user record) hold, counted by one rule.
+///
+/// ```
+/// use otpkit::verifier::{Lockout, Policy};
+/// let policy = Policy::default().with_max_failures(2)?.with_lockout(60, 3600)?;
+/// let once = Lockout::NONE.after_failure(&policy, 1000);
+/// assert!(!once.is_locked_at(1000));
+/// let twice = once.after_failure(&policy, 1001);
+/// assert_eq!((twice.failures(), twice.until()), (2, Some(1061)));
+/// assert!(twice.is_locked_at(1060) && !twice.is_locked_at(1061));
+/// # Ok::<(), otpkit::verifier::PolicyError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) struct Lockout {
+pub struct Lockout {
     /// Consecutive failed attempts since the last success.
     pub(crate) failures: u32,
     /// Until when (Unix seconds, exclusive) attempts are refused; 0 when not locked.
@@ -32,13 +44,24 @@ pub(crate) struct Lockout {
 
 impl Lockout {
     /// No failure, not locked.
-    pub(crate) const NONE: Lockout = Lockout {
+    pub const NONE: Lockout = Lockout {
         failures: 0,
         until: 0,
     };
 
+    /// A count and lock-out end as stored (`until` 0: not locked;
+    /// `u64::MAX`: locked until cleared).
+    pub const fn from_parts(failures: u32, until: u64) -> Self {
+        Lockout { failures, until }
+    }
+
+    /// Consecutive failed attempts since the last success.
+    pub const fn failures(&self) -> u32 {
+        self.failures
+    }
+
     /// The end of the current or last lock-out, if any.
-    pub(crate) const fn until(&self) -> Option<u64> {
+    pub const fn until(&self) -> Option<u64> {
         if self.until == 0 {
             None
         } else {
@@ -47,12 +70,15 @@ impl Lockout {
     }
 
     /// Whether attempts are refused at `now`.
-    pub(crate) const fn is_locked_at(&self, now: u64) -> bool {
+    pub const fn is_locked_at(&self, now: u64) -> bool {
         now < self.until
     }
 
-    /// After one more failure at `now`.
-    pub(crate) fn after_failure(self, policy: &Policy, now: u64) -> Self {
+    /// After one more failure at `now`: locked for the policy's delay at every
+    /// [`Policy::max_failures`]-th consecutive failure, and until cleared at
+    /// [`NIST_MAX_FAILURES`].
+    #[must_use = "the count after the failure must be stored"]
+    pub fn after_failure(self, policy: &Policy, now: u64) -> Self {
         // A lock-out that has ended is not kept around.
         let mut until = if self.is_locked_at(now) {
             self.until
