@@ -16,13 +16,17 @@
     )
 )]
 
+pub mod audit;
 mod memory;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "redis"))]
 mod migrate;
 mod params;
+pub mod remember;
 pub mod seal;
 mod service;
 mod store;
+mod user;
+mod users;
 
 #[cfg(feature = "postgres")]
 mod postgres;
@@ -32,7 +36,7 @@ mod redis;
 mod sqlite;
 
 pub use memory::MemoryStore;
-pub use params::{DeviceParams, ParamsError, SteamAccount};
+pub use params::{AllowedParams, DeviceParams, ParamsError, SteamAccount};
 #[cfg(feature = "postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 pub use postgres::PostgresStore;
@@ -46,3 +50,5 @@ pub use service::{
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub use sqlite::SqliteStore;
 pub use store::{BoxError, DeviceRow, DeviceStore, LoadedRow, RowVersion, StoreError};
+pub use user::{MAX_DEVICE_NAME_LEN, MAX_DEVICES_PER_USER};
+pub use users::{DeviceChoice, DeviceInfo, Remembered, SignIn, UserStatus};

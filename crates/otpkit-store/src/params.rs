@@ -132,6 +132,99 @@ impl fmt::Display for DeviceParams {
     }
 }
 
+/// Which device parameters a server accepts when a device is added (NIST SP
+/// 800-63B asks verifiers to accept only approved algorithms; a server may also
+/// insist on 6 digits and 30 s so every app works). Checked when a device is
+/// added, never afterwards: each device keeps the parameters it was added with.
+///
+/// ```
+/// use otpkit::{Algorithm, Digits, Period};
+/// use otpkit_store::{AllowedParams, DeviceParams};
+/// let allowed = AllowedParams::totp_only(&[Algorithm::Sha1, Algorithm::Sha256], &[Digits::SIX], &[Period::DEFAULT]);
+/// assert!(allowed.allows(&DeviceParams::default()));
+/// assert!(!allowed.allows(&"totp.SHA512.6.30".parse()?));
+/// assert!(!allowed.allows(&"hotp.SHA1.6".parse()?));
+/// assert!(AllowedParams::default().allows(&"hotp.SHA512.8".parse()?));
+/// # Ok::<(), otpkit_store::ParamsError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct AllowedParams {
+    /// `None`: any.
+    algorithms: Option<Vec<Algorithm>>,
+    digits: Option<Vec<Digits>>,
+    periods: Option<Vec<Period>>,
+    no_hotp: bool,
+}
+
+impl AllowedParams {
+    /// TOTP only, with one of these algorithms, digit counts and periods.
+    pub fn totp_only(algorithms: &[Algorithm], digits: &[Digits], periods: &[Period]) -> Self {
+        AllowedParams {
+            algorithms: Some(algorithms.to_vec()),
+            digits: Some(digits.to_vec()),
+            periods: Some(periods.to_vec()),
+            no_hotp: true,
+        }
+    }
+
+    /// TOTP and HOTP, with one of these algorithms and digit counts (any period).
+    pub fn any_kind(algorithms: &[Algorithm], digits: &[Digits]) -> Self {
+        AllowedParams {
+            algorithms: Some(algorithms.to_vec()),
+            digits: Some(digits.to_vec()),
+            periods: None,
+            no_hotp: false,
+        }
+    }
+
+    /// Whether a device with `params` may be added.
+    pub fn allows(&self, params: &DeviceParams) -> bool {
+        self.refused(params).is_none()
+    }
+
+    /// The first setting of `params` not allowed, and its value.
+    pub(crate) fn refused(&self, params: &DeviceParams) -> Option<(&'static str, String)> {
+        let (algorithm, digits, period) = match *params {
+            DeviceParams::Totp {
+                algorithm,
+                digits,
+                period,
+            } => (algorithm, digits, Some(period)),
+            DeviceParams::Hotp { algorithm, digits } => {
+                if self.no_hotp {
+                    return Some(("kind", "hotp".to_owned()));
+                }
+                (algorithm, digits, None)
+            }
+        };
+        if !allowed(&self.algorithms, &algorithm) {
+            return Some(("algorithm", algorithm.name().to_owned()));
+        }
+        if !allowed(&self.digits, &digits) {
+            return Some(("digits", digits.get().to_string()));
+        }
+        match period {
+            Some(period) if !allowed(&self.periods, &period) => {
+                Some(("period", period.seconds().to_string()))
+            }
+            Some(_) | None => None,
+        }
+    }
+
+    /// `Err(NotAllowed)` naming the first setting refused.
+    pub(crate) fn check(&self, params: &DeviceParams) -> Result<(), crate::ServiceError> {
+        match self.refused(params) {
+            None => Ok(()),
+            Some((setting, value)) => Err(crate::ServiceError::NotAllowed { setting, value }),
+        }
+    }
+}
+
+/// Whether `value` is in `list` (`None`: any value).
+fn allowed<T: PartialEq>(list: &Option<Vec<T>>, value: &T) -> bool {
+    list.as_ref().is_none_or(|l| l.contains(value))
+}
+
 /// A `params` column that is not a [`DeviceParams`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ParamsError;

@@ -1,15 +1,19 @@
 //! The read-verify-compare-and-swap loop, once for every store.
 
 use std::fmt;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use otpkit::verifier::{DeviceState, EnrollOutcome, Outcome, Policy, ResyncOutcome, StateError};
 use otpkit::{Secret, Verifier};
 
+use crate::audit::{AuditSink, Event, EventKind, Reason};
+use crate::remember::{DEFAULT_REMEMBER_SECS, MAX_REMEMBER_SECS};
 use crate::seal::{Keyring, SealError, SealedSecret};
 use crate::store::{DeviceRow, DeviceStore, LoadedRow, StoreError};
-use crate::{DeviceParams, ParamsError};
+use crate::user::{MAX_DEVICE_NAME_LEN, MAX_DEVICES_PER_USER};
+use crate::{AllowedParams, DeviceParams, ParamsError};
 
 /// The longest device id, in bytes.
 pub const MAX_DEVICE_ID_LEN: usize = 255;
@@ -70,6 +74,50 @@ pub enum ServiceError {
         /// Rounds tried.
         attempts: u32,
     },
+    /// The user has no device with this name.
+    UnknownDevice {
+        /// The user.
+        user: String,
+        /// The name asked for.
+        name: String,
+    },
+    /// The user has a device with this name already.
+    DeviceNameTaken {
+        /// The user.
+        user: String,
+        /// The name.
+        name: String,
+    },
+    /// A device name must be 1 to [`MAX_DEVICE_NAME_LEN`] characters, not only
+    /// spaces, without control characters.
+    InvalidDeviceName,
+    /// The user has [`MAX_DEVICES_PER_USER`] devices already.
+    TooManyDevices {
+        /// The user.
+        user: String,
+    },
+    /// The device's parameters are not on the service's allow-list
+    /// ([`MfaService::with_allowed`]).
+    NotAllowed {
+        /// `algorithm`, `digits`, `period` or `kind`.
+        setting: &'static str,
+        /// The value refused, as stored (`SHA256`, `8`, `60`, `hotp`).
+        value: String,
+    },
+    /// The user has no recovery codes.
+    NoRecoveryCodes {
+        /// The user.
+        user: String,
+    },
+    /// A device is remembered only after a sign-in of this user was accepted.
+    NotSignedIn,
+    /// A remember-this-device lifetime must be 1 s to [`MAX_REMEMBER_SECS`].
+    InvalidRememberLifetime {
+        /// The lifetime asked for, in seconds.
+        secs: u64,
+    },
+    /// The operating system's random number generator failed.
+    Random,
 }
 
 impl fmt::Display for ServiceError {
@@ -96,6 +144,38 @@ impl fmt::Display for ServiceError {
                 f,
                 "the device was changed by other requests {attempts} times in a row; try again"
             ),
+            ServiceError::UnknownDevice { user, name } => {
+                write!(f, "user {user:?} has no MFA device named {name:?}")
+            }
+            ServiceError::DeviceNameTaken { user, name } => {
+                write!(f, "user {user:?} has an MFA device named {name:?} already")
+            }
+            ServiceError::InvalidDeviceName => write!(
+                f,
+                "a device name must be 1 to {MAX_DEVICE_NAME_LEN} characters, not only spaces, \
+                 without control characters"
+            ),
+            ServiceError::TooManyDevices { user } => write!(
+                f,
+                "user {user:?} has {MAX_DEVICES_PER_USER} MFA devices, the most allowed: remove one first"
+            ),
+            ServiceError::NotAllowed { setting, value } => write!(
+                f,
+                "this server does not accept MFA devices with {setting} {value}"
+            ),
+            ServiceError::NoRecoveryCodes { user } => {
+                write!(f, "user {user:?} has no recovery codes")
+            }
+            ServiceError::NotSignedIn => f.write_str(
+                "a device is remembered only after an accepted sign-in of the same user",
+            ),
+            ServiceError::InvalidRememberLifetime { secs } => write!(
+                f,
+                "a remember-this-device lifetime must be 1 to {MAX_REMEMBER_SECS} seconds, got {secs}"
+            ),
+            ServiceError::Random => {
+                f.write_str("the operating system's random number generator failed")
+            }
         }
     }
 }
@@ -140,12 +220,15 @@ pub struct Stats {
 /// Synchronous, like the verifier; `Sync` when the store is, so one service can be
 /// shared by threads (an async server calls it from `spawn_blocking`).
 pub struct MfaService<S> {
-    store: S,
-    keyring: Keyring,
-    policy: Policy,
-    max_attempts: u32,
+    pub(crate) store: S,
+    pub(crate) keyring: Keyring,
+    pub(crate) policy: Policy,
+    pub(crate) max_attempts: u32,
     requests: AtomicU64,
     conflicts: AtomicU64,
+    audit: Arc<dyn AuditSink>,
+    pub(crate) allowed: AllowedParams,
+    pub(crate) remember_secs: u64,
 }
 
 impl<S: fmt::Debug> fmt::Debug for MfaService<S> {
@@ -155,11 +238,13 @@ impl<S: fmt::Debug> fmt::Debug for MfaService<S> {
             .field("keyring", &self.keyring)
             .field("policy", &self.policy)
             .field("max_attempts", &self.max_attempts)
-            .finish()
+            .field("allowed", &self.allowed)
+            .field("remember_secs", &self.remember_secs)
+            .finish_non_exhaustive()
     }
 }
 
-fn check_id(id: &str) -> Result<(), ServiceError> {
+pub(crate) fn check_id(id: &str) -> Result<(), ServiceError> {
     if id.is_empty() || id.len() > MAX_DEVICE_ID_LEN || id.chars().any(char::is_control) {
         Err(ServiceError::InvalidDeviceId)
     } else {
@@ -177,7 +262,42 @@ impl<S: DeviceStore> MfaService<S> {
             max_attempts: DEFAULT_MAX_ATTEMPTS,
             requests: AtomicU64::new(0),
             conflicts: AtomicU64::new(0),
+            audit: Arc::new(()),
+            allowed: AllowedParams::default(),
+            remember_secs: DEFAULT_REMEMBER_SECS,
         }
+    }
+
+    /// Sends an [`Event`] for every operation to `sink` (by default they are
+    /// dropped).
+    #[must_use = "the setter returns a new service"]
+    pub fn with_audit(mut self, sink: impl AuditSink + 'static) -> Self {
+        self.audit = Arc::new(sink);
+        self
+    }
+
+    /// Accepts new devices only with these parameters (by default, every one
+    /// otpkit verifies). A device keeps the parameters it was added with: a later,
+    /// narrower list does not change or refuse devices added before.
+    #[must_use = "the setter returns a new service"]
+    pub fn with_allowed(mut self, allowed: AllowedParams) -> Self {
+        self.allowed = allowed;
+        self
+    }
+
+    /// How long a remember-this-device series lasts (1 s to [`MAX_REMEMBER_SECS`];
+    /// [`DEFAULT_REMEMBER_SECS`], 30 days, by default).
+    pub fn with_remember_lifetime(mut self, secs: u64) -> Result<Self, ServiceError> {
+        if secs == 0 || secs > MAX_REMEMBER_SECS {
+            return Err(ServiceError::InvalidRememberLifetime { secs });
+        }
+        self.remember_secs = secs;
+        Ok(self)
+    }
+
+    /// Sends `event` to the sink.
+    pub(crate) fn emit(&self, event: Event<'_>) {
+        self.audit.record(&event);
     }
 
     /// Gives up after `attempts` lost compare-and-swaps (at least 1) instead of
@@ -225,6 +345,20 @@ impl<S: DeviceStore> MfaService<S> {
         generator: DeviceParams,
     ) -> Result<(), ServiceError> {
         check_id(id)?;
+        self.allowed.check(&generator)?;
+        self.insert_pending(id, secret, generator)?;
+        self.emit(Event::new(EventKind::EnrollmentBegun, id, 0));
+        Ok(())
+    }
+
+    /// Stores a pending device row `id` (any row id: the user API's ids hold a
+    /// separator callers cannot use).
+    pub(crate) fn insert_pending(
+        &self,
+        id: &str,
+        secret: &Secret,
+        generator: DeviceParams,
+    ) -> Result<(), ServiceError> {
         let verifier = generator.verifier(secret, self.policy);
         let state = verifier.begin_enrollment();
         let row = DeviceRow {
@@ -243,6 +377,14 @@ impl<S: DeviceStore> MfaService<S> {
     /// The secret of a device still enrolling, to show its QR code again (a retry
     /// keeps the same secret). Refused once the device is enrolled.
     pub fn pending_secret(&self, id: &str) -> Result<(Secret, DeviceParams), ServiceError> {
+        check_id(id)?;
+        self.pending_row_secret(id)
+    }
+
+    pub(crate) fn pending_row_secret(
+        &self,
+        id: &str,
+    ) -> Result<(Secret, DeviceParams), ServiceError> {
         let (row, state) = self.read(id)?;
         if state.is_enrolled() {
             return Err(ServiceError::AlreadyEnrolled { id: id.to_owned() });
@@ -264,7 +406,11 @@ impl<S: DeviceStore> MfaService<S> {
         code2: &str,
         now: u64,
     ) -> Result<Answer<EnrollOutcome>, ServiceError> {
-        self.update(id, |v, s| Ok(v()?.enroll(s, code1, code2, now)))
+        check_id(id)?;
+        let started = Instant::now();
+        let answer = self.update(id, |v, s| Ok(v()?.enroll(s, code1, code2, now)))?;
+        self.emit_enroll(id, None, &answer, now, started);
+        Ok(answer)
     }
 
     /// Enrolment one code at a time ([`Verifier::enroll_code`]).
@@ -274,14 +420,37 @@ impl<S: DeviceStore> MfaService<S> {
         code: &str,
         now: u64,
     ) -> Result<Answer<EnrollOutcome>, ServiceError> {
-        self.update(id, |v, s| Ok(v()?.enroll_code(s, code, now)))
+        check_id(id)?;
+        let started = Instant::now();
+        let answer = self.update(id, |v, s| Ok(v()?.enroll_code(s, code, now)))?;
+        self.emit_enroll(id, None, &answer, now, started);
+        Ok(answer)
     }
 
     /// Sign-in with one code: only [`Outcome::Accepted`] lets the user in, and only
     /// once the new state is stored, so no code is accepted twice even by racing
     /// servers, and no failure is lost.
     pub fn verify(&self, id: &str, code: &str, now: u64) -> Result<Answer<Outcome>, ServiceError> {
-        self.update(id, |v, s| Ok(v()?.verify(s, code, now)))
+        check_id(id)?;
+        let started = Instant::now();
+        let before = self.state(id)?;
+        let answer = self.update(id, |v, s| Ok(v()?.verify(s, code, now)))?;
+        let (kind, reason) = sign_in_event(&answer.outcome);
+        self.emit(Event {
+            device: None,
+            reason,
+            failures: answer.state.failures(),
+            count: 1,
+            elapsed: Some(started.elapsed()),
+            ..Event::new(kind, id, now)
+        });
+        if !before.is_locked_at(now) && answer.state.is_locked_at(now) {
+            self.emit(Event {
+                failures: answer.state.failures(),
+                ..Event::new(EventKind::LockoutStarted, id, now)
+            });
+        }
+        Ok(answer)
     }
 
     /// `ResyncMFADevice`: two consecutive codes from a drifted device; a refused
@@ -293,24 +462,36 @@ impl<S: DeviceStore> MfaService<S> {
         code2: &str,
         now: u64,
     ) -> Result<Answer<ResyncOutcome>, ServiceError> {
-        self.update(id, |v, s| Ok(v()?.resync(s, code1, code2, now)))
+        check_id(id)?;
+        let started = Instant::now();
+        let answer = self.update(id, |v, s| Ok(v()?.resync(s, code1, code2, now)))?;
+        self.emit_resync(id, None, &answer, now, started);
+        Ok(answer)
     }
 
     /// An administrator clears the failure count and any lock-out (after
     /// confirming the user by other means).
     pub fn clear_lockout(&self, id: &str) -> Result<Answer<()>, ServiceError> {
-        self.update(id, |_, s| Ok(((), s.with_failures_cleared())))
+        check_id(id)?;
+        let answer = self.update(id, |_, s| Ok(((), s.with_failures_cleared())))?;
+        self.emit(Event::new(EventKind::LockoutCleared, id, 0));
+        Ok(answer)
     }
 
     /// `DeactivateMFADevice` / `DeleteVirtualMFADevice`: removes the device.
     /// `Ok(false)` if there was none.
     pub fn remove(&self, id: &str) -> Result<bool, ServiceError> {
         check_id(id)?;
-        Ok(self.store.remove(id)?)
+        let removed = self.store.remove(id)?;
+        if removed {
+            self.emit(Event::new(EventKind::DeviceRemoved, id, 0));
+        }
+        Ok(removed)
     }
 
     /// The stored state of a device.
     pub fn state(&self, id: &str) -> Result<DeviceState, ServiceError> {
+        check_id(id)?;
         self.read(id).map(|(_, state)| state)
     }
 
@@ -322,6 +503,14 @@ impl<S: DeviceStore> MfaService<S> {
     /// [`ServiceError::Contention`].
     pub fn reseal(&self, id: &str) -> Result<bool, ServiceError> {
         check_id(id)?;
+        let resealed = self.reseal_row(id)?;
+        if resealed {
+            self.emit(Event::new(EventKind::SecretResealed, id, 0));
+        }
+        Ok(resealed)
+    }
+
+    pub(crate) fn reseal_row(&self, id: &str) -> Result<bool, ServiceError> {
         for _ in 0..self.max_attempts {
             let read = self.load(id)?;
             let Some(new) = self
@@ -345,8 +534,7 @@ impl<S: DeviceStore> MfaService<S> {
             .ok_or_else(|| ServiceError::NoSuchDevice { id: id.to_owned() })
     }
 
-    fn read(&self, id: &str) -> Result<(DeviceRow, DeviceState), ServiceError> {
-        check_id(id)?;
+    pub(crate) fn read(&self, id: &str) -> Result<(DeviceRow, DeviceState), ServiceError> {
         let row = self.load(id)?.row;
         let state = parse_state(&row)?;
         Ok((row, state))
@@ -357,7 +545,7 @@ impl<S: DeviceStore> MfaService<S> {
     /// compare-and-swap on the row read (its version: a row removed and inserted
     /// again, even with the same state text, is not the row the codes were
     /// checked against); on a lost swap, again from the read.
-    fn update<O>(
+    pub(crate) fn update<O>(
         &self,
         id: &str,
         op: impl Fn(
@@ -365,7 +553,6 @@ impl<S: DeviceStore> MfaService<S> {
             &DeviceState,
         ) -> Result<(O, DeviceState), ServiceError>,
     ) -> Result<Answer<O>, ServiceError> {
-        check_id(id)?;
         self.requests.fetch_add(1, Ordering::Relaxed);
         for attempt in 1..=self.max_attempts {
             let read = self.load(id)?;
@@ -387,14 +574,108 @@ impl<S: DeviceStore> MfaService<S> {
                     attempts: attempt,
                 });
             }
-            self.conflicts.fetch_add(1, Ordering::Relaxed);
-            if attempt < self.max_attempts {
-                backoff(attempt);
-            }
+            self.lost_swap(attempt);
         }
         Err(ServiceError::Contention {
             attempts: self.max_attempts,
         })
+    }
+
+    /// Counts a request (a user-record loop).
+    pub(crate) fn count_request(&self) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts the `attempt`-th lost swap and waits before the next.
+    pub(crate) fn lost_swap(&self, attempt: u32) {
+        self.conflicts.fetch_add(1, Ordering::Relaxed);
+        if attempt < self.max_attempts {
+            backoff(attempt);
+        }
+    }
+
+    /// The event of an enrolment answer.
+    pub(crate) fn emit_enroll(
+        &self,
+        user: &str,
+        device: Option<&str>,
+        answer: &Answer<EnrollOutcome>,
+        now: u64,
+        started: Instant,
+    ) {
+        let (kind, reason) = match answer.outcome {
+            EnrollOutcome::Enrolled { .. } => (EventKind::EnrollmentCompleted, None),
+            // The first of two codes was good: nothing finished, nothing refused.
+            EnrollOutcome::NeedNextCode => return,
+            EnrollOutcome::Rejected(e) => (EventKind::EnrollmentRefused, Some(enroll_reason(e))),
+        };
+        self.emit(Event {
+            device,
+            reason,
+            failures: answer.state.failures(),
+            elapsed: Some(started.elapsed()),
+            ..Event::new(kind, user, now)
+        });
+    }
+
+    /// The event of a resynchronisation answer.
+    pub(crate) fn emit_resync(
+        &self,
+        user: &str,
+        device: Option<&str>,
+        answer: &Answer<ResyncOutcome>,
+        now: u64,
+        started: Instant,
+    ) {
+        let (kind, reason) = match answer.outcome {
+            ResyncOutcome::Resynced { .. } => (EventKind::Resynced, None),
+            ResyncOutcome::Rejected(e) => (EventKind::ResyncRefused, Some(resync_reason(e))),
+        };
+        self.emit(Event {
+            device,
+            reason,
+            failures: answer.state.failures(),
+            elapsed: Some(started.elapsed()),
+            ..Event::new(kind, user, now)
+        });
+    }
+}
+
+/// The event kind and reason of a sign-in outcome.
+pub(crate) fn sign_in_event(outcome: &Outcome) -> (EventKind, Option<Reason>) {
+    match outcome {
+        Outcome::Accepted { .. } => (EventKind::SignInAccepted, None),
+        Outcome::Replayed => (EventKind::SignInReplayed, Some(Reason::Replayed)),
+        Outcome::Invalid => (EventKind::SignInRefused, Some(Reason::Invalid)),
+        Outcome::Locked { .. } => (EventKind::SignInRefused, Some(Reason::Locked)),
+        Outcome::Malformed(_) => (EventKind::SignInRefused, Some(Reason::Malformed)),
+        Outcome::Error(otpkit::verifier::SignInError::NotEnrolled) => {
+            (EventKind::SignInRefused, Some(Reason::NotEnrolled))
+        }
+        Outcome::Error(_) => (EventKind::SignInRefused, Some(Reason::Error)),
+    }
+}
+
+fn enroll_reason(e: otpkit::verifier::EnrollError) -> Reason {
+    use otpkit::verifier::EnrollError as E;
+    match e {
+        E::Locked { .. } => Reason::Locked,
+        E::Malformed(_) => Reason::Malformed,
+        E::FirstCodeNotFound | E::SecondCodeNotFound | E::NotConsecutive | E::SameCodeTwice => {
+            Reason::Invalid
+        }
+        E::AlreadyEnrolled | E::Time(_) | E::WrongKind | E::CounterExhausted => Reason::Error,
+    }
+}
+
+fn resync_reason(e: otpkit::verifier::ResyncError) -> Reason {
+    use otpkit::verifier::ResyncError as E;
+    match e {
+        E::Locked { .. } => Reason::Locked,
+        E::Malformed(_) => Reason::Malformed,
+        E::Rejected | E::SameCodeTwice => Reason::Invalid,
+        E::NotEnrolled => Reason::NotEnrolled,
+        E::Time(_) | E::WrongKind | E::CounterExhausted => Reason::Error,
     }
 }
 
