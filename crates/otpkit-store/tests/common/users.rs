@@ -58,6 +58,7 @@ where
     reseal_moves_every_device_of_the_user(make, prefix);
     the_allow_list_refuses_at_enrolment_and_freezes_per_device(make, prefix);
     audit_events_follow_the_flow_and_hold_no_code(make, prefix);
+    single_device_calls_emit_events_too(make, prefix);
     racing_guessers_with_eight_devices_meet_the_user_bound(make, prefix);
 }
 
@@ -676,4 +677,40 @@ where
         right.outcome(),
         Outcome::Locked { until: u64::MAX }
     ));
+}
+
+/// The single-device calls (a device id, no user) report to the same sink, with
+/// the id as the user and no device name.
+fn single_device_calls_emit_events_too<S, F>(make: &F, prefix: &str)
+where
+    S: DeviceStore,
+    F: Fn() -> S,
+{
+    let id = format!("{prefix}/single-audit");
+    let recent = Arc::new(RecentEvents::new(50));
+    let strict = Policy::default().with_max_failures(1).unwrap();
+    let service = MfaService::new(make(), keyring(), strict).with_audit(recent.clone());
+    let phone = super::enrolled(&service, &id, 29);
+    let t = T0 + 700;
+    let _ = service.verify(&id, &phone.code(t), t).unwrap();
+    let _ = service.verify(&id, &phone.wrong(t, 1), t).unwrap();
+    service.clear_lockout(&id).unwrap();
+    service.remove(&id).unwrap();
+    let events = recent.of_user(&id);
+    let kinds: Vec<EventKind> = events.iter().rev().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            EventKind::EnrollmentBegun,
+            EventKind::EnrollmentCompleted,
+            EventKind::SignInAccepted,
+            EventKind::SignInRefused,
+            EventKind::LockoutStarted,
+            EventKind::LockoutCleared,
+            EventKind::DeviceRemoved,
+        ]
+    );
+    assert!(events.iter().all(|e| e.device.is_none() && e.user == id));
+    // Calls that take no `now` stamp their events with the system clock.
+    assert!(events[0].at > T0 - 100_000_000, "{:?}", events[0]);
 }
