@@ -8,6 +8,8 @@
 //! - [`AuditSink`] for `()` drops every event (the default);
 //! - [`RecentEvents`] keeps the last events of each user in memory (a security page
 //!   shows them);
+//! - [`Metrics`] counts events, refusals and verification times for a Prometheus
+//!   scrape (no user or device name in a label);
 //! - `(A, B)` sends each event to both;
 //!
 //! ```
@@ -28,6 +30,10 @@
 //! assert_eq!(events[0].device.as_deref(), Some("phone"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+
+mod metrics;
+
+pub use metrics::Metrics;
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
