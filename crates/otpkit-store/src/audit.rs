@@ -213,6 +213,21 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason, in the order above.
+    pub const ALL: [Reason; 11] = [
+        Reason::Invalid,
+        Reason::Malformed,
+        Reason::Locked,
+        Reason::Replayed,
+        Reason::NotEnrolled,
+        Reason::Expired,
+        Reason::Unknown,
+        Reason::Theft,
+        Reason::Revoked,
+        Reason::DeviceRemoved,
+        Reason::Error,
+    ];
+
     /// The stable snake-case label.
     pub const fn name(self) -> &'static str {
         match self {

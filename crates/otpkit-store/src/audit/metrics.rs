@@ -22,19 +22,7 @@ const BUCKETS: [(Duration, &str); 11] = [
 ];
 
 /// Every [`Reason`], in the order of [`reason_index`].
-const REASONS: [Reason; 11] = [
-    Reason::Invalid,
-    Reason::Malformed,
-    Reason::Locked,
-    Reason::Replayed,
-    Reason::NotEnrolled,
-    Reason::Expired,
-    Reason::Unknown,
-    Reason::Theft,
-    Reason::Revoked,
-    Reason::DeviceRemoved,
-    Reason::Error,
-];
+const REASONS: [Reason; Reason::ALL.len()] = Reason::ALL;
 
 /// The reason's place in [`REASONS`] (a match, so a new reason does not compile
 /// until it has a counter).
