@@ -694,7 +694,7 @@ where
     let t = T0 + 700;
     let _ = service.verify(&id, &phone.code(t), t).unwrap();
     let _ = service.verify(&id, &phone.wrong(t, 1), t).unwrap();
-    service.clear_lockout(&id).unwrap();
+    let _ = service.clear_lockout(&id).unwrap();
     service.remove(&id).unwrap();
     let events = recent.of_user(&id);
     let kinds: Vec<EventKind> = events.iter().rev().map(|e| e.kind).collect();
