@@ -18,7 +18,7 @@ use crate::{Hotp, Totp};
 const TS_SERVER: &str = r#"
 /** A verifier policy: the core's default with the settings given, each checked against its bound. */
 export interface Policy {
-  /** Failures before a lock-out, 1 to 100 (default 10). */
+  /** Failures before a lock-out, 1 to 100 (default 5). */
   maxFailures?: number;
   /** The first lock-out's length in seconds. */
   lockoutBaseSecs?: number;
