@@ -5,8 +5,8 @@ use std::error::Error as _;
 
 use otpkit::Secret;
 use otpkit::verifier::Policy;
-use otpkit_store::seal::{Keyring, MAX_KEY_ID_LEN, SealError, SealedSecret, SealingKey};
 use otpkit_store::remember::MAX_REMEMBER_SECS;
+use otpkit_store::seal::{Keyring, MAX_KEY_ID_LEN, SealError, SealedSecret, SealingKey};
 use otpkit_store::{
     DeviceRow, DeviceStore, MAX_DEVICE_ID_LEN, MAX_DEVICE_NAME_LEN, MAX_DEVICES_PER_USER,
     MemoryStore, MfaService, ServiceError, StoreError,
