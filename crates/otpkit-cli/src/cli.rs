@@ -28,11 +28,13 @@ answers the same way: 0 accepted, 1 not a valid code, 2 malformed, 3 already use
 
 enroll, verify and resync keep the device in --state FILE or in a device store:
 --store sqlite:PATH (or postgres://…, redis://… when built with those features) with
---device ID, or with --user USER for a user's named devices (`otpkit devices`; pick one
-with --device-name NAME) (a URL with a password: set OTPKIT_STORE instead of --store, out of `ps`;
-it stands for --store, so unset it to use --state). Stores, and state files written
-with --seal-key-file, keep the secret sealed under a server key read from
---seal-key-file FILE, OTPKIT_SEAL_KEY_FILE or OTPKIT_SEAL_KEY (lines of ID:KEY, hex or base64; the first key seals), never from argv.";
+--device ID, or with --user USER for a user's named devices (pick one with
+--device-name NAME; `otpkit devices` lists, renames and removes them). A URL with a
+password: set OTPKIT_STORE instead of --store, out of `ps` (it stands for --store, so
+unset it to use --state). Stores, and state files written with --seal-key-file, keep
+the secret sealed under a server key read from --seal-key-file FILE,
+OTPKIT_SEAL_KEY_FILE or OTPKIT_SEAL_KEY (lines of ID:KEY, hex or base64; the first key
+seals), never from argv.";
 
 /// One-time passwords (TOTP RFC 6238, HOTP RFC 4226, Steam Guard) from the command line.
 ///

@@ -19,8 +19,20 @@ struct Store {
 }
 
 impl Store {
+    /// A new SQLite store.
     fn new() -> Store {
         let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite:{}", arg(&dir.path().join("mfa.sqlite")));
+        Store::in_dir(dir, url)
+    }
+
+    /// The store at `url` (a server's).
+    #[cfg(any(feature = "postgres", feature = "redis"))]
+    fn at(url: String) -> Store {
+        Store::in_dir(tempfile::tempdir().unwrap(), url)
+    }
+
+    fn in_dir(dir: tempfile::TempDir, url: String) -> Store {
         let keys = dir.path().join("keys");
         std::fs::write(&keys, format!("k1:{KEY_HEX}\n")).unwrap();
         #[cfg(unix)]
@@ -28,7 +40,6 @@ impl Store {
             use std::os::unix::fs::PermissionsExt as _;
             std::fs::set_permissions(&keys, std::fs::Permissions::from_mode(0o600)).unwrap();
         }
-        let url = format!("sqlite:{}", arg(&dir.path().join("mfa.sqlite")));
         Store {
             keys: arg(&keys).to_owned(),
             url,
@@ -116,24 +127,24 @@ fn names(devices: &[serde_json::Value]) -> Vec<&str> {
 /// signs in (with no device named, the tool says which one matched), a named
 /// device refuses the other's code, rename and remove change which device a code
 /// is of.
-#[test]
-fn two_named_devices_sign_in_list_rename_and_remove() {
-    let store = Store::new();
-    let (enrolled, phone) = store.enroll("alice", "phone", &[]);
+fn two_named_devices_scenario(store: &Store) {
+    let alice = &unique("alice");
+    let bob = &unique("bob");
+    let (enrolled, phone) = store.enroll(alice, "phone", &[]);
     expect(&enrolled, 0, "enroll phone");
     assert!(
-        enrolled
-            .stdout
-            .contains("device \"phone\" of user \"alice\" saved to the store"),
+        enrolled.stdout.contains(&format!(
+            "device \"phone\" of user {alice:?} saved to the store"
+        )),
         "{}",
         enrolled.stdout
     );
-    let (enrolled, laptop) = store.enroll("alice", "laptop", &[]);
+    let (enrolled, laptop) = store.enroll(alice, "laptop", &[]);
     expect(&enrolled, 0, "enroll laptop");
     let (phone, laptop) = (phone.unwrap(), laptop.unwrap());
     assert_ne!(phone.secret, laptop.secret);
 
-    let devices = store.devices_json("alice");
+    let devices = store.devices_json(alice);
     assert_eq!(names(&devices), ["phone", "laptop"]);
     for device in &devices {
         let mut keys: Vec<&str> = device
@@ -152,7 +163,7 @@ fn two_named_devices_sign_in_list_rename_and_remove() {
         assert_eq!(device["failures"], 0);
         assert_eq!(device["added_at"], T);
     }
-    let text = store.run(&["devices"], "alice");
+    let text = store.run(&["devices"], alice);
     expect(&text, 0, "devices");
     let lines: Vec<&str> = text.stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{}", text.stdout);
@@ -170,13 +181,13 @@ fn two_named_devices_sign_in_list_rename_and_remove() {
     }
 
     // Any device: the tool names the one whose code it was.
-    let ok = store.verify("alice", &code(&phone, T + 30), T + 30, &[]);
+    let ok = store.verify(alice, &code(&phone, T + 30), T + 30, &[]);
     expect(&ok, 0, "phone's code");
     assert_eq!(ok.stdout, "accepted (device \"phone\")\n");
-    let ok = store.verify("alice", &code(&laptop, T + 30), T + 30, &[]);
+    let ok = store.verify(alice, &code(&laptop, T + 30), T + 30, &[]);
     expect(&ok, 0, "laptop's code");
     assert_eq!(ok.stdout, "accepted (device \"laptop\")\n");
-    let replay = store.verify("alice", &code(&phone, T + 30), T + 31, &[]);
+    let replay = store.verify(alice, &code(&phone, T + 30), T + 31, &[]);
     expect(&replay, 3, "phone's code again");
     assert!(
         replay
@@ -193,7 +204,7 @@ fn two_named_devices_sign_in_list_rename_and_remove() {
 
     // A named device: its own code only.
     let named = ["--device-name", "laptop"];
-    let wrong = store.verify("alice", &code(&phone, T + 60), T + 60, &named);
+    let wrong = store.verify(alice, &code(&phone, T + 60), T + 60, &named);
     expect(&wrong, 1, "phone's code for the laptop");
     assert!(
         wrong
@@ -203,29 +214,29 @@ fn two_named_devices_sign_in_list_rename_and_remove() {
         wrong.stderr
     );
     // The refused code counted on the laptop itself too; the list shows it.
-    let devices = store.devices_json("alice");
+    let devices = store.devices_json(alice);
     assert_eq!(
         (&devices[0]["failures"], &devices[1]["failures"]),
         (&0.into(), &1.into())
     );
-    let ok = store.verify("alice", &code(&laptop, T + 60), T + 60, &named);
+    let ok = store.verify(alice, &code(&laptop, T + 60), T + 60, &named);
     expect(&ok, 0, "laptop's code for the laptop");
     assert_eq!(ok.stdout, "accepted (device \"laptop\")\n");
 
     let renamed = store.run(
         &["devices", "rename", "--device-name", "phone", "old phone"],
-        "alice",
+        alice,
     );
     expect(&renamed, 0, "devices rename");
     assert_eq!(
         renamed.stdout,
-        "renamed device \"phone\" of user \"alice\" to \"old phone\"\n"
+        format!("renamed device \"phone\" of user {alice:?} to \"old phone\"\n")
     );
-    assert_eq!(names(&store.devices_json("alice")), ["old phone", "laptop"]);
-    let ok = store.verify("alice", &code(&phone, T + 90), T + 90, &[]);
+    assert_eq!(names(&store.devices_json(alice)), ["old phone", "laptop"]);
+    let ok = store.verify(alice, &code(&phone, T + 90), T + 90, &[]);
     assert_eq!(ok.stdout, "accepted (device \"old phone\")\n");
     let gone = store.verify(
-        "alice",
+        alice,
         &code(&phone, T + 120),
         T + 120,
         &["--device-name", "phone"],
@@ -233,35 +244,29 @@ fn two_named_devices_sign_in_list_rename_and_remove() {
     expect(&gone, 5, "the old name");
     assert!(
         gone.stderr
-            .contains("user \"alice\" has no device named \"phone\""),
+            .contains(&format!("user {alice:?} has no device named \"phone\"")),
         "{}",
         gone.stderr
     );
     let taken = store.run(
         &["devices", "rename", "--device-name", "laptop", "old phone"],
-        "alice",
+        alice,
     );
     expect(&taken, 5, "rename onto a taken name");
     assert!(taken.stderr.contains("already"), "{}", taken.stderr);
 
-    let removed = store.run(
-        &["devices", "remove", "--device-name", "old phone"],
-        "alice",
-    );
+    let removed = store.run(&["devices", "remove", "--device-name", "old phone"], alice);
     expect(&removed, 0, "devices remove");
     assert_eq!(
         removed.stdout,
-        "removed device \"old phone\" of user \"alice\"\n"
+        format!("removed device \"old phone\" of user {alice:?}\n")
     );
-    assert_eq!(names(&store.devices_json("alice")), ["laptop"]);
-    let refused = store.verify("alice", &code(&phone, T + 150), T + 150, &[]);
+    assert_eq!(names(&store.devices_json(alice)), ["laptop"]);
+    let refused = store.verify(alice, &code(&phone, T + 150), T + 150, &[]);
     expect(&refused, 1, "the removed phone");
-    let ok = store.verify("alice", &code(&laptop, T + 150), T + 150, &[]);
+    let ok = store.verify(alice, &code(&laptop, T + 150), T + 150, &[]);
     expect(&ok, 0, "the laptop still signs in");
-    let again = store.run(
-        &["devices", "remove", "--device-name", "old phone"],
-        "alice",
-    );
+    let again = store.run(&["devices", "remove", "--device-name", "old phone"], alice);
     expect(&again, 5, "remove a removed device");
     assert!(
         again.stderr.contains("has no device named \"old phone\""),
@@ -269,12 +274,58 @@ fn two_named_devices_sign_in_list_rename_and_remove() {
         again.stderr
     );
     // Another user shares nothing.
-    let none = store.run(&["devices"], "bob");
+    let none = store.run(&["devices"], bob);
     expect(&none, 0, "devices of a user without any");
     assert!(none.stdout.contains("has no devices"), "{}", none.stdout);
-    assert_eq!(store.devices_json("bob"), Vec::<serde_json::Value>::new());
-    let nobody = store.verify("bob", "123456", T + 150, &[]);
+    assert_eq!(store.devices_json(bob), Vec::<serde_json::Value>::new());
+    let nobody = store.verify(bob, "123456", T + 150, &[]);
     expect(&nobody, 5, "a user without devices");
+}
+
+#[test]
+fn two_named_devices_sign_in_list_rename_and_remove() {
+    two_named_devices_scenario(&Store::new());
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn two_named_devices_on_postgres() {
+    if let Some(url) = server_url("OTPKIT_TEST_POSTGRES_URL", "PostgreSQL") {
+        two_named_devices_scenario(&Store::at(url));
+    }
+}
+
+#[cfg(feature = "redis")]
+#[test]
+fn two_named_devices_on_redis() {
+    if let Some(url) = server_url("OTPKIT_TEST_REDIS_URL", "Redis") {
+        two_named_devices_scenario(&Store::at(url));
+    }
+}
+
+#[cfg(any(feature = "postgres", feature = "redis"))]
+/// The URL in `var`, or `None` after printing why the test is skipped; with `CI`
+/// set a missing URL is a failure (CI runs these against real servers).
+fn server_url(var: &str, what: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("{var} is not set but CI is: the CLI's {what} user tests must run")
+        }
+        _ => {
+            eprintln!("SKIP: {var} is not set, the CLI's {what} user tests did not run");
+            None
+        }
+    }
+}
+
+/// A user name no other run uses (the servers may be long-lived).
+fn unique(name: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{name}-{}-{nanos}", std::process::id())
 }
 
 /// Wrong codes count on the user whatever the device: the fifth locks the user

@@ -31,7 +31,8 @@ pub struct EnrollArgs {
     /// Where to keep the device: --state FILE or --store URL.
     #[command(flatten)]
     pub target: target::Target,
-    /// Replace FILE (or the store's device) if it exists.
+    /// Replace FILE (or the store's device) if it exists. With --user: remove the
+    /// user's device --device-name first (enrolled or pending), then add it anew.
     #[arg(long)]
     pub force: bool,
     /// HMAC algorithm. Google and Microsoft Authenticator compute SHA1 whatever the QR
