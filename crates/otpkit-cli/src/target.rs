@@ -359,4 +359,68 @@ mod tests {
             assert!(!e.message.contains("not-a-key"), "{}", e.message);
         }
     }
+
+    /// The user-level errors read in the tool's terms: the flag to change or the
+    /// command to run, and the exit code of their kind.
+    #[test]
+    fn user_errors_name_the_flags() {
+        let user = || "alice".to_owned();
+        let cases = [
+            (
+                ServiceError::UnknownDevice {
+                    user: user(),
+                    name: "tablet".into(),
+                },
+                Exit::State,
+                "--device-name",
+            ),
+            (
+                ServiceError::DeviceNameTaken {
+                    user: user(),
+                    name: "phone".into(),
+                },
+                Exit::State,
+                "--device-name",
+            ),
+            (
+                ServiceError::InvalidDeviceName,
+                Exit::Usage,
+                "--device-name: ",
+            ),
+            (
+                ServiceError::TooManyDevices { user: user() },
+                Exit::State,
+                "otpkit devices remove",
+            ),
+            (
+                ServiceError::NotAllowed {
+                    setting: "digits",
+                    value: "8".into(),
+                },
+                Exit::Usage,
+                "--digits",
+            ),
+            (
+                ServiceError::NoRecoveryCodes { user: user() },
+                Exit::State,
+                "no recovery codes",
+            ),
+            (
+                ServiceError::NotSignedIn,
+                Exit::Usage,
+                "otpkit verify --user",
+            ),
+            (
+                ServiceError::InvalidRememberLifetime { secs: 0 },
+                Exit::Usage,
+                "0 s",
+            ),
+            (ServiceError::Random, Exit::State, "random number generator"),
+        ];
+        for (error, exit, says) in cases {
+            let e = service_error(error);
+            assert_eq!(e.exit, exit, "{}", e.message);
+            assert!(e.message.contains(says), "{}", e.message);
+        }
+    }
 }

@@ -583,3 +583,42 @@ fn user_flags_usage_errors_and_help() {
     assert!(top.stdout.contains("devices"), "{}", top.stdout);
     assert!(top.stdout.contains("--user USER"), "{}", top.stdout);
 }
+
+/// A user has at most 8 devices: the ninth is refused before a secret is shown,
+/// naming the command that removes one.
+#[test]
+fn a_ninth_device_is_refused_before_its_secret_is_shown() {
+    let store = Store::new();
+    let t = T.to_string();
+    for n in 1..=9 {
+        let name = format!("key {n}");
+        let mut args = vec![
+            "enroll",
+            "--issuer",
+            "Example",
+            "--account",
+            "frank",
+            "--time",
+            &t,
+            "--device-name",
+            &name,
+        ];
+        args.extend(store.user("frank"));
+        // No codes: each device stays pending, which is enough to count.
+        let r = support::run(&args);
+        if n <= 8 {
+            expect(&r, 2, &name);
+            assert!(r.stdout.contains("otpauth://"), "{}", r.stdout);
+        } else {
+            expect(&r, 5, "the ninth device");
+            assert!(!r.stdout.contains("otpauth://"), "{}", r.stdout);
+            assert!(
+                r.stderr.contains("has 8 devices, the most allowed")
+                    && r.stderr.contains("otpkit devices remove"),
+                "{}",
+                r.stderr
+            );
+        }
+    }
+    assert_eq!(store.devices_json("frank").len(), 8);
+}
