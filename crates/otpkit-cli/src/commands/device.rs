@@ -193,7 +193,7 @@ impl UserDevices {
 }
 
 /// Whose failures a note counts.
-pub(super) enum Subject<'a> {
+enum Subject<'a> {
     /// The one device of a file or a `--device ID`.
     Device,
     /// A `--user`, whatever the device.
@@ -348,6 +348,30 @@ mod tests {
             note(97, 0),
             " (3 more failed attempts lock the device until it is reset)"
         );
+    }
+
+    /// A user's note counts the same way and names the user, who is cleared by an
+    /// administrator rather than re-enrolled.
+    #[test]
+    fn a_users_note_names_the_user() {
+        let user = Subject::User("alice");
+        assert_eq!(
+            note(7, None, 5, NOW, &user),
+            " (2 of 5 failed attempts before lock-out)"
+        );
+        assert_eq!(
+            note(97, None, 5, NOW, &user),
+            " (3 more failed attempts lock user \"alice\" until an administrator clears the \
+             lock-out)"
+        );
+        assert_eq!(
+            note(100, Some(u64::MAX), 5, NOW, &user),
+            "; too many failed attempts: user \"alice\" is locked until an administrator \
+             clears the lock-out"
+        );
+        assert!(note(5, Some(NOW + 60), 5, NOW, &user).starts_with(
+            "; too many failed attempts: user \"alice\" is locked for now; try again after "
+        ),);
     }
 
     #[test]
