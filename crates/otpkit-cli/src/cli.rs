@@ -7,7 +7,9 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{check, code, enroll, export, import, inspect, qr, recovery, resync, verify};
+use crate::commands::{
+    check, code, devices, enroll, export, import, inspect, qr, recovery, resync, verify,
+};
 use crate::error::CliError;
 use crate::io::Io;
 
@@ -26,10 +28,13 @@ answers the same way: 0 accepted, 1 not a valid code, 2 malformed, 3 already use
 
 enroll, verify and resync keep the device in --state FILE or in a device store:
 --store sqlite:PATH (or postgres://…, redis://… when built with those features) with
---device ID (a URL with a password: set OTPKIT_STORE instead of --store, out of `ps`;
-it stands for --store, so unset it to use --state). Stores, and state files written
-with --seal-key-file, keep the secret sealed under a server key read from
---seal-key-file FILE, OTPKIT_SEAL_KEY_FILE or OTPKIT_SEAL_KEY (lines of ID:KEY, hex or base64; the first key seals), never from argv.";
+--device ID, or with --user USER for a user's named devices (pick one with
+--device-name NAME; `otpkit devices` lists, renames and removes them). A URL with a
+password: set OTPKIT_STORE instead of --store, out of `ps` (it stands for --store, so
+unset it to use --state). Stores, and state files written with --seal-key-file, keep
+the secret sealed under a server key read from --seal-key-file FILE,
+OTPKIT_SEAL_KEY_FILE or OTPKIT_SEAL_KEY (lines of ID:KEY, hex or base64; the first key
+seals), never from argv.";
 
 /// One-time passwords (TOTP RFC 6238, HOTP RFC 4226, Steam Guard) from the command line.
 ///
@@ -52,6 +57,9 @@ pub enum Command {
     Enroll(enroll::EnrollArgs),
     /// Check a code against a state file or device store (replay-protected, throttled).
     Verify(verify::VerifyArgs),
+    /// List, rename or remove the named devices of a device store's user (--store URL
+    /// --user USER); `enroll --user` adds them.
+    Devices(devices::DevicesArgs),
     /// Re-synchronise a device whose clock drifted, with two consecutive codes.
     Resync(resync::ResyncArgs),
     /// Show the fields of an otpauth:// URI and everything questionable about it.
@@ -80,6 +88,7 @@ impl Command {
             Command::Code(args) => code::run(args, io),
             Command::Enroll(args) => enroll::run(args, io),
             Command::Verify(args) => verify::run(args, io),
+            Command::Devices(args) => devices::run(args, io),
             Command::Resync(args) => resync::run(args, io),
             Command::Inspect(args) => inspect::run(args, io),
             Command::Import(args) => import::run(args, io),

@@ -1,4 +1,5 @@
-//! The JSON form of an account, shared by `inspect --json` and `import --json`.
+//! The JSON form of an account, shared by `inspect --json` and `import --json`, and
+//! of a user's device (`devices --json`).
 //!
 //! Exactly these keys, always all present:
 //!
@@ -13,11 +14,26 @@
 //! | `period` | seconds; `null` for hotp |
 //! | `counter` | number; `null` for totp and steam |
 //! | `warnings` | array of sentences, empty for a canonical URI |
+//!
+//! A user's device in `devices --json` (one object per device, in the order added),
+//! exactly these keys, always all present:
+//!
+//! | key | value |
+//! |-----|-------|
+//! | `name` | string |
+//! | `type` | `"totp"` or `"hotp"`; `null` when the device's row is missing |
+//! | `algorithm` | `"SHA1"`, `"SHA256"` or `"SHA512"`; `null` as `type` |
+//! | `digits` | number; `null` as `type` |
+//! | `period` | seconds; `null` for hotp (and as `type`) |
+//! | `enrolled` | `true` once two codes confirmed it, `false` while pending |
+//! | `failures` | the device's own consecutive failures (number) |
+//! | `added_at` | Unix seconds |
 
 use otpkit::motp::{MOTP_CODE_LEN, MOTP_PERIOD};
 use otpkit::otpauth::{Account, Kind};
 use otpkit::steam::{STEAM_CODE_LEN, STEAM_PERIOD};
 use otpkit::yandex::{YANDEX_CODE_LEN, YANDEX_PERIOD};
+use otpkit_store::{DeviceInfo, DeviceParams};
 use serde_json::{Value, json};
 use zeroize::{Zeroize, Zeroizing};
 
@@ -90,6 +106,40 @@ pub fn account(account: &Account, warnings: &[String]) -> Result<Value, CliError
     Ok(value)
 }
 
+/// A user's device as a JSON object (see the module docs for the keys). No secret:
+/// the store's sealed secret is not opened to list devices.
+pub fn device(device: &DeviceInfo) -> Value {
+    let (kind, algorithm, digits, period) = match device.params {
+        Some(DeviceParams::Totp {
+            algorithm,
+            digits,
+            period,
+        }) => (
+            Some("totp"),
+            Some(algorithm.name()),
+            Some(digits.get()),
+            Some(period.seconds()),
+        ),
+        Some(DeviceParams::Hotp { algorithm, digits }) => (
+            Some("hotp"),
+            Some(algorithm.name()),
+            Some(digits.get()),
+            None,
+        ),
+        None => (None, None, None, None),
+    };
+    json!({
+        "name": device.name,
+        "type": kind,
+        "algorithm": algorithm,
+        "digits": digits,
+        "period": period,
+        "enrolled": device.enrolled,
+        "failures": device.failures,
+        "added_at": device.added_at,
+    })
+}
+
 /// `value` as compact JSON text in a wiped buffer allocated once at its final size,
 /// then every string in `value` (the secrets among them) wiped before it is freed:
 /// neither the text nor the value leaves a copy of a secret in freed memory.
@@ -134,7 +184,7 @@ mod json_fields;
 
 #[cfg(test)]
 mod tests {
-    use super::json_fields::ACCOUNT_KEYS as KEYS;
+    use super::json_fields::{ACCOUNT_KEYS as KEYS, DEVICE_KEYS};
     use super::*;
 
     fn keys(v: &Value) -> Vec<&str> {
@@ -179,5 +229,46 @@ mod tests {
         assert_eq!(v["digits"], 5);
         assert_eq!(v["period"], 30);
         assert_eq!(v["counter"], Value::Null);
+    }
+
+    #[test]
+    fn a_device_has_every_documented_key_and_nulls_for_a_missing_row() {
+        let totp = DeviceInfo {
+            name: "phone".into(),
+            added_at: 1_800_000_000,
+            params: Some(DeviceParams::default()),
+            enrolled: true,
+            failures: 2,
+        };
+        let v = device(&totp);
+        assert_eq!(keys(&v), DEVICE_KEYS);
+        assert_eq!(
+            v,
+            json!({"name": "phone", "type": "totp", "algorithm": "SHA1", "digits": 6,
+                   "period": 30, "enrolled": true, "failures": 2, "added_at": 1_800_000_000u64})
+        );
+        let hotp = DeviceInfo {
+            params: Some(DeviceParams::Hotp {
+                algorithm: otpkit::Algorithm::Sha256,
+                digits: otpkit::Digits::EIGHT,
+            }),
+            ..totp.clone()
+        };
+        let v = device(&hotp);
+        assert_eq!(
+            (&v["type"], &v["digits"], &v["period"]),
+            (&json!("hotp"), &json!(8), &Value::Null)
+        );
+        let missing = DeviceInfo {
+            params: None,
+            enrolled: false,
+            ..totp
+        };
+        let v = device(&missing);
+        assert_eq!(keys(&v), DEVICE_KEYS);
+        for key in ["type", "algorithm", "digits", "period"] {
+            assert_eq!(v[key], Value::Null, "{key}");
+        }
+        assert_eq!(v["enrolled"], false);
     }
 }

@@ -107,8 +107,8 @@ fn subcommand(args: impl Iterator<Item = std::ffi::OsString>) -> Option<&'static
         .find_map(|a| names.iter().copied().find(|n| *n == a))
 }
 
-const SUBCOMMANDS: [&str; 9] = [
-    "code", "check", "enroll", "verify", "resync", "inspect", "import", "export", "qr",
+const SUBCOMMANDS: [&str; 10] = [
+    "code", "check", "enroll", "verify", "devices", "resync", "inspect", "import", "export", "qr",
 ];
 
 /// For a value outside an option's list (`--from aegsi`): `; expected one of aegis,
@@ -231,7 +231,8 @@ fn usage_message(e: &clap::Error) -> String {
         ErrorKind::InvalidSubcommand
         | ErrorKind::MissingSubcommand
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "expected a command: code, check, enroll, verify, resync, inspect, import, export, qr or recovery"
+            "expected a command: code, check, enroll, verify, devices, resync, inspect, import, export, qr or \
+             recovery"
                 .to_owned()
         }
         kind if args.is_empty() => kind.to_string(),

@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use otpkit::verifier::Policy;
 use otpkit_store::seal::{Keyring, SealingKey};
-use otpkit_store::{DeviceStore, MfaService, ServiceError};
+use otpkit_store::{
+    DeviceStore, MAX_DEVICE_NAME_LEN, MAX_DEVICES_PER_USER, MfaService, ServiceError,
+};
 use zeroize::Zeroizing;
 
 use crate::error::{CliError, Exit};
@@ -42,11 +44,48 @@ pub struct Target {
     #[arg(long, value_name = "URL", conflicts_with = "state", env = STORE_ENV, hide_env_values = true)]
     pub store: Option<String>,
     /// The device's id in the store (for `enroll`: default the account name).
-    #[arg(long, value_name = "ID", requires = "store")]
+    #[arg(long, value_name = "ID", requires = "store", conflicts_with = "user")]
     pub device: Option<String>,
+    /// A user of the store with up to 8 named devices, instead of --device ID:
+    /// `verify` accepts a code of any of the user's devices (or of --device-name's),
+    /// `enroll` and `resync` work on the device --device-name names. Failures and
+    /// the lock-out count on the user, whatever the device.
+    #[arg(long, value_name = "USER", requires = "store")]
+    pub user: Option<String>,
+    /// One of --user's devices, by name (`otpkit devices --user USER` lists them).
+    #[arg(long, value_name = "NAME", requires = "user")]
+    pub device_name: Option<String>,
     /// The sealing key.
     #[command(flatten)]
     pub key: SealKey,
+}
+
+/// `--store URL --user USER` and the sealing key: the devices of one user
+/// (`otpkit devices`). The fields are options so that a subcommand may stand in for
+/// them; clap requires them otherwise.
+#[derive(Args)]
+pub struct UserTarget {
+    /// The device store: `sqlite:PATH`, `postgres://…` or `redis://…` (a URL with a
+    /// password belongs in OTPKIT_STORE, not on the command line).
+    #[arg(long, value_name = "URL", required = true, env = STORE_ENV, hide_env_values = true)]
+    pub store: Option<String>,
+    /// The user whose devices these are.
+    #[arg(long, value_name = "USER", required = true)]
+    pub user: Option<String>,
+    /// The sealing key.
+    #[command(flatten)]
+    pub key: SealKey,
+}
+
+impl UserTarget {
+    /// The service over the store, and the user.
+    pub fn open(&self) -> Result<(Service, String), CliError> {
+        let (Some(url), Some(user)) = (&self.store, &self.user) else {
+            return Err(CliError::usage("give --store URL and --user USER"));
+        };
+        let keyring = self.key.required("--store")?;
+        Ok((open_store(url, keyring)?, user.clone()))
+    }
 }
 
 /// `--seal-key-file FILE`.
@@ -229,7 +268,8 @@ fn store_error(e: otpkit_store::StoreError) -> CliError {
 pub fn service_error(e: ServiceError) -> CliError {
     match e {
         ServiceError::NoSuchDevice { id } => CliError::state(format_args!(
-            "no device {id:?} in the store (create one with `otpkit enroll --store`)"
+            "no device {id:?} in the store (create one with `otpkit enroll --store`, or \
+             one of a user's with `otpkit enroll --store URL --user USER --device-name NAME`)"
         )),
         ServiceError::DeviceExists { id } => CliError::state(format_args!(
             "device {id:?} exists in the store; pass --force to replace it"
@@ -238,6 +278,47 @@ pub fn service_error(e: ServiceError) -> CliError {
         ServiceError::Seal(e) => CliError::state(format_args!(
             "cannot open the device's sealed secret: {e} (check --seal-key-file)"
         )),
+        ServiceError::UnknownDevice { user, name } => CliError::state(format_args!(
+            "user {user:?} has no device named {name:?} (--device-name; `otpkit devices \
+             --user {user}` lists them)"
+        )),
+        ServiceError::DeviceNameTaken { user, name } => CliError::state(format_args!(
+            "user {user:?} has a device named {name:?} already; choose another name \
+             (--device-name, or the new name of `otpkit devices rename`)"
+        )),
+        ServiceError::InvalidDeviceName => CliError::usage(format_args!(
+            "--device-name: a device name must be 1 to {MAX_DEVICE_NAME_LEN} characters, \
+             not only spaces, without control characters"
+        )),
+        ServiceError::TooManyDevices { user } => CliError::state(format_args!(
+            "user {user:?} has {MAX_DEVICES_PER_USER} devices, the most allowed: remove one \
+             first (`otpkit devices remove --user {user} --device-name NAME`)"
+        )),
+        ServiceError::NotAllowed { setting, value } => {
+            let flag = match setting {
+                "algorithm" => "--algorithm",
+                "digits" => "--digits",
+                "period" => "--period",
+                _ => "the device's kind",
+            };
+            CliError::usage(format_args!(
+                "the device store does not accept devices with {setting} {value}: choose \
+                 another {flag}"
+            ))
+        }
+        ServiceError::NoRecoveryCodes { user } => CliError::state(format_args!(
+            "user {user:?} has no recovery codes in the store"
+        )),
+        ServiceError::NotSignedIn => CliError::usage(
+            "a device is remembered only after an accepted `otpkit verify --user USER` of the \
+             same user",
+        ),
+        ServiceError::InvalidRememberLifetime { secs } => CliError::usage(format_args!(
+            "a remember-this-device lifetime of {secs} s is out of range"
+        )),
+        ServiceError::Random => CliError::state(
+            "cannot make a secret: the operating system's random number generator failed",
+        ),
         e @ (ServiceError::Store(_)
         | ServiceError::AlreadyEnrolled { .. }
         | ServiceError::Corrupt { .. }
@@ -276,6 +357,70 @@ mod tests {
             assert!(e.message.starts_with("the key file"), "{}", e.message);
             assert!(!e.message.contains(&HEX[..16]), "{}", e.message);
             assert!(!e.message.contains("not-a-key"), "{}", e.message);
+        }
+    }
+
+    /// The user-level errors read in the tool's terms: the flag to change or the
+    /// command to run, and the exit code of their kind.
+    #[test]
+    fn user_errors_name_the_flags() {
+        let user = || "alice".to_owned();
+        let cases = [
+            (
+                ServiceError::UnknownDevice {
+                    user: user(),
+                    name: "tablet".into(),
+                },
+                Exit::State,
+                "--device-name",
+            ),
+            (
+                ServiceError::DeviceNameTaken {
+                    user: user(),
+                    name: "phone".into(),
+                },
+                Exit::State,
+                "--device-name",
+            ),
+            (
+                ServiceError::InvalidDeviceName,
+                Exit::Usage,
+                "--device-name: ",
+            ),
+            (
+                ServiceError::TooManyDevices { user: user() },
+                Exit::State,
+                "otpkit devices remove",
+            ),
+            (
+                ServiceError::NotAllowed {
+                    setting: "digits",
+                    value: "8".into(),
+                },
+                Exit::Usage,
+                "--digits",
+            ),
+            (
+                ServiceError::NoRecoveryCodes { user: user() },
+                Exit::State,
+                "no recovery codes",
+            ),
+            (
+                ServiceError::NotSignedIn,
+                Exit::Usage,
+                "otpkit verify --user",
+            ),
+            (
+                ServiceError::InvalidRememberLifetime { secs: 0 },
+                Exit::Usage,
+                "0 s",
+            ),
+            (ServiceError::Random, Exit::State, "random number generator"),
+        ];
+        for (error, exit, says) in cases {
+            let e = service_error(error);
+            assert_eq!(e.exit, exit, "{}", e.message);
+            assert!(e.message.contains(says), "{}", e.message);
         }
     }
 }

@@ -990,7 +990,7 @@ fn help_and_version_succeed() {
     assert_eq!(run.code, 0);
     assert!(run.stdout.starts_with("otpkit "), "{}", run.stdout);
     for cmd in [
-        "code", "enroll", "verify", "resync", "inspect", "import", "qr",
+        "code", "enroll", "verify", "devices", "resync", "inspect", "import", "qr",
     ] {
         let run = otpkit(&[cmd, "--help"]);
         assert_eq!(run.code, 0, "{cmd}");

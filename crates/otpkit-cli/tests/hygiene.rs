@@ -221,6 +221,8 @@ fn file_target(path: &std::path::Path, key: Option<&std::path::Path>) -> target:
         state: Some(path.to_path_buf()),
         store: None,
         device: None,
+        user: None,
+        device_name: None,
         key: target::SealKey {
             seal_key_file: key.map(std::path::Path::to_path_buf),
         },

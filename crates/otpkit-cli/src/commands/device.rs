@@ -43,7 +43,7 @@ impl Device {
             }
             (None, Some(url)) => {
                 let Some(id) = target.device.clone() else {
-                    return Err(CliError::usage("--store needs --device ID"));
+                    return Err(CliError::usage("--store needs --device ID or --user USER"));
                 };
                 let keyring = target.key.required("--store")?;
                 let service = target::open_store(url, keyring)?;
@@ -118,6 +118,88 @@ impl Device {
     }
 }
 
+/// A user of a device store (`--store URL --user USER`) and the device
+/// `--device-name` names, if it does.
+pub(super) struct UserDevices {
+    pub(super) service: Box<Service>,
+    pub(super) user: String,
+    pub(super) name: Option<String>,
+}
+
+impl UserDevices {
+    /// The user `target` names with `--user`; `None` without `--user`.
+    pub(super) fn open(target: &Target) -> Result<Option<UserDevices>, CliError> {
+        let Some(user) = target.user.clone() else {
+            return Ok(None);
+        };
+        let Some(url) = &target.store else {
+            return Err(CliError::usage("--user needs --store URL"));
+        };
+        let keyring = target.key.required("--store")?;
+        let service = target::open_store(url, keyring)?;
+        Ok(Some(UserDevices {
+            service: Box::new(service),
+            user,
+            name: target.device_name.clone(),
+        }))
+    }
+
+    /// The device `--device-name` names, which `command` needs.
+    pub(super) fn required_name(&self, command: &str) -> Result<&str, CliError> {
+        self.name.as_deref().ok_or_else(|| {
+            CliError::usage(format_args!(
+                "`otpkit {command} --user` needs --device-name NAME (`otpkit devices \
+                 --user {}` lists the names)",
+                self.user
+            ))
+        })
+    }
+
+    /// " (2 of 5 failed attempts before lock-out)" or "; … locked …", for the
+    /// user as the store has it after an attempt.
+    pub(super) fn failure_note(&self, now: u64) -> Result<String, CliError> {
+        let status = self
+            .service
+            .user_status(&self.user)
+            .map_err(target::service_error)?;
+        Ok(note(
+            status.failures,
+            status.locked_until,
+            Policy::default().max_failures(),
+            now,
+            &Subject::User(&self.user),
+        ))
+    }
+
+    /// The lock-out message for a refusal with `until`: the user's when the user
+    /// is locked until then, else the device's own.
+    pub(super) fn locked_message(&self, until: u64, now: u64) -> Result<String, CliError> {
+        let status = self
+            .service
+            .user_status(&self.user)
+            .map_err(target::service_error)?;
+        if status.locked_until == Some(until) {
+            return Ok(subject_locked_message(
+                &Subject::User(&self.user),
+                until,
+                now,
+            ));
+        }
+        Ok(match &self.name {
+            Some(name) => format!("device {name:?}: {}", locked_message(until, now)),
+            None => locked_message(until, now),
+        })
+    }
+}
+
+/// Whose failures a note counts.
+enum Subject<'a> {
+    /// The one device of a file or a `--device ID`.
+    Device,
+    /// A `--user`, whatever the device.
+    User(&'a str),
+}
+
 /// A device file read under its lock, with its decoded state and verifier.
 pub(super) struct Loaded {
     pub(super) device: DeviceFile,
@@ -162,6 +244,24 @@ pub(super) fn save(
 
 /// The lock-out message, with its end as a local date-time and the time left.
 pub(super) fn locked_message(until: u64, now: u64) -> String {
+    subject_locked_message(&Subject::Device, until, now)
+}
+
+/// [`locked_message`] for the device or for a user.
+fn subject_locked_message(subject: &Subject<'_>, until: u64, now: u64) -> String {
+    if let Subject::User(user) = subject {
+        return if until == u64::MAX {
+            format!(
+                "too many failed attempts: user {user:?} is locked until an administrator \
+                 clears the lock-out"
+            )
+        } else {
+            format!(
+                "too many failed attempts: user {user:?} is locked for now; try again after {}",
+                crate::when::until(until, now)
+            )
+        };
+    }
     if until == u64::MAX {
         "too many failed attempts: the device is locked until an administrator \
          re-enrols it"
@@ -183,13 +283,38 @@ pub(super) fn failure_note(state: &DeviceState, now: u64) -> String {
 /// The failures since the last lock-out (the count itself goes on across ended
 /// lock-outs, towards the permanent lock).
 pub(super) fn failure_note_for(state: &DeviceState, max: u32, now: u64) -> String {
-    if let Some(until) = state.locked_until().filter(|&until| until > now) {
-        return format!("; {}", locked_message(until, now));
+    note(
+        state.failures(),
+        state.locked_until(),
+        max,
+        now,
+        &Subject::Device,
+    )
+}
+
+/// The note for `failures` (and a lock-out until `locked_until`) of `subject`.
+fn note(
+    failures: u32,
+    locked_until: Option<u64>,
+    max: u32,
+    now: u64,
+    subject: &Subject<'_>,
+) -> String {
+    if let Some(until) = locked_until.filter(|&until| until > now) {
+        return format!("; {}", subject_locked_message(subject, until, now));
     }
-    let this_round = state.failures().checked_rem(max).unwrap_or(0);
-    let for_good = NIST_MAX_FAILURES.saturating_sub(state.failures());
+    let this_round = failures.checked_rem(max).unwrap_or(0);
+    let for_good = NIST_MAX_FAILURES.saturating_sub(failures);
     if for_good < max {
-        format!(" ({for_good} more failed attempts lock the device until it is reset)")
+        match subject {
+            Subject::Device => {
+                format!(" ({for_good} more failed attempts lock the device until it is reset)")
+            }
+            Subject::User(user) => format!(
+                " ({for_good} more failed attempts lock user {user:?} until an administrator \
+                 clears the lock-out)"
+            ),
+        }
     } else {
         format!(" ({this_round} of {max} failed attempts before lock-out)")
     }
@@ -223,6 +348,30 @@ mod tests {
             note(97, 0),
             " (3 more failed attempts lock the device until it is reset)"
         );
+    }
+
+    /// A user's note counts the same way and names the user, who is cleared by an
+    /// administrator rather than re-enrolled.
+    #[test]
+    fn a_users_note_names_the_user() {
+        let user = Subject::User("alice");
+        assert_eq!(
+            note(7, None, 5, NOW, &user),
+            " (2 of 5 failed attempts before lock-out)"
+        );
+        assert_eq!(
+            note(97, None, 5, NOW, &user),
+            " (3 more failed attempts lock user \"alice\" until an administrator clears the \
+             lock-out)"
+        );
+        assert_eq!(
+            note(100, Some(u64::MAX), 5, NOW, &user),
+            "; too many failed attempts: user \"alice\" is locked until an administrator \
+             clears the lock-out"
+        );
+        assert!(note(5, Some(NOW + 60), 5, NOW, &user).starts_with(
+            "; too many failed attempts: user \"alice\" is locked for now; try again after "
+        ),);
     }
 
     #[test]

@@ -4,7 +4,7 @@ use clap::Args;
 use otpkit::Algorithm;
 use otpkit::otpauth::{Account, Kind};
 use otpkit::verifier::{DeviceState, EnrollError, EnrollOutcome, NIST_MAX_FAILURES, Policy};
-use otpkit::{Secret, Totp, Verifier};
+use otpkit::{Digits, Period, Secret, Totp, Verifier};
 use otpkit_store::seal::Keyring;
 use otpkit_store::{DeviceParams, DeviceRow, DeviceStore as _, ServiceError};
 use zeroize::Zeroizing;
@@ -17,7 +17,7 @@ use crate::qr;
 use crate::safe_file::{self, FileLock, Overwrite};
 use crate::target::{self, Service};
 
-use super::device::locked_message;
+use super::device::{UserDevices, locked_message};
 
 /// `otpkit enroll`.
 #[derive(Args)]
@@ -31,7 +31,8 @@ pub struct EnrollArgs {
     /// Where to keep the device: --state FILE or --store URL.
     #[command(flatten)]
     pub target: target::Target,
-    /// Replace FILE (or the store's device) if it exists.
+    /// Replace FILE (or the store's device) if it exists. With --user: remove the
+    /// user's device --device-name first (enrolled or pending), then add it anew.
     #[arg(long)]
     pub force: bool,
     /// HMAC algorithm. Google and Microsoft Authenticator compute SHA1 whatever the QR
@@ -61,6 +62,9 @@ pub fn run(args: EnrollArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     }
     let digits = digits(args.digits)?;
     let period = period(args.period)?;
+    if let Some(user) = UserDevices::open(&args.target)? {
+        return enroll_user(&args, &user, digits, period, io);
+    }
     // Everything that can fail before the secret is shown fails now.
     let target = open_target(&args)?;
     let secret = Secret::generate(args.algorithm)
@@ -75,45 +79,7 @@ pub fn run(args: EnrollArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         pin: None,
         extra: Vec::new(),
     };
-    let uri = Zeroizing::new(account.to_uri());
-    let background = if args.light_terminal {
-        qr::Background::Light
-    } else {
-        qr::Background::Dark
-    };
-    let drawing = qr::terminal(&uri, background)?;
-    out(io, "Scan this QR code with your authenticator app:")?;
-    out(io, "")?;
-    out(io, drawing.as_str())?;
-    out(io, "")?;
-    out(
-        io,
-        if args.light_terminal {
-            "(Drawn for a light background; on a dark terminal, run without --light-terminal.)"
-        } else {
-            "(Drawn for a dark background; if it does not scan on a light terminal, \
-             run again with --light-terminal.)"
-        },
-    )?;
-    out(
-        io,
-        format_args!(
-            "Or add the account by hand with this key: {}",
-            account.secret.base32_grouped()
-        ),
-    )?;
-    out(
-        io,
-        format_args!(
-            "  (time-based, {}, {} digits, every {} s)",
-            account.algorithm,
-            digits,
-            period.seconds()
-        ),
-    )?;
-    out(io, "")?;
-    out(io, "otpauth URI:")?;
-    out(io, uri.as_str())?;
+    show(&account, period, args.light_terminal, io)?;
 
     let totp = Totp::new(&account.secret, account.algorithm, digits, period);
     let verifier = Verifier::totp(totp, Policy::default());
@@ -179,6 +145,55 @@ pub fn run(args: EnrollArgs, io: &mut Io<'_>) -> Result<(), CliError> {
             )
         }
     }
+}
+
+/// Shows the account to add: QR code, Base32 key and otpauth URI.
+fn show(
+    account: &Account,
+    period: Period,
+    light_terminal: bool,
+    io: &mut Io<'_>,
+) -> Result<(), CliError> {
+    let uri = Zeroizing::new(account.to_uri());
+    let background = if light_terminal {
+        qr::Background::Light
+    } else {
+        qr::Background::Dark
+    };
+    let drawing = qr::terminal(&uri, background)?;
+    out(io, "Scan this QR code with your authenticator app:")?;
+    out(io, "")?;
+    out(io, drawing.as_str())?;
+    out(io, "")?;
+    out(
+        io,
+        if light_terminal {
+            "(Drawn for a light background; on a dark terminal, run without --light-terminal.)"
+        } else {
+            "(Drawn for a dark background; if it does not scan on a light terminal, \
+             run again with --light-terminal.)"
+        },
+    )?;
+    out(
+        io,
+        format_args!(
+            "Or add the account by hand with this key: {}",
+            account.secret.base32_grouped()
+        ),
+    )?;
+    out(
+        io,
+        format_args!(
+            "  (time-based, {}, {} digits, every {} s)",
+            account.algorithm,
+            account.digits,
+            period.seconds()
+        ),
+    )?;
+    out(io, "")?;
+    out(io, "otpauth URI:")?;
+    out(io, uri.as_str())?;
+    Ok(())
 }
 
 /// Where the enrolled device goes, checked before the secret is shown.
@@ -313,6 +328,162 @@ fn enroll_codes(
             }
             EnrollOutcome::Rejected(e) => {
                 let note = match pending.locked_until().filter(|&u| u > now) {
+                    Some(until) => format!("; {}", locked_message(until, now)),
+                    None => String::new(),
+                };
+                let _ = writeln!(io.stderr, "otpkit: {e}{note}; try again");
+                last_error = Some(e);
+            }
+        }
+    }
+}
+
+/// `--user USER --device-name NAME`: the service adds the device pending (its
+/// secret sealed in the store) before the secret is shown, then two consecutive
+/// codes finish it. A device still pending from an earlier run is shown again and
+/// finished; `--force` replaces the device of that name, enrolled or not.
+fn enroll_user(
+    args: &EnrollArgs,
+    user: &UserDevices,
+    digits: Digits,
+    period: Period,
+    io: &mut Io<'_>,
+) -> Result<(), CliError> {
+    let name = user.required_name("enroll")?;
+    let (service, id) = (&user.service, user.user.as_str());
+    let now = now_or(args.time)?;
+    let pending = if args.force {
+        service
+            .remove_device(id, name, now)
+            .map_err(target::service_error)?;
+        None
+    } else {
+        match service.pending_device_secret(id, name) {
+            Ok(pending) => Some(pending),
+            Err(ServiceError::UnknownDevice { .. }) => None,
+            Err(ServiceError::AlreadyEnrolled { .. }) => {
+                return Err(CliError::state(format_args!(
+                    "user {id:?} has an enrolled device named {name:?}; pass --force to \
+                     replace it, or choose another --device-name"
+                )));
+            }
+            Err(e) => return Err(target::service_error(e)),
+        }
+    };
+    let (secret, algorithm, digits, period) = match pending {
+        Some((
+            secret,
+            DeviceParams::Totp {
+                algorithm,
+                digits,
+                period,
+            },
+        )) => {
+            let _ = writeln!(
+                io.stderr,
+                "otpkit: device {name:?} of user {id:?} is still enrolling: its secret is \
+                 shown again (pass --force for a new one)"
+            );
+            (secret, algorithm, digits, period)
+        }
+        Some((_, DeviceParams::Hotp { .. })) => {
+            return Err(CliError::state(format_args!(
+                "device {name:?} of user {id:?} is a pending HOTP device, which `otpkit \
+                 enroll` cannot finish; pass --force to replace it with a TOTP device"
+            )));
+        }
+        None => {
+            let secret = Secret::generate(args.algorithm)
+                .map_err(|e| CliError::state(format_args!("cannot make a secret: {e}")))?;
+            let params = DeviceParams::Totp {
+                algorithm: args.algorithm,
+                digits,
+                period,
+            };
+            service
+                .add_device(id, name, &secret, params, now)
+                .map_err(target::service_error)?;
+            (secret, args.algorithm, digits, period)
+        }
+    };
+    let account = Account {
+        issuer: Some(args.issuer.clone()).filter(|i| !i.is_empty()),
+        name: args.account.clone(),
+        secret,
+        algorithm,
+        digits,
+        kind: Kind::Totp { period },
+        pin: None,
+        extra: Vec::new(),
+    };
+    show(&account, period, args.light_terminal, io)?;
+    enroll_user_codes(user, name, args.time, io)?;
+    out(
+        io,
+        format_args!(
+            "Enrolled {}; device {name:?} of user {id:?} saved to the store (secret sealed)",
+            account.label()
+        ),
+    )
+}
+
+/// Asks for two consecutive codes until the service enrols the device; a refused
+/// pair asks again for the same secret (the service throttles the pending device
+/// like a sign-in). Fails when stdin ends or the enrolment is locked for good; the
+/// device then stays pending in the store.
+fn enroll_user_codes(
+    user: &UserDevices,
+    name: &str,
+    time: Option<u64>,
+    io: &mut Io<'_>,
+) -> Result<(), CliError> {
+    let id = user.user.as_str();
+    let again = format!(
+        "device {name:?} stays pending: run the same `otpkit enroll` again to show its \
+         secret and finish, or `otpkit devices remove --user {id} --device-name NAME`"
+    );
+    let mut last_error: Option<EnrollError> = None;
+    loop {
+        let codes = match prompt(io, "Enter the code the app shows: ")? {
+            Some(first) => {
+                prompt(io, "Wait for the next code and enter it: ")?.map(|second| (first, second))
+            }
+            None => None,
+        };
+        let Some((code1, code2)) = codes else {
+            return Err(match last_error {
+                Some(e) => CliError::new(
+                    Exit::Invalid,
+                    format_args!("enrolment failed: {e}; {again}"),
+                ),
+                None => CliError::usage(format_args!(
+                    "stdin ended before the codes were entered; {again}"
+                )),
+            });
+        };
+        let now = now_or(time)?;
+        let answer = user
+            .service
+            .enroll_device(id, name, &code1, &code2, now)
+            .map_err(target::service_error)?;
+        match answer.outcome {
+            EnrollOutcome::Enrolled { .. } => return Ok(()),
+            EnrollOutcome::NeedNextCode => last_error = None,
+            EnrollOutcome::Rejected(EnrollError::Time(e)) => {
+                return Err(CliError::usage(format_args!("enrolment failed: {e}")));
+            }
+            EnrollOutcome::Rejected(EnrollError::Locked { until: u64::MAX }) => {
+                return Err(CliError::new(
+                    Exit::Locked,
+                    format_args!(
+                        "enrolment failed: {NIST_MAX_FAILURES} wrong codes; run `otpkit enroll \
+                         --user {id} --device-name NAME --force` to start again with a new \
+                         secret"
+                    ),
+                ));
+            }
+            EnrollOutcome::Rejected(e) => {
+                let note = match answer.state.locked_until().filter(|&u| u > now) {
                     Some(until) => format!("; {}", locked_message(until, now)),
                     None => String::new(),
                 };

@@ -8,6 +8,7 @@
 pub mod check;
 pub mod code;
 mod device;
+pub mod devices;
 pub mod enroll;
 pub mod export;
 pub mod import;

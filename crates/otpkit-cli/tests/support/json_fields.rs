@@ -13,3 +13,15 @@ pub const ACCOUNT_KEYS: [&str; 9] = [
     "type",
     "warnings",
 ];
+
+/// The fields of one device in `devices --json`, sorted.
+pub const DEVICE_KEYS: [&str; 8] = [
+    "added_at",
+    "algorithm",
+    "digits",
+    "enrolled",
+    "failures",
+    "name",
+    "period",
+    "type",
+];

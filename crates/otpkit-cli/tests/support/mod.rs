@@ -11,7 +11,7 @@ use otpkit::verifier::Policy;
 use otpkit::{Algorithm, Digits, Period, Secret, Totp, Verifier};
 
 mod json_fields;
-pub use json_fields::ACCOUNT_KEYS;
+pub use json_fields::{ACCOUNT_KEYS, DEVICE_KEYS};
 
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_otpkit");
