@@ -433,7 +433,6 @@ impl<S: DeviceStore> MfaService<S> {
     pub fn verify(&self, id: &str, code: &str, now: u64) -> Result<Answer<Outcome>, ServiceError> {
         check_id(id)?;
         let started = Instant::now();
-        let before = self.state(id)?;
         let answer = self.update(id, |v, s| Ok(v()?.verify(s, code, now)))?;
         let (kind, reason) = sign_in_event(&answer.outcome);
         self.emit(Event {
@@ -444,7 +443,10 @@ impl<S: DeviceStore> MfaService<S> {
             elapsed: Some(started.elapsed()),
             ..Event::new(kind, id, now)
         });
-        if !before.is_locked_at(now) && answer.state.is_locked_at(now) {
+        // A refusal that looked at the code and left the device locked started the
+        // lock-out (a locked device's attempts are refused without looking).
+        let looked = !matches!(answer.outcome, Outcome::Locked { .. });
+        if looked && answer.state.is_locked_at(now) {
             self.emit(Event {
                 failures: answer.state.failures(),
                 ..Event::new(EventKind::LockoutStarted, id, now)
@@ -839,6 +841,78 @@ mod tests {
             runs.push((first, total, after_last));
         }
         panic!("every run waited too long (after the first, in all, after the last): {runs:?}");
+    }
+
+    /// A store counting its loads and swaps.
+    #[derive(Default)]
+    struct Counting {
+        inner: MemoryStore,
+        loads: std::sync::atomic::AtomicUsize,
+        swaps: std::sync::atomic::AtomicUsize,
+    }
+
+    impl DeviceStore for Counting {
+        fn insert(&self, row: &DeviceRow) -> Result<bool, StoreError> {
+            self.inner.insert(row)
+        }
+        fn load(&self, id: &str) -> Result<Option<LoadedRow>, StoreError> {
+            self.loads.fetch_add(1, Ordering::Relaxed);
+            self.inner.load(id)
+        }
+        fn compare_and_swap(&self, read: &LoadedRow, new: &str) -> Result<bool, StoreError> {
+            self.swaps.fetch_add(1, Ordering::Relaxed);
+            self.inner.compare_and_swap(read, new)
+        }
+        fn replace_secret(&self, read: &LoadedRow, new: &str) -> Result<bool, StoreError> {
+            self.inner.replace_secret(read, new)
+        }
+        fn remove(&self, id: &str) -> Result<bool, StoreError> {
+            self.inner.remove(id)
+        }
+    }
+
+    /// Events cost no store round trip: a sign-in is one read and one swap, with a
+    /// sink attached, whether it locks the device or not.
+    #[test]
+    fn a_sign_in_reads_once_and_swaps_once_with_events_on() {
+        let keyring = Keyring::new(SealingKey::new("k", [1; 32]).unwrap());
+        let policy = Policy::default().with_max_failures(1).unwrap();
+        let recent = std::sync::Arc::new(crate::audit::RecentEvents::new(10));
+        let service =
+            MfaService::new(Counting::default(), keyring, policy).with_audit(recent.clone());
+        let secret = Secret::from_bytes(&[3; 20]).unwrap();
+        service
+            .begin_enrollment("dev", &secret, DeviceParams::default())
+            .unwrap();
+        let totp = otpkit::Totp::new(
+            &secret,
+            otpkit::Algorithm::Sha1,
+            otpkit::Digits::SIX,
+            otpkit::Period::DEFAULT,
+        );
+        let code = |t: u64| totp.code_at(t).unwrap().to_string();
+        let t = 1_800_000_000;
+        let _ = service.enroll("dev", &code(t - 30), &code(t), t).unwrap();
+        let store = service.store();
+        let before = (
+            store.loads.load(Ordering::Relaxed),
+            store.swaps.load(Ordering::Relaxed),
+        );
+        let answer = service.verify("dev", "000000", t + 30).unwrap();
+        assert!(answer.state.is_locked_at(t + 30));
+        let after = (
+            store.loads.load(Ordering::Relaxed),
+            store.swaps.load(Ordering::Relaxed),
+        );
+        assert_eq!((after.0 - before.0, after.1 - before.1), (1, 1));
+        let kinds: Vec<_> = recent.of_user("dev").iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds[..2],
+            [
+                crate::audit::EventKind::LockoutStarted,
+                crate::audit::EventKind::SignInRefused
+            ]
+        );
     }
 
     #[test]
