@@ -24,6 +24,41 @@ pub fn esc(text: &str) -> String {
     out
 }
 
+/// `text` percent-encoded for a URL's query (every byte but letters, digits and
+/// `-._~`).
+pub fn url_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Unix time `secs` as `YYYY-MM-DD HH:MM UTC` (the proleptic Gregorian calendar).
+pub fn utc(secs: u64) -> String {
+    let days = secs / 86_400;
+    let minute_of_day = (secs % 86_400) / 60;
+    // Howard Hinnant's days-to-civil, on days since 0000-03-01.
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z % 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        minute_of_day / 60,
+        minute_of_day % 60
+    )
+}
+
 /// What a page's header offers besides "Home": nothing, or who is signed in and
 /// the button that signs them out (a form with the session's CSRF token).
 pub enum Nav<'a> {
