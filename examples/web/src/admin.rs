@@ -288,7 +288,11 @@ pub async fn clear(
     })
     .await?
     .map_err(|e: otpkit_store::ServiceError| Failure::server(e))?;
-    Ok(v.redirect(if cleared { "/admin?done=cleared" } else { "/admin" }))
+    Ok(v.redirect(if cleared {
+        "/admin?done=cleared"
+    } else {
+        "/admin"
+    }))
 }
 
 /// `POST /admin/signout`: ends the administrator session.

@@ -25,22 +25,22 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, LOCATION, SET_COOKIE};
-use otpkit_store::audit::RecentEvents;
-use otpkit_store::remember::DEFAULT_REMEMBER_SECS;
-use zeroize::Zeroizing;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::map_response;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
+use otpkit_store::audit::RecentEvents;
+use otpkit_store::remember::DEFAULT_REMEMBER_SECS;
 use otpkit_store::{DeviceStore, MfaService};
+use zeroize::Zeroizing;
 
 use crate::accounts::{Accounts, MAX_ACCOUNTS, hash_slots};
 use crate::admin::{self, Admin, AdminToken};
 use crate::csrf::form_allowed;
 use crate::error::Failure;
 use crate::handlers;
-use crate::metrics::{self, Metrics};
 use crate::html::{Nav, layout};
+use crate::metrics::{self, Metrics};
 use crate::session::{ADMIN_LIMITS, Limits, Session, Sessions, USER_LIMITS, cookie};
 use crate::signin::{self, User};
 

@@ -71,7 +71,10 @@ pub async fn home(
     let devices = blocking(&app, move |a| a.mfa.devices(&user))
         .await?
         .map_err(Failure::server)?;
-    let with = v.who().and_then(User::factor).unwrap_or(&Factor::PasswordOnly);
+    let with = v
+        .who()
+        .and_then(User::factor)
+        .unwrap_or(&Factor::PasswordOnly);
     Ok(v.page(
         StatusCode::OK,
         "Your security credentials",
@@ -289,16 +292,18 @@ async fn assign_form(
 ) -> Result<Response, Failure> {
     let user = signed_in(v)?;
     let name = device.to_owned();
-    let shown = blocking(app, move |a| match a.mfa.pending_device_secret(&user, &name) {
-        Ok((secret, _)) => {
-            let uri = otpauth_uri(&a.issuer, &user, &secret);
-            let svg = qr_svg(&uri).map_err(|e| e.to_string())?;
-            let key = Zeroizing::new(secret.base32_grouped().to_string());
-            Ok(Ok((svg, key)))
+    let shown = blocking(app, move |a| {
+        match a.mfa.pending_device_secret(&user, &name) {
+            Ok((secret, _)) => {
+                let uri = otpauth_uri(&a.issuer, &user, &secret);
+                let svg = qr_svg(&uri).map_err(|e| e.to_string())?;
+                let key = Zeroizing::new(secret.base32_grouped().to_string());
+                Ok(Ok((svg, key)))
+            }
+            Err(ServiceError::AlreadyEnrolled { .. }) => Ok(Err("/")),
+            Err(ServiceError::UnknownDevice { .. }) => Ok(Err("/mfa/assign")),
+            Err(e) => Err(e.to_string()),
         }
-        Err(ServiceError::AlreadyEnrolled { .. }) => Ok(Err("/")),
-        Err(ServiceError::UnknownDevice { .. }) => Ok(Err("/mfa/assign")),
-        Err(e) => Err(e.to_string()),
     })
     .await?
     .map_err(Failure::Server)?;
@@ -321,8 +326,7 @@ pub struct TwoCodes {
 
 /// What the service does with two consecutive codes: `MfaService::enroll_device`
 /// or `MfaService::resync_device` (the user, the device, the codes, the time).
-type TwoCodeOp<T> =
-    fn(&MfaService<Store>, &str, &str, &str, &str, u64) -> Result<T, ServiceError>;
+type TwoCodeOp<T> = fn(&MfaService<Store>, &str, &str, &str, &str, u64) -> Result<T, ServiceError>;
 
 impl TwoCodes {
     /// A posted pair of consecutive codes: the CSRF token checked, someone signed

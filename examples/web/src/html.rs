@@ -225,4 +225,12 @@ mod tests {
         assert!(svg.starts_with("<svg"), "{}", &svg[..40]);
         assert!(svg.trim_end().ends_with("</svg>"));
     }
+
+    #[test]
+    fn times_are_shown_as_utc_dates_and_names_percent_encoded() {
+        assert_eq!(utc(0), "1970-01-01 00:00 UTC");
+        assert_eq!(utc(951_782_400), "2000-02-29 00:00 UTC");
+        assert_eq!(utc(1_796_601_599), "2026-12-06 23:59 UTC");
+        assert_eq!(url_encode("Work tablet/é&"), "Work%20tablet%2F%C3%A9%26");
+    }
 }

@@ -83,7 +83,10 @@ pub fn mfa_body(csrf: &str, message: &str, flash: &str, user: &str, devices: &[&
     let flash = if flash.is_empty() {
         String::new()
     } else {
-        format!(r#"<p class="error" id="remember-revoked">{}</p>"#, esc(flash))
+        format!(
+            r#"<p class="error" id="remember-revoked">{}</p>"#,
+            esc(flash)
+        )
     };
     format!(
         r#"{flash}{message}
@@ -135,7 +138,10 @@ pub fn account_body(csrf: &str, devices: &[DeviceInfo], with: &Factor) -> String
             esc(name)
         ),
     };
-    let mut body = format!("{signed_in_with}\n<p id=\"mfa-status\">{}</p>\n", esc(&status));
+    let mut body = format!(
+        "{signed_in_with}\n<p id=\"mfa-status\">{}</p>\n",
+        esc(&status)
+    );
     if !devices.is_empty() {
         body.push_str("<table id=\"devices\"><tr><th>Device</th><th>Kind</th><th>Added</th><th>Enrolled</th><th></th></tr>");
         for d in devices {
@@ -149,7 +155,9 @@ pub fn account_body(csrf: &str, devices: &[DeviceInfo], with: &Factor) -> String
             } else {
                 (
                     "being assigned",
-                    format!(r#"<a href="/mfa/assign?device={q}" data-continue="{n}">Continue assigning</a>"#),
+                    format!(
+                        r#"<a href="/mfa/assign?device={q}" data-continue="{n}">Continue assigning</a>"#
+                    ),
                 )
             };
             body.push_str(&format!(
@@ -344,7 +352,11 @@ fn describe(row: &AccountRow, now: u64) -> String {
     } else if row.enrolled == 0 {
         "being assigned".into()
     } else {
-        let unit = if row.enrolled == 1 { "device" } else { "devices" };
+        let unit = if row.enrolled == 1 {
+            "device"
+        } else {
+            "devices"
+        };
         format!("{} {unit} assigned, {} failures", row.enrolled, s.failures)
     }
 }

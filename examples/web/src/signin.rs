@@ -152,10 +152,7 @@ enum Second {
     /// No enrolled device: the password alone signs in.
     Nothing,
     /// This browser is remembered: signed in without a code, the cookie rotated.
-    Remembered {
-        next: RememberToken,
-        device: String,
-    },
+    Remembered { next: RememberToken, device: String },
     /// Ask for a code; `refused` is why a remember cookie presented was refused.
     Code { refused: Option<Reason> },
 }
@@ -356,7 +353,15 @@ pub async fn mfa(
             return Ok(page_one(&v, StatusCode::CONFLICT, DEVICE_CHANGED, &name));
         }
         Err(ServiceError::UnknownDevice { .. }) => {
-            return page_two(&app, &v, StatusCode::CONFLICT, NO_SUCH_DEVICE, &name, revoked).await;
+            return page_two(
+                &app,
+                &v,
+                StatusCode::CONFLICT,
+                NO_SUCH_DEVICE,
+                &name,
+                revoked,
+            )
+            .await;
         }
         Err(e) => return Err(Failure::server(e)),
     };
@@ -380,7 +385,9 @@ pub async fn mfa(
                 .map_err(Failure::server)?;
             Ok(add_cookie(response, &app.remember_cookie(token.as_str())))
         }
-        Reply::Refused(said) => page_two(&app, &v, StatusCode::UNAUTHORIZED, &said, &name, revoked).await,
+        Reply::Refused(said) => {
+            page_two(&app, &v, StatusCode::UNAUTHORIZED, &said, &name, revoked).await
+        }
         Reply::Elsewhere => Ok(page_one(&v, StatusCode::CONFLICT, DEVICE_CHANGED, &name)),
     }
 }

@@ -1,6 +1,7 @@
 //! The handlers through `tower::ServiceExt::oneshot`, with a small cookie jar.
 
 mod admin;
+mod devices;
 mod limits;
 mod signin;
 
@@ -192,6 +193,32 @@ impl Client {
 
     async fn get(&mut self, path: &str) -> Reply {
         self.send("GET", path, None).await
+    }
+
+    /// A request with extra headers and no body (and no cookies).
+    async fn send_with(&mut self, method: &str, path: &str, extra: &[(&str, &str)]) -> Reply {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(HOST, "127.0.0.1:8080");
+        for (k, v) in extra {
+            req = req.header(*k, *v);
+        }
+        let res = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            location: None,
+            headers,
+            body: String::from_utf8(bytes.to_vec()).unwrap(),
+        }
     }
 
     /// Posts `pairs` with the CSRF token of a fresh `GET /`.
@@ -408,13 +435,19 @@ async fn flow(mut c: Client, user: &str) {
 
     // A refused pair: the same secret again.
     let refused = c
-        .post("/mfa/assign", &[("device", PHONE), ("code1", "000000"), ("code2", "000001")])
+        .post(
+            "/mfa/assign",
+            &[("device", PHONE), ("code1", "000000"), ("code2", "000001")],
+        )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused.text_of("secret-key"), secret);
 
     let done = c
-        .post("/mfa/assign", &[("device", PHONE), ("code1", &at(-1)), ("code2", &at(0))])
+        .post(
+            "/mfa/assign",
+            &[("device", PHONE), ("code1", &at(-1)), ("code2", &at(0))],
+        )
         .await;
     assert_eq!(done.location.as_deref(), Some("/?done=assigned"));
     // Enrolled: the secret is not shown again.
@@ -447,11 +480,17 @@ async fn flow(mut c: Client, user: &str) {
         StatusCode::SEE_OTHER
     );
     let bad = c
-        .post("/mfa/resync", &[("device", PHONE), ("code1", &at(4)), ("code2", &at(6))])
+        .post(
+            "/mfa/resync",
+            &[("device", PHONE), ("code1", &at(4)), ("code2", &at(6))],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let resynced = c
-        .post("/mfa/resync", &[("device", PHONE), ("code1", &at(4)), ("code2", &at(5))])
+        .post(
+            "/mfa/resync",
+            &[("device", PHONE), ("code1", &at(4)), ("code2", &at(5))],
+        )
         .await;
     assert_eq!(resynced.location.as_deref(), Some("/?done=resynced"));
 
@@ -486,7 +525,10 @@ async fn forms_without_the_token_from_another_origin_or_session_are_refused() {
     let jar = std::mem::take(&mut c.jar);
     let r = c.send("POST", "/mfa/remove", remove(&csrf)).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert!(c.app.mfa.devices("bob").unwrap().len() == 1, "nothing was removed");
+    assert!(
+        c.app.mfa.devices("bob").unwrap().len() == 1,
+        "nothing was removed"
+    );
 
     // The same post with the session (no Origin header: older browsers) works.
     c.jar = jar;
@@ -520,21 +562,29 @@ async fn the_two_code_forms_check_token_and_session_and_trim_the_codes() {
     let secret = sign_up_and_show_secret(&mut c, "carol").await;
     let at = phone(&secret);
     let spaced = |k: i64| format!(" {}\t", at(k));
-    let form = c.get("/mfa/assign").await.body;
+    let form = c.get("/mfa/assign?device=phone").await.body;
     assert!(form.contains(r#"id="assign-form""#) && form.contains(r#"name="code2""#));
     let done = c
         .post(
             "/mfa/assign",
-            &[("code1", &spaced(-1)), ("code2", &spaced(0))],
+            &[
+                ("device", PHONE),
+                ("code1", &spaced(-1)),
+                ("code2", &spaced(0)),
+            ],
         )
         .await;
     assert_eq!(done.location.as_deref(), Some("/?done=assigned"));
-    let form = c.get("/mfa/resync").await.body;
+    let form = c.get("/mfa/resync?device=phone").await.body;
     assert!(form.contains(r#"id="resync-form""#) && form.contains(r#"name="code2""#));
     let resynced = c
         .post(
             "/mfa/resync",
-            &[("code1", &spaced(3)), ("code2", &spaced(4))],
+            &[
+                ("device", PHONE),
+                ("code1", &spaced(3)),
+                ("code2", &spaced(4)),
+            ],
         )
         .await;
     assert_eq!(resynced.location.as_deref(), Some("/?done=resynced"));
@@ -545,7 +595,10 @@ async fn enrolled(c: &mut Client, user: &str) -> impl Fn(i64) -> String + use<> 
     let secret = sign_up_and_show_secret(c, user).await;
     let at = phone(&secret);
     let done = c
-        .post("/mfa/assign", &[("device", PHONE), ("code1", &at(-1)), ("code2", &at(0))])
+        .post(
+            "/mfa/assign",
+            &[("device", PHONE), ("code1", &at(-1)), ("code2", &at(0))],
+        )
         .await;
     assert_eq!(done.location.as_deref(), Some("/?done=assigned"));
     c.post("/signout", &[]).await;

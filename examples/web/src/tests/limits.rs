@@ -59,7 +59,10 @@ async fn a_session_idle_for_30_minutes_is_refused() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.text_of("error").contains("expired session"));
-    assert!(c.app.mfa.devices("carol").unwrap().len() == 1, "nothing was removed");
+    assert!(
+        c.app.mfa.devices("carol").unwrap().len() == 1,
+        "nothing was removed"
+    );
     let home = c.get("/").await;
     assert!(!home.has("whoami"), "signed out");
     assert_ne!(c.jar, old, "a new session");
