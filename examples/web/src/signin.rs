@@ -7,15 +7,19 @@
 //! [`PASSWORD_CHECKED_FOR`]. Only that state lets page 2 hand a code to the
 //! verifier: a code posted without it (no password, another browser, too late)
 //! is refused unseen, so nobody without the password can spend the user's code
-//! attempts. Every code posted on page 2 goes to the verifier, which counts each
-//! refused one and locks the device: page 2 allows exactly the attempts the
-//! verifier's lock-out allows, as one page with both fields did. The first code
-//! accepted turns the session into a signed-in one, once
+//! attempts. Every code posted on page 2 goes to `MfaService::sign_in` (any
+//! enrolled device, or the one chosen), which counts it on the user before looking
+//! at it and locks the user: page 2 allows exactly the attempts the lock-out
+//! allows, however many devices the account has. The first code accepted turns the
+//! session into a signed-in one, once
 //! ([`Sessions::replace`](crate::session::Sessions::replace)): the state is
-//! single-use.
+//! single-use. With "remember this browser" ticked, the browser also gets a
+//! remember cookie ([`crate::app::REMEMBER_COOKIE`]); on a later sign-in, after
+//! the right password, an accepted cookie stands in for the code (and is replaced
+//! by the next one of its series), a refused one leads to page 2.
 //!
-//! Without an enrolled device (none, or one still being assigned) the password
-//! alone signs in on page 1.
+//! Without an enrolled device (none, or only ones still being assigned) the
+//! password alone signs in on page 1.
 
 use std::time::{Duration, Instant};
 
