@@ -71,8 +71,8 @@ pub struct App {
     pub metrics: Arc<Metrics>,
     /// The token `GET /metrics` asks for; `None`: no token (see [`crate::metrics`]).
     pub metrics_token: Option<AdminToken>,
-    /// Whether browsers reach the server over HTTPS (a TLS proxy in front): the
-    /// remember cookie is then `Secure`.
+    /// Whether browsers reach the server over HTTPS (a TLS proxy in front): every
+    /// cookie is then `Secure`.
     pub https: bool,
     /// Accounts and the password-hashing slots.
     pub accounts: Accounts,
@@ -138,9 +138,10 @@ impl App {
             https: config.https,
             accounts: Accounts::new(config.hash_slots, config.max_accounts),
             issuer: config.issuer,
-            sessions: Sessions::new("otpkit_sid", "/", config.user_sessions),
+            sessions: Sessions::new("otpkit_sid", "/", config.user_sessions).secure(config.https),
             admin_token: config.admin_token,
-            admin_sessions: Sessions::new("otpkit_admin", "/admin", config.admin_sessions),
+            admin_sessions: Sessions::new("otpkit_admin", "/admin", config.admin_sessions)
+                .secure(config.https),
         }
     }
 

@@ -75,6 +75,10 @@ struct Args {
     /// 127.0.0.1 only).
     #[arg(long, value_name = "PATH")]
     metrics_token_file: Option<PathBuf>,
+    /// Browsers reach this server through an HTTPS proxy: every cookie is
+    /// `Secure`.
+    #[arg(long)]
+    https: bool,
     /// The issuer the authenticator app shows.
     #[arg(long, default_value = "otpkit web example")]
     issuer: String,
@@ -180,6 +184,7 @@ async fn run(args: Args) -> Result<(), String> {
     let (keyring, key_source) = keyring()?;
     let mfa = MfaService::new(store, keyring, Policy::default());
     let mut config = Config::new(args.issuer, admin_token);
+    config.https = args.https;
     let metrics_line = match &args.metrics_token_file {
         Some(path) => {
             config.metrics_token = Some(AdminToken::from_file(path)?.0);

@@ -405,6 +405,13 @@ async fn removing_a_device_forgets_remembered_browsers_and_https_makes_the_cooki
     assert_eq!(c.app.mfa.user_status("carol").unwrap().remembered, 0);
 
     let s = Client::with(|config: &mut Config| config.https = true);
+    assert!(
+        s.app
+            .sessions
+            .set_cookie("x")
+            .ends_with("; Secure; HttpOnly; SameSite=Strict")
+    );
+    assert!(!c.app.sessions.set_cookie("x").contains("Secure"));
     let cookie = s.app.remember_cookie("otprm1.x.0.y");
     assert!(
         cookie.contains("; Secure; HttpOnly; SameSite=Strict"),
