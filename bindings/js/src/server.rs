@@ -18,12 +18,20 @@ use crate::{Hotp, Totp};
 const TS_SERVER: &str = r#"
 /** A verifier policy: the core's default with the settings given, each checked against its bound. */
 export interface Policy {
-  /** Failures before a lock-out, 1 to 100 (default 10). */
+  /** Failures before a lock-out, 1 to 100 (default 5). */
   maxFailures?: number;
   /** The first lock-out's length in seconds. */
   lockoutBaseSecs?: number;
   /** The longest lock-out in seconds. */
   lockoutMaxSecs?: number;
+  /**
+   * Back-off between attempts: the wait in seconds after the first consecutive failure,
+   * doubling with each further one. Off unless this or `backoffMaxSecs` is given; given
+   * alone it waits up to the longest lock-out.
+   */
+  backoffBaseSecs?: number;
+  /** Back-off between attempts: the longest wait in seconds; given alone, the first wait is 1 s. */
+  backoffMaxSecs?: number;
   /** Sign-in window: steps behind the server's clock. */
   windowBehind?: number;
   /** Sign-in window: steps ahead of the server's clock. */
@@ -118,10 +126,12 @@ export interface RecoveryCodeSet {
 "#;
 
 /// The JS names of a policy's options, in `PolicyOptions`' order.
-const POLICY_OPTIONS: [&str; 10] = [
+const POLICY_OPTIONS: [&str; 12] = [
     "maxFailures",
     "lockoutBaseSecs",
     "lockoutMaxSecs",
+    "backoffBaseSecs",
+    "backoffMaxSecs",
     "windowBehind",
     "windowAhead",
     "enrollWindow",
@@ -140,6 +150,8 @@ pub(crate) fn policy(v: &JsValue) -> Result<Policy, JsValue> {
         max_failures: u32_of("maxFailures")?,
         lockout_base_secs: u64_of("lockoutBaseSecs")?,
         lockout_max_secs: u64_of("lockoutMaxSecs")?,
+        backoff_base_secs: u64_of("backoffBaseSecs")?,
+        backoff_max_secs: u64_of("backoffMaxSecs")?,
         window_behind: u32_of("windowBehind")?,
         window_ahead: u32_of("windowAhead")?,
         enroll_window: u32_of("enrollWindow")?,

@@ -75,6 +75,13 @@ pub struct PolicyOptions {
     pub lockout_base_secs: Option<u64>,
     /// The longest lock-out in seconds.
     pub lockout_max_secs: Option<u64>,
+    /// Back-off between attempts: the wait after the first consecutive failure in
+    /// seconds, doubling with each further one. Back-off is off unless this or
+    /// `backoff_max_secs` is given; given alone it waits up to the longest lock-out.
+    pub backoff_base_secs: Option<u64>,
+    /// Back-off between attempts: the longest wait in seconds; given alone, the
+    /// first wait is 1 s.
+    pub backoff_max_secs: Option<u64>,
     /// Sign-in window: steps behind the server's clock.
     pub window_behind: Option<u32>,
     /// Sign-in window: steps ahead of the server's clock.
@@ -91,6 +98,10 @@ pub struct PolicyOptions {
     pub max_drift_steps: Option<u32>,
 }
 
+/// The first back-off wait when only its maximum is given: 1 s, as NIST SP 800-63B
+/// and OWASP's examples start.
+const BACKOFF_BASE_SECS: u64 = 1;
+
 /// The verifier policy for `options`.
 pub fn policy(options: &PolicyOptions) -> Result<Policy, FacadeError> {
     let mut p = Policy::default();
@@ -101,6 +112,12 @@ pub fn policy(options: &PolicyOptions) -> Result<Policy, FacadeError> {
         p = p.with_lockout(
             options.lockout_base_secs.unwrap_or(p.lockout_base_secs()),
             options.lockout_max_secs.unwrap_or(p.lockout_max_secs()),
+        )?;
+    }
+    if options.backoff_base_secs.is_some() || options.backoff_max_secs.is_some() {
+        p = p.with_backoff(
+            options.backoff_base_secs.unwrap_or(BACKOFF_BASE_SECS),
+            options.backoff_max_secs.unwrap_or(p.lockout_max_secs()),
         )?;
     }
     if options.window_behind.is_some() || options.window_ahead.is_some() {
@@ -231,5 +248,38 @@ mod tests {
         assert_eq!(p.lockout_base_secs(), 10);
         assert_eq!(p.window().behind(), 2);
         assert_eq!(p.window().ahead(), Policy::default().window().ahead());
+    }
+
+    #[test]
+    fn backoff_is_off_unless_given_and_a_missing_half_has_its_default() {
+        assert_eq!(policy(&PolicyOptions::default()).unwrap().backoff(), None);
+        let both = PolicyOptions {
+            backoff_base_secs: Some(2),
+            backoff_max_secs: Some(30),
+            ..PolicyOptions::default()
+        };
+        assert_eq!(policy(&both).unwrap().backoff(), Some((2, 30)));
+        let max_only = PolicyOptions {
+            backoff_max_secs: Some(30),
+            ..PolicyOptions::default()
+        };
+        assert_eq!(policy(&max_only).unwrap().backoff(), Some((1, 30)));
+        let base_only = PolicyOptions {
+            backoff_base_secs: Some(2),
+            lockout_max_secs: Some(600),
+            ..PolicyOptions::default()
+        };
+        assert_eq!(policy(&base_only).unwrap().backoff(), Some((2, 600)));
+        let refused = PolicyOptions {
+            backoff_base_secs: Some(60),
+            backoff_max_secs: Some(30),
+            ..PolicyOptions::default()
+        };
+        let e = policy(&refused).unwrap_err();
+        assert_eq!(
+            (e.reason, e.category),
+            (ErrorCode::InvalidBackoff, Category::InvalidInput)
+        );
+        assert!(e.detail.contains("back-off"), "{e}");
     }
 }

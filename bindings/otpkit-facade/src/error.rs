@@ -88,6 +88,7 @@ impl Category {
             | C::ConflictingDuplicate
             | C::MaxFailuresOutOfRange
             | C::InvalidLockout
+            | C::InvalidBackoff
             | C::PolicyOutOfRange
             | C::RecoveryCountOutOfRange
             | C::RecoveryLengthOutOfRange

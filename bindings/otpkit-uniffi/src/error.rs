@@ -231,6 +231,8 @@ pub enum ErrorCode {
     MaxFailuresOutOfRange,
     /// A verifier policy's lock-out delays out of range.
     InvalidLockout,
+    /// A verifier policy's back-off delays out of range.
+    InvalidBackoff,
     /// A verifier policy's window, look-ahead or drift bound out of range.
     PolicyOutOfRange,
     /// A recovery code count out of range.

@@ -30,6 +30,15 @@ pub struct Policy {
     /// The longest lock-out in seconds.
     #[uniffi(default = None)]
     pub lockout_max_secs: Option<u64>,
+    /// Back-off between attempts: the wait in seconds after the first consecutive
+    /// failure, doubling with each further one. Off unless this or
+    /// `backoffMaxSecs` is given; given alone it waits up to the longest lock-out.
+    #[uniffi(default = None)]
+    pub backoff_base_secs: Option<u64>,
+    /// Back-off between attempts: the longest wait in seconds; given alone, the
+    /// first wait is 1 s.
+    #[uniffi(default = None)]
+    pub backoff_max_secs: Option<u64>,
     /// TOTP steps accepted behind the server's clock at sign-in.
     #[uniffi(default = None)]
     pub window_behind: Option<u32>,
@@ -60,6 +69,8 @@ fn policy(p: Option<Policy>) -> Result<core::Policy, OtpkitError> {
         max_failures: p.max_failures,
         lockout_base_secs: p.lockout_base_secs,
         lockout_max_secs: p.lockout_max_secs,
+        backoff_base_secs: p.backoff_base_secs,
+        backoff_max_secs: p.backoff_max_secs,
         window_behind: p.window_behind,
         window_ahead: p.window_ahead,
         enroll_window: p.enroll_window,

@@ -8,6 +8,10 @@
 //! - [`AuditSink`] for `()` drops every event (the default);
 //! - [`RecentEvents`] keeps the last events of each user in memory (a security page
 //!   shows them);
+//! - [`Metrics`] counts events, refusals and verification times for a Prometheus
+//!   scrape (no user or device name in a label);
+//! - [`TracingSink`] (feature `tracing`) writes each event as a `tracing` event,
+//!   target `otpkit::audit`;
 //! - `(A, B)` sends each event to both;
 //!
 //! ```
@@ -28,6 +32,21 @@
 //! assert_eq!(events[0].device.as_deref(), Some("phone"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+// Without the feature the docs still name `TracingSink`, linked to docs.rs (built
+// with every feature).
+#![cfg_attr(
+    not(feature = "tracing"),
+    doc = "[`TracingSink`]: https://docs.rs/otpkit-store/latest/otpkit_store/audit/struct.TracingSink.html"
+)]
+
+mod metrics;
+#[cfg(feature = "tracing")]
+mod tracing_sink;
+
+pub use metrics::Metrics;
+#[cfg(feature = "tracing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tracing")))]
+pub use tracing_sink::TracingSink;
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
@@ -194,6 +213,21 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason, in the order above.
+    pub const ALL: [Reason; 11] = [
+        Reason::Invalid,
+        Reason::Malformed,
+        Reason::Locked,
+        Reason::Replayed,
+        Reason::NotEnrolled,
+        Reason::Expired,
+        Reason::Unknown,
+        Reason::Theft,
+        Reason::Revoked,
+        Reason::DeviceRemoved,
+        Reason::Error,
+    ];
+
     /// The stable snake-case label.
     pub const fn name(self) -> &'static str {
         match self {

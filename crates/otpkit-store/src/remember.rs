@@ -9,7 +9,7 @@
 //! works once. If a token of a known series comes back that is not the current one
 //! — an old counter, or the right counter with the wrong secret — two browsers hold
 //! the series: one of them copied it. Every token of the user is then revoked
-//! ([`Reason::Theft`](crate::audit::Reason::Theft)), so the thief and the user
+//! ([`Reason::Theft`]), so the thief and the user
 //! both have to sign in with a code again.
 //!
 //! Tokens are also revoked when a device is removed, and when the caller asks

@@ -347,7 +347,7 @@ impl<S: DeviceStore> MfaService<S> {
         check_id(id)?;
         self.allowed.check(&generator)?;
         self.insert_pending(id, secret, generator)?;
-        self.emit(Event::new(EventKind::EnrollmentBegun, id, 0));
+        self.emit(Event::new(EventKind::EnrollmentBegun, id, wall_clock()));
         Ok(())
     }
 
@@ -474,7 +474,7 @@ impl<S: DeviceStore> MfaService<S> {
     pub fn clear_lockout(&self, id: &str) -> Result<Answer<()>, ServiceError> {
         check_id(id)?;
         let answer = self.update(id, |_, s| Ok(((), s.with_failures_cleared())))?;
-        self.emit(Event::new(EventKind::LockoutCleared, id, 0));
+        self.emit(Event::new(EventKind::LockoutCleared, id, wall_clock()));
         Ok(answer)
     }
 
@@ -484,7 +484,7 @@ impl<S: DeviceStore> MfaService<S> {
         check_id(id)?;
         let removed = self.store.remove(id)?;
         if removed {
-            self.emit(Event::new(EventKind::DeviceRemoved, id, 0));
+            self.emit(Event::new(EventKind::DeviceRemoved, id, wall_clock()));
         }
         Ok(removed)
     }
@@ -505,7 +505,7 @@ impl<S: DeviceStore> MfaService<S> {
         check_id(id)?;
         let resealed = self.reseal_row(id)?;
         if resealed {
-            self.emit(Event::new(EventKind::SecretResealed, id, 0));
+            self.emit(Event::new(EventKind::SecretResealed, id, wall_clock()));
         }
         Ok(resealed)
     }
@@ -639,6 +639,14 @@ impl<S: DeviceStore> MfaService<S> {
             ..Event::new(kind, user, now)
         });
     }
+}
+
+/// The time of an event whose call takes no `now` (the single-device calls that
+/// check no code): the system clock, or 0 before 1970.
+fn wall_clock() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// The event kind and reason of a sign-in outcome.

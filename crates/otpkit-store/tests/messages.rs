@@ -6,8 +6,10 @@ use std::error::Error as _;
 use otpkit::Secret;
 use otpkit::verifier::Policy;
 use otpkit_store::seal::{Keyring, MAX_KEY_ID_LEN, SealError, SealedSecret, SealingKey};
+use otpkit_store::remember::MAX_REMEMBER_SECS;
 use otpkit_store::{
-    DeviceRow, DeviceStore, MAX_DEVICE_ID_LEN, MemoryStore, MfaService, ServiceError, StoreError,
+    DeviceRow, DeviceStore, MAX_DEVICE_ID_LEN, MAX_DEVICE_NAME_LEN, MAX_DEVICES_PER_USER,
+    MemoryStore, MfaService, ServiceError, StoreError,
 };
 
 fn store_errors() -> [StoreError; 3] {
@@ -132,6 +134,62 @@ fn service_errors_say_what_is_wrong_and_wrap_their_cause() {
             ServiceError::Contention { attempts: 3 },
             "the device was changed by other requests 3 times in a row; try again".to_owned(),
         ),
+        (
+            ServiceError::UnknownDevice {
+                user: "alice".to_owned(),
+                name: "phone".to_owned(),
+            },
+            "user \"alice\" has no MFA device named \"phone\"".to_owned(),
+        ),
+        (
+            ServiceError::DeviceNameTaken {
+                user: "alice".to_owned(),
+                name: "phone".to_owned(),
+            },
+            "user \"alice\" has an MFA device named \"phone\" already".to_owned(),
+        ),
+        (
+            ServiceError::InvalidDeviceName,
+            format!(
+                "a device name must be 1 to {MAX_DEVICE_NAME_LEN} characters, not only spaces, \
+                 without control characters"
+            ),
+        ),
+        (
+            ServiceError::TooManyDevices {
+                user: "alice".to_owned(),
+            },
+            format!(
+                "user \"alice\" has {MAX_DEVICES_PER_USER} MFA devices, the most allowed: remove one first"
+            ),
+        ),
+        (
+            ServiceError::NotAllowed {
+                setting: "algorithm",
+                value: "SHA512".to_owned(),
+            },
+            "this server does not accept MFA devices with algorithm SHA512".to_owned(),
+        ),
+        (
+            ServiceError::NoRecoveryCodes {
+                user: "alice".to_owned(),
+            },
+            "user \"alice\" has no recovery codes".to_owned(),
+        ),
+        (
+            ServiceError::NotSignedIn,
+            "a device is remembered only after an accepted sign-in of the same user".to_owned(),
+        ),
+        (
+            ServiceError::InvalidRememberLifetime { secs: 0 },
+            format!(
+                "a remember-this-device lifetime must be 1 to {MAX_REMEMBER_SECS} seconds, got 0"
+            ),
+        ),
+        (
+            ServiceError::Random,
+            "the operating system's random number generator failed".to_owned(),
+        ),
     ];
     for (error, text) in &cases {
         assert_eq!(error.to_string(), *text);
@@ -224,7 +282,13 @@ fn a_service_shows_its_store_key_ids_policy_and_bound_but_no_key() {
         "{shown}"
     );
     assert!(shown.contains(&format!("policy: {policy:?}")), "{shown}");
-    assert!(shown.ends_with("max_attempts: 3 }"), "{shown}");
+    assert!(
+        shown.ends_with(
+            "max_attempts: 3, allowed: AllowedParams { algorithms: None, digits: None, \
+             periods: None, no_hotp: false }, remember_secs: 2592000, .. }"
+        ),
+        "{shown}"
+    );
     assert!(!shown.contains(base64.as_str()), "{shown}");
     assert!(!shown.contains("9, 9"), "{shown}");
 }

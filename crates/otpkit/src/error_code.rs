@@ -122,6 +122,8 @@ error_codes! {
     MaxFailuresOutOfRange => "MAX_FAILURES_OUT_OF_RANGE",
     /// A verifier policy's lock-out delays out of range.
     InvalidLockout => "INVALID_LOCKOUT",
+    /// A verifier policy's back-off delays out of range.
+    InvalidBackoff => "INVALID_BACKOFF",
     /// A verifier policy's window, look-ahead or drift bound out of range.
     PolicyOutOfRange => "POLICY_OUT_OF_RANGE",
     /// A recovery code count out of range.

@@ -132,7 +132,11 @@
 //! malformed codes all count, at enrolment, sign-in and resync alike) the device
 //! is locked for [`Policy::lockout_base_secs`], doubling with each further
 //! lock-out up to [`Policy::lockout_max_secs`]; while locked, every operation
-//! refuses without looking at the code. At [`NIST_MAX_FAILURES`] consecutive
+//! refuses without looking at the code. [`Policy::with_backoff`] (off by
+//! default) adds exponential back-off between attempts: every failure refuses
+//! attempts for a delay that doubles with each consecutive failure, up to its own
+//! maximum, refused and not counted like a lock-out; when both apply the later end
+//! wins. At [`NIST_MAX_FAILURES`] consecutive
 //! failures the device stays locked until an administrator calls
 //! [`DeviceState::with_failures_cleared`]. A success resets the count.
 //! [`Policy::worst_case_guess_probability`] says what that leaves an online

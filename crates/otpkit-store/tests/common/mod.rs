@@ -1,6 +1,8 @@
 //! The conformance suite every store passes, and the servers' test URLs.
 #![allow(dead_code)]
 
+pub mod users;
+
 use std::sync::{Arc, Barrier, Mutex};
 use std::thread;
 
@@ -115,6 +117,7 @@ where
     old_codes_do_not_sign_in_to_a_device_added_again(&make, &prefix);
     a_stale_reseal_leaves_a_device_added_again_alone(&make, &prefix);
     racing_threads(&make, &prefix);
+    users::suite(&prefix, &make);
     eprintln!("conformance: {name}: all checks passed");
 }
 

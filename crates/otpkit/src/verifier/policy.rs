@@ -91,6 +91,8 @@ pub struct Policy {
     max_failures: u32,
     lockout_base_secs: u64,
     lockout_max_secs: u64,
+    /// Back-off between attempts: base and maximum delay in seconds; `None`: off.
+    backoff: Option<(u64, u64)>,
 }
 
 impl Default for Policy {
@@ -99,7 +101,7 @@ impl Default for Policy {
     /// slow clock shows first; the steps ahead are where a fast clock shows first,
     /// two so that a clock gaining slowly is seen before it leaves the scan); ±20 steps to resync; HOTP look-ahead 10 (100 to
     /// resync); learned drift up to ±20 steps; lock-out after 5 consecutive failures
-    /// for 60 s, doubling up to an hour.
+    /// for 60 s, doubling up to an hour; no back-off between attempts.
     fn default() -> Self {
         Policy {
             enroll_window: 10,
@@ -111,6 +113,7 @@ impl Default for Policy {
             max_failures: 5,
             lockout_base_secs: 60,
             lockout_max_secs: 3600,
+            backoff: None,
         }
     }
 }
@@ -272,6 +275,53 @@ impl Policy {
         Ok(self)
     }
 
+    /// Exponential back-off between attempts (NIST SP 800-63B §5.2.2, OWASP): after
+    /// the k-th consecutive failure the next attempt is refused for
+    /// `base_secs` × 2^(k−1) seconds, never more than `max_secs`, and refused
+    /// exactly like a lock-out ([`Outcome::Locked`](super::Outcome::Locked), not
+    /// counted as a failure). `base_secs` must be at least 1 and at most `max_secs`.
+    /// Off by default.
+    ///
+    /// The lock-out of [`Policy::with_max_failures`] and [`Policy::with_lockout`]
+    /// still applies: when both refuse, the later end wins, and at
+    /// [`NIST_MAX_FAILURES`] consecutive failures the device is locked until
+    /// cleared either way. `with_max_failures(NIST_MAX_FAILURES)` leaves back-off
+    /// alone before that limit. A success clears both.
+    ///
+    /// ```
+    /// use otpkit::verifier::{Lockout, NIST_MAX_FAILURES, Policy, PolicyError};
+    /// let p = Policy::default()
+    ///     .with_max_failures(NIST_MAX_FAILURES)?
+    ///     .with_backoff(1, 8)?;
+    /// assert_eq!(p.backoff(), Some((1, 8)));
+    /// let mut lock = Lockout::NONE;
+    /// let mut waits = [0; 5];
+    /// for wait in &mut waits {
+    ///     lock = lock.after_failure(&p, 1000);
+    ///     *wait = lock.until().map_or(0, |until| until - 1000);
+    ///     lock = Lockout::from_parts(lock.failures(), 0); // as if the wait passed
+    /// }
+    /// assert_eq!(waits, [1, 2, 4, 8, 8]);
+    /// assert_eq!(Policy::default().with_backoff(0, 8).unwrap_err(),
+    ///            PolicyError::InvalidBackoff { base_secs: 0, max_secs: 8 });
+    /// # Ok::<(), PolicyError>(())
+    /// ```
+    #[must_use = "the setter returns a new policy"]
+    pub const fn with_backoff(
+        mut self,
+        base_secs: u64,
+        max_secs: u64,
+    ) -> Result<Self, PolicyError> {
+        if base_secs == 0 || base_secs > max_secs {
+            return Err(PolicyError::InvalidBackoff {
+                base_secs,
+                max_secs,
+            });
+        }
+        self.backoff = Some((base_secs, max_secs));
+        Ok(self)
+    }
+
     /// See [`Policy::with_enroll_window`].
     pub const fn enroll_window(&self) -> u32 {
         self.enroll_window
@@ -317,6 +367,12 @@ impl Policy {
         self.lockout_max_secs
     }
 
+    /// The back-off's base and maximum delay in seconds, `None` when off (the
+    /// default). See [`Policy::with_backoff`].
+    pub const fn backoff(&self) -> Option<(u64, u64)> {
+        self.backoff
+    }
+
     /// The most candidate steps (TOTP) or counters (HOTP) one sign-in compares a
     /// code with: the window around the server's clock widened by the largest
     /// drift (TOTP), or the look-ahead (HOTP).
@@ -345,8 +401,8 @@ impl Policy {
     /// sign-in [`Policy::sign_in_candidates`] (every step the widest drift can make
     /// the scan cover), for resynchronisation the resync window's steps divided by
     /// a second code's `10^Digit`; each attempt counts the larger of the two. It is
-    /// a union bound, so it over-states the exact chance slightly; lock-out delays
-    /// slow the attacker down but do not change it. Capped at 1.
+    /// a union bound, so it over-states the exact chance slightly; lock-out and
+    /// back-off delays slow the attacker down but do not change it. Capped at 1.
     ///
     /// ```
     /// use otpkit::Digits;
@@ -388,6 +444,13 @@ pub enum PolicyError {
         /// The refused maximum delay.
         max_secs: u64,
     },
+    /// The back-off base delay must be at least 1 s and at most the maximum.
+    InvalidBackoff {
+        /// The refused base delay.
+        base_secs: u64,
+        /// The refused maximum delay.
+        max_secs: u64,
+    },
     /// A window, look-ahead or drift bound above its documented maximum.
     OutOfRange {
         /// The setting's name, as in its `with_*` setter.
@@ -408,6 +471,10 @@ sentences! {
             "the lock-out base delay must be at least 1 s and at most the maximum delay, \
              got base {base_secs} s and maximum {max_secs} s"
         ),
+        PolicyError::InvalidBackoff { base_secs, max_secs } => format_args!(
+            "the back-off base delay must be at least 1 s and at most the maximum delay, \
+             got base {base_secs} s and maximum {max_secs} s"
+        ),
         PolicyError::OutOfRange { setting, got, max } => format_args!(
             "{setting} must be at most {max} steps (a wider search lets guesses through), got {got}"
         ),
@@ -424,6 +491,7 @@ impl PolicyError {
         match self {
             PolicyError::MaxFailuresOutOfRange { .. } => C::MaxFailuresOutOfRange,
             PolicyError::InvalidLockout { .. } => C::InvalidLockout,
+            PolicyError::InvalidBackoff { .. } => C::InvalidBackoff,
             PolicyError::OutOfRange { .. } => C::PolicyOutOfRange,
         }
     }
@@ -473,6 +541,52 @@ mod tests {
                 got: MAX_DRIFT_STEPS + 1,
                 max: MAX_DRIFT_STEPS
             })
+        );
+    }
+
+    #[test]
+    fn backoff_is_off_by_default_and_keeps_a_valid_base_and_maximum() {
+        let d = Policy::default();
+        assert_eq!(d.backoff(), None);
+        let p = d.with_backoff(1, 8).unwrap();
+        assert_eq!(p.backoff(), Some((1, 8)));
+        // Every other setting is left as it was.
+        assert_eq!(Policy { backoff: None, ..p }, d);
+        assert_eq!(d.with_backoff(5, 5).unwrap().backoff(), Some((5, 5)));
+        assert_eq!(
+            d.with_backoff(1, u64::MAX).unwrap().backoff(),
+            Some((1, u64::MAX))
+        );
+        // Set again, the later setting is kept.
+        assert_eq!(p.with_backoff(2, 4).unwrap().backoff(), Some((2, 4)));
+    }
+
+    #[test]
+    fn backoff_refuses_a_zero_base_or_a_base_above_the_maximum_in_its_own_name() {
+        let p = Policy::default();
+        let zero = p.with_backoff(0, 8).unwrap_err();
+        assert_eq!(
+            zero,
+            PolicyError::InvalidBackoff {
+                base_secs: 0,
+                max_secs: 8
+            }
+        );
+        let above = p.with_backoff(9, 8).unwrap_err();
+        assert_eq!(
+            above,
+            PolicyError::InvalidBackoff {
+                base_secs: 9,
+                max_secs: 8
+            }
+        );
+        assert_eq!(above.code(), crate::ErrorCode::InvalidBackoff);
+        assert_eq!(above.code().as_str(), "INVALID_BACKOFF");
+        #[cfg(feature = "alloc")]
+        assert_eq!(
+            alloc::string::ToString::to_string(&above),
+            "the back-off base delay must be at least 1 s and at most the maximum delay, \
+             got base 9 s and maximum 8 s"
         );
     }
 
