@@ -11,29 +11,9 @@ use axum::extract::State;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-
-// TEMP: replaced by otpkit_store::audit::Metrics at the merge.
-/// placeholder
-#[derive(Default)]
-pub struct Metrics;
-impl Metrics {
-    /// placeholder
-    pub fn new() -> Self {
-        Metrics
-    }
-    /// placeholder
-    pub fn render(&self) -> String {
-        String::new()
-    }
-}
-impl otpkit_store::audit::AuditSink for Metrics {
-    fn record(&self, _: &otpkit_store::audit::Event<'_>) {}
-}
+pub use otpkit_store::audit::Metrics;
 
 use crate::app::Shared;
-
-/// The content type of the Prometheus text format.
-pub const CONTENT_TYPE_0_0_4: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 /// Whether the request may read the metrics: no token configured, or the right
 /// `Authorization: Bearer` token.
@@ -48,7 +28,8 @@ fn allowed(token: Option<&crate::admin::AdminToken>, headers: &HeaderMap) -> boo
         .is_some_and(|typed| token.matches(typed))
 }
 
-/// `GET /metrics`: [`Metrics::render`] as `text/plain; version=0.0.4`; 401 without
+/// `GET /metrics`: [`Metrics::render`] as [`Metrics::CONTENT_TYPE`]
+/// (`text/plain; version=0.0.4`); 401 without
 /// the token when one is configured.
 pub async fn metrics(State(app): Shared, headers: HeaderMap) -> Response {
     if !allowed(app.metrics_token.as_ref(), &headers) {
@@ -63,8 +44,9 @@ pub async fn metrics(State(app): Shared, headers: HeaderMap) -> Response {
         return response;
     }
     let mut response = app.metrics.render().into_response();
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_0_0_4));
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static(Metrics::CONTENT_TYPE),
+    );
     response
 }

@@ -270,7 +270,22 @@ async fn metrics_are_served_as_prometheus_text_and_ask_for_the_token_when_one_is
         r.headers.get(CONTENT_TYPE).unwrap(),
         "text/plain; version=0.0.4; charset=utf-8"
     );
+    assert!(
+        r.body
+            .contains("otpkit_events_total{event=\"sign_in_accepted\"} 1\n"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("otpkit_events_total{event=\"enrollment_completed\"} 1\n")
+    );
+    assert!(
+        r.body
+            .contains("# TYPE otpkit_verification_seconds histogram")
+    );
     assert!(!r.body.contains("carol") && !r.body.contains(&at(1)));
+    assert!(!r.body.contains(PHONE), "no device name");
 
     let token = crate::admin::AdminToken::new("metrics-token-0123456789abcdef0123").unwrap();
     let mut t = Client::with(|config: &mut Config| config.metrics_token = Some(token));
