@@ -10,7 +10,7 @@
 //! | `GET /mfa/assign`, `POST /mfa/add` | the device name form; a new named device (up to 8) |
 //! | `GET /mfa/assign?device=NAME`, `POST /mfa/assign` | that pending device's QR code + secret key in groups of four; two consecutive codes enrol it |
 //! | `GET /mfa/resync?device=NAME`, `POST /mfa/resync` | two consecutive codes bring a drifted device back |
-//! | `POST /mfa/remove` | removes a device |
+//! | `POST /mfa/remove`, `/mfa/rename` | removes or renames a device |
 //! | `GET /events` | the account's recent security events |
 //! | `GET /metrics` | the service's counters in the Prometheus text format ([`crate::metrics`]) |
 //! | `GET /admin`, `POST /admin/signin`, `/admin/clear`, `/admin/signout` | the administrator (the holder of the token in `--admin-token-file`): every account's devices; clears a lock-out |
@@ -201,6 +201,7 @@ pub fn router(app: Arc<App>) -> Router {
         )
         .route("/mfa/add", post(handlers::add))
         .route("/mfa/remove", post(handlers::remove))
+        .route("/mfa/rename", post(handlers::rename))
         .route("/events", get(handlers::events))
         .route("/metrics", get(metrics::metrics))
         .route("/admin", get(admin::page))

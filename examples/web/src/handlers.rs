@@ -458,6 +458,39 @@ pub async fn remove(
     Ok(v.redirect(if removed { "/?done=removed" } else { "/" }))
 }
 
+/// The rename form: the device's name and the new one.
+#[derive(Deserialize)]
+pub struct RenameForm {
+    csrf: String,
+    device: String,
+    to: String,
+}
+
+/// `POST /mfa/rename`: renames one of the signed-in user's devices; a name taken
+/// or not a name: home with a notice saying so.
+pub async fn rename(
+    State(app): Shared,
+    headers: HeaderMap,
+    Form(f): Form<RenameForm>,
+) -> Result<Response, Failure> {
+    let v = posted(&app.sessions, &headers, &f.csrf)?;
+    let user = signed_in(&v)?;
+    let now = now()?;
+    let to = f.to.trim().to_owned();
+    let renamed = blocking(&app, move |a| {
+        a.mfa.rename_device(&user, &f.device, &to, now)
+    })
+    .await?;
+    Ok(v.redirect(match renamed {
+        Ok(()) => "/?done=renamed",
+        Err(ServiceError::InvalidDeviceName) => "/?done=badname",
+        Err(ServiceError::DeviceNameTaken { .. }) => "/?done=nametaken",
+        // Removed from another tab meanwhile.
+        Err(ServiceError::UnknownDevice { .. }) => "/",
+        Err(e) => return Err(Failure::server(e)),
+    }))
+}
+
 // ---- security events ------------------------------------------------------
 
 /// `GET /events`: the signed-in user's recent security events, newest first.

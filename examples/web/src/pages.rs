@@ -16,6 +16,15 @@ const DONE: &[(&str, &str)] = &[
     ),
     ("resynced", "MFA device resynchronised."),
     ("removed", "MFA device removed."),
+    ("renamed", "MFA device renamed."),
+    (
+        "badname",
+        "Not renamed: a device name is 1 to 64 characters, not only spaces.",
+    ),
+    (
+        "nametaken",
+        "Not renamed: another of your devices has that name.",
+    ),
     ("signedout", "Signed out."),
     ("cleared", "Lock-out cleared."),
 ];
@@ -161,7 +170,7 @@ pub fn account_body(csrf: &str, devices: &[DeviceInfo], with: &Factor) -> String
                 )
             };
             body.push_str(&format!(
-                r#"<tr data-device="{n}"><td class="name">{n}</td><td class="kind">{kind}</td><td class="added">{added}</td><td class="enrolled">{state}</td><td>{action} <form method="post" action="/mfa/remove" class="inline"><input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="device" value="{n}"><button data-remove="{n}">Remove</button></form></td></tr>"#,
+                r#"<tr data-device="{n}"><td class="name">{n}</td><td class="kind">{kind}</td><td class="added">{added}</td><td class="enrolled">{state}</td><td>{action} <form method="post" action="/mfa/remove" class="inline"><input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="device" value="{n}"><button data-remove="{n}">Remove</button></form> <form method="post" action="/mfa/rename" class="inline"><input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="device" value="{n}"><input name="to" aria-label="New name" maxlength="64" size="10" required data-rename-to="{n}"><button data-rename="{n}">Rename</button></form></td></tr>"#,
                 kind = kind(d.params.as_ref()),
                 added = utc(d.added_at),
             ));

@@ -384,10 +384,15 @@ pub async fn mfa(
             if f.remember.is_none() {
                 return Ok(response);
             }
-            let token = blocking(&app, move |a| a.mfa.remember_device(&name, &signed, now))
-                .await?
-                .map_err(Failure::server)?;
-            Ok(add_cookie(response, &app.remember_cookie(token.as_str())))
+            // Signed in already: a failure to remember the browser is logged and
+            // the sign-in stands (the next one asks for a code).
+            match blocking(&app, move |a| a.mfa.remember_device(&name, &signed, now)).await? {
+                Ok(token) => Ok(add_cookie(response, &app.remember_cookie(token.as_str()))),
+                Err(e) => {
+                    eprintln!("otpkit-web: browser not remembered: {e}");
+                    Ok(response)
+                }
+            }
         }
         Reply::Refused(said) => {
             page_two(&app, &v, StatusCode::UNAUTHORIZED, &said, &name, revoked).await

@@ -114,6 +114,28 @@ async fn devices_are_added_by_name_listed_and_removed_up_to_eight() {
         .collect();
     assert_eq!(names.len(), MAX_DEVICES_PER_USER - 2);
     assert!(!names.iter().any(|n| n == TABLET || n == "key 3"));
+    // Rename: a free name, then a taken one and a blank one change nothing.
+    let r = c
+        .post("/mfa/rename", &[("device", "key 4"), ("to", " Spare key ")])
+        .await;
+    assert_eq!(r.location.as_deref(), Some("/?done=renamed"));
+    for (to, done) in [(PHONE, "nametaken"), ("  ", "badname")] {
+        let r = c
+            .post("/mfa/rename", &[("device", "Spare key"), ("to", to)])
+            .await;
+        assert_eq!(r.location.as_deref(), Some(&*format!("/?done={done}")));
+        assert!(
+            c.get(&format!("/?done={done}"))
+                .await
+                .text_of("notice")
+                .starts_with("Not renamed")
+        );
+    }
+    let names: Vec<String> = device_rows(&c.get("/").await)
+        .into_iter()
+        .map(|(n, _, _)| n)
+        .collect();
+    assert!(names.iter().any(|n| n == "Spare key") && !names.iter().any(|n| n == "key 4"));
     // Another browser's form cannot remove one.
     let mut other = c.other();
     let forged = Some(encode(&[("csrf", "0000"), ("device", PHONE)]));
