@@ -11,7 +11,8 @@
 // through the CLI (`otpkit code`), never from JavaScript. The enrolment and sign-in
 // pages are also laid out on a 390 x 844 phone screen, where nothing may be wider
 // than the screen. Screenshots are kept in target/web-e2e/: assign-mfa.png, and
-// assign-mfa-390.png, signin-390.png, signin-error-390.png, signin-mfa-390.png.
+// assign-mfa-390.png, devices-390.png, events-390.png, signin-390.png,
+// signin-error-390.png, signin-mfa-390.png.
 //
 // Needs target/debug/otpkit-web and target/debug/otpkit (or OTPKIT_WEB_BIN, OTPKIT_BIN):
 //   cargo build -p otpkit-web-example -p otpkit-cli && (cd examples/web/e2e && npm ci && npm test)
@@ -200,6 +201,7 @@ test('the AWS virtual-MFA flow in headless Chromium', async () => {
       assert.equal(await page.textContent(`${row} .enrolled`), 'yes');
       assert.match(await page.textContent(`${row} .added`), /^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
     }
+    await onAPhone('devices');
     await signOut();
 
     // The password, then the next code on a page of its own, signs in; the same
@@ -247,6 +249,7 @@ test('the AWS virtual-MFA flow in headless Chromium', async () => {
     // The security events: kind, device, time, reason; never a code.
     await page.click('#events');
     assert.equal(await page.textContent('h1'), 'Security events');
+    await onAPhone('events');
     const events = await page.$$eval('#security-events tr[data-kind]', (rows) => rows.map((r) => ({
       kind: r.dataset.kind,
       device: r.querySelector('.device').textContent,

@@ -114,6 +114,17 @@ nav button {{ background: none; color: #0073bb; padding: 0; }}
 #qr {{ margin: .5rem 0; }}
 #qr svg {{ display: block; width: 100%; max-width: 256px; height: auto; }}
 table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; overflow-wrap: anywhere; }}
+#devices td {{ overflow-wrap: break-word; }}
+#devices td form, #devices td a {{ white-space: nowrap; }}
+@media (max-width: 40rem) {{
+#devices, #devices tbody, #devices tr, #devices td {{ display: block; }}
+#devices tr:first-child {{ display: none; }}
+#devices tr {{ border: 1px solid #ccc; margin-bottom: .5rem; padding: .25rem 0; }}
+#devices td {{ border: 0; padding: .1rem .5rem; }}
+#devices td.name {{ font-weight: bold; }}
+#devices td.added::before {{ content: "Added "; }}
+#devices td.enrolled::before {{ content: "Enrolled: "; }}
+}}
 </style></head>
 <body><nav>{header}</nav>
 <h1>{title}</h1>
