@@ -1,14 +1,18 @@
 // Drives the web example (examples/web) in headless Chromium (Debian's, through
-// playwright-core) the way a person with a phone would: create an account, read the
-// secret key off the "Set up virtual MFA device" page, type two consecutive codes,
-// sign in with the password and then, on the next page, a code; see a replayed code
-// refused, resync, get locked out, see that an account named `root` is no
-// administrator, have the administrator (the holder of the token in
-// --admin-token-file) clear the lock-out, remove the device. Codes come from the core
+// playwright-core) the way a person with a phone would: create an account, name a
+// device, read the secret key off the "Set up virtual MFA device" page, type two
+// consecutive codes, add a second named device; sign in with the password and then,
+// on the next page, a code of either device (any, or the one chosen); see a replayed
+// code refused, resync, see the account's security events, get locked out, see that
+// an account named `root` is no administrator, have the administrator (the holder of
+// the token in --admin-token-file) clear the lock-out; tick "remember this browser",
+// sign in again without a code, present the old (copied) remember cookie and see it
+// refused as revoked; remove the devices. Codes come from the core
 // through the CLI (`otpkit code`), never from JavaScript. The enrolment and sign-in
 // pages are also laid out on a 390 x 844 phone screen, where nothing may be wider
 // than the screen. Screenshots are kept in target/web-e2e/: assign-mfa.png, and
-// assign-mfa-390.png, signin-390.png, signin-error-390.png, signin-mfa-390.png.
+// assign-mfa-390.png, devices-390.png, events-390.png, signin-390.png,
+// signin-error-390.png, signin-mfa-390.png.
 //
 // Needs target/debug/otpkit-web and target/debug/otpkit (or OTPKIT_WEB_BIN, OTPKIT_BIN):
 //   cargo build -p otpkit-web-example -p otpkit-cli && (cd examples/web/e2e && npm ci && npm test)
@@ -124,15 +128,25 @@ test('the AWS virtual-MFA flow in headless Chromium', async () => {
     };
     const whoami = async () => (await page.$('#whoami')) ? page.textContent('#whoami') : null;
 
-    // Create an account: straight to "Set up virtual MFA device".
+    // Names a device on the name form; resolves with the secret its page shows.
+    const nameDevice = async (name) => {
+      assert.equal(path(), '/mfa/assign');
+      assert.equal(await page.textContent('h1'), 'Set up virtual MFA device');
+      await page.fill('#device-name', name);
+      await page.click('#device-name-submit');
+      assert.equal(path(), '/mfa/assign');
+      assert.equal(await page.textContent('#device'), name);
+      return (await page.textContent('#secret-key')).trim();
+    };
+
+    // Create an account: straight to "Set up virtual MFA device", which asks for
+    // the device's name first.
     await page.goto(`${url}/`);
     await onAPhone('signin');
     await page.fill('#signup-user', alice);
     await page.fill('#signup-password', password);
     await page.click('#signup');
-    assert.equal(new URL(page.url()).pathname, '/mfa/assign');
-    assert.equal(await page.textContent('h1'), 'Set up virtual MFA device');
-    const secret = (await page.textContent('#secret-key')).trim();
+    const secret = await nameDevice('phone');
     assert.match(secret, /^[A-Z2-7]{4}( [A-Z2-7]{4}){7}$/, 'a 160-bit key in groups of four');
     assert.ok(await page.$('#qr svg'), 'the QR code is an inline SVG');
     mkdirSync(artefacts, { recursive: true });
@@ -170,6 +184,24 @@ test('the AWS virtual-MFA flow in headless Chromium', async () => {
     await page.click('#assign-submit');
     assert.match(await page.textContent('#notice'), /^MFA device assigned/);
     assert.equal(await page.textContent('#mfa-status'), 'Virtual MFA device assigned.');
+
+    // A second device, named as the AWS console asks; both are listed.
+    await page.click('#assign');
+    const tabletSecret = await nameDevice('Work tablet');
+    const tb = (k) => code(tabletSecret, t + 30 * k);
+    await page.fill('#code1', tb(-1));
+    await page.fill('#code2', tb(0));
+    await page.click('#assign-submit');
+    assert.match(await page.textContent('#notice'), /^MFA device assigned/);
+    assert.equal(await page.textContent('#mfa-status'), '2 virtual MFA devices assigned.');
+    for (const name of ['phone', 'Work tablet']) {
+      const row = `tr[data-device="${name}"]`;
+      assert.equal(await page.textContent(`${row} .name`), name);
+      assert.equal(await page.textContent(`${row} .kind`), 'Virtual MFA device (TOTP)');
+      assert.equal(await page.textContent(`${row} .enrolled`), 'yes');
+      assert.match(await page.textContent(`${row} .added`), /^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+    }
+    await onAPhone('devices');
     await signOut();
 
     // The password, then the next code on a page of its own, signs in; the same
@@ -182,6 +214,7 @@ test('the AWS virtual-MFA flow in headless Chromium', async () => {
     await onAPhone('signin-mfa');
     await enterCode(at(1));
     assert.equal(await whoami(), alice);
+    assert.equal(await page.textContent('#signed-in-device'), 'phone', 'the page says which device matched');
     await signOut();
     await signIn(alice, password, at(1));
     assert.match(await page.textContent('#error'), /^That code was used already/);
@@ -198,11 +231,39 @@ test('the AWS virtual-MFA flow in headless Chromium', async () => {
     // Resync with two consecutive codes from a clock running ahead.
     await signIn(alice, password, at(2));
     assert.equal(await whoami(), alice);
-    await page.click('#resync');
+    await page.click('a[data-resync="phone"]');
+    assert.equal(await page.textContent('#device'), 'phone');
     await page.fill('#code1', at(4));
     await page.fill('#code2', at(5));
     await page.click('#resync-submit');
     assert.equal(await page.textContent('#notice'), 'MFA device resynchronised.');
+    await signOut();
+
+    // The tablet chosen on the code's page: its code signs in, and the page says so.
+    await signInPassword(alice, password);
+    await page.selectOption('#mfa-device', 'Work tablet');
+    await enterCode(tb(1));
+    assert.equal(await whoami(), alice);
+    assert.equal(await page.textContent('#signed-in-device'), 'Work tablet');
+
+    // The security events: kind, device, time, reason; never a code.
+    await page.click('#events');
+    assert.equal(await page.textContent('h1'), 'Security events');
+    await onAPhone('events');
+    const events = await page.$$eval('#security-events tr[data-kind]', (rows) => rows.map((r) => ({
+      kind: r.dataset.kind,
+      device: r.querySelector('.device').textContent,
+      reason: r.querySelector('.reason').textContent,
+      time: r.querySelector('.time').textContent,
+    })));
+    assert.deepEqual(events[0], { ...events[0], kind: 'sign_in_accepted', device: 'Work tablet', reason: '' });
+    assert.match(events[0].time, /^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+    assert.ok(events.some((e) => e.kind === 'sign_in_replayed' && e.device === 'phone' && e.reason === 'used before'),
+      JSON.stringify(events));
+    assert.ok(events.some((e) => e.kind === 'resynced' && e.device === 'phone'));
+    assert.ok(events.some((e) => e.kind === 'enrollment_completed' && e.device === 'Work tablet'));
+    const eventsText = await page.textContent('body');
+    for (const k of [-1, 0, 1, 2, 4, 5]) assert.equal(eventsText.includes(at(k)), false, 'a code on the events page');
     await signOut();
 
     // Wrong codes on the code's page lock the device; then even the right code is
@@ -236,17 +297,58 @@ test('the AWS virtual-MFA flow in headless Chromium', async () => {
     assert.match(await page.textContent(`tr[data-user="${alice}"] .status`), /^locked out/);
     await page.click(`button[data-user="${alice}"]`);
     assert.equal(await page.textContent('#notice'), 'Lock-out cleared.');
-    assert.equal(await page.textContent(`tr[data-user="${alice}"] .status`), 'assigned, 0 failures');
+    assert.equal(await page.textContent(`tr[data-user="${alice}"] .status`), '2 devices assigned, 0 failures');
     await signOut(); // the administrator
     assert.ok(await page.$('#admin-signin-form'));
     await page.goto(`${url}/`);
     assert.equal(await whoami(), root, 'the user session is apart from the administrator\'s');
     await signOut();
 
-    // Alice signs in again, removes the device; then the password alone is enough.
-    await signIn(alice, password, at(6));
+    // Alice signs in again with "remember this browser" ticked: a cookie for the
+    // sign-in pages only, not readable by scripts.
+    const rememberCookie = async () => (await browser.cookies(url + '/signin'))
+      .find((c) => c.name === 'otpkit_remember');
+    await signInPassword(alice, password);
+    await page.check('#mfa-remember');
+    await enterCode(at(6));
     assert.equal(await whoami(), alice);
-    await page.click('#remove');
+    const remembered = await rememberCookie();
+    assert.ok(remembered, 'a remember cookie');
+    assert.equal(remembered.httpOnly, true);
+    assert.equal(remembered.sameSite, 'Strict');
+    assert.equal(remembered.path, '/signin');
+    assert.ok(remembered.expires > Date.now() / 1000 + 29 * 86400, 'for 30 days');
+    await signOut();
+
+    // The password alone now: no code asked, and the cookie is a new one.
+    await signInPassword(alice, password);
+    assert.equal(path(), '/');
+    assert.equal(await whoami(), alice);
+    assert.match(await page.textContent('#signed-in-with'), /^Signed in without a code/);
+    const rotated = await rememberCookie();
+    assert.notEqual(rotated.value, remembered.value, 'the cookie rotated');
+    await signOut();
+
+    // The old value back (as a copy of the cookie would be): refused as revoked, a
+    // code asked for, the cookie gone.
+    await browser.addCookies([{ ...remembered, value: remembered.value }]);
+    assert.equal((await rememberCookie()).value, remembered.value);
+    await signInPassword(alice, password);
+    assert.equal(path(), '/signin/mfa');
+    assert.match(await page.textContent('#remember-revoked'), /^This browser's remembered sign-in was revoked/);
+    assert.equal(await whoami(), null);
+    assert.equal(await rememberCookie(), undefined, 'the revoked cookie is deleted');
+    await enterCode(at(7));
+    assert.equal(await whoami(), alice);
+    await page.click('#events');
+    const revokedEvents = await page.$$eval('#security-events tr[data-kind]', (rows) => rows.map((r) => r.dataset.kind));
+    assert.ok(revokedEvents.includes('remembered_revoked'), JSON.stringify(revokedEvents));
+    await page.goto(`${url}/`);
+
+    // Alice removes both devices; then the password alone is enough.
+    await page.click('button[data-remove="phone"]');
+    assert.equal(await page.textContent('#notice'), 'MFA device removed.');
+    await page.click('button[data-remove="Work tablet"]');
     assert.equal(await page.textContent('#notice'), 'MFA device removed.');
     assert.equal(await page.textContent('#mfa-status'), 'No MFA device assigned.');
     await signOut();
@@ -255,7 +357,8 @@ test('the AWS virtual-MFA flow in headless Chromium', async () => {
 
     // Nothing the server printed holds the secret, a password or the token.
     const compact = secret.replaceAll(' ', '');
-    for (const s of [compact, secret.slice(0, 9), password, token, token.slice(0, 16)]) {
+    for (const s of [compact, secret.slice(0, 9), tabletSecret.replaceAll(' ', ''), password, token,
+      token.slice(0, 16), remembered.value, rotated.value]) {
       assert.equal(output.text.includes(s), false, `server output contains ${s.slice(0, 4)}…`);
     }
   } finally {

@@ -16,12 +16,12 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
-use crate::app::{Shared, Visit, Who, blocking, device, now, posted};
+use crate::app::{Shared, Visit, Who, blocking, now, posted};
 use crate::csrf::{same_origin, secrets_equal};
 use crate::error::Failure;
 use crate::handlers::{CsrfOnly, Done};
 use crate::html::{Nav, layout};
-use crate::pages::{admin_signin_body, admin_table};
+use crate::pages::{AccountRow, admin_signin_body, admin_table};
 
 /// The shortest token accepted from a file: 32 characters.
 pub const MIN_TOKEN_LEN: usize = 32;
@@ -189,8 +189,16 @@ pub async fn page(
         a.accounts
             .names()
             .into_iter()
-            .map(|name| device(a, &name).map(|s| (name, s)))
-            .collect::<Result<Vec<_>, _>>()
+            .map(|name| {
+                let status = a.mfa.user_status(&name)?;
+                let enrolled = a.mfa.devices(&name)?.iter().filter(|d| d.enrolled).count();
+                Ok(AccountRow {
+                    name,
+                    status,
+                    enrolled,
+                })
+            })
+            .collect::<Result<Vec<_>, otpkit_store::ServiceError>>()
     })
     .await?
     .map_err(Failure::server)?;
@@ -261,19 +269,30 @@ pub struct ClearForm {
     user: String,
 }
 
-/// `POST /admin/clear`: clears an account's failures and lock-out.
+/// `POST /admin/clear`: clears an account's failures and lock-out (the user's
+/// and every device's).
 pub async fn clear(
     State(app): Shared,
     headers: HeaderMap,
     Form(f): Form<ClearForm>,
 ) -> Result<Response, Failure> {
     let v = admin_post(&app, &headers, &f.csrf)?;
-    match blocking(&app, move |a| a.mfa.clear_lockout(&f.user)).await? {
-        Ok(_) => Ok(v.redirect("/admin?done=cleared")),
-        // Removed meanwhile: nothing to clear.
-        Err(otpkit_store::ServiceError::NoSuchDevice { .. }) => Ok(v.redirect("/admin")),
-        Err(e) => Err(Failure::server(e)),
-    }
+    let now = now()?;
+    let cleared = blocking(&app, move |a| {
+        let status = a.mfa.user_status(&f.user)?;
+        // Nothing to clear (no such user, or removed meanwhile): no record is made.
+        if status.devices == 0 && status.failures == 0 && status.locked_until.is_none() {
+            return Ok(false);
+        }
+        a.mfa.clear_user_lockout(&f.user, now).map(|()| true)
+    })
+    .await?
+    .map_err(|e: otpkit_store::ServiceError| Failure::server(e))?;
+    Ok(v.redirect(if cleared {
+        "/admin?done=cleared"
+    } else {
+        "/admin"
+    }))
 }
 
 /// `POST /admin/signout`: ends the administrator session.

@@ -3,14 +3,17 @@
 //!
 //! | route | what |
 //! |---|---|
-//! | `GET /` | sign in (user name and password) or create an account; signed in: the account's MFA device |
-//! | `POST /signin` | sign-in page 1: the password; with an enrolled MFA device, on to page 2 ([`crate::signin`]) |
-//! | `GET`/`POST /signin/mfa` | sign-in page 2: the MFA code, within 5 minutes of the password, in the same session |
+//! | `GET /` | sign in (user name and password) or create an account; signed in: the account's MFA devices |
+//! | `POST /signin` | sign-in page 1: the password; with an enrolled MFA device, on to page 2 ([`crate::signin`]) unless the browser's remember cookie is accepted |
+//! | `GET`/`POST /signin/mfa` | sign-in page 2: the MFA code (any device, or one chosen), within 5 minutes of the password, in the same session; "remember this browser" |
 //! | `POST /signup`, `/signout` | accounts (a demo store: Argon2id hashes in memory) |
-//! | `GET`/`POST /mfa/assign` | QR code + secret key in groups of four; two consecutive codes enrol |
-//! | `GET`/`POST /mfa/resync` | two consecutive codes bring a drifted device back |
-//! | `POST /mfa/remove` | removes the device |
-//! | `GET /admin`, `POST /admin/signin`, `/admin/clear`, `/admin/signout` | the administrator (the holder of the token in `--admin-token-file`): every account's device; clears a lock-out |
+//! | `GET /mfa/assign`, `POST /mfa/add` | the device name form; a new named device (up to 8) |
+//! | `GET /mfa/assign?device=NAME`, `POST /mfa/assign` | that pending device's QR code + secret key in groups of four; two consecutive codes enrol it |
+//! | `GET /mfa/resync?device=NAME`, `POST /mfa/resync` | two consecutive codes bring a drifted device back |
+//! | `POST /mfa/remove`, `/mfa/rename` | removes or renames a device |
+//! | `GET /events` | the account's recent security events |
+//! | `GET /metrics` | the service's counters in the Prometheus text format ([`crate::metrics`]) |
+//! | `GET /admin`, `POST /admin/signin`, `/admin/clear`, `/admin/signout` | the administrator (the holder of the token in `--admin-token-file`): every account's devices; clears a lock-out |
 //!
 //! Every [`MfaService`] call is blocking (a database round trip, an HMAC), so it
 //! runs in `spawn_blocking`; so do the Argon2 hashes, each holding one of the
@@ -26,8 +29,10 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::map_response;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use otpkit::verifier::DeviceState;
-use otpkit_store::{DeviceStore, MfaService, ServiceError};
+use otpkit_store::audit::RecentEvents;
+use otpkit_store::remember::DEFAULT_REMEMBER_SECS;
+use otpkit_store::{DeviceStore, MfaService};
+use zeroize::Zeroizing;
 
 use crate::accounts::{Accounts, MAX_ACCOUNTS, hash_slots};
 use crate::admin::{self, Admin, AdminToken};
@@ -35,7 +40,8 @@ use crate::csrf::form_allowed;
 use crate::error::Failure;
 use crate::handlers;
 use crate::html::{Nav, layout};
-use crate::session::{ADMIN_LIMITS, Limits, Session, Sessions, USER_LIMITS};
+use crate::metrics::{self, Metrics};
+use crate::session::{ADMIN_LIMITS, Limits, Session, Sessions, USER_LIMITS, cookie};
 use crate::signin::{self, User};
 
 /// Any store, chosen at start-up.
@@ -45,10 +51,29 @@ pub type Store = Box<dyn DeviceStore + Send + Sync>;
 /// a password and a code: well under 1 KiB).
 pub const MAX_FORM_BYTES: usize = 16 * 1024;
 
+/// The remember-this-device cookie.
+pub const REMEMBER_COOKIE: &str = "otpkit_remember";
+
+/// The path the remember cookie is sent to: the sign-in pages only.
+const REMEMBER_PATH: &str = "/signin";
+
+/// The most recent security events kept per account (the events page).
+pub const EVENTS_PER_USER: usize = 50;
+
 /// The server's state, shared by every request.
 pub struct App {
-    /// The MFA devices (device id = account name).
+    /// The accounts' MFA devices (user = account name), telling `recent` and the
+    /// metrics every event.
     pub mfa: MfaService<Store>,
+    /// Each account's recent security events.
+    pub recent: Arc<RecentEvents>,
+    /// Counts of every event, for `GET /metrics`.
+    pub metrics: Arc<Metrics>,
+    /// The token `GET /metrics` asks for; `None`: no token (see [`crate::metrics`]).
+    pub metrics_token: Option<AdminToken>,
+    /// Whether browsers reach the server over HTTPS (a TLS proxy in front): every
+    /// cookie is then `Secure`.
+    pub https: bool,
     /// Accounts and the password-hashing slots.
     pub accounts: Accounts,
     /// The issuer shown in the authenticator app.
@@ -76,6 +101,10 @@ pub struct Config {
     pub hash_slots: usize,
     /// The most accounts.
     pub max_accounts: usize,
+    /// The token `GET /metrics` asks for, if any.
+    pub metrics_token: Option<AdminToken>,
+    /// Whether browsers reach the server over HTTPS.
+    pub https: bool,
 }
 
 impl Config {
@@ -89,22 +118,69 @@ impl Config {
             admin_sessions: ADMIN_LIMITS,
             hash_slots: hash_slots(),
             max_accounts: MAX_ACCOUNTS,
+            metrics_token: None,
+            https: false,
         }
     }
 }
 
 impl App {
-    /// An app over `mfa`.
+    /// An app over `mfa`, whose events go to the app's recent-events list and
+    /// metrics.
     pub fn new(mfa: MfaService<Store>, config: Config) -> Self {
+        let recent = Arc::new(RecentEvents::new(EVENTS_PER_USER));
+        let metrics = Arc::new(Metrics::new());
         App {
-            mfa,
+            mfa: mfa.with_audit((Arc::clone(&recent), Arc::clone(&metrics))),
+            recent,
+            metrics,
+            metrics_token: config.metrics_token,
+            https: config.https,
             accounts: Accounts::new(config.hash_slots, config.max_accounts),
             issuer: config.issuer,
-            sessions: Sessions::new("otpkit_sid", "/", config.user_sessions),
+            sessions: Sessions::new("otpkit_sid", "/", config.user_sessions).secure(config.https),
             admin_token: config.admin_token,
-            admin_sessions: Sessions::new("otpkit_admin", "/admin", config.admin_sessions),
+            admin_sessions: Sessions::new("otpkit_admin", "/admin", config.admin_sessions)
+                .secure(config.https),
         }
     }
+
+    /// The `Set-Cookie` value giving the browser remember token `token` for 30
+    /// days: sent only to the sign-in pages, not readable by scripts, not sent by
+    /// other sites, `Secure` over HTTPS.
+    pub fn remember_cookie(&self, token: &str) -> Zeroizing<String> {
+        Zeroizing::new(format!(
+            "{REMEMBER_COOKIE}={token}; Path={REMEMBER_PATH}; Max-Age={DEFAULT_REMEMBER_SECS}{}; HttpOnly; SameSite=Strict",
+            self.secure()
+        ))
+    }
+
+    /// The `Set-Cookie` value deleting the remember cookie.
+    pub fn forget_remember_cookie(&self) -> Zeroizing<String> {
+        Zeroizing::new(format!(
+            "{REMEMBER_COOKIE}=; Path={REMEMBER_PATH}; Max-Age=0{}; HttpOnly; SameSite=Strict",
+            self.secure()
+        ))
+    }
+
+    fn secure(&self) -> &'static str {
+        if self.https { "; Secure" } else { "" }
+    }
+}
+
+/// The remember token the request's cookie holds, if any.
+pub fn remembered_token(headers: &HeaderMap) -> Option<Zeroizing<String>> {
+    cookie(headers, REMEMBER_COOKIE)
+        .filter(|t| !t.is_empty())
+        .map(|t| Zeroizing::new(t.to_owned()))
+}
+
+/// `response` with one more `Set-Cookie` header.
+pub fn add_cookie(mut response: Response, set_cookie: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(set_cookie) {
+        response.headers_mut().append(SET_COOKIE, v);
+    }
+    response
 }
 
 /// The router over `app`.
@@ -123,7 +199,11 @@ pub fn router(app: Arc<App>) -> Router {
             "/mfa/resync",
             get(handlers::resync_page).post(handlers::resync),
         )
+        .route("/mfa/add", post(handlers::add))
         .route("/mfa/remove", post(handlers::remove))
+        .route("/mfa/rename", post(handlers::rename))
+        .route("/events", get(handlers::events))
+        .route("/metrics", get(metrics::metrics))
         .route("/admin", get(admin::page))
         .route("/admin/signin", post(admin::signin))
         .route("/admin/clear", post(admin::clear))
@@ -260,15 +340,6 @@ pub async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(move || f(&app))
         .await
         .map_err(Failure::server)
-}
-
-/// What the account's MFA device is: none, being assigned, or assigned.
-pub fn device(app: &App, user: &str) -> Result<Option<DeviceState>, ServiceError> {
-    match app.mfa.state(user) {
-        Ok(state) => Ok(Some(state)),
-        Err(ServiceError::NoSuchDevice { .. }) => Ok(None),
-        Err(e) => Err(e),
-    }
 }
 
 /// Unix time now.

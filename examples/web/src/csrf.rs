@@ -10,12 +10,17 @@ use axum::http::header::{HOST, ORIGIN};
 use crate::session::Session;
 
 /// Whether the request's `Origin` header, when the browser sends one, is this
-/// server (older browsers send none on same-origin posts).
+/// server, over HTTP or through an HTTPS proxy (older browsers send none on
+/// same-origin posts).
 pub fn same_origin(headers: &HeaderMap) -> bool {
     match (headers.get(ORIGIN), headers.get(HOST)) {
         (None, _) => true,
         (Some(origin), Some(host)) => {
-            origin.as_bytes().strip_prefix(b"http://") == Some(host.as_bytes())
+            let origin = origin.as_bytes();
+            let rest = origin
+                .strip_prefix(b"http://")
+                .or_else(|| origin.strip_prefix(b"https://"));
+            rest == Some(host.as_bytes())
         }
         (Some(_), None) => false,
     }
@@ -56,6 +61,10 @@ mod tests {
         assert!(!form_allowed(&headers, &session, "0123456789abcdeF"));
         headers.insert(ORIGIN, HeaderValue::from_static("http://127.0.0.1:8080"));
         assert!(form_allowed(&headers, &session, "0123456789abcdef"));
+        headers.insert(ORIGIN, HeaderValue::from_static("https://127.0.0.1:8080"));
+        assert!(form_allowed(&headers, &session, "0123456789abcdef"));
+        headers.insert(ORIGIN, HeaderValue::from_static("ftp://127.0.0.1:8080"));
+        assert!(!form_allowed(&headers, &session, "0123456789abcdef"));
         headers.insert(ORIGIN, HeaderValue::from_static("http://evil.example"));
         assert!(!form_allowed(&headers, &session, "0123456789abcdef"));
     }

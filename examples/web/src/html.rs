@@ -24,6 +24,41 @@ pub fn esc(text: &str) -> String {
     out
 }
 
+/// `text` percent-encoded for a URL's query (every byte but letters, digits and
+/// `-._~`).
+pub fn url_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Unix time `secs` as `YYYY-MM-DD HH:MM UTC` (the proleptic Gregorian calendar).
+pub fn utc(secs: u64) -> String {
+    let days = secs / 86_400;
+    let minute_of_day = (secs % 86_400) / 60;
+    // Howard Hinnant's days-to-civil, on days since 0000-03-01.
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z % 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        minute_of_day / 60,
+        minute_of_day % 60
+    )
+}
+
 /// What a page's header offers besides "Home": nothing, or who is signed in and
 /// the button that signs them out (a form with the session's CSRF token).
 pub enum Nav<'a> {
@@ -79,6 +114,17 @@ nav button {{ background: none; color: #0073bb; padding: 0; }}
 #qr {{ margin: .5rem 0; }}
 #qr svg {{ display: block; width: 100%; max-width: 256px; height: auto; }}
 table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; overflow-wrap: anywhere; }}
+#devices td {{ overflow-wrap: break-word; }}
+#devices td form, #devices td a {{ white-space: nowrap; }}
+@media (max-width: 40rem) {{
+#devices, #devices tbody, #devices tr, #devices td {{ display: block; }}
+#devices tr:first-child {{ display: none; }}
+#devices tr {{ border: 1px solid #ccc; margin-bottom: .5rem; padding: .25rem 0; }}
+#devices td {{ border: 0; padding: .1rem .5rem; }}
+#devices td.name {{ font-weight: bold; }}
+#devices td.added::before {{ content: "Added "; }}
+#devices td.enrolled::before {{ content: "Enrolled: "; }}
+}}
 </style></head>
 <body><nav>{header}</nav>
 <h1>{title}</h1>
@@ -189,5 +235,13 @@ mod tests {
         let svg = qr_svg(&uri).unwrap();
         assert!(svg.starts_with("<svg"), "{}", &svg[..40]);
         assert!(svg.trim_end().ends_with("</svg>"));
+    }
+
+    #[test]
+    fn times_are_shown_as_utc_dates_and_names_percent_encoded() {
+        assert_eq!(utc(0), "1970-01-01 00:00 UTC");
+        assert_eq!(utc(951_782_400), "2000-02-29 00:00 UTC");
+        assert_eq!(utc(1_796_601_599), "2026-12-06 23:59 UTC");
+        assert_eq!(url_encode("Work tablet/é&"), "Work%20tablet%2F%C3%A9%26");
     }
 }

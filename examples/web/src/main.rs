@@ -25,6 +25,7 @@ mod error;
 mod handlers;
 mod html;
 mod messages;
+mod metrics;
 mod pages;
 mod session;
 mod signin;
@@ -68,6 +69,16 @@ struct Args {
     /// --admin-token-file).
     #[arg(long = "admin", value_name = "NAME", hide = true)]
     admin_names: Vec<String>,
+    /// The token `GET /metrics` asks for (`Authorization: Bearer TOKEN`): read
+    /// from PATH, or a new random one written there (mode 0600). Without it
+    /// /metrics answers anyone who reaches the server (which listens on
+    /// 127.0.0.1 only).
+    #[arg(long, value_name = "PATH")]
+    metrics_token_file: Option<PathBuf>,
+    /// Browsers reach this server through an HTTPS proxy: every cookie is
+    /// `Secure`.
+    #[arg(long)]
+    https: bool,
     /// The issuer the authenticator app shows.
     #[arg(long, default_value = "otpkit web example")]
     issuer: String,
@@ -172,7 +183,19 @@ async fn run(args: Args) -> Result<(), String> {
     .map_err(|e| e.to_string())??;
     let (keyring, key_source) = keyring()?;
     let mfa = MfaService::new(store, keyring, Policy::default());
-    let app = Arc::new(App::new(mfa, Config::new(args.issuer, admin_token)));
+    let mut config = Config::new(args.issuer, admin_token);
+    config.https = args.https;
+    let metrics_line = match &args.metrics_token_file {
+        Some(path) => {
+            config.metrics_token = Some(AdminToken::from_file(path)?.0);
+            Some(format!(
+                "/metrics needs the token in {} (Authorization: Bearer)",
+                path.display()
+            ))
+        }
+        None => None,
+    };
+    let app = Arc::new(App::new(mfa, config));
 
     let listener =
         tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)))
@@ -183,6 +206,9 @@ async fn run(args: Args) -> Result<(), String> {
     let kind = args.store.split(':').next().unwrap_or("");
     println!("otpkit-web: device store {kind}; sealing key {key_source}");
     println!("otpkit-web: {admin_line}");
+    if let Some(line) = metrics_line {
+        println!("otpkit-web: {line}");
+    }
     println!("otpkit-web: listening on http://{addr}/");
     axum::serve(listener, app::router(app))
         .with_graceful_shutdown(async {

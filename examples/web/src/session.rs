@@ -69,6 +69,7 @@ pub struct Sessions<P> {
     cookie: &'static str,
     path: &'static str,
     limits: Limits,
+    secure: bool,
     map: Mutex<HashMap<String, Entry<P>>>,
     /// How far the tests have moved this table's clock forward.
     #[cfg(test)]
@@ -82,10 +83,18 @@ impl<P: Clone> Sessions<P> {
             cookie,
             path,
             limits,
+            secure: false,
             map: Mutex::default(),
             #[cfg(test)]
             skew: Mutex::default(),
         }
+    }
+
+    /// This table with its cookie `Secure` (sent over HTTPS only) when `on`.
+    #[must_use]
+    pub fn secure(mut self, on: bool) -> Self {
+        self.secure = on;
+        self
     }
 
     /// The session named by the request's cookie, if it is live (an expired one is
@@ -173,10 +182,12 @@ impl<P: Clone> Sessions<P> {
     }
 
     /// The `Set-Cookie` value for session `sid`: not readable by scripts, not sent
-    /// by other sites' forms or requests, nor outside this table's path.
+    /// by other sites' forms or requests, nor outside this table's path (nor, when
+    /// [`secure`](Self::secure), over plain HTTP).
     pub fn set_cookie(&self, sid: &str) -> String {
+        let secure = if self.secure { "; Secure" } else { "" };
         format!(
-            "{}={sid}; Path={}; HttpOnly; SameSite=Strict",
+            "{}={sid}; Path={}{secure}; HttpOnly; SameSite=Strict",
             self.cookie, self.path
         )
     }
@@ -212,7 +223,8 @@ impl<P: Clone> Sessions<P> {
     }
 }
 
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+/// The value of cookie `name` in the request, if it sent one.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(COOKIE)
         .iter()

@@ -1,6 +1,7 @@
 //! The handlers through `tower::ServiceExt::oneshot`, with a small cookie jar.
 
 mod admin;
+mod devices;
 mod limits;
 mod signin;
 
@@ -170,7 +171,10 @@ impl Client {
                 .find_map(|a| a.trim().strip_prefix("Path="))
                 .unwrap();
             self.jar.retain(|(n, _, _)| n != name);
-            self.jar.push((name.into(), value.into(), path.into()));
+            // `Max-Age=0` deletes the cookie.
+            if !rest.split(';').any(|a| a.trim() == "Max-Age=0") {
+                self.jar.push((name.into(), value.into(), path.into()));
+            }
         }
         let status = res.status();
         let headers = res.headers().clone();
@@ -189,6 +193,32 @@ impl Client {
 
     async fn get(&mut self, path: &str) -> Reply {
         self.send("GET", path, None).await
+    }
+
+    /// A request with extra headers and no body (and no cookies).
+    async fn send_with(&mut self, method: &str, path: &str, extra: &[(&str, &str)]) -> Reply {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(HOST, "127.0.0.1:8080");
+        for (k, v) in extra {
+            req = req.header(*k, *v);
+        }
+        let res = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            location: None,
+            headers,
+            body: String::from_utf8(bytes.to_vec()).unwrap(),
+        }
     }
 
     /// Posts `pairs` with the CSRF token of a fresh `GET /`.
@@ -253,7 +283,11 @@ impl Client {
 
 const PASSWORD: &str = "correct horse";
 
-/// Signs up `user` and reads the secret off the assign page.
+/// The name of the first device the tests assign.
+const PHONE: &str = "phone";
+
+/// Signs up `user`, names a device [`PHONE`] and reads its secret off the assign
+/// page.
 async fn sign_up_and_show_secret(c: &mut Client, user: &str) -> String {
     let r = c
         .post("/signup", &[("user", user), ("password", PASSWORD)])
@@ -262,6 +296,20 @@ async fn sign_up_and_show_secret(c: &mut Client, user: &str) -> String {
     assert_eq!(r.location.as_deref(), Some("/mfa/assign"));
     let page = c.get("/mfa/assign").await;
     assert_eq!(page.status, StatusCode::OK);
+    assert!(page.has("device-name-form"), "the device name first");
+    add_device_and_show_secret(c, user, PHONE).await
+}
+
+/// Adds the signed-in `user`'s device `name` and reads its secret off the assign
+/// page (checking the QR code says the same).
+async fn add_device_and_show_secret(c: &mut Client, user: &str, name: &str) -> String {
+    let r = c.post("/mfa/add", &[("name", name)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let to = r.location.unwrap();
+    assert!(to.starts_with("/mfa/assign?device="), "{to}");
+    let page = c.get(&to).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.text_of("device"), crate::html::esc(name));
     let key = page.text_of("secret-key").to_owned();
     // What a phone's camera reads: the account and the same secret as the text.
     let scanned = scan_svg(&page.body);
@@ -387,17 +435,26 @@ async fn flow(mut c: Client, user: &str) {
 
     // A refused pair: the same secret again.
     let refused = c
-        .post("/mfa/assign", &[("code1", "000000"), ("code2", "000001")])
+        .post(
+            "/mfa/assign",
+            &[("device", PHONE), ("code1", "000000"), ("code2", "000001")],
+        )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused.text_of("secret-key"), secret);
 
     let done = c
-        .post("/mfa/assign", &[("code1", &at(-1)), ("code2", &at(0))])
+        .post(
+            "/mfa/assign",
+            &[("device", PHONE), ("code1", &at(-1)), ("code2", &at(0))],
+        )
         .await;
     assert_eq!(done.location.as_deref(), Some("/?done=assigned"));
     // Enrolled: the secret is not shown again.
-    assert_eq!(c.get("/mfa/assign").await.location.as_deref(), Some("/"));
+    assert_eq!(
+        c.get("/mfa/assign?device=phone").await.location.as_deref(),
+        Some("/")
+    );
 
     c.post("/signout", &[]).await;
     let ok = c.sign_in(user, PASSWORD, &at(1)).await;
@@ -423,15 +480,21 @@ async fn flow(mut c: Client, user: &str) {
         StatusCode::SEE_OTHER
     );
     let bad = c
-        .post("/mfa/resync", &[("code1", &at(4)), ("code2", &at(6))])
+        .post(
+            "/mfa/resync",
+            &[("device", PHONE), ("code1", &at(4)), ("code2", &at(6))],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let resynced = c
-        .post("/mfa/resync", &[("code1", &at(4)), ("code2", &at(5))])
+        .post(
+            "/mfa/resync",
+            &[("device", PHONE), ("code1", &at(4)), ("code2", &at(5))],
+        )
         .await;
     assert_eq!(resynced.location.as_deref(), Some("/?done=resynced"));
 
-    let removed = c.post("/mfa/remove", &[]).await;
+    let removed = c.post("/mfa/remove", &[("device", PHONE)]).await;
     assert_eq!(removed.location.as_deref(), Some("/?done=removed"));
     // Through the page: a direct (blocking) store call has no place on an async
     // thread, and the synchronous PostgreSQL client panics there.
@@ -448,7 +511,7 @@ async fn forms_without_the_token_from_another_origin_or_session_are_refused() {
     let mut c = Client::new();
     sign_up_and_show_secret(&mut c, "bob").await;
     let csrf = c.get("/").await.csrf();
-    let remove = |token: &str| Some(encode(&[("csrf", token)]));
+    let remove = |token: &str| Some(encode(&[("csrf", token), ("device", PHONE)]));
 
     // Wrong token.
     let r = c.send("POST", "/mfa/remove", remove("0000")).await;
@@ -462,7 +525,10 @@ async fn forms_without_the_token_from_another_origin_or_session_are_refused() {
     let jar = std::mem::take(&mut c.jar);
     let r = c.send("POST", "/mfa/remove", remove(&csrf)).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert!(c.app.mfa.state("bob").is_ok(), "nothing was removed");
+    assert!(
+        c.app.mfa.devices("bob").unwrap().len() == 1,
+        "nothing was removed"
+    );
 
     // The same post with the session (no Origin header: older browsers) works.
     c.jar = jar;
@@ -477,32 +543,48 @@ async fn forms_without_the_token_from_another_origin_or_session_are_refused() {
 async fn the_two_code_forms_check_token_and_session_and_trim_the_codes() {
     let mut c = Client::new();
     for path in ["/mfa/assign", "/mfa/resync"] {
-        let forged = encode(&[("csrf", "0000"), ("code1", "000000"), ("code2", "000001")]);
+        let forged = encode(&[
+            ("csrf", "0000"),
+            ("device", PHONE),
+            ("code1", "000000"),
+            ("code2", "000001"),
+        ]);
         let r = c.send("POST", path, Some(forged)).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
         let r = c
-            .post(path, &[("code1", "000000"), ("code2", "000001")])
+            .post(
+                path,
+                &[("device", PHONE), ("code1", "000000"), ("code2", "000001")],
+            )
             .await;
         assert_eq!(r.location.as_deref(), Some("/"), "{path} signed out");
     }
     let secret = sign_up_and_show_secret(&mut c, "carol").await;
     let at = phone(&secret);
     let spaced = |k: i64| format!(" {}\t", at(k));
-    let form = c.get("/mfa/assign").await.body;
+    let form = c.get("/mfa/assign?device=phone").await.body;
     assert!(form.contains(r#"id="assign-form""#) && form.contains(r#"name="code2""#));
     let done = c
         .post(
             "/mfa/assign",
-            &[("code1", &spaced(-1)), ("code2", &spaced(0))],
+            &[
+                ("device", PHONE),
+                ("code1", &spaced(-1)),
+                ("code2", &spaced(0)),
+            ],
         )
         .await;
     assert_eq!(done.location.as_deref(), Some("/?done=assigned"));
-    let form = c.get("/mfa/resync").await.body;
+    let form = c.get("/mfa/resync?device=phone").await.body;
     assert!(form.contains(r#"id="resync-form""#) && form.contains(r#"name="code2""#));
     let resynced = c
         .post(
             "/mfa/resync",
-            &[("code1", &spaced(3)), ("code2", &spaced(4))],
+            &[
+                ("device", PHONE),
+                ("code1", &spaced(3)),
+                ("code2", &spaced(4)),
+            ],
         )
         .await;
     assert_eq!(resynced.location.as_deref(), Some("/?done=resynced"));
@@ -513,7 +595,10 @@ async fn enrolled(c: &mut Client, user: &str) -> impl Fn(i64) -> String + use<> 
     let secret = sign_up_and_show_secret(c, user).await;
     let at = phone(&secret);
     let done = c
-        .post("/mfa/assign", &[("code1", &at(-1)), ("code2", &at(0))])
+        .post(
+            "/mfa/assign",
+            &[("device", PHONE), ("code1", &at(-1)), ("code2", &at(0))],
+        )
         .await;
     assert_eq!(done.location.as_deref(), Some("/?done=assigned"));
     c.post("/signout", &[]).await;
@@ -529,7 +614,7 @@ async fn a_wrong_password_spends_no_code_attempt() {
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
         assert_eq!(r.text_of("error"), "Wrong user name or password.");
     }
-    assert_eq!(c.app.mfa.state("carol").unwrap().failures(), 0);
+    assert_eq!(c.app.mfa.user_status("carol").unwrap().failures, 0);
     let unknown = c.sign_in("nobody", PASSWORD, "").await;
     assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
     assert_eq!(unknown.text_of("error"), "Wrong user name or password.");

@@ -9,7 +9,7 @@ use otpkit::CodeError;
 use otpkit::verifier::{EnrollError, Outcome, Policy, ResyncError};
 
 use super::{
-    ADMIN_TOKEN, Client, PASSWORD, Reply, encode, enrolled, phone, sign_up_and_show_secret,
+    ADMIN_TOKEN, Client, PASSWORD, PHONE, Reply, encode, enrolled, phone, sign_up_and_show_secret,
 };
 use crate::messages::{USED_CODE, WRONG_CODE, enter_code};
 use crate::signin::{PASSWORD_CHECKED_FOR, PASSWORD_FIRST, TOOK_TOO_LONG, WRONG_PASSWORD};
@@ -102,7 +102,7 @@ async fn a_code_without_the_password_step_is_refused_and_never_reaches_the_verif
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
     // Nothing reached the verifier: no failure counted, and the code is unused.
-    assert_eq!(c.app.mfa.state("carol").unwrap().failures(), 0);
+    assert_eq!(c.app.mfa.user_status("carol").unwrap().failures, 0);
     assert_eq!(c.sign_in_code(&at(1)).await.location.as_deref(), Some("/"));
 }
 
@@ -130,7 +130,7 @@ async fn page_two_takes_a_code_for_5_minutes_after_the_password() {
     );
     assert_eq!(c.get("/signin/mfa").await.text_of("error"), TOOK_TOO_LONG);
     assert_eq!(c.whoami().await, None);
-    assert_eq!(c.app.mfa.state("carol").unwrap().failures(), 0);
+    assert_eq!(c.app.mfa.user_status("carol").unwrap().failures, 0);
     // The password again, then the same code: it was never looked at.
     let again = c.sign_in("carol", PASSWORD, &at(1)).await;
     assert_eq!(again.location.as_deref(), Some("/"));
@@ -148,7 +148,7 @@ async fn every_code_on_page_two_counts_and_the_lock_out_stops_the_guessing() {
     let r = c.sign_in_password("carol", PASSWORD).await;
     assert_eq!(r.location.as_deref(), Some("/signin/mfa"));
 
-    let failures = |c: &Client| c.app.mfa.state("carol").unwrap().failures();
+    let failures = |c: &Client| c.app.mfa.user_status("carol").unwrap().failures;
     for (n, typed) in ["", "12345", "12a456"].into_iter().enumerate() {
         let r = c.sign_in_code(typed).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
@@ -303,12 +303,20 @@ async fn no_page_says_the_librarys_words() {
         (at(-1), at(1)),
         (at(0), wrong.clone()),
     ] {
-        let r = c.post("/mfa/assign", &[("code1", &a), ("code2", &b)]).await;
+        let r = c
+            .post(
+                "/mfa/assign",
+                &[("device", PHONE), ("code1", &a), ("code2", &b)],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{a} {b}");
         pages.push(r);
     }
     let done = c
-        .post("/mfa/assign", &[("code1", &at(-1)), ("code2", &at(0))])
+        .post(
+            "/mfa/assign",
+            &[("device", PHONE), ("code1", &at(-1)), ("code2", &at(0))],
+        )
         .await;
     assert_eq!(done.location.as_deref(), Some("/?done=assigned"));
     c.post("/signout", &[]).await;
@@ -332,12 +340,20 @@ async fn no_page_says_the_librarys_words() {
         (wrong.clone(), wrong.clone()),
         (at(4), at(6)),
     ] {
-        let r = c.post("/mfa/resync", &[("code1", &a), ("code2", &b)]).await;
+        let r = c
+            .post(
+                "/mfa/resync",
+                &[("device", PHONE), ("code1", &a), ("code2", &b)],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{a} {b}");
         pages.push(r);
     }
     let resynced = c
-        .post("/mfa/resync", &[("code1", &at(4)), ("code2", &at(5))])
+        .post(
+            "/mfa/resync",
+            &[("device", PHONE), ("code1", &at(4)), ("code2", &at(5))],
+        )
         .await;
     assert_eq!(resynced.location.as_deref(), Some("/?done=resynced"));
     pages.push(c.get("/?done=resynced").await);
@@ -379,15 +395,22 @@ async fn only_the_administrators_pages_lead_to_the_administrators_pages() {
     let secret = sign_up_and_show_secret(&mut c, "root").await;
     let at = phone(&secret);
     pages.push(c.get("/mfa/assign").await);
+    pages.push(c.get("/mfa/assign?device=phone").await);
     pages.push(c.get("/").await);
     pages.push(
-        c.post("/mfa/assign", &[("code1", "1"), ("code2", "2")])
-            .await,
+        c.post(
+            "/mfa/assign",
+            &[("device", PHONE), ("code1", "1"), ("code2", "2")],
+        )
+        .await,
     );
-    c.post("/mfa/assign", &[("code1", &at(-1)), ("code2", &at(0))])
-        .await;
+    c.post(
+        "/mfa/assign",
+        &[("device", PHONE), ("code1", &at(-1)), ("code2", &at(0))],
+    )
+    .await;
     pages.push(c.get("/?done=assigned").await);
-    pages.push(c.get("/mfa/resync").await);
+    pages.push(c.get("/mfa/resync?device=phone").await);
     c.post("/signout", &[]).await;
     pages.push(c.get("/?done=signedout").await);
     pages.push(c.sign_in_password("root", "wrong password").await);
@@ -395,6 +418,7 @@ async fn only_the_administrators_pages_lead_to_the_administrators_pages() {
     pages.push(c.get("/signin/mfa").await);
     pages.push(c.sign_in_code("000").await);
     c.sign_in_code(&at(1)).await;
+    pages.push(c.get("/events").await);
     pages.push(c.get("/").await);
     assert_eq!(pages.last().unwrap().text_of("whoami"), "root");
     for page in &pages {
