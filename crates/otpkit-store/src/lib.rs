@@ -17,6 +17,7 @@
 )]
 
 pub mod audit;
+mod clock;
 mod memory;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "redis"))]
 mod migrate;

@@ -3,7 +3,9 @@
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use crate::clock::{Timer, wall_clock};
 
 use otpkit::verifier::{DeviceState, EnrollOutcome, Outcome, Policy, ResyncOutcome, StateError};
 use otpkit::{Secret, Verifier};
@@ -407,7 +409,7 @@ impl<S: DeviceStore> MfaService<S> {
         now: u64,
     ) -> Result<Answer<EnrollOutcome>, ServiceError> {
         check_id(id)?;
-        let started = Instant::now();
+        let started = Timer::start();
         let answer = self.update(id, |v, s| Ok(v()?.enroll(s, code1, code2, now)))?;
         self.emit_enroll(id, None, &answer, now, started);
         Ok(answer)
@@ -421,7 +423,7 @@ impl<S: DeviceStore> MfaService<S> {
         now: u64,
     ) -> Result<Answer<EnrollOutcome>, ServiceError> {
         check_id(id)?;
-        let started = Instant::now();
+        let started = Timer::start();
         let answer = self.update(id, |v, s| Ok(v()?.enroll_code(s, code, now)))?;
         self.emit_enroll(id, None, &answer, now, started);
         Ok(answer)
@@ -432,7 +434,7 @@ impl<S: DeviceStore> MfaService<S> {
     /// servers, and no failure is lost.
     pub fn verify(&self, id: &str, code: &str, now: u64) -> Result<Answer<Outcome>, ServiceError> {
         check_id(id)?;
-        let started = Instant::now();
+        let started = Timer::start();
         let answer = self.update(id, |v, s| Ok(v()?.verify(s, code, now)))?;
         let (kind, reason) = sign_in_event(&answer.outcome);
         self.emit(Event {
@@ -440,7 +442,7 @@ impl<S: DeviceStore> MfaService<S> {
             reason,
             failures: answer.state.failures(),
             count: 1,
-            elapsed: Some(started.elapsed()),
+            elapsed: started.elapsed(),
             ..Event::new(kind, id, now)
         });
         // A refusal that looked at the code and left the device locked started the
@@ -465,7 +467,7 @@ impl<S: DeviceStore> MfaService<S> {
         now: u64,
     ) -> Result<Answer<ResyncOutcome>, ServiceError> {
         check_id(id)?;
-        let started = Instant::now();
+        let started = Timer::start();
         let answer = self.update(id, |v, s| Ok(v()?.resync(s, code1, code2, now)))?;
         self.emit_resync(id, None, &answer, now, started);
         Ok(answer)
@@ -603,7 +605,7 @@ impl<S: DeviceStore> MfaService<S> {
         device: Option<&str>,
         answer: &Answer<EnrollOutcome>,
         now: u64,
-        started: Instant,
+        started: Timer,
     ) {
         let (kind, reason) = match answer.outcome {
             EnrollOutcome::Enrolled { .. } => (EventKind::EnrollmentCompleted, None),
@@ -615,7 +617,7 @@ impl<S: DeviceStore> MfaService<S> {
             device,
             reason,
             failures: answer.state.failures(),
-            elapsed: Some(started.elapsed()),
+            elapsed: started.elapsed(),
             ..Event::new(kind, user, now)
         });
     }
@@ -627,7 +629,7 @@ impl<S: DeviceStore> MfaService<S> {
         device: Option<&str>,
         answer: &Answer<ResyncOutcome>,
         now: u64,
-        started: Instant,
+        started: Timer,
     ) {
         let (kind, reason) = match answer.outcome {
             ResyncOutcome::Resynced { .. } => (EventKind::Resynced, None),
@@ -637,18 +639,10 @@ impl<S: DeviceStore> MfaService<S> {
             device,
             reason,
             failures: answer.state.failures(),
-            elapsed: Some(started.elapsed()),
+            elapsed: started.elapsed(),
             ..Event::new(kind, user, now)
         });
     }
-}
-
-/// The time of an event whose call takes no `now` (the single-device calls that
-/// check no code): the system clock, or 0 before 1970.
-fn wall_clock() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }
 
 /// The event kind and reason of a sign-in outcome.

@@ -24,7 +24,7 @@
 //! [`Policy::max_failures`]: otpkit::verifier::Policy::max_failures
 //! [`NIST_MAX_FAILURES`]: otpkit::verifier::NIST_MAX_FAILURES
 
-use std::time::Instant;
+use crate::clock::Timer;
 
 use otpkit::Secret;
 use otpkit::recovery::{RecoveryCodes, RecoveryOutcome, RecoveryPolicy, RecoveryState};
@@ -327,7 +327,7 @@ impl<S: DeviceStore> MfaService<S> {
         now: u64,
     ) -> Result<Answer<EnrollOutcome>, ServiceError> {
         check_id(user)?;
-        let started = Instant::now();
+        let started = Timer::start();
         let entry = self.entry(user, name)?;
         let answer = self
             .update(&device_row_id(user, entry.key), |v, s| {
@@ -471,7 +471,7 @@ impl<S: DeviceStore> MfaService<S> {
         now: u64,
     ) -> Result<SignIn, ServiceError> {
         check_id(user)?;
-        let started = Instant::now();
+        let started = Timer::start();
         let counted = self.count_attempt(user, now, |record| {
             if record.devices.is_empty() {
                 return Err(ServiceError::NoSuchDevice {
@@ -493,7 +493,7 @@ impl<S: DeviceStore> MfaService<S> {
                 self.emit(Event {
                     reason: Some(Reason::Locked),
                     failures,
-                    elapsed: Some(started.elapsed()),
+                    elapsed: started.elapsed(),
                     ..Event::new(EventKind::SignInRefused, user, now)
                 });
                 return Ok(SignIn {
@@ -534,7 +534,7 @@ impl<S: DeviceStore> MfaService<S> {
             reason,
             failures,
             count: u32::try_from(tried.len()).unwrap_or(u32::MAX),
-            elapsed: Some(started.elapsed()),
+            elapsed: started.elapsed(),
             ..Event::new(kind, user, now)
         });
         if !accepted {
@@ -622,7 +622,7 @@ impl<S: DeviceStore> MfaService<S> {
         now: u64,
     ) -> Result<Answer<ResyncOutcome>, ServiceError> {
         check_id(user)?;
-        let started = Instant::now();
+        let started = Timer::start();
         let counted = self.count_attempt(user, now, |record| {
             record
                 .device(name)
@@ -742,7 +742,7 @@ impl<S: DeviceStore> MfaService<S> {
         now: u64,
     ) -> Result<RecoveryOutcome, ServiceError> {
         check_id(user)?;
-        let started = Instant::now();
+        let started = Timer::start();
         let policy = self.policy;
         let (outcome, record) = self.update_user(user, |record| {
             let Some(text) = &record.recovery else {
@@ -794,7 +794,7 @@ impl<S: DeviceStore> MfaService<S> {
             reason,
             failures: record.lock.failures(),
             count,
-            elapsed: Some(started.elapsed()),
+            elapsed: started.elapsed(),
             ..Event::new(kind, user, now)
         });
         if !outcome.is_accepted() && !matches!(outcome, RecoveryOutcome::Locked { .. }) {
@@ -846,7 +846,7 @@ impl<S: DeviceStore> MfaService<S> {
         now: u64,
     ) -> Result<Remembered, ServiceError> {
         check_id(user)?;
-        let started = Instant::now();
+        let started = Timer::start();
         let (check, record) = self.update_user(user, |record| {
             let (check, kept) = remember::check(&record.remembered, token, now)
                 .map_err(|_| ServiceError::Random)?;
@@ -867,7 +867,7 @@ impl<S: DeviceStore> MfaService<S> {
                     .unwrap_or_default();
                 self.emit(Event {
                     device: Some(&name),
-                    elapsed: Some(started.elapsed()),
+                    elapsed: started.elapsed(),
                     ..Event::new(EventKind::RememberedAccepted, user, now)
                 });
                 Remembered::Accepted { next, device: name }
@@ -875,7 +875,7 @@ impl<S: DeviceStore> MfaService<S> {
             Check::Refused { reason, revoke_all } => {
                 self.emit(Event {
                     reason: Some(reason),
-                    elapsed: Some(started.elapsed()),
+                    elapsed: started.elapsed(),
                     ..Event::new(EventKind::RememberedRefused, user, now)
                 });
                 if revoke_all {
