@@ -878,14 +878,15 @@ fn check_users<S: DeviceStore>(cfg: &Config, setup: &MfaService<S>, tally: &Tall
         let at: BTreeMap<u32, u64> = counted.iter().copied().collect();
         for (&v, &t) in &at {
             let level = (v - 1) / max;
-            if v > 1 && (v - 1) % max == 0 {
-                if let Some(&locked_at) = at.get(&(v - 1)) {
-                    let until = locked_at + lockout_delay(&strict, level);
-                    assert!(
-                        t >= until,
-                        "{user}: attempt {v} counted at {t}, in lock-out {level} (until {until})"
-                    );
-                }
+            if v > 1
+                && (v - 1) % max == 0
+                && let Some(&locked_at) = at.get(&(v - 1))
+            {
+                let until = locked_at + lockout_delay(&strict, level);
+                assert!(
+                    t >= until,
+                    "{user}: attempt {v} counted at {t}, in lock-out {level} (until {until})"
+                );
             }
         }
         assert!(
