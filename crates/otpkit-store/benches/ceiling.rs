@@ -31,7 +31,16 @@
 //!   backs off from the second lost swap. Each verify submits the code of the next
 //!   step from one counter: the swaps race, so a code whose step was overtaken is
 //!   `Replayed` (a counted failure: a write too). Retries are lost swaps per
-//!   request.
+//!   request;
+//! - `sign-in any of N` and `sign-in named of N` (N = 1, 3, 8): `MfaService::sign_in`
+//!   on the client's own user of N enrolled devices, with `DeviceChoice::Any` and
+//!   `DeviceChoice::Named`, each sign-in the code of the user's next device in turn
+//!   (so `Any` checks (N + 1) / 2 devices on average before the one that accepts),
+//!   each accepted. A sign-in counts the attempt on the user record before the code
+//!   is checked and clears it after: three compare-and-swap rounds (user, device,
+//!   user) where `verify` makes one, and `Any` reads the devices before the one
+//!   that accepts on top. Its "÷ verify" is its throughput over the one-device
+//!   `verify`'s in the same round (below 1).
 //!
 //! Throughput is operations (or requests) per second over all clients; the cells
 //! of one concurrency are run in a rotating order within each round, and the
@@ -44,7 +53,9 @@
 //! and the row's version moved by exactly as many writes; every verify on its own
 //! device was accepted in one round; on the shared device every request ended
 //! `Accepted` or `Replayed` (or `Contention`), no step was accepted twice, and the
-//! service's conflict count equals the lost swaps its answers report.
+//! service's conflict count equals the lost swaps its answers report; every
+//! sign-in was accepted in one round, no (device, step) twice, and each user ends
+//! with no failure counted on it or its devices.
 //! `OTPKIT_BENCH_STORES=redis,postgres` limits the stores, `OTPKIT_BENCH_CELLS=verify`
 //! the cells (by their labels), and `OTPKIT_BENCH_OPS` sets the operations per
 //! client of `cargo test`'s run (for counting: `/usr/bin/time -v` gives the
@@ -58,12 +69,16 @@ use std::time::{Duration, Instant};
 use otpkit::verifier::{Outcome, Policy};
 use otpkit::{Secret, Totp};
 use otpkit_store::seal::{Keyring, SealingKey};
-use otpkit_store::{DeviceParams, DeviceStore, MemoryStore, MfaService, ServiceError};
+use otpkit_store::{
+    DeviceChoice, DeviceParams, DeviceStore, MemoryStore, MfaService, ServiceError,
+};
 
 /// 2027-01-15, a multiple of 30: the devices are enrolled at this simulated time.
 const T0: u64 = 1_800_000_000;
 const CONCURRENCY: [usize; 3] = [1, 4, 16];
 const MAX_CLIENTS: usize = 16;
+/// Devices per user in the sign-in cells (`MAX_DEVICES_PER_USER` is 8).
+const DEVICES_PER_USER: [usize; 3] = [1, 3, 8];
 
 type Store = Box<dyn DeviceStore + Send + Sync>;
 
@@ -127,6 +142,13 @@ trait Bench: Sync {
     fn clean_up(&self, _ids: &[String]) {}
 }
 
+/// How a sign-in cell names the device: `DeviceChoice::Any` or `::Named`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Choose {
+    Any,
+    Named,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Cell {
     Write,
@@ -135,17 +157,21 @@ enum Cell {
     Verify,
     ReadWriteShared,
     VerifyShared,
+    /// `MfaService::sign_in` on the client's own user of this many devices.
+    SignIn(Choose, usize),
 }
 
 impl Cell {
-    fn label(self) -> &'static str {
+    fn label(self) -> String {
         match self {
-            Cell::Write => "write",
-            Cell::Set => "SET",
-            Cell::ReadWrite => "read + write",
-            Cell::Verify => "verify",
-            Cell::ReadWriteShared => "read + write, shared",
-            Cell::VerifyShared => "verify, shared",
+            Cell::Write => "write".into(),
+            Cell::Set => "SET".into(),
+            Cell::ReadWrite => "read + write".into(),
+            Cell::Verify => "verify".into(),
+            Cell::ReadWriteShared => "read + write, shared".into(),
+            Cell::VerifyShared => "verify, shared".into(),
+            Cell::SignIn(Choose::Any, n) => format!("sign-in any of {n}"),
+            Cell::SignIn(Choose::Named, n) => format!("sign-in named of {n}"),
         }
     }
 }
@@ -172,6 +198,8 @@ struct Tally {
     conflicts: u64,
     /// Lost swaps reported by the answers (`attempts - 1` each).
     answer_retries: u64,
+    /// Sign-in cells: (user, device, step) of each accepted sign-in.
+    signed_in: Vec<(usize, usize, u64)>,
 }
 
 impl Tally {
@@ -184,6 +212,7 @@ impl Tally {
         self.requests += o.requests;
         self.conflicts += o.conflicts;
         self.answer_retries += o.answer_retries;
+        self.signed_in.extend(o.signed_in);
     }
 }
 
@@ -196,6 +225,42 @@ struct Devices {
     steps: Vec<AtomicU64>,
     shared_phone: Totp,
     shared_step: AtomicU64,
+    /// The sign-in cells' users, per entry of [`DEVICES_PER_USER`].
+    users: Vec<Users>,
+}
+
+/// One user per client, each with `devices` named devices.
+struct Users {
+    devices: usize,
+    /// Per client, per device.
+    phones: Vec<Vec<Totp>>,
+    /// Per client: sign-ins made on its user so far (the next one's number).
+    signed: Vec<AtomicU64>,
+}
+
+/// Simulated steps between one sign-in of a user and the next: the policy's
+/// whole sign-in window (4 behind, the step, 2 ahead), so the windows of two
+/// sign-ins never overlap. The code of one device sometimes equals, by chance,
+/// the code of another device (or of another step of its own) in the window;
+/// that step is then accepted instead, and with windows apart it is never one a
+/// later sign-in would type, so every sign-in is accepted whichever device's
+/// code it is.
+fn sign_in_spacing() -> u64 {
+    let w = policy().window();
+    u64::from(w.behind() + w.ahead() + 1)
+}
+
+fn device_name(k: usize) -> String {
+    format!("phone {k}")
+}
+
+/// A secret of its own for device `k` of client `i`'s user of `n` devices.
+fn user_secret(n: usize, i: usize, k: usize) -> Secret {
+    let mut b = [0x5a; 20];
+    b[0] = u8::try_from(n).unwrap();
+    b[1] = u8::try_from(i).unwrap();
+    b[2] = u8::try_from(k).unwrap();
+    Secret::from_bytes(&b).unwrap()
 }
 
 impl Devices {
@@ -210,6 +275,12 @@ impl Devices {
     }
     fn raw_shared(&self) -> String {
         format!("{}/raw-shared", self.prefix)
+    }
+    fn user(&self, n: usize, i: usize) -> String {
+        format!("{}/user-{n}-{i}", self.prefix)
+    }
+    fn users(&self, n: usize) -> &Users {
+        self.users.iter().find(|u| u.devices == n).unwrap()
     }
     fn ids(&self) -> Vec<String> {
         let mut ids: Vec<String> = (0..MAX_CLIENTS)
@@ -232,6 +303,20 @@ impl Devices {
             steps: (0..MAX_CLIENTS).map(|_| AtomicU64::new(0)).collect(),
             shared_phone: Totp::from_secret(&secret(MAX_CLIENTS)),
             shared_step: AtomicU64::new(0),
+            users: DEVICES_PER_USER
+                .iter()
+                .map(|&n| Users {
+                    devices: n,
+                    phones: (0..MAX_CLIENTS)
+                        .map(|i| {
+                            (0..n)
+                                .map(|k| Totp::from_secret(&user_secret(n, i, k)))
+                                .collect()
+                        })
+                        .collect(),
+                    signed: (0..MAX_CLIENTS).map(|_| AtomicU64::new(0)).collect(),
+                })
+                .collect(),
         };
         let setup = MfaService::new(bench.service_store(), keyring(), policy());
         let code = |p: &Totp, t: u64| p.code_at(t).unwrap().to_string();
@@ -252,6 +337,28 @@ impl Devices {
                 assert!(a.outcome.is_enrolled(), "{id}: {:?}", a.outcome);
             }
         }
+        for users in &devices.users {
+            let n = users.devices;
+            for (i, phones) in users.phones.iter().enumerate() {
+                let user = devices.user(n, i);
+                for (k, phone) in phones.iter().enumerate() {
+                    let name = device_name(k);
+                    setup
+                        .add_device(
+                            &user,
+                            &name,
+                            &user_secret(n, i, k),
+                            DeviceParams::default(),
+                            T0,
+                        )
+                        .unwrap();
+                    let a = setup
+                        .enroll_device(&user, &name, &code(phone, T0 - 30), &code(phone, T0), T0)
+                        .unwrap();
+                    assert!(a.outcome.is_enrolled(), "{user}/{name}: {:?}", a.outcome);
+                }
+            }
+        }
         devices
     }
 
@@ -259,6 +366,12 @@ impl Devices {
         let setup = MfaService::new(bench.service_store(), keyring(), policy());
         for id in self.ids() {
             assert!(setup.remove(&id).unwrap(), "{id}");
+        }
+        for &n in &DEVICES_PER_USER {
+            for i in 0..MAX_CLIENTS {
+                let user = self.user(n, i);
+                assert!(setup.remove_user(&user, T0).unwrap(), "{user}");
+            }
         }
         bench.clean_up(&self.ids());
     }
@@ -408,7 +521,7 @@ fn client(
                         }
                         t.retries += 1;
                     },
-                    Cell::Verify | Cell::VerifyShared => unreachable!(),
+                    Cell::Verify | Cell::VerifyShared | Cell::SignIn(..) => unreachable!(),
                 }
                 t.ops += 1;
             }
@@ -448,6 +561,41 @@ fn client(
                     }
                     Err(e) => panic!("{id}: {e}"),
                 }
+                t.ops += 1;
+            }
+            let stats = service.stats();
+            (t.requests, t.conflicts) = (stats.requests, stats.conflicts);
+            t.retries = stats.conflicts;
+        }
+        Cell::SignIn(choose, n) => {
+            let service = MfaService::new(bench.service_store(), keyring(), policy());
+            let users = devices.users(n);
+            let user = devices.user(n, i);
+            let names: Vec<String> = (0..n).map(device_name).collect();
+            let spacing = sign_in_spacing();
+            ready.wait();
+            while go_on(t.ops) {
+                // The user's devices in turn, each sign-in a window after the last.
+                let number = users.signed[i].fetch_add(1, Ordering::Relaxed) + 1;
+                let k = (number % n as u64) as usize;
+                let now = T0 + 30 * spacing * number;
+                let code = users.phones[i][k].code_at(now).unwrap().to_string();
+                let choice = match choose {
+                    Choose::Any => DeviceChoice::Any,
+                    Choose::Named => DeviceChoice::Named(&names[k]),
+                };
+                let s = service
+                    .sign_in(&user, &code, choice, now)
+                    .unwrap_or_else(|e| panic!("{user}: sign-in {number}: {e}"));
+                let Outcome::Accepted { step, .. } = s.outcome() else {
+                    panic!("{user}: sign-in {number}: {:?}", s.outcome());
+                };
+                let device = s.device().expect("an accepted sign-in names its device");
+                let d = names.iter().position(|m| m == device).unwrap();
+                if choose == Choose::Named {
+                    assert_eq!(d, k, "{user}: a named sign-in accepted on another device");
+                }
+                t.signed_in.push((i, d, step));
                 t.ops += 1;
             }
             let stats = service.stats();
@@ -498,6 +646,28 @@ fn check(bench: &dyn Bench, devices: &Devices, cell: Cell, clients: usize, stop:
             let state = service.state(&devices.shared()).unwrap();
             assert_eq!(state.last_step(), steps.last().copied());
         }
+        Cell::SignIn(_, n) => {
+            // Every sign-in accepted, in one round each (a client alone on its user).
+            assert_eq!(t.signed_in.len() as u64, t.ops);
+            assert_eq!(t.conflicts, 0, "lost swaps on users nobody shares");
+            let mut steps = t.signed_in.clone();
+            steps.sort_unstable();
+            let before = steps.len();
+            steps.dedup();
+            assert_eq!(steps.len(), before, "a step accepted twice on one device");
+            // Each accepted sign-in cleared the user's count (taken before the check).
+            let service = MfaService::new(bench.service_store(), keyring(), policy());
+            for i in 0..clients {
+                let user = devices.user(n, i);
+                assert_eq!(service.user_status(&user).unwrap().failures, 0, "{user}");
+                let listed = service.devices(&user).unwrap();
+                assert_eq!(listed.len(), n, "{user}");
+                assert!(
+                    listed.iter().all(|d| d.enrolled && d.failures == 0),
+                    "{user}: {listed:?}"
+                );
+            }
+        }
     }
 }
 
@@ -543,6 +713,11 @@ fn all_cells(bench: &dyn Bench) -> Vec<Cell> {
         cells.push(Cell::ReadWriteShared);
     }
     cells.push(Cell::VerifyShared);
+    for choose in [Choose::Any, Choose::Named] {
+        for n in DEVICES_PER_USER {
+            cells.push(Cell::SignIn(choose, n));
+        }
+    }
     cells
 }
 
@@ -567,7 +742,7 @@ fn measure(bench: &dyn Bench, stop: Stop, rounds: usize) -> Samples {
                         .sum();
                     let expected = match cell {
                         Cell::Write | Cell::ReadWrite | Cell::ReadWriteShared => t.ops,
-                        Cell::Set | Cell::Verify | Cell::VerifyShared => 0,
+                        Cell::Set | Cell::Verify | Cell::VerifyShared | Cell::SignIn(..) => 0,
                     };
                     assert_eq!(
                         writes,
@@ -621,19 +796,17 @@ fn report(bench: &dyn Bench, samples: &Samples) {
     for &clients in &CONCURRENCY {
         let verify = samples.get(&(clients, Cell::Verify));
         let verify_shared = samples.get(&(clients, Cell::VerifyShared));
-        for ((c, cell), runs) in
-            samples.range((clients, Cell::Write)..=(clients, Cell::VerifyShared))
-        {
-            debug_assert_eq!(*c, clients);
+        for ((_, cell), runs) in samples.iter().filter(|((c, _), _)| *c == clients) {
             let rates: Vec<f64> = runs.iter().map(|r| r.0).collect();
             let med = median(rates.clone());
             let (lo, hi) = rates
                 .iter()
                 .fold((f64::MAX, 0.0f64), |(l, h), &r| (l.min(r), h.max(r)));
             let retries = median(runs.iter().map(|r| r.1).collect());
-            // The ceiling's throughput over the service's, per round.
+            // The ceiling's throughput over the service's, per round (a sign-in's
+            // over the one-device verify's: below 1).
             let against = match cell {
-                Cell::Write | Cell::Set | Cell::ReadWrite => Some(verify),
+                Cell::Write | Cell::Set | Cell::ReadWrite | Cell::SignIn(..) => Some(verify),
                 Cell::ReadWriteShared => Some(verify_shared),
                 Cell::Verify | Cell::VerifyShared => None,
             };
@@ -643,7 +816,9 @@ fn report(bench: &dyn Bench, samples: &Samples) {
             });
             let retry_text = match cell {
                 Cell::ReadWriteShared | Cell::VerifyShared => format!("{retries:.2}"),
-                _ => String::new(),
+                Cell::Write | Cell::Set | Cell::ReadWrite | Cell::Verify | Cell::SignIn(..) => {
+                    String::new()
+                }
             };
             println!(
                 "| {clients} | {} | {} ({} – {}) | {:.1} | {retry_text} | {ratio} |",

@@ -9,6 +9,24 @@
 //! outcome or a typed error (only `Unavailable`, while the server is down, or
 //! `Contention`). Prints verifications per second and the retry rate.
 //!
+//! In the same run, users of [`MAX_DEVICES_PER_USER`] (8) devices each, through
+//! `MfaService::sign_in`:
+//!
+//! - "race" users: each round every verifier signs in with the current code of one
+//!   of the user's devices (verifiers spread over all 8, two of them on some; by
+//!   `DeviceChoice::Any` or `::Named`, alternating) and with a wrong code. No
+//!   device accepts a step twice, and no wrong code is accepted;
+//! - "guessed" users, under a strict policy (lock-out after 5, for 30 s then
+//!   60 s): every verifier sends two wrong codes per round (one by `Any`, one
+//!   `Named`). Each attempt is counted on the user before any code is checked, so
+//!   the failure counts the attempts were told are all different (none lost or
+//!   overwritten by a racing one), the user's stored count equals them (plus at
+//!   most the attempts that broke with the connection), each device's count equals
+//!   its `Named` answers "invalid" (same slack), and every attempt counted after a
+//!   lock-out's last one (the `max_failures`-th) came at or after the lock-out's
+//!   end: no more than `max_failures` checked wrong attempts per lock-out, and
+//!   none past NIST's 100, however many verifiers race.
+//!
 //! ```text
 //! eval "$(scripts/services.sh start)"
 //! cargo test --release -p otpkit-store --all-features --test load -- --nocapture
@@ -30,8 +48,10 @@ use std::time::{Duration, Instant};
 
 use common::{Phone, T0};
 use otpkit::Secret;
-use otpkit::verifier::{Outcome, Policy};
-use otpkit_store::{DeviceStore, MfaService, ServiceError};
+use otpkit::verifier::{NIST_MAX_FAILURES, Outcome, Policy};
+use otpkit_store::{
+    DeviceChoice, DeviceParams, DeviceStore, MAX_DEVICES_PER_USER, MfaService, ServiceError, SignIn,
+};
 
 const WORKER_ENV: &str = "OTPKIT_LOAD_WORKER";
 const PROCESSES: usize = 3; // this one and two children
@@ -40,6 +60,15 @@ const WRONG_DEVICES: usize = 4;
 /// Wrong codes per wrong-only device, over every verifier: under NIST's 100, so
 /// each one is counted (none refused as locked).
 const WRONG_BUDGET: usize = 90;
+/// Users whose devices' right codes race (and a wrong code each round).
+const RACE_USERS: usize = 3;
+/// Users who only get wrong codes, under [`guessed_policy`].
+const GUESSED_USERS: usize = 2;
+/// Devices of each user.
+const USER_DEVICES: usize = MAX_DEVICES_PER_USER;
+/// Sign-ins per verifier per round: a right and a wrong code per race user, two
+/// wrong codes per guessed user.
+const SIGN_INS_PER_ROUND: usize = 2 * RACE_USERS + 2 * GUESSED_USERS;
 
 fn env_num(var: &str, default: usize) -> usize {
     std::env::var(var)
@@ -85,6 +114,26 @@ fn policy() -> Policy {
     Policy::default().with_max_failures(100).unwrap()
 }
 
+/// The guessed users' policy: a lock-out every 5 failures, 30 s (one round) and
+/// then 60 s, so lock-outs start, end and start again within a run.
+fn guessed_policy() -> Policy {
+    Policy::default()
+        .with_max_failures(5)
+        .unwrap()
+        .with_lockout(30, 60)
+        .unwrap()
+}
+
+/// How long the `level`-th lock-out (1-based) of `policy` lasts: the base,
+/// doubled for each further one, capped.
+fn lockout_delay(policy: &Policy, level: u32) -> u64 {
+    let doubled = 1u64.checked_shl(level - 1).unwrap_or(u64::MAX);
+    policy
+        .lockout_base_secs()
+        .saturating_mul(doubled)
+        .min(policy.lockout_max_secs())
+}
+
 fn open(cfg: &Config) -> Box<dyn DeviceStore + Send + Sync> {
     match cfg.store.as_str() {
         #[cfg(feature = "sqlite")]
@@ -109,6 +158,61 @@ fn secret(d: usize) -> Secret {
     Secret::from_bytes(&[u8::try_from(d + 1).unwrap(); 20]).unwrap()
 }
 
+fn race_user(cfg: &Config, u: usize) -> String {
+    format!("{}/race-user-{u}", cfg.prefix)
+}
+
+fn guessed_user(cfg: &Config, g: usize) -> String {
+    format!("{}/guessed-user-{g}", cfg.prefix)
+}
+
+fn device_name(d: usize) -> String {
+    format!("device {d}")
+}
+
+/// The secret of device `d` of a user: `kind` 0 for race users, 1 for guessed
+/// ones; every device of the run its own.
+fn user_secret(kind: u8, u: usize, d: usize) -> Secret {
+    let mut b = [0x33; 20];
+    b[0] = kind;
+    b[1] = u8::try_from(u).unwrap();
+    b[2] = u8::try_from(d).unwrap();
+    Secret::from_bytes(&b).unwrap()
+}
+
+fn user_phones(kind: u8, u: usize) -> Vec<Phone> {
+    (0..USER_DEVICES)
+        .map(|d| Phone::new(&user_secret(kind, u, d)))
+        .collect()
+}
+
+/// Adds and enrols the user's devices at T0.
+fn enrolled_user<S: DeviceStore>(service: &MfaService<S>, user: &str, kind: u8, u: usize) {
+    for (d, phone) in user_phones(kind, u).iter().enumerate() {
+        let name = device_name(d);
+        service
+            .add_device(
+                user,
+                &name,
+                &user_secret(kind, u, d),
+                DeviceParams::default(),
+                T0,
+            )
+            .unwrap();
+        let a = service
+            .enroll_device(user, &name, &phone.code(T0 - 30), &phone.code(T0), T0)
+            .unwrap();
+        assert!(a.outcome.is_enrolled(), "{user}/{name}: {:?}", a.outcome);
+    }
+}
+
+/// Whether the attempt was counted on the user: every answer but the refusal of a
+/// user locked out (which names no device; a chosen device that is itself locked
+/// out answers `Locked` too, after the attempt was counted, and names itself).
+fn counted(s: &SignIn) -> bool {
+    !matches!(s.outcome(), Outcome::Locked { .. }) || s.device().is_some()
+}
+
 fn round_time(r: usize) -> u64 {
     T0 + 30 * (r as u64 + 1)
 }
@@ -127,6 +231,23 @@ struct Tally {
     wrong_errors: BTreeMap<usize, u64>,
     /// Typed errors by kind.
     errors: BTreeMap<String, u64>,
+    /// Sign-ins made, and answered with an outcome.
+    sign_ins: u64,
+    sign_in_outcomes: u64,
+    /// Sign-ins' typed errors by kind.
+    sign_in_errors: BTreeMap<String, u64>,
+    /// (race user, device, step) of each accepted sign-in.
+    user_accepted: Vec<(usize, usize, u64)>,
+    /// Per guessed user, each counted attempt: (failures it was told, its time).
+    guesses: BTreeMap<usize, Vec<(u32, u64)>>,
+    /// Per guessed user: attempts refused as locked out (not counted).
+    guesses_refused: BTreeMap<usize, u64>,
+    /// Per guessed user: sign-ins that ended in an error.
+    guess_errors: BTreeMap<usize, u64>,
+    /// Per (guessed user, device): `Named` attempts answered "invalid", and those
+    /// that ended in an error.
+    named_invalid: BTreeMap<(usize, usize), u64>,
+    named_errors: BTreeMap<(usize, usize), u64>,
 }
 
 impl Tally {
@@ -143,6 +264,27 @@ impl Tally {
         }
         for (k, n) in other.errors {
             *self.errors.entry(k).or_default() += n;
+        }
+        self.sign_ins += other.sign_ins;
+        self.sign_in_outcomes += other.sign_in_outcomes;
+        for (k, n) in other.sign_in_errors {
+            *self.sign_in_errors.entry(k).or_default() += n;
+        }
+        self.user_accepted.extend(other.user_accepted);
+        for (g, v) in other.guesses {
+            self.guesses.entry(g).or_default().extend(v);
+        }
+        for (g, n) in other.guesses_refused {
+            *self.guesses_refused.entry(g).or_default() += n;
+        }
+        for (g, n) in other.guess_errors {
+            *self.guess_errors.entry(g).or_default() += n;
+        }
+        for (k, n) in other.named_invalid {
+            *self.named_invalid.entry(k).or_default() += n;
+        }
+        for (k, n) in other.named_errors {
+            *self.named_errors.entry(k).or_default() += n;
         }
     }
 
@@ -162,6 +304,33 @@ impl Tally {
         }
         for (k, n) in &self.errors {
             out += &format!("LOAD-TALLY error {k} {n}\n");
+        }
+        out += &format!(
+            "LOAD-TALLY signins {}\nLOAD-TALLY soutcomes {}\n",
+            self.sign_ins, self.sign_in_outcomes
+        );
+        for (k, n) in &self.sign_in_errors {
+            out += &format!("LOAD-TALLY serror {k} {n}\n");
+        }
+        for (u, d, step) in &self.user_accepted {
+            out += &format!("LOAD-TALLY uaccepted {u} {d} {step}\n");
+        }
+        for (g, v) in &self.guesses {
+            for (failures, at) in v {
+                out += &format!("LOAD-TALLY guess {g} {failures} {at}\n");
+            }
+        }
+        for (g, n) in &self.guesses_refused {
+            out += &format!("LOAD-TALLY grefused {g} {n}\n");
+        }
+        for (g, n) in &self.guess_errors {
+            out += &format!("LOAD-TALLY gerr {g} {n}\n");
+        }
+        for ((g, d), n) in &self.named_invalid {
+            out += &format!("LOAD-TALLY ninvalid {g} {d} {n}\n");
+        }
+        for ((g, d), n) in &self.named_errors {
+            out += &format!("LOAD-TALLY nerr {g} {d} {n}\n");
         }
         out
     }
@@ -183,6 +352,27 @@ impl Tally {
                 "wfail" => *t.wrong_failures.entry(n(1) as usize).or_default() += n(2),
                 "werr" => *t.wrong_errors.entry(n(1) as usize).or_default() += n(2),
                 "error" => *t.errors.entry(f[1].to_owned()).or_default() += n(2),
+                "signins" => t.sign_ins += n(1),
+                "soutcomes" => t.sign_in_outcomes += n(1),
+                "serror" => *t.sign_in_errors.entry(f[1].to_owned()).or_default() += n(2),
+                "uaccepted" => t.user_accepted.push((n(1) as usize, n(2) as usize, n(3))),
+                "guess" => t
+                    .guesses
+                    .entry(n(1) as usize)
+                    .or_default()
+                    .push((u32::try_from(n(2)).unwrap(), n(3))),
+                "grefused" => *t.guesses_refused.entry(n(1) as usize).or_default() += n(2),
+                "gerr" => *t.guess_errors.entry(n(1) as usize).or_default() += n(2),
+                "ninvalid" => {
+                    *t.named_invalid
+                        .entry((n(1) as usize, n(2) as usize))
+                        .or_default() += n(3)
+                }
+                "nerr" => {
+                    *t.named_errors
+                        .entry((n(1) as usize, n(2) as usize))
+                        .or_default() += n(3)
+                }
                 other => panic!("unknown tally line {other}"),
             }
         }
@@ -208,20 +398,85 @@ struct Gate {
     restarted: AtomicBool,
 }
 
+/// The codes near a time of every device of a user, to pick wrong codes from.
+struct Near(Vec<String>);
+
+impl Near {
+    fn new(phones: &[Phone], t: u64) -> Self {
+        Near(
+            phones
+                .iter()
+                .flat_map(|p| (0..=40).map(move |k| p.code(t + k * 30 - 600)))
+                .collect(),
+        )
+    }
+
+    /// A code none of the devices shows within ±20 steps (the `nth` such).
+    fn wrong(&self, nth: u32) -> String {
+        (nth..)
+            .map(|n| format!("{:06}", (n.wrapping_mul(7919) + 13) % 1_000_000))
+            .find(|c| !self.0.contains(c))
+            .unwrap()
+    }
+}
+
+/// One sign-in of a verifier's round.
+enum Attempt {
+    /// The right code of a race user's device.
+    Right { u: usize, d: usize },
+    /// A wrong code to a race user.
+    Wrong { u: usize },
+    /// A wrong code to a guessed user.
+    Guess { g: usize },
+}
+
+/// A verifier's sign-ins of round `r`: for each race user the right code of
+/// device `me + r + u` (mod 8: the verifiers spread over every device, some
+/// devices get two) and a wrong code; for each guessed user two wrong codes. The
+/// choice alternates between `Any` and `Named` by verifier and round.
+fn attempts(me: usize, r: usize) -> Vec<(Attempt, Option<usize>)> {
+    let named_first = (me + r).is_multiple_of(2);
+    let mut out = Vec::with_capacity(SIGN_INS_PER_ROUND);
+    for u in 0..RACE_USERS {
+        let d = (me + r + u) % USER_DEVICES;
+        let (right, wrong) = if named_first {
+            (Some(d), None)
+        } else {
+            (None, Some((d + 1) % USER_DEVICES))
+        };
+        out.push((Attempt::Right { u, d }, right));
+        out.push((Attempt::Wrong { u }, wrong));
+    }
+    for g in 0..GUESSED_USERS {
+        out.push((Attempt::Guess { g }, None));
+        out.push((Attempt::Guess { g }, Some((me + r + g) % USER_DEVICES)));
+    }
+    out
+}
+
 /// One process's verifiers: `cfg.threads` threads, each its own connection,
 /// rounds in lockstep within the process.
 fn run_process(cfg: &Config, worker: usize, gate: Option<&Gate>) -> Tally {
     let phones: Vec<Phone> = (0..RACE_DEVICES.max(WRONG_DEVICES))
         .map(|d| Phone::new(&secret(d)))
         .collect();
+    let race_phones: Vec<Vec<Phone>> = (0..RACE_USERS).map(|u| user_phones(0, u)).collect();
+    let guessed_phones: Vec<Vec<Phone>> = (0..GUESSED_USERS).map(|g| user_phones(1, g)).collect();
+    let names: Vec<String> = (0..USER_DEVICES).map(device_name).collect();
     let quota = WRONG_BUDGET / cfg.verifiers();
     let barrier = Barrier::new(cfg.threads);
     let tallies: Vec<Tally> = thread::scope(|scope| {
         let handles: Vec<_> = (0..cfg.threads)
             .map(|t| {
                 let (barrier, phones) = (&barrier, &phones);
+                let (race_phones, guessed_phones, names) = (&race_phones, &guessed_phones, &names);
                 scope.spawn(move || {
-                    let service = MfaService::new(open(cfg), common::keyring(), policy());
+                    // One connection for the thread's three services: devices, race
+                    // users (the lenient policy) and guessed users (the strict one).
+                    let store: Arc<dyn DeviceStore + Send + Sync> = Arc::from(open(cfg));
+                    let service = MfaService::new(store.clone(), common::keyring(), policy());
+                    let race = MfaService::new(store.clone(), common::keyring(), policy());
+                    let guessed = MfaService::new(store, common::keyring(), guessed_policy());
                     let mut tally = Tally::default();
                     let me = (worker * cfg.threads + t) as u32;
                     for r in 0..cfg.rounds {
@@ -277,6 +532,87 @@ fn run_process(cfg: &Config, worker: usize, gate: Option<&Gate>) -> Tally {
                                 }
                             }
                         }
+                        let race_near: Vec<Near> =
+                            race_phones.iter().map(|p| Near::new(p, now)).collect();
+                        let guessed_near: Vec<Near> =
+                            guessed_phones.iter().map(|p| Near::new(p, now)).collect();
+                        for (n, (attempt, named)) in
+                            attempts(me as usize, r).into_iter().enumerate()
+                        {
+                            let nth = (me * 101 + r as u32) * 17 + n as u32;
+                            let (svc, user, code) = match attempt {
+                                Attempt::Right { u, d } => {
+                                    (&race, race_user(cfg, u), race_phones[u][d].code(now))
+                                }
+                                Attempt::Wrong { u } => {
+                                    (&race, race_user(cfg, u), race_near[u].wrong(nth))
+                                }
+                                Attempt::Guess { g } => {
+                                    (&guessed, guessed_user(cfg, g), guessed_near[g].wrong(nth))
+                                }
+                            };
+                            let choice = match named {
+                                Some(d) => DeviceChoice::Named(&names[d]),
+                                None => DeviceChoice::Any,
+                            };
+                            tally.sign_ins += 1;
+                            match svc.sign_in(&user, &code, choice, now) {
+                                Ok(s) => {
+                                    tally.sign_in_outcomes += 1;
+                                    match attempt {
+                                        Attempt::Right { u, .. } => {
+                                            if let Outcome::Accepted { step, .. } = s.outcome() {
+                                                let device =
+                                                    s.device().expect("accepted on a device");
+                                                let d =
+                                                    names.iter().position(|m| m == device).unwrap();
+                                                tally.user_accepted.push((u, d, step));
+                                            }
+                                        }
+                                        Attempt::Wrong { .. } => {
+                                            assert!(
+                                                !s.is_accepted(),
+                                                "a wrong code signed {user} in"
+                                            );
+                                        }
+                                        Attempt::Guess { g } => {
+                                            assert!(
+                                                !s.is_accepted(),
+                                                "a wrong code signed {user} in"
+                                            );
+                                            if counted(&s) {
+                                                tally
+                                                    .guesses
+                                                    .entry(g)
+                                                    .or_default()
+                                                    .push((s.failures(), now));
+                                            } else {
+                                                *tally.guesses_refused.entry(g).or_default() += 1;
+                                            }
+                                            if let (Some(d), Outcome::Invalid) =
+                                                (named, s.outcome())
+                                            {
+                                                *tally.named_invalid.entry((g, d)).or_default() +=
+                                                    1;
+                                            }
+                                        }
+                                    }
+                                }
+                                Err(e) => {
+                                    let kind = error_kind(&e);
+                                    if let Attempt::Guess { g } = attempt {
+                                        *tally.guess_errors.entry(g).or_default() += 1;
+                                        if let Some(d) = named {
+                                            *tally.named_errors.entry((g, d)).or_default() += 1;
+                                        }
+                                    }
+                                    if kind == "unavailable" {
+                                        thread::sleep(Duration::from_millis(50));
+                                    }
+                                    *tally.sign_in_errors.entry(kind).or_default() += 1;
+                                }
+                            }
+                        }
                     }
                     let stats = service.stats();
                     tally.requests = stats.requests;
@@ -323,6 +659,12 @@ fn run(cfg: Config, restart: Option<&str>) {
     }
     for d in 0..WRONG_DEVICES {
         common::enrolled(&setup, &wrong_id(&cfg, d), u8::try_from(d + 1).unwrap());
+    }
+    for u in 0..RACE_USERS {
+        enrolled_user(&setup, &race_user(&cfg, u), 0, u);
+    }
+    for g in 0..GUESSED_USERS {
+        enrolled_user(&setup, &guessed_user(&cfg, g), 1, g);
     }
     let started = Instant::now();
     let children: Vec<_> = (1..PROCESSES)
@@ -391,7 +733,15 @@ fn run(cfg: Config, restart: Option<&str>) {
         tally.errors
     );
     let contention = tally.errors.get("contention").copied().unwrap_or(0);
-    assert_eq!(tally.requests, expected as u64, "requests made");
+    // The service counts a request once its compare-and-swap loop starts;
+    // `verify` reads the state before that (for its lock-out event), so a request
+    // whose first read failed (the server down) is answered but not counted.
+    let unavailable = tally.errors.get("unavailable").copied().unwrap_or(0);
+    assert!(
+        tally.requests <= expected as u64 && tally.requests + unavailable >= expected as u64,
+        "requests made: {} counted, {expected} made, {unavailable} unavailable",
+        tally.requests
+    );
     assert_eq!(
         tally.outcomes + errors,
         expected as u64,
@@ -422,6 +772,8 @@ fn run(cfg: Config, restart: Option<&str>) {
         }
     }
 
+    let guessed_counts = check_users(&cfg, &setup, &tally);
+
     let secs = elapsed.as_secs_f64();
     println!(
         "LOAD {}: {} verifiers ({} processes x {} threads), {} verifications in {:.2} s = {:.0}/s; \
@@ -440,6 +792,123 @@ fn run(cfg: Config, restart: Option<&str>) {
         contention,
         restart.map_or(String::new(), |w| format!("; {w} restarted mid-run")),
     );
+    println!(
+        "LOAD {} users: {} users x {} devices, {} sign-ins; {} accepted on race users; \
+         guessed users' failures {:?} (locked-out refusals {:?}); sign-in errors: {:?}",
+        cfg.store,
+        RACE_USERS + GUESSED_USERS,
+        USER_DEVICES,
+        tally.sign_ins,
+        tally.user_accepted.len(),
+        guessed_counts,
+        tally.guesses_refused.values().collect::<Vec<_>>(),
+        tally.sign_in_errors,
+    );
+}
+
+/// The several-device users' invariants (see the module docs); returns each
+/// guessed user's stored failure count.
+fn check_users<S: DeviceStore>(cfg: &Config, setup: &MfaService<S>, tally: &Tally) -> Vec<u32> {
+    // Every sign-in answered: an outcome, or one of the expected typed errors.
+    let expected = cfg.verifiers() * cfg.rounds * SIGN_INS_PER_ROUND;
+    assert_eq!(tally.sign_ins, expected as u64, "sign-ins made");
+    assert!(
+        tally
+            .sign_in_errors
+            .keys()
+            .all(|k| !k.starts_with("unexpected")),
+        "unexpected sign-in errors: {:?}",
+        tally.sign_in_errors
+    );
+    let errors: u64 = tally.sign_in_errors.values().sum();
+    assert_eq!(
+        tally.sign_in_outcomes + errors,
+        expected as u64,
+        "sign-ins unanswered"
+    );
+
+    // No device of a race user accepted a step twice, and every user signed in.
+    let mut seen = BTreeMap::new();
+    for a in &tally.user_accepted {
+        *seen.entry(a).or_insert(0u32) += 1;
+    }
+    let twice: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "steps accepted more than once: {twice:?}");
+    for u in 0..RACE_USERS {
+        assert!(
+            tally.user_accepted.iter().any(|a| a.0 == u),
+            "race user {u} never signed in"
+        );
+    }
+
+    let strict = guessed_policy();
+    let max = strict.max_failures();
+    let mut stored_counts = Vec::new();
+    for g in 0..GUESSED_USERS {
+        let user = guessed_user(cfg, g);
+        let stored = setup.user_status(&user).unwrap().failures;
+        stored_counts.push(stored);
+        let broken = tally.guess_errors.get(&g).copied().unwrap_or(0);
+        let mut counted = tally.guesses.get(&g).cloned().unwrap_or_default();
+        counted.sort_unstable();
+        // No count lost: each counted attempt was told a count of its own, and
+        // the stored count is the attempts counted (those whose answer broke on
+        // top, at most).
+        let told: Vec<u32> = counted.iter().map(|c| c.0).collect();
+        let mut distinct = told.clone();
+        distinct.dedup();
+        assert_eq!(
+            distinct.len(),
+            told.len(),
+            "{user}: two attempts were told the same failure count: {told:?}"
+        );
+        assert!(stored <= NIST_MAX_FAILURES, "{user}: {stored} failures");
+        assert!(
+            told.last().is_none_or(|&v| v <= stored),
+            "{user}: an attempt was told more failures than stored ({stored})"
+        );
+        let unanswered = u64::from(stored) - told.len() as u64;
+        assert!(
+            unanswered <= broken,
+            "{user}: {stored} failures stored, {} counted attempts answered, {broken} broken",
+            told.len()
+        );
+        // The bound: after every `max`-th failure the user is locked out, and the
+        // next attempt counted comes at or after the lock-out's end.
+        let at: BTreeMap<u32, u64> = counted.iter().copied().collect();
+        for (&v, &t) in &at {
+            let level = (v - 1) / max;
+            if v > 1
+                && (v - 1) % max == 0
+                && let Some(&locked_at) = at.get(&(v - 1))
+            {
+                let until = locked_at + lockout_delay(&strict, level);
+                assert!(
+                    t >= until,
+                    "{user}: attempt {v} counted at {t}, in lock-out {level} (until {until})"
+                );
+            }
+        }
+        assert!(
+            tally.guesses_refused.get(&g).copied().unwrap_or(0) > 0,
+            "{user}: no attempt was refused as locked out"
+        );
+        // Each device counted its `Named` attempts answered "invalid".
+        let listed = setup.devices(&user).unwrap();
+        assert_eq!(listed.len(), USER_DEVICES, "{user}");
+        for (d, info) in listed.iter().enumerate() {
+            assert_eq!(info.name, device_name(d));
+            let invalid = tally.named_invalid.get(&(g, d)).copied().unwrap_or(0);
+            let broken = tally.named_errors.get(&(g, d)).copied().unwrap_or(0);
+            let stored = u64::from(info.failures);
+            assert!(
+                stored >= invalid && stored <= invalid + broken,
+                "{user}/{}: {stored} failures stored, {invalid} answered invalid, {broken} broken",
+                info.name
+            );
+        }
+    }
+    stored_counts
 }
 
 fn config(store: &str, target: String) -> Config {
