@@ -27,7 +27,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use otpkit::ErrorCode;
 use otpkit::recovery::{RecoveryOutcome, RecoveryPolicy};
-use otpkit::verifier::Outcome;
+use otpkit::verifier::{Outcome, Policy};
 use otpkit_store::audit::{EventRecord, RecentEvents};
 use otpkit_store::seal::{Keyring, SealError, SealingKey};
 use otpkit_store::{
@@ -279,6 +279,11 @@ pub fn service_error(e: ServiceError) -> FacadeError {
     FacadeError::new(code, detail)
 }
 
+/// The error for remembering a browser without an accepted sign-in.
+pub fn not_signed_in() -> FacadeError {
+    service_error(ServiceError::NotSignedIn)
+}
+
 fn served<T>(r: Result<T, ServiceError>) -> Result<T, FacadeError> {
     r.map_err(service_error)
 }
@@ -299,7 +304,16 @@ impl UserDevices {
         key: &[u8],
         policy: &PolicyOptions,
     ) -> Result<Self, FacadeError> {
-        let policy = args::policy(policy)?;
+        Self::open_with_policy(store, key_id, key, args::policy(policy)?)
+    }
+
+    /// [`open`](Self::open) with a policy built already.
+    pub fn open_with_policy(
+        store: &str,
+        key_id: &str,
+        key: &[u8],
+        policy: Policy,
+    ) -> Result<Self, FacadeError> {
         let key = sealing_key(key_id, key)?;
         let store = open_store(store)?;
         let recent = Arc::new(RecentEvents::new(RECENT_EVENTS_PER_USER));
@@ -452,7 +466,7 @@ impl UserDevices {
             }
         };
         let Some((_, signed)) = signed else {
-            return Err(service_error(ServiceError::NotSignedIn));
+            return Err(not_signed_in());
         };
         let token = served(self.service.remember_device(user, &signed, now))?;
         Ok(token.as_str().to_owned())
