@@ -402,6 +402,11 @@ mod tests {
             p.detail_in(OptionName::camel_case),
             "hotp_look_ahead_x and hotpLookAhead, maxFailures."
         );
+        let key_id = FacadeError::new(ErrorCode::Rejected, "key_id: must be 1 to 64 characters");
+        assert_eq!(
+            key_id.detail_in(OptionName::camel_case),
+            "keyId: must be 1 to 64 characters"
+        );
         let kdf = FacadeError::new(ErrorCode::KdfBudget, "allow more with a larger WorkBudget");
         assert_eq!(
             kdf.detail_in(OptionName::snake_case),
