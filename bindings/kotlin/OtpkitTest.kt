@@ -421,6 +421,7 @@ fun main() {
     recoveryPskcTests(h)
     transferTests(h)
     parityTests(h)
+    usersTests(h)
     fastPathTests(h)
 
     h.test("threads: one Verifier and one Totp shared by 8 threads") {

@@ -201,11 +201,13 @@ pub enum OptionName {
     /// An import's key-derivation budget: its work units and its memory per
     /// derivation.
     KdfBudget,
+    /// The id of a sealing key (`UserDevices`).
+    KeyId,
 }
 
 impl OptionName {
     /// Every option name.
-    pub const ALL: [OptionName; 8] = [
+    pub const ALL: [OptionName; 9] = [
         OptionName::AllowShort,
         OptionName::MaxFailures,
         OptionName::EnrollWindow,
@@ -214,6 +216,7 @@ impl OptionName {
         OptionName::HotpResyncLookAhead,
         OptionName::MaxDriftSteps,
         OptionName::KdfBudget,
+        OptionName::KeyId,
     ];
 
     /// How the core's sentences spell it.
@@ -227,6 +230,7 @@ impl OptionName {
             OptionName::HotpResyncLookAhead => "hotp_resync_look_ahead",
             OptionName::MaxDriftSteps => "max_drift_steps",
             OptionName::KdfBudget => "WorkBudget",
+            OptionName::KeyId => "key_id",
         }
     }
 
@@ -241,6 +245,7 @@ impl OptionName {
             OptionName::HotpResyncLookAhead => "hotpResyncLookAhead",
             OptionName::MaxDriftSteps => "maxDriftSteps",
             OptionName::KdfBudget => "kdfBudget (or kdfMemory)",
+            OptionName::KeyId => "keyId",
         }
     }
 
@@ -255,6 +260,7 @@ impl OptionName {
             OptionName::HotpResyncLookAhead => "hotp_resync_look_ahead",
             OptionName::MaxDriftSteps => "max_drift_steps",
             OptionName::KdfBudget => "kdf_budget (or kdf_memory)",
+            OptionName::KeyId => "key_id",
         }
     }
 }
@@ -271,8 +277,17 @@ impl FacadeError {
             out.push_str(before);
             let end = from.find(|c: char| !word(c)).unwrap_or(from.len());
             let (token, after) = from.split_at(end);
-            match OptionName::ALL.iter().find(|o| o.core_spelling() == token) {
-                Some(o) => out.push_str(spell(*o)),
+            // `key_id: …` names the option before a colon.
+            let bare = token.trim_end_matches(':');
+            match OptionName::ALL
+                .iter()
+                .find(|o| o.core_spelling() == token || o.core_spelling() == bare)
+            {
+                Some(o) if o.core_spelling() == token => out.push_str(spell(*o)),
+                Some(o) => {
+                    out.push_str(spell(*o));
+                    out.push_str(token.get(bare.len()..).unwrap_or_default());
+                }
                 None => out.push_str(token),
             }
             rest = after;
@@ -387,6 +402,11 @@ mod tests {
         assert_eq!(
             p.detail_in(OptionName::camel_case),
             "hotp_look_ahead_x and hotpLookAhead, maxFailures."
+        );
+        let key_id = FacadeError::new(ErrorCode::Rejected, "key_id: must be 1 to 64 characters");
+        assert_eq!(
+            key_id.detail_in(OptionName::camel_case),
+            "keyId: must be 1 to 64 characters"
         );
         let kdf = FacadeError::new(ErrorCode::KdfBudget, "allow more with a larger WorkBudget");
         assert_eq!(

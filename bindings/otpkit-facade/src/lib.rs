@@ -26,6 +26,8 @@ pub mod portability;
 pub mod records;
 pub mod server;
 pub mod transfer;
+#[cfg(feature = "users")]
+pub mod users;
 
 pub use error::{Category, FacadeError, OptionName};
 pub use operations::{OPERATIONS, Operation};

@@ -71,6 +71,22 @@ operations! {
     "import_pskc" => "a PSKC (RFC 6030) key container",
     "check_portability" => "which well-known apps would mishandle an account, and why",
     "check_portability_uri" => "the same for an otpauth:// URI, as it spells its values",
+    "UserDevices.open" => "users with named devices on a store (memory:, or sqlite:PATH natively), secrets sealed with a key",
+    "UserDevices.add_device" => "a pending named TOTP device of a user, from its secret",
+    "UserDevices.enroll_device" => "two consecutive codes finish a device's enrolment: an attempt",
+    "UserDevices.devices" => "a user's devices: name, added, parameters, enrolled, failures",
+    "UserDevices.rename_device" => "renames a user's device",
+    "UserDevices.remove_device" => "removes a user's device (and the remembered browsers): whether there was one",
+    "UserDevices.sign_in" => "a sign-in with any or a chosen device: accepted, or refused with its reason",
+    "UserDevices.resync_device" => "resynchronises a device with two consecutive codes: an attempt",
+    "UserDevices.clear_user_lockout" => "clears a user's failures and lock-out",
+    "UserDevices.user_status" => "a user's failures, lock-out, devices, recovery codes left, remembered browsers",
+    "UserDevices.regenerate_recovery_codes" => "a new set of recovery codes for a user, replacing the old",
+    "UserDevices.use_recovery_code" => "a recovery code of a user: an attempt",
+    "UserDevices.remember_device" => "a remember-this-device token for an accepted sign-in",
+    "UserDevices.check_remembered" => "a remember-this-device token: accepted with the next token, or refused",
+    "UserDevices.forget_remembered" => "revokes every remembered browser of a user: how many",
+    "UserDevices.recent_events" => "a user's recent events, newest first",
 }
 
 #[cfg(test)]

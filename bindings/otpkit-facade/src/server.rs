@@ -25,7 +25,7 @@ pub fn verifier_hotp(hotp: &Hotp, policy: Policy) -> Verifier {
 /// A refused attempt's code, or the error for a code that is not a refusal of what
 /// was typed (the state does not fit, the clock): one exhaustive `match` over the
 /// categories decides.
-fn refusal(code: ErrorCode, message: &str) -> Result<ErrorCode, FacadeError> {
+pub(crate) fn refusal(code: ErrorCode, message: &str) -> Result<ErrorCode, FacadeError> {
     match Category::of(code) {
         Category::InvalidInput => Ok(code),
         Category::Password
@@ -67,7 +67,10 @@ pub fn begin_enrollment(
     }
 }
 
-fn enrollment(outcome: &EnrollOutcome, state: &DeviceState) -> Result<Attempt, FacadeError> {
+pub(crate) fn enrollment(
+    outcome: &EnrollOutcome,
+    state: &DeviceState,
+) -> Result<Attempt, FacadeError> {
     let message = outcome.to_string();
     let mut a = Attempt::new(AttemptKind::Enrollment, message.clone(), state.encode());
     a.ok = outcome.is_enrolled();
@@ -141,6 +144,13 @@ pub fn resync(
     now: u64,
 ) -> Result<Attempt, FacadeError> {
     let (outcome, new) = verifier.resync(&decode(state)?, code1, code2, now);
+    resynchronisation(outcome, &new)
+}
+
+pub(crate) fn resynchronisation(
+    outcome: ResyncOutcome,
+    new: &DeviceState,
+) -> Result<Attempt, FacadeError> {
     let message = outcome.to_string();
     let mut a = Attempt::new(AttemptKind::Resync, message.clone(), new.encode());
     a.ok = outcome.is_resynced();

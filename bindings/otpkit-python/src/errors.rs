@@ -53,6 +53,8 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 enum Scope<'a> {
     Argument(&'a str),
     WholeFile,
+    /// The facade's sentence names what it is about itself.
+    Own,
 }
 
 fn raise(scope: Scope<'_>, e: &FacadeError) -> PyErr {
@@ -60,6 +62,7 @@ fn raise(scope: Scope<'_>, e: &FacadeError) -> PyErr {
     let (message, whole_file) = match scope {
         Scope::Argument(name) => (format!("{name}: {detail}"), false),
         Scope::WholeFile => (detail, true),
+        Scope::Own => (detail, false),
     };
     let err = match e.category {
         Category::Password => {
@@ -98,6 +101,12 @@ pub(crate) fn otpkit_error(argument: &str, e: &FacadeError) -> PyErr {
 /// `map_err` helper: the exception for a facade error about `argument`.
 pub(crate) fn about(argument: &str) -> impl Fn(FacadeError) -> PyErr + '_ {
     move |e| otpkit_error(argument, &e)
+}
+
+/// The exception for a facade error whose sentence says what it is about (a user,
+/// a device, `store: …`).
+pub(crate) fn own_error(e: FacadeError) -> PyErr {
+    raise(Scope::Own, &e)
 }
 
 /// The exception for a file that could not be imported as a whole: a password

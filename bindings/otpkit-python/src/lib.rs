@@ -31,6 +31,7 @@ mod recovery;
 mod repr;
 mod server;
 mod transfer;
+mod users;
 
 use pyo3::prelude::*;
 
@@ -43,6 +44,7 @@ fn _otpkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     server::register(m)?;
     transfer::register(m)?;
     recovery::register(m)?;
+    users::register(m)?;
     m.add_function(wrap_pyfunction!(operations, m)?)?;
     Ok(())
 }

@@ -81,7 +81,8 @@ const fn kotlin_swift(o: OptionName) -> &'static str {
         | OptionName::ResyncWindow
         | OptionName::HotpLookAhead
         | OptionName::HotpResyncLookAhead
-        | OptionName::MaxDriftSteps => o.camel_case(),
+        | OptionName::MaxDriftSteps
+        | OptionName::KeyId => o.camel_case(),
     }
 }
 

@@ -20,6 +20,8 @@
 //!   [`Attempt`] with the state to store.
 //! - Backups: [`import_accounts`] (under a [`KdfBudget`]), [`MigrationAssembler`],
 //!   [`export_accounts`], [`import_pskc`].
+//! - Users with named devices on a store: [`UserDevices`] (sign-in with any device,
+//!   recovery codes, remember this device).
 //!
 //! Every function throws one error type, [`OtpkitError`]: its variant is the facade's
 //! category (what the caller does), its `reason` the core's [`ErrorCode`], its detail
@@ -93,6 +95,7 @@ mod otp;
 mod secret;
 mod server;
 mod transfer;
+mod users;
 
 pub use account::{
     Account, Kind, MigrationBatch, MigrationEntry, Parameter, ParsedUri, UriWarning,
@@ -111,6 +114,7 @@ pub use transfer::{
     TransferEntry, TransferImport, check_portability, check_portability_uri, detect_format,
     export_accounts, import_accounts, import_formats, import_pskc,
 };
+pub use users::{DeviceInfo, RememberCheck, SignInResult, UserDevices, UserEvent, UserStatus};
 
 /// One operation of otpkit's foreign-facing model: its language-neutral name
 /// (`Totp.code_at`, `import_accounts`) and what it does.

@@ -63,7 +63,7 @@ pub struct Policy {
 }
 
 /// The core policy of an optional binding policy (`None`: the default).
-fn policy(p: Option<Policy>) -> Result<core::Policy, OtpkitError> {
+pub(crate) fn policy(p: Option<Policy>) -> Result<core::Policy, OtpkitError> {
     let p = p.unwrap_or_default();
     ffi(otpkit_facade::args::policy(&PolicyOptions {
         max_failures: p.max_failures,

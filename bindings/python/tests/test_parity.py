@@ -36,6 +36,8 @@ RENAMES = {
     "verify_recovery_code": "RecoveryState.verify",
     # check_portability takes an Account or its otpauth:// URI.
     "check_portability_uri": "check_portability",
+    # A Python class is opened by constructing it: UserDevices("memory:", key_id=…, key=…).
+    "UserDevices.open": "UserDevices.new",
 }
 
 # Facade operations the package does not expose, with why. Empty: every operation is.

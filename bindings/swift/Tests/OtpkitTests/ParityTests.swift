@@ -60,6 +60,22 @@ let swiftOperations: [String: () -> Void] = [
     "import_pskc": { _ = importPskc(xml:preSharedKey:password:allowUnauthenticated:budget:) },
     "check_portability": { _ = checkPortability(account:) },
     "check_portability_uri": { _ = checkPortabilityUri(uri:) },
+    "UserDevices.open": { _ = UserDevices.open(store:keyId:key:policy:) },
+    "UserDevices.add_device": { _ = UserDevices.addDevice(user:name:secretBase32:algorithm:digits:period:now:) },
+    "UserDevices.enroll_device": { _ = UserDevices.enrollDevice(user:name:code1:code2:now:) },
+    "UserDevices.devices": { _ = UserDevices.devices(user:) },
+    "UserDevices.rename_device": { _ = UserDevices.renameDevice(user:name:newName:now:) },
+    "UserDevices.remove_device": { _ = UserDevices.removeDevice(user:name:now:) },
+    "UserDevices.sign_in": { _ = UserDevices.signIn(user:code:device:now:) },
+    "UserDevices.resync_device": { _ = UserDevices.resyncDevice(user:name:code1:code2:now:) },
+    "UserDevices.clear_user_lockout": { _ = UserDevices.clearUserLockout(user:now:) },
+    "UserDevices.user_status": { _ = UserDevices.userStatus(user:) },
+    "UserDevices.regenerate_recovery_codes": { _ = UserDevices.regenerateRecoveryCodes(user:count:length:now:) },
+    "UserDevices.use_recovery_code": { _ = UserDevices.useRecoveryCode(user:code:now:) },
+    "UserDevices.remember_device": { _ = UserDevices.rememberDevice(user:signedIn:now:) },
+    "UserDevices.check_remembered": { _ = UserDevices.checkRemembered(user:token:now:) },
+    "UserDevices.forget_remembered": { _ = UserDevices.forgetRemembered(user:now:) },
+    "UserDevices.recent_events": { _ = UserDevices.recentEvents(user:) },
 ]
 
 final class ParityTests: XCTestCase {
