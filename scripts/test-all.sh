@@ -35,38 +35,41 @@ stage() {
 
 # Background builds. The stages leave a core idle for a third of the run (test binaries
 # running one KDF at a time, Miri interpreting on one thread, the servers' round trips,
-# kotlinc, pip, Node, Chromium, Swift). The builds below do not share a Cargo lock with
-# any stage before the one that needs them (each is its own profile's or target
-# directory's build), so they start once the prerequisites are in, at a lower priority
-# (nice 10, like bindings/js/build.sh's cargo) that leaves the running stage its cores
-# and takes only what it leaves idle. The stage that needs one waits for it, then runs
-# its own command as before, which finds the build fresh; if the background build
-# failed, that command builds again and prints the error itself.
+# kotlinc, pip, Node, Chromium, Swift, every one-codegen-unit LTO link). The builds in
+# the queue below share no Cargo lock with any stage before the one that needs them
+# (each is its own profile's or target directory's build), so they run one after
+# another in the background from the prerequisites on, at a lower priority (nice 10,
+# like bindings/js/build.sh's cargo) that leaves the running stage its cores and takes
+# only what it leaves idle. The stage that needs one waits for it, then runs its own
+# command as before, which finds the build fresh; if the background build failed,
+# that command builds again and prints the error itself.
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 PREBUILD_LOGS=$TARGET_DIR/prebuild
-declare -A prebuild_pid=()
+prebuild_pid=
 prebuilds=()
-prebuild() { # name command...
-  local name=$1
-  shift
+prebuild_queue() { # name=function...
+  local item
+  rm -rf "$PREBUILD_LOGS"
   mkdir -p "$PREBUILD_LOGS"
-  rm -f "$PREBUILD_LOGS/$name".{log,rc}
   (
     renice -n 10 -p "$BASHPID" >/dev/null 2>&1
-    start=$SECONDS
-    "$@" >"$PREBUILD_LOGS/$name.log" 2>&1
-    echo "$? $((SECONDS - start))" >"$PREBUILD_LOGS/$name.rc"
+    for item; do
+      start=$SECONDS
+      "${item#*=}" >"$PREBUILD_LOGS/${item%%=*}.log" 2>&1
+      echo "$? $((SECONDS - start))" >"$PREBUILD_LOGS/${item%%=*}.rc"
+    done
   ) &
-  prebuild_pid[$name]=$!
-  echo "background build '$name' started at t=${SECONDS}s: $* (log: $PREBUILD_LOGS/$name.log)"
+  prebuild_pid=$!
+  echo "background builds started at t=${SECONDS}s, in this order: ${*%%=*} (logs: $PREBUILD_LOGS)"
 }
 # Waits for a background build; prints how long it ran and how long this stage waited.
 await_prebuild() { # name
   local name=$1 start=$SECONDS rc took
-  [ -n "${prebuild_pid[$name]:-}" ] || return 0
-  wait "${prebuild_pid[$name]}"
-  unset "prebuild_pid[$name]"
-  read -r rc took <"$PREBUILD_LOGS/$name.rc" || { rc='?' took='?'; }
+  [ -n "$prebuild_pid" ] || return 0
+  while [ ! -f "$PREBUILD_LOGS/$name.rc" ] && kill -0 "$prebuild_pid" 2>/dev/null; do
+    sleep 1
+  done
+  read -r rc took <"$PREBUILD_LOGS/$name.rc" 2>/dev/null || { rc='?' took='?'; }
   echo "background build '$name': exit $rc after ${took}s; this stage waited $((SECONDS - start))s for it"
   prebuilds+=("$(printf '%6s s  exit %-3s %s' "$took" "$rc" "$name")")
 }
@@ -151,12 +154,18 @@ device_stores() (
 
 # The freed-memory stage's release test binaries (target/release).
 RELEASE_HYGIENE=(--release -p otpkit -p otpkit-transfer -p otpkit-uniffi -p otpkit-python -p otpkit-cli --test hygiene --test freed_memory)
+release_hygiene_build() {
+  cargo test --locked "${RELEASE_HYGIENE[@]}" --no-run
+}
 release_hygiene() {
   await_prebuild release-hygiene
   cargo_test "${RELEASE_HYGIENE[@]}"
 }
 
 # The fuzz targets (nightly, fuzz/target).
+fuzz_build() {
+  [ ! -x fuzz/run.sh ] || fuzz/run.sh --build-only
+}
 fuzz_smoke() {
   await_prebuild fuzz
   fuzz/run.sh "$FUZZ_SECONDS"
@@ -187,11 +196,8 @@ docs() {
 }
 
 stage "install prerequisites" install_prerequisites
-# In the order they are needed (an earlier start gets more of the idle time).
-prebuild release-hygiene cargo test --locked "${RELEASE_HYGIENE[@]}" --no-run
-[ -x fuzz/run.sh ] && prebuild fuzz fuzz/run.sh --build-only
-prebuild wasm wasm_build
-prebuild release-ffi release_ffi_build
+# In the order the stages need them.
+prebuild_queue release-hygiene=release_hygiene_build fuzz=fuzz_build wasm=wasm_build release-ffi=release_ffi_build
 stage "fresh-machine check (apt simulated from nothing)" fresh_machine_check
 stage "cargo fmt --check" cargo fmt --all --check
 stage "clippy (deny warnings)" cargo clippy --locked --workspace --all-targets --all-features -- -D warnings
