@@ -4,6 +4,8 @@
 # change that), and fail if any target crashes.
 #
 #   fuzz/run.sh [SECONDS]
+#   fuzz/run.sh --build-only    only the build (scripts/test-all.sh starts it early, in
+#                               the background; the smoke's own build then finds it fresh)
 #
 # Prints one line per target and, last, exactly: `fuzz: N passed, M failed`.
 # Crashing inputs are kept in fuzz/artifacts/<target>/ (reproduce with
@@ -12,10 +14,15 @@
 # Installs the nightly toolchain and cargo-fuzz when they are missing.
 set -uo pipefail
 
+BUILD_ONLY=0
+if [ "${1:-}" = --build-only ]; then
+    BUILD_ONLY=1
+    shift
+fi
 SECONDS_PER_TARGET="${1:-30}"
 case "$SECONDS_PER_TARGET" in
 '' | *[!0-9]*)
-    echo "usage: fuzz/run.sh [SECONDS]" >&2
+    echo "usage: fuzz/run.sh [--build-only] [SECONDS]" >&2
     exit 2
     ;;
 esac
@@ -39,6 +46,10 @@ if ! cargo +nightly fuzz build; then
     echo "fuzz: build failed" >&2
     echo "fuzz: 0 passed, 1 failed"
     exit 1
+fi
+if [ "$BUILD_ONLY" = 1 ]; then
+    echo "fuzz: built all targets"
+    exit 0
 fi
 
 TRIPLE="$(rustc +nightly -vV | sed -n 's/^host: //p')"
