@@ -48,14 +48,14 @@ fun usersTests(h: Harness) {
         assertFalse(users.removeDevice("alice", "phone", T0 + 90uL))
         assertEquals(listOf("tablet"), users.devices("alice").map { it.name })
         assertEquals("device_removed", users.recentEvents("alice").first().kind)
-        expectError<OtpkitException.WrongState>(ErrorCode.NOT_ENROLLED) { users.signIn("alice", "123456", "watch", T0) }
+        expectError<OtpkitException.WrongState>(ErrorCode.UNKNOWN_DEVICE) { users.signIn("alice", "123456", "watch", T0) }
     }
 
     h.test("users: a remember token is accepted once, then the old one revokes every token") {
         val users = twoDevices()
         val signedIn = users.signIn("alice", totpOf(PHONE).codeAt(T0 + 30uL), now = T0 + 30uL)
         val token = users.rememberDevice("alice", signedIn, T0 + 30uL)
-        expectError<OtpkitException.WrongState>(ErrorCode.NOT_ENROLLED) { users.rememberDevice("alice", signedIn, T0 + 30uL) }
+        expectError<OtpkitException.WrongState>(ErrorCode.NOT_SIGNED_IN) { users.rememberDevice("alice", signedIn, T0 + 30uL) }
         val first = users.checkRemembered("alice", token, T0 + 40uL)
         assertTrue(first.accepted)
         assertEquals("phone", first.device)

@@ -107,7 +107,11 @@ impl Category {
             | C::InconsistentBatches
             | C::EmptyPassword
             | C::KeyAndPassword
-            | C::UnknownFormat => Category::InvalidInput,
+            | C::UnknownFormat
+            | C::InvalidDeviceId
+            | C::InvalidDeviceName
+            | C::InvalidRememberLifetime
+            | C::StoreMisconfigured => Category::InvalidInput,
             C::PasswordRequired
             | C::PreSharedKeyRequired
             | C::WrongPassword
@@ -119,7 +123,8 @@ impl Category {
             | C::StateInvalidField
             | C::StateTrailingFields
             | C::IntegrityCheckFailed
-            | C::NotIntegrityProtected => Category::Damaged,
+            | C::NotIntegrityProtected
+            | C::StoreCorrupt => Category::Damaged,
             C::UnsupportedAlgorithm
             | C::UnsupportedType
             | C::StateUnsupportedVersion
@@ -132,12 +137,23 @@ impl Category {
             | C::PeriodUnsupported
             | C::SteamUnsupported
             | C::KindUnsupported
-            | C::CounterTooLarge => Category::Unsupported,
-            C::AlreadyEnrolled | C::NotEnrolled | C::WrongKind | C::CounterExhausted => {
-                Category::WrongState
-            }
+            | C::CounterTooLarge
+            | C::DeviceNotAllowed => Category::Unsupported,
+            C::AlreadyEnrolled
+            | C::NotEnrolled
+            | C::WrongKind
+            | C::CounterExhausted
+            | C::UnknownDevice
+            | C::DeviceExists
+            | C::TooManyDevices
+            | C::NoRecoveryCodes
+            | C::NotSignedIn => Category::WrongState,
             C::BeforeEpoch | C::TimeOverflow | C::ClockBeforeUnixEpoch => Category::Clock,
-            C::RngFailed | C::EncryptionFailed => Category::System,
+            C::RngFailed
+            | C::EncryptionFailed
+            | C::StoreUnavailable
+            | C::StoreFailed
+            | C::Contention => Category::System,
         }
     }
 }

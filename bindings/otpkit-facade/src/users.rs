@@ -6,20 +6,12 @@
 //! argument, a device or user that does not fit, or a store that fails. The store
 //! keeps every state: the [`Attempt`]s returned here have an empty `state`.
 //!
-//! The service's errors have no codes of their own in the core's [`ErrorCode`], so
-//! each is given the nearest code of the category the caller acts on (one
-//! exhaustive `match`, [`service_error`]); the detail is the service's sentence:
-//!
-//! | service error | code | category |
-//! | --- | --- | --- |
-//! | unknown device, no device at all, no recovery codes, not signed in | `NOT_ENROLLED` | `WrongState` |
-//! | device name taken, device exists | `ALREADY_ENROLLED` | `WrongState` |
-//! | too many devices | `TOO_MANY_ENTRIES` | `InvalidInput` |
-//! | invalid device name or user id | `REJECTED` | `InvalidInput` |
-//! | parameters not on the allow-list | `UNSUPPORTED_ALGORITHM`, `DIGITS_UNSUPPORTED`, `PERIOD_UNSUPPORTED`, `KIND_UNSUPPORTED` | `Unsupported` |
-//! | a damaged row | `STATE_INVALID_FIELD` | `Damaged` |
-//! | the store failed, or lost every compare-and-swap | `ENCRYPTION_FAILED` | `System` |
-//! | the random number generator failed | `RNG_FAILED` | `System` |
+//! Errors carry the service's own code ([`ServiceError::code`]: `UNKNOWN_DEVICE`,
+//! `DEVICE_EXISTS`, `TOO_MANY_DEVICES`, `INVALID_DEVICE_ID`, `INVALID_DEVICE_NAME`,
+//! `DEVICE_NOT_ALLOWED`, `NO_RECOVERY_CODES`, `NOT_SIGNED_IN`, `STORE_UNAVAILABLE`,
+//! `STORE_FAILED`, `STORE_CORRUPT`, `CONTENTION`, …), sorted into the category the
+//! caller acts on like every other code ([`Category::of`](crate::error::Category::of)),
+//! and the service's sentence.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -217,51 +209,18 @@ fn sealing_key(key_id: &str, key: &[u8]) -> Result<SealingKey, FacadeError> {
     })
 }
 
-/// The facade error of a service error: one exhaustive `match` (see the module
-/// docs for why each code).
+/// The facade error of a service error: its code ([`ServiceError::code`]) and
+/// its sentence, said in the facade's terms where the service's differ (the
+/// facade's `user` is the service's id).
 pub fn service_error(e: ServiceError) -> FacadeError {
-    let code = match &e {
-        ServiceError::NoSuchDevice { .. }
-        | ServiceError::UnknownDevice { .. }
-        | ServiceError::NoRecoveryCodes { .. }
-        | ServiceError::NotSignedIn => ErrorCode::NotEnrolled,
-        ServiceError::DeviceExists { .. }
-        | ServiceError::AlreadyEnrolled { .. }
-        | ServiceError::DeviceNameTaken { .. } => ErrorCode::AlreadyEnrolled,
-        ServiceError::TooManyDevices { .. } => ErrorCode::TooManyEntries,
-        ServiceError::InvalidDeviceId => {
-            return FacadeError::new(
-                ErrorCode::Rejected,
-                "user: a user id must be 1 to 255 bytes without control characters",
-            );
-        }
-        ServiceError::InvalidDeviceName => ErrorCode::Rejected,
-        ServiceError::NotAllowed { setting, .. } => match *setting {
-            "algorithm" => ErrorCode::UnsupportedAlgorithm,
-            "digits" => ErrorCode::DigitsUnsupported,
-            "period" => ErrorCode::PeriodUnsupported,
-            _ => ErrorCode::KindUnsupported,
-        },
-        ServiceError::InvalidRememberLifetime { .. } => ErrorCode::PolicyOutOfRange,
-        ServiceError::Corrupt { .. } => ErrorCode::StateInvalidField,
-        ServiceError::Store(_) | ServiceError::Contention { .. } => ErrorCode::EncryptionFailed,
-        ServiceError::Random => ErrorCode::RngFailed,
-        ServiceError::Seal(s) => match s {
-            SealError::InvalidKeyId => ErrorCode::Rejected,
-            SealError::InvalidKey => ErrorCode::SecretInvalidLength,
-            SealError::DuplicateKeyId { .. } => ErrorCode::ConflictingDuplicate,
-            SealError::UnknownKey { .. } | SealError::NotAuthentic { .. } => {
-                ErrorCode::WrongKeyOrPassword
-            }
-            SealError::Malformed | SealError::InvalidSecret => ErrorCode::StateInvalidField,
-            SealError::Rng => ErrorCode::RngFailed,
-        },
-    };
+    let code = e.code();
     let detail = match &e {
         ServiceError::Store(s) => format!("the device store failed: {s}"),
         ServiceError::NoSuchDevice { id } => format!("user {id:?} has no MFA device"),
+        ServiceError::InvalidDeviceId => {
+            "user: a user id must be 1 to 255 bytes without control characters".to_owned()
+        }
         ServiceError::DeviceExists { .. }
-        | ServiceError::InvalidDeviceId
         | ServiceError::AlreadyEnrolled { .. }
         | ServiceError::Corrupt { .. }
         | ServiceError::Seal(_)
@@ -712,7 +671,7 @@ mod tests {
         assert_eq!(e.category, Category::WrongState);
         let token = u.remember_device("alice", ticket, T0 + 30).unwrap();
         let e = u.remember_device("alice", ticket, T0 + 30).unwrap_err();
-        assert_eq!(e.reason, ErrorCode::NotEnrolled);
+        assert_eq!(e.reason, ErrorCode::NotSignedIn);
         let first = u.check_remembered("alice", &token, T0 + 40).unwrap();
         assert!(first.accepted);
         assert_eq!(first.device.as_deref(), Some("phone"));
@@ -742,7 +701,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             (e.category, e.reason),
-            (Category::WrongState, ErrorCode::AlreadyEnrolled)
+            (Category::WrongState, ErrorCode::DeviceExists)
         );
         let late = T0 + 3000;
         let r = u
@@ -777,7 +736,7 @@ mod tests {
         let e = u.sign_in("alice", "123456", Some("watch"), T0).unwrap_err();
         assert_eq!(
             (e.category, e.reason),
-            (Category::WrongState, ErrorCode::NotEnrolled)
+            (Category::WrongState, ErrorCode::UnknownDevice)
         );
         let e = u
             .add_device("alice", "", SECRET_A, None, None, None, T0)
@@ -794,9 +753,15 @@ mod tests {
         let e = u
             .add_device("alice", "d8", SECRET_A, None, None, None, T0)
             .unwrap_err();
-        assert_eq!(e.reason, ErrorCode::TooManyEntries);
+        assert_eq!(
+            (e.category, e.reason),
+            (Category::WrongState, ErrorCode::TooManyDevices)
+        );
         let e = u.use_recovery_code("alice", "abcd", T0).unwrap_err();
-        assert_eq!(e.category, Category::WrongState);
+        assert_eq!(
+            (e.category, e.reason),
+            (Category::WrongState, ErrorCode::NoRecoveryCodes)
+        );
         let e = u.devices("").unwrap_err();
         assert!(e.detail.starts_with("user: "), "{e}");
     }

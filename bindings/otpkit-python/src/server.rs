@@ -33,7 +33,8 @@ impl Policy {
     #[pyo3(signature = (*, behind = None, ahead = None, enroll_window = None, resync_window = None,
                         hotp_look_ahead = None, hotp_resync_look_ahead = None,
                         max_drift_steps = None, max_failures = None, lockout_base_secs = None,
-                        lockout_max_secs = None))]
+                        lockout_max_secs = None, backoff_base_secs = None,
+                        backoff_max_secs = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         behind: Option<i64>,
@@ -46,15 +47,15 @@ impl Policy {
         max_failures: Option<i64>,
         lockout_base_secs: Option<i64>,
         lockout_max_secs: Option<i64>,
+        backoff_base_secs: Option<i64>,
+        backoff_max_secs: Option<i64>,
     ) -> PyResult<Self> {
         let options = fa::PolicyOptions {
             max_failures: args::opt_int("max_failures", max_failures)?,
             lockout_base_secs: args::opt_int("lockout_base_secs", lockout_base_secs)?,
             lockout_max_secs: args::opt_int("lockout_max_secs", lockout_max_secs)?,
-            // Not offered in Python yet: a keyword needs its line in _otpkit.pyi too,
-            // which stubtest checks against this signature.
-            backoff_base_secs: None,
-            backoff_max_secs: None,
+            backoff_base_secs: args::opt_int("backoff_base_secs", backoff_base_secs)?,
+            backoff_max_secs: args::opt_int("backoff_max_secs", backoff_max_secs)?,
             window_behind: args::opt_int("behind", behind)?,
             window_ahead: args::opt_int("ahead", ahead)?,
             enroll_window: args::opt_int("enroll_window", enroll_window)?,
@@ -109,13 +110,18 @@ impl Policy {
     fn lockout_max_secs(&self) -> u64 {
         self.0.lockout_max_secs()
     }
+    /// `(base_secs, max_secs)` of the back-off between attempts, or `None` (off).
+    #[getter]
+    fn backoff(&self) -> Option<(u64, u64)> {
+        self.0.backoff()
+    }
 
     fn __repr__(&self) -> String {
         let p = &self.0;
         format!(
             "Policy(behind={}, ahead={}, enroll_window={}, resync_window={}, hotp_look_ahead={}, \
              hotp_resync_look_ahead={}, max_drift_steps={}, max_failures={}, \
-             lockout_base_secs={}, lockout_max_secs={})",
+             lockout_base_secs={}, lockout_max_secs={}, backoff={})",
             p.window().behind(),
             p.window().ahead(),
             p.enroll_window(),
@@ -125,7 +131,11 @@ impl Policy {
             p.max_drift_steps(),
             p.max_failures(),
             p.lockout_base_secs(),
-            p.lockout_max_secs()
+            p.lockout_max_secs(),
+            match p.backoff() {
+                Some((base, max)) => format!("({base}, {max})"),
+                None => "None".to_owned(),
+            }
         )
     }
 }

@@ -324,6 +324,34 @@ pub enum ErrorCode {
     KeyAndPassword,
     /// A file format name that is not one of the formats read or written.
     UnknownFormat,
+    /// No such device (id, or name of the user's), or the user has none.
+    UnknownDevice,
+    /// A device with this id, or of the user with this name, exists already.
+    DeviceExists,
+    /// The user has the most devices allowed.
+    TooManyDevices,
+    /// A device or user id that is empty, too long or holds a control character.
+    InvalidDeviceId,
+    /// A device name that is empty, too long or holds a control character.
+    InvalidDeviceName,
+    /// Device parameters the server's allow-list refuses.
+    DeviceNotAllowed,
+    /// The user has no recovery codes.
+    NoRecoveryCodes,
+    /// A browser remembered without an accepted sign-in of the user.
+    NotSignedIn,
+    /// A remember-this-device lifetime out of range.
+    InvalidRememberLifetime,
+    /// The device store could not be reached (retrying later is safe).
+    StoreUnavailable,
+    /// The device store refused or failed the operation.
+    StoreFailed,
+    /// A store URL that is not valid, or a schema from a newer version.
+    StoreMisconfigured,
+    /// A stored column changed outside otpkit.
+    StoreCorrupt,
+    /// Other requests changed the device every time; try again.
+    Contention,
 }
 
 #[cfg(test)]

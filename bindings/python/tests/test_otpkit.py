@@ -405,6 +405,17 @@ def test_every_policy_keyword_sets_its_setting_and_names_itself_when_refused():
     assert info.value.code == "INVALID_LOCKOUT"
 
 
+def test_backoff_between_attempts_is_off_unless_asked_and_checked_like_the_lockout():
+    assert Policy().backoff is None
+    assert Policy(backoff_base_secs=1, backoff_max_secs=8).backoff == (1, 8)
+    assert "backoff=(1, 8)" in repr(Policy(backoff_base_secs=1, backoff_max_secs=8))
+    with pytest.raises(ValueError, match="^backoff_base_secs: must be from 0 to "):
+        Policy(backoff_base_secs=-1)
+    with pytest.raises(otpkit.OtpkitError, match="^policy: ") as info:
+        Policy(backoff_base_secs=10, backoff_max_secs=5)
+    assert (info.value.category, info.value.code) == ("InvalidInput", "INVALID_BACKOFF")
+
+
 def test_result_reprs_name_every_field_as_python_writes_it():
     totp = Totp(rfc_secret("sha1"))
     verifier = Verifier(totp)

@@ -70,6 +70,22 @@ pub enum SealError {
     Rng,
 }
 
+impl SealError {
+    /// The stable code of this error.
+    #[must_use]
+    pub const fn code(&self) -> otpkit::ErrorCode {
+        use otpkit::ErrorCode as C;
+        match self {
+            SealError::InvalidKeyId => C::Rejected,
+            SealError::InvalidKey => C::SecretInvalidLength,
+            SealError::DuplicateKeyId { .. } => C::ConflictingDuplicate,
+            SealError::UnknownKey { .. } | SealError::NotAuthentic { .. } => C::WrongKeyOrPassword,
+            SealError::Malformed | SealError::InvalidSecret => C::StoreCorrupt,
+            SealError::Rng => C::RngFailed,
+        }
+    }
+}
+
 impl fmt::Display for SealError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

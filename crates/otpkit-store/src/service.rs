@@ -182,6 +182,36 @@ impl fmt::Display for ServiceError {
     }
 }
 
+impl ServiceError {
+    /// The stable code of this error (the bindings show it, and sort it into what
+    /// a caller does about it).
+    #[must_use]
+    pub const fn code(&self) -> otpkit::ErrorCode {
+        use otpkit::ErrorCode as C;
+        match self {
+            ServiceError::Store(e) => e.code(),
+            ServiceError::NoSuchDevice { .. } | ServiceError::UnknownDevice { .. } => {
+                C::UnknownDevice
+            }
+            ServiceError::DeviceExists { .. } | ServiceError::DeviceNameTaken { .. } => {
+                C::DeviceExists
+            }
+            ServiceError::InvalidDeviceId => C::InvalidDeviceId,
+            ServiceError::AlreadyEnrolled { .. } => C::AlreadyEnrolled,
+            ServiceError::Corrupt { .. } => C::StoreCorrupt,
+            ServiceError::Seal(e) => e.code(),
+            ServiceError::Contention { .. } => C::Contention,
+            ServiceError::InvalidDeviceName => C::InvalidDeviceName,
+            ServiceError::TooManyDevices { .. } => C::TooManyDevices,
+            ServiceError::NotAllowed { .. } => C::DeviceNotAllowed,
+            ServiceError::NoRecoveryCodes { .. } => C::NoRecoveryCodes,
+            ServiceError::NotSignedIn => C::NotSignedIn,
+            ServiceError::InvalidRememberLifetime { .. } => C::InvalidRememberLifetime,
+            ServiceError::Random => C::RngFailed,
+        }
+    }
+}
+
 impl std::error::Error for ServiceError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {

@@ -228,6 +228,16 @@ impl Error for StoreError {
 }
 
 impl StoreError {
+    /// The stable code of this error.
+    #[must_use]
+    pub const fn code(&self) -> otpkit::ErrorCode {
+        match self {
+            StoreError::Unavailable { .. } => otpkit::ErrorCode::StoreUnavailable,
+            StoreError::Failed { .. } => otpkit::ErrorCode::StoreFailed,
+            StoreError::Config { .. } => otpkit::ErrorCode::StoreMisconfigured,
+        }
+    }
+
     /// Whether the server could not be reached (worth retrying later).
     pub fn is_unavailable(&self) -> bool {
         matches!(self, StoreError::Unavailable { .. })

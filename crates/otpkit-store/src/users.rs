@@ -229,6 +229,17 @@ impl<S: DeviceStore> MfaService<S> {
         .map(|_| ())
     }
 
+    /// Emits `RememberedRevoked` for `revoked` series (none: no event).
+    fn emit_revoked(&self, user: &str, reason: Reason, revoked: usize, now: u64) {
+        if revoked > 0 {
+            self.emit(Event {
+                reason: Some(reason),
+                count: u32::try_from(revoked).unwrap_or(u32::MAX),
+                ..Event::new(EventKind::RememberedRevoked, user, now)
+            });
+        }
+    }
+
     /// Emits `LockoutStarted` if the attempt counted in `after` locked the user.
     fn emit_if_locked(&self, user: &str, after: &UserRecord, now: u64) {
         if after.lock.is_locked_at(now) {
@@ -433,13 +444,7 @@ impl<S: DeviceStore> MfaService<S> {
             device: Some(name),
             ..Event::new(EventKind::DeviceRemoved, user, now)
         });
-        if revoked > 0 {
-            self.emit(Event {
-                reason: Some(Reason::DeviceRemoved),
-                count: u32::try_from(revoked).unwrap_or(u32::MAX),
-                ..Event::new(EventKind::RememberedRevoked, user, now)
-            });
-        }
+        self.emit_revoked(user, Reason::DeviceRemoved, revoked, now);
         Ok(true)
     }
 
@@ -847,15 +852,16 @@ impl<S: DeviceStore> MfaService<S> {
     ) -> Result<Remembered, ServiceError> {
         check_id(user)?;
         let started = Timer::start();
-        let (check, record) = self.update_user(user, |record| {
+        let ((check, series_before), record) = self.update_user(user, |record| {
             let (check, kept) = remember::check(&record.remembered, token, now)
                 .map_err(|_| ServiceError::Random)?;
+            let before = record.remembered.len();
             if kept == record.remembered {
-                return Ok((check, None));
+                return Ok(((check, before), None));
             }
             let mut next = record.clone();
             next.remembered = kept;
-            Ok((check, Some(next)))
+            Ok(((check, before), Some(next)))
         })?;
         Ok(match check {
             Check::Accepted { next, device } => {
@@ -879,10 +885,7 @@ impl<S: DeviceStore> MfaService<S> {
                     ..Event::new(EventKind::RememberedRefused, user, now)
                 });
                 if revoke_all {
-                    self.emit(Event {
-                        reason: Some(reason),
-                        ..Event::new(EventKind::RememberedRevoked, user, now)
-                    });
+                    self.emit_revoked(user, reason, series_before, now);
                 }
                 Remembered::Refused(reason)
             }
@@ -901,11 +904,7 @@ impl<S: DeviceStore> MfaService<S> {
             next.remembered.clear();
             Ok((record.remembered.len(), Some(next)))
         })?;
-        self.emit(Event {
-            reason: Some(Reason::Revoked),
-            count: u32::try_from(revoked).unwrap_or(u32::MAX),
-            ..Event::new(EventKind::RememberedRevoked, user, now)
-        });
+        self.emit_revoked(user, Reason::Revoked, revoked, now);
         Ok(revoked)
     }
 

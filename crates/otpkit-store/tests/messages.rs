@@ -292,3 +292,62 @@ fn a_service_shows_its_store_key_ids_policy_and_bound_but_no_key() {
     assert!(!shown.contains(base64.as_str()), "{shown}");
     assert!(!shown.contains("9, 9"), "{shown}");
 }
+
+#[test]
+fn each_service_error_has_its_own_stable_code() {
+    let user = || "alice".to_owned();
+    let codes: Vec<&str> = [
+        ServiceError::NoSuchDevice { id: user() },
+        ServiceError::UnknownDevice {
+            user: user(),
+            name: "phone".to_owned(),
+        },
+        ServiceError::DeviceExists { id: user() },
+        ServiceError::DeviceNameTaken {
+            user: user(),
+            name: "phone".to_owned(),
+        },
+        ServiceError::TooManyDevices { user: user() },
+        ServiceError::InvalidDeviceId,
+        ServiceError::InvalidDeviceName,
+        ServiceError::NotAllowed {
+            setting: "digits",
+            value: "8".to_owned(),
+        },
+        ServiceError::NoRecoveryCodes { user: user() },
+        ServiceError::NotSignedIn,
+        ServiceError::InvalidRememberLifetime { secs: 0 },
+        ServiceError::Contention { attempts: 3 },
+        ServiceError::Corrupt {
+            id: user(),
+            column: "state",
+        },
+        ServiceError::Random,
+    ]
+    .iter()
+    .map(|e| e.code().as_str())
+    .chain(store_errors().iter().map(|e| e.code().as_str()))
+    .collect();
+    assert_eq!(
+        codes,
+        [
+            "UNKNOWN_DEVICE",
+            "UNKNOWN_DEVICE",
+            "DEVICE_EXISTS",
+            "DEVICE_EXISTS",
+            "TOO_MANY_DEVICES",
+            "INVALID_DEVICE_ID",
+            "INVALID_DEVICE_NAME",
+            "DEVICE_NOT_ALLOWED",
+            "NO_RECOVERY_CODES",
+            "NOT_SIGNED_IN",
+            "INVALID_REMEMBER_LIFETIME",
+            "CONTENTION",
+            "STORE_CORRUPT",
+            "RNG_FAILED",
+            "STORE_UNAVAILABLE",
+            "STORE_FAILED",
+            "STORE_MISCONFIGURED",
+        ]
+    );
+}

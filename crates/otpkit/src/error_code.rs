@@ -214,6 +214,38 @@ error_codes! {
     KeyAndPassword => "KEY_AND_PASSWORD",
     /// A file format name that is not one of the formats read or written.
     UnknownFormat => "UNKNOWN_FORMAT",
+    /// `otpkit-store`: no such device (no device with this id, or no device of
+    /// the user with this name, or the user has no device).
+    UnknownDevice => "UNKNOWN_DEVICE",
+    /// `otpkit-store`: a device with this id, or of the user with this name,
+    /// exists already.
+    DeviceExists => "DEVICE_EXISTS",
+    /// `otpkit-store`: the user has the most devices allowed.
+    TooManyDevices => "TOO_MANY_DEVICES",
+    /// `otpkit-store`: a device id or user id that is empty, too long or holds a
+    /// control character.
+    InvalidDeviceId => "INVALID_DEVICE_ID",
+    /// `otpkit-store`: a device name that is empty, too long or holds a control
+    /// character.
+    InvalidDeviceName => "INVALID_DEVICE_NAME",
+    /// `otpkit-store`: device parameters the server's allow-list refuses.
+    DeviceNotAllowed => "DEVICE_NOT_ALLOWED",
+    /// `otpkit-store`: the user has no recovery codes.
+    NoRecoveryCodes => "NO_RECOVERY_CODES",
+    /// `otpkit-store`: a browser remembered without an accepted sign-in of the user.
+    NotSignedIn => "NOT_SIGNED_IN",
+    /// `otpkit-store`: a remember-this-device lifetime out of range.
+    InvalidRememberLifetime => "INVALID_REMEMBER_LIFETIME",
+    /// `otpkit-store`: the store could not be reached (retrying later is safe).
+    StoreUnavailable => "STORE_UNAVAILABLE",
+    /// `otpkit-store`: the store refused or failed the operation.
+    StoreFailed => "STORE_FAILED",
+    /// `otpkit-store`: a store URL that is not valid, or a schema from a newer version.
+    StoreMisconfigured => "STORE_MISCONFIGURED",
+    /// `otpkit-store`: a stored column changed outside otpkit.
+    StoreCorrupt => "STORE_CORRUPT",
+    /// `otpkit-store`: other requests changed the device every time; try again.
+    Contention => "CONTENTION",
 }
 
 impl fmt::Display for ErrorCode {

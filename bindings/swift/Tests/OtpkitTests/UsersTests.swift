@@ -48,7 +48,7 @@ final class UsersTests: XCTestCase {
             guard case OtpkitError.WrongState(let reason, _) = error else {
                 return XCTFail("\(error)")
             }
-            XCTAssertEqual(reason, .notEnrolled)
+            XCTAssertEqual(reason, .unknownDevice)
         }
     }
 

@@ -392,6 +392,11 @@ fn remembered_browsers_rotate_and_a_copy_revokes_all<S: DeviceStore>(
         );
     }
     assert_eq!(service.user_status(&user).unwrap().remembered, 0);
+    assert_eq!(
+        service.forget_remembered(&user, t + 30).unwrap(),
+        0,
+        "the theft left nothing to revoke"
+    );
     // Expiry.
     let short = service.remember_device(&user, &ok, t).unwrap();
     assert_eq!(
