@@ -50,14 +50,14 @@ test('two named devices: each signs in, listed, renamed, removed', () => {
 
   users.renameDevice('alice', 'phone', 'old phone', T0 + 100);
   assert.deepEqual(users.devices('alice').map((d) => d.name), ['old phone', 'tablet']);
-  throwsOtpkit(() => users.renameDevice('alice', 'tablet', 'old phone', T0 + 100), 'ALREADY_ENROLLED', 'WrongState');
+  throwsOtpkit(() => users.renameDevice('alice', 'tablet', 'old phone', T0 + 100), 'DEVICE_EXISTS', 'WrongState');
   const renamed = users.signIn('alice', code(SECRET_A, T0 + 120), T0 + 120, 'old phone');
   assert.deepEqual([renamed.accepted, renamed.device], [true, 'old phone']);
 
   assert.equal(users.removeDevice('alice', 'old phone', T0 + 150), true);
   assert.equal(users.removeDevice('alice', 'old phone', T0 + 150), false);
   assert.deepEqual(users.devices('alice').map((d) => d.name), ['tablet']);
-  throwsOtpkit(() => users.signIn('alice', code(SECRET_A, T0 + 180), T0 + 180, 'old phone'), 'NOT_ENROLLED', 'WrongState');
+  throwsOtpkit(() => users.signIn('alice', code(SECRET_A, T0 + 180), T0 + 180, 'old phone'), 'UNKNOWN_DEVICE', 'WrongState');
   assert.equal(users.userStatus('alice').devices, 1);
   assert.equal(users.recentEvents('alice')[0].kind, 'device_removed');
   assert.equal(users.recentEvents('alice')[0].device, 'old phone');
@@ -90,12 +90,12 @@ test('a wrong, replayed or malformed code is a value; failures are counted on th
 test('a remember token is accepted once; the old one again is theft and revokes the series', () => {
   const users = twoDevices();
   const signedIn = users.signIn('alice', code(SECRET_A, T0 + 30), T0 + 30);
-  throwsOtpkit(() => users.rememberDevice('bob', signedIn, T0 + 30), 'NOT_ENROLLED', 'WrongState');
+  throwsOtpkit(() => users.rememberDevice('bob', signedIn, T0 + 30), 'NOT_SIGNED_IN', 'WrongState');
   const token = users.rememberDevice('alice', signedIn, T0 + 30);
   assert.equal(typeof token, 'string');
-  throwsOtpkit(() => users.rememberDevice('alice', signedIn, T0 + 30), 'NOT_ENROLLED', 'WrongState');
+  throwsOtpkit(() => users.rememberDevice('alice', signedIn, T0 + 30), 'NOT_SIGNED_IN', 'WrongState');
   const refused = users.signIn('alice', '000000', T0 + 31);
-  throwsOtpkit(() => users.rememberDevice('alice', refused, T0 + 31), 'NOT_ENROLLED', 'WrongState');
+  throwsOtpkit(() => users.rememberDevice('alice', refused, T0 + 31), 'NOT_SIGNED_IN', 'WrongState');
   assert.equal(users.userStatus('alice').remembered, 1);
 
   const first = users.checkRemembered('alice', token, T0 + 40);
@@ -149,13 +149,13 @@ test('a store, key, user or device that does not fit is an OtpkitError naming it
   const keyId = throwsOtpkit(() => new UserDevices('memory:', 'bad id!', KEY), 'REJECTED', 'InvalidInput');
   assert.match(keyId.message, /^keyId: /);
   const users = twoDevices();
-  throwsOtpkit(() => users.addDevice('alice', '', SECRET_A, T0), 'REJECTED', 'InvalidInput');
+  throwsOtpkit(() => users.addDevice('alice', '', SECRET_A, T0), 'INVALID_DEVICE_NAME', 'InvalidInput');
   const secret = throwsOtpkit(() => users.addDevice('alice', 'watch', 'not base32!', T0), 'SECRET_INVALID_CHARACTER');
   assert.match(secret.message, /^secret: /);
   throwsOtpkit(() => users.addDevice('alice', 'watch', SECRET_A, T0, { digits: 11 }), 'DIGITS_OUT_OF_RANGE', 'InvalidInput');
   for (let i = 2; i < 8; i++) users.addDevice('alice', `d${i}`, SECRET_A, T0);
-  throwsOtpkit(() => users.addDevice('alice', 'd8', SECRET_A, T0), 'TOO_MANY_ENTRIES', 'InvalidInput');
-  throwsOtpkit(() => users.useRecoveryCode('alice', 'abcd', T0), 'NOT_ENROLLED', 'WrongState');
-  const user = throwsOtpkit(() => users.devices(''), 'REJECTED', 'InvalidInput');
+  throwsOtpkit(() => users.addDevice('alice', 'd8', SECRET_A, T0), 'TOO_MANY_DEVICES', 'WrongState');
+  throwsOtpkit(() => users.useRecoveryCode('alice', 'abcd', T0), 'NO_RECOVERY_CODES', 'WrongState');
+  const user = throwsOtpkit(() => users.devices(''), 'INVALID_DEVICE_ID', 'InvalidInput');
   assert.match(user.message, /^user: /);
 });
