@@ -12,6 +12,9 @@
 //! - Server side: [`Verifier`] (enrol, verify, resync) over the stored state string,
 //!   under the default or a custom policy; recovery codes.
 //! - Backups: authenticator-app exports in and out (encrypted ones too), PSKC in.
+//! - Users with named devices: [`UserDevices`] (enrol, sign in with any device,
+//!   rename, remove, recovery codes, remember-this-device tokens) on an in-memory
+//!   store.
 //!
 //! ## Numbers
 //!
@@ -60,6 +63,7 @@ mod otp;
 mod secret;
 mod server;
 mod transfer;
+mod users;
 
 pub use account::{
     account_label, account_to_uri, decode_migration, encode_migration, parse_otpauth_uri,
@@ -72,6 +76,7 @@ pub use transfer::{
     MigrationAssembler, check_portability, check_portability_uri, detect_format, export_accounts,
     import_accounts, import_formats, import_pskc,
 };
+pub use users::UserDevices;
 
 use wasm_bindgen::prelude::*;
 

@@ -163,7 +163,8 @@ pub(crate) fn policy(v: &JsValue) -> Result<Policy, JsValue> {
     js(otpkit_facade::args::policy(&options))
 }
 
-fn until(t: u64) -> Result<f64, JsValue> {
+/// A lock-out's end as a JS number: `Infinity` for one an administrator must clear.
+pub(crate) fn until(t: u64) -> Result<f64, JsValue> {
     if t == u64::MAX {
         Ok(f64::INFINITY)
     } else {
@@ -171,8 +172,9 @@ fn until(t: u64) -> Result<f64, JsValue> {
     }
 }
 
-/// `{ outcome, state }` for an attempt, the outcome shaped as its TypeScript type.
-fn attempt(a: &Attempt) -> Result<JsValue, JsValue> {
+/// An attempt's outcome, shaped as its TypeScript type (`Outcome`, `EnrollOutcome`,
+/// `ResyncOutcome`, `RecoveryOutcome`).
+pub(crate) fn outcome(a: &Attempt) -> Result<JsValue, JsValue> {
     let outcome = record(&a.message);
     let (flag, ok_kind) = match a.kind {
         AttemptKind::SignIn => ("accepted", "accepted"),
@@ -207,6 +209,12 @@ fn attempt(a: &Attempt) -> Result<JsValue, JsValue> {
     if let Some(remaining) = a.remaining {
         set(&outcome, "remaining", &JsValue::from(remaining as f64));
     }
+    Ok(outcome)
+}
+
+/// `{ outcome, state }` for an attempt.
+fn attempt(a: &Attempt) -> Result<JsValue, JsValue> {
+    let outcome = outcome(a)?;
     let pair = quiet_record(&a.message);
     set(&pair, "outcome", &outcome);
     set(&pair, "state", &JsValue::from_str(&a.state));

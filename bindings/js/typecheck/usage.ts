@@ -7,6 +7,8 @@ import {
   checkPortabilityUri, type PortabilityFinding, type KdfOptions,
   type Account, type Policy, type Outcome, type TotpMatch, type HotpMatch, type ImportResult,
   type PskcKey, type RecoveryCodeSet, type EnrollOutcome, type ResyncOutcome,
+  UserDevices, type UserDevice, type UserSignIn, type UserStatus, type RememberCheck,
+  type UserEvent, type UserRecoveryOutcome, type DeviceOptions,
 } from 'otpkit';
 
 const secret: Secret = Secret.fromBase32('JBSWY3DPEHPK3PXP', true);
@@ -64,6 +66,28 @@ const assembled: ImportResult | undefined = assembler.isComplete() ? assembler.f
 const findings: PortabilityFinding[] = checkPortability(a).concat(checkPortabilityUri(uri));
 const apps: string[] = findings.map((f) => f.app + f.problem + f.sources.join(' '));
 
+const users = new UserDevices('memory:', 'k1', new Uint8Array(32), { maxFailures: 5 });
+const deviceOptions: DeviceOptions = { algorithm: 'SHA256', digits: 8, period: 30 };
+users.addDevice('alice', 'phone', secret.base32(), unixNow(), deviceOptions);
+const deviceEnrolled: EnrollOutcome = users.enrollDevice('alice', 'phone', '123456', '654321', unixNow());
+const userDevices: UserDevice[] = users.devices('alice');
+const addedAt: number = userDevices[0].addedAt;
+users.renameDevice('alice', 'phone', 'old phone', unixNow());
+const removed: boolean = users.removeDevice('alice', 'old phone', unixNow());
+const userSignIn: UserSignIn = users.signIn('alice', '123456', unixNow(), 'phone');
+const signedDevice: string | undefined = userSignIn.accepted ? userSignIn.device : userSignIn.reason;
+const userResynced: ResyncOutcome = users.resyncDevice('alice', 'phone', '1', '2', unixNow());
+users.clearUserLockout('alice', unixNow());
+const userStatus: UserStatus = users.userStatus('alice');
+const codesLeft: number | undefined = userStatus.recoveryCodesLeft;
+const userCodes: string[] = users.regenerateRecoveryCodes('alice', unixNow(), 10, 16);
+const userRecovery: UserRecoveryOutcome = users.useRecoveryCode('alice', userCodes[0], unixNow());
+const cookie: string = users.rememberDevice('alice', userSignIn, unixNow());
+const check: RememberCheck = users.checkRemembered('alice', cookie, unixNow());
+const nextCookie: string | undefined = check.nextToken;
+const forgotten: number = users.forgetRemembered('alice', unixNow());
+const events: UserEvent[] = users.recentEvents('alice');
+
 try {
   Secret.fromBase32('not base32');
 } catch (e) {
@@ -73,4 +97,6 @@ try {
 export {
   bytes, step, counter, s, left, p, why, until, printed, fromCounter, remaining, codes, uri, period,
   fromAccount, first_, refused, keys, names, trusted, isNew, missing, size, assembled, apps,
+  deviceEnrolled, addedAt, removed, signedDevice, userResynced, codesLeft, userRecovery, nextCookie,
+  forgotten, events,
 };
